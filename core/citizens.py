@@ -1,0 +1,88 @@
+"""Citizens: the people grants are given to, keyed by CPR number (or a temporary id)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from core import audit, cpr as cprs
+from core.errors import NotFoundError, ValidationError
+from core.storage import query
+
+
+@dataclass(frozen=True)
+class Citizen:
+    id: int
+    cpr: str
+    name: str
+    temporary: bool
+    note: str
+
+    @property
+    def birth_date(self) -> dt.date | None:
+        return None if self.temporary else cprs.birth_date(self.cpr)
+
+
+def _from_row(r: dict) -> Citizen:
+    return Citizen(r["id"], r["cpr"], r["name"], bool(r["temporary"]), r["note"])
+
+
+def list_citizens(db, search: str = "") -> list[Citizen]:
+    """All citizens ordered by name; ``search`` filters on CPR or name."""
+    if search:
+        like = f"%{search}%"
+        rows = query(db, "SELECT * FROM citizens WHERE cpr LIKE ? OR name LIKE ? ORDER BY name, cpr", [like, like])
+    else:
+        rows = query(db, "SELECT * FROM citizens ORDER BY name, cpr")
+    return [_from_row(r) for r in rows]
+
+
+def get_citizen(db, citizen_id: int) -> Citizen:
+    rows = query(db, "SELECT * FROM citizens WHERE id = ?", [citizen_id])
+    if not rows:
+        raise NotFoundError(f"Borger {citizen_id} findes ikke")
+    return _from_row(rows[0])
+
+
+def find_by_cpr(db, cpr: str) -> Citizen | None:
+    rows = query(db, "SELECT * FROM citizens WHERE cpr = ?", [cpr])
+    return _from_row(rows[0]) if rows else None
+
+
+def ensure_citizen(db, cpr: str, name: str = "", batch_id: int | None = None) -> int:
+    """The id of the citizen with this CPR, created if new; a missing name is filled in.
+
+    Raises:
+        ValidationError: when ``cpr`` is not a CPR number.
+    """
+    try:
+        cpr = cprs.normalize(cpr)
+    except cprs.InvalidCPR as ex:
+        raise ValidationError({"cpr": str(ex)}) from ex
+    existing = find_by_cpr(db, cpr)
+    name = (name or "").strip()
+    if existing:
+        if name and not existing.name:
+            db["citizens"].update(existing.id, {"name": name})
+            audit.record(db, "citizens", existing.id, "update", {"name": ""}, {"name": name}, batch_id)
+        return existing.id
+    new_id = db["citizens"].insert({"cpr": cpr, "name": name, "batch_id": batch_id}).last_pk
+    if batch_id is None:
+        audit.record(db, "citizens", new_id, "insert", None, {"cpr": cpr, "name": name})
+    return new_id
+
+
+def update_citizen(db, citizen_id: int, *, name: str | None = None, note: str | None = None) -> None:
+    old = get_citizen(db, citizen_id)
+    fields = {}
+    if name is not None:
+        if not name.strip():
+            raise ValidationError({"name": "Navn må ikke være tomt"})
+        fields["name"] = name.strip()
+    if note is not None:
+        fields["note"] = note
+    if not fields:
+        return
+    with db.atomic():
+        db["citizens"].update(citizen_id, fields)
+        audit.record(db, "citizens", citizen_id, "update", {k: getattr(old, k) for k in fields}, fields)

@@ -1,0 +1,9 @@
+"""Schema migrations, one migration set per domain area, applied in this order.
+
+An applied migration is never edited: a change to the schema is a new function at the
+end of its set. Sets from later areas may reference tables of earlier ones.
+"""
+
+from core.migrations.base import migrations as base
+
+MIGRATION_SETS = [base]

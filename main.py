@@ -1,0 +1,42 @@
+"""Dispo: start the GUI, or with a subcommand the headless CLI on the same core.
+
+    python main.py                      open Dispo
+    python main.py --demo               open Dispo on the demo municipality
+    python main.py [--db PATH] COMMAND  run a command (see --help)
+"""
+
+from __future__ import annotations
+
+import sys
+
+GUI_FLAGS = {"--demo"}
+GUI_OPTIONS = {"--db"}
+
+
+def _wants_cli(argv: list[str]) -> bool:
+    """Anything but the GUI's own options (``--db PATH``, ``--demo``) is a CLI call."""
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg in GUI_FLAGS or arg.startswith("--db="):
+            continue
+        if arg in GUI_OPTIONS and rest:
+            rest.pop(0)
+            continue
+        return True
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if _wants_cli(argv):
+        from core.cli import run
+
+        return run(argv)
+    from gui.app import run_gui
+
+    return run_gui(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Set up Dispo's virtual environment and run it, with nothing but python3.
+
+    python3 packaging/bootstrap.py app    # set up, create the demo municipality, open Dispo
+    python3 packaging/bootstrap.py test   # set up with the test tools, run the whole test suite
+
+The environment lives in ``.venv`` next to ``pyproject.toml`` and is reused; it is
+reinstalled when ``pyproject.toml`` changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+
+
+def _python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _stamp(extra: str) -> str:
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    return f"{digest}-{extra}"
+
+
+def ensure_venv(extra: str) -> Path:
+    """Create ``.venv`` and install Dispo into it (editable), once per pyproject change."""
+    py = _python()
+    marker = VENV / ".dispo-installed"
+    if not py.exists():
+        try:
+            import ensurepip  # noqa: F401
+        except ImportError:
+            sys.exit("Python mangler modulet 'venv'/'ensurepip'. Installér det med: "
+                     "sudo apt-get install python3-venv  (og kør kommandoen igen)")
+        print("Opretter virtuelt miljø i .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    if not marker.exists() or marker.read_text() != _stamp(extra):
+        print("Installerer Dispo og afhængigheder ...", flush=True)
+        target = f"{ROOT}[{extra}]" if extra else str(ROOT)
+        subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "-e", target], check=True)
+        marker.write_text(_stamp(extra))
+    return py
+
+
+def main(argv: list[str]) -> int:
+    what = argv[0] if argv else "app"
+    if what == "app":
+        py = ensure_venv("")
+        return subprocess.call([str(py), str(ROOT / "main.py"), "--demo", *argv[1:]], cwd=ROOT)
+    if what == "test":
+        py = ensure_venv("test")
+        env = dict(os.environ)
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        return subprocess.call([str(py), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)
+    if what == "clean":
+        shutil.rmtree(VENV, ignore_errors=True)
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

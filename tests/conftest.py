@@ -1,0 +1,70 @@
+"""Shared fixtures: a real SQLite file per test, the demo municipality, the sample sheets."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT.parent / "shared" / "regneark"
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "dispo.sqlite"
+
+
+@pytest.fixture
+def db(db_path):
+    from core.storage import open_db
+
+    database = open_db(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory) -> Path:
+    from core.demo import build_demo
+    from core.storage import open_db
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    database = open_db(path)
+    build_demo(database)
+    database.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(_demo_template, tmp_path):
+    """A fresh copy of the demo municipality for each test."""
+    from core.storage import open_db
+
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(_demo_template, path)
+    database = open_db(path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def samples() -> Path:
+    if not SAMPLES.is_dir():
+        pytest.skip("the sample spreadsheets (../shared/regneark) are not next to this checkout")
+    return SAMPLES
+
+
+def run_cli(*args, db: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``main.py`` as a user would, in a subprocess."""
+    cmd = [sys.executable, str(ROOT / "main.py")]
+    if db is not None:
+        cmd += ["--db", str(db)]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run(cmd + [str(a) for a in args], capture_output=True, text=True, env=env, timeout=300)

@@ -1,0 +1,97 @@
+"""Storage: fresh databases, migrations from older schemas, refusing what is not ours."""
+
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+from core import storage
+from core.errors import DatabaseError, NewerDatabaseError, NotADispoDatabaseError
+from core.migrations import MIGRATION_SETS
+from core.storage import open_db
+
+
+def test_a_fresh_database_has_the_catalogue_and_foreign_keys_on(db):
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM sections").fetchone()[0] == 9
+    assert db.execute("SELECT value FROM satser WHERE kind = 'refund_t1' AND year = 2022").fetchone()[0] == "860000"
+    assert storage.pending_migrations(db) == []
+
+
+def test_reopening_applies_nothing_twice(db_path):
+    open_db(db_path).close()
+    again = open_db(db_path)
+    n = again.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    assert n == sum(len(s._migrations) for s in MIGRATION_SETS)
+    assert again.execute("SELECT count(*) FROM sections").fetchone()[0] == 9
+
+
+def test_migration_from_the_first_schema_keeps_existing_data(db_path):
+    base = MIGRATION_SETS[0]
+    raw = storage.connect(db_path)
+    raw.execute(f"PRAGMA application_id = {storage.APPLICATION_ID}")
+    base.apply(raw, stop_before="m002_catalogue")
+    raw["accounts"].insert({"code": "5.38.50", "text": "Min egen tekst"})
+    raw.conn.commit()
+    raw.close()
+    db = open_db(db_path)
+    # the user's own text survives, the rest of the catalogue arrives
+    assert db.execute("SELECT text FROM accounts WHERE code = '5.38.50'").fetchone()[0] == "Min egen tekst"
+    assert db.execute("SELECT count(*) FROM sections").fetchone()[0] == 9
+
+
+def test_a_database_from_a_newer_dispo_is_refused_and_left_alone(db_path):
+    db = open_db(db_path)
+    db["_sqlite_migrations"].insert({"migration_set": "dispo.base", "name": "m999_future", "applied_at": "x"})
+    db.conn.commit()
+    db.close()
+    before = db_path.read_bytes()
+    with pytest.raises(NewerDatabaseError, match="nyere version"):
+        open_db(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path):
+    path = tmp_path / "budget.sqlite"
+    path.write_bytes(b"PK\x03\x04 this is a zip, not a database" * 20)
+    with pytest.raises(NotADispoDatabaseError):
+        open_db(path)
+    assert path.read_bytes().startswith(b"PK")
+
+
+def test_another_programs_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.sqlite"
+    other = Database(path)
+    other["things"].insert({"a": 1})
+    other.close()
+    with pytest.raises(NotADispoDatabaseError):
+        open_db(path)
+    assert Database(path).table_names() == ["things"]
+
+
+def test_a_damaged_file_gives_a_clear_error(db_path):
+    open_db(db_path).close()
+    data = bytearray(db_path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(DatabaseError):
+        open_db(db_path)
+
+
+def test_a_failing_migration_leaves_no_trace(db_path, monkeypatch):
+    from sqlite_utils import Migrations
+
+    broken = Migrations("dispo.test_broken")
+
+    @broken()
+    def m001_half(db):
+        db.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("core.migrations.MIGRATION_SETS", [*MIGRATION_SETS, broken])
+    with pytest.raises(RuntimeError):
+        open_db(db_path)
+    db = sqlite3.connect(db_path)
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM _sqlite_migrations WHERE migration_set = 'dispo.test_broken'"
+                      ).fetchone()[0] == 0
