@@ -11,6 +11,8 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+import importlib
+
 from core import catalogue
 from core.storage import MIGRATIONS_TABLE
 
@@ -60,6 +62,10 @@ LAST_NAMES = ["Hansen", "Jensen", "Nielsen", "Pedersen", "Andersen", "Christense
 CASEWORKERS = ["Lise Holm", "Mads Krog", "Pia Winther", "Jonas Dahl"]
 PRICE_REGULATION_NEXT_YEAR = Decimal("0.025")
 
+# Later areas add to the demo: each module named here has ``extend_demo(db, rng) -> dict``,
+# called in this order after the register is built, inside the same transaction.
+DEMO_EXTENSIONS: list[str] = []
+
 
 def _cpr(rng: random.Random, used: set[str]) -> str:
     """A CPR number whose 7th digit is consistent with the century rule (born 1945-2007)."""
@@ -99,8 +105,10 @@ def build_demo(db) -> dict:
         catalogue.load_shipped_catalogue(db)
         db["settings"].upsert({"key": "municipality", "value": MUNICIPALITY}, pk="key")
         providers = _providers(db)
-        counts = _citizens_and_grants(db, rng, providers)
-    return {"providers": len(providers), **counts}
+        counts = {"providers": len(providers), **_citizens_and_grants(db, rng, providers)}
+        for name in DEMO_EXTENSIONS:
+            counts.update(importlib.import_module(name).extend_demo(db, rng) or {})
+    return counts
 
 
 def _providers(db) -> dict[str, dict]:

@@ -1,0 +1,1 @@
+"""Dispo's Qt Widgets interface: a thin layer over ``core``."""

@@ -1,0 +1,127 @@
+"""The main window: navigation on the left, one screen at a time on the right."""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox,
+                               QStackedWidget, QWidget)
+
+from core import __version__
+from core.errors import DispoError
+from gui.context import AppContext
+from gui.screens import SCREEN_MODULES
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext):
+        super().__init__()
+        self.context = context
+        self.setWindowTitle("Dispo")
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(210)
+        self.stack = QStackedWidget()
+        self.screens = []
+        for name in SCREEN_MODULES:
+            screen = importlib.import_module(name).Screen(context)
+            self.screens.append(screen)
+            self.nav.addItem(screen.TITLE)
+            self.stack.addWidget(screen)
+        if not self.screens:
+            self.stack.addWidget(QLabel("Ingen skærmbilleder"))
+        self.nav.currentRowChanged.connect(self._show)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+        self.context.database_opened.connect(self._update_title)
+        self._update_title()
+        self._restore_geometry()
+        if self.screens:
+            self.nav.setCurrentRow(0)
+
+    def _build_menus(self) -> None:
+        files = self.menuBar().addMenu("&Filer")
+        open_action = QAction("Åbn database …", self, shortcut=QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(self.open_database)
+        files.addAction(open_action)
+        files.addSeparator()
+        quit_action = QAction("Afslut", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        files.addAction(quit_action)
+
+        edit = self.menuBar().addMenu("&Rediger")
+        undo = self.context.undo_stack.createUndoAction(self, "Fortryd")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.context.undo_stack.createRedoAction(self, "Annullér fortryd")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
+        edit.addAction(undo)
+        edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+
+        help_menu = self.menuBar().addMenu("&Hjælp")
+        about = QAction("Om Dispo", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def _show(self, row: int) -> None:
+        if 0 <= row < len(self.screens):
+            self.stack.setCurrentIndex(row)
+            self.screens[row].refresh()
+
+    def screen(self, title: str):
+        """The screen with this navigation title."""
+        for s in self.screens:
+            if s.TITLE == title:
+                return s
+        raise KeyError(title)
+
+    def show_screen(self, title: str):
+        for i, s in enumerate(self.screens):
+            if s.TITLE == title:
+                self.nav.setCurrentRow(i)
+                return s
+        raise KeyError(title)
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"Dispo – {self.context.db_path.name}")
+
+    def open_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Åbn database", str(self.context.db_path.parent),
+                                              "Dispo-database (*.sqlite *.db);;Alle filer (*)")
+        if not path:
+            return
+        try:
+            self.context.reopen(path)
+        except DispoError as ex:
+            QMessageBox.warning(self, "Databasen kan ikke åbnes", str(ex))
+            return
+        QSettings().setValue("last_database", path)
+
+    def show_about(self) -> None:
+        from core.storage import data_dir
+
+        QMessageBox.about(self, "Om Dispo",
+                          f"<b>Dispo {__version__}</b><p>Budgetopfølgning på det specialiserede voksenområde.</p>"
+                          f"<p>Database: {self.context.db_path}<br>Datamappe: {data_dir()}</p>"
+                          "<p>Databasen indeholder CPR-numre og helbredsoplysninger. "
+                          "Placér datamappen på en krypteret disk.</p>")
+
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("main_window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+
+    def closeEvent(self, event) -> None:
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "Qt"]
