@@ -6,4 +6,6 @@ that work are listed.
 """
 
 SCREEN_MODULES: list[str] = [
+    "gui.grants_screen",
+    "gui.citizens_screen",
 ]
