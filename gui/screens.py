@@ -8,4 +8,6 @@ that work are listed.
 SCREEN_MODULES: list[str] = [
     "gui.grants_screen",
     "gui.citizens_screen",
+    "gui.providers_screen",
+    "gui.catalogue_screen",
 ]

@@ -99,6 +99,7 @@ class TablePanel(QWidget):
         self.filter_edit.textChanged.connect(self.proxy.set_text)
         self.table = RecordTable()
         self.table.setModel(self.proxy)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         self.count_label = QLabel()
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
