@@ -66,7 +66,7 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def read_spreadsheet(path: Path, sheets: list[str] | None = None) -> list[RawSheet]:
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -78,7 +78,7 @@ def read_spreadsheet(path: Path, sheets: list[str] | None = None) -> list[RawShe
         for meta in workbook.sheets_metadata:
             if sheets is not None and meta.name not in sheets:
                 continue
-            if "WorkSheet" not in str(meta.typ):
+            if meta.typ != SheetTypeEnum.WorkSheet:
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
@@ -86,7 +86,7 @@ def read_spreadsheet(path: Path, sheets: list[str] | None = None) -> list[RawShe
                 merged = list(sheet.merged_cell_ranges or [])
             except Exception:  # not every format reports merged cells
                 merged = []
-            out.append(RawSheet(meta.name, rows, hidden="Visible" not in str(meta.visible), merged=merged))
+            out.append(RawSheet(meta.name, rows, hidden=meta.visible != SheetVisibleEnum.Visible, merged=merged))
     except ReadError:
         raise
     except Exception as ex:

@@ -154,7 +154,20 @@ def build_table(sheet: RawSheet) -> Table:
                 and sum(1 for v in below if header_word_score(v) >= 0.8 or is_blank(v)) == width):
             headers = [" ".join(x for x in (headers[c], text(below[c])) if x) for c in range(width)]
             first_data += 1
-    title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h]]
+    # a group row above the header: text in merged cells spanning several columns (``Periode`` over Start/Slut)
+    if h > 0:
+        spans = [(c0, c1) for (r0, c0), (r1, c1) in sheet.merged if r0 <= h - 1 <= r1 and r1 < h and c1 > c0]
+        above = list(sheet.rows[h - 1]) + [""] * (width - len(sheet.rows[h - 1]))
+        if spans and all(is_blank(v) or _is_texty(v) for v in above) and \
+                len({text(v) for v in above if not is_blank(v)}) >= 2:
+            group = [text(v) for v in _filled_headers(sheet, h - 1, width)]
+            headers = [" ".join(x for x in (group[c], headers[c]) if x) for c in range(width)]
+            h_title = h - 1
+        else:
+            h_title = h
+    else:
+        h_title = h
+    title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h_title]]
     rows, totals = [], 0
     for r in range(first_data, len(sheet.rows)):
         cells = sheet.rows[r]
