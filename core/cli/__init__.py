@@ -18,7 +18,11 @@ from pathlib import Path
 from core import __version__
 from core.errors import DispoError
 
-COMMAND_MODULES = ["core.cli.register", "core.cli.importing"]
+COMMAND_MODULES = [
+    "core.cli.register",
+    "core.cli.importing",
+    "core.cli.followup",
+]
 
 
 class DispoArgumentParser(argparse.ArgumentParser):
