@@ -5,5 +5,6 @@ end of its set. Sets from later areas may reference tables of earlier ones.
 """
 
 from core.migrations.base import migrations as base
+from core.migrations.vum import migrations as vum
 
-MIGRATION_SETS = [base]
+MIGRATION_SETS = [base, vum]
