@@ -34,7 +34,7 @@ from core.catalogue import sats, vum_categories
 from core.costs import days_in_year
 from core.errors import NotFoundError, ValidationError
 from core.grants import list_grants
-from core.money import to_ore
+from core.money import format_number, to_ore
 from core.providers import Provider, find_by_name, list_providers
 from core.storage import current_user, query
 from core.vum.assessments import current_assessments, own_facility, pick_current
@@ -298,6 +298,20 @@ def change_against(hours_per_year: Fraction, previous: "AllocationVersion | None
         return None, hours_per_year != 0
     change = (hours_per_year - before) / before * 100
     return change, abs(change) > Fraction(threshold_pct)
+
+
+def verdict_text(a: Allocation) -> str:
+    """The significant-change verdict and the proposal, in Danish."""
+    if a.previous is None:
+        return "Tilbuddet har ingen tidligere tildeling: det foreslås at fastsætte tildelingen."
+    if a.change_pct is None:
+        return ("Den tidligere tildeling var 0 timer: det foreslås at "
+                + ("ændre tildelingen." if a.significant else "beholde tildelingen."))
+    head = (f"Behovet er ændret {format_number(a.change_pct)} % i timer i forhold til tildelingen "
+            f"{a.previous.year} (tærskel: mere end {format_number(a.threshold_pct)} %). ")
+    if a.significant:
+        return head + "Ændringen er væsentlig: det foreslås at ændre tildelingen."
+    return head + "Ændringen er ikke væsentlig: det foreslås at beholde tildelingen."
 
 
 def _round(value: Fraction) -> Decimal:
