@@ -10,4 +10,5 @@ SCREEN_MODULES: list[str] = [
     "gui.citizens_screen",
     "gui.providers_screen",
     "gui.catalogue_screen",
+    "gui.vum_screen",
 ]

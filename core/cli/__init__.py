@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "core.cli.register",
     "core.cli.importing",
     "core.cli.followup",
+    "core.cli.vum",
 ]
 
 
