@@ -18,7 +18,7 @@ from pathlib import Path
 from core import __version__
 from core.errors import DispoError
 
-COMMAND_MODULES = ["core.cli.register"]
+COMMAND_MODULES = ["core.cli.register", "core.cli.reports"]
 
 
 class DispoArgumentParser(argparse.ArgumentParser):
