@@ -140,3 +140,25 @@ def sheet_name(title: str, used: set[str]) -> str:
 def municipality_name(db) -> str:
     rows = db.execute("SELECT value FROM settings WHERE key = 'municipality'").fetchall()
     return rows[0][0] if rows else ""
+
+
+def display(value, kind: str, mask_cpr: bool = False) -> str:
+    """A cell value as Danish text for the preview and the printed report (``1.234,56``,
+    ``31-10-2026``, ``95,0 %``)."""
+    from core.money import format_date, format_number
+
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return mask_text(value) if mask_cpr else value
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if kind == "integer":
+        return format_number(value, 0)
+    if kind == "percent":
+        return format_number(value * 100, 1) + " %"
+    if kind in ("amount", "number"):
+        return format_number(value, 2)
+    return str(value)
