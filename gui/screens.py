@@ -11,4 +11,5 @@ SCREEN_MODULES: list[str] = [
     "gui.providers_screen",
     "gui.catalogue_screen",
     "gui.vum_screen",
+    "gui.reports_screen",
 ]

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "core.cli.importing",
     "core.cli.followup",
     "core.cli.vum",
+    "core.cli.reports",
 ]
 
 

@@ -1,0 +1,70 @@
+"""Which reports exist, and building one by its name (for the CLI and the "Rapporter" screen)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import importlib
+from dataclasses import dataclass
+
+from core.errors import DispoError
+from core.reports import Report
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    key: str
+    title: str
+    module: str
+    function: str
+    uses_expected: bool = False
+
+
+REPORT_KINDS: tuple[ReportKind, ...] = (
+    ReportKind("monthly", "Månedsoversigt", "core.reports.monthly", "build_monthly", uses_expected=True),
+    ReportKind("quarterly", "Kvartalsoversigt", "core.reports.quarterly", "build_quarterly"),
+    ReportKind("vum", "VUM-fordeling", "core.reports.vum_report", "build_vum"),
+    ReportKind("validation", "Datavalidering", "core.reports.validation_report", "build_validation"),
+)
+
+
+def report_kind(key: str) -> ReportKind:
+    for kind in REPORT_KINDS:
+        if kind.key == key:
+            return kind
+    raise DispoError(f"Ukendt rapport '{key}' (vælg {', '.join(k.key for k in REPORT_KINDS)})")
+
+
+def month_end(year: int, month: int) -> dt.date:
+    if not 1 <= month <= 12:
+        raise DispoError(f"Måned skal være 1-12, ikke {month}")
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def default_as_of(year: int, today: dt.date | None = None) -> dt.date:
+    """Today when it lies in ``year``, else the year's last day (or first, for a future year)."""
+    today = today or dt.date.today()
+    if today.year == year:
+        return today
+    return dt.date(year, 12, 31) if today.year > year else dt.date(year, 1, 1)
+
+
+def build_report(db, key: str, year: int, as_of: dt.date, *, include_expected: bool = True) -> Report:
+    """Build the report ``key`` for ``year`` as of ``as_of``.
+
+    Raises:
+        DispoError: unknown report, or an as-of date outside the year.
+    """
+    kind = report_kind(key)
+    if as_of.year != year:
+        raise DispoError(f"Opgørelsesdatoen {as_of:%d-%m-%Y} ligger ikke i {year}")
+    try:
+        module = importlib.import_module(kind.module)
+    except ModuleNotFoundError as ex:
+        if ex.name not in (kind.module, "core.forecast", "core.vum", "core.validation"):
+            raise
+        raise DispoError(f"{kind.title} kan ikke dannes i denne version af Dispo") from ex
+    builder = getattr(module, kind.function)
+    if kind.uses_expected:
+        return builder(db, year, as_of, include_expected=include_expected)
+    return builder(db, year, as_of)

@@ -1,0 +1,284 @@
+"""The one xlsx writer of Dispo: report tables to a workbook Excel and LibreOffice open cleanly.
+
+What every sheet gets (issue "Reports for økonomifunktionen", Excel requirements):
+
+- real numbers (``Decimal`` written exactly) and real dates in cells, Danish-looking
+  number formats (``#,##0.00`` is shown as ``1.234,56`` by a Danish Excel);
+- subtotal and total rows as ``SUBTOTAL(9, …)`` formulas (nested subtotals are not
+  counted twice) and ratio columns as ``IF(den=0,0,num/den)``, so the user can keep
+  working in the sheet; the figures Dispo computed stay in the ``ReportTable`` for checks;
+- a frozen header row, an autofilter, column widths from the kinds, A4 landscape fit to
+  width with the header row repeated, header/footer with report name, date and
+  "Side X af Y", and document properties;
+- no text from user data can run as a formula: a text starting with ``=``, ``+``, ``-``
+  or ``@`` is stored as a string with Excel's quote prefix;
+- ``mask_cpr``: every CPR number in any text (cells, sheet names, headers, document
+  properties) becomes ``DDMMYY-xxxx``.
+
+Sheets are streamed (openpyxl ``write_only``), so 30,000-row sheets stay fast and small
+in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from copy import copy
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from core.errors import DispoError
+from core.money import format_date
+from core.reports import DETAIL, EXTRA, SUBTOTAL, TOTAL, Report, ReportTable, mask_text, sheet_name
+
+NUMBER_FORMATS = {
+    "integer": "#,##0",
+    "number": "#,##0.00",
+    "amount": "#,##0.00",
+    "percent": "0.0%",
+    "date": "dd-mm-yyyy",
+}
+DEFAULT_WIDTHS = {"text": 24, "cpr": 13, "integer": 10, "number": 12, "amount": 16, "date": 12,
+                  "percent": 10, "mark": 6}
+HEADER_ROW = 4
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+_SUBTOTAL_FILL = PatternFill("solid", fgColor="F1F3F6")
+_THIN = Side(style="thin", color="808080")
+
+
+class ReportWriteError(DispoError):
+    """The workbook could not be written (e.g. the file is open in Excel)."""
+
+
+def safe_text(value: str, mask_cpr: bool) -> str:
+    """Text for a cell: control characters removed, CPR numbers masked when asked."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return mask_text(text) if mask_cpr else text
+
+
+def _header_text(text: str) -> str:
+    """Header/footer text with Excel's ``&`` codes escaped."""
+    return text.replace("&", "&&")
+
+
+def cell_value(value):
+    """A Python value as openpyxl should store it: Fractions as exact-enough Decimals."""
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    if isinstance(value, bool):
+        return "x" if value else None
+    return value
+
+
+class _Styles:
+    """Prepared style arrays per column and row kind; copying one is much cheaper than styling."""
+
+    def __init__(self, ws, table: ReportTable):
+        self.ws = ws
+        self.by_kind = {}
+        for kind in (DETAIL, SUBTOTAL, TOTAL, EXTRA):
+            row = []
+            for column in table.columns:
+                cell = WriteOnlyCell(ws)
+                fmt = NUMBER_FORMATS.get(column.kind)
+                if fmt:
+                    cell.number_format = fmt
+                if kind != DETAIL:
+                    cell.font = Font(bold=True)
+                if kind == SUBTOTAL:
+                    cell.fill = _SUBTOTAL_FILL
+                if kind == TOTAL:
+                    cell.border = Border(top=_THIN, bottom=Side(style="double", color="808080"))
+                if column.kind == "mark":
+                    cell.alignment = Alignment(horizontal="center")
+                row.append(copy(cell._style))
+            self.by_kind[kind] = row
+
+    def cell(self, value, kind: str, col: int, mask_cpr: bool):
+        value = cell_value(value)
+        quoted = False
+        if isinstance(value, str):
+            value = safe_text(value, mask_cpr)
+            quoted = value.startswith(FORMULA_STARTS)
+        c = WriteOnlyCell(self.ws, value)
+        style = self.by_kind[kind][col]
+        if style is not None:
+            c._style = copy(style)
+        if quoted:
+            # User text that looks like a formula is stored as a string, with Excel's
+            # quote prefix so that editing the cell does not turn it into one either.
+            c.data_type = "s"
+            c.quotePrefix = True
+        return c
+
+    def formula(self, formula: str, kind: str, col: int):
+        c = WriteOnlyCell(self.ws, formula)
+        style = self.by_kind[kind][col]
+        if style is not None:
+            c._style = copy(style)
+        return c
+
+
+def _plain(ws, value, *, bold=False, size=None, fill=None, wrap=False, mask_cpr=False):
+    if isinstance(value, str):
+        value = safe_text(value, mask_cpr)
+    c = WriteOnlyCell(ws, value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        c.data_type = "s"
+        c.quotePrefix = True
+    if bold or size:
+        c.font = Font(bold=bold, size=size)
+    if fill:
+        c.fill = fill
+    if wrap:
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    return c
+
+
+def _total_formula(table: ReportTable, ci: int, row_no: int, group_first: int, first_detail: int,
+                   kind: str) -> str | None:
+    column = table.columns[ci]
+    letter = get_column_letter(ci + 1)
+    if column.total == "sum":
+        first = group_first if kind == SUBTOTAL else first_detail
+        if first > row_no - 1:
+            return None
+        return f"=SUBTOTAL(9,{letter}{first}:{letter}{row_no - 1})"
+    if column.total == "ratio":
+        num_key, den_key, factor = column.ratio
+        num = f"{get_column_letter(table.index(num_key) + 1)}{row_no}"
+        den = f"{get_column_letter(table.index(den_key) + 1)}{row_no}"
+        scaled = f"{num}*{factor}" if factor else num
+        return f"=IF({den}=0,0,{scaled}/{den})"
+    return None
+
+
+def _write_table(wb: Workbook, table: ReportTable, report: Report | None, used: set[str],
+                 mask_cpr: bool) -> None:
+    ws = wb.create_sheet(sheet_name(safe_text(table.title, mask_cpr), used))
+    ncols = len(table.columns)
+    last_letter = get_column_letter(max(ncols, 1))
+    for i, column in enumerate(table.columns, 1):
+        width = column.width or max(DEFAULT_WIDTHS[column.kind], min(len(column.heading) + 2, 30))
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+    # Print setup: A4 landscape, fit to one page wide, header row on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    name = report.title if report else table.title
+    ws.oddHeader.left.text = _header_text(safe_text(name, mask_cpr))
+    ws.oddHeader.center.text = _header_text(safe_text(table.title, mask_cpr))
+    if report:
+        ws.oddHeader.right.text = _header_text(f"Pr. {format_date(report.as_of)}")
+        ws.oddFooter.left.text = _header_text(safe_text(report.municipality, mask_cpr))
+    ws.oddFooter.center.text = "Udskrevet &D"
+    ws.oddFooter.right.text = "Side &P af &N"
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+
+    subtitle = table.subtitle or (
+        f"{report.municipality} · {report.area} · pr. {format_date(report.as_of)}" if report else "")
+    heading = table.title
+    if report:
+        heading = report.title if table.title == report.name else f"{report.title}: {table.title}"
+    ws.append([_plain(ws, heading, bold=True, size=14, mask_cpr=mask_cpr)])
+    ws.append([_plain(ws, subtitle, mask_cpr=mask_cpr)] if subtitle else [])
+    ws.append([])
+    ws.append([_plain(ws, c.heading, bold=True, fill=_HEADER_FILL, wrap=True, mask_cpr=mask_cpr)
+               for c in table.columns])
+
+    styles = _Styles(ws, table)
+    first_detail = HEADER_ROW + 1
+    group_first = first_detail
+    last_filter_row = HEADER_ROW
+    row_no = HEADER_ROW
+    for row in table.rows:
+        row_no += 1
+        cells = []
+        for ci, value in enumerate(row.values):
+            formula = (_total_formula(table, ci, row_no, group_first, first_detail, row.kind)
+                       if row.kind in (SUBTOTAL, TOTAL) and value is not None else None)
+            if formula:
+                cells.append(styles.formula(formula, row.kind, ci))
+            elif value is None and row.kind == DETAIL:
+                cells.append(None)
+            else:
+                cells.append(styles.cell(value, row.kind, ci, mask_cpr))
+        ws.append(cells)
+        if row.kind == SUBTOTAL:
+            group_first = row_no + 1
+        if row.kind in (DETAIL, SUBTOTAL):
+            last_filter_row = row_no
+    if not table.rows:
+        row_no += 1
+        ws.append([_plain(ws, "Ingen rækker")])
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{max(last_filter_row, HEADER_ROW + 1)}"
+    if table.notes:
+        ws.append([])
+        for note in table.notes:
+            ws.append([_plain(ws, note, mask_cpr=mask_cpr)])
+
+
+def write_tables(tables: list[ReportTable], path: Path | str, *, report: Report | None = None,
+                 title: str = "", subject: str = "", mask_cpr: bool = False) -> Path:
+    """Write ``tables`` as the sheets of one xlsx file.
+
+    Args:
+        report: the report the tables belong to (headers, footers, subtitle), if any.
+        title, subject: document properties (default: from ``report``).
+        mask_cpr: mask every CPR number in the file as ``DDMMYY-xxxx``.
+
+    Raises:
+        ReportWriteError: when the file cannot be written.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ReportWriteError(f"Kan ikke skrive '{path.name}': mappen '{path.parent}' findes ikke")
+    wb = Workbook(write_only=True)
+    props = wb.properties
+    props.creator = "Dispo"
+    props.lastModifiedBy = "Dispo"
+    props.title = safe_text(title or (report.title if report else ""), mask_cpr)
+    props.subject = safe_text(subject or (f"{report.municipality} · {report.area}" if report else ""), mask_cpr)
+    if report:
+        props.description = safe_text(f"{report.name} pr. {format_date(report.as_of)}"
+                                      + (f" ({report.status})" if report.status else ""), mask_cpr)
+        props.keywords = "Dispo; budgetopfølgning"
+        props.category = safe_text(report.name, mask_cpr)
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    props.created = props.modified = now
+    used: set[str] = set()
+    for table in tables or [ReportTable("Tom", ())]:
+        _write_table(wb, table, report, used, mask_cpr)
+    # Written next to the target and then moved, so a failed export never leaves half a file
+    # (and a file open in Excel is reported instead of being corrupted).
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".dispo-", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except OSError as ex:
+        raise ReportWriteError(f"Kan ikke skrive '{path.name}': {ex.strerror or ex}") from ex
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def write_report(report: Report, path: Path | str, *, mask_cpr: bool = False) -> Path:
+    """Write a whole report as an xlsx workbook, one sheet per table."""
+    return write_tables(report.tables, path, report=report, mask_cpr=mask_cpr)

@@ -1,0 +1,343 @@
+"""Printing a report: PDF files (QPdfWriter) and printers (QPrinter), A4 landscape.
+
+One renderer paints on any ``QPagedPaintDevice``, so the PDF export, the print dialog and
+the print preview show the same pages. Every page has a header with the municipality,
+the area, the as-of date and the approval status, and a footer "Side X af Y"; pages are
+laid out once without painting to know Y. The monthly overview prints its "Oversigt"
+table, the chart of expected outturn month by month against the budget, and the largest
+deviations; other reports print all their tables.
+
+This module is Qt; core's CLI imports it lazily only when a PDF is asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QGuiApplication, QPageLayout, QPageSize,
+                           QPainter, QPainterPath, QPdfWriter, QPen)
+
+from core.money import format_date, format_number
+from core.reports import DETAIL, SUBTOTAL, TOTAL, Report, ReportTable, display, mask_text
+from core.reports.xlsx_writer import DEFAULT_WIDTHS, ReportWriteError
+
+MONTH_NAMES = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+NUMERIC = ("integer", "number", "amount", "percent")
+
+
+def ensure_gui_application() -> None:
+    """A QGuiApplication for fonts and painting when called from the command line."""
+    if QGuiApplication.instance() is None:
+        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        ensure_gui_application.app = QGuiApplication([])  # kept alive for the process
+
+
+def page_layout() -> QPageLayout:
+    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
+                       QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
+
+
+def printed_tables(report: Report) -> list[ReportTable]:
+    """What goes on paper: the monthly overview prints its first sheet; others print all."""
+    if report.chart is not None:
+        return report.tables[:1]
+    return list(report.tables)
+
+
+class _Renderer:
+    """Lays out and paints a report; with ``painter=None`` it only counts pages."""
+
+    def __init__(self, report: Report, device, mask_cpr: bool):
+        self.report = report
+        self.device = device
+        self.mask_cpr = mask_cpr
+        self.painter: QPainter | None = None
+        self.page = 0
+        self.pages = 0
+        dpi = device.logicalDpiY()
+        self.mm = dpi / 25.4
+        self.width = device.width()
+        self.height = device.height()
+        self.font = QFont("DejaVu Sans")
+        self.font.setPointSizeF(7.5)
+        self.bold = QFont(self.font)
+        self.bold.setBold(True)
+        self.title_font = QFont(self.font)
+        self.title_font.setPointSizeF(13)
+        self.title_font.setBold(True)
+        self.small = QFont(self.font)
+        self.small.setPointSizeF(7)
+        self.fm = QFontMetricsF(self.font, device)
+        self.fm_bold = QFontMetricsF(self.bold, device)
+        self.row_h = self.fm.height() * 1.45
+        self.top = 0.0
+        self.y = 0.0
+        self.bottom = self.height - self.fm.height() * 2.5
+
+    def text(self, value: str) -> str:
+        return mask_text(value) if self.mask_cpr else value
+
+    # -- pages -------------------------------------------------------------
+    def new_page(self) -> None:
+        if self.page and self.painter:
+            self.device.newPage()
+        self.page += 1
+        self.y = self._header()
+        self._footer()
+
+    def _header(self) -> float:
+        r = self.report
+        left = self.text(f"{r.municipality} · {r.area}")
+        right = f"Pr. {format_date(r.as_of)}" + (f" · {r.status}" if r.status else "")
+        y = 0.0
+        if self.painter:
+            p = self.painter
+            p.setFont(self.small)
+            p.setPen(QColor("#404040"))
+            rect = QRectF(0, y, self.width, self.fm.height())
+            p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, left)
+            p.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, right)
+        y += self.fm.height() * 1.2
+        title_h = QFontMetricsF(self.title_font, self.device).height()
+        if self.painter:
+            self.painter.setFont(self.title_font)
+            self.painter.setPen(Qt.GlobalColor.black)
+            self.painter.drawText(QRectF(0, y, self.width, title_h), Qt.AlignmentFlag.AlignLeft,
+                                  self.text(r.title))
+            self.painter.setPen(QPen(QColor("#808080"), 0))
+            self.painter.drawLine(QPointF(0, y + title_h + 2), QPointF(self.width, y + title_h + 2))
+        return y + title_h + self.fm.height()
+
+    def _footer(self) -> None:
+        if not self.painter:
+            return
+        p = self.painter
+        p.setFont(self.small)
+        p.setPen(QColor("#404040"))
+        rect = QRectF(0, self.height - self.fm.height() * 1.2, self.width, self.fm.height() * 1.2)
+        p.drawText(rect, Qt.AlignmentFlag.AlignLeft, f"Dispo · udskrevet {format_date(dt.date.today())}")
+        p.drawText(rect, Qt.AlignmentFlag.AlignRight, f"Side {self.page} af {self.pages}")
+
+    def need(self, height: float) -> None:
+        if self.y + height > self.bottom:
+            self.new_page()
+
+    # -- tables ------------------------------------------------------------
+    def column_widths(self, table: ReportTable) -> list[tuple[float, float]]:
+        """(x, width) per column: numbers get the room they need (never elided), text columns
+        share the rest in proportion to their nominal widths."""
+        pad = self.fm.horizontalAdvance("  ")
+        char = self.fm.horizontalAdvance("0")
+        needed = []
+        for ci, column in enumerate(table.columns):
+            words = [self.fm_bold.horizontalAdvance(w) for w in column.heading.split()] or [0.0]
+            if column.kind in NUMERIC or column.kind in ("date", "cpr", "mark"):
+                texts = [self.fm_bold.horizontalAdvance(display(r.values[ci], column.kind, self.mask_cpr))
+                         for r in table.rows]
+                needed.append(max([*texts, *words]) + pad)
+            else:
+                needed.append(None)
+        fixed = sum(w for w in needed if w is not None)
+        text_cols = [i for i, w in enumerate(needed) if w is None]
+        nominal = {i: (table.columns[i].width or DEFAULT_WIDTHS[table.columns[i].kind]) * char for i in text_cols}
+        room = max(self.width - fixed, 0.0)
+        if text_cols:
+            total_nominal = sum(nominal.values())
+            factor = room / total_nominal if total_nominal else 0
+            for i in text_cols:
+                needed[i] = nominal[i] * factor
+        elif fixed < self.width:
+            needed = [w * self.width / fixed for w in needed]
+        if sum(needed) > self.width:  # too many numbers for one page width: squeeze evenly
+            needed = [w * self.width / sum(needed) for w in needed]
+        xs, x = [], 0.0
+        for w in needed:
+            xs.append((x, w))
+            x += w
+        return xs
+
+    def table(self, table: ReportTable) -> None:
+        xs = self.column_widths(table)
+        caption = table.title if table.title != self.report.name else ""
+        heading_h = self.fm_bold.height() * 2.6
+        self.need(self.row_h * 2 + heading_h + self.row_h)
+        if caption:
+            self._caption(caption)
+        self._heading(table, xs, heading_h)
+        for row in table.rows:
+            if self.y + self.row_h > self.bottom:
+                self.new_page()
+                self._caption(f"{table.title} (fortsat)")
+                self._heading(table, xs, heading_h)
+            self._row(table, row, xs)
+        if not table.rows:
+            self._line("Ingen rækker")
+        for note in table.notes:
+            self._line(note, small=True)
+        self.y += self.row_h
+
+    def _caption(self, text: str) -> None:
+        if self.painter:
+            self.painter.setFont(self.bold)
+            self.painter.setPen(Qt.GlobalColor.black)
+            self.painter.drawText(QRectF(0, self.y, self.width, self.row_h), Qt.AlignmentFlag.AlignVCenter,
+                                  self.text(text))
+        self.y += self.row_h * 1.2
+
+    def _heading(self, table: ReportTable, xs, height: float) -> None:
+        if self.painter:
+            p = self.painter
+            p.fillRect(QRectF(0, self.y, self.width, height), QColor("#DDE4EE"))
+            p.setFont(self.bold)
+            p.setPen(Qt.GlobalColor.black)
+            for (x, w), column in zip(xs, table.columns):
+                align = Qt.AlignmentFlag.AlignRight if column.kind in NUMERIC else Qt.AlignmentFlag.AlignLeft
+                p.drawText(QRectF(x + 2, self.y, w - 4, height),
+                           align | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap, column.heading)
+        self.y += height
+
+    def _row(self, table: ReportTable, row, xs) -> None:
+        if self.painter:
+            p = self.painter
+            if row.kind == SUBTOTAL:
+                p.fillRect(QRectF(0, self.y, self.width, self.row_h), QColor("#F1F3F6"))
+            if row.kind == TOTAL:
+                p.setPen(QPen(QColor("#404040"), 0))
+                p.drawLine(QPointF(0, self.y), QPointF(self.width, self.y))
+            font = self.font if row.kind == DETAIL else self.bold
+            fm = self.fm if row.kind == DETAIL else self.fm_bold
+            p.setFont(font)
+            p.setPen(Qt.GlobalColor.black)
+            for (x, w), column, value in zip(xs, table.columns, row.values):
+                text = display(value, column.kind, self.mask_cpr)
+                text = fm.elidedText(text, Qt.TextElideMode.ElideRight, w - 4)
+                align = Qt.AlignmentFlag.AlignRight if column.kind in NUMERIC else Qt.AlignmentFlag.AlignLeft
+                if column.kind == "mark":
+                    align = Qt.AlignmentFlag.AlignHCenter
+                p.drawText(QRectF(x + 2, self.y, w - 4, self.row_h), align | Qt.AlignmentFlag.AlignVCenter, text)
+        self.y += self.row_h
+
+    def _line(self, text: str, small: bool = False) -> None:
+        self.need(self.row_h)
+        if self.painter:
+            self.painter.setFont(self.small if small else self.font)
+            self.painter.setPen(QColor("#404040"))
+            self.painter.drawText(QRectF(0, self.y, self.width, self.row_h), Qt.AlignmentFlag.AlignVCenter,
+                                  self.text(text))
+        self.y += self.row_h
+
+    # -- chart -------------------------------------------------------------
+    def chart(self, chart: dict) -> None:
+        """Expected outturn at each month's end (line) against the budget (dashed line)."""
+        height = 62 * self.mm
+        self.need(height + self.row_h * 2)
+        self._caption("Forventet regnskab måned for måned mod budget (mio. kr.)")
+        if self.painter:
+            self._paint_chart(chart, QRectF(0, self.y, self.width * 0.75, height))
+        self.y += height + self.row_h
+
+    def _paint_chart(self, chart: dict, area: QRectF) -> None:
+        p = self.painter
+        values = [Decimal(v) for v in chart.get("expected", [])]
+        budget = Decimal(chart.get("budget") or 0)
+        top = max([budget, *values, Decimal(1)]) * Decimal("1.1")
+        label_w = self.fm.horizontalAdvance("000.000,0") + 6
+        plot = QRectF(area.left() + label_w, area.top() + 4, area.width() - label_w - 4,
+                      area.height() - self.row_h - 8)
+
+        def y_of(value: Decimal) -> float:
+            return plot.bottom() - float(value / top) * plot.height()
+
+        def x_of(month_index: int) -> float:
+            return plot.left() + (month_index + 0.5) * plot.width() / 12
+
+        p.setFont(self.small)
+        p.setPen(QPen(QColor("#C0C0C0"), 0))
+        for i in range(5):
+            v = top * i / 4
+            y = y_of(v)
+            p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            p.setPen(QColor("#404040"))
+            p.drawText(QRectF(area.left(), y - self.row_h / 2, label_w - 4, self.row_h),
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       format_number(v / 1_000_000, 1))
+            p.setPen(QPen(QColor("#C0C0C0"), 0))
+        p.setPen(QColor("#404040"))
+        for i, name in enumerate(MONTH_NAMES):
+            p.drawText(QRectF(x_of(i) - 30, plot.bottom() + 2, 60, self.row_h), Qt.AlignmentFlag.AlignHCenter, name)
+        if budget:
+            pen = QPen(QColor("#B03030"), 0.6 * self.mm, Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.drawLine(QPointF(plot.left(), y_of(budget)), QPointF(plot.right(), y_of(budget)))
+        path = QPainterPath()
+        for i, v in enumerate(values):
+            point = QPointF(x_of(i), y_of(v))
+            path.lineTo(point) if i else path.moveTo(point)
+        p.setPen(QPen(QColor("#1F4E79"), 0.7 * self.mm))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
+        p.setBrush(QBrush(QColor("#1F4E79")))
+        for i, v in enumerate(values):
+            p.drawEllipse(QPointF(x_of(i), y_of(v)), 0.8 * self.mm, 0.8 * self.mm)
+        legend_x = plot.right() + 6 * self.mm
+        p.setFont(self.small)
+        p.setPen(QColor("#1F4E79"))
+        p.drawText(QPointF(legend_x, plot.top() + self.row_h), "— Forventet regnskab")
+        p.setPen(QColor("#B03030"))
+        p.drawText(QPointF(legend_x, plot.top() + 2 * self.row_h), f"- - Budget {format_number(budget, 0)} kr.")
+
+    # -- whole document ----------------------------------------------------
+    def run(self, painter: QPainter | None) -> int:
+        self.painter = painter
+        self.page = 0
+        self.new_page()
+        tables = printed_tables(self.report)
+        for i, table in enumerate(tables):
+            self.table(table)
+            if i == 0 and self.report.chart is not None:
+                self.chart(self.report.chart)
+                if self.report.highlights is not None:
+                    self.table(self.report.highlights)
+        return self.page
+
+
+def render(report: Report, device, *, mask_cpr: bool = False) -> int:
+    """Paint ``report`` on a paged device (QPdfWriter or QPrinter); returns the page count."""
+    renderer = _Renderer(report, device, mask_cpr)
+    renderer.pages = renderer.run(None)
+    painter = QPainter()
+    if not painter.begin(device):
+        raise ReportWriteError("Kan ikke starte udskriften")
+    try:
+        renderer.run(painter)
+    finally:
+        painter.end()
+    return renderer.pages
+
+
+def write_pdf(report: Report, path: Path | str, *, mask_cpr: bool = False) -> Path:
+    """Write ``report`` as an A4 landscape PDF.
+
+    Raises:
+        ReportWriteError: when the file cannot be written.
+    """
+    ensure_gui_application()
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ReportWriteError(f"Kan ikke skrive '{path.name}': mappen '{path.parent}' findes ikke")
+    writer = QPdfWriter(str(path))
+    writer.setPageLayout(page_layout())
+    writer.setResolution(300)
+    writer.setCreator("Dispo")
+    writer.setTitle(mask_text(report.title) if mask_cpr else report.title)
+    render(report, writer, mask_cpr=mask_cpr)
+    del writer  # flushes and closes the file
+    if not path.exists() or path.stat().st_size == 0:
+        raise ReportWriteError(f"Kan ikke skrive '{path.name}'")
+    return path
