@@ -326,7 +326,7 @@ def dependencies(db, batch_id: int) -> list[str]:
                 out.append(f"{TABLE_LABELS.get(t, t)} {row_id} er ændret {at[:10]} af {user}")
             for ref_table, col in _referencing(db, t):
                 if "batch_id" in db[ref_table].columns_dict:
-                    rows = db.execute(f"SELECT id FROM [{ref_table}] WHERE [{col}] IN ({marks}) "
+                    rows = db.execute(f"SELECT rowid FROM [{ref_table}] WHERE [{col}] IN ({marks}) "
                                       "AND (batch_id IS NULL OR batch_id != ?)", [*chunk, batch_id]).fetchall()
                 else:
                     rows = []
