@@ -6,6 +6,7 @@ all cells then, so filtering and sorting 30,000 grants never touch the database.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout
@@ -24,31 +25,28 @@ def section_number(code: str) -> int:
     return int(digits) if digits else 0
 
 
-def current_rate(grant: Grant):
-    """The rate in force today (the first one for a grant not yet started)."""
-    return grant.rate if grant.rates else None
-
-
 def quantity_text(grant: Grant) -> str:
     text = show_quantity(grant.quantity)
     return f"{text} pr. {grant.quantity_per}" if text and grant.quantity_per else text
 
 
-GRANT_COLUMNS = [
-    Column("CPR", lambda g: show_cpr(g.cpr)),
-    Column("Navn", lambda g: g.name),
-    Column("Paragraf", lambda g: g.section, lambda g: section_number(g.section)),
-    Column("Leverandør", lambda g: g.provider),
-    number_column("Takst", current_rate),
-    Column("Enhed", lambda g: g.unit),
-    Column("Mængde", quantity_text, lambda g: number_key(g.quantity), numeric=True),
-    date_column("Start", lambda g: g.start),
-    date_column("Slut", lambda g: g.end, empty=OPEN_END, empty_sorts_as="9999-12-31"),
-    Column("Konto", lambda g: g.account),
-    Column("VUM", lambda g: g.vum_category or ""),
-    Column("Status", lambda g: g.status),
-    Column("Betalingskommune", lambda g: g.paying_municipality, lambda g: text_key(g.paying_municipality)),
-]
+def grant_columns(today: dt.date) -> list[Column]:
+    """The grants table's columns; ``Takst`` is the rate in force on ``today``."""
+    return [
+        Column("CPR", lambda g: show_cpr(g.cpr)),
+        Column("Navn", lambda g: g.name),
+        Column("Paragraf", lambda g: g.section, lambda g: section_number(g.section)),
+        Column("Leverandør", lambda g: g.provider),
+        number_column("Takst", lambda g: g.rate_on(today) if g.rates else None),
+        Column("Enhed", lambda g: g.unit),
+        Column("Mængde", quantity_text, lambda g: number_key(g.quantity), numeric=True),
+        date_column("Start", lambda g: g.start),
+        date_column("Slut", lambda g: g.end, empty=OPEN_END, empty_sorts_as="9999-12-31"),
+        Column("Konto", lambda g: g.account),
+        Column("VUM", lambda g: g.vum_category or ""),
+        Column("Status", lambda g: g.status),
+        Column("Betalingskommune", lambda g: g.paying_municipality, lambda g: text_key(g.paying_municipality)),
+    ]
 
 
 class GrantsScreen(ScreenBase):
@@ -59,7 +57,7 @@ class GrantsScreen(ScreenBase):
 
     def __init__(self, context, parent=None):
         super().__init__(context, parent)
-        self.panel = TablePanel(GRANT_COLUMNS, key=lambda g: g.id)
+        self.panel = TablePanel(grant_columns(dt.date.today()), key=lambda g: g.id)
         self.panel.table.setObjectName("grants_table")
         self.section_filter = QComboBox()
         self.section_filter.setObjectName("section_filter")
@@ -103,6 +101,7 @@ class GrantsScreen(ScreenBase):
             self.section_filter.addItem(f"{s.code} {s.text}", s.code)
         self.section_filter.setCurrentIndex(max(self.section_filter.findData(chosen), 0))
         self.section_filter.blockSignals(False)
+        self.panel.model.columns = grant_columns(dt.date.today())  # the rate shown is today's
         self.panel.set_records(list_grants(db))
         self._apply_filters()
 
