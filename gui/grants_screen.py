@@ -150,21 +150,20 @@ class GrantsScreen(ScreenBase):
         grant = self.selected_grant()
         return self._open(GrantDialog(self.context, grant, self.municipalities(), self)) if grant else None
 
-    def change_rate(self) -> FormDialog | None:
+    def _dialog_on_selected(self, make) -> FormDialog | None:
+        """Open ``make(context, grant, parent)`` for the selected grant, which stays selected after OK."""
         grant = self.selected_grant()
         if grant is None:
             return None
-        dialog = rate_change_dialog(self.context, grant, self)
+        dialog = make(self.context, grant, self)
         dialog.subject_id = grant.id
         return self._open(dialog)
 
+    def change_rate(self) -> FormDialog | None:
+        return self._dialog_on_selected(rate_change_dialog)
+
     def end_grant(self) -> FormDialog | None:
-        grant = self.selected_grant()
-        if grant is None:
-            return None
-        dialog = end_grant_dialog(self.context, grant, self)
-        dialog.subject_id = grant.id
-        return self._open(dialog)
+        return self._dialog_on_selected(end_grant_dialog)
 
     def show_citizen(self):
         grant = self.selected_grant()

@@ -9,30 +9,21 @@ from PySide6.QtCore import Qt
 
 from core import grants as core_grants
 from gui.citizen_view import describe_change, rate_period_rows
-from tests.gui.conftest import count
-from tests.gui.test_grants_screen import fill
+from tests.gui.helpers import count, fill
 
 
 @pytest.fixture
-def citizens(qtbot, context):
+def citizens(shown):
     from gui.citizens_screen import CitizensScreen
 
-    widget = CitizensScreen(context)
-    qtbot.addWidget(widget)
-    widget.show()
-    widget.refresh()
-    return widget
+    return shown(CitizensScreen)
 
 
 @pytest.fixture
-def grants_screen(qtbot, context):
+def grants_screen(shown):
     from gui.grants_screen import GrantsScreen
 
-    widget = GrantsScreen(context)
-    qtbot.addWidget(widget)
-    widget.show()
-    widget.refresh()
-    return widget
+    return shown(GrantsScreen)
 
 
 def citizen_with_most_grants(db) -> tuple[int, str, int]:

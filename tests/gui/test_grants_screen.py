@@ -11,20 +11,16 @@ from PySide6.QtWidgets import QApplication
 
 from core import grants as core_grants
 from core.money import parse_number
-from tests.gui.conftest import count
+from tests.gui.helpers import count, fill
 
 CPR, NAME, SECTION, PROVIDER, RATE, UNIT, QUANTITY, START, END = range(9)
 
 
 @pytest.fixture
-def screen(qtbot, context):
+def screen(shown):
     from gui.grants_screen import GrantsScreen
 
-    widget = GrantsScreen(context)
-    qtbot.addWidget(widget)
-    widget.show()
-    widget.refresh()
-    return widget
+    return shown(GrantsScreen)
 
 
 def texts(screen, column: int) -> list[str]:
@@ -35,18 +31,6 @@ def texts(screen, column: int) -> list[str]:
 def rates_of(db, grant_id: int) -> list[tuple[str, str]]:
     return [tuple(r) for r in db.execute("SELECT valid_from, rate FROM grant_rates WHERE grant_id = ? "
                                          "ORDER BY valid_from", [grant_id])]
-
-
-def fill(qtbot, dialog, **values) -> None:
-    """Type into the dialog's fields like a user; combo boxes get the item with that data or text."""
-    for key, value in values.items():
-        widget = dialog.fields[key]
-        if hasattr(widget, "findData"):
-            index = widget.findData(value)
-            widget.setCurrentIndex(index if index >= 0 else widget.findText(value))
-        else:
-            widget.clear()
-            qtbot.keyClicks(widget, value)
 
 
 def test_models_pass_the_model_tester(qtmodeltester, screen):

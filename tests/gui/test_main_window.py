@@ -8,7 +8,7 @@ from PySide6.QtCore import QSettings, QSize, Qt
 
 from gui.app import choose_db_path
 from gui.main_window import MainWindow
-from tests.gui.test_grants_screen import fill
+from tests.gui.helpers import fill
 
 TITLES = ["Bevillinger", "Borgere", "Leverandører og takster", "Katalog og satser"]
 
@@ -40,6 +40,24 @@ def test_undo_from_the_menu_and_screens_follow(qtbot, context, demo_db):
     assert "Menu Bosted" not in [p.name for p in providers.providers.model.records()]
     window.redo_action.trigger()
     assert "Menu Bosted" in [p.name for p in providers.providers.model.records()]
+
+
+def test_screen_shortcuts_work_from_the_navigation(qtbot, context):
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    grants = window.screen("Bevillinger")
+    assert grants.dialog is not None and grants.dialog.windowTitle() == "Ny bevilling"
+    grants.dialog.reject()
+    providers = window.show_screen("Leverandører og takster")
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert providers.dialog is not None and providers.dialog.windowTitle() == "Ny leverandør"
+    assert grants.dialog.isHidden()  # the hidden grants screen did not react
 
 
 def test_geometry_is_remembered(qtbot, context):
