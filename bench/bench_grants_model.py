@@ -28,7 +28,7 @@ from PySide6.QtCore import QCoreApplication  # noqa: E402
 from core.catalogue import sections  # noqa: E402
 from core.grants import list_grants  # noqa: E402
 from core.storage import open_db  # noqa: E402
-from gui.grants_screen import grant_columns  # noqa: E402
+from gui.grants_screen import grant_columns, grant_key  # noqa: E402
 from gui.models import RecordFilterProxy, RecordModel  # noqa: E402
 
 NEEDLE = "skovbrynet"
@@ -76,7 +76,7 @@ def dispo_model(db) -> tuple[int, dict[str, float]]:
     grants = list_grants(db)
     times["core list_grants"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    model = RecordModel(grant_columns(dt.date.today()), key=lambda g: g.id)
+    model = RecordModel(grant_columns(dt.date.today()), key=grant_key)
     model.set_records(grants)
     proxy = RecordFilterProxy()
     proxy.setSourceModel(model)

@@ -100,6 +100,25 @@ def number_column(header: str, get: Callable[[Any], Decimal | int | None], decim
     return Column(header, lambda r: show_number(get(r), decimals), lambda r: number_key(get(r)), numeric=True)
 
 
+@dataclass(frozen=True)
+class PreparedRows:
+    """Records with their cells formatted, ready for ``RecordModel.set_prepared``."""
+
+    records: list
+    cells: list[tuple[str, ...]]
+    haystacks: list[str]
+    rows_by_key: dict
+
+
+def prepare_rows(columns: list[Column], records: list, key: Callable[[Any], Any] | None = None) -> PreparedRows:
+    """Format every cell of ``records`` once; plain Python, so it may run on a background thread."""
+    records = list(records)
+    displays = [c.display for c in columns]
+    cells = [tuple(show(r) for show in displays) for r in records]
+    return PreparedRows(records, cells, ["\t".join(row).casefold() for row in cells],
+                        {key(r): i for i, r in enumerate(records)} if key else {})
+
+
 class RecordModel(QAbstractTableModel):
     """A read-only table of records with pre-formatted cells.
 
@@ -120,14 +139,22 @@ class RecordModel(QAbstractTableModel):
     # ------------------------------------------------------------ our API
     def set_records(self, records: list) -> None:
         """Replace all rows; every cell is formatted here, once."""
+        self.set_prepared(prepare_rows(self.columns, records, self._key))
+
+    def set_prepared(self, prepared: PreparedRows) -> None:
+        """Replace all rows with ones formatted by ``prepare_rows`` (with this model's columns and key)."""
         self.beginResetModel()
-        self._records = list(records)
-        displays = [c.display for c in self.columns]
-        self._cells = [tuple(show(r) for show in displays) for r in self._records]
-        self._haystacks = ["\t".join(cells).casefold() for cells in self._cells]
+        self._records = prepared.records
+        self._cells = prepared.cells
+        self._haystacks = prepared.haystacks
+        self._rows_by_key = prepared.rows_by_key
         self._sort_keys = {}
-        self._rows_by_key = {self._key(r): i for i, r in enumerate(self._records)} if self._key else {}
         self.endResetModel()
+
+    @property
+    def key(self) -> Callable[[Any], Any] | None:
+        """The function giving a record's key (``row_of``), if any."""
+        return self._key
 
     def record(self, row: int):
         return self._records[row]

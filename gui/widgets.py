@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from core.errors import DispoError, ValidationError
 from core.money import InvalidNumber, format_date, parse_date
-from gui.models import Column, RecordFilterProxy, RecordModel
+from gui.models import Column, PreparedRows, RecordFilterProxy, RecordModel
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -123,14 +123,18 @@ class TablePanel(QWidget):
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count_label.setText(f"{shown} af {total}" if shown != total else f"{total} i alt")
 
-    def set_records(self, records: list, keep_key=None) -> None:
-        """Show ``records``; the row with key ``keep_key`` (or the current one) stays current."""
+    def set_records(self, records: list | PreparedRows, keep_key=None) -> None:
+        """Show ``records`` (or rows prepared off the GUI thread); the row with key ``keep_key``
+        (or else the current one) stays current."""
         if keep_key is None:
             current = self.table.current_record()
-            keep_key = self.model._key(current) if current is not None and self.model._key else None
+            keep_key = self.model.key(current) if current is not None and self.model.key else None
         column = max(self.table.currentIndex().column(), 0)
         first_load = self.model.rowCount() == 0
-        self.model.set_records(records)
+        if isinstance(records, PreparedRows):
+            self.model.set_prepared(records)
+        else:
+            self.model.set_records(records)
         if keep_key is not None:
             self.select_key(keep_key, column)
         if first_load:  # later loads keep the widths the user may have set

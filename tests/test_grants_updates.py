@@ -1,4 +1,4 @@
-"""Updates of hourly grants and rate changes without a date: found while building the GUI."""
+"""Updates of hourly grants, rate changes without a date, counting: found while building the GUI."""
 
 import datetime as dt
 
@@ -32,3 +32,9 @@ def test_new_rate_without_a_date_is_refused_in_danish(db, hourly_grant):
         grants.change_rate(db, hourly_grant, "", "600")
     assert err.value.problems == {"valid_from": "Gyldig fra skal udfyldes"}
     assert [r.rate for r in grants.get_grant(db, hourly_grant).rates] == [grants.Decimal("500")]
+
+
+def test_count_grants(db, hourly_grant):
+    assert grants.count_grants(db) == 1
+    grants.delete_grant(db, hourly_grant)
+    assert grants.count_grants(db) == 0

@@ -269,3 +269,37 @@ def test_keyboard_shortcuts(qtbot, screen):
     qtbot.keyClick(screen.panel.filter_edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert screen.dialog is not None and screen.dialog.windowTitle() == "Ny bevilling"
     assert screen.dialog.isVisible()
+
+
+def test_large_register_loads_in_the_background(qtbot, screen, context, demo_db):
+    screen.background_above = 10  # the demo's ~200 grants count as large here
+    screen.panel.filter_edit.setText("skovbrynet")
+    shown_before = screen.panel.proxy.rowCount()
+    gid = core_grants.create_grant(context.db, {"cpr": "020304-1234", "name": "Baggrund Borger",
+                                                "section": "§ 108", "provider": "Botilbuddet Skovbrynet",
+                                                "rate": "1000", "start": "2026-01-01"})
+    screen.refresh()
+    assert screen.loading and screen.progress.isVisible()
+    qtbot.waitUntil(lambda: not screen.loading, timeout=20000)
+    assert not screen.progress.isVisible()
+    assert screen.panel.model.rowCount() == count(demo_db, "SELECT count(*) FROM grants")
+    assert screen.panel.proxy.rowCount() == shown_before + 1  # the filter still applies
+    assert screen.panel.model.row_of(gid) is not None
+
+
+def test_cancelled_load_keeps_the_grants_shown(qtbot, screen, context, demo_db):
+    from PySide6.QtCore import QThreadPool
+
+    screen.background_above = 10
+    before = screen.panel.model.rowCount()
+    core_grants.create_grant(context.db, {"cpr": "020304-1234", "name": "Baggrund Borger", "section": "§ 108",
+                                          "provider": "Botilbuddet Skovbrynet", "rate": "1000",
+                                          "start": "2026-01-01"})
+    screen.refresh()
+    cancel = screen.progress.findChild(type(screen.new_button))
+    assert cancel.text() == "Annullér"
+    cancel.click()  # synchronous: no event is processed between starting and cancelling
+    assert not screen.loading and not screen.progress.isVisible()
+    QThreadPool.globalInstance().waitForDone()
+    qtbot.wait(50)  # let a finished job's signal arrive: it must be ignored
+    assert screen.panel.model.rowCount() == before == count(demo_db, "SELECT count(*) FROM grants") - 1
