@@ -36,6 +36,11 @@ PROVIDERS = ["Botilbuddet Skovbrynet", "Bofællesskabet Lærkevej", "Engly Botil
              "Hjælperordning Nord ApS", "Værkstedet Fabrikken", "Aktivitetscentret Kilden", "Ledsagerkorpset"]
 
 
+def _cpr(i: int) -> str:
+    """A distinct valid CPR number per ``i`` (born 1950-1989, 7th digit 1)."""
+    return f"{1 + i % 28:02d}{1 + i // 28 % 12:02d}{50 + i // 336 % 40:02d}-{1000 + i // 13440:04d}"
+
+
 def generate(db, n_grants: int, seed: int = 30000) -> None:
     """``n_grants`` grants (one citizen per three grants) with one or two rate periods, bulk inserted."""
     rng = random.Random(seed)
@@ -45,7 +50,7 @@ def generate(db, n_grants: int, seed: int = 30000) -> None:
                                    for i, name in enumerate(PROVIDERS))
         n_citizens = n_grants // 3
         db["citizens"].insert_all(
-            {"id": i + 1, "cpr": f"{1 + i % 28:02d}{1 + i // 28 % 12:02d}{50 + i // 336 % 40:02d}-{1000 + i // 13440:04d}",
+            {"id": i + 1, "cpr": _cpr(i),
              "name": f"Borger {i:05d} {rng.choice(['Hansen', 'Jensen', 'Nielsen', 'Sørensen'])}"}
             for i in range(n_citizens))
         grants, rates = [], []

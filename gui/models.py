@@ -170,9 +170,6 @@ class RecordModel(QAbstractTableModel):
         """All of a row's cells as one case-folded text, for the instant filter."""
         return self._haystacks[row]
 
-    def cell_text(self, row: int, column: int) -> str:
-        return self._cells[row][column]
-
     def _sort_column(self, column: int) -> list:
         keys = self._sort_keys.get(column)
         if keys is None:

@@ -9,9 +9,8 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
-from core import grants as core_grants
 from core.money import parse_number
-from tests.gui.helpers import count, fill
+from tests.gui.helpers import add_grant, count, fill
 
 CPR, NAME, SECTION, PROVIDER, RATE, UNIT, QUANTITY, START, END = range(9)
 
@@ -240,12 +239,9 @@ def test_edit_grant_with_undo(qtbot, screen, context, demo_db):
 
 
 def test_copy_selected_cells_as_tab_separated_text(qtbot, screen, context):
-    core_grants.create_grant(context.db, {"cpr": "020304-1234", "name": "Kopi Borger", "section": "§ 103",
-                                          "provider": "Værkstedet Fabrikken", "rate": "12345,5",
-                                          "start": "2026-01-01"})
-    core_grants.create_grant(context.db, {"cpr": "020304-1234", "name": "Kopi Borger", "section": "§ 108",
-                                          "provider": "Botilbuddet Skovbrynet", "rate": "987",
-                                          "start": "2026-02-01"})
+    add_grant(context.db, "020304-1234", "Kopi Borger", section="§ 103", provider="Værkstedet Fabrikken",
+              rate="12345,5")
+    add_grant(context.db, "020304-1234", "Kopi Borger", rate="987", start="2026-02-01")
     screen.refresh()
     screen.panel.filter_edit.setText("020304-1234")
     table = screen.panel.table
@@ -275,9 +271,7 @@ def test_large_register_loads_in_the_background(qtbot, screen, context, demo_db)
     screen.background_above = 10  # the demo's ~200 grants count as large here
     screen.panel.filter_edit.setText("skovbrynet")
     shown_before = screen.panel.proxy.rowCount()
-    gid = core_grants.create_grant(context.db, {"cpr": "020304-1234", "name": "Baggrund Borger",
-                                                "section": "§ 108", "provider": "Botilbuddet Skovbrynet",
-                                                "rate": "1000", "start": "2026-01-01"})
+    gid = add_grant(context.db, "020304-1234", "Baggrund Borger")
     screen.refresh()
     assert screen.loading and screen.progress.isVisible()
     qtbot.waitUntil(lambda: not screen.loading, timeout=20000)
@@ -292,9 +286,7 @@ def test_cancelled_load_keeps_the_grants_shown(qtbot, screen, context, demo_db):
 
     screen.background_above = 10
     before = screen.panel.model.rowCount()
-    core_grants.create_grant(context.db, {"cpr": "020304-1234", "name": "Baggrund Borger", "section": "§ 108",
-                                          "provider": "Botilbuddet Skovbrynet", "rate": "1000",
-                                          "start": "2026-01-01"})
+    add_grant(context.db, "020304-1234", "Baggrund Borger")
     screen.refresh()
     cancel = screen.progress.findChild(type(screen.new_button))
     assert cancel.text() == "Annullér"
