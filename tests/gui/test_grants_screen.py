@@ -153,6 +153,25 @@ def test_invalid_grant_shows_a_danish_message_and_writes_nothing(qtbot, screen, 
             demo_db.execute("SELECT count(*) FROM citizens").fetchone()[0]) == before
 
 
+def test_a_known_cpr_brings_the_citizens_name(qtbot, screen, demo_db):
+    cpr, name = demo_db.execute("SELECT cpr, name FROM citizens ORDER BY id LIMIT 1").fetchone()
+    dialog = screen.new_grant()
+    qtbot.keyClicks(dialog.fields["cpr"], cpr.replace("-", "")[:9])
+    assert dialog.fields["name"].text() == ""
+    qtbot.keyClicks(dialog.fields["cpr"], cpr[-1])  # the tenth digit completes the number
+    assert dialog.fields["name"].text() == name
+
+
+def test_double_click_opens_the_editor(qtbot, screen):
+    table = screen.panel.table
+    index = screen.panel.proxy.index(3, NAME)
+    position = table.visualRect(index).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
+    assert screen.dialog.windowTitle() == "Rediger bevilling"
+    assert screen.dialog.grant_id == table.current_record().id
+
+
 def test_missing_provider_is_shown_next_to_the_provider(qtbot, screen):
     dialog = screen.new_grant()
     fill(qtbot, dialog, cpr="010203-4005", section="§ 108", rate="100", start="1.3.2026")
