@@ -1,10 +1,10 @@
-"""Updates of hourly grants, rate changes without a date, counting: found while building the GUI."""
+"""Updates of hourly grants, rate changes without a date, counts: found while building the GUI."""
 
 import datetime as dt
 
 import pytest
 
-from core import grants, providers
+from core import citizens, grants, providers
 from core.errors import ValidationError
 
 
@@ -38,3 +38,14 @@ def test_count_grants(db, hourly_grant):
     assert grants.count_grants(db) == 1
     grants.delete_grant(db, hourly_grant)
     assert grants.count_grants(db) == 0
+
+
+def test_grant_counts_per_citizen(db, hourly_grant):
+    other = grants.create_grant(db, {"cpr": "010180-1234", "section": "§ 85", "provider": "Bostøtteteamet",
+                                     "rate": "500", "quantity": "2", "quantity_per": "uge",
+                                     "start": "01-01-2025", "end": "31-12-2025"})
+    cid = grants.get_grant(db, other).citizen_id
+    assert citizens.grant_counts(db, dt.date(2026, 3, 1)) == {cid: (2, 1)}
+    assert citizens.grant_counts(db, dt.date(2025, 12, 31)) == {cid: (2, 1)}
+    assert citizens.grant_counts(db, dt.date(2025, 6, 1)) == {cid: (2, 1)}
+    assert citizens.grant_counts(db, dt.date(2026, 1, 15)) == {cid: (2, 0)}
