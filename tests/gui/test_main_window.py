@@ -45,6 +45,24 @@ def test_undo_from_the_menu_and_screens_follow(qtbot, context, demo_db):
     assert "Menu Bosted" in [p.name for p in providers.providers.model.records()]
 
 
+def test_screen_shortcuts_work_from_the_navigation(qtbot, context):
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    grants = window.screen("Bevillinger")
+    assert grants.dialog is not None and grants.dialog.windowTitle() == "Ny bevilling"
+    grants.dialog.reject()
+    providers = window.show_screen("Leverandører og takster")
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert providers.dialog is not None and providers.dialog.windowTitle() == "Ny leverandør"
+    assert grants.dialog.isHidden()  # the hidden grants screen did not react
+
+
 def test_geometry_is_remembered(qtbot, context):
     first = MainWindow(context)
     qtbot.addWidget(first)
