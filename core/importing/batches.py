@@ -18,9 +18,8 @@ from typing import Callable
 
 from core import audit
 from core.errors import DispoError, NotFoundError
-from core.grants import restore_grant_state
 from core.importing.fields import KINDS
-from core.importing.importers import IMPORTERS, ImportContext, Importer, apply_vum
+from core.importing.importers import IMPORTERS, ImportContext, Importer, apply_vum, restore_grant_snapshot
 from core.importing.matching import KindError, Mapping, detect_kind, missing_required, propose, score
 from core.importing.profiles import find_profile, mapping_from_headers
 from core.importing.readers import read_file
@@ -295,12 +294,15 @@ def _batch_tables(db) -> list[str]:
 
 
 def _referencing(db, table: str) -> list[tuple[str, str]]:
-    """(table, column) pairs that reference ``table``'s id."""
+    """(table, column) pairs that reference ``table``'s id and keep it alive (not ON DELETE CASCADE)."""
     out = []
     for t in db.table_names():
-        for fk in db[t].foreign_keys:
-            if fk.other_table == table and t not in BOOKKEEPING:
-                out.append((t, fk.column))
+        if t in BOOKKEEPING:
+            continue
+        for fk in db.execute(f"PRAGMA foreign_key_list([{t}])").fetchall():
+            # id, seq, table, from, to, on_update, on_delete, match
+            if fk[2] == table and fk[6].upper() != "CASCADE":
+                out.append((t, fk[3]))
     return out
 
 
@@ -370,8 +372,11 @@ def undo(db, batch_id: int, *, force: bool = False) -> dict:
             if force:
                 for ref_table, col in _referencing(db, t):
                     # keep a row that later rows still need; it simply stops belonging to the batch
+                    other = " AND (batch_id IS NULL OR batch_id != ?)" if "batch_id" in db[ref_table].columns_dict \
+                        else ""
                     db.execute(f"UPDATE [{t}] SET batch_id = NULL WHERE batch_id = ? AND id IN "
-                               f"(SELECT [{col}] FROM [{ref_table}] WHERE [{col}] IS NOT NULL)", [batch_id])
+                               f"(SELECT [{col}] FROM [{ref_table}] WHERE [{col}] IS NOT NULL{other})",
+                               [batch_id] + ([batch_id] if other else []))
             cur = db.execute(f"DELETE FROM [{t}] WHERE batch_id = ?", [batch_id])
             if cur.rowcount:
                 removed[t] += cur.rowcount
@@ -379,7 +384,7 @@ def undo(db, batch_id: int, *, force: bool = False) -> dict:
         for ch in changes:
             old = json.loads(ch["old"])
             if ch["table_name"] == "grants":
-                restore_grant_state(db, ch["row_id"], old)
+                restore_grant_snapshot(db, ch["row_id"], old)
             else:
                 values = {k: v for k, v in old.items() if k != "id"}
                 if values:

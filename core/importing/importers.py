@@ -137,6 +137,21 @@ def _same(a, b) -> bool:
         return False
 
 
+def grant_snapshot(db, grant_id: int) -> dict:
+    """A grant's row and its rate rows with their ids, so that undo can put them back exactly."""
+    return {"row": query(db, "SELECT * FROM grants WHERE id = ?", [grant_id])[0],
+            "rates": query(db, "SELECT * FROM grant_rates WHERE grant_id = ? ORDER BY id", [grant_id])}
+
+
+def restore_grant_snapshot(db, grant_id: int, snapshot: dict) -> None:
+    """Write a ``grant_snapshot`` back (rows and rate ids exactly as they were)."""
+    before = grant_state(db, grant_id)
+    db["grants"].upsert(snapshot["row"], pk="id")
+    db.execute("DELETE FROM grant_rates WHERE grant_id = ?", [grant_id])
+    db["grant_rates"].insert_all(snapshot["rates"], pk="id")
+    audit.record(db, "grants", grant_id, "restore", before, grant_state(db, grant_id))
+
+
 def _changes(old: dict, new: dict) -> dict:
     return {k: (old.get(k), v) for k, v in new.items() if not _same(old.get(k), v)}
 
@@ -200,6 +215,14 @@ class GrantsImporter(Importer):
         for k in ("account", "unit", "quantity", "quantity_per", "end"):
             data.setdefault(k, None)
         try:
+            sec = get_section(self.db, v["section"])
+        except NotFoundError:
+            sec = None
+        if sec is not None and data["unit"] in (None, sec.unit):
+            # the section's usual unit, and its usual 'per' when the file does not say
+            data["unit"] = sec.unit
+            data["quantity_per"] = data["quantity_per"] or sec.quantity_per
+        try:
             # partial: every field is given; the provider is resolved (or created) separately
             clean = validate_grant(self.db, data, partial=True)
         except ValidationError as ex:
@@ -261,7 +284,7 @@ class GrantsImporter(Importer):
             return NEW
         if rec.status == CHANGED and update_changed:
             before = grant_state(self.db, rec.existing_id)
-            record_change(self.db, batch_id, "grants", rec.existing_id, before)
+            record_change(self.db, batch_id, "grants", rec.existing_id, grant_snapshot(self.db, rec.existing_id))
             row = {k: new for k, (_, new) in rec.changes.items() if k != "rate"}
             if "end" in row:
                 row["status"] = "afsluttet" if row["end"] and row["end"] < dt.date.today().isoformat() else "aktiv"
@@ -598,7 +621,7 @@ class OccupancyImporter(Importer):
             return NEW
         if rec.status == CHANGED and update_changed:
             before = grant_state(self.db, rec.existing_id)
-            record_change(self.db, batch_id, "grants", rec.existing_id, before)
+            record_change(self.db, batch_id, "grants", rec.existing_id, grant_snapshot(self.db, rec.existing_id))
             row = {k: new for k, (_, new) in rec.changes.items() if k != "rate"}
             if "end" in row:
                 row["status"] = "afsluttet" if row["end"] and row["end"] < dt.date.today().isoformat() else "aktiv"

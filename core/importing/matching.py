@@ -162,6 +162,8 @@ def missing_required(kind: Kind, mapping: Mapping) -> list[str]:
     missing = [f.label for f in kind.fields if f.required and f.name not in mapping.columns]
     if kind.code == "vum" and "category" not in mapping.columns and not mapping.category_columns:
         missing.append("VUM-kategori")
+    if kind.code == "postings" and "Beløb" in missing and ({"debit", "credit"} & set(mapping.columns)):
+        missing.remove("Beløb")
     if kind.code == "budget" and not ({"original", "corrected"} & set(mapping.columns)) and not mapping.month_columns:
         missing.append("Budgetbeløb")
     return missing

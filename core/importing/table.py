@@ -120,6 +120,14 @@ def find_header_row(sheet: RawSheet) -> int | None:
             continue
         if score > best_score:
             best, best_score = r, score
+    if best is None:
+        # no known header words: the first row of distinct texts with a row of numbers or dates under it
+        for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS - 1]):
+            texty = [v for v in row if _is_texty(v)]
+            below = sheet.rows[r + 1] if r + 1 < len(sheet.rows) else []
+            if len(texty) >= 2 and len({text(v) for v in texty}) == len(texty) and \
+                    any(not is_blank(v) and not _is_texty(v) for v in below):
+                return r
     return best
 
 
