@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from core import audit
 from core.errors import NotFoundError, ValidationError
@@ -62,22 +62,32 @@ class Importer:
     def parse(self, table: Table, mapping: Mapping) -> list[Record]:
         self.start_sheet(table, mapping)
         out = []
-        fields = [(self.kind.field(name), col, table.headers[col] or name) for name, col in mapping.columns.items()]
+        fields = [(self.kind.field(name), col, table.headers[col] or name, {})
+                  for name, col in mapping.columns.items()]
         for row_no, cells in table.rows:
             rec = Record(table.sheet, row_no, {})
-            for f, col, header in fields:
+            for f, col, header, cache in fields:
                 raw = cells[col] if col < len(cells) else None
                 rec.raw[f.name] = raw
-                if p.is_blank(raw):
+                if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
                     if f.required:
                         rec.reject(header, raw, f"{f.label} mangler")
                     rec.values[f.name] = None
                     continue
-                try:
-                    rec.values[f.name] = f.parser(raw)
-                except p.ParseError as ex:
+                # columns repeat their values (dates, accounts, monthly amounts): parse each value once
+                key = (type(raw), raw)
+                hit = cache.get(key)
+                if hit is None:
+                    try:
+                        hit = (True, f.parser(raw))
+                    except p.ParseError as ex:
+                        hit = (False, str(ex))
+                    cache[key] = hit
+                if hit[0]:
+                    rec.values[f.name] = hit[1]
+                else:
                     rec.values[f.name] = None
-                    rec.reject(header, raw, str(ex))
+                    rec.reject(header, raw, hit[1])
             out.extend(self.finish(rec, table, mapping, cells))
         return out
 
@@ -135,6 +145,11 @@ def _same(a, b) -> bool:
         return Decimal(str(a)) == Decimal(str(b))
     except ArithmeticError:
         return False
+
+
+def kroner_to_ore(amount: Decimal) -> int:
+    """Whole øre, half away from zero (as ``core.money.to_ore``, without Fractions: the bulk path)."""
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def grant_snapshot(db, grant_id: int) -> dict:
@@ -332,7 +347,7 @@ class PostingsImporter(Importer):
         row = {
             "date": v["date"].isoformat(), "account": account,
             "grouping": (v.get("grouping") or grouping or ""), "art": v.get("art") or art or "",
-            "amount_ore": to_ore(amount), "cpr": v.get("cpr"), "text": v.get("text") or "",
+            "amount_ore": kroner_to_ore(amount), "cpr": v.get("cpr"), "text": v.get("text") or "",
             "voucher": v.get("voucher") or "",
         }
         rec.values = row
