@@ -108,6 +108,47 @@ def sheet_tables(path: Path, sheet: str | None = None) -> tuple[list[Table], lis
     return tables, hidden, notes
 
 
+@dataclass
+class SheetInfo:
+    """A sheet as the wizard lists it: hidden or not, its table and the kind it looks like."""
+
+    name: str
+    hidden: bool
+    table: Table | None
+    kind: str | None
+    note: str = ""
+
+
+def inspect_file(db, path: str | Path) -> list[SheetInfo]:
+    """Every sheet of a file with its table and recognised kind (hidden sheets too, marked).
+
+    Raises:
+        DispoError: the file cannot be read.
+    """
+    path = Path(path)
+    out = []
+    for raw in read_file(path):
+        try:
+            table = build_table(raw)
+        except NoTableError as ex:
+            out.append(SheetInfo(raw.name, raw.hidden, None, None, str(ex)))
+            continue
+        profile = find_profile(db, table.headers)
+        kind, note = (profile["kind"], "") if profile else (None, "")
+        if kind is None:
+            try:
+                kind = detect_kind(table)[0].code
+            except KindError as ex:
+                note = str(ex)
+        out.append(SheetInfo(raw.name, raw.hidden, table, kind, note))
+    return out
+
+
+def mapping_for(db, kind: str, table: Table, override: dict[str, str] | None = None) -> Mapping:
+    """The mapping to use: the given one, else a saved profile for the layout, else the proposal."""
+    return _mapping_for(db, kind, table, override)
+
+
 def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None) -> Mapping:
     if override:
         return mapping_from_headers(kind, table, override)
