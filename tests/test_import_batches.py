@@ -207,3 +207,18 @@ def test_kind_detection_on_each_kind(tmp_path, samples):
     for name, kind in expected.items():
         table = build_table(read_file(samples / name)[0])
         assert detect_kind(table)[0].code == kind, name
+
+
+def test_budget_year_from_the_amount_header_and_corrected_budget(db, tmp_path):
+    rows = [["Konto", "Budget 2027", "Korrigeret budget"], ["5.38.50", "12.000.000", "12.500.000,50"],
+            ["5.38.52", 3000000, None]]
+    res = import_file(db, write_xlsx(tmp_path / "b.xlsx", {"Budget": rows}))
+    assert (res["kind"], res["imported"]) == ("budget", 2)
+    got = query(db, "SELECT year, account, month, original_ore, corrected_ore FROM budgets ORDER BY account")
+    assert got == [{"year": 2027, "account": "5.38.50", "month": None, "original_ore": 1_200_000_000,
+                    "corrected_ore": 1_250_000_050},
+                   {"year": 2027, "account": "5.38.52", "month": None, "original_ore": 300_000_000,
+                    "corrected_ore": None}]
+    rows[2][2] = "3.100.000"
+    res = import_file(db, write_xlsx(tmp_path / "b2.xlsx", {"Budget": rows}))
+    assert (res["imported"], res["updated"], res["unchanged"]) == (0, 1, 1)

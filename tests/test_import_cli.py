@@ -78,3 +78,19 @@ def test_error_workbook_can_be_fixed_and_reimported(tmp_path):
     wb.save(errors)
     res = json.loads(run_cli("import", errors, "--json", db=db).stdout)
     assert (res["imported"], res["rejected"]) == (2, [])
+
+
+def test_profiles_can_be_listed_renamed_and_deleted(tmp_path):
+    from core.importing.profiles import save_profile
+    from core.storage import open_db
+
+    db = tmp_path / "d.sqlite"
+    conn = open_db(db)
+    pid = save_profile(conn, "postings", ["Dato", "Beløb"], {"date": "Dato", "amount": "Beløb"}, "Bank")
+    conn.close()
+    r = run_cli("import-profiles", "--rename", str(pid), "Økonomi", "--json", db=db)
+    assert [(p["id"], p["name"], p["mapping"]) for p in json.loads(r.stdout)] == \
+        [(pid, "Økonomi", {"amount": "Beløb", "date": "Dato"})]
+    assert json.loads(run_cli("import-profiles", "--delete", str(pid), "--json", db=db).stdout) == []
+    r = run_cli("import-profiles", "--delete", str(pid), db=db)
+    assert r.returncode == 1 and "findes ikke" in r.stderr

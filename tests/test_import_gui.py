@@ -7,7 +7,6 @@ import threading
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QThreadPool, QUrl, Qt
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QMessageBox
 
 from core.grants import list_grants
 from core.importing.batches import list_batches, prepare

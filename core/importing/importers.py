@@ -427,7 +427,8 @@ class BudgetImporter(Importer):
     what = "budgetlinje (konto, paragraf, år, måned)"
 
     def start_sheet(self, table, mapping):
-        texts = table.title + [table.sheet, self.ctx.file_name]
+        headers = [table.headers[c] for f, c in mapping.columns.items() if f in ("original", "corrected")]
+        texts = headers + table.title + [table.sheet, self.ctx.file_name]
         years = [int(y) for t in texts for y in re.findall(r"(?<!\d)(20\d\d|19\d\d)(?!\d)", t)]
         self.default_year = years[0] if years else None
 
