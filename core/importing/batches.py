@@ -185,7 +185,7 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
                     k, m = detect_kind(t)
                 except KindError:
                     continue
-                cand = (score(k, m), k)
+                cand = (score(k, m, t), k)
             if best is None or cand[0] > best[0]:
                 best = cand
         if best is None:
@@ -201,7 +201,7 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
             continue
         plans.append(SheetPlan(t, m))
     if not kind_decl.multi_sheet and len(plans) > 1:
-        plans = [max(plans, key=lambda sp: (score(kind_decl, sp.mapping), len(sp.table.rows)))]
+        plans = [max(plans, key=lambda sp: (score(kind_decl, sp.mapping, sp.table), len(sp.table.rows)))]
     if not plans:
         raise DispoError(f"Filen '{path.name}' passer ikke til {kind_decl.label.lower()}: " + "; ".join(problems))
     ctx = ImportContext(db, path.name)

@@ -315,6 +315,14 @@ class GrantsImporter(Importer):
         return UNCHANGED
 
 
+def year_of(table: Table, mapping: Mapping, file_name: str, amount_fields: tuple[str, ...]) -> int | None:
+    """The year a sheet is about: from its amount headers (``Budget 2027``), title rows, name or file name."""
+    headers = [table.headers[c] for f, c in mapping.columns.items() if f in amount_fields]
+    texts = headers + table.title + [table.sheet, file_name]
+    years = [int(y) for t in texts for y in re.findall(r"(?<!\d)(20\d\d|19\d\d)(?!\d)", t)]
+    return years[0] if years else None
+
+
 # ====================================================================== postings
 
 POSTING_COLUMNS = ("date", "account", "grouping", "art", "amount_ore", "cpr", "text", "voucher")
@@ -326,23 +334,52 @@ class PostingsImporter(Importer):
 
     def start_sheet(self, table, mapping):
         self.citizens = dict(self.db.execute("SELECT cpr, id FROM citizens").fetchall())
-        self.occurrence: Counter = Counter()
+        if not hasattr(self, "occurrence"):
+            self.occurrence: Counter = Counter()
+        self.default_year = year_of(table, mapping, self.ctx.file_name, ())
 
     def finish(self, rec, table, mapping, cells):
         if not rec.ok:
             return [rec]
+        if mapping.month_columns and "amount" not in mapping.columns:
+            return self._wide(rec, table, mapping, cells)
+        return [self._posting(rec, table, mapping)]
+
+    def _wide(self, rec, table, mapping, cells) -> list[Record]:
+        """One posting per filled month column, dated the last day of that month."""
+        out = []
+        for col, (month, year) in sorted(mapping.month_columns.items(), key=lambda x: x[1][0]):
+            raw = cells[col] if col < len(cells) else None
+            if p.is_blank(raw):
+                continue
+            year = year or self.default_year
+            if year is None:
+                rec.reject(table.headers[col], raw, "Året står hverken i kolonnens overskrift, i arkets titel "
+                                                    "eller i filnavnet")
+                return [rec]
+            try:
+                amount = p.parse_amount(raw)
+            except p.ParseError as ex:
+                rec.reject(table.headers[col], raw, str(ex))
+                return [rec]
+            last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+            part = Record(rec.sheet, rec.row, {**rec.values, "date": last, "amount": amount}, raw=rec.raw)
+            out.append(self._posting(part, table, mapping))
+        return out
+
+    def _posting(self, rec, table, mapping) -> Record:
         v = rec.values
         amount = v.get("amount")
         if amount is None and ("debit" in mapping.columns or "credit" in mapping.columns):
             if v.get("debit") is None and v.get("credit") is None:
                 rec.reject(self.column(mapping, table, "debit"), "", "Beløb mangler (hverken debet eller kredit)")
-                return [rec]
+                return rec
             amount = (v.get("debit") or 0) - (v.get("credit") or 0)
         elif amount is not None and v.get("credit") and "amount" in mapping.columns:
             amount = amount - v["credit"]
         if amount is None:
             rec.reject(self.column(mapping, table, "amount"), "", "Beløb mangler")
-            return [rec]
+            return rec
         account, grouping, art = v["account"]
         row = {
             "date": v["date"].isoformat(), "account": account,
@@ -354,7 +391,7 @@ class PostingsImporter(Importer):
         ident = ("bilag", row["voucher"]) if row["voucher"] else ("række",) + tuple(row[k] for k in POSTING_COLUMNS)
         self.occurrence[ident] += 1
         rec.key = ident + (self.occurrence[ident],)
-        return [rec]
+        return rec
 
     def classify(self, records):
         # Postings without a voucher: identical rows are normal (monthly payments), so each
@@ -427,10 +464,7 @@ class BudgetImporter(Importer):
     what = "budgetlinje (konto, paragraf, år, måned)"
 
     def start_sheet(self, table, mapping):
-        headers = [table.headers[c] for f, c in mapping.columns.items() if f in ("original", "corrected")]
-        texts = headers + table.title + [table.sheet, self.ctx.file_name]
-        years = [int(y) for t in texts for y in re.findall(r"(?<!\d)(20\d\d|19\d\d)(?!\d)", t)]
-        self.default_year = years[0] if years else None
+        self.default_year = year_of(table, mapping, self.ctx.file_name, ("original", "corrected"))
 
     def finish(self, rec, table, mapping, cells):
         if not rec.ok:
