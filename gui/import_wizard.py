@@ -376,6 +376,10 @@ class PreviewPage(BusyPage):
         self.counts.setObjectName("counts")
         self.providers = QLabel()
         self.providers.setWordWrap(True)
+        self.provider_box = QWidget()
+        self.provider_form = QFormLayout(self.provider_box)
+        self.provider_combos: dict[str, QComboBox] = {}
+        self.decisions: dict[str, int | None] = {}
         self.update_radio = QRadioButton("&Opdatér ændrede rækker")
         self.skip_radio = QRadioButton("&Spring ændrede rækker over")
         self.update_radio.setChecked(True)
@@ -390,17 +394,42 @@ class PreviewPage(BusyPage):
         layout.addWidget(self.counts)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.providers)
+        layout.addWidget(self.provider_box)
         layout.addLayout(radios)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         self.setCommitPage(False)
 
     def initializePage(self) -> None:
+        self.decisions = {}
+        self.reload()
+
+    def reload(self) -> None:
         self.plan = None
         self.model.set_records([])
         w = self.w
-        db, path, kind, sheet, mapping = w.db, w.path, w.kind, w.sheet, w.mapping
-        self.run(lambda task: batches.prepare(db, path, kind, sheet, mapping), self._prepared)
+        db, path, kind, sheet, mapping, decided = w.db, w.path, w.kind, w.sheet, w.mapping, dict(self.decisions)
+        self.run(lambda task: batches.prepare(db, path, kind, sheet, mapping, decided), self._prepared)
+
+    def _provider_rows(self, plan) -> None:
+        """A combo per uncertain provider match: use the suggested existing provider, or create a new one."""
+        while self.provider_form.rowCount():
+            self.provider_form.removeRow(0)
+        self.provider_combos.clear()
+        for ch in plan.provider_choices():
+            if ch.suggestion_id is None or ch.score >= 100:
+                continue
+            combo = QComboBox()
+            combo.addItem(f"Opret ny leverandør '{ch.name}'", None)
+            combo.addItem(f"Brug '{ch.suggestion}' ({ch.score:.0f} %)", ch.suggestion_id)
+            combo.setCurrentIndex(0 if ch.is_new else 1)
+            combo.currentIndexChanged.connect(lambda _=0, name=ch.name, c=combo: self._decide(name, c))
+            self.provider_form.addRow(f"{ch.name}:", combo)
+            self.provider_combos[ch.name] = combo
+
+    def _decide(self, name: str, combo: QComboBox) -> None:
+        self.decisions[name] = combo.currentData()
+        self.reload()
 
     def _prepared(self, plan) -> None:
         self.plan = plan
@@ -411,15 +440,9 @@ class PreviewPage(BusyPage):
         self.counts.setText(f"{plan.rows_read} rækker læst: nye {c.get('new', 0)}, ændrede {c.get('changed', 0)}, "
                             f"findes allerede {c.get('unchanged', 0)}, dubletter {c.get('duplicate', 0)}, "
                             f"springes over {c.get('skipped', 0)}, afvist {c.get('rejected', 0)}")
-        lines = []
-        for ch in plan.provider_choices():
-            if ch.is_new and ch.suggestion:
-                lines.append(f"'{ch.name}' oprettes som ny leverandør (ligner '{ch.suggestion}', {ch.score:.0f} %)")
-            elif ch.is_new:
-                lines.append(f"'{ch.name}' oprettes som ny leverandør")
-            elif ch.score < 100:
-                lines.append(f"'{ch.name}' er leverandøren '{ch.suggestion}' ({ch.score:.0f} %)")
-        self.providers.setText("\n".join(lines))
+        new = [ch.name for ch in plan.provider_choices() if ch.is_new and ch.suggestion_id is None]
+        self.providers.setText(("Nye leverandører oprettes: " + ", ".join(sorted(new))) if new else "")
+        self._provider_rows(plan)
 
     def ready(self) -> bool:
         return self.plan is not None

@@ -278,3 +278,12 @@ def test_vum_commit_goes_through_the_vum_module(db, samples):
     else:
         res = commit(db, plan)
         assert res["imported"] + res["updated"] + res["unchanged"] + len(res["rejected"]) == len(plan.records)
+
+
+def test_a_column_the_file_lacks_changes_nothing(demo_db, tmp_path):
+    g = next(g for g in list_grants(demo_db) if g.unit not in ("time", "dag") and g.end is not None)
+    rate = g.rates[0].rate
+    rows = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Startdato"],
+            [g.cpr, g.section, g.provider, f"{rate}".replace(".", ","), g.start.isoformat()]]
+    res = import_file(demo_db, write_xlsx(tmp_path / "kort.xlsx", {"Ark": rows}))
+    assert (res["imported"], res["updated"], res["unchanged"]) == (0, 0, 1)

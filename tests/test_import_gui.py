@@ -153,3 +153,22 @@ def test_menu_action_and_dropping_a_file_open_the_wizard(qtbot, context, grants_
     wizard = window.findChild(ImportWizard)
     assert wizard is not None and wizard.file_page.path_edit.text() == str(grants_file)
     wizard.close()
+
+
+def test_provider_suggestion_can_be_confirmed_in_the_preview(qtbot, context, grants_file):
+    from core.providers import create_provider
+
+    near = create_provider(context.db, "Bostøtten Nord", "egen")
+    wizard = ImportWizard(context, grants_file)
+    qtbot.addWidget(wizard)
+    _walk_to_preview(qtbot, wizard)
+    page = wizard.preview_page
+    combo = page.provider_combos["Bostøtten"]
+    assert combo.currentData() is None  # a fuzzy suggestion is not taken without asking
+    combo.setCurrentIndex(1)
+    qtbot.waitUntil(page.isComplete, timeout=10000)
+    anna = next(r for r in page.plan.records if r.values.get("cpr") == "010190-1234" and r.status == "new")
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.commit_page.result is not None, timeout=10000)
+    g = next(g for g in list_grants(context.db) if g.cpr == anna.values["cpr"])
+    assert g.provider_id == near

@@ -159,13 +159,14 @@ def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None) -
 
 
 def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = None,
-            mapping: dict[str, str] | None = None) -> Plan:
+            mapping: dict[str, str] | None = None, providers: dict[str, int | None] | None = None) -> Plan:
     """Read, map, parse and classify a file. Nothing is written.
 
     Args:
         kind: grants, postings, budget, occupancy or vum; ``None`` recognises it.
         sheet: only this sheet (a hidden sheet too); ``None`` = the visible sheet(s) with a table.
         mapping: field -> header text, instead of the automatic mapping or a saved profile.
+        providers: confirmed provider matches: name in the file -> provider id, or None = create new.
 
     Raises:
         DispoError: the file cannot be read, has no table, or does not fit the kind.
@@ -205,6 +206,8 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
     if not plans:
         raise DispoError(f"Filen '{path.name}' passer ikke til {kind_decl.label.lower()}: " + "; ".join(problems))
     ctx = ImportContext(db, path.name)
+    if providers:
+        ctx.providers.decide(providers)
     importer = IMPORTERS[kind](ctx)
     records: list[Record] = []
     for sp in plans:

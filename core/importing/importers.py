@@ -192,6 +192,15 @@ class GrantsImporter(Importer):
                 "acting_municipality", "vum_category", "caseworker", "granted_on", "followup_date", "note")
 
     def start_sheet(self, table, mapping):
+        # compare with the database only what the file says; a missing column changes nothing
+        given = set(mapping.columns) | {"rate"}
+        if "account" in given:
+            given.add("grouping")
+        if given & {"unit", "quantity"}:
+            given |= {"unit", "quantity", "quantity_per"}
+        if not hasattr(self, "given"):
+            self.given: set[str] = set()
+        self.given |= given
         col = mapping.columns.get("quantity")
         qh = p.text(table.headers[col]).casefold() if col is not None else ""
         self.quantity_per_hint = "måned" if re.search(r"m[åa]ned|\bmd", qh) else ("uge" if "uge" in qh else None)
@@ -278,7 +287,7 @@ class GrantsImporter(Importer):
     def _row(self, clean: dict) -> dict:
         out = {}
         for k in self.compared:
-            if k not in clean:
+            if k not in clean or k not in self.given:
                 continue
             value = clean[k]
             if k in ("quantity", "rate"):
