@@ -344,10 +344,11 @@ class MappingPage(QWizardPage):
         return out
 
     def isComplete(self) -> bool:
-        chosen = self.chosen()
+        from core.importing.matching import missing_required
+        from core.importing.profiles import mapping_from_headers
+
         kind = KINDS[self.w.kind]
-        return all(f.name in chosen for f in kind.fields if f.required and not (
-            kind.code == "postings" and f.name == "amount" and ({"debit", "credit"} & set(chosen))))
+        return not missing_required(kind, mapping_from_headers(kind.code, self.w.table, self.chosen()))
 
     def validatePage(self) -> bool:
         self.w.mapping = self.chosen()

@@ -167,6 +167,32 @@ def restore_grant_snapshot(db, grant_id: int, snapshot: dict) -> None:
     audit.record(db, "grants", grant_id, "restore", before, grant_state(db, grant_id))
 
 
+def create_grant_in_batch(db, data: dict, batch_id: int) -> int:
+    """``create_grant`` in the batch; a name it fills in on an existing citizen is kept for undo."""
+    existing = db.execute("SELECT id, name FROM citizens WHERE cpr = ?", [data["cpr"]]).fetchone()
+    if existing and not existing[1] and data.get("name"):
+        record_change(db, batch_id, "citizens", existing[0], {"id": existing[0], "name": existing[1]})
+    return create_grant(db, data, batch_id=batch_id)
+
+
+def update_grant_in_batch(db, grant_id: int, changes: dict, batch_id: int) -> None:
+    """Apply ``changes`` (field -> (old, new)) to a grant, keeping its exact old state for undo.
+
+    A changed rate replaces the rate of the grant's first period (the file states one rate).
+    """
+    before = grant_state(db, grant_id)
+    record_change(db, batch_id, "grants", grant_id, grant_snapshot(db, grant_id))
+    row = {k: new for k, (_, new) in changes.items() if k != "rate"}
+    if "end" in row:
+        row["status"] = "afsluttet" if row["end"] and row["end"] < dt.date.today().isoformat() else "aktiv"
+    if row:
+        db["grants"].update(grant_id, row)
+    if "rate" in changes:
+        db.execute("UPDATE grant_rates SET rate = ? WHERE id = (SELECT id FROM grant_rates WHERE grant_id = ? "
+                   "ORDER BY valid_from LIMIT 1)", [changes["rate"][1], grant_id])
+    audit.record(db, "grants", grant_id, "import", before, grant_state(db, grant_id), batch_id)
+
+
 def _changes(old: dict, new: dict) -> dict:
     return {k: (old.get(k), v) for k, v in new.items() if not _same(old.get(k), v)}
 
@@ -299,27 +325,12 @@ class GrantsImporter(Importer):
         c = dict(rec.values)
         pid = self.ctx.providers.ensure(self.ctx.providers.match(c.pop("provider_name")), batch_id)
         if rec.status == NEW:
-            existing = self.db.execute("SELECT id, name FROM citizens WHERE cpr = ?", [c["cpr"]]).fetchone()
-            if existing and not existing[1] and c.get("name"):
-                record_change(self.db, batch_id, "citizens", existing[0], {"id": existing[0], "name": existing[1]})
             data = {k: v for k, v in c.items() if k != "status"}
             data["provider_id"] = pid
-            create_grant(self.db, data, batch_id=batch_id)
+            create_grant_in_batch(self.db, data, batch_id)
             return NEW
         if rec.status == CHANGED and update_changed:
-            before = grant_state(self.db, rec.existing_id)
-            record_change(self.db, batch_id, "grants", rec.existing_id, grant_snapshot(self.db, rec.existing_id))
-            row = {k: new for k, (_, new) in rec.changes.items() if k != "rate"}
-            if "end" in row:
-                row["status"] = "afsluttet" if row["end"] and row["end"] < dt.date.today().isoformat() else "aktiv"
-            if row:
-                self.db["grants"].update(rec.existing_id, row)
-            if "rate" in rec.changes:
-                first = self.db.execute("SELECT id FROM grant_rates WHERE grant_id = ? ORDER BY valid_from LIMIT 1",
-                                        [rec.existing_id]).fetchone()
-                self.db["grant_rates"].update(first[0], {"rate": rec.changes["rate"][1]})
-            audit.record(self.db, "grants", rec.existing_id, "import", before, grant_state(self.db, rec.existing_id),
-                         batch_id)
+            update_grant_in_batch(self.db, rec.existing_id, rec.changes, batch_id)
             return CHANGED
         return UNCHANGED
 
@@ -673,25 +684,13 @@ class OccupancyImporter(Importer):
         choice, _ = self.sheets[v["sheet"]]
         pid = choice.provider_id
         if rec.status == NEW:
-            create_grant(self.db, {"cpr": v["cpr"], "name": v["name"], "section": self._section(pid, v["facility"]),
-                                   "provider_id": pid, "unit": "døgn", "rate": v["rate"], "start": v["move_in"],
-                                   "end": v["move_out"], "paying_municipality": v["paying_municipality"],
-                                   "vum_category": v["vum_category"]}, batch_id=batch_id)
+            create_grant_in_batch(self.db, {
+                "cpr": v["cpr"], "name": v["name"], "section": self._section(pid, v["facility"]), "provider_id": pid,
+                "unit": "døgn", "rate": v["rate"], "start": v["move_in"], "end": v["move_out"],
+                "paying_municipality": v["paying_municipality"], "vum_category": v["vum_category"]}, batch_id)
             return NEW
         if rec.status == CHANGED and update_changed:
-            before = grant_state(self.db, rec.existing_id)
-            record_change(self.db, batch_id, "grants", rec.existing_id, grant_snapshot(self.db, rec.existing_id))
-            row = {k: new for k, (_, new) in rec.changes.items() if k != "rate"}
-            if "end" in row:
-                row["status"] = "afsluttet" if row["end"] and row["end"] < dt.date.today().isoformat() else "aktiv"
-            if row:
-                self.db["grants"].update(rec.existing_id, row)
-            if "rate" in rec.changes:
-                self.db.execute("UPDATE grant_rates SET rate = ? WHERE id = (SELECT id FROM grant_rates "
-                                "WHERE grant_id = ? ORDER BY valid_from LIMIT 1)",
-                                [rec.changes["rate"][1], rec.existing_id])
-            audit.record(self.db, "grants", rec.existing_id, "import", before, grant_state(self.db, rec.existing_id),
-                         batch_id)
+            update_grant_in_batch(self.db, rec.existing_id, rec.changes, batch_id)
             return CHANGED
         return UNCHANGED
 
