@@ -287,3 +287,22 @@ def test_a_column_the_file_lacks_changes_nothing(demo_db, tmp_path):
             [g.cpr, g.section, g.provider, f"{rate}".replace(".", ","), g.start.isoformat()]]
     res = import_file(demo_db, write_xlsx(tmp_path / "kort.xlsx", {"Ark": rows}))
     assert (res["imported"], res["updated"], res["unchanged"]) == (0, 0, 1)
+
+
+def test_debit_credit_marker_gives_the_sign(db, tmp_path):
+    rows = [["Dato", "Konto", "Beløb", "D/K"], ["01-01-2026", "5.38.50", "100,00", "D"],
+            ["02-01-2026", "5.38.50", "40,00", "K"]]
+    res = import_file(db, write_csv(tmp_path / "dk.csv", rows))
+    assert res["mapping"]["sign"] == "D/K"
+    assert [r[0] for r in db.execute("SELECT amount_ore FROM postings ORDER BY date")] == [10000, -4000]
+
+
+def test_two_kinds_that_fit_equally_are_not_guessed(tmp_path):
+    from core.importing.matching import KindError
+
+    rows = [["Konto", "Jan", "Feb", "Mar"], ["5.38.50", 1, 2, 3]]
+    table = build_table(read_file(write_xlsx(tmp_path / "x.xlsx", {"Ark": rows}))[0])
+    with pytest.raises(KindError, match="kan være både"):
+        detect_kind(table)
+    table.title = ["Budget 2027"]
+    assert detect_kind(table)[0].code == "budget"

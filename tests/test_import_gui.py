@@ -172,3 +172,13 @@ def test_provider_suggestion_can_be_confirmed_in_the_preview(qtbot, context, gra
     qtbot.waitUntil(lambda: wizard.commit_page.result is not None, timeout=10000)
     g = next(g for g in list_grants(context.db) if g.cpr == anna.values["cpr"])
     assert g.provider_id == near
+
+
+def test_wizard_offers_all_facility_sheets_of_an_occupancy_list(qtbot, context, samples):
+    wizard = ImportWizard(context, samples / "belaegningsliste_2026.xlsx")
+    qtbot.addWidget(wizard)
+    _walk_to_preview(qtbot, wizard)
+    assert wizard.sheet is None and wizard.kind == "occupancy"
+    sheets = {r.sheet for r in wizard.preview_page.plan.records}
+    assert len(sheets) == 3
+    assert wizard.preview_page.model.rowCount() == wizard.preview_page.plan.rows_read

@@ -89,6 +89,8 @@ POSTINGS = Kind("postings", "Posteringer (bogføring)", (
                               "nettobeløb", "amount"), p.parse_amount, True, "amount"),
     Field("debit", "Debet", ("debet", "debit", "udgift"), p.parse_amount, False, "amount"),
     Field("credit", "Kredit", ("kredit", "credit", "indtægt"), p.parse_amount, False, "amount"),
+    Field("sign", "Debet/kredit", ("d/k", "debet/kredit", "dk", "d k", "fortegn", "debet kredit"),
+          p.parse_debit_credit),
     Field("cpr", "CPR-nr.", CPR.synonyms, p.parse_optional_cpr, False, "cpr"),
     Field("text", "Tekst", ("posteringstekst", "tekst", "beskrivelse", "bilagstekst", "posteringstekst 1"),
           p.parse_text),

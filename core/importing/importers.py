@@ -400,6 +400,8 @@ class PostingsImporter(Importer):
         if amount is None:
             rec.reject(self.column(mapping, table, "amount"), "", "Beløb mangler")
             return rec
+        if v.get("sign") == -1:
+            amount = -amount
         account, grouping, art = v["account"]
         row = {
             "date": v["date"].isoformat(), "account": account,

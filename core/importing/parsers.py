@@ -371,6 +371,16 @@ def is_marked(value) -> bool:
     return text(value).casefold() in {"x", "1", "✓", "✔", "ja", "j", "yes", "*"}
 
 
+def parse_debit_credit(value) -> int:
+    """The sign a debit/credit marker gives an amount: ``D``/``Debet`` = +1, ``K``/``Kredit`` = -1."""
+    t = text(value).casefold()
+    if t in ("d", "debet", "debit", "+", "dr"):
+        return 1
+    if t in ("k", "kredit", "credit", "-", "kr", "cr"):
+        return -1
+    raise ParseError(f"'{text(value)}' er hverken D (debet) eller K (kredit)")
+
+
 def parse_int(value) -> int:
     n = parse_amount(value)
     if n != int(n):
