@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from core.errors import DispoError
-from core.grants import get_grant, list_grants, update_grant
+from core.grants import list_grants, update_grant
 from core.importing.batches import ImportCancelled, commit, import_file, list_batches, prepare, undo
 from core.importing.matching import detect_kind
 from core.importing.profiles import delete_profile, list_profiles, save_profile
@@ -199,6 +199,8 @@ def test_rejected_rows_name_their_place(db, tmp_path):
     assert [(r["row"], r["column"], r["value"]) for r in res["rejected"]] == \
         [(3, "CPR-nr.", "320190-1234"), (4, "Takst", "mange penge")]
     assert all(r["sheet"] == "Ark" and r["reason"] for r in res["rejected"])
+    # a provider named only on rejected rows is not created
+    assert [r[0] for r in db.execute("SELECT name FROM providers")] == ["Bostøtten"]
 
 
 def test_kind_detection_on_each_kind(tmp_path, samples):

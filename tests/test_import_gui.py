@@ -14,7 +14,7 @@ from gui.batches_screen import BatchesModel, Screen
 from gui.context import AppContext
 from gui.import_wizard import ImportWizard, PreviewModel
 from gui.workers import Task, start
-from tests.import_files import GRANT_HEADER, GRANT_ROWS, grants_sheet, write_xlsx
+from tests.import_files import GRANT_ROWS, grants_sheet, write_xlsx
 from tests.test_import_samples import content
 
 

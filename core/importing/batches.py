@@ -19,11 +19,11 @@ from typing import Callable
 from core import audit
 from core.errors import DispoError, NotFoundError
 from core.importing.fields import KINDS
-from core.importing.importers import IMPORTERS, ImportContext, Importer, apply_vum, restore_grant_snapshot
+from core.importing.importers import IMPORTERS, ImportContext, Importer, restore_grant_snapshot
 from core.importing.matching import KindError, Mapping, detect_kind, missing_required, propose, score
 from core.importing.profiles import find_profile, mapping_from_headers
 from core.importing.readers import read_file
-from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
+from core.importing.records import CHANGED, DUPLICATE, NEW, SKIPPED, UNCHANGED, Record
 from core.importing.table import NoTableError, Table, build_table
 from core.storage import current_user, query
 
@@ -268,26 +268,8 @@ def commit(db, plan: Plan, *, update_changed: bool = True, progress: Callable[[i
             audit.record(db, "batches", batch_id, "import", None, {"file": plan.file.name, "kind": plan.kind},
                          batch_id)
             usable = [r for r in plan.records if r.status in (NEW, CHANGED, UNCHANGED)]
-            if plan.kind == "vum":
-                vum = apply_vum(db, usable, batch_id)
-                counts.update({NEW: vum.get("imported", 0), CHANGED: vum.get("updated", 0),
-                               UNCHANGED: vum.get("unchanged", 0)})
-                extra_rejected = list(vum.get("rejected", []))
-            else:
-                extra_rejected = []
-                if plan.kind == "occupancy":
-                    importer.apply_sheet_settings(batch_id)
-                if hasattr(importer, "apply_all"):
-                    counts = importer.apply_all(usable, batch_id, update_changed,
-                                                lambda i: _tick(i, total, progress, cancelled))
-                else:
-                    for i, rec in enumerate(usable):
-                        if i % 50 == 0:
-                            _tick(i, total, progress, cancelled)
-                        counts[importer.apply(rec, batch_id, update_changed)] += 1
-                for choice in choices:
-                    if choice.provider_id is None:  # matched to a sheet but no row needed it
-                        importer.ctx.providers.ensure(choice, batch_id)
+            counts, extra_rejected = importer.write(usable, batch_id, update_changed,
+                                                    lambda i: _tick(i, total, progress, cancelled))
             _tick(total, total, progress, cancelled)
             out = result(plan, batch_id, counts, new_providers)
             out["rejected"] = out["rejected"] + extra_rejected

@@ -14,6 +14,7 @@ import json
 import re
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Callable
 
 from core import audit
 from core.errors import NotFoundError, ValidationError
@@ -130,6 +131,20 @@ class Importer:
         raise NotImplementedError
 
     # -------------------------------------------------------------- writing
+    def write(self, records: list[Record], batch_id: int, update_changed: bool,
+              tick: Callable[[int], None]) -> tuple[Counter, list[dict]]:
+        """Write the records in the batch (inside the caller's transaction).
+
+        Returns the counts by final status and any rows rejected while writing. ``tick(i)``
+        reports progress and raises when the user cancelled.
+        """
+        counts: Counter = Counter()
+        for i, rec in enumerate(records):
+            if i % 50 == 0:
+                tick(i)
+            counts[self.apply(rec, batch_id, update_changed)] += 1
+        return counts, []
+
     def apply(self, rec: Record, batch_id: int, update_changed: bool) -> str:
         """Write one record; returns the status it ended with (new, changed, unchanged)."""
         raise NotImplementedError
@@ -450,10 +465,8 @@ class PostingsImporter(Importer):
             elif rec.key[-1] <= plain[rec.key[1:-1]]:
                 rec.status = UNCHANGED
 
-    def apply(self, rec, batch_id, update_changed):
-        raise NotImplementedError("postings are written in bulk by apply_all")
-
-    def apply_all(self, records: list[Record], batch_id: int, update_changed: bool, progress) -> Counter:
+    def write(self, records, batch_id, update_changed, tick):
+        """New postings go in with one ``executemany``: a finance extract has tens of thousands of rows."""
         counts: Counter = Counter()
         new_rows = []
         for i, rec in enumerate(records):
@@ -471,12 +484,12 @@ class PostingsImporter(Importer):
             elif rec.status in (CHANGED, UNCHANGED):
                 counts[UNCHANGED] += 1
             if i % 2000 == 0:
-                progress(i)
+                tick(i)
         cols = list(POSTING_COLUMNS) + ["citizen_id", "batch_id"]
         self.db.conn.executemany(
             f"INSERT INTO postings ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             [[r[c] for c in cols] for r in new_rows])
-        return counts
+        return counts, []
 
 
 # ====================================================================== budget
@@ -664,6 +677,10 @@ class OccupancyImporter(Importer):
                 rec.changes = _changes(old, new)
                 rec.status = CHANGED if rec.changes else UNCHANGED
 
+    def write(self, records, batch_id, update_changed, tick):
+        self.apply_sheet_settings(batch_id)
+        return super().write(records, batch_id, update_changed, tick)
+
     def apply_sheet_settings(self, batch_id: int) -> int:
         """Create the facilities that are new and set their places; returns how many were changed."""
         changed = 0
@@ -752,6 +769,13 @@ class VumImporter(Importer):
     def compare(self, records):
         """The VUM module decides new/changed/unchanged when it applies the list."""
 
+    def write(self, records, batch_id, update_changed, tick):
+        tick(0)
+        res = apply_vum(self.db, records, batch_id)
+        counts = Counter({NEW: res.get("imported", 0), CHANGED: res.get("updated", 0),
+                          UNCHANGED: res.get("unchanged", 0)})
+        return counts, list(res.get("rejected", []))
+
 
 IMPORTERS = {cls.kind.code: cls for cls in (GrantsImporter, PostingsImporter, BudgetImporter, OccupancyImporter,
                                             VumImporter)}
@@ -768,4 +792,3 @@ def apply_vum(db, records: list[Record], batch_id: int) -> dict:
     return apply_vum_list(db, [r.values for r in records], batch_id)
 
 
-__all__ = ["IMPORTERS", "ImportContext", "record_change", "NotFoundError"]

@@ -76,6 +76,7 @@ def parse_optional_cpr(value) -> str | None:
 _KR = re.compile(r"(?i)\b(dkk|kr)\b\.?|kr\.")
 _GROUPED_COMMA_DEC = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$|^\d+(,\d+)?$")
 _GROUPED_DOT_DEC = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d+$")
+_FAST_DANISH = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)$")
 _SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
 
 
@@ -99,6 +100,9 @@ def parse_amount(value) -> Decimal:
     if isinstance(value, (dt.date, dt.datetime)):
         raise ParseError(f"'{text(value)}' er en dato, ikke et beløb")
     raw = str(value)
+    fast = _FAST_DANISH.match(raw)
+    if fast:  # the finance systems' usual form, e.g. -12.345,67
+        return Decimal(fast.group(1) + fast.group(2).replace(".", "") + "." + fast.group(3))
     t = raw.strip().replace("\u00a0", " ").replace("\u2212", "-").replace("–", "-")
     t = _KR.sub("", t).strip()
     negative = False
