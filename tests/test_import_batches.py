@@ -308,3 +308,11 @@ def test_two_kinds_that_fit_equally_are_not_guessed(tmp_path):
         detect_kind(table)
     table.title = ["Budget 2027"]
     assert detect_kind(table)[0].code == "budget"
+
+
+def test_first_and_last_name_columns_make_the_name(db, tmp_path):
+    rows = [["CPR-nummer", "Fornavn", "Efternavn", "Paragraf", "Tilbud", "Døgntakst", "Bevilget fra"],
+            ["010190-1234", "Anna", "Hansen", "§ 108", "Engen", "2.000,00", "01-01-2026"]]
+    res = import_file(db, write_xlsx(tmp_path / "n.xlsx", {"A": rows}))
+    assert res["imported"] == 1
+    assert db.execute("SELECT name FROM citizens").fetchone()[0] == "Anna Hansen"

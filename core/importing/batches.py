@@ -72,7 +72,9 @@ class Plan:
 
     @property
     def warnings(self) -> list[dict]:
-        return [{"sheet": r.sheet, "row": r.row, "warning": w} for r in self.records for w in r.warnings]
+        totals = [{"sheet": s.table.sheet, "row": row, "warning": f"Sum-rækken '{label}' springes over"}
+                  for s in self.sheets for row, label in s.table.totals]
+        return totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in self.records for w in r.warnings]
 
     def mapping_headers(self) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -89,6 +89,9 @@ class Importer:
                 else:
                     rec.values[f.name] = None
                     rec.reject(header, raw, hit[1])
+            if rec.values.get("first_name") or rec.values.get("last_name"):
+                rec.values["name"] = rec.values.get("name") or " ".join(
+                    x for x in (rec.values.get("first_name"), rec.values.get("last_name")) if x)
             out.extend(self.finish(rec, table, mapping, cells))
         return out
 
@@ -253,9 +256,11 @@ class GrantsImporter(Importer):
         if not rec.ok:
             return [rec]
         v = rec.values
-        data = {k: v.get(k) for k in ("cpr", "name", "section", "rate", "start", "end", "vum_category",
+        data = {k: v.get(k) for k in ("cpr", "section", "rate", "start", "end", "vum_category",
                                       "paying_municipality", "acting_municipality", "caseworker", "granted_on",
                                       "followup_date", "note") if k in mapping.columns}
+        if v.get("name"):
+            data["name"] = v["name"]
         if v.get("account"):
             data["account"], grouping, _ = v["account"]
             if grouping:
