@@ -160,8 +160,10 @@ class BusyPage(QWizardPage):
         self.progress.show()
         self.status.setText("Arbejder …")
         self.completeChanged.emit()
+        self._on_done = on_done
         task = Task(fn)
-        task.signals.done.connect(lambda result: self._done(on_done, result))
+        # bound methods of this page: Qt drops the connections if the wizard is closed and deleted first
+        task.signals.done.connect(self._done)
         task.signals.failed.connect(self._failed)
         task.signals.progress.connect(self._progress)
         self.task = start(task)
@@ -170,11 +172,11 @@ class BusyPage(QWizardPage):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
-    def _done(self, on_done, result) -> None:
+    def _done(self, result) -> None:
         self.busy = False
         self.progress.hide()
         self.status.setText("")
-        on_done(result)
+        self._on_done(result)
         self.completeChanged.emit()
 
     def _failed(self, message: str) -> None:
