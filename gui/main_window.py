@@ -39,6 +39,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._build_menus()
+        self.setAcceptDrops(True)
         self.context.database_opened.connect(self._update_title)
         self._update_title()
         self._restore_geometry()
@@ -50,6 +51,10 @@ class MainWindow(QMainWindow):
         open_action = QAction("Åbn database …", self, shortcut=QKeySequence.StandardKey.Open)
         open_action.triggered.connect(self.open_database)
         files.addAction(open_action)
+        import_action = QAction("&Importér …", self, shortcut=QKeySequence("Ctrl+I"))
+        import_action.triggered.connect(lambda: self.open_import())
+        files.addAction(import_action)
+        self.import_action = import_action
         files.addSeparator()
         quit_action = QAction("Afslut", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -102,6 +107,24 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Databasen kan ikke åbnes", str(ex))
             return
         QSettings().setValue("last_database", path)
+
+    def open_import(self, path: str | None = None):
+        """Open the import wizard (on ``path`` when a file was dropped on the window)."""
+        from gui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.context, path, parent=self)
+        wizard.open()
+        return wizard
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_import(files[0])
 
     def show_about(self) -> None:
         from core.storage import data_dir

@@ -12,4 +12,5 @@ SCREEN_MODULES: list[str] = [
     "gui.catalogue_screen",
     "gui.vum_screen",
     "gui.reports_screen",
+    "gui.batches_screen",
 ]
