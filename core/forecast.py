@@ -56,6 +56,7 @@ from collections import defaultdict
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from core.costs import days_in_year
 from core.errors import DispoError
@@ -158,6 +159,7 @@ def round_half_away(num: int, den: int) -> int:
     return whole if num >= 0 else -whole
 
 
+@lru_cache(maxsize=8192)
 def unit_factor(unit: str, quantity: Decimal | None, quantity_per: str | None, year: int) -> tuple[int, int]:
     """The cost of one day per kroner of rate, as (numerator, denominator): the cost rule."""
     qn, qd = quantity.as_integer_ratio() if quantity is not None else (0, 1)
@@ -217,8 +219,12 @@ class CostCalc:
         last = min(self.end, hi) if self.end is not None else hi
         if first > last:
             return 0
-        rate_days = Decimal(0)
         rates = self.rates
+        if len(rates) == 1:
+            n, d = (rates[0][1] * (last - first + 1)).as_integer_ratio()
+            fn, fd = self.factor
+            return round_half_away(n * fn * 100, d * fd)
+        rate_days = Decimal(0)
         for i, (valid_from, rate) in enumerate(rates):
             a = first if i == 0 else max(first, valid_from)
             b = last if i + 1 == len(rates) else min(last, rates[i + 1][0] - 1)
@@ -257,10 +263,11 @@ _RATES_SQL = """
 """
 
 
-def load_calcs(db, year: int, citizen_ids: list[int] | None = None) -> list[tuple[dict, CostCalc]]:
-    """The grants active on some day of ``year`` (optionally only some citizens') with their
-    cost calculators."""
-    bounds = {"first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
+def load_rows(db, first: str, last: str, citizen_ids: list[int] | None = None
+              ) -> tuple[list[dict], dict[int, list[tuple[int, Decimal]]]]:
+    """Grants active on some day of ``first..last`` (ISO dates; optionally only some citizens')
+    and their rate periods as (valid_from ordinal, rate)."""
+    bounds = {"first": first, "last": last}
     only = ""
     if citizen_ids is not None:
         only = f"AND g.citizen_id IN ({','.join(str(int(i)) for i in citizen_ids) or 'NULL'})"
@@ -268,13 +275,20 @@ def load_calcs(db, year: int, citizen_ids: list[int] | None = None) -> list[tupl
     # dates come as ordinals (julianday - 1721424.5 = date.toordinal()), computed by SQLite
     for gid, valid_from, rate in db.execute(_RATES_SQL.format(only=only), bounds):
         rates[gid].append((valid_from, Decimal(rate)))
-    out = []
-    for r in query(db, _GRANTS_SQL.format(only=only), bounds):
-        quantity = Decimal(r["quantity"]) if r["quantity"] is not None else None
-        calc = CostCalc(r["unit"], quantity, r["quantity_per"], r["start_ordinal"], r["end_ordinal"],
-                        rates.get(r["id"], []), year)
-        out.append((r, calc))
-    return out
+    return query(db, _GRANTS_SQL.format(only=only), bounds), rates
+
+
+def calc_of(r: dict, rates: dict, year: int) -> CostCalc:
+    quantity = Decimal(r["quantity"]) if r["quantity"] is not None else None
+    return CostCalc(r["unit"], quantity, r["quantity_per"], r["start_ordinal"], r["end_ordinal"],
+                    rates.get(r["id"], []), year)
+
+
+def load_calcs(db, year: int, citizen_ids: list[int] | None = None) -> list[tuple[dict, CostCalc]]:
+    """The grants active on some day of ``year`` (optionally only some citizens') with their
+    cost calculators."""
+    rows, rates = load_rows(db, f"{year:04d}-01-01", f"{year:04d}-12-31", citizen_ids)
+    return [(r, calc_of(r, rates, year)) for r in rows]
 
 
 def grant_figures(db, year: int, as_of: dt.date, *, with_booked: bool = True,
@@ -285,9 +299,11 @@ def grant_figures(db, year: int, as_of: dt.date, *, with_booked: bool = True,
     last = dt.date(year, 12, 31).toordinal()
     a = min(max(as_of.toordinal(), first - 1), last)
     own = own_municipality(db)
+    signs: dict[tuple[str, str], int] = {}
     out = []
     for r, calc in load_calcs(db, year, citizen_ids):
-        sign = -1 if is_income(r["provider_kind"], r["paying_municipality"], own) else 1
+        who = (r["provider_kind"], r["paying_municipality"])
+        sign = signs.get(who) or signs.setdefault(who, -1 if is_income(*who, own) else 1)
         lo = max(calc.start, first)
         hi = min(calc.end, last) if calc.end is not None else last
         active = calc.unit != "engang" and lo <= hi
@@ -316,12 +332,20 @@ def booked_by_citizen_account(db, year: int, as_of: dt.date) -> dict[tuple[str |
 
 def _assign_booked(figures: list[GrantFigures], booked: dict) -> None:
     """Give each grant its booked amount; what matches no grant stays in ``booked``."""
-    by_key: dict[tuple[str, str], list[GrantFigures]] = defaultdict(list)
+    by_key: dict[tuple[str, str], list[GrantFigures]] = {}
     for f in figures:
-        by_key[(f.cpr, f.account)].append(f)
+        key = (f.cpr, f.account)
+        group = by_key.get(key)
+        if group is None:
+            by_key[key] = [f]
+        else:
+            group.append(f)
     for key, group in by_key.items():
         amount = booked.pop(key, 0)
         if not amount:
+            continue
+        if len(group) == 1:
+            group[0].booked = amount
             continue
         for f, share in zip(group, split_proportionally(amount, [abs(f.to_date) for f in group])):
             f.booked = share

@@ -19,7 +19,7 @@ from decimal import Decimal
 from core import cpr as cprs
 from core.catalogue import sats
 from core.errors import NotFoundError
-from core.forecast import ForecastRow, grant_figures, round_half_away
+from core.forecast import ForecastRow, calc_of, grant_figures, is_income, load_rows, own_municipality, round_half_away
 from core.money import ore_to_kr, to_ore
 
 RATES = ((1, 2, 25), (2, 3, 50), (3, None, 75))  # (from threshold, to threshold, percent)
@@ -83,23 +83,27 @@ def expenses_by_person(figures) -> dict[str, tuple[str, int, int]]:
 def continued_cases(db, year: int, older: dict[str, int]) -> set[str]:
     """Those of ``older`` (CPR -> citizen id, all 67 or over on Jan 1 of ``year``) admitted by
     continuation: going back year by year, each year's expenses above that year's T1, until a
-    year in which the person was under 67 on Jan 1. Only their own grants are computed."""
+    year in which the person was under 67 on Jan 1. Only their own grants are read, once."""
+    earliest = year - 60
+    rows, rates = load_rows(db, f"{earliest:04d}-01-01", f"{year - 1:04d}-12-31", list(older.values()))
+    own = own_municipality(db)
+    by_cpr: dict[str, list[dict]] = {}
+    for r in rows:
+        if not is_income(r["provider_kind"], r["paying_municipality"], own):
+            by_cpr.setdefault(r["cpr"], []).append(r)
     admitted: set[str] = set()
-    pending = dict(older)
-    y = year - 1
-    while pending and y >= year - 60:
-        t = thresholds(db, y)
-        if t is None:
-            break
-        figures = grant_figures(db, y, dt.date(y, 12, 31), with_booked=False, citizen_ids=list(pending.values()))[0]
-        spent = expenses_by_person(figures)
-        for cpr in list(pending):
-            if cpr not in spent or spent[cpr][2] <= t.t1:
-                del pending[cpr]
-            elif cprs.age_on(cpr, dt.date(y, 1, 1)) < AGE_LIMIT:
+    for cpr in older:
+        y = year - 1
+        while y >= earliest:
+            t = thresholds(db, y)
+            first, last = dt.date(y, 1, 1).toordinal(), dt.date(y, 12, 31).toordinal()
+            spent = sum(calc_of(r, rates, y).cost_ore(first, last) for r in by_cpr.get(cpr, []))
+            if t is None or spent <= t.t1:
+                break
+            if cprs.age_on(cpr, dt.date(y, 1, 1)) < AGE_LIMIT:
                 admitted.add(cpr)
-                del pending[cpr]
-        y -= 1
+                break
+            y -= 1
     return admitted
 
 
