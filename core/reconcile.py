@@ -7,16 +7,18 @@ Flags (DOMAIN.md, "Reconciliation"):
   while the citizen does have a grant on another account;
 - ``no_postings``: a grant active since before as-of − the provider's invoice lag with no
   posting for its citizen and account in the last month before that point;
-- ``difference``: booked differs from what should have been invoiced by now, i.e. the cost
-  computed up to as-of − the provider's invoice lag, by more than the threshold (setting
-  ``reconcile_threshold`` in kroner, default 1.000 kr.) — comparing with the full computed
-  to-date cost would flag every grant by one invoice lag;
-- ``double_payment``: the same amount booked twice or more in one month for the same
-  citizen and account (monthly invoices).
+- ``difference``: booked differs from what should have been invoiced by now by more than the
+  threshold (setting ``reconcile_threshold`` in kroner, default 1.000 kr.). Providers invoice
+  monthly, so what is due is the cost up to the end of the last month whose invoice should
+  have arrived (month end + the provider's invoice lag ≤ as-of); comparing with the full
+  computed to-date cost would flag every grant by one invoice lag;
+- ``double_payment``: the same amount booked in one month for the same citizen and account
+  more often than the citizen has grants on the account (monthly invoices).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -77,6 +79,15 @@ def set_threshold(db, value) -> None:
                      {"reconcile_threshold": str(amount)})
 
 
+def invoiced_through(as_of: dt.date, lag: int) -> dt.date:
+    """The last day of the latest month whose monthly invoice is due by ``as_of``."""
+    day = as_of - dt.timedelta(days=lag)
+    month_end = dt.date(day.year, day.month, 1) - dt.timedelta(days=1)
+    if day == dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1]):
+        month_end = day
+    return month_end
+
+
 def reconcile(db, year: int, as_of: dt.date | None = None, limit_ore: int | None = None) -> list[ReconRow]:
     """Every citizen-and-account pair with a grant or postings in ``year``; flagged rows first."""
     if as_of is None:
@@ -100,7 +111,7 @@ def reconcile(db, year: int, as_of: dt.date | None = None, limit_ore: int | None
         sign = -1 if is_income(r["provider_kind"], r["paying_municipality"], own) else 1
         lag = lags.get(r["provider"], 45)
         row.computed += sign * calc.cost_ore(first.toordinal(), a)
-        row.due += sign * calc.cost_ore(first.toordinal(), a - lag)
+        row.due += sign * calc.cost_ore(first.toordinal(), invoiced_through(as_of, lag).toordinal())
         accounts_of[r["cpr"]].add(r["account"])
         active_from = max(calc.start, first.toordinal())
         grant_lag[r["id"]] = (lag, active_from, calc.end, sign < 0 or calc.unit == "engang")
@@ -120,6 +131,8 @@ def reconcile(db, year: int, as_of: dt.date | None = None, limit_ore: int | None
             "WHERE +date BETWEEN ? AND ? AND amount_ore > 0 GROUP BY cpr, account, amount_ore, substr(date, 1, 7) "
             "HAVING COUNT(*) > 1", [first.isoformat(), as_of.isoformat()]):
         row = rows[(cpr, account)]
+        if count <= len(row.grant_ids):  # one invoice per grant: several grants, several equal invoices
+            continue
         row.flags.append("double_payment")
         row.messages.append(f"{count} posteringer à {format_kr(amount)} kr. i {month[5:]}-{month[:4]} "
                             f"(bilag {ids})")

@@ -62,14 +62,25 @@ def test_reconciliation_flags(fdb):
     rows = {(r.cpr, r.account): r for r in reconcile(fdb, 2026, dt.date(2026, 10, 31))}
     paid_twice = rows[("010180-1234", "5.38.50")]
     assert paid_twice.flags.count("double_payment") == 1 and "no_postings" not in paid_twice.flags
-    # booked Jan-Sep 273,000 + 31,000 twice; due = cost to Oct 31 - 45 days = Sep 16: 259 days
+    # booked Jan-Sep 273,000 + 31,000 twice; due with a 45-day lag on Oct 31: invoices through
+    # August (Aug 31 + 45 = Oct 15; Sep 30 + 45 = Nov 14 is not due yet): 243 days
     assert paid_twice.booked == (273000 + 31000) * 100
-    assert paid_twice.due == 259000 * 100
+    assert paid_twice.due == 243000 * 100
     assert "difference" in paid_twice.flags
     assert rows[("020290-2345", "5.38.50")].flags[0] == "no_postings"
     assert rows[("030370-3456", "5.38.50")].flags == ["wrong_account"]
     assert "no_postings" in rows[("030370-3456", "5.38.59")].flags
     assert rows[("040460-4567", "5.38.52")].flags == ["no_grant"]
+
+
+@pytest.mark.parametrize("as_of, lag, through", [
+    ("2026-10-31", 30, "2026-09-30"), ("2026-10-30", 30, "2026-09-30"), ("2026-10-29", 30, "2026-08-31"),
+    ("2026-10-31", 45, "2026-08-31"), ("2026-03-01", 0, "2026-02-28"), ("2026-03-31", 0, "2026-03-31"),
+])
+def test_invoiced_through(as_of, lag, through):
+    from core.reconcile import invoiced_through
+
+    assert invoiced_through(dt.date.fromisoformat(as_of), lag) == dt.date.fromisoformat(through)
 
 
 def test_reconciliation_quiet_when_all_is_well(fdb):
