@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from core.forecast import check_year, default_as_of, is_income, load_calcs, own_municipality
 from core.money import format_date, format_kr, ore_to_kr, to_decimal, to_ore
+from core.storage import query
 
 DEFAULT_THRESHOLD = Decimal("1000")
 FLAG_LABELS = {"no_grant": "Postering uden bevilling", "wrong_account": "Postering på anden konto end bevillingens",
@@ -165,3 +166,14 @@ def _flag(row: ReconRow, accounts_of, grant_lag, as_of: dt.date, limit: int) -> 
         row.flags.append("difference")
         row.messages.append(f"Bogført {format_kr(row.booked)} kr., forventet faktureret {format_kr(row.due)} kr.: "
                             f"difference {format_kr(row.booked - row.due)} kr.")
+
+
+def postings_of(db, cpr: str, account: str, year: int, as_of: dt.date) -> list[dict]:
+    """The postings behind a citizen's booked amount on an account (year to ``as_of``), by date."""
+    rows = query(db, "SELECT id, date, account, art, amount_ore, text, voucher FROM postings "
+                     "WHERE cpr = ? AND account = ? AND date BETWEEN ? AND ? ORDER BY date, id",
+                 [cpr, account, f"{year:04d}-01-01", as_of.isoformat()])
+    for r in rows:
+        r["date"] = dt.date.fromisoformat(r["date"])
+        r["amount"] = ore_to_kr(r.pop("amount_ore"))
+    return rows

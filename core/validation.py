@@ -131,3 +131,39 @@ def validate(db, as_of: dt.date | None = None) -> list[Finding]:
 
 def _d(iso: str) -> str:
     return format_date(dt.date.fromisoformat(iso))
+
+
+def record_details(db, table: str, record_id: int) -> tuple[str, list[tuple[str, str]]]:
+    """A finding's record as (title, [(Danish label, value)]) so it can be shown and fixed.
+
+    Raises:
+        NotFoundError: the record no longer exists.
+    """
+    from core.errors import NotFoundError
+    from core.grants import get_grant
+    from core.providers import KIND_LABELS, get_provider
+
+    if table == "grants":
+        g = get_grant(db, record_id)
+        rate = format_number(g.rate_on(max(g.start, dt.date.today()))) if g.rates else "mangler"
+        return f"Bevilling {g.id}", [
+            ("CPR-nr.", g.cpr), ("Navn", g.name), ("Paragraf", g.section), ("Leverandør", g.provider),
+            ("Konto", g.account), ("Takst", rate), ("Enhed", g.unit), ("Start", format_date(g.start)),
+            ("Slut", format_date(g.end) or "løbende"), ("Status", g.status),
+            ("Betalingskommune", g.paying_municipality), ("Handlekommune", g.acting_municipality),
+            ("Kun betaling", "ja" if g.payment_only else "nej"), ("Opfølgning", format_date(g.followup_date)),
+            ("Takst fra katalog", "ja" if g.rate_from_catalogue else "nej")]
+    if table == "providers":
+        p = get_provider(db, record_id)
+        return f"Leverandør {p.name}", [("Navn", p.name), ("Ejerform", KIND_LABELS[p.kind]),
+                                        ("Kommune", p.municipality), ("Pladser", str(p.places or "")),
+                                        ("Fakturaforsinkelse", f"{p.invoice_lag_days} dage")]
+    if table == "expected_citizens":
+        rows = query(db, "SELECT * FROM expected_citizens WHERE id = ?", [record_id])
+        if not rows:
+            raise NotFoundError(f"Kommende borger {record_id} findes ikke")
+        e = rows[0]
+        return f"Kommende borger {e['ident']}", [("Id", e["ident"]), ("Navn", e["name"]), ("Paragraf", e["section"]),
+                                                 ("Takst", format_number(Decimal(e["rate"]))),
+                                                 ("Start", _d(e["start"]))]
+    raise NotFoundError(f"Ukendt tabel '{table}'")

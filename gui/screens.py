@@ -6,4 +6,8 @@ that work are listed.
 """
 
 SCREEN_MODULES: list[str] = [
+    "gui.followup_screen",
+    "gui.reconcile_screen",
+    "gui.validation_screen",
+    "gui.approval_screen",
 ]
