@@ -15,6 +15,7 @@ from core.money import format_date, format_kr, format_number, to_ore
 from core.vum.allocation import latest_version
 from gui.vum_assessment_dialog import AssessmentDialog
 from gui.vum_models import Column, RowsModel, sorted_view
+from gui.vum_settings_dialog import SettingsDialog
 from gui.vum_wizard import AllocationWizard
 
 
@@ -61,6 +62,9 @@ class Screen(QWidget):
         self.assess_button = QPushButton("Ny &vurdering …")
         self.assess_button.clicked.connect(self.assess_selected)
         top.addWidget(self.assess_button)
+        self.settings_button = QPushButton("&Indstillinger …")
+        self.settings_button.clicked.connect(self.open_settings)
+        top.addWidget(self.settings_button)
         top.addStretch(1)
         layout.addLayout(top)
 
@@ -133,6 +137,9 @@ class Screen(QWidget):
             self.message.setText("Vælg en borger i listen nedenfor først.")
             return
         AssessmentDialog(self.context, item["cpr"], item["name"], item["provider_id"], item["facility"], self).exec()
+
+    def open_settings(self) -> None:
+        SettingsDialog(self.context, self).exec()
 
     def open_wizard(self) -> None:
         AllocationWizard(self.context, self.year.value(), self).exec()

@@ -123,3 +123,33 @@ def test_the_screen_shows_facilities_and_due_citizens(qtbot, qtmodeltester, cont
     assert screen.overview.index(row, 3).data() == "2026 v1"
     assert screen.due.rowCount() > 0
     assert screen.overview.data(screen.overview.index(row, 2), Qt.ItemDataRole.TextAlignmentRole)
+
+
+def test_settings_dialog_changes_the_rule_and_undo_restores_it(qtbot, qtmodeltester, context):
+    from gui.vum_settings_dialog import SettingsDialog
+
+    old_rule, old_threshold = vum.category_rule(context.db), vum.significant_change_pct(context.db)
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.steps_model)
+    qtmodeltester.check(dialog.themes_model)
+    model = dialog.steps_model
+    assert model.setData(model.index(1, 1), "1,25")          # B from 1.25
+    assert model.setData(model.index(5, 1), "")              # F not suggested any more
+    assert "fra 1,25 til under 1,5: B" in dialog.rule_text.text()
+    dialog.threshold.setText("abc")
+    dialog.accept()
+    assert "ikke et tal" in dialog.error.text()
+    assert vum.category_rule(context.db) == old_rule           # nothing saved
+    dialog.threshold.setText("8")
+    dialog.new_theme.setText("Seksualitet")
+    dialog.add_theme()
+    dialog.accept()
+    rule = vum.category_rule(context.db)
+    assert [c for _, c in rule.steps] == ["A", "B", "C", "D", "E"] and str(rule.steps[1][0]) == "1.25"
+    assert vum.significant_change_pct(context.db) == 8
+    assert "seksualitet" in [t.code for t in vum.themes(context.db)]
+    context.undo_stack.undo()
+    assert vum.category_rule(context.db) == old_rule
+    assert vum.significant_change_pct(context.db) == old_threshold
+    assert "seksualitet" not in [t.code for t in vum.themes(context.db, include_inactive=True)]

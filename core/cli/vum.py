@@ -79,9 +79,22 @@ def register(sub) -> None:
     a.add_argument("--json", action="store_true", help="skriv som JSON")
     a.set_defaults(handler=cmd_due)
 
-    a = vsub.add_parser("rule", help="vis kategorireglen og tærsklerne",
+    a = vsub.add_parser("table", help="Thisted-tabellen for et tilbud (borgere × kategorier)",
+                        description="Viser Thisted-tabellen for tilbuddet og året: borgerne med et x i deres "
+                                    "kategori, timer og kroner pr. uge pr. kategori og i alt pr. år.")
+    a.add_argument("--year", type=_year, required=True, help="budgetåret")
+    a.add_argument("--facility", metavar="NAVN", required=True, help="tilbuddets navn")
+    a.add_argument("--json", action="store_true", help="skriv som JSON")
+    a.set_defaults(handler=cmd_table)
+
+    a = vsub.add_parser("rule", help="vis eller ret kategorireglen og tærsklerne",
                         description="Viser reglen der foreslår en kategori ud fra scorerne, tærsklen for en "
-                                    "væsentlig ændring og grænsen for revurdering.")
+                                    "væsentlig ændring og grænsen for revurdering. Med tilvalg rettes de.")
+    a.add_argument("--measure", choices=["gennemsnit", "maksimum"], help="mål for scorerne")
+    a.add_argument("--steps", metavar="TRIN", help="trin som 'grænse:kategori' adskilt af mellemrum eller ';', "
+                                                   "fx '0:A 0,75:B 1,5:C 2,25:D 3:E 3,6:F'")
+    a.add_argument("--threshold", metavar="PCT", help="tærskel for væsentlig ændring i procent")
+    a.add_argument("--months", metavar="MÅNEDER", help="måneder før en vurdering skal fornyes")
     a.add_argument("--json", action="store_true", help="skriv som JSON")
     a.set_defaults(handler=cmd_rule)
 
@@ -183,7 +196,46 @@ def cmd_due(args, db) -> int:
     return 0
 
 
+def cmd_table(args, db) -> int:
+    facility = vum.facility_by_name(db, args.facility)
+    table = vum.thisted_table(vum.compute_allocation(db, facility.id, args.year))
+    if args.json:
+        print_json(table)
+        return 0
+    print(f"VUM-baseret budgettildeling {table['year']} – {table['facility']}  "
+          f"(timepris {format_number(table['hourly_price'])} kr.)")
+    codes = list(vum.CATEGORIES)
+    rows = [{"cpr": c["cpr"], **c["marks"], "F": c["marks"]["F"] and format_number(c["individual_hours"])}
+            for c in table["citizens"]]
+    rows.append({"cpr": "Timer pr. uge", **{k: format_number(v) for k, v in table["hours_per_week"].items()}})
+    rows.append({"cpr": "Kr. pr. uge", **{k: format_number(v) for k, v in table["kr_per_week"].items()}})
+    print_table(rows, [("cpr", "Borger (cpr-nr.)"), *((c, c) for c in codes)])
+    print(f"Samlet tildeling i timer pr. år: {format_number(table['hours_per_year'])}")
+    print(f"Samlet tildeling i kr. pr. år: {format_number(table['kr_per_year'])}")
+    return 0
+
+
+def _steps(text: str) -> list[list[str]]:
+    steps = []
+    for part in text.replace(";", " ").split():
+        bound, sep, category = part.partition(":")
+        if not sep:
+            raise ValidationError({"steps": f"Trinnet '{part}' skal skrives som grænse:kategori, fx 0,75:B"})
+        steps.append([bound, category])
+    return steps
+
+
 def cmd_rule(args, db) -> int:
+    with db.atomic():
+        if args.measure or args.steps:
+            current = vum.category_rule(db)
+            vum.set_category_rule(db, {
+                "measure": args.measure or current.measure,
+                "steps": _steps(args.steps) if args.steps else [[str(b), c] for b, c in current.steps]})
+        if args.threshold is not None:
+            vum.set_significant_change_pct(db, args.threshold)
+        if args.months is not None:
+            vum.set_reassessment_months(db, args.months)
     rule = vum.category_rule(db)
     data = {"measure": rule.measure, "steps": [[s, c] for s, c in rule.steps], "text": rule.text(),
             "significant_change_pct": vum.significant_change_pct(db),

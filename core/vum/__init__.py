@@ -7,7 +7,8 @@
 
 from core.vum.allocation import (Allocation, AllocationVersion, CategoryTotal, Resident, allocation_json,
                                  compute_allocation, due, facilities, facility_by_name, fixed_budget_ore,
-                                 previous_version, residents, save_allocation, set_fixed_budget, versions)
+                                 previous_version, residents, save_allocation, set_fixed_budget, thisted_table,
+                                 verdict_text, versions)
 from core.vum.assessments import (Assessment, assessment_json, list_assessments, parse_scores,
                                   record_assessment)
 from core.vum.demo import extend_demo
@@ -22,5 +23,6 @@ __all__ = [
     "compute_allocation", "due", "extend_demo", "facilities", "facility_by_name", "fixed_budget_ore",
     "list_assessments", "parse_scores", "previous_version", "reassessment_months", "record_assessment",
     "residents", "save_allocation", "save_theme", "set_category_rule", "set_fixed_budget",
-    "set_reassessment_months", "set_significant_change_pct", "significant_change_pct", "themes", "versions",
+    "set_reassessment_months", "set_significant_change_pct", "significant_change_pct", "themes", "thisted_table",
+    "verdict_text", "versions",
 ]

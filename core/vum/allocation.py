@@ -339,6 +339,21 @@ def allocation_json(a: Allocation) -> dict:
     }
 
 
+def thisted_table(a: Allocation) -> dict:
+    """The Thisted table of an allocation: citizens × categories with an ``x``, totals per
+    category per week (hours and kroner) and the totals per year; the numbers a report prints."""
+    citizens = [{"cpr": r.cpr, "name": r.name, "share_of_year": _round(r.weight), "category": r.category,
+                 "marks": {code: "x" if r.category == code else "" for code in CATEGORIES},
+                 "individual_hours": r.hours}
+                for r in a.residents]
+    return {"facility": a.facility, "year": a.year, "hourly_price": a.hourly_price,
+            "norm_hours": {c.code: c.norm_hours for c in a.categories.values()},
+            "citizens": citizens,
+            "hours_per_week": {c.code: _round(c.hours_per_week) for c in a.categories.values()},
+            "kr_per_week": {c.code: _round(c.kr_per_week) for c in a.categories.values()},
+            "hours_per_year": _round(a.hours_per_year), "kr_per_year": _round(a.kr_per_year)}
+
+
 # ------------------------------------------------------------------ fixed budgets
 
 def fixed_budget_ore(db, provider_id: int, year: int) -> int | None:
