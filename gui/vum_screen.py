@@ -14,7 +14,7 @@ from core.errors import DispoError
 from core.money import format_date, format_kr, format_number, to_ore
 from core.vum.allocation import latest_version
 from gui.vum_assessment_dialog import AssessmentDialog
-from gui.vum_models import Column, RowsModel, sorted_view
+from gui.vum_widgets import Column, RowsModel, sorted_view
 from gui.vum_settings_dialog import SettingsDialog
 from gui.vum_wizard import AllocationWizard
 

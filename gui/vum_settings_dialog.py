@@ -3,14 +3,14 @@ the re-assessment limit and the theme catalogue."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QSpinBox, QTableView, QVBoxLayout)
 
 from core import vum
 from core.errors import ValidationError
 from core.money import InvalidNumber, format_number, to_decimal
 from core.vum.rule import parse_rule, save_settings, settings_keys
-from gui.vum_models import Column, RowsModel
+from gui.vum_widgets import Column, RowsModel, dialog_footer
 from gui.vum_undo import RowsChange, capture
 
 
@@ -77,16 +77,7 @@ class SettingsDialog(QDialog):
         add.addWidget(add_button)
         layout.addLayout(add)
 
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Gem")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.error = dialog_footer(self, layout, "Gem")
         self._preview()
 
     def _edit_step(self, row: int, column: int, value) -> bool:

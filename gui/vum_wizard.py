@@ -15,7 +15,7 @@ from core import vum
 from core.errors import DispoError, ValidationError
 from core.money import format_date, format_kr, format_number, to_ore
 from core.vum.allocation import months_before, verdict_text
-from gui.vum_models import Column, RowsModel, sorted_view
+from gui.vum_widgets import Column, RowsModel, sorted_view
 from gui.vum_undo import push_new_row
 
 CHOICES = ["", *vum.CATEGORIES]

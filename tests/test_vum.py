@@ -377,3 +377,15 @@ def test_the_sample_sheet_totals_equal_the_computed_allocation(db, samples):
             assert a.categories[code].hours_per_week == hours, (sheet["facility"], code)
     skovbrynet = next(s for s in sheets.values() if s["facility"] == "Botilbuddet Skovbrynet")
     assert skovbrynet["totals"]["hours_year"] == 4420      # the sheet was read, not guessed
+
+
+def test_expected_citizens_count_from_their_expected_start_when_that_table_exists(db, home):
+    add_resident(db, home, "010180-1234", category="A")
+    db.execute("CREATE TABLE expected_citizens (id INTEGER PRIMARY KEY, name TEXT, provider_id INTEGER, "
+               "expected_start TEXT, vum_category TEXT)")
+    db.execute("INSERT INTO expected_citizens (name, provider_id, expected_start, vum_category) "
+               "VALUES ('Ung fra børneområdet', ?, '2027-10-01', 'D')", [home])
+    a = vum.compute_allocation(db, home, 2027)
+    expected = next(r for r in a.residents if r.expected)
+    assert (expected.name, expected.weight, expected.category) == ("Ung fra børneområdet", Fraction(92, 365), "D")
+    assert a.hours_per_week == 1 + Fraction(92, 365) * Fraction("25.5")

@@ -9,6 +9,7 @@ from core import cpr as cprs, vum
 from core.citizens import find_by_cpr
 from core.cli import print_json, print_table
 from core.errors import NotFoundError, ValidationError
+from core.vum.assessments import get_assessment
 from core.money import format_date, format_number
 
 
@@ -22,6 +23,11 @@ def _year(text: str) -> int:
     return year
 
 
+def _year_and_facility(parser, facility_help: str, facility_required: bool) -> None:
+    parser.add_argument("--year", type=_year, required=True, help="budgetåret")
+    parser.add_argument("--facility", metavar="NAVN", required=facility_required, help=facility_help)
+
+
 def register(sub) -> None:
     p = sub.add_parser("vum", help="VUM-baseret budgettildeling til egne tilbud",
                        description="VUM-vurderinger af borgerne i egne tilbud og den VUM-baserede "
@@ -33,8 +39,7 @@ def register(sub) -> None:
                         description="Beregner den VUM-baserede tildeling pr. eget tilbud for året: antal beboere "
                                     "pr. kategori, normtimer, timer og kroner pr. uge og pr. år, det faste budget, "
                                     "sidste tildeling og om ændringen er væsentlig.")
-    a.add_argument("--year", type=_year, required=True, help="budgetåret")
-    a.add_argument("--facility", metavar="NAVN", help="kun dette tilbud")
+    _year_and_facility(a, "kun dette tilbud", False)
     a.add_argument("--json", action="store_true", help="skriv som JSON")
     a.set_defaults(handler=cmd_allocation)
 
@@ -65,8 +70,7 @@ def register(sub) -> None:
     a = vsub.add_parser("save-allocation", help="gem årets tildeling for et tilbud som en ny version",
                         description="Beregner tildelingen for tilbuddet og året og gemmer den som en ny version. "
                                     "Tidligere versioner bevares.")
-    a.add_argument("--year", type=_year, required=True, help="budgetåret")
-    a.add_argument("--facility", metavar="NAVN", required=True, help="tilbuddets navn")
+    _year_and_facility(a, "tilbuddets navn", True)
     a.add_argument("--decision", choices=["behold", "ændr"], help="beslutning (standard: forslaget)")
     a.add_argument("--note", default="", help="note til versionen")
     a.add_argument("--json", action="store_true", help="skriv den gemte version som JSON")
@@ -82,8 +86,7 @@ def register(sub) -> None:
     a = vsub.add_parser("table", help="Thisted-tabellen for et tilbud (borgere × kategorier)",
                         description="Viser Thisted-tabellen for tilbuddet og året: borgerne med et x i deres "
                                     "kategori, timer og kroner pr. uge pr. kategori og i alt pr. år.")
-    a.add_argument("--year", type=_year, required=True, help="budgetåret")
-    a.add_argument("--facility", metavar="NAVN", required=True, help="tilbuddets navn")
+    _year_and_facility(a, "tilbuddets navn", True)
     a.add_argument("--json", action="store_true", help="skriv som JSON")
     a.set_defaults(handler=cmd_table)
 
@@ -160,7 +163,7 @@ def cmd_assess(args, db) -> int:
     new_id = vum.record_assessment(
         db, cpr=args.cpr, date=_date(args.date), assessor=args.assessor, scores=vum.parse_scores(db, args.score),
         provider_id=provider_id, note=args.note, category=args.category, hours=args.hours, reason=args.reason)
-    saved = next(a for a in vum.list_assessments(db) if a.id == new_id)
+    saved = get_assessment(db, new_id)
     if args.json:
         print_json(vum.assessment_json(saved))
     else:

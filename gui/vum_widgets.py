@@ -1,4 +1,4 @@
-"""Table models of the VUM screens: one generic row model, columns declared per table."""
+"""What the VUM screens share: one generic row model (columns declared per table), a dialog footer."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -91,3 +92,18 @@ def sorted_view(model: RowsModel) -> QSortFilterProxyModel:
     proxy.setSortRole(SORT_ROLE)
     proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     return proxy
+
+
+def dialog_footer(dialog, layout, ok_text: str) -> QLabel:
+    """Add a red error line and OK/Annullér buttons to a dialog; returns the error label."""
+    error = QLabel()
+    error.setStyleSheet("color: #b00020")
+    error.setWordWrap(True)
+    layout.addWidget(error)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return error
