@@ -26,12 +26,11 @@ def _pct(value) -> str:
 def overview_rows(db, year: int) -> list[dict]:
     """Per facility: the allocation in force for the year, its fixed budget and what the assessments imply now."""
     rows = []
-    for facility in vum.facilities(db, year):
-        now = vum.compute_allocation(db, facility.id, year)
-        allocated = latest_version(db, facility.id, year)
+    for now in vum.all_allocations(db, year):
+        allocated = latest_version(db, now.provider_id, year)
         implied = to_ore(now.kr_per_year)
         rows.append({
-            "provider_id": facility.id, "facility": facility.name, "residents": len(now.residents),
+            "provider_id": now.provider_id, "facility": now.facility, "residents": len(now.residents),
             "allocated_ore": allocated.kr_per_year_ore if allocated else None,
             "allocated_from": f"{allocated.year} v{allocated.version}" if allocated else "",
             "fixed_budget_ore": now.fixed_budget_ore, "implied_ore": implied,

@@ -77,7 +77,8 @@ class RowsModel(QAbstractTableModel):
         return flags
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.flags(index) & Qt.ItemFlag.ItemIsEditable:
+        editable = index.isValid() and self.flags(index) & Qt.ItemFlag.ItemIsEditable
+        if role != Qt.ItemDataRole.EditRole or not editable:
             return False
         if not self.on_edit(index.row(), index.column(), value):
             return False

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHeaderView
 
 from core import vum
 from core.errors import DispoError, ValidationError
+from core.providers import list_providers
 from core.money import format_date, format_kr, format_number, to_ore
 from core.vum.allocation import months_before, verdict_text
 from gui.vum_widgets import Column, RowsModel, sorted_view
@@ -63,7 +64,17 @@ class ChoosePage(QWizardPage):
     def _load_facilities(self, *_):
         current = self.facility.currentText()
         self.facility.clear()
-        for p in vum.facilities(self.w.context.db, self.year.value()):
+        db, year = self.w.context.db, self.year.value()
+        by_facility = vum.residents_by_facility(db, year)
+        with_categories = vum.facilities(db, year, by_facility)
+        for p in with_categories:
+            self.facility.addItem(p.name, p.id)
+        # own facilities whose residents have no category yet can be allocated here too
+        known = {p.id for p in with_categories}
+        others = [p for p in list_providers(db) if p.is_own and by_facility.get(p.id) and p.id not in known]
+        if others and with_categories:
+            self.facility.insertSeparator(self.facility.count())
+        for p in others:
             self.facility.addItem(p.name, p.id)
         if current:
             self.facility.setCurrentIndex(max(0, self.facility.findText(current)))
@@ -248,7 +259,9 @@ class AllocationWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Tilbage")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Gem tildeling")
         self.setButtonText(QWizard.WizardButton.CancelButton, "Annullér")
-        self.choose_page, self.residents_page, self.result_page = ChoosePage(self), ResidentsPage(self), ResultPage(self)
+        self.choose_page = ChoosePage(self)
+        self.residents_page = ResidentsPage(self)
+        self.result_page = ResultPage(self)
         for page in (self.choose_page, self.residents_page, self.result_page):
             self.addPage(page)
         self.resize(900, 600)

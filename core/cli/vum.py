@@ -115,10 +115,10 @@ def _date(text: str | None) -> dt.date:
 
 def cmd_allocation(args, db) -> int:
     if args.facility:
-        chosen = [vum.facility_by_name(db, args.facility)]
+        allocations = [vum.compute_allocation(db, vum.facility_by_name(db, args.facility).id, args.year)]
     else:
-        chosen = vum.facilities(db, args.year)
-    items = [vum.allocation_json(vum.compute_allocation(db, f.id, args.year)) for f in chosen]
+        allocations = vum.all_allocations(db, args.year)
+    items = [vum.allocation_json(a) for a in allocations]
     if args.json:
         print_json({"year": args.year, "facilities": items})
         return 0

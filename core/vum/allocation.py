@@ -218,9 +218,13 @@ def residents(db, provider_id: int, year: int) -> list[Resident]:
     return residents_by_facility(db, year).get(provider_id, [])
 
 
-def facilities(db, year: int) -> list[Provider]:
-    """Own facilities with at least one resident in ``year`` who has a VUM category."""
-    by_facility = residents_by_facility(db, year)
+def facilities(db, year: int, by_facility: dict[int, list[Resident]] | None = None) -> list[Provider]:
+    """Own facilities with at least one resident in ``year`` who has a VUM category.
+
+    Args:
+        by_facility: ``residents_by_facility(db, year)`` when the caller has it already.
+    """
+    by_facility = residents_by_facility(db, year) if by_facility is None else by_facility
     return [p for p in list_providers(db)
             if p.is_own and any(r.category for r in by_facility.get(p.id, []))]
 
@@ -317,6 +321,12 @@ def verdict_text(a: Allocation) -> str:
 def _round(value: Fraction) -> Decimal:
     """A Fraction as a Decimal with two places, rounded half away from zero."""
     return Decimal(to_ore(value)) / 100
+
+
+def all_allocations(db, year: int) -> list[Allocation]:
+    """The allocation of every own facility with VUM residents in ``year`` (residents found once)."""
+    by_facility = residents_by_facility(db, year)
+    return [compute_allocation(db, f.id, year, by_facility[f.id]) for f in facilities(db, year, by_facility)]
 
 
 def allocation_json(a: Allocation) -> dict:
@@ -443,7 +453,8 @@ def save_allocation(db, allocation: Allocation, *, decision: str | None = None, 
                              ).fetchone()[0]
         row = {"provider_id": allocation.provider_id, "year": allocation.year, "version": version,
                "hourly_price": str(allocation.hourly_price), "hours_per_week": str(_round(allocation.hours_per_week)),
-               "hours_per_year": str(_round(allocation.hours_per_year)), "kr_per_year_ore": to_ore(allocation.kr_per_year),
+               "hours_per_year": str(_round(allocation.hours_per_year)),
+               "kr_per_year_ore": to_ore(allocation.kr_per_year),
                "lines": json.dumps([_line(r) for r in allocation.residents], ensure_ascii=False),
                "decision": decision, "note": str(note or ""), "created_at": audit.now(),
                "created_by": current_user(), "batch_id": batch_id}
@@ -465,7 +476,8 @@ def due(db, today: dt.date | None = None) -> list[dict]:
     """Residents of own facilities today whose assessment is missing or older than the limit,
     or whose category differs from the one in the facility's newest allocation."""
     today = today or dt.date.today()
-    limit = months_before(today, reassessment_months(db))
+    months = reassessment_months(db)
+    limit = months_before(today, months)
     out = []
     names = {p.id: p.name for p in list_providers(db)}
     for provider_id, people in residents_by_facility(db, today.year).items():
@@ -480,7 +492,7 @@ def due(db, today: dt.date | None = None) -> list[dict]:
             if r.assessed_on is None:
                 reasons.append("mangler VUM-vurdering")
             elif r.assessed_on < limit:
-                reasons.append(f"vurderingen er ældre end {reassessment_months(db)} måneder")
+                reasons.append(f"vurderingen er ældre end {months} måneder")
             line = allocated.get(r.key)
             if line is not None and line["category"] != r.category:
                 reasons.append(f"kategori ændret siden tildelingen {latest.year} "

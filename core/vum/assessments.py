@@ -166,7 +166,8 @@ def own_facility(db, provider_id: int):
     except NotFoundError:
         raise ValidationError({"facility": f"Tilbud {provider_id} findes ikke"}) from None
     if not provider.is_own:
-        raise ValidationError({"facility": f"'{provider.name}' er ikke et eget tilbud; VUM-tildeling gælder kun egne tilbud"})
+        raise ValidationError({"facility": f"'{provider.name}' er ikke et eget tilbud; "
+                                           "VUM-tildeling gælder kun egne tilbud"})
     return provider
 
 

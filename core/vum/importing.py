@@ -115,7 +115,8 @@ def apply_vum_list(db, records: list[dict], batch_id: int | None, today: dt.date
                 else:
                     rejected.append(_problem(rec, "category", rec.get("category"),
                                              f"Borgeren står allerede på listen for dette tilbud med kategori "
-                                             f"{first_category} (ark '{first.get('sheet', '')}', række {first.get('row')})"))
+                                             f"{first_category} (ark '{first.get('sheet', '')}', "
+                                             f"række {first.get('row')})"))
                 continue
             in_list[key] = (category, hours, rec)
             before = pick_current(current, citizen.id, provider_id)
