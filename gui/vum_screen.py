@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QTableView, QVBoxLayout,
                                QWidget)
 
 from core import vum
 from core.errors import DispoError
-from core.money import format_date, format_kr, format_number, to_ore
+from core.money import format_kr, format_number, to_ore
 from core.vum.allocation import latest_version
 from gui.vum_assessment_dialog import AssessmentDialog
-from gui.vum_widgets import Column, RowsModel, sorted_view
+from gui.vum_widgets import Column, RowsModel, date_column, sorted_view
 from gui.vum_settings_dialog import SettingsDialog
 from gui.vum_wizard import AllocationWizard
 
@@ -89,7 +90,7 @@ class Screen(QWidget):
             Column("CPR-nr.", lambda r: r["cpr"]),
             Column("Navn", lambda r: r["name"]),
             Column("Kategori", lambda r: r["category"]),
-            Column("Vurderet", lambda r: r["assessed_on"], format_date),
+            date_column("Vurderet", lambda r: r["assessed_on"]),
             Column("Hvorfor", lambda r: "; ".join(r["reasons"])),
         ], self)
         self.due_view = self._view(self.due)
@@ -106,6 +107,7 @@ class Screen(QWidget):
         view = QTableView()
         view.setModel(sorted_view(model))
         view.setSortingEnabled(True)
+        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

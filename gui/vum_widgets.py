@@ -8,6 +8,8 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
+from core.money import format_date
+
 SORT_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -20,6 +22,12 @@ class Column:
     text: Callable[[Any], str] = lambda v: "" if v is None else str(v)
     numeric: bool = False
     editable: bool = False
+    sort_key: Callable[[Any], Any] | None = None   # default: the number, or the shown text
+
+
+def date_column(header: str, value: Callable[[Any], Any]) -> Column:
+    """A column of dates, shown the Danish way and sorted by date."""
+    return Column(header, value, format_date, sort_key=lambda v: v.isoformat() if v else "")
 
 
 class RowsModel(QAbstractTableModel):
@@ -61,8 +69,13 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.EditRole:
             return "" if value is None else str(value)
         if role == SORT_ROLE:
+            if column.sort_key is not None:
+                return column.sort_key(value)
             if column.numeric:
-                return float(value) if value is not None else float("-inf")
+                try:
+                    return float(value)
+                except (TypeError, ValueError):
+                    return float("-inf")
             return column.text(value).casefold()
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

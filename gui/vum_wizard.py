@@ -16,7 +16,7 @@ from core.errors import DispoError, ValidationError
 from core.providers import list_providers
 from core.money import format_date, format_kr, format_number, to_ore
 from core.vum.allocation import months_before, verdict_text
-from gui.vum_widgets import Column, RowsModel, sorted_view
+from gui.vum_widgets import Column, RowsModel, date_column, sorted_view
 from gui.vum_undo import push_new_row
 
 CHOICES = ["", *vum.CATEGORIES]
@@ -105,17 +105,19 @@ class ResidentsPage(QWizardPage):
             Column("Navn", lambda r: r.name),
             Column("CPR-nr.", lambda r: r.cpr),
             Column("Periode i året", lambda r: (r.first_day, r.last_day),
-                   lambda v: f"{format_date(v[0])} – {format_date(v[1])}"),
+                   lambda v: f"{format_date(v[0])} – {format_date(v[1])}",
+                   sort_key=lambda v: v[0].isoformat() + v[1].isoformat()),
             Column("Andel af året", lambda r: r.weight, lambda v: f"{format_number(Fraction(v) * 100, 1)} %",
                    numeric=True),
             Column("Kategori", lambda r: r.category, editable=True),
             Column("F-timer pr. uge", lambda r: r.hours, hours_text, numeric=True, editable=True),
-            Column("Vurderet", lambda r: r.assessed_on, format_date),
+            date_column("Vurderet", lambda r: r.assessed_on),
             Column("Bemærkning", self.flag),
         ], self, on_edit=self._edit)
         self.view = QTableView()
         self.view.setModel(sorted_view(self.model))
         self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setItemDelegateForColumn(4, CategoryDelegate(self.view))
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.setEditTriggers(QTableView.EditTrigger.AllEditTriggers)
@@ -182,8 +184,9 @@ class ResultPage(QWizardPage):
             Column("Betegnelse", lambda c: c.label if c else ""),
             Column("Antal", lambda c: c.count if c else sum((x.count for x in self.w.allocation.categories.values())),
                    hours_text, numeric=True),
-            Column("Normtimer", lambda c: c.norm_hours if c else None,
-                   lambda v: "individuel" if v is None else format_number(v), numeric=True),
+            Column("Normtimer", lambda c: c.norm_hours if c else "",
+                   lambda v: "individuel" if v is None else v if isinstance(v, str) else format_number(v),
+                   numeric=True),
             Column("Timer pr. uge", lambda c: c.hours_per_week if c else self.w.allocation.hours_per_week,
                    hours_text, numeric=True),
             Column("Kr. pr. uge", lambda c: c.kr_per_week if c else
