@@ -389,3 +389,34 @@ def test_expected_citizens_count_from_their_expected_start_when_that_table_exist
     expected = next(r for r in a.residents if r.expected)
     assert (expected.name, expected.weight, expected.category) == ("Ung fra børneområdet", Fraction(92, 365), "D")
     assert a.hours_per_week == 1 + Fraction(92, 365) * Fraction("25.5")
+
+
+def test_the_sample_totals_also_hold_with_the_register_s_grants(db, samples):
+    """With the grants of the sample register (facit of dispositionsregnskab_2026.xlsx) the residents
+    come from the grants; the sheet's citizens all have open-ended grants, so the totals still match."""
+    import json
+
+    facit = json.loads((samples / "facit.json").read_text(encoding="utf-8"))
+    book = CalamineWorkbook.from_path(str(samples / "vum_tildeling_2027.xlsx"))
+    sheets = [parse_thisted_sheet(book.get_sheet_by_name(n).to_python()) for n in book.sheet_names]
+    own = {s["facility"] for s in sheets}
+    ids = {}
+    for g in facit["dispositionsregnskab_2026.xlsx"]:
+        name = g["leverandor"]
+        if name not in ids:
+            ids[name] = providers.create_provider(db, name, "egen" if name in own else "privat")
+        grants.create_grant(db, {"cpr": g["cpr"], "name": g["navn"], "section": g["paragraf"], "provider": name,
+                                 "rate": str(g["takst"]), "unit": g["enhed"], "quantity": g["maengde"],
+                                 "quantity_per": g["maengde_pr"], "start": g["start"], "end": g["slut"] or "",
+                                 "vum_category": g["vum"]})
+    records = [{"cpr": cpr, "provider_id": ids[s["facility"]], "facility": s["facility"], "category": category,
+                "hours": None, "sheet": s["facility"][:31], "row": row}
+               for s in sheets for cpr, category, row in s["citizens"]]
+    result = vum.apply_vum_list(db, records, new_batch(db))
+    assert not result["rejected"]
+    for s in sheets:
+        a = vum.compute_allocation(db, ids[s["facility"]], 2027)
+        assert (a.hours_per_year, a.kr_per_year) == (s["totals"]["hours_year"], s["totals"]["kr_year"]), s["facility"]
+        for cpr, category, _ in s["citizens"]:
+            resident = next(r for r in a.residents if r.cpr == cpr)
+            assert resident.category == category
