@@ -420,3 +420,20 @@ def test_the_sample_totals_also_hold_with_the_register_s_grants(db, samples):
         for cpr, category, _ in s["citizens"]:
             resident = next(r for r in a.residents if r.cpr == cpr)
             assert resident.category == category
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("C", "C"), (" b ", "B"), ("Let", "A"), ("Moderat støtte", "B"), ("Omfattende", "C"), ("Svær støtte", "D"),
+    ("Fuldstændig", "E"), ("Individuel støtte", "F"), ("11-20 timer\nOmfattende støtte/C\npr. uge", "C"),
+    ("Kategori D", "D"), ("x", None), ("", None), ("Borger (cpr-nr.)", None), ("Ikke vurderet", None),
+])
+def test_categories_are_read_as_lists_write_them(text, expected):
+    assert vum.parse_category(text) == expected
+
+
+def test_a_list_with_category_labels_imports_like_letters(db, home):
+    ensure_citizen(db, "010180-1234")
+    result = vum.apply_vum_list(db, [record("010180-1234", home, "Omfattende støtte", 6)], new_batch(db))
+    assert result["imported"] == 1 and vum.list_assessments(db)[0].category == "C"
+    again = vum.apply_vum_list(db, [record("010180-1234", home, "C", 6)], new_batch(db))
+    assert again["unchanged"] == 1

@@ -10,6 +10,7 @@ measure exactly on a step's boundary therefore gets that step's category.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -25,6 +26,10 @@ CATEGORIES = ("A", "B", "C", "D", "E", "F")
 INDIVIDUAL = "F"
 SCORE_LABELS = ("ingen problem", "let problem", "moderat problem", "svært problem", "fuldstændigt problem")
 MEASURES = {"gennemsnit": "gennemsnittet", "maksimum": "den højeste score"}
+
+# the first word of each category's label, in the spellings lists use
+LABEL_WORDS = (("let", "A"), ("moderat", "B"), ("omfattende", "C"), ("svær", "D"), ("svaer", "D"),
+               ("fuldstændig", "E"), ("fuldstaendig", "E"), ("individuel", "F"))
 
 RULE_KEY = "vum.category_rule"
 THRESHOLD_KEY = "vum.significant_change_pct"
@@ -43,6 +48,23 @@ def load_shipped(db) -> None:
     for key, value in data["settings"].items():
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, text])
+
+
+def parse_category(value) -> str | None:
+    """A category from how lists write it: ``C``, ``c``, ``Omfattende støtte``, ``Svær``,
+    or a column heading like ``11-20 timer / Omfattende støtte/C pr. uge``; ``None`` if none.
+    """
+    text = " ".join(str(value or "").split())
+    if text.upper() in CATEGORIES:
+        return text.upper()
+    letter = re.search(r"(?:^|[/(\s])([A-F])(?=$|[)/.\s])", text)
+    if letter:
+        return letter.group(1)
+    words = text.casefold()
+    for word, code in LABEL_WORDS:
+        if re.search(rf"\b{word}", words):
+            return code
+    return None
 
 
 # ------------------------------------------------------------------ settings
