@@ -6,17 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QTableView, QVBoxLayout,
                                QWidget)
 
 from core import vum
 from core.errors import DispoError
-from core.money import format_kr, format_number, to_ore
+from core.money import format_kr, format_number, parse_number, to_ore
 from core.vum.allocation import latest_version
 from gui.vum_assessment_dialog import AssessmentDialog
 from gui.vum_widgets import Column, RowsModel, date_column, sorted_view
 from gui.vum_settings_dialog import SettingsDialog
+from gui.vum_undo import RowsChange, capture
 from gui.vum_wizard import AllocationWizard
 
 
@@ -74,13 +75,13 @@ class Screen(QWidget):
             Column("Beboere", lambda r: r["residents"], numeric=True),
             Column("Tildelt", lambda r: r["allocated_ore"], format_kr, numeric=True),
             Column("Tildeling fra", lambda r: r["allocated_from"]),
-            Column("Fast budget", lambda r: r["fixed_budget_ore"], format_kr, numeric=True),
+            Column("Fast budget", lambda r: r["fixed_budget_ore"], format_kr, numeric=True, editable=True),
             Column("Vurderingerne giver nu", lambda r: r["implied_ore"], format_kr, numeric=True),
             Column("Ændring mod tildeling", lambda r: r["vs_allocation"], _pct, numeric=True),
             Column("Forskel mod fast budget", lambda r: r["vs_budget_ore"], format_kr, numeric=True),
             Column("Væsentlig ændring", lambda r: r["significant"], lambda v: "ja" if v else "nej"),
             Column("Uden kategori", lambda r: r["missing"], numeric=True),
-        ], self)
+        ], self, on_edit=self._edit_fixed_budget)
         self.overview_view = self._view(self.overview)
         layout.addWidget(self.overview_view, 1)
 
@@ -113,6 +114,23 @@ class Screen(QWidget):
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.horizontalHeader().setStretchLastSection(True)
         return view
+
+    def _edit_fixed_budget(self, row: int, column: int, value) -> bool:
+        """The fixed budget of a facility for the shown year, typed in the table (undoable)."""
+        item = self.overview.rows[row]
+        text = str(value or "").strip()
+        try:
+            amount = to_ore(parse_number(text)) if text else None
+            key = [("vum_fixed_budgets", {"provider_id": item["provider_id"], "year": self.year.value()})]
+            before = capture(self.context, key)
+            vum.set_fixed_budget(self.context.db, item["provider_id"], self.year.value(), amount)
+        except DispoError as ex:
+            self.message.setText(str(ex))
+            return False
+        self.context.undo_stack.push(RowsChange(self.context, f"Fast budget for {item['facility']}", key, before))
+        item["fixed_budget_ore"] = amount
+        QTimer.singleShot(0, self.refresh)
+        return True
 
     def _changed(self, area: str) -> None:
         if area in ("vum", "grants", "providers", "catalogue", "*") and self.isVisible():

@@ -67,7 +67,7 @@ class RowsModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return column.text(value)
         if role == Qt.ItemDataRole.EditRole:
-            return "" if value is None else str(value)
+            return column.text(value)
         if role == SORT_ROLE:
             if column.sort_key is not None:
                 return column.sort_key(value)

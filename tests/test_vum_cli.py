@@ -124,3 +124,15 @@ def test_the_thisted_table_has_an_x_per_citizen_and_the_allocations_totals(demo_
         assert len(marked) >= count and (len(marked) == 0) == (count == 0)
         assert hours == allocation["categories"][code]["hours_per_week"]
     assert (table["hours_per_year"], table["kr_per_year"]) == (allocation["hours_per_year"], allocation["kr_per_year"])
+
+
+def test_fixed_budget_from_the_command_line(demo_path):
+    name = "Bostøtteteamet"
+    r = run_cli("vum", "fixed-budget", "--year", "2028", "--facility", name, "--amount", "7.654.321,5", db=demo_path)
+    assert r.returncode == 0, r.stderr
+    alloc = js(demo_path, "vum", "allocation", "--year", "2028", "--facility", name)["facilities"][0]
+    assert alloc["fixed_budget"] == 7654321.5
+    before = rows(demo_path, "vum_fixed_budgets")
+    r = run_cli("vum", "fixed-budget", "--year", "2028", "--facility", name, "--amount", "mange", db=demo_path)
+    assert r.returncode == 1 and "ikke et tal" in r.stderr
+    assert rows(demo_path, "vum_fixed_budgets") == before

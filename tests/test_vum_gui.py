@@ -153,3 +153,21 @@ def test_settings_dialog_changes_the_rule_and_undo_restores_it(qtbot, qtmodeltes
     assert vum.category_rule(context.db) == old_rule
     assert vum.significant_change_pct(context.db) == old_threshold
     assert "seksualitet" not in [t.code for t in vum.themes(context.db, include_inactive=True)]
+
+
+def test_the_fixed_budget_is_typed_in_the_overview_and_undone(qtbot, context):
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.year.setValue(2028)
+    screen.refresh()
+    model = screen.overview
+    row = [model.index(r, 0).data() for r in range(model.rowCount())].index("Åhuset, midlertidigt botilbud")
+    pid = model.rows[row]["provider_id"]
+    before = vum.fixed_budget_ore(context.db, pid, 2028)
+    assert model.setData(model.index(row, 4), "6.100.000,50")
+    assert vum.fixed_budget_ore(context.db, pid, 2028) == 610_000_050
+    assert not model.setData(model.index(row, 4), "-5")
+    assert "negativt" in screen.message.text()
+    assert vum.fixed_budget_ore(context.db, pid, 2028) == 610_000_050
+    context.undo_stack.undo()
+    assert vum.fixed_budget_ore(context.db, pid, 2028) == before

@@ -10,7 +10,7 @@ from core.citizens import find_by_cpr
 from core.cli import print_json, print_table
 from core.errors import NotFoundError, ValidationError
 from core.vum.assessments import get_assessment
-from core.money import format_date, format_number
+from core.money import InvalidNumber, format_date, format_kr, format_number, parse_date, parse_number, to_ore
 
 
 def _year(text: str) -> int:
@@ -76,6 +76,13 @@ def register(sub) -> None:
     a.add_argument("--json", action="store_true", help="skriv den gemte version som JSON")
     a.set_defaults(handler=cmd_save_allocation)
 
+    a = vsub.add_parser("fixed-budget", help="sæt et tilbuds faste budget for et år",
+                        description="Sætter tilbuddets faste budget for året (kroner). Uden --amount fjernes "
+                                    "årets beløb, så leverandørens faste budget gælder.")
+    _year_and_facility(a, "tilbuddets navn", True)
+    a.add_argument("--amount", metavar="KR", help="beløbet i kroner, fx 8.700.000")
+    a.set_defaults(handler=cmd_fixed_budget)
+
     a = vsub.add_parser("due", help="borgere der skal revurderes eller har skiftet kategori",
                         description="Beboere i egne tilbud hvis VUM-vurdering mangler eller er ældre end "
                                     "grænsen i indstillingerne, eller hvis kategori er ændret siden tildelingen.")
@@ -103,8 +110,6 @@ def register(sub) -> None:
 
 
 def _date(text: str | None) -> dt.date:
-    from core.money import InvalidNumber, parse_date
-
     if not text:
         return dt.date.today()
     try:
@@ -184,6 +189,18 @@ def cmd_save_allocation(args, db) -> int:
     else:
         print(f"Tildelingen for {facility.name} {args.year} er gemt som version {saved.version}: "
               f"{format_number(saved.hours_per_year)} timer, {format_number(saved.kr_per_year_ore / 100)} kr. pr. år.")
+    return 0
+
+
+def cmd_fixed_budget(args, db) -> int:
+    facility = vum.facility_by_name(db, args.facility)
+    try:
+        amount = to_ore(parse_number(args.amount)) if args.amount else None
+    except InvalidNumber as ex:
+        raise ValidationError({"amount": f"Beløb: {ex}"}) from None
+    vum.set_fixed_budget(db, facility.id, args.year, amount)
+    print(f"Det faste budget for {facility.name} {args.year} er nu "
+          f"{format_kr(vum.fixed_budget_ore(db, facility.id, args.year)) or 'ikke sat'} kr.")
     return 0
 
 
