@@ -6,7 +6,7 @@ expected to live there: a grant at the facility active all year counts 1, a gran
 starts or ends during the year counts its active days / the days of the year. A citizen
 on the facility's VUM list (an assessment for the facility) without any grant there
 counts the whole year: the list is then the only statement of who lives there. Expected
-citizens (when that table exists) count from their expected start.
+citizens (when that table exists) count from their expected start to their expected end.
 
 The category of a resident is that of the current assessment (see ``assessments``),
 else the category noted on the grant. Category F has no norm: its hours per week are set
@@ -142,32 +142,41 @@ def _merged_days(spans: list[tuple[dt.date, dt.date]]) -> tuple[int, dt.date, dt
     return total, spans[0][0], max(b for _, b in spans)
 
 
-def _expected_residents(db, provider_id: int, year: int, known: set[int]) -> list[Resident]:
-    """Expected citizens at the facility, when the expected-citizens table exists."""
+def _expected_residents(db, year: int, known: dict[int, set[str]], current: dict) -> dict[int, list[Resident]]:
+    """Expected citizens (planned cases) at own facilities in ``year``, when that table exists.
+
+    They count from their expected start, pro rata like grants. One whose CPR already has a
+    grant at the facility is counted there and not again. One with a real CPR of a citizen
+    in the register takes that citizen's current category; otherwise it has none until it
+    is set in the wizard.
+    """
     table = db["expected_citizens"]
     if not table.exists():
-        return []
+        return {}
     cols = {c.name for c in table.columns}
-    start_col = next((c for c in ("expected_start", "start", "start_date") if c in cols), None)
-    if "provider_id" not in cols or start_col is None:
-        return []
-    end_col = next((c for c in ("expected_end", "end", "end_date") if c in cols), None)
+    if not {"provider_id", "start"} <= cols:
+        return {}
     lo, hi = _year_bounds(year)
-    out = []
-    for r in query(db, "SELECT * FROM expected_citizens WHERE provider_id = ?", [provider_id]):
-        if r.get("citizen_id") in known:
+    citizen_ids = {r["cpr"]: r["id"] for r in query(db, "SELECT id, cpr FROM citizens")}
+    out: dict[int, list[Resident]] = {}
+    for r in query(db, "SELECT * FROM expected_citizens WHERE provider_id IS NOT NULL AND start <= ? "
+                       "AND (end IS NULL OR end >= ?)", [hi.isoformat(), lo.isoformat()]):
+        provider_id = r["provider_id"]
+        ident = r.get("ident") or r.get("cpr") or ""
+        if provider_id not in known or ident in known[provider_id]:
             continue
-        first = max(dt.date.fromisoformat(r[start_col]) if r[start_col] else lo, lo)
-        last = min(dt.date.fromisoformat(r[end_col]) if end_col and r.get(end_col) else hi, hi)
-        if first > last:
-            continue
-        category = (r.get("vum_category") or None)
-        out.append(Resident(
-            key=f"e{r['id']}", citizen_id=r.get("citizen_id"), cpr=r.get("cpr") or "", name=r.get("name") or
-            r.get("description") or "Forventet borger", first_day=first, last_day=last,
-            weight=Fraction((last - first).days + 1, days_in_year(year)), category=category,
-            hours=Decimal(r["vum_hours"]) if category == INDIVIDUAL and r.get("vum_hours") else None,
-            assessed_on=None, category_source="forventet" if category else "", expected=True))
+        try:
+            first = max(dt.date.fromisoformat(r["start"]), lo)
+            last = min(dt.date.fromisoformat(r["end"]), hi) if r.get("end") else hi
+        except (TypeError, ValueError):
+            continue  # a date the expected-citizens area would have refused; nothing to count
+        citizen_id = citizen_ids.get(ident)
+        a = pick_current(current, citizen_id, provider_id) if citizen_id else None
+        out.setdefault(provider_id, []).append(Resident(
+            key=f"e{r['id']}", citizen_id=citizen_id, cpr=ident, name=r.get("name") or "Forventet borger",
+            first_day=first, last_day=last, weight=Fraction((last - first).days + 1, days_in_year(year)),
+            category=a.category if a else None, hours=a.hours if a else None,
+            assessed_on=a.date if a else None, category_source=a.source if a else "", expected=True))
     return out
 
 
@@ -189,8 +198,13 @@ def residents_by_facility(db, year: int) -> dict[int, list[Resident]]:
     ever_granted = {(r["provider_id"], r["citizen_id"])
                     for r in query(db, "SELECT DISTINCT provider_id, citizen_id FROM grants")}
     current = current_assessments(db)
+    granted_cprs = {pid: set() for pid in own}
+    for provider_id, citizen_id in spans:
+        granted_cprs[provider_id].add(people[citizen_id][0])
+    expected = _expected_residents(db, year, granted_cprs, current)
     for (citizen_id, provider_id), a in current.items():
-        if provider_id in own and (provider_id, citizen_id) not in ever_granted and a.date <= hi:
+        if (provider_id in own and (provider_id, citizen_id) not in ever_granted and a.date <= hi
+                and a.cpr not in {r.cpr for r in expected.get(provider_id, [])}):
             spans.setdefault((provider_id, citizen_id), []).append((lo, hi))
             people[citizen_id] = (a.cpr, a.name)
     out: dict[int, list[Resident]] = {pid: [] for pid in own}
@@ -208,8 +222,7 @@ def residents_by_facility(db, year: int) -> dict[int, list[Resident]]:
             weight=Fraction(days, days_in_year(year)), category=category,
             hours=hours if category == INDIVIDUAL else None, assessed_on=assessed_on, category_source=source))
     for provider_id, items in out.items():
-        known = {r.citizen_id for r in items}
-        items.extend(_expected_residents(db, provider_id, year, known))
+        items.extend(expected.get(provider_id, []))
         items.sort(key=lambda r: (r.name.casefold(), r.cpr, r.key))
     return out
 
