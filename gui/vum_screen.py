@@ -49,6 +49,7 @@ class Screen(QWidget):
     def __init__(self, context):
         super().__init__()
         self.context = context
+        self.dialog: AssessmentDialog | None = None
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("&År:"))
@@ -155,7 +156,10 @@ class Screen(QWidget):
         if item is None:
             self.message.setText("Vælg en borger i listen nedenfor først.")
             return
-        AssessmentDialog(self.context, item["cpr"], item["name"], item["provider_id"], item["facility"], self).exec()
+        self.dialog = AssessmentDialog(self.context, item["cpr"], item["name"], item["provider_id"], item["facility"],
+                                       self)
+        self.dialog.accepted.connect(self.refresh)
+        self.dialog.open()
 
     def open_settings(self) -> None:
         SettingsDialog(self.context, self).exec()

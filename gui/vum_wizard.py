@@ -8,16 +8,18 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QRadioButton,
-                               QSpinBox, QStyledItemDelegate, QTableView, QVBoxLayout, QWizard, QWizardPage)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QRadioButton, QSpinBox, QStyledItemDelegate, QTableView, QVBoxLayout, QWizard,
+                               QWizardPage)
 
 from core import vum
 from core.errors import DispoError, ValidationError
-from core.providers import list_providers
 from core.money import format_date, format_kr, format_number, to_ore
+from core.providers import list_providers
 from core.vum.allocation import months_before, verdict_text
-from gui.vum_widgets import Column, RowsModel, date_column, sorted_view
+from gui.vum_assessment_dialog import AssessmentDialog
 from gui.vum_undo import push_new_row
+from gui.vum_widgets import Column, RowsModel, date_column, sorted_view
 
 CHOICES = ["", *vum.CATEGORIES]
 
@@ -122,9 +124,13 @@ class ResidentsPage(QWizardPage):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.setEditTriggers(QTableView.EditTrigger.AllEditTriggers)
         layout.addWidget(self.view)
+        self.assess_button = QPushButton("Ny &vurdering af den valgte beboer …")
+        self.assess_button.clicked.connect(self.assess_selected)
+        layout.addWidget(self.assess_button)
         self.message = QLabel()
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self.dialog: AssessmentDialog | None = None
 
     def flag(self, r) -> str:
         if r.expected:
@@ -141,6 +147,35 @@ class ResidentsPage(QWizardPage):
         flagged = sum(1 for r in self.w.residents if self.flag(r) and not r.expected)
         self.message.setText(f"{len(self.w.residents)} beboere; {flagged} mangler en ny vurdering."
                              if flagged else f"{len(self.w.residents)} beboere.")
+
+    def select(self, row: int) -> None:
+        """Select a resident by its row in the model (the view may be sorted)."""
+        self.view.setCurrentIndex(self.view.model().mapFromSource(self.model.index(row, 0)))
+
+    def assess_selected(self) -> None:
+        """Open the assessment dialog for the selected resident; its new category replaces the row's."""
+        current = self.view.currentIndex()
+        if not current.isValid():
+            self.message.setText("Vælg en beboer i tabellen først.")
+            return
+        row = self.view.model().mapToSource(current).row()
+        r = self.w.residents[row]
+        if r.citizen_id is None:
+            self.message.setText("En forventet borger uden CPR-nummer i registret kan ikke vurderes endnu; "
+                                 "vælg kategorien i tabellen.")
+            return
+        facility = self.w.choose_page.facility.currentText()
+        self.dialog = AssessmentDialog(self.w.context, r.cpr, r.name, self.w.provider_id, facility, self)
+        self.dialog.accepted.connect(lambda: self._reload(row))
+        self.dialog.open()
+
+    def _reload(self, row: int) -> None:
+        key = self.w.residents[row].key
+        fresh = next((r for r in vum.residents(self.w.context.db, self.w.provider_id, self.w.year) if r.key == key),
+                     None)
+        if fresh is not None:
+            self.w.residents[row] = self.model.rows[row] = fresh
+            self.model.row_changed(row)
 
     def _edit(self, row: int, column: int, value) -> bool:
         r = self.w.residents[row]

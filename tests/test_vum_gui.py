@@ -171,3 +171,38 @@ def test_the_fixed_budget_is_typed_in_the_overview_and_undone(qtbot, context):
     assert vum.fixed_budget_ore(context.db, pid, 2028) == 610_000_050
     context.undo_stack.undo()
     assert vum.fixed_budget_ore(context.db, pid, 2028) == before
+
+
+def test_a_resident_is_assessed_from_the_wizard_and_the_row_follows(qtbot, context):
+    wizard = AllocationWizard(context, 2027)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.choose_page.choose(2027, "Bostøtteteamet")
+    wizard.next()
+    page = wizard.residents_page
+    row = next(i for i, r in enumerate(wizard.residents) if r.assessed_on is None)
+    page.select(row)
+    page.assess_selected()
+    dialog = page.dialog
+    for code in list(dialog.score_boxes)[:3]:
+        dialog.set_score(code, 4)                      # average 4 -> F, which needs hours
+    dialog.assessor.setText("Jonas Dahl")
+    dialog.accept()
+    assert "timer" in dialog.error.text()
+    dialog.hours.setText("41")
+    dialog.accept()
+    r = wizard.residents[row]
+    assert (r.category, r.hours, r.assessed_on) == ("F", 41, dt.date.today())
+    assert page.model.index(row, 7).data() == ""       # no longer flagged
+
+
+def test_the_screen_opens_the_dialog_for_a_due_citizen(qtbot, context):
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    screen.assess_selected()
+    assert "Vælg en borger" in screen.message.text() and screen.dialog is None
+    screen.due_view.selectRow(0)
+    screen.assess_selected()
+    assert screen.dialog is not None and screen.dialog.cpr == screen.selected_due()["cpr"]
+    screen.dialog.reject()
