@@ -105,20 +105,38 @@ class _Styles:
             self.by_kind[kind] = row
 
     def cell(self, value, kind: str, col: int, mask_cpr: bool):
-        value = cell_value(value)
-        quoted = False
+        """A cell for ``value``; plain text without a style goes as a bare string (openpyxl's
+        fast path), everything else as a styled write-only cell."""
+        style = self.by_kind[kind][col]
         if isinstance(value, str):
             value = safe_text(value, mask_cpr)
-            quoted = value.startswith(FORMULA_STARTS)
-        c = WriteOnlyCell(self.ws, value)
-        style = self.by_kind[kind][col]
+            if value.startswith(FORMULA_STARTS):
+                # User text that looks like a formula is stored as a string, with Excel's
+                # quote prefix so that editing the cell does not turn it into one either.
+                c = WriteOnlyCell(self.ws, value)
+                if style is not None:
+                    c._style = copy(style)
+                c.data_type = "s"
+                c.quotePrefix = True
+                return c
+            if style is None:
+                return value
+        elif value is None:
+            if kind == DETAIL or style is None:
+                return None
+            c = WriteOnlyCell(self.ws)  # an empty cell of a total row still gets its fill and border
+            c._style = copy(style)
+            return c
+        else:
+            value = cell_value(value)
+        c = WriteOnlyCell(self.ws)
         if style is not None:
             c._style = copy(style)
-        if quoted:
-            # User text that looks like a formula is stored as a string, with Excel's
-            # quote prefix so that editing the cell does not turn it into one either.
-            c.data_type = "s"
-            c.quotePrefix = True
+        if type(value) in (int, Decimal, float):
+            c._value = value  # a number needs no type sniffing
+            c.data_type = "n"
+        else:
+            c.value = value
         return c
 
     def formula(self, formula: str, kind: str, col: int):
@@ -214,8 +232,6 @@ def _write_table(wb: Workbook, table: ReportTable, report: Report | None, used: 
                        if row.kind in (SUBTOTAL, TOTAL) and value is not None else None)
             if formula:
                 cells.append(styles.formula(formula, row.kind, ci))
-            elif value is None and row.kind == DETAIL:
-                cells.append(None)
             else:
                 cells.append(styles.cell(value, row.kind, ci, mask_cpr))
         ws.append(cells)
