@@ -20,7 +20,7 @@ MUNICIPALITY = "Eksempel Kommune"
 DEMO_YEAR = 2026
 AS_OF = dt.date(2026, 10, 31)
 KEEP_TABLES = {"units", "accounts", "sections", "vum_categories", "rate_kinds", "satser", "settings",
-               MIGRATIONS_TABLE}
+               "vum_themes", MIGRATIONS_TABLE}
 
 # name, kind, municipality, places, sections it delivers, invoice lag in days
 PROVIDERS = [
@@ -64,7 +64,7 @@ PRICE_REGULATION_NEXT_YEAR = Decimal("0.025")
 
 # Later areas add to the demo: each module named here has ``extend_demo(db, rng) -> dict``,
 # called in this order after the register is built, inside the same transaction.
-DEMO_EXTENSIONS: list[str] = []
+DEMO_EXTENSIONS: list[str] = ["core.vum"]
 
 
 def _cpr(rng: random.Random, used: set[str]) -> str:

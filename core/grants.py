@@ -393,7 +393,9 @@ def update_grant(db, grant_id: int, data: dict) -> None:
     merged.update(data)
     keys = set(data) | ({"quantity", "quantity_per"} if "unit" in data else set()) | (
         {"end"} if "start" in data else set()) | ({"start"} if "end" in data else set())
-    clean = validate_grant(db, {k: merged[k] for k in keys | {"unit"} if k in merged}, partial=True)
+    # the unit is always checked, and with it the quantity it may require
+    keys |= {"unit", "quantity", "quantity_per"}
+    clean = validate_grant(db, {k: merged[k] for k in keys if k in merged}, partial=True)
     with db.atomic():
         if "cpr" in clean and clean["cpr"] != current.cpr:
             clean_cit = ensure_citizen(db, clean["cpr"], clean.get("name", ""))
@@ -434,6 +436,8 @@ def change_rate(db, grant_id: int, valid_from: dt.date, rate) -> None:
         problems["rate"] = "Takst skal udfyldes"
     if not isinstance(valid_from, dt.date):
         valid_from = _as_date(valid_from, "Gyldig fra", problems, "valid_from")
+    if valid_from is None and "valid_from" not in problems:
+        problems["valid_from"] = "Gyldig fra skal udfyldes"
     if valid_from is not None and (valid_from < grant.start or (grant.end and valid_from > grant.end)):
         problems["valid_from"] = "Den nye takst skal gælde fra en dato inden for bevillingens periode"
     if problems:

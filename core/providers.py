@@ -136,6 +136,22 @@ def update_provider(db, provider_id: int, **fields) -> None:
         audit.record(db, "providers", provider_id, "update", {k: getattr(old, k) for k in data}, data)
 
 
+def delete_provider(db, provider_id: int) -> None:
+    """Delete a provider that no grant uses, with its catalogue rates (audited).
+
+    This is how creating a provider is undone.
+
+    Raises:
+        ValidationError: grants still refer to the provider.
+    """
+    old = get_provider(db, provider_id)
+    if db.execute("SELECT 1 FROM grants WHERE provider_id = ? LIMIT 1", [provider_id]).fetchone():
+        raise ValidationError({"name": f"Leverandøren '{old.name}' har bevillinger og kan ikke slettes"})
+    with db.atomic():
+        db.execute("DELETE FROM providers WHERE id = ?", [provider_id])
+        audit.record(db, "providers", provider_id, "delete", old.__dict__, None)
+
+
 def provider_rates(db, provider_id: int | None = None) -> list[ProviderRate]:
     sql = "SELECT * FROM provider_rates" + (" WHERE provider_id = ?" if provider_id else "")
     rows = query(db, sql + " ORDER BY provider_id, section, unit, valid_from", [provider_id] if provider_id else [])

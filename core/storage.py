@@ -17,7 +17,8 @@ from pathlib import Path
 import platformdirs
 from sqlite_utils import Database
 
-from core.errors import DatabaseError, NewerDatabaseError, NotADispoDatabaseError
+from core.errors import (CorruptDatabaseError, DatabaseError, NewerDatabaseError, NotADispoDatabaseError,
+                         from_environment)
 
 APPLICATION_ID = 0x44535030  # "DSP0": marks a SQLite file as Dispo's
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -78,41 +79,139 @@ def _check_ours(db: Database, path: Path) -> None:
         )
 
 
-def connect(path: str | Path) -> Database:
-    """Open a connection with Dispo's settings, without migrating."""
+def connect(path: str | Path, *, readonly: bool = False) -> Database:
+    """Open a connection with Dispo's settings, without migrating.
+
+    ``readonly`` opens the file so that SQLite itself refuses every write: the view a
+    second Dispo gets while another one holds the writer lock.
+    """
     path = Path(path)
-    conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
+    if readonly:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=10,
+                               check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA synchronous = FULL")
+    if not readonly:
+        db.execute("PRAGMA synchronous = FULL")
     return db
 
 
-def open_db(path: str | Path, *, migrate: bool = True) -> Database:
+def database_path(db: Database) -> Path | None:
+    """The file behind an open connection (None for an in-memory database)."""
+    for _, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return Path(file) if file else None
+    return None
+
+
+def has_data(db: Database) -> bool:
+    """Whether the database holds any table yet (a new file holds none)."""
+    return bool(db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0])
+
+
+def check_integrity(db: Database, path: Path, *, full: bool = False) -> None:
+    """SQLite's quick check (or full ``integrity_check``); a damaged file raises.
+
+    Raises:
+        CorruptDatabaseError: naming the first problem and the newest backup to restore.
+    """
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        problems = [r[0] for r in db.execute(f"PRAGMA {pragma}(5)").fetchall()]
+    except sqlite3.DatabaseError as ex:
+        problems = [str(ex)]
+    if problems != ["ok"]:
+        lines = [line for p in problems for line in p.splitlines() if line and not line.startswith("***")]
+        raise corrupt_error(path, lines[0] if lines else "ukendt fejl")
+
+
+def corrupt_error(path: Path, detail: str) -> CorruptDatabaseError:
+    """The error for a damaged database, pointing at the newest backup if there is one."""
+    from core import backup
+
+    latest = backup.latest_backup(path)
+    if latest:
+        advice = (f"Gendan den seneste sikkerhedskopi fra {latest.created:%d-%m-%Y %H:%M} "
+                  f"({latest.path}) med Filer → Sikkerhedskopier eller kommandoen "
+                  f"'restore \"{latest.path}\"'.")
+    else:
+        advice = "Der findes ingen sikkerhedskopi ved siden af databasen; kontakt IT for at få en fra deres backup."
+    error = CorruptDatabaseError(f"Databasen '{path}' er beskadiget ({detail}). {advice}")
+    error.latest_backup = latest
+    return error
+
+
+def open_db(path: str | Path, *, migrate: bool = True, readonly: bool = False, backup: bool = True,
+            check: bool = True) -> Database:
     """Open (creating if needed) a Dispo database and bring its schema up to date.
+
+    Args:
+        migrate: apply pending migrations (after backing the file up when it holds data).
+        readonly: open it so that every write is refused by SQLite; nothing is created,
+            migrated or backed up.
+        backup: make the day's automatic backup if there is none yet (``core.backup``).
+        check: run SQLite's quick integrity check first.
 
     Raises:
         NotADispoDatabaseError: the file is not SQLite, or SQLite but not Dispo's.
         NewerDatabaseError: written by a newer Dispo.
-        DatabaseError: the file cannot be read or is damaged.
+        CorruptDatabaseError: the file is damaged (names the newest backup).
+        DatabaseError: the file cannot be read.
     """
     path = Path(path)
     if path.is_dir():
         raise DatabaseError(f"'{path}' er en mappe, ikke en databasefil")
+    if readonly and not path.exists():
+        raise DatabaseError(f"Databasen '{path}' findes ikke")
     if not path.parent.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as ex:
             raise DatabaseError(f"Mappen '{path.parent}' kan ikke oprettes: {ex.strerror}") from ex
     _check_is_sqlite(path)
+    db = None
+    checked = False
     try:
-        db = connect(path)
+        db = connect(path, readonly=readonly)
+        if check:
+            check_integrity(db, path)
+        checked = check
         _check_ours(db, path)
-        if migrate:
+        if readonly:
+            if migrate and pending_migrations(db):
+                raise DatabaseError(
+                    f"Databasen '{path}' skal opdateres til denne version af Dispo, men den kan ikke "
+                    "ændres lige nu (den er åbnet skrivebeskyttet). Prøv igen, når den anden Dispo er lukket.")
+        elif has_data(db):
+            _automatic_backup(db, path, migrate, backup)
+        if migrate and not readonly:
             apply_migrations(db)
     except sqlite3.DatabaseError as ex:
-        raise DatabaseError(f"Databasen '{path}' kan ikke bruges: {ex}") from ex
+        if db is not None:
+            db.close()
+        known = from_environment(ex)
+        if known is not None and not isinstance(known, CorruptDatabaseError):
+            raise known from ex
+        if checked:
+            raise DatabaseError(f"Databasen '{path}' kan ikke bruges: {ex}") from ex
+        raise corrupt_error(path, str(ex)) from ex
+    except BaseException:
+        if db is not None:
+            db.close()
+        raise
     return db
+
+
+def _automatic_backup(db: Database, path: Path, migrate: bool, daily: bool) -> None:
+    """Back the file up before pending migrations, or once a day when it is opened."""
+    from core import backup
+
+    if migrate and pending_migrations(db):
+        backup.backup(db, "migration")
+    elif daily:
+        backup.daily_backup(db)
 
 
 def apply_migrations(db: Database) -> list[str]:

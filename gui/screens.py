@@ -6,5 +6,10 @@ that work are listed.
 """
 
 SCREEN_MODULES: list[str] = [
+    "gui.grants_screen",
+    "gui.citizens_screen",
+    "gui.providers_screen",
+    "gui.catalogue_screen",
+    "gui.vum_screen",
     "gui.reports_screen",
 ]

@@ -18,7 +18,14 @@ from pathlib import Path
 from core import __version__
 from core.errors import DispoError
 
-COMMAND_MODULES = ["core.cli.register", "core.cli.reports"]
+COMMAND_MODULES = [
+    "core.cli.register",
+    "core.cli.importing",
+    "core.cli.followup",
+    "core.cli.vum",
+    "core.cli.reports",
+    "core.cli.safety",
+]
 
 
 class DispoArgumentParser(argparse.ArgumentParser):
@@ -33,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"Dispo {__version__}")
     parser.add_argument("--db", metavar="STI", help="databasefil (standard: i brugerens datamappe)")
+    parser.add_argument("--take-over-lock", action="store_true",
+                        help="overtag låsen fra en Dispo, der ikke blev lukket korrekt (fx efter et nedbrud)")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -71,25 +80,58 @@ def print_table(rows: list[dict], columns: list[tuple[str, str]]) -> None:
                         for (k, _), w in zip(columns, widths)).rstrip())
 
 
-def open_database(args):
-    from core.storage import default_db_path, open_db
+def database_path(args) -> Path:
+    from core.storage import default_db_path
 
-    return open_db(Path(args.db) if args.db else default_db_path())
+    return Path(args.db) if args.db else default_db_path()
+
+
+def open_database(args):
+    """Open the database as its one writer, or read-only when another Dispo has it."""
+    from core.locking import open_session
+
+    return open_session(database_path(args), take_over=args.take_over_lock)
+
+
+def _stale(session) -> bool:
+    from core.locking import is_stale
+
+    return session.holder is not None and is_stale(session.holder)
+
+
+def _readonly_message(session) -> str:
+    text = session.readonly_reason or "Databasen er åbnet skrivebeskyttet."
+    if _stale(session):
+        text += " Kør kommandoen igen med --take-over-lock for at overtage låsen."
+    return text
 
 
 def run(argv: list[str]) -> int:
-    """Run one command; returns the exit status."""
+    """Run one command; returns the exit status.
+
+    A command whose parser sets ``opens_database=False`` gets ``None`` for the database
+    and handles the file itself (``restore`` must work on a damaged file).
+    """
+    import logging
+    import sqlite3
+
+    from core.errors import ReadOnlyError, from_environment
+    from core.logs import setup_logging
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    log_path = setup_logging()
+    session = None
     try:
-        db = open_database(args)
-        try:
-            return args.handler(args, db) or 0
-        finally:
-            db.close()
+        if not getattr(args, "opens_database", True):
+            return args.handler(args, None) or 0
+        session = open_database(args)
+        if session.readonly and _stale(session):
+            print(f"Bemærk: {_readonly_message(session)}", file=sys.stderr)
+        return args.handler(args, session.db) or 0
     except DispoError as ex:
         print(f"Fejl: {ex}", file=sys.stderr)
         return 1
@@ -98,3 +140,28 @@ def run(argv: list[str]) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except (sqlite3.Error, OSError) as ex:
+        known = from_environment(ex)
+        if known is None:
+            return _bug(ex, log_path)
+        if isinstance(known, ReadOnlyError) and session is not None and session.readonly:
+            known = ReadOnlyError(_readonly_message(session))
+        print(f"Fejl: {known}", file=sys.stderr)
+        logging.getLogger("dispo.cli").info("command %s failed: %s", args.command, known)
+        return 1
+    except Exception as ex:
+        return _bug(ex, log_path)
+    finally:
+        if session is not None:
+            session.close()
+
+
+def _bug(ex: Exception, log_path) -> int:
+    """A bug: the traceback (CPR masked) goes to the log, the user gets one line and where it is."""
+    import logging
+
+    logging.getLogger("dispo.cli").error("unexpected error", exc_info=ex)
+    where = f" Detaljer er skrevet i logfilen {log_path}." if log_path else ""
+    print(f"Fejl: Der opstod en uventet fejl i Dispo ({type(ex).__name__}).{where} "
+          "Send logfilen til den, der vedligeholder Dispo.", file=sys.stderr)
+    return 1

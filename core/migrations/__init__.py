@@ -5,5 +5,13 @@ end of its set. Sets from later areas may reference tables of earlier ones.
 """
 
 from core.migrations.base import migrations as base
+from core.migrations.vum import migrations as vum
+from core.migrations.followup import migrations as followup
+from core.migrations.importing import migrations as importing
 
-MIGRATION_SETS = [base]
+MIGRATION_SETS = [
+    base,
+    importing,
+    followup,
+    vum,
+]

@@ -1,0 +1,219 @@
+"""CLI commands of the budget follow-up: forecast, budgets, expected citizens, refund,
+reconciliation, occupancy, validation and the monthly approval."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from core import budgets, expected, forecast as fc, refund
+from core.cli import print_json, print_table
+from core.errors import DispoError
+from core.money import InvalidNumber, format_date, format_kr, format_number, parse_date, to_ore
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except InvalidNumber as ex:
+        raise argparse.ArgumentTypeError(str(ex)) from None
+
+
+def _year_arg(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et årstal") from None
+    if not 1900 <= year <= 2200:
+        raise argparse.ArgumentTypeError(f"Året {year} er ikke gyldigt")
+    return year
+
+
+def _month_arg(text: str) -> int:
+    try:
+        month = int(text)
+    except ValueError:
+        month = 0
+    if not 1 <= month <= 12:
+        raise argparse.ArgumentTypeError(f"Måned skal være 1–12, ikke '{text}'")
+    return month
+
+
+def _by_arg(text: str) -> str:
+    if text not in fc.GROUPINGS:
+        raise argparse.ArgumentTypeError(f"ukendt opdeling '{text}': vælg mellem {', '.join(fc.GROUPINGS)}")
+    return text
+
+
+def _kr(value) -> str:
+    return "" if value is None else format_kr(to_ore(value))
+
+
+def register(sub) -> None:
+    p = sub.add_parser("forecast", help="dispositionsregnskab: beregnet, disponeret, forventet regnskab",
+                       description="Dispositionsregnskabet for et år pr. en dato: beregnet til dato, disponeret "
+                                   "resten af året, forventet regnskab, bogført og efterslæb, opdelt pr. "
+                                   "bevilling, borger, konto, paragraf eller leverandør.")
+    p.add_argument("--year", type=_year_arg, required=True, metavar="ÅR", help="regnskabsåret")
+    p.add_argument("--as-of", type=_date_arg, metavar="DATO",
+                   help="opgørelsesdato (standard: seneste bogføringsdato i året)")
+    p.add_argument("--by", type=_by_arg, default="grant", metavar="OPDELING",
+                   help="grant, citizen, account, section eller provider (standard: grant)")
+    p.add_argument("--no-expected", action="store_true", help="uden linjen med kommende borgere")
+    p.add_argument("--no-refund", action="store_true", help="uden linjen med forventet refusion (§ 176)")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_forecast)
+
+    p = sub.add_parser("budget", help="budgetter pr. konto (og paragraf)",
+                       description="Vis eller sæt budgettet pr. konto, evt. pr. paragraf og måned.")
+    bsub = p.add_subparsers(dest="budget_command", metavar="HANDLING")
+    q = bsub.add_parser("list", help="vis budgetterne", description="Viser budgetlinjerne for et år.")
+    q.add_argument("--year", type=_year_arg, metavar="ÅR", help="kun dette år")
+    q.add_argument("--json", action="store_true", help="skriv som JSON")
+    q.set_defaults(handler=cmd_budget_list)
+    q = bsub.add_parser("set", help="sæt et budget", description="Sætter (eller erstatter) et budget.")
+    q.add_argument("--year", type=_year_arg, required=True, metavar="ÅR", help="året")
+    q.add_argument("--account", required=True, metavar="KONTO", help="funktion, fx 5.38.50")
+    q.add_argument("--amount", required=True, metavar="KR", help="oprindeligt budget i kr.")
+    q.add_argument("--corrected", metavar="KR", help="korrigeret budget i kr.")
+    q.add_argument("--section", metavar="PARAGRAF", help="paragraf, fx '§ 108' (valgfri)")
+    q.add_argument("--month", type=_month_arg, metavar="MÅNED", help="måned 1–12 (udeladt: hele året)")
+    q.add_argument("--fye", metavar="ANTAL", help="budgetterede helårspersoner")
+    q.set_defaults(handler=cmd_budget_set)
+    p.set_defaults(handler=lambda args, db: _sub_help(p))
+
+    p = sub.add_parser("expected", help="kommende borgere (planlagte sager)",
+                       description="Vis, opret eller indlæs kommende borgere, fx unge der fylder 18.")
+    esub = p.add_subparsers(dest="expected_command", metavar="HANDLING")
+    q = esub.add_parser("list", help="vis kommende borgere", description="Viser de kommende borgere.")
+    q.add_argument("--json", action="store_true", help="skriv som JSON")
+    q.set_defaults(handler=cmd_expected_list)
+    q = esub.add_parser("add", help="opret en kommende borger",
+                        description="Opretter en kommende borger; uden CPR gives et midlertidigt id (T-0001).")
+    q.add_argument("--ident", metavar="CPR", help="CPR-nummer eller midlertidigt id (valgfrit)")
+    q.add_argument("--name", default="", metavar="NAVN", help="navn")
+    q.add_argument("--section", required=True, metavar="PARAGRAF", help="paragraf, fx '§ 108'")
+    q.add_argument("--rate", required=True, metavar="KR", help="takst")
+    q.add_argument("--unit", metavar="ENHED", help="enhed (standard: paragraffens)")
+    q.add_argument("--quantity", metavar="MÆNGDE", help="mængde (timer/dage)")
+    q.add_argument("--start", required=True, metavar="DATO", help="forventet start")
+    q.add_argument("--end", metavar="DATO", help="forventet slut")
+    q.add_argument("--provider", metavar="NAVN", help="leverandør")
+    q.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    q.set_defaults(handler=cmd_expected_add)
+    q = esub.add_parser("import", help="indlæs listen over unge der fylder 18",
+                        description="Indlæser en liste (csv/xlsx med kolonnerne CPR, navn, paragraf, takst, "
+                                    "evt. start) fra børneområdet. Alle rækker eller ingen.")
+    q.add_argument("file", metavar="FIL", help="listen")
+    q.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    q.set_defaults(handler=cmd_expected_import)
+    p.set_defaults(handler=lambda args, db: _sub_help(p))
+
+    p = sub.add_parser("refund", help="refusion for særligt dyre enkeltsager (§ 176)",
+                       description="Personer hvis udgifter i året overstiger tærskel 1, med forventet refusion "
+                                   "(25/50/75 %) efter aldersreglen.")
+    p.add_argument("--year", type=_year_arg, required=True, metavar="ÅR", help="året")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_refund)
+
+
+def _sub_help(parser) -> int:
+    parser.print_help()
+    return 2
+
+
+def cmd_forecast(args, db) -> int:
+    result = fc.forecast(db, args.year, args.as_of, by=args.by, include_expected=not args.no_expected,
+                         include_refund=not args.no_refund)
+    if args.json:
+        print_json(result.as_json())
+        return 0
+    print(f"Dispositionsregnskab {result.year} pr. {format_date(result.as_of)}, "
+          f"pr. {fc.GROUPING_LABELS[result.by]}")
+    key_columns = {"grant": [("grant_id", "Nr."), ("cpr", "CPR-nr."), ("section", "Paragraf"),
+                             ("provider", "Leverandør")],
+                   "citizen": [("cpr", "CPR-nr."), ("name", "Navn")],
+                   "account": [("account", "Konto"), ("name", "Tekst")],
+                   "section": [("section", "Paragraf"), ("name", "Tekst")],
+                   "provider": [("provider", "Leverandør")]}[result.by]
+    money = [("computed_to_date", "Beregnet til dato"), ("committed_rest", "Disponeret rest"),
+             ("expected_outturn", "Forventet regnskab"), ("booked_to_date", "Bogført"), ("backlog", "Efterslæb")]
+    if result.by in ("account", "section"):
+        money += [("budget", "Budget"), ("deviation", "Afvigelse")]
+    rows = []
+    for r in [*result.rows, fc.add_rows(result.total, name="I alt")]:
+        rows.append({**{k: getattr(r, k) for k, _ in key_columns}, **{k: _kr(getattr(r, k)) for k, _ in money}})
+    rows[-1][key_columns[0][0]] = "I alt"
+    for line in result.lines:
+        rows.append({key_columns[0][0]: line.name, **{k: _kr(getattr(line, k)) for k, _ in money}})
+    print_table(rows, key_columns + money)
+    return 0
+
+
+def cmd_budget_list(args, db) -> int:
+    rows = budgets.list_budgets(db, args.year)
+    if args.json:
+        print_json([budgets.budget_json(r) for r in rows])
+        return 0
+    print_table([{**r, "original": format_kr(r["original_ore"]), "corrected": format_kr(r["corrected_ore"]),
+                  "fye": format_number(budgets.budget_json(r)["full_year_equivalents"])
+                  if r["full_year_equivalents"] else ""} for r in rows],
+                [("year", "År"), ("account", "Konto"), ("section", "Paragraf"), ("month", "Måned"),
+                 ("original", "Budget"), ("corrected", "Korrigeret"), ("fye", "Helårspersoner")])
+    return 0
+
+
+def cmd_budget_set(args, db) -> int:
+    budgets.set_budget(db, args.year, args.account, args.amount, section=args.section, month=args.month,
+                       corrected=args.corrected, full_year_equivalents=args.fye)
+    print(f"Budget for {args.account} {args.year} er gemt.")
+    return 0
+
+
+def cmd_expected_list(args, db) -> int:
+    items = expected.list_expected(db)
+    if args.json:
+        print_json([e.as_json() for e in items])
+        return 0
+    print_table([{"ident": e.ident + (" (midlertidigt)" if e.temporary else ""), "name": e.name,
+                  "section": e.section, "rate": format_number(e.rate), "unit": e.unit,
+                  "start": format_date(e.start), "source": expected.SOURCES[e.source]} for e in items],
+                [("ident", "Id"), ("name", "Navn"), ("section", "Paragraf"), ("rate", "Takst"), ("unit", "Enhed"),
+                 ("start", "Start"), ("source", "Kilde")])
+    return 0
+
+
+def cmd_expected_add(args, db) -> int:
+    new_id = expected.add_expected(db, {"ident": args.ident, "name": args.name, "section": args.section,
+                                        "rate": args.rate, "unit": args.unit, "quantity": args.quantity,
+                                        "start": args.start, "end": args.end, "provider": args.provider})
+    item = next(e for e in expected.list_expected(db) if e.id == new_id)
+    if args.json:
+        print_json(item.as_json())
+    else:
+        print(f"Kommende borger {item.ident} er oprettet.")
+    return 0
+
+
+def cmd_expected_import(args, db) -> int:
+    ids = expected.import_young_people(db, args.file)
+    if args.json:
+        print_json({"imported": len(ids), "ids": ids})
+    else:
+        print(f"{len(ids)} unge er indlæst som kommende borgere.")
+    return 0
+
+
+def cmd_refund(args, db) -> int:
+    t, rows = refund.refund_rows(db, args.year)
+    if t is None:
+        raise DispoError(f"Tærsklerne for refusion (refund_t1–t3) er ikke sat for {args.year} eller tidligere")
+    if args.json:
+        print_json({"year": args.year, "thresholds": t.as_json(), "rows": [r.as_json() for r in rows]})
+        return 0
+    print(f"Refusion {args.year}: T1 {format_kr(t.t1)}, T2 {format_kr(t.t2)}, T3 {format_kr(t.t3)}")
+    print_table([{"cpr": r.cpr, "name": r.name, "age": r.age, "expenses": _kr(r.expenses), "refund": _kr(r.refund)}
+                 for r in rows],
+                [("cpr", "CPR-nr."), ("name", "Navn"), ("age", "Alder"), ("expenses", "Udgifter"),
+                 ("refund", "Refusion")])
+    return 0

@@ -1,0 +1,108 @@
+"""CLI commands of the import: import, batches, undo, postings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.cli import print_json, print_table
+from core.importing.batches import import_file, list_batches, prepare, preview_result, commit, undo
+from core.importing.fields import KINDS
+from core.money import format_kr
+from core.storage import query
+
+
+def register(sub) -> None:
+    p = sub.add_parser("import", help="importér et regneark eller et udtræk fra økonomisystemet",
+                       description="Læser en fil (xlsx, xls, ods eller csv), finder tabellen, genkender slags data "
+                                   "og kolonner og gemmer rækkerne som én import, der kan fortrydes. Rækker, der "
+                                   "allerede findes, gemmes ikke igen; ændrede rækker opdateres.")
+    p.add_argument("file", metavar="FIL", help="filen der skal importeres")
+    p.add_argument("--kind", choices=list(KINDS), help="slags data (standard: genkendes automatisk)")
+    p.add_argument("--sheet", metavar="ARK", help="kun dette ark (også et skjult ark)")
+    p.add_argument("--dry-run", action="store_true", help="vis hvad der ville ske, uden at gemme")
+    p.add_argument("--skip-changed", action="store_true", help="behold databasens værdier for ændrede rækker")
+    p.add_argument("--errors", metavar="FIL.xlsx", help="gem de afviste rækker i en fejlliste (xlsx)")
+    p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("batches", help="vis importerne", description="Viser alle importer med fil, ark, tidspunkt, "
+                                                                      "bruger og antal rækker.")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_batches)
+
+    p = sub.add_parser("undo", help="fortryd en import", description="Fjerner alt, hvad en import tilføjede, og "
+                                                                      "genskaber de rækker, den ændrede.")
+    p.add_argument("batch_id", type=int, metavar="IMPORT", help="importens nummer (se 'batches')")
+    p.add_argument("--force", action="store_true", help="fortryd selvom senere ændringer bygger på importen")
+    p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    p.set_defaults(handler=cmd_undo)
+
+    p = sub.add_parser("postings", help="vis posteringerne", description="Viser de importerede posteringer.")
+    p.add_argument("--year", type=int, metavar="ÅR", help="kun posteringer fra dette år")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_postings)
+
+
+def cmd_import(args, db) -> int:
+    plan = prepare(db, Path(args.file), args.kind, args.sheet)
+    if args.dry_run:
+        res = preview_result(plan, not args.skip_changed)
+    else:
+        res = commit(db, plan, update_changed=not args.skip_changed)
+    if args.errors:
+        from core.importing.errors_workbook import write_error_workbook
+
+        write_error_workbook(Path(args.errors), plan, res["rejected"])
+    if args.json:
+        print_json(res)
+        return 0
+    verb = "ville blive" if args.dry_run else "er"
+    print(f"{res['file']} ({res['sheet']}), {KINDS[res['kind']].label.lower()}: {res['rows_read']} rækker læst.")
+    print(f"Nye: {res['imported']}, opdateret: {res['updated']}, uændret: {res['unchanged']}, "
+          f"afvist: {len(res['rejected'])} {verb} resultatet" + (f" (import nr. {res['batch_id']})."
+                                                                  if res["batch_id"] else "."))
+    for r in res["rejected"][:50]:
+        print(f"  Afvist: ark '{r['sheet']}' række {r['row']}, kolonne '{r['column']}' ('{r['value']}'): {r['reason']}")
+    for w in res["warnings"][:50]:
+        print(f"  Bemærk: ark '{w['sheet']}' række {w['row']}: {w['warning']}")
+    return 0
+
+
+def cmd_batches(args, db) -> int:
+    rows = list_batches(db)
+    if args.json:
+        print_json(rows)
+        return 0
+    print_table([{**r, "created_at": r["created_at"].replace("T", " "), "undone_at": "fortrudt" if r["undone_at"]
+                  else ""} for r in rows],
+                [("id", "Nr."), ("file", "Fil"), ("sheet", "Ark"), ("kind", "Slags"), ("created_at", "Tidspunkt"),
+                 ("user", "Bruger"), ("imported", "Nye"), ("updated", "Opdateret"), ("unchanged", "Uændret"),
+                 ("rejected", "Afvist"), ("undone_at", "")])
+    return 0
+
+
+def cmd_undo(args, db) -> int:
+    res = undo(db, args.batch_id, force=args.force)
+    if args.json:
+        print_json(res)
+    else:
+        print(f"Import {res['batch_id']} er fortrudt: {sum(res['removed'].values())} rækker fjernet, "
+              f"{res['restored']} genskabt.")
+    return 0
+
+
+def cmd_postings(args, db) -> int:
+    sql = "SELECT * FROM postings" + (" WHERE date BETWEEN ? AND ?" if args.year else "") + " ORDER BY date, id"
+    params = [f"{args.year}-01-01", f"{args.year}-12-31"] if args.year else []
+    rows = query(db, sql, params)
+    if args.json:
+        print_json([{"date": r["date"], "account": r["account"], "art": r["art"], "amount": r["amount_ore"] / 100,
+                     "cpr": r["cpr"] or None, "text": r["text"], "batch_id": r["batch_id"]} for r in rows])
+        return 0
+    print_table([{**r, "amount": format_kr(r["amount_ore"])} for r in rows],
+                [("date", "Dato"), ("account", "Konto"), ("art", "Art"), ("amount", "Beløb"), ("cpr", "CPR-nr."),
+                 ("text", "Tekst"), ("voucher", "Bilag")])
+    return 0
+
+
+__all__ = ["register", "import_file"]

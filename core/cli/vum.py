@@ -1,0 +1,199 @@
+"""CLI commands of the VUM-based allocation: ``vum allocation|assessments|assess|save-allocation|due|rule``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from core import cpr as cprs, vum
+from core.citizens import find_by_cpr
+from core.cli import print_json, print_table
+from core.errors import NotFoundError, ValidationError
+from core.money import format_date, format_number
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et årstal") from None
+    if not 1900 <= year <= 2200:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et gyldigt årstal")
+    return year
+
+
+def register(sub) -> None:
+    p = sub.add_parser("vum", help="VUM-baseret budgettildeling til egne tilbud",
+                       description="VUM-vurderinger af borgerne i egne tilbud og den VUM-baserede "
+                                   "budgettildeling pr. tilbud og år (Thisted-modellen).")
+    vsub = p.add_subparsers(dest="vum_command", metavar="KOMMANDO")
+    p.set_defaults(handler=lambda args, db: (p.print_help(), 2)[1])
+
+    a = vsub.add_parser("allocation", help="vis tildelingen pr. tilbud for et år",
+                        description="Beregner den VUM-baserede tildeling pr. eget tilbud for året: antal beboere "
+                                    "pr. kategori, normtimer, timer og kroner pr. uge og pr. år, det faste budget, "
+                                    "sidste tildeling og om ændringen er væsentlig.")
+    a.add_argument("--year", type=_year, required=True, help="budgetåret")
+    a.add_argument("--facility", metavar="NAVN", help="kun dette tilbud")
+    a.add_argument("--json", action="store_true", help="skriv som JSON")
+    a.set_defaults(handler=cmd_allocation)
+
+    a = vsub.add_parser("assessments", help="vis VUM-vurderingerne",
+                        description="Viser VUM-vurderingerne (ældste først) med dato, vurderet af, scorer, "
+                                    "foreslået og valgt kategori og begrundelse. En importeret VUM-liste tæller "
+                                    "som en vurdering på importdagen.")
+    a.add_argument("--cpr", help="kun denne borgers vurderinger")
+    a.add_argument("--json", action="store_true", help="skriv som JSON")
+    a.set_defaults(handler=cmd_assessments)
+
+    a = vsub.add_parser("assess", help="registrér en VUM-vurdering",
+                        description="Registrerer en VUM-vurdering: scorer 0-4 pr. tema (tema=score). Uden "
+                                    "--category bruges kategorien som reglen foreslår; en anden kategori kræver "
+                                    "--reason.")
+    a.add_argument("--cpr", required=True, help="borgerens CPR-nummer")
+    a.add_argument("--facility", metavar="NAVN", help="det egne tilbud vurderingen gælder (ellers alle)")
+    a.add_argument("--date", default=None, help="vurderingens dato (standard: i dag)")
+    a.add_argument("--assessor", required=True, help="hvem der har vurderet")
+    a.add_argument("--score", action="append", default=[], metavar="TEMA=SCORE", help="score for et tema (gentag)")
+    a.add_argument("--category", help="valgt kategori A-F (standard: forslaget)")
+    a.add_argument("--hours", help="individuelle timer pr. uge (kategori F)")
+    a.add_argument("--reason", default="", help="begrundelse når kategorien afviger fra forslaget")
+    a.add_argument("--note", default="", help="fri note")
+    a.add_argument("--json", action="store_true", help="skriv den registrerede vurdering som JSON")
+    a.set_defaults(handler=cmd_assess)
+
+    a = vsub.add_parser("save-allocation", help="gem årets tildeling for et tilbud som en ny version",
+                        description="Beregner tildelingen for tilbuddet og året og gemmer den som en ny version. "
+                                    "Tidligere versioner bevares.")
+    a.add_argument("--year", type=_year, required=True, help="budgetåret")
+    a.add_argument("--facility", metavar="NAVN", required=True, help="tilbuddets navn")
+    a.add_argument("--decision", choices=["behold", "ændr"], help="beslutning (standard: forslaget)")
+    a.add_argument("--note", default="", help="note til versionen")
+    a.add_argument("--json", action="store_true", help="skriv den gemte version som JSON")
+    a.set_defaults(handler=cmd_save_allocation)
+
+    a = vsub.add_parser("due", help="borgere der skal revurderes eller har skiftet kategori",
+                        description="Beboere i egne tilbud hvis VUM-vurdering mangler eller er ældre end "
+                                    "grænsen i indstillingerne, eller hvis kategori er ændret siden tildelingen.")
+    a.add_argument("--date", default=None, help="opgørelsesdato (standard: i dag)")
+    a.add_argument("--json", action="store_true", help="skriv som JSON")
+    a.set_defaults(handler=cmd_due)
+
+    a = vsub.add_parser("rule", help="vis kategorireglen og tærsklerne",
+                        description="Viser reglen der foreslår en kategori ud fra scorerne, tærsklen for en "
+                                    "væsentlig ændring og grænsen for revurdering.")
+    a.add_argument("--json", action="store_true", help="skriv som JSON")
+    a.set_defaults(handler=cmd_rule)
+
+
+def _date(text: str | None) -> dt.date:
+    from core.money import InvalidNumber, parse_date
+
+    if not text:
+        return dt.date.today()
+    try:
+        return parse_date(text)
+    except InvalidNumber as ex:
+        raise ValidationError({"date": str(ex)}) from None
+
+
+def cmd_allocation(args, db) -> int:
+    if args.facility:
+        chosen = [vum.facility_by_name(db, args.facility)]
+    else:
+        chosen = vum.facilities(db, args.year)
+    items = [vum.allocation_json(vum.compute_allocation(db, f.id, args.year)) for f in chosen]
+    if args.json:
+        print_json({"year": args.year, "facilities": items})
+        return 0
+    rows = [{"facility": i["facility"], "hours_per_week": format_number(i["hours_per_week"]),
+             "hours_per_year": format_number(i["hours_per_year"]), "kr_per_year": format_number(i["kr_per_year"]),
+             "fixed_budget": format_number(i["fixed_budget"]),
+             "previous": format_number(i["previous_allocation"]),
+             "change": "" if i["change_pct"] is None else f"{format_number(i['change_pct'])} %",
+             "significant": "ja" if i["significant"] else "nej"} for i in items]
+    print(f"VUM-tildeling {args.year}")
+    print_table(rows, [("facility", "Tilbud"), ("hours_per_week", "Timer/uge"), ("hours_per_year", "Timer/år"),
+                       ("kr_per_year", "Kr./år"), ("fixed_budget", "Fast budget"), ("previous", "Sidste tildeling"),
+                       ("change", "Ændring"), ("significant", "Væsentlig")])
+    return 0
+
+
+def cmd_assessments(args, db) -> int:
+    citizen_id = None
+    if args.cpr:
+        try:
+            citizen = find_by_cpr(db, cprs.normalize(args.cpr))
+        except cprs.InvalidCPR as ex:
+            raise ValidationError({"cpr": str(ex)}) from None
+        if citizen is None:
+            raise NotFoundError("Borgeren findes ikke i registret")
+        citizen_id = citizen.id
+    items = vum.list_assessments(db, citizen_id=citizen_id)
+    if args.json:
+        print_json([vum.assessment_json(a) for a in items])
+        return 0
+    print_table([{"cpr": a.cpr, "name": a.name, "facility": a.facility or "", "date": format_date(a.date),
+                  "assessor": a.assessor, "suggested": a.suggested_category or "", "category": a.category,
+                  "reason": a.reason} for a in items],
+                [("cpr", "CPR-nr."), ("name", "Navn"), ("facility", "Tilbud"), ("date", "Dato"),
+                 ("assessor", "Vurderet af"), ("suggested", "Forslag"), ("category", "Kategori"),
+                 ("reason", "Begrundelse")])
+    return 0
+
+
+def cmd_assess(args, db) -> int:
+    provider_id = vum.facility_by_name(db, args.facility).id if args.facility else None
+    new_id = vum.record_assessment(
+        db, cpr=args.cpr, date=_date(args.date), assessor=args.assessor, scores=vum.parse_scores(db, args.score),
+        provider_id=provider_id, note=args.note, category=args.category, hours=args.hours, reason=args.reason)
+    saved = next(a for a in vum.list_assessments(db) if a.id == new_id)
+    if args.json:
+        print_json(vum.assessment_json(saved))
+    else:
+        print(f"Vurderingen er registreret: kategori {saved.category}"
+              + (f" (forslag {saved.suggested_category})" if saved.suggested_category else "") + ".")
+    return 0
+
+
+def cmd_save_allocation(args, db) -> int:
+    facility = vum.facility_by_name(db, args.facility)
+    allocation = vum.compute_allocation(db, facility.id, args.year)
+    new_id = vum.save_allocation(db, allocation, decision=args.decision, note=args.note)
+    saved = next(v for v in vum.versions(db, facility.id, args.year) if v.id == new_id)
+    if args.json:
+        print_json({"facility": facility.name, "year": saved.year, "version": saved.version,
+                    "hours_per_year": saved.hours_per_year, "kr_per_year": saved.kr_per_year_ore / 100,
+                    "decision": saved.decision})
+    else:
+        print(f"Tildelingen for {facility.name} {args.year} er gemt som version {saved.version}: "
+              f"{format_number(saved.hours_per_year)} timer, {format_number(saved.kr_per_year_ore / 100)} kr. pr. år.")
+    return 0
+
+
+def cmd_due(args, db) -> int:
+    items = vum.due(db, _date(args.date))
+    if args.json:
+        print_json(items)
+        return 0
+    print_table([{**i, "assessed_on": format_date(i["assessed_on"]), "category": i["category"] or "",
+                  "reasons": "; ".join(i["reasons"])} for i in items],
+                [("facility", "Tilbud"), ("cpr", "CPR-nr."), ("name", "Navn"), ("category", "Kategori"),
+                 ("assessed_on", "Vurderet"), ("reasons", "Hvorfor")])
+    return 0
+
+
+def cmd_rule(args, db) -> int:
+    rule = vum.category_rule(db)
+    data = {"measure": rule.measure, "steps": [[s, c] for s, c in rule.steps], "text": rule.text(),
+            "significant_change_pct": vum.significant_change_pct(db),
+            "reassessment_months": vum.reassessment_months(db),
+            "themes": [{"code": t.code, "text": t.text, "active": t.active}
+                       for t in vum.themes(db, include_inactive=True)]}
+    if args.json:
+        print_json(data)
+        return 0
+    print(data["text"])
+    print(f"Væsentlig ændring: mere end {format_number(data['significant_change_pct'])} %. "
+          f"Revurdering efter {data['reassessment_months']} måneder.")
+    return 0

@@ -1,0 +1,645 @@
+"""The forecast (dispositionsregnskab): per grant, and rolled up, for a year as of a date.
+
+For year Y as of date A every grant gets (DOMAIN.md, "Calculation rules"):
+
+- ``computed_to_date``: the cost rule over Jan 1..A,
+- ``committed_rest``: the cost rule over A+1..Dec 31,
+- ``expected_outturn`` = computed_to_date + committed_rest,
+- ``booked_to_date``: postings of Y dated ≤ A for the grant's citizen (CPR) and account,
+- ``backlog`` = computed_to_date − booked_to_date.
+
+**Exactness.** Each figure of a grant is computed exactly and rounded to whole øre once
+(half away from zero, as ``core.money.to_ore`` does with ``core.costs.cost_between``);
+every roll-up is a sum of those integer øre. So the grant rows add up to the citizen,
+account, section, provider rows and to the total, to the øre, on screen, in the CLI and
+in reports alike.
+
+**Sign convention.** Expenses are positive. A grant at one of the municipality's own
+providers (kind ``egen``) whose paying municipality is another municipality (a sold
+place) is *income*: all its figures are negative. The own municipality is the setting
+``municipality``; an empty paying municipality means the own one. Booked postings keep
+the sign they have in the finance system (income postings are negative).
+
+**Postings.** Booked amounts are aggregated in SQL (one ``GROUP BY cpr, account``). When
+a citizen has several grants on the same account, the booked amount is shared between
+them in proportion to their computed_to_date (largest remainder, so the øre add up).
+Postings that match no grant count in the citizen, account and total rows (and in a
+section/provider row without a key, "uden bevilling"), and are shown as
+``Forecast.unmatched``.
+
+**Budget, full-year equivalents and the deviation's causes** (account and section rows):
+``budget`` is the year's budget (corrected where set, else original; a whole-year row
+wins over monthly rows of the same account and section, which otherwise add up).
+``full_year_equivalents`` = days with an active expense grant / days in the year, counting
+a citizen once per account (or section) on days with several grants. ``average_price`` =
+expected outturn / full-year equivalents. The deviation (expected outturn − budget) is
+split into
+
+- ``volume_effect`` = (actual FYE − budgeted FYE) × budgeted average price, rounded to øre,
+- ``price_effect`` = deviation − volume_effect, which equals (actual average price −
+  budgeted average price) × actual FYE up to the øre rounding of the volume effect,
+
+so the two add up exactly. The budgeted FYE is ``budgets.full_year_equivalents``; when it
+is unknown (not entered, or zero) the price per FYE of the budget is unknown too, and the
+whole deviation is shown as volume effect (the budget did not foresee the activity), with
+``budget_full_year_equivalents`` None to say so.
+
+**Separate lines.** Expected citizens (``core.expected``) and the expected high-cost refund
+(``core.refund``, as income) are not grants: they are extra lines (``Forecast.lines``)
+that can be switched off, and ``Forecast.grand_total`` is total + lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from fractions import Fraction
+
+from core.costs import days_in_year
+from core.errors import DispoError
+from core.money import ore_to_kr, to_ore
+from core.storage import query
+
+GROUPINGS = ("grant", "citizen", "account", "section", "provider")
+GROUPING_LABELS = {"grant": "bevilling", "citizen": "borger", "account": "konto", "section": "paragraf",
+                   "provider": "leverandør"}
+KEY_FIELDS = ("grant_id", "cpr", "name", "section", "account", "provider")
+FIGURES = ("computed_to_date", "committed_rest", "expected_outturn", "booked_to_date", "backlog")
+BUDGET_FIGURES = ("budget", "deviation", "full_year_equivalents", "average_price", "volume_effect", "price_effect")
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    """One row of the forecast; amounts are ``Decimal`` kroner with two decimals."""
+
+    grant_id: int | None
+    cpr: str | None
+    name: str | None
+    section: str | None
+    account: str | None
+    provider: str | None
+    computed_to_date: Decimal
+    committed_rest: Decimal
+    expected_outturn: Decimal
+    booked_to_date: Decimal
+    backlog: Decimal
+    budget: Decimal | None = None
+    deviation: Decimal | None = None
+    full_year_equivalents: Decimal | None = None
+    average_price: Decimal | None = None
+    volume_effect: Decimal | None = None
+    price_effect: Decimal | None = None
+    budget_full_year_equivalents: Decimal | None = None
+
+    def as_json(self) -> dict:
+        """The CLI's form: key fields and figures, amounts as numbers with two decimals."""
+        out = {}
+        for name in (*KEY_FIELDS, *FIGURES, *BUDGET_FIGURES):
+            value = getattr(self, name)
+            out[name] = float(value) if isinstance(value, Decimal) else value
+        return out
+
+
+@dataclass(frozen=True)
+class Forecast:
+    year: int
+    as_of: dt.date
+    rows: list[ForecastRow]
+    total: ForecastRow
+    by: str = "grant"
+    unmatched: ForecastRow | None = None
+    lines: tuple[ForecastRow, ...] = ()
+    grand_total: ForecastRow | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "year": self.year, "as_of": self.as_of.isoformat(), "by": self.by,
+            "rows": [r.as_json() for r in self.rows], "total": self.total.as_json(),
+            "unmatched": self.unmatched.as_json() if self.unmatched else None,
+            "lines": [r.as_json() for r in self.lines],
+            "grand_total": self.grand_total.as_json() if self.grand_total else None,
+        }
+
+
+# ------------------------------------------------------------------ per-grant figures in øre
+
+@dataclass
+class GrantFigures:
+    """One grant's figures for the year in whole øre (signed: income negative)."""
+
+    grant_id: int
+    citizen_id: int
+    cpr: str
+    name: str
+    section: str
+    account: str
+    provider_id: int
+    provider: str
+    income: bool
+    unit: str
+    first_active: int | None  # ordinals of the grant's active days within the year
+    last_active: int | None
+    to_date: int
+    rest: int
+    booked: int = 0
+
+    @property
+    def expected(self) -> int:
+        return self.to_date + self.rest
+
+
+def round_half_away(num: int, den: int) -> int:
+    """``num/den`` rounded to an integer, half away from zero (``den`` > 0)."""
+    whole, rest = divmod(abs(num), den)
+    if 2 * rest >= den:
+        whole += 1
+    return whole if num >= 0 else -whole
+
+
+def unit_factor(unit: str, quantity: Decimal | None, quantity_per: str | None, year: int) -> tuple[int, int]:
+    """The cost of one day per kroner of rate, as (numerator, denominator): the cost rule."""
+    qn, qd = quantity.as_integer_ratio() if quantity is not None else (0, 1)
+    d = days_in_year(year)
+    if unit == "døgn":
+        return 1, 1
+    if unit == "dag":
+        return qn, 7 * qd
+    if unit == "time":
+        return (12 * qn, d * qd) if quantity_per == "måned" else (qn, 7 * qd)
+    if unit == "uge":
+        return 1, 7
+    if unit == "måned":
+        return 12, d
+    if unit == "år":
+        return 1, d
+    if unit == "engang":
+        return 0, 1
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+class CostCalc:
+    """The cost rule for one grant within one year, in integer arithmetic (fast and exact).
+
+    ``rates`` are (valid_from ordinal, Decimal rate) sorted by date; the first rate also
+    applies before its date, as ``CostBasis.rate_on`` does. Equal to
+    ``to_ore(cost_between(...))`` for any period inside the year (tested).
+    """
+
+    __slots__ = ("unit", "factor", "start", "end", "rates")
+
+    def __init__(self, unit: str, quantity, quantity_per, start: int, end: int | None,
+                 rates: list[tuple[int, Decimal]], year: int):
+        self.unit = unit
+        self.factor = unit_factor(unit, quantity, quantity_per, year)
+        self.start, self.end, self.rates = start, end, rates
+
+    def rate_on(self, day: int) -> Decimal:
+        current = self.rates[0][1]
+        for valid_from, rate in self.rates:
+            if valid_from <= day:
+                current = rate
+            else:
+                break
+        return current
+
+    def cost_ore(self, lo: int, hi: int) -> int:
+        """Cost in øre of the days ``lo..hi`` (ordinals, inclusive, inside one year)."""
+        if not self.rates:
+            return 0
+        if self.unit == "engang":
+            if lo <= self.start <= hi and (self.end is None or self.start <= self.end):
+                n, d = self.rate_on(self.start).as_integer_ratio()
+                return round_half_away(n * 100, d)
+            return 0
+        first = max(self.start, lo)
+        last = min(self.end, hi) if self.end is not None else hi
+        if first > last:
+            return 0
+        rate_days = Decimal(0)
+        rates = self.rates
+        for i, (valid_from, rate) in enumerate(rates):
+            a = first if i == 0 else max(first, valid_from)
+            b = last if i + 1 == len(rates) else min(last, rates[i + 1][0] - 1)
+            if a <= b:
+                rate_days += rate * (b - a + 1)
+        n, d = rate_days.as_integer_ratio()
+        fn, fd = self.factor
+        return round_half_away(n * fn * 100, d * fd)
+
+
+def own_municipality(db) -> str:
+    row = db.execute("SELECT value FROM settings WHERE key = 'municipality'").fetchone()
+    return row[0] if row else ""
+
+
+def is_income(provider_kind: str, paying_municipality: str, own: str) -> bool:
+    """A sold place: an own provider's grant paid by another municipality."""
+    paying = " ".join((paying_municipality or "").split()).casefold()
+    return provider_kind == "egen" and bool(own) and bool(paying) and paying != own.casefold()
+
+
+_GRANTS_SQL = """
+    SELECT g.id, g.citizen_id, c.cpr, c.name, g.section, g.account, g.provider_id, p.name AS provider,
+           p.kind AS provider_kind, g.unit, g.quantity, g.quantity_per, g.start, g."end",
+           g.paying_municipality
+    FROM grants g JOIN citizens c ON c.id = g.citizen_id JOIN providers p ON p.id = g.provider_id
+    WHERE g.start <= :last AND (g."end" IS NULL OR g."end" >= :first)
+    ORDER BY g.id
+"""
+_RATES_SQL = """
+    SELECT r.grant_id, r.valid_from, r.rate FROM grant_rates r JOIN grants g ON g.id = r.grant_id
+    WHERE g.start <= :last AND (g."end" IS NULL OR g."end" >= :first)
+    ORDER BY r.grant_id, r.valid_from
+"""
+
+
+def _ordinal(text: str | None) -> int | None:
+    return dt.date.fromisoformat(text).toordinal() if text else None
+
+
+def load_calcs(db, year: int) -> list[tuple[dict, CostCalc]]:
+    """The grants active on some day of ``year`` with their cost calculators."""
+    bounds = {"first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
+    rates: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for gid, valid_from, rate in db.execute(_RATES_SQL, bounds):
+        rates[gid].append((_ordinal(valid_from), Decimal(rate)))
+    out = []
+    for r in query(db, _GRANTS_SQL, bounds):
+        quantity = Decimal(r["quantity"]) if r["quantity"] is not None else None
+        calc = CostCalc(r["unit"], quantity, r["quantity_per"], _ordinal(r["start"]), _ordinal(r["end"]),
+                        rates.get(r["id"], []), year)
+        out.append((r, calc))
+    return out
+
+
+def grant_figures(db, year: int, as_of: dt.date) -> tuple[list[GrantFigures], dict[tuple[str | None, str], int]]:
+    """Every grant active in ``year`` with its figures as of ``as_of`` in øre (booked included),
+    and the booked øre per (cpr, account) that match no grant."""
+    first = dt.date(year, 1, 1).toordinal()
+    last = dt.date(year, 12, 31).toordinal()
+    a = min(max(as_of.toordinal(), first - 1), last)
+    own = own_municipality(db)
+    out = []
+    for r, calc in load_calcs(db, year):
+        sign = -1 if is_income(r["provider_kind"], r["paying_municipality"], own) else 1
+        lo = max(calc.start, first)
+        hi = min(calc.end, last) if calc.end is not None else last
+        active = calc.unit != "engang" and lo <= hi
+        out.append(GrantFigures(
+            grant_id=r["id"], citizen_id=r["citizen_id"], cpr=r["cpr"], name=r["name"], section=r["section"],
+            account=r["account"], provider_id=r["provider_id"], provider=r["provider"], income=sign < 0,
+            unit=r["unit"], first_active=lo if active else None, last_active=hi if active else None,
+            to_date=sign * calc.cost_ore(first, a), rest=sign * calc.cost_ore(a + 1, last)))
+    unmatched = booked_by_citizen_account(db, year, as_of)
+    _assign_booked(out, unmatched)
+    return out, unmatched
+
+
+def booked_by_citizen_account(db, year: int, as_of: dt.date) -> dict[tuple[str | None, str], int]:
+    """Postings of ``year`` dated ≤ ``as_of``, summed per (cpr, account), in øre."""
+    lo = f"{year:04d}-01-01"
+    hi = min(as_of, dt.date(year, 12, 31)).isoformat()
+    cur = db.execute("SELECT cpr, account, SUM(amount_ore) FROM postings WHERE date BETWEEN ? AND ? "
+                     "GROUP BY cpr, account", [lo, hi])
+    return {(cpr, account): total for cpr, account, total in cur}
+
+
+def _assign_booked(figures: list[GrantFigures], booked: dict) -> None:
+    """Give each grant its booked amount; what matches no grant stays in ``booked``."""
+    by_key: dict[tuple[str, str], list[GrantFigures]] = defaultdict(list)
+    for f in figures:
+        by_key[(f.cpr, f.account)].append(f)
+    for key, group in by_key.items():
+        amount = booked.pop(key, 0)
+        if not amount:
+            continue
+        for f, share in zip(group, split_proportionally(amount, [abs(f.to_date) for f in group])):
+            f.booked = share
+
+
+def split_proportionally(amount: int, weights: list[int]) -> list[int]:
+    """``amount`` split by ``weights`` into integers that add up exactly (largest remainder).
+
+    With no weight at all, the first gets everything.
+    """
+    total = sum(weights)
+    if len(weights) == 1 or total == 0:
+        return [amount] + [0] * (len(weights) - 1)
+    sign, amount = (-1 if amount < 0 else 1), abs(amount)
+    shares, remainders = [], []
+    for i, w in enumerate(weights):
+        q, r = divmod(amount * w, total)
+        shares.append(q)
+        remainders.append((-r, i))
+    for _, i in sorted(remainders)[: amount - sum(shares)]:
+        shares[i] += 1
+    return [sign * s for s in shares]
+
+
+# ------------------------------------------------------------------ budgets
+
+@dataclass
+class _Budget:
+    ore: int = 0
+    fye: Fraction | None = Fraction(0)
+
+
+def budgets_by(db, year: int) -> tuple[dict[str, _Budget], dict[str, _Budget]]:
+    """The year's budget per account and per section (only sections that have one)."""
+    combos: dict[tuple[str, str | None], dict[str, list]] = defaultdict(lambda: {"year": [], "month": []})
+    for r in query(db, "SELECT account, section, month, original_ore, corrected_ore, full_year_equivalents "
+                       "FROM budgets WHERE year = ?", [year]):
+        combos[(r["account"], r["section"])]["year" if r["month"] is None else "month"].append(r)
+    by_account: dict[str, _Budget] = defaultdict(_Budget)
+    by_section: dict[str, _Budget] = defaultdict(_Budget)
+    for (account, section), parts in combos.items():
+        rows = parts["year"] or parts["month"]
+        ore = sum(r["corrected_ore"] if r["corrected_ore"] is not None else r["original_ore"] for r in rows)
+        fye = None
+        if parts["year"] and all(r["full_year_equivalents"] not in (None, "") for r in rows):
+            fye = sum((Fraction(Decimal(r["full_year_equivalents"])) for r in rows), Fraction(0))
+        targets = [by_account[account]] + ([by_section[section]] if section else [])
+        for b in targets:
+            b.ore += ore
+            b.fye = None if b.fye is None or fye is None else b.fye + fye
+    return dict(by_account), dict(by_section)
+
+
+def volume_price_effects(outturn: int, budget: int, fye_actual: Fraction,
+                         fye_budget: Fraction | None) -> tuple[int, int]:
+    """(volume effect, price effect) in øre; they add up exactly to outturn − budget."""
+    deviation = outturn - budget
+    if not fye_budget:
+        return deviation, 0
+    budget_price = Fraction(budget) / fye_budget
+    volume = to_ore((fye_actual - fye_budget) * budget_price / 100)
+    return volume, deviation - volume
+
+
+def _union_days(intervals: list[tuple[int, int]]) -> int:
+    days, end = 0, None
+    for a, b in sorted(intervals):
+        if end is None or a > end:
+            days += b - a + 1
+            end = b
+        elif b > end:
+            days += b - end
+            end = b
+    return days
+
+
+# ------------------------------------------------------------------ the forecast
+
+def default_as_of(db, year: int) -> dt.date:
+    """The last posting date of the year; without postings, today kept inside the year."""
+    row = db.execute("SELECT MAX(date) FROM postings WHERE date BETWEEN ? AND ?",
+                     [f"{year:04d}-01-01", f"{year:04d}-12-31"]).fetchone()
+    if row and row[0]:
+        return dt.date.fromisoformat(row[0])
+    return min(max(dt.date.today(), dt.date(year, 1, 1)), dt.date(year, 12, 31))
+
+
+def check_year(db, year: int, as_of: dt.date | None = None) -> None:
+    """Refuse a year outside 1900–2200, an as-of date outside the year, and a year with no data."""
+    if not 1900 <= year <= 2200:
+        raise DispoError(f"Året {year} er ikke gyldigt")
+    if as_of is not None and as_of.year != year:
+        raise DispoError(f"Opgørelsesdatoen {as_of:%d-%m-%Y} ligger ikke i {year}")
+    first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    has = db.execute(
+        """SELECT EXISTS(SELECT 1 FROM grants WHERE start <= ? AND ("end" IS NULL OR "end" >= ?))
+                  OR EXISTS(SELECT 1 FROM postings WHERE date BETWEEN ? AND ?)
+                  OR EXISTS(SELECT 1 FROM budgets WHERE year = ?)""", [last, first, first, last, year]).fetchone()[0]
+    if not has:
+        raise DispoError(f"Der er ingen bevillinger, posteringer eller budgetter for {year}")
+
+
+def _row(keys: dict, to_date: int, rest: int, booked: int, **extra) -> ForecastRow:
+    values = {k: keys.get(k) for k in KEY_FIELDS}
+    return ForecastRow(**values, computed_to_date=ore_to_kr(to_date), committed_rest=ore_to_kr(rest),
+                       expected_outturn=ore_to_kr(to_date + rest), booked_to_date=ore_to_kr(booked),
+                       backlog=ore_to_kr(to_date - booked), **extra)
+
+
+class _Sum:
+    __slots__ = ("to_date", "rest", "booked", "keys", "intervals")
+
+    def __init__(self, keys):
+        self.to_date = self.rest = self.booked = 0
+        self.keys = keys
+        self.intervals: dict[str | None, list[tuple[int, int]]] = defaultdict(list)
+
+
+def forecast(db, year: int, as_of: dt.date | None = None, by: str = "grant", include_expected: bool = True,
+             include_refund: bool = True) -> Forecast:
+    """The forecast for ``year`` as of ``as_of`` (default: the last posting date), rolled up ``by``.
+
+    Args:
+        by: grant, citizen, account, section or provider.
+        include_expected: add the expected citizens' line.
+        include_refund: add the expected high-cost refund as an income line.
+
+    Raises:
+        DispoError: an unknown grouping, a date outside the year, or a year without data.
+    """
+    if by not in GROUPINGS:
+        raise DispoError(f"Ukendt opdeling '{by}': vælg mellem {', '.join(GROUPINGS)}")
+    if as_of is None:
+        check_year(db, year)
+        as_of = default_as_of(db, year)
+    check_year(db, year, as_of)
+    figures, unmatched = grant_figures(db, year, as_of)
+    return build_forecast(db, year, as_of, figures, unmatched, by, include_expected, include_refund)
+
+
+def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict, by: str,
+                   include_expected: bool, include_refund: bool) -> Forecast:
+    names = dict(db.execute("SELECT cpr, name FROM citizens").fetchall()) if by == "citizen" else {}
+    labels = {}
+    if by == "account":
+        labels = dict(db.execute("SELECT code, text FROM accounts").fetchall())
+    elif by == "section":
+        labels = dict(db.execute("SELECT code, text FROM sections").fetchall())
+
+    def key_of(f: GrantFigures) -> tuple:
+        return {"grant": (f.grant_id,), "citizen": (f.cpr,), "account": (f.account,), "section": (f.section,),
+                "provider": (f.provider,)}[by]
+
+    def keys_of(f: GrantFigures) -> dict:
+        if by == "grant":
+            return {"grant_id": f.grant_id, "cpr": f.cpr, "name": f.name, "section": f.section,
+                    "account": f.account, "provider": f.provider}
+        if by == "citizen":
+            return {"cpr": f.cpr, "name": f.name}
+        if by == "account":
+            return {"account": f.account, "name": labels.get(f.account)}
+        if by == "section":
+            return {"section": f.section, "name": labels.get(f.section)}
+        return {"provider": f.provider}
+
+    sums: dict[tuple, _Sum] = {}
+    for f in figures:
+        k = key_of(f)
+        s = sums.get(k) or sums.setdefault(k, _Sum(keys_of(f)))
+        s.to_date += f.to_date
+        s.rest += f.rest
+        s.booked += f.booked
+        if f.first_active is not None and not f.income:
+            s.intervals[f.cpr].append((f.first_active, f.last_active))
+    unmatched_total = sum(unmatched.values())
+    if by != "grant":
+        for (cpr, account), amount in unmatched.items():
+            k = {"citizen": (cpr,), "account": (account,)}.get(by, (None,))
+            if k not in sums:
+                sums[k] = _Sum({"citizen": {"cpr": cpr, "name": names.get(cpr)},
+                                "account": {"account": account, "name": labels.get(account)}}.get(by, {}))
+            sums[k].booked += amount
+
+    budgets = {}
+    if by in ("account", "section"):
+        by_account, by_section = budgets_by(db, year)
+        budgets = by_account if by == "account" else by_section
+        for code in budgets:
+            if (code,) not in sums:
+                sums[(code,)] = _Sum({by: code, "name": labels.get(code)})
+    days = days_in_year(year)
+    rows = []
+    for k, s in sums.items():
+        extra = {}
+        if by in ("account", "section") and k != (None,):
+            fye = Fraction(sum(_union_days(iv) for iv in s.intervals.values()), days)
+            expected = s.to_date + s.rest
+            extra["full_year_equivalents"] = ore_to_kr(to_ore(fye))
+            extra["average_price"] = ore_to_kr(to_ore(Fraction(expected, 100) / fye)) if fye else None
+            b = budgets.get(k[0])
+            if b is not None:
+                volume, price = volume_price_effects(expected, b.ore, fye, b.fye)
+                extra.update(budget=ore_to_kr(b.ore), deviation=ore_to_kr(expected - b.ore),
+                             volume_effect=ore_to_kr(volume), price_effect=ore_to_kr(price),
+                             budget_full_year_equivalents=ore_to_kr(to_ore(b.fye)) if b.fye else None)
+        rows.append(_row(s.keys, s.to_date, s.rest, s.booked, **extra))
+    rows.sort(key=lambda r: _sort_key(r, by))
+
+    total = _row({}, sum(f.to_date for f in figures), sum(f.rest for f in figures),
+                 sum(f.booked for f in figures) + unmatched_total)
+    lines = []
+    if include_expected:
+        from core.expected import expected_line
+
+        line = expected_line(db, year, as_of)
+        if line is not None:
+            lines.append(line)
+    if include_refund:
+        from core.refund import refund_line
+
+        line = refund_line(db, year, figures)
+        if line is not None:
+            lines.append(line)
+    return Forecast(year=year, as_of=as_of, rows=rows, total=total, by=by,
+                    unmatched=_row({"name": "Posteringer uden bevilling"}, 0, 0, unmatched_total),
+                    lines=tuple(lines), grand_total=add_rows(total, *lines))
+
+
+def _sort_key(row: ForecastRow, by: str):
+    if by == "grant":
+        return (row.grant_id,)
+    value = getattr(row, {"citizen": "cpr"}.get(by, by))
+    if by == "section" and value:
+        return (0, int("".join(ch for ch in value if ch.isdigit()) or 0), value)
+    return (value is None, value or "")
+
+
+def add_rows(first: ForecastRow, *others: ForecastRow, **keys) -> ForecastRow:
+    """The sum of rows' figures (budget columns left empty)."""
+    ore = {name: sum(to_ore(getattr(r, name)) for r in (first, *others)) for name in FIGURES}
+    return ForecastRow(**{k: keys.get(k) for k in KEY_FIELDS}, **{n: ore_to_kr(v) for n, v in ore.items()})
+
+
+def amounts_ore(row: ForecastRow) -> dict[str, int | None]:
+    """A row's money figures as øre (None kept), for exact comparison and storage."""
+    out = {}
+    for f in fields(row):
+        value = getattr(row, f.name)
+        if f.name in FIGURES or f.name in BUDGET_FIGURES:
+            out[f.name] = None if value is None else to_ore(value) if f.name != "full_year_equivalents" else value
+    return out
+
+
+# ------------------------------------------------------------------ month by month
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """One month of the year: booked and computed cost of the month, and cumulative lines."""
+
+    month: int
+    booked: Decimal
+    computed: Decimal
+    cumulative_expected: Decimal
+    cumulative_budget: Decimal | None
+    cumulative_booked: Decimal
+
+
+def monthly_outturn(db, year: int, as_of: dt.date | None = None) -> list[MonthFigures]:
+    """Per month: booked to ``as_of``, the computed cost, cumulative expected outturn vs budget.
+
+    The cumulative expected outturn at the end of month m is, per grant, the cost to
+    min(end of m, as_of) plus the committed cost after as_of up to the end of m, each
+    rounded to øre, so December equals the forecast's total expected outturn exactly.
+    The budget is spread by its monthly rows when the year has them, otherwise evenly
+    over the months (øre remainder to the first months).
+    """
+    if as_of is None:
+        check_year(db, year)
+        as_of = default_as_of(db, year)
+    check_year(db, year, as_of)
+    own = own_municipality(db)
+    first = dt.date(year, 1, 1).toordinal()
+    a = as_of.toordinal()
+    month_ends = [(dt.date(year, m + 1, 1) if m < 12 else dt.date(year + 1, 1, 1)).toordinal() - 1
+                  for m in range(1, 13)]
+    cumulative = [0] * 12
+    for r, calc in load_calcs(db, year):
+        sign = -1 if is_income(r["provider_kind"], r["paying_municipality"], own) else 1
+        to_date = calc.cost_ore(first, a)
+        for i, end in enumerate(month_ends):
+            value = calc.cost_ore(first, end) if end <= a else to_date + calc.cost_ore(a + 1, end)
+            cumulative[i] += sign * value
+    booked = [0] * 12
+    for month, total in db.execute(
+            "SELECT CAST(substr(date, 6, 2) AS INTEGER), SUM(amount_ore) FROM postings "
+            "WHERE date BETWEEN ? AND ? GROUP BY 1", [f"{year:04d}-01-01", as_of.isoformat()]):
+        booked[month - 1] = total
+    budget = monthly_budget(db, year)
+    out, prev, cum_booked, cum_budget = [], 0, 0, 0
+    for i in range(12):
+        cum_booked += booked[i]
+        if budget is not None:
+            cum_budget += budget[i]
+        out.append(MonthFigures(i + 1, ore_to_kr(booked[i]), ore_to_kr(cumulative[i] - prev),
+                                ore_to_kr(cumulative[i]), ore_to_kr(cum_budget) if budget is not None else None,
+                                ore_to_kr(cum_booked)))
+        prev = cumulative[i]
+    return out
+
+
+def monthly_budget(db, year: int) -> list[int] | None:
+    """The year's budget per month in øre, or None without a budget."""
+    by_account, _ = budgets_by(db, year)
+    if not by_account:
+        return None
+    months = [0] * 12
+    rows = query(db, "SELECT account, section, month, original_ore, corrected_ore FROM budgets WHERE year = ?",
+                 [year])
+    whole = {(r["account"], r["section"]) for r in rows if r["month"] is None}
+    for r in rows:
+        value = r["corrected_ore"] if r["corrected_ore"] is not None else r["original_ore"]
+        if r["month"] is None:
+            base, extra = divmod(abs(value), 12)
+            sign = -1 if value < 0 else 1
+            for m in range(12):
+                months[m] += sign * (base + (1 if m < extra else 0))
+        elif (r["account"], r["section"]) not in whole:
+            months[r["month"] - 1] += value
+    return months

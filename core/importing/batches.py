@@ -1,0 +1,392 @@
+"""An import as a batch: read and preview, commit in one transaction, undo as a whole.
+
+``prepare`` reads a file, finds its table(s), recognises the kind, maps the columns and
+parses and classifies every row — without writing anything. ``commit`` writes a
+prepared plan in ONE transaction together with its ``batches`` row; a cancel or any
+error leaves nothing behind. ``undo`` removes exactly the batch's rows and restores the
+rows it changed, unless later edits build on them (then it refuses and says which).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from core import audit
+from core.errors import DispoError, NotFoundError
+from core.grants import restore_grant_state
+from core.importing.fields import KINDS
+from core.importing.importers import IMPORTERS, ImportContext, Importer, apply_vum
+from core.importing.matching import KindError, Mapping, detect_kind, missing_required, propose, score
+from core.importing.profiles import find_profile, mapping_from_headers
+from core.importing.readers import read_file
+from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
+from core.importing.table import NoTableError, Table, build_table
+from core.storage import current_user, query
+
+#: tables whose rows are bookkeeping of the import itself, never removed by undo
+BOOKKEEPING = {"audit", "batches", "import_changes"}
+TABLE_LABELS = {"grants": "bevilling", "citizens": "borger", "providers": "leverandør", "postings": "postering",
+                "budgets": "budgetlinje"}
+
+
+class ImportCancelled(DispoError):
+    """The user cancelled a running import; nothing was saved."""
+
+
+@dataclass
+class SheetPlan:
+    table: Table
+    mapping: Mapping
+
+
+@dataclass
+class Plan:
+    """A previewed import: every row parsed and classified, nothing written yet."""
+
+    file: Path
+    kind: str
+    sheets: list[SheetPlan]
+    records: list[Record]
+    importer: Importer
+    hidden_sheets: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(len(s.table.rows) for s in self.sheets)
+
+    @property
+    def sheet_names(self) -> str:
+        return "; ".join(s.table.sheet for s in self.sheets)
+
+    def counts(self) -> Counter:
+        return Counter(r.status for r in self.records)
+
+    @property
+    def rejected(self) -> list[dict]:
+        return [pr for r in self.records for pr in r.problems]
+
+    @property
+    def warnings(self) -> list[dict]:
+        return [{"sheet": r.sheet, "row": r.row, "warning": w} for r in self.records for w in r.warnings]
+
+    def mapping_headers(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for s in self.sheets:
+            for k, v in s.mapping.headers(s.table).items():
+                out.setdefault(k, v)
+        return out
+
+    def provider_choices(self):
+        return list(self.importer.ctx.providers.choices.values())
+
+
+def sheet_tables(path: Path, sheet: str | None = None) -> tuple[list[Table], list[str], list[str]]:
+    """The tables found in a file: ``(tables, hidden sheet names, notes on sheets without a table)``.
+
+    Hidden sheets are read only when named.
+    """
+    raw = read_file(path, [sheet] if sheet else None)
+    tables, hidden, notes = [], [], []
+    for s in raw:
+        if s.hidden and not sheet:
+            hidden.append(s.name)
+            continue
+        try:
+            tables.append(build_table(s))
+        except NoTableError as ex:
+            if sheet:
+                raise
+            notes.append(str(ex))
+    if not tables:
+        raise NoTableError(f"Ingen af arkene i '{path.name}' har en genkendelig overskriftsrække "
+                           "(fx CPR-nr., Navn, Paragraf, Takst, Beløb)")
+    return tables, hidden, notes
+
+
+def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None) -> Mapping:
+    if override:
+        return mapping_from_headers(kind, table, override)
+    profile = find_profile(db, table.headers, kind)
+    if profile:
+        return mapping_from_headers(kind, table, profile["mapping"])
+    return propose(KINDS[kind], table)
+
+
+def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = None,
+            mapping: dict[str, str] | None = None) -> Plan:
+    """Read, map, parse and classify a file. Nothing is written.
+
+    Args:
+        kind: grants, postings, budget, occupancy or vum; ``None`` recognises it.
+        sheet: only this sheet (a hidden sheet too); ``None`` = the visible sheet(s) with a table.
+        mapping: field -> header text, instead of the automatic mapping or a saved profile.
+
+    Raises:
+        DispoError: the file cannot be read, has no table, or does not fit the kind.
+    """
+    path = Path(path)
+    if kind is not None and kind not in KINDS:
+        raise DispoError(f"Ukendt slags import '{kind}'; vælg en af {', '.join(KINDS)}")
+    tables, hidden, notes = sheet_tables(path, sheet)
+    if kind is None:
+        best = None
+        for t in tables:
+            profile = find_profile(db, t.headers)
+            if profile:
+                cand = (100.0, KINDS[profile["kind"]])
+            else:
+                try:
+                    k, m = detect_kind(t)
+                except KindError:
+                    continue
+                cand = (score(k, m), k)
+            if best is None or cand[0] > best[0]:
+                best = cand
+        if best is None:
+            detect_kind(tables[0])  # raises the explanatory KindError
+        kind = best[1].code
+    kind_decl = KINDS[kind]
+    plans, problems = [], []
+    for t in tables:
+        m = _mapping_for(db, kind, t, mapping)
+        missing = missing_required(kind_decl, m)
+        if missing:
+            problems.append(f"arket '{t.sheet}' mangler kolonner til {', '.join(missing)}")
+            continue
+        plans.append(SheetPlan(t, m))
+    if not kind_decl.multi_sheet and len(plans) > 1:
+        plans = [max(plans, key=lambda sp: (score(kind_decl, sp.mapping), len(sp.table.rows)))]
+    if not plans:
+        raise DispoError(f"Filen '{path.name}' passer ikke til {kind_decl.label.lower()}: " + "; ".join(problems))
+    ctx = ImportContext(db, path.name)
+    importer = IMPORTERS[kind](ctx)
+    records: list[Record] = []
+    for sp in plans:
+        records.extend(importer.parse(sp.table, sp.mapping))
+    importer.classify(records)
+    return Plan(path, kind, plans, records, importer, hidden, notes + problems)
+
+
+def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: list[str] | None = None) -> dict:
+    """The import result as the CLI prints it."""
+    if new_providers is None:
+        new_providers = sorted(c.name for c in plan.provider_choices() if c.is_new)
+    return {
+        "batch_id": batch_id, "file": plan.file.name, "sheet": plan.sheet_names, "kind": plan.kind,
+        "rows_read": plan.rows_read, "imported": counts.get(NEW, 0), "updated": counts.get(CHANGED, 0),
+        "unchanged": counts.get(UNCHANGED, 0), "duplicates": plan.counts().get(DUPLICATE, 0),
+        "skipped": plan.counts().get(SKIPPED, 0), "rejected": plan.rejected, "warnings": plan.warnings,
+        "mapping": plan.mapping_headers(),
+        "new_providers": new_providers,
+    }
+
+
+def preview_result(plan: Plan, update_changed: bool = True) -> dict:
+    """What a commit would do (``--dry-run``)."""
+    counts = plan.counts()
+    if not update_changed:
+        counts[UNCHANGED] += counts.pop(CHANGED, 0)
+    return result(plan, None, counts)
+
+
+def commit(db, plan: Plan, *, update_changed: bool = True, progress: Callable[[int, int], None] | None = None,
+           cancelled: Callable[[], bool] | None = None) -> dict:
+    """Write a prepared plan in one transaction with its batch row; returns the result.
+
+    Args:
+        update_changed: update records that differ from the database (else keep the database's values).
+        progress: called with (done, total) now and then.
+        cancelled: polled; when it returns True the import stops and nothing is saved.
+
+    Raises:
+        ImportCancelled: when cancelled (the transaction is rolled back).
+    """
+    progress = progress or (lambda done, total: None)
+    cancelled = cancelled or (lambda: False)
+    total = len(plan.records)
+    importer = plan.importer
+    choices = plan.provider_choices()
+    before_ids = {id(c): c.provider_id for c in choices}
+    known = dict(importer.ctx.providers.providers)
+    new_providers = sorted(c.name for c in choices if c.is_new)
+    counts: Counter = Counter()
+    try:
+        with db.atomic():
+            batch_id = db["batches"].insert({
+                "kind": plan.kind, "file": plan.file.name, "sheet": plan.sheet_names, "created_at": audit.now(),
+                "user": current_user(), "rows_read": plan.rows_read,
+                "mapping": json.dumps(plan.mapping_headers(), ensure_ascii=False)}).last_pk
+            audit.record(db, "batches", batch_id, "import", None, {"file": plan.file.name, "kind": plan.kind},
+                         batch_id)
+            usable = [r for r in plan.records if r.status in (NEW, CHANGED, UNCHANGED)]
+            if plan.kind == "vum":
+                vum = apply_vum(db, usable, batch_id)
+                counts.update({NEW: vum.get("imported", 0), CHANGED: vum.get("updated", 0),
+                               UNCHANGED: vum.get("unchanged", 0)})
+                extra_rejected = list(vum.get("rejected", []))
+            else:
+                extra_rejected = []
+                if plan.kind == "occupancy":
+                    importer.apply_sheet_settings(batch_id)
+                if hasattr(importer, "apply_all"):
+                    counts = importer.apply_all(usable, batch_id, update_changed,
+                                                lambda i: _tick(i, total, progress, cancelled))
+                else:
+                    for i, rec in enumerate(usable):
+                        if i % 50 == 0:
+                            _tick(i, total, progress, cancelled)
+                        counts[importer.apply(rec, batch_id, update_changed)] += 1
+                for choice in choices:
+                    if choice.provider_id is None:  # matched to a sheet but no row needed it
+                        importer.ctx.providers.ensure(choice, batch_id)
+            _tick(total, total, progress, cancelled)
+            out = result(plan, batch_id, counts, new_providers)
+            out["rejected"] = out["rejected"] + extra_rejected
+            db["batches"].update(batch_id, {"imported": out["imported"], "updated": out["updated"],
+                                            "unchanged": out["unchanged"], "rejected": len(out["rejected"])})
+    except BaseException:
+        for c in choices:
+            c.provider_id = before_ids[id(c)]
+        importer.ctx.providers.providers = known
+        raise
+    return out
+
+
+def _tick(done: int, total: int, progress, cancelled) -> None:
+    if cancelled():
+        raise ImportCancelled("Importen blev annulleret; intet er gemt")
+    progress(done, total)
+
+
+def import_file(db, path, kind=None, sheet=None, *, dry_run=False, update_changed=True, mapping=None) -> dict:
+    """Prepare and (unless ``dry_run``) commit a file: the CLI's one call."""
+    plan = prepare(db, path, kind, sheet, mapping)
+    if dry_run:
+        return preview_result(plan, update_changed)
+    return commit(db, plan, update_changed=update_changed)
+
+
+# ====================================================================== batches and undo
+
+def list_batches(db) -> list[dict]:
+    """Every import, newest first."""
+    return query(db, "SELECT * FROM batches ORDER BY id DESC")
+
+
+def _batch_tables(db) -> list[str]:
+    """Tables with a ``batch_id`` column, those that reference others first (safe delete order)."""
+    tables = [t for t in db.table_names() if t not in BOOKKEEPING and "batch_id" in db[t].columns_dict]
+    refs = {t: {fk.other_table for fk in db[t].foreign_keys} for t in tables}
+    ordered: list[str] = []
+    remaining = set(tables)
+    while remaining:
+        leaves = sorted(t for t in remaining if not any(t in refs[o] for o in remaining if o != t))
+        if not leaves:
+            leaves = sorted(remaining)
+        ordered += leaves
+        remaining -= set(leaves)
+    return ordered
+
+
+def _referencing(db, table: str) -> list[tuple[str, str]]:
+    """(table, column) pairs that reference ``table``'s id."""
+    out = []
+    for t in db.table_names():
+        for fk in db[t].foreign_keys:
+            if fk.other_table == table and t not in BOOKKEEPING:
+                out.append((t, fk.column))
+    return out
+
+
+def dependencies(db, batch_id: int) -> list[str]:
+    """Danish descriptions of later changes that build on the batch (empty: safe to undo)."""
+    out = []
+    marker = db.execute("SELECT MIN(id) FROM audit WHERE batch_id = ? AND table_name = 'batches'",
+                        [batch_id]).fetchone()[0] or 0
+    touched: dict[str, set[int]] = {}
+    for t in _batch_tables(db):
+        ids = {r[0] for r in db.execute(f"SELECT id FROM [{t}] WHERE batch_id = ?", [batch_id])}
+        if ids:
+            touched.setdefault(t, set()).update(ids)
+    for t, rid in db.execute("SELECT table_name, row_id FROM import_changes WHERE batch_id = ?", [batch_id]):
+        touched.setdefault(t, set()).add(rid)
+    for t, ids in touched.items():
+        for chunk in _chunks(sorted(ids)):
+            marks = ",".join("?" * len(chunk))
+            for row_id, at, user, action in db.execute(
+                    f"SELECT row_id, at, user, action FROM audit WHERE table_name = ? AND row_id IN ({marks}) "
+                    "AND id > ? AND (batch_id IS NULL OR batch_id != ?) ORDER BY id",
+                    [t, *chunk, marker, batch_id]):
+                out.append(f"{TABLE_LABELS.get(t, t)} {row_id} er ændret {at[:10]} af {user}")
+            for ref_table, col in _referencing(db, t):
+                if "batch_id" in db[ref_table].columns_dict:
+                    rows = db.execute(f"SELECT id FROM [{ref_table}] WHERE [{col}] IN ({marks}) "
+                                      "AND (batch_id IS NULL OR batch_id != ?)", [*chunk, batch_id]).fetchall()
+                else:
+                    rows = []
+                for (rid,) in rows:
+                    out.append(f"{TABLE_LABELS.get(ref_table, ref_table)} {rid} bruger {TABLE_LABELS.get(t, t)} "
+                               "fra importen")
+            later = db.execute(
+                f"SELECT DISTINCT c.batch_id FROM import_changes c JOIN batches b ON b.id = c.batch_id "
+                f"WHERE c.table_name = ? AND c.row_id IN ({marks}) AND c.batch_id > ? AND b.undone_at IS NULL",
+                [t, *chunk, batch_id]).fetchall()
+            for (b,) in later:
+                out.append(f"import {b} har ændret rækker fra denne import")
+    return sorted(set(out), key=out.index)
+
+
+def _chunks(ids: list[int], n: int = 500):
+    for i in range(0, len(ids), n):
+        yield ids[i:i + n]
+
+
+def undo(db, batch_id: int, *, force: bool = False) -> dict:
+    """Remove exactly the batch's rows and restore the rows it changed.
+
+    Raises:
+        NotFoundError: no such batch.
+        DispoError: already undone, or later edits depend on it (unless ``force``).
+    """
+    rows = query(db, "SELECT * FROM batches WHERE id = ?", [batch_id])
+    if not rows:
+        raise NotFoundError(f"Import {batch_id} findes ikke")
+    if rows[0]["undone_at"]:
+        raise DispoError(f"Import {batch_id} er allerede fortrudt ({rows[0]['undone_at'][:16].replace('T', ' ')})")
+    deps = dependencies(db, batch_id)
+    if deps and not force:
+        shown = "; ".join(deps[:8]) + (f" og {len(deps) - 8} mere" if len(deps) > 8 else "")
+        raise DispoError(f"Import {batch_id} kan ikke fortrydes, fordi senere ændringer bygger på den: {shown}. "
+                         "Fortryd dem først, eller fortryd alligevel (--force).")
+    removed: Counter = Counter()
+    with db.atomic():
+        for t in _batch_tables(db):
+            if force:
+                for ref_table, col in _referencing(db, t):
+                    # keep a row that later rows still need; it simply stops belonging to the batch
+                    db.execute(f"UPDATE [{t}] SET batch_id = NULL WHERE batch_id = ? AND id IN "
+                               f"(SELECT [{col}] FROM [{ref_table}] WHERE [{col}] IS NOT NULL)", [batch_id])
+            cur = db.execute(f"DELETE FROM [{t}] WHERE batch_id = ?", [batch_id])
+            if cur.rowcount:
+                removed[t] += cur.rowcount
+        changes = query(db, "SELECT * FROM import_changes WHERE batch_id = ? ORDER BY id DESC", [batch_id])
+        for ch in changes:
+            old = json.loads(ch["old"])
+            if ch["table_name"] == "grants":
+                restore_grant_state(db, ch["row_id"], old)
+            else:
+                values = {k: v for k, v in old.items() if k != "id"}
+                if values:
+                    db[ch["table_name"]].update(ch["row_id"], values)
+        db.execute("DELETE FROM import_changes WHERE batch_id = ?", [batch_id])
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        db["batches"].update(batch_id, {"undone_at": now})
+        audit.record(db, "batches", batch_id, "undo", None, {"removed": dict(removed), "restored": len(changes)},
+                     batch_id)
+    return {"batch_id": batch_id, "removed": dict(removed), "restored": len(changes), "forced": bool(deps)}

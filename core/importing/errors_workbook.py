@@ -1,0 +1,36 @@
+"""The error workbook: the rejected rows, as they were, with the reason next to them.
+
+She fixes the cells in the workbook and imports it again: the original columns come
+first under their original headers, so the same mapping applies; the reasons follow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.importing.parsers import text
+from core.xlsx import SheetData, write_workbook
+
+
+def write_error_workbook(path: Path, plan, rejected: list[dict]) -> Path:
+    """One sheet per source sheet with rejected rows (original cells + 'Fejl' columns)."""
+    by_row: dict[tuple[str, int], list[dict]] = {}
+    for r in rejected:
+        by_row.setdefault((r["sheet"], r["row"]), []).append(r)
+    sheets = []
+    for sp in plan.sheets:
+        t = sp.table
+        rows = []
+        cells_by_row = dict(t.rows)
+        for (sheet, row), problems in sorted(by_row.items(), key=lambda x: (x[0][0], x[0][1])):
+            if sheet != t.sheet:
+                continue
+            cells = cells_by_row.get(row, [])
+            rows.append([row] + [c if not isinstance(c, str) else c for c in cells] + [
+                "; ".join(f"{p['column']}: {p['reason']}" if p["column"] else p["reason"] for p in problems),
+                "; ".join(text(p["value"]) for p in problems)])
+        if rows:
+            sheets.append(SheetData(t.sheet, ["Række i filen"] + list(t.headers) + ["Fejl", "Værdi"], rows))
+    if not sheets:
+        sheets.append(SheetData("Fejl", ["Række i filen", "Fejl"], []))
+    return write_workbook(path, sheets)

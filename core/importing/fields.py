@@ -1,0 +1,146 @@
+"""What each kind of import reads: its target fields as declarations.
+
+A field names where its value goes, the Danish header words it is known by, the parser
+for its cells, whether a row without it is rejected, and what its values look like
+(used by the matcher when a header is unusual). Adding a spelling is adding a synonym.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from core.importing import parsers as p
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    synonyms: tuple[str, ...]
+    parser: Callable
+    required: bool = False
+    looks: str | None = None  # cpr, date, amount, section, account, unit, category, number
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    fields: tuple[Field, ...]
+    multi_sheet: bool = False  # one sheet per facility: every visible sheet is read
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+CPR = Field("cpr", "CPR-nr.", ("cpr", "cpr-nr", "cpr nr", "cprnr", "cpr-nummer", "cpr nummer", "personnummer",
+                               "person nr", "borger", "borger cpr-nr", "borger (cpr-nr)", "cpr-nr."),
+            p.parse_cpr, True, "cpr")
+NAME = Field("name", "Navn", ("navn", "borger navn", "borgernavn", "fulde navn", "borgerens navn", "name",
+                              "efternavn, fornavn", "navn (efternavn, fornavn)"), p.parse_name)
+
+GRANTS = Kind("grants", "Bevillinger (dispositionsregnskab)", (
+    CPR,
+    NAME,
+    Field("section", "Paragraf", ("paragraf", "§", "lovgrundlag", "sel §", "bevillingsparagraf", "indsats §",
+                                  "lovhjemmel", "paragraf (sel)"), p.parse_section, True, "section"),
+    Field("provider", "Leverandør", ("leverandør", "leverandor", "tilbud", "udfører", "botilbud", "tilbudsnavn",
+                                     "leverandørnavn", "sted", "institution"), p.parse_provider, True),
+    Field("account", "Konto", ("konto", "kontonr", "kontonummer", "funktion", "art/funktion", "kontostreng"),
+          p.parse_account, False, "account"),
+    Field("rate", "Takst", ("takst", "pris", "døgntakst", "takst pr døgn", "timetakst", "dagtakst", "takst kr",
+                            "takst (kr)", "enhedspris", "årlig udgift", "beløb pr enhed", "månedstakst"),
+          p.parse_amount, True, "amount"),
+    Field("unit", "Enhed", ("enhed", "takstenhed", "pr", "takst pr", "afregningsenhed"), p.parse_unit, False, "unit"),
+    Field("quantity", "Mængde", ("mængde", "antal", "timer pr uge", "timer/dage pr uge", "dage pr uge",
+                                 "timer pr måned", "antal timer", "timer", "omfang", "timer/uge"),
+          p.parse_quantity, False, "number"),
+    Field("start", "Startdato", ("startdato", "start", "bevilget fra", "fra", "fra dato", "ikrafttræden",
+                                 "gyldig fra", "indskrevet", "startdato bevilling", "periode fra"),
+          p.parse_date, True, "date"),
+    Field("end", "Slutdato", ("slutdato", "slut", "til", "bevilget til", "til dato", "ophør", "ophørsdato",
+                              "gyldig til", "udskrevet", "periode til"), p.parse_open_date, False, "date"),
+    Field("vum_category", "VUM", ("vum", "vum-kategori", "vum kategori", "kategori", "støttekategori",
+                                  "funktionsniveau"), p.parse_optional_vum, False, "category"),
+    Field("paying_municipality", "Betalingskommune", ("betalingskommune", "betalende kommune", "betaler"),
+          p.parse_text),
+    Field("acting_municipality", "Handlekommune", ("handlekommune", "handlende kommune"), p.parse_text),
+    Field("caseworker", "Sagsbehandler", ("sagsbehandler", "rådgiver", "sagsbeh"), p.parse_text),
+    Field("granted_on", "Bevilget dato", ("bevilget dato", "bevillingsdato", "afgørelsesdato", "bevilget den",
+                                          "visitationsdato"), p.parse_optional_date, False, "date"),
+    Field("followup_date", "Opfølgning", ("opfølgning", "opfølgningsdato", "revurdering", "næste opfølgning",
+                                         "revisitation"), p.parse_optional_date, False, "date"),
+    Field("note", "Bemærkning", ("bemærkning", "bemærkninger", "note", "noter", "kommentar"), p.parse_text),
+))
+
+POSTINGS = Kind("postings", "Posteringer (bogføring)", (
+    Field("date", "Bogføringsdato", ("bogføringsdato", "bogf dato", "bogf.dato", "bogført", "dato",
+                                     "posteringsdato", "bilagsdato", "bogføringsdag", "dato bogført"),
+          p.parse_date, True, "date"),
+    Field("account", "Konto", ("konto", "funktion", "kontonr", "kontonummer", "kontostreng", "omkostningssted",
+                               "finanskonto"), p.parse_account, True, "account"),
+    Field("grouping", "Gruppering", ("gruppering", "grp", "gruppe"), p.parse_text),
+    Field("art", "Art", ("art", "artskonto", "omkostningsart", "art nr"), p.parse_art),
+    Field("amount", "Beløb", ("beløb", "belob", "beløb kr", "beløb i kr", "beløb (kr)", "bogført beløb",
+                              "nettobeløb", "amount"), p.parse_amount, True, "amount"),
+    Field("debit", "Debet", ("debet", "debit", "udgift"), p.parse_amount, False, "amount"),
+    Field("credit", "Kredit", ("kredit", "credit", "indtægt"), p.parse_amount, False, "amount"),
+    Field("cpr", "CPR-nr.", CPR.synonyms, p.parse_optional_cpr, False, "cpr"),
+    Field("text", "Tekst", ("posteringstekst", "tekst", "beskrivelse", "bilagstekst", "posteringstekst 1"),
+          p.parse_text),
+    Field("voucher", "Bilagsnr.", ("bilagsnr", "bilag", "bilagsnummer", "bilagsnr.", "bilag nr", "voucher",
+                                   "dokumentnr", "posteringsnr"), p.parse_text),
+))
+
+BUDGET = Kind("budget", "Budget", (
+    Field("account", "Konto", ("konto", "funktion", "kontonr", "kontonummer", "kontostreng"), p.parse_account,
+          True, "account"),
+    Field("section", "Paragraf", ("paragraf", "§", "lovgrundlag"), p.parse_section, False, "section"),
+    Field("year", "År", ("år", "budgetår", "regnskabsår", "year"), p.parse_int),
+    Field("month", "Måned", ("måned", "md", "periode"), p.parse_int),
+    Field("original", "Oprindeligt budget", ("budget", "oprindeligt budget", "vedtaget budget", "opr budget",
+                                             "budget i alt", "årsbudget", "budgetbeløb"), p.parse_amount, False,
+          "amount"),
+    Field("corrected", "Korrigeret budget", ("korrigeret budget", "korr budget", "korrigeret", "korr. budget"),
+          p.parse_amount, False, "amount"),
+    Field("full_year_equivalents", "Helårspersoner", ("helårspersoner", "helårspers", "antal helårspersoner",
+                                                      "hel", "budgetteret antal"), p.parse_quantity, False),
+))
+
+OCCUPANCY = Kind("occupancy", "Belægningsliste", (
+    CPR,
+    NAME,
+    Field("move_in", "Indflyttet", ("indflyttet", "indflytning", "indflytningsdato", "indskrevet", "indskrivning",
+                                    "indflyttet dato"), p.parse_date, True, "date"),
+    Field("move_out", "Fraflyttet", ("fraflyttet", "fraflytning", "fraflytningsdato", "udskrevet", "udflyttet",
+                                     "udskrivning"), p.parse_open_date, False, "date"),
+    Field("paying_municipality", "Betalingskommune", ("betalingskommune", "betalende kommune", "betaler",
+                                                      "kommune", "hjemkommune"), p.parse_text),
+    Field("rate", "Døgntakst", ("døgntakst", "takst", "takst pr døgn", "pris pr døgn"), p.parse_amount, False,
+          "amount"),
+    Field("vum_category", "VUM", ("vum", "vum-kategori", "kategori"), p.parse_optional_vum, False, "category"),
+    Field("note", "Note", ("note", "bemærkning", "bemærkninger"), p.parse_text),
+), multi_sheet=True)
+
+VUM = Kind("vum", "VUM-liste", (
+    CPR,
+    NAME,
+    Field("category", "VUM-kategori", ("vum", "vum-kategori", "vum kategori", "kategori", "støttekategori",
+                                       "støtteniveau"), p.parse_optional_vum, False, "category"),
+    Field("hours", "Individuelle timer", ("timer", "individuelle timer", "timer pr uge", "normtimer"),
+          p.parse_quantity, False, "number"),
+), multi_sheet=True)
+
+KINDS: dict[str, Kind] = {k.code: k for k in (GRANTS, POSTINGS, BUDGET, OCCUPANCY, VUM)}
+
+#: words that, with their letter, name the VUM category columns of an x-marked layout
+VUM_COLUMN_WORDS = {"let": "A", "moderat": "B", "omfattende": "C", "svær": "D", "fuldstændig": "E",
+                    "individuel": "F"}
+
+
+def all_synonyms() -> set[str]:
+    return {s for kind in KINDS.values() for f in kind.fields for s in f.synonyms}

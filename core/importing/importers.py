@@ -1,0 +1,688 @@
+"""One importer per kind of data: parse a table's rows, classify them against the database, apply them.
+
+Each importer does one job (beangulp style): ``parse`` turns a mapped table into
+``Record``s (rejecting what cannot be read, with sheet, row, column, value and reason);
+``classify`` marks each record new, changed, unchanged or a duplicate within the file;
+``apply`` writes one record inside the batch's transaction. Rows changed by an import
+keep their old values in ``import_changes`` so that undo can put them back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from decimal import Decimal
+
+from core import audit
+from core.errors import NotFoundError, ValidationError
+from core.catalogue import section as get_section
+from core.grants import create_grant, grant_state, validate_grant
+from core.importing import parsers as p
+from core.importing.fields import KINDS, Kind
+from core.importing.matching import Mapping
+from core.importing.providers import ProviderMatcher
+from core.importing.records import CHANGED, DUPLICATE, NEW, SKIPPED, UNCHANGED, Record
+from core.importing.table import Table
+from core.money import to_ore
+from core.storage import query
+
+
+def record_change(db, batch_id: int, table: str, row_id, old: dict) -> None:
+    """Keep a row's values from before an import changed it (undo writes them back).
+
+    Other modules that change existing rows during an import (e.g. VUM assessments) call this too.
+    """
+    db["import_changes"].insert({"batch_id": batch_id, "table_name": table, "row_id": row_id,
+                                 "old": json.dumps(old, ensure_ascii=False, default=str)})
+
+
+class ImportContext:
+    """What every importer of one file shares: the database, the provider matcher, the own municipality."""
+
+    def __init__(self, db, file_name: str = ""):
+        self.db = db
+        self.file_name = file_name
+        row = db.execute("SELECT value FROM settings WHERE key = 'municipality'").fetchone()
+        self.own_municipality = row[0] if row else ""
+        self.providers = ProviderMatcher(db, self.own_municipality)
+
+
+class Importer:
+    """The common part: parse mapped cells with the kind's field parsers."""
+
+    kind: Kind
+
+    def __init__(self, ctx: ImportContext):
+        self.ctx = ctx
+        self.db = ctx.db
+
+    # -------------------------------------------------------------- parsing
+    def parse(self, table: Table, mapping: Mapping) -> list[Record]:
+        self.start_sheet(table, mapping)
+        out = []
+        fields = [(self.kind.field(name), col, table.headers[col] or name) for name, col in mapping.columns.items()]
+        for row_no, cells in table.rows:
+            rec = Record(table.sheet, row_no, {})
+            for f, col, header in fields:
+                raw = cells[col] if col < len(cells) else None
+                rec.raw[f.name] = raw
+                if p.is_blank(raw):
+                    if f.required:
+                        rec.reject(header, raw, f"{f.label} mangler")
+                    rec.values[f.name] = None
+                    continue
+                try:
+                    rec.values[f.name] = f.parser(raw)
+                except p.ParseError as ex:
+                    rec.values[f.name] = None
+                    rec.reject(header, raw, str(ex))
+            out.extend(self.finish(rec, table, mapping, cells))
+        return out
+
+    def start_sheet(self, table: Table, mapping: Mapping) -> None:
+        """Sheet-level information before its rows (facility, places)."""
+
+    def finish(self, rec: Record, table: Table, mapping: Mapping, cells: list) -> list[Record]:
+        """Kind-specific completion of a parsed record; may reject it or split it."""
+        return [rec]
+
+    def column(self, mapping: Mapping, table: Table, name: str) -> str:
+        col = mapping.columns.get(name)
+        return table.headers[col] if col is not None else self.kind.field(name).label
+
+    # -------------------------------------------------------------- classification
+    def classify(self, records: list[Record]) -> None:
+        """Mark duplicates within the file and compare with the database."""
+        seen: dict[tuple, Record] = {}
+        for rec in records:
+            if not rec.ok or rec.key is None:
+                continue
+            first = seen.get(rec.key)
+            if first is None:
+                seen[rec.key] = rec
+                continue
+            if self.same(first, rec):
+                rec.status = DUPLICATE
+                rec.warnings.append(f"Samme række som række {first.row} i arket '{first.sheet}'; importeres én gang")
+            else:
+                rec.reject("", "", f"Samme {self.what} som række {first.row} i arket '{first.sheet}', men med "
+                                   "andre værdier; ret en af rækkerne")
+        self.compare([r for r in records if r.status == NEW])
+
+    what = "post"
+
+    def same(self, a: Record, b: Record) -> bool:
+        return a.values == b.values
+
+    def compare(self, records: list[Record]) -> None:
+        raise NotImplementedError
+
+    # -------------------------------------------------------------- writing
+    def apply(self, rec: Record, batch_id: int, update_changed: bool) -> str:
+        """Write one record; returns the status it ended with (new, changed, unchanged)."""
+        raise NotImplementedError
+
+
+def _same(a, b) -> bool:
+    """Equal values, numbers compared as numbers ('7.0' equals '7')."""
+    if a == b:
+        return True
+    if a is None or b is None:
+        return False
+    try:
+        return Decimal(str(a)) == Decimal(str(b))
+    except ArithmeticError:
+        return False
+
+
+def _changes(old: dict, new: dict) -> dict:
+    return {k: (old.get(k), v) for k, v in new.items() if not _same(old.get(k), v)}
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _dec(value) -> str | None:
+    return None if value is None else str(value)
+
+
+# ====================================================================== grants
+
+UNIT_HINTS = [("døgn", "døgn"), ("time", "time"), ("måned", "måned"), ("md", "måned"), ("årlig", "år"),
+              ("pr år", "år"), ("dag", "dag"), ("uge", "uge")]
+
+
+class GrantsImporter(Importer):
+    kind = KINDS["grants"]
+    what = "bevilling (CPR, leverandør, paragraf, start)"
+    compared = ("account", "grouping", "unit", "quantity", "quantity_per", "end", "rate", "paying_municipality",
+                "acting_municipality", "vum_category", "caseworker", "granted_on", "followup_date", "note")
+
+    def start_sheet(self, table, mapping):
+        col = mapping.columns.get("quantity")
+        qh = p.text(table.headers[col]).casefold() if col is not None else ""
+        self.quantity_per_hint = "måned" if re.search(r"m[åa]ned|\bmd", qh) else ("uge" if "uge" in qh else None)
+        col = mapping.columns.get("rate")
+        rh = p.text(table.headers[col]).casefold() if col is not None else ""
+        self.unit_hint = next((u for word, u in UNIT_HINTS if word in rh), None)
+
+    def finish(self, rec, table, mapping, cells):
+        if not rec.ok:
+            return [rec]
+        v = rec.values
+        data = {k: v.get(k) for k in ("cpr", "name", "section", "rate", "start", "end", "vum_category",
+                                      "paying_municipality", "acting_municipality", "caseworker", "granted_on",
+                                      "followup_date", "note") if k in mapping.columns}
+        if v.get("account"):
+            data["account"], grouping, _ = v["account"]
+            if grouping:
+                data["grouping"] = grouping
+        unit = v.get("unit")
+        if unit:
+            data["unit"], q, per = unit
+            data["quantity"] = v.get("quantity") if v.get("quantity") is not None else q
+            data["quantity_per"] = per or (self.quantity_per_hint if data["unit"] == "time" else None)
+        elif "unit" not in mapping.columns or p.is_blank(rec.raw.get("unit")):
+            if self.unit_hint:
+                data["unit"] = self.unit_hint
+            if v.get("quantity") is not None:
+                data["quantity"] = v["quantity"]
+                data["quantity_per"] = self.quantity_per_hint
+        if "paying_municipality" not in mapping.columns or not data.get("paying_municipality"):
+            data["paying_municipality"] = self.ctx.own_municipality
+        for k in ("note", "caseworker", "acting_municipality"):
+            if k in data and data[k] is None:
+                data[k] = ""
+        choice = self.ctx.providers.match(v["provider"])
+        for k in ("account", "unit", "quantity", "quantity_per", "end"):
+            data.setdefault(k, None)
+        try:
+            # partial: every field is given; the provider is resolved (or created) separately
+            clean = validate_grant(self.db, data, partial=True)
+        except ValidationError as ex:
+            known = {f.name for f in self.kind.fields}
+            for k, msg in ex.problems.items():
+                name = {"quantity_per": "unit", "grouping": "account"}.get(k, k)
+                column = self.column(mapping, table, name) if name in known else k
+                rec.reject(column, rec.raw.get(name, ""), msg)
+            return [rec]
+        if "grouping" not in clean:
+            sec = get_section(self.db, clean["section"])
+            clean["grouping"] = sec.grouping if clean["account"] == sec.account else ""
+        clean["provider_name"] = v["provider"]
+        rec.values = clean
+        rec.key = (clean["cpr"], choice.provider_id or "ny:" + " ".join(v["provider"].casefold().split()),
+                   clean["section"], clean["start"])
+        return [rec]
+
+    def compare(self, records):
+        existing: dict[tuple, int] = {}
+        for r in query(self.db, "SELECT g.id, c.cpr, g.provider_id, g.section, g.start FROM grants g "
+                                "JOIN citizens c ON c.id = g.citizen_id"):
+            existing.setdefault((r["cpr"], r["provider_id"], r["section"], r["start"]), r["id"])
+        for rec in records:
+            c = rec.values
+            pid = self.ctx.providers.match(c["provider_name"]).provider_id
+            gid = existing.get((c["cpr"], pid, c["section"], c["start"].isoformat())) if pid else None
+            if gid is None:
+                continue
+            rec.existing_id = gid
+            state = grant_state(self.db, gid)
+            old = {k: state.get(k) for k in self.compared}
+            old["rate"] = state["rates"][0][1] if state["rates"] else None
+            new = self._row(c)
+            rec.changes = {k: ch for k, ch in _changes({k: old.get(k) for k in new}, new).items()}
+            rec.status = CHANGED if rec.changes else UNCHANGED
+
+    def _row(self, clean: dict) -> dict:
+        out = {}
+        for k in self.compared:
+            if k not in clean:
+                continue
+            value = clean[k]
+            if k in ("quantity", "rate"):
+                value = _dec(value)
+            out[k] = _iso(value)
+        return out
+
+    def apply(self, rec, batch_id, update_changed):
+        c = dict(rec.values)
+        pid = self.ctx.providers.ensure(self.ctx.providers.match(c.pop("provider_name")), batch_id)
+        if rec.status == NEW:
+            existing = self.db.execute("SELECT id, name FROM citizens WHERE cpr = ?", [c["cpr"]]).fetchone()
+            if existing and not existing[1] and c.get("name"):
+                record_change(self.db, batch_id, "citizens", existing[0], {"id": existing[0], "name": existing[1]})
+            data = {k: v for k, v in c.items() if k != "status"}
+            data["provider_id"] = pid
+            create_grant(self.db, data, batch_id=batch_id)
+            return NEW
+        if rec.status == CHANGED and update_changed:
+            before = grant_state(self.db, rec.existing_id)
+            record_change(self.db, batch_id, "grants", rec.existing_id, before)
+            row = {k: new for k, (_, new) in rec.changes.items() if k != "rate"}
+            if "end" in row:
+                row["status"] = "afsluttet" if row["end"] and row["end"] < dt.date.today().isoformat() else "aktiv"
+            if row:
+                self.db["grants"].update(rec.existing_id, row)
+            if "rate" in rec.changes:
+                first = self.db.execute("SELECT id FROM grant_rates WHERE grant_id = ? ORDER BY valid_from LIMIT 1",
+                                        [rec.existing_id]).fetchone()
+                self.db["grant_rates"].update(first[0], {"rate": rec.changes["rate"][1]})
+            audit.record(self.db, "grants", rec.existing_id, "import", before, grant_state(self.db, rec.existing_id),
+                         batch_id)
+            return CHANGED
+        return UNCHANGED
+
+
+# ====================================================================== postings
+
+POSTING_COLUMNS = ("date", "account", "grouping", "art", "amount_ore", "cpr", "text", "voucher")
+
+
+class PostingsImporter(Importer):
+    kind = KINDS["postings"]
+    what = "postering"
+
+    def start_sheet(self, table, mapping):
+        self.citizens = dict(self.db.execute("SELECT cpr, id FROM citizens").fetchall())
+        self.occurrence: Counter = Counter()
+
+    def finish(self, rec, table, mapping, cells):
+        if not rec.ok:
+            return [rec]
+        v = rec.values
+        amount = v.get("amount")
+        if amount is None and ("debit" in mapping.columns or "credit" in mapping.columns):
+            if v.get("debit") is None and v.get("credit") is None:
+                rec.reject(self.column(mapping, table, "debit"), "", "Beløb mangler (hverken debet eller kredit)")
+                return [rec]
+            amount = (v.get("debit") or 0) - (v.get("credit") or 0)
+        elif amount is not None and v.get("credit") and "amount" in mapping.columns:
+            amount = amount - v["credit"]
+        if amount is None:
+            rec.reject(self.column(mapping, table, "amount"), "", "Beløb mangler")
+            return [rec]
+        account, grouping, art = v["account"]
+        row = {
+            "date": v["date"].isoformat(), "account": account,
+            "grouping": (v.get("grouping") or grouping or ""), "art": v.get("art") or art or "",
+            "amount_ore": to_ore(amount), "cpr": v.get("cpr"), "text": v.get("text") or "",
+            "voucher": v.get("voucher") or "",
+        }
+        rec.values = row
+        ident = ("bilag", row["voucher"]) if row["voucher"] else ("række",) + tuple(row[k] for k in POSTING_COLUMNS)
+        self.occurrence[ident] += 1
+        rec.key = ident + (self.occurrence[ident],)
+        return [rec]
+
+    def classify(self, records):
+        # Postings without a voucher: identical rows are normal (monthly payments), so each
+        # occurrence is its own record; with a voucher, a repeated identical line is a duplicate.
+        seen: dict[tuple, Record] = {}
+        for rec in records:
+            if not rec.ok or not rec.values.get("voucher"):
+                continue
+            same_line = ("linje",) + tuple(rec.values[k] for k in POSTING_COLUMNS)
+            if same_line in seen:
+                rec.status = DUPLICATE
+                rec.warnings.append(f"Samme postering som række {seen[same_line].row}; importeres én gang")
+            else:
+                seen[same_line] = rec
+        self.compare([r for r in records if r.status == NEW])
+
+    def compare(self, records):
+        by_voucher: dict[str, list[dict]] = {}
+        plain: Counter = Counter()
+        for r in query(self.db, "SELECT id, " + ", ".join(POSTING_COLUMNS) + " FROM postings ORDER BY id"):
+            if r["voucher"]:
+                by_voucher.setdefault(r["voucher"], []).append(r)
+            else:
+                plain[tuple(r[k] for k in POSTING_COLUMNS)] += 1
+        for rec in records:
+            if rec.key[0] == "bilag":
+                rows = by_voucher.get(rec.values["voucher"], [])
+                n = rec.key[-1]
+                if n <= len(rows):
+                    old = rows[n - 1]
+                    rec.existing_id = old["id"]
+                    rec.changes = _changes(old, rec.values)
+                    rec.status = CHANGED if rec.changes else UNCHANGED
+            elif rec.key[-1] <= plain[rec.key[1:-1]]:
+                rec.status = UNCHANGED
+
+    def apply(self, rec, batch_id, update_changed):
+        raise NotImplementedError("postings are written in bulk by apply_all")
+
+    def apply_all(self, records: list[Record], batch_id: int, update_changed: bool, progress) -> Counter:
+        counts: Counter = Counter()
+        new_rows = []
+        for i, rec in enumerate(records):
+            if rec.status == NEW:
+                row = dict(rec.values)
+                row["citizen_id"] = self.citizens.get(row["cpr"]) if row["cpr"] else None
+                row["batch_id"] = batch_id
+                new_rows.append(row)
+                counts[NEW] += 1
+            elif rec.status == CHANGED and update_changed:
+                old = query(self.db, "SELECT * FROM postings WHERE id = ?", [rec.existing_id])[0]
+                record_change(self.db, batch_id, "postings", rec.existing_id, old)
+                self.db["postings"].update(rec.existing_id, dict(rec.values))
+                counts[CHANGED] += 1
+            elif rec.status in (CHANGED, UNCHANGED):
+                counts[UNCHANGED] += 1
+            if i % 2000 == 0:
+                progress(i)
+        cols = list(POSTING_COLUMNS) + ["citizen_id", "batch_id"]
+        self.db.conn.executemany(
+            f"INSERT INTO postings ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [[r[c] for c in cols] for r in new_rows])
+        return counts
+
+
+# ====================================================================== budget
+
+class BudgetImporter(Importer):
+    kind = KINDS["budget"]
+    what = "budgetlinje (konto, paragraf, år, måned)"
+
+    def start_sheet(self, table, mapping):
+        texts = table.title + [table.sheet, self.ctx.file_name]
+        years = [int(y) for t in texts for y in re.findall(r"(?<!\d)(20\d\d|19\d\d)(?!\d)", t)]
+        self.default_year = years[0] if years else None
+
+    def finish(self, rec, table, mapping, cells):
+        if not rec.ok:
+            return [rec]
+        v = rec.values
+        account, _, _ = v["account"]
+        base = {"account": account, "section": v.get("section"),
+                "full_year_equivalents": _dec(v.get("full_year_equivalents"))}
+        year = v.get("year") or self.default_year
+        parts = []
+        if mapping.month_columns:
+            for col, (month, y) in sorted(mapping.month_columns.items(), key=lambda x: x[1][0]):
+                raw = cells[col] if col < len(cells) else None
+                if p.is_blank(raw):
+                    continue
+                try:
+                    amount = p.parse_amount(raw)
+                except p.ParseError as ex:
+                    rec.reject(table.headers[col], raw, str(ex))
+                    return [rec]
+                parts.append((y or year, month, amount, None))
+        else:
+            if v.get("original") is None and v.get("corrected") is None:
+                rec.reject(self.column(mapping, table, "original"), "", "Budgetbeløb mangler")
+                return [rec]
+            parts.append((year, v.get("month"), v.get("original"), v.get("corrected")))
+        out = []
+        for y, month, original, corrected in parts:
+            if y is None:
+                rec.reject(self.column(mapping, table, "year"), "", "Budgetåret står hverken i en kolonne, "
+                                                                    "i overskriften eller i filnavnet")
+                return [rec]
+            if month is not None and not 1 <= month <= 12:
+                rec.reject(self.column(mapping, table, "month"), month, "Måned skal være 1-12")
+                return [rec]
+            r = Record(rec.sheet, rec.row, {**base, "year": y, "month": month,
+                                             "original_ore": to_ore(original) if original is not None else 0,
+                                             "corrected_ore": to_ore(corrected) if corrected is not None else None},
+                       raw=rec.raw)
+            r.key = (y, account, base["section"], month)
+            out.append(r)
+        return out
+
+    def compare(self, records):
+        existing = {(r["year"], r["account"], r["section"], r["month"]): r
+                    for r in query(self.db, "SELECT * FROM budgets")}
+        for rec in records:
+            old = existing.get(rec.key)
+            if old:
+                rec.existing_id = old["id"]
+                rec.changes = _changes(old, rec.values)
+                rec.status = CHANGED if rec.changes else UNCHANGED
+
+    def apply(self, rec, batch_id, update_changed):
+        if rec.status == NEW:
+            self.db["budgets"].insert({**rec.values, "batch_id": batch_id})
+            return NEW
+        if rec.status == CHANGED and update_changed:
+            old = query(self.db, "SELECT * FROM budgets WHERE id = ?", [rec.existing_id])[0]
+            record_change(self.db, batch_id, "budgets", rec.existing_id, old)
+            self.db["budgets"].update(rec.existing_id, rec.values)
+            return CHANGED
+        return UNCHANGED
+
+
+# ====================================================================== facility sheets
+
+def facility_name(table: Table) -> str:
+    """A facility's full name: from the title row (``Belægningsliste 2026 - Åhuset``) or else the sheet name."""
+    sheet = table.sheet.strip()
+    for t in table.title[:3]:
+        for part in re.split(r"\s+[-–:]\s+", t)[1:]:
+            part = part.strip()
+            if part.casefold().startswith(sheet.casefold()[:12]) or len(part) > 3 and sheet.casefold().startswith(
+                    part.casefold()[:12]):
+                return part
+    return sheet
+
+
+class OccupancyImporter(Importer):
+    """A facility's resident list (one sheet per facility).
+
+    Rules: the facility's places come from a title row ``Normerede pladser: 18``. Own
+    residents (paying municipality = the own one) are matched to their grant at the
+    facility: differences are reported, a move-out date ends the grant. A resident of the
+    own municipality with no grant at the facility is reported as a warning and NOT
+    created (section and rate belong to the caseworker's decision). Places sold to
+    another municipality become grants at the facility paid by that municipality, at the
+    list's day rate (§ 107 for a temporary facility, else § 108, unless the facility's
+    other grants say otherwise).
+    """
+
+    kind = KINDS["occupancy"]
+    what = "beboer"
+
+    def start_sheet(self, table, mapping):
+        self.facility = facility_name(table)
+        self.places = None
+        for t in table.title:
+            m = re.search(r"(?i)(?:normerede\s+)?pladser\s*[:=]?\s*(\d+)", t)
+            if m:
+                self.places = int(m.group(1))
+        self.choice = self.ctx.providers.match(table.sheet, new_kind="egen", full_name=self.facility)
+        if not hasattr(self, "sheets"):
+            self.sheets = {}
+        self.sheets[table.sheet] = (self.choice, self.places)
+        if not self.ctx.own_municipality and "paying_municipality" in mapping.columns:
+            col = mapping.columns["paying_municipality"]
+            common = Counter(p.text(v) for v in table.column_values(col)).most_common(1)
+            self.own = common[0][0] if common else ""
+        else:
+            self.own = self.ctx.own_municipality
+
+    def finish(self, rec, table, mapping, cells):
+        if not rec.ok:
+            return [rec]
+        v = rec.values
+        paying = v.get("paying_municipality") or ""
+        own = not paying or " ".join(paying.casefold().split()) == " ".join(self.own.casefold().split())
+        rec.values = {"cpr": v["cpr"], "name": v.get("name") or "", "move_in": v["move_in"],
+                      "move_out": v.get("move_out"), "paying_municipality": paying if not own else self.own,
+                      "rate": v.get("rate"), "vum_category": v.get("vum_category"), "own": own,
+                      "facility": self.facility, "sheet": table.sheet}
+        if not own and v.get("rate") is None:
+            rec.reject(self.column(mapping, table, "rate"), "", "En solgt plads skal have en døgntakst")
+        if v.get("move_out") and v["move_out"] < v["move_in"]:
+            rec.reject(self.column(mapping, table, "move_out"), rec.raw.get("move_out"),
+                       "Fraflytning ligger før indflytning")
+        rec.key = (table.sheet, v["cpr"], v["move_in"])
+        return [rec]
+
+    def _section(self, provider_id: int | None, facility: str) -> str:
+        if provider_id:
+            row = self.db.execute("SELECT section FROM grants WHERE provider_id = ? GROUP BY section "
+                                  "ORDER BY COUNT(*) DESC LIMIT 1", [provider_id]).fetchone()
+            if row:
+                return row[0]
+        return "§ 107" if "midlertid" in facility.casefold() else "§ 108"
+
+    def compare(self, records):
+        for rec in records:
+            v = rec.values
+            choice, _ = self.sheets[v["sheet"]]
+            pid = choice.provider_id
+            grants = query(self.db, "SELECT g.* FROM grants g JOIN citizens c ON c.id = g.citizen_id "
+                                    "WHERE c.cpr = ? AND g.provider_id = ? ORDER BY g.start DESC",
+                           [v["cpr"], pid]) if pid else []
+            if v["own"]:
+                match = next((g for g in grants if g["start"] <= v["move_in"].isoformat() <= (g["end"] or "9999")),
+                             grants[0] if grants else None)
+                if match is None:
+                    rec.status = SKIPPED
+                    rec.warnings.append(f"Borgeren har ingen bevilling på {v['facility']}; opret bevillingen i "
+                                        "registret (rækken importeres ikke)")
+                    continue
+                rec.existing_id = match["id"]
+                if match["start"] != v["move_in"].isoformat():
+                    rec.warnings.append(f"Bevillingen starter {match['start']}, listen siger indflyttet "
+                                        f"{v['move_in'].isoformat()}")
+                if v["move_out"] and match["end"] != v["move_out"].isoformat():
+                    rec.changes = {"end": (match["end"], v["move_out"].isoformat())}
+                    rec.status = CHANGED
+                else:
+                    rec.status = UNCHANGED
+            else:
+                match = next((g for g in grants if g["start"] == v["move_in"].isoformat()), None)
+                if match is None:
+                    continue
+                rec.existing_id = match["id"]
+                state = grant_state(self.db, match["id"])
+                new = {"end": _iso(v["move_out"]), "paying_municipality": v["paying_municipality"],
+                       "rate": str(v["rate"])}
+                old = {"end": match["end"], "paying_municipality": match["paying_municipality"],
+                       "rate": state["rates"][0][1] if state["rates"] else None}
+                rec.changes = _changes(old, new)
+                rec.status = CHANGED if rec.changes else UNCHANGED
+
+    def apply_sheet_settings(self, batch_id: int) -> int:
+        """Create the facilities that are new and set their places; returns how many were changed."""
+        changed = 0
+        for choice, places in self.sheets.values():
+            pid = self.ctx.providers.ensure(choice, batch_id)
+            if places is None:
+                continue
+            old = query(self.db, "SELECT * FROM providers WHERE id = ?", [pid])[0]
+            if old["places"] != places:
+                if old["batch_id"] != batch_id:
+                    record_change(self.db, batch_id, "providers", pid, old)
+                self.db["providers"].update(pid, {"places": places})
+                audit.record(self.db, "providers", pid, "import", {"places": old["places"]}, {"places": places},
+                             batch_id)
+                changed += 1
+        return changed
+
+    def apply(self, rec, batch_id, update_changed):
+        v = rec.values
+        choice, _ = self.sheets[v["sheet"]]
+        pid = choice.provider_id
+        if rec.status == NEW:
+            create_grant(self.db, {"cpr": v["cpr"], "name": v["name"], "section": self._section(pid, v["facility"]),
+                                   "provider_id": pid, "unit": "døgn", "rate": v["rate"], "start": v["move_in"],
+                                   "end": v["move_out"], "paying_municipality": v["paying_municipality"],
+                                   "vum_category": v["vum_category"]}, batch_id=batch_id)
+            return NEW
+        if rec.status == CHANGED and update_changed:
+            before = grant_state(self.db, rec.existing_id)
+            record_change(self.db, batch_id, "grants", rec.existing_id, before)
+            row = {k: new for k, (_, new) in rec.changes.items() if k != "rate"}
+            if "end" in row:
+                row["status"] = "afsluttet" if row["end"] and row["end"] < dt.date.today().isoformat() else "aktiv"
+            if row:
+                self.db["grants"].update(rec.existing_id, row)
+            if "rate" in rec.changes:
+                self.db.execute("UPDATE grant_rates SET rate = ? WHERE id = (SELECT id FROM grant_rates "
+                                "WHERE grant_id = ? ORDER BY valid_from LIMIT 1)",
+                                [rec.changes["rate"][1], rec.existing_id])
+            audit.record(self.db, "grants", rec.existing_id, "import", before, grant_state(self.db, rec.existing_id),
+                         batch_id)
+            return CHANGED
+        return UNCHANGED
+
+
+class VumImporter(Importer):
+    """VUM lists: a citizen per row, the category marked with ``x`` in its column or written out.
+
+    The facility is the sheet (its name may be cut at 31 characters; the title row may
+    hold the full name). Writing is done by ``core.vum.apply_vum_list``.
+    """
+
+    kind = KINDS["vum"]
+    what = "borger på tilbuddet"
+
+    def start_sheet(self, table, mapping):
+        self.facility = facility_name(table)
+        self.choice = self.ctx.providers.match(table.sheet, new_kind="egen", full_name=self.facility)
+
+    def finish(self, rec, table, mapping, cells):
+        if not rec.ok:
+            return [rec]
+        v = rec.values
+        category, hours = v.get("category"), v.get("hours")
+        if mapping.category_columns:
+            marked = []
+            for col, letter in mapping.category_columns.items():
+                raw = cells[col] if col < len(cells) else None
+                if p.is_marked(raw):
+                    marked.append(letter)
+                elif not p.is_blank(raw) and letter == "F":
+                    try:
+                        hours = p.parse_quantity(raw)
+                        marked.append("F")
+                    except p.ParseError:
+                        rec.reject(table.headers[col], raw, "Markér kategorien med x (eller skriv timerne for F)")
+                elif not p.is_blank(raw):
+                    rec.reject(table.headers[col], raw, "Markér kategorien med x")
+            if len(set(marked)) > 1:
+                rec.reject(", ".join(table.headers[c].split("\n")[0] for c, l in mapping.category_columns.items()
+                                     if l in marked), "x", "Mere end én kategori er markeret")
+            elif marked and category and category != marked[0]:
+                rec.reject(self.column(mapping, table, "category"), category, "Kategorien og krydset er forskellige")
+            elif marked:
+                category = marked[0]
+        if not rec.ok:
+            return [rec]
+        if not category:
+            rec.reject(self.column(mapping, table, "category") if "category" in mapping.columns else "VUM-kategori",
+                       "", "Ingen VUM-kategori på rækken")
+            return [rec]
+        rec.values = {"cpr": v["cpr"], "provider_id": self.choice.provider_id, "facility": self.facility,
+                      "category": category, "hours": hours if category == "F" else None, "sheet": table.sheet,
+                      "row": rec.row}
+        rec.key = (table.sheet, v["cpr"])
+        return [rec]
+
+    def compare(self, records):
+        """The VUM module decides new/changed/unchanged when it applies the list."""
+
+
+IMPORTERS = {cls.kind.code: cls for cls in (GrantsImporter, PostingsImporter, BudgetImporter, OccupancyImporter,
+                                            VumImporter)}
+
+
+def apply_vum(db, records: list[Record], batch_id: int) -> dict:
+    """Hand a VUM list to the VUM module (``core.vum.apply_vum_list``)."""
+    from core.errors import DispoError
+
+    try:
+        from core.vum import apply_vum_list
+    except ImportError:
+        raise DispoError("VUM-modulet er ikke installeret; VUM-lister kan ikke importeres endnu") from None
+    return apply_vum_list(db, [r.values for r in records], batch_id)
+
+
+__all__ = ["IMPORTERS", "ImportContext", "record_change", "NotFoundError"]

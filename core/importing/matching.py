@@ -1,0 +1,204 @@
+"""Matching a table's columns to a kind's fields, and recognising the kind of a table.
+
+A column's score for a field combines its header (exact synonym, or fuzzy with
+rapidfuzz) with what its values look like (CPR numbers, dates, amounts, § numbers ...).
+Each field gets at most one column and each column at most one field, best pairs first.
+The result carries a confidence and two sample values per field so that a person can
+check it at a glance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from core.errors import DispoError
+from core.importing import parsers as p
+from core.importing.fields import KINDS, VUM_COLUMN_WORDS, Field, Kind
+from core.importing.table import Table, normalize_header
+
+ACCEPT = 0.6      # lowest confidence that is proposed at all
+SURE = 0.85       # shown as certain; below it the wizard marks the field for checking
+SAMPLE_ROWS = 30
+
+
+class KindError(DispoError):
+    """The kind of a file cannot be recognised, or two kinds fit equally well."""
+
+
+@dataclass
+class Mapping:
+    """Which column feeds which field (column indexes of the table)."""
+
+    kind: str
+    columns: dict[str, int] = field(default_factory=dict)
+    confidence: dict[str, float] = field(default_factory=dict)
+    category_columns: dict[int, str] = field(default_factory=dict)   # vum: column -> letter
+    month_columns: dict[int, tuple[int, int | None]] = field(default_factory=dict)  # budget: col -> (month, year)
+    from_profile: bool = False
+
+    def headers(self, table: Table) -> dict[str, str]:
+        """Field -> source header text (what the CLI reports as ``mapping``)."""
+        out = {f: table.headers[c] for f, c in self.columns.items()}
+        for c, letter in sorted(self.category_columns.items()):
+            out[f"category_{letter}"] = table.headers[c]
+        for c, (m, _) in sorted(self.month_columns.items()):
+            out[f"month_{m:02d}"] = table.headers[c]
+        return out
+
+
+def _value_fit(f: Field, values: list) -> float:
+    """Share of sample values that look like what the field holds (0..1); 0.5 when it has no look."""
+    if not f.looks or not values:
+        return 0.5
+    ok = 0
+    for v in values:
+        try:
+            if f.looks == "cpr":
+                p.parse_cpr(v)
+            elif f.looks == "date":
+                if isinstance(v, (int, float)) and not 10000 < v < 80000:
+                    raise p.ParseError("")
+                if p.parse_open_date(v) is None and not (isinstance(v, str) and v.strip()):
+                    raise p.ParseError("")
+            elif f.looks == "amount":
+                if isinstance(v, (dt.date, dt.datetime)):
+                    raise p.ParseError("")
+                p.parse_amount(v)
+            elif f.looks == "number":
+                p.parse_quantity(v)
+            elif f.looks == "section":
+                if not re.search(r"§|\b\d{2,3}\b", p.text(v)):
+                    raise p.ParseError("")
+                p.parse_section(v)
+            elif f.looks == "account":
+                p.parse_account(v)
+            elif f.looks == "category":
+                p.parse_vum_category(v)
+            elif f.looks == "unit":
+                p.parse_unit(v)
+            ok += 1
+        except (p.ParseError, ValueError, ArithmeticError):
+            pass
+    return ok / len(values)
+
+
+def header_score(f: Field, header: str) -> float:
+    """0..1: how well a header names the field."""
+    h = normalize_header(header)
+    if not h:
+        return 0.0
+    best = 0.0
+    for syn in f.synonyms:
+        s = normalize_header(syn)
+        if h == s:
+            return 1.0
+        best = max(best, fuzz.ratio(h, s) / 100 if fuzz.ratio(h, s) >= 85 else 0.0)
+        if len(s) >= 4 and (h.startswith(s + " ") or h.endswith(" " + s)):
+            best = max(best, 0.8)
+    return best
+
+
+def vum_category_of_header(header: str) -> str | None:
+    """The VUM letter a column of an x-marked layout stands for (``Let støtte/A`` -> A)."""
+    h = p.text(header).casefold()
+    for word, letter in VUM_COLUMN_WORDS.items():
+        if re.search(rf"(?<![a-zæøå]){word}", h):
+            return letter
+    m = re.fullmatch(r"(?:kategori|kat\.?|vum)?\s*([a-f])", h.strip())
+    return m.group(1).upper() if m else None
+
+
+def propose(kind: Kind, table: Table) -> Mapping:
+    """The best mapping of the table's columns to the kind's fields."""
+    mapping = Mapping(kind.code)
+    samples = {c: table.column_values(c, SAMPLE_ROWS) for c in range(len(table.headers))}
+    taken: set[int] = set()
+    if kind.code == "vum":
+        cats = {c: vum_category_of_header(h) for c, h in enumerate(table.headers)}
+        cats = {c: letter for c, letter in cats.items() if letter}
+        if len(set(cats.values())) >= 3:
+            mapping.category_columns = cats
+            taken |= set(cats)
+    if kind.code == "budget":
+        months = {c: p.month_of(h) for c, h in enumerate(table.headers)}
+        months = {c: m for c, m in months.items() if m}
+        if len(months) >= 3:
+            mapping.month_columns = months
+            taken |= set(months)
+    pairs = []
+    for f in kind.fields:
+        for c, header in enumerate(table.headers):
+            if c in taken:
+                continue
+            hs = header_score(f, header)
+            vs = _value_fit(f, samples[c])
+            if hs >= 0.8:
+                conf = 0.75 * hs + 0.25 * vs if f.looks else hs
+                if f.looks and samples[c] and vs < 0.5:
+                    conf = min(conf, 0.7 * hs)  # the header says so, but the values do not
+            elif f.looks == "cpr" and vs >= 0.9:
+                conf = 0.65
+            else:
+                continue
+            if conf >= ACCEPT:
+                pairs.append((conf, f.name, c))
+    pairs.sort(key=lambda x: (-x[0], x[2]))
+    for conf, name, c in pairs:
+        if name in mapping.columns or c in taken:
+            continue
+        mapping.columns[name] = c
+        mapping.confidence[name] = round(conf, 2)
+        taken.add(c)
+    return mapping
+
+
+def missing_required(kind: Kind, mapping: Mapping) -> list[str]:
+    """Labels of the required fields that have no column."""
+    missing = [f.label for f in kind.fields if f.required and f.name not in mapping.columns]
+    if kind.code == "vum" and "category" not in mapping.columns and not mapping.category_columns:
+        missing.append("VUM-kategori")
+    if kind.code == "budget" and not ({"original", "corrected"} & set(mapping.columns)) and not mapping.month_columns:
+        missing.append("Budgetbeløb")
+    return missing
+
+
+def score(kind: Kind, mapping: Mapping) -> float:
+    return (sum(mapping.confidence.values()) + (1.5 if mapping.category_columns else 0)
+            + (1.5 if mapping.month_columns else 0))
+
+
+def detect_kind(table: Table) -> tuple[Kind, Mapping]:
+    """The kind whose fields the table fits best, with its mapping.
+
+    Raises:
+        KindError: no kind fits, or two fit equally well (then ``--kind`` decides).
+    """
+    fits = []
+    for kind in KINDS.values():
+        mapping = propose(kind, table)
+        if not missing_required(kind, mapping):
+            fits.append((score(kind, mapping), kind, mapping))
+    if not fits:
+        raise KindError(f"Arket '{table.sheet}' ligner ikke en kendt slags data (bevillinger, posteringer, budget, "
+                        "belægningsliste eller VUM-liste). Vælg slags og kolonner selv.")
+    fits.sort(key=lambda x: -x[0])
+    if len(fits) > 1 and fits[0][0] - fits[1][0] < 0.5:
+        raise KindError(f"Arket '{table.sheet}' kan være både {fits[0][1].label.lower()} og "
+                        f"{fits[1][1].label.lower()}. Vælg slags selv (--kind).")
+    return fits[0][1], fits[0][2]
+
+
+def samples(table: Table, col: int, n: int = 2) -> list[str]:
+    """The first ``n`` non-blank values of a column as text (shown next to the mapping)."""
+    return [p.text(v) for v in table.column_values(col, n)]
+
+
+def header_signature(headers: list[str]) -> str:
+    """A stable key of a layout: the normalised non-empty headers in order."""
+    norm = "|".join(normalize_header(h) for h in headers if normalize_header(h))
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()

@@ -1,0 +1,389 @@
+"""Parsers for the cell values found in legacy spreadsheets and finance extracts.
+
+Each parser takes one raw cell (``str``, ``float``, ``int``, ``date``, ``datetime`` or
+``None``) and returns a clean value, or raises ``ParseError`` with a Danish reason. A
+parser never guesses silently: a value that can be read in two ways is an error that
+says so, so the user can decide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from core import cpr as cprs
+from core.errors import DispoError
+from core.grants import normalize_section
+
+OPEN_ENDED = {"", "løbende", "lobende", "ingen", "ingen slutdato", "uafklaret", "-", "--", "–", "ubestemt",
+              "tidsubegrænset", "fortsat", "igangværende", "n/a"}
+
+MONTHS = {
+    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "marts": 3, "mar": 3, "april": 4, "apr": 4, "maj": 5,
+    "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "may": 5, "march": 3, "october": 10,
+}
+MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+               "november", "december")
+
+VUM_LABELS = {"let": "A", "moderat": "B", "omfattende": "C", "svær": "D", "svaer": "D", "fuldstændig": "E",
+              "fuldstaendig": "E", "individuel": "F"}
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class ParseError(DispoError):
+    """A cell value cannot be read as what its column should hold."""
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value) -> str:
+    """A cell as trimmed text with single spaces; numbers without a useless ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(int(value)) if value == int(value) else repr(value)
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+# ------------------------------------------------------------------ CPR
+
+def parse_cpr(value) -> str:
+    """``DDMMYY-SSSS`` from the usual spellings, a number that lost its leading zero included."""
+    if is_blank(value):
+        raise ParseError("CPR-nummer mangler")
+    try:
+        return cprs.normalize(value if isinstance(value, (int, float)) else text(value))
+    except cprs.InvalidCPR as ex:
+        raise ParseError(str(ex)) from None
+
+
+def parse_optional_cpr(value) -> str | None:
+    return None if is_blank(value) else parse_cpr(value)
+
+
+# ------------------------------------------------------------------ numbers
+
+_KR = re.compile(r"(?i)\b(dkk|kr)\b\.?|kr\.")
+_GROUPED_COMMA_DEC = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$|^\d+(,\d+)?$")
+_GROUPED_DOT_DEC = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d+$")
+_SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
+
+
+def parse_amount(value) -> Decimal:
+    """An amount in kroner as ``Decimal``.
+
+    Reads ``2.345,50``, ``kr. 2.345,50``, ``2345.5``, ``-1.234``, ``1.234,00-``, ``(1.234,00)``,
+    ``1 234,50`` and spreadsheet numbers (floats go through their shortest repr).
+    A dot followed by exactly three digits is a thousands separator.
+    """
+    if is_blank(value):
+        raise ParseError("Beløb mangler")
+    if isinstance(value, bool):
+        raise ParseError(f"'{value}' er ikke et beløb")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ParseError(f"'{value}' er ikke et beløb")
+        return Decimal(repr(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        raise ParseError(f"'{text(value)}' er en dato, ikke et beløb")
+    raw = str(value)
+    t = raw.strip().replace("\u00a0", " ").replace("\u2212", "-").replace("–", "-")
+    t = _KR.sub("", t).strip()
+    negative = False
+    if t.startswith("(") and t.endswith(")"):
+        negative, t = True, t[1:-1].strip()
+    if t.endswith("-"):
+        negative, t = not negative, t[:-1].strip()
+    if t.startswith("-"):
+        negative, t = not negative, t[1:].strip()
+    elif t.startswith("+"):
+        t = t[1:].strip()
+    if _SPACE_GROUPED.match(t):
+        t = t.replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", t) or _GROUPED_COMMA_DEC.match(t):
+        t = t.replace(".", "").replace(",", ".")
+    elif _GROUPED_DOT_DEC.match(t):
+        t = t.replace(",", "")
+    else:
+        raise ParseError(f"'{raw.strip()}' er ikke et beløb")
+    try:
+        number = Decimal(t)
+    except InvalidOperation:
+        raise ParseError(f"'{raw.strip()}' er ikke et beløb") from None
+    return -number if negative else number
+
+
+def parse_quantity(value) -> Decimal:
+    """A quantity (hours, days) as ``Decimal``; ``7 t``, ``8,5 timer`` are read as their number."""
+    if isinstance(value, str):
+        m = re.match(r"^\s*(\d+(?:[.,]\d+)?)\s*[a-zæøå./ ]*$", value.strip().casefold())
+        if m:
+            value = m.group(1)
+    try:
+        return parse_amount(value)
+    except ParseError:
+        raise ParseError(f"'{text(value)}' er ikke en mængde") from None
+
+
+# ------------------------------------------------------------------ dates
+
+_DMY = re.compile(r"^(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4}|\d{2})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY_TIME = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?$")
+_WRITTEN = re.compile(r"^(\d{1,2})\.?\s*([a-zæøå]+)\.?\s*(\d{4}|\d{2})$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def _year(y: int) -> int:
+    return y if y >= 100 else (2000 + y if y <= 69 else 1900 + y)
+
+
+def excel_serial(number: float) -> dt.date:
+    """The date of an Excel serial day number (1900 system; 1 = 1900-01-01)."""
+    if not 1 <= number < 2958466:
+        raise ParseError(f"'{text(number)}' er ikke en dato")
+    return EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+def parse_date(value) -> dt.date:
+    """A date from a spreadsheet cell or text.
+
+    Reads date cells, Excel serials, ISO ``2026-03-01``, ``1.3.2026``, ``01-03-26``,
+    ``24.03.2024``, ``1/3/2026``, ``1. marts 2026``, ``1 mar 26`` and ``20260301``.
+    """
+    if is_blank(value):
+        raise ParseError("Dato mangler")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ParseError(f"'{value}' er ikke en dato")
+    if isinstance(value, (int, float)):
+        return excel_serial(value)
+    raw = str(value).strip()
+    t = " ".join(raw.casefold().split())
+    try:
+        m = _ISO.match(t)
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _DMY.match(t) or _DMY_TIME.match(t)
+        if m:
+            return dt.date(_year(int(m.group(3))), int(m.group(2)), int(m.group(1)))
+        m = _WRITTEN.match(t)
+        if m and m.group(2) in MONTHS:
+            return dt.date(_year(int(m.group(3))), MONTHS[m.group(2)], int(m.group(1)))
+        m = _COMPACT.match(t)
+        if m and 1900 <= int(m.group(1)) <= 2100:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if re.fullmatch(r"\d{5}(\.0+)?", t):
+            return excel_serial(float(t))
+    except ValueError:
+        raise ParseError(f"'{raw}' er ikke en gyldig dato") from None
+    raise ParseError(f"'{raw}' er ikke en dato (fx 01-03-2026)")
+
+
+def parse_open_date(value) -> dt.date | None:
+    """A date, or ``None`` for blank, ``løbende`` and similar (open-ended)."""
+    if value is None or (isinstance(value, str) and value.strip().casefold() in OPEN_ENDED):
+        return None
+    return parse_date(value)
+
+
+def parse_optional_date(value) -> dt.date | None:
+    return None if is_blank(value) else parse_date(value)
+
+
+def month_of(header) -> tuple[int, int | None] | None:
+    """``(month, year or None)`` when a column header names a month: ``jan``, ``Marts 2026``, ``2026-03``."""
+    if isinstance(header, (dt.date, dt.datetime)):
+        return header.month, header.year
+    t = " ".join(text(header).casefold().replace(".", " ").split())
+    if not t:
+        return None
+    m = re.fullmatch(r"(\d{4})[-/ ](\d{1,2})", t)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return int(m.group(2)), int(m.group(1))
+    m = re.fullmatch(r"(\d{1,2})[-/ ](\d{4})", t)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return int(m.group(1)), int(m.group(2))
+    m = re.fullmatch(r"(?:budget\s+)?([a-zæøå]+)(?:\s+(\d{4}|\d{2}))?", t)
+    if m and m.group(1) in MONTHS:
+        return MONTHS[m.group(1)], _year(int(m.group(2))) if m.group(2) else None
+    return None
+
+
+# ------------------------------------------------------------------ domain values
+
+def parse_section(value) -> str:
+    """``§ 108`` from ``SEL § 108``, ``§108``, ``108`` or ``108.0``."""
+    code = normalize_section(text(value) if not isinstance(value, str) else value)
+    if code is None:
+        raise ParseError(f"'{text(value)}' er ikke en paragraf (fx § 108)")
+    return code
+
+
+_UNIT_WORDS = [
+    ("døgn", r"d[øo]gn"),
+    ("time", r"timer?|t\b|tim\b"),
+    ("dag", r"dage?|dg\b"),
+    ("uge", r"uger?|ugl"),
+    ("måned", r"m[åa]ned(?:er)?|md\b|mdr\b|mnd\b|måned"),
+    ("år", r"[åa]r(?:lig)?\b|årligt"),
+    ("engang", r"engang(?:s[a-zæøå]*)?"),
+]
+
+
+def _unit_at(t: str, start: int = 0) -> tuple[str, int] | None:
+    best = None
+    for code, pattern in _UNIT_WORDS:
+        m = re.compile(r"(?<![a-zæøå])(?:" + pattern + ")").search(t, start)
+        if m and (best is None or m.start() < best[1]):
+            best = (code, m.start(), m.end())
+    return (best[0], best[2]) if best else None
+
+
+def parse_unit(value) -> tuple[str, Decimal | None, str | None]:
+    """``(unit, quantity or None, quantity_per or None)`` from a unit text.
+
+    ``pr. døgn`` → døgn; ``pr. time/uge`` → time per week; ``time (7 t/uge)`` → time, 7,
+    per week; ``8,5 timer pr. uge`` → time, 8.5, per week; ``dag (4 dg/uge)`` → dag, 4,
+    per week; ``pr. md.`` → måned; ``Døgntakst`` → døgn.
+    """
+    if is_blank(value):
+        raise ParseError("Enhed mangler")
+    raw = text(value)
+    t = raw.casefold().replace("pr.", " pr ").replace("/", " / ")
+    t = re.sub(r"(?<=[a-zæøå])takst\b", "", t)  # døgntakst, timetakst
+    quantity = None
+    qm = re.search(r"(\d+(?:[.,]\d+)?)", t)
+    if qm:
+        quantity = parse_amount(qm.group(1))
+    first = _unit_at(t)
+    if first is None:
+        raise ParseError(f"'{raw}' er ikke en enhed (døgn, dag, time, uge, måned, år, engang)")
+    unit, after = first
+    per = None
+    if unit in ("time", "dag"):
+        nxt = _unit_at(t, after)
+        while nxt and nxt[0] == unit:
+            nxt = _unit_at(t, nxt[1])
+        if nxt and nxt[0] in ("uge", "måned"):
+            per = nxt[0]
+        if unit == "dag" and per is None and quantity is not None:
+            per = "uge"
+    else:
+        quantity = None
+    return unit, quantity, per
+
+
+def parse_name(value) -> str:
+    """A person's name; ``Efternavn, Fornavn`` becomes ``Fornavn Efternavn``."""
+    t = text(value)
+    if t.count(",") == 1:
+        last, first = (p.strip() for p in t.split(","))
+        if first and last:
+            return f"{first} {last}"
+    return t
+
+
+_DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d))?$")
+
+
+def parse_account(value) -> tuple[str, str, str]:
+    """``(account, grouping, art)`` from ``5.38.50``, ``5.38.50.002``, ``5 38 50`` or packed digits.
+
+    Packed forms (function, grouping and art run together, as finance systems export
+    them): 5 digits = account (``53850``); 8 = account + grouping (``53850002``);
+    10 = account + grouping + art (``5385000240``). Any other length can be read in
+    more than one way and is refused with a question instead of a guess.
+    """
+    if is_blank(value):
+        raise ParseError("Konto mangler")
+    if isinstance(value, float) and value != int(value):
+        raise ParseError(f"'{text(value)}' er skrevet som et decimaltal; skriv kontoen som tekst (fx 5.38.50)")
+    raw = text(value)
+    t = raw.strip()
+    m = _DOTTED_ACCOUNT.match(t)
+    if m:
+        art = f"{m.group(5)}.{m.group(6)}" if m.group(5) else ""
+        return f"{m.group(1)}.{m.group(2)}.{m.group(3)}", m.group(4) or "", art
+    digits = re.sub(r"[\s-]", "", t)
+    if digits.isdigit():
+        if len(digits) == 5:
+            return f"{digits[0]}.{digits[1:3]}.{digits[3:5]}", "", ""
+        if len(digits) == 8:
+            return f"{digits[0]}.{digits[1:3]}.{digits[3:5]}", digits[5:8], ""
+        if len(digits) == 10:
+            return f"{digits[0]}.{digits[1:3]}.{digits[3:5]}", digits[5:8], f"{digits[8]}.{digits[9]}"
+        raise ParseError(f"Kontoen '{raw}' kan læses på flere måder ({len(digits)} cifre). Skriv den med punktum "
+                         "(fx 5.38.50) eller som 5 cifre (konto), 8 (konto + gruppering) eller 10 "
+                         "(konto + gruppering + art)")
+    raise ParseError(f"'{raw}' er ikke en konto (fx 5.38.50)")
+
+
+def parse_art(value) -> str:
+    """An art (kind of expense/income) as ``4.0`` from ``4.0``, ``4,0``, ``40`` or ``4``."""
+    if is_blank(value):
+        return ""
+    t = text(value).replace(",", ".")
+    m = re.fullmatch(r"(\d)\.?(\d)?(?:\.0+)?", t)
+    if not m:
+        raise ParseError(f"'{text(value)}' er ikke en art (fx 4.0)")
+    return f"{m.group(1)}.{m.group(2) or '0'}"
+
+
+def parse_vum_category(value) -> str:
+    """A VUM category letter from ``C``, ``Kategori C``, ``Omfattende støtte`` or ``C - Omfattende``."""
+    t = text(value).casefold()
+    if not t:
+        raise ParseError("VUM-kategori mangler")
+    m = re.fullmatch(r"(?:kategori|kat\.?|vum)?\s*([a-f])(?:\s*[-:/)]\s*.*)?", t)
+    if m:
+        return m.group(1).upper()
+    for word, letter in VUM_LABELS.items():
+        if re.search(rf"(?<![a-zæøå]){word}", t):
+            return letter
+    raise ParseError(f"'{text(value)}' er ikke en VUM-kategori (A–F eller Let/Moderat/Omfattende/Svær/"
+                     "Fuldstændig/Individuel)")
+
+
+def parse_optional_vum(value) -> str | None:
+    return None if is_blank(value) else parse_vum_category(value)
+
+
+def is_marked(value) -> bool:
+    """Whether a cell is ticked (``x``, ``X``, ``1``, ``✓``, ``ja``)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == 1
+    return text(value).casefold() in {"x", "1", "✓", "✔", "ja", "j", "yes", "*"}
+
+
+def parse_int(value) -> int:
+    n = parse_amount(value)
+    if n != int(n):
+        raise ParseError(f"'{text(value)}' er ikke et helt tal")
+    return int(n)
+
+
+def parse_text(value) -> str:
+    return text(value)
+
+
+def parse_provider(value) -> str:
+    t = text(value)
+    if not t:
+        raise ParseError("Leverandør mangler")
+    return t

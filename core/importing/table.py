@@ -1,0 +1,180 @@
+"""Finding the table in a sheet: the header row under any title rows, and the data rows.
+
+A header row is the row among the first ones whose cells best match known header words
+(and that has data under it); two-row headers and headers in merged cells are joined
+into one name per column. Blank rows and subtotal/total rows (``I alt § 108``,
+``Total``, ``Belægning i alt``) are not data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from core.errors import DispoError
+from core.importing.fields import VUM_COLUMN_WORDS, all_synonyms
+from core.importing.parsers import is_blank, month_of, text
+from core.importing.readers import RawSheet
+
+HEADER_SCAN_ROWS = 40
+TOTAL_WORDS = re.compile(
+    r"(?<![a-zæøå])(i alt|ialt|total|totalt|subtotal|sum|samlet|heraf|gennemsnit|belægningsprocent|"
+    r"overført|saldo)(?![a-zæøå])")
+
+
+class NoTableError(DispoError):
+    """No header row with recognisable column names was found in a sheet."""
+
+
+@dataclass
+class Table:
+    """A sheet's table: one header per column and the data rows with their row numbers."""
+
+    sheet: str
+    headers: list[str]
+    rows: list[tuple[int, list]]          # (1-based row number, cells)
+    title: list[str] = field(default_factory=list)  # texts of the rows above the header
+    header_row: int = 0
+    skipped_totals: int = 0
+
+    def column_values(self, col: int, limit: int | None = None) -> list:
+        out = []
+        for _, cells in self.rows:
+            v = cells[col] if col < len(cells) else None
+            if not is_blank(v):
+                out.append(v)
+                if limit and len(out) >= limit:
+                    break
+        return out
+
+
+def normalize_header(value) -> str:
+    """Header text for comparison: lower case, punctuation as spaces, single spaces (``§`` kept)."""
+    t = text(value).casefold()
+    t = re.sub(r"[^\w§<]+", " ", t)
+    return " ".join(t.split())
+
+
+_SYNONYMS: list[str] | None = None
+
+
+def _synonyms() -> list[str]:
+    global _SYNONYMS
+    if _SYNONYMS is None:
+        _SYNONYMS = sorted({normalize_header(s) for s in all_synonyms()} | set(VUM_COLUMN_WORDS))
+    return _SYNONYMS
+
+
+def header_word_score(value) -> float:
+    """0..1: how much a cell looks like a known column header."""
+    h = normalize_header(value)
+    if not h or len(h) > 80:
+        return 0.0
+    if month_of(value):
+        return 0.8
+    best = 0.0
+    for s in _synonyms():
+        if h == s:
+            return 1.0
+        if len(s) >= 3 and (h.startswith(s + " ") or f" {s} " in f" {h} "):
+            best = max(best, 0.8)
+        else:
+            best = max(best, fuzz.ratio(h, s) / 100 if fuzz.ratio(h, s) >= 85 else 0.0)
+    return best
+
+
+def _is_texty(v) -> bool:
+    if is_blank(v) or isinstance(v, (int, float, dt.date, dt.datetime)):
+        return False
+    t = str(v).strip()
+    return not re.fullmatch(r"[\d\s.,:/-]+", t)
+
+
+def _filled_headers(sheet: RawSheet, r: int, width: int) -> list:
+    """Row ``r`` with merged header cells' value copied across their whole range."""
+    cells = list(sheet.rows[r]) + [""] * (width - len(sheet.rows[r]))
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r0 <= r <= r1 and c0 < width:
+            value = sheet.rows[r0][c0] if c0 < len(sheet.rows[r0]) else ""
+            for c in range(c0, min(c1 + 1, width)):
+                cells[c] = value
+    return cells
+
+
+def find_header_row(sheet: RawSheet) -> int | None:
+    """0-based index of the header row, or ``None`` when no row looks like one."""
+    best, best_score = None, 0.0
+    for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        texty = [v for v in row if _is_texty(v)]
+        if len(texty) < 2:
+            continue
+        distinct = {text(v) for v in texty}
+        if len(distinct) < 2:  # a merged title repeated across the row
+            continue
+        scores = [header_word_score(v) for v in texty]
+        score = sum(s for s in scores if s >= 0.8) + 0.05 * len(texty)
+        if sum(1 for s in scores if s >= 0.8) < 2:
+            continue
+        if score > best_score:
+            best, best_score = r, score
+    return best
+
+
+def is_total_row(cells: list) -> bool:
+    """A subtotal/total/summary row (its label says so), not a data row."""
+    for v in cells:
+        if isinstance(v, str) and v.strip():
+            return bool(TOTAL_WORDS.search(v.casefold())) or v.strip().endswith(":")
+    return False
+
+
+def build_table(sheet: RawSheet) -> Table:
+    """The table of a sheet.
+
+    Raises:
+        NoTableError: no header row was recognised.
+    """
+    width = max((len(r) for r in sheet.rows), default=0)
+    h = find_header_row(sheet)
+    if h is None:
+        raise NoTableError(f"Arket '{sheet.name}' har ingen genkendelig overskriftsrække "
+                           "(fx CPR-nr., Navn, Paragraf, Takst, Beløb)")
+    headers = [text(v) for v in _filled_headers(sheet, h, width)]
+    first_data = h + 1
+    # a second header row: text cells only, under merged or blank header cells or adding words
+    if first_data < len(sheet.rows):
+        below = list(sheet.rows[first_data]) + [""] * (width - len(sheet.rows[first_data]))
+        merged_above = any(r0 <= h <= r1 and c1 > c0 for (r0, c0), (r1, c1) in sheet.merged)
+        if (all(is_blank(v) or _is_texty(v) for v in below)
+                and sum(1 for v in below if not is_blank(v)) >= 1
+                and (merged_above or any(is_blank(headers[c]) and not is_blank(below[c]) for c in range(width)))
+                and sum(1 for v in below if header_word_score(v) >= 0.8 or is_blank(v)) == width):
+            headers = [" ".join(x for x in (headers[c], text(below[c])) if x) for c in range(width)]
+            first_data += 1
+    # a group row above the header: text in merged cells spanning several columns (``Periode`` over Start/Slut)
+    if h > 0:
+        spans = [(c0, c1) for (r0, c0), (r1, c1) in sheet.merged if r0 <= h - 1 <= r1 and r1 < h and c1 > c0]
+        above = list(sheet.rows[h - 1]) + [""] * (width - len(sheet.rows[h - 1]))
+        if spans and all(is_blank(v) or _is_texty(v) for v in above) and \
+                len({text(v) for v in above if not is_blank(v)}) >= 2:
+            group = [text(v) for v in _filled_headers(sheet, h - 1, width)]
+            headers = [" ".join(x for x in (group[c], headers[c]) if x) for c in range(width)]
+            h_title = h - 1
+        else:
+            h_title = h
+    else:
+        h_title = h
+    title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h_title]]
+    rows, totals = [], 0
+    for r in range(first_data, len(sheet.rows)):
+        cells = sheet.rows[r]
+        if all(is_blank(v) for v in cells):
+            continue
+        if is_total_row(cells):
+            totals += 1
+            continue
+        rows.append((r + 1, list(cells) + [""] * (width - len(cells))))
+    return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals)

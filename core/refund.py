@@ -1,0 +1,133 @@
+"""High-cost refund (refusion for særligt dyre enkeltsager, serviceloven § 176).
+
+Per person and year: 25 % of the year's expenses between T1 and T2, 50 % between T2 and
+T3 and 75 % above T3. The thresholds are the yearly values ``refund_t1/t2/t3`` (the
+latest year at or before Y). The year's expenses of a person are the expected outturn of
+their expense grants (sold places, which are income, do not count).
+
+**Age rule.** A person is admitted for year Y when under 67 on January 1 of Y, or when
+admitted the year before with expenses above that year's T1 (then the case continues
+past 67). Temporary ids (expected citizens) are never candidates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core import cpr as cprs
+from core.catalogue import sats
+from core.errors import NotFoundError
+from core.forecast import ForecastRow, grant_figures, round_half_away
+from core.money import ore_to_kr, to_ore
+
+RATES = ((1, 2, 25), (2, 3, 50), (3, None, 75))  # (from threshold, to threshold, percent)
+AGE_LIMIT = 67
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    t1: int  # øre
+    t2: int
+    t3: int
+
+    def as_json(self) -> dict:
+        return {"t1": float(ore_to_kr(self.t1)), "t2": float(ore_to_kr(self.t2)), "t3": float(ore_to_kr(self.t3))}
+
+
+@dataclass(frozen=True)
+class RefundRow:
+    cpr: str
+    name: str
+    age: int
+    expenses: Decimal
+    refund: Decimal
+    continued: bool  # admitted past 67 because the case was in the scheme the year before
+
+    def as_json(self) -> dict:
+        return {"cpr": self.cpr, "name": self.name, "age": self.age, "expenses": float(self.expenses),
+                "refund": float(self.refund), "continued": self.continued}
+
+
+def thresholds(db, year: int) -> Thresholds | None:
+    """The year's thresholds in øre, or None when they are not set for that year or earlier."""
+    try:
+        return Thresholds(*(to_ore(sats(db, f"refund_t{i}", year)) for i in (1, 2, 3)))
+    except NotFoundError:
+        return None
+
+
+def refund_ore(expenses: int, t: Thresholds) -> int:
+    """The refund of one person's yearly expenses (øre), rounded to øre once."""
+    bounds = {1: t.t1, 2: t.t2, 3: t.t3, None: None}
+    total = 0
+    for lo, hi, pct in RATES:
+        top = expenses if bounds[hi] is None else min(expenses, bounds[hi])
+        if top > bounds[lo]:
+            total += (top - bounds[lo]) * pct
+    return round_half_away(total, 100)
+
+
+def expenses_by_person(figures) -> dict[str, tuple[str, int]]:
+    """Per CPR: (name, expected outturn of expense grants in øre)."""
+    out: dict[str, tuple[str, int]] = {}
+    for f in figures:
+        if f.income:
+            continue
+        name, total = out.get(f.cpr, (f.name, 0))
+        out[f.cpr] = (name, total + f.expected)
+    return out
+
+
+def _year_expenses(db, year: int, cache: dict) -> dict[str, tuple[str, int]]:
+    if year not in cache:
+        cache[year] = expenses_by_person(grant_figures(db, year, dt.date(year, 12, 31))[0])
+    return cache[year]
+
+
+def _admitted(db, cpr: str, year: int, cache: dict, depth: int = 0) -> tuple[bool, bool]:
+    """(admitted, continued past 67) for ``cpr`` in ``year``."""
+    if cprs.age_on(cpr, dt.date(year, 1, 1)) < AGE_LIMIT:
+        return True, False
+    if depth > 60:
+        return False, False
+    t = thresholds(db, year - 1)
+    before = _year_expenses(db, year - 1, cache).get(cpr)
+    if t is None or before is None or before[1] <= t.t1:
+        return False, False
+    return _admitted(db, cpr, year - 1, cache, depth + 1)[0], True
+
+
+def refund_rows(db, year: int, figures=None) -> tuple[Thresholds | None, list[RefundRow]]:
+    """Every person the age rule admits whose expenses in ``year`` exceed T1, by refund (largest first)."""
+    t = thresholds(db, year)
+    if t is None:
+        return None, []
+    cache: dict = {}
+    if figures is not None:
+        cache[year] = expenses_by_person(figures)
+    rows = []
+    for cpr, (name, expenses) in _year_expenses(db, year, cache).items():
+        if expenses <= t.t1 or not cprs.is_valid(cpr):
+            continue
+        admitted, continued = _admitted(db, cpr, year, cache)
+        if admitted:
+            rows.append(RefundRow(cpr, name, cprs.age_on(cpr, dt.date(year, 1, 1)), ore_to_kr(expenses),
+                                  ore_to_kr(refund_ore(expenses, t)), continued))
+    rows.sort(key=lambda r: (-r.refund, r.cpr))
+    return t, rows
+
+
+def refund_line(db, year: int, figures):
+    """The expected refund as an income line of the forecast (all in the committed rest:
+    the claim is paid after the year), or None when there is none."""
+    _, rows = refund_rows(db, year, figures)
+    total = sum(to_ore(r.refund) for r in rows)
+    if not total:
+        return None
+    zero = ore_to_kr(0)
+    return ForecastRow(grant_id=None, cpr=None, name="Forventet refusion, særligt dyre enkeltsager (§ 176)",
+                       section=None, account=None, provider=None, computed_to_date=zero,
+                       committed_rest=ore_to_kr(-total), expected_outturn=ore_to_kr(-total), booked_to_date=zero,
+                       backlog=zero)

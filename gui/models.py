@@ -1,0 +1,210 @@
+"""Table models shared by the screens: records shown through declared columns.
+
+A screen hands a list of records (core dataclasses or dicts) to a ``RecordModel`` together
+with its ``Column`` declarations. The model formats every cell once, when the records are
+set, so that painting, filtering and copying never call back into core or the database;
+sort keys are computed per column the first time that column is sorted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from core.money import format_date, format_number
+
+SORT_ROLE = Qt.ItemDataRole.UserRole
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+OPEN_END = "løbende"
+
+# Danish alphabetical order puts æ, ø, å after z (and in that order).
+_DANISH_ORDER = str.maketrans({"æ": "z\u0001", "ø": "z\u0002", "å": "z\u0003"})
+
+
+def text_key(text: str) -> str:
+    """A sort key for Danish text: case-insensitive, with æ, ø, å after z."""
+    return text.casefold().translate(_DANISH_ORDER)
+
+
+def show_cpr(cpr: str) -> str:
+    """How a CPR number is shown in every table: the one place where a mask will be applied."""
+    return cpr
+
+
+def show_number(value: Decimal | int | None, decimals: int = 2) -> str:
+    return format_number(value, decimals) if value is not None else ""
+
+
+def show_quantity(value: Decimal | None) -> str:
+    """A quantity without needless decimals: ``7``, ``7,5``, ``1.000``."""
+    return format_number(value, 2).rstrip("0").rstrip(",") if value is not None else ""
+
+
+def number_key(value: Decimal | int | None) -> float:
+    """Numbers sort numerically; a missing number sorts first."""
+    return float("-inf") if value is None else float(value)
+
+
+def date_key(day: dt.date | None, missing: str = "") -> str:
+    """Dates sort by ISO text; ``missing`` is what an empty date sorts as."""
+    return day.isoformat() if day else missing
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, how a record is shown, and how it sorts.
+
+    Args:
+        display: record -> the cell's text.
+        sort: record -> a sort key (str, int or float); default: the Danish text order of the cell.
+        numeric: right-aligned.
+    """
+
+    header: str
+    display: Callable[[Any], str]
+    sort: Callable[[Any], Any] | None = None
+    numeric: bool = False
+
+
+def date_column(header: str, get: Callable[[Any], dt.date | None], empty: str = "",
+                empty_sorts_as: str = "") -> Column:
+    """A column of dates shown as ``31-10-2026`` and sorted by date."""
+    return Column(header, lambda r: format_date(get(r)) if get(r) else empty,
+                  lambda r: date_key(get(r), empty_sorts_as))
+
+
+def number_column(header: str, get: Callable[[Any], Decimal | int | None], decimals: int = 2) -> Column:
+    """A right-aligned column of Danish-formatted numbers sorted numerically."""
+    return Column(header, lambda r: show_number(get(r), decimals), lambda r: number_key(get(r)), numeric=True)
+
+
+class RecordModel(QAbstractTableModel):
+    """A read-only table of records with pre-formatted cells.
+
+    ``data`` answers the display role with the pre-formatted text, ``SORT_ROLE`` with the
+    column's sort key and ``RECORD_ROLE`` with the record itself.
+    """
+
+    def __init__(self, columns: list[Column], key: Callable[[Any], Any] | None = None, parent=None):
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._key = key
+        self._records: list = []
+        self._cells: list[tuple[str, ...]] = []
+        self._haystacks: list[str] = []
+        self._sort_keys: dict[int, list] = {}
+        self._rows_by_key: dict = {}
+
+    # ------------------------------------------------------------ our API
+    def set_records(self, records: list) -> None:
+        """Replace all rows; every cell is formatted here, once."""
+        self.beginResetModel()
+        self._records = list(records)
+        displays = [c.display for c in self.columns]
+        self._cells = [tuple(show(r) for show in displays) for r in self._records]
+        self._haystacks = ["\t".join(cells).casefold() for cells in self._cells]
+        self._sort_keys = {}
+        self._rows_by_key = {self._key(r): i for i, r in enumerate(self._records)} if self._key else {}
+        self.endResetModel()
+
+    def record(self, row: int):
+        return self._records[row]
+
+    def records(self) -> list:
+        return list(self._records)
+
+    def row_of(self, key) -> int | None:
+        """The row of the record with this key (see ``key`` in the constructor)."""
+        return self._rows_by_key.get(key)
+
+    def haystack(self, row: int) -> str:
+        """All of a row's cells as one case-folded text, for the instant filter."""
+        return self._haystacks[row]
+
+    def cell_text(self, row: int, column: int) -> str:
+        return self._cells[row][column]
+
+    def _sort_column(self, column: int) -> list:
+        keys = self._sort_keys.get(column)
+        if keys is None:
+            get = self.columns[column].sort
+            keys = ([get(r) for r in self._records] if get
+                    else [text_key(cells[column]) for cells in self._cells])
+            self._sort_keys[column] = keys
+        return keys
+
+    # ------------------------------------------------------------ Qt overrides
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cells[row][column]
+        if role == SORT_ROLE:
+            return self._sort_column(column)[row]
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[column].numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == RECORD_ROLE:
+            return self._records[row]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].header if 0 <= section < len(self.columns) else None
+        return str(section + 1)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+class RecordFilterProxy(QSortFilterProxyModel):
+    """Sorting by the columns' sort keys and an instant filter over all cells of a row.
+
+    Every word of the filter text must occur somewhere in the row (case-insensitive);
+    ``set_predicate`` adds a test on the record itself (section, status, a date).
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self._words: list[str] = []
+        self._predicate: Callable[[Any], bool] | None = None
+
+    def _change_filter(self, change: Callable[[], None]) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9; invalidateFilter is deprecated there
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            change()
+            self.invalidateFilter()
+
+    def set_text(self, text: str) -> None:
+        words = text.casefold().split()
+        if words != self._words:
+            self._change_filter(lambda: setattr(self, "_words", words))
+
+    def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
+        self._change_filter(lambda: setattr(self, "_predicate", predicate))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        if self._words:
+            hay = model.haystack(source_row)
+            if not all(word in hay for word in self._words):
+                return False
+        return self._predicate is None or bool(self._predicate(model.record(source_row)))

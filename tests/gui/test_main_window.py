@@ -1,0 +1,60 @@
+"""The main window with all screens: navigation, undo through the menu, remembered geometry and database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSize, Qt
+
+from gui.app import choose_db_path
+from gui.main_window import MainWindow
+from tests.gui.test_grants_screen import fill
+
+TITLES = ["Bevillinger", "Borgere", "Leverandører og takster", "Katalog og satser"]
+
+
+def test_every_screen_opens_without_warnings(qtbot, context, demo_db):
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == TITLES
+    for title in TITLES:
+        screen = window.show_screen(title)
+        assert window.stack.currentWidget() is screen and screen.isVisible()
+    grants = window.screen("Bevillinger")
+    assert grants.panel.model.rowCount() == demo_db.execute("SELECT count(*) FROM grants").fetchone()[0]
+
+
+def test_undo_from_the_menu_and_screens_follow(qtbot, context, demo_db):
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    providers = window.show_screen("Leverandører og takster")
+    dialog = providers.new_provider()
+    fill(qtbot, dialog, name="Menu Bosted")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert providers.providers.model.row_of(providers.current_provider().id) is not None
+    assert window.undo_action.text() == "Fortryd Ny leverandør Menu Bosted"
+    window.undo_action.trigger()
+    assert demo_db.execute("SELECT count(*) FROM providers WHERE name = 'Menu Bosted'").fetchone()[0] == 0
+    assert "Menu Bosted" not in [p.name for p in providers.providers.model.records()]
+    window.redo_action.trigger()
+    assert "Menu Bosted" in [p.name for p in providers.providers.model.records()]
+
+
+def test_geometry_is_remembered(qtbot, context):
+    first = MainWindow(context)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(760, 560)  # within the offscreen screen (800 x 800), above the minimum width
+    assert first.size() == QSize(760, 560)
+    first.close()
+    second = MainWindow(context)
+    qtbot.addWidget(second)
+    assert second.size() == QSize(760, 560)  # not the default 1280 x 800
+
+
+def test_last_database_is_remembered(tmp_path):
+    QSettings().setValue("last_database", str(tmp_path / "sidste.sqlite"))
+    assert choose_db_path(None, False) == Path(tmp_path / "sidste.sqlite")
+    assert choose_db_path(str(tmp_path / "valgt.sqlite"), False) == tmp_path / "valgt.sqlite"

@@ -1,0 +1,91 @@
+"""Writers of small real test files (xlsx, ods, csv) for the import tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]], *, hidden: tuple[str, ...] = (),
+               merged: dict[str, list[str]] | None = None) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for rng in (merged or {}).get(name, []):
+            ws.merge_cells(rng)
+        if name in hidden:
+            ws.sheet_state = "hidden"
+    wb.save(path)
+    return path
+
+
+def _ods_cell(value) -> str:
+    if value is None or value == "":
+        return "<table:table-cell/>"
+    if isinstance(value, dt.date):
+        return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+                f"<text:p>{value.isoformat()}</text:p></table:table-cell>")
+    if isinstance(value, (int, float)):
+        return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>")
+    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+
+
+def write_ods(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A minimal but valid OpenDocument spreadsheet, written by hand (no ods library is installed)."""
+    tables = "".join(
+        f'<table:table table:name="{escape(name)}">'
+        + "".join("<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>" for row in rows)
+        + "</table:table>" for name, rows in sheets.items())
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>")
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
+                   compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def write_csv(path: Path, rows: list[list], *, delimiter: str = ";", encoding: str = "utf-8") -> Path:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+# a small grants list in the legacy style: title rows, a subtotal, a total, a duplicate row
+GRANT_HEADER = ["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Enhed", "Timer pr. uge", "Startdato",
+                "Slutdato"]
+GRANT_ROWS = [
+    ["010190-1234", "Hansen, Anna", "§ 85", "Bostøtten", "512,50", "pr. time/uge", 7, dt.date(2024, 1, 15), "løbende"],
+    [201085123.0, "Bo Berg", "SEL § 108", "Botilbuddet Engen", 2450.75, "pr. døgn", None, "1.3.2026", ""],
+    ["150372-4321", "Carl Dahl", "104", "Værkstedet (Nabo Kommune)", "kr. 1.100,00", "dag (4 dg/uge)", None,
+     "01-02-25", dt.date(2026, 12, 31)],
+]
+
+
+def grants_sheet() -> list[list]:
+    return ([["Dispositionsregnskab 2026 - Testkommune"], ["Opdateret 1. marts 2026"], []]
+            + [GRANT_HEADER] + GRANT_ROWS[:2] + [["I alt § 85"] + [""] * 8] + [GRANT_ROWS[2]]
+            + [["Total", "", "", "", 4063.25]] + [GRANT_ROWS[0]])
