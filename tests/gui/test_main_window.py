@@ -10,7 +10,7 @@ from gui.app import choose_db_path
 from gui.main_window import MainWindow
 from tests.gui.test_grants_screen import fill
 
-TITLES = ["Bevillinger", "Borgere", "Leverandører og takster", "Katalog og satser"]
+TITLES = ["Bevillinger", "Borgere", "Leverandører og takster", "Katalog og satser", "VUM-tildeling", "Rapporter"]
 
 
 def test_every_screen_opens_without_warnings(qtbot, context, demo_db):
