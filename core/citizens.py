@@ -37,6 +37,14 @@ def list_citizens(db, search: str = "") -> list[Citizen]:
     return [_from_row(r) for r in rows]
 
 
+def grant_counts(db, on: dt.date) -> dict[int, tuple[int, int]]:
+    """Per citizen id: (number of grants, number of them active on ``on``); citizens without grants are absent."""
+    day = on.isoformat()
+    rows = db.execute("SELECT citizen_id, count(*), sum(start <= ? AND (end IS NULL OR end >= ?)) "
+                      "FROM grants GROUP BY citizen_id", [day, day])
+    return {cid: (total, active) for cid, total, active in rows}
+
+
 def get_citizen(db, citizen_id: int) -> Citizen:
     rows = query(db, "SELECT * FROM citizens WHERE id = ?", [citizen_id])
     if not rows:

@@ -145,6 +145,11 @@ def list_grants(db, *, active_on: dt.date | None = None, citizen_id: int | None 
     return [_grant(r, rates.get(r["id"], [])) for r in rows]
 
 
+def count_grants(db) -> int:
+    """How many grants the register holds (cheap; lets the GUI decide to load in the background)."""
+    return db.execute("SELECT count(*) FROM grants").fetchone()[0]
+
+
 def get_grant(db, grant_id: int) -> Grant:
     rows = query(db, _GRANT_SQL + " WHERE g.id = ?", [grant_id])
     if not rows:

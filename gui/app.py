@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.errors import DispoError
@@ -56,5 +56,6 @@ def run_gui(argv: list[str]) -> int:
     window = MainWindow(context)
     window.show()
     code = app.exec()
+    QThreadPool.globalInstance().waitForDone()  # a background load still running ends before we close
     context.close()
     return code

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSpinBox, QTabWidget, QVBoxLayout, QWidget
 
 from core import catalogue as core
@@ -16,7 +17,7 @@ from core.money import format_number
 from gui.grant_dialog import QUANTITY_PER_ITEMS
 from gui.grants_screen import section_number
 from gui.models import Column, number_column
-from gui.undo import push_done
+from gui.undo import push_done, push_field_changes
 from gui.widgets import FormDialog, Screen as ScreenBase, TablePanel, button, combo, widget_value
 
 SECTION_COLUMNS = [
@@ -77,7 +78,8 @@ class CatalogueScreen(ScreenBase):
         self.tabs.addTab(_tab(self.vum, button("Rediger normtimer", self.edit_vum)), "VUM-kategorier")
         self.tabs.addTab(_tab(self.satser, button("Ny sats", self.new_sats, "Ctrl+N", self.satser),
                               button("Rediger", self.edit_sats),
-                              button("Slet sats", self.delete_sats, "Delete", self.satser)), "Satser")
+                              button("Slet sats", self.delete_sats, "Delete", self.satser.table,
+                                     Qt.ShortcutContext.WidgetShortcut)), "Satser")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.dialog: FormDialog | None = None
@@ -111,14 +113,8 @@ class CatalogueScreen(ScreenBase):
         initial = {key: widget_value(widget) for key, _, widget in fields}
 
         def save(values: dict) -> None:
-            changed = {k: v for k, v in values.items() if v != initial[k]}
-            if not changed:
-                return
-            before = {k: getattr(section, k) for k in changed}
-            core.update_section(context.db, section.code, **changed)
-            push_done(context, f"Rediger {section.code}", "catalogue",
-                      lambda: core.update_section(context.db, section.code, **changed),
-                      lambda: core.update_section(context.db, section.code, **before))
+            push_field_changes(context, f"Rediger {section.code}", "catalogue", section, values, initial,
+                               lambda **fields: core.update_section(context.db, section.code, **fields))
 
         return self._open(FormDialog(f"Rediger {section.code} {section.text}", fields, save, self),
                           self.sections, section.code)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from core import cpr as cprs
-from core.citizens import Citizen, list_citizens
-from core.grants import list_grants
+from core.citizens import Citizen, grant_counts, list_citizens
 from gui.citizen_view import open_citizen
 from gui.models import Column, date_column, show_cpr
 from gui.widgets import Screen as ScreenBase, TablePanel, button
@@ -37,10 +35,8 @@ CITIZEN_COLUMNS = [
 
 def citizen_rows(db, today: dt.date) -> list[CitizenRow]:
     """Citizens with their age and counts of grants (all, and active on ``today``)."""
-    grants = list_grants(db)
-    total = Counter(g.citizen_id for g in grants)
-    active = Counter(g.citizen_id for g in grants if g.is_active_on(today))
-    return [CitizenRow(c, None if c.temporary else cprs.age_on(c.cpr, today), total[c.id], active[c.id])
+    counts = grant_counts(db, today)
+    return [CitizenRow(c, None if c.temporary else cprs.age_on(c.cpr, today), *counts.get(c.id, (0, 0)))
             for c in list_citizens(db)]
 
 

@@ -11,7 +11,8 @@ import datetime as dt
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
-from core import catalogue, grants as core_grants, providers as core_providers
+from core import catalogue, cpr as cprs, grants as core_grants, providers as core_providers
+from core.citizens import find_by_cpr
 from core.errors import ValidationError
 from core.grants import Grant
 from core.money import format_date, format_number
@@ -89,6 +90,17 @@ class GrantDialog(FormDialog):
                          validate=lambda values: core_grants.validate_grant(context.db, values))
         self.initial = self.values()
         sections.currentIndexChanged.connect(self._section_chosen)
+        if g is None:
+            self.fields["cpr"].textChanged.connect(self._known_citizen)
+
+    def _known_citizen(self) -> None:
+        """A CPR number already in the register brings the citizen's name."""
+        name = self.fields["name"]
+        if name.text().strip() or not cprs.is_valid(self.fields["cpr"].text()):
+            return
+        citizen = find_by_cpr(self.context.db, cprs.normalize(self.fields["cpr"].text()))
+        if citizen is not None:
+            name.setText(citizen.name)
 
     def _section_chosen(self) -> None:
         """A chosen section brings its account, usual unit and quantity basis."""

@@ -6,15 +6,18 @@ all cells then, so filtering and sorting 30,000 grants never touch the database.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
 from core import catalogue
-from core.grants import STATUSES, Grant, list_grants
+from core.grants import STATUSES, Grant, count_grants, list_grants
+from core.storage import connect
+from gui.background import BackgroundJob
 from gui.grant_dialog import GrantDialog, end_grant_dialog, rate_change_dialog
-from gui.models import (OPEN_END, Column, date_column, number_column, number_key, show_cpr, show_quantity,
-                        text_key)
+from gui.models import (OPEN_END, Column, PreparedRows, date_column, number_column, number_key, prepare_rows,
+                        show_cpr, show_quantity, text_key)
 from gui.widgets import DateField, FormDialog, Screen as ScreenBase, TablePanel, button, combo
 
 
@@ -24,31 +27,36 @@ def section_number(code: str) -> int:
     return int(digits) if digits else 0
 
 
-def current_rate(grant: Grant):
-    """The rate in force today (the first one for a grant not yet started)."""
-    return grant.rate if grant.rates else None
-
-
 def quantity_text(grant: Grant) -> str:
     text = show_quantity(grant.quantity)
     return f"{text} pr. {grant.quantity_per}" if text and grant.quantity_per else text
 
 
-GRANT_COLUMNS = [
-    Column("CPR", lambda g: show_cpr(g.cpr)),
-    Column("Navn", lambda g: g.name),
-    Column("Paragraf", lambda g: g.section, lambda g: section_number(g.section)),
-    Column("Leverandør", lambda g: g.provider),
-    number_column("Takst", current_rate),
-    Column("Enhed", lambda g: g.unit),
-    Column("Mængde", quantity_text, lambda g: number_key(g.quantity), numeric=True),
-    date_column("Start", lambda g: g.start),
-    date_column("Slut", lambda g: g.end, empty=OPEN_END, empty_sorts_as="9999-12-31"),
-    Column("Konto", lambda g: g.account),
-    Column("VUM", lambda g: g.vum_category or ""),
-    Column("Status", lambda g: g.status),
-    Column("Betalingskommune", lambda g: g.paying_municipality, lambda g: text_key(g.paying_municipality)),
-]
+def grant_columns(today: dt.date) -> list[Column]:
+    """The grants table's columns; ``Takst`` is the rate in force on ``today``."""
+    return [
+        Column("CPR", lambda g: show_cpr(g.cpr)),
+        Column("Navn", lambda g: g.name),
+        Column("Paragraf", lambda g: g.section, lambda g: section_number(g.section)),
+        Column("Leverandør", lambda g: g.provider),
+        number_column("Takst", lambda g: g.rate_on(today) if g.rates else None),
+        Column("Enhed", lambda g: g.unit),
+        Column("Mængde", quantity_text, lambda g: number_key(g.quantity), numeric=True),
+        date_column("Start", lambda g: g.start),
+        date_column("Slut", lambda g: g.end, empty=OPEN_END, empty_sorts_as="9999-12-31"),
+        Column("Konto", lambda g: g.account),
+        Column("VUM", lambda g: g.vum_category or ""),
+        Column("Status", lambda g: g.status),
+        Column("Betalingskommune", lambda g: g.paying_municipality, lambda g: text_key(g.paying_municipality)),
+    ]
+
+
+def grant_key(grant: Grant) -> int:
+    return grant.id
+
+
+# Registers with more grants than this are read off the GUI thread (about a second's work).
+BACKGROUND_ABOVE = 5000
 
 
 class GrantsScreen(ScreenBase):
@@ -59,7 +67,7 @@ class GrantsScreen(ScreenBase):
 
     def __init__(self, context, parent=None):
         super().__init__(context, parent)
-        self.panel = TablePanel(GRANT_COLUMNS, key=lambda g: g.id)
+        self.panel = TablePanel(grant_columns(dt.date.today()), key=grant_key)
         self.panel.table.setObjectName("grants_table")
         self.section_filter = QComboBox()
         self.section_filter.setObjectName("section_filter")
@@ -92,8 +100,26 @@ class GrantsScreen(ScreenBase):
         self.panel.table.activated_record.connect(lambda g: self.edit_grant())
         self.dialog: FormDialog | None = None
 
+        self.background_above = BACKGROUND_ABOVE
+        self._job: BackgroundJob | None = None
+        self._select_when_loaded: int | None = None
+        self.progress = QWidget()
+        self.progress.setObjectName("loading")
+        busy = QProgressBar()
+        busy.setRange(0, 0)  # the load reports no steps: a busy indicator
+        busy.setMaximumWidth(200)
+        progress_layout = QHBoxLayout(self.progress)
+        progress_layout.setContentsMargins(0, 0, 0, 0)
+        progress_layout.addWidget(QLabel("Indlæser bevillinger …"))
+        progress_layout.addWidget(busy)
+        progress_layout.addWidget(button("Annullér", self.cancel_load))
+        progress_layout.addStretch(1)
+        self.progress.hide()
+        layout.insertWidget(1, self.progress)
+
     # ------------------------------------------------------------ data
     def refresh(self) -> None:
+        """Read all grants again; a large register is read off the GUI thread (see ``background_above``)."""
         db = self.context.db
         chosen = self.section_filter.currentData()
         self.section_filter.blockSignals(True)
@@ -103,8 +129,51 @@ class GrantsScreen(ScreenBase):
             self.section_filter.addItem(f"{s.code} {s.text}", s.code)
         self.section_filter.setCurrentIndex(max(self.section_filter.findData(chosen), 0))
         self.section_filter.blockSignals(False)
-        self.panel.set_records(list_grants(db))
-        self._apply_filters()
+        columns = grant_columns(dt.date.today())  # the rate shown is today's
+        self.panel.model.columns = columns
+        self.cancel_load()  # a load still running is outdated now
+        if count_grants(db) <= self.background_above:
+            self.panel.set_records(list_grants(db))
+            return
+        path = self.context.db_path
+
+        def load() -> PreparedRows:
+            own = connect(path)
+            try:
+                grants = list_grants(own)
+            finally:
+                own.close()
+            return prepare_rows(columns, grants, grant_key)
+
+        job = self._job = BackgroundJob(load)
+        job.signals.done.connect(lambda rows: self._loaded(job, rows))
+        job.signals.failed.connect(lambda message: self._load_failed(job, message))
+        self.progress.show()
+        job.start()
+
+    @property
+    def loading(self) -> bool:
+        return self._job is not None
+
+    def _loaded(self, job: BackgroundJob, rows: PreparedRows) -> None:
+        if job is not self._job:
+            return  # cancelled or replaced by a newer load
+        self._job = None
+        self.progress.hide()
+        self.panel.set_records(rows, keep_key=self._select_when_loaded)
+        self._select_when_loaded = None
+
+    def _load_failed(self, job: BackgroundJob, message: str) -> None:
+        if job is self._job:
+            self.cancel_load()
+            QMessageBox.warning(self, "Bevillingerne kan ikke læses", message)
+
+    def cancel_load(self) -> None:
+        """Stop waiting for a background load; the grants shown before stay."""
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+        self.progress.hide()
 
     def _apply_filters(self) -> None:
         section = self.section_filter.currentData()
@@ -140,8 +209,12 @@ class GrantsScreen(ScreenBase):
         return dialog
 
     def _select_after(self, dialog: FormDialog) -> None:
-        grant_id = getattr(dialog, "grant_id", None) or getattr(dialog, "subject_id", None)
-        if grant_id is not None:
+        grant_id = getattr(dialog, "grant_id", None)
+        if grant_id is None:
+            return
+        if self.loading:
+            self._select_when_loaded = grant_id
+        else:
             self.panel.select_key(grant_id)
 
     def new_grant(self) -> FormDialog:
@@ -151,21 +224,20 @@ class GrantsScreen(ScreenBase):
         grant = self.selected_grant()
         return self._open(GrantDialog(self.context, grant, self.municipalities(), self)) if grant else None
 
-    def change_rate(self) -> FormDialog | None:
+    def _dialog_on_selected(self, make) -> FormDialog | None:
+        """Open ``make(context, grant, parent)`` for the selected grant, which stays selected after OK."""
         grant = self.selected_grant()
         if grant is None:
             return None
-        dialog = rate_change_dialog(self.context, grant, self)
-        dialog.subject_id = grant.id
+        dialog = make(self.context, grant, self)
+        dialog.grant_id = grant.id
         return self._open(dialog)
 
+    def change_rate(self) -> FormDialog | None:
+        return self._dialog_on_selected(rate_change_dialog)
+
     def end_grant(self) -> FormDialog | None:
-        grant = self.selected_grant()
-        if grant is None:
-            return None
-        dialog = end_grant_dialog(self.context, grant, self)
-        dialog.subject_id = grant.id
-        return self._open(dialog)
+        return self._dialog_on_selected(end_grant_dialog)
 
     def show_citizen(self):
         grant = self.selected_grant()

@@ -14,7 +14,7 @@ from core.errors import ValidationError
 from core.money import format_number
 from core.providers import KIND_LABELS, KINDS, Provider, ProviderRate
 from gui.models import Column, date_column, number_column
-from gui.undo import push_done
+from gui.undo import push_done, push_field_changes
 from gui.widgets import DateField, FormDialog, Screen as ScreenBase, TablePanel, button, combo, widget_value
 
 PROVIDER_COLUMNS = [
@@ -83,7 +83,8 @@ class ProvidersScreen(ScreenBase):
         row.addWidget(self.rates_title)
         row.addStretch(1)
         row.addWidget(button("Ny takst fra dato", self.add_rate))
-        row.addWidget(button("Slet takst", self.delete_rate, "Delete", self.rates))
+        row.addWidget(button("Slet takst", self.delete_rate, "Delete", self.rates.table,
+                             Qt.ShortcutContext.WidgetShortcut))
         bottom_layout.addLayout(row)
         bottom_layout.addWidget(self.rates)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -138,14 +139,8 @@ class ProvidersScreen(ScreenBase):
         initial = {key: widget_value(widget) for key, _, widget in fields}
 
         def save(values: dict) -> None:
-            changed = {k: v for k, v in values.items() if v != initial[k]}
-            if not changed:
-                return
-            before = {k: getattr(provider, k) for k in changed}
-            core.update_provider(context.db, provider.id, **changed)
-            push_done(context, f"Rediger leverandør {provider.name}", "providers",
-                      lambda: core.update_provider(context.db, provider.id, **changed),
-                      lambda: core.update_provider(context.db, provider.id, **before))
+            push_field_changes(context, f"Rediger leverandør {provider.name}", "providers", provider, values, initial,
+                               lambda **fields: core.update_provider(context.db, provider.id, **fields))
 
         return self._open(FormDialog(f"Rediger {provider.name}", fields, save, self))
 

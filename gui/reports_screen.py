@@ -156,11 +156,15 @@ class Screen(QWidget):
         self.pdf_button.clicked.connect(lambda: self.choose_and_export(".pdf"))
         self.print_button.clicked.connect(self.print_report)
         self.print_preview_button.clicked.connect(self.print_preview)
-        buttons = QHBoxLayout()
-        for b in (self.preview_button, self.xlsx_button, self.pdf_button, self.print_button,
-                  self.print_preview_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        # two rows keep the screen narrow enough for a small laptop screen
+        buttons = QVBoxLayout()
+        for row_buttons in ((self.preview_button, self.xlsx_button, self.pdf_button),
+                            (self.print_button, self.print_preview_button)):
+            row = QHBoxLayout()
+            for b in row_buttons:
+                row.addWidget(b)
+            row.addStretch(1)
+            buttons.addLayout(row)
 
         self.status = QLabel("Vælg en rapport og tryk Vis.")
         self.tabs = QTabWidget()

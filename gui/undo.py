@@ -55,6 +55,22 @@ def push_done(context, text: str, area: str, redo: Callable[[], None], undo: Cal
     context.notify_changed(area)
 
 
+def push_field_changes(context, text: str, area: str, record, values: dict, initial: dict,
+                       update: Callable[..., None]) -> None:
+    """Save the fields a dialog changed through ``update(**fields)`` (core) and push the change.
+
+    Args:
+        record: the record as it was; undo writes its values of the changed fields back.
+        values, initial: the dialog's values now and when it opened.
+    """
+    changed = {k: v for k, v in values.items() if v != initial[k]}
+    if not changed:
+        return
+    before = {k: getattr(record, k) for k in changed}
+    update(**changed)
+    push_done(context, text, area, lambda: update(**changed), lambda: update(**before))
+
+
 def edit_grant(context, text: str, change: Callable[[], int | None], grant_id: int | None = None) -> int:
     """Make a change to one grant through core and push it as an undoable command.
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from core.errors import DispoError, ValidationError
 from core.money import InvalidNumber, format_date, parse_date
-from gui.models import Column, RecordFilterProxy, RecordModel
+from gui.models import Column, PreparedRows, RecordFilterProxy, RecordModel
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -123,16 +123,22 @@ class TablePanel(QWidget):
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count_label.setText(f"{shown} af {total}" if shown != total else f"{total} i alt")
 
-    def set_records(self, records: list, keep_key=None) -> None:
-        """Show ``records``; the row with key ``keep_key`` (or the current one) stays current."""
+    def set_records(self, records: list | PreparedRows, keep_key=None) -> None:
+        """Show ``records`` (or rows prepared off the GUI thread); the row with key ``keep_key``
+        (or else the current one) stays current."""
         if keep_key is None:
             current = self.table.current_record()
-            keep_key = self.model._key(current) if current is not None and self.model._key else None
+            keep_key = self.model.key(current) if current is not None and self.model.key else None
         column = max(self.table.currentIndex().column(), 0)
-        self.model.set_records(records)
+        first_load = self.model.rowCount() == 0
+        if isinstance(records, PreparedRows):
+            self.model.set_prepared(records)
+        else:
+            self.model.set_records(records)
         if keep_key is not None:
             self.select_key(keep_key, column)
-        self.table.resizeColumnsToContents()
+        if first_load:  # later loads keep the widths the user may have set
+            self.table.resizeColumnsToContents()
 
     def select_key(self, key, column: int = 0) -> bool:
         """Make the record with ``key`` current (if it is shown)."""
@@ -331,13 +337,18 @@ class Screen(QWidget):
 
 
 def button(text: str, slot: Callable[[], None], shortcut: str | QKeySequence | None = None,
-           parent: QWidget | None = None) -> QPushButton:
-    """A push button; its shortcut works anywhere in ``parent`` (the screen)."""
+           parent: QWidget | None = None,
+           context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QPushButton:
+    """A push button with an optional shortcut.
+
+    The shortcut belongs to ``parent`` (the screen, a tab or a table): with the default
+    window context it works anywhere in the main window while ``parent`` is visible, so
+    only the screen shown reacts.
+    """
     push = QPushButton(text)
     push.clicked.connect(slot)
     if shortcut is not None:
         sequence = QKeySequence(shortcut)
         push.setToolTip(f"{text} ({sequence.toString(QKeySequence.SequenceFormat.NativeText)})")
-        shortcut_object = QShortcut(sequence, parent or push, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut_object.activated.connect(slot)
+        QShortcut(sequence, parent or push, context=context).activated.connect(slot)
     return push

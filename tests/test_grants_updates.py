@@ -1,10 +1,10 @@
-"""Updates of hourly grants and rate changes without a date: found while building the GUI."""
+"""Updates of hourly grants, rate changes without a date, counts: found while building the GUI."""
 
 import datetime as dt
 
 import pytest
 
-from core import grants, providers
+from core import citizens, grants, providers
 from core.errors import ValidationError
 
 
@@ -32,3 +32,20 @@ def test_new_rate_without_a_date_is_refused_in_danish(db, hourly_grant):
         grants.change_rate(db, hourly_grant, "", "600")
     assert err.value.problems == {"valid_from": "Gyldig fra skal udfyldes"}
     assert [r.rate for r in grants.get_grant(db, hourly_grant).rates] == [grants.Decimal("500")]
+
+
+def test_count_grants(db, hourly_grant):
+    assert grants.count_grants(db) == 1
+    grants.delete_grant(db, hourly_grant)
+    assert grants.count_grants(db) == 0
+
+
+def test_grant_counts_per_citizen(db, hourly_grant):
+    other = grants.create_grant(db, {"cpr": "010180-1234", "section": "§ 85", "provider": "Bostøtteteamet",
+                                     "rate": "500", "quantity": "2", "quantity_per": "uge",
+                                     "start": "01-01-2025", "end": "31-12-2025"})
+    cid = grants.get_grant(db, other).citizen_id
+    assert citizens.grant_counts(db, dt.date(2026, 3, 1)) == {cid: (2, 1)}
+    assert citizens.grant_counts(db, dt.date(2025, 12, 31)) == {cid: (2, 1)}
+    assert citizens.grant_counts(db, dt.date(2025, 6, 1)) == {cid: (2, 1)}
+    assert citizens.grant_counts(db, dt.date(2026, 1, 15)) == {cid: (2, 0)}

@@ -311,7 +311,7 @@ def dependencies(db, batch_id: int) -> list[str]:
                         [batch_id]).fetchone()[0] or 0
     touched: dict[str, set[int]] = {}
     for t in _batch_tables(db):
-        ids = {r[0] for r in db.execute(f"SELECT id FROM [{t}] WHERE batch_id = ?", [batch_id])}
+        ids = {r[0] for r in db.execute(f"SELECT rowid FROM [{t}] WHERE batch_id = ?", [batch_id])}
         if ids:
             touched.setdefault(t, set()).update(ids)
     for t, rid in db.execute("SELECT table_name, row_id FROM import_changes WHERE batch_id = ?", [batch_id]):
@@ -326,7 +326,7 @@ def dependencies(db, batch_id: int) -> list[str]:
                 out.append(f"{TABLE_LABELS.get(t, t)} {row_id} er ændret {at[:10]} af {user}")
             for ref_table, col in _referencing(db, t):
                 if "batch_id" in db[ref_table].columns_dict:
-                    rows = db.execute(f"SELECT id FROM [{ref_table}] WHERE [{col}] IN ({marks}) "
+                    rows = db.execute(f"SELECT rowid FROM [{ref_table}] WHERE [{col}] IN ({marks}) "
                                       "AND (batch_id IS NULL OR batch_id != ?)", [*chunk, batch_id]).fetchall()
                 else:
                     rows = []

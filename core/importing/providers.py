@@ -41,8 +41,16 @@ def _norm(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+PRIVATE_MARKERS = re.compile(r"\b(aps|a/s|i/s|ivs|k/s|p/s|smba|fond|fonden|forening|selvejende)\b",
+                             re.IGNORECASE)
+
+
 def guess_kind(name: str, own_municipality: str = "") -> tuple[str, str]:
-    """``(kind, municipality)`` of a new provider from its name: '(Nabo Kommune)' is another municipality."""
+    """``(kind, municipality)`` of a new provider from its name.
+
+    '(Nabo Kommune)' is another municipality, '(Region)' a region, 'ApS'/'A/S'/'fond' a private
+    provider; anything else is taken to be the municipality's own.
+    """
     n = _norm(name)
     if own_municipality and _norm(own_municipality) in n:
         return "egen", ""
@@ -53,7 +61,11 @@ def guess_kind(name: str, own_municipality: str = "") -> tuple[str, str]:
         return "region", ""
     if re.search(r"\b(kommune)\b", n):
         return "kommune", name.strip()
-    return "privat", ""
+    if PRIVATE_MARKERS.search(name):
+        return "privat", ""
+    # A name with no mark of another owner, in the municipality's own list, is most often one
+    # of its own facilities; the preview shows the guess for confirmation.
+    return "egen", ""
 
 
 class ProviderMatcher:

@@ -16,6 +16,14 @@ def context(demo_db, tmp_path):
     ctx.close()
 
 
-def count(db, sql: str, params=()) -> int:
-    """The first column of the first row of a query (a count, straight from SQLite)."""
-    return db.execute(sql, params).fetchone()[0]
+@pytest.fixture
+def shown(qtbot, context):
+    """A function making a screen (or other widget taking the context) shown and loaded."""
+    def make(widget_class):
+        widget = widget_class(context)
+        qtbot.addWidget(widget)
+        widget.show()
+        widget.refresh()
+        return widget
+
+    return make

@@ -5,18 +5,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.test_grants_screen import fill
+from tests.gui.helpers import fill
 
 
 @pytest.fixture
-def screen(qtbot, context):
+def screen(shown):
     from gui.catalogue_screen import CatalogueScreen
 
-    widget = CatalogueScreen(context)
-    qtbot.addWidget(widget)
-    widget.show()
-    widget.refresh()
-    return widget
+    return shown(CatalogueScreen)
 
 
 def sats_value(db, kind: str, year: int):

@@ -9,30 +9,21 @@ from PySide6.QtCore import Qt
 
 from core import grants as core_grants
 from gui.citizen_view import describe_change, rate_period_rows
-from tests.gui.conftest import count
-from tests.gui.test_grants_screen import fill
+from tests.gui.helpers import add_grant, count, fill
 
 
 @pytest.fixture
-def citizens(qtbot, context):
+def citizens(shown):
     from gui.citizens_screen import CitizensScreen
 
-    widget = CitizensScreen(context)
-    qtbot.addWidget(widget)
-    widget.show()
-    widget.refresh()
-    return widget
+    return shown(CitizensScreen)
 
 
 @pytest.fixture
-def grants_screen(qtbot, context):
+def grants_screen(shown):
     from gui.grants_screen import GrantsScreen
 
-    widget = GrantsScreen(context)
-    qtbot.addWidget(widget)
-    widget.show()
-    widget.refresh()
-    return widget
+    return shown(GrantsScreen)
 
 
 def citizen_with_most_grants(db) -> tuple[int, str, int]:
@@ -53,9 +44,7 @@ def test_citizens_list_with_counts_and_filter(qtmodeltester, citizens, demo_db):
 
 def test_birth_date_and_age_follow_the_century_rule(citizens, context):
     # 7th digit 4 and year 03: born 2003 (CPR office's rule, worked out by hand)
-    core_grants.create_grant(context.db, {"cpr": "010203-4005", "name": "Ung Borger", "section": "§ 108",
-                                          "provider": "Botilbuddet Skovbrynet", "rate": "1000",
-                                          "start": "2026-03-01"})
+    add_grant(context.db, "010203-4005", "Ung Borger", start="2026-03-01")
     citizens.refresh()
     citizens.panel.filter_edit.setText("ung borger")
     proxy = citizens.panel.proxy
@@ -79,9 +68,7 @@ def test_citizen_view_from_the_citizens_screen(qtbot, citizens, demo_db):
 
 
 def test_rate_periods_end_the_day_before_the_next_one(context):
-    gid = core_grants.create_grant(context.db, {"cpr": "010203-4005", "name": "Test", "section": "§ 108",
-                                                "provider": "Botilbuddet Skovbrynet", "rate": "1000",
-                                                "start": "2025-03-01", "end": "2027-06-30"})
+    gid = add_grant(context.db, "010203-4005", "Test", start="2025-03-01", end="2027-06-30")
     core_grants.change_rate(context.db, gid, dt.date(2026, 1, 1), "1100")
     rows = rate_period_rows([core_grants.get_grant(context.db, gid)])
     assert [(r.first, r.last, r.rate) for r in rows] == [

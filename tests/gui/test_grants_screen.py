@@ -9,22 +9,17 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
-from core import grants as core_grants
 from core.money import parse_number
-from tests.gui.conftest import count
+from tests.gui.helpers import add_grant, count, fill
 
 CPR, NAME, SECTION, PROVIDER, RATE, UNIT, QUANTITY, START, END = range(9)
 
 
 @pytest.fixture
-def screen(qtbot, context):
+def screen(shown):
     from gui.grants_screen import GrantsScreen
 
-    widget = GrantsScreen(context)
-    qtbot.addWidget(widget)
-    widget.show()
-    widget.refresh()
-    return widget
+    return shown(GrantsScreen)
 
 
 def texts(screen, column: int) -> list[str]:
@@ -35,18 +30,6 @@ def texts(screen, column: int) -> list[str]:
 def rates_of(db, grant_id: int) -> list[tuple[str, str]]:
     return [tuple(r) for r in db.execute("SELECT valid_from, rate FROM grant_rates WHERE grant_id = ? "
                                          "ORDER BY valid_from", [grant_id])]
-
-
-def fill(qtbot, dialog, **values) -> None:
-    """Type into the dialog's fields like a user; combo boxes get the item with that data or text."""
-    for key, value in values.items():
-        widget = dialog.fields[key]
-        if hasattr(widget, "findData"):
-            index = widget.findData(value)
-            widget.setCurrentIndex(index if index >= 0 else widget.findText(value))
-        else:
-            widget.clear()
-            qtbot.keyClicks(widget, value)
 
 
 def test_models_pass_the_model_tester(qtmodeltester, screen):
@@ -170,6 +153,25 @@ def test_invalid_grant_shows_a_danish_message_and_writes_nothing(qtbot, screen, 
             demo_db.execute("SELECT count(*) FROM citizens").fetchone()[0]) == before
 
 
+def test_a_known_cpr_brings_the_citizens_name(qtbot, screen, demo_db):
+    cpr, name = demo_db.execute("SELECT cpr, name FROM citizens ORDER BY id LIMIT 1").fetchone()
+    dialog = screen.new_grant()
+    qtbot.keyClicks(dialog.fields["cpr"], cpr.replace("-", "")[:9])
+    assert dialog.fields["name"].text() == ""
+    qtbot.keyClicks(dialog.fields["cpr"], cpr[-1])  # the tenth digit completes the number
+    assert dialog.fields["name"].text() == name
+
+
+def test_double_click_opens_the_editor(qtbot, screen):
+    table = screen.panel.table
+    index = screen.panel.proxy.index(3, NAME)
+    position = table.visualRect(index).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=position)
+    assert screen.dialog.windowTitle() == "Rediger bevilling"
+    assert screen.dialog.grant_id == table.current_record().id
+
+
 def test_missing_provider_is_shown_next_to_the_provider(qtbot, screen):
     dialog = screen.new_grant()
     fill(qtbot, dialog, cpr="010203-4005", section="§ 108", rate="100", start="1.3.2026")
@@ -256,12 +258,9 @@ def test_edit_grant_with_undo(qtbot, screen, context, demo_db):
 
 
 def test_copy_selected_cells_as_tab_separated_text(qtbot, screen, context):
-    core_grants.create_grant(context.db, {"cpr": "020304-1234", "name": "Kopi Borger", "section": "§ 103",
-                                          "provider": "Værkstedet Fabrikken", "rate": "12345,5",
-                                          "start": "2026-01-01"})
-    core_grants.create_grant(context.db, {"cpr": "020304-1234", "name": "Kopi Borger", "section": "§ 108",
-                                          "provider": "Botilbuddet Skovbrynet", "rate": "987",
-                                          "start": "2026-02-01"})
+    add_grant(context.db, "020304-1234", "Kopi Borger", section="§ 103", provider="Værkstedet Fabrikken",
+              rate="12345,5")
+    add_grant(context.db, "020304-1234", "Kopi Borger", rate="987", start="2026-02-01")
     screen.refresh()
     screen.panel.filter_edit.setText("020304-1234")
     table = screen.panel.table
@@ -285,3 +284,33 @@ def test_keyboard_shortcuts(qtbot, screen):
     qtbot.keyClick(screen.panel.filter_edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert screen.dialog is not None and screen.dialog.windowTitle() == "Ny bevilling"
     assert screen.dialog.isVisible()
+
+
+def test_large_register_loads_in_the_background(qtbot, screen, context, demo_db):
+    screen.background_above = 10  # the demo's ~200 grants count as large here
+    screen.panel.filter_edit.setText("skovbrynet")
+    shown_before = screen.panel.proxy.rowCount()
+    gid = add_grant(context.db, "020304-1234", "Baggrund Borger")
+    screen.refresh()
+    assert screen.loading and screen.progress.isVisible()
+    qtbot.waitUntil(lambda: not screen.loading, timeout=20000)
+    assert not screen.progress.isVisible()
+    assert screen.panel.model.rowCount() == count(demo_db, "SELECT count(*) FROM grants")
+    assert screen.panel.proxy.rowCount() == shown_before + 1  # the filter still applies
+    assert screen.panel.model.row_of(gid) is not None
+
+
+def test_cancelled_load_keeps_the_grants_shown(qtbot, screen, context, demo_db):
+    from PySide6.QtCore import QThreadPool
+
+    screen.background_above = 10
+    before = screen.panel.model.rowCount()
+    add_grant(context.db, "020304-1234", "Baggrund Borger")
+    screen.refresh()
+    cancel = screen.progress.findChild(type(screen.new_button))
+    assert cancel.text() == "Annullér"
+    cancel.click()  # synchronous: no event is processed between starting and cancelling
+    assert not screen.loading and not screen.progress.isVisible()
+    QThreadPool.globalInstance().waitForDone()
+    qtbot.wait(50)  # let a finished job's signal arrive: it must be ignored
+    assert screen.panel.model.rowCount() == before == count(demo_db, "SELECT count(*) FROM grants") - 1

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings, QSize, Qt
 
 from gui.app import choose_db_path
 from gui.main_window import MainWindow
+from gui.screens import SCREEN_MODULES
 from tests.gui.test_grants_screen import fill
 
 TITLES = ["Bevillinger", "Borgere", "Leverandører og takster", "Katalog og satser", "VUM-tildeling", "Rapporter"]
@@ -17,8 +18,10 @@ def test_every_screen_opens_without_warnings(qtbot, context, demo_db):
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.show()
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == TITLES
-    for title in TITLES:
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles[:len(TITLES)] == TITLES
+    assert len(titles) == len(SCREEN_MODULES) == len(set(titles))
+    for title in titles:
         screen = window.show_screen(title)
         assert window.stack.currentWidget() is screen and screen.isVisible()
     grants = window.screen("Bevillinger")
@@ -42,16 +45,35 @@ def test_undo_from_the_menu_and_screens_follow(qtbot, context, demo_db):
     assert "Menu Bosted" in [p.name for p in providers.providers.model.records()]
 
 
+def test_screen_shortcuts_work_from_the_navigation(qtbot, context):
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    grants = window.screen("Bevillinger")
+    assert grants.dialog is not None and grants.dialog.windowTitle() == "Ny bevilling"
+    grants.dialog.reject()
+    providers = window.show_screen("Leverandører og takster")
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert providers.dialog is not None and providers.dialog.windowTitle() == "Ny leverandør"
+    assert grants.dialog.isHidden()  # the hidden grants screen did not react
+
+
 def test_geometry_is_remembered(qtbot, context):
     first = MainWindow(context)
     qtbot.addWidget(first)
     first.show()
-    first.resize(760, 560)  # within the offscreen screen (800 x 800), above the minimum width
-    assert first.size() == QSize(760, 560)
+    wanted = QSize(760, 560)  # within the offscreen screen (800 x 800), not the default size
+    first.resize(wanted)
+    assert first.size() == wanted
     first.close()
     second = MainWindow(context)
     qtbot.addWidget(second)
-    assert second.size() == QSize(760, 560)  # not the default 1280 x 800
+    assert second.size() == wanted  # not the default 1280 x 800
 
 
 def test_last_database_is_remembered(tmp_path):

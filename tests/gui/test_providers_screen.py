@@ -5,19 +5,15 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.conftest import count
-from tests.gui.test_grants_screen import fill
+from tests.gui.helpers import count
+from tests.gui.helpers import fill
 
 
 @pytest.fixture
-def screen(qtbot, context):
+def screen(shown):
     from gui.providers_screen import ProvidersScreen
 
-    widget = ProvidersScreen(context)
-    qtbot.addWidget(widget)
-    widget.show()
-    widget.refresh()
-    return widget
+    return shown(ProvidersScreen)
 
 
 def provider_row(db, name: str):
@@ -113,7 +109,10 @@ def test_new_rate_from_a_date_and_delete_with_undo(qtbot, screen, context, demo_
 
     assert screen.rates.select_key(screen.rates.model.records()[0].id)
     first = screen.rates.table.current_record()
-    screen.delete_rate()
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow)
+    screen.rates.table.setFocus()
+    qtbot.keyClick(screen.rates.table, Qt.Key.Key_Delete)  # the Delete key deletes the selected rate
     assert len(rates_of(demo_db, pid)) == len(added) - 1
     assert (first.section, first.unit, first.valid_from.isoformat(), str(first.rate)) not in rates_of(demo_db, pid)
     context.undo_stack.undo()

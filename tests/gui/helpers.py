@@ -1,0 +1,29 @@
+"""Helpers of the GUI tests: reading SQLite directly and typing into dialogs like a user."""
+
+from __future__ import annotations
+
+
+def count(db, sql: str, params=()) -> int:
+    """The first column of the first row of a query (a count, straight from SQLite)."""
+    return db.execute(sql, params).fetchone()[0]
+
+
+def fill(qtbot, dialog, **values) -> None:
+    """Type into the dialog's fields like a user; combo boxes get the item with that data or text."""
+    for key, value in values.items():
+        widget = dialog.fields[key]
+        if hasattr(widget, "findData"):
+            index = widget.findData(value)
+            widget.setCurrentIndex(index if index >= 0 else widget.findText(value))
+        else:
+            widget.clear()
+            qtbot.keyClicks(widget, value)
+
+
+def add_grant(db, cpr: str, name: str, *, section: str = "§ 108", provider: str = "Botilbuddet Skovbrynet",
+              rate: str = "1000", start: str = "2026-01-01", **more) -> int:
+    """A grant made directly through core (not the GUI), for tests that need a known one."""
+    from core.grants import create_grant
+
+    return create_grant(db, {"cpr": cpr, "name": name, "section": section, "provider": provider, "rate": rate,
+                             "start": start, **more})
