@@ -1,8 +1,9 @@
-"""A small, safe xlsx writer for everything Dispo hands out as a spreadsheet.
+"""Plain sheets of values for spreadsheets Dispo hands out to be read back (the import's
+error workbook): a thin front of the one xlsx writer, ``core.reports.xlsx_writer``.
 
-Safe: a text starting with ``=``, ``+``, ``-`` or ``@`` is written as text, never as a
-formula (CSV/formula injection). Every sheet gets a bold frozen header row, an
-autofilter and column widths that fit the content.
+Same safety as every report: a text starting with ``=``, ``+``, ``-`` or ``@`` is
+written as text, never as a formula; the headings are in row 1 (frozen, with an
+autofilter), so the workbook can be imported again with the same mapping.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from core.errors import DispoError
+from core.reports import Column, ReportTable
+from core.reports.xlsx_writer import FORMULA_STARTS, write_tables
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-MAX_WIDTH = 60
+__all__ = ["FORMULA_STARTS", "SheetData", "write_workbook"]
+
+_KINDS_BY_FORMAT = {"0": "integer", "#,##0": "integer", "0.00": "number", "#,##0.00": "amount", "0%": "percent",
+                    "0.0%": "percent", "DD-MM-YYYY": "date", "dd-mm-yyyy": "date"}
 
 
 @dataclass
@@ -28,63 +32,37 @@ class SheetData:
     number_formats: dict[int, str] = field(default_factory=dict)  # column index -> Excel number format
 
 
-def _cell(ws, value):
-    from openpyxl.cell.cell import Cell
+def _kind(values: list, number_format: str | None) -> str:
+    """A column kind from an explicit number format, else from the values it holds."""
+    if number_format in _KINDS_BY_FORMAT:
+        return _KINDS_BY_FORMAT[number_format]
+    present = [v for v in values if v is not None and v != ""]
+    if present and all(isinstance(v, dt.date) for v in present):
+        return "date"
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "integer"
+    if present and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in present):
+        return "number"
+    return "text"
 
-    if isinstance(value, Decimal):
-        value = float(value)
-    cell = Cell(ws, value=None)
-    if isinstance(value, str):
-        cell.value = value
-        if value.startswith(FORMULA_STARTS):
-            cell.data_type = "s"  # stored as a string: openpyxl would otherwise write '=..' as a formula
-    else:
-        cell.value = value
-    if isinstance(value, dt.date):
-        cell.number_format = "DD-MM-YYYY"
-    return cell
+
+def _table(data: SheetData) -> ReportTable:
+    columns = []
+    for i, heading in enumerate(data.headers):
+        values = [row[i] if i < len(row) else None for row in data.rows]
+        kind = _kind(values, data.number_formats.get(i))
+        width = min(60, max(8, len(str(heading)) + 2, *(len(str(v)) + 2 for v in values if v is not None)))
+        columns.append(Column(f"c{i}", str(heading), kind, width))
+    table = ReportTable(data.title, tuple(columns))
+    for row in data.rows:
+        table.add((list(row) + [None] * len(columns))[:len(columns)])
+    return table
 
 
 def write_workbook(path: str | Path, sheets: list[SheetData]) -> Path:
-    """Write the sheets to ``path`` (xlsx).
+    """Write the sheets to ``path`` (xlsx), headings in row 1.
 
     Raises:
         DispoError: the file cannot be written (folder missing, file open in Excel).
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    path = Path(path)
-    wb = Workbook()
-    wb.remove(wb.active)
-    for data in sheets:
-        ws = wb.create_sheet(_safe_title(data.title))
-        ws.append([_cell(ws, h) for h in data.headers])
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        widths = [len(str(h)) for h in data.headers]
-        for row in data.rows:
-            cells = [_cell(ws, v) for v in row]
-            for i, c in enumerate(cells):
-                if i in data.number_formats:
-                    c.number_format = data.number_formats[i]
-                if i < len(widths):
-                    widths[i] = max(widths[i], len(str(row[i])) if row[i] is not None else 0)
-            ws.append(cells)
-        ws.freeze_panes = "A2"
-        if data.headers:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(data.headers))}{max(1, len(data.rows) + 1)}"
-        for i, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, max(8, w + 2))
-    try:
-        wb.save(path)
-    except OSError as ex:
-        raise DispoError(f"Filen '{path.name}' kan ikke gemmes: {ex.strerror or ex}") from ex
-    return path
-
-
-def _safe_title(title: str) -> str:
-    for ch in "[]:*?/\\":
-        title = title.replace(ch, " ")
-    return (title.strip() or "Ark")[:31]
+    return write_tables([_table(s) for s in sheets], path, plain=True)

@@ -137,7 +137,8 @@ class _Renderer:
         needed = []
         for ci, column in enumerate(table.columns):
             words = [self.fm_bold.horizontalAdvance(w) for w in column.heading.split()] or [0.0]
-            if column.kind in NUMERIC or column.kind in ("date", "cpr", "mark"):
+            short_text = (column.width or DEFAULT_WIDTHS[column.kind]) <= 16
+            if column.kind in NUMERIC or column.kind in ("date", "cpr", "mark") or short_text:
                 texts = [self.fm_bold.horizontalAdvance(display(r.values[ci], column.kind, self.mask_cpr))
                          for r in table.rows]
                 needed.append(max([*texts, *words]) + pad)
@@ -237,60 +238,69 @@ class _Renderer:
         """Expected outturn at each month's end (line) against the budget (dashed line)."""
         height = 62 * self.mm
         self.need(height + self.row_h * 2)
-        self._caption("Forventet regnskab måned for måned mod budget (mio. kr.)")
+        self._caption("Forventet regnskab måned for måned mod budget (mio. kr., akkumuleret)")
         if self.painter:
             self._paint_chart(chart, QRectF(0, self.y, self.width * 0.75, height))
         self.y += height + self.row_h
 
     def _paint_chart(self, chart: dict, area: QRectF) -> None:
+        """Cumulative expected outturn (line), cumulative budget (dashed) and booked (bars)."""
         p = self.painter
-        values = [Decimal(v) for v in chart.get("expected", [])]
-        budget = Decimal(chart.get("budget") or 0)
-        top = max([budget, *values, Decimal(1)]) * Decimal("1.1")
+        values = [Decimal(v) for v in chart.get("expected") or []]
+        budget = [Decimal(v) for v in chart.get("budget") or []]
+        booked = [Decimal(v) for v in chart.get("booked") or []]
+        top = max([*values, *budget, *booked, Decimal(1)]) * Decimal("1.1")
         label_w = self.fm.horizontalAdvance("000.000,0") + 6
         plot = QRectF(area.left() + label_w, area.top() + 4, area.width() - label_w - 4,
                       area.height() - self.row_h - 8)
 
         def y_of(value: Decimal) -> float:
-            return plot.bottom() - float(value / top) * plot.height()
+            return plot.bottom() - float(max(value, Decimal(0)) / top) * plot.height()
 
         def x_of(month_index: int) -> float:
             return plot.left() + (month_index + 0.5) * plot.width() / 12
 
         p.setFont(self.small)
-        p.setPen(QPen(QColor("#C0C0C0"), 0))
         for i in range(5):
             v = top * i / 4
             y = y_of(v)
+            p.setPen(QPen(QColor("#C0C0C0"), 0))
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(QColor("#404040"))
             p.drawText(QRectF(area.left(), y - self.row_h / 2, label_w - 4, self.row_h),
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                        format_number(v / 1_000_000, 1))
-            p.setPen(QPen(QColor("#C0C0C0"), 0))
-        p.setPen(QColor("#404040"))
         for i, name in enumerate(MONTH_NAMES):
             p.drawText(QRectF(x_of(i) - 30, plot.bottom() + 2, 60, self.row_h), Qt.AlignmentFlag.AlignHCenter, name)
-        if budget:
-            pen = QPen(QColor("#B03030"), 0.6 * self.mm, Qt.PenStyle.DashLine)
+        bar_w = plot.width() / 12 * 0.5
+        for i, v in enumerate(booked):
+            p.fillRect(QRectF(x_of(i) - bar_w / 2, y_of(v), bar_w, plot.bottom() - y_of(v)), QColor("#A9C4E0"))
+
+        def polyline(points: list[Decimal], pen: QPen, dots: bool) -> None:
+            path = QPainterPath()
+            for i, v in enumerate(points):
+                point = QPointF(x_of(i), y_of(v))
+                path.lineTo(point) if i else path.moveTo(point)
             p.setPen(pen)
-            p.drawLine(QPointF(plot.left(), y_of(budget)), QPointF(plot.right(), y_of(budget)))
-        path = QPainterPath()
-        for i, v in enumerate(values):
-            point = QPointF(x_of(i), y_of(v))
-            path.lineTo(point) if i else path.moveTo(point)
-        p.setPen(QPen(QColor("#1F4E79"), 0.7 * self.mm))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawPath(path)
-        p.setBrush(QBrush(QColor("#1F4E79")))
-        for i, v in enumerate(values):
-            p.drawEllipse(QPointF(x_of(i), y_of(v)), 0.8 * self.mm, 0.8 * self.mm)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(path)
+            if dots:
+                p.setBrush(QBrush(pen.color()))
+                for i, v in enumerate(points):
+                    p.drawEllipse(QPointF(x_of(i), y_of(v)), 0.8 * self.mm, 0.8 * self.mm)
+
+        if budget:
+            polyline(budget, QPen(QColor("#B03030"), 0.6 * self.mm, Qt.PenStyle.DashLine), False)
+        polyline(values, QPen(QColor("#1F4E79"), 0.7 * self.mm), True)
         legend_x = plot.right() + 6 * self.mm
-        p.setFont(self.small)
-        p.setPen(QColor("#1F4E79"))
-        p.drawText(QPointF(legend_x, plot.top() + self.row_h), "— Forventet regnskab")
-        p.setPen(QColor("#B03030"))
-        p.drawText(QPointF(legend_x, plot.top() + 2 * self.row_h), f"- - Budget {format_number(budget, 0)} kr.")
+        legend = [("#1F4E79", "Forventet regnskab, akkumuleret"), ("#A9C4E0", "Bogført, akkumuleret")]
+        if budget:
+            legend.insert(1, ("#B03030", f"Budget, akkumuleret ({format_number(budget[-1], 0)} kr. i alt)"))
+        for i, (color, label) in enumerate(legend, 1):
+            p.fillRect(QRectF(legend_x, plot.top() + i * self.row_h - self.row_h * 0.6, 3 * self.mm,
+                              self.row_h * 0.4), QColor(color))
+            p.setPen(QColor("#202020"))
+            p.drawText(QPointF(legend_x + 4 * self.mm, plot.top() + i * self.row_h), label)
 
     # -- whole document ----------------------------------------------------
     def run(self, painter: QPainter | None) -> int:

@@ -33,7 +33,8 @@ class Column:
         kind: one of ``KINDS``.
         width: column width in characters (``None``: chosen from the kind and heading).
         total: what subtotal/total rows hold here: ``"sum"`` (a SUBTOTAL formula over the
-            detail rows), ``"ratio"`` (``ratio`` of two other columns of the same row),
+            detail rows), ``"count"`` (SUBTOTAL counting the non-empty detail cells, e.g.
+            ``x`` marks), ``"ratio"`` (``ratio`` of two other columns of the same row),
             ``"value"`` (the figure in the row as it is) or ``"none"``.
         ratio: for ``total="ratio"``: (numerator key, denominator key, factor expression
             or ``None``); the cell is ``IF(den=0, 0, num*factor/den)``.

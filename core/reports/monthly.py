@@ -1,10 +1,11 @@
 """The monthly overview for økonomifunktionen, built from the forecast (dispositionsregnskab).
 
-Sheets: "Oversigt" (per account and section, with a subtotal per account and the total),
-"Borgere" (the forecast per citizen and grant) and, when the modules behind them are
-present, "Afstemning", "Kommende borgere", "Refusion" and "Belægning". The printed
-version also uses ``Report.chart`` (expected outturn month by month against the budget)
-and ``Report.highlights`` (the largest deviations).
+Sheets: "Oversigt" (per account and section, with a subtotal per account, the forecast's
+extra lines and the total), "Borgere" (the forecast per citizen and grant), "Kommende
+borgere" (when expected citizens are included) and "Refusion". "Afstemning" and
+"Belægning" follow when the reconciliation and occupancy modules exist. The printed
+version also uses ``Report.chart`` (cumulative expected outturn month by month against
+the cumulative budget) and ``Report.highlights`` (the largest deviations).
 
 Every subtotal and total row must be reproducible by the workbook's SUBTOTAL formulas.
 Where the forecast's account figure differs from the sum of its section rows (a budget
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from dataclasses import is_dataclass, replace
 from decimal import Decimal
+from types import SimpleNamespace
 
-from core.money import format_date
+from core.money import format_date, format_number, ore_to_kr
 from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable, municipality_name
 
 D0 = Decimal("0.00")
@@ -65,28 +68,73 @@ def _values(account: str, section: str, text: str, figures: dict) -> list:
             *(figures[k] for k, _, _ in EFFECTS)]
 
 
-def build_overview(by_section, by_account, total, section_texts: dict[str, str],
+def build_overview(by_section, by_account, lines, section_texts: dict[str, str],
                    account_texts: dict[str, str]) -> ReportTable:
-    """Sheet "Oversigt": sections grouped under their account, a subtotal per account, the total."""
+    """Sheet "Oversigt": sections grouped under their account with a subtotal per account, the
+    forecast's extra lines (expected citizens, expected refund) as their own group, the total.
+
+    ``by_section`` rows must carry their account (see ``sections_on_accounts``).
+    """
     table = ReportTable("Oversigt", overview_columns())
     sections_of: dict[str, list] = {}
     for row in by_section:
         sections_of.setdefault(row.account or "", []).append(row)
     accounts = {row.account or "": row for row in by_account}
+    grand = {k: D0 for k in SUMMED}
     for account in sorted(set(accounts) | set(sections_of)):
         rows = sections_of.get(account, [])
-        acc_figures = _figures(accounts[account]) if account in accounts else None
         summed = {k: sum((_figures(r)[k] for r in rows), D0) for k in SUMMED}
         for r in rows:
             table.add(_values(account, r.section or "", section_texts.get(r.section or "", ""), _figures(r)))
-        if acc_figures is None:
-            acc_figures = summed | {"average_price": _ratio(summed)}
+        acc_figures = _figures(accounts[account]) if account in accounts else summed | {"average_price": _ratio(summed)}
         residual = {k: acc_figures[k] - summed[k] for k in SUMMED}
         if any(residual.values()):
             table.add(_values(account, "", UNALLOCATED, residual | {"average_price": _ratio(residual)}))
         table.add(_values(f"{account} i alt", "", account_texts.get(account, ""), acc_figures), SUBTOTAL)
-    table.add(_values("I alt", "", "", _figures(total)), TOTAL)
+        grand = {k: grand[k] + acc_figures[k] for k in SUMMED}
+    if lines:
+        line_sum = {k: D0 for k in SUMMED}
+        for line in lines:
+            figures = _figures(line)
+            figures["deviation"] = figures["expected_outturn"]  # no budget of its own: all of it deviates
+            table.add(_values("", "", line.name or "", figures))
+            line_sum = {k: line_sum[k] + figures[k] for k in SUMMED}
+        table.add(_values("Tillæg i alt", "", "", line_sum | {"average_price": _ratio(line_sum)}), SUBTOTAL)
+        grand = {k: grand[k] + line_sum[k] for k in SUMMED}
+    table.add(_values("I alt", "", "", grand | {"average_price": _ratio(grand)}), TOTAL)
     return table
+
+
+def sections_on_accounts(section_rows, grant_rows, default_account: dict[str, str]) -> list:
+    """The section rows with the account their grants are booked on.
+
+    A section whose grants all use one account keeps the forecast's section row (with its
+    budget, full-year equivalents and effects); a section spread over several accounts is
+    split into one row per account with the grant figures only. Postings without a grant
+    (no section) are left to the account's "Ikke fordelt på paragraf" row.
+    """
+    per: dict[str, dict[str, dict[str, Decimal]]] = {}
+    for g in grant_rows:
+        sums = per.setdefault(g.section, {}).setdefault(g.account or "", {k: D0 for k in CITIZEN_FIGURES})
+        for k in CITIZEN_FIGURES:
+            sums[k] += _num(getattr(g, k))
+    out = []
+    for r in section_rows:
+        if r.section is None:
+            continue
+        accounts = per.get(r.section, {})
+        if len(accounts) <= 1:
+            account = next(iter(accounts), None) or default_account.get(r.section, "")
+            out.append(replace(r, account=account) if is_dataclass(r) else _with_account(r, account))
+            continue
+        for account, sums in sorted(accounts.items()):
+            out.append(SimpleNamespace(section=r.section, account=account, name=r.name, **sums,
+                                       **{k: None for k in SUMMED if k not in sums}, average_price=None))
+    return out
+
+
+def _with_account(row, account: str):
+    return SimpleNamespace(**{**vars(row), "account": account})
 
 
 def _ratio(figures: dict) -> Decimal:
@@ -110,12 +158,15 @@ def citizen_columns() -> tuple[Column, ...]:
 CITIZEN_FIGURES = ("computed_to_date", "committed_rest", "expected_outturn", "booked_to_date", "backlog")
 
 
-def build_citizens(by_grant, total) -> ReportTable:
-    """Sheet "Borgere": the forecast per citizen and grant, with the total."""
+def build_citizens(by_grant, total, unmatched=None) -> ReportTable:
+    """Sheet "Borgere": the forecast per citizen and grant, postings without a grant, the total."""
     table = ReportTable("Borgere", citizen_columns())
     for r in by_grant:
         table.add([r.cpr or "", r.name or "", r.section or "", r.account or "", r.provider or "",
                    *(_num(getattr(r, k)) for k in CITIZEN_FIGURES)])
+    if unmatched is not None and any(_num(getattr(unmatched, k)) for k in CITIZEN_FIGURES):
+        table.add(["", unmatched.name or "Posteringer uden bevilling", "", "", "",
+                   *(_num(getattr(unmatched, k)) for k in CITIZEN_FIGURES)])
     table.add(["I alt", "", "", "", "", *(_num(getattr(total, k)) for k in CITIZEN_FIGURES)], TOTAL)
     return table
 
@@ -133,65 +184,100 @@ def top_deviations(overview: ReportTable, count: int = TOP_DEVIATIONS) -> Report
     return table
 
 
-def optional_sheets(db, year: int, as_of: dt.date, include_expected: bool) -> list[ReportTable]:
-    """The sheets whose modules may not be part of this build yet, in the issue's order."""
-    tables = []
-    for module_name in ("core.reports.reconcile_sheet", "core.reports.expected_sheet",
-                        "core.reports.refund_sheet", "core.reports.occupancy_sheet"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as ex:
-            if ex.name and (ex.name == module_name or ex.name.startswith("core.")
-                            and ex.name.split(".")[1] in ("reconcile", "expected", "refund", "occupancy")):
-                continue
-            raise
-        table = module.build_sheet(db, year, as_of, include_expected=include_expected)
-        if table is not None:
-            tables.append(table)
-    return tables
+def expected_sheet(db, year: int, as_of: dt.date) -> ReportTable:
+    """Sheet "Kommende borgere": each expected citizen's cost in the year; the total equals the
+    forecast's "Kommende borgere" line (both sum per-person øre)."""
+    from core.expected import SOURCES, list_expected
+
+    table = ReportTable("Kommende borgere", (
+        Column("ident", "CPR-nr./midl. nr.", "cpr", 16), Column("name", "Navn", "text", 24),
+        Column("section", "Paragraf", "text", 10), Column("account", "Konto", "text", 12),
+        Column("rate", "Takst", "amount"), Column("unit", "Enhed", "text", 8),
+        Column("start", "Start", "date"), Column("end", "Slut", "date"), Column("source", "Kilde", "text", 16),
+        Column("computed_to_date", "Beregnet til dato", "amount", total="sum"),
+        Column("committed_rest", "Disponeret resten af året", "amount", total="sum"),
+        Column("expected_outturn", "Forventet i året", "amount", total="sum"),
+    ))
+    first = dt.date(year, 1, 1).toordinal()
+    last = dt.date(year, 12, 31).toordinal()
+    a = as_of.toordinal()
+    sums = [0, 0]
+    for e in list_expected(db):
+        calc = e.calc(year)
+        to_date, rest = calc.cost_ore(first, a), calc.cost_ore(a + 1, last)
+        sums = [sums[0] + to_date, sums[1] + rest]
+        table.add([e.ident, e.name, e.section, e.account, e.rate, e.unit, e.start, e.end,
+                   SOURCES.get(e.source, e.source), ore_to_kr(to_date), ore_to_kr(rest), ore_to_kr(to_date + rest)])
+    table.add(["I alt", "", "", "", None, "", None, None, "", ore_to_kr(sums[0]), ore_to_kr(sums[1]),
+               ore_to_kr(sums[0] + sums[1])], TOTAL)
+    return table
+
+
+def refund_sheet(db, year: int) -> ReportTable:
+    """Sheet "Refusion": the high-cost refund candidates (serviceloven § 176) of the year."""
+    from core.refund import refund_rows
+
+    thresholds, rows = refund_rows(db, year)
+    table = ReportTable("Refusion", (
+        Column("cpr", "CPR-nr.", "cpr"), Column("name", "Navn", "text", 26), Column("age", "Alder", "integer"),
+        Column("expenses", "Udgifter i året", "amount", total="sum"),
+        Column("refund", "Forventet refusion", "amount", total="sum"),
+        Column("continued", "Fortsat efter 67 år", "mark", 10),
+    ))
+    for r in rows:
+        table.add([r.cpr, r.name, r.age, r.expenses, r.refund, "x" if r.continued else ""])
+    table.add(["I alt", "", None, sum((r.expenses for r in rows), D0), sum((r.refund for r in rows), D0), ""], TOTAL)
+    if thresholds is None:
+        table.notes.append(f"Der er ingen tærskelværdier for {year}; refusionen kan ikke beregnes.")
+    else:
+        table.notes.append("Refusion: 25 % af udgiften mellem {} og {} kr., 50 % op til {} kr. og 75 % derover."
+                           .format(*(format_number(ore_to_kr(t), 0) for t in
+                                     (thresholds.t1, thresholds.t2, thresholds.t3))))
+    return table
 
 
 def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = True) -> Report:
-    """The monthly overview of ``year`` as of ``as_of``."""
-    from core import forecast as fc
+    """The monthly overview of ``year`` as of ``as_of``.
 
-    by_section = fc.forecast(db, year, as_of, by="section", include_expected=include_expected)
-    by_account = fc.forecast(db, year, as_of, by="account", include_expected=include_expected)
-    by_grant = fc.forecast(db, year, as_of, by="grant", include_expected=include_expected)
+    Raises:
+        DispoError: a year without data, or an as-of date outside the year (from the forecast).
+    """
+    from core.forecast import forecast, monthly_outturn
+
+    by_account = forecast(db, year, as_of, by="account", include_expected=include_expected)
+    by_section = forecast(db, year, as_of, by="section", include_expected=include_expected)
+    by_grant = forecast(db, year, as_of, by="grant", include_expected=include_expected)
     section_texts = {c: t for c, t in db.execute("SELECT code, text FROM sections")}
+    default_account = {c: a for c, a in db.execute("SELECT code, account FROM sections")}
     account_texts = {c: t for c, t in db.execute("SELECT code, text FROM accounts")}
-    overview = build_overview(by_section.rows, by_account.rows, by_account.total, section_texts, account_texts)
+    sections = sections_on_accounts(by_section.rows, by_grant.rows, default_account)
+    overview = build_overview(sections, by_account.rows, by_account.lines, section_texts, account_texts)
     municipality = municipality_name(db)
     overview.subtitle = (f"{municipality} · forventet regnskab {year} pr. {format_date(as_of)}"
                          + ("" if include_expected else " · uden kommende borgere"))
-    tables = [overview, build_citizens(by_grant.rows, by_grant.total),
-              *optional_sheets(db, year, as_of, include_expected)]
-    chart = {"months": list(range(1, 13)), "expected": _monthly(fc, db, year, as_of),
-             "budget": _num(getattr(by_account.total, "budget", None))}
+    overview.notes = [
+        "Afvigelse = forventet regnskab − budget; mængdeeffekt + priseffekt = afvigelse.",
+        f"'{UNALLOCATED}': kontoens beløb der ikke hører til en bestemt paragraf "
+        "(budget kun på kontoen, posteringer uden bevilling, borgere med flere paragraffer).",
+    ]
+    tables = [overview, build_citizens(by_grant.rows, by_grant.total, by_grant.unmatched)]
+    if include_expected:
+        tables.append(expected_sheet(db, year, as_of))
+    tables.append(refund_sheet(db, year))
+    months = monthly_outturn(db, year, as_of)
+    chart = {"expected": [m.cumulative_expected for m in months],
+             "budget": [m.cumulative_budget for m in months] if months and months[0].cumulative_budget is not None
+             else None,
+             "booked": [m.cumulative_booked for m in months[:as_of.month]]}
     return Report("Månedsoversigt", year, as_of, municipality, tables, status=approval_status(db, year, as_of),
                   chart=chart, highlights=top_deviations(overview))
 
 
-def _monthly(fc, db, year: int, as_of: dt.date) -> list[Decimal]:
-    """Expected outturn at the end of each month, as ``monthly_outturn`` gives it, as 12 Decimals."""
-    data = fc.monthly_outturn(db, year, as_of)
-    if isinstance(data, dict):
-        data = [data.get(m, data.get(str(m))) for m in range(1, 13)]
-    out = []
-    for item in list(data)[:12]:
-        if isinstance(item, (tuple, list)):
-            item = item[-1]
-        elif hasattr(item, "expected_outturn"):
-            item = item.expected_outturn
-        out.append(_num(item))
-    return out
-
-
 def approval_status(db, year: int, as_of: dt.date) -> str:
-    """A Danish one-line approval status for the header ("Ikke godkendt" when unknown)."""
+    """A Danish one-line approval status for the header, when the approval module can tell."""
     try:
-        from core import approval
+        approval = importlib.import_module("core.approval")
     except ModuleNotFoundError:
-        return "Ikke godkendt"
+        return ""
     status = getattr(approval, "status_text", None)
-    return status(db, year, as_of) if status else "Ikke godkendt"
+    return status(db, year, as_of) if status else ""

@@ -105,20 +105,38 @@ class _Styles:
             self.by_kind[kind] = row
 
     def cell(self, value, kind: str, col: int, mask_cpr: bool):
-        value = cell_value(value)
-        quoted = False
+        """A cell for ``value``; plain text without a style goes as a bare string (openpyxl's
+        fast path), everything else as a styled write-only cell."""
+        style = self.by_kind[kind][col]
         if isinstance(value, str):
             value = safe_text(value, mask_cpr)
-            quoted = value.startswith(FORMULA_STARTS)
-        c = WriteOnlyCell(self.ws, value)
-        style = self.by_kind[kind][col]
+            if value.startswith(FORMULA_STARTS):
+                # User text that looks like a formula is stored as a string, with Excel's
+                # quote prefix so that editing the cell does not turn it into one either.
+                c = WriteOnlyCell(self.ws, value)
+                if style is not None:
+                    c._style = copy(style)
+                c.data_type = "s"
+                c.quotePrefix = True
+                return c
+            if style is None:
+                return value
+        elif value is None:
+            if kind == DETAIL or style is None:
+                return None
+            c = WriteOnlyCell(self.ws)  # an empty cell of a total row still gets its fill and border
+            c._style = copy(style)
+            return c
+        else:
+            value = cell_value(value)
+        c = WriteOnlyCell(self.ws)
         if style is not None:
             c._style = copy(style)
-        if quoted:
-            # User text that looks like a formula is stored as a string, with Excel's
-            # quote prefix so that editing the cell does not turn it into one either.
-            c.data_type = "s"
-            c.quotePrefix = True
+        if type(value) in (int, Decimal, float):
+            c._value = value  # a number needs no type sniffing
+            c.data_type = "n"
+        else:
+            c.value = value
         return c
 
     def formula(self, formula: str, kind: str, col: int):
@@ -149,11 +167,12 @@ def _total_formula(table: ReportTable, ci: int, row_no: int, group_first: int, f
                    kind: str) -> str | None:
     column = table.columns[ci]
     letter = get_column_letter(ci + 1)
-    if column.total == "sum":
+    if column.total in ("sum", "count"):
         first = group_first if kind == SUBTOTAL else first_detail
         if first > row_no - 1:
             return None
-        return f"=SUBTOTAL(9,{letter}{first}:{letter}{row_no - 1})"
+        function = 9 if column.total == "sum" else 3  # 9 = SUM, 3 = COUNTA; both skip nested subtotals
+        return f"=SUBTOTAL({function},{letter}{first}:{letter}{row_no - 1})"
     if column.total == "ratio":
         num_key, den_key, factor = column.ratio
         num = f"{get_column_letter(table.index(num_key) + 1)}{row_no}"
@@ -164,7 +183,8 @@ def _total_formula(table: ReportTable, ci: int, row_no: int, group_first: int, f
 
 
 def _write_table(wb: Workbook, table: ReportTable, report: Report | None, used: set[str],
-                 mask_cpr: bool) -> None:
+                 mask_cpr: bool, plain: bool = False) -> None:
+    header = 1 if plain else HEADER_ROW
     ws = wb.create_sheet(sheet_name(safe_text(table.title, mask_cpr), used))
     ncols = len(table.columns)
     last_letter = get_column_letter(max(ncols, 1))
@@ -179,7 +199,7 @@ def _write_table(wb: Workbook, table: ReportTable, report: Report | None, used: 
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_title_rows = f"{header}:{header}"
     name = report.title if report else table.title
     ws.oddHeader.left.text = _header_text(safe_text(name, mask_cpr))
     ws.oddHeader.center.text = _header_text(safe_text(table.title, mask_cpr))
@@ -188,24 +208,25 @@ def _write_table(wb: Workbook, table: ReportTable, report: Report | None, used: 
         ws.oddFooter.left.text = _header_text(safe_text(report.municipality, mask_cpr))
     ws.oddFooter.center.text = "Udskrevet &D"
     ws.oddFooter.right.text = "Side &P af &N"
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.freeze_panes = f"A{header + 1}"
 
     subtitle = table.subtitle or (
         f"{report.municipality} · {report.area} · pr. {format_date(report.as_of)}" if report else "")
     heading = table.title
     if report:
         heading = report.title if table.title == report.name else f"{report.title}: {table.title}"
-    ws.append([_plain(ws, heading, bold=True, size=14, mask_cpr=mask_cpr)])
-    ws.append([_plain(ws, subtitle, mask_cpr=mask_cpr)] if subtitle else [])
-    ws.append([])
+    if not plain:
+        ws.append([_plain(ws, heading, bold=True, size=14, mask_cpr=mask_cpr)])
+        ws.append([_plain(ws, subtitle, mask_cpr=mask_cpr)] if subtitle else [])
+        ws.append([])
     ws.append([_plain(ws, c.heading, bold=True, fill=_HEADER_FILL, wrap=True, mask_cpr=mask_cpr)
                for c in table.columns])
 
     styles = _Styles(ws, table)
-    first_detail = HEADER_ROW + 1
+    first_detail = header + 1
     group_first = first_detail
-    last_filter_row = HEADER_ROW
-    row_no = HEADER_ROW
+    last_filter_row = header
+    row_no = header
     for row in table.rows:
         row_no += 1
         cells = []
@@ -214,8 +235,6 @@ def _write_table(wb: Workbook, table: ReportTable, report: Report | None, used: 
                        if row.kind in (SUBTOTAL, TOTAL) and value is not None else None)
             if formula:
                 cells.append(styles.formula(formula, row.kind, ci))
-            elif value is None and row.kind == DETAIL:
-                cells.append(None)
             else:
                 cells.append(styles.cell(value, row.kind, ci, mask_cpr))
         ws.append(cells)
@@ -226,7 +245,7 @@ def _write_table(wb: Workbook, table: ReportTable, report: Report | None, used: 
     if not table.rows:
         row_no += 1
         ws.append([_plain(ws, "Ingen rækker")])
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{max(last_filter_row, HEADER_ROW + 1)}"
+    ws.auto_filter.ref = f"A{header}:{last_letter}{max(last_filter_row, header + 1)}"
     if table.notes:
         ws.append([])
         for note in table.notes:
@@ -234,10 +253,12 @@ def _write_table(wb: Workbook, table: ReportTable, report: Report | None, used: 
 
 
 def write_tables(tables: list[ReportTable], path: Path | str, *, report: Report | None = None,
-                 title: str = "", subject: str = "", mask_cpr: bool = False) -> Path:
+                 title: str = "", subject: str = "", mask_cpr: bool = False, plain: bool = False) -> Path:
     """Write ``tables`` as the sheets of one xlsx file.
 
     Args:
+        plain: the column headings in row 1 without title rows above (for workbooks that are
+            read back, e.g. the import's error workbook); print setup and safety are the same.
         report: the report the tables belong to (headers, footers, subtitle), if any.
         title, subject: document properties (default: from ``report``).
         mask_cpr: mask every CPR number in the file as ``DDMMYY-xxxx``.
@@ -263,7 +284,7 @@ def write_tables(tables: list[ReportTable], path: Path | str, *, report: Report 
     props.created = props.modified = now
     used: set[str] = set()
     for table in tables or [ReportTable("Tom", ())]:
-        _write_table(wb, table, report, used, mask_cpr)
+        _write_table(wb, table, report, used, mask_cpr, plain)
     # Written next to the target and then moved, so a failed export never leaves half a file
     # (and a file open in Excel is reported instead of being corrupted).
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".dispo-", dir=path.parent)

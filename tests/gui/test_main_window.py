@@ -11,7 +11,7 @@ from gui.main_window import MainWindow
 from gui.screens import SCREEN_MODULES
 from tests.gui.test_grants_screen import fill
 
-TITLES = ["Bevillinger", "Borgere", "Leverandører og takster", "Katalog og satser"]
+TITLES = ["Bevillinger", "Borgere", "Leverandører og takster", "Katalog og satser", "VUM-tildeling", "Rapporter"]
 
 
 def test_every_screen_opens_without_warnings(qtbot, context, demo_db):

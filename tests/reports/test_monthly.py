@@ -38,14 +38,15 @@ def test_sections_sit_under_their_account_and_differences_are_shown(tmp_path):
         frow("5.38.50", budget="1100", expected_outturn="1200", deviation="100", full_year_equivalents="2",
              average_price="600", volume_effect="150", price_effect="50"),
     ]
-    total = frow(None, budget="1900", expected_outturn="2150", deviation="250", full_year_equivalents="4",
-                 average_price="537.5", volume_effect="150", price_effect="50")
-    table = build_overview(by_section, by_account, total, {"§ 108": "Længerevarende botilbud"}, {})
+    lines = [SimpleNamespace(name="Kommende borgere", computed_to_date=D(10), committed_rest=D(40),
+                             expected_outturn=D(50), booked_to_date=D(0), backlog=D(10))]
+    table = build_overview(by_section, by_account, lines, {"§ 108": "Længerevarende botilbud"}, {})
     rows = [(r.values[0], r.values[1], r.values[2], r.kind) for r in table.rows]
     assert rows == [
         ("5.32.32", "§ 95", "", DETAIL), ("5.32.32", "§ 96", "", DETAIL), ("5.32.32 i alt", "", "", SUBTOTAL),
         ("5.38.50", "§ 108", "Længerevarende botilbud", DETAIL), ("5.38.50", "", UNALLOCATED, DETAIL),
-        ("5.38.50 i alt", "", "", SUBTOTAL), ("I alt", "", "", TOTAL)]
+        ("5.38.50 i alt", "", "", SUBTOTAL), ("", "", "Kommende borgere", DETAIL),
+        ("Tillæg i alt", "", "", SUBTOTAL), ("I alt", "", "", TOTAL)]
     residual = table.rows[4]
     assert residual.values[table.index("budget")] == D(100)
     assert residual.values[table.index("deviation")] == D(-100)
@@ -59,12 +60,16 @@ def test_sections_sit_under_their_account_and_differences_are_shown(tmp_path):
         assert evaluate(ws, f"{chr(65 + budget)}{r}") == row.values[budget]
         assert evaluate(ws, f"{chr(65 + dev)}{r}") == row.values[dev]
         assert abs(evaluate(ws, f"{chr(65 + price)}{r}") - row.values[price]) < D("0.01")
-    assert evaluate(ws, f"{chr(65 + budget)}11") == D(1900)
+    total = table.rows[-1].values
+    # by hand: budgets 800 + 1100; outturn 950 + 1200 + 50 expected citizens; deviation 150 + 100 + 50
+    assert evaluate(ws, f"{chr(65 + budget)}13") == total[budget] == D(1900)
+    assert evaluate(ws, f"{chr(65 + dev)}13") == total[dev] == D(300)
+    assert total[table.index("expected_outturn")] == D(2200)
 
 
 def test_top_deviations_are_the_largest_in_absolute_value():
     by_section = [frow("1", f"§ {n}", deviation=str(d)) for n, d in ((1, 5), (2, -40), (3, 10), (4, 0))]
-    table = build_overview(by_section, [], frow(None, deviation="-25"), {}, {})
+    table = build_overview(by_section, [], [], {}, {})
     top = top_deviations(table, 2)
     assert [r.values[1] for r in top.rows] == ["§ 2", "§ 3"]
 
@@ -79,27 +84,92 @@ def forecast_module():
     return pytest.importorskip("core.forecast", reason="the forecast module is not part of this build yet")
 
 
-def test_workbook_matches_the_forecast(forecast_module, small_db, tmp_path):
+@pytest.fixture
+def booked_db(small_db):
+    """The small register plus a budget kept on the account only and two postings, one of
+    them for a person without a grant."""
+    small_db["budgets"].insert({"year": 2026, "account": "5.38.50", "section": None, "month": None,
+                                "original_ore": 50_000_000, "corrected_ore": None})
+    small_db["postings"].insert_all([
+        {"date": "2026-03-15", "account": "5.38.50", "amount_ore": 3_100_000, "cpr": "010180-1234"},
+        {"date": "2026-04-01", "account": "5.38.50", "amount_ore": 123_456, "cpr": "040404-4444"},
+    ])
+    return small_db
+
+
+def test_workbook_matches_the_forecast(forecast_module, booked_db, tmp_path):
     from core.reports.monthly import build_monthly
     from core.reports.xlsx_writer import write_report
 
-    report = build_monthly(small_db, 2026, AS_OF)
+    db = booked_db
+    report = build_monthly(db, 2026, AS_OF)
     path = write_report(report, tmp_path / "m.xlsx")
     wb = load(path)
-    assert wb.sheetnames[:2] == ["Oversigt", "Borgere"]
-    by_section = forecast_module.forecast(small_db, 2026, AS_OF, by="section")
+    assert wb.sheetnames == ["Oversigt", "Borgere", "Kommende borgere", "Refusion"]
     ws = wb["Oversigt"]
     overview = report.tables[0]
-    rows = {(ws.cell(r, 1).value, ws.cell(r, 2).value): r for r in range(5, 5 + len(overview.rows))}
-    expected_col = chr(65 + overview.index("expected_outturn"))
+    col = {k: chr(65 + overview.index(k)) for k in ("budget", "booked_to_date", "computed_to_date",
+                                                     "expected_outturn", "deviation")}
+    last = 4 + len(overview.rows)
+    by_label = {}
+    for r in range(5, last + 1):
+        by_label.setdefault(ws.cell(r, 2).value or ws.cell(r, 1).value or ws.cell(r, 3).value, r)
+
+    by_section = forecast_module.forecast(db, 2026, AS_OF, by="section")
     for f in by_section.rows:
-        r = rows[(f.account, f.section)]
-        assert D(str(ws[f"{expected_col}{r}"].value)) == f.expected_outturn
-    total_row = 5 + [x.kind for x in overview.rows].index(TOTAL)
-    assert evaluate(ws, f"{expected_col}{total_row}") == by_section.total.expected_outturn
-    # hand-computed anchors: § 85 Anna 500/day for 198 days; § 104 Dorte 300/day for 90 days
-    assert D(str(ws[f"{expected_col}{rows[('5.32.33', '§ 85')]}"].value)) == D("99000.00")
-    assert D(str(ws[f"{expected_col}{rows[('5.38.59', '§ 104')]}"].value)) == D("27000.00")
+        if f.section is None:
+            continue
+        r = by_label[f.section]
+        for key in ("expected_outturn", "computed_to_date", "booked_to_date"):
+            assert D(str(ws[f"{col[key]}{r}"].value)) == getattr(f, key), (f.section, key)
+    by_account = forecast_module.forecast(db, 2026, AS_OF, by="account")
+    for f in by_account.rows:
+        r = by_label[f"{f.account} i alt"]
+        for key in ("expected_outturn", "booked_to_date", "budget", "deviation"):
+            assert evaluate(ws, f"{col[key]}{r}") == (getattr(f, key) or 0), (f.account, key)
+    total = by_label["I alt"]
+    assert evaluate(ws, f"{col['expected_outturn']}{total}") == by_account.grand_total.expected_outturn
+    assert evaluate(ws, f"{col['booked_to_date']}{total}") == by_account.total.booked_to_date
+
+    # by hand: § 85 Anna 500/day for 167 days (15 Feb - 31 Jul); § 104 Dorte 300/day for 90 days;
+    # § 108 Anna 365 × 1.000 + Bo 214 × 1.500 − Carl's sold place 365 × 2.000 (income)
+    assert D(str(ws[f"{col['expected_outturn']}{by_label['§ 85']}"].value)) == D("83500.00")
+    assert D(str(ws[f"{col['expected_outturn']}{by_label['§ 104']}"].value)) == D("27000.00")
+    assert D(str(ws[f"{col['expected_outturn']}{by_label['§ 108']}"].value)) == D("-44000.00")
+    # the budget is on the account only, and one posting has no grant: both show as unallocated
+    unallocated = next(r for r in range(5, last + 1) if ws.cell(r, 3).value == UNALLOCATED)
+    assert D(str(ws[f"{col['budget']}{unallocated}"].value)) == D("500000.00")
+    assert D(str(ws[f"{col['booked_to_date']}{unallocated}"].value)) == D("1234.56")
+    assert evaluate(ws, f"{col['budget']}{total}") == D("500000.00")
+
     citizens = wb["Borgere"]
-    names = {citizens.cell(r, 2).value for r in range(5, citizens.max_row + 1)}
-    assert {"Anna Hansen", "Dorte Dag"} <= names
+    by_grant = forecast_module.forecast(db, 2026, AS_OF, by="grant")
+    rows = report.tables[1].rows
+    assert len(rows) == len(by_grant.rows) + 2  # grants, postings without a grant, total
+    total_row = 4 + len(rows)
+    assert citizens.cell(total_row, 1).value == "I alt"
+    assert evaluate(citizens, f"H{total_row}") == by_grant.total.expected_outturn
+    assert evaluate(citizens, f"I{total_row}") == by_grant.total.booked_to_date == D("32234.56")
+    names = {citizens.cell(r, 2).value for r in range(5, total_row)}
+    assert {"Anna Hansen", "Dorte Dag", "Posteringer uden bevilling"} <= names
+
+
+def test_monthly_pdf_has_overview_chart_and_deviations(forecast_module, qapp, booked_db, tmp_path):
+    from core.reports.monthly import build_monthly
+    from gui.pdf_report import write_pdf
+    from tests.reports.pdf_text import pdf_text
+
+    text = pdf_text(write_pdf(build_monthly(booked_db, 2026, AS_OF), tmp_path / "m.pdf", mask_cpr=True))
+    assert "Månedsoversigt 2026" in text and "Testby Kommune" in text and "Pr. 31-10-2026" in text
+    assert "Forventet regnskab måned for måned" in text and "Største afvigelser" in text
+    assert "83.500,00" in text and "500.000,00" in text
+    assert "Side 1 af" in text
+    assert "010180-1234" not in text
+
+
+def test_without_expected_citizens_there_is_no_such_sheet(forecast_module, booked_db):
+    from core.reports.monthly import build_monthly
+
+    report = build_monthly(booked_db, 2026, AS_OF, include_expected=False)
+    assert [t.title for t in report.tables] == ["Oversigt", "Borgere", "Refusion"]
+    assert "uden kommende borgere" in report.tables[0].subtitle

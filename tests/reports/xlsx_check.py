@@ -10,25 +10,26 @@ from pathlib import Path
 
 import openpyxl
 
-SUBTOTAL_RE = re.compile(r"^=SUBTOTAL\(9,([A-Z]+)(\d+):([A-Z]+)(\d+)\)$")
+SUBTOTAL_RE = re.compile(r"^=SUBTOTAL\((9|3),([A-Z]+)(\d+):([A-Z]+)(\d+)\)$")
 RATIO_RE = re.compile(r"^=IF\(([A-Z]+\d+)=0,0,([A-Z]+\d+)(?:\*(\d+)/(\d+))?/([A-Z]+\d+)\)$")
-FULL_CPR = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
+# a CPR with or without the dash; digits after a decimal point (0.5863013699) are no CPR
+FULL_CPR = re.compile(r"(?<![\d.])\d{6}-?\d{4}(?![\d.])")
 
 
 def evaluate(ws, ref: str) -> Decimal:
-    """The value of a cell, evaluating SUBTOTAL(9, range) and IF(d=0,0,n*a/b/d) formulas."""
+    """The value of a cell, evaluating SUBTOTAL(9|3, range) and IF(d=0,0,n*a/b/d) formulas."""
     value = ws[ref].value
     if isinstance(value, str) and value.startswith("=") and ws[ref].data_type == "f":
         m = SUBTOTAL_RE.match(value)
         if m:
-            col, lo, _, hi = m.groups()
+            function, col, lo, _, hi = m.groups()
             total = Decimal(0)
             for row in range(int(lo), int(hi) + 1):
                 cell = ws[f"{col}{row}"]
                 if cell.data_type == "f" and str(cell.value).startswith("=SUBTOTAL"):
                     continue  # SUBTOTAL ignores nested subtotals
                 if cell.value is not None:
-                    total += Decimal(str(cell.value))
+                    total += 1 if function == "3" else Decimal(str(cell.value))
             return total
         m = RATIO_RE.match(value)
         if m:
