@@ -6,4 +6,5 @@ that work are listed.
 """
 
 SCREEN_MODULES: list[str] = [
+    "gui.audit_screen",
 ]
