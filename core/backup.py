@@ -93,7 +93,10 @@ def list_backups(db_path: str | Path) -> list[Backup]:
         m = pattern.match(entry.name)
         if not m:
             continue
-        created = dt.datetime.strptime(m.group(1), "%Y%m%d-%H%M%S")
+        try:
+            created = dt.datetime.strptime(m.group(1), "%Y%m%d-%H%M%S")
+        except ValueError:  # not one of ours after all
+            continue
         found.append((created, int(m.group(2) or 0), Backup(entry, created, m.group(3), entry.stat().st_size)))
     found.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [b for *_, b in found]
