@@ -24,9 +24,10 @@ class AuditModel(QAbstractTableModel):
     COLUMNS = [("at", "Tidspunkt"), ("user", "Bruger"), ("table_name", "Tabel"), ("row_id", "Række"),
                ("action", "Handling"), ("change", "Ændring")]
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, show_cpr=lambda text: text):
         super().__init__(parent)
         self.rows: list[dict] = []
+        self.show_cpr = show_cpr
 
     def set_rows(self, rows: list[dict]) -> None:
         self.beginResetModel()
@@ -54,7 +55,7 @@ class AuditModel(QAbstractTableModel):
         if key == "action":
             return audit.ACTIONS.get(row[key], row[key])
         if key == "change":
-            return audit.describe_change(row)
+            return self.show_cpr(audit.describe_change(row))
         return "" if row.get(key) is None else str(row[key])
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -100,7 +101,7 @@ class Screen(QWidget):
             filters.addWidget(widget)
         filters.addWidget(self.export_button)
         layout.addLayout(filters)
-        self.model = AuditModel(self)
+        self.model = AuditModel(self, context.show_cpr)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)

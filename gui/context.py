@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
-from core import backup
+from core import backup, cpr as cprs
 from core.locking import open_session
 from core.storage import open_db
 
@@ -25,6 +25,9 @@ class AppContext(QObject):
 
     data_changed = Signal(str)  # which area changed: 'grants', 'providers', 'catalogue', ... or '*'
     database_opened = Signal()
+    cpr_masking_changed = Signal(bool)
+
+    MASK_SETTING = "privacy/mask_cpr"
 
     def __init__(self, db_path: Path, parent: QObject | None = None, *, take_over: bool = False):
         super().__init__(parent)
@@ -68,6 +71,20 @@ class AppContext(QObject):
         self.database_opened.emit()
         self.data_changed.emit("*")
         return result
+
+    @property
+    def cpr_masked(self) -> bool:
+        """Whether CPR numbers are shown as ``DDMMYY-xxxx`` (the user's choice, remembered)."""
+        return QSettings().value(self.MASK_SETTING, False, type=bool)
+
+    def set_cpr_masked(self, masked: bool) -> None:
+        QSettings().setValue(self.MASK_SETTING, bool(masked))
+        self.cpr_masking_changed.emit(bool(masked))
+        self.data_changed.emit("*")
+
+    def show_cpr(self, text: str) -> str:
+        """A CPR number (or a text holding some) as the screens should show it now."""
+        return cprs.mask_all(text) if self.cpr_masked else text
 
     def notify_changed(self, area: str) -> None:
         self.data_changed.emit(area)

@@ -74,6 +74,14 @@ class MainWindow(QMainWindow):
         edit.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
 
+        view = self.menuBar().addMenu("&Vis")
+        mask = QAction("Skjul CPR-numre (vis kun fødselsdato)", self, checkable=True,
+                       shortcut=QKeySequence("Ctrl+Shift+M"))
+        mask.setChecked(self.context.cpr_masked)
+        mask.toggled.connect(self.context.set_cpr_masked)
+        view.addAction(mask)
+        self.mask_cpr_action = mask
+
         help_menu = self.menuBar().addMenu("&Hjælp")
         about = QAction("Om Dispo", self)
         about.triggered.connect(self.show_about)
@@ -94,6 +102,8 @@ class MainWindow(QMainWindow):
     def show_screen(self, title: str):
         for i, s in enumerate(self.screens):
             if s.TITLE == title:
+                if self.nav.currentRow() == i:
+                    s.refresh()  # already shown: setCurrentRow would not refresh it
                 self.nav.setCurrentRow(i)
                 return s
         raise KeyError(title)

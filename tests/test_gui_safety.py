@@ -184,3 +184,20 @@ def test_revisionsspor_per_grant_per_citizen_filter_and_export(demo_file, window
     screen.citizen_edit.setText("311399-9999")
     screen._citizen_entered()
     assert screen.model.rowCount() == 0 and "Ingen borger" in screen.status.text()
+
+
+def test_cpr_numbers_can_be_hidden_until_asked(demo_file, window):
+    context = AppContext(demo_file)
+    w = window(context)
+    person = context.db.execute("SELECT id, cpr FROM citizens ORDER BY id LIMIT 1").fetchone()
+    grants.create_grant(context.db, {"cpr": "010180-1234", "name": "Ny Borger", "section": "§ 108",
+                                     "provider": "Botilbuddet Skovbrynet", "rate": "3.000", "start": "01-01-2026"})
+    screen = w.show_screen("Revisionsspor")
+    changes = lambda: [screen.proxy.index(r, 5).data() for r in range(screen.proxy.rowCount())]  # noqa: E731
+    assert any("010180-1234" in c for c in changes())
+    w.mask_cpr_action.setChecked(True)
+    assert context.cpr_masked and context.show_cpr(person[1]) == person[1][:6] + "-xxxx"
+    assert not any("010180-1234" in c for c in changes()) and any("010180-xxxx" in c for c in changes())
+    assert AppContext.cpr_masked.fget(context)  # remembered in the settings
+    w.mask_cpr_action.setChecked(False)
+    assert context.show_cpr(person[1]) == person[1]
