@@ -17,4 +17,5 @@ SCREEN_MODULES: list[str] = [
     "gui.reports_screen",
     "gui.batches_screen",
     "gui.catalogue_screen",
+    "gui.audit_screen",
 ]
