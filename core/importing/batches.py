@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from core import audit
+from core import audit, backup
 from core.errors import DispoError, NotFoundError
 from core.importing.fields import KINDS
 from core.importing.importers import IMPORTERS, ImportContext, Importer, restore_grant_snapshot
@@ -261,6 +261,7 @@ def commit(db, plan: Plan, *, update_changed: bool = True, progress: Callable[[i
     known = dict(importer.ctx.providers.providers)
     new_providers = sorted(c.name for c in choices if c.is_new)
     counts: Counter = Counter()
+    backup.before(db, "import")
     try:
         with db.atomic():
             batch_id = db["batches"].insert({
@@ -340,10 +341,12 @@ def dependencies(db, batch_id: int) -> list[str]:
     marker = db.execute("SELECT MIN(id) FROM audit WHERE batch_id = ? AND table_name = 'batches'",
                         [batch_id]).fetchone()[0] or 0
     touched: dict[str, set[int]] = {}
+    created: dict[str, set[int]] = {}
     for t in _batch_tables(db):
         ids = {r[0] for r in db.execute(f"SELECT rowid FROM [{t}] WHERE batch_id = ?", [batch_id])}
         if ids:
             touched.setdefault(t, set()).update(ids)
+            created[t] = ids
     for t, rid in db.execute("SELECT table_name, row_id FROM import_changes WHERE batch_id = ?", [batch_id]):
         touched.setdefault(t, set()).add(rid)
     for t, ids in touched.items():
@@ -354,21 +357,25 @@ def dependencies(db, batch_id: int) -> list[str]:
                     "AND id > ? AND (batch_id IS NULL OR batch_id != ?) ORDER BY id",
                     [t, *chunk, marker, batch_id]):
                 out.append(f"{TABLE_LABELS.get(t, t)} {row_id} er ændret {at[:10]} af {user}")
-            for ref_table, col in _referencing(db, t):
-                if "batch_id" in db[ref_table].columns_dict:
-                    rows = db.execute(f"SELECT rowid FROM [{ref_table}] WHERE [{col}] IN ({marks}) "
-                                      "AND (batch_id IS NULL OR batch_id != ?)", [*chunk, batch_id]).fetchall()
-                else:
-                    rows = []
-                for (rid,) in rows:
-                    out.append(f"{TABLE_LABELS.get(ref_table, ref_table)} {rid} bruger {TABLE_LABELS.get(t, t)} "
-                               "fra importen")
             later = db.execute(
                 f"SELECT DISTINCT c.batch_id FROM import_changes c JOIN batches b ON b.id = c.batch_id "
                 f"WHERE c.table_name = ? AND c.row_id IN ({marks}) AND c.batch_id > ? AND b.undone_at IS NULL",
                 [t, *chunk, batch_id]).fetchall()
             for (b,) in later:
                 out.append(f"import {b} har ændret rækker fra denne import")
+    # rows the batch created go away with an undo: later rows that refer to them depend on it
+    # (rows it only updated stay, so what refers to those does not matter)
+    for t, ids in created.items():
+        for chunk in _chunks(sorted(ids)):
+            marks = ",".join("?" * len(chunk))
+            for ref_table, col in _referencing(db, t):
+                if "batch_id" not in db[ref_table].columns_dict:
+                    continue
+                rows = db.execute(f"SELECT rowid FROM [{ref_table}] WHERE [{col}] IN ({marks}) "
+                                  "AND (batch_id IS NULL OR batch_id != ?)", [*chunk, batch_id]).fetchall()
+                for (rid,) in rows:
+                    out.append(f"{TABLE_LABELS.get(ref_table, ref_table)} {rid} bruger {TABLE_LABELS.get(t, t)} "
+                               "fra importen")
     return sorted(set(out), key=out.index)
 
 
@@ -395,6 +402,7 @@ def undo(db, batch_id: int, *, force: bool = False) -> dict:
         raise DispoError(f"Import {batch_id} kan ikke fortrydes, fordi senere ændringer bygger på den: {shown}. "
                          "Fortryd dem først, eller fortryd alligevel (--force).")
     removed: Counter = Counter()
+    backup.before(db, "undo")
     with db.atomic():
         for t in _batch_tables(db):
             if force:
