@@ -83,7 +83,7 @@ def cmd_batches(args, db) -> int:
         print_json(rows)
         return 0
     print_table([{**r, "created_at": r["created_at"].replace("T", " "), "undone_at": "fortrudt" if r["undone_at"]
-                  else ""} for r in rows],
+                  else "", "kind": KINDS[r["kind"]].label if r["kind"] in KINDS else r["kind"]} for r in rows],
                 [("id", "Nr."), ("file", "Fil"), ("sheet", "Ark"), ("kind", "Slags"), ("created_at", "Tidspunkt"),
                  ("user", "Bruger"), ("imported", "Nye"), ("updated", "Opdateret"), ("unchanged", "Uændret"),
                  ("rejected", "Afvist"), ("undone_at", "")])

@@ -349,11 +349,12 @@ def dependencies(db, batch_id: int) -> list[str]:
     for t, ids in touched.items():
         for chunk in _chunks(sorted(ids)):
             marks = ",".join("?" * len(chunk))
-            for row_id, at, user, action in db.execute(
-                    f"SELECT row_id, at, user, action FROM audit WHERE table_name = ? AND row_id IN ({marks}) "
+            for row_id, at, user, other in db.execute(
+                    f"SELECT row_id, at, user, batch_id FROM audit WHERE table_name = ? AND row_id IN ({marks}) "
                     "AND id > ? AND (batch_id IS NULL OR batch_id != ?) ORDER BY id",
                     [t, *chunk, marker, batch_id]):
-                out.append(f"{TABLE_LABELS.get(t, t)} {row_id} er ændret {at[:10]} af {user}")
+                by = f"import {other}" if other else user
+                out.append(f"{TABLE_LABELS.get(t, t)} {row_id} er ændret {at[:10]} af {by}")
             for ref_table, col in _referencing(db, t):
                 if "batch_id" in db[ref_table].columns_dict:
                     rows = db.execute(f"SELECT id FROM [{ref_table}] WHERE [{col}] IN ({marks}) "
