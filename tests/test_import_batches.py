@@ -316,3 +316,10 @@ def test_first_and_last_name_columns_make_the_name(db, tmp_path):
     res = import_file(db, write_xlsx(tmp_path / "n.xlsx", {"A": rows}))
     assert res["imported"] == 1
     assert db.execute("SELECT name FROM citizens").fetchone()[0] == "Anna Hansen"
+
+
+def test_the_better_header_wins_when_two_columns_fit(db, tmp_path):
+    rows = [["Bilagsdato", "Bogføringsdato", "Konto", "Beløb"], ["28-12-2025", "02-01-2026", "5.38.50", "100,00"]]
+    res = import_file(db, write_csv(tmp_path / "to.csv", rows))
+    assert res["mapping"]["date"] == "Bogføringsdato"
+    assert db.execute("SELECT date FROM postings").fetchone()[0] == "2026-01-02"

@@ -82,8 +82,8 @@ GRANTS = Kind("grants", "Bevillinger (dispositionsregnskab)", (
 ))
 
 POSTINGS = Kind("postings", "Posteringer (bogføring)", (
-    Field("date", "Bogføringsdato", ("bogføringsdato", "bogf dato", "bogf.dato", "bogført", "dato",
-                                     "posteringsdato", "bilagsdato", "bogføringsdag", "dato bogført"),
+    Field("date", "Bogføringsdato", ("bogføringsdato", "bogf dato", "bogf.dato", "bogført", "posteringsdato",
+                                     "bogføringsdag", "dato bogført", "dato", "bilagsdato", "betalingsdato"),
           p.parse_date, True, "date"),
     Field("account", "Konto", ("konto", "funktion", "kontonr", "kontonummer", "kontostreng", "omkostningssted",
                                "finanskonto"), p.parse_account, True, "account"),
