@@ -323,3 +323,14 @@ def test_the_better_header_wins_when_two_columns_fit(db, tmp_path):
     res = import_file(db, write_csv(tmp_path / "to.csv", rows))
     assert res["mapping"]["date"] == "Bogføringsdato"
     assert db.execute("SELECT date FROM postings").fetchone()[0] == "2026-01-02"
+
+
+@pytest.mark.parametrize("name,kind,municipality", [
+    ("Fjordglimt (Nabo Kommune)", "kommune", "Nabo Kommune"), ("Nabo Kommune", "kommune", "Nabo Kommune"),
+    ("Bo & Naboskab (Region)", "region", ""), ("Hjælperordning Nord ApS", "privat", ""),
+    ("Fonden Lys", "privat", ""), ("Botilbuddet Skovbrynet", "egen", ""), ("Testby Kommune, diverse", "egen", ""),
+])
+def test_kind_of_a_new_provider_from_its_name(name, kind, municipality):
+    from core.importing.providers import guess_kind
+
+    assert guess_kind(name, "Testby Kommune") == (kind, municipality)

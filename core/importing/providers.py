@@ -41,19 +41,31 @@ def _norm(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+PRIVATE_MARKERS = re.compile(r"(?<![a-zæøå])(aps|a/s|i/s|ivs|k/s|p/s|amba|a\.m\.b\.a|fond|fonden|selvejende|"
+                             r"forening|privat|holding|ltd|gmbh)(?![a-zæøå])")
+
+
 def guess_kind(name: str, own_municipality: str = "") -> tuple[str, str]:
-    """``(kind, municipality)`` of a new provider from its name: '(Nabo Kommune)' is another municipality."""
+    """``(kind, municipality)`` of a new provider from its name.
+
+    '(Nabo Kommune)' or 'Nabo Kommune' is another municipality (unless it is the own one),
+    'Region ...' a region, a company form (ApS, A/S, fond, forening ...) private; a name
+    with none of these is taken as the municipality's own facility, which is what such
+    names are in its own lists. The user can correct the kind on the provider afterwards.
+    """
     n = _norm(name)
     if own_municipality and _norm(own_municipality) in n:
         return "egen", ""
     m = re.search(r"\(([^()]*kommune[^()]*)\)", name, re.IGNORECASE)
     if m:
         return "kommune", m.group(1).strip()
-    if re.search(r"\bregion\b", n):
+    if re.search(r"\bregion", n):
         return "region", ""
-    if re.search(r"\b(kommune)\b", n):
+    if n.endswith(" kommune"):  # 'Nabo Kommune' itself; 'X Kommune, diverse' is the own municipality's
         return "kommune", name.strip()
-    return "privat", ""
+    if PRIVATE_MARKERS.search(n):
+        return "privat", ""
+    return "egen", ""
 
 
 class ProviderMatcher:
