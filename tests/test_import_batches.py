@@ -334,3 +334,15 @@ def test_kind_of_a_new_provider_from_its_name(name, kind, municipality):
     from core.importing.providers import guess_kind
 
     assert guess_kind(name, "Testby Kommune") == (kind, municipality)
+
+
+def test_undo_handles_any_table_with_a_batch_id(db, grants_file):
+    # another area's table keyed without an ``id`` column, with rows in the batch
+    db.execute("CREATE TABLE area_budgets (provider_id INTEGER REFERENCES providers(id), year INTEGER, "
+               "amount_ore INTEGER, batch_id INTEGER REFERENCES batches(id), PRIMARY KEY (provider_id, year))")
+    before = content(db)
+    res = import_file(db, grants_file)
+    pid = db.execute("SELECT id FROM providers ORDER BY id LIMIT 1").fetchone()[0]
+    db.execute("INSERT INTO area_budgets VALUES (?, 2027, 100, ?)", [pid, res["batch_id"]])
+    undo(db, res["batch_id"])
+    assert content(db) == before

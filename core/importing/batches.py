@@ -321,16 +321,19 @@ def _batch_tables(db) -> list[str]:
     return ordered
 
 
-def _referencing(db, table: str) -> list[tuple[str, str]]:
-    """(table, column) pairs that reference ``table``'s id and keep it alive (not ON DELETE CASCADE)."""
+def _referencing(db, table: str) -> list[tuple[str, str, str]]:
+    """``(table, column, referenced column)`` of the foreign keys to ``table`` that keep its rows
+    alive (not ON DELETE CASCADE)."""
     out = []
+    pks = db[table].pks
+    default_to = pks[0] if len(pks) == 1 else "rowid"
     for t in db.table_names():
         if t in BOOKKEEPING:
             continue
         for fk in db.execute(f"PRAGMA foreign_key_list([{t}])").fetchall():
             # id, seq, table, from, to, on_update, on_delete, match
             if fk[2] == table and fk[6].upper() != "CASCADE":
-                out.append((t, fk[3]))
+                out.append((t, fk[3], fk[4] or default_to))
     return out
 
 
@@ -341,12 +344,13 @@ def dependencies(db, batch_id: int) -> list[str]:
                         [batch_id]).fetchone()[0] or 0
     touched: dict[str, set[int]] = {}
     for t in _batch_tables(db):
-        ids = {r[0] for r in db.execute(f"SELECT id FROM [{t}] WHERE batch_id = ?", [batch_id])}
+        ids = {r[0] for r in db.execute(f"SELECT rowid FROM [{t}] WHERE batch_id = ?", [batch_id])}
         if ids:
             touched.setdefault(t, set()).update(ids)
     for t, rid in db.execute("SELECT table_name, row_id FROM import_changes WHERE batch_id = ?", [batch_id]):
         touched.setdefault(t, set()).add(rid)
     for t, ids in touched.items():
+        refs = _referencing(db, t)
         for chunk in _chunks(sorted(ids)):
             marks = ",".join("?" * len(chunk))
             for row_id, at, user, other in db.execute(
@@ -355,15 +359,16 @@ def dependencies(db, batch_id: int) -> list[str]:
                     [t, *chunk, marker, batch_id]):
                 by = f"import {other}" if other else user
                 out.append(f"{TABLE_LABELS.get(t, t)} {row_id} er ændret {at[:10]} af {by}")
-            for ref_table, col in _referencing(db, t):
-                if "batch_id" in db[ref_table].columns_dict:
-                    rows = db.execute(f"SELECT id FROM [{ref_table}] WHERE [{col}] IN ({marks}) "
-                                      "AND (batch_id IS NULL OR batch_id != ?)", [*chunk, batch_id]).fetchall()
-                else:
-                    rows = []
+            for ref_table, col, to_col in refs:
+                other_rows = " AND (batch_id IS NULL OR batch_id != ?)" \
+                    if "batch_id" in db[ref_table].columns_dict else ""
+                rows = db.execute(
+                    f"SELECT rowid FROM [{ref_table}] WHERE [{col}] IN "
+                    f"(SELECT [{to_col}] FROM [{t}] WHERE rowid IN ({marks})){other_rows}",
+                    [*chunk] + ([batch_id] if other_rows else [])).fetchall()
                 for (rid,) in rows:
-                    out.append(f"{TABLE_LABELS.get(ref_table, ref_table)} {rid} bruger {TABLE_LABELS.get(t, t)} "
-                               "fra importen")
+                    out.append(f"{TABLE_LABELS.get(ref_table, ref_table)} {rid} bruger "
+                               f"{TABLE_LABELS.get(t, t)} fra importen")
             later = db.execute(
                 f"SELECT DISTINCT c.batch_id FROM import_changes c JOIN batches b ON b.id = c.batch_id "
                 f"WHERE c.table_name = ? AND c.row_id IN ({marks}) AND c.batch_id > ? AND b.undone_at IS NULL",
@@ -399,11 +404,11 @@ def undo(db, batch_id: int, *, force: bool = False) -> dict:
     with db.atomic():
         for t in _batch_tables(db):
             if force:
-                for ref_table, col in _referencing(db, t):
+                for ref_table, col, to_col in _referencing(db, t):
                     # keep a row that later rows still need; it simply stops belonging to the batch
                     other = " AND (batch_id IS NULL OR batch_id != ?)" if "batch_id" in db[ref_table].columns_dict \
                         else ""
-                    db.execute(f"UPDATE [{t}] SET batch_id = NULL WHERE batch_id = ? AND id IN "
+                    db.execute(f"UPDATE [{t}] SET batch_id = NULL WHERE batch_id = ? AND [{to_col}] IN "
                                f"(SELECT [{col}] FROM [{ref_table}] WHERE [{col}] IS NOT NULL{other})",
                                [batch_id] + ([batch_id] if other else []))
             cur = db.execute(f"DELETE FROM [{t}] WHERE batch_id = ?", [batch_id])
