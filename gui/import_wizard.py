@@ -442,7 +442,8 @@ class PreviewPage(BusyPage):
         c = plan.counts()
         self.counts.setText(f"{plan.rows_read} rækker læst: nye {c.get('new', 0)}, ændrede {c.get('changed', 0)}, "
                             f"findes allerede {c.get('unchanged', 0)}, dubletter {c.get('duplicate', 0)}, "
-                            f"springes over {c.get('skipped', 0)}, afvist {c.get('rejected', 0)}")
+                            f"springes over {c.get('skipped', 0)}, afvist {c.get('rejected', 0)}; "
+                            f"sum-rækker sprunget over {sum(len(s.table.totals) for s in plan.sheets)}")
         new = [ch.name for ch in plan.provider_choices() if ch.is_new and ch.suggestion_id is None]
         self.providers.setText(("Nye leverandører oprettes: " + ", ".join(sorted(new))) if new else "")
         self._provider_rows(plan)
