@@ -246,7 +246,7 @@ def test_occupancy_rules(db, tmp_path):
         ["010190-1234", "Anna", "§ 108", "Bostedet Engen", 2000, "01-01-2020", "Testkommune"]]}))
     liste = [["Belægningsliste 2026 - Bostedet Engen"], ["Normerede pladser: 6"], [],
              ["Navn", "CPR", "Indflyttet", "Fraflyttet", "Betalingskommune", "Døgntakst"],
-             ["Anna", "010190-1234", "01-01-2020", "30-06-2026", "Testkommune", 2000],
+             ["Anna", "010190-1234", "01-01-2020", "30-06-2026", "Testkommune", 2100],
              ["Bo", "020185-1234", "01-02-2024", "", "Nabo Kommune", "2.500,00"],
              ["Carl", "150372-4321", "01-03-2025", "", "Testkommune", 2000],
              ["Belægning i alt", 3]]
@@ -255,6 +255,7 @@ def test_occupancy_rules(db, tmp_path):
     status = {r.values["cpr"]: r.status for r in plan.records}
     assert status == {"010190-1234": "changed", "020185-1234": "new", "150372-4321": "skipped"}
     assert any("ingen bevilling" in w for r in plan.records for w in r.warnings)
+    assert any("takst er 2.000,00, listen siger 2.100,00" in w for r in plan.records for w in r.warnings)
     res = commit(db, plan)
     assert (res["imported"], res["updated"], res["skipped"]) == (1, 1, 1)
     grants = {g.cpr: g for g in list_grants(db)}

@@ -26,7 +26,7 @@ from core.importing.matching import Mapping
 from core.importing.providers import ProviderMatcher
 from core.importing.records import CHANGED, DUPLICATE, NEW, SKIPPED, UNCHANGED, Record
 from core.importing.table import Table
-from core.money import to_ore
+from core.money import format_number, to_ore
 from core.storage import query
 
 
@@ -664,6 +664,11 @@ class OccupancyImporter(Importer):
                 if match["start"] != v["move_in"].isoformat():
                     rec.warnings.append(f"Bevillingen starter {match['start']}, listen siger indflyttet "
                                         f"{v['move_in'].isoformat()}")
+                if v["rate"] is not None:
+                    rate = Decimal(grant_state(self.db, match["id"])["rates"][-1][1])
+                    if rate != v["rate"]:
+                        rec.warnings.append(f"Bevillingens takst er {format_number(rate)}, listen siger "
+                                            f"{format_number(v['rate'])}")
                 if v["move_out"] and match["end"] != v["move_out"].isoformat():
                     rec.changes = {"end": (match["end"], v["move_out"].isoformat())}
                     rec.status = CHANGED
