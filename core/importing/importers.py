@@ -26,7 +26,7 @@ from core.importing.matching import Mapping
 from core.importing.providers import ProviderMatcher
 from core.importing.records import CHANGED, DUPLICATE, NEW, SKIPPED, UNCHANGED, Record
 from core.importing.table import Table
-from core.money import format_number, to_ore
+from core.money import format_date, format_number, to_ore
 from core.storage import query
 
 
@@ -662,8 +662,8 @@ class OccupancyImporter(Importer):
                     continue
                 rec.existing_id = match["id"]
                 if match["start"] != v["move_in"].isoformat():
-                    rec.warnings.append(f"Bevillingen starter {match['start']}, listen siger indflyttet "
-                                        f"{v['move_in'].isoformat()}")
+                    rec.warnings.append(f"Bevillingen starter {format_date(dt.date.fromisoformat(match['start']))}"
+                                        f", listen siger indflyttet {format_date(v['move_in'])}")
                 if v["rate"] is not None:
                     rate = Decimal(grant_state(self.db, match["id"])["rates"][-1][1])
                     if rate != v["rate"]:
