@@ -305,7 +305,7 @@ class GrantsImporter(Importer):
         if "grouping" not in clean:
             sec = get_section(self.db, clean["section"])
             clean["grouping"] = sec.grouping if clean["account"] == sec.account else ""
-        clean["provider_name"] = v["provider"]
+        clean["provider"] = v["provider"]
         rec.values = clean
         rec.key = (clean["cpr"], choice.provider_id or "ny:" + " ".join(v["provider"].casefold().split()),
                    clean["section"], clean["start"])
@@ -318,7 +318,7 @@ class GrantsImporter(Importer):
             existing.setdefault((r["cpr"], r["provider_id"], r["section"], r["start"]), r["id"])
         for rec in records:
             c = rec.values
-            pid = self.ctx.providers.match(c["provider_name"]).provider_id
+            pid = self.ctx.providers.match(c["provider"]).provider_id
             gid = existing.get((c["cpr"], pid, c["section"], c["start"].isoformat())) if pid else None
             if gid is None:
                 continue
@@ -343,7 +343,7 @@ class GrantsImporter(Importer):
 
     def apply(self, rec, batch_id, update_changed):
         c = dict(rec.values)
-        pid = self.ctx.providers.ensure(self.ctx.providers.match(c.pop("provider_name")), batch_id)
+        pid = self.ctx.providers.ensure(self.ctx.providers.match(c.pop("provider")), batch_id)
         if rec.status == NEW:
             data = {k: v for k, v in c.items() if k != "status"}
             data["provider_id"] = pid
