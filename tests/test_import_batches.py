@@ -347,3 +347,17 @@ def test_undo_handles_any_table_with_a_batch_id(db, grants_file):
     db.execute("INSERT INTO area_budgets VALUES (?, 2027, 100, ?)", [pid, res["batch_id"]])
     undo(db, res["batch_id"])
     assert content(db) == before
+
+
+def test_error_workbook_of_a_csv_with_control_characters(db, tmp_path):
+    from openpyxl import load_workbook
+
+    from core.importing.errors_workbook import write_error_workbook
+
+    path = write_csv(tmp_path / "p.csv", [["Dato", "Konto", "Beløb", "Tekst"],
+                                          ["01-01-2026", "5.38.50", "1\x1f00", "a\x07b"]])
+    plan = prepare(db, path)
+    assert len(plan.rejected) == 1
+    out = write_error_workbook(tmp_path / "fejl.xlsx", plan, plan.rejected)
+    ws = load_workbook(out).worksheets[0]
+    assert [c.value for c in ws[2]][:5] == [2, "01-01-2026", "5.38.50", "100", "ab"]
