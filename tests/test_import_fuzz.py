@@ -14,6 +14,10 @@ from core.storage import open_db
 from tests.import_files import GRANT_HEADER, write_xlsx
 
 POSTING_HEADER = ["Bogf.dato", "Funktion", "Art", "Beløb", "CPR-nr", "Tekst", "Bilagsnr"]
+BUDGET_HEADER = ["Konto", "Paragraf", "Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul"]
+OCCUPANCY_HEADER = ["Navn", "CPR", "Indflyttet", "Fraflyttet", "Betalingskommune", "Døgntakst", "VUM", "Note"]
+HEADERS = {"grants": GRANT_HEADER, "postings": POSTING_HEADER, "budget": BUDGET_HEADER,
+           "occupancy": OCCUPANCY_HEADER}
 
 cells = st.one_of(
     st.none(), st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12), st.integers(-10**12, 10**12),
@@ -24,16 +28,17 @@ cells = st.one_of(
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from([GRANT_HEADER, POSTING_HEADER]), st.lists(st.lists(cells, min_size=9, max_size=9),
-                                                                  min_size=1, max_size=6))
-def test_any_cells_are_imported_or_rejected(header, rows):
+@given(st.sampled_from(sorted(HEADERS)), st.lists(st.lists(cells, min_size=9, max_size=9), min_size=1, max_size=6))
+def test_any_cells_are_imported_or_rejected(kind, rows):
+    header = HEADERS[kind]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        path = write_xlsx(folder / "f.xlsx", {"Ark": [header] + [r[:len(header)] for r in rows]})
+        title = [["Liste 2026 - Botilbuddet Engen"], ["Normerede pladser: 4"]]
+        path = write_xlsx(folder / "f.xlsx", {"Ark": title + [header] + [r[:len(header)] for r in rows]})
         db = open_db(folder / "d.sqlite")
         try:
             try:
-                plan = prepare(db, path, "grants" if header is GRANT_HEADER else "postings")
+                plan = prepare(db, path, kind)
             except DispoError:
                 return
             for rec in plan.records:
