@@ -71,6 +71,8 @@ def cmd_import(args, db) -> int:
           f"{len(res['rejected'])} afvist.")
     for r in res["rejected"][:50]:
         print(f"  Afvist: ark '{r['sheet']}' række {r['row']}, kolonne '{r['column']}' ('{r['value']}'): {r['reason']}")
+    for note in res["notes"]:
+        print(f"  Bemærk: {note}")
     sums: dict[str, list[int]] = {}
     others = []
     for w in res["warnings"]:

@@ -215,6 +215,9 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
     for sp in plans:
         records.extend(importer.parse(sp.table, sp.mapping))
     importer.classify(records)
+    if hidden:
+        notes.append("Skjulte ark er ikke læst: " + ", ".join(f"'{h}'" for h in hidden) +
+                     " (vælg et skjult ark med --sheet eller i guiden)")
     return Plan(path, kind, plans, records, importer, hidden, notes + problems)
 
 
@@ -228,7 +231,7 @@ def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: lis
         "unchanged": counts.get(UNCHANGED, 0), "duplicates": plan.counts().get(DUPLICATE, 0),
         "skipped": plan.counts().get(SKIPPED, 0), "rejected": plan.rejected, "warnings": plan.warnings,
         "mapping": plan.mapping_headers(),
-        "new_providers": new_providers,
+        "new_providers": new_providers, "notes": plan.notes,
     }
 
 
