@@ -76,7 +76,7 @@ class Importer:
                     rec.values[f.name] = None
                     continue
                 # columns repeat their values (dates, accounts, monthly amounts): parse each value once
-                key = (type(raw), raw)
+                key = raw if raw.__class__ is str else (type(raw), raw)
                 hit = cache.get(key)
                 if hit is None:
                     try:
