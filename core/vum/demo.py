@@ -39,10 +39,13 @@ def _step(category: str, by: int) -> str:
 def extend_demo(db, rng) -> dict:
     """Allocations 2026, fixed budgets 2026/2027 and assessments for the own facilities' residents."""
     load_shipped(db)
-    own = facilities(db, DEMO_YEAR)
+    people = residents_by_facility(db, DEMO_YEAR)
+    own = facilities(db, DEMO_YEAR, people)
     versions = 0
     for facility in own:
-        allocation = compute_allocation(db, facility.id, DEMO_YEAR)
+        # decided with last year's budget: planned cases (expected citizens) were not known then
+        known = [r for r in people[facility.id] if not r.expected]
+        allocation = compute_allocation(db, facility.id, DEMO_YEAR, known)
         save_allocation(db, allocation, decision="ændr", note="Tildeling vedtaget med budgettet 2026")
         versions += 1
         # the fixed budgets are near, not at, the allocation: kroner rounded to 10.000
@@ -55,11 +58,10 @@ def extend_demo(db, rng) -> dict:
     codes = [t.code for t in themes(db)]
     rule = category_rule(db)
     count = 0
-    people = residents_by_facility(db, DEMO_YEAR)
     for facility in own:
         for r in people[facility.id]:
             roll = rng.random()
-            if r.category is None or roll < 0.1:
+            if r.category is None or r.citizen_id is None or roll < 0.1:
                 continue  # not assessed yet
             category = r.category
             if roll < 0.2:
