@@ -39,13 +39,15 @@ def _step(category: str, by: int) -> str:
 def extend_demo(db, rng) -> dict:
     """Allocations 2026, fixed budgets 2026/2027 and assessments for the own facilities' residents."""
     load_shipped(db)
-    people = residents_by_facility(db, DEMO_YEAR)
-    own = facilities(db, DEMO_YEAR, people)
+    own = facilities(db, DEMO_YEAR)
     versions = 0
     for facility in own:
-        # decided with last year's budget: planned cases (expected citizens) were not known then
-        known = [r for r in people[facility.id] if not r.expected]
-        allocation = compute_allocation(db, facility.id, DEMO_YEAR, known)
+        allocation = compute_allocation(db, facility.id, DEMO_YEAR)
+        if allocation.uncategorised:
+            # residents the demo's register left without a category (e.g. expected citizens)
+            # were placed by the caseworker when the budget was set
+            chosen = [r if r.category else r.with_category(rng.choice("BCD")) for r in allocation.residents]
+            allocation = compute_allocation(db, facility.id, DEMO_YEAR, chosen)
         save_allocation(db, allocation, decision="ændr", note="Tildeling vedtaget med budgettet 2026")
         versions += 1
         # the fixed budgets are near, not at, the allocation: kroner rounded to 10.000
@@ -58,6 +60,7 @@ def extend_demo(db, rng) -> dict:
     codes = [t.code for t in themes(db)]
     rule = category_rule(db)
     count = 0
+    people = residents_by_facility(db, DEMO_YEAR)
     for facility in own:
         for r in people[facility.id]:
             roll = rng.random()
