@@ -31,18 +31,40 @@ def _stamp(extra: str) -> str:
     return f"{digest}-{extra}"
 
 
+def _install_pip_from_wheel(py: Path) -> None:
+    """Install pip into a pip-less environment from pip's own wheel (a wheel runs as a zip)."""
+    import json
+    import tempfile
+    import urllib.parse
+    import urllib.request
+
+    with urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60) as response:
+        release = json.load(response)
+        base = response.geturl()
+    wheel = next(u for u in release["urls"] if u["filename"].endswith(".whl"))
+    url = urllib.parse.urljoin(base, wheel["url"])  # a mirror may answer with relative addresses
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / wheel["filename"]
+        with urllib.request.urlopen(url, timeout=300) as response:
+            target.write_bytes(response.read())
+        subprocess.run([str(py), f"{target}/pip", "install", "--quiet", str(target)], check=True)
+
+
 def ensure_venv(extra: str) -> Path:
     """Create ``.venv`` and install Dispo into it (editable), once per pyproject change."""
     py = _python()
     marker = VENV / ".dispo-installed"
     if not py.exists():
+        print("Opretter virtuelt miljø i .venv ...", flush=True)
         try:
             import ensurepip  # noqa: F401
         except ImportError:
-            sys.exit("Python mangler modulet 'venv'/'ensurepip'. Installér det med: "
-                     "sudo apt-get install python3-venv  (og kør kommandoen igen)")
-        print("Opretter virtuelt miljø i .venv ...", flush=True)
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+            # Debian and Ubuntu ship python3 without ensurepip (that is python3-venv):
+            # make the environment without pip and bring pip in from its wheel on PyPI.
+            venv.EnvBuilder(with_pip=False, clear=True).create(VENV)
+            _install_pip_from_wheel(py)
+        else:
+            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     if not marker.exists() or marker.read_text() != _stamp(extra):
         print("Installerer Dispo og afhængigheder ...", flush=True)
         target = f"{ROOT}[{extra}]" if extra else str(ROOT)
