@@ -173,3 +173,32 @@ def test_without_expected_citizens_there_is_no_such_sheet(forecast_module, booke
     report = build_monthly(booked_db, 2026, AS_OF, include_expected=False)
     assert [t.title for t in report.tables] == ["Oversigt", "Borgere", "Refusion"]
     assert "uden kommende borgere" in report.tables[0].subtitle
+
+
+def test_libreoffice_recalculates_the_overview_totals(forecast_module, booked_db, tmp_path):
+    import openpyxl
+
+    from core.reports.monthly import build_monthly
+    from core.reports.xlsx_writer import write_report
+    from tests.reports.conftest import recalc_with_libreoffice
+
+    report = build_monthly(booked_db, 2026, AS_OF)
+    recalculated = recalc_with_libreoffice(write_report(report, tmp_path / "m.xlsx"), tmp_path)
+    ws = openpyxl.load_workbook(recalculated, data_only=True)["Oversigt"]
+    overview = report.tables[0]
+    total_row = 5 + [r.kind for r in overview.rows].index(TOTAL)
+    grand = forecast_module.forecast(booked_db, 2026, AS_OF, by="account").grand_total
+    assert ws.cell(total_row, 1).value == "I alt"
+    got = ws.cell(total_row, overview.index("expected_outturn") + 1).value
+    assert got == pytest.approx(float(grand.expected_outturn), abs=0.005)
+    assert ws.cell(total_row, overview.index("budget") + 1).value == pytest.approx(500000.00, abs=0.005)
+
+
+def test_cli_monthly_defaults_to_the_last_posting_date(forecast_module, booked_db, db_path, tmp_path):
+    from tests.conftest import run_cli
+
+    out = tmp_path / "m.xlsx"
+    r = run_cli("report", "monthly", "--year", "2026", "--out", out, "--no-expected", db=db_path)
+    assert r.returncode == 0, r.stderr
+    assert "pr. 01-04-2026" in r.stdout  # the later of the two postings
+    assert load(out).sheetnames == ["Oversigt", "Borgere", "Refusion"]
