@@ -17,13 +17,13 @@ agree and the difference is visible instead of hidden.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import is_dataclass, replace
 from decimal import Decimal
 from types import SimpleNamespace
 
 from core.money import format_date, format_number, ore_to_kr
 from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable, municipality_name
+from core.reports.followup_sheets import approval_status, occupancy_sheet, reconciliation_sheet
 
 D0 = Decimal("0.00")
 
@@ -260,10 +260,12 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
         f"'{UNALLOCATED}': kontoens beløb der ikke hører til en bestemt paragraf "
         "(budget kun på kontoen, posteringer uden bevilling, borgere med flere paragraffer).",
     ]
-    tables = [overview, build_citizens(by_grant.rows, by_grant.total, by_grant.unmatched)]
+    tables = [overview, build_citizens(by_grant.rows, by_grant.total, by_grant.unmatched),
+              reconciliation_sheet(db, year, as_of)]
     if include_expected:
         tables.append(expected_sheet(db, year, as_of))
-    tables.append(refund_sheet(db, year))
+    tables += [refund_sheet(db, year), occupancy_sheet(db, year)]
+    tables = [t for t in tables if t is not None]
     months = monthly_outturn(db, year, as_of)
     chart = {"expected": [m.cumulative_expected for m in months],
              "budget": [m.cumulative_budget for m in months] if months and months[0].cumulative_budget is not None
@@ -271,13 +273,3 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
              "booked": [m.cumulative_booked for m in months[:as_of.month]]}
     return Report("Månedsoversigt", year, as_of, municipality, tables, status=approval_status(db, year, as_of),
                   chart=chart, highlights=top_deviations(overview))
-
-
-def approval_status(db, year: int, as_of: dt.date) -> str:
-    """A Danish one-line approval status for the header, when the approval module can tell."""
-    try:
-        approval = importlib.import_module("core.approval")
-    except ModuleNotFoundError:
-        return ""
-    status = getattr(approval, "status_text", None)
-    return status(db, year, as_of) if status else ""
