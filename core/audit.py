@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
+from core import cpr as cprs
 from core.storage import current_user, query
 
 
@@ -183,5 +183,5 @@ def _cell(row: dict, key: str, mask_cpr: bool):
     else:
         value = row.get(key)
     if mask_cpr and isinstance(value, str):
-        value = re.sub(r"\b(\d{6})-\d{4}\b", r"\1-xxxx", value)
+        value = cprs.mask_all(value)
     return value

@@ -93,7 +93,10 @@ def list_backups(db_path: str | Path) -> list[Backup]:
         m = pattern.match(entry.name)
         if not m:
             continue
-        created = dt.datetime.strptime(m.group(1), "%Y%m%d-%H%M%S")
+        try:
+            created = dt.datetime.strptime(m.group(1), "%Y%m%d-%H%M%S")
+        except ValueError:  # not one of ours after all
+            continue
         found.append((created, int(m.group(2) or 0), Backup(entry, created, m.group(3), entry.stat().st_size)))
     found.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [b for *_, b in found]
@@ -116,14 +119,16 @@ def _is_intact(path: Path) -> bool:
 
 
 def _target(db_path: Path, reason: str, now: dt.datetime) -> Path:
+    """A new backup's file name; a second backup in the same second gets ``-2``, ``-3``, ...
+    so that the order of backups is always known."""
     folder = backup_dir(db_path)
     stamp = now.strftime("%Y%m%d-%H%M%S")
-    candidate = folder / f"{db_path.stem}_{stamp}_{reason}.sqlite"
-    n = 1
-    while candidate.exists():
+    taken = {b.path.name.split("_")[-2] for b in list_backups(db_path) if b.created == now.replace(microsecond=0)}
+    name, n = stamp, 1
+    while name in taken:
         n += 1
-        candidate = folder / f"{db_path.stem}_{stamp}-{n}_{reason}.sqlite"
-    return candidate
+        name = f"{stamp}-{n}"
+    return folder / f"{db_path.stem}_{name}_{reason}.sqlite"
 
 
 def _source_path(db_or_path) -> Path:

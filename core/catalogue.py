@@ -26,14 +26,15 @@ def shipped_catalogue() -> dict:
 def load_shipped_catalogue(db) -> None:
     """Insert the shipped catalogue, keeping rows the user already has."""
     data = shipped_catalogue()
-    db["units"].insert_all(
-        ({"code": u["code"], "text": u["text"], "needs_quantity": int(u["needs_quantity"]),
-          "quantity_per": ",".join(u["quantity_per"])} for u in data["units"]), ignore=True)
-    db["accounts"].insert_all(data["accounts"], ignore=True)
-    db["sections"].insert_all(data["sections"], ignore=True)
-    db["vum_categories"].insert_all(data["vum_categories"], ignore=True)
-    db["rate_kinds"].insert_all(data["rate_kinds"], ignore=True)
-    db["satser"].insert_all(data["satser"], ignore=True)
+    with db.atomic():  # all of the catalogue or none of it
+        db["units"].insert_all(
+            ({"code": u["code"], "text": u["text"], "needs_quantity": int(u["needs_quantity"]),
+              "quantity_per": ",".join(u["quantity_per"])} for u in data["units"]), ignore=True)
+        db["accounts"].insert_all(data["accounts"], ignore=True)
+        db["sections"].insert_all(data["sections"], ignore=True)
+        db["vum_categories"].insert_all(data["vum_categories"], ignore=True)
+        db["rate_kinds"].insert_all(data["rate_kinds"], ignore=True)
+        db["satser"].insert_all(data["satser"], ignore=True)
 
 
 @dataclass(frozen=True)

@@ -69,14 +69,15 @@ def ensure_citizen(db, cpr: str, name: str = "", batch_id: int | None = None) ->
         raise ValidationError({"cpr": str(ex)}) from ex
     existing = find_by_cpr(db, cpr)
     name = (name or "").strip()
-    if existing:
-        if name and not existing.name:
-            db["citizens"].update(existing.id, {"name": name})
-            audit.record(db, "citizens", existing.id, "update", {"name": ""}, {"name": name}, batch_id)
-        return existing.id
-    new_id = db["citizens"].insert({"cpr": cpr, "name": name, "batch_id": batch_id}).last_pk
-    if batch_id is None:
-        audit.record(db, "citizens", new_id, "insert", None, {"cpr": cpr, "name": name})
+    with db.atomic():  # the change and its audit row together, also when called on its own
+        if existing:
+            if name and not existing.name:
+                db["citizens"].update(existing.id, {"name": name})
+                audit.record(db, "citizens", existing.id, "update", {"name": ""}, {"name": name}, batch_id)
+            return existing.id
+        new_id = db["citizens"].insert({"cpr": cpr, "name": name, "batch_id": batch_id}).last_pk
+        if batch_id is None:
+            audit.record(db, "citizens", new_id, "insert", None, {"cpr": cpr, "name": name})
     return new_id
 
 

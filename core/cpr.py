@@ -93,3 +93,8 @@ def mask(cpr: str) -> str:
 
 
 CPR_PATTERN = re.compile(r"(?<!\d)(\d{6})[- ]?(\d{4})(?!\d)")
+
+
+def mask_all(text: str) -> str:
+    """``text`` with every CPR number in it shown as ``DDMMYY-xxxx``."""
+    return CPR_PATTERN.sub(lambda m: f"{m.group(1)}-xxxx", text) if text else text

@@ -64,7 +64,10 @@ PRICE_REGULATION_NEXT_YEAR = Decimal("0.025")
 
 # Later areas add to the demo: each module named here has ``extend_demo(db, rng) -> dict``,
 # called in this order after the register is built, inside the same transaction.
-DEMO_EXTENSIONS: list[str] = ["core.vum"]
+DEMO_EXTENSIONS: list[str] = [
+    "core.followup_demo",
+    "core.vum",
+]
 
 
 def _cpr(rng: random.Random, used: set[str]) -> str:

@@ -109,7 +109,7 @@ def add_expected(db, data: dict, batch_id: int | None = None) -> int:
     if sec is None:
         problems["section"] = f"Paragraf mangler eller er ukendt: '{data.get('section') or ''}'"
     unit = data.get("unit") or (sec.unit if sec else None)
-    if unit not in UNITS:
+    if unit not in UNITS and (sec is not None or unit is not None):
         problems["unit"] = f"Enhed skal være en af {', '.join(UNITS)}"
     values = {}
     for key, label in (("rate", "Takst"), ("quantity", "Mængde")):

@@ -56,6 +56,7 @@ from collections import defaultdict
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from core.costs import days_in_year
 from core.errors import DispoError
@@ -158,6 +159,7 @@ def round_half_away(num: int, den: int) -> int:
     return whole if num >= 0 else -whole
 
 
+@lru_cache(maxsize=8192)
 def unit_factor(unit: str, quantity: Decimal | None, quantity_per: str | None, year: int) -> tuple[int, int]:
     """The cost of one day per kroner of rate, as (numerator, denominator): the cost rule."""
     qn, qd = quantity.as_integer_ratio() if quantity is not None else (0, 1)
@@ -217,8 +219,12 @@ class CostCalc:
         last = min(self.end, hi) if self.end is not None else hi
         if first > last:
             return 0
-        rate_days = Decimal(0)
         rates = self.rates
+        if len(rates) == 1:
+            n, d = (rates[0][1] * (last - first + 1)).as_integer_ratio()
+            fn, fd = self.factor
+            return round_half_away(n * fn * 100, d * fd)
+        rate_days = Decimal(0)
         for i, (valid_from, rate) in enumerate(rates):
             a = first if i == 0 else max(first, valid_from)
             b = last if i + 1 == len(rates) else min(last, rates[i + 1][0] - 1)
@@ -242,48 +248,62 @@ def is_income(provider_kind: str, paying_municipality: str, own: str) -> bool:
 
 _GRANTS_SQL = """
     SELECT g.id, g.citizen_id, c.cpr, c.name, g.section, g.account, g.provider_id, p.name AS provider,
-           p.kind AS provider_kind, g.unit, g.quantity, g.quantity_per, g.start, g."end",
-           g.paying_municipality
+           p.kind AS provider_kind, g.unit, g.quantity, g.quantity_per, g.paying_municipality,
+           CAST(julianday(g.start) - 1721424.5 AS INTEGER) AS start_ordinal,
+           CAST(julianday(g."end") - 1721424.5 AS INTEGER) AS end_ordinal
     FROM grants g JOIN citizens c ON c.id = g.citizen_id JOIN providers p ON p.id = g.provider_id
-    WHERE g.start <= :last AND (g."end" IS NULL OR g."end" >= :first)
+    WHERE g.start <= :last AND (g."end" IS NULL OR g."end" >= :first) {only}
     ORDER BY g.id
 """
 _RATES_SQL = """
-    SELECT r.grant_id, r.valid_from, r.rate FROM grant_rates r JOIN grants g ON g.id = r.grant_id
-    WHERE g.start <= :last AND (g."end" IS NULL OR g."end" >= :first)
+    SELECT r.grant_id, CAST(julianday(r.valid_from) - 1721424.5 AS INTEGER), r.rate
+    FROM grant_rates r JOIN grants g ON g.id = r.grant_id
+    WHERE g.start <= :last AND (g."end" IS NULL OR g."end" >= :first) {only}
     ORDER BY r.grant_id, r.valid_from
 """
 
 
-def _ordinal(text: str | None) -> int | None:
-    return dt.date.fromisoformat(text).toordinal() if text else None
-
-
-def load_calcs(db, year: int) -> list[tuple[dict, CostCalc]]:
-    """The grants active on some day of ``year`` with their cost calculators."""
-    bounds = {"first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
+def load_rows(db, first: str, last: str, citizen_ids: list[int] | None = None
+              ) -> tuple[list[dict], dict[int, list[tuple[int, Decimal]]]]:
+    """Grants active on some day of ``first..last`` (ISO dates; optionally only some citizens')
+    and their rate periods as (valid_from ordinal, rate)."""
+    bounds = {"first": first, "last": last}
+    only = ""
+    if citizen_ids is not None:
+        only = f"AND g.citizen_id IN ({','.join(str(int(i)) for i in citizen_ids) or 'NULL'})"
     rates: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for gid, valid_from, rate in db.execute(_RATES_SQL, bounds):
-        rates[gid].append((_ordinal(valid_from), Decimal(rate)))
-    out = []
-    for r in query(db, _GRANTS_SQL, bounds):
-        quantity = Decimal(r["quantity"]) if r["quantity"] is not None else None
-        calc = CostCalc(r["unit"], quantity, r["quantity_per"], _ordinal(r["start"]), _ordinal(r["end"]),
-                        rates.get(r["id"], []), year)
-        out.append((r, calc))
-    return out
+    # dates come as ordinals (julianday - 1721424.5 = date.toordinal()), computed by SQLite
+    for gid, valid_from, rate in db.execute(_RATES_SQL.format(only=only), bounds):
+        rates[gid].append((valid_from, Decimal(rate)))
+    return query(db, _GRANTS_SQL.format(only=only), bounds), rates
 
 
-def grant_figures(db, year: int, as_of: dt.date) -> tuple[list[GrantFigures], dict[tuple[str | None, str], int]]:
-    """Every grant active in ``year`` with its figures as of ``as_of`` in øre (booked included),
-    and the booked øre per (cpr, account) that match no grant."""
+def calc_of(r: dict, rates: dict, year: int) -> CostCalc:
+    quantity = Decimal(r["quantity"]) if r["quantity"] is not None else None
+    return CostCalc(r["unit"], quantity, r["quantity_per"], r["start_ordinal"], r["end_ordinal"],
+                    rates.get(r["id"], []), year)
+
+
+def load_calcs(db, year: int, citizen_ids: list[int] | None = None) -> list[tuple[dict, CostCalc]]:
+    """The grants active on some day of ``year`` (optionally only some citizens') with their
+    cost calculators."""
+    rows, rates = load_rows(db, f"{year:04d}-01-01", f"{year:04d}-12-31", citizen_ids)
+    return [(r, calc_of(r, rates, year)) for r in rows]
+
+
+def grant_figures(db, year: int, as_of: dt.date, *, with_booked: bool = True,
+                  citizen_ids: list[int] | None = None) -> tuple[list[GrantFigures], dict[tuple[str | None, str], int]]:
+    """Every grant active in ``year`` with its figures as of ``as_of`` in øre (booked included
+    unless ``with_booked`` is false), and the booked øre per (cpr, account) that match no grant."""
     first = dt.date(year, 1, 1).toordinal()
     last = dt.date(year, 12, 31).toordinal()
     a = min(max(as_of.toordinal(), first - 1), last)
     own = own_municipality(db)
+    signs: dict[tuple[str, str], int] = {}
     out = []
-    for r, calc in load_calcs(db, year):
-        sign = -1 if is_income(r["provider_kind"], r["paying_municipality"], own) else 1
+    for r, calc in load_calcs(db, year, citizen_ids):
+        who = (r["provider_kind"], r["paying_municipality"])
+        sign = signs.get(who) or signs.setdefault(who, -1 if is_income(*who, own) else 1)
         lo = max(calc.start, first)
         hi = min(calc.end, last) if calc.end is not None else last
         active = calc.unit != "engang" and lo <= hi
@@ -292,6 +312,8 @@ def grant_figures(db, year: int, as_of: dt.date) -> tuple[list[GrantFigures], di
             account=r["account"], provider_id=r["provider_id"], provider=r["provider"], income=sign < 0,
             unit=r["unit"], first_active=lo if active else None, last_active=hi if active else None,
             to_date=sign * calc.cost_ore(first, a), rest=sign * calc.cost_ore(a + 1, last)))
+    if not with_booked:
+        return out, {}
     unmatched = booked_by_citizen_account(db, year, as_of)
     _assign_booked(out, unmatched)
     return out, unmatched
@@ -301,19 +323,29 @@ def booked_by_citizen_account(db, year: int, as_of: dt.date) -> dict[tuple[str |
     """Postings of ``year`` dated ≤ ``as_of``, summed per (cpr, account), in øre."""
     lo = f"{year:04d}-01-01"
     hi = min(as_of, dt.date(year, 12, 31)).isoformat()
-    cur = db.execute("SELECT cpr, account, SUM(amount_ore) FROM postings WHERE date BETWEEN ? AND ? "
+    # "+date": not the date index, so SQLite reads the covering index (cpr, account, date, amount)
+    # in group order instead of sorting a million rows
+    cur = db.execute("SELECT cpr, account, SUM(amount_ore) FROM postings WHERE +date BETWEEN ? AND ? "
                      "GROUP BY cpr, account", [lo, hi])
     return {(cpr, account): total for cpr, account, total in cur}
 
 
 def _assign_booked(figures: list[GrantFigures], booked: dict) -> None:
     """Give each grant its booked amount; what matches no grant stays in ``booked``."""
-    by_key: dict[tuple[str, str], list[GrantFigures]] = defaultdict(list)
+    by_key: dict[tuple[str, str], list[GrantFigures]] = {}
     for f in figures:
-        by_key[(f.cpr, f.account)].append(f)
+        key = (f.cpr, f.account)
+        group = by_key.get(key)
+        if group is None:
+            by_key[key] = [f]
+        else:
+            group.append(f)
     for key, group in by_key.items():
         amount = booked.pop(key, 0)
         if not amount:
+            continue
+        if len(group) == 1:
+            group[0].booked = amount
             continue
         for f, share in zip(group, split_proportionally(amount, [abs(f.to_date) for f in group])):
             f.booked = share

@@ -194,10 +194,13 @@ def _as_decimal(value, label: str, problems: dict, key: str) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        return to_decimal(value)
-    except (InvalidNumber, ArithmeticError):
+        number = to_decimal(value)
+    except (InvalidNumber, ArithmeticError, TypeError, ValueError):
+        number = None
+    if number is None or not number.is_finite():
         problems[key] = f"{label}: '{value}' er ikke et tal"
         return None
+    return number
 
 
 def validate_grant(db, data: dict, *, partial: bool = False) -> dict:
@@ -317,7 +320,7 @@ def validate_grant(db, data: dict, *, partial: bool = False) -> dict:
             problems["status"] = f"Status skal være en af {', '.join(STATUSES)}"
         out["status"] = data["status"]
     if "vum_category" in data:
-        cat = (data["vum_category"] or "").strip().upper() or None
+        cat = str(data["vum_category"] or "").strip().upper() or None
         if cat is not None and cat not in VUM_CATEGORIES:
             problems["vum_category"] = "VUM-kategori skal være A, B, C, D, E eller F"
         out["vum_category"] = cat

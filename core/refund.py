@@ -19,7 +19,7 @@ from decimal import Decimal
 from core import cpr as cprs
 from core.catalogue import sats
 from core.errors import NotFoundError
-from core.forecast import ForecastRow, grant_figures, round_half_away
+from core.forecast import ForecastRow, calc_of, grant_figures, is_income, load_rows, own_municipality, round_half_away
 from core.money import ore_to_kr, to_ore
 
 RATES = ((1, 2, 25), (2, 3, 50), (3, None, 75))  # (from threshold, to threshold, percent)
@@ -69,52 +69,62 @@ def refund_ore(expenses: int, t: Thresholds) -> int:
     return round_half_away(total, 100)
 
 
-def expenses_by_person(figures) -> dict[str, tuple[str, int]]:
-    """Per CPR: (name, expected outturn of expense grants in øre)."""
-    out: dict[str, tuple[str, int]] = {}
+def expenses_by_person(figures) -> dict[str, tuple[str, int, int]]:
+    """Per CPR: (name, citizen id, expected outturn of expense grants in øre)."""
+    out: dict[str, tuple[str, int, int]] = {}
     for f in figures:
         if f.income:
             continue
-        name, total = out.get(f.cpr, (f.name, 0))
-        out[f.cpr] = (name, total + f.expected)
+        name, cid, total = out.get(f.cpr, (f.name, f.citizen_id, 0))
+        out[f.cpr] = (name, cid, total + f.expected)
     return out
 
 
-def _year_expenses(db, year: int, cache: dict) -> dict[str, tuple[str, int]]:
-    if year not in cache:
-        cache[year] = expenses_by_person(grant_figures(db, year, dt.date(year, 12, 31))[0])
-    return cache[year]
-
-
-def _admitted(db, cpr: str, year: int, cache: dict, depth: int = 0) -> tuple[bool, bool]:
-    """(admitted, continued past 67) for ``cpr`` in ``year``."""
-    if cprs.age_on(cpr, dt.date(year, 1, 1)) < AGE_LIMIT:
-        return True, False
-    if depth > 60:
-        return False, False
-    t = thresholds(db, year - 1)
-    before = _year_expenses(db, year - 1, cache).get(cpr)
-    if t is None or before is None or before[1] <= t.t1:
-        return False, False
-    return _admitted(db, cpr, year - 1, cache, depth + 1)[0], True
+def continued_cases(db, year: int, older: dict[str, int]) -> set[str]:
+    """Those of ``older`` (CPR -> citizen id, all 67 or over on Jan 1 of ``year``) admitted by
+    continuation: going back year by year, each year's expenses above that year's T1, until a
+    year in which the person was under 67 on Jan 1. Only their own grants are read, once."""
+    earliest = year - 60
+    rows, rates = load_rows(db, f"{earliest:04d}-01-01", f"{year - 1:04d}-12-31", list(older.values()))
+    own = own_municipality(db)
+    by_cpr: dict[str, list[dict]] = {}
+    for r in rows:
+        if not is_income(r["provider_kind"], r["paying_municipality"], own):
+            by_cpr.setdefault(r["cpr"], []).append(r)
+    admitted: set[str] = set()
+    for cpr in older:
+        y = year - 1
+        while y >= earliest:
+            t = thresholds(db, y)
+            first, last = dt.date(y, 1, 1).toordinal(), dt.date(y, 12, 31).toordinal()
+            spent = sum(calc_of(r, rates, y).cost_ore(first, last) for r in by_cpr.get(cpr, []))
+            if t is None or spent <= t.t1:
+                break
+            if cprs.age_on(cpr, dt.date(y, 1, 1)) < AGE_LIMIT:
+                admitted.add(cpr)
+                break
+            y -= 1
+    return admitted
 
 
 def refund_rows(db, year: int, figures=None) -> tuple[Thresholds | None, list[RefundRow]]:
-    """Every person the age rule admits whose expenses in ``year`` exceed T1, by refund (largest first)."""
+    """Every person the age rule admits whose expenses in ``year`` exceed T1, by refund (largest first).
+
+    Args:
+        figures: the year's grant figures when the caller has them (``core.forecast.grant_figures``).
+    """
     t = thresholds(db, year)
     if t is None:
         return None, []
-    cache: dict = {}
-    if figures is not None:
-        cache[year] = expenses_by_person(figures)
-    rows = []
-    for cpr, (name, expenses) in _year_expenses(db, year, cache).items():
-        if expenses <= t.t1 or not cprs.is_valid(cpr):
-            continue
-        admitted, continued = _admitted(db, cpr, year, cache)
-        if admitted:
-            rows.append(RefundRow(cpr, name, cprs.age_on(cpr, dt.date(year, 1, 1)), ore_to_kr(expenses),
-                                  ore_to_kr(refund_ore(expenses, t)), continued))
+    if figures is None:
+        figures = grant_figures(db, year, dt.date(year, 12, 31), with_booked=False)[0]
+    jan1 = dt.date(year, 1, 1)
+    candidates = {cpr: v for cpr, v in expenses_by_person(figures).items() if v[2] > t.t1 and cprs.is_valid(cpr)}
+    older = {cpr: v[1] for cpr, v in candidates.items() if cprs.age_on(cpr, jan1) >= AGE_LIMIT}
+    continued = continued_cases(db, year, older) if older else set()
+    rows = [RefundRow(cpr, name, cprs.age_on(cpr, jan1), ore_to_kr(expenses), ore_to_kr(refund_ore(expenses, t)),
+                      cpr in continued)
+            for cpr, (name, _, expenses) in candidates.items() if cpr not in older or cpr in continued]
     rows.sort(key=lambda r: (-r.refund, r.cpr))
     return t, rows
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
+from core import backup, cpr as cprs
+from core.locking import open_session
 from core.storage import open_db
 
 
@@ -15,29 +17,77 @@ class AppContext(QObject):
 
     Screens read through ``db`` (on the GUI thread, for quick queries) and announce
     changes with ``notify_changed`` so that other screens refresh.
+
+    The database is opened as its one writer (``core.locking``). When another Dispo
+    already writes to it, ``readonly`` is true and ``readonly_reason`` says who has it:
+    screens disable their editing actions (and SQLite refuses any write anyway).
     """
 
     data_changed = Signal(str)  # which area changed: 'grants', 'providers', 'catalogue', ... or '*'
     database_opened = Signal()
+    cpr_masking_changed = Signal(bool)
 
-    def __init__(self, db_path: Path, parent: QObject | None = None):
+    MASK_SETTING = "privacy/mask_cpr"
+
+    def __init__(self, db_path: Path, parent: QObject | None = None, *, take_over: bool = False):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
+        self.session = open_session(db_path, take_over=take_over)
         self.db_path = Path(db_path)
-        self.db = open_db(self.db_path)
+        self.db = self.session.db
 
-    def reopen(self, db_path: Path) -> None:
+    @property
+    def readonly(self) -> bool:
+        return self.session.readonly
+
+    @property
+    def readonly_reason(self) -> str | None:
+        return self.session.readonly_reason
+
+    def reopen(self, db_path: Path, *, take_over: bool = False) -> None:
         """Switch to another database file (the old one is closed, undo history cleared)."""
-        new_db = open_db(db_path)
-        self.db.close()
-        self.db = new_db
+        new_session = open_session(db_path, take_over=take_over)
+        self.session.close()
+        self.session = new_session
+        self.db = new_session.db
         self.db_path = Path(db_path)
         self.undo_stack.clear()
         self.database_opened.emit()
         self.data_changed.emit("*")
 
+    def restore(self, backup_file: Path) -> dict:
+        """Replace the open database with a backup (keeping the writer lock); the current
+        state is backed up first, so the restore can be undone by restoring that."""
+        if self.readonly:
+            from core.errors import ReadOnlyError
+
+            raise ReadOnlyError(self.readonly_reason or "Databasen er åbnet skrivebeskyttet")
+        self.db.close()
+        try:
+            result = backup.restore(self.db_path, backup_file)
+        finally:
+            self.db = self.session.db = open_db(self.db_path)
+        self.undo_stack.clear()
+        self.database_opened.emit()
+        self.data_changed.emit("*")
+        return result
+
+    @property
+    def cpr_masked(self) -> bool:
+        """Whether CPR numbers are shown as ``DDMMYY-xxxx`` (the user's choice, remembered)."""
+        return QSettings().value(self.MASK_SETTING, False, type=bool)
+
+    def set_cpr_masked(self, masked: bool) -> None:
+        QSettings().setValue(self.MASK_SETTING, bool(masked))
+        self.cpr_masking_changed.emit(bool(masked))
+        self.data_changed.emit("*")
+
+    def show_cpr(self, text: str) -> str:
+        """A CPR number (or a text holding some) as the screens should show it now."""
+        return cprs.mask_all(text) if self.cpr_masked else text
+
     def notify_changed(self, area: str) -> None:
         self.data_changed.emit(area)
 
     def close(self) -> None:
-        self.db.close()
+        self.session.close()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox,
-                               QStackedWidget, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow,
+                               QMessageBox, QStackedWidget, QWidget)
 
 from core import __version__
 from core.errors import DispoError
@@ -39,8 +40,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._build_menus()
+        self.setAcceptDrops(True)
+        self.readonly_label = QLabel()
+        self.readonly_label.setObjectName("readonly_banner")
+        self.statusBar().addPermanentWidget(self.readonly_label, 1)
         self.context.database_opened.connect(self._update_title)
+        self.context.database_opened.connect(self._apply_readonly)
         self._update_title()
+        self._apply_readonly()
         self._restore_geometry()
         if self.screens:
             self.nav.setCurrentRow(0)
@@ -50,6 +57,14 @@ class MainWindow(QMainWindow):
         open_action = QAction("Åbn database …", self, shortcut=QKeySequence.StandardKey.Open)
         open_action.triggered.connect(self.open_database)
         files.addAction(open_action)
+        import_action = QAction("&Importér …", self, shortcut=QKeySequence("Ctrl+I"))
+        import_action.triggered.connect(lambda: self.open_import())
+        files.addAction(import_action)
+        self.import_action = import_action
+        backups_action = QAction("Sikkerhedskopier …", self)
+        backups_action.triggered.connect(self.show_backups)
+        files.addAction(backups_action)
+        self.backups_action = backups_action
         files.addSeparator()
         quit_action = QAction("Afslut", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -63,6 +78,14 @@ class MainWindow(QMainWindow):
         edit.addAction(undo)
         edit.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
+
+        view = self.menuBar().addMenu("&Vis")
+        mask = QAction("Skjul CPR-numre (vis kun fødselsdato)", self, checkable=True,
+                       shortcut=QKeySequence("Ctrl+Shift+M"))
+        mask.setChecked(self.context.cpr_masked)
+        mask.toggled.connect(self.context.set_cpr_masked)
+        view.addAction(mask)
+        self.mask_cpr_action = mask
 
         help_menu = self.menuBar().addMenu("&Hjælp")
         about = QAction("Om Dispo", self)
@@ -84,33 +107,89 @@ class MainWindow(QMainWindow):
     def show_screen(self, title: str):
         for i, s in enumerate(self.screens):
             if s.TITLE == title:
+                if self.nav.currentRow() == i:
+                    s.refresh()  # already shown: setCurrentRow would not refresh it
                 self.nav.setCurrentRow(i)
                 return s
         raise KeyError(title)
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"Dispo – {self.context.db_path.name}")
+        suffix = " (skrivebeskyttet)" if self.context.readonly else ""
+        self.setWindowTitle(f"Dispo – {self.context.db_path.name}{suffix}")
+
+    def _apply_readonly(self) -> None:
+        """In read-only mode (another Dispo writes to the file) nothing can be edited:
+        undo/redo are off, tables do not start editing, and every screen with a
+        ``set_readonly(bool)`` method is told."""
+        readonly = self.context.readonly
+        self._update_title()
+        self.readonly_label.setText(f"Skrivebeskyttet: {self.context.readonly_reason}" if readonly else "")
+        self.readonly_label.setVisible(readonly)
+        for action in (self.undo_action, self.redo_action):
+            action.setVisible(not readonly)
+        for screen in self.screens:
+            for view in screen.findChildren(QAbstractItemView):
+                saved = view.property("dispo_edit_triggers")
+                if readonly:
+                    if saved is None:
+                        view.setProperty("dispo_edit_triggers", view.editTriggers())
+                    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+                elif saved is not None:
+                    view.setEditTriggers(saved)
+                    view.setProperty("dispo_edit_triggers", None)
+            if hasattr(screen, "set_readonly"):
+                screen.set_readonly(readonly)
 
     def open_database(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Åbn database", str(self.context.db_path.parent),
                                               "Dispo-database (*.sqlite *.db);;Alle filer (*)")
         if not path:
             return
+        from gui.app import open_context
+
         try:
-            self.context.reopen(path)
+            open_context(Path(path), self, self.context)
         except DispoError as ex:
             QMessageBox.warning(self, "Databasen kan ikke åbnes", str(ex))
             return
         QSettings().setValue("last_database", path)
 
-    def show_about(self) -> None:
+    def open_import(self, path: str | None = None):
+        """Open the import wizard (on ``path`` when a file was dropped on the window)."""
+        from gui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.context, path, parent=self)
+        wizard.open()
+        return wizard
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_import(files[0])
+
+    def show_backups(self) -> None:
+        from gui.backup_dialog import BackupDialog
+
+        BackupDialog(self.context, self).exec()
+
+    def about_text(self) -> str:
+        from core.backup import backup_dir
+        from core.logs import log_dir
         from core.storage import data_dir
 
-        QMessageBox.about(self, "Om Dispo",
-                          f"<b>Dispo {__version__}</b><p>Budgetopfølgning på det specialiserede voksenområde.</p>"
-                          f"<p>Database: {self.context.db_path}<br>Datamappe: {data_dir()}</p>"
-                          "<p>Databasen indeholder CPR-numre og helbredsoplysninger. "
-                          "Placér datamappen på en krypteret disk.</p>")
+        return (f"<b>Dispo {__version__}</b><p>Budgetopfølgning på det specialiserede voksenområde.</p>"
+                f"<p>Database: {self.context.db_path}<br>Sikkerhedskopier: {backup_dir(self.context.db_path)}"
+                f"<br>Datamappe: {data_dir()}<br>Logfiler: {log_dir()}</p>"
+                "<p>Databasen og sikkerhedskopierne indeholder CPR-numre og helbredsoplysninger. "
+                "Placér dem på en krypteret disk. Logfilerne indeholder ingen CPR-numre.</p>")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "Om Dispo", self.about_text())
 
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("main_window/geometry")

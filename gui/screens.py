@@ -6,10 +6,16 @@ that work are listed.
 """
 
 SCREEN_MODULES: list[str] = [
+    "gui.followup_screen",
+    "gui.reconcile_screen",
+    "gui.validation_screen",
+    "gui.approval_screen",
     "gui.grants_screen",
     "gui.citizens_screen",
     "gui.providers_screen",
-    "gui.catalogue_screen",
     "gui.vum_screen",
     "gui.reports_screen",
+    "gui.batches_screen",
+    "gui.catalogue_screen",
+    "gui.audit_screen",
 ]

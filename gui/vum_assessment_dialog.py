@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QFormLayout, QGroupBox, QLabel,
                                QLineEdit, QPlainTextEdit, QVBoxLayout)
 
 from core import vum
 from core.catalogue import vum_categories
 from core.errors import ValidationError
 from gui.vum_undo import push_new_row
+from gui.vum_widgets import dialog_footer
 
 
 class AssessmentDialog(QDialog):
@@ -79,16 +80,7 @@ class AssessmentDialog(QDialog):
         decide.addRow("&Begrundelse:", self.reason)
         layout.addLayout(decide)
 
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Gem vurdering")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.error = dialog_footer(self, layout, "Gem vurdering")
         self._overridden = False
         self._update_suggestion()
 

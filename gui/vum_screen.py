@@ -6,15 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QTableView, QVBoxLayout,
                                QWidget)
 
 from core import vum
 from core.errors import DispoError
-from core.money import format_date, format_kr, format_number, to_ore
+from core.money import format_kr, format_number, parse_number, to_ore
 from core.vum.allocation import latest_version
 from gui.vum_assessment_dialog import AssessmentDialog
-from gui.vum_models import Column, RowsModel, sorted_view
+from gui.vum_widgets import Column, RowsModel, date_column, sorted_view
+from gui.vum_settings_dialog import SettingsDialog
+from gui.vum_undo import RowsChange, capture
 from gui.vum_wizard import AllocationWizard
 
 
@@ -25,12 +28,11 @@ def _pct(value) -> str:
 def overview_rows(db, year: int) -> list[dict]:
     """Per facility: the allocation in force for the year, its fixed budget and what the assessments imply now."""
     rows = []
-    for facility in vum.facilities(db, year):
-        now = vum.compute_allocation(db, facility.id, year)
-        allocated = latest_version(db, facility.id, year)
+    for now in vum.all_allocations(db, year):
+        allocated = latest_version(db, now.provider_id, year)
         implied = to_ore(now.kr_per_year)
         rows.append({
-            "provider_id": facility.id, "facility": facility.name, "residents": len(now.residents),
+            "provider_id": now.provider_id, "facility": now.facility, "residents": len(now.residents),
             "allocated_ore": allocated.kr_per_year_ore if allocated else None,
             "allocated_from": f"{allocated.year} v{allocated.version}" if allocated else "",
             "fixed_budget_ore": now.fixed_budget_ore, "implied_ore": implied,
@@ -47,6 +49,7 @@ class Screen(QWidget):
     def __init__(self, context):
         super().__init__()
         self.context = context
+        self.dialog: AssessmentDialog | None = None
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("&År:"))
@@ -61,6 +64,9 @@ class Screen(QWidget):
         self.assess_button = QPushButton("Ny &vurdering …")
         self.assess_button.clicked.connect(self.assess_selected)
         top.addWidget(self.assess_button)
+        self.settings_button = QPushButton("&Indstillinger …")
+        self.settings_button.clicked.connect(self.open_settings)
+        top.addWidget(self.settings_button)
         top.addStretch(1)
         layout.addLayout(top)
 
@@ -70,13 +76,13 @@ class Screen(QWidget):
             Column("Beboere", lambda r: r["residents"], numeric=True),
             Column("Tildelt", lambda r: r["allocated_ore"], format_kr, numeric=True),
             Column("Tildeling fra", lambda r: r["allocated_from"]),
-            Column("Fast budget", lambda r: r["fixed_budget_ore"], format_kr, numeric=True),
+            Column("Fast budget", lambda r: r["fixed_budget_ore"], format_kr, numeric=True, editable=True),
             Column("Vurderingerne giver nu", lambda r: r["implied_ore"], format_kr, numeric=True),
             Column("Ændring mod tildeling", lambda r: r["vs_allocation"], _pct, numeric=True),
             Column("Forskel mod fast budget", lambda r: r["vs_budget_ore"], format_kr, numeric=True),
             Column("Væsentlig ændring", lambda r: r["significant"], lambda v: "ja" if v else "nej"),
             Column("Uden kategori", lambda r: r["missing"], numeric=True),
-        ], self)
+        ], self, on_edit=self._edit_fixed_budget)
         self.overview_view = self._view(self.overview)
         layout.addWidget(self.overview_view, 1)
 
@@ -86,7 +92,7 @@ class Screen(QWidget):
             Column("CPR-nr.", lambda r: r["cpr"]),
             Column("Navn", lambda r: r["name"]),
             Column("Kategori", lambda r: r["category"]),
-            Column("Vurderet", lambda r: r["assessed_on"], format_date),
+            date_column("Vurderet", lambda r: r["assessed_on"]),
             Column("Hvorfor", lambda r: "; ".join(r["reasons"])),
         ], self)
         self.due_view = self._view(self.due)
@@ -103,11 +109,29 @@ class Screen(QWidget):
         view = QTableView()
         view.setModel(sorted_view(model))
         view.setSortingEnabled(True)
+        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.horizontalHeader().setStretchLastSection(True)
         return view
+
+    def _edit_fixed_budget(self, row: int, column: int, value) -> bool:
+        """The fixed budget of a facility for the shown year, typed in the table (undoable)."""
+        item = self.overview.rows[row]
+        text = str(value or "").strip()
+        try:
+            amount = to_ore(parse_number(text)) if text else None
+            key = [("vum_fixed_budgets", {"provider_id": item["provider_id"], "year": self.year.value()})]
+            before = capture(self.context, key)
+            vum.set_fixed_budget(self.context.db, item["provider_id"], self.year.value(), amount)
+        except DispoError as ex:
+            self.message.setText(str(ex))
+            return False
+        self.context.undo_stack.push(RowsChange(self.context, f"Fast budget for {item['facility']}", key, before))
+        item["fixed_budget_ore"] = amount
+        QTimer.singleShot(0, self.refresh)
+        return True
 
     def _changed(self, area: str) -> None:
         if area in ("vum", "grants", "providers", "catalogue", "*") and self.isVisible():
@@ -132,7 +156,13 @@ class Screen(QWidget):
         if item is None:
             self.message.setText("Vælg en borger i listen nedenfor først.")
             return
-        AssessmentDialog(self.context, item["cpr"], item["name"], item["provider_id"], item["facility"], self).exec()
+        self.dialog = AssessmentDialog(self.context, item["cpr"], item["name"], item["provider_id"], item["facility"],
+                                       self)
+        self.dialog.accepted.connect(self.refresh)
+        self.dialog.open()
+
+    def open_settings(self) -> None:
+        SettingsDialog(self.context, self).exec()
 
     def open_wizard(self) -> None:
         AllocationWizard(self.context, self.year.value(), self).exec()

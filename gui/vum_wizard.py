@@ -8,15 +8,18 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QRadioButton,
-                               QSpinBox, QStyledItemDelegate, QTableView, QVBoxLayout, QWizard, QWizardPage)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QRadioButton, QSpinBox, QStyledItemDelegate, QTableView, QVBoxLayout, QWizard,
+                               QWizardPage)
 
 from core import vum
 from core.errors import DispoError, ValidationError
 from core.money import format_date, format_kr, format_number, to_ore
+from core.providers import list_providers
 from core.vum.allocation import months_before, verdict_text
-from gui.vum_models import Column, RowsModel, sorted_view
+from gui.vum_assessment_dialog import AssessmentDialog
 from gui.vum_undo import push_new_row
+from gui.vum_widgets import Column, RowsModel, date_column, sorted_view
 
 CHOICES = ["", *vum.CATEGORIES]
 
@@ -63,7 +66,17 @@ class ChoosePage(QWizardPage):
     def _load_facilities(self, *_):
         current = self.facility.currentText()
         self.facility.clear()
-        for p in vum.facilities(self.w.context.db, self.year.value()):
+        db, year = self.w.context.db, self.year.value()
+        by_facility = vum.residents_by_facility(db, year)
+        with_categories = vum.facilities(db, year, by_facility)
+        for p in with_categories:
+            self.facility.addItem(p.name, p.id)
+        # own facilities whose residents have no category yet can be allocated here too
+        known = {p.id for p in with_categories}
+        others = [p for p in list_providers(db) if p.is_own and by_facility.get(p.id) and p.id not in known]
+        if others and with_categories:
+            self.facility.insertSeparator(self.facility.count())
+        for p in others:
             self.facility.addItem(p.name, p.id)
         if current:
             self.facility.setCurrentIndex(max(0, self.facility.findText(current)))
@@ -94,24 +107,30 @@ class ResidentsPage(QWizardPage):
             Column("Navn", lambda r: r.name),
             Column("CPR-nr.", lambda r: r.cpr),
             Column("Periode i året", lambda r: (r.first_day, r.last_day),
-                   lambda v: f"{format_date(v[0])} – {format_date(v[1])}"),
+                   lambda v: f"{format_date(v[0])} – {format_date(v[1])}",
+                   sort_key=lambda v: v[0].isoformat() + v[1].isoformat()),
             Column("Andel af året", lambda r: r.weight, lambda v: f"{format_number(Fraction(v) * 100, 1)} %",
                    numeric=True),
             Column("Kategori", lambda r: r.category, editable=True),
             Column("F-timer pr. uge", lambda r: r.hours, hours_text, numeric=True, editable=True),
-            Column("Vurderet", lambda r: r.assessed_on, format_date),
+            date_column("Vurderet", lambda r: r.assessed_on),
             Column("Bemærkning", self.flag),
         ], self, on_edit=self._edit)
         self.view = QTableView()
         self.view.setModel(sorted_view(self.model))
         self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setItemDelegateForColumn(4, CategoryDelegate(self.view))
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.setEditTriggers(QTableView.EditTrigger.AllEditTriggers)
         layout.addWidget(self.view)
+        self.assess_button = QPushButton("Ny &vurdering af den valgte beboer …")
+        self.assess_button.clicked.connect(self.assess_selected)
+        layout.addWidget(self.assess_button)
         self.message = QLabel()
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self.dialog: AssessmentDialog | None = None
 
     def flag(self, r) -> str:
         if r.expected:
@@ -128,6 +147,35 @@ class ResidentsPage(QWizardPage):
         flagged = sum(1 for r in self.w.residents if self.flag(r) and not r.expected)
         self.message.setText(f"{len(self.w.residents)} beboere; {flagged} mangler en ny vurdering."
                              if flagged else f"{len(self.w.residents)} beboere.")
+
+    def select(self, row: int) -> None:
+        """Select a resident by its row in the model (the view may be sorted)."""
+        self.view.setCurrentIndex(self.view.model().mapFromSource(self.model.index(row, 0)))
+
+    def assess_selected(self) -> None:
+        """Open the assessment dialog for the selected resident; its new category replaces the row's."""
+        current = self.view.currentIndex()
+        if not current.isValid():
+            self.message.setText("Vælg en beboer i tabellen først.")
+            return
+        row = self.view.model().mapToSource(current).row()
+        r = self.w.residents[row]
+        if r.citizen_id is None:
+            self.message.setText("En forventet borger uden CPR-nummer i registret kan ikke vurderes endnu; "
+                                 "vælg kategorien i tabellen.")
+            return
+        facility = self.w.choose_page.facility.currentText()
+        self.dialog = AssessmentDialog(self.w.context, r.cpr, r.name, self.w.provider_id, facility, self)
+        self.dialog.accepted.connect(lambda: self._reload(row))
+        self.dialog.open()
+
+    def _reload(self, row: int) -> None:
+        key = self.w.residents[row].key
+        fresh = next((r for r in vum.residents(self.w.context.db, self.w.provider_id, self.w.year) if r.key == key),
+                     None)
+        if fresh is not None:
+            self.w.residents[row] = self.model.rows[row] = fresh
+            self.model.row_changed(row)
 
     def _edit(self, row: int, column: int, value) -> bool:
         r = self.w.residents[row]
@@ -171,8 +219,9 @@ class ResultPage(QWizardPage):
             Column("Betegnelse", lambda c: c.label if c else ""),
             Column("Antal", lambda c: c.count if c else sum((x.count for x in self.w.allocation.categories.values())),
                    hours_text, numeric=True),
-            Column("Normtimer", lambda c: c.norm_hours if c else None,
-                   lambda v: "individuel" if v is None else format_number(v), numeric=True),
+            Column("Normtimer", lambda c: c.norm_hours if c else "",
+                   lambda v: "individuel" if v is None else v if isinstance(v, str) else format_number(v),
+                   numeric=True),
             Column("Timer pr. uge", lambda c: c.hours_per_week if c else self.w.allocation.hours_per_week,
                    hours_text, numeric=True),
             Column("Kr. pr. uge", lambda c: c.kr_per_week if c else
@@ -248,7 +297,9 @@ class AllocationWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Tilbage")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Gem tildeling")
         self.setButtonText(QWizard.WizardButton.CancelButton, "Annullér")
-        self.choose_page, self.residents_page, self.result_page = ChoosePage(self), ResidentsPage(self), ResultPage(self)
+        self.choose_page = ChoosePage(self)
+        self.residents_page = ResidentsPage(self)
+        self.result_page = ResultPage(self)
         for page in (self.choose_page, self.residents_page, self.result_page):
             self.addPage(page)
         self.resize(900, 600)

@@ -25,7 +25,7 @@ def test_xlsx_finds_header_under_title_rows_and_skips_totals(tmp_path):
     assert table.header_row == 4
     # data rows keep their row numbers in the sheet: 5, 6, 8 and the repeated row 10
     assert [r for r, _ in table.rows] == [5, 6, 8, 10]
-    assert table.skipped_totals == 2
+    assert table.totals == [(7, "I alt § 85"), (9, "Total")]
     assert table.title == ["Dispositionsregnskab 2026 - Testkommune", "Opdateret 1. marts 2026"]
     assert table.rows[0][1][7] == dt.date(2024, 1, 15)
 
@@ -40,6 +40,13 @@ def test_xlsx_two_row_merged_header(tmp_path):
     assert table.headers == ["Borger CPR-nr.", "Borger Navn", "Bevilling Paragraf", "Bevilling Takst",
                              "Periode Start", "Periode Slut"]
     assert [r for r, _ in table.rows] == [5]
+
+
+def test_second_header_row_of_units(tmp_path):
+    rows = [["CPR-nr.", "Takst", "Start"], ["", "(kr.)", "dd-mm-åååå"], ["010190-1234", 500, "01-01-2026"]]
+    table = build_table(read_file(write_xlsx(tmp_path / "u.xlsx", {"A": rows}))[0])
+    assert table.headers == ["CPR-nr.", "Takst (kr.)", "Start dd-mm-åååå"]
+    assert [r for r, _ in table.rows] == [3]
 
 
 def test_ods_is_read(tmp_path):

@@ -377,3 +377,58 @@ def test_the_sample_sheet_totals_equal_the_computed_allocation(db, samples):
             assert a.categories[code].hours_per_week == hours, (sheet["facility"], code)
     skovbrynet = next(s for s in sheets.values() if s["facility"] == "Botilbuddet Skovbrynet")
     assert skovbrynet["totals"]["hours_year"] == 4420      # the sheet was read, not guessed
+
+
+# The expected-citizens table as the follow-up area defines it (created here when this
+# checkout does not have that area, so the VUM side is tested either way).
+EXPECTED_TABLE = """CREATE TABLE IF NOT EXISTS expected_citizens (
+    id INTEGER PRIMARY KEY, ident TEXT NOT NULL UNIQUE, temporary INTEGER NOT NULL DEFAULT 1,
+    name TEXT NOT NULL DEFAULT '', section TEXT NOT NULL, account TEXT NOT NULL, provider_id INTEGER,
+    unit TEXT NOT NULL, quantity TEXT, quantity_per TEXT, rate TEXT NOT NULL, start TEXT NOT NULL, end TEXT,
+    source TEXT NOT NULL DEFAULT 'planlagt', note TEXT NOT NULL DEFAULT '', batch_id INTEGER)"""
+
+
+def add_expected(db, provider_id, ident, name, start, end=None):
+    db.execute(EXPECTED_TABLE)
+    db.execute("INSERT INTO expected_citizens (ident, name, section, account, provider_id, unit, rate, start, end) "
+               "VALUES (?, ?, '§ 108', '5.38.50', ?, 'døgn', '3000', ?, ?)", [ident, name, provider_id, start, end])
+
+
+def test_expected_citizens_count_from_their_expected_start(db, home):
+    add_resident(db, home, "010180-1234", category="A")
+    add_expected(db, home, "T-0001", "Ung fra børneområdet", "2027-10-01")
+    add_expected(db, home, "010180-1234", "Allerede beboer", "2027-01-01")       # counted once, by the grant
+    add_expected(db, home, "T-0002", "Først i 2028", "2028-01-01")
+    a = vum.compute_allocation(db, home, 2027)
+    (expected,) = [r for r in a.residents if r.expected]
+    assert (expected.name, expected.weight, expected.category) == ("Ung fra børneområdet", Fraction(92, 365), None)
+    assert len(a.uncategorised) == 1
+    chosen = [r.with_category("D") if r.expected else r for r in a.residents]
+    a = vum.compute_allocation(db, home, 2027, chosen)
+    assert a.hours_per_week == 1 + Fraction(92, 365) * Fraction("25.5")
+
+
+def test_an_expected_citizen_with_a_real_cpr_takes_the_assessed_category(db, home):
+    ensure_citizen(db, "020280-1234")
+    vum.record_assessment(db, cpr="020280-1234", date="01-10-2026", assessor="Pia", provider_id=home,
+                          scores=scored(db, 2, 2))
+    add_expected(db, home, "020280-1234", "Flytter ind", "2027-07-01", "2027-12-31")
+    (r,) = vum.residents(db, home, 2027)
+    assert (r.expected, r.category, r.weight) == (True, "C", Fraction(184, 365))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("C", "C"), (" b ", "B"), ("Let", "A"), ("Moderat støtte", "B"), ("Omfattende", "C"), ("Svær støtte", "D"),
+    ("Fuldstændig", "E"), ("Individuel støtte", "F"), ("11-20 timer\nOmfattende støtte/C\npr. uge", "C"),
+    ("Kategori D", "D"), ("x", None), ("", None), ("Borger (cpr-nr.)", None), ("Ikke vurderet", None),
+])
+def test_categories_are_read_as_lists_write_them(text, expected):
+    assert vum.parse_category(text) == expected
+
+
+def test_a_list_with_category_labels_imports_like_letters(db, home):
+    ensure_citizen(db, "010180-1234")
+    result = vum.apply_vum_list(db, [record("010180-1234", home, "Omfattende støtte", 6)], new_batch(db))
+    assert result["imported"] == 1 and vum.list_assessments(db)[0].category == "C"
+    again = vum.apply_vum_list(db, [record("010180-1234", home, "C", 6)], new_batch(db))
+    assert again["unchanged"] == 1

@@ -123,3 +123,86 @@ def test_the_screen_shows_facilities_and_due_citizens(qtbot, qtmodeltester, cont
     assert screen.overview.index(row, 3).data() == "2026 v1"
     assert screen.due.rowCount() > 0
     assert screen.overview.data(screen.overview.index(row, 2), Qt.ItemDataRole.TextAlignmentRole)
+
+
+def test_settings_dialog_changes_the_rule_and_undo_restores_it(qtbot, qtmodeltester, context):
+    from gui.vum_settings_dialog import SettingsDialog
+
+    old_rule, old_threshold = vum.category_rule(context.db), vum.significant_change_pct(context.db)
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.steps_model)
+    qtmodeltester.check(dialog.themes_model)
+    model = dialog.steps_model
+    assert model.setData(model.index(1, 1), "1,25")          # B from 1.25
+    assert model.setData(model.index(5, 1), "")              # F not suggested any more
+    assert "fra 1,25 til under 1,5: B" in dialog.rule_text.text()
+    dialog.threshold.setText("abc")
+    dialog.accept()
+    assert "ikke et tal" in dialog.error.text()
+    assert vum.category_rule(context.db) == old_rule           # nothing saved
+    dialog.threshold.setText("8")
+    dialog.new_theme.setText("Seksualitet")
+    dialog.add_theme()
+    dialog.accept()
+    rule = vum.category_rule(context.db)
+    assert [c for _, c in rule.steps] == ["A", "B", "C", "D", "E"] and str(rule.steps[1][0]) == "1.25"
+    assert vum.significant_change_pct(context.db) == 8
+    assert "seksualitet" in [t.code for t in vum.themes(context.db)]
+    context.undo_stack.undo()
+    assert vum.category_rule(context.db) == old_rule
+    assert vum.significant_change_pct(context.db) == old_threshold
+    assert "seksualitet" not in [t.code for t in vum.themes(context.db, include_inactive=True)]
+
+
+def test_the_fixed_budget_is_typed_in_the_overview_and_undone(qtbot, context):
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.year.setValue(2028)
+    screen.refresh()
+    model = screen.overview
+    row = [model.index(r, 0).data() for r in range(model.rowCount())].index("Åhuset, midlertidigt botilbud")
+    pid = model.rows[row]["provider_id"]
+    before = vum.fixed_budget_ore(context.db, pid, 2028)
+    assert model.setData(model.index(row, 4), "6.100.000,50")
+    assert vum.fixed_budget_ore(context.db, pid, 2028) == 610_000_050
+    assert not model.setData(model.index(row, 4), "-5")
+    assert "negativt" in screen.message.text()
+    assert vum.fixed_budget_ore(context.db, pid, 2028) == 610_000_050
+    context.undo_stack.undo()
+    assert vum.fixed_budget_ore(context.db, pid, 2028) == before
+
+
+def test_a_resident_is_assessed_from_the_wizard_and_the_row_follows(qtbot, context):
+    wizard = AllocationWizard(context, 2027)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.choose_page.choose(2027, "Bostøtteteamet")
+    wizard.next()
+    page = wizard.residents_page
+    row = next(i for i, r in enumerate(wizard.residents) if r.assessed_on is None)
+    page.select(row)
+    page.assess_selected()
+    dialog = page.dialog
+    for code in list(dialog.score_boxes)[:3]:
+        dialog.set_score(code, 4)                      # average 4 -> F, which needs hours
+    dialog.assessor.setText("Jonas Dahl")
+    dialog.accept()
+    assert "timer" in dialog.error.text()
+    dialog.hours.setText("41")
+    dialog.accept()
+    r = wizard.residents[row]
+    assert (r.category, r.hours, r.assessed_on) == ("F", 41, dt.date.today())
+    assert page.model.index(row, 7).data() == ""       # no longer flagged
+
+
+def test_the_screen_opens_the_dialog_for_a_due_citizen(qtbot, context):
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    screen.assess_selected()
+    assert "Vælg en borger" in screen.message.text() and screen.dialog is None
+    screen.due_view.selectRow(0)
+    screen.assess_selected()
+    assert screen.dialog is not None and screen.dialog.cpr == screen.selected_due()["cpr"]
+    screen.dialog.reject()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from core import budgets, expected, forecast as fc, refund
+from core import approval, budgets, expected, forecast as fc, occupancy, reconcile, refund, validation
 from core.cli import print_json, print_table
 from core.errors import DispoError
 from core.money import InvalidNumber, format_date, format_kr, format_number, parse_date, to_ore
@@ -116,6 +116,48 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_refund)
 
+    p = sub.add_parser("reconcile", help="afstemning: bogført mod beregnet pr. borger og konto",
+                       description="Afstemning pr. borger og konto med markering af posteringer uden bevilling, "
+                                   "posteringer på forkert konto, bevillinger uden posteringer ud over "
+                                   "leverandørens fakturaforsinkelse, mulige dobbeltbetalinger og differencer "
+                                   "over tærsklen.")
+    p.add_argument("--year", type=_year_arg, metavar="ÅR", help="året (standard: indeværende år)")
+    p.add_argument("--as-of", type=_date_arg, metavar="DATO", help="opgørelsesdato (standard: seneste bogføring)")
+    p.add_argument("--all", action="store_true", help="vis også rækker uden bemærkninger")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_reconcile)
+
+    p = sub.add_parser("occupancy", help="belægning på egne tilbud pr. måned",
+                       description="Belægning pr. eget tilbud og måned: belagte pladsdøgn / (pladser · dage), "
+                                   "solgte pladser som indtægt, sammenholdt med belægningsmålet.")
+    p.add_argument("--year", type=_year_arg, required=True, metavar="ÅR", help="året")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_occupancy)
+
+    p = sub.add_parser("validate", help="datavalidering (månedlig tjekliste)",
+                       description="Kontrollerer registret efter den månedlige tjekliste: takst, datoer, "
+                                   "leverandør, afsluttede bevillinger, manuelle takster, dobbelte bevillinger, "
+                                   "opfølgning, kun betaling og ejerform.")
+    p.add_argument("--as-of", type=_date_arg, metavar="DATO", help="kontroldato (standard: i dag)")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("approve", help="godkend en måned (gem et øjebliksbillede)",
+                       description="Godkender måneden: dispositionsregnskabet pr. månedens sidste dag gemmes pr. "
+                                   "konto, paragraf og i alt. En måned kan kun godkendes én gang, medmindre "
+                                   "--replace angives.")
+    p.add_argument("--year", type=_year_arg, required=True, metavar="ÅR", help="året")
+    p.add_argument("--month", type=_month_arg, required=True, metavar="MÅNED", help="måned 1–12")
+    p.add_argument("--replace", action="store_true", help="erstat en tidligere godkendelse af måneden")
+    p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    p.set_defaults(handler=cmd_approve)
+
+    p = sub.add_parser("snapshots", help="vis godkendte måneder",
+                       description="Viser de godkendte måneders øjebliksbilleder.")
+    p.add_argument("--year", type=_year_arg, metavar="ÅR", help="kun dette år")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_snapshots)
+
 
 def _sub_help(parser) -> int:
     parser.print_help()
@@ -216,4 +258,67 @@ def cmd_refund(args, db) -> int:
                  for r in rows],
                 [("cpr", "CPR-nr."), ("name", "Navn"), ("age", "Alder"), ("expenses", "Udgifter"),
                  ("refund", "Refusion")])
+    return 0
+
+
+def cmd_reconcile(args, db) -> int:
+    year = args.year or (args.as_of.year if args.as_of else dt.date.today().year)
+    rows = reconcile.reconcile(db, year, args.as_of)
+    shown = rows if args.all else [r for r in rows if r.flags]
+    if args.json:
+        print_json({"year": year, "threshold": reconcile.threshold(db), "rows": [r.as_json() for r in shown]})
+        return 0
+    print_table([{"cpr": r.cpr or "", "name": r.name, "account": r.account, "booked": format_kr(r.booked),
+                  "computed": format_kr(r.computed), "flags": "; ".join(r.messages)} for r in shown],
+                [("cpr", "CPR-nr."), ("name", "Navn"), ("account", "Konto"), ("booked", "Bogført"),
+                 ("computed", "Beregnet"), ("flags", "Bemærkning")])
+    return 0
+
+
+def cmd_occupancy(args, db) -> int:
+    rows = occupancy.occupancy(db, args.year)
+    if args.json:
+        print_json({"year": args.year, "rows": [r.as_json() for r in rows]})
+        return 0
+    print_table([{"provider": r.provider, "month": r.month, "places": r.places,
+                  "occupancy": format_number(r.occupancy, 1) + " %", "target": format_number(r.target, 0) + " %"
+                  if r.target is not None else "", "sold": r.sold, "income": _kr(r.sold_income)} for r in rows],
+                [("provider", "Tilbud"), ("month", "Måned"), ("places", "Pladser"), ("occupancy", "Belægning"),
+                 ("target", "Mål"), ("sold", "Solgte døgn"), ("income", "Indtægt")])
+    return 0
+
+
+def cmd_validate(args, db) -> int:
+    findings = validation.validate(db, args.as_of)
+    if args.json:
+        print_json([f.as_json() for f in findings])
+        return 0
+    print_table([{"severity": f.severity, "label": f.label, "message": f.message,
+                  "record": f"{f.table} {f.record_id}"} for f in findings],
+                [("severity", "Niveau"), ("label", "Regel"), ("message", "Fund"), ("record", "Post")])
+    return 0
+
+
+def cmd_approve(args, db) -> int:
+    approval_id = approval.approve_month(db, args.year, args.month, replace=args.replace)
+    snap = approval.snapshot(db, approval_id)
+    if args.json:
+        print_json(snap.as_json())
+    else:
+        print(f"{approval.MONTHS[args.month - 1].capitalize()} {args.year} er godkendt: forventet regnskab "
+              f"{format_kr(snap.total['expected_ore'])} kr.")
+    return 0
+
+
+def cmd_snapshots(args, db) -> int:
+    snaps = approval.snapshots(db, args.year)
+    if args.json:
+        print_json([s.as_json() for s in snaps])
+        return 0
+    print_table([{"period": f"{approval.MONTHS[s.month - 1]} {s.year}", "at": s.approved_at[:16].replace("T", " "),
+                  "user": s.user, "expected": format_kr(s.total["expected_ore"]),
+                  "budget": format_kr(s.total["budget_ore"]), "deviation": format_kr(s.total["deviation_ore"])}
+                 for s in snaps],
+                [("period", "Måned"), ("at", "Godkendt"), ("user", "Af"), ("expected", "Forventet regnskab"),
+                 ("budget", "Budget"), ("deviation", "Afvigelse")])
     return 0

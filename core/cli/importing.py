@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.cli import print_json, print_table
-from core.importing.batches import import_file, list_batches, prepare, preview_result, commit, undo
+from core.errors import DispoError
+from core.importing.batches import commit, list_batches, prepare, preview_result, undo
 from core.importing.fields import KINDS
 from core.money import format_kr
 from core.storage import query
@@ -36,6 +37,14 @@ def register(sub) -> None:
     p.add_argument("--force", action="store_true", help="fortryd selvom senere ændringer bygger på importen")
     p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     p.set_defaults(handler=cmd_undo)
+
+    p = sub.add_parser("import-profiles", help="vis, omdøb eller slet gemte importprofiler",
+                       description="En importprofil husker, hvilke kolonner der hører til hvilke felter for filer "
+                                   "med en bestemt overskriftsrække.")
+    p.add_argument("--rename", nargs=2, metavar=("NR", "NAVN"), help="giv profil NR et nyt navn")
+    p.add_argument("--delete", type=int, metavar="NR", help="slet profil NR")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_profiles)
 
     p = sub.add_parser("postings", help="vis posteringerne", description="Viser de importerede posteringer.")
     p.add_argument("--year", type=int, metavar="ÅR", help="kun posteringer fra dette år")
@@ -91,6 +100,26 @@ def cmd_undo(args, db) -> int:
     return 0
 
 
+def cmd_profiles(args, db) -> int:
+    from core.importing import profiles
+
+    if args.rename:
+        try:
+            number = int(args.rename[0])
+        except ValueError:
+            raise DispoError(f"'{args.rename[0]}' er ikke et profilnummer") from None
+        profiles.rename_profile(db, number, args.rename[1])
+    if args.delete is not None:
+        profiles.delete_profile(db, args.delete)
+    rows = profiles.list_profiles(db)
+    if args.json:
+        print_json(rows)
+        return 0
+    print_table([{**r, "mapping": ", ".join(f"{k}={v}" for k, v in r["mapping"].items())} for r in rows],
+                [("id", "Nr."), ("name", "Navn"), ("kind", "Slags"), ("mapping", "Kolonner")])
+    return 0
+
+
 def cmd_postings(args, db) -> int:
     sql = "SELECT * FROM postings" + (" WHERE date BETWEEN ? AND ?" if args.year else "") + " ORDER BY date, id"
     params = [f"{args.year}-01-01", f"{args.year}-12-31"] if args.year else []
@@ -105,4 +134,3 @@ def cmd_postings(args, db) -> int:
     return 0
 
 
-__all__ = ["register", "import_file"]

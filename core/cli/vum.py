@@ -9,7 +9,8 @@ from core import cpr as cprs, vum
 from core.citizens import find_by_cpr
 from core.cli import print_json, print_table
 from core.errors import NotFoundError, ValidationError
-from core.money import format_date, format_number
+from core.vum.assessments import get_assessment
+from core.money import InvalidNumber, format_date, format_kr, format_number, parse_date, parse_number, to_ore
 
 
 def _year(text: str) -> int:
@@ -20,6 +21,11 @@ def _year(text: str) -> int:
     if not 1900 <= year <= 2200:
         raise argparse.ArgumentTypeError(f"'{text}' er ikke et gyldigt årstal")
     return year
+
+
+def _year_and_facility(parser, facility_help: str, facility_required: bool) -> None:
+    parser.add_argument("--year", type=_year, required=True, help="budgetåret")
+    parser.add_argument("--facility", metavar="NAVN", required=facility_required, help=facility_help)
 
 
 def register(sub) -> None:
@@ -33,8 +39,7 @@ def register(sub) -> None:
                         description="Beregner den VUM-baserede tildeling pr. eget tilbud for året: antal beboere "
                                     "pr. kategori, normtimer, timer og kroner pr. uge og pr. år, det faste budget, "
                                     "sidste tildeling og om ændringen er væsentlig.")
-    a.add_argument("--year", type=_year, required=True, help="budgetåret")
-    a.add_argument("--facility", metavar="NAVN", help="kun dette tilbud")
+    _year_and_facility(a, "kun dette tilbud", False)
     a.add_argument("--json", action="store_true", help="skriv som JSON")
     a.set_defaults(handler=cmd_allocation)
 
@@ -65,12 +70,18 @@ def register(sub) -> None:
     a = vsub.add_parser("save-allocation", help="gem årets tildeling for et tilbud som en ny version",
                         description="Beregner tildelingen for tilbuddet og året og gemmer den som en ny version. "
                                     "Tidligere versioner bevares.")
-    a.add_argument("--year", type=_year, required=True, help="budgetåret")
-    a.add_argument("--facility", metavar="NAVN", required=True, help="tilbuddets navn")
+    _year_and_facility(a, "tilbuddets navn", True)
     a.add_argument("--decision", choices=["behold", "ændr"], help="beslutning (standard: forslaget)")
     a.add_argument("--note", default="", help="note til versionen")
     a.add_argument("--json", action="store_true", help="skriv den gemte version som JSON")
     a.set_defaults(handler=cmd_save_allocation)
+
+    a = vsub.add_parser("fixed-budget", help="sæt et tilbuds faste budget for et år",
+                        description="Sætter tilbuddets faste budget for året (kroner). Uden --amount fjernes "
+                                    "årets beløb, så leverandørens faste budget gælder.")
+    _year_and_facility(a, "tilbuddets navn", True)
+    a.add_argument("--amount", metavar="KR", help="beløbet i kroner, fx 8.700.000")
+    a.set_defaults(handler=cmd_fixed_budget)
 
     a = vsub.add_parser("due", help="borgere der skal revurderes eller har skiftet kategori",
                         description="Beboere i egne tilbud hvis VUM-vurdering mangler eller er ældre end "
@@ -79,16 +90,26 @@ def register(sub) -> None:
     a.add_argument("--json", action="store_true", help="skriv som JSON")
     a.set_defaults(handler=cmd_due)
 
-    a = vsub.add_parser("rule", help="vis kategorireglen og tærsklerne",
+    a = vsub.add_parser("table", help="Thisted-tabellen for et tilbud (borgere × kategorier)",
+                        description="Viser Thisted-tabellen for tilbuddet og året: borgerne med et x i deres "
+                                    "kategori, timer og kroner pr. uge pr. kategori og i alt pr. år.")
+    _year_and_facility(a, "tilbuddets navn", True)
+    a.add_argument("--json", action="store_true", help="skriv som JSON")
+    a.set_defaults(handler=cmd_table)
+
+    a = vsub.add_parser("rule", help="vis eller ret kategorireglen og tærsklerne",
                         description="Viser reglen der foreslår en kategori ud fra scorerne, tærsklen for en "
-                                    "væsentlig ændring og grænsen for revurdering.")
+                                    "væsentlig ændring og grænsen for revurdering. Med tilvalg rettes de.")
+    a.add_argument("--measure", choices=["gennemsnit", "maksimum"], help="mål for scorerne")
+    a.add_argument("--steps", metavar="TRIN", help="trin som 'grænse:kategori' adskilt af mellemrum eller ';', "
+                                                   "fx '0:A 0,75:B 1,5:C 2,25:D 3:E 3,6:F'")
+    a.add_argument("--threshold", metavar="PCT", help="tærskel for væsentlig ændring i procent")
+    a.add_argument("--months", metavar="MÅNEDER", help="måneder før en vurdering skal fornyes")
     a.add_argument("--json", action="store_true", help="skriv som JSON")
     a.set_defaults(handler=cmd_rule)
 
 
 def _date(text: str | None) -> dt.date:
-    from core.money import InvalidNumber, parse_date
-
     if not text:
         return dt.date.today()
     try:
@@ -99,10 +120,10 @@ def _date(text: str | None) -> dt.date:
 
 def cmd_allocation(args, db) -> int:
     if args.facility:
-        chosen = [vum.facility_by_name(db, args.facility)]
+        allocations = [vum.compute_allocation(db, vum.facility_by_name(db, args.facility).id, args.year)]
     else:
-        chosen = vum.facilities(db, args.year)
-    items = [vum.allocation_json(vum.compute_allocation(db, f.id, args.year)) for f in chosen]
+        allocations = vum.all_allocations(db, args.year)
+    items = [vum.allocation_json(a) for a in allocations]
     if args.json:
         print_json({"year": args.year, "facilities": items})
         return 0
@@ -147,7 +168,7 @@ def cmd_assess(args, db) -> int:
     new_id = vum.record_assessment(
         db, cpr=args.cpr, date=_date(args.date), assessor=args.assessor, scores=vum.parse_scores(db, args.score),
         provider_id=provider_id, note=args.note, category=args.category, hours=args.hours, reason=args.reason)
-    saved = next(a for a in vum.list_assessments(db) if a.id == new_id)
+    saved = get_assessment(db, new_id)
     if args.json:
         print_json(vum.assessment_json(saved))
     else:
@@ -171,6 +192,18 @@ def cmd_save_allocation(args, db) -> int:
     return 0
 
 
+def cmd_fixed_budget(args, db) -> int:
+    facility = vum.facility_by_name(db, args.facility)
+    try:
+        amount = to_ore(parse_number(args.amount)) if args.amount else None
+    except InvalidNumber as ex:
+        raise ValidationError({"amount": f"Beløb: {ex}"}) from None
+    vum.set_fixed_budget(db, facility.id, args.year, amount)
+    print(f"Det faste budget for {facility.name} {args.year} er nu "
+          f"{format_kr(vum.fixed_budget_ore(db, facility.id, args.year)) or 'ikke sat'} kr.")
+    return 0
+
+
 def cmd_due(args, db) -> int:
     items = vum.due(db, _date(args.date))
     if args.json:
@@ -183,7 +216,46 @@ def cmd_due(args, db) -> int:
     return 0
 
 
+def cmd_table(args, db) -> int:
+    facility = vum.facility_by_name(db, args.facility)
+    table = vum.thisted_table(vum.compute_allocation(db, facility.id, args.year))
+    if args.json:
+        print_json(table)
+        return 0
+    print(f"VUM-baseret budgettildeling {table['year']} – {table['facility']}  "
+          f"(timepris {format_number(table['hourly_price'])} kr.)")
+    codes = list(vum.CATEGORIES)
+    rows = [{"cpr": c["cpr"], **c["marks"], "F": c["marks"]["F"] and format_number(c["individual_hours"])}
+            for c in table["citizens"]]
+    rows.append({"cpr": "Timer pr. uge", **{k: format_number(v) for k, v in table["hours_per_week"].items()}})
+    rows.append({"cpr": "Kr. pr. uge", **{k: format_number(v) for k, v in table["kr_per_week"].items()}})
+    print_table(rows, [("cpr", "Borger (cpr-nr.)"), *((c, c) for c in codes)])
+    print(f"Samlet tildeling i timer pr. år: {format_number(table['hours_per_year'])}")
+    print(f"Samlet tildeling i kr. pr. år: {format_number(table['kr_per_year'])}")
+    return 0
+
+
+def _steps(text: str) -> list[list[str]]:
+    steps = []
+    for part in text.replace(";", " ").split():
+        bound, sep, category = part.partition(":")
+        if not sep:
+            raise ValidationError({"steps": f"Trinnet '{part}' skal skrives som grænse:kategori, fx 0,75:B"})
+        steps.append([bound, category])
+    return steps
+
+
 def cmd_rule(args, db) -> int:
+    with db.atomic():
+        if args.measure or args.steps:
+            current = vum.category_rule(db)
+            vum.set_category_rule(db, {
+                "measure": args.measure or current.measure,
+                "steps": _steps(args.steps) if args.steps else [[str(b), c] for b, c in current.steps]})
+        if args.threshold is not None:
+            vum.set_significant_change_pct(db, args.threshold)
+        if args.months is not None:
+            vum.set_reassessment_months(db, args.months)
     rule = vum.category_rule(db)
     data = {"measure": rule.measure, "steps": [[s, c] for s, c in rule.steps], "text": rule.text(),
             "significant_change_pct": vum.significant_change_pct(db),

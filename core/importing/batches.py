@@ -18,13 +18,12 @@ from typing import Callable
 
 from core import audit
 from core.errors import DispoError, NotFoundError
-from core.grants import restore_grant_state
 from core.importing.fields import KINDS
-from core.importing.importers import IMPORTERS, ImportContext, Importer, apply_vum
+from core.importing.importers import IMPORTERS, ImportContext, Importer, restore_grant_snapshot
 from core.importing.matching import KindError, Mapping, detect_kind, missing_required, propose, score
 from core.importing.profiles import find_profile, mapping_from_headers
 from core.importing.readers import read_file
-from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
+from core.importing.records import CHANGED, DUPLICATE, NEW, SKIPPED, UNCHANGED, Record
 from core.importing.table import NoTableError, Table, build_table
 from core.storage import current_user, query
 
@@ -73,7 +72,9 @@ class Plan:
 
     @property
     def warnings(self) -> list[dict]:
-        return [{"sheet": r.sheet, "row": r.row, "warning": w} for r in self.records for w in r.warnings]
+        totals = [{"sheet": s.table.sheet, "row": row, "warning": f"Sum-rækken '{label}' springes over"}
+                  for s in self.sheets for row, label in s.table.totals]
+        return totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in self.records for w in r.warnings]
 
     def mapping_headers(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -109,6 +110,47 @@ def sheet_tables(path: Path, sheet: str | None = None) -> tuple[list[Table], lis
     return tables, hidden, notes
 
 
+@dataclass
+class SheetInfo:
+    """A sheet as the wizard lists it: hidden or not, its table and the kind it looks like."""
+
+    name: str
+    hidden: bool
+    table: Table | None
+    kind: str | None
+    note: str = ""
+
+
+def inspect_file(db, path: str | Path) -> list[SheetInfo]:
+    """Every sheet of a file with its table and recognised kind (hidden sheets too, marked).
+
+    Raises:
+        DispoError: the file cannot be read.
+    """
+    path = Path(path)
+    out = []
+    for raw in read_file(path):
+        try:
+            table = build_table(raw)
+        except NoTableError as ex:
+            out.append(SheetInfo(raw.name, raw.hidden, None, None, str(ex)))
+            continue
+        profile = find_profile(db, table.headers)
+        kind, note = (profile["kind"], "") if profile else (None, "")
+        if kind is None:
+            try:
+                kind = detect_kind(table)[0].code
+            except KindError as ex:
+                note = str(ex)
+        out.append(SheetInfo(raw.name, raw.hidden, table, kind, note))
+    return out
+
+
+def mapping_for(db, kind: str, table: Table, override: dict[str, str] | None = None) -> Mapping:
+    """The mapping to use: the given one, else a saved profile for the layout, else the proposal."""
+    return _mapping_for(db, kind, table, override)
+
+
 def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None) -> Mapping:
     if override:
         return mapping_from_headers(kind, table, override)
@@ -119,13 +161,14 @@ def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None) -
 
 
 def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = None,
-            mapping: dict[str, str] | None = None) -> Plan:
+            mapping: dict[str, str] | None = None, providers: dict[str, int | None] | None = None) -> Plan:
     """Read, map, parse and classify a file. Nothing is written.
 
     Args:
         kind: grants, postings, budget, occupancy or vum; ``None`` recognises it.
         sheet: only this sheet (a hidden sheet too); ``None`` = the visible sheet(s) with a table.
         mapping: field -> header text, instead of the automatic mapping or a saved profile.
+        providers: confirmed provider matches: name in the file -> provider id, or None = create new.
 
     Raises:
         DispoError: the file cannot be read, has no table, or does not fit the kind.
@@ -145,7 +188,7 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
                     k, m = detect_kind(t)
                 except KindError:
                     continue
-                cand = (score(k, m), k)
+                cand = (score(k, m, t), k)
             if best is None or cand[0] > best[0]:
                 best = cand
         if best is None:
@@ -161,10 +204,12 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
             continue
         plans.append(SheetPlan(t, m))
     if not kind_decl.multi_sheet and len(plans) > 1:
-        plans = [max(plans, key=lambda sp: (score(kind_decl, sp.mapping), len(sp.table.rows)))]
+        plans = [max(plans, key=lambda sp: (score(kind_decl, sp.mapping, sp.table), len(sp.table.rows)))]
     if not plans:
         raise DispoError(f"Filen '{path.name}' passer ikke til {kind_decl.label.lower()}: " + "; ".join(problems))
     ctx = ImportContext(db, path.name)
+    if providers:
+        ctx.providers.decide(providers)
     importer = IMPORTERS[kind](ctx)
     records: list[Record] = []
     for sp in plans:
@@ -225,26 +270,8 @@ def commit(db, plan: Plan, *, update_changed: bool = True, progress: Callable[[i
             audit.record(db, "batches", batch_id, "import", None, {"file": plan.file.name, "kind": plan.kind},
                          batch_id)
             usable = [r for r in plan.records if r.status in (NEW, CHANGED, UNCHANGED)]
-            if plan.kind == "vum":
-                vum = apply_vum(db, usable, batch_id)
-                counts.update({NEW: vum.get("imported", 0), CHANGED: vum.get("updated", 0),
-                               UNCHANGED: vum.get("unchanged", 0)})
-                extra_rejected = list(vum.get("rejected", []))
-            else:
-                extra_rejected = []
-                if plan.kind == "occupancy":
-                    importer.apply_sheet_settings(batch_id)
-                if hasattr(importer, "apply_all"):
-                    counts = importer.apply_all(usable, batch_id, update_changed,
-                                                lambda i: _tick(i, total, progress, cancelled))
-                else:
-                    for i, rec in enumerate(usable):
-                        if i % 50 == 0:
-                            _tick(i, total, progress, cancelled)
-                        counts[importer.apply(rec, batch_id, update_changed)] += 1
-                for choice in choices:
-                    if choice.provider_id is None:  # matched to a sheet but no row needed it
-                        importer.ctx.providers.ensure(choice, batch_id)
+            counts, extra_rejected = importer.write(usable, batch_id, update_changed,
+                                                    lambda i: _tick(i, total, progress, cancelled))
             _tick(total, total, progress, cancelled)
             out = result(plan, batch_id, counts, new_providers)
             out["rejected"] = out["rejected"] + extra_rejected
@@ -295,12 +322,15 @@ def _batch_tables(db) -> list[str]:
 
 
 def _referencing(db, table: str) -> list[tuple[str, str]]:
-    """(table, column) pairs that reference ``table``'s id."""
+    """(table, column) pairs that reference ``table``'s id and keep it alive (not ON DELETE CASCADE)."""
     out = []
     for t in db.table_names():
-        for fk in db[t].foreign_keys:
-            if fk.other_table == table and t not in BOOKKEEPING:
-                out.append((t, fk.column))
+        if t in BOOKKEEPING:
+            continue
+        for fk in db.execute(f"PRAGMA foreign_key_list([{t}])").fetchall():
+            # id, seq, table, from, to, on_update, on_delete, match
+            if fk[2] == table and fk[6].upper() != "CASCADE":
+                out.append((t, fk[3]))
     return out
 
 
@@ -370,8 +400,11 @@ def undo(db, batch_id: int, *, force: bool = False) -> dict:
             if force:
                 for ref_table, col in _referencing(db, t):
                     # keep a row that later rows still need; it simply stops belonging to the batch
+                    other = " AND (batch_id IS NULL OR batch_id != ?)" if "batch_id" in db[ref_table].columns_dict \
+                        else ""
                     db.execute(f"UPDATE [{t}] SET batch_id = NULL WHERE batch_id = ? AND id IN "
-                               f"(SELECT [{col}] FROM [{ref_table}] WHERE [{col}] IS NOT NULL)", [batch_id])
+                               f"(SELECT [{col}] FROM [{ref_table}] WHERE [{col}] IS NOT NULL{other})",
+                               [batch_id] + ([batch_id] if other else []))
             cur = db.execute(f"DELETE FROM [{t}] WHERE batch_id = ?", [batch_id])
             if cur.rowcount:
                 removed[t] += cur.rowcount
@@ -379,7 +412,7 @@ def undo(db, batch_id: int, *, force: bool = False) -> dict:
         for ch in changes:
             old = json.loads(ch["old"])
             if ch["table_name"] == "grants":
-                restore_grant_state(db, ch["row_id"], old)
+                restore_grant_snapshot(db, ch["row_id"], old)
             else:
                 values = {k: v for k, v in old.items() if k != "id"}
                 if values:

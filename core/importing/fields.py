@@ -42,10 +42,14 @@ CPR = Field("cpr", "CPR-nr.", ("cpr", "cpr-nr", "cpr nr", "cprnr", "cpr-nummer",
             p.parse_cpr, True, "cpr")
 NAME = Field("name", "Navn", ("navn", "borger navn", "borgernavn", "fulde navn", "borgerens navn", "name",
                               "efternavn, fornavn", "navn (efternavn, fornavn)"), p.parse_name)
+FIRST_NAME = Field("first_name", "Fornavn", ("fornavn", "fornavne"), p.parse_text)
+LAST_NAME = Field("last_name", "Efternavn", ("efternavn",), p.parse_text)
 
 GRANTS = Kind("grants", "Bevillinger (dispositionsregnskab)", (
     CPR,
     NAME,
+    FIRST_NAME,
+    LAST_NAME,
     Field("section", "Paragraf", ("paragraf", "§", "lovgrundlag", "sel §", "bevillingsparagraf", "indsats §",
                                   "lovhjemmel", "paragraf (sel)"), p.parse_section, True, "section"),
     Field("provider", "Leverandør", ("leverandør", "leverandor", "tilbud", "udfører", "botilbud", "tilbudsnavn",
@@ -89,6 +93,8 @@ POSTINGS = Kind("postings", "Posteringer (bogføring)", (
                               "nettobeløb", "amount"), p.parse_amount, True, "amount"),
     Field("debit", "Debet", ("debet", "debit", "udgift"), p.parse_amount, False, "amount"),
     Field("credit", "Kredit", ("kredit", "credit", "indtægt"), p.parse_amount, False, "amount"),
+    Field("sign", "Debet/kredit", ("d/k", "debet/kredit", "dk", "d k", "fortegn", "debet kredit"),
+          p.parse_debit_credit),
     Field("cpr", "CPR-nr.", CPR.synonyms, p.parse_optional_cpr, False, "cpr"),
     Field("text", "Tekst", ("posteringstekst", "tekst", "beskrivelse", "bilagstekst", "posteringstekst 1"),
           p.parse_text),
@@ -114,6 +120,8 @@ BUDGET = Kind("budget", "Budget", (
 OCCUPANCY = Kind("occupancy", "Belægningsliste", (
     CPR,
     NAME,
+    FIRST_NAME,
+    LAST_NAME,
     Field("move_in", "Indflyttet", ("indflyttet", "indflytning", "indflytningsdato", "indskrevet", "indskrivning",
                                     "indflyttet dato"), p.parse_date, True, "date"),
     Field("move_out", "Fraflyttet", ("fraflyttet", "fraflytning", "fraflytningsdato", "udskrevet", "udflyttet",
@@ -129,6 +137,8 @@ OCCUPANCY = Kind("occupancy", "Belægningsliste", (
 VUM = Kind("vum", "VUM-liste", (
     CPR,
     NAME,
+    FIRST_NAME,
+    LAST_NAME,
     Field("category", "VUM-kategori", ("vum", "vum-kategori", "vum kategori", "kategori", "støttekategori",
                                        "støtteniveau"), p.parse_optional_vum, False, "category"),
     Field("hours", "Individuelle timer", ("timer", "individuelle timer", "timer pr uge", "normtimer"),

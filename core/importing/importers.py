@@ -13,7 +13,8 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Callable
 
 from core import audit
 from core.errors import NotFoundError, ValidationError
@@ -62,22 +63,35 @@ class Importer:
     def parse(self, table: Table, mapping: Mapping) -> list[Record]:
         self.start_sheet(table, mapping)
         out = []
-        fields = [(self.kind.field(name), col, table.headers[col] or name) for name, col in mapping.columns.items()]
+        fields = [(self.kind.field(name), col, table.headers[col] or name, {})
+                  for name, col in mapping.columns.items()]
         for row_no, cells in table.rows:
             rec = Record(table.sheet, row_no, {})
-            for f, col, header in fields:
+            for f, col, header, cache in fields:
                 raw = cells[col] if col < len(cells) else None
                 rec.raw[f.name] = raw
-                if p.is_blank(raw):
+                if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
                     if f.required:
                         rec.reject(header, raw, f"{f.label} mangler")
                     rec.values[f.name] = None
                     continue
-                try:
-                    rec.values[f.name] = f.parser(raw)
-                except p.ParseError as ex:
+                # columns repeat their values (dates, accounts, monthly amounts): parse each value once
+                key = (type(raw), raw)
+                hit = cache.get(key)
+                if hit is None:
+                    try:
+                        hit = (True, f.parser(raw))
+                    except p.ParseError as ex:
+                        hit = (False, str(ex))
+                    cache[key] = hit
+                if hit[0]:
+                    rec.values[f.name] = hit[1]
+                else:
                     rec.values[f.name] = None
-                    rec.reject(header, raw, str(ex))
+                    rec.reject(header, raw, hit[1])
+            if rec.values.get("first_name") or rec.values.get("last_name"):
+                rec.values["name"] = rec.values.get("name") or " ".join(
+                    x for x in (rec.values.get("first_name"), rec.values.get("last_name")) if x)
             out.extend(self.finish(rec, table, mapping, cells))
         return out
 
@@ -120,6 +134,20 @@ class Importer:
         raise NotImplementedError
 
     # -------------------------------------------------------------- writing
+    def write(self, records: list[Record], batch_id: int, update_changed: bool,
+              tick: Callable[[int], None]) -> tuple[Counter, list[dict]]:
+        """Write the records in the batch (inside the caller's transaction).
+
+        Returns the counts by final status and any rows rejected while writing. ``tick(i)``
+        reports progress and raises when the user cancelled.
+        """
+        counts: Counter = Counter()
+        for i, rec in enumerate(records):
+            if i % 50 == 0:
+                tick(i)
+            counts[self.apply(rec, batch_id, update_changed)] += 1
+        return counts, []
+
     def apply(self, rec: Record, batch_id: int, update_changed: bool) -> str:
         """Write one record; returns the status it ended with (new, changed, unchanged)."""
         raise NotImplementedError
@@ -135,6 +163,52 @@ def _same(a, b) -> bool:
         return Decimal(str(a)) == Decimal(str(b))
     except ArithmeticError:
         return False
+
+
+def kroner_to_ore(amount: Decimal) -> int:
+    """Whole øre, half away from zero (as ``core.money.to_ore``, without Fractions: the bulk path)."""
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def grant_snapshot(db, grant_id: int) -> dict:
+    """A grant's row and its rate rows with their ids, so that undo can put them back exactly."""
+    return {"row": query(db, "SELECT * FROM grants WHERE id = ?", [grant_id])[0],
+            "rates": query(db, "SELECT * FROM grant_rates WHERE grant_id = ? ORDER BY id", [grant_id])}
+
+
+def restore_grant_snapshot(db, grant_id: int, snapshot: dict) -> None:
+    """Write a ``grant_snapshot`` back (rows and rate ids exactly as they were)."""
+    before = grant_state(db, grant_id)
+    db["grants"].upsert(snapshot["row"], pk="id")
+    db.execute("DELETE FROM grant_rates WHERE grant_id = ?", [grant_id])
+    db["grant_rates"].insert_all(snapshot["rates"], pk="id")
+    audit.record(db, "grants", grant_id, "restore", before, grant_state(db, grant_id))
+
+
+def create_grant_in_batch(db, data: dict, batch_id: int) -> int:
+    """``create_grant`` in the batch; a name it fills in on an existing citizen is kept for undo."""
+    existing = db.execute("SELECT id, name FROM citizens WHERE cpr = ?", [data["cpr"]]).fetchone()
+    if existing and not existing[1] and data.get("name"):
+        record_change(db, batch_id, "citizens", existing[0], {"id": existing[0], "name": existing[1]})
+    return create_grant(db, data, batch_id=batch_id)
+
+
+def update_grant_in_batch(db, grant_id: int, changes: dict, batch_id: int) -> None:
+    """Apply ``changes`` (field -> (old, new)) to a grant, keeping its exact old state for undo.
+
+    A changed rate replaces the rate of the grant's first period (the file states one rate).
+    """
+    before = grant_state(db, grant_id)
+    record_change(db, batch_id, "grants", grant_id, grant_snapshot(db, grant_id))
+    row = {k: new for k, (_, new) in changes.items() if k != "rate"}
+    if "end" in row:
+        row["status"] = "afsluttet" if row["end"] and row["end"] < dt.date.today().isoformat() else "aktiv"
+    if row:
+        db["grants"].update(grant_id, row)
+    if "rate" in changes:
+        db.execute("UPDATE grant_rates SET rate = ? WHERE id = (SELECT id FROM grant_rates WHERE grant_id = ? "
+                   "ORDER BY valid_from LIMIT 1)", [changes["rate"][1], grant_id])
+    audit.record(db, "grants", grant_id, "import", before, grant_state(db, grant_id), batch_id)
 
 
 def _changes(old: dict, new: dict) -> dict:
@@ -162,6 +236,15 @@ class GrantsImporter(Importer):
                 "acting_municipality", "vum_category", "caseworker", "granted_on", "followup_date", "note")
 
     def start_sheet(self, table, mapping):
+        # compare with the database only what the file says; a missing column changes nothing
+        given = set(mapping.columns) | {"rate"}
+        if "account" in given:
+            given.add("grouping")
+        if given & {"unit", "quantity"}:
+            given |= {"unit", "quantity", "quantity_per"}
+        if not hasattr(self, "given"):
+            self.given: set[str] = set()
+        self.given |= given
         col = mapping.columns.get("quantity")
         qh = p.text(table.headers[col]).casefold() if col is not None else ""
         self.quantity_per_hint = "måned" if re.search(r"m[åa]ned|\bmd", qh) else ("uge" if "uge" in qh else None)
@@ -173,9 +256,11 @@ class GrantsImporter(Importer):
         if not rec.ok:
             return [rec]
         v = rec.values
-        data = {k: v.get(k) for k in ("cpr", "name", "section", "rate", "start", "end", "vum_category",
+        data = {k: v.get(k) for k in ("cpr", "section", "rate", "start", "end", "vum_category",
                                       "paying_municipality", "acting_municipality", "caseworker", "granted_on",
                                       "followup_date", "note") if k in mapping.columns}
+        if v.get("name"):
+            data["name"] = v["name"]
         if v.get("account"):
             data["account"], grouping, _ = v["account"]
             if grouping:
@@ -199,6 +284,14 @@ class GrantsImporter(Importer):
         choice = self.ctx.providers.match(v["provider"])
         for k in ("account", "unit", "quantity", "quantity_per", "end"):
             data.setdefault(k, None)
+        try:
+            sec = get_section(self.db, v["section"])
+        except NotFoundError:
+            sec = None
+        if sec is not None and data["unit"] in (None, sec.unit):
+            # the section's usual unit, and its usual 'per' when the file does not say
+            data["unit"] = sec.unit
+            data["quantity_per"] = data["quantity_per"] or sec.quantity_per
         try:
             # partial: every field is given; the provider is resolved (or created) separately
             clean = validate_grant(self.db, data, partial=True)
@@ -240,7 +333,7 @@ class GrantsImporter(Importer):
     def _row(self, clean: dict) -> dict:
         out = {}
         for k in self.compared:
-            if k not in clean:
+            if k not in clean or k not in self.given:
                 continue
             value = clean[k]
             if k in ("quantity", "rate"):
@@ -252,29 +345,22 @@ class GrantsImporter(Importer):
         c = dict(rec.values)
         pid = self.ctx.providers.ensure(self.ctx.providers.match(c.pop("provider_name")), batch_id)
         if rec.status == NEW:
-            existing = self.db.execute("SELECT id, name FROM citizens WHERE cpr = ?", [c["cpr"]]).fetchone()
-            if existing and not existing[1] and c.get("name"):
-                record_change(self.db, batch_id, "citizens", existing[0], {"id": existing[0], "name": existing[1]})
             data = {k: v for k, v in c.items() if k != "status"}
             data["provider_id"] = pid
-            create_grant(self.db, data, batch_id=batch_id)
+            create_grant_in_batch(self.db, data, batch_id)
             return NEW
         if rec.status == CHANGED and update_changed:
-            before = grant_state(self.db, rec.existing_id)
-            record_change(self.db, batch_id, "grants", rec.existing_id, before)
-            row = {k: new for k, (_, new) in rec.changes.items() if k != "rate"}
-            if "end" in row:
-                row["status"] = "afsluttet" if row["end"] and row["end"] < dt.date.today().isoformat() else "aktiv"
-            if row:
-                self.db["grants"].update(rec.existing_id, row)
-            if "rate" in rec.changes:
-                first = self.db.execute("SELECT id FROM grant_rates WHERE grant_id = ? ORDER BY valid_from LIMIT 1",
-                                        [rec.existing_id]).fetchone()
-                self.db["grant_rates"].update(first[0], {"rate": rec.changes["rate"][1]})
-            audit.record(self.db, "grants", rec.existing_id, "import", before, grant_state(self.db, rec.existing_id),
-                         batch_id)
+            update_grant_in_batch(self.db, rec.existing_id, rec.changes, batch_id)
             return CHANGED
         return UNCHANGED
+
+
+def year_of(table: Table, mapping: Mapping, file_name: str, amount_fields: tuple[str, ...]) -> int | None:
+    """The year a sheet is about: from its amount headers (``Budget 2027``), title rows, name or file name."""
+    headers = [table.headers[c] for f, c in mapping.columns.items() if f in amount_fields]
+    texts = headers + table.title + [table.sheet, file_name]
+    years = [int(y) for t in texts for y in re.findall(r"(?<!\d)(20\d\d|19\d\d)(?!\d)", t)]
+    return years[0] if years else None
 
 
 # ====================================================================== postings
@@ -288,35 +374,66 @@ class PostingsImporter(Importer):
 
     def start_sheet(self, table, mapping):
         self.citizens = dict(self.db.execute("SELECT cpr, id FROM citizens").fetchall())
-        self.occurrence: Counter = Counter()
+        if not hasattr(self, "occurrence"):
+            self.occurrence: Counter = Counter()
+        self.default_year = year_of(table, mapping, self.ctx.file_name, ())
 
     def finish(self, rec, table, mapping, cells):
         if not rec.ok:
             return [rec]
+        if mapping.month_columns and "amount" not in mapping.columns:
+            return self._wide(rec, table, mapping, cells)
+        return [self._posting(rec, table, mapping)]
+
+    def _wide(self, rec, table, mapping, cells) -> list[Record]:
+        """One posting per filled month column, dated the last day of that month."""
+        out = []
+        for col, (month, year) in sorted(mapping.month_columns.items(), key=lambda x: x[1][0]):
+            raw = cells[col] if col < len(cells) else None
+            if p.is_blank(raw):
+                continue
+            year = year or self.default_year
+            if year is None:
+                rec.reject(table.headers[col], raw, "Året står hverken i kolonnens overskrift, i arkets titel "
+                                                    "eller i filnavnet")
+                return [rec]
+            try:
+                amount = p.parse_amount(raw)
+            except p.ParseError as ex:
+                rec.reject(table.headers[col], raw, str(ex))
+                return [rec]
+            last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+            part = Record(rec.sheet, rec.row, {**rec.values, "date": last, "amount": amount}, raw=rec.raw)
+            out.append(self._posting(part, table, mapping))
+        return out
+
+    def _posting(self, rec, table, mapping) -> Record:
         v = rec.values
         amount = v.get("amount")
         if amount is None and ("debit" in mapping.columns or "credit" in mapping.columns):
             if v.get("debit") is None and v.get("credit") is None:
                 rec.reject(self.column(mapping, table, "debit"), "", "Beløb mangler (hverken debet eller kredit)")
-                return [rec]
+                return rec
             amount = (v.get("debit") or 0) - (v.get("credit") or 0)
         elif amount is not None and v.get("credit") and "amount" in mapping.columns:
             amount = amount - v["credit"]
         if amount is None:
             rec.reject(self.column(mapping, table, "amount"), "", "Beløb mangler")
-            return [rec]
+            return rec
+        if v.get("sign") == -1:
+            amount = -amount
         account, grouping, art = v["account"]
         row = {
             "date": v["date"].isoformat(), "account": account,
             "grouping": (v.get("grouping") or grouping or ""), "art": v.get("art") or art or "",
-            "amount_ore": to_ore(amount), "cpr": v.get("cpr"), "text": v.get("text") or "",
+            "amount_ore": kroner_to_ore(amount), "cpr": v.get("cpr"), "text": v.get("text") or "",
             "voucher": v.get("voucher") or "",
         }
         rec.values = row
         ident = ("bilag", row["voucher"]) if row["voucher"] else ("række",) + tuple(row[k] for k in POSTING_COLUMNS)
         self.occurrence[ident] += 1
         rec.key = ident + (self.occurrence[ident],)
-        return [rec]
+        return rec
 
     def classify(self, records):
         # Postings without a voucher: identical rows are normal (monthly payments), so each
@@ -353,10 +470,8 @@ class PostingsImporter(Importer):
             elif rec.key[-1] <= plain[rec.key[1:-1]]:
                 rec.status = UNCHANGED
 
-    def apply(self, rec, batch_id, update_changed):
-        raise NotImplementedError("postings are written in bulk by apply_all")
-
-    def apply_all(self, records: list[Record], batch_id: int, update_changed: bool, progress) -> Counter:
+    def write(self, records, batch_id, update_changed, tick):
+        """New postings go in with one ``executemany``: a finance extract has tens of thousands of rows."""
         counts: Counter = Counter()
         new_rows = []
         for i, rec in enumerate(records):
@@ -374,12 +489,12 @@ class PostingsImporter(Importer):
             elif rec.status in (CHANGED, UNCHANGED):
                 counts[UNCHANGED] += 1
             if i % 2000 == 0:
-                progress(i)
+                tick(i)
         cols = list(POSTING_COLUMNS) + ["citizen_id", "batch_id"]
         self.db.conn.executemany(
             f"INSERT INTO postings ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             [[r[c] for c in cols] for r in new_rows])
-        return counts
+        return counts, []
 
 
 # ====================================================================== budget
@@ -389,9 +504,7 @@ class BudgetImporter(Importer):
     what = "budgetlinje (konto, paragraf, år, måned)"
 
     def start_sheet(self, table, mapping):
-        texts = table.title + [table.sheet, self.ctx.file_name]
-        years = [int(y) for t in texts for y in re.findall(r"(?<!\d)(20\d\d|19\d\d)(?!\d)", t)]
-        self.default_year = years[0] if years else None
+        self.default_year = year_of(table, mapping, self.ctx.file_name, ("original", "corrected"))
 
     def finish(self, rec, table, mapping, cells):
         if not rec.ok:
@@ -569,6 +682,10 @@ class OccupancyImporter(Importer):
                 rec.changes = _changes(old, new)
                 rec.status = CHANGED if rec.changes else UNCHANGED
 
+    def write(self, records, batch_id, update_changed, tick):
+        self.apply_sheet_settings(batch_id)
+        return super().write(records, batch_id, update_changed, tick)
+
     def apply_sheet_settings(self, batch_id: int) -> int:
         """Create the facilities that are new and set their places; returns how many were changed."""
         changed = 0
@@ -591,25 +708,13 @@ class OccupancyImporter(Importer):
         choice, _ = self.sheets[v["sheet"]]
         pid = choice.provider_id
         if rec.status == NEW:
-            create_grant(self.db, {"cpr": v["cpr"], "name": v["name"], "section": self._section(pid, v["facility"]),
-                                   "provider_id": pid, "unit": "døgn", "rate": v["rate"], "start": v["move_in"],
-                                   "end": v["move_out"], "paying_municipality": v["paying_municipality"],
-                                   "vum_category": v["vum_category"]}, batch_id=batch_id)
+            create_grant_in_batch(self.db, {
+                "cpr": v["cpr"], "name": v["name"], "section": self._section(pid, v["facility"]), "provider_id": pid,
+                "unit": "døgn", "rate": v["rate"], "start": v["move_in"], "end": v["move_out"],
+                "paying_municipality": v["paying_municipality"], "vum_category": v["vum_category"]}, batch_id)
             return NEW
         if rec.status == CHANGED and update_changed:
-            before = grant_state(self.db, rec.existing_id)
-            record_change(self.db, batch_id, "grants", rec.existing_id, before)
-            row = {k: new for k, (_, new) in rec.changes.items() if k != "rate"}
-            if "end" in row:
-                row["status"] = "afsluttet" if row["end"] and row["end"] < dt.date.today().isoformat() else "aktiv"
-            if row:
-                self.db["grants"].update(rec.existing_id, row)
-            if "rate" in rec.changes:
-                self.db.execute("UPDATE grant_rates SET rate = ? WHERE id = (SELECT id FROM grant_rates "
-                                "WHERE grant_id = ? ORDER BY valid_from LIMIT 1)",
-                                [rec.changes["rate"][1], rec.existing_id])
-            audit.record(self.db, "grants", rec.existing_id, "import", before, grant_state(self.db, rec.existing_id),
-                         batch_id)
+            update_grant_in_batch(self.db, rec.existing_id, rec.changes, batch_id)
             return CHANGED
         return UNCHANGED
 
@@ -669,6 +774,13 @@ class VumImporter(Importer):
     def compare(self, records):
         """The VUM module decides new/changed/unchanged when it applies the list."""
 
+    def write(self, records, batch_id, update_changed, tick):
+        tick(0)
+        res = apply_vum(self.db, records, batch_id)
+        counts = Counter({NEW: res.get("imported", 0), CHANGED: res.get("updated", 0),
+                          UNCHANGED: res.get("unchanged", 0)})
+        return counts, list(res.get("rejected", []))
+
 
 IMPORTERS = {cls.kind.code: cls for cls in (GrantsImporter, PostingsImporter, BudgetImporter, OccupancyImporter,
                                             VumImporter)}
@@ -685,4 +797,3 @@ def apply_vum(db, records: list[Record], batch_id: int) -> dict:
     return apply_vum_list(db, [r.values for r in records], batch_id)
 
 
-__all__ = ["IMPORTERS", "ImportContext", "record_change", "NotFoundError"]

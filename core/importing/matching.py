@@ -124,7 +124,7 @@ def propose(kind: Kind, table: Table) -> Mapping:
         if len(set(cats.values())) >= 3:
             mapping.category_columns = cats
             taken |= set(cats)
-    if kind.code == "budget":
+    if kind.code in ("budget", "postings"):
         months = {c: p.month_of(h) for c, h in enumerate(table.headers)}
         months = {c: m for c, m in months.items() if m}
         if len(months) >= 3:
@@ -162,14 +162,26 @@ def missing_required(kind: Kind, mapping: Mapping) -> list[str]:
     missing = [f.label for f in kind.fields if f.required and f.name not in mapping.columns]
     if kind.code == "vum" and "category" not in mapping.columns and not mapping.category_columns:
         missing.append("VUM-kategori")
+    if kind.code == "postings" and "Beløb" in missing and ({"debit", "credit"} & set(mapping.columns)):
+        missing.remove("Beløb")
+    if kind.code == "postings" and mapping.month_columns:
+        missing = [m for m in missing if m not in ("Beløb", "Bogføringsdato")]
     if kind.code == "budget" and not ({"original", "corrected"} & set(mapping.columns)) and not mapping.month_columns:
         missing.append("Budgetbeløb")
     return missing
 
 
-def score(kind: Kind, mapping: Mapping) -> float:
+#: words in a sheet's title, name or headers that point at a kind (for wide layouts that fit several)
+KIND_WORDS = {"budget": r"budget", "postings": r"bogført|bogføring|forbrug|regnskab|postering|udbetal"}
+
+
+def score(kind: Kind, mapping: Mapping, table: Table | None = None) -> float:
+    bonus = 0.0
+    if table is not None and kind.code in KIND_WORDS:
+        words = " ".join([table.sheet, *table.title, *table.headers]).casefold()
+        bonus = 1.0 if re.search(KIND_WORDS[kind.code], words) else 0.0
     return (sum(mapping.confidence.values()) + (1.5 if mapping.category_columns else 0)
-            + (1.5 if mapping.month_columns else 0))
+            + (1.5 if mapping.month_columns else 0) + bonus)
 
 
 def detect_kind(table: Table) -> tuple[Kind, Mapping]:
@@ -182,7 +194,7 @@ def detect_kind(table: Table) -> tuple[Kind, Mapping]:
     for kind in KINDS.values():
         mapping = propose(kind, table)
         if not missing_required(kind, mapping):
-            fits.append((score(kind, mapping), kind, mapping))
+            fits.append((score(kind, mapping, table), kind, mapping))
     if not fits:
         raise KindError(f"Arket '{table.sheet}' ligner ikke en kendt slags data (bevillinger, posteringer, budget, "
                         "belægningsliste eller VUM-liste). Vælg slags og kolonner selv.")

@@ -76,6 +76,7 @@ def parse_optional_cpr(value) -> str | None:
 _KR = re.compile(r"(?i)\b(dkk|kr)\b\.?|kr\.")
 _GROUPED_COMMA_DEC = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$|^\d+(,\d+)?$")
 _GROUPED_DOT_DEC = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d+$")
+_FAST_DANISH = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)$")
 _SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
 
 
@@ -99,6 +100,9 @@ def parse_amount(value) -> Decimal:
     if isinstance(value, (dt.date, dt.datetime)):
         raise ParseError(f"'{text(value)}' er en dato, ikke et beløb")
     raw = str(value)
+    fast = _FAST_DANISH.match(raw)
+    if fast:  # the finance systems' usual form, e.g. -12.345,67
+        return Decimal(fast.group(1) + fast.group(2).replace(".", "") + "." + fast.group(3))
     t = raw.strip().replace("\u00a0", " ").replace("\u2212", "-").replace("–", "-")
     t = _KR.sub("", t).strip()
     negative = False
@@ -369,6 +373,16 @@ def is_marked(value) -> bool:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value == 1
     return text(value).casefold() in {"x", "1", "✓", "✔", "ja", "j", "yes", "*"}
+
+
+def parse_debit_credit(value) -> int:
+    """The sign a debit/credit marker gives an amount: ``D``/``Debet`` = +1, ``K``/``Kredit`` = -1."""
+    t = text(value).casefold()
+    if t in ("d", "debet", "debit", "+", "dr"):
+        return 1
+    if t in ("k", "kredit", "credit", "-", "kr", "cr"):
+        return -1
+    raise ParseError(f"'{text(value)}' er hverken D (debet) eller K (kredit)")
 
 
 def parse_int(value) -> int:

@@ -76,6 +76,7 @@ class ProviderMatcher:
         self.own = own_municipality
         self.providers = {p.id: p.name for p in list_providers(db)}
         self.choices: dict[str, ProviderChoice] = {}
+        self.decided: dict[str, int | None] = {}  # name -> provider id, or None for "create new": the user's word
 
     def match(self, name: str, *, new_kind: str | None = None, full_name: str = "") -> ProviderChoice:
         """The choice for ``name`` (cached per normalised name).
@@ -90,6 +91,12 @@ class ProviderMatcher:
         choice = self._match(full_name or name, new_kind) if full_name else None
         if choice is None or choice.is_new:
             choice = self._match(name, new_kind, full_name)
+        for decided_name in (name, full_name):
+            if decided_name and _norm(decided_name) in self.decided:
+                choice.provider_id = self.decided[_norm(decided_name)]
+                if choice.provider_id is not None:
+                    choice.suggestion = self.providers.get(choice.provider_id, choice.suggestion)
+                    choice.suggestion_id = choice.provider_id
         self.choices[key] = choice
         return choice
 
@@ -107,13 +114,21 @@ class ProviderMatcher:
             if len(cut) == 1:
                 return ProviderChoice(name, cut[0][0], cut[0][1], cut[0][0], 99.0)
         if self.providers:
-            best = process.extractOne(key, {pid: _norm(n) for pid, n in self.providers.items()},
-                                      scorer=fuzz.token_sort_ratio)
+            names = {pid: _norm(n) for pid, n in self.providers.items()}
+            # WRatio also finds a name contained in a longer one ('Bostøtten' in 'Bostøtten Nord'): a
+            # suggestion only; taking it without asking needs the strict whole-name score
+            best = process.extractOne(key, names, scorer=fuzz.WRatio)
             if best and best[1] >= SUGGEST:
                 _, score, pid = best
-                return ProviderChoice(create_as, pid if score >= AUTO_ACCEPT else None, self.providers[pid], pid,
-                                      float(score), kind, municipality)
+                strict = fuzz.token_sort_ratio(key, names[pid])
+                return ProviderChoice(create_as, pid if strict >= AUTO_ACCEPT else None, self.providers[pid], pid,
+                                      float(min(score, max(strict, SUGGEST))), kind, municipality)
         return ProviderChoice(create_as, None, kind=kind, municipality=municipality)
+
+    def decide(self, decisions: dict[str, int | None]) -> None:
+        """The user's confirmations: file name -> existing provider id, or None to create a new one."""
+        self.decided.update({_norm(k): v for k, v in decisions.items()})
+        self.choices.clear()
 
     def ensure(self, choice: ProviderChoice, batch_id: int | None) -> int:
         """The provider id of a choice, creating the provider (in ``batch_id``) when it is new."""

@@ -25,6 +25,10 @@ TOTAL_WORDS = re.compile(
     r"overført|saldo)(?![a-zæøå])")
 
 
+# a second header row of units or explanations: "(kr.)", "kr.", "pr. uge", "dd-mm-åååå"
+_UNIT_NOTE = re.compile(r"^\(.*\)$|^(kr\.?|dkk|pr\..*|i alt kr\.?|dd-mm-(åå)?åå|timer|dage|antal)$")
+
+
 class NoTableError(DispoError):
     """No header row with recognisable column names was found in a sheet."""
 
@@ -38,7 +42,7 @@ class Table:
     rows: list[tuple[int, list]]          # (1-based row number, cells)
     title: list[str] = field(default_factory=list)  # texts of the rows above the header
     header_row: int = 0
-    skipped_totals: int = 0
+    totals: list[tuple[int, str]] = field(default_factory=list)  # (row number, label) of skipped sum rows
 
     def column_values(self, col: int, limit: int | None = None) -> list:
         out = []
@@ -120,6 +124,14 @@ def find_header_row(sheet: RawSheet) -> int | None:
             continue
         if score > best_score:
             best, best_score = r, score
+    if best is None:
+        # no known header words: the first row of distinct texts with a row of numbers or dates under it
+        for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS - 1]):
+            texty = [v for v in row if _is_texty(v)]
+            below = sheet.rows[r + 1] if r + 1 < len(sheet.rows) else []
+            if len(texty) >= 2 and len({text(v) for v in texty}) == len(texty) and \
+                    any(not is_blank(v) and not _is_texty(v) for v in below):
+                return r
     return best
 
 
@@ -148,10 +160,13 @@ def build_table(sheet: RawSheet) -> Table:
     if first_data < len(sheet.rows):
         below = list(sheet.rows[first_data]) + [""] * (width - len(sheet.rows[first_data]))
         merged_above = any(r0 <= h <= r1 and c1 > c0 for (r0, c0), (r1, c1) in sheet.merged)
+        notes_only = all(is_blank(v) or _UNIT_NOTE.match(text(v).casefold()) for v in below)
         if (all(is_blank(v) or _is_texty(v) for v in below)
                 and sum(1 for v in below if not is_blank(v)) >= 1
-                and (merged_above or any(is_blank(headers[c]) and not is_blank(below[c]) for c in range(width)))
-                and sum(1 for v in below if header_word_score(v) >= 0.8 or is_blank(v)) == width):
+                and (merged_above or notes_only
+                     or any(is_blank(headers[c]) and not is_blank(below[c]) for c in range(width)))
+                and all(is_blank(v) or header_word_score(v) >= 0.8 or _UNIT_NOTE.match(text(v).casefold())
+                        for v in below)):
             headers = [" ".join(x for x in (headers[c], text(below[c])) if x) for c in range(width)]
             first_data += 1
     # a group row above the header: text in merged cells spanning several columns (``Periode`` over Start/Slut)
@@ -168,13 +183,13 @@ def build_table(sheet: RawSheet) -> Table:
     else:
         h_title = h
     title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h_title]]
-    rows, totals = [], 0
+    rows, totals = [], []
     for r in range(first_data, len(sheet.rows)):
         cells = sheet.rows[r]
         if all(is_blank(v) for v in cells):
             continue
         if is_total_row(cells):
-            totals += 1
+            totals.append((r + 1, next(text(v) for v in cells if isinstance(v, str) and v.strip())))
             continue
         rows.append((r + 1, list(cells) + [""] * (width - len(cells))))
     return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals)

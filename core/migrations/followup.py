@@ -59,3 +59,10 @@ def m001_expected_and_approvals(db):
         CREATE INDEX approval_rows_approval ON approval_rows(approval_id);
         """,
     )
+
+
+@migrations()
+def m002_postings_aggregate_index(db):
+    # the forecast sums postings per (cpr, account) in a date range: a covering index makes
+    # that one ordered scan of the index (no table lookups, no sort)
+    db.execute("CREATE INDEX postings_aggregate ON postings(cpr, account, date, amount_ore)")

@@ -6,7 +6,7 @@ expected to live there: a grant at the facility active all year counts 1, a gran
 starts or ends during the year counts its active days / the days of the year. A citizen
 on the facility's VUM list (an assessment for the facility) without any grant there
 counts the whole year: the list is then the only statement of who lives there. Expected
-citizens (when that table exists) count from their expected start.
+citizens (when that table exists) count from their expected start to their expected end.
 
 The category of a resident is that of the current assessment (see ``assessments``),
 else the category noted on the grant. Category F has no norm: its hours per week are set
@@ -142,32 +142,41 @@ def _merged_days(spans: list[tuple[dt.date, dt.date]]) -> tuple[int, dt.date, dt
     return total, spans[0][0], max(b for _, b in spans)
 
 
-def _expected_residents(db, provider_id: int, year: int, known: set[int]) -> list[Resident]:
-    """Expected citizens at the facility, when the expected-citizens table exists."""
+def _expected_residents(db, year: int, known: dict[int, set[str]], current: dict) -> dict[int, list[Resident]]:
+    """Expected citizens (planned cases) at own facilities in ``year``, when that table exists.
+
+    They count from their expected start, pro rata like grants. One whose CPR already has a
+    grant at the facility is counted there and not again. One with a real CPR of a citizen
+    in the register takes that citizen's current category; otherwise it has none until it
+    is set in the wizard.
+    """
     table = db["expected_citizens"]
     if not table.exists():
-        return []
+        return {}
     cols = {c.name for c in table.columns}
-    start_col = next((c for c in ("expected_start", "start", "start_date") if c in cols), None)
-    if "provider_id" not in cols or start_col is None:
-        return []
-    end_col = next((c for c in ("expected_end", "end", "end_date") if c in cols), None)
+    if not {"provider_id", "start"} <= cols:
+        return {}
     lo, hi = _year_bounds(year)
-    out = []
-    for r in query(db, "SELECT * FROM expected_citizens WHERE provider_id = ?", [provider_id]):
-        if r.get("citizen_id") in known:
+    citizen_ids = {r["cpr"]: r["id"] for r in query(db, "SELECT id, cpr FROM citizens")}
+    out: dict[int, list[Resident]] = {}
+    for r in query(db, "SELECT * FROM expected_citizens WHERE provider_id IS NOT NULL AND start <= ? "
+                       "AND (end IS NULL OR end >= ?)", [hi.isoformat(), lo.isoformat()]):
+        provider_id = r["provider_id"]
+        ident = r.get("ident") or r.get("cpr") or ""
+        if provider_id not in known or ident in known[provider_id]:
             continue
-        first = max(dt.date.fromisoformat(r[start_col]) if r[start_col] else lo, lo)
-        last = min(dt.date.fromisoformat(r[end_col]) if end_col and r.get(end_col) else hi, hi)
-        if first > last:
-            continue
-        category = (r.get("vum_category") or None)
-        out.append(Resident(
-            key=f"e{r['id']}", citizen_id=r.get("citizen_id"), cpr=r.get("cpr") or "", name=r.get("name") or
-            r.get("description") or "Forventet borger", first_day=first, last_day=last,
-            weight=Fraction((last - first).days + 1, days_in_year(year)), category=category,
-            hours=Decimal(r["vum_hours"]) if category == INDIVIDUAL and r.get("vum_hours") else None,
-            assessed_on=None, category_source="forventet" if category else "", expected=True))
+        try:
+            first = max(dt.date.fromisoformat(r["start"]), lo)
+            last = min(dt.date.fromisoformat(r["end"]), hi) if r.get("end") else hi
+        except (TypeError, ValueError):
+            continue  # a date the expected-citizens area would have refused; nothing to count
+        citizen_id = citizen_ids.get(ident)
+        a = pick_current(current, citizen_id, provider_id) if citizen_id else None
+        out.setdefault(provider_id, []).append(Resident(
+            key=f"e{r['id']}", citizen_id=citizen_id, cpr=ident, name=r.get("name") or "Forventet borger",
+            first_day=first, last_day=last, weight=Fraction((last - first).days + 1, days_in_year(year)),
+            category=a.category if a else None, hours=a.hours if a else None,
+            assessed_on=a.date if a else None, category_source=a.source if a else "", expected=True))
     return out
 
 
@@ -189,8 +198,13 @@ def residents_by_facility(db, year: int) -> dict[int, list[Resident]]:
     ever_granted = {(r["provider_id"], r["citizen_id"])
                     for r in query(db, "SELECT DISTINCT provider_id, citizen_id FROM grants")}
     current = current_assessments(db)
+    granted_cprs = {pid: set() for pid in own}
+    for provider_id, citizen_id in spans:
+        granted_cprs[provider_id].add(people[citizen_id][0])
+    expected = _expected_residents(db, year, granted_cprs, current)
     for (citizen_id, provider_id), a in current.items():
-        if provider_id in own and (provider_id, citizen_id) not in ever_granted and a.date <= hi:
+        if (provider_id in own and (provider_id, citizen_id) not in ever_granted and a.date <= hi
+                and a.cpr not in {r.cpr for r in expected.get(provider_id, [])}):
             spans.setdefault((provider_id, citizen_id), []).append((lo, hi))
             people[citizen_id] = (a.cpr, a.name)
     out: dict[int, list[Resident]] = {pid: [] for pid in own}
@@ -208,8 +222,7 @@ def residents_by_facility(db, year: int) -> dict[int, list[Resident]]:
             weight=Fraction(days, days_in_year(year)), category=category,
             hours=hours if category == INDIVIDUAL else None, assessed_on=assessed_on, category_source=source))
     for provider_id, items in out.items():
-        known = {r.citizen_id for r in items}
-        items.extend(_expected_residents(db, provider_id, year, known))
+        items.extend(expected.get(provider_id, []))
         items.sort(key=lambda r: (r.name.casefold(), r.cpr, r.key))
     return out
 
@@ -218,9 +231,13 @@ def residents(db, provider_id: int, year: int) -> list[Resident]:
     return residents_by_facility(db, year).get(provider_id, [])
 
 
-def facilities(db, year: int) -> list[Provider]:
-    """Own facilities with at least one resident in ``year`` who has a VUM category."""
-    by_facility = residents_by_facility(db, year)
+def facilities(db, year: int, by_facility: dict[int, list[Resident]] | None = None) -> list[Provider]:
+    """Own facilities with at least one resident in ``year`` who has a VUM category.
+
+    Args:
+        by_facility: ``residents_by_facility(db, year)`` when the caller has it already.
+    """
+    by_facility = residents_by_facility(db, year) if by_facility is None else by_facility
     return [p for p in list_providers(db)
             if p.is_own and any(r.category for r in by_facility.get(p.id, []))]
 
@@ -319,6 +336,12 @@ def _round(value: Fraction) -> Decimal:
     return Decimal(to_ore(value)) / 100
 
 
+def all_allocations(db, year: int) -> list[Allocation]:
+    """The allocation of every own facility with VUM residents in ``year`` (residents found once)."""
+    by_facility = residents_by_facility(db, year)
+    return [compute_allocation(db, f.id, year, by_facility[f.id]) for f in facilities(db, year, by_facility)]
+
+
 def allocation_json(a: Allocation) -> dict:
     """The CLI's JSON form of an allocation (amounts in kroner, hours and counts to 0.01)."""
     return {
@@ -337,6 +360,21 @@ def allocation_json(a: Allocation) -> dict:
         "residents": len(a.residents),
         "without_category": len(a.uncategorised),
     }
+
+
+def thisted_table(a: Allocation) -> dict:
+    """The Thisted table of an allocation: citizens × categories with an ``x``, totals per
+    category per week (hours and kroner) and the totals per year; the numbers a report prints."""
+    citizens = [{"cpr": r.cpr, "name": r.name, "share_of_year": _round(r.weight), "category": r.category,
+                 "marks": {code: "x" if r.category == code else "" for code in CATEGORIES},
+                 "individual_hours": r.hours}
+                for r in a.residents]
+    return {"facility": a.facility, "year": a.year, "hourly_price": a.hourly_price,
+            "norm_hours": {c.code: c.norm_hours for c in a.categories.values()},
+            "citizens": citizens,
+            "hours_per_week": {c.code: _round(c.hours_per_week) for c in a.categories.values()},
+            "kr_per_week": {c.code: _round(c.kr_per_week) for c in a.categories.values()},
+            "hours_per_year": _round(a.hours_per_year), "kr_per_year": _round(a.kr_per_year)}
 
 
 # ------------------------------------------------------------------ fixed budgets
@@ -428,7 +466,8 @@ def save_allocation(db, allocation: Allocation, *, decision: str | None = None, 
                              ).fetchone()[0]
         row = {"provider_id": allocation.provider_id, "year": allocation.year, "version": version,
                "hourly_price": str(allocation.hourly_price), "hours_per_week": str(_round(allocation.hours_per_week)),
-               "hours_per_year": str(_round(allocation.hours_per_year)), "kr_per_year_ore": to_ore(allocation.kr_per_year),
+               "hours_per_year": str(_round(allocation.hours_per_year)),
+               "kr_per_year_ore": to_ore(allocation.kr_per_year),
                "lines": json.dumps([_line(r) for r in allocation.residents], ensure_ascii=False),
                "decision": decision, "note": str(note or ""), "created_at": audit.now(),
                "created_by": current_user(), "batch_id": batch_id}
@@ -450,7 +489,8 @@ def due(db, today: dt.date | None = None) -> list[dict]:
     """Residents of own facilities today whose assessment is missing or older than the limit,
     or whose category differs from the one in the facility's newest allocation."""
     today = today or dt.date.today()
-    limit = months_before(today, reassessment_months(db))
+    months = reassessment_months(db)
+    limit = months_before(today, months)
     out = []
     names = {p.id: p.name for p in list_providers(db)}
     for provider_id, people in residents_by_facility(db, today.year).items():
@@ -465,7 +505,7 @@ def due(db, today: dt.date | None = None) -> list[dict]:
             if r.assessed_on is None:
                 reasons.append("mangler VUM-vurdering")
             elif r.assessed_on < limit:
-                reasons.append(f"vurderingen er ældre end {reassessment_months(db)} måneder")
+                reasons.append(f"vurderingen er ældre end {months} måneder")
             line = allocated.get(r.key)
             if line is not None and line["category"] != r.category:
                 reasons.append(f"kategori ændret siden tildelingen {latest.year} "

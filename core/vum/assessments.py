@@ -16,15 +16,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core import audit, cpr as cprs
-from core.citizens import find_by_cpr, get_citizen
+from core.citizens import find_by_cpr
 from core.errors import NotFoundError, ValidationError
 from core.money import InvalidNumber, parse_date, to_decimal
 from core.providers import get_provider
 from core.storage import current_user, query
 from core.vum.rule import CATEGORIES, INDIVIDUAL, category_rule, themes
-
-SOURCES = ("vurdering", "import")
-
 
 @dataclass(frozen=True)
 class Assessment:
@@ -169,7 +166,8 @@ def own_facility(db, provider_id: int):
     except NotFoundError:
         raise ValidationError({"facility": f"Tilbud {provider_id} findes ikke"}) from None
     if not provider.is_own:
-        raise ValidationError({"facility": f"'{provider.name}' er ikke et eget tilbud; VUM-tildeling gælder kun egne tilbud"})
+        raise ValidationError({"facility": f"'{provider.name}' er ikke et eget tilbud; "
+                                           "VUM-tildeling gælder kun egne tilbud"})
     return provider
 
 

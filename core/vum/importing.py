@@ -29,7 +29,7 @@ from core.money import InvalidNumber, to_decimal
 from core.storage import current_user
 from core import audit
 from core.vum.assessments import current_assessments, own_facility, pick_current
-from core.vum.rule import CATEGORIES, INDIVIDUAL
+from core.vum.rule import INDIVIDUAL, parse_category
 
 IMPORT_ASSESSOR = "VUM-liste (import)"
 
@@ -53,7 +53,8 @@ def apply_vum_list(db, records: list[dict], batch_id: int | None, today: dt.date
     """Record the categories of a VUM list as assessments in batch ``batch_id``.
 
     Args:
-        records: ``{"cpr", "provider_id" (int or None), "facility", "category" ("A".."F"),
+        records: ``{"cpr", "provider_id" (int or None), "facility", "category" ("A".."F", or a
+            label such as "Moderat støtte", see ``parse_category``),
             "hours" (Decimal for F or None), "sheet", "row"}``.
         today: the import day (the assessments' date); today by default.
 
@@ -94,8 +95,8 @@ def apply_vum_list(db, records: list[dict], batch_id: int | None, today: dt.date
             if facilities_ok[provider_id]:
                 rejected.append(_problem(rec, "facility", rec.get("facility"), facilities_ok[provider_id]))
                 continue
-            category = str(rec.get("category") or "").strip().upper()
-            if category not in CATEGORIES:
+            category = parse_category(rec.get("category"))
+            if category is None:
                 rejected.append(_problem(rec, "category", rec.get("category"),
                                          "VUM-kategori skal være A, B, C, D, E eller F"))
                 continue
@@ -115,7 +116,8 @@ def apply_vum_list(db, records: list[dict], batch_id: int | None, today: dt.date
                 else:
                     rejected.append(_problem(rec, "category", rec.get("category"),
                                              f"Borgeren står allerede på listen for dette tilbud med kategori "
-                                             f"{first_category} (ark '{first.get('sheet', '')}', række {first.get('row')})"))
+                                             f"{first_category} (ark '{first.get('sheet', '')}', "
+                                             f"række {first.get('row')})"))
                 continue
             in_list[key] = (category, hours, rec)
             before = pick_current(current, citizen.id, provider_id)

@@ -10,6 +10,7 @@ measure exactly on a step's boundary therefore gets that step's category.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -25,6 +26,10 @@ CATEGORIES = ("A", "B", "C", "D", "E", "F")
 INDIVIDUAL = "F"
 SCORE_LABELS = ("ingen problem", "let problem", "moderat problem", "svært problem", "fuldstændigt problem")
 MEASURES = {"gennemsnit": "gennemsnittet", "maksimum": "den højeste score"}
+
+# the first word of each category's label, in the spellings lists use
+LABEL_WORDS = (("let", "A"), ("moderat", "B"), ("omfattende", "C"), ("svær", "D"), ("svaer", "D"),
+               ("fuldstændig", "E"), ("fuldstaendig", "E"), ("individuel", "F"))
 
 RULE_KEY = "vum.category_rule"
 THRESHOLD_KEY = "vum.significant_change_pct"
@@ -43,6 +48,23 @@ def load_shipped(db) -> None:
     for key, value in data["settings"].items():
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, text])
+
+
+def parse_category(value) -> str | None:
+    """A category from how lists write it: ``C``, ``c``, ``Omfattende støtte``, ``Svær``,
+    or a column heading like ``11-20 timer / Omfattende støtte/C pr. uge``; ``None`` if none.
+    """
+    text = " ".join(str(value or "").split())
+    if text.upper() in CATEGORIES:
+        return text.upper()
+    letter = re.search(r"(?:^|[/(\s])([A-F])(?=$|[)/.\s])", text)
+    if letter:
+        return letter.group(1)
+    words = text.casefold()
+    for word, code in LABEL_WORDS:
+        if re.search(rf"\b{word}", words):
+            return code
+    return None
 
 
 # ------------------------------------------------------------------ settings
@@ -113,9 +135,14 @@ def themes(db, *, include_inactive: bool = False) -> list[Theme]:
     return [Theme(r["code"], r["text"], r["sort"], bool(r["active"])) for r in rows]
 
 
+def theme_code(text: str) -> str:
+    """A theme's code from its name: ``Socialt liv`` -> ``socialt_liv``."""
+    return "_".join(str(text or "").strip().lower().split())
+
+
 def save_theme(db, code: str, text: str, *, active: bool = True) -> None:
     """Add a theme or change one's text or active flag (themes are never deleted: old scores refer to them)."""
-    code = "_".join(str(code or "").strip().lower().split())
+    code = theme_code(code)
     text = " ".join(str(text or "").split())
     problems = {}
     if not code:
@@ -226,3 +253,27 @@ def set_category_rule(db, data: dict) -> CategoryRule:
     rule = parse_rule(data)
     _set_setting(db, RULE_KEY, rule.to_json())
     return rule
+
+
+def save_settings(db, *, rule: dict, threshold, months, theme_changes: list[tuple[str, str, bool]] = ()) -> None:
+    """Save the VUM settings together: all of them or, on any invalid value, none.
+
+    Args:
+        rule: as for ``set_category_rule``.
+        threshold: the significant-change threshold in percent.
+        months: months before an assessment is due for renewal.
+        theme_changes: ``(code, text, active)`` of themes to add or change.
+    """
+    with db.atomic():
+        set_category_rule(db, rule)
+        set_significant_change_pct(db, threshold)
+        set_reassessment_months(db, months)
+        for code, text, active in theme_changes:
+            save_theme(db, code, text, active=active)
+
+
+def settings_keys(db, theme_changes: list[tuple[str, str, bool]] = ()) -> list[tuple[str, dict]]:
+    """The rows ``save_settings`` may change, as (table, key) pairs (for undo)."""
+    codes = {t.code for t in themes(db, include_inactive=True)} | {theme_code(c) for c, _, _ in theme_changes}
+    return ([("settings", {"key": k}) for k in (RULE_KEY, THRESHOLD_KEY, REASSESS_KEY)]
+            + [("vum_themes", {"code": code}) for code in sorted(codes)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core import audit
 from core.storage import query
 
-TABLES = ("vum_assessments", "vum_allocations", "vum_fixed_budgets")
+TABLES = ("vum_assessments", "vum_allocations", "vum_fixed_budgets", "vum_themes", "settings")
 
 
 def row_state(db, table: str, where: dict) -> dict | None:

@@ -19,7 +19,7 @@ def test_every_screen_opens_without_warnings(qtbot, context, demo_db):
     qtbot.addWidget(window)
     window.show()
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles[:len(TITLES)] == TITLES
+    assert set(TITLES) <= set(titles)
     assert len(titles) == len(SCREEN_MODULES) == len(set(titles))
     for title in titles:
         screen = window.show_screen(title)

@@ -1,4 +1,4 @@
-"""Table models of the VUM screens: one generic row model, columns declared per table."""
+"""What the VUM screens share: one generic row model (columns declared per table), a dialog footer."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
+
+from core.money import format_date
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -19,6 +22,12 @@ class Column:
     text: Callable[[Any], str] = lambda v: "" if v is None else str(v)
     numeric: bool = False
     editable: bool = False
+    sort_key: Callable[[Any], Any] | None = None   # default: the number, or the shown text
+
+
+def date_column(header: str, value: Callable[[Any], Any]) -> Column:
+    """A column of dates, shown the Danish way and sorted by date."""
+    return Column(header, value, format_date, sort_key=lambda v: v.isoformat() if v else "")
 
 
 class RowsModel(QAbstractTableModel):
@@ -58,10 +67,15 @@ class RowsModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return column.text(value)
         if role == Qt.ItemDataRole.EditRole:
-            return "" if value is None else str(value)
+            return column.text(value)
         if role == SORT_ROLE:
+            if column.sort_key is not None:
+                return column.sort_key(value)
             if column.numeric:
-                return float(value) if value is not None else float("-inf")
+                try:
+                    return float(value)
+                except (TypeError, ValueError):
+                    return float("-inf")
             return column.text(value).casefold()
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -76,7 +90,8 @@ class RowsModel(QAbstractTableModel):
         return flags
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.flags(index) & Qt.ItemFlag.ItemIsEditable:
+        editable = index.isValid() and self.flags(index) & Qt.ItemFlag.ItemIsEditable
+        if role != Qt.ItemDataRole.EditRole or not editable:
             return False
         if not self.on_edit(index.row(), index.column(), value):
             return False
@@ -91,3 +106,18 @@ def sorted_view(model: RowsModel) -> QSortFilterProxyModel:
     proxy.setSortRole(SORT_ROLE)
     proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     return proxy
+
+
+def dialog_footer(dialog, layout, ok_text: str) -> QLabel:
+    """Add a red error line and OK/Annullér buttons to a dialog; returns the error label."""
+    error = QLabel()
+    error.setStyleSheet("color: #b00020")
+    error.setWordWrap(True)
+    layout.addWidget(error)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return error

@@ -1,0 +1,103 @@
+"""Speed of importing a 50,000-row bookings file, against a bare read of the same file.
+
+    python bench/bench_import.py [ROWS]
+
+Prints, for xlsx and csv: the bare python-calamine / csv read, Dispo's full import
+(read + find table + map + parse + classify + commit into a fresh database) and the
+ratio. The goal is at most 2x.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HEADER = ["Bogf.dato", "Dranst", "Funktion", "Art", "Beløb", "CPR-nr", "Posteringstekst", "Bilagsnr"]
+
+
+def rows(n: int):
+    rng = random.Random(7)
+    for i in range(n):
+        day = rng.randint(1, 28)
+        month = rng.randint(1, 12)
+        amount = rng.randint(-50_000, 5_000_000) / 100
+        cpr = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(40, 99):02d}{rng.randint(0, 3999):04d}"
+        yield [f"{day:02d}-{month:02d}-2026", "1", rng.choice(["5.38.50", "5.32.33", "5.38.52"]), "4.0",
+               f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", "."), cpr,
+               f"Betaling {month:02d}-2026", str(100000 + i)]
+
+
+def write_files(folder: Path, n: int) -> tuple[Path, Path]:
+    from openpyxl import Workbook
+
+    xlsx = folder / "bogfoering.xlsx"
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Bogføring")
+    ws.append(HEADER)
+    for r in rows(n):
+        ws.append(r)
+    wb.save(xlsx)
+    csv_path = folder / "bogfoering.csv"
+    with csv_path.open("w", encoding="cp1252", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(HEADER)
+        w.writerows(rows(n))
+    return xlsx, csv_path
+
+
+def bare_xlsx(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    return len(wb.get_sheet_by_index(0).to_python())
+
+
+def bare_csv(path: Path) -> int:
+    with path.open(encoding="cp1252", newline="") as fh:
+        return sum(1 for _ in csv.reader(fh, delimiter=";"))
+
+
+def dispo(path: Path, folder: Path) -> int:
+    from core.importing.batches import commit, prepare
+    from core.storage import open_db
+
+    db_path = folder / f"bench-{path.suffix[1:]}.sqlite"
+    db_path.unlink(missing_ok=True)
+    db = open_db(db_path)
+    try:
+        res = commit(db, prepare(db, path))
+    finally:
+        db.close()
+    return res["imported"]
+
+
+def timed(fn, *args) -> tuple[float, object]:
+    start = time.perf_counter()
+    out = fn(*args)
+    return time.perf_counter() - start, out
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        xlsx, csv_path = write_files(folder, n)
+        from core.storage import open_db
+
+        open_db(folder / "warm.sqlite").close()  # imports and migrations outside the timing
+        for label, path, bare in (("xlsx", xlsx, bare_xlsx), ("csv", csv_path, bare_csv)):
+            t_bare, n_bare = timed(bare, path)
+            t_dispo, n_dispo = timed(dispo, path, folder)
+            print(f"{label}: {n} rows  bare read {t_bare:6.2f} s ({n_bare} rows)  "
+                  f"Dispo import {t_dispo:6.2f} s ({n_dispo} imported)  ratio {t_dispo / t_bare:5.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Godkendelse: approve a month (freeze its forecast) and see the approved trend next to the live forecast."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSpinBox, QSplitter,
+                               QVBoxLayout, QWidget)
+
+from core import approval
+from core.errors import DispoError
+from core.forecast import default_as_of, forecast
+from core.money import format_number, ore_to_kr
+from gui.followup_common import Column, Job, RowsModel, table_view
+
+
+def _kr(key):
+    return lambda s: ore_to_kr(s.total[key]) if s.total[key] is not None else None
+
+
+class Screen(QWidget):
+    TITLE = "Godkend måned"
+
+    def __init__(self, context):
+        super().__init__()
+        self.context = context
+        self.live = None
+        self.job = Job(self)
+        self.job.finished.connect(self._live_done)
+        self.job.failed.connect(lambda message: self.live_label.setText(message))
+        self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
+        self.year.setValue(dt.date.today().year)
+        self.year.valueChanged.connect(lambda _: self.refresh())
+        self.month = QComboBox(objectName="month")
+        for i, name in enumerate(approval.MONTHS, start=1):
+            self.month.addItem(name.capitalize(), i)
+        self.month.setCurrentIndex(max(0, dt.date.today().month - 2))
+        self.approve_button = QPushButton("&Godkend måned", objectName="approve")
+        self.approve_button.clicked.connect(self.approve)
+        self.message = QLabel(objectName="message")
+        self.live_label = QLabel(objectName="live")
+        self.model = RowsModel([
+            Column("month", "Måned", getter=lambda s: f"{s.month:02d} {approval.MONTHS[s.month - 1]}"),
+            Column("approved_at", "Godkendt", getter=lambda s: s.approved_at.replace("T", " ")[:16]),
+            Column("user", "Af"),
+            Column("budget", "Budget", "kr", _kr("budget_ore")),
+            Column("booked", "Bogført", "kr", _kr("booked_ore")),
+            Column("computed", "Beregnet til dato", "kr", _kr("computed_ore")),
+            Column("expected", "Forventet regnskab", "kr", _kr("expected_ore")),
+            Column("deviation", "Afvigelse", "kr", _kr("deviation_ore"))], self)
+        self.view, _ = table_view(self.model, "snapshots_table")
+        self.chart = QChart()
+        self.chart.setTitle("Godkendte måneder: forventet regnskab (og det aktuelle)")
+        self.chart_view = QChartView(self.chart, objectName="trend_chart")
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bar = QHBoxLayout()
+        for label, widget in (("&År", self.year), ("&Måned", self.month)):
+            text = QLabel(label)
+            text.setBuddy(widget)
+            bar.addWidget(text)
+            bar.addWidget(widget)
+        bar.addWidget(self.approve_button)
+        bar.addStretch(1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.view)
+        split.addWidget(self.chart_view)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.message)
+        layout.addWidget(self.live_label)
+        layout.addWidget(split, 1)
+
+    def refresh(self) -> None:
+        self.snapshots = approval.snapshots(self.context.db, self.year.value())
+        self.model.set_rows(self.snapshots)
+        self.view.resizeColumnsToContents()
+        year = self.year.value()
+        self.job.start(self.context.db_path, lambda db: forecast(db, year, default_as_of(db, year), by="account",
+                                                                  include_expected=False, include_refund=False))
+        self._draw()
+
+    def _live_done(self, result) -> None:
+        self.live = result
+        self.live_label.setText(f"Aktuelt forventet regnskab pr. {result.as_of:%d-%m-%Y}: "
+                                f"{format_number(result.total.expected_outturn)} kr.")
+        self._draw()
+
+    def approve(self, *, confirm_replace=None) -> None:
+        """Approve the chosen month; a month already approved is replaced only after a yes."""
+        year, month = self.year.value(), self.month.currentData()
+        replace = False
+        if any(s.month == month for s in self.snapshots):
+            ask = confirm_replace or (lambda: QMessageBox.question(
+                self, "Allerede godkendt", f"{self.month.currentText()} {year} er allerede godkendt. "
+                "Vil du erstatte godkendelsen? Den gamle gemmes i loggen.") == QMessageBox.StandardButton.Yes)
+            if not ask():
+                return
+            replace = True
+        try:
+            approval.approve_month(self.context.db, year, month, replace=replace)
+        except DispoError as ex:
+            self.message.setText(str(ex))
+            return
+        self.message.setText(f"{self.month.currentText()} {year} er godkendt.")
+        self.context.notify_changed("approvals")
+        self.refresh()
+
+    def _draw(self) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        trend = QLineSeries()
+        trend.setName("Godkendt forventet regnskab")
+        budget = QLineSeries()
+        budget.setName("Budget")
+        for s in self.model.rows:
+            trend.append(s.month, s.total["expected_ore"] / 100_000_000)  # plotting only: mio. kr.
+            if s.total["budget_ore"] is not None:
+                budget.append(s.month, s.total["budget_ore"] / 100_000_000)
+        series = [trend, budget]
+        if self.live is not None:
+            now = QScatterSeries()
+            now.setName("Aktuelt")
+            now.append(self.live.as_of.month, float(self.live.total.expected_outturn) / 1_000_000)
+            series.append(now)
+        x, y = QValueAxis(), QValueAxis()
+        x.setRange(1, 12)
+        x.setTickCount(12)
+        x.setLabelFormat("%d")
+        y.setTitleText("Mio. kr.")
+        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        for s in series:
+            self.chart.addSeries(s)
+            s.attachAxis(x)
+            s.attachAxis(y)

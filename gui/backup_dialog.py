@@ -1,0 +1,132 @@
+"""Filer → Sikkerhedskopier: the database's backups, a backup now, restore one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
+                               QPushButton, QTableView, QVBoxLayout)
+
+from core import backup
+from core.errors import DispoError
+from gui.context import AppContext
+
+
+class BackupsModel(QAbstractTableModel):
+    """The backups of one database, newest first."""
+
+    HEADERS = ["Tidspunkt", "Årsag", "Størrelse", "Fil"]
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.items: list[backup.Backup] = []
+
+    def set_items(self, items: list[backup.Backup]) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self.items)):
+            return None
+        b = self.items[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return [f"{b.created:%d-%m-%Y %H:%M:%S}", b.label, f"{b.size / 1024:,.0f} kB".replace(",", "."),
+                    b.path.name][col]
+        if role == Qt.ItemDataRole.UserRole:  # sort key
+            return [len(self.items) - index.row(), b.label, b.size, b.path.name][col]  # items are newest first
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return str(b.path)
+        return None
+
+
+class BackupDialog(QDialog):
+    def __init__(self, context: AppContext, parent=None):
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("Sikkerhedskopier")
+        self.resize(720, 420)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Sikkerhedskopierne ligger i {backup.backup_dir(context.db_path)}. "
+                                "Der tages en automatisk kopi én gang om dagen og før hver import, fortrydelse, "
+                                "opdatering og gendannelse."))
+        self.model = BackupsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.view, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.backup_button = QPushButton("Tag sikkerhedskopi &nu")
+        self.restore_button = QPushButton("&Gendan valgte …")
+        buttons.addButton(self.backup_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.restore_button.setEnabled(not context.readonly)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_items(backup.list_backups(self.context.db_path))
+        self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        if self.proxy.rowCount():
+            self.view.selectRow(0)
+
+    def selected(self) -> backup.Backup | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.items[self.proxy.mapToSource(rows[0]).row()]
+
+    def backup_now(self) -> None:
+        try:
+            made = backup.backup(self.context.db, "manual")
+        except DispoError as ex:
+            QMessageBox.warning(self, "Sikkerhedskopi", str(ex))
+            return
+        self.refresh()
+        self.status.setText(f"Sikkerhedskopien er gemt som {made.path.name}.")
+
+    def restore_selected(self, *, confirm: bool = True) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        if confirm and QMessageBox.question(
+                self, "Gendan sikkerhedskopi",
+                f"Erstat databasen med sikkerhedskopien fra {chosen.created:%d-%m-%Y %H:%M}?\n\n"
+                "Den nuværende database gemmes først som en ny sikkerhedskopi, så du kan fortryde ved at "
+                "gendanne den.") != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            result = self.context.restore(chosen.path)
+        except DispoError as ex:
+            QMessageBox.warning(self, "Gendannelse", str(ex))
+            return
+        self.refresh()
+        self.status.setText(f"Databasen er gendannet fra {chosen.path.name}. Den hidtidige er gemt som "
+                            f"{result['safety_backup']}; gendan den for at fortryde.")

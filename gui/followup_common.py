@@ -1,0 +1,222 @@
+"""What the follow-up screens share: a read-only table model of rows, and a background job.
+
+``RowsModel`` shows a list of rows (dataclass objects or dicts) with declared columns;
+numbers and dates are shown the Danish way and sorted by their value (``Qt.UserRole``).
+``Job`` runs a core function on its own database connection in the thread pool, so the
+GUI stays responsive; a newer job makes the older one's result stale (cancel).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRunnable, QSortFilterProxyModel, Qt, \
+    QThreadPool, Signal
+from PySide6.QtWidgets import QTableView, QAbstractItemView, QHeaderView
+
+import logging
+
+from core.errors import DispoError
+from core.money import format_date, format_number
+from core.storage import open_db
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    kind: str = "text"       # text, kr, number (2 decimals), int, percent, date
+    getter: Callable[[Any], Any] | None = None
+
+    def value(self, row) -> Any:
+        if self.getter is not None:
+            return self.getter(row)
+        return row.get(self.key) if isinstance(row, dict) else getattr(row, self.key, None)
+
+    def text(self, value) -> str:
+        if value is None:
+            return ""
+        if self.kind == "kr":
+            return format_number(value)
+        if self.kind == "number":
+            return format_number(value)
+        if self.kind == "percent":
+            return format_number(value, 1) + " %"
+        if self.kind == "date":
+            return format_date(value) if isinstance(value, dt.date) else str(value)
+        return str(value)
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of rows with declared columns."""
+
+    def __init__(self, columns: list[Column], parent: QObject | None = None):
+        super().__init__(parent)
+        self.columns = columns
+        self.rows: list = []
+
+    def set_rows(self, rows: list) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row(self, index: QModelIndex):
+        return self.rows[index.row()]
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows) or not 0 <= index.column() < len(self.columns):
+            return None
+        column = self.columns[index.column()]
+        value = column.value(self.rows[index.row()])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return _sort_value(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind not in ("text", "date"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column.kind == "kr" and isinstance(value, Decimal) and value < 0:
+            from PySide6.QtGui import QBrush, QColor
+
+            return QBrush(QColor("#b00020"))
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].title
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+
+def _sort_value(value):
+    """A value QVariant can compare: numbers as float (display keeps the exact øre), the rest as text."""
+    if value is None:
+        return ""
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class SortProxy(QSortFilterProxyModel):
+    """Sorts by value (``UserRole``), numbers numerically; filters on any column's text."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.setSortRole(Qt.ItemDataRole.UserRole)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
+        a, b = left.data(Qt.ItemDataRole.UserRole), right.data(Qt.ItemDataRole.UserRole)
+        if isinstance(a, float) and isinstance(b, float):
+            return a < b
+        if isinstance(a, float) != isinstance(b, float):
+            return isinstance(a, float)  # numbers before empty cells
+        return str(a) < str(b)
+
+
+def table_view(model: RowsModel, name: str) -> tuple[QTableView, SortProxy]:
+    """A sortable, keyboard-friendly table on ``model`` through its own proxy."""
+    proxy = SortProxy()
+    proxy.setSourceModel(model)
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.verticalHeader().setVisible(False)
+    return view, proxy
+
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    finished = Signal(int, object)
+    failed = Signal(int, str)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, db_path: Path, fn, ticket: int, signals: _Signals):
+        super().__init__()
+        self.db_path, self.fn, self.ticket, self.signals = db_path, fn, ticket, signals
+
+    def run(self) -> None:
+        try:
+            db = open_db(self.db_path, migrate=False)
+            try:
+                result = self.fn(db)
+            finally:
+                db.close()
+        except DispoError as ex:
+            self._emit(self.signals.failed, str(ex))
+            return
+        except Exception as ex:  # a bug: report it on the screen rather than lose it in the thread
+            log.exception("background computation failed")
+            self._emit(self.signals.failed, f"Uventet fejl (rapportér den): {ex}")
+            return
+        self._emit(self.signals.finished, result)
+
+    def _emit(self, signal, value) -> None:
+        try:
+            signal.emit(self.ticket, value)
+        except RuntimeError:  # the screen was closed meanwhile: nobody is waiting for the result
+            pass
+
+
+class Job(QObject):
+    """Runs ``fn(db)`` off the GUI thread; only the newest run's result is delivered."""
+
+    finished = Signal(object)
+    failed = Signal(str)
+    running_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._ticket = 0
+        self._signals = _Signals(self)
+        self._signals.finished.connect(self._done)
+        self._signals.failed.connect(self._fail)
+        self.running = False
+
+    def start(self, db_path: Path, fn) -> None:
+        self._ticket += 1
+        self._set_running(True)
+        QThreadPool.globalInstance().start(_Runnable(Path(db_path), fn, self._ticket, self._signals))
+
+    def cancel(self) -> None:
+        """Forget the running computation; its result will be ignored."""
+        self._ticket += 1
+        self._set_running(False)
+
+    def _set_running(self, value: bool) -> None:
+        self.running = value
+        self.running_changed.emit(value)
+
+    def _done(self, ticket: int, result) -> None:
+        if ticket == self._ticket:
+            self._set_running(False)
+            self.finished.emit(result)
+
+    def _fail(self, ticket: int, message: str) -> None:
+        if ticket == self._ticket:
+            self._set_running(False)
+            self.failed.emit(message)

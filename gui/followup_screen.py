@@ -1,0 +1,276 @@
+"""Budgetopfølgning: the forecast per account or section with drill-down, and its chart.
+
+Pick a year and an as-of date; the forecast is computed off the GUI thread. Selecting an
+account (or section) shows its grants, grouped by provider, citizen or grant; selecting
+one of those shows the postings behind it. The chart shows the cumulative expected
+outturn month by month against the budget and what is booked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QProgressBar,
+                               QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+
+from core.forecast import add_rows, default_as_of, forecast, monthly_outturn
+from core.money import format_date, format_number
+from core.reconcile import postings_of
+from gui.followup_common import Column, Job, RowsModel, table_view
+
+MONEY = [Column("budget", "Budget", "kr"), Column("booked_to_date", "Bogført", "kr"),
+         Column("computed_to_date", "Beregnet til dato", "kr"), Column("committed_rest", "Disponeret rest", "kr"),
+         Column("expected_outturn", "Forventet regnskab", "kr"), Column("deviation", "Afvigelse", "kr"),
+         Column("full_year_equivalents", "Helårspersoner", "number"),
+         Column("average_price", "Gns. pris pr. helårsperson", "kr"),
+         Column("volume_effect", "Mængdeeffekt", "kr"), Column("price_effect", "Priseffekt", "kr")]
+DETAIL_MONEY = [Column(name, title, "kr") for name, title in (
+    ("booked_to_date", "Bogført"), ("computed_to_date", "Beregnet til dato"), ("committed_rest", "Disponeret rest"),
+    ("expected_outturn", "Forventet regnskab"), ("backlog", "Efterslæb"))]
+LEVELS = {"account": "Konto", "section": "Paragraf"}
+DETAIL_LEVELS = {"provider": "Leverandør", "citizen": "Borger", "grant": "Bevilling"}
+
+
+def compute(db, year: int, as_of: dt.date | None, level: str, include_expected: bool, include_refund: bool) -> dict:
+    """Everything the screen shows, computed in one go (runs off the GUI thread)."""
+    as_of = as_of or default_as_of(db, year)
+    return {"level": forecast(db, year, as_of, by=level, include_expected=include_expected,
+                              include_refund=include_refund),
+            "grants": forecast(db, year, as_of, by="grant", include_expected=False, include_refund=False),
+            "months": monthly_outturn(db, year, as_of)}
+
+
+class Screen(QWidget):
+    TITLE = "Budgetopfølgning"
+
+    def __init__(self, context):
+        super().__init__()
+        self.context = context
+        self.result: dict | None = None
+        self.job = Job(self)
+        self.job.finished.connect(self._show_result)
+        self.job.failed.connect(self._show_error)
+        self.job.running_changed.connect(self._running)
+
+        self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
+        self.year.setValue(dt.date.today().year)
+        self.as_of = QDateEdit(objectName="as_of", calendarPopup=True, displayFormat="dd-MM-yyyy")
+        self.level = QComboBox(objectName="level")
+        for key, label in LEVELS.items():
+            self.level.addItem(label, key)
+        self.expected_box = QCheckBox("Kommende borgere", checked=True, objectName="include_expected")
+        self.refund_box = QCheckBox("Forventet refusion (§ 176)", checked=True, objectName="include_refund")
+        self.compute_button = QPushButton("&Beregn", objectName="compute")
+        self.compute_button.clicked.connect(self.compute)
+        self.cancel_button = QPushButton("Annullér", objectName="cancel", enabled=False)
+        self.cancel_button.clicked.connect(self.job.cancel)
+        self.progress = QProgressBar(objectName="progress", minimum=0, maximum=0, visible=False)
+        self.status = QLabel(objectName="status")
+        self.status.setWordWrap(True)
+
+        bar = QHBoxLayout()
+        form = QFormLayout()
+        form.addRow("&År", self.year)
+        form.addRow("&Opgjort pr.", self.as_of)
+        bar.addLayout(form)
+        bar.addWidget(QLabel("&Niveau"))
+        bar.itemAt(bar.count() - 1).widget().setBuddy(self.level)
+        bar.addWidget(self.level)
+        bar.addWidget(self.expected_box)
+        bar.addWidget(self.refund_box)
+        bar.addWidget(self.compute_button)
+        bar.addWidget(self.cancel_button)
+        bar.addWidget(self.progress)
+        bar.addStretch(1)
+
+        self.main_model = RowsModel([Column("key", "Konto"), Column("name", "Tekst"), *MONEY], self)
+        self.main_view, self.main_proxy = table_view(self.main_model, "forecast_table")
+        self.main_view.selectionModel().currentRowChanged.connect(self._main_selected)
+        self.detail_level = QComboBox(objectName="detail_level")
+        for key, label in DETAIL_LEVELS.items():
+            self.detail_level.addItem(label, key)
+        self.detail_level.currentIndexChanged.connect(lambda _: self._fill_detail())
+        self.detail_model = RowsModel([], self)
+        self.detail_view, self.detail_proxy = table_view(self.detail_model, "detail_table")
+        self.detail_view.selectionModel().currentRowChanged.connect(self._detail_selected)
+        self.postings_model = RowsModel([Column("date", "Dato", "date"), Column("account", "Konto"),
+                                         Column("art", "Art"), Column("amount", "Beløb", "kr"),
+                                         Column("text", "Tekst"), Column("voucher", "Bilag")], self)
+        self.postings_view, _ = table_view(self.postings_model, "postings_table")
+
+        self.chart = QChart()
+        self.chart.setTitle("Forventet regnskab måned for måned (akkumuleret) mod budget")
+        self.chart_view = QChartView(self.chart, objectName="chart")
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(220)
+
+        detail = QWidget()
+        dl = QVBoxLayout(detail)
+        dl.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(QLabel("Opdelt på"))
+        head.addWidget(self.detail_level)
+        head.addStretch(1)
+        dl.addLayout(head)
+        dl.addWidget(self.detail_view)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(detail)
+        lower.addWidget(self.postings_view)
+        lower.addWidget(self.chart_view)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.main_view)
+        split.addWidget(lower)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addWidget(split, 1)
+        self._initialised = False
+
+    # ------------------------------------------------------------------ computing
+
+    def refresh(self) -> None:
+        """Called when the screen is shown: default as-of is the last booking date."""
+        if not self._initialised:
+            self._initialised = True
+            self._set_default_as_of()
+        self.compute()
+
+    def _set_default_as_of(self) -> None:
+        try:
+            day = default_as_of(self.context.db, self.year.value())
+        except Exception:  # noqa: BLE001 - an unreadable default only leaves today's date
+            day = dt.date.today()
+        self.as_of.setDate(QDate(day.year, day.month, day.day))
+
+    def compute(self) -> None:
+        year = self.year.value()
+        d = self.as_of.date()
+        as_of = dt.date(d.year(), d.month(), d.day())
+        level = self.level.currentData()
+        expected, refund = self.expected_box.isChecked(), self.refund_box.isChecked()
+        self.status.setText("Beregner …")
+        self.job.start(self.context.db_path, lambda db: compute(db, year, as_of, level, expected, refund))
+
+    def _running(self, running: bool) -> None:
+        self.progress.setVisible(running)
+        self.cancel_button.setEnabled(running)
+        self.compute_button.setEnabled(not running)
+        if not running and self.status.text() == "Beregner …":
+            self.status.setText("Beregningen blev annulleret.")
+
+    def _show_error(self, message: str) -> None:
+        self.result = None
+        self.main_model.set_rows([])
+        self.detail_model.set_rows([])
+        self.postings_model.set_rows([])
+        self.status.setText(message)
+
+    def _show_result(self, result: dict) -> None:
+        self.result = result
+        level = result["level"]
+        key = level.by
+        self.main_model.columns[0] = Column("key", LEVELS[key], getter=lambda r, k=key: getattr(r, k) or "Uden bevilling")
+        self.main_model.set_rows(level.rows)
+        self.main_view.resizeColumnsToContents()
+        total_budget = sum((r.budget for r in level.rows if r.budget is not None), Decimal(0))
+        parts = [f"{format_number(level.total.expected_outturn)} kr. forventet regnskab",
+                 f"budget {format_number(total_budget)} kr.",
+                 f"afvigelse {format_number(level.total.expected_outturn - total_budget)} kr."]
+        for line in level.lines:
+            parts.append(f"{line.name}: {format_number(line.expected_outturn)} kr.")
+        if level.lines:
+            parts.append(f"i alt med linjerne {format_number(level.grand_total.expected_outturn)} kr.")
+        self.status.setText(f"{level.year} pr. {format_date(level.as_of)}: " + "; ".join(parts))
+        self._fill_detail()
+        self._draw_chart(result["months"])
+
+    # ------------------------------------------------------------------ drill-down
+
+    def _selected_main(self):
+        index = self.main_view.currentIndex()
+        if not index.isValid() or self.result is None:
+            return None
+        return self.main_model.row(self.main_proxy.mapToSource(index))
+
+    def _main_selected(self, *_):
+        self._fill_detail()
+
+    def _fill_detail(self) -> None:
+        self.postings_model.set_rows([])
+        row = self._selected_main()
+        if row is None:
+            self.detail_model.set_rows([])
+            return
+        level = self.result["level"].by
+        grants = [g for g in self.result["grants"].rows if getattr(g, level) == getattr(row, level)]
+        by = self.detail_level.currentData()
+        if by == "grant":
+            columns = [Column("grant_id", "Nr.", "int"), Column("cpr", "CPR-nr."), Column("name", "Navn"),
+                       Column("section", "Paragraf"), Column("provider", "Leverandør")]
+            rows = grants
+        else:
+            field = {"provider": "provider", "citizen": "cpr"}[by]
+            groups: dict = {}
+            for g in grants:
+                groups.setdefault(getattr(g, field), []).append(g)
+            rows = [add_rows(*items, **{field: k, "name": items[0].name if by == "citizen" else None,
+                                        "account": items[0].account})
+                    for k, items in groups.items()]
+            columns = [Column("provider", "Leverandør")] if by == "provider" else \
+                [Column("cpr", "CPR-nr."), Column("name", "Navn")]
+        self.detail_model.columns = columns + DETAIL_MONEY
+        self.detail_model.set_rows(rows)
+        self.detail_view.resizeColumnsToContents()
+
+    def _detail_selected(self, *_):
+        index = self.detail_view.currentIndex()
+        if not index.isValid() or self.result is None:
+            self.postings_model.set_rows([])
+            return
+        row = self.detail_model.row(self.detail_proxy.mapToSource(index))
+        if row.cpr is None or row.account is None:
+            self.postings_model.set_rows([])
+            return
+        level = self.result["level"]
+        self.postings_model.set_rows(postings_of(self.context.db, row.cpr, row.account, level.year, level.as_of))
+
+    # ------------------------------------------------------------------ chart
+
+    def _draw_chart(self, months) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        series = []
+        for title, attr in (("Forventet regnskab", "cumulative_expected"), ("Budget", "cumulative_budget"),
+                            ("Bogført", "cumulative_booked")):
+            line = QLineSeries()
+            line.setName(title)
+            for m in months:
+                value = getattr(m, attr)
+                if value is not None:
+                    line.append(m.month, float(value) / 1_000_000)  # plotting only: mio. kr.
+            if line.count():
+                series.append(line)
+                self.chart.addSeries(line)
+        x = QValueAxis()
+        x.setRange(1, 12)
+        x.setTickCount(12)
+        x.setLabelFormat("%d")
+        x.setTitleText("Måned")
+        y = QValueAxis()
+        y.setTitleText("Mio. kr.")
+        y.setLabelFormat("%.1f")
+        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        for line in series:
+            line.attachAxis(x)
+            line.attachAxis(y)
+
+    def chart_points(self) -> dict[str, list[tuple[float, float]]]:
+        """The plotted series (for tests and screen readers): name -> [(month, mio. kr.)]."""
+        return {s.name(): [(p.x(), p.y()) for p in s.points()] for s in self.chart.series()}
+

@@ -1,0 +1,562 @@
+"""The import wizard: file → sheet and kind → columns → preview → commit → result.
+
+Every step calls core (``core.importing``); reading, previewing and committing run off
+the GUI thread. The commit can be cancelled, which leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QMessageBox, QProgressBar, QPushButton, QRadioButton, QScrollArea,
+                               QTableView, QVBoxLayout, QWidget, QWizard, QWizardPage)
+
+from core.importing import batches
+from core.importing.fields import KINDS
+from core.importing.matching import SURE, samples
+from core.importing.records import REJECTED, STATUS_LABELS
+from gui.workers import Task, start
+
+ALL_SHEETS = "__alle__"
+FILE_FILTER = "Regneark og CSV (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;Alle filer (*)"
+ERROR_BRUSH = QBrush(QColor("#f8d0d0"))
+WARNING_BRUSH = QBrush(QColor("#fff2b3"))
+
+
+class PreviewModel(QAbstractTableModel):
+    """Every parsed record of a plan: status, place in the file, values, and the reason when rejected."""
+
+    def __init__(self, records=None, parent=None):
+        super().__init__(parent)
+        self.records = []
+        self.fields: list[str] = []
+        self.set_records(records or [])
+
+    def set_records(self, records) -> None:
+        self.beginResetModel()
+        self.records = list(records)
+        names: list[str] = []
+        for r in self.records:
+            for k in r.values:
+                if k not in names and k not in ("sheet", "row", "own"):
+                    names.append(k)
+        self.fields = names
+        self.endResetModel()
+
+    HEAD = ["Status", "Ark", "Række"]
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.HEAD) + len(self.fields) + 1
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if section < len(self.HEAD):
+            return self.HEAD[section]
+        if section < len(self.HEAD) + len(self.fields):
+            return self.fields[section - len(self.HEAD)]
+        return "Bemærkning"
+
+    def _message(self, rec) -> str:
+        parts = [f"{p['column']}: {p['reason']}" if p["column"] else p["reason"] for p in rec.problems]
+        return "; ".join(parts + rec.warnings)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.records):
+            return None
+        rec = self.records[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if col == 0:
+                return STATUS_LABELS.get(rec.status, rec.status)
+            if col == 1:
+                return rec.sheet
+            if col == 2:
+                return rec.row
+            if col < len(self.HEAD) + len(self.fields):
+                value = rec.values.get(self.fields[col - len(self.HEAD)])
+                if rec.status == REJECTED:
+                    value = rec.raw.get(self.fields[col - len(self.HEAD)], value)
+                return _display(value)
+            return self._message(rec)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if rec.status == REJECTED:
+                return ERROR_BRUSH
+            if rec.warnings:
+                return WARNING_BRUSH
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._message(rec) or None
+        return None
+
+
+def _display(value) -> str:
+    from core.importing.parsers import text
+    from core.money import format_date, format_kr
+
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return format_date(value)
+    if isinstance(value, tuple):
+        return " ".join(text(v) for v in value if v is not None)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return text(value) if not isinstance(value, float) else format_kr(round(value * 100))
+
+
+# ---------------------------------------------------------------------- pages
+
+class FilePage(QWizardPage):
+    def __init__(self, wizard: "ImportWizard"):
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Vælg fil")
+        self.setSubTitle("Et regneark (xlsx, xls, ods) eller et udtræk fra økonomisystemet (csv).")
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("file_path")
+        self.path_edit.textChanged.connect(self.completeChanged)
+        browse = QPushButton("Vælg fil …")
+        browse.clicked.connect(self.browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Importér fil", self.path_edit.text(), FILE_FILTER)
+        if path:
+            self.path_edit.setText(path)
+
+    def isComplete(self) -> bool:
+        return Path(self.path_edit.text().strip()).is_file()
+
+    def validatePage(self) -> bool:
+        self.w.path = Path(self.path_edit.text().strip())
+        return True
+
+
+class BusyPage(QWizardPage):
+    """A page whose content comes from work in a thread; Next is enabled when it is done."""
+
+    def __init__(self):
+        super().__init__()
+        self.busy = False
+        self.task: Task | None = None
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+
+    def run(self, fn, on_done) -> None:
+        self.busy = True
+        self.progress.show()
+        self.status.setText("Arbejder …")
+        self.completeChanged.emit()
+        self._on_done = on_done
+        task = Task(fn)
+        # bound methods of this page: Qt drops the connections if the wizard is closed and deleted first
+        task.signals.done.connect(self._done)
+        task.signals.failed.connect(self._failed)
+        task.signals.progress.connect(self._progress)
+        self.task = start(task)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _done(self, result) -> None:
+        self.busy = False
+        self.progress.hide()
+        self.status.setText("")
+        self._on_done(result)
+        self.completeChanged.emit()
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self.progress.hide()
+        self.status.setText(message)
+        self.failed(message)
+        self.completeChanged.emit()
+
+    def failed(self, message: str) -> None:
+        """Subclasses may react to an error (the message is already shown)."""
+
+    def isComplete(self) -> bool:
+        return not self.busy and self.ready()
+
+    def ready(self) -> bool:
+        return True
+
+
+class SheetPage(BusyPage):
+    def __init__(self, wizard: "ImportWizard"):
+        super().__init__()
+        self.w = wizard
+        self.sheets: list[batches.SheetInfo] = []
+        self.setTitle("Ark og slags data")
+        self.setSubTitle("Dispo har fundet tabellen og gættet, hvad den indeholder. Ret det, hvis det er forkert.")
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setObjectName("sheet")
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("kind")
+        for code, kind in KINDS.items():
+            self.kind_combo.addItem(kind.label, code)
+        self.sheet_combo.currentIndexChanged.connect(self._sheet_changed)
+        self.kind_combo.currentIndexChanged.connect(self.completeChanged)
+        form = QFormLayout()
+        form.addRow("&Ark:", self.sheet_combo)
+        form.addRow("&Slags:", self.kind_combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addStretch()
+
+    def initializePage(self) -> None:
+        path, db = self.w.path, self.w.db
+        self.sheet_combo.clear()
+        self.run(lambda task: batches.inspect_file(db, path), self._loaded)
+
+    def _loaded(self, sheets) -> None:
+        self.sheets = sheets
+        self.sheet_combo.blockSignals(True)
+        self.sheet_combo.clear()
+        with_table = [s for s in sheets if s.table is not None and not s.hidden]
+        multi = [s for s in with_table if s.kind and KINDS[s.kind].multi_sheet]
+        if len(multi) > 1:
+            self.sheet_combo.addItem(f"Alle synlige ark ({len(multi)})", ALL_SHEETS)
+        for s in sheets:
+            label = s.name + (" (skjult)" if s.hidden else "") + ("" if s.table is not None else " – ingen tabel")
+            self.sheet_combo.addItem(label, s.name)
+        default = 0 if len(multi) > 1 else next(
+            (i for i, s in enumerate(sheets) if s.table is not None and not s.hidden and s.kind), 0)
+        self.sheet_combo.setCurrentIndex(default)
+        self.sheet_combo.blockSignals(False)
+        self._sheet_changed()
+
+    def current(self) -> batches.SheetInfo | None:
+        name = self.sheet_combo.currentData()
+        if name == ALL_SHEETS:
+            return next((s for s in self.sheets if s.table is not None and not s.hidden and s.kind), None)
+        return next((s for s in self.sheets if s.name == name), None)
+
+    def _sheet_changed(self) -> None:
+        info = self.current()
+        if info and info.kind:
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(info.kind))
+        self.status.setText(info.note if info else "")
+        self.completeChanged.emit()
+
+    def ready(self) -> bool:
+        info = self.current()
+        return info is not None and info.table is not None
+
+    def validatePage(self) -> bool:
+        info = self.current()
+        self.w.sheet = None if self.sheet_combo.currentData() == ALL_SHEETS else info.name
+        self.w.table = info.table
+        self.w.kind = self.kind_combo.currentData()
+        return True
+
+
+class MappingPage(QWizardPage):
+    NONE = "— ingen —"
+
+    def __init__(self, wizard: "ImportWizard"):
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Kolonner")
+        self.setSubTitle("Hvilken kolonne i filen hører til hvert felt? Felter med * skal udfyldes; "
+                         "? betyder, at Dispo er i tvivl.")
+        self.combos: dict[str, QComboBox] = {}
+        self.inner = QWidget()
+        self.form = QFormLayout(self.inner)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.inner)
+        self.extra = QLabel()
+        self.extra.setWordWrap(True)
+        self.save_profile = QCheckBox("&Gem som profil, så filer med samme kolonner kortlægges automatisk")
+        self.save_profile.setObjectName("save_profile")
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.extra)
+        layout.addWidget(self.save_profile)
+
+    def initializePage(self) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.combos.clear()
+        table, kind = self.w.table, KINDS[self.w.kind]
+        self.mapping = batches.mapping_for(self.w.db, kind.code, table)
+        for f in kind.fields:
+            combo = QComboBox()
+            combo.setObjectName(f"map_{f.name}")
+            combo.addItem(self.NONE, -1)
+            for c, h in enumerate(table.headers):
+                if h:
+                    combo.addItem(h, c)
+            col = self.mapping.columns.get(f.name)
+            if col is not None:
+                combo.setCurrentIndex(combo.findData(col))
+            sample = QLabel()
+            conf = self.mapping.confidence.get(f.name)
+            mark = QLabel("" if col is None else ("✓" if conf and conf >= SURE else "?"))
+            mark.setToolTip("" if conf is None else f"Sikkerhed {round(conf * 100)} %")
+            combo.currentIndexChanged.connect(lambda _=0, c=combo, s=sample: self._samples(c, s))
+            self._samples(combo, sample)
+            row = QHBoxLayout()
+            row.addWidget(combo, 2)
+            row.addWidget(mark)
+            row.addWidget(sample, 3)
+            self.form.addRow(f.label + (" *" if f.required else "") + ":", row)
+            self.combos[f.name] = combo
+            combo.currentIndexChanged.connect(self.completeChanged)
+        extra = []
+        if self.mapping.category_columns:
+            extra.append("VUM-kategorier afkrydses i kolonnerne: " + ", ".join(
+                f"{letter} = {table.headers[c].splitlines()[0] if table.headers[c] else c}"
+                for c, letter in sorted(self.mapping.category_columns.items(), key=lambda x: x[1])))
+        if self.mapping.month_columns:
+            extra.append("Én kolonne pr. måned: " + ", ".join(table.headers[c] for c in self.mapping.month_columns))
+        self.extra.setText("\n".join(extra))
+
+    def _samples(self, combo: QComboBox, label: QLabel) -> None:
+        col = combo.currentData()
+        label.setText("" if col is None or col < 0 else "  |  ".join(samples(self.w.table, col)))
+
+    def chosen(self) -> dict[str, str]:
+        out = {}
+        for name, combo in self.combos.items():
+            col = combo.currentData()
+            if col is not None and col >= 0:
+                out[name] = self.w.table.headers[col]
+        for c, letter in self.mapping.category_columns.items():
+            out[f"category_{letter}"] = self.w.table.headers[c]
+        for c, (m, _) in self.mapping.month_columns.items():
+            out[f"month_{m:02d}"] = self.w.table.headers[c]
+        return out
+
+    def isComplete(self) -> bool:
+        from core.importing.matching import missing_required
+        from core.importing.profiles import mapping_from_headers
+
+        kind = KINDS[self.w.kind]
+        return not missing_required(kind, mapping_from_headers(kind.code, self.w.table, self.chosen()))
+
+    def validatePage(self) -> bool:
+        self.w.mapping = self.chosen()
+        if self.save_profile.isChecked():
+            from core.importing.profiles import save_profile
+
+            save_profile(self.w.db, self.w.kind, self.w.table.headers, self.w.mapping, self.w.path.name)
+        return True
+
+
+class PreviewPage(BusyPage):
+    def __init__(self, wizard: "ImportWizard"):
+        super().__init__()
+        self.w = wizard
+        self.plan = None
+        self.setTitle("Forhåndsvisning")
+        self.setSubTitle("Alle rækker er læst. Røde rækker afvises, gule har en bemærkning (hold musen over).")
+        self.model = PreviewModel(parent=self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setObjectName("preview")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.counts = QLabel()
+        self.counts.setObjectName("counts")
+        self.providers = QLabel()
+        self.providers.setWordWrap(True)
+        self.provider_box = QWidget()
+        self.provider_form = QFormLayout(self.provider_box)
+        self.provider_combos: dict[str, QComboBox] = {}
+        self.decisions: dict[str, int | None] = {}
+        self.update_radio = QRadioButton("&Opdatér ændrede rækker")
+        self.skip_radio = QRadioButton("&Spring ændrede rækker over")
+        self.update_radio.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.update_radio)
+        group.addButton(self.skip_radio)
+        radios = QHBoxLayout()
+        radios.addWidget(self.update_radio)
+        radios.addWidget(self.skip_radio)
+        radios.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.providers)
+        layout.addWidget(self.provider_box)
+        layout.addLayout(radios)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        self.setCommitPage(False)
+
+    def initializePage(self) -> None:
+        self.decisions = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self.plan = None
+        self.model.set_records([])
+        w = self.w
+        db, path, kind, sheet, mapping, decided = w.db, w.path, w.kind, w.sheet, w.mapping, dict(self.decisions)
+        self.run(lambda task: batches.prepare(db, path, kind, sheet, mapping, decided), self._prepared)
+
+    def _provider_rows(self, plan) -> None:
+        """A combo per uncertain provider match: use the suggested existing provider, or create a new one."""
+        while self.provider_form.rowCount():
+            self.provider_form.removeRow(0)
+        self.provider_combos.clear()
+        for ch in plan.provider_choices():
+            if ch.suggestion_id is None or ch.score >= 100:
+                continue
+            combo = QComboBox()
+            combo.addItem(f"Opret ny leverandør '{ch.name}'", None)
+            combo.addItem(f"Brug '{ch.suggestion}' ({ch.score:.0f} %)", ch.suggestion_id)
+            combo.setCurrentIndex(0 if ch.is_new else 1)
+            combo.currentIndexChanged.connect(lambda _=0, name=ch.name, c=combo: self._decide(name, c))
+            self.provider_form.addRow(f"{ch.name}:", combo)
+            self.provider_combos[ch.name] = combo
+
+    def _decide(self, name: str, combo: QComboBox) -> None:
+        self.decisions[name] = combo.currentData()
+        self.reload()
+
+    def _prepared(self, plan) -> None:
+        self.plan = plan
+        self.w.plan = plan
+        self.model.set_records(plan.records)
+        self.view.resizeColumnsToContents()
+        c = plan.counts()
+        self.counts.setText(f"{plan.rows_read} rækker læst: nye {c.get('new', 0)}, ændrede {c.get('changed', 0)}, "
+                            f"findes allerede {c.get('unchanged', 0)}, dubletter {c.get('duplicate', 0)}, "
+                            f"springes over {c.get('skipped', 0)}, afvist {c.get('rejected', 0)}")
+        new = [ch.name for ch in plan.provider_choices() if ch.is_new and ch.suggestion_id is None]
+        self.providers.setText(("Nye leverandører oprettes: " + ", ".join(sorted(new))) if new else "")
+        self._provider_rows(plan)
+
+    def ready(self) -> bool:
+        return self.plan is not None
+
+    def validatePage(self) -> bool:
+        self.w.update_changed = self.update_radio.isChecked()
+        return True
+
+
+class CommitPage(BusyPage):
+    def __init__(self, wizard: "ImportWizard"):
+        super().__init__()
+        self.w = wizard
+        self.result = None
+        self.setTitle("Gemmer")
+        self.setFinalPage(True)
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.cancel_button = QPushButton("&Annullér importen")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.save_errors = QPushButton("Gem &fejlliste …")
+        self.save_errors.clicked.connect(self.save_error_workbook)
+        self.save_errors.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.cancel_button)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.save_errors)
+        layout.addWidget(self.status)
+        layout.addStretch()
+
+    def initializePage(self) -> None:
+        self.result = None
+        self.save_errors.hide()
+        self.cancel_button.show()
+        self.summary.setText("")
+        db, plan, update = self.w.db, self.w.plan, self.w.update_changed
+        self.run(lambda task: batches.commit(db, plan, update_changed=update, progress=task.report,
+                                             cancelled=task.cancelled), self._committed)
+
+    def cancel(self) -> None:
+        if self.task is not None and self.busy:
+            self.task.cancel()
+
+    def _committed(self, result) -> None:
+        self.result = result
+        self.cancel_button.hide()
+        self.setTitle("Importen er gemt")
+        self.summary.setText(
+            f"Import nr. {result['batch_id']}: {result['imported']} nye, {result['updated']} opdateret, "
+            f"{result['unchanged']} fandtes allerede, {len(result['rejected'])} afvist. "
+            "Importen kan fortrydes under Importer.")
+        self.save_errors.setVisible(bool(result["rejected"]))
+        self.w.context.notify_changed("*")
+
+    def failed(self, message: str) -> None:
+        self.cancel_button.hide()
+        self.setTitle("Importen blev ikke gemt")
+
+    def ready(self) -> bool:
+        return self.result is not None
+
+    def save_error_workbook(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Gem fejlliste", str(self.w.path.with_name(
+            self.w.path.stem + "_fejl.xlsx")), "Excel-projektmappe (*.xlsx)")
+        if path:
+            self.write_errors(Path(path))
+
+    def write_errors(self, path: Path) -> None:
+        from core.errors import DispoError
+        from core.importing.errors_workbook import write_error_workbook
+
+        try:
+            write_error_workbook(path, self.w.plan, self.result["rejected"])
+        except DispoError as ex:
+            QMessageBox.warning(self, "Fejllisten kan ikke gemmes", str(ex))
+
+
+class ImportWizard(QWizard):
+    """Filer → Importér …: the whole import of one file, from choosing it to the result."""
+
+    def __init__(self, context, path: str | Path | None = None, parent=None):
+        super().__init__(parent)
+        self.context = context
+        self.db = context.db
+        self.path: Path | None = None
+        self.sheet: str | None = None
+        self.table = None
+        self.kind: str | None = None
+        self.mapping: dict[str, str] | None = None
+        self.plan = None
+        self.update_changed = True
+        self.setWindowTitle("Importér")
+        self.setObjectName("import_wizard")
+        self.resize(1000, 680)
+        self.file_page = FilePage(self)
+        self.sheet_page = SheetPage(self)
+        self.mapping_page = MappingPage(self)
+        self.preview_page = PreviewPage(self)
+        self.commit_page = CommitPage(self)
+        for page in (self.file_page, self.sheet_page, self.mapping_page, self.preview_page, self.commit_page):
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.CommitButton, "&Importér")
+        self.preview_page.setCommitPage(True)
+        if path:
+            self.file_page.path_edit.setText(str(path))
+
+    def reject(self) -> None:
+        # closing while saving: cancel, the transaction is rolled back
+        if self.commit_page.busy:
+            self.commit_page.cancel()
+            return
+        super().reject()

@@ -1,0 +1,50 @@
+"""Shared pieces of the fuzz suites: bounded hypothesis settings, the CLI run in-process,
+and what every answer to bad input must look like.
+
+``DISPO_FUZZ_EXAMPLES`` sets how many examples each property gets (small by default so
+CI stays within a few minutes); ``DISPO_FUZZ_LONG=1`` is the long run by hand (many more
+examples and the 1,000,000-row file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+
+from hypothesis import HealthCheck, settings
+
+LONG = os.environ.get("DISPO_FUZZ_LONG") == "1"
+EXAMPLES = int(os.environ.get("DISPO_FUZZ_EXAMPLES", "500" if LONG else "15"))
+BIG_ROWS = 1_000_000 if LONG else int(os.environ.get("DISPO_FUZZ_ROWS", "100000"))
+
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                       HealthCheck.data_too_large])
+
+
+def run_cli(*args) -> tuple[int, str, str]:
+    """``main.py ARGS`` in this process (fast enough for thousands of inputs)."""
+    from core.cli import run
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = run([str(a) for a in args])
+        except SystemExit as ex:  # argparse: wrong usage
+            code = ex.code
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_no_bug(code: int, err: str) -> None:
+    """No traceback and no 'unexpected error' (a bug turned into exit 1 by the CLI)."""
+    assert "Traceback" not in err, err
+    assert "uventet fejl" not in err, err
+    assert code in (0, 1, 2), (code, err)
+
+
+def assert_clear_refusal(code: int, err: str) -> None:
+    """Exit 1 with one Danish 'Fejl: ...' message, and no bug."""
+    assert_no_bug(code, err)
+    assert code == 1, err
+    assert err.startswith("Fejl: ") and len(err.strip()) > 12, err
