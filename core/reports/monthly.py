@@ -38,6 +38,7 @@ OVERVIEW_FIGURES = (
 )
 EFFECTS = (("volume_effect", "Mængdeeffekt", "amount"), ("price_effect", "Priseffekt", "amount"))
 UNALLOCATED = "Ikke fordelt på paragraf"
+LINES_SUBTOTAL = "Tillæg i alt"
 TOP_DEVIATIONS = 5
 
 
@@ -99,7 +100,7 @@ def build_overview(by_section, by_account, lines, section_texts: dict[str, str],
             figures["deviation"] = figures["expected_outturn"]  # no budget of its own: all of it deviates
             table.add(_values("", "", line.name or "", figures))
             line_sum = {k: line_sum[k] + figures[k] for k in SUMMED}
-        table.add(_values("Tillæg i alt", "", "", line_sum | {"average_price": _ratio(line_sum)}), SUBTOTAL)
+        table.add(_values(LINES_SUBTOTAL, "", "", line_sum | {"average_price": _ratio(line_sum)}), SUBTOTAL)
         grand = {k: grand[k] + line_sum[k] for k in SUMMED}
     table.add(_values("I alt", "", "", grand | {"average_price": _ratio(grand)}), TOTAL)
     return table
@@ -172,14 +173,26 @@ def build_citizens(by_grant, total, unmatched=None) -> ReportTable:
 
 
 def top_deviations(overview: ReportTable, count: int = TOP_DEVIATIONS) -> ReportTable:
-    """The sections with the largest deviations from budget, largest first (for the print)."""
-    dev = overview.index("deviation")
-    details = [r for r in overview.rows if r.kind == DETAIL and r.values[dev]]
-    details.sort(key=lambda r: abs(r.values[dev]), reverse=True)
+    """The largest deviations from budget, largest first (for the print).
+
+    Candidates are the accounts (where budgets usually live), sections with a budget of
+    their own, and the forecast's extra lines; the "not allocated" rows are not causes.
+    """
+    dev, budget, text = overview.index("deviation"), overview.index("budget"), overview.index("text")
+    account = overview.index("account")
+    candidates = []
+    for r in overview.rows:
+        if not r.values[dev] or r.values[text] == UNALLOCATED:
+            continue
+        is_line = r.kind == DETAIL and not r.values[account]
+        is_account = r.kind == SUBTOTAL and r.values[account] != LINES_SUBTOTAL
+        if is_line or is_account or (r.kind == DETAIL and r.values[budget]):
+            candidates.append(r)
+    candidates.sort(key=lambda r: abs(r.values[dev]), reverse=True)
     keys = ("account", "section", "text", "budget", "expected_outturn", "deviation", "volume_effect", "price_effect")
     cols = tuple(overview.columns[overview.index(k)] for k in keys)
     table = ReportTable("Største afvigelser", tuple(Column(c.key, c.heading, c.kind, c.width) for c in cols))
-    for r in details[:count]:
+    for r in candidates[:count]:
         table.add([r.values[overview.index(k)] for k in keys])
     return table
 

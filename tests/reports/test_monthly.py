@@ -68,10 +68,12 @@ def test_sections_sit_under_their_account_and_differences_are_shown(tmp_path):
 
 
 def test_top_deviations_are_the_largest_in_absolute_value():
-    by_section = [frow("1", f"§ {n}", deviation=str(d)) for n, d in ((1, 5), (2, -40), (3, 10), (4, 0))]
-    table = build_overview(by_section, [], [], {}, {})
-    top = top_deviations(table, 2)
-    assert [r.values[1] for r in top.rows] == ["§ 2", "§ 3"]
+    by_section = [frow("1", f"§ {n}", budget="100", deviation=str(d)) for n, d in ((1, 5), (2, -40), (3, 10), (4, 0))]
+    by_account = [frow("1", budget="400", deviation="-25"), frow("2", budget="50", deviation="-30")]
+    table = build_overview(by_section, by_account, [], {}, {})
+    top = top_deviations(table, 3)
+    # account 2 has its budget on the account only: the account row is the cause, not "not allocated"
+    assert [(r.values[0], r.values[1]) for r in top.rows] == [("1", "§ 2"), ("2 i alt", ""), ("1 i alt", "")]
 
 
 # ---- with the forecast module (merged from the budget follow-up branch) -------------------
