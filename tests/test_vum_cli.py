@@ -117,7 +117,9 @@ def test_the_thisted_table_has_an_x_per_citizen_and_the_allocations_totals(demo_
     table = js(db_path, "vum", "table", "--year", "2027", "--facility", name)
     allocation = js(db_path, "vum", "allocation", "--year", "2027", "--facility", name)["facilities"][0]
     assert len(table["citizens"]) == allocation["residents"]
-    assert all(list(c["marks"].values()).count("x") == 1 for c in table["citizens"])
+    # one x per citizen with a category; a planned case not yet assessed has none
+    assert all(list(c["marks"].values()).count("x") == (1 if c["category"] else 0) for c in table["citizens"])
+    assert sum(1 for c in table["citizens"] if c["category"]) >= len(table["citizens"]) - 1
     for code, hours in table["hours_per_week"].items():
         marked = [c for c in table["citizens"] if c["marks"][code]]
         count = allocation["categories"][code]["count"]

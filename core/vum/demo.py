@@ -43,6 +43,11 @@ def extend_demo(db, rng) -> dict:
     versions = 0
     for facility in own:
         allocation = compute_allocation(db, facility.id, DEMO_YEAR)
+        if allocation.uncategorised:
+            # residents the demo's register left without a category (e.g. expected citizens)
+            # were placed by the caseworker when the budget was set
+            chosen = [r if r.category else r.with_category(rng.choice("BCD")) for r in allocation.residents]
+            allocation = compute_allocation(db, facility.id, DEMO_YEAR, chosen)
         save_allocation(db, allocation, decision="ændr", note="Tildeling vedtaget med budgettet 2026")
         versions += 1
         # the fixed budgets are near, not at, the allocation: kroner rounded to 10.000
