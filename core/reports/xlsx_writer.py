@@ -61,7 +61,7 @@ class ReportWriteError(DispoError):
 
 
 def cannot_save(path: Path, reason: str) -> ReportWriteError:
-    return ReportWriteError(f"Filen '{path.name}' kan ikke gemmes: {reason}")
+    return ReportWriteError(f"Kan ikke skrive '{path.name}': {reason}")
 
 
 def check_folder(path: Path) -> None:

@@ -136,5 +136,5 @@ def test_empty_table_and_duplicate_titles_give_valid_sheets(tmp_path):
 
 
 def test_unwritable_path_is_a_danish_error(tmp_path):
-    with pytest.raises(ReportWriteError, match="kan ikke gemmes"):
+    with pytest.raises(ReportWriteError, match="Kan ikke skrive"):
         write_report(report(), tmp_path / "mangler" / "r.xlsx")
