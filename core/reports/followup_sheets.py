@@ -2,16 +2,15 @@
 reconciliation list) and "Belægning" (occupancy per own facility per month), and the
 approval status shown in the printed header.
 
-The modules (``core.reconcile``, ``core.occupancy``, ``core.approval``) belong to the
-budget follow-up area; when a build does not have them, the sheets are left out.
+The figures come from ``core.reconcile``, ``core.occupancy`` and ``core.approval``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 
+from core import approval, occupancy, reconcile
 from core.money import format_date, ore_to_kr
 from core.reports import SUBTOTAL, TOTAL, Column, ReportTable
 
@@ -19,21 +18,8 @@ MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "au
                "november", "december")
 
 
-def _module(name: str):
-    """The follow-up module ``core.<name>``, or None when this build does not have it."""
-    try:
-        return importlib.import_module(f"core.{name}")
-    except ModuleNotFoundError as ex:
-        if ex.name == f"core.{name}":
-            return None
-        raise
-
-
-def reconciliation_sheet(db, year: int, as_of: dt.date) -> ReportTable | None:
+def reconciliation_sheet(db, year: int, as_of: dt.date) -> ReportTable:
     """Sheet "Afstemning": per citizen and account booked against computed, with the flags."""
-    reconcile = _module("reconcile")
-    if reconcile is None:
-        return None
     table = ReportTable("Afstemning", (
         Column("cpr", "CPR-nr.", "cpr"), Column("name", "Navn", "text", 24), Column("account", "Konto", "text", 10),
         Column("providers", "Leverandør", "text", 26),
@@ -57,11 +43,8 @@ def reconciliation_sheet(db, year: int, as_of: dt.date) -> ReportTable | None:
     return table
 
 
-def occupancy_sheet(db, year: int) -> ReportTable | None:
+def occupancy_sheet(db, year: int) -> ReportTable:
     """Sheet "Belægning": per own facility and month, occupied place-days against capacity."""
-    occupancy = _module("occupancy")
-    if occupancy is None:
-        return None
     table = ReportTable("Belægning", (
         Column("provider", "Tilbud", "text", 30), Column("month", "Måned", "text", 11),
         Column("places", "Pladser", "integer"),
@@ -95,10 +78,7 @@ def _share(part: int, whole: int) -> Decimal:
 
 
 def approval_status(db, year: int, as_of: dt.date) -> str:
-    """"Godkendt <date> af <user>" when the as-of month is approved, else "Ikke godkendt"."""
-    approval = _module("approval")
-    if approval is None:
-        return ""
+    """"<Month> godkendt <date> af <user>" when the as-of month is approved, else "Ikke godkendt"."""
     for snap in approval.snapshots(db, year):
         if snap.month == as_of.month:
             when = snap.approved_at[:10]

@@ -2,10 +2,10 @@
 
 Sheets: "Oversigt" (per account and section, with a subtotal per account, the forecast's
 extra lines and the total), "Borgere" (the forecast per citizen and grant), "Kommende
-borgere" (when expected citizens are included) and "Refusion". "Afstemning" and
-"Belægning" follow when the reconciliation and occupancy modules exist. The printed
-version also uses ``Report.chart`` (cumulative expected outturn month by month against
-the cumulative budget) and ``Report.highlights`` (the largest deviations).
+borgere" (when expected citizens are included), "Refusion", "Afstemning" (reconciliation)
+and "Belægning" (occupancy). The printed version also uses ``Report.chart`` (cumulative
+expected outturn month by month against the cumulative budget) and
+``Report.highlights`` (the largest deviations).
 
 Every subtotal and total row must be reproducible by the workbook's SUBTOTAL formulas.
 Where the forecast's account figure differs from the sum of its section rows (a budget
@@ -21,8 +21,9 @@ from dataclasses import is_dataclass, replace
 from decimal import Decimal
 from types import SimpleNamespace
 
+from core.forecast import forecast, monthly_outturn, own_municipality
 from core.money import format_date, format_number, ore_to_kr
-from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable, municipality_name
+from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable
 from core.reports.followup_sheets import approval_status, occupancy_sheet, reconciliation_sheet
 
 D0 = Decimal("0.00")
@@ -255,8 +256,6 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
     Raises:
         DispoError: a year without data, or an as-of date outside the year (from the forecast).
     """
-    from core.forecast import forecast, monthly_outturn
-
     by_account = forecast(db, year, as_of, by="account", include_expected=include_expected)
     by_section = forecast(db, year, as_of, by="section", include_expected=include_expected)
     by_grant = forecast(db, year, as_of, by="grant", include_expected=include_expected)
@@ -265,7 +264,7 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
     account_texts = {c: t for c, t in db.execute("SELECT code, text FROM accounts")}
     sections = sections_on_accounts(by_section.rows, by_grant.rows, default_account)
     overview = build_overview(sections, by_account.rows, by_account.lines, section_texts, account_texts)
-    municipality = municipality_name(db)
+    municipality = own_municipality(db)
     overview.subtitle = (f"{municipality} · forventet regnskab {year} pr. {format_date(as_of)}"
                          + ("" if include_expected else " · uden kommende borgere"))
     overview.notes = [
@@ -278,7 +277,6 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
     if include_expected:
         tables.append(expected_sheet(db, year, as_of))
     tables += [refund_sheet(db, year), occupancy_sheet(db, year)]
-    tables = [t for t in tables if t is not None]
     months = monthly_outturn(db, year, as_of)
     chart = {"expected": [m.cumulative_expected for m in months],
              "budget": [m.cumulative_budget for m in months] if months and months[0].cumulative_budget is not None

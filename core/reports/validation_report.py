@@ -7,11 +7,11 @@ finding with its message and the record to fix (table and number).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
-from core.errors import DispoError
+from core import validation
+from core.forecast import own_municipality
 from core.money import format_date
-from core.reports import SUBTOTAL, TOTAL, Column, Report, ReportTable, municipality_name
+from core.reports import SUBTOTAL, TOTAL, Column, Report, ReportTable
 
 SEVERITY_TEXT = {"fejl": "Fejl", "advarsel": "Advarsel", "info": "Information"}
 SEVERITY_ORDER = ("fejl", "advarsel", "info")
@@ -20,15 +20,7 @@ SEVERITY_ORDER = ("fejl", "advarsel", "info")
 def build_validation(db, year: int, as_of: dt.date | None = None) -> Report:
     """The findings of the data validation on ``as_of`` (default today).
 
-    Raises:
-        DispoError: when this build has no data validation.
     """
-    try:
-        validation = importlib.import_module("core.validation")
-    except ModuleNotFoundError as ex:
-        if ex.name != "core.validation":
-            raise
-        raise DispoError("Datavalideringen findes ikke i denne version af Dispo") from ex
     as_of = as_of or dt.date.today()
     findings = validation.validate(db, as_of)
 
@@ -55,4 +47,4 @@ def build_validation(db, year: int, as_of: dt.date | None = None) -> Report:
     details.add(["I alt", "", f"{len(findings)} fund", "", None], TOTAL)
     if not findings:
         summary.notes.append(f"Ingen fund pr. {format_date(as_of)}: alle kontroller er bestået.")
-    return Report("Datavalidering", year, as_of, municipality_name(db), [summary, details])
+    return Report("Datavalidering", year, as_of, own_municipality(db), [summary, details])

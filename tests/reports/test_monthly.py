@@ -76,14 +76,16 @@ def test_top_deviations_are_the_largest_in_absolute_value():
     assert [(r.values[0], r.values[1]) for r in top.rows] == [("1", "§ 2"), ("2 i alt", ""), ("1 i alt", "")]
 
 
-# ---- with the forecast module (merged from the budget follow-up branch) -------------------
+# ---- against the forecast ------------------------------------------------------------------
 
 AS_OF = dt.date(2026, 10, 31)
 
 
 @pytest.fixture
 def forecast_module():
-    return pytest.importorskip("core.forecast", reason="the forecast module is not part of this build yet")
+    from core import forecast
+
+    return forecast
 
 
 @pytest.fixture
