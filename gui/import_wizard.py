@@ -6,6 +6,7 @@ the GUI thread. The commit can be cancelled, which leaves nothing behind.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
@@ -17,7 +18,9 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFileDialog, 
 from core.importing import batches
 from core.importing.fields import KINDS
 from core.importing.matching import SURE, samples
+from core.importing.parsers import text
 from core.importing.records import REJECTED, STATUS_LABELS
+from core.money import format_date, format_kr, format_number
 from gui.workers import Task, start
 
 ALL_SHEETS = "__alle__"
@@ -60,7 +63,8 @@ class PreviewModel(QAbstractTableModel):
         if section < len(self.HEAD):
             return self.HEAD[section]
         if section < len(self.HEAD) + len(self.fields):
-            return self.fields[section - len(self.HEAD)]
+            key = self.fields[section - len(self.HEAD)]
+            return FIELD_LABELS.get(key, key)
         return "Bemærkning"
 
     def _message(self, rec) -> str:
@@ -80,9 +84,12 @@ class PreviewModel(QAbstractTableModel):
             if col == 2:
                 return rec.row
             if col < len(self.HEAD) + len(self.fields):
-                value = rec.values.get(self.fields[col - len(self.HEAD)])
+                key = self.fields[col - len(self.HEAD)]
+                value = rec.values.get(key)
                 if rec.status == REJECTED:
-                    value = rec.raw.get(self.fields[col - len(self.HEAD)], value)
+                    return _display(rec.raw.get(key, value))
+                if key.endswith("_ore") and isinstance(value, int):
+                    return format_kr(value)
                 return _display(value)
             return self._message(rec)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -95,19 +102,30 @@ class PreviewModel(QAbstractTableModel):
         return None
 
 
-def _display(value) -> str:
-    from core.importing.parsers import text
-    from core.money import format_date, format_kr
+FIELD_LABELS: dict[str, str] = {}
+for _kind in KINDS.values():
+    for _field in _kind.fields:
+        FIELD_LABELS.setdefault(_field.name, _field.label)
+FIELD_LABELS.update({"amount_ore": "Beløb", "original_ore": "Oprindeligt budget",
+                     "corrected_ore": "Korrigeret budget", "quantity_per": "Pr.", "grouping": "Gruppering",
+                     "facility": "Tilbud", "provider_id": "Leverandør nr.", "year": "År", "month": "Måned"})
 
+
+def _display(value) -> str:
+    """A value as the preview shows it: Danish dates and numbers."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
     if hasattr(value, "isoformat") and not isinstance(value, str):
         return format_date(value)
     if isinstance(value, tuple):
-        return " ".join(text(v) for v in value if v is not None)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return text(value) if not isinstance(value, float) else format_kr(round(value * 100))
+        return " ".join(_display(v) for v in value if v is not None)
+    if isinstance(value, Decimal):
+        return format_number(value, max(0, min(2, -value.as_tuple().exponent)))
+    if isinstance(value, float):
+        return format_number(value, 2)
+    return text(value)
 
 
 # ---------------------------------------------------------------------- pages
@@ -442,7 +460,8 @@ class PreviewPage(BusyPage):
         c = plan.counts()
         self.counts.setText(f"{plan.rows_read} rækker læst: nye {c.get('new', 0)}, ændrede {c.get('changed', 0)}, "
                             f"findes allerede {c.get('unchanged', 0)}, dubletter {c.get('duplicate', 0)}, "
-                            f"springes over {c.get('skipped', 0)}, afvist {c.get('rejected', 0)}")
+                            f"springes over {c.get('skipped', 0)}, afvist {c.get('rejected', 0)}; "
+                            f"sum-rækker sprunget over {sum(len(s.table.totals) for s in plan.sheets)}")
         new = [ch.name for ch in plan.provider_choices() if ch.is_new and ch.suggestion_id is None]
         self.providers.setText(("Nye leverandører oprettes: " + ", ".join(sorted(new))) if new else "")
         self._provider_rows(plan)

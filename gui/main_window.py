@@ -16,6 +16,9 @@ from gui.context import AppContext
 from gui.screens import SCREEN_MODULES
 
 
+SCREEN_MIN_WIDTH = 520
+
+
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext):
         super().__init__()
@@ -28,6 +31,10 @@ class MainWindow(QMainWindow):
         self.screens = []
         for name in SCREEN_MODULES:
             screen = importlib.import_module(name).Screen(context)
+            # A screen whose tool row is wide must not force the whole window wider than a
+            # laptop screen: it is squeezed instead (tables scroll).
+            hint = screen.minimumSizeHint()
+            screen.setMinimumSize(min(hint.width(), SCREEN_MIN_WIDTH), hint.height())
             self.screens.append(screen)
             self.nav.addItem(screen.TITLE)
             self.stack.addWidget(screen)

@@ -52,9 +52,10 @@ class Screen(QWidget):
             bar.addWidget(widget)
         bar.addWidget(self.compute_button)
         bar.addWidget(self.only_flagged)
-        bar.addWidget(self.search, 1)
+        bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.search)
         layout.addWidget(self.status)
         layout.addWidget(self.view, 1)
         self._initialised = False

@@ -43,6 +43,9 @@ class Screen(QWidget):
         for key, label in RULE_LABELS.items():
             self.rule.addItem(label, key)
         self.rule.currentIndexChanged.connect(lambda _: self._fill())
+        # long rule names must not make the whole window wider than a laptop screen
+        self.rule.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.rule.setMinimumContentsLength(24)
         self.check_button = QPushButton("&Kontrollér", objectName="check")
         self.check_button.clicked.connect(self.refresh)
         self.open_button = QPushButton("Å&bn posten", objectName="open")

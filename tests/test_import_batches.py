@@ -246,7 +246,7 @@ def test_occupancy_rules(db, tmp_path):
         ["010190-1234", "Anna", "§ 108", "Bostedet Engen", 2000, "01-01-2020", "Testkommune"]]}))
     liste = [["Belægningsliste 2026 - Bostedet Engen"], ["Normerede pladser: 6"], [],
              ["Navn", "CPR", "Indflyttet", "Fraflyttet", "Betalingskommune", "Døgntakst"],
-             ["Anna", "010190-1234", "01-01-2020", "30-06-2026", "Testkommune", 2000],
+             ["Anna", "010190-1234", "01-01-2020", "30-06-2026", "Testkommune", 2100],
              ["Bo", "020185-1234", "01-02-2024", "", "Nabo Kommune", "2.500,00"],
              ["Carl", "150372-4321", "01-03-2025", "", "Testkommune", 2000],
              ["Belægning i alt", 3]]
@@ -255,6 +255,7 @@ def test_occupancy_rules(db, tmp_path):
     status = {r.values["cpr"]: r.status for r in plan.records}
     assert status == {"010190-1234": "changed", "020185-1234": "new", "150372-4321": "skipped"}
     assert any("ingen bevilling" in w for r in plan.records for w in r.warnings)
+    assert any("takst er 2.000,00, listen siger 2.100,00" in w for r in plan.records for w in r.warnings)
     res = commit(db, plan)
     assert (res["imported"], res["updated"], res["skipped"]) == (1, 1, 1)
     grants = {g.cpr: g for g in list_grants(db)}
@@ -316,3 +317,47 @@ def test_first_and_last_name_columns_make_the_name(db, tmp_path):
     res = import_file(db, write_xlsx(tmp_path / "n.xlsx", {"A": rows}))
     assert res["imported"] == 1
     assert db.execute("SELECT name FROM citizens").fetchone()[0] == "Anna Hansen"
+
+
+def test_the_better_header_wins_when_two_columns_fit(db, tmp_path):
+    rows = [["Bilagsdato", "Bogføringsdato", "Konto", "Beløb"], ["28-12-2025", "02-01-2026", "5.38.50", "100,00"]]
+    res = import_file(db, write_csv(tmp_path / "to.csv", rows))
+    assert res["mapping"]["date"] == "Bogføringsdato"
+    assert db.execute("SELECT date FROM postings").fetchone()[0] == "2026-01-02"
+
+
+@pytest.mark.parametrize("name,kind,municipality", [
+    ("Fjordglimt (Nabo Kommune)", "kommune", "Nabo Kommune"), ("Nabo Kommune", "kommune", "Nabo Kommune"),
+    ("Bo & Naboskab (Region)", "region", ""), ("Hjælperordning Nord ApS", "privat", ""),
+    ("Fonden Lys", "privat", ""), ("Botilbuddet Skovbrynet", "egen", ""), ("Testby Kommune, diverse", "egen", ""),
+])
+def test_kind_of_a_new_provider_from_its_name(name, kind, municipality):
+    from core.importing.providers import guess_kind
+
+    assert guess_kind(name, "Testby Kommune") == (kind, municipality)
+
+
+def test_undo_handles_any_table_with_a_batch_id(db, grants_file):
+    # another area's table keyed without an ``id`` column, with rows in the batch
+    db.execute("CREATE TABLE area_budgets (provider_id INTEGER REFERENCES providers(id), year INTEGER, "
+               "amount_ore INTEGER, batch_id INTEGER REFERENCES batches(id), PRIMARY KEY (provider_id, year))")
+    before = content(db)
+    res = import_file(db, grants_file)
+    pid = db.execute("SELECT id FROM providers ORDER BY id LIMIT 1").fetchone()[0]
+    db.execute("INSERT INTO area_budgets VALUES (?, 2027, 100, ?)", [pid, res["batch_id"]])
+    undo(db, res["batch_id"])
+    assert content(db) == before
+
+
+def test_error_workbook_of_a_csv_with_control_characters(db, tmp_path):
+    from openpyxl import load_workbook
+
+    from core.importing.errors_workbook import write_error_workbook
+
+    path = write_csv(tmp_path / "p.csv", [["Dato", "Konto", "Beløb", "Tekst"],
+                                          ["01-01-2026", "5.38.50", "1\x1f00", "a\x07b"]])
+    plan = prepare(db, path)
+    assert len(plan.rejected) == 1
+    out = write_error_workbook(tmp_path / "fejl.xlsx", plan, plan.rejected)
+    ws = load_workbook(out).worksheets[0]
+    assert [c.value for c in ws[2]][:5] == [2, "01-01-2026", "5.38.50", "100", "ab"]

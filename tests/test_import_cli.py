@@ -94,3 +94,15 @@ def test_profiles_can_be_listed_renamed_and_deleted(tmp_path):
     assert json.loads(run_cli("import-profiles", "--delete", str(pid), "--json", db=db).stdout) == []
     r = run_cli("import-profiles", "--delete", str(pid), db=db)
     assert r.returncode == 1 and "findes ikke" in r.stderr
+
+
+def test_plain_output_summarises(tmp_path):
+    from tests.import_files import grants_sheet
+
+    db = tmp_path / "d.sqlite"
+    path = write_xlsx(tmp_path / "g.xlsx", {"Dispo": grants_sheet()})
+    r = run_cli("import", path, db=db)
+    assert r.returncode == 0
+    assert "Import nr. 1: 3 nye, 0 opdateret, 0 fandtes allerede, 0 afvist." in r.stdout
+    assert "Sum-rækker sprunget over i arket 'Dispo': række 7, 9" in r.stdout
+    assert "række 10: Samme række som række 5" in r.stdout

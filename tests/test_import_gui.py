@@ -182,3 +182,15 @@ def test_wizard_offers_all_facility_sheets_of_an_occupancy_list(qtbot, context, 
     sheets = {r.sheet for r in wizard.preview_page.plan.records}
     assert len(sheets) == 3
     assert wizard.preview_page.model.rowCount() == wizard.preview_page.plan.rows_read
+
+
+def test_preview_shows_danish_headers_dates_and_amounts(db, grants_file):
+    from datetime import date
+
+    plan = prepare(db, grants_file)
+    model = PreviewModel(plan.records)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert {"CPR-nr.", "Takst", "Startdato", "Leverandør", "Bemærkning"} <= set(headers)
+    anna = next(i for i, r in enumerate(model.records) if r.values.get("start") == date(2024, 1, 15))
+    row = {headers[c]: model.index(anna, c).data() for c in range(model.columnCount())}
+    assert (row["Startdato"], row["Takst"], row["Leverandør"]) == ("15-01-2024", "512,50", "Bostøtten")

@@ -174,3 +174,11 @@ def test_cpr_round_trip(born, serial):
     assert p.parse_cpr(digits) == cpr
     assert p.parse_cpr(int(digits)) == cpr
     assert p.parse_cpr(float(int(digits))) == cpr
+
+
+def test_an_infinite_or_nan_cell_reads_as_empty_text():
+    # found by the fuzz suite: int(inf) raised OverflowError inside the import
+    from core.importing.parsers import text
+
+    assert text(float("inf")) == "" and text(float("-inf")) == "" and text(float("nan")) == ""
+    assert text(12.0) == "12" and text(2.5) == "2.5"

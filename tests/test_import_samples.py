@@ -36,6 +36,7 @@ def test_dispositionsregnskab_matches_facit(db, samples):
     assert res["kind"] == "grants" and res["sheet"] == "Dispo 2026"
     assert res["rejected"] == []
     assert res["duplicates"] == 1  # row 201 repeats row 5
+    assert any("'Opslag'" in n for n in res["notes"])  # the hidden lookup sheet is named, not read
     want = json.loads((samples / "facit.json").read_text())["dispositionsregnskab_2026.xlsx"]
     got = [grant_json(g) for g in list_grants(db)]
     assert len(got) == len(want)

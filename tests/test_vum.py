@@ -432,3 +432,27 @@ def test_a_list_with_category_labels_imports_like_letters(db, home):
     assert result["imported"] == 1 and vum.list_assessments(db)[0].category == "C"
     again = vum.apply_vum_list(db, [record("010180-1234", home, "C", 6)], new_batch(db))
     assert again["unchanged"] == 1
+
+
+def test_the_demo_extension_places_planned_cases_in_last_year_s_allocation(db, monkeypatch):
+    """Other demo extensions may add expected citizens at own facilities before this one runs."""
+    import random
+
+    from core import demo
+
+    monkeypatch.setattr(demo, "DEMO_EXTENSIONS", [])
+    demo.build_demo(db)
+    home = vum.facility_by_name(db, "Botilbuddet Skovbrynet").id
+    add_expected(db, home, "T-0001", "Planlagt botilbud", "2026-12-01")
+    with db.atomic():
+        counts = vum.extend_demo(db, random.Random(1))
+    assert counts["vum_allocations"] == len(vum.facilities(db, 2026)) >= 4
+    (saved,) = vum.versions(db, home, 2026)
+    planned_line = next(line for line in saved.lines if line["key"][0] == "e")
+    assert planned_line["category"] in ("B", "C", "D") and planned_line["weight"] == "31/365"
+    assert all(line["category"] for line in saved.lines)
+    planned = [r for r in vum.residents(db, home, 2027) if r.expected]
+    assert [(r.name, r.category) for r in planned] == [("Planlagt botilbud", None)]
+    with pytest.raises(ValidationError) as ex:
+        vum.save_allocation(db, vum.compute_allocation(db, home, 2027))
+    assert "forventet" in str(ex.value)

@@ -138,3 +138,12 @@ def test_fixed_budget_from_the_command_line(demo_path):
     r = run_cli("vum", "fixed-budget", "--year", "2028", "--facility", name, "--amount", "mange", db=demo_path)
     assert r.returncode == 1 and "ikke et tal" in r.stderr
     assert rows(demo_path, "vum_fixed_budgets") == before
+
+
+@pytest.mark.parametrize("command", ["allocation", "assessments", "assess", "save-allocation", "fixed-budget", "due",
+                                     "table", "rule"])
+def test_every_vum_command_has_danish_help(command):
+    r = run_cli("vum", command, "--help")
+    assert r.returncode == 0 and len(r.stdout) > 120, r.stdout
+    description = r.stdout.split("\n\n")[1].split()
+    assert {"og", "for", "med", "på", "i", "en", "som", "af"} & set(description), description

@@ -47,6 +47,10 @@ def test_the_wizard_walks_to_a_saved_version_and_undo_removes_it(qtbot, qtmodelt
     assert wizard.currentPage() is page, "F without hours must stop the wizard"
     assert "F uden timer" in page.message.text()
     assert model.setData(model.index(first, 5), "44,5")
+    # planned cases (expected citizens) come without a category: place them
+    for row, r in enumerate(list(wizard.residents)):
+        if r.category is None:
+            assert model.setData(model.index(row, 4), "B")
     wizard.next()
     result = wizard.result_page
     qtmodeltester.check(result.model)

@@ -65,14 +65,24 @@ def cmd_import(args, db) -> int:
     if args.json:
         print_json(res)
         return 0
-    verb = "ville blive" if args.dry_run else "er"
     print(f"{res['file']} ({res['sheet']}), {KINDS[res['kind']].label.lower()}: {res['rows_read']} rækker læst.")
-    print(f"Nye: {res['imported']}, opdateret: {res['updated']}, uændret: {res['unchanged']}, "
-          f"afvist: {len(res['rejected'])} {verb} resultatet" + (f" (import nr. {res['batch_id']})."
-                                                                  if res["batch_id"] else "."))
+    head = "Prøvekørsel, intet er gemt" if args.dry_run else f"Import nr. {res['batch_id']}"
+    print(f"{head}: {res['imported']} nye, {res['updated']} opdateret, {res['unchanged']} fandtes allerede, "
+          f"{len(res['rejected'])} afvist.")
     for r in res["rejected"][:50]:
         print(f"  Afvist: ark '{r['sheet']}' række {r['row']}, kolonne '{r['column']}' ('{r['value']}'): {r['reason']}")
-    for w in res["warnings"][:50]:
+    for note in res["notes"]:
+        print(f"  Bemærk: {note}")
+    sums: dict[str, list[int]] = {}
+    others = []
+    for w in res["warnings"]:
+        if w["warning"].startswith("Sum-rækken"):
+            sums.setdefault(w["sheet"], []).append(w["row"])
+        else:
+            others.append(w)
+    for sheet, rows in sums.items():
+        print(f"  Sum-rækker sprunget over i arket '{sheet}': række {', '.join(map(str, rows))}")
+    for w in others[:50]:
         print(f"  Bemærk: ark '{w['sheet']}' række {w['row']}: {w['warning']}")
     return 0
 
@@ -83,7 +93,7 @@ def cmd_batches(args, db) -> int:
         print_json(rows)
         return 0
     print_table([{**r, "created_at": r["created_at"].replace("T", " "), "undone_at": "fortrudt" if r["undone_at"]
-                  else ""} for r in rows],
+                  else "", "kind": KINDS[r["kind"]].label if r["kind"] in KINDS else r["kind"]} for r in rows],
                 [("id", "Nr."), ("file", "Fil"), ("sheet", "Ark"), ("kind", "Slags"), ("created_at", "Tidspunkt"),
                  ("user", "Bruger"), ("imported", "Nye"), ("updated", "Opdateret"), ("unchanged", "Uændret"),
                  ("rejected", "Afvist"), ("undone_at", "")])

@@ -28,6 +28,15 @@ def _year_and_facility(parser, facility_help: str, facility_required: bool) -> N
     parser.add_argument("--facility", metavar="NAVN", required=facility_required, help=facility_help)
 
 
+def _command(vsub, handler, name: str, help_text: str, description: str, json_help: str | None = "skriv som JSON"):
+    """A ``vum`` subcommand with its Danish help, ``--json`` (unless ``json_help`` is None) and handler."""
+    parser = vsub.add_parser(name, help=help_text, description=description)
+    if json_help:
+        parser.add_argument("--json", action="store_true", help=json_help)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 def register(sub) -> None:
     p = sub.add_parser("vum", help="VUM-baseret budgettildeling til egne tilbud",
                        description="VUM-vurderinger af borgerne i egne tilbud og den VUM-baserede "
@@ -35,26 +44,21 @@ def register(sub) -> None:
     vsub = p.add_subparsers(dest="vum_command", metavar="KOMMANDO")
     p.set_defaults(handler=lambda args, db: (p.print_help(), 2)[1])
 
-    a = vsub.add_parser("allocation", help="vis tildelingen pr. tilbud for et år",
-                        description="Beregner den VUM-baserede tildeling pr. eget tilbud for året: antal beboere "
-                                    "pr. kategori, normtimer, timer og kroner pr. uge og pr. år, det faste budget, "
-                                    "sidste tildeling og om ændringen er væsentlig.")
+    a = _command(vsub, cmd_allocation, "allocation", "vis tildelingen pr. tilbud for et år",
+                 "Beregner den VUM-baserede tildeling pr. eget tilbud for året: antal beboere pr. kategori, "
+                 "normtimer, timer og kroner pr. uge og pr. år, det faste budget, sidste tildeling og om "
+                 "ændringen er væsentlig.")
     _year_and_facility(a, "kun dette tilbud", False)
-    a.add_argument("--json", action="store_true", help="skriv som JSON")
-    a.set_defaults(handler=cmd_allocation)
 
-    a = vsub.add_parser("assessments", help="vis VUM-vurderingerne",
-                        description="Viser VUM-vurderingerne (ældste først) med dato, vurderet af, scorer, "
-                                    "foreslået og valgt kategori og begrundelse. En importeret VUM-liste tæller "
-                                    "som en vurdering på importdagen.")
+    a = _command(vsub, cmd_assessments, "assessments", "vis VUM-vurderingerne",
+                 "Viser VUM-vurderingerne (ældste først) med dato, vurderet af, scorer, foreslået og valgt "
+                 "kategori og begrundelse. En importeret VUM-liste tæller som en vurdering på importdagen.")
     a.add_argument("--cpr", help="kun denne borgers vurderinger")
-    a.add_argument("--json", action="store_true", help="skriv som JSON")
-    a.set_defaults(handler=cmd_assessments)
 
-    a = vsub.add_parser("assess", help="registrér en VUM-vurdering",
-                        description="Registrerer en VUM-vurdering: scorer 0-4 pr. tema (tema=score). Uden "
-                                    "--category bruges kategorien som reglen foreslår; en anden kategori kræver "
-                                    "--reason.")
+    a = _command(vsub, cmd_assess, "assess", "registrér en VUM-vurdering",
+                 "Registrerer en VUM-vurdering: scorer 0-4 pr. tema (tema=score). Uden --category bruges "
+                 "kategorien som reglen foreslår; en anden kategori kræver --reason.",
+                 json_help="skriv den registrerede vurdering som JSON")
     a.add_argument("--cpr", required=True, help="borgerens CPR-nummer")
     a.add_argument("--facility", metavar="NAVN", help="det egne tilbud vurderingen gælder (ellers alle)")
     a.add_argument("--date", default=None, help="vurderingens dato (standard: i dag)")
@@ -64,50 +68,38 @@ def register(sub) -> None:
     a.add_argument("--hours", help="individuelle timer pr. uge (kategori F)")
     a.add_argument("--reason", default="", help="begrundelse når kategorien afviger fra forslaget")
     a.add_argument("--note", default="", help="fri note")
-    a.add_argument("--json", action="store_true", help="skriv den registrerede vurdering som JSON")
-    a.set_defaults(handler=cmd_assess)
 
-    a = vsub.add_parser("save-allocation", help="gem årets tildeling for et tilbud som en ny version",
-                        description="Beregner tildelingen for tilbuddet og året og gemmer den som en ny version. "
-                                    "Tidligere versioner bevares.")
+    a = _command(vsub, cmd_save_allocation, "save-allocation", "gem årets tildeling for et tilbud som en ny version",
+                 "Beregner tildelingen for tilbuddet og året og gemmer den som en ny version. Tidligere "
+                 "versioner bevares.", json_help="skriv den gemte version som JSON")
     _year_and_facility(a, "tilbuddets navn", True)
     a.add_argument("--decision", choices=["behold", "ændr"], help="beslutning (standard: forslaget)")
     a.add_argument("--note", default="", help="note til versionen")
-    a.add_argument("--json", action="store_true", help="skriv den gemte version som JSON")
-    a.set_defaults(handler=cmd_save_allocation)
 
-    a = vsub.add_parser("fixed-budget", help="sæt et tilbuds faste budget for et år",
-                        description="Sætter tilbuddets faste budget for året (kroner). Uden --amount fjernes "
-                                    "årets beløb, så leverandørens faste budget gælder.")
+    a = _command(vsub, cmd_fixed_budget, "fixed-budget", "sæt et tilbuds faste budget for et år",
+                 "Sætter tilbuddets faste budget for året (kroner). Uden --amount fjernes årets beløb, så "
+                 "leverandørens faste budget gælder.", json_help=None)
     _year_and_facility(a, "tilbuddets navn", True)
     a.add_argument("--amount", metavar="KR", help="beløbet i kroner, fx 8.700.000")
-    a.set_defaults(handler=cmd_fixed_budget)
 
-    a = vsub.add_parser("due", help="borgere der skal revurderes eller har skiftet kategori",
-                        description="Beboere i egne tilbud hvis VUM-vurdering mangler eller er ældre end "
-                                    "grænsen i indstillingerne, eller hvis kategori er ændret siden tildelingen.")
+    a = _command(vsub, cmd_due, "due", "borgere der skal revurderes eller har skiftet kategori",
+                 "Beboere i egne tilbud hvis VUM-vurdering mangler eller er ældre end grænsen i "
+                 "indstillingerne, eller hvis kategori er ændret siden tildelingen.")
     a.add_argument("--date", default=None, help="opgørelsesdato (standard: i dag)")
-    a.add_argument("--json", action="store_true", help="skriv som JSON")
-    a.set_defaults(handler=cmd_due)
 
-    a = vsub.add_parser("table", help="Thisted-tabellen for et tilbud (borgere × kategorier)",
-                        description="Viser Thisted-tabellen for tilbuddet og året: borgerne med et x i deres "
-                                    "kategori, timer og kroner pr. uge pr. kategori og i alt pr. år.")
+    a = _command(vsub, cmd_table, "table", "Thisted-tabellen for et tilbud (borgere × kategorier)",
+                 "Viser Thisted-tabellen for tilbuddet og året: borgerne med et x i deres kategori, timer og "
+                 "kroner pr. uge pr. kategori og i alt pr. år.")
     _year_and_facility(a, "tilbuddets navn", True)
-    a.add_argument("--json", action="store_true", help="skriv som JSON")
-    a.set_defaults(handler=cmd_table)
 
-    a = vsub.add_parser("rule", help="vis eller ret kategorireglen og tærsklerne",
-                        description="Viser reglen der foreslår en kategori ud fra scorerne, tærsklen for en "
-                                    "væsentlig ændring og grænsen for revurdering. Med tilvalg rettes de.")
+    a = _command(vsub, cmd_rule, "rule", "vis eller ret kategorireglen og tærsklerne",
+                 "Viser reglen der foreslår en kategori ud fra scorerne, tærsklen for en væsentlig ændring og "
+                 "grænsen for revurdering. Med tilvalg rettes de.")
     a.add_argument("--measure", choices=["gennemsnit", "maksimum"], help="mål for scorerne")
     a.add_argument("--steps", metavar="TRIN", help="trin som 'grænse:kategori' adskilt af mellemrum eller ';', "
                                                    "fx '0:A 0,75:B 1,5:C 2,25:D 3:E 3,6:F'")
     a.add_argument("--threshold", metavar="PCT", help="tærskel for væsentlig ændring i procent")
     a.add_argument("--months", metavar="MÅNEDER", help="måneder før en vurdering skal fornyes")
-    a.add_argument("--json", action="store_true", help="skriv som JSON")
-    a.set_defaults(handler=cmd_rule)
-
 
 def _date(text: str | None) -> dt.date:
     if not text:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from core import audit
+from core import audit, backup
 from core.errors import DispoError, NotFoundError
 from core.importing.fields import KINDS
 from core.importing.importers import IMPORTERS, ImportContext, Importer, restore_grant_snapshot
@@ -215,6 +215,9 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
     for sp in plans:
         records.extend(importer.parse(sp.table, sp.mapping))
     importer.classify(records)
+    if hidden:
+        notes.append("Skjulte ark er ikke læst: " + ", ".join(f"'{h}'" for h in hidden) +
+                     " (vælg et skjult ark med --sheet eller i guiden)")
     return Plan(path, kind, plans, records, importer, hidden, notes + problems)
 
 
@@ -228,7 +231,7 @@ def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: lis
         "unchanged": counts.get(UNCHANGED, 0), "duplicates": plan.counts().get(DUPLICATE, 0),
         "skipped": plan.counts().get(SKIPPED, 0), "rejected": plan.rejected, "warnings": plan.warnings,
         "mapping": plan.mapping_headers(),
-        "new_providers": new_providers,
+        "new_providers": new_providers, "notes": plan.notes,
     }
 
 
@@ -261,6 +264,7 @@ def commit(db, plan: Plan, *, update_changed: bool = True, progress: Callable[[i
     known = dict(importer.ctx.providers.providers)
     new_providers = sorted(c.name for c in choices if c.is_new)
     counts: Counter = Counter()
+    backup.before(db, "import")
     try:
         with db.atomic():
             batch_id = db["batches"].insert({
@@ -321,16 +325,19 @@ def _batch_tables(db) -> list[str]:
     return ordered
 
 
-def _referencing(db, table: str) -> list[tuple[str, str]]:
-    """(table, column) pairs that reference ``table``'s id and keep it alive (not ON DELETE CASCADE)."""
+def _referencing(db, table: str) -> list[tuple[str, str, str]]:
+    """``(table, column, referenced column)`` of the foreign keys to ``table`` that keep its rows
+    alive (not ON DELETE CASCADE)."""
     out = []
+    pks = db[table].pks
+    default_to = pks[0] if len(pks) == 1 else "rowid"
     for t in db.table_names():
         if t in BOOKKEEPING:
             continue
         for fk in db.execute(f"PRAGMA foreign_key_list([{t}])").fetchall():
             # id, seq, table, from, to, on_update, on_delete, match
             if fk[2] == table and fk[6].upper() != "CASCADE":
-                out.append((t, fk[3]))
+                out.append((t, fk[3], fk[4] or default_to))
     return out
 
 
@@ -340,29 +347,38 @@ def dependencies(db, batch_id: int) -> list[str]:
     marker = db.execute("SELECT MIN(id) FROM audit WHERE batch_id = ? AND table_name = 'batches'",
                         [batch_id]).fetchone()[0] or 0
     touched: dict[str, set[int]] = {}
+    created: dict[str, set[int]] = {}
     for t in _batch_tables(db):
         ids = {r[0] for r in db.execute(f"SELECT rowid FROM [{t}] WHERE batch_id = ?", [batch_id])}
         if ids:
             touched.setdefault(t, set()).update(ids)
+            created[t] = ids
     for t, rid in db.execute("SELECT table_name, row_id FROM import_changes WHERE batch_id = ?", [batch_id]):
         touched.setdefault(t, set()).add(rid)
     for t, ids in touched.items():
+        refs = _referencing(db, t)
         for chunk in _chunks(sorted(ids)):
             marks = ",".join("?" * len(chunk))
-            for row_id, at, user, action in db.execute(
-                    f"SELECT row_id, at, user, action FROM audit WHERE table_name = ? AND row_id IN ({marks}) "
+            for row_id, at, user, other in db.execute(
+                    f"SELECT row_id, at, user, batch_id FROM audit WHERE table_name = ? AND row_id IN ({marks}) "
                     "AND id > ? AND (batch_id IS NULL OR batch_id != ?) ORDER BY id",
                     [t, *chunk, marker, batch_id]):
-                out.append(f"{TABLE_LABELS.get(t, t)} {row_id} er ændret {at[:10]} af {user}")
-            for ref_table, col in _referencing(db, t):
-                if "batch_id" in db[ref_table].columns_dict:
-                    rows = db.execute(f"SELECT rowid FROM [{ref_table}] WHERE [{col}] IN ({marks}) "
-                                      "AND (batch_id IS NULL OR batch_id != ?)", [*chunk, batch_id]).fetchall()
-                else:
-                    rows = []
+                by = f"import {other}" if other else user
+                out.append(f"{TABLE_LABELS.get(t, t)} {row_id} er ændret {at[:10]} af {by}")
+            # rows the batch created go away with an undo, so later rows that refer to them depend
+            # on it; rows it only updated stay, and what refers to those does not matter
+            new_rows = [rid for rid in chunk if rid in created.get(t, ())]
+            new_marks = ",".join("?" * len(new_rows))
+            for ref_table, col, to_col in refs if new_rows else ():
+                other_rows = " AND (batch_id IS NULL OR batch_id != ?)" \
+                    if "batch_id" in db[ref_table].columns_dict else ""
+                rows = db.execute(
+                    f"SELECT rowid FROM [{ref_table}] WHERE [{col}] IN "
+                    f"(SELECT [{to_col}] FROM [{t}] WHERE rowid IN ({new_marks})){other_rows}",
+                    [*new_rows] + ([batch_id] if other_rows else [])).fetchall()
                 for (rid,) in rows:
-                    out.append(f"{TABLE_LABELS.get(ref_table, ref_table)} {rid} bruger {TABLE_LABELS.get(t, t)} "
-                               "fra importen")
+                    out.append(f"{TABLE_LABELS.get(ref_table, ref_table)} {rid} bruger "
+                               f"{TABLE_LABELS.get(t, t)} fra importen")
             later = db.execute(
                 f"SELECT DISTINCT c.batch_id FROM import_changes c JOIN batches b ON b.id = c.batch_id "
                 f"WHERE c.table_name = ? AND c.row_id IN ({marks}) AND c.batch_id > ? AND b.undone_at IS NULL",
@@ -395,14 +411,15 @@ def undo(db, batch_id: int, *, force: bool = False) -> dict:
         raise DispoError(f"Import {batch_id} kan ikke fortrydes, fordi senere ændringer bygger på den: {shown}. "
                          "Fortryd dem først, eller fortryd alligevel (--force).")
     removed: Counter = Counter()
+    backup.before(db, "undo")
     with db.atomic():
         for t in _batch_tables(db):
             if force:
-                for ref_table, col in _referencing(db, t):
+                for ref_table, col, to_col in _referencing(db, t):
                     # keep a row that later rows still need; it simply stops belonging to the batch
                     other = " AND (batch_id IS NULL OR batch_id != ?)" if "batch_id" in db[ref_table].columns_dict \
                         else ""
-                    db.execute(f"UPDATE [{t}] SET batch_id = NULL WHERE batch_id = ? AND id IN "
+                    db.execute(f"UPDATE [{t}] SET batch_id = NULL WHERE batch_id = ? AND [{to_col}] IN "
                                f"(SELECT [{col}] FROM [{ref_table}] WHERE [{col}] IS NOT NULL{other})",
                                [batch_id] + ([batch_id] if other else []))
             cur = db.execute(f"DELETE FROM [{t}] WHERE batch_id = ?", [batch_id])

@@ -12,6 +12,13 @@ from core.importing.parsers import text
 from core.xlsx import SheetData, write_workbook
 
 
+def _clean(value):
+    """A cell as it can be written: control characters (allowed in CSV, not in xlsx) removed."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def write_error_workbook(path: Path, plan, rejected: list[dict]) -> Path:
     """One sheet per source sheet with rejected rows (original cells + 'Fejl' columns)."""
     by_row: dict[tuple[str, int], list[dict]] = {}
@@ -26,11 +33,12 @@ def write_error_workbook(path: Path, plan, rejected: list[dict]) -> Path:
             if sheet != t.sheet:
                 continue
             cells = cells_by_row.get(row, [])
-            rows.append([row] + [c if not isinstance(c, str) else c for c in cells] + [
-                "; ".join(f"{p['column']}: {p['reason']}" if p["column"] else p["reason"] for p in problems),
-                "; ".join(text(p["value"]) for p in problems)])
+            rows.append([row] + [_clean(c) for c in cells] + [
+                _clean("; ".join(f"{p['column']}: {p['reason']}" if p["column"] else p["reason"] for p in problems)),
+                _clean("; ".join(text(p["value"]) for p in problems))])
         if rows:
-            sheets.append(SheetData(t.sheet, ["Række i filen"] + list(t.headers) + ["Fejl", "Værdi"], rows))
+            sheets.append(SheetData(t.sheet, ["Række i filen"] + [_clean(h) for h in t.headers] + ["Fejl", "Værdi"],
+                                    rows))
     if not sheets:
         sheets.append(SheetData("Fejl", ["Række i filen", "Fejl"], []))
     return write_workbook(path, sheets)

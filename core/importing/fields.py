@@ -44,12 +44,10 @@ NAME = Field("name", "Navn", ("navn", "borger navn", "borgernavn", "fulde navn",
                               "efternavn, fornavn", "navn (efternavn, fornavn)"), p.parse_name)
 FIRST_NAME = Field("first_name", "Fornavn", ("fornavn", "fornavne"), p.parse_text)
 LAST_NAME = Field("last_name", "Efternavn", ("efternavn",), p.parse_text)
+PERSON = (CPR, NAME, FIRST_NAME, LAST_NAME)
 
 GRANTS = Kind("grants", "Bevillinger (dispositionsregnskab)", (
-    CPR,
-    NAME,
-    FIRST_NAME,
-    LAST_NAME,
+    *PERSON,
     Field("section", "Paragraf", ("paragraf", "§", "lovgrundlag", "sel §", "bevillingsparagraf", "indsats §",
                                   "lovhjemmel", "paragraf (sel)"), p.parse_section, True, "section"),
     Field("provider", "Leverandør", ("leverandør", "leverandor", "tilbud", "udfører", "botilbud", "tilbudsnavn",
@@ -82,8 +80,8 @@ GRANTS = Kind("grants", "Bevillinger (dispositionsregnskab)", (
 ))
 
 POSTINGS = Kind("postings", "Posteringer (bogføring)", (
-    Field("date", "Bogføringsdato", ("bogføringsdato", "bogf dato", "bogf.dato", "bogført", "dato",
-                                     "posteringsdato", "bilagsdato", "bogføringsdag", "dato bogført"),
+    Field("date", "Bogføringsdato", ("bogføringsdato", "bogf dato", "bogf.dato", "bogført", "posteringsdato",
+                                     "bogføringsdag", "dato bogført", "dato", "bilagsdato", "betalingsdato"),
           p.parse_date, True, "date"),
     Field("account", "Konto", ("konto", "funktion", "kontonr", "kontonummer", "kontostreng", "omkostningssted",
                                "finanskonto"), p.parse_account, True, "account"),
@@ -118,10 +116,7 @@ BUDGET = Kind("budget", "Budget", (
 ))
 
 OCCUPANCY = Kind("occupancy", "Belægningsliste", (
-    CPR,
-    NAME,
-    FIRST_NAME,
-    LAST_NAME,
+    *PERSON,
     Field("move_in", "Indflyttet", ("indflyttet", "indflytning", "indflytningsdato", "indskrevet", "indskrivning",
                                     "indflyttet dato"), p.parse_date, True, "date"),
     Field("move_out", "Fraflyttet", ("fraflyttet", "fraflytning", "fraflytningsdato", "udskrevet", "udflyttet",
@@ -135,10 +130,7 @@ OCCUPANCY = Kind("occupancy", "Belægningsliste", (
 ), multi_sheet=True)
 
 VUM = Kind("vum", "VUM-liste", (
-    CPR,
-    NAME,
-    FIRST_NAME,
-    LAST_NAME,
+    *PERSON,
     Field("category", "VUM-kategori", ("vum", "vum-kategori", "vum kategori", "kategori", "støttekategori",
                                        "støtteniveau"), p.parse_optional_vum, False, "category"),
     Field("hours", "Individuelle timer", ("timer", "individuelle timer", "timer pr uge", "normtimer"),

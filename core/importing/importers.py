@@ -26,7 +26,7 @@ from core.importing.matching import Mapping
 from core.importing.providers import ProviderMatcher
 from core.importing.records import CHANGED, DUPLICATE, NEW, SKIPPED, UNCHANGED, Record
 from core.importing.table import Table
-from core.money import to_ore
+from core.money import format_date, format_number, to_ore
 from core.storage import query
 
 
@@ -76,7 +76,7 @@ class Importer:
                     rec.values[f.name] = None
                     continue
                 # columns repeat their values (dates, accounts, monthly amounts): parse each value once
-                key = (type(raw), raw)
+                key = raw if raw.__class__ is str else (type(raw), raw)
                 hit = cache.get(key)
                 if hit is None:
                     try:
@@ -305,7 +305,7 @@ class GrantsImporter(Importer):
         if "grouping" not in clean:
             sec = get_section(self.db, clean["section"])
             clean["grouping"] = sec.grouping if clean["account"] == sec.account else ""
-        clean["provider_name"] = v["provider"]
+        clean["provider"] = v["provider"]
         rec.values = clean
         rec.key = (clean["cpr"], choice.provider_id or "ny:" + " ".join(v["provider"].casefold().split()),
                    clean["section"], clean["start"])
@@ -318,7 +318,7 @@ class GrantsImporter(Importer):
             existing.setdefault((r["cpr"], r["provider_id"], r["section"], r["start"]), r["id"])
         for rec in records:
             c = rec.values
-            pid = self.ctx.providers.match(c["provider_name"]).provider_id
+            pid = self.ctx.providers.match(c["provider"]).provider_id
             gid = existing.get((c["cpr"], pid, c["section"], c["start"].isoformat())) if pid else None
             if gid is None:
                 continue
@@ -343,7 +343,7 @@ class GrantsImporter(Importer):
 
     def apply(self, rec, batch_id, update_changed):
         c = dict(rec.values)
-        pid = self.ctx.providers.ensure(self.ctx.providers.match(c.pop("provider_name")), batch_id)
+        pid = self.ctx.providers.ensure(self.ctx.providers.match(c.pop("provider")), batch_id)
         if rec.status == NEW:
             data = {k: v for k, v in c.items() if k != "status"}
             data["provider_id"] = pid
@@ -662,8 +662,13 @@ class OccupancyImporter(Importer):
                     continue
                 rec.existing_id = match["id"]
                 if match["start"] != v["move_in"].isoformat():
-                    rec.warnings.append(f"Bevillingen starter {match['start']}, listen siger indflyttet "
-                                        f"{v['move_in'].isoformat()}")
+                    rec.warnings.append(f"Bevillingen starter {format_date(dt.date.fromisoformat(match['start']))}"
+                                        f", listen siger indflyttet {format_date(v['move_in'])}")
+                if v["rate"] is not None:
+                    rate = Decimal(grant_state(self.db, match["id"])["rates"][-1][1])
+                    if rate != v["rate"]:
+                        rec.warnings.append(f"Bevillingens takst er {format_number(rate)}, listen siger "
+                                            f"{format_number(v['rate'])}")
                 if v["move_out"] and match["end"] != v["move_out"].isoformat():
                     rec.changes = {"end": (match["end"], v["move_out"].isoformat())}
                     rec.status = CHANGED

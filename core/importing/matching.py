@@ -93,10 +93,10 @@ def header_score(f: Field, header: str) -> float:
     if not h:
         return 0.0
     best = 0.0
-    for syn in f.synonyms:
+    for i, syn in enumerate(f.synonyms):
         s = normalize_header(syn)
         if h == s:
-            return 1.0
+            return 1.0 - 0.002 * i  # earlier synonyms are the better names ('Bogføringsdato' before 'Bilagsdato')
         best = max(best, fuzz.ratio(h, s) / 100 if fuzz.ratio(h, s) >= 85 else 0.0)
         if len(s) >= 4 and (h.startswith(s + " ") or h.endswith(" " + s)):
             best = max(best, 0.8)

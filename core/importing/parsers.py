@@ -9,6 +9,7 @@ says so, so the user can decide.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -47,6 +48,8 @@ def text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""  # a spreadsheet's #NUM!/infinity: no value
         return repr(int(value)) if value == int(value) else repr(value)
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value

@@ -41,15 +41,17 @@ def _norm(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-PRIVATE_MARKERS = re.compile(r"\b(aps|a/s|i/s|ivs|k/s|p/s|smba|fond|fonden|forening|selvejende)\b",
-                             re.IGNORECASE)
+PRIVATE_MARKERS = re.compile(r"(?<![a-zæøå])(aps|a/s|i/s|ivs|k/s|p/s|amba|a\.m\.b\.a|fond|fonden|selvejende|"
+                             r"forening|privat|holding|ltd|gmbh)(?![a-zæøå])")
 
 
 def guess_kind(name: str, own_municipality: str = "") -> tuple[str, str]:
     """``(kind, municipality)`` of a new provider from its name.
 
-    '(Nabo Kommune)' is another municipality, '(Region)' a region, 'ApS'/'A/S'/'fond' a private
-    provider; anything else is taken to be the municipality's own.
+    '(Nabo Kommune)' or 'Nabo Kommune' is another municipality (unless it is the own one),
+    'Region ...' a region, a company form (ApS, A/S, fond, forening ...) private; a name
+    with none of these is taken as the municipality's own facility, which is what such
+    names are in its own lists. The user can correct the kind on the provider afterwards.
     """
     n = _norm(name)
     if own_municipality and _norm(own_municipality) in n:
@@ -57,14 +59,12 @@ def guess_kind(name: str, own_municipality: str = "") -> tuple[str, str]:
     m = re.search(r"\(([^()]*kommune[^()]*)\)", name, re.IGNORECASE)
     if m:
         return "kommune", m.group(1).strip()
-    if re.search(r"\bregion\b", n):
+    if re.search(r"\bregion", n):
         return "region", ""
-    if re.search(r"\b(kommune)\b", n):
+    if n.endswith(" kommune"):  # 'Nabo Kommune' itself; 'X Kommune, diverse' is the own municipality's
         return "kommune", name.strip()
-    if PRIVATE_MARKERS.search(name):
+    if PRIVATE_MARKERS.search(n):
         return "privat", ""
-    # A name with no mark of another owner, in the municipality's own list, is most often one
-    # of its own facilities; the preview shows the guess for confirmation.
     return "egen", ""
 
 

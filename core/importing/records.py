@@ -10,7 +10,7 @@ STATUS_LABELS = {NEW: "Ny", CHANGED: "Ændret", UNCHANGED: "Findes allerede", DU
                  REJECTED: "Afvist", SKIPPED: "Springes over"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One record to import (a wide row may give several), with its place in the file."""
 

@@ -33,3 +33,16 @@ def m001_import_tables(db):
         );
         """
     )
+
+
+@migrations()
+def m002_batch_indexes(db):
+    # undo and its dependency check select a batch's rows by batch_id; a finance extract has many
+    run_script(
+        db,
+        """
+        CREATE INDEX IF NOT EXISTS postings_batch ON postings(batch_id);
+        CREATE INDEX IF NOT EXISTS grants_batch ON grants(batch_id);
+        CREATE INDEX IF NOT EXISTS budgets_batch ON budgets(batch_id);
+        """
+    )

@@ -454,7 +454,10 @@ def save_allocation(db, allocation: Allocation, *, decision: str | None = None, 
         problems["decision"] = "Beslutningen skal være 'behold' eller 'ændr'"
     missing = [r for r in allocation.residents if r.category is None]
     if missing:
-        problems["category"] = f"{len(missing)} beboer(e) mangler en VUM-kategori"
+        expected = sum(1 for r in missing if r.expected)
+        problems["category"] = (f"{len(missing)} beboer(e) mangler en VUM-kategori"
+                                + (f", heraf {expected} forventet borger(e)" if expected else "")
+                                + "; vælg kategorien i guiden Budgettildeling")
     no_hours = [r for r in allocation.residents if r.category == INDIVIDUAL and not r.hours]
     if no_hours:
         problems["hours"] = f"{len(no_hours)} beboer(e) i kategori F mangler individuelle timer"

@@ -64,7 +64,7 @@ def extend_demo(db, rng) -> dict:
     for facility in own:
         for r in people[facility.id]:
             roll = rng.random()
-            if r.category is None or roll < 0.1:
+            if r.category is None or r.citizen_id is None or roll < 0.1:
                 continue  # not assessed yet
             category = r.category
             if roll < 0.2:

@@ -51,9 +51,9 @@ def test_screen_shortcuts_work_from_the_navigation(qtbot, context):
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    grants = window.show_screen("Bevillinger")
     window.nav.setFocus()
     qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    grants = window.screen("Bevillinger")
     assert grants.dialog is not None and grants.dialog.windowTitle() == "Ny bevilling"
     grants.dialog.reject()
     providers = window.show_screen("Leverandører og takster")

@@ -81,13 +81,14 @@ def test_invalid_provider_is_refused_in_danish(qtbot, screen, demo_db, values, f
 
 def test_edit_provider_with_undo_and_redo(qtbot, screen, context, demo_db):
     select_provider(screen, demo_db, "Botilbuddet Skovbrynet")
-    assert provider_row(demo_db, "Botilbuddet Skovbrynet") == ("egen", 18, "95", 30)
+    before = provider_row(demo_db, "Botilbuddet Skovbrynet")
+    assert before[0] == "egen" and before[1] != 20 and before[3] != 60
     dialog = screen.edit_provider()
     fill(qtbot, dialog, invoice_lag_days="60", places="20")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert provider_row(demo_db, "Botilbuddet Skovbrynet") == ("egen", 20, "95", 60)
     context.undo_stack.undo()
-    assert provider_row(demo_db, "Botilbuddet Skovbrynet") == ("egen", 18, "95", 30)
+    assert provider_row(demo_db, "Botilbuddet Skovbrynet") == before
     context.undo_stack.redo()
     assert provider_row(demo_db, "Botilbuddet Skovbrynet") == ("egen", 20, "95", 60)
 
