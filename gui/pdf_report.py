@@ -24,7 +24,7 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QGuiApplication
 
 from core.money import format_date, format_number
 from core.reports import DETAIL, SUBTOTAL, TOTAL, Report, ReportTable, display, mask_text
-from core.reports.xlsx_writer import DEFAULT_WIDTHS, ReportWriteError
+from core.reports.xlsx_writer import DEFAULT_WIDTHS, ReportWriteError, cannot_save, check_folder
 
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 NUMERIC = ("integer", "number", "amount", "percent")
@@ -323,7 +323,7 @@ def render(report: Report, device, *, mask_cpr: bool = False) -> int:
     renderer.pages = renderer.run(None)
     painter = QPainter()
     if not painter.begin(device):
-        raise ReportWriteError("Kan ikke starte udskriften")
+        raise ReportWriteError("Udskriften kan ikke startes (er filen åben i et andet program?)")
     try:
         renderer.run(painter)
     finally:
@@ -339,8 +339,7 @@ def write_pdf(report: Report, path: Path | str, *, mask_cpr: bool = False) -> Pa
     """
     ensure_gui_application()
     path = Path(path)
-    if not path.parent.is_dir():
-        raise ReportWriteError(f"Kan ikke skrive '{path.name}': mappen '{path.parent}' findes ikke")
+    check_folder(path)
     writer = QPdfWriter(str(path))
     writer.setPageLayout(page_layout())
     writer.setResolution(300)
@@ -349,5 +348,5 @@ def write_pdf(report: Report, path: Path | str, *, mask_cpr: bool = False) -> Pa
     render(report, writer, mask_cpr=mask_cpr)
     del writer  # flushes and closes the file
     if not path.exists() or path.stat().st_size == 0:
-        raise ReportWriteError(f"Kan ikke skrive '{path.name}'")
+        raise cannot_save(path, "PDF-filen blev ikke skrevet")
     return path

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
 
 from core.errors import DispoError
 from core.reports import DETAIL, Report, ReportTable, display
-from core.reports.build import REPORT_KINDS, build_report, month_end
+from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
 from core.storage import open_db
 from gui.pdf_report import page_layout, render, write_pdf
@@ -135,6 +135,8 @@ class Screen(QWidget):
         self.mask_cpr = QCheckBox("Maskér CPR-numre (DDMMÅÅ-xxxx)")
         self.include_expected = QCheckBox("Medtag kommende borgere")
         self.include_expected.setChecked(True)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
 
         form = QFormLayout()
         form.addRow("&Rapport:", self.kind)
@@ -176,6 +178,10 @@ class Screen(QWidget):
         self.models: list[ReportTableModel] = []
 
     # -- choices -------------------------------------------------------------
+    def _kind_changed(self) -> None:
+        """Expected citizens are an option of the reports built on the forecast only."""
+        self.include_expected.setEnabled(report_kind(self.kind.currentData()).uses_expected)
+
     def chosen_as_of(self) -> dt.date:
         year = self.year.value()
         if self.month.currentText() == OTHER_DATE:

@@ -15,7 +15,8 @@ def register(sub) -> None:
         "report", help="dan en rapport som Excel- eller PDF-fil",
         description="Danner månedsoversigten, kvartalsoversigten, VUM-fordelingen eller "
                     "datavalideringen for et år som Excel-fil (.xlsx) eller PDF (.pdf). "
-                    "Opgørelsesdatoen er sidste dag i --month, --as-of eller i dag.")
+                    "Opgørelsesdatoen er sidste dag i --month, --as-of eller i dag "
+                    "(for månedsoversigten: seneste bogføringsdato).")
     p.add_argument("kind", choices=[k.key for k in REPORT_KINDS], metavar="RAPPORT",
                    help="monthly (måned), quarterly (kvartal), vum eller validation")
     p.add_argument("--year", type=int, required=True, metavar="ÅR", help="regnskabsåret")
@@ -39,8 +40,14 @@ def cmd_report(args, db) -> int:
         raise DispoError(f"Filen skal ende på .xlsx eller .pdf, ikke '{out.name}'")
     if args.month is not None:
         as_of = month_end(args.year, args.month)
+    elif args.as_of:
+        as_of = args.as_of
+    elif args.kind == "monthly":
+        from core.forecast import default_as_of as last_posting_date
+
+        as_of = last_posting_date(db, args.year)  # the forecast's own default: the last booked day
     else:
-        as_of = args.as_of or default_as_of(args.year)
+        as_of = default_as_of(args.year)
     report = build_report(db, args.kind, args.year, as_of, include_expected=args.include_expected)
     if suffix == ".pdf":
         # The one place core reaches into the GUI layer: PDF needs Qt's painter. The import

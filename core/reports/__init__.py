@@ -138,11 +138,6 @@ def sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def municipality_name(db) -> str:
-    rows = db.execute("SELECT value FROM settings WHERE key = 'municipality'").fetchall()
-    return rows[0][0] if rows else ""
-
-
 def display(value, kind: str, mask_cpr: bool = False) -> str:
     """A cell value as Danish text for the preview and the printed report (``1.234,56``,
     ``31-10-2026``, ``95,0 %``)."""

@@ -58,13 +58,7 @@ def build_report(db, key: str, year: int, as_of: dt.date, *, include_expected: b
     kind = report_kind(key)
     if as_of.year != year:
         raise DispoError(f"Opgørelsesdatoen {as_of:%d-%m-%Y} ligger ikke i {year}")
-    try:
-        module = importlib.import_module(kind.module)
-    except ModuleNotFoundError as ex:
-        if ex.name not in (kind.module, "core.forecast", "core.vum", "core.validation"):
-            raise
-        raise DispoError(f"{kind.title} kan ikke dannes i denne version af Dispo") from ex
-    builder = getattr(module, kind.function)
+    builder = getattr(importlib.import_module(kind.module), kind.function)
     if kind.uses_expected:
         return builder(db, year, as_of, include_expected=include_expected)
     return builder(db, year, as_of)

@@ -2,10 +2,10 @@
 
 Sheets: "Oversigt" (per account and section, with a subtotal per account, the forecast's
 extra lines and the total), "Borgere" (the forecast per citizen and grant), "Kommende
-borgere" (when expected citizens are included) and "Refusion". "Afstemning" and
-"Belægning" follow when the reconciliation and occupancy modules exist. The printed
-version also uses ``Report.chart`` (cumulative expected outturn month by month against
-the cumulative budget) and ``Report.highlights`` (the largest deviations).
+borgere" (when expected citizens are included), "Refusion", "Afstemning" (reconciliation)
+and "Belægning" (occupancy). The printed version also uses ``Report.chart`` (cumulative
+expected outturn month by month against the cumulative budget) and
+``Report.highlights`` (the largest deviations).
 
 Every subtotal and total row must be reproducible by the workbook's SUBTOTAL formulas.
 Where the forecast's account figure differs from the sum of its section rows (a budget
@@ -17,13 +17,14 @@ agree and the difference is visible instead of hidden.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import is_dataclass, replace
 from decimal import Decimal
 from types import SimpleNamespace
 
+from core.forecast import forecast, monthly_outturn, own_municipality
 from core.money import format_date, format_number, ore_to_kr
-from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable, municipality_name
+from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable
+from core.reports.followup_sheets import approval_status, occupancy_sheet, reconciliation_sheet
 
 D0 = Decimal("0.00")
 
@@ -38,6 +39,7 @@ OVERVIEW_FIGURES = (
 )
 EFFECTS = (("volume_effect", "Mængdeeffekt", "amount"), ("price_effect", "Priseffekt", "amount"))
 UNALLOCATED = "Ikke fordelt på paragraf"
+LINES_SUBTOTAL = "Tillæg i alt"
 TOP_DEVIATIONS = 5
 
 
@@ -99,7 +101,7 @@ def build_overview(by_section, by_account, lines, section_texts: dict[str, str],
             figures["deviation"] = figures["expected_outturn"]  # no budget of its own: all of it deviates
             table.add(_values("", "", line.name or "", figures))
             line_sum = {k: line_sum[k] + figures[k] for k in SUMMED}
-        table.add(_values("Tillæg i alt", "", "", line_sum | {"average_price": _ratio(line_sum)}), SUBTOTAL)
+        table.add(_values(LINES_SUBTOTAL, "", "", line_sum | {"average_price": _ratio(line_sum)}), SUBTOTAL)
         grand = {k: grand[k] + line_sum[k] for k in SUMMED}
     table.add(_values("I alt", "", "", grand | {"average_price": _ratio(grand)}), TOTAL)
     return table
@@ -172,14 +174,26 @@ def build_citizens(by_grant, total, unmatched=None) -> ReportTable:
 
 
 def top_deviations(overview: ReportTable, count: int = TOP_DEVIATIONS) -> ReportTable:
-    """The sections with the largest deviations from budget, largest first (for the print)."""
-    dev = overview.index("deviation")
-    details = [r for r in overview.rows if r.kind == DETAIL and r.values[dev]]
-    details.sort(key=lambda r: abs(r.values[dev]), reverse=True)
+    """The largest deviations from budget, largest first (for the print).
+
+    Candidates are the accounts (where budgets usually live), sections with a budget of
+    their own, and the forecast's extra lines; the "not allocated" rows are not causes.
+    """
+    dev, budget, text = overview.index("deviation"), overview.index("budget"), overview.index("text")
+    account = overview.index("account")
+    candidates = []
+    for r in overview.rows:
+        if not r.values[dev] or r.values[text] == UNALLOCATED:
+            continue
+        is_line = r.kind == DETAIL and not r.values[account]
+        is_account = r.kind == SUBTOTAL and r.values[account] != LINES_SUBTOTAL
+        if is_line or is_account or (r.kind == DETAIL and r.values[budget]):
+            candidates.append(r)
+    candidates.sort(key=lambda r: abs(r.values[dev]), reverse=True)
     keys = ("account", "section", "text", "budget", "expected_outturn", "deviation", "volume_effect", "price_effect")
     cols = tuple(overview.columns[overview.index(k)] for k in keys)
     table = ReportTable("Største afvigelser", tuple(Column(c.key, c.heading, c.kind, c.width) for c in cols))
-    for r in details[:count]:
+    for r in candidates[:count]:
         table.add([r.values[overview.index(k)] for k in keys])
     return table
 
@@ -242,8 +256,6 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
     Raises:
         DispoError: a year without data, or an as-of date outside the year (from the forecast).
     """
-    from core.forecast import forecast, monthly_outturn
-
     by_account = forecast(db, year, as_of, by="account", include_expected=include_expected)
     by_section = forecast(db, year, as_of, by="section", include_expected=include_expected)
     by_grant = forecast(db, year, as_of, by="grant", include_expected=include_expected)
@@ -252,7 +264,7 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
     account_texts = {c: t for c, t in db.execute("SELECT code, text FROM accounts")}
     sections = sections_on_accounts(by_section.rows, by_grant.rows, default_account)
     overview = build_overview(sections, by_account.rows, by_account.lines, section_texts, account_texts)
-    municipality = municipality_name(db)
+    municipality = own_municipality(db)
     overview.subtitle = (f"{municipality} · forventet regnskab {year} pr. {format_date(as_of)}"
                          + ("" if include_expected else " · uden kommende borgere"))
     overview.notes = [
@@ -260,10 +272,11 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
         f"'{UNALLOCATED}': kontoens beløb der ikke hører til en bestemt paragraf "
         "(budget kun på kontoen, posteringer uden bevilling, borgere med flere paragraffer).",
     ]
-    tables = [overview, build_citizens(by_grant.rows, by_grant.total, by_grant.unmatched)]
+    tables = [overview, build_citizens(by_grant.rows, by_grant.total, by_grant.unmatched),
+              reconciliation_sheet(db, year, as_of)]
     if include_expected:
         tables.append(expected_sheet(db, year, as_of))
-    tables.append(refund_sheet(db, year))
+    tables += [refund_sheet(db, year), occupancy_sheet(db, year)]
     months = monthly_outturn(db, year, as_of)
     chart = {"expected": [m.cumulative_expected for m in months],
              "budget": [m.cumulative_budget for m in months] if months and months[0].cumulative_budget is not None
@@ -271,13 +284,3 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
              "booked": [m.cumulative_booked for m in months[:as_of.month]]}
     return Report("Månedsoversigt", year, as_of, municipality, tables, status=approval_status(db, year, as_of),
                   chart=chart, highlights=top_deviations(overview))
-
-
-def approval_status(db, year: int, as_of: dt.date) -> str:
-    """A Danish one-line approval status for the header, when the approval module can tell."""
-    try:
-        approval = importlib.import_module("core.approval")
-    except ModuleNotFoundError:
-        return ""
-    status = getattr(approval, "status_text", None)
-    return status(db, year, as_of) if status else ""

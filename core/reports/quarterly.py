@@ -16,8 +16,8 @@ Decisions (shown as notes in the sheet):
 - *Cost* of a quarter = the cost rule (``core.costs``) over the quarter's days, rounded
   to øre once per grant.
 - Only quarters that have ended by the as-of date are shown; later ones stay empty.
-- Grants paid by another municipality (sold places) are income for the own facility,
-  not an expense of the area, and are left out.
+- Places at own facilities sold to another municipality are income, not an expense of
+  the area (the forecast's rule, ``core.forecast.is_income``), and are left out.
 - Average yearly cost per person = cost of the shown quarters · 4 / number of shown
   quarters / average count.
 """
@@ -31,8 +31,9 @@ from fractions import Fraction
 from core import catalogue
 from core.costs import cost_between
 from core.grants import Grant, list_grants
+from core.forecast import is_income, own_municipality
 from core.money import format_date, kr, ore_to_kr, to_ore
-from core.reports import DETAIL, EXTRA, SUBTOTAL, TOTAL, Column, Report, ReportTable, municipality_name
+from core.reports import DETAIL, EXTRA, SUBTOTAL, TOTAL, Column, Report, ReportTable
 
 GROUPS: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("Botilbud", (107, 108)),
@@ -49,12 +50,6 @@ def quarter_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     first = dt.date(year, month - 2, 1)
     last = (dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - dt.timedelta(days=1)
     return first, last
-
-
-def is_own_expense(grant: Grant, municipality: str) -> bool:
-    """Whether the area pays the grant (a place sold to another municipality is income)."""
-    payer = grant.paying_municipality.strip()
-    return not payer or not municipality or payer.casefold() == municipality.casefold()
 
 
 def quarterly_columns(shown: int) -> tuple[Column, ...]:
@@ -89,11 +84,11 @@ def _figures(counts: list[int | None], costs: list[int | None], shown: int) -> l
 def build_quarterly(db, year: int, as_of: dt.date | None = None) -> Report:
     """The quarterly overview of ``year`` with the quarters ended by ``as_of`` (default 31 Dec)."""
     as_of = as_of or dt.date(year, 12, 31)
-    municipality = municipality_name(db)
+    municipality = own_municipality(db)
     shown_months = [(label, m) for label, m in MONTHS if quarter_bounds(year, m)[1] <= as_of]
     shown = len(shown_months)
     grants = [g for g in list_grants(db, active_between=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
-              if is_own_expense(g, municipality)]
+              if not is_income(g.provider_kind, g.paying_municipality, municipality)]
     sections = {s.number: s for s in catalogue.sections(db)}
     by_section: dict[int, list[Grant]] = {}
     for g in grants:

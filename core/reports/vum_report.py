@@ -18,8 +18,9 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
+from core.forecast import own_municipality
 from core.money import format_number, kr
-from core.reports import EXTRA, TOTAL, Column, Report, ReportTable, municipality_name
+from core.reports import EXTRA, TOTAL, Column, Report, ReportTable
 from core.vum.allocation import WEEKS_PER_YEAR, compute_allocation, facilities, norms, weekly_hours
 from core.vum.rule import CATEGORIES
 
@@ -30,11 +31,6 @@ def exact(value: Fraction | Decimal | int) -> Decimal:
     """A Fraction as a Decimal with ten places: exact enough that sums match to the øre."""
     value = Fraction(value)
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(PRECISION)
-
-
-def kr2(value: Fraction) -> Decimal:
-    """Kroner or hours to two decimals, half away from zero."""
-    return kr(value)
 
 
 def facility_table(allocation, norm) -> ReportTable:
@@ -56,10 +52,10 @@ def facility_table(allocation, norm) -> ReportTable:
         table.add([r.cpr, r.name, exact(r.weight), *marks, exact(hours), exact(hours * price), note])
     counts = [sum(1 for r in allocation.residents if r.category == c) for c in CATEGORIES]
     table.add(["I alt pr. uge", "", exact(sum((r.weight for r in allocation.residents), Fraction(0))), *counts,
-               kr2(allocation.hours_per_week), kr2(allocation.hours_per_week * price), ""], TOTAL)
+               kr(allocation.hours_per_week), kr(allocation.hours_per_week * price), ""], TOTAL)
     blank = [None] * len(CATEGORIES)
-    table.add(["I alt pr. år", f"{WEEKS_PER_YEAR} uger", None, *blank, kr2(allocation.hours_per_year),
-               kr2(allocation.kr_per_year), ""], EXTRA)
+    table.add(["I alt pr. år", f"{WEEKS_PER_YEAR} uger", None, *blank, kr(allocation.hours_per_year),
+               kr(allocation.kr_per_year), ""], EXTRA)
     table.subtitle = (f"Timepris {format_number(allocation.hourly_price)} kr. · "
                       + ", ".join(f"{c} = {format_number(norm[c][1]) if norm[c][1] is not None else 'individuelt'}"
                                   for c in CATEGORIES) + " timer pr. uge")
@@ -85,11 +81,11 @@ def summary_table(allocations) -> ReportTable:
             a.hours_per_week, a.hours_per_week * price, a.hours_per_year, a.kr_per_year]
         totals = [t + f for t, f in zip(totals, figures)]
         budget = None if a.fixed_budget_ore is None else Decimal(a.fixed_budget_ore) / 100
-        diff = None if budget is None else budget - kr2(a.kr_per_year)
+        diff = None if budget is None else budget - kr(a.kr_per_year)
         budget_total += budget or 0
         diff_total += diff or 0
         table.add([a.facility, *(exact(f) for f in figures[:len(CATEGORIES)]),
-                   kr2(figures[-4]), kr2(figures[-3]), kr2(figures[-2]), kr2(figures[-1]), budget, diff])
+                   kr(figures[-4]), kr(figures[-3]), kr(figures[-2]), kr(figures[-1]), budget, diff])
     if allocations:
         table.add(["I alt", *(exact(t) for t in totals[:len(CATEGORIES)]),
                    *(sum((r.values[len(CATEGORIES) + 1 + i] for r in table.rows), Decimal(0)) for i in range(4)),
@@ -108,5 +104,5 @@ def build_vum(db, year: int, as_of: dt.date | None = None) -> Report:
     norm = norms(db)
     allocations = [compute_allocation(db, p.id, year) for p in facilities(db, year)]
     tables = [summary_table(allocations), *(facility_table(a, norm) for a in allocations)]
-    return Report("VUM-fordeling", year, as_of or dt.date(year, 12, 31), municipality_name(db), tables)
+    return Report("VUM-fordeling", year, as_of or dt.date(year, 12, 31), own_municipality(db), tables)
 

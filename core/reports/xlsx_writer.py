@@ -60,6 +60,16 @@ class ReportWriteError(DispoError):
     """The workbook could not be written (e.g. the file is open in Excel)."""
 
 
+def cannot_save(path: Path, reason: str) -> ReportWriteError:
+    return ReportWriteError(f"Kan ikke skrive '{path.name}': {reason}")
+
+
+def check_folder(path: Path) -> None:
+    """Refuse a target in a folder that does not exist, before any work is done."""
+    if not path.parent.is_dir():
+        raise cannot_save(path, f"mappen '{path.parent}' findes ikke")
+
+
 def safe_text(value: str, mask_cpr: bool) -> str:
     """Text for a cell: control characters removed, CPR numbers masked when asked."""
     text = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -267,8 +277,7 @@ def write_tables(tables: list[ReportTable], path: Path | str, *, report: Report 
         ReportWriteError: when the file cannot be written.
     """
     path = Path(path)
-    if not path.parent.is_dir():
-        raise ReportWriteError(f"Kan ikke skrive '{path.name}': mappen '{path.parent}' findes ikke")
+    check_folder(path)
     wb = Workbook(write_only=True)
     props = wb.properties
     props.creator = "Dispo"
@@ -293,7 +302,7 @@ def write_tables(tables: list[ReportTable], path: Path | str, *, report: Report 
         wb.save(tmp)
         os.replace(tmp, path)
     except OSError as ex:
-        raise ReportWriteError(f"Kan ikke skrive '{path.name}': {ex.strerror or ex}") from ex
+        raise cannot_save(path, str(ex.strerror or ex)) from ex
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)

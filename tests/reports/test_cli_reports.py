@@ -40,3 +40,14 @@ def test_month_and_as_of_together_is_a_usage_error(db_path, tmp_path):
 def test_help_describes_the_command(db_path):
     r = run_cli("report", "--help", db=db_path)
     assert r.returncode == 0 and "Excel" in r.stdout and "--mask-cpr" in r.stdout
+
+
+@pytest.mark.parametrize("kind, sheets", [("validation", ["Oversigt", "Fund"]),
+                                          ("monthly", ["Oversigt", "Borgere", "Afstemning"])])
+def test_other_reports_from_the_command_line(small_db, db_path, tmp_path, kind, sheets):
+    out = tmp_path / f"{kind}.xlsx"
+    r = run_cli("report", kind, "--year", "2026", "--as-of", "31-10-2026", "--out", out, "--mask-cpr", db=db_path)
+    assert r.returncode == 0, r.stderr
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:len(sheets)] == sheets
+    assert full_cprs_in(out) == []

@@ -68,20 +68,24 @@ def test_sections_sit_under_their_account_and_differences_are_shown(tmp_path):
 
 
 def test_top_deviations_are_the_largest_in_absolute_value():
-    by_section = [frow("1", f"§ {n}", deviation=str(d)) for n, d in ((1, 5), (2, -40), (3, 10), (4, 0))]
-    table = build_overview(by_section, [], [], {}, {})
-    top = top_deviations(table, 2)
-    assert [r.values[1] for r in top.rows] == ["§ 2", "§ 3"]
+    by_section = [frow("1", f"§ {n}", budget="100", deviation=str(d)) for n, d in ((1, 5), (2, -40), (3, 10), (4, 0))]
+    by_account = [frow("1", budget="400", deviation="-25"), frow("2", budget="50", deviation="-30")]
+    table = build_overview(by_section, by_account, [], {}, {})
+    top = top_deviations(table, 3)
+    # account 2 has its budget on the account only: the account row is the cause, not "not allocated"
+    assert [(r.values[0], r.values[1]) for r in top.rows] == [("1", "§ 2"), ("2 i alt", ""), ("1 i alt", "")]
 
 
-# ---- with the forecast module (merged from the budget follow-up branch) -------------------
+# ---- against the forecast ------------------------------------------------------------------
 
 AS_OF = dt.date(2026, 10, 31)
 
 
 @pytest.fixture
 def forecast_module():
-    return pytest.importorskip("core.forecast", reason="the forecast module is not part of this build yet")
+    from core import forecast
+
+    return forecast
 
 
 @pytest.fixture
@@ -105,7 +109,8 @@ def test_workbook_matches_the_forecast(forecast_module, booked_db, tmp_path):
     report = build_monthly(db, 2026, AS_OF)
     path = write_report(report, tmp_path / "m.xlsx")
     wb = load(path)
-    assert wb.sheetnames == ["Oversigt", "Borgere", "Kommende borgere", "Refusion"]
+    assert [n for n in wb.sheetnames if n not in ("Afstemning", "Belægning")] == [
+        "Oversigt", "Borgere", "Kommende borgere", "Refusion"]
     ws = wb["Oversigt"]
     overview = report.tables[0]
     col = {k: chr(65 + overview.index(k)) for k in ("budget", "booked_to_date", "computed_to_date",
@@ -171,5 +176,34 @@ def test_without_expected_citizens_there_is_no_such_sheet(forecast_module, booke
     from core.reports.monthly import build_monthly
 
     report = build_monthly(booked_db, 2026, AS_OF, include_expected=False)
-    assert [t.title for t in report.tables] == ["Oversigt", "Borgere", "Refusion"]
+    assert "Kommende borgere" not in [t.title for t in report.tables]
     assert "uden kommende borgere" in report.tables[0].subtitle
+
+
+def test_libreoffice_recalculates_the_overview_totals(forecast_module, booked_db, tmp_path):
+    import openpyxl
+
+    from core.reports.monthly import build_monthly
+    from core.reports.xlsx_writer import write_report
+    from tests.reports.conftest import recalc_with_libreoffice
+
+    report = build_monthly(booked_db, 2026, AS_OF)
+    recalculated = recalc_with_libreoffice(write_report(report, tmp_path / "m.xlsx"), tmp_path)
+    ws = openpyxl.load_workbook(recalculated, data_only=True)["Oversigt"]
+    overview = report.tables[0]
+    total_row = 5 + [r.kind for r in overview.rows].index(TOTAL)
+    grand = forecast_module.forecast(booked_db, 2026, AS_OF, by="account").grand_total
+    assert ws.cell(total_row, 1).value == "I alt"
+    got = ws.cell(total_row, overview.index("expected_outturn") + 1).value
+    assert got == pytest.approx(float(grand.expected_outturn), abs=0.005)
+    assert ws.cell(total_row, overview.index("budget") + 1).value == pytest.approx(500000.00, abs=0.005)
+
+
+def test_cli_monthly_defaults_to_the_last_posting_date(forecast_module, booked_db, db_path, tmp_path):
+    from tests.conftest import run_cli
+
+    out = tmp_path / "m.xlsx"
+    r = run_cli("report", "monthly", "--year", "2026", "--out", out, "--no-expected", db=db_path)
+    assert r.returncode == 0, r.stderr
+    assert "pr. 01-04-2026" in r.stdout  # the later of the two postings
+    assert "Kommende borgere" not in load(out).sheetnames and "Oversigt" in load(out).sheetnames

@@ -39,6 +39,9 @@ def test_preview_shows_the_report(qtbot, screen):
     with qtbot.waitSignal(screen.report_ready, timeout=20000):
         screen.preview_button.click()
     assert screen.tabs.count() == 1 and screen.tabs.tabText(0) == "Kvartalsoversigt"
+    assert not screen.include_expected.isEnabled()  # only the monthly overview has expected citizens
+    screen.kind.setCurrentIndex(screen.kind.findData("monthly"))
+    assert screen.include_expected.isEnabled()
     model = screen.models[0]
     texts = [model.index(r, 3).data() for r in range(model.rowCount())]
     assert "90.000,00" in texts  # § 108, first quarter: 90 days at 1.000 kr.

@@ -1,0 +1,90 @@
+"""Sheets of the monthly overview built on the follow-up modules: "Afstemning" (the
+reconciliation list) and "Belægning" (occupancy per own facility per month), and the
+approval status shown in the printed header.
+
+The figures come from ``core.reconcile``, ``core.occupancy`` and ``core.approval``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from core import approval, occupancy, reconcile
+from core.money import format_date, ore_to_kr
+from core.reports import SUBTOTAL, TOTAL, Column, ReportTable
+
+MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+               "november", "december")
+
+
+def reconciliation_sheet(db, year: int, as_of: dt.date) -> ReportTable:
+    """Sheet "Afstemning": per citizen and account booked against computed, with the flags."""
+    table = ReportTable("Afstemning", (
+        Column("cpr", "CPR-nr.", "cpr"), Column("name", "Navn", "text", 24), Column("account", "Konto", "text", 10),
+        Column("providers", "Leverandør", "text", 26),
+        Column("booked", "Bogført til dato", "amount", total="sum"),
+        Column("computed", "Beregnet til dato", "amount", total="sum"),
+        Column("due", "Forfaldent efter fakturaforsinkelse", "amount", 18, total="sum"),
+        Column("difference", "Difference (bogført − beregnet)", "amount", 18, total="sum"),
+        Column("last_posting", "Seneste postering", "date"),
+        Column("flags", "Bemærkninger", "text", 48),
+    ))
+    sums = [0, 0, 0, 0]
+    for r in reconcile.reconcile(db, year, as_of):
+        figures = [r.booked, r.computed, r.due, r.difference]
+        sums = [a + b for a, b in zip(sums, figures)]
+        remarks = "; ".join(r.messages) or ", ".join(reconcile.FLAG_LABELS.get(f, f) for f in r.flags)
+        table.add([r.cpr or "", r.name, r.account, ", ".join(r.providers), *(ore_to_kr(v) for v in figures),
+                   r.last_posting, remarks])
+    table.add(["I alt", "", "", "", *(ore_to_kr(v) for v in sums), None, ""], TOTAL)
+    table.notes.append("Difference = bogført − beregnet til dato; forfaldent tager højde for leverandørens "
+                       "sædvanlige fakturaforsinkelse.")
+    return table
+
+
+def occupancy_sheet(db, year: int) -> ReportTable:
+    """Sheet "Belægning": per own facility and month, occupied place-days against capacity."""
+    table = ReportTable("Belægning", (
+        Column("provider", "Tilbud", "text", 30), Column("month", "Måned", "text", 11),
+        Column("places", "Pladser", "integer"),
+        Column("capacity", "Kapacitet (pladsdøgn)", "integer", 12, total="sum"),
+        Column("occupied", "Belagt (pladsdøgn)", "integer", 12, total="sum"),
+        Column("sold", "Heraf solgt", "integer", total="sum"),
+        Column("occupancy", "Belægning", "percent", total="ratio", ratio=("occupied", "capacity", None)),
+        Column("target", "Mål", "percent"),
+        Column("sold_income", "Indtægt solgte pladser", "amount", total="sum"),
+    ))
+    months = occupancy.occupancy(db, year)
+    grand = [0, 0, 0, Decimal(0)]
+    for provider in dict.fromkeys(m.provider for m in months):
+        rows = [m for m in months if m.provider == provider]
+        for m in rows:
+            table.add([m.provider, MONTH_NAMES[m.month - 1], m.places, m.capacity, m.occupied, m.sold,
+                       m.occupancy / 100, None if m.target is None else m.target / 100, m.sold_income])
+        sums = [sum(m.capacity for m in rows), sum(m.occupied for m in rows), sum(m.sold for m in rows),
+                sum((m.sold_income for m in rows), Decimal(0))]
+        grand = [a + b for a, b in zip(grand, sums)]
+        target = rows[0].target / 100 if rows and rows[0].target is not None else None
+        table.add([f"{provider} i alt", "året", rows[0].places if rows else None, *sums[:3],
+                   _share(sums[1], sums[0]), target, sums[3]], SUBTOTAL)
+    table.add(["I alt", "", None, *grand[:3], _share(grand[1], grand[0]), None, grand[3]], TOTAL)
+    table.notes.append("Belægning = belagte pladsdøgn / (pladser · dage); solgte pladser tæller som belagt.")
+    return table
+
+
+def _share(part: int, whole: int) -> Decimal:
+    return (Decimal(part) / Decimal(whole)) if whole else Decimal(0)
+
+
+def approval_status(db, year: int, as_of: dt.date) -> str:
+    """"<Month> godkendt <date> af <user>" when the as-of month is approved, else "Ikke godkendt"."""
+    for snap in approval.snapshots(db, year):
+        if snap.month == as_of.month:
+            when = snap.approved_at[:10]
+            try:
+                when = format_date(dt.date.fromisoformat(when))
+            except ValueError:
+                pass
+            return f"{MONTH_NAMES[snap.month - 1].capitalize()} godkendt {when} af {snap.user}"
+    return "Ikke godkendt"
