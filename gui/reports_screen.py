@@ -144,7 +144,9 @@ class Screen(QWidget):
         pr = QHBoxLayout()
         pr.addWidget(self.month)
         pr.addWidget(self.as_of)
-        form.addRow("Opgjort &pr.:", pr)
+        as_of_label = QLabel("Opgjort &pr.:")
+        as_of_label.setBuddy(self.month)  # a label's mnemonic needs a buddy, or '&' shows as text
+        form.addRow(as_of_label, pr)
         form.addRow("", self.mask_cpr)
         form.addRow("", self.include_expected)
 
@@ -152,7 +154,7 @@ class Screen(QWidget):
         self.xlsx_button = QPushButton("Eksportér til &Excel …")
         self.pdf_button = QPushButton("Eksportér til P&DF …")
         self.print_button = QPushButton("&Udskriv …")
-        self.print_preview_button = QPushButton("Vis &udskrift …")
+        self.print_preview_button = QPushButton("Vis uds&krift …")
         self.preview_button.clicked.connect(self.build_preview)
         self.xlsx_button.clicked.connect(lambda: self.choose_and_export(".xlsx"))
         self.pdf_button.clicked.connect(lambda: self.choose_and_export(".pdf"))
