@@ -178,15 +178,7 @@ def backup(db_or_path, reason: str = "manual", *, now: dt.datetime | None = None
         target.parent.mkdir(parents=True, exist_ok=True)
         # A connection of its own reads only what is committed, even while the caller's
         # connection is inside a transaction.
-        source = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
-        try:
-            dest = sqlite3.connect(str(partial))
-            try:
-                source.backup(dest)
-            finally:
-                dest.close()
-        finally:
-            source.close()
+        _copy_database(path, partial, timeout=30)
         os.replace(partial, target)
     except (sqlite3.Error, OSError) as ex:
         _discard(partial)
@@ -195,6 +187,19 @@ def backup(db_or_path, reason: str = "manual", *, now: dt.datetime | None = None
     log.info("backup made: %s (%s)", target.name, reason)
     rotate(path, retention or _retention_of(db_or_path, path), now=now)
     return made
+
+
+def _copy_database(source_path: Path, target_path: Path, timeout: float = 5) -> None:
+    """Copy a database file with SQLite's online backup API, reading it read-only."""
+    source = sqlite3.connect(Path(source_path).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+    try:
+        dest = sqlite3.connect(str(target_path))
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
 
 
 def before(db_or_path, reason: str) -> Backup:
@@ -371,15 +376,7 @@ def restore(db_path: str | Path, backup_file: str | Path, *, now: dt.datetime | 
     temp = db_path.with_name(db_path.name + ".restoring")
     try:
         # copy first: making the safety backup rotates, which may delete an old backup file
-        source = sqlite3.connect(backup_file.resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            dest = sqlite3.connect(str(temp))
-            try:
-                source.backup(dest)
-            finally:
-                dest.close()
-        finally:
-            source.close()
+        _copy_database(backup_file, temp)
     except (sqlite3.Error, OSError) as ex:
         _discard(temp)
         raise _wrap(ex, "Sikkerhedskopien kunne ikke gendannes") from ex

@@ -56,6 +56,38 @@ def command_names() -> set[str]:
     return set()
 
 
+def date_arg(text: str):
+    """An argparse type: a date typed the Danish way (``31-10-2026``) or ISO."""
+    from core.money import InvalidNumber, parse_date
+
+    try:
+        return parse_date(text)
+    except InvalidNumber as ex:
+        raise argparse.ArgumentTypeError(str(ex)) from None
+
+
+def year_arg(text: str) -> int:
+    """An argparse type: a year between 1900 and 2200."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et årstal") from None
+    if not 1900 <= year <= 2200:
+        raise argparse.ArgumentTypeError(f"Året {year} er ikke gyldigt")
+    return year
+
+
+def month_arg(text: str) -> int:
+    """An argparse type: a month 1-12."""
+    try:
+        month = int(text)
+    except ValueError:
+        month = 0
+    if not 1 <= month <= 12:
+        raise argparse.ArgumentTypeError(f"Måned skal være 1–12, ikke '{text}'")
+    return month
+
+
 def json_default(value):
     if isinstance(value, Decimal):
         return float(value)

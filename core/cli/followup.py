@@ -7,36 +7,9 @@ import argparse
 import datetime as dt
 
 from core import approval, budgets, expected, forecast as fc, occupancy, reconcile, refund, validation
-from core.cli import print_json, print_table
+from core.cli import date_arg, month_arg, print_json, print_table, year_arg
 from core.errors import DispoError
-from core.money import InvalidNumber, format_date, format_kr, format_number, parse_date, to_ore
-
-
-def _date_arg(text: str) -> dt.date:
-    try:
-        return parse_date(text)
-    except InvalidNumber as ex:
-        raise argparse.ArgumentTypeError(str(ex)) from None
-
-
-def _year_arg(text: str) -> int:
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' er ikke et årstal") from None
-    if not 1900 <= year <= 2200:
-        raise argparse.ArgumentTypeError(f"Året {year} er ikke gyldigt")
-    return year
-
-
-def _month_arg(text: str) -> int:
-    try:
-        month = int(text)
-    except ValueError:
-        month = 0
-    if not 1 <= month <= 12:
-        raise argparse.ArgumentTypeError(f"Måned skal være 1–12, ikke '{text}'")
-    return month
+from core.money import format_date, format_kr, format_number, to_ore
 
 
 def _by_arg(text: str) -> str:
@@ -54,8 +27,8 @@ def register(sub) -> None:
                        description="Dispositionsregnskabet for et år pr. en dato: beregnet til dato, disponeret "
                                    "resten af året, forventet regnskab, bogført og efterslæb, opdelt pr. "
                                    "bevilling, borger, konto, paragraf eller leverandør.")
-    p.add_argument("--year", type=_year_arg, required=True, metavar="ÅR", help="regnskabsåret")
-    p.add_argument("--as-of", type=_date_arg, metavar="DATO",
+    p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="regnskabsåret")
+    p.add_argument("--as-of", type=date_arg, metavar="DATO",
                    help="opgørelsesdato (standard: seneste bogføringsdato i året)")
     p.add_argument("--by", type=_by_arg, default="grant", metavar="OPDELING",
                    help="grant, citizen, account, section eller provider (standard: grant)")
@@ -68,16 +41,16 @@ def register(sub) -> None:
                        description="Vis eller sæt budgettet pr. konto, evt. pr. paragraf og måned.")
     bsub = p.add_subparsers(dest="budget_command", metavar="HANDLING")
     q = bsub.add_parser("list", help="vis budgetterne", description="Viser budgetlinjerne for et år.")
-    q.add_argument("--year", type=_year_arg, metavar="ÅR", help="kun dette år")
+    q.add_argument("--year", type=year_arg, metavar="ÅR", help="kun dette år")
     q.add_argument("--json", action="store_true", help="skriv som JSON")
     q.set_defaults(handler=cmd_budget_list)
     q = bsub.add_parser("set", help="sæt et budget", description="Sætter (eller erstatter) et budget.")
-    q.add_argument("--year", type=_year_arg, required=True, metavar="ÅR", help="året")
+    q.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="året")
     q.add_argument("--account", required=True, metavar="KONTO", help="funktion, fx 5.38.50")
     q.add_argument("--amount", required=True, metavar="KR", help="oprindeligt budget i kr.")
     q.add_argument("--corrected", metavar="KR", help="korrigeret budget i kr.")
     q.add_argument("--section", metavar="PARAGRAF", help="paragraf, fx '§ 108' (valgfri)")
-    q.add_argument("--month", type=_month_arg, metavar="MÅNED", help="måned 1–12 (udeladt: hele året)")
+    q.add_argument("--month", type=month_arg, metavar="MÅNED", help="måned 1–12 (udeladt: hele året)")
     q.add_argument("--fye", metavar="ANTAL", help="budgetterede helårspersoner")
     q.set_defaults(handler=cmd_budget_set)
     p.set_defaults(handler=lambda args, db: _sub_help(p))
@@ -112,7 +85,7 @@ def register(sub) -> None:
     p = sub.add_parser("refund", help="refusion for særligt dyre enkeltsager (§ 176)",
                        description="Personer hvis udgifter i året overstiger tærskel 1, med forventet refusion "
                                    "(25/50/75 %) efter aldersreglen.")
-    p.add_argument("--year", type=_year_arg, required=True, metavar="ÅR", help="året")
+    p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="året")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_refund)
 
@@ -121,8 +94,8 @@ def register(sub) -> None:
                                    "posteringer på forkert konto, bevillinger uden posteringer ud over "
                                    "leverandørens fakturaforsinkelse, mulige dobbeltbetalinger og differencer "
                                    "over tærsklen.")
-    p.add_argument("--year", type=_year_arg, metavar="ÅR", help="året (standard: indeværende år)")
-    p.add_argument("--as-of", type=_date_arg, metavar="DATO", help="opgørelsesdato (standard: seneste bogføring)")
+    p.add_argument("--year", type=year_arg, metavar="ÅR", help="året (standard: indeværende år)")
+    p.add_argument("--as-of", type=date_arg, metavar="DATO", help="opgørelsesdato (standard: seneste bogføring)")
     p.add_argument("--all", action="store_true", help="vis også rækker uden bemærkninger")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_reconcile)
@@ -130,7 +103,7 @@ def register(sub) -> None:
     p = sub.add_parser("occupancy", help="belægning på egne tilbud pr. måned",
                        description="Belægning pr. eget tilbud og måned: belagte pladsdøgn / (pladser · dage), "
                                    "solgte pladser som indtægt, sammenholdt med belægningsmålet.")
-    p.add_argument("--year", type=_year_arg, required=True, metavar="ÅR", help="året")
+    p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="året")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_occupancy)
 
@@ -138,7 +111,7 @@ def register(sub) -> None:
                        description="Kontrollerer registret efter den månedlige tjekliste: takst, datoer, "
                                    "leverandør, afsluttede bevillinger, manuelle takster, dobbelte bevillinger, "
                                    "opfølgning, kun betaling og ejerform.")
-    p.add_argument("--as-of", type=_date_arg, metavar="DATO", help="kontroldato (standard: i dag)")
+    p.add_argument("--as-of", type=date_arg, metavar="DATO", help="kontroldato (standard: i dag)")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_validate)
 
@@ -146,15 +119,15 @@ def register(sub) -> None:
                        description="Godkender måneden: dispositionsregnskabet pr. månedens sidste dag gemmes pr. "
                                    "konto, paragraf og i alt. En måned kan kun godkendes én gang, medmindre "
                                    "--replace angives.")
-    p.add_argument("--year", type=_year_arg, required=True, metavar="ÅR", help="året")
-    p.add_argument("--month", type=_month_arg, required=True, metavar="MÅNED", help="måned 1–12")
+    p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="året")
+    p.add_argument("--month", type=month_arg, required=True, metavar="MÅNED", help="måned 1–12")
     p.add_argument("--replace", action="store_true", help="erstat en tidligere godkendelse af måneden")
     p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     p.set_defaults(handler=cmd_approve)
 
     p = sub.add_parser("snapshots", help="vis godkendte måneder",
                        description="Viser de godkendte måneders øjebliksbilleder.")
-    p.add_argument("--year", type=_year_arg, metavar="ÅR", help="kun dette år")
+    p.add_argument("--year", type=year_arg, metavar="ÅR", help="kun dette år")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_snapshots)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.cli import print_json, print_table
+from core.cli import print_json, print_table, year_arg
 from core.errors import DispoError
 from core.importing.batches import commit, list_batches, prepare, preview_result, undo
 from core.importing.fields import KINDS
@@ -47,7 +47,7 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_profiles)
 
     p = sub.add_parser("postings", help="vis posteringerne", description="Viser de importerede posteringer.")
-    p.add_argument("--year", type=int, metavar="ÅR", help="kun posteringer fra dette år")
+    p.add_argument("--year", type=year_arg, metavar="ÅR", help="kun posteringer fra dette år")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_postings)
 

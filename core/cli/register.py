@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from core import catalogue, citizens, demo, grants
-from core.cli import print_json, print_table
+from core.cli import date_arg, print_json, print_table
 from core.errors import DispoError
-from core.money import format_date, format_number, parse_date, InvalidNumber
-
-
-def _date_arg(text: str) -> dt.date:
-    try:
-        return parse_date(text)
-    except InvalidNumber as ex:
-        import argparse
-
-        raise argparse.ArgumentTypeError(str(ex)) from None
+from core.money import format_date, format_number
 
 
 def register(sub) -> None:
@@ -33,7 +22,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("grants", help="vis bevillingerne",
                        description="Viser bevillingerne med paragraf, leverandør, takst, enhed og periode.")
-    p.add_argument("--active-on", type=_date_arg, metavar="DATO", help="kun bevillinger der er aktive på datoen")
+    p.add_argument("--active-on", type=date_arg, metavar="DATO", help="kun bevillinger der er aktive på datoen")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_grants)
 

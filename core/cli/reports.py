@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.cli.register import _date_arg
+from core.cli import date_arg, year_arg
 from core.errors import DispoError
 from core.reports.build import REPORT_KINDS, build_report, default_as_of, month_end
 from core.reports.xlsx_writer import write_report
@@ -19,10 +19,10 @@ def register(sub) -> None:
                     "(for månedsoversigten: seneste bogføringsdato).")
     p.add_argument("kind", choices=[k.key for k in REPORT_KINDS], metavar="RAPPORT",
                    help="monthly (måned), quarterly (kvartal), vum eller validation")
-    p.add_argument("--year", type=int, required=True, metavar="ÅR", help="regnskabsåret")
+    p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="regnskabsåret")
     when = p.add_mutually_exclusive_group()
     when.add_argument("--month", type=int, metavar="M", help="opgør pr. sidste dag i måneden (1-12)")
-    when.add_argument("--as-of", type=_date_arg, metavar="DATO", help="opgørelsesdato (DD-MM-ÅÅÅÅ)")
+    when.add_argument("--as-of", type=date_arg, metavar="DATO", help="opgørelsesdato (DD-MM-ÅÅÅÅ)")
     p.add_argument("--out", required=True, metavar="FIL", help="filen der skrives: .xlsx eller .pdf")
     p.add_argument("--mask-cpr", action="store_true", help="vis CPR-numre som DDMMÅÅ-xxxx")
     expected = p.add_mutually_exclusive_group()

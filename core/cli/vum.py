@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 
 from core import cpr as cprs, vum
 from core.citizens import find_by_cpr
-from core.cli import print_json, print_table
+from core.cli import print_json, print_table, year_arg
 from core.errors import NotFoundError, ValidationError
 from core.vum.assessments import get_assessment
 from core.money import InvalidNumber, format_date, format_kr, format_number, parse_date, parse_number, to_ore
 
 
-def _year(text: str) -> int:
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' er ikke et årstal") from None
-    if not 1900 <= year <= 2200:
-        raise argparse.ArgumentTypeError(f"'{text}' er ikke et gyldigt årstal")
-    return year
-
-
 def _year_and_facility(parser, facility_help: str, facility_required: bool) -> None:
-    parser.add_argument("--year", type=_year, required=True, help="budgetåret")
+    parser.add_argument("--year", type=year_arg, required=True, help="budgetåret")
     parser.add_argument("--facility", metavar="NAVN", required=facility_required, help=facility_help)
 
 
