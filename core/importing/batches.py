@@ -10,10 +10,8 @@ rows it changed, unless later edits build on them (then it refuses and says whic
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -27,7 +25,7 @@ from core.importing.profiles import find_profile, mapping_from_headers
 from core.importing.readers import read_file
 from core.importing.records import CHANGED, DUPLICATE, NEW, SKIPPED, UNCHANGED, Record
 from core.importing.table import NoTableError, Table, build_table
-from core.storage import current_user, query
+from core.storage import bulk_work, current_user, query
 
 #: tables whose rows are bookkeeping of the import itself, never removed by undo
 BOOKKEEPING = {"audit", "batches", "import_changes"}
@@ -87,22 +85,6 @@ class Plan:
 
     def provider_choices(self):
         return list(self.importer.ctx.providers.choices.values())
-
-
-@contextmanager
-def bulk_work():
-    """Pause the cyclic garbage collector while a file's rows become records and are written.
-
-    Tens of thousands of long-lived records are made at once; each collection would scan
-    them all again without freeing anything (reference counting still frees the rest).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def sheet_tables(path: Path, sheet: str | None = None) -> tuple[list[Table], list[str], list[str]]:
