@@ -62,7 +62,7 @@ from math import gcd
 from core.costs import days_in_year
 from core.errors import DispoError
 from core.money import ore_to_kr, to_ore
-from core.storage import query
+from core.storage import bulk_work, query
 
 GROUPINGS = ("grant", "citizen", "account", "section", "provider")
 GROUPING_LABELS = {"grant": "bevilling", "citizen": "borger", "account": "konto", "section": "paragraf",
@@ -549,8 +549,9 @@ def forecast(db, year: int, as_of: dt.date | None = None, by: str = "grant", inc
         check_year(db, year)
         as_of = default_as_of(db, year)
     check_year(db, year, as_of)
-    figures, unmatched = grant_figures(db, year, as_of)
-    return build_forecast(db, year, as_of, figures, unmatched, by, include_expected, include_refund)
+    with bulk_work():
+        figures, unmatched = grant_figures(db, year, as_of)
+        return build_forecast(db, year, as_of, figures, unmatched, by, include_expected, include_refund)
 
 
 def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict, by: str,

@@ -136,7 +136,7 @@ def refund_line(db, year: int, figures):
     """The expected refund as an income line of the forecast (all in the committed rest:
     the claim is paid after the year), or None when there is none."""
     _, rows = refund_rows(db, year, figures)
-    total = sum(to_ore(r.refund) for r in rows)
+    total = sum(int(r.refund.scaleb(2)) for r in rows)  # whole øre: refunds are ore_to_kr values
     if not total:
         return None
     zero = ore_to_kr(0)
