@@ -191,7 +191,10 @@ def _same(a, b) -> bool:
 
 def kroner_to_ore(amount: Decimal) -> int:
     """Whole øre, half away from zero (as ``core.money.to_ore``, without Fractions: the bulk path)."""
-    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int((amount * 100).quantize(_ONE, rounding=ROUND_HALF_UP))
+
+
+_ONE = Decimal(1)
 
 
 def grant_snapshot(db, grant_id: int) -> dict:
@@ -463,10 +466,11 @@ class PostingsImporter(Importer):
         # Postings without a voucher: identical rows are normal (monthly payments), so each
         # occurrence is its own record; with a voucher, a repeated identical line is a duplicate.
         seen: dict[tuple, Record] = {}
+        line = itemgetter(*POSTING_COLUMNS)
         for rec in records:
             if not rec.ok or not rec.values.get("voucher"):
                 continue
-            same_line = ("linje",) + tuple(rec.values[k] for k in POSTING_COLUMNS)
+            same_line = ("linje",) + line(rec.values)
             if same_line in seen:
                 rec.status = DUPLICATE
                 rec.warnings.append(f"Samme postering som række {seen[same_line].row}; importeres én gang")
@@ -515,8 +519,14 @@ class PostingsImporter(Importer):
             if i % 2000 == 0:
                 tick(i)
         cols = list(POSTING_COLUMNS) + ["citizen_id", "batch_id"]
-        self.db.conn.executemany(
-            f"INSERT INTO postings ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", new_rows)
+        # a 64 MB page cache while inserting: the postings' indexes of a big file stay in memory
+        cache_size = self.db.execute("PRAGMA cache_size").fetchone()[0]
+        self.db.execute("PRAGMA cache_size = -65536")
+        try:
+            self.db.conn.executemany(
+                f"INSERT INTO postings ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", new_rows)
+        finally:
+            self.db.execute(f"PRAGMA cache_size = {int(cache_size)}")
         return counts, []
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -139,8 +140,14 @@ def is_total_row(cells: list) -> bool:
     """A subtotal/total/summary row (its label says so), not a data row."""
     for v in cells:
         if isinstance(v, str) and v.strip():
-            return bool(TOTAL_WORDS.search(v.casefold())) or v.strip().endswith(":")
+            return _is_total_label(v)
     return False
+
+
+@lru_cache(maxsize=4096)
+def _is_total_label(label: str) -> bool:
+    """Whether a row's first text says it sums up; cached, as first columns repeat (dates, accounts)."""
+    return bool(TOTAL_WORDS.search(label.casefold())) or label.strip().endswith(":")
 
 
 def _all_blank(cells) -> bool:
