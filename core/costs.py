@@ -43,13 +43,18 @@ class CostBasis:
 
     def rate_on(self, day: dt.date) -> Decimal:
         """The rate in force on ``day`` (the first period's rate before it starts)."""
-        current = self.rates[0].rate
-        for period in self.rates:
-            if period.valid_from <= day:
-                current = period.rate
-            else:
-                break
-        return current
+        return rate_in_force(self.rates, day)
+
+
+def rate_in_force(rates: tuple[RatePeriod, ...], day: dt.date) -> Decimal:
+    """The rate of ``rates`` (sorted by date) in force on ``day``; the first one's before it starts."""
+    current = rates[0].rate
+    for period in rates:
+        if period.valid_from <= day:
+            current = period.rate
+        else:
+            break
+    return current
 
 
 def daily_cost(rate: Decimal, unit: str, quantity: Decimal | None, quantity_per: str | None,

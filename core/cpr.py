@@ -16,6 +16,9 @@ class InvalidCPR(DispoError):
 
 
 _DIGITS = re.compile(r"\d+")
+_WRITTEN = re.compile(r"(\d{6})[- ]?(\d{4})")
+_LOST_ZERO = re.compile(r"\d{9}(\.0+)?")
+_TEN_DIGITS = re.compile(r"\d{10}")
 
 
 def normalize(raw: object) -> str:
@@ -36,14 +39,15 @@ def normalize(raw: object) -> str:
     text = str(raw).strip()
     if not text:
         raise InvalidCPR("CPR-nummer mangler")
-    if re.fullmatch(r"\d{6}[- ]?\d{4}", text):
-        digits = text.replace("-", "").replace(" ", "")
-    elif re.fullmatch(r"\d{9}(\.0+)?", text):
+    written = _WRITTEN.fullmatch(text)
+    if written:
+        digits = written[1] + written[2]
+    elif _LOST_ZERO.fullmatch(text):
         digits = "0" + text.split(".")[0]
     else:
         raise InvalidCPR(f"'{text}' er ikke et CPR-nummer (forventet DDMMÅÅ-XXXX)")
     cpr = f"{digits[:6]}-{digits[6:]}"
-    birth_date(cpr)
+    _birth_date(digits, cpr)
     return cpr
 
 
@@ -63,8 +67,13 @@ def birth_date(cpr: str) -> dt.date:
         InvalidCPR: when day and month do not form a date.
     """
     digits = cpr.replace("-", "")
-    if not re.fullmatch(r"\d{10}", digits):
+    if not _TEN_DIGITS.fullmatch(digits):
         raise InvalidCPR(f"'{cpr}' er ikke et CPR-nummer (forventet DDMMÅÅ-XXXX)")
+    return _birth_date(digits, cpr)
+
+
+def _birth_date(digits: str, cpr: str) -> dt.date:
+    """The birth date of ten CPR digits (``cpr`` is the number as shown in the message)."""
     day, month, yy, seventh = int(digits[:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6])
     try:
         return dt.date(century(yy, seventh) + yy, month, day)

@@ -57,11 +57,12 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from math import gcd
 
 from core.costs import days_in_year
 from core.errors import DispoError
 from core.money import ore_to_kr, to_ore
-from core.storage import query
+from core.storage import bulk_work, query
 
 GROUPINGS = ("grant", "citizen", "account", "section", "provider")
 GROUPING_LABELS = {"grant": "bevilling", "citizen": "borger", "account": "konto", "section": "paragraf",
@@ -126,7 +127,7 @@ class Forecast:
 
 # ------------------------------------------------------------------ per-grant figures in øre
 
-@dataclass
+@dataclass(slots=True)
 class GrantFigures:
     """One grant's figures for the year in whole øre (signed: income negative)."""
 
@@ -160,9 +161,11 @@ def round_half_away(num: int, den: int) -> int:
 
 
 @lru_cache(maxsize=8192)
-def unit_factor(unit: str, quantity: Decimal | None, quantity_per: str | None, year: int) -> tuple[int, int]:
-    """The cost of one day per kroner of rate, as (numerator, denominator): the cost rule."""
-    qn, qd = quantity.as_integer_ratio() if quantity is not None else (0, 1)
+def unit_factor(unit: str, quantity: Decimal | str | None, quantity_per: str | None, year: int) -> tuple[int, int]:
+    """The cost of one day per kroner of rate, as (numerator, denominator): the cost rule.
+
+    ``quantity`` may be the stored text: the cache then skips parsing it again."""
+    qn, qd = Decimal(quantity).as_integer_ratio() if quantity is not None else (0, 1)
     d = days_in_year(year)
     if unit == "døgn":
         return 1, 1
@@ -185,54 +188,84 @@ class CostCalc:
     """The cost rule for one grant within one year, in integer arithmetic (fast and exact).
 
     ``rates`` are (valid_from ordinal, Decimal rate) sorted by date; the first rate also
-    applies before its date, as ``CostBasis.rate_on`` does. Equal to
-    ``to_ore(cost_between(...))`` for any period inside the year (tested).
+    applies before its date, as ``CostBasis.rate_on`` does. Each rate is held as an integer
+    ratio (numerator, denominator), so a period's cost is one exact integer division,
+    rounded once. Equal to ``to_ore(cost_between(...))`` for any period inside the year
+    (tested).
     """
 
-    __slots__ = ("unit", "factor", "start", "end", "rates")
+    __slots__ = ("unit", "factor", "start", "end", "ratios")
 
     def __init__(self, unit: str, quantity, quantity_per, start: int, end: int | None,
                  rates: list[tuple[int, Decimal]], year: int):
         self.unit = unit
         self.factor = unit_factor(unit, quantity, quantity_per, year)
-        self.start, self.end, self.rates = start, end, rates
+        self.start, self.end = start, end
+        self.ratios = [(valid_from, *rate_ratio(rate)) for valid_from, rate in rates]
 
-    def rate_on(self, day: int) -> Decimal:
-        current = self.rates[0][1]
-        for valid_from, rate in self.rates:
-            if valid_from <= day:
-                current = rate
-            else:
+    @classmethod
+    def of_ratios(cls, unit: str, factor: tuple[int, int], start: int, end: int | None,
+                  ratios: list[tuple[int, int, int]]) -> CostCalc:
+        """A calculator from prepared parts: ``unit_factor`` and (valid_from, numerator, denominator)."""
+        calc = cls.__new__(cls)
+        calc.unit, calc.factor, calc.start, calc.end, calc.ratios = unit, factor, start, end, ratios
+        return calc
+
+    def ratio_on(self, day: int) -> tuple[int, int]:
+        """The rate in force on ``day`` as (numerator, denominator)."""
+        _, n, d = self.ratios[0]
+        for valid_from, rn, rd in self.ratios:
+            if valid_from > day:
                 break
-        return current
+            n, d = rn, rd
+        return n, d
 
     def cost_ore(self, lo: int, hi: int) -> int:
         """Cost in øre of the days ``lo..hi`` (ordinals, inclusive, inside one year)."""
-        if not self.rates:
+        ratios = self.ratios
+        if not ratios:
             return 0
+        start, end = self.start, self.end
         if self.unit == "engang":
-            if lo <= self.start <= hi and (self.end is None or self.start <= self.end):
-                n, d = self.rate_on(self.start).as_integer_ratio()
+            if lo <= start <= hi and (end is None or start <= end):
+                n, d = self.ratio_on(start)
                 return round_half_away(n * 100, d)
             return 0
-        first = max(self.start, lo)
-        last = min(self.end, hi) if self.end is not None else hi
+        first = start if start > lo else lo
+        last = hi if end is None or end > hi else end
         if first > last:
             return 0
-        rates = self.rates
-        if len(rates) == 1:
-            n, d = (rates[0][1] * (last - first + 1)).as_integer_ratio()
-            fn, fd = self.factor
-            return round_half_away(n * fn * 100, d * fd)
-        rate_days = Decimal(0)
-        for i, (valid_from, rate) in enumerate(rates):
-            a = first if i == 0 else max(first, valid_from)
-            b = last if i + 1 == len(rates) else min(last, rates[i + 1][0] - 1)
-            if a <= b:
-                rate_days += rate * (b - a + 1)
-        n, d = rate_days.as_integer_ratio()
         fn, fd = self.factor
-        return round_half_away(n * fn * 100, d * fd)
+        if len(ratios) == 1:
+            _, n, d = ratios[0]
+            return round_half_away(n * (last - first + 1) * fn * 100, d * fd)
+        # sum of rate × days over the rate periods, as num/den (den: lcm of the rates' denominators)
+        num, den = 0, 1
+        count = len(ratios)
+        for i in range(count):
+            valid_from, n, d = ratios[i]
+            a = first if i == 0 or valid_from < first else valid_from
+            b = last if i + 1 == count else min(last, ratios[i + 1][0] - 1)
+            if a <= b:
+                if den % d:
+                    m = d // gcd(den, d)
+                    num *= m
+                    den *= m
+                num += n * (den // d) * (b - a + 1)
+        return round_half_away(num * fn * 100, den * fd)
+
+
+_RATIOS: dict = {}
+
+
+def rate_ratio(rate) -> tuple[int, int]:
+    """A rate (Decimal, or its stored text) as an exact integer ratio, cached by value."""
+    ratio = _RATIOS.get(rate)
+    if ratio is None:
+        if len(_RATIOS) > 100_000:
+            _RATIOS.clear()
+        ratio = _RATIOS[rate] = Decimal(rate).as_integer_ratio()
+    return ratio
 
 
 def own_municipality(db) -> str:
@@ -264,24 +297,35 @@ _RATES_SQL = """
 
 
 def load_rows(db, first: str, last: str, citizen_ids: list[int] | None = None
-              ) -> tuple[list[dict], dict[int, list[tuple[int, Decimal]]]]:
+              ) -> tuple[list[dict], dict[int, list[tuple[int, int, int]]]]:
     """Grants active on some day of ``first..last`` (ISO dates; optionally only some citizens')
-    and their rate periods as (valid_from ordinal, rate)."""
+    and their rate periods as (valid_from ordinal, rate numerator, rate denominator)."""
+    cursor, rates = _grant_cursor(db, first, last, citizen_ids)
+    cols = [c[0] for c in cursor.description]
+    return [dict(zip(cols, row)) for row in cursor], rates
+
+
+def _grant_cursor(db, first: str, last: str, citizen_ids: list[int] | None):
+    """A cursor over ``_GRANTS_SQL``'s rows, and the rate periods per grant (see ``load_rows``)."""
     bounds = {"first": first, "last": last}
     only = ""
     if citizen_ids is not None:
         only = f"AND g.citizen_id IN ({','.join(str(int(i)) for i in citizen_ids) or 'NULL'})"
-    rates: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    rates: dict[int, list[tuple[int, int, int]]] = {}
     # dates come as ordinals (julianday - 1721424.5 = date.toordinal()), computed by SQLite
     for gid, valid_from, rate in db.execute(_RATES_SQL.format(only=only), bounds):
-        rates[gid].append((valid_from, Decimal(rate)))
-    return query(db, _GRANTS_SQL.format(only=only), bounds), rates
+        period = (valid_from, *rate_ratio(rate))
+        periods = rates.get(gid)
+        if periods is None:
+            rates[gid] = [period]
+        else:
+            periods.append(period)
+    return db.execute(_GRANTS_SQL.format(only=only), bounds), rates
 
 
 def calc_of(r: dict, rates: dict, year: int) -> CostCalc:
-    quantity = Decimal(r["quantity"]) if r["quantity"] is not None else None
-    return CostCalc(r["unit"], quantity, r["quantity_per"], r["start_ordinal"], r["end_ordinal"],
-                    rates.get(r["id"], []), year)
+    return CostCalc.of_ratios(r["unit"], unit_factor(r["unit"], r["quantity"], r["quantity_per"], year),
+                              r["start_ordinal"], r["end_ordinal"], rates.get(r["id"], []))
 
 
 def load_calcs(db, year: int, citizen_ids: list[int] | None = None) -> list[tuple[dict, CostCalc]]:
@@ -301,17 +345,33 @@ def grant_figures(db, year: int, as_of: dt.date, *, with_booked: bool = True,
     own = own_municipality(db)
     signs: dict[tuple[str, str], int] = {}
     out = []
-    for r, calc in load_calcs(db, year, citizen_ids):
-        who = (r["provider_kind"], r["paying_municipality"])
-        sign = signs.get(who) or signs.setdefault(who, -1 if is_income(*who, own) else 1)
-        lo = max(calc.start, first)
-        hi = min(calc.end, last) if calc.end is not None else last
-        active = calc.unit != "engang" and lo <= hi
-        out.append(GrantFigures(
-            grant_id=r["id"], citizen_id=r["citizen_id"], cpr=r["cpr"], name=r["name"], section=r["section"],
-            account=r["account"], provider_id=r["provider_id"], provider=r["provider"], income=sign < 0,
-            unit=r["unit"], first_active=lo if active else None, last_active=hi if active else None,
-            to_date=sign * calc.cost_ore(first, a), rest=sign * calc.cost_ore(a + 1, last)))
+    append = out.append
+    cursor, rates = _grant_cursor(db, f"{year:04d}-01-01", f"{year:04d}-12-31", citizen_ids)
+    # the rows as tuples (not dicts), in _GRANTS_SQL's column order: this loop runs once per grant
+    for (gid, citizen_id, cpr, name, section, account, provider_id, provider, kind, unit, quantity,
+         quantity_per, paying, start, end) in cursor:
+        who = (kind, paying)
+        sign = signs.get(who)
+        if sign is None:
+            sign = signs[who] = -1 if is_income(kind, paying, own) else 1
+        factor = unit_factor(unit, quantity, quantity_per, year)
+        ratios = rates.get(gid, [])
+        lo = start if start > first else first
+        hi = last if end is None or end > last else end
+        active = unit != "engang" and lo <= hi
+        if active and len(ratios) == 1:
+            # the common case, as CostCalc.cost_ore does it: one rate over the days before and after a
+            _, n, d = ratios[0]
+            num, den = n * factor[0] * 100, d * factor[1]
+            before = (a if a < hi else hi) - lo + 1
+            after = hi - (a + 1 if a + 1 > lo else lo) + 1
+            to_date = round_half_away(num * before, den) if before > 0 else 0
+            rest = round_half_away(num * after, den) if after > 0 else 0
+        else:
+            calc = CostCalc.of_ratios(unit, factor, start, end, ratios)
+            to_date, rest = calc.cost_ore(first, a), calc.cost_ore(a + 1, last)
+        append(GrantFigures(gid, citizen_id, cpr, name, section, account, provider_id, provider, sign < 0, unit,
+                            lo if active else None, hi if active else None, sign * to_date, sign * rest))
     if not with_booked:
         return out, {}
     unmatched = booked_by_citizen_account(db, year, as_of)
@@ -449,10 +509,17 @@ def check_year(db, year: int, as_of: dt.date | None = None) -> None:
 
 
 def _row(keys: dict, to_date: int, rest: int, booked: int, **extra) -> ForecastRow:
-    values = {k: keys.get(k) for k in KEY_FIELDS}
-    return ForecastRow(**values, computed_to_date=ore_to_kr(to_date), committed_rest=ore_to_kr(rest),
-                       expected_outturn=ore_to_kr(to_date + rest), booked_to_date=ore_to_kr(booked),
-                       backlog=ore_to_kr(to_date - booked), **extra)
+    get = keys.get
+    return _figures_row(get("grant_id"), get("cpr"), get("name"), get("section"), get("account"), get("provider"),
+                        to_date, rest, booked, **extra)
+
+
+def _figures_row(grant_id, cpr, name, section, account, provider, to_date: int, rest: int, booked: int,
+                 _kr=Decimal, **extra) -> ForecastRow:
+    """A row from its key fields and øre figures (``ore_to_kr`` inlined: this runs once per grant)."""
+    return ForecastRow(grant_id, cpr, name, section, account, provider, _kr(to_date).scaleb(-2),
+                       _kr(rest).scaleb(-2), _kr(to_date + rest).scaleb(-2), _kr(booked).scaleb(-2),
+                       _kr(to_date - booked).scaleb(-2), **extra)
 
 
 class _Sum:
@@ -482,8 +549,9 @@ def forecast(db, year: int, as_of: dt.date | None = None, by: str = "grant", inc
         check_year(db, year)
         as_of = default_as_of(db, year)
     check_year(db, year, as_of)
-    figures, unmatched = grant_figures(db, year, as_of)
-    return build_forecast(db, year, as_of, figures, unmatched, by, include_expected, include_refund)
+    with bulk_work():
+        figures, unmatched = grant_figures(db, year, as_of)
+        return build_forecast(db, year, as_of, figures, unmatched, by, include_expected, include_refund)
 
 
 def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict, by: str,
@@ -495,14 +563,15 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
     elif by == "section":
         labels = dict(db.execute("SELECT code, text FROM sections").fetchall())
 
-    def key_of(f: GrantFigures) -> tuple:
-        return {"grant": (f.grant_id,), "citizen": (f.cpr,), "account": (f.account,), "section": (f.section,),
-                "provider": (f.provider,)}[by]
+    if by == "grant":  # one row per grant
+        rows = [_figures_row(f.grant_id, f.cpr, f.name, f.section, f.account, f.provider, f.to_date, f.rest,
+                             f.booked) for f in figures]
+        rows.sort(key=lambda r: r.grant_id)
+        return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows)
+
+    attr = "cpr" if by == "citizen" else by
 
     def keys_of(f: GrantFigures) -> dict:
-        if by == "grant":
-            return {"grant_id": f.grant_id, "cpr": f.cpr, "name": f.name, "section": f.section,
-                    "account": f.account, "provider": f.provider}
         if by == "citizen":
             return {"cpr": f.cpr, "name": f.name}
         if by == "account":
@@ -512,22 +581,23 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
         return {"provider": f.provider}
 
     sums: dict[tuple, _Sum] = {}
+    with_days = by in ("account", "section")  # full-year equivalents need the active days
     for f in figures:
-        k = key_of(f)
-        s = sums.get(k) or sums.setdefault(k, _Sum(keys_of(f)))
+        k = (getattr(f, attr),)
+        s = sums.get(k)
+        if s is None:
+            s = sums[k] = _Sum(keys_of(f))
         s.to_date += f.to_date
         s.rest += f.rest
         s.booked += f.booked
-        if f.first_active is not None and not f.income:
+        if with_days and f.first_active is not None and not f.income:
             s.intervals[f.cpr].append((f.first_active, f.last_active))
-    unmatched_total = sum(unmatched.values())
-    if by != "grant":
-        for (cpr, account), amount in unmatched.items():
-            k = {"citizen": (cpr,), "account": (account,)}.get(by, (None,))
-            if k not in sums:
-                sums[k] = _Sum({"citizen": {"cpr": cpr, "name": names.get(cpr)},
-                                "account": {"account": account, "name": labels.get(account)}}.get(by, {}))
-            sums[k].booked += amount
+    for (cpr, account), amount in unmatched.items():
+        k = {"citizen": (cpr,), "account": (account,)}.get(by, (None,))
+        if k not in sums:
+            sums[k] = _Sum({"citizen": {"cpr": cpr, "name": names.get(cpr)},
+                            "account": {"account": account, "name": labels.get(account)}}.get(by, {}))
+        sums[k].booked += amount
 
     budgets = {}
     if by in ("account", "section"):
@@ -553,7 +623,12 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
                              budget_full_year_equivalents=ore_to_kr(to_ore(b.fye)) if b.fye else None)
         rows.append(_row(s.keys, s.to_date, s.rest, s.booked, **extra))
     rows.sort(key=lambda r: _sort_key(r, by))
+    return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows)
 
+
+def _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows) -> Forecast:
+    """The forecast of ``rows``: the total, the unmatched postings and the separate lines."""
+    unmatched_total = sum(unmatched.values())
     total = _row({}, sum(f.to_date for f in figures), sum(f.rest for f in figures),
                  sum(f.booked for f in figures) + unmatched_total)
     lines = []
@@ -575,8 +650,6 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
 
 
 def _sort_key(row: ForecastRow, by: str):
-    if by == "grant":
-        return (row.grant_id,)
     value = getattr(row, {"citizen": "cpr"}.get(by, by))
     if by == "section" and value:
         return (0, int("".join(ch for ch in value if ch.isdigit()) or 0), value)

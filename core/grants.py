@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import itemgetter
 from decimal import Decimal
+from functools import lru_cache
 
 from core import audit, cpr as cprs
 from core.catalogue import section as get_section
 from core.citizens import ensure_citizen
-from core.costs import QUANTITY_PER, QUANTITY_UNITS, UNITS, CostBasis, RatePeriod
+from core.costs import QUANTITY_PER, QUANTITY_UNITS, UNITS, CostBasis, RatePeriod, rate_in_force
 from core.errors import NotFoundError, ValidationError
 from core.money import InvalidNumber, parse_date, to_decimal
 from core.providers import find_by_name, get_provider
-from core.storage import query
+from core.storage import bulk_work, query
 
 STATUSES = ("aktiv", "afsluttet")
 VUM_CATEGORIES = ("A", "B", "C", "D", "E", "F")
@@ -63,7 +65,7 @@ class Grant:
         return CostBasis(self.unit, self.quantity, self.quantity_per, self.start, self.end, self.rates)
 
     def rate_on(self, day: dt.date) -> Decimal:
-        return self.basis.rate_on(day)
+        return rate_in_force(self.rates, day)
 
     @property
     def rate(self) -> Decimal:
@@ -74,10 +76,17 @@ class Grant:
         return self.start <= day and (self.end is None or day <= self.end)
 
 
+@lru_cache(maxsize=65536)
+def _iso_date(value: str) -> dt.date:
+    """A stored ISO date; cached, as a register's dates repeat (starts, month ends)."""
+    return dt.date.fromisoformat(value)
+
+
 def _date(value) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
+    return _iso_date(value) if value else None
 
 
+_ROW_FIELDS = tuple(f.name for f in fields(Grant) if f.name != "rates")  # Grant's fields, in order
 _GRANT_SQL = """
     SELECT g.*, c.cpr, c.name, p.name AS provider, p.kind AS provider_kind
     FROM grants g JOIN citizens c ON c.id = g.citizen_id JOIN providers p ON p.id = g.provider_id
@@ -99,24 +108,26 @@ def _rates_by_grant(db, grant_ids: list[int] | None) -> dict[int, list[RatePerio
         return out
     out = {}
     for gid, vf, rate in cur:
-        out.setdefault(gid, []).append(RatePeriod(dt.date.fromisoformat(vf), Decimal(rate)))
+        period = RatePeriod(_iso_date(vf), Decimal(rate))
+        periods = out.get(gid)
+        if periods is None:
+            out[gid] = [period]
+        else:
+            periods.append(period)
     return out
 
 
-def _grant(r: dict, rates: list[RatePeriod]) -> Grant:
-    return Grant(
-        id=r["id"], citizen_id=r["citizen_id"], cpr=r["cpr"], name=r["name"], section=r["section"],
-        provider_id=r["provider_id"], provider=r["provider"], provider_kind=r["provider_kind"],
-        account=r["account"], grouping=r["grouping"], unit=r["unit"],
-        quantity=Decimal(r["quantity"]) if r["quantity"] is not None else None, quantity_per=r["quantity_per"],
-        start=dt.date.fromisoformat(r["start"]), end=_date(r["end"]), status=r["status"],
-        paying_municipality=r["paying_municipality"], acting_municipality=r["acting_municipality"],
-        payment_only=bool(r["payment_only"]), caseworker=r["caseworker"], granted_on=_date(r["granted_on"]),
-        followup_date=_date(r["followup_date"]), vum_category=r["vum_category"],
-        vum_hours=Decimal(r["vum_hours"]) if r["vum_hours"] is not None else None,
-        rate_from_catalogue=bool(r["rate_from_catalogue"]), note=r["note"], batch_id=r["batch_id"],
-        rates=tuple(rates),
-    )
+def _grant(values: tuple, rates) -> Grant:
+    """A grant from its row's ``_ROW_FIELDS`` values and its rate periods (positional: the
+    register reads tens of thousands of them)."""
+    (gid, citizen_id, cpr, name, section, provider_id, provider, provider_kind, account, grouping, unit, quantity,
+     quantity_per, start, end, status, paying, acting, payment_only, caseworker, granted_on, followup_date,
+     vum_category, vum_hours, rate_from_catalogue, note, batch_id) = values
+    return Grant(gid, citizen_id, cpr, name, section, provider_id, provider, provider_kind, account, grouping, unit,
+                 Decimal(quantity) if quantity is not None else None, quantity_per, _iso_date(start), _date(end),
+                 status, paying, acting, bool(payment_only), caseworker, _date(granted_on), _date(followup_date),
+                 vum_category, Decimal(vum_hours) if vum_hours is not None else None, bool(rate_from_catalogue),
+                 note, batch_id, tuple(rates))
 
 
 def list_grants(db, *, active_on: dt.date | None = None, citizen_id: int | None = None,
@@ -138,11 +149,20 @@ def list_grants(db, *, active_on: dt.date | None = None, citizen_id: int | None 
     if citizen_id is not None:
         where.append("g.citizen_id = ?")
         params.append(citizen_id)
-    sql = _GRANT_SQL + (" WHERE " + " AND ".join(where) if where else "")
-    sql += " ORDER BY (SELECT number FROM sections s WHERE s.code = g.section), c.name, g.start, g.id"
-    rows = query(db, sql, params)
-    rates = _rates_by_grant(db, None if not where else [r["id"] for r in rows])
-    return [_grant(r, rates.get(r["id"], [])) for r in rows]
+    sql = _GRANT_SQL + " LEFT JOIN sections s ON s.code = g.section"
+    sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.number, c.name, g.start, g.id"
+    with bulk_work():
+        cur = db.execute(sql, params)
+        values = itemgetter(*_positions(cur, _ROW_FIELDS))
+        rows = [values(row) for row in cur]
+        rates = _rates_by_grant(db, None if not where else [r[0] for r in rows])
+        return [_grant(r, rates.get(r[0], ())) for r in rows]
+
+
+def _positions(cursor, names: tuple[str, ...]) -> list[int]:
+    """The positions of the columns ``names`` in a cursor's rows."""
+    index = {d[0]: i for i, d in enumerate(cursor.description)}  # the last of equal names, as ``query``
+    return [index[n] for n in names]
 
 
 def count_grants(db) -> int:
@@ -154,7 +174,7 @@ def get_grant(db, grant_id: int) -> Grant:
     rows = query(db, _GRANT_SQL + " WHERE g.id = ?", [grant_id])
     if not rows:
         raise NotFoundError(f"Bevilling {grant_id} findes ikke")
-    return _grant(rows[0], _rates_by_grant(db, [grant_id]).get(grant_id, []))
+    return _grant(itemgetter(*_ROW_FIELDS)(rows[0]), _rates_by_grant(db, [grant_id]).get(grant_id, ()))
 
 
 def grant_json(g: Grant) -> dict:

@@ -35,7 +35,7 @@ def to_ore(value: Number) -> int:
 
 def ore_to_kr(ore: int) -> Decimal:
     """Whole øre as a two-decimal ``Decimal`` of kroner."""
-    return (Decimal(ore) / 100).quantize(ORE)
+    return Decimal(ore).scaleb(-2)  # exact: the same value and exponent as (ore / 100).quantize(ORE)
 
 
 def kr(value: Number | str | float) -> Decimal:

@@ -92,12 +92,14 @@ def continued_cases(db, year: int, older: dict[str, int]) -> set[str]:
         if not is_income(r["provider_kind"], r["paying_municipality"], own):
             by_cpr.setdefault(r["cpr"], []).append(r)
     admitted: set[str] = set()
+    year_thresholds: dict[int, Thresholds | None] = {}
     for cpr in older:
         y = year - 1
         while y >= earliest:
-            t = thresholds(db, y)
+            t = year_thresholds[y] if y in year_thresholds else year_thresholds.setdefault(y, thresholds(db, y))
             first, last = dt.date(y, 1, 1).toordinal(), dt.date(y, 12, 31).toordinal()
-            spent = sum(calc_of(r, rates, y).cost_ore(first, last) for r in by_cpr.get(cpr, []))
+            spent = sum(calc_of(r, rates, y).cost_ore(first, last) for r in by_cpr.get(cpr, [])
+                        if r["start_ordinal"] <= last and (r["end_ordinal"] is None or r["end_ordinal"] >= first))
             if t is None or spent <= t.t1:
                 break
             if cprs.age_on(cpr, dt.date(y, 1, 1)) < AGE_LIMIT:
@@ -120,9 +122,10 @@ def refund_rows(db, year: int, figures=None) -> tuple[Thresholds | None, list[Re
         figures = grant_figures(db, year, dt.date(year, 12, 31), with_booked=False)[0]
     jan1 = dt.date(year, 1, 1)
     candidates = {cpr: v for cpr, v in expenses_by_person(figures).items() if v[2] > t.t1 and cprs.is_valid(cpr)}
-    older = {cpr: v[1] for cpr, v in candidates.items() if cprs.age_on(cpr, jan1) >= AGE_LIMIT}
+    ages = {cpr: cprs.age_on(cpr, jan1) for cpr in candidates}
+    older = {cpr: v[1] for cpr, v in candidates.items() if ages[cpr] >= AGE_LIMIT}
     continued = continued_cases(db, year, older) if older else set()
-    rows = [RefundRow(cpr, name, cprs.age_on(cpr, jan1), ore_to_kr(expenses), ore_to_kr(refund_ore(expenses, t)),
+    rows = [RefundRow(cpr, name, ages[cpr], ore_to_kr(expenses), ore_to_kr(refund_ore(expenses, t)),
                       cpr in continued)
             for cpr, (name, _, expenses) in candidates.items() if cpr not in older or cpr in continued]
     rows.sort(key=lambda r: (-r.refund, r.cpr))
@@ -133,7 +136,7 @@ def refund_line(db, year: int, figures):
     """The expected refund as an income line of the forecast (all in the committed rest:
     the claim is paid after the year), or None when there is none."""
     _, rows = refund_rows(db, year, figures)
-    total = sum(to_ore(r.refund) for r in rows)
+    total = sum(int(r.refund.scaleb(2)) for r in rows)  # whole øre: refunds are ore_to_kr values
     if not total:
         return None
     zero = ore_to_kr(0)

@@ -16,6 +16,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from core.money import format_number
+from core.storage import bulk_work
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -114,9 +115,10 @@ def prepare_rows(columns: list[Column], records: list, key: Callable[[Any], Any]
     """Format every cell of ``records`` once; plain Python, so it may run on a background thread."""
     records = list(records)
     displays = [c.display for c in columns]
-    cells = [tuple(show(r) for show in displays) for r in records]
-    return PreparedRows(records, cells, ["\t".join(row).casefold() for row in cells],
-                        {key(r): i for i, r in enumerate(records)} if key else {})
+    with bulk_work():
+        cells = [tuple([show(r) for show in displays]) for r in records]
+        haystacks = ["\t".join(row).casefold() for row in cells]
+    return PreparedRows(records, cells, haystacks, {key(r): i for i, r in enumerate(records)} if key else {})
 
 
 class RecordModel(QAbstractTableModel):

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from core import budgets
 from core.costs import CostBasis, RatePeriod, cost_between
 from core.forecast import CostCalc, GROUPINGS, forecast
-from core.grants import change_rate, create_grant
+from core.grants import change_rate, create_grant, get_grant
 from core.money import to_ore
 from core.providers import create_provider
 from core.storage import open_db
@@ -70,6 +70,7 @@ def test_parts_add_up(grants, postings, as_of, budget):
             db["settings"].upsert({"key": "municipality", "value": "Eksempel Kommune"}, pk="key")
             for name, kind in PROVIDERS:
                 create_provider(db, name, kind)
+            created = []
             for g in grants:
                 unit, per, qunit, section = g["spec"]
                 end = g["start"] + dt.timedelta(days=g["length"]) if g["length"] is not None else None
@@ -78,6 +79,7 @@ def test_parts_add_up(grants, postings, as_of, budget):
                     "quantity": g["quantity"] if qunit else None, "quantity_per": per, "rate": g["rate"],
                     "start": g["start"], "end": end,
                     "paying_municipality": "Nabo Kommune" if g["sold"] else "Eksempel Kommune"})
+                created.append((gid, g))
                 if g["change"] and unit != "engang":
                     when = g["start"] + dt.timedelta(days=g["change"][0])
                     if end is None or when <= end:
@@ -89,8 +91,19 @@ def test_parts_add_up(grants, postings, as_of, budget):
             budgets.set_budget(db, 2026, "5.32.33", "100000", section="§ 85", full_year_equivalents="1.5")
             results = {by: forecast(db, 2026, as_of, by=by, include_expected=False, include_refund=False)
                        for by in GROUPINGS}
+            # every grant's figures equal the reference cost rule, rounded once, negative for a sold place
+            jan1, dec31 = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+            reference = {}
+            for gid, g in created:
+                basis = get_grant(db, gid).basis
+                sign = -1 if g["sold"] and g["provider"] == "Eget Bo" else 1
+                reference[gid] = (sign * to_ore(cost_between(basis, jan1, as_of)),
+                                  sign * to_ore(cost_between(basis, as_of + dt.timedelta(days=1), dec31)))
         finally:
             db.close()
+    fast = {r.grant_id: (to_ore(r.computed_to_date), to_ore(r.committed_rest)) for r in results["grant"].rows}
+    assert fast == {gid: ore for gid, ore in reference.items() if gid in fast}
+    assert all(ore == (0, 0) for gid, ore in reference.items() if gid not in fast)
     total = results["grant"].total
     for by, result in results.items():
         assert result.total == total

@@ -25,7 +25,7 @@ from core.importing.profiles import find_profile, mapping_from_headers
 from core.importing.readers import read_file
 from core.importing.records import CHANGED, DUPLICATE, NEW, SKIPPED, UNCHANGED, Record
 from core.importing.table import NoTableError, Table, build_table
-from core.storage import current_user, query
+from core.storage import bulk_work, current_user, query
 
 #: tables whose rows are bookkeeping of the import itself, never removed by undo
 BOOKKEEPING = {"audit", "batches", "import_changes"}
@@ -176,6 +176,11 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
     path = Path(path)
     if kind is not None and kind not in KINDS:
         raise DispoError(f"Ukendt slags import '{kind}'; vælg en af {', '.join(KINDS)}")
+    with bulk_work():
+        return _prepare(db, path, kind, sheet, mapping, providers)
+
+
+def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
     tables, hidden, notes = sheet_tables(path, sheet)
     if kind is None:
         best = None
@@ -266,7 +271,7 @@ def commit(db, plan: Plan, *, update_changed: bool = True, progress: Callable[[i
     counts: Counter = Counter()
     backup.before(db, "import")
     try:
-        with db.atomic():
+        with bulk_work(), db.atomic():
             batch_id = db["batches"].insert({
                 "kind": plan.kind, "file": plan.file.name, "sheet": plan.sheet_names, "created_at": audit.now(),
                 "user": current_user(), "rows_read": plan.rows_read,

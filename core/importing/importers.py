@@ -14,6 +14,7 @@ import json
 import re
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from typing import Callable
 
 from core import audit
@@ -61,35 +62,45 @@ class Importer:
 
     # -------------------------------------------------------------- parsing
     def parse(self, table: Table, mapping: Mapping) -> list[Record]:
+        """The table's rows as records, column by column: each distinct value of a column is
+        parsed once (columns repeat their dates, accounts and amounts), and only rows with a
+        problem are walked cell by cell to report it."""
         self.start_sheet(table, mapping)
         out = []
-        fields = [(self.kind.field(name), col, table.headers[col] or name, {})
-                  for name, col in mapping.columns.items()]
-        for row_no, cells in table.rows:
-            rec = Record(table.sheet, row_no, {})
-            for f, col, header, cache in fields:
-                raw = cells[col] if col < len(cells) else None
-                rec.raw[f.name] = raw
-                if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
-                    if f.required:
-                        rec.reject(header, raw, f"{f.label} mangler")
-                    rec.values[f.name] = None
-                    continue
-                # columns repeat their values (dates, accounts, monthly amounts): parse each value once
-                key = raw if raw.__class__ is str else (type(raw), raw)
-                hit = cache.get(key)
-                if hit is None:
-                    try:
-                        hit = (True, f.parser(raw))
-                    except p.ParseError as ex:
-                        hit = (False, str(ex))
-                    cache[key] = hit
-                if hit[0]:
-                    rec.values[f.name] = hit[1]
-                else:
-                    rec.values[f.name] = None
-                    rec.reject(header, raw, hit[1])
-            if rec.values.get("first_name") or rec.values.get("last_name"):
+        fields = [(self.kind.field(name), col, table.headers[col] or name) for name, col in mapping.columns.items()]
+        names = [f.name for f, _, _ in fields]
+        rows = table.rows
+        raw_cols, key_cols, memos, value_cols = [], [], [], []
+        bad: set[int] = set()
+        for f, col, _ in fields:
+            raws = [cells[col] if col < len(cells) else None for _, cells in rows]
+            keys = [raw if raw.__class__ is str else (type(raw), raw) for raw in raws]
+            memo: dict = {}
+            for key, raw in zip(keys, raws):
+                if key not in memo:
+                    memo[key] = _parse_cell(f.parser, raw)
+            values = {key: hit[1] if hit[0] is _OK else None for key, hit in memo.items()}
+            bad_keys = {key for key, hit in memo.items() if hit[0] is _ERROR or (f.required and hit[0] is _BLANK)}
+            if bad_keys:
+                bad.update(i for i, key in enumerate(keys) if key in bad_keys)
+            raw_cols.append(raws)
+            key_cols.append(keys)
+            memos.append(memo)
+            value_cols.append(list(map(values.__getitem__, keys)))
+        names_given = "first_name" in names or "last_name" in names
+        raw_rows = zip(*raw_cols) if fields else [()] * len(rows)
+        value_rows = zip(*value_cols) if fields else [()] * len(rows)
+        sheet = table.sheet
+        for i, ((row_no, cells), raw_row, value_row) in enumerate(zip(rows, raw_rows, value_rows)):
+            rec = Record(sheet, row_no, dict(zip(names, value_row)), dict(zip(names, raw_row)))
+            if i in bad:
+                for j, (f, _, header) in enumerate(fields):
+                    status, detail = memos[j][key_cols[j][i]]
+                    if status is _ERROR:
+                        rec.reject(header, raw_row[j], detail)
+                    elif status is _BLANK and f.required:
+                        rec.reject(header, raw_row[j], f"{f.label} mangler")
+            if names_given and (rec.values.get("first_name") or rec.values.get("last_name")):
                 rec.values["name"] = rec.values.get("name") or " ".join(
                     x for x in (rec.values.get("first_name"), rec.values.get("last_name")) if x)
             out.extend(self.finish(rec, table, mapping, cells))
@@ -153,6 +164,19 @@ class Importer:
         raise NotImplementedError
 
 
+_OK, _ERROR, _BLANK = "ok", "error", "blank"
+
+
+def _parse_cell(parser, raw) -> tuple[str, object]:
+    """``(_OK, value)``, ``(_ERROR, reason)`` or ``(_BLANK, None)`` for one cell."""
+    if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
+        return _BLANK, None
+    try:
+        return _OK, parser(raw)
+    except p.ParseError as ex:
+        return _ERROR, str(ex)
+
+
 def _same(a, b) -> bool:
     """Equal values, numbers compared as numbers ('7.0' equals '7')."""
     if a == b:
@@ -167,7 +191,10 @@ def _same(a, b) -> bool:
 
 def kroner_to_ore(amount: Decimal) -> int:
     """Whole øre, half away from zero (as ``core.money.to_ore``, without Fractions: the bulk path)."""
-    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int((amount * 100).quantize(_ONE, rounding=ROUND_HALF_UP))
+
+
+_ONE = Decimal(1)
 
 
 def grant_snapshot(db, grant_id: int) -> dict:
@@ -439,10 +466,11 @@ class PostingsImporter(Importer):
         # Postings without a voucher: identical rows are normal (monthly payments), so each
         # occurrence is its own record; with a voucher, a repeated identical line is a duplicate.
         seen: dict[tuple, Record] = {}
+        line = itemgetter(*POSTING_COLUMNS)
         for rec in records:
             if not rec.ok or not rec.values.get("voucher"):
                 continue
-            same_line = ("linje",) + tuple(rec.values[k] for k in POSTING_COLUMNS)
+            same_line = ("linje",) + line(rec.values)
             if same_line in seen:
                 rec.status = DUPLICATE
                 rec.warnings.append(f"Samme postering som række {seen[same_line].row}; importeres én gang")
@@ -474,12 +502,12 @@ class PostingsImporter(Importer):
         """New postings go in with one ``executemany``: a finance extract has tens of thousands of rows."""
         counts: Counter = Counter()
         new_rows = []
+        citizens = self.citizens
+        columns = itemgetter(*POSTING_COLUMNS)
         for i, rec in enumerate(records):
             if rec.status == NEW:
-                row = dict(rec.values)
-                row["citizen_id"] = self.citizens.get(row["cpr"]) if row["cpr"] else None
-                row["batch_id"] = batch_id
-                new_rows.append(row)
+                v = rec.values
+                new_rows.append((*columns(v), citizens.get(v["cpr"]) if v["cpr"] else None, batch_id))
                 counts[NEW] += 1
             elif rec.status == CHANGED and update_changed:
                 old = query(self.db, "SELECT * FROM postings WHERE id = ?", [rec.existing_id])[0]
@@ -491,9 +519,14 @@ class PostingsImporter(Importer):
             if i % 2000 == 0:
                 tick(i)
         cols = list(POSTING_COLUMNS) + ["citizen_id", "batch_id"]
-        self.db.conn.executemany(
-            f"INSERT INTO postings ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [[r[c] for c in cols] for r in new_rows])
+        # a 64 MB page cache while inserting: the postings' indexes of a big file stay in memory
+        cache_size = self.db.execute("PRAGMA cache_size").fetchone()[0]
+        self.db.execute("PRAGMA cache_size = -65536")
+        try:
+            self.db.conn.executemany(
+                f"INSERT INTO postings ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", new_rows)
+        finally:
+            self.db.execute(f"PRAGMA cache_size = {int(cache_size)}")
         return counts, []
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -139,8 +140,24 @@ def is_total_row(cells: list) -> bool:
     """A subtotal/total/summary row (its label says so), not a data row."""
     for v in cells:
         if isinstance(v, str) and v.strip():
-            return bool(TOTAL_WORDS.search(v.casefold())) or v.strip().endswith(":")
+            return _is_total_label(v)
     return False
+
+
+@lru_cache(maxsize=4096)
+def _is_total_label(label: str) -> bool:
+    """Whether a row's first text says it sums up; cached, as first columns repeat (dates, accounts)."""
+    return bool(TOTAL_WORDS.search(label.casefold())) or label.strip().endswith(":")
+
+
+def _all_blank(cells) -> bool:
+    """``all(is_blank(v) for v in cells)``, inlined: it runs once per row of the file."""
+    for v in cells:
+        if v is None:
+            continue
+        if not isinstance(v, str) or (v and not v.isspace()):
+            return False
+    return True
 
 
 def build_table(sheet: RawSheet) -> Table:
@@ -186,7 +203,7 @@ def build_table(sheet: RawSheet) -> Table:
     rows, totals = [], []
     for r in range(first_data, len(sheet.rows)):
         cells = sheet.rows[r]
-        if all(is_blank(v) for v in cells):
+        if _all_blank(cells):
             continue
         if is_total_row(cells):
             totals.append((r + 1, next(text(v) for v in cells if isinstance(v, str) and v.strip())))
