@@ -17,7 +17,7 @@ from core.storage import connect
 from gui.background import BackgroundJob
 from gui.grant_dialog import GrantDialog, end_grant_dialog, rate_change_dialog
 from gui.models import (OPEN_END, Column, PreparedRows, date_column, number_column, number_key, prepare_rows,
-                        show_cpr, show_quantity, text_key)
+                        show_quantity, text_key)
 from gui.widgets import DateField, FormDialog, Screen as ScreenBase, TablePanel, button, combo
 
 
@@ -35,7 +35,7 @@ def quantity_text(grant: Grant) -> str:
 def grant_columns(today: dt.date) -> list[Column]:
     """The grants table's columns; ``Takst`` is the rate in force on ``today``."""
     return [
-        Column("CPR", lambda g: show_cpr(g.cpr)),
+        Column("CPR", lambda g: g.cpr),
         Column("Navn", lambda g: g.name),
         Column("Paragraf", lambda g: g.section, lambda g: section_number(g.section)),
         Column("Leverandør", lambda g: g.provider),

@@ -12,6 +12,7 @@ from core import vum
 from core.catalogue import vum_categories
 from core.errors import ValidationError
 from gui.vum_undo import push_new_row
+from gui.models import show_cpr
 from gui.vum_widgets import dialog_footer
 
 
@@ -27,7 +28,7 @@ class AssessmentDialog(QDialog):
         self.rule = vum.category_rule(db)
         self.setWindowTitle("VUM-vurdering")
         layout = QVBoxLayout(self)
-        who = QLabel(f"<b>{name or 'Borger'}</b> ({cpr})" + (f" – {facility}" if facility else ""))
+        who = QLabel(f"<b>{name or 'Borger'}</b> ({show_cpr(cpr)})" + (f" – {facility}" if facility else ""))
         layout.addWidget(who)
 
         form = QFormLayout()
