@@ -5,7 +5,6 @@ when she turns it off — live, without a restart."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt
@@ -17,15 +16,10 @@ from gui.import_wizard import ImportWizard
 from gui.main_window import MainWindow
 from gui.vum_wizard import AllocationWizard
 from tests.import_files import grants_sheet, write_xlsx
+from tests.test_gui_safety import demo_file  # noqa: F401 - a fixture
+from tests.test_import_gui import _walk_to_preview
 
 FULL_CPR = re.compile(r"\d{6}-\d{4}")
-
-
-@pytest.fixture
-def demo_file(tmp_path, _demo_template):
-    path = tmp_path / "kommune.sqlite"
-    shutil.copy(_demo_template, path)
-    return path
 
 
 @pytest.fixture
@@ -103,12 +97,7 @@ def open_everything(qtbot, w, tmp_path):
     sheet = write_xlsx(tmp_path / "bevillinger.xlsx", {"Dispo": grants_sheet()})
     importer = ImportWizard(context, str(sheet))
     qtbot.addWidget(importer)
-    importer.show()
-    importer.next()
-    qtbot.waitUntil(importer.sheet_page.isComplete, timeout=10000)
-    importer.next()
-    importer.next()
-    qtbot.waitUntil(importer.preview_page.isComplete, timeout=10000)
+    _walk_to_preview(qtbot, importer)
     return view, wizard, importer
 
 
