@@ -87,6 +87,10 @@ def open_everything(qtbot, w, tmp_path):
     reports.year.setValue(2026)
     with qtbot.waitSignal(reports.report_ready, timeout=20000):
         reports.preview_button.click()
+    vum_screen = w.show_screen("VUM-tildeling")
+    vum_screen.due_view.selectRow(0)
+    vum_screen.assess_selected()
+    assert vum_screen.dialog.isVisible()
     person = context.db.execute("SELECT id FROM citizens WHERE temporary = 0 ORDER BY id LIMIT 1").fetchone()[0]
     view = open_citizen(context, person, w)
     wizard = AllocationWizard(context, 2027)
@@ -107,7 +111,8 @@ def test_masking_hides_every_cpr_in_every_screen_and_shows_them_again(qtbot, win
     before = full_cprs(shown_texts())
     # the places that show CPR numbers really show them while unmasked
     for place in (w.screen("Bevillinger"), w.screen("Borgere"), w.screen("Budgetopfølgning").detail_view,
-                  w.screen("Afstemning"), w.screen("Rapporter"), view, wizard, importer.preview_page):
+                  w.screen("Afstemning"), w.screen("Rapporter"), w.screen("VUM-tildeling"),
+                  w.screen("VUM-tildeling").dialog, view, wizard, importer.preview_page):
         assert full_cprs(model_texts(place) + [label.text() for label in place.findChildren(QLabel)]), place
 
     w.mask_cpr_action.setChecked(True)
