@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass
 
 from core import audit, cpr as cprs
-from core.errors import NotFoundError, ValidationError
+from core.errors import DispoError, NotFoundError, ValidationError
 from core.storage import query
 
 
@@ -95,3 +96,30 @@ def update_citizen(db, citizen_id: int, *, name: str | None = None, note: str | 
     with db.atomic():
         db["citizens"].update(citizen_id, fields)
         audit.record(db, "citizens", citizen_id, "update", {k: getattr(old, k) for k in fields}, fields)
+
+
+def citizen_state(db, citizen_id: int) -> dict | None:
+    """Everything stored about one citizen, for undo and the audit log (``None``: no such citizen)."""
+    rows = query(db, "SELECT * FROM citizens WHERE id = ?", [citizen_id])
+    return rows[0] if rows else None
+
+
+def restore_citizen_state(db, citizen_id: int, state: dict | None) -> None:
+    """Make citizen ``citizen_id`` exactly ``state`` (from ``citizen_state``); ``None`` removes her.
+
+    This is how creating a citizen (with her first grant) is undone or redone.
+
+    Raises:
+        DispoError: when she is to be removed but grants, postings or assessments still refer to her.
+    """
+    before = citizen_state(db, citizen_id)
+    with db.atomic():
+        if state is None:
+            try:
+                db.execute("DELETE FROM citizens WHERE id = ?", [citizen_id])
+            except sqlite3.IntegrityError:
+                raise DispoError("Borgeren har fået andre bevillinger eller posteringer siden "
+                                 "og kan ikke fjernes") from None
+        else:
+            db["citizens"].upsert(state, pk="id")
+        audit.record(db, "citizens", citizen_id, "restore", before, state)

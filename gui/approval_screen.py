@@ -15,6 +15,7 @@ from core.errors import DispoError
 from core.forecast import default_as_of, forecast
 from core.money import format_number, ore_to_kr
 from gui.followup_common import Column, Job, RowsModel, table_view
+from gui.widgets import mark_edits
 
 
 def _kr(key):
@@ -40,6 +41,7 @@ class Screen(QWidget):
         self.month.setCurrentIndex(max(0, dt.date.today().month - 2))
         self.approve_button = QPushButton("&Godkend måned", objectName="approve")
         self.approve_button.clicked.connect(self.approve)
+        mark_edits(self.approve_button)
         self.message = QLabel(objectName="message")
         self.live_label = QLabel(objectName="live")
         self.model = RowsModel([

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QMessageB
 from core.errors import DispoError
 from core.importing.batches import list_batches, undo
 from core.importing.fields import KINDS
+from gui.widgets import mark_edits
 
 
 class BatchesModel(QAbstractTableModel):
@@ -85,6 +86,7 @@ class Screen(QWidget):
         self.undo_button = QPushButton("&Fortryd import")
         self.undo_button.setObjectName("undo_batch")
         self.undo_button.clicked.connect(self.undo_selected)
+        mark_edits(self.import_button, self.undo_button)
         self.message = QLabel()
         self.message.setWordWrap(True)
         buttons = QHBoxLayout()

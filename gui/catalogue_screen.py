@@ -18,7 +18,7 @@ from gui.grant_dialog import QUANTITY_PER_ITEMS
 from gui.grants_screen import section_number
 from gui.models import Column, number_column
 from gui.undo import push_done, push_field_changes
-from gui.widgets import FormDialog, Screen as ScreenBase, TablePanel, button, combo, widget_value
+from gui.widgets import FormDialog, Screen as ScreenBase, TablePanel, button, combo, when_enabled, widget_value
 
 SECTION_COLUMNS = [
     Column("Paragraf", lambda s: s.code, lambda s: section_number(s.code)),
@@ -70,16 +70,19 @@ class CatalogueScreen(ScreenBase):
         self.sections = TablePanel(SECTION_COLUMNS, key=lambda s: s.code, placeholder="Filtrér paragraffer …")
         self.vum = TablePanel(VUM_COLUMNS, key=lambda v: v["code"], placeholder="Filtrér VUM-kategorier …")
         self.satser = TablePanel(SATS_COLUMNS, key=lambda s: (s["kind"], s["year"]), placeholder="Filtrér satser …")
-        self.sections.table.activated_record.connect(lambda r: self.edit_section())
-        self.vum.table.activated_record.connect(lambda r: self.edit_vum())
-        self.satser.table.activated_record.connect(lambda r: self.edit_sats())
+        edit_section = button("Rediger", self.edit_section, edits=True)
+        edit_vum = button("Rediger normtimer", self.edit_vum, edits=True)
+        edit_sats = button("Rediger", self.edit_sats, edits=True)
+        self.sections.table.activated_record.connect(when_enabled(edit_section, self.edit_section))
+        self.vum.table.activated_record.connect(when_enabled(edit_vum, self.edit_vum))
+        self.satser.table.activated_record.connect(when_enabled(edit_sats, self.edit_sats))
         self.tabs = QTabWidget()
-        self.tabs.addTab(_tab(self.sections, button("Rediger", self.edit_section)), "Paragraffer")
-        self.tabs.addTab(_tab(self.vum, button("Rediger normtimer", self.edit_vum)), "VUM-kategorier")
-        self.tabs.addTab(_tab(self.satser, button("Ny sats", self.new_sats, "Ctrl+N", self.satser),
-                              button("Rediger", self.edit_sats),
+        self.tabs.addTab(_tab(self.sections, edit_section), "Paragraffer")
+        self.tabs.addTab(_tab(self.vum, edit_vum), "VUM-kategorier")
+        self.tabs.addTab(_tab(self.satser, button("Ny sats", self.new_sats, "Ctrl+N", self.satser, edits=True),
+                              edit_sats,
                               button("Slet sats", self.delete_sats, "Delete", self.satser.table,
-                                     Qt.ShortcutContext.WidgetShortcut)), "Satser")
+                                     Qt.ShortcutContext.WidgetShortcut, edits=True)), "Satser")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.dialog: FormDialog | None = None

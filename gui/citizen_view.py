@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
 
 from core import audit, cpr as cprs
 from core.citizens import get_citizen
@@ -114,6 +114,14 @@ class CitizenView(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.PlainText)
+        # While CPR numbers are masked, the user may deliberately reveal this one citizen's.
+        self.cpr_revealed = False
+        self.reveal_button = QPushButton("&Vis CPR")
+        self.reveal_button.setObjectName("reveal_cpr")
+        self.reveal_button.clicked.connect(self.reveal_cpr)
+        head = QHBoxLayout()
+        head.addWidget(self.header, 1)
+        head.addWidget(self.reveal_button)
         self.periods = TablePanel(PERIOD_COLUMNS, placeholder="Filtrér bevillinger …")
         self.periods.table.setObjectName("citizen_grants")
         self.history = TablePanel(HISTORY_COLUMNS, placeholder="Filtrér historik …")
@@ -125,7 +133,7 @@ class CitizenView(QDialog):
         close.button(QDialogButtonBox.StandardButton.Close).setText("Luk")
         close.rejected.connect(self.close)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
+        layout.addLayout(head)
         layout.addWidget(tabs, 1)
         layout.addWidget(close)
         self.resize(1000, 560)
@@ -146,11 +154,18 @@ class CitizenView(QDialog):
         grants = list_grants(db, citizen_id=self.citizen_id)
         born = citizen.birth_date
         age = f", {cprs.age_on(citizen.cpr, dt.date.today())} år" if born else ""
-        self.setWindowTitle(f"Borger – {citizen.name or show_cpr(citizen.cpr)}")
-        self.header.setText(f"{citizen.name}   CPR {show_cpr(citizen.cpr)}   født {format_date(born)}{age}   "
+        cpr = citizen.cpr if self.cpr_revealed else show_cpr(citizen.cpr)
+        self.reveal_button.setVisible(cpr != citizen.cpr)
+        self.setWindowTitle(f"Borger – {citizen.name or cpr}")
+        self.header.setText(f"{citizen.name}   CPR {cpr}   født {format_date(born)}{age}   "
                             f"{len(grants)} bevillinger")
         self.periods.set_records(rate_period_rows(grants))
         self.history.set_records(self._history(grants))
+
+    def reveal_cpr(self) -> None:
+        """Show this citizen's full CPR number although the GUI masks CPR numbers."""
+        self.cpr_revealed = True
+        self.refresh()
 
     def _history(self, grants: list[Grant]) -> list[dict]:
         """Audit entries of the citizen and of every grant she has, newest first."""

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 from core import cpr as cprs
 from core.citizens import Citizen, grant_counts, list_citizens
 from gui.citizen_view import open_citizen
-from gui.models import Column, date_column, show_cpr
+from gui.models import Column, date_column
 from gui.widgets import Screen as ScreenBase, TablePanel, button
 
 
@@ -23,7 +23,7 @@ class CitizenRow:
 
 
 CITIZEN_COLUMNS = [
-    Column("CPR", lambda r: show_cpr(r.citizen.cpr)),
+    Column("CPR", lambda r: r.citizen.cpr),
     Column("Navn", lambda r: r.citizen.name),
     date_column("Født", lambda r: r.citizen.birth_date),
     Column("Alder", lambda r: "" if r.age is None else str(r.age), lambda r: -1 if r.age is None else r.age,

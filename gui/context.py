@@ -6,10 +6,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QAbstractItemView, QApplication
 
-from core import backup, cpr as cprs
+from core import backup
 from core.locking import open_session
 from core.storage import open_db
+from gui.models import cpr_masking, show_cpr
 
 
 class AppContext(QObject):
@@ -35,6 +37,7 @@ class AppContext(QObject):
         self.session = open_session(db_path, take_over=take_over)
         self.db_path = Path(db_path)
         self.db = self.session.db
+        cpr_masking.masked = self.cpr_masked
 
     @property
     def readonly(self) -> bool:
@@ -78,13 +81,20 @@ class AppContext(QObject):
         return QSettings().value(self.MASK_SETTING, False, type=bool)
 
     def set_cpr_masked(self, masked: bool) -> None:
+        """Mask or show CPR numbers everywhere, at once: tables mask when they are painted, so
+        every open table is repainted; labels follow ``cpr_masking_changed``."""
         QSettings().setValue(self.MASK_SETTING, bool(masked))
+        cpr_masking.masked = bool(masked)
         self.cpr_masking_changed.emit(bool(masked))
+        for window in QApplication.topLevelWidgets():
+            for view in window.findChildren(QAbstractItemView):
+                view.viewport().update()
         self.data_changed.emit("*")
 
-    def show_cpr(self, text: str) -> str:
+    @staticmethod
+    def show_cpr(text: str) -> str:
         """A CPR number (or a text holding some) as the screens should show it now."""
-        return cprs.mask_all(text) if self.cpr_masked else text
+        return show_cpr(text)
 
     def notify_changed(self, area: str) -> None:
         self.data_changed.emit(area)

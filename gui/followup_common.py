@@ -23,6 +23,10 @@ import logging
 from core.errors import DispoError
 from core.money import format_date, format_number
 from core.storage import open_db
+from gui.models import show_cpr
+
+# The unmasked display text, which the filter searches.
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,8 @@ class RowsModel(QAbstractTableModel):
         column = self.columns[index.column()]
         value = column.value(self.rows[index.row()])
         if role == Qt.ItemDataRole.DisplayRole:
+            return show_cpr(column.text(value))
+        if role == FILTER_ROLE:
             return column.text(value)
         if role == Qt.ItemDataRole.UserRole:
             return _sort_value(value)
@@ -119,6 +125,7 @@ class SortProxy(QSortFilterProxyModel):
         self.setSortRole(Qt.ItemDataRole.UserRole)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterKeyColumn(-1)
+        self.setFilterRole(FILTER_ROLE)  # the real text: a full CPR number finds its row also when masked
 
     def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
         a, b = left.data(Qt.ItemDataRole.UserRole), right.data(Qt.ItemDataRole.UserRole)

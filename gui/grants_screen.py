@@ -17,8 +17,8 @@ from core.storage import connect
 from gui.background import BackgroundJob
 from gui.grant_dialog import GrantDialog, end_grant_dialog, rate_change_dialog
 from gui.models import (OPEN_END, Column, PreparedRows, date_column, number_column, number_key, prepare_rows,
-                        show_cpr, show_quantity, text_key)
-from gui.widgets import DateField, FormDialog, Screen as ScreenBase, TablePanel, button, combo
+                        show_quantity, text_key)
+from gui.widgets import DateField, FormDialog, Screen as ScreenBase, TablePanel, button, combo, when_enabled
 
 
 def section_number(code: str) -> int:
@@ -35,7 +35,7 @@ def quantity_text(grant: Grant) -> str:
 def grant_columns(today: dt.date) -> list[Column]:
     """The grants table's columns; ``Takst`` is the rate in force on ``today``."""
     return [
-        Column("CPR", lambda g: show_cpr(g.cpr)),
+        Column("CPR", lambda g: g.cpr),
         Column("Navn", lambda g: g.name),
         Column("Paragraf", lambda g: g.section, lambda g: section_number(g.section)),
         Column("Leverandør", lambda g: g.provider),
@@ -85,10 +85,10 @@ class GrantsScreen(ScreenBase):
         self.panel.filters.addWidget(QLabel("Aktiv på:"))
         self.panel.filters.addWidget(self.active_on)
 
-        self.new_button = button("Ny bevilling", self.new_grant, "Ctrl+N", self)
-        self.edit_button = button("Rediger", self.edit_grant)
-        self.rate_button = button("Ny takst fra dato", self.change_rate)
-        self.end_button = button("Afslut bevilling", self.end_grant)
+        self.new_button = button("Ny bevilling", self.new_grant, "Ctrl+N", self, edits=True)
+        self.edit_button = button("Rediger", self.edit_grant, edits=True)
+        self.rate_button = button("Ny takst fra dato", self.change_rate, edits=True)
+        self.end_button = button("Afslut bevilling", self.end_grant, edits=True)
         self.citizen_button = button("Vis borger", self.show_citizen)
         actions = QHBoxLayout()
         for b in (self.new_button, self.edit_button, self.rate_button, self.end_button, self.citizen_button):
@@ -97,7 +97,7 @@ class GrantsScreen(ScreenBase):
         layout = QVBoxLayout(self)
         layout.addLayout(actions)
         layout.addWidget(self.panel, 1)
-        self.panel.table.activated_record.connect(lambda g: self.edit_grant())
+        self.panel.table.activated_record.connect(when_enabled(self.edit_button, self.edit_grant))
         self.dialog: FormDialog | None = None
 
         self.background_above = BACKGROUND_ABOVE

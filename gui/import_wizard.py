@@ -21,6 +21,7 @@ from core.importing.matching import SURE, samples
 from core.importing.parsers import text
 from core.importing.records import REJECTED, STATUS_LABELS
 from core.money import format_date, format_kr, format_number
+from gui.models import show_cpr
 from gui.workers import Task, start
 
 ALL_SHEETS = "__alle__"
@@ -76,7 +77,10 @@ class PreviewModel(QAbstractTableModel):
             return None
         rec = self.records[index.row()]
         col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = self.data(index, Qt.ItemDataRole.EditRole)
+            return show_cpr(text) if isinstance(text, str) else text
+        if role == Qt.ItemDataRole.EditRole:  # the real values (CPR numbers unmasked)
             if col == 0:
                 return STATUS_LABELS.get(rec.status, rec.status)
             if col == 1:
@@ -98,7 +102,7 @@ class PreviewModel(QAbstractTableModel):
             if rec.warnings:
                 return WARNING_BRUSH
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._message(rec) or None
+            return show_cpr(self._message(rec)) or None
         return None
 
 
@@ -308,11 +312,18 @@ class MappingPage(QWizardPage):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.extra)
         layout.addWidget(self.save_profile)
+        self._sample_labels: list[tuple[QComboBox, QLabel]] = []
+        wizard.context.cpr_masking_changed.connect(self._show_all_samples)
+
+    def _show_all_samples(self) -> None:
+        for combo, label in self._sample_labels:
+            self._samples(combo, label)
 
     def initializePage(self) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
         self.combos.clear()
+        self._sample_labels.clear()
         table, kind = self.w.table, KINDS[self.w.kind]
         self.mapping = batches.mapping_for(self.w.db, kind.code, table)
         for f in kind.fields:
@@ -331,6 +342,7 @@ class MappingPage(QWizardPage):
             mark.setToolTip("" if conf is None else f"Sikkerhed {round(conf * 100)} %")
             combo.currentIndexChanged.connect(lambda _=0, c=combo, s=sample: self._samples(c, s))
             self._samples(combo, sample)
+            self._sample_labels.append((combo, sample))
             row = QHBoxLayout()
             row.addWidget(combo, 2)
             row.addWidget(mark)
@@ -349,7 +361,7 @@ class MappingPage(QWizardPage):
 
     def _samples(self, combo: QComboBox, label: QLabel) -> None:
         col = combo.currentData()
-        label.setText("" if col is None or col < 0 else "  |  ".join(samples(self.w.table, col)))
+        label.setText("" if col is None or col < 0 else show_cpr("  |  ".join(samples(self.w.table, col))))
 
     def chosen(self) -> dict[str, str]:
         out = {}

@@ -14,6 +14,7 @@ from core import __version__
 from core.errors import DispoError
 from gui.context import AppContext
 from gui.screens import SCREEN_MODULES
+from gui.widgets import EDITS_PROPERTY, mark_edits
 
 
 SCREEN_MIN_WIDTH = 520
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         import_action = QAction("&Importér …", self, shortcut=QKeySequence("Ctrl+I"))
         import_action.triggered.connect(lambda: self.open_import())
         files.addAction(import_action)
+        mark_edits(import_action)
         self.import_action = import_action
         backups_action = QAction("Sikkerhedskopier …", self)
         backups_action.triggered.connect(self.show_backups)
@@ -146,6 +148,9 @@ class MainWindow(QMainWindow):
                     view.setProperty("dispo_edit_triggers", None)
             if hasattr(screen, "set_readonly"):
                 screen.set_readonly(readonly)
+        for control in [*self.findChildren(QWidget), *self.findChildren(QAction)]:
+            if control.property(EDITS_PROPERTY):
+                control.setEnabled(not readonly)
 
     def open_database(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Åbn database", str(self.context.db_path.parent),

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
+from core.cpr import mask_all
 from core.money import format_number
 from core.storage import bulk_work
 
@@ -31,9 +32,23 @@ def text_key(text: str) -> str:
     return text.casefold().translate(_DANISH_ORDER)
 
 
-def show_cpr(cpr: str) -> str:
-    """How a CPR number is shown in every table: the one place where a mask will be applied."""
-    return cpr
+class _CprMasking:
+    """Whether the GUI masks CPR numbers now; ``gui.context.AppContext`` keeps it in step with
+    the user's setting (one per application, like the setting itself)."""
+
+    masked = False
+
+
+cpr_masking = _CprMasking()
+
+
+def show_cpr(text: str) -> str:
+    """A text (a CPR number, or a message holding some) as every table shows it now.
+
+    Tables store the real values and mask them only when asked for display text, so that
+    the filter still finds a citizen by her full CPR number and toggling the mask needs no reload.
+    """
+    return mask_all(text) if cpr_masking.masked and text else text
 
 
 _DANISH_SEPARATORS = str.maketrans(",.", ".,")
@@ -193,7 +208,7 @@ class RecordModel(QAbstractTableModel):
             return None
         row, column = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[row][column]
+            return show_cpr(self._cells[row][column])
         if role == SORT_ROLE:
             return self._sort_column(column)[row]
         if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[column].numeric:

@@ -15,7 +15,8 @@ from core.money import format_number
 from core.providers import KIND_LABELS, KINDS, Provider, ProviderRate
 from gui.models import Column, date_column, number_column
 from gui.undo import push_done, push_field_changes
-from gui.widgets import DateField, FormDialog, Screen as ScreenBase, TablePanel, button, combo, widget_value
+from gui.widgets import (DateField, FormDialog, Screen as ScreenBase, TablePanel, button, combo, when_enabled,
+                         widget_value)
 
 PROVIDER_COLUMNS = [
     Column("Navn", lambda p: p.name),
@@ -62,7 +63,6 @@ class ProvidersScreen(ScreenBase):
         super().__init__(context, parent)
         self.providers = TablePanel(PROVIDER_COLUMNS, key=lambda p: p.id, placeholder="Filtrér leverandører …")
         self.providers.table.setObjectName("providers_table")
-        self.providers.table.activated_record.connect(lambda p: self.edit_provider())
         self.rates = TablePanel(RATE_COLUMNS, key=lambda r: r.id, placeholder="Filtrér takster …")
         self.rates.table.setObjectName("provider_rates_table")
         self.providers.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_rates())
@@ -72,8 +72,10 @@ class ProvidersScreen(ScreenBase):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         row = QHBoxLayout()
-        row.addWidget(button("Ny leverandør", self.new_provider, "Ctrl+N", self))
-        row.addWidget(button("Rediger", self.edit_provider))
+        row.addWidget(button("Ny leverandør", self.new_provider, "Ctrl+N", self, edits=True))
+        edit_button = button("Rediger", self.edit_provider, edits=True)
+        row.addWidget(edit_button)
+        self.providers.table.activated_record.connect(when_enabled(edit_button, self.edit_provider))
         row.addStretch(1)
         top_layout.addLayout(row)
         top_layout.addWidget(self.providers)
@@ -82,9 +84,9 @@ class ProvidersScreen(ScreenBase):
         row = QHBoxLayout()
         row.addWidget(self.rates_title)
         row.addStretch(1)
-        row.addWidget(button("Ny takst fra dato", self.add_rate))
+        row.addWidget(button("Ny takst fra dato", self.add_rate, edits=True))
         row.addWidget(button("Slet takst", self.delete_rate, "Delete", self.rates.table,
-                             Qt.ShortcutContext.WidgetShortcut))
+                             Qt.ShortcutContext.WidgetShortcut, edits=True))
         bottom_layout.addLayout(row)
         bottom_layout.addWidget(self.rates)
         splitter = QSplitter(Qt.Orientation.Vertical)

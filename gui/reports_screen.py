@@ -25,6 +25,7 @@ from core.reports import DETAIL, Report, ReportTable, display
 from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
 from core.storage import open_db
+from gui.models import show_cpr
 from gui.pdf_report import page_layout, render, write_pdf
 
 MONTHS = ("Januar", "Februar", "Marts", "April", "Maj", "Juni", "Juli", "August", "September", "Oktober",
@@ -56,7 +57,7 @@ class ReportTableModel(QAbstractTableModel):
         column = self.table.columns[index.column()]
         value = row.values[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return display(value, column.kind, self.mask_cpr)
+            return show_cpr(display(value, column.kind, self.mask_cpr))
         if role == Qt.ItemDataRole.UserRole:  # sort key: numbers as numbers
             return float(value) if column.kind in NUMERIC and value is not None else display(value, column.kind)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -133,6 +134,9 @@ class Screen(QWidget):
         self.as_of.setEnabled(False)
         self.month.currentTextChanged.connect(lambda t: self.as_of.setEnabled(t == OTHER_DATE))
         self.mask_cpr = QCheckBox("Maskér CPR-numre (DDMMÅÅ-xxxx)")
+        # exports are masked by default while the GUI masks CPR numbers
+        self.mask_cpr.setChecked(context.cpr_masked)
+        context.cpr_masking_changed.connect(self.mask_cpr.setChecked)
         self.include_expected = QCheckBox("Medtag kommende borgere")
         self.include_expected.setChecked(True)
         self.kind.currentIndexChanged.connect(self._kind_changed)

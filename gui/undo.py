@@ -11,9 +11,11 @@ import logging
 from typing import Callable
 
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.errors import DispoError
+from core.citizens import citizen_state, restore_citizen_state
 from core.grants import grant_state, restore_grant_state
 
 log = logging.getLogger(__name__)
@@ -32,21 +34,35 @@ class DoneCommand(QUndoCommand):
         self._redo, self._undo = redo, undo
         self._first = True
 
-    def _run(self, step: Callable[[], None]) -> None:
+    def _run(self, step: Callable[[], None], verb: str) -> None:
         try:
             step()
         except DispoError as ex:  # e.g. a provider that meanwhile got grants
-            QMessageBox.warning(None, "Kan ikke fortrydes", str(ex))
+            # Nothing was changed (core rolled back). Marked obsolete, the command is taken off
+            # the stack by QUndoStack instead of counting as undone (or redone).
+            self.setObsolete(True)
+            cannot_undo(f"«{self.text()}» kan ikke {verb}: {ex}\n\n"
+                        "Ændringen er fjernet fra listen over ændringer, der kan fortrydes.")
         self.context.notify_changed(self.area)
 
     def redo(self) -> None:
         if self._first:  # pushing: the change was made already
             self._first = False
             return
-        self._run(self._redo)
+        self._run(self._redo, "gentages")
 
     def undo(self) -> None:
-        self._run(self._undo)
+        self._run(self._undo, "fortrydes")
+
+
+def cannot_undo(message: str) -> QMessageBox:
+    """Tell the user (without blocking) that an undo or redo could not be made."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Kan ikke fortrydes", message, QMessageBox.StandardButton.Ok,
+                      QApplication.activeWindow())
+    box.setObjectName("cannot_undo")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
 
 
 def push_done(context, text: str, area: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
@@ -78,6 +94,9 @@ def edit_grant(context, text: str, change: Callable[[], int | None], grant_id: i
         change: calls core; returns the new grant's id when it creates one.
         grant_id: the grant changed (``None`` when ``change`` creates it).
 
+    A new grant for a CPR number not seen before also created its citizen: undo removes
+    her too, and redo brings both back with the same ids.
+
     Returns:
         The grant's id.
 
@@ -86,10 +105,24 @@ def edit_grant(context, text: str, change: Callable[[], int | None], grant_id: i
     """
     db = context.db
     before = grant_state(db, grant_id) if grant_id is not None else None
+    last_citizen = db.execute("SELECT coalesce(max(id), 0) FROM citizens").fetchone()[0]
     created = change()
     gid = grant_id if grant_id is not None else created
     after = grant_state(db, gid)
-    push_done(context, text, "grants",
-              lambda: restore_grant_state(context.db, gid, after),
-              lambda: restore_grant_state(context.db, gid, before))
+    new_citizen = after["citizen_id"] if before is None and after["citizen_id"] > last_citizen else None
+    citizen = citizen_state(db, new_citizen) if new_citizen is not None else None
+
+    def redo() -> None:
+        with context.db.atomic():
+            if citizen is not None:
+                restore_citizen_state(context.db, new_citizen, citizen)
+            restore_grant_state(context.db, gid, after)
+
+    def undo() -> None:
+        with context.db.atomic():
+            restore_grant_state(context.db, gid, before)
+            if citizen is not None:
+                restore_citizen_state(context.db, new_citizen, None)
+
+    push_done(context, text, "grants", redo, undo)
     return gid

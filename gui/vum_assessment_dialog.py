@@ -12,6 +12,7 @@ from core import vum
 from core.catalogue import vum_categories
 from core.errors import ValidationError
 from gui.vum_undo import push_new_row
+from gui.models import show_cpr
 from gui.vum_widgets import dialog_footer
 
 
@@ -27,8 +28,11 @@ class AssessmentDialog(QDialog):
         self.rule = vum.category_rule(db)
         self.setWindowTitle("VUM-vurdering")
         layout = QVBoxLayout(self)
-        who = QLabel(f"<b>{name or 'Borger'}</b> ({cpr})" + (f" – {facility}" if facility else ""))
-        layout.addWidget(who)
+        self._who = (name or "Borger", facility)
+        self.who = QLabel()
+        self._show_who()
+        context.cpr_masking_changed.connect(self._show_who)
+        layout.addWidget(self.who)
 
         form = QFormLayout()
         self.date = QDateEdit(QDate.currentDate())
@@ -85,6 +89,10 @@ class AssessmentDialog(QDialog):
         self._update_suggestion()
 
     # -------------------------------------------------------------- state
+
+    def _show_who(self, *_) -> None:
+        name, facility = self._who
+        self.who.setText(f"<b>{name}</b> ({show_cpr(self.cpr)})" + (f" – {facility}" if facility else ""))
 
     def scores(self) -> dict[str, int]:
         return {code: box.currentData() for code, box in self.score_boxes.items() if box.currentData() is not None}

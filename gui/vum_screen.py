@@ -19,6 +19,7 @@ from gui.vum_widgets import Column, RowsModel, date_column, sorted_view
 from gui.vum_settings_dialog import SettingsDialog
 from gui.vum_undo import RowsChange, capture
 from gui.vum_wizard import AllocationWizard
+from gui.widgets import mark_edits, when_enabled
 
 
 def _pct(value) -> str:
@@ -66,6 +67,7 @@ class Screen(QWidget):
         top.addWidget(self.assess_button)
         self.settings_button = QPushButton("&Indstillinger …")
         self.settings_button.clicked.connect(self.open_settings)
+        mark_edits(self.wizard_button, self.assess_button, self.settings_button)
         top.addWidget(self.settings_button)
         top.addStretch(1)
         layout.addLayout(top)
@@ -96,8 +98,8 @@ class Screen(QWidget):
             Column("Hvorfor", lambda r: "; ".join(r["reasons"])),
         ], self)
         self.due_view = self._view(self.due)
-        self.due_view.doubleClicked.connect(lambda *_: self.assess_selected())
-        self.due_view.activated.connect(lambda *_: self.assess_selected())
+        self.due_view.doubleClicked.connect(when_enabled(self.assess_button, self.assess_selected))
+        self.due_view.activated.connect(when_enabled(self.assess_button, self.assess_selected))
         layout.addWidget(self.due_view, 1)
         self.message = QLabel()
         layout.addWidget(self.message)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from core.money import format_date
+from gui.models import show_cpr
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -65,7 +66,7 @@ class RowsModel(QAbstractTableModel):
         column = self.columns[index.column()]
         value = column.value(self.rows[index.row()])
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return column.text(value)
+            return show_cpr(column.text(value))
         if role == Qt.ItemDataRole.EditRole:
             return column.text(value)
         if role == SORT_ROLE:

@@ -336,19 +336,38 @@ class Screen(QWidget):
         raise NotImplementedError
 
 
+def mark_edits(*controls: QWidget):
+    """Mark widgets or actions that change data: the main window disables them while the
+    database is read-only (another Dispo writes to it). Returns the first."""
+    for control in controls:
+        control.setProperty(EDITS_PROPERTY, True)
+    return controls[0]
+
+
+EDITS_PROPERTY = "dispo_edits"
+
+
+def when_enabled(control: QWidget, slot: Callable[[], Any]) -> Callable[[], Any]:
+    """``slot``, run only while ``control`` is enabled: a shortcut or a double-click that does
+    what a button does must not work when the button is off (e.g. read-only)."""
+    return lambda *_: slot() if control.isEnabled() else None
+
+
 def button(text: str, slot: Callable[[], None], shortcut: str | QKeySequence | None = None,
            parent: QWidget | None = None,
-           context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QPushButton:
-    """A push button with an optional shortcut.
+           context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut, *, edits: bool = False) -> QPushButton:
+    """A push button with an optional shortcut, which works only while the button is enabled.
 
     The shortcut belongs to ``parent`` (the screen, a tab or a table): with the default
     window context it works anywhere in the main window while ``parent`` is visible, so
-    only the screen shown reacts.
+    only the screen shown reacts. ``edits``: the button changes data (see ``mark_edits``).
     """
     push = QPushButton(text)
     push.clicked.connect(slot)
+    if edits:
+        mark_edits(push)
     if shortcut is not None:
         sequence = QKeySequence(shortcut)
         push.setToolTip(f"{text} ({sequence.toString(QKeySequence.SequenceFormat.NativeText)})")
-        QShortcut(sequence, parent or push, context=context).activated.connect(slot)
+        QShortcut(sequence, parent or push, context=context).activated.connect(when_enabled(push, slot))
     return push

@@ -1,0 +1,104 @@
+"""Undo in the register: a new grant's new citizen goes and comes back with it, and an undo
+that cannot be made says so in Danish and leaves the undo stack consistent."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from core import citizens
+from core.errors import DispoError
+from tests.dbcontent import content
+from tests.gui.helpers import add_grant, count, fill
+
+NEW_CPR = "010203-4005"
+
+
+@pytest.fixture
+def screen(shown):
+    from gui.grants_screen import GrantsScreen
+
+    return shown(GrantsScreen)
+
+
+def create_through_dialog(qtbot, screen, cpr: str, name: str) -> None:
+    dialog = screen.new_grant()
+    fill(qtbot, dialog, cpr=cpr, name=name, section="§ 108", provider_id="Botilbuddet Skovbrynet",
+         rate="3.100,50", start="1.3.2026")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def warnings_shown() -> list[str]:
+    return [w.text() for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == "cannot_undo" and w.isVisible()]
+
+
+def test_undoing_a_new_grant_for_a_new_cpr_removes_the_citizen_and_redo_restores_both(qtbot, screen, context,
+                                                                                      demo_db):
+    citizens_before = count(demo_db, "SELECT count(*) FROM citizens")
+    create_through_dialog(qtbot, screen, NEW_CPR, "Test Testesen")
+    gid, cid = demo_db.execute("SELECT g.id, c.id FROM grants g JOIN citizens c ON c.id = g.citizen_id "
+                               "WHERE c.cpr = ?", [NEW_CPR]).fetchone()
+    made = demo_db.execute("SELECT * FROM citizens WHERE id = ?", [cid]).fetchone()
+
+    context.undo_stack.undo()
+    assert count(demo_db, "SELECT count(*) FROM citizens") == citizens_before
+    assert count(demo_db, "SELECT count(*) FROM citizens WHERE cpr = ?", [NEW_CPR]) == 0
+    assert count(demo_db, "SELECT count(*) FROM grants WHERE id = ?", [gid]) == 0
+
+    context.undo_stack.redo()
+    assert demo_db.execute("SELECT * FROM citizens WHERE id = ?", [cid]).fetchone() == made
+    assert demo_db.execute("SELECT citizen_id FROM grants WHERE id = ?", [gid]).fetchone() == (cid,)
+    actions = [a for a, in demo_db.execute("SELECT action FROM audit WHERE table_name = 'citizens' AND row_id = ? "
+                                           "ORDER BY id", [cid])]
+    assert actions == ["insert", "restore", "restore"]  # undo and redo are in the audit log
+
+
+def test_undoing_a_new_grant_for_a_known_citizen_keeps_her(qtbot, screen, context, demo_db):
+    cpr, name = demo_db.execute("SELECT cpr, name FROM citizens WHERE temporary = 0 ORDER BY id").fetchone()
+    citizens_before = count(demo_db, "SELECT count(*) FROM citizens")
+    create_through_dialog(qtbot, screen, cpr, name)
+    context.undo_stack.undo()
+    assert count(demo_db, "SELECT count(*) FROM citizens") == citizens_before
+    assert count(demo_db, "SELECT count(*) FROM citizens WHERE cpr = ?", [cpr]) == 1
+
+
+def test_an_undo_that_fails_says_why_and_is_not_counted_as_undone(qtbot, screen, context, demo_db, tmp_path):
+    create_through_dialog(qtbot, screen, NEW_CPR, "Test Testesen")
+    # a second grant for her is made outside the undo stack (as an import would): she cannot go now
+    add_grant(context.db, NEW_CPR, "Test Testesen", section="§ 85", unit="time", quantity="5", quantity_per="uge")
+    stack = context.undo_stack
+    assert (stack.count(), stack.index()) == (1, 1)
+    before = content(tmp_path / "demo.sqlite")
+
+    stack.undo()
+    assert content(tmp_path / "demo.sqlite") == before  # nothing was changed
+    shown = warnings_shown()
+    assert len(shown) == 1 and "kan ikke fortrydes" in shown[0] and "andre bevillinger" in shown[0]
+    # the command is gone: not undone (nothing to redo), and not undoable again
+    assert (stack.count(), stack.index(), stack.canRedo(), stack.canUndo()) == (0, 0, False, False)
+    assert count(demo_db, "SELECT count(*) FROM grants g JOIN citizens c ON c.id = g.citizen_id "
+                          "WHERE c.cpr = ?", [NEW_CPR]) == 2
+
+
+def test_earlier_commands_stay_undoable_after_a_failed_one(qtbot, screen, context, demo_db):
+    create_through_dialog(qtbot, screen, "020304-5006", "Første Borger")
+    create_through_dialog(qtbot, screen, NEW_CPR, "Test Testesen")
+    add_grant(context.db, NEW_CPR, "Test Testesen", section="§ 85", unit="time", quantity="5", quantity_per="uge")
+    stack = context.undo_stack
+    stack.undo()  # fails: the second citizen has another grant now
+    assert warnings_shown()
+    assert (stack.count(), stack.index()) == (1, 1)
+    stack.undo()  # the first one still undoes
+    assert count(demo_db, "SELECT count(*) FROM citizens WHERE cpr = '020304-5006'") == 0
+    assert (stack.count(), stack.index(), stack.canRedo()) == (1, 0, True)
+
+
+def test_removing_a_citizen_with_grants_is_refused_and_changes_nothing(demo_db, tmp_path):
+    cid = demo_db.execute("SELECT citizen_id FROM grants LIMIT 1").fetchone()[0]
+    before = content(tmp_path / "demo.sqlite")
+    with pytest.raises(DispoError, match="kan ikke fjernes"):
+        citizens.restore_citizen_state(demo_db, cid, None)
+    assert content(tmp_path / "demo.sqlite") == before
