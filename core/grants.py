@@ -19,7 +19,7 @@ from core import audit, cpr as cprs
 from core.catalogue import section as get_section
 from core.citizens import ensure_citizen
 from core.costs import QUANTITY_PER, QUANTITY_UNITS, UNITS, CostBasis, RatePeriod, rate_in_force
-from core.errors import NotFoundError, ValidationError
+from core.errors import DispoError, NotFoundError, ValidationError
 from core.money import InvalidNumber, parse_date, to_decimal
 from core.providers import find_by_name, get_provider
 from core.storage import bulk_work, query
@@ -502,12 +502,22 @@ def grant_state(db, grant_id: int) -> dict | None:
     return state
 
 
-def restore_grant_state(db, grant_id: int, state: dict | None) -> None:
+_UNCHECKED = object()
+
+
+def restore_grant_state(db, grant_id: int, state: dict | None, *, expected=_UNCHECKED) -> None:
     """Make grant ``grant_id`` exactly ``state`` (from ``grant_state``); ``None`` deletes it.
 
-    This is how an edit is undone or redone.
+    This is how an edit is undone or redone. ``expected``: the state the grant must be in
+    now (what the edit left), so that an undo never silently reverts a later change.
+
+    Raises:
+        DispoError: when the grant is not in the ``expected`` state.
     """
     before = grant_state(db, grant_id)
+    if expected is not _UNCHECKED and before != expected:
+        raise DispoError("Bevillingen er ændret siden (fx af en import eller i et andet vindue), "
+                         "så ændringen kan ikke længere fortrydes eller gentages")
     with db.atomic():
         if state is None:
             db.execute("DELETE FROM grants WHERE id = ?", [grant_id])

@@ -116,11 +116,11 @@ def edit_grant(context, text: str, change: Callable[[], int | None], grant_id: i
         with context.db.atomic():
             if citizen is not None:
                 restore_citizen_state(context.db, new_citizen, citizen)
-            restore_grant_state(context.db, gid, after)
+            restore_grant_state(context.db, gid, after, expected=before)
 
     def undo() -> None:
         with context.db.atomic():
-            restore_grant_state(context.db, gid, before)
+            restore_grant_state(context.db, gid, before, expected=after)
             if citizen is not None:
                 restore_citizen_state(context.db, new_citizen, None)
 

@@ -22,6 +22,15 @@ def screen(shown):
     return shown(GrantsScreen)
 
 
+@pytest.fixture(autouse=True)
+def close_warnings():
+    """Each test sees only its own warnings."""
+    yield
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, QMessageBox) and w.objectName() == "cannot_undo":
+            w.close()
+
+
 def create_through_dialog(qtbot, screen, cpr: str, name: str) -> None:
     dialog = screen.new_grant()
     fill(qtbot, dialog, cpr=cpr, name=name, section="§ 108", provider_id="Botilbuddet Skovbrynet",
@@ -102,3 +111,39 @@ def test_removing_a_citizen_with_grants_is_refused_and_changes_nothing(demo_db, 
     with pytest.raises(DispoError, match="kan ikke fjernes"):
         citizens.restore_citizen_state(demo_db, cid, None)
     assert content(tmp_path / "demo.sqlite") == before
+
+
+def test_an_edit_changed_meanwhile_is_not_undone_over_the_later_change(qtbot, screen, context, demo_db, tmp_path):
+    from core.grants import update_grant
+
+    gid = add_grant(context.db, "030405-6007", "Tredje Borger", end="2026-12-31")
+    screen.refresh()
+    screen.panel.select_key(gid)
+    dialog = screen.end_grant()
+    fill(qtbot, dialog, end="30.6.2026")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert demo_db.execute("SELECT end FROM grants WHERE id = ?", [gid]).fetchone() == ("2026-06-30",)
+    update_grant(context.db, gid, {"caseworker": "Ny Sagsbehandler"})  # outside the undo stack
+    before = content(tmp_path / "demo.sqlite")
+    stack = context.undo_stack
+    stack.undo()
+    assert content(tmp_path / "demo.sqlite") == before  # the later change is kept, nothing reverted
+    shown = warnings_shown()
+    assert len(shown) == 1 and "ændret siden" in shown[0]
+    assert (stack.count(), stack.index()) == (0, 0)
+
+
+def test_restoring_a_grant_that_is_not_in_the_expected_state_is_refused(demo_db, tmp_path):
+    from core.grants import grant_state, restore_grant_state, update_grant
+
+    gid = add_grant(demo_db, "030405-6007", "Tredje Borger")
+    old = grant_state(demo_db, gid)
+    update_grant(demo_db, gid, {"end": "2026-06-30"})
+    new = grant_state(demo_db, gid)
+    update_grant(demo_db, gid, {"caseworker": "Ny Sagsbehandler"})
+    before = content(tmp_path / "demo.sqlite")
+    with pytest.raises(DispoError, match="ændret siden"):
+        restore_grant_state(demo_db, gid, old, expected=new)
+    assert content(tmp_path / "demo.sqlite") == before
+    restore_grant_state(demo_db, gid, old, expected=grant_state(demo_db, gid))
+    assert grant_state(demo_db, gid) == old
