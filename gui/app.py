@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QThreadPool, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from core.errors import CorruptDatabaseError, from_environment
@@ -21,7 +21,21 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
     app.setOrganizationName("Dispo")
     app.setApplicationName("Dispo")
+    install_danish(app)
     return app
+
+
+def install_danish(app: QApplication) -> None:
+    """Danish for Qt's own texts (Yes/No buttons, file dialogs, context menus) and formats."""
+    QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
+    if app.property("dispo_danish"):
+        return
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_da", "qt_da"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+    app.setProperty("dispo_danish", True)
 
 
 def choose_db_path(db: str | None, demo: bool) -> Path:

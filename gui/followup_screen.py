@@ -129,6 +129,10 @@ class Screen(QWidget):
         lower.addWidget(detail)
         lower.addWidget(self.postings_view)
         lower.addWidget(self.chart_view)
+        # the chart gets the largest share: it is what leaders look at first
+        for index, stretch in enumerate((2, 2, 3)):
+            lower.setStretchFactor(index, stretch)
+        lower.setSizes([330, 330, 500])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.main_view)
         split.addWidget(lower)

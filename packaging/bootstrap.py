@@ -74,11 +74,39 @@ def ensure_venv(extra: str) -> Path:
     return py
 
 
+def _window_environment() -> dict:
+    """The environment for opening Dispo's window.
+
+    Qt 6's X11 plugin needs libxcb-cursor0, which a fresh Ubuntu desktop often lacks: use
+    the Wayland plugin when the session has Wayland, install the library when we may
+    (root with apt-get), and otherwise say exactly what to install.
+    """
+    env = dict(os.environ)
+    if not sys.platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return env
+    import ctypes.util
+
+    if ctypes.util.find_library("xcb-cursor"):
+        return env
+    if env.get("WAYLAND_DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "wayland"
+        return env
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installerer systembiblioteket libxcb-cursor0, som Qt skal bruge ...", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "libxcb-cursor0"],
+                       check=False)
+        if ctypes.util.find_library("xcb-cursor"):
+            return env
+    sys.exit("Dispos vindue kræver systembiblioteket libxcb-cursor0. Installér det med:\n"
+             "    sudo apt-get install libxcb-cursor0\nog kør kommandoen igen.")
+
+
 def main(argv: list[str]) -> int:
     what = argv[0] if argv else "app"
     if what == "app":
         py = ensure_venv("")
-        return subprocess.call([str(py), str(ROOT / "main.py"), "--demo", *argv[1:]], cwd=ROOT)
+        return subprocess.call([str(py), str(ROOT / "main.py"), "--demo", *argv[1:]], cwd=ROOT,
+                               env=_window_environment())
     if what == "test":
         py = ensure_venv("test")
         env = dict(os.environ)
