@@ -67,15 +67,10 @@ def test_opening_a_bad_file_is_a_clear_refusal_and_leaves_it_alone(tmp_path_fact
         assert_no_bug(code, err)
 
 
-@pytest.fixture(scope="module")
-def demo_copy(tmp_path_factory):
-    from core.demo import build_demo
-
-    path = tmp_path_factory.mktemp("fuzzdemo") / "kommune.sqlite"
-    db = open_db(path)
-    build_demo(db)
-    db.close()
-    return path
+@pytest.fixture
+def demo_copy(_demo_template):
+    """The session's demo database (tests copy it before use)."""
+    return _demo_template
 
 
 @FUZZ
