@@ -71,13 +71,19 @@ def refund_ore(expenses: int, t: Thresholds) -> int:
 
 def expenses_by_person(figures) -> dict[str, tuple[str, int, int]]:
     """Per CPR: (name, citizen id, expected outturn of expense grants in øre)."""
-    out: dict[str, tuple[str, int, int]] = {}
-    for f in figures:
+    totals: dict[str, int] = {}
+    first: dict[str, object] = {}
+    for f in figures:  # once per grant of the year: kept to plain dict operations
         if f.income:
             continue
-        name, cid, total = out.get(f.cpr, (f.name, f.citizen_id, 0))
-        out[f.cpr] = (name, cid, total + f.expected)
-    return out
+        cpr = f.cpr
+        total = totals.get(cpr)
+        if total is None:
+            totals[cpr] = f.to_date + f.rest
+            first[cpr] = f
+        else:
+            totals[cpr] = total + f.to_date + f.rest
+    return {cpr: (first[cpr].name, first[cpr].citizen_id, total) for cpr, total in totals.items()}
 
 
 def continued_cases(db, year: int, older: dict[str, int]) -> set[str]:
@@ -121,8 +127,15 @@ def refund_rows(db, year: int, figures=None) -> tuple[Thresholds | None, list[Re
     if figures is None:
         figures = grant_figures(db, year, dt.date(year, 12, 31), with_booked=False)[0]
     jan1 = dt.date(year, 1, 1)
-    candidates = {cpr: v for cpr, v in expenses_by_person(figures).items() if v[2] > t.t1 and cprs.is_valid(cpr)}
-    ages = {cpr: cprs.age_on(cpr, jan1) for cpr in candidates}
+    ages: dict[str, int] = {}
+    candidates = {}
+    for cpr, v in expenses_by_person(figures).items():
+        if v[2] > t.t1:
+            try:
+                ages[cpr] = cprs.age_on(cpr, jan1)
+            except cprs.InvalidCPR:  # a temporary id: never a candidate
+                continue
+            candidates[cpr] = v
     older = {cpr: v[1] for cpr, v in candidates.items() if ages[cpr] >= AGE_LIMIT}
     continued = continued_cases(db, year, older) if older else set()
     rows = [RefundRow(cpr, name, ages[cpr], ore_to_kr(expenses), ore_to_kr(refund_ore(expenses, t)),

@@ -12,6 +12,7 @@ import gc
 import getpass
 import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -251,6 +252,50 @@ def bulk_work():
     finally:
         if enabled:
             gc.enable()
+
+
+class BackgroundRead:
+    """A read of committed data run on a second, read-only connection in another thread.
+
+    SQLite does its work with the GIL released, so a long aggregation (the year's postings)
+    runs on the second core while this thread computes. ``fn(conn)`` gets a plain
+    ``sqlite3.Connection`` and should return its result from one statement step (for
+    example one ``json_group_array`` row): every further step needs the GIL again.
+
+    It runs ``fn`` right away on ``db``'s own connection instead when a second connection
+    could not see the same data: an in-memory database, or uncommitted changes on ``db``.
+    A failing second connection (locked, removed) falls back the same way in ``result``.
+    """
+
+    def __init__(self, db: Database, fn):
+        self._db, self._fn = db, fn
+        self._value = self._error = None
+        self._thread = None
+        path = database_path(db)
+        if path is None or db.conn.in_transaction:
+            self._value = fn(db.conn)
+            return
+        self._uri = path.resolve().as_uri() + "?mode=ro"
+        self._thread = threading.Thread(target=self._run, name="dispo-read", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            conn = sqlite3.connect(self._uri, uri=True, timeout=10, check_same_thread=False)
+            try:
+                self._value = self._fn(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error as ex:
+            self._error = ex
+
+    def result(self):
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+            if self._error is not None:
+                self._value, self._error = self._fn(self._db.conn), None
+        return self._value
 
 
 def query(db: Database, sql: str, params=()) -> list[dict]:

@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from core import budgets
 from core.costs import CostBasis, RatePeriod, cost_between
-from core.forecast import CostCalc, GROUPINGS, forecast
+from core.forecast import GROUPINGS, CostCalc, forecast, rate_sums, round_half_away, unit_factor
 from core.grants import change_rate, create_grant, get_grant
 from core.money import to_ore
 from core.providers import create_provider
@@ -120,3 +120,31 @@ def test_parts_add_up(grants, postings, as_of, budget):
             if r.deviation is not None:
                 assert r.deviation == r.expected_outturn - r.budget
                 assert r.volume_effect + r.price_effect == r.deviation
+
+
+@settings(max_examples=300, deadline=None)
+@given(spec=st.sampled_from(UNIT_SPECS[:-1]), quantity=quantities, start=days, length=st.integers(0, 900),
+       open_ended=st.booleans(), rate_list=st.lists(st.tuples(st.integers(0, 800), rates), min_size=1, max_size=4),
+       year=st.integers(2024, 2029), as_of=st.integers(-1, 365))
+def test_a_grants_two_halves_of_the_year_equal_the_reference(spec, quantity, start, length, open_ended, rate_list,
+                                                               year, as_of):
+    """The forecast's one-pass split of a year at the as-of date (computed to date, committed
+    rest) equals the reference cost rule over each half."""
+    unit, per, qunit, _ = spec
+    q = quantity if qunit else None
+    end = None if open_ended else start + dt.timedelta(days=length)
+    periods = sorted({start + dt.timedelta(days=offset): rate for offset, rate in rate_list}.items())
+    periods[0] = (start, periods[0][1])
+    basis = CostBasis(unit, q, per, start, end, tuple(RatePeriod(d, r) for d, r in periods))
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    cut = min(first + dt.timedelta(days=as_of), last)  # as_of -1: the day before the year
+    lo, hi = max(start, first), min(end or last, last)
+    if lo > hi:
+        return
+    ratios = [(d.toordinal(), *r.as_integer_ratio()) for d, r in periods]
+    before, after, den = rate_sums(ratios, lo.toordinal(), cut.toordinal(), hi.toordinal())
+    fn, fd = unit_factor(unit, q, per, year)
+    expect_before = to_ore(cost_between(basis, first, cut)) if cut >= first else 0
+    expect_after = to_ore(cost_between(basis, cut + dt.timedelta(days=1), last)) if cut < last else 0
+    assert round_half_away(before * fn * 100, den * fd) == expect_before
+    assert round_half_away(after * fn * 100, den * fd) == expect_after

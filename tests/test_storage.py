@@ -1,6 +1,7 @@
 """Storage: fresh databases, migrations from older schemas, refusing what is not ours."""
 
 import sqlite3
+import threading
 
 import pytest
 from sqlite_utils import Database
@@ -95,3 +96,47 @@ def test_a_failing_migration_leaves_no_trace(db_path, monkeypatch):
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM _sqlite_migrations WHERE migration_set = 'dispo.test_broken'"
                       ).fetchone()[0] == 0
+
+
+def _count_postings(conn) -> tuple[int, int]:
+    return conn.execute("SELECT count(*) FROM postings").fetchone()[0], threading.get_ident()
+
+
+def _add_posting(db, amount_ore: int) -> None:
+    db.execute("INSERT INTO postings (date, account, amount_ore) VALUES ('2026-03-01', '5.38.50', ?)", [amount_ore])
+
+
+def test_a_background_read_runs_on_another_thread_and_sees_committed_data(db):
+    with db.atomic():
+        _add_posting(db, 100)
+    count, thread = storage.BackgroundRead(db, _count_postings).result()
+    assert count == 1
+    assert thread != threading.get_ident()
+
+
+def test_a_background_read_inside_a_transaction_sees_its_uncommitted_rows(db):
+    with db.atomic():
+        _add_posting(db, 100)
+        count, thread = storage.BackgroundRead(db, _count_postings).result()
+        assert count == 1  # a second connection would not see the row yet
+        assert thread == threading.get_ident()
+
+
+def test_a_background_read_falls_back_to_the_own_connection_when_the_second_fails(db):
+    with db.atomic():
+        _add_posting(db, 100)
+
+    def only_on_own(conn):
+        if conn is not db.conn:
+            raise sqlite3.OperationalError("database is locked")
+        return _count_postings(conn)
+
+    count, thread = storage.BackgroundRead(db, only_on_own).result()
+    assert (count, thread) == (1, threading.get_ident())
+
+
+def test_a_background_read_of_an_in_memory_database_runs_on_its_connection():
+    db = storage.connect(":memory:")
+    db.execute("CREATE TABLE postings (x)")
+    db.execute("INSERT INTO postings VALUES (1)")
+    assert storage.BackgroundRead(db, _count_postings).result() == (1, threading.get_ident())
