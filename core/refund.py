@@ -115,8 +115,9 @@ def continued_cases(db, year: int, older: dict[str, int]) -> set[str]:
     return admitted
 
 
-def refund_rows(db, year: int, figures=None) -> tuple[Thresholds | None, list[RefundRow]]:
-    """Every person the age rule admits whose expenses in ``year`` exceed T1, by refund (largest first).
+def admitted(db, year: int, figures=None) -> tuple[Thresholds | None, list[tuple[str, str, int, int, bool]]]:
+    """The year's thresholds and everyone the age rule admits whose expenses exceed T1, as
+    (cpr, name, age on Jan 1, expenses in øre, continued past 67).
 
     Args:
         figures: the year's grant figures when the caller has them (``core.forecast.grant_figures``).
@@ -138,9 +139,19 @@ def refund_rows(db, year: int, figures=None) -> tuple[Thresholds | None, list[Re
             candidates[cpr] = v
     older = {cpr: v[1] for cpr, v in candidates.items() if ages[cpr] >= AGE_LIMIT}
     continued = continued_cases(db, year, older) if older else set()
-    rows = [RefundRow(cpr, name, ages[cpr], ore_to_kr(expenses), ore_to_kr(refund_ore(expenses, t)),
-                      cpr in continued)
-            for cpr, (name, _, expenses) in candidates.items() if cpr not in older or cpr in continued]
+    return t, [(cpr, name, ages[cpr], expenses, cpr in continued)
+               for cpr, (name, _, expenses) in candidates.items() if cpr not in older or cpr in continued]
+
+
+def refund_rows(db, year: int, figures=None) -> tuple[Thresholds | None, list[RefundRow]]:
+    """Every person the age rule admits whose expenses in ``year`` exceed T1, by refund (largest first).
+
+    Args:
+        figures: the year's grant figures when the caller has them (``core.forecast.grant_figures``).
+    """
+    t, people = admitted(db, year, figures)
+    rows = [RefundRow(cpr, name, age, ore_to_kr(expenses), ore_to_kr(refund_ore(expenses, t)), continued)
+            for cpr, name, age, expenses, continued in people]
     rows.sort(key=lambda r: (-r.refund, r.cpr))
     return t, rows
 
@@ -148,8 +159,8 @@ def refund_rows(db, year: int, figures=None) -> tuple[Thresholds | None, list[Re
 def refund_line(db, year: int, figures):
     """The expected refund as an income line of the forecast (all in the committed rest:
     the claim is paid after the year), or None when there is none."""
-    _, rows = refund_rows(db, year, figures)
-    total = sum(int(r.refund.scaleb(2)) for r in rows)  # whole øre: refunds are ore_to_kr values
+    t, people = admitted(db, year, figures)
+    total = sum(refund_ore(expenses, t) for _, _, _, expenses, _ in people)
     if not total:
         return None
     zero = ore_to_kr(0)
