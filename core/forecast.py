@@ -719,7 +719,14 @@ def amounts_ore(row: ForecastRow) -> dict[str, int | None]:
 
 @dataclass(frozen=True)
 class MonthFigures:
-    """One month of the year: booked and computed cost of the month, and cumulative lines."""
+    """One month of the year: booked and computed cost of the month, and cumulative lines.
+
+    ``cumulative_expected`` is the grants only (the forecast's ``total``). The separate
+    lines are cumulative too: ``cumulative_expected_citizens`` (``core.expected``) and
+    ``cumulative_refund`` (the § 176 refund as income, negative); each is zero when the
+    line was switched off. ``cumulative_outturn`` is grants plus the lines that are on, so
+    December equals the forecast's ``grand_total`` (or ``total`` with both lines off).
+    """
 
     month: int
     booked: Decimal
@@ -727,14 +734,41 @@ class MonthFigures:
     cumulative_expected: Decimal
     cumulative_budget: Decimal | None
     cumulative_booked: Decimal
+    cumulative_expected_citizens: Decimal = Decimal("0.00")
+    cumulative_refund: Decimal = Decimal("0.00")
+    cumulative_outturn: Decimal | None = None
 
 
-def monthly_outturn(db, year: int, as_of: dt.date | None = None) -> list[MonthFigures]:
+def cumulative_by_month(calcs, year: int, as_of: dt.date) -> list[int]:
+    """The cumulative cost in øre at the end of each month of ``year`` of ``calcs`` ((sign, CostCalc)
+    pairs), as the forecast splits it: per calculator the cost to min(month end, as_of) plus the
+    committed cost after as_of up to the month end, each rounded to øre. So December is exactly
+    computed_to_date + committed_rest of the same calculators."""
+    first = dt.date(year, 1, 1).toordinal()
+    a = min(max(as_of.toordinal(), first - 1), dt.date(year, 12, 31).toordinal())
+    month_ends = [(dt.date(year, m + 1, 1) if m < 12 else dt.date(year + 1, 1, 1)).toordinal() - 1
+                  for m in range(1, 13)]
+    cumulative = [0] * 12
+    for sign, calc in calcs:
+        to_date = calc.cost_ore(first, a)
+        for i, end in enumerate(month_ends):
+            value = calc.cost_ore(first, end) if end <= a else to_date + calc.cost_ore(a + 1, end)
+            cumulative[i] += sign * value
+    return cumulative
+
+
+def monthly_outturn(db, year: int, as_of: dt.date | None = None, *, include_expected: bool = True,
+                    include_refund: bool = True) -> list[MonthFigures]:
     """Per month: booked to ``as_of``, the computed cost, cumulative expected outturn vs budget.
 
     The cumulative expected outturn at the end of month m is, per grant, the cost to
     min(end of m, as_of) plus the committed cost after as_of up to the end of m, each
     rounded to øre, so December equals the forecast's total expected outturn exactly.
+    The expected citizens' line is spread over the months the same way. The expected
+    § 176 refund is placed at the year's end (December): it is a claim on the year as a
+    whole, computed from the year's expenses and paid after the year (DOMAIN.md gives it no
+    month), so the cumulative refund is zero until December. ``include_expected`` and
+    ``include_refund`` switch the lines as ``forecast`` does.
     The budget is spread by its monthly rows when the year has them, otherwise evenly
     over the months (øre remainder to the first months).
     """
@@ -743,17 +777,20 @@ def monthly_outturn(db, year: int, as_of: dt.date | None = None) -> list[MonthFi
         as_of = default_as_of(db, year)
     check_year(db, year, as_of)
     own = own_municipality(db)
-    first = dt.date(year, 1, 1).toordinal()
-    a = as_of.toordinal()
-    month_ends = [(dt.date(year, m + 1, 1) if m < 12 else dt.date(year + 1, 1, 1)).toordinal() - 1
-                  for m in range(1, 13)]
-    cumulative = [0] * 12
-    for r, calc in load_calcs(db, year):
-        sign = -1 if is_income(r["provider_kind"], r["paying_municipality"], own) else 1
-        to_date = calc.cost_ore(first, a)
-        for i, end in enumerate(month_ends):
-            value = calc.cost_ore(first, end) if end <= a else to_date + calc.cost_ore(a + 1, end)
-            cumulative[i] += sign * value
+    cumulative = cumulative_by_month(
+        ((-1 if is_income(r["provider_kind"], r["paying_municipality"], own) else 1, calc)
+         for r, calc in load_calcs(db, year)), year, as_of)
+    citizens = [0] * 12
+    if include_expected:
+        from core.expected import list_expected
+
+        citizens = cumulative_by_month(((1, e.calc(year)) for e in list_expected(db)), year, as_of)
+    refund = 0
+    if include_refund:
+        from core.refund import refund_line
+
+        line = refund_line(db, year, grant_figures(db, year, as_of, with_booked=False)[0])
+        refund = to_ore(line.expected_outturn) if line is not None else 0
     booked = [0] * 12
     for month, total in db.execute(
             "SELECT CAST(substr(date, 6, 2) AS INTEGER), SUM(amount_ore) FROM postings "
@@ -765,9 +802,11 @@ def monthly_outturn(db, year: int, as_of: dt.date | None = None) -> list[MonthFi
         cum_booked += booked[i]
         if budget is not None:
             cum_budget += budget[i]
+        cum_refund = refund if i == 11 else 0
         out.append(MonthFigures(i + 1, ore_to_kr(booked[i]), ore_to_kr(cumulative[i] - prev),
                                 ore_to_kr(cumulative[i]), ore_to_kr(cum_budget) if budget is not None else None,
-                                ore_to_kr(cum_booked)))
+                                ore_to_kr(cum_booked), ore_to_kr(citizens[i]), ore_to_kr(cum_refund),
+                                ore_to_kr(cumulative[i] + citizens[i] + cum_refund)))
         prev = cumulative[i]
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
+from PySide6.QtCharts import QChartView, QLineSeries, QScatterSeries
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSpinBox, QSplitter,
@@ -14,6 +14,7 @@ from core import approval
 from core.errors import DispoError
 from core.forecast import default_as_of, forecast
 from core.money import format_number, ore_to_kr
+from gui.charts import danish_chart, set_month_series
 from gui.followup_common import Column, Job, RowsModel, table_view
 from gui.widgets import mark_edits
 
@@ -54,8 +55,7 @@ class Screen(QWidget):
             Column("expected", "Forventet regnskab", "kr", _kr("expected_ore")),
             Column("deviation", "Afvigelse", "kr", _kr("deviation_ore"))], self)
         self.view, _ = table_view(self.model, "snapshots_table")
-        self.chart = QChart()
-        self.chart.setTitle("Godkendte måneder: forventet regnskab (og det aktuelle)")
+        self.chart = danish_chart("Godkendte måneder: forventet regnskab (og det aktuelle)")
         self.chart_view = QChartView(self.chart, objectName="trend_chart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         bar = QHBoxLayout()
@@ -111,9 +111,6 @@ class Screen(QWidget):
         self.refresh()
 
     def _draw(self) -> None:
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
         trend = QLineSeries()
         trend.setName("Godkendt forventet regnskab")
         budget = QLineSeries()
@@ -128,14 +125,4 @@ class Screen(QWidget):
             now.setName("Aktuelt")
             now.append(self.live.as_of.month, float(self.live.total.expected_outturn) / 1_000_000)
             series.append(now)
-        x, y = QValueAxis(), QValueAxis()
-        x.setRange(1, 12)
-        x.setTickCount(12)
-        x.setLabelFormat("%d")
-        y.setTitleText("Mio. kr.")
-        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        for s in series:
-            self.chart.addSeries(s)
-            s.attachAxis(x)
-            s.attachAxis(y)
+        set_month_series(self.chart, series)

@@ -11,15 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
+from PySide6.QtCharts import QChartView, QLineSeries
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QProgressBar,
                                QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from core.forecast import add_rows, default_as_of, forecast, monthly_outturn
 from core.money import format_date, format_number
 from core.reconcile import postings_of
+from gui.charts import danish_chart, set_month_series
 from gui.followup_common import Column, Job, RowsModel, table_view
 
 MONEY = [Column("budget", "Budget", "kr"), Column("booked_to_date", "Bogført", "kr"),
@@ -32,6 +33,15 @@ DETAIL_MONEY = [Column(name, title, "kr") for name, title in (
     ("booked_to_date", "Bogført"), ("computed_to_date", "Beregnet til dato"), ("committed_rest", "Disponeret rest"),
     ("expected_outturn", "Forventet regnskab"), ("backlog", "Efterslæb"))]
 LEVELS = {"account": "Konto", "section": "Paragraf"}
+# (title, MonthFigures field, colour, dashed): fixed colours, so a line keeps its colour when
+# the switches add or remove others
+CHART_LINES = (("Forventet regnskab", "cumulative_expected", "#1f5fa8", False),
+               ("Kommende borgere", "cumulative_expected_citizens", "#2e9e4f", True),
+               ("Refusion (§ 176)", "cumulative_refund", "#e08a00", True),
+               ("I alt med linjerne", "cumulative_outturn", "#7b3fb5", False),
+               ("Budget", "cumulative_budget", "#c0392b", False),
+               ("Bogført", "cumulative_booked", "#5d6d7e", False))
+OPTIONAL_LINES = {"cumulative_expected_citizens", "cumulative_refund", "cumulative_outturn"}
 DETAIL_LEVELS = {"provider": "Leverandør", "citizen": "Borger", "grant": "Bevilling"}
 
 
@@ -41,7 +51,8 @@ def compute(db, year: int, as_of: dt.date | None, level: str, include_expected: 
     return {"level": forecast(db, year, as_of, by=level, include_expected=include_expected,
                               include_refund=include_refund),
             "grants": forecast(db, year, as_of, by="grant", include_expected=False, include_refund=False),
-            "months": monthly_outturn(db, year, as_of)}
+            "months": monthly_outturn(db, year, as_of, include_expected=include_expected,
+                                      include_refund=include_refund)}
 
 
 class Screen(QWidget):
@@ -62,8 +73,11 @@ class Screen(QWidget):
         self.level = QComboBox(objectName="level")
         for key, label in LEVELS.items():
             self.level.addItem(label, key)
-        self.expected_box = QCheckBox("Kommende borgere", checked=True, objectName="include_expected")
-        self.refund_box = QCheckBox("Forventet refusion (§ 176)", checked=True, objectName="include_refund")
+        self.expected_box = QCheckBox("Medtag &kommende borgere", checked=True, objectName="include_expected")
+        self.refund_box = QCheckBox("Medtag forventet re&fusion (§ 176)", checked=True, objectName="include_refund")
+        # a switch changes the totals and the chart at once: compute again once the screen is in use
+        for box in (self.expected_box, self.refund_box):
+            box.toggled.connect(self._switch_toggled)
         self.compute_button = QPushButton("&Beregn", objectName="compute")
         self.compute_button.clicked.connect(self.compute)
         self.cancel_button = QPushButton("Annullér", objectName="cancel", enabled=False)
@@ -109,8 +123,8 @@ class Screen(QWidget):
                                          Column("text", "Tekst"), Column("voucher", "Bilag")], self)
         self.postings_view, _ = table_view(self.postings_model, "postings_table")
 
-        self.chart = QChart()
-        self.chart.setTitle("Forventet regnskab måned for måned (akkumuleret) mod budget")
+        self.chart = danish_chart("Forventet regnskab måned for måned (akkumuleret) mod budget")
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # six series: a column, not a row
         self.chart_view = QChartView(self.chart, objectName="chart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(220)
@@ -150,6 +164,10 @@ class Screen(QWidget):
             self._initialised = True
             self._set_default_as_of()
         self.compute()
+
+    def _switch_toggled(self, _checked: bool) -> None:
+        if self._initialised:
+            self.compute()
 
     def _set_default_as_of(self) -> None:
         try:
@@ -253,34 +271,25 @@ class Screen(QWidget):
     # ------------------------------------------------------------------ chart
 
     def _draw_chart(self, months) -> None:
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
+        """Cumulative lines per month. The separate lines (expected citizens, refund) and the
+        total with them appear only when they are switched on and not zero: core gives zeros
+        for a line that is off."""
         series = []
-        for title, attr in (("Forventet regnskab", "cumulative_expected"), ("Budget", "cumulative_budget"),
-                            ("Bogført", "cumulative_booked")):
+        for title, attr, colour, dashed in CHART_LINES:
+            values = [getattr(m, attr) for m in months]
+            if attr in OPTIONAL_LINES and not any(values):
+                continue
+            if attr == "cumulative_outturn" and values == [m.cumulative_expected for m in months]:
+                continue  # no line is on (or they are all zero): the same as the grants' line
             line = QLineSeries()
             line.setName(title)
-            for m in months:
-                value = getattr(m, attr)
+            line.setPen(QPen(QColor(colour), 2, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine))
+            for m, value in zip(months, values):
                 if value is not None:
                     line.append(m.month, float(value) / 1_000_000)  # plotting only: mio. kr.
             if line.count():
                 series.append(line)
-                self.chart.addSeries(line)
-        x = QValueAxis()
-        x.setRange(1, 12)
-        x.setTickCount(12)
-        x.setLabelFormat("%d")
-        x.setTitleText("Måned")
-        y = QValueAxis()
-        y.setTitleText("Mio. kr.")
-        y.setLabelFormat("%.1f")
-        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        for line in series:
-            line.attachAxis(x)
-            line.attachAxis(y)
+        set_month_series(self.chart, series)
 
     def chart_points(self) -> dict[str, list[tuple[float, float]]]:
         """The plotted series (for tests and screen readers): name -> [(month, mio. kr.)]."""

@@ -76,7 +76,7 @@ def test_followup_screen_computes_drills_down_and_charts(qtbot, qtmodeltester, c
 
     # the chart: December's cumulative expected outturn is the year's
     points = screen.chart_points()
-    assert set(points) == {"Forventet regnskab", "Budget", "Bogført"}
+    assert set(points) >= {"Forventet regnskab", "Budget", "Bogført"}   # the lines: test_followup_chart.py
     assert points["Forventet regnskab"][-1][1] == pytest.approx(
         float(screen.result["level"].total.expected_outturn) / 1e6)
 
