@@ -447,7 +447,7 @@ class PostingsImporter(Importer):
         if amount is None:
             rec.reject(self.column(mapping, table, "amount"), "", "Beløb mangler")
             return rec
-        if v.get("sign") == -1:
+        if v.get("sign") == -1 and amount > 0:  # a credit; an amount already negative is signed (SAP's S/H)
             amount = -amount
         account, grouping, art = v["account"]
         row = {

@@ -100,6 +100,10 @@ def header_score(f: Field, header: str) -> float:
         best = max(best, fuzz.ratio(h, s) / 100 if fuzz.ratio(h, s) >= 85 else 0.0)
         if len(s) >= 4 and (h.startswith(s + " ") or h.endswith(" " + s)):
             best = max(best, 0.8)
+        elif f.looks and len(s) >= 6 and " " not in h and " " not in s and (h.startswith(s) or h.endswith(s)):
+            # a Danish compound of a known name ('Ikrafttrædelsesdato', 'Bevillingsstartdato'); the
+            # values must then look right too, which ``propose`` checks
+            best = max(best, 0.8)
     return best
 
 
@@ -196,13 +200,28 @@ def detect_kind(table: Table) -> tuple[Kind, Mapping]:
         if not missing_required(kind, mapping):
             fits.append((score(kind, mapping, table), kind, mapping))
     if not fits:
-        raise KindError(f"Arket '{table.sheet}' ligner ikke en kendt slags data (bevillinger, posteringer, budget, "
-                        "belægningsliste eller VUM-liste). Vælg slags og kolonner selv.")
+        raise KindError(_no_kind_message(table))
     fits.sort(key=lambda x: -x[0])
     if len(fits) > 1 and fits[0][0] - fits[1][0] < 0.5:
         raise KindError(f"Arket '{table.sheet}' kan være både {fits[0][1].label.lower()} og "
                         f"{fits[1][1].label.lower()}. Vælg slags selv (--kind).")
     return fits[0][1], fits[0][2]
+
+
+def _no_kind_message(table: Table) -> str:
+    """Why no kind fits: the nearest kind (most columns recognised) and the columns it lacks."""
+    near = []
+    for kind in KINDS.values():
+        mapping = propose(kind, table)
+        missing = missing_required(kind, mapping)
+        found = len(mapping.columns) + len(mapping.month_columns) + len(mapping.category_columns)
+        near.append((found - len(missing), found, kind, missing))
+    _, found, kind, missing = max(near, key=lambda x: x[:2])
+    text = (f"Arket '{table.sheet}' ligner ikke en kendt slags data (bevillinger, posteringer, budget, "
+            "belægningsliste eller VUM-liste)")
+    if found >= 2:
+        text += f". Det ligner mest {kind.label.lower()}, men der er ingen kolonne til {', '.join(missing)}"
+    return text + ". Vælg slags og kolonner selv."
 
 
 def samples(table: Table, col: int, n: int = 2) -> list[str]:

@@ -60,10 +60,19 @@ def text(value) -> str:
 
 # ------------------------------------------------------------------ CPR
 
+_CPR_NOISE = re.compile(r"\s*[\u2010-\u2015\u2212]\s*")
+_CPR_AS_FLOAT = re.compile(r"^\d{9,10}\.0+$")
+
+
 def parse_cpr(value) -> str:
     """``DDMMYY-SSSS`` from the usual spellings, a number that lost its leading zero included."""
     if is_blank(value):
         raise ParseError("CPR-nummer mangler")
+    if isinstance(value, str):
+        # a dash copied from a word processor, a non-breaking space, a number stored as text with '.0'
+        value = _CPR_NOISE.sub("-", value.strip()).replace("\u00a0", " ")
+        if _CPR_AS_FLOAT.match(value):
+            value = value.split(".")[0]
     try:
         return cprs.normalize(value if isinstance(value, (int, float)) else text(value))
     except cprs.InvalidCPR as ex:
@@ -81,6 +90,7 @@ _GROUPED_COMMA_DEC = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$|^\d+(,\d+)?$")
 _GROUPED_DOT_DEC = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d+$")
 _FAST_DANISH = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)$")
 _SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
+_WHOLE_KRONER = re.compile(r"(?<=\d),-+$")
 
 
 def parse_amount(value) -> Decimal:
@@ -111,12 +121,13 @@ def parse_amount(value) -> Decimal:
     negative = False
     if t.startswith("(") and t.endswith(")"):
         negative, t = True, t[1:-1].strip()
-    if t.endswith("-"):
+    if t.endswith("-") and not _WHOLE_KRONER.search(t):
         negative, t = not negative, t[:-1].strip()
     if t.startswith("-"):
         negative, t = not negative, t[1:].strip()
     elif t.startswith("+"):
         t = t[1:].strip()
+    t = _WHOLE_KRONER.sub("", t)  # "1.000,-": whole kroner
     if _SPACE_GROUPED.match(t):
         t = t.replace(" ", "")
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", t) or _GROUPED_COMMA_DEC.match(t):
@@ -149,7 +160,7 @@ def parse_quantity(value) -> Decimal:
 _DMY = re.compile(r"^(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4}|\d{2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DMY_TIME = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?$")
-_WRITTEN = re.compile(r"^(\d{1,2})\.?\s*([a-zæøå]+)\.?\s*(\d{4}|\d{2})$")
+_WRITTEN = re.compile(r"^(\d{1,2})\.?[\s./-]*([a-zæøå]+)\.?[\s./-]*(\d{4}|\d{2})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
@@ -202,11 +213,20 @@ def parse_date(value) -> dt.date:
     raise ParseError(f"'{raw}' er ikke en dato (fx 01-03-2026)")
 
 
+_NO_DATE = re.compile(r"^0{1,2}[-./]0{1,2}[-./]0{2,4}$|^0{4}-0{2}-0{2}$")
+
+
 def parse_open_date(value) -> dt.date | None:
-    """A date, or ``None`` for blank, ``løbende`` and similar (open-ended)."""
-    if value is None or (isinstance(value, str) and value.strip().casefold() in OPEN_ENDED):
+    """A date, or ``None`` for open-ended: blank, ``løbende`` and similar, and the "no date"
+    values case and finance systems export (``00-00-0000``, ``31-12-9999``)."""
+    if value is None:
         return None
-    return parse_date(value)
+    if isinstance(value, str):
+        t = value.strip().casefold()
+        if t in OPEN_ENDED or _NO_DATE.match(t):
+            return None
+    date = parse_date(value)
+    return None if date.year == 9999 else date
 
 
 def parse_optional_date(value) -> dt.date | None:
@@ -226,20 +246,47 @@ def month_of(header) -> tuple[int, int | None] | None:
     m = re.fullmatch(r"(\d{1,2})[-/ ](\d{4})", t)
     if m and 1 <= int(m.group(1)) <= 12:
         return int(m.group(1)), int(m.group(2))
-    m = re.fullmatch(r"(?:budget\s+)?([a-zæøå]+)(?:\s+(\d{4}|\d{2}))?", t)
-    if m and m.group(1) in MONTHS:
-        return MONTHS[m.group(1)], _year(int(m.group(2))) if m.group(2) else None
-    return None
+    m = re.fullmatch(r"(20\d\d)(0[1-9]|1[0-2])|periode\s+(\d{4})[-/ ]?(\d{1,2})", t)  # finance periods 202603
+    if m:
+        year, month = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        return (int(month), int(year)) if 1 <= int(month) <= 12 else None
+    # a month name with at most a year and words such as 'budget', 'forbrug', 'kr.': 'Budget 2027 januar', 'jan-27'
+    tokens = [w for w in re.split(r"[^\wæøå]+", t) if w]
+    months = [i for i, w in enumerate(tokens) if w in MONTHS]
+    if len(months) != 1:
+        return None
+    i = months[0]
+    year = None
+    for j, w in enumerate(tokens):
+        if j == i or w in _MONTH_HEADER_WORDS:
+            continue
+        if year is None and (re.fullmatch(r"(19|20)\d\d", w) or (j == i + 1 and re.fullmatch(r"\d\d", w))):
+            year = _year(int(w))
+        else:
+            return None
+    return MONTHS[tokens[i]], year
+
+
+#: words that may stand next to a month name in a month column's header
+_MONTH_HEADER_WORDS = {"budget", "korrigeret", "forbrug", "bogført", "bogfort", "regnskab", "realiseret", "faktisk",
+                       "kr", "dkk", "beløb", "i", "md", "måned"}
 
 
 # ------------------------------------------------------------------ domain values
 
+_SUBSECTION = re.compile(r"(?i)\b(stk|nr|litra|pkt)\.?\s*\d+")
+_SECTION_NUMBER = re.compile(r"(?<![\d,.])\d{2,3}(?:\.0+)?(?!\d|[,.]\d)")
+
+
 def parse_section(value) -> str:
     """``§ 108`` from ``SEL § 108``, ``§108``, ``108`` or ``108.0``."""
-    code = normalize_section(text(value) if not isinstance(value, str) else value)
-    if code is None:
+    t = text(value) if not isinstance(value, str) else value
+    numbers = {int(n.split(".")[0]) for n in _SECTION_NUMBER.findall(_SUBSECTION.sub(" ", t))}
+    if len(numbers) > 1:
+        raise ParseError(f"'{text(value)}' nævner flere paragraffer; skriv én paragraf pr. række")
+    if not numbers:
         raise ParseError(f"'{text(value)}' er ikke en paragraf (fx § 108)")
-    return code
+    return normalize_section(str(numbers.pop()))
 
 
 _UNIT_WORDS = [
@@ -342,11 +389,11 @@ def parse_account(value) -> tuple[str, str, str]:
 
 
 def parse_art(value) -> str:
-    """An art (kind of expense/income) as ``4.0`` from ``4.0``, ``4,0``, ``40`` or ``4``."""
+    """An art (kind of expense/income) as ``4.0`` from ``4.0``, ``4,0``, ``40``, ``4`` or ``4.0 Køb af ...``."""
     if is_blank(value):
         return ""
     t = text(value).replace(",", ".")
-    m = re.fullmatch(r"(\d)\.?(\d)?(?:\.0+)?", t)
+    m = re.fullmatch(r"(\d)\.?(\d)?(?:\.0+)?(?:\s+[-–:]?\s*[^\d\s].*)?", t)  # "4.0 Køb af tjenesteydelser"
     if not m:
         raise ParseError(f"'{text(value)}' er ikke en art (fx 4.0)")
     return f"{m.group(1)}.{m.group(2) or '0'}"
@@ -379,11 +426,11 @@ def is_marked(value) -> bool:
 
 
 def parse_debit_credit(value) -> int:
-    """The sign a debit/credit marker gives an amount: ``D``/``Debet`` = +1, ``K``/``Kredit`` = -1."""
+    """The sign a debit/credit marker gives an amount: ``D``/``Debet``/``S`` = +1, ``K``/``Kredit``/``H`` = -1."""
     t = text(value).casefold()
-    if t in ("d", "debet", "debit", "+", "dr"):
+    if t in ("d", "debet", "debit", "+", "dr", "s", "soll"):  # S/H: SAP-based systems (KMD Opus)
         return 1
-    if t in ("k", "kredit", "credit", "-", "kr", "cr"):
+    if t in ("k", "kredit", "credit", "-", "kr", "cr", "h", "haben"):
         return -1
     raise ParseError(f"'{text(value)}' er hverken D (debet) eller K (kredit)")
 

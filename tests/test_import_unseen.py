@@ -1,0 +1,356 @@
+"""The import on layouts unlike the samples: other finance systems, case systems and budget sheets.
+
+Each file is modelled on a plausible real source (a KMD Opus / SAP-style extract with
+Debet/Kredit or S/H columns, a Prisme-style CSV with packed accounts, a case system's
+grants list, budgets with one column per month) and differs from the sample sheets in
+its header words, its title and sum rows, its encodings and its value spellings.
+Expected values are worked out by hand from the rows written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+from core.errors import DispoError
+from core.grants import list_grants
+from core.importing import parsers as p
+from core.importing.batches import import_file, prepare
+from core.storage import query
+from tests.conftest import run_cli
+from tests.import_files import write_csv, write_ods, write_xlsx
+from tests.test_import_samples import content
+
+D = dt.date
+
+
+def postings(db) -> list[tuple]:
+    return [tuple(r.values()) for r in query(db, "SELECT date, account, grouping, art, amount_ore, cpr, text, voucher "
+                                                 "FROM postings ORDER BY id")]
+
+
+# ---------------------------------------------------------------- finance extracts
+
+def test_opus_style_extract_with_debit_and_credit_columns(db, tmp_path):
+    rows = [["KMD Opus Økonomi - Posteringsudtræk"], ["Periode: 01.01.2026 - 31.03.2026", "", "Udskrevet 02-04-2026"],
+            [],
+            ["Bogføringsdato", "Bilagsnummer", "Funktion", "Artskonto", "Omkostningssted", "Debet", "Kredit",
+             "CPR nr.", "Tekst"],
+            [D(2026, 1, 5), "500001", "5.38.50", "4.0", "Botilbud", 45200.00, None, "0101901234", "Ophold jan"],
+            [D(2026, 1, 5), "500002", "5.38.50", "4.0", "Botilbud", None, 1200.50, "010190 1234", "Kreditnota"],
+            ["05-02-2026", "500003", "5.32.33", "4.0 Køb af tjenesteydelser", "Bostøtte", "12.345,67", "", "  ",
+             "Bostøtte feb"],
+            ["Sum", "", "", "", "", 57545.67, 1200.50, "", ""],
+            [],
+            [46086, "500004", "5.38.52", "48", "Midlertidig", "9.000,-", "", 101901234, "Mellemkommunal"],
+            ["I alt", "", "", "", "", 66545.67, 1200.5]]
+    res = import_file(db, write_xlsx(tmp_path / "opus.xlsx", {"Udtræk": rows}))
+    assert res["kind"] == "postings" and res["rejected"] == []
+    assert res["mapping"] == {"date": "Bogføringsdato", "voucher": "Bilagsnummer", "account": "Funktion",
+                              "art": "Artskonto", "debit": "Debet", "credit": "Kredit", "cpr": "CPR nr.",
+                              "text": "Tekst"}
+    assert (res["rows_read"], res["imported"]) == (4, 4)
+    assert [w["row"] for w in res["warnings"] if "Sum-rækken" in w["warning"]] == [8, 11]
+    # credit = minus; the CPR as text without dash, with a space, and as a number without its leading zero;
+    # 46086 is 5 March 2026 as an Excel serial; '9.000,-' is whole kroner
+    assert postings(db) == [
+        ("2026-01-05", "5.38.50", "", "4.0", 4520000, "010190-1234", "Ophold jan", "500001"),
+        ("2026-01-05", "5.38.50", "", "4.0", -120050, "010190-1234", "Kreditnota", "500002"),
+        ("2026-02-05", "5.32.33", "", "4.0", 1234567, None, "Bostøtte feb", "500003"),
+        ("2026-03-05", "5.38.52", "", "4.8", 900000, "010190-1234", "Mellemkommunal", "500004"),
+    ]
+
+
+def test_sap_style_signed_amounts_with_s_h_marker_are_not_turned_twice(db, tmp_path):
+    rows = [["Bilagsdato", "Posteringsdato", "Finanskonto", "PSP-element", "Beløb i regnskabsvaluta", "D/K-kode",
+             "Cpr-nummer", "Tekst", "Bilagsnummer"],
+            ["02.01.2026", "05.01.2026", "5.38.50.002", "XG-123", "1.234,50", "S", "0101901234", "Ophold", "19001"],
+            ["02.01.2026", "05.01.2026", "5.38.50.002", "XG-123", "234,50-", "H", "0101901234", "Kredit", "19002"],
+            ["02.01.2026", "06.01.2026", "5.38.50.002", "XG-123", "100,00", "H", "", "Kredit uden fortegn", "19003"]]
+    res = import_file(db, write_xlsx(tmp_path / "sap.xlsx", {"Export": rows}))
+    assert res["mapping"]["date"] == "Posteringsdato" and res["mapping"]["sign"] == "D/K-kode"
+    assert res["mapping"]["amount"] == "Beløb i regnskabsvaluta"
+    assert [(r[0], r[2], r[4]) for r in postings(db)] == [("2026-01-05", "002", 123450), ("2026-01-05", "002", -23450),
+                                                         ("2026-01-06", "002", -10000)]
+
+
+def test_prisme_style_csv_with_packed_accounts_asks_about_ambiguous_ones(tmp_path):
+    db = tmp_path / "d.sqlite"
+    rows = [["Posteringsdato", "Konto", "Beløb DKK", "Personnummer", "Tekst", "Bilag"],
+            ["01-03-26", "5385000240", "-1.234,50", "010190–1234", "Regulering", "A1"],
+            ["02-03-26", "53850", "2.345,00", "", "Faktura", "A2"],
+            ["03-03-26", "538500014001", "100,00", "", "Faktura", "A3"],
+            ["Total", "", "1.210,50", "", "", ""]]
+    path = write_csv(tmp_path / "prisme.csv", rows, encoding="cp1252")
+    r = run_cli("import", path, "--json", db=db)
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert (res["kind"], res["rows_read"], res["imported"]) == ("postings", 3, 2)
+    assert (res["mapping"]["account"], res["mapping"]["amount"], res["mapping"]["cpr"]) == \
+        ("Konto", "Beløb DKK", "Personnummer")
+    [rejected] = res["rejected"]
+    assert (rejected["row"], rejected["column"], rejected["value"]) == (4, "Konto", "538500014001")
+    assert "flere måder" in rejected["reason"] and "5.38.50" in rejected["reason"]
+    got = json.loads(run_cli("postings", "--json", db=db).stdout)
+    # 10 packed digits = account 5.38.50, grouping 002, art 4.0; 5 digits = the account alone
+    assert [(g["date"], g["account"], g["art"], g["amount"], g["cpr"]) for g in got] == [
+        ("2026-03-01", "5.38.50", "4.0", -1234.5, "010190-1234"), ("2026-03-02", "5.38.50", "", 2345.0, None)]
+
+
+def test_utf8_bom_csv_with_commas_and_quoted_danish_amounts(tmp_path):
+    db = tmp_path / "d.sqlite"
+    rows = [["Bogført", "Kontostreng", "Art", "Beløb", "CPR-nummer", "Posteringstekst"],
+            ["2026-01-31", "5.38.50.002", "4.0", "1.234,50", "0101901234", "jan"],
+            ["2026-02-28", "5.38.50.002", "4.0", "12.000,00", "0101901234", "feb"],
+            ["2026-02-28", "5.38.50.002", "7.8", "-500,25", "", "refusion"]]
+    path = write_csv(tmp_path / "udtraek.csv", rows, delimiter=",", encoding="utf-8-sig")
+    assert b'"1.234,50"' in path.read_bytes()  # the csv writer quoted the amounts with a comma
+    res = json.loads(run_cli("import", path, "--json", db=db).stdout)
+    assert (res["imported"], res["rejected"]) == (3, [])
+    assert res["mapping"]["date"] == "Bogført" and res["mapping"]["account"] == "Kontostreng"
+    got = json.loads(run_cli("postings", "--json", db=db).stdout)
+    assert [g["amount"] for g in got] == [1234.5, 12000.0, -500.25]
+    assert {g["account"] for g in got} == {"5.38.50"}
+
+
+def test_excel_sep_line_and_utf16_tab_text_are_read(db, tmp_path):
+    sep = tmp_path / "sep.csv"
+    sep.write_bytes("sep=;\r\nBogføringsdato;Funktion;Art;Beløb;CPR-nr.;Tekst;\r\n"
+                    "05.01.2026;5.38.50;4.0;1.000,00;010190-1234;jan;\r\n".encode("cp1252"))
+    tab = tmp_path / "unicode.txt"
+    tab.write_bytes("Bogføringsdato\tFunktion\tArt\tBeløb\tCPR-nr.\tTekst\r\n"
+                    "05.02.2026\t5.38.50\t4.0\t2.000,00\t010190-1234\tfeb\r\n".encode("utf-16"))
+    assert import_file(db, sep)["imported"] == 1
+    assert import_file(db, tab)["imported"] == 1
+    assert [(r[0], r[4]) for r in postings(db)] == [("2026-01-05", 100000), ("2026-02-05", 200000)]
+
+
+# ---------------------------------------------------------------- grants from a case system
+
+def test_case_system_grants_list(db, tmp_path):
+    rows = [["Bevillingsoversigt voksenhandicap 2026"], ["Kilde: fagsystem"], [],
+            ["Personnummer", "Borger (efternavn, fornavn)", "Lovgrundlag", "Leverandørnavn", "Pris",
+             "Afregningsenhed", "Ikrafttrædelsesdato", "Ophørsdato", "Sagsbehandler"],
+            ["0101901234", "Hansen, Anna", "SEL § 85", "Bostøtten Nord", "512,50", "time (7 t/uge)", "1. marts 2026",
+             "løbende", "KL"],
+            ["0202911234", "Berg, Bo", "§85", "Bostøtten Nord", "512,50", "8,5 timer pr. uge", "01-03-26", "", "KL"],
+            [303921234, "Dahl, Carl", "104", "Værkstedet", "1.100,00", "dag (4 dg/uge)", 46082, "31-12-2026", "MB"],
+            ["I alt", "", "", "", "2.125,00"],
+            [],
+            ["040493 1234", "Eriksen, Dorte", "108", "Bofællesskabet", 2450.75, "døgn", "15.01.2025", "31.12.9999",
+             "MB"],
+            ["Subtotal § 108"],
+            ["050594-1234", "Fisker, Eva", "SEL § 107", "Åhuset", "kr. 3.100,00", "pr. døgn", "2025-06-01", "ophørt",
+             ""],
+            ["060695-1234", "Gram, Finn", "§ 103/104", "Værkstedet", "900,00", "måned", "2025-06-01", "", ""]]
+    path = write_xlsx(tmp_path / "bevillinger.xlsx",
+                      {"Bevillinger": rows, "Opslag": [["Paragraf", "Konto"], ["§ 85", "5.32.33"]]}, hidden=("Opslag",))
+    before = content(db)
+    plan = prepare(db, path)
+    assert plan.kind == "grants" and plan.hidden_sheets == ["Opslag"]
+    assert plan.mapping_headers() == {
+        "cpr": "Personnummer", "name": "Borger (efternavn, fornavn)", "section": "Lovgrundlag",
+        "provider": "Leverandørnavn", "rate": "Pris", "unit": "Afregningsenhed", "start": "Ikrafttrædelsesdato",
+        "end": "Ophørsdato", "caseworker": "Sagsbehandler"}
+    assert sorted((r["row"], r["column"], r["value"]) for r in plan.rejected) == [
+        (12, "Ophørsdato", "ophørt"), (13, "Lovgrundlag", "§ 103/104")]
+    assert all(r["reason"] for r in plan.rejected)
+    assert content(db) == before  # preview writes nothing
+    res = import_file(db, path)
+    assert (res["rows_read"], res["imported"], len(res["rejected"])) == (6, 4, 2)
+    g = {x.name: x for x in list_grants(db)}
+    assert set(g) == {"Anna Hansen", "Bo Berg", "Carl Dahl", "Dorte Eriksen"}
+    assert (g["Anna Hansen"].cpr, g["Anna Hansen"].section, g["Anna Hansen"].unit, g["Anna Hansen"].quantity,
+            g["Anna Hansen"].quantity_per, g["Anna Hansen"].start, g["Anna Hansen"].end) == \
+        ("010190-1234", "§ 85", "time", Decimal(7), "uge", D(2026, 3, 1), None)
+    assert (g["Bo Berg"].quantity, g["Bo Berg"].start) == (Decimal("8.5"), D(2026, 3, 1))
+    assert (g["Carl Dahl"].cpr, g["Carl Dahl"].unit, g["Carl Dahl"].quantity, g["Carl Dahl"].start,
+            g["Carl Dahl"].end) == ("030392-1234", "dag", Decimal(4), D(2026, 3, 1), D(2026, 12, 31))
+    dorte = g["Dorte Eriksen"]  # 31.12.9999 is the case system's "no end date"
+    assert (dorte.cpr, dorte.section, dorte.unit, dorte.end) == ("040493-1234", "§ 108", "døgn", None)
+    assert dorte.rates[0].rate == Decimal("2450.75")
+
+
+def test_grants_as_ods_with_first_and_last_name_columns(db, tmp_path):
+    rows = [["Aktive sager"], [],
+            ["CPR-nr", "Fornavn", "Efternavn", "Paragraf", "Udfører", "Timetakst", "Antal timer pr. uge",
+             "Bevillingsstartdato", "Slut"],
+            ["0101901234", "Anna", "Hansen", "§ 85", "Bostøtten", "450", "7,5", D(2026, 3, 1), "løbende"],
+            ["0101901234", "Anna", "Hansen", "§ 97", "Ledsagerne", "250", "15", "1/3/2026", ""]]
+    res = import_file(db, write_ods(tmp_path / "sager.ods", {"Ark1": rows}))
+    assert res["kind"] == "grants" and res["rejected"] == []
+    assert res["mapping"]["start"] == "Bevillingsstartdato" and res["mapping"]["quantity"] == "Antal timer pr. uge"
+    got = sorted((x.section, x.name, x.unit, x.quantity, x.quantity_per, x.rates[0].rate) for x in list_grants(db))
+    assert got == [("§ 85", "Anna Hansen", "time", Decimal("7.5"), "uge", Decimal(450)),
+                   ("§ 97", "Anna Hansen", "time", Decimal(15), "uge", Decimal(250))]
+
+
+# ---------------------------------------------------------------- budgets with month columns
+
+MONTHS_ABBR = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
+MONTHS_FULL = ["Januar", "Februar", "Marts", "April", "Maj", "Juni", "Juli", "August", "September", "Oktober",
+               "November", "December"]
+
+
+def budget_rows(db) -> list[tuple]:
+    return [tuple(r.values()) for r in query(db, "SELECT year, account, section, month, original_ore FROM budgets "
+                                                 "ORDER BY account, month")]
+
+
+def test_budget_with_abbreviated_months_and_a_total_column(db, tmp_path):
+    rows = [["Budget 2027 - Handicap og psykiatri"], [],
+            ["Funktion", "Tekst", *MONTHS_ABBR, "I alt"],
+            ["5.38.50", "Længerevarende botilbud", *[100000] * 12, 1200000],
+            ["5.38.52", "Midlertidige botilbud", *["50.000,00"] * 11, "50.000,50", "600.000,50"],
+            ["I alt", "", *[150000] * 12, 1800000]]
+    res = import_file(db, write_xlsx(tmp_path / "budget.xlsx", {"Budget": rows}))
+    assert res["kind"] == "budget" and res["rejected"] == []
+    assert "I alt" not in res["mapping"].values()
+    assert [res["mapping"][f"month_{m:02d}"] for m in range(1, 13)] == MONTHS_ABBR
+    assert (res["rows_read"], res["imported"]) == (2, 24)
+    got = budget_rows(db)
+    assert got[:12] == [(2027, "5.38.50", None, m, 10000000) for m in range(1, 13)]
+    assert got[12:] == [(2027, "5.38.52", None, m, 5000000) for m in range(1, 12)] + [(2027, "5.38.52", None, 12,
+                                                                                      5000050)]
+
+
+def test_budget_two_row_header_with_the_year_merged_over_the_months(db, tmp_path):
+    rows = [["Budgetopfølgning"], ["Konto", "Budget 2027", *[""] * 11, "Sum"],
+            ["", *MONTHS_FULL, ""],
+            ["5.38.50", *range(1, 13), 78],
+            ["Total", *range(1, 13), 78]]
+    res = import_file(db, write_xlsx(tmp_path / "b.xlsx", {"Ark1": rows}, merged={"Ark1": ["B2:M2"]}))
+    assert res["kind"] == "budget" and res["rejected"] == []
+    assert res["mapping"]["month_03"] == "Budget 2027 Marts" and "Sum" not in res["mapping"].values()
+    assert budget_rows(db) == [(2027, "5.38.50", None, m, m * 100) for m in range(1, 13)]
+
+
+def test_budget_month_headers_with_years_and_quarter_columns(db, tmp_path):
+    header = ["Konto", "Paragraf"]
+    for q in range(4):
+        header += [f"{m} 2027" for m in MONTHS_FULL[3 * q:3 * q + 3]] + [f"{q + 1}. kvartal"]
+    header.append("Total 2027")
+    values = []
+    for q in range(4):
+        values += ["1.000"] * 3 + ["3.000"]
+    rows = [header, ["5.32.33", "§ 85", *values, "12.000"]]
+    res = import_file(db, write_csv(tmp_path / "budget.csv", rows, encoding="cp1252"))
+    assert res["kind"] == "budget" and res["imported"] == 12
+    assert budget_rows(db) == [(2027, "5.32.33", "§ 85", m, 100000) for m in range(1, 13)]
+
+
+# ---------------------------------------------------------------- facility lists
+
+def test_resident_list_with_other_header_words(db, tmp_path):
+    rows = [[], ["", "Beboerliste - Solsikken"], ["", "Antal pladser: 8"], [],
+            ["", "Nr.", "Beboer", "Cpr-nummer", "Indflytningsdato", "", "Udflytningsdato", "Hjemkommune",
+             "Takst pr.\ndøgn"],
+            ["", 1, "Hansen, Anna", "0101901234", "01.02.2020", "", "", "Nabokommune", "2.100,00"],
+            ["", 2, "Berg, Bo", "0202911234", D(2021, 5, 1), "", "31.03.2026", "Nabokommune", 2300],
+            ["", "", "I alt 2 beboere"]]
+    db["settings"].upsert({"key": "municipality", "value": "Testkommune"}, pk="key")
+    res = import_file(db, write_xlsx(tmp_path / "beboere.xlsx", {"Solsikken": rows}))
+    assert res["kind"] == "occupancy" and res["rejected"] == []
+    assert (res["mapping"]["name"], res["mapping"]["move_out"]) == ("Beboer", "Udflytningsdato")
+    assert res["imported"] == 2
+    got = sorted((x.name, x.start, x.end, x.paying_municipality, x.rates[0].rate) for x in list_grants(db))
+    assert got == [("Anna Hansen", D(2020, 2, 1), None, "Nabokommune", Decimal("2100.00")),
+                   ("Bo Berg", D(2021, 5, 1), D(2026, 3, 31), "Nabokommune", Decimal(2300))]
+    assert query(db, "SELECT name, places FROM providers") == [{"name": "Solsikken", "places": 8}]
+
+
+# ---------------------------------------------------------------- bad files
+
+def test_a_list_without_start_dates_is_refused_with_what_it_lacks(db, tmp_path):
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Bemærkning"],
+            ["010190-1234", "Anna", "§ 108", "Engen", "2.000,00", "ny"]]
+    before = content(db)
+    path = write_xlsx(tmp_path / "uden_start.xlsx", {"Ark1": rows})
+    with pytest.raises(DispoError) as err:
+        import_file(db, path)
+    assert "bevillinger" in str(err.value) and "Startdato" in str(err.value)
+    assert content(db) == before
+    r = run_cli("import", path, db=tmp_path / "cli.sqlite")
+    assert r.returncode == 1 and r.stderr.startswith("Fejl: ") and "Startdato" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_a_file_of_rejected_rows_leaves_the_database_unchanged(db, tmp_path):
+    rows = [["Bogføringsdato", "Konto", "Beløb", "CPR-nr."],
+            ["32-01-2026", "538500014001", "mange penge", "310290-1234"]]
+    before = content(db)
+    res = import_file(db, write_csv(tmp_path / "skidt.csv", rows))
+    assert res["imported"] == 0
+    assert sorted(r["column"] for r in res["rejected"]) == ["Beløb", "Bogføringsdato", "CPR-nr.", "Konto"]
+    assert all(r["row"] == 2 and r["reason"] for r in res["rejected"])
+    assert {t: v for t, v in content(db).items() if t != "import_changes"} == \
+        {t: v for t, v in before.items() if t != "import_changes"}
+    assert query(db, "SELECT COUNT(*) AS n FROM postings") == [{"n": 0}]
+
+
+# ---------------------------------------------------------------- parsers: the spellings met above
+
+@pytest.mark.parametrize("raw, expected", [
+    ("1.000,-", Decimal(1000)), ("-1.000,-", Decimal(-1000)), ("kr. 1.000,-", Decimal(1000)),
+    ("1.000,--", Decimal(1000)), ("1.000-", Decimal(-1000)),
+])
+def test_whole_kroner_amounts(raw, expected):
+    assert p.parse_amount(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("1-jan-26", D(2026, 1, 1)), ("01-mar-2026", D(2026, 3, 1)), ("1.mar.2026", D(2026, 3, 1)),
+    ("5. februar 2026", D(2026, 2, 5)),
+])
+def test_dates_with_month_names_between_dashes(raw, expected):
+    assert p.parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["31-12-9999", "9999-12-31", "00-00-0000", "00.00.0000", "0000-00-00", "Løbende"])
+def test_no_end_date_values_are_open_ended(raw):
+    assert p.parse_open_date(raw) is None
+
+
+def test_no_date_is_not_a_start_date():
+    with pytest.raises(p.ParseError):
+        p.parse_date("00-00-0000")
+
+
+@pytest.mark.parametrize("raw", ["010190–1234", "010190 — 1234", "0101901234.0", "101901234.0", "010190\u00a01234"])
+def test_cpr_with_typographic_dash_or_as_float_text(raw):
+    assert p.parse_cpr(raw) == "010190-1234"
+
+
+@pytest.mark.parametrize("raw, expected", [("§ 85, stk. 2", "§ 85"), ("SEL § 107 stk. 10", "§ 107"),
+                                           ("§ 108 (2026)", "§ 108"), ("Servicelovens § 104", "§ 104")])
+def test_sections_with_subsections_and_years(raw, expected):
+    assert p.parse_section(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["2026", "§ 103/104", "§ 103 og § 104", "12,5"])
+def test_section_values_that_are_not_one_section_are_refused(raw):
+    with pytest.raises(p.ParseError):
+        p.parse_section(raw)
+
+
+@pytest.mark.parametrize("raw, expected", [("4.0 Køb af tjenesteydelser", "4.0"), ("4.8 - Betalinger til kommuner",
+                                                                                  "4.8")])
+def test_art_with_its_text(raw, expected):
+    assert p.parse_art(raw) == expected
+
+
+@pytest.mark.parametrize("raw, sign", [("S", 1), ("H", -1), ("D", 1), ("K", -1)])
+def test_sap_debit_credit_marker(raw, sign):
+    assert p.parse_debit_credit(raw) == sign
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("Budget 2027 januar", (1, 2027)), ("Forbrug feb.", (2, None)), ("jan-27", (1, 2027)), ("Jan. 27", (1, 2027)),
+    ("Maj (kr.)", (5, None)), ("202603", (3, 2026)), ("Periode 2026-04", (4, 2026)),
+    ("I alt", None), ("Total 2027", None), ("1. kvartal", None), ("december i alt", None), ("jan feb", None),
+])
+def test_month_headers(header, expected):
+    assert p.month_of(header) == expected
