@@ -13,16 +13,22 @@ from gui.charts import nice_range
 DANISH_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d$")
 
 
+def shown_for_2026(qtbot, screen_class, context):
+    """A screen of the demo shown at a laptop's size with the year 2026 (not yet refreshed)."""
+    screen = screen_class(context)
+    qtbot.addWidget(screen)
+    screen.resize(1300, 850)
+    screen.show()
+    screen.year.setValue(2026)
+    return screen
+
+
 @pytest.fixture
 def followup(qtbot, context):
     """The follow-up screen on the demo, computed for 2026 with both switches on."""
     from gui.followup_screen import Screen
 
-    screen = Screen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1300, 850)
-    screen.show()
-    screen.year.setValue(2026)
+    screen = shown_for_2026(qtbot, Screen, context)
     with qtbot.waitSignal(screen.job.finished, timeout=60000):
         screen.refresh()
     yield screen
@@ -85,11 +91,7 @@ def test_followup_chart_axes_read_danish(qtbot, followup):
 def test_approval_chart_axes_read_danish(qtbot, context):
     from gui.approval_screen import Screen
 
-    screen = Screen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1100, 700)
-    screen.show()
-    screen.year.setValue(2026)
+    screen = shown_for_2026(qtbot, Screen, context)
     screen.refresh()
     labels = axis_labels(qtbot, screen.chart_view)
     amounts = [t for t in labels if re.match(r"^-?[\d.,]+$", t) and "," in t]
