@@ -69,6 +69,11 @@ class Screen(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.view)
         split.addWidget(self.chart_view)
+        # the trend chart needs room to be read: it gets as much width as the table
+        self.chart_view.setMinimumWidth(320)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([600, 600])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.message)
@@ -125,4 +130,4 @@ class Screen(QWidget):
             now.setName("Aktuelt")
             now.append(self.live.as_of.month, float(self.live.total.expected_outturn) / 1_000_000)
             series.append(now)
-        set_month_series(self.chart, series)
+        set_month_series(self.chart, series, from_zero=False)

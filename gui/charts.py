@@ -26,9 +26,14 @@ def danish_chart(title: str) -> QChart:
 
 def nice_range(low: float, high: float, ticks: int = 6) -> tuple[float, float, int]:
     """An axis range around ``low..high`` on a round step (1, 2, 2,5 or 5 × 10ⁿ) giving at most
-    about ``ticks`` intervals: (start, end, tick count)."""
+    about ``ticks`` intervals: (start, end, tick count). A nearly flat line gets a span of at
+    least 2 % of its size, so its labels differ."""
     if high <= low:
         high = low + 1
+    least = 0.02 * max(abs(low), abs(high))
+    if high - low < least:
+        middle = (low + high) / 2
+        low, high = middle - least / 2, middle + least / 2
     raw = (high - low) / ticks
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
@@ -36,11 +41,18 @@ def nice_range(low: float, high: float, ticks: int = 6) -> tuple[float, float, i
     return start, end, round((end - start) / step) + 1
 
 
-def set_month_series(chart: QChart, series: list[QAbstractSeries], y_title: str = "Mio. kr.") -> None:
-    """Replace the chart's series by ``series`` over the months 1–12 (x) and amounts (y, one decimal).
+def decimals_of(step: float) -> int:
+    """Decimals (at least one, at most three) that show every multiple of ``step`` apart."""
+    return next((d for d in (1, 2) if abs(step * 10 ** d - round(step * 10 ** d)) < 1e-6), 3)
 
-    The amount axis spans every series and zero (QtCharts would take the first series' range,
-    hiding small lines such as a refund that is only income in December)."""
+
+def set_month_series(chart: QChart, series: list[QAbstractSeries], y_title: str = "Mio. kr.", *,
+                     from_zero: bool = True) -> None:
+    """Replace the chart's series by ``series`` over the months 1–12 (x) and amounts (y).
+
+    The amount axis spans every series (QtCharts would take the first series' range, hiding
+    small lines such as a refund that is only income in December), and zero when
+    ``from_zero`` (cumulative lines; a trend of near-equal figures is clearer without)."""
     chart.removeAllSeries()
     for axis in chart.axes():
         chart.removeAxis(axis)
@@ -53,11 +65,13 @@ def set_month_series(chart: QChart, series: list[QAbstractSeries], y_title: str 
     x.setTitleText("Måned")
     y = QValueAxis()
     y.setTitleText(y_title)
-    y.setLabelFormat("%.1f")
-    values = [p.y() for s in series for p in s.points()]
-    start, end, ticks = nice_range(min([0.0, *values]), max([0.0, *values]))
+    values = [p.y() for s in series for p in s.points()] or [0.0]
+    if from_zero:
+        values.append(0.0)
+    start, end, ticks = nice_range(min(values), max(values))
     y.setRange(start, end)
     y.setTickCount(ticks)
+    y.setLabelFormat(f"%.{decimals_of((end - start) / (ticks - 1))}f")
     chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
     for s in series:

@@ -74,7 +74,7 @@ class Screen(QWidget):
         for key, label in LEVELS.items():
             self.level.addItem(label, key)
         self.expected_box = QCheckBox("Medtag &kommende borgere", checked=True, objectName="include_expected")
-        self.refund_box = QCheckBox("Medtag forventet re&fusion (§ 176)", checked=True, objectName="include_refund")
+        self.refund_box = QCheckBox("&Medtag forventet refusion (§ 176)", checked=True, objectName="include_refund")
         # a switch changes the totals and the chart at once: compute again once the screen is in use
         for box in (self.expected_box, self.refund_box):
             box.toggled.connect(self._switch_toggled)

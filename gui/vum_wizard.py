@@ -142,6 +142,7 @@ class ResidentsPage(QWizardPage):
         return ""
 
     def initializePage(self) -> None:
+        self.w.allocation = None  # computed again from the residents as they are placed now
         self.w.load_residents()
         self.model.set_rows(self.w.residents)
         flagged = sum(1 for r in self.w.residents if self.flag(r) and not r.expected)
@@ -198,11 +199,18 @@ class ResidentsPage(QWizardPage):
         return True
 
     def validatePage(self) -> bool:
+        """Go on only with every resident placed, and with the allocation computed: the result
+        page then always has one to show and save (a failure is told here, in Danish)."""
         missing = [r for r in self.w.residents if r.category is None]
         no_hours = [r for r in self.w.residents if r.category == vum.CATEGORIES[-1] and not r.hours]
         if missing or no_hours:
             self.message.setText("Alle beboere skal have en kategori, og kategori F skal have individuelle timer "
                                  f"({len(missing)} uden kategori, {len(no_hours)} i F uden timer).")
+            return False
+        try:
+            self.w.compute()
+        except DispoError as ex:
+            self.message.setText(f"Tildelingen kan ikke beregnes: {ex}")
             return False
         return True
 
@@ -258,7 +266,7 @@ class ResultPage(QWizardPage):
         layout.addWidget(self.error)
 
     def initializePage(self) -> None:
-        a = self.w.compute()
+        a = self.w.allocation  # computed by the residents page before it let the user go on
         self.setTitle(f"Tildeling {a.year} – {a.facility}")
         self.model.set_rows([*a.categories.values(), None])
         self.labels["hours_per_year"].setText(hours_text(a.hours_per_year))

@@ -26,13 +26,20 @@ def versions(ctx, facility, year):
     return vum.versions(ctx.db, vum.facility_by_name(ctx.db, facility).id, year)
 
 
-def test_the_wizard_walks_to_a_saved_version_and_undo_removes_it(qtbot, qtmodeltester, context):
+def residents_of(qtbot, context, facility: str) -> AllocationWizard:
+    """The wizard for 2027, shown, with ``facility`` chosen and its residents page open."""
     wizard = AllocationWizard(context, 2027)
     qtbot.addWidget(wizard)
     wizard.show()
-    wizard.choose_page.choose(2027, "Botilbuddet Skovbrynet")
+    wizard.choose_page.choose(2027, facility)
     assert wizard.windowTitle() == "Budgettildeling 2027"
     wizard.next()
+    assert wizard.currentPage() is wizard.residents_page
+    return wizard
+
+
+def test_the_wizard_walks_to_a_saved_version_and_undo_removes_it(qtbot, qtmodeltester, context):
+    wizard = residents_of(qtbot, context, "Botilbuddet Skovbrynet")
     page = wizard.residents_page
     model = page.model
     qtmodeltester.check(model)
@@ -52,6 +59,8 @@ def test_the_wizard_walks_to_a_saved_version_and_undo_removes_it(qtbot, qtmodelt
         if r.category is None:
             assert model.setData(model.index(row, 4), "B")
     wizard.next()
+    # everything here runs on the GUI thread: if the wizard stays, the page says why
+    assert wizard.currentPage() is wizard.result_page, page.message.text()
     result = wizard.result_page
     qtmodeltester.check(result.model)
     a = wizard.allocation
@@ -72,6 +81,24 @@ def test_the_wizard_walks_to_a_saved_version_and_undo_removes_it(qtbot, qtmodelt
     assert len(versions(context, "Botilbuddet Skovbrynet", 2027)) == before
     context.undo_stack.redo()
     assert len(versions(context, "Botilbuddet Skovbrynet", 2027)) == before + 1
+
+
+def test_the_wizard_stays_on_the_residents_when_the_allocation_cannot_be_computed(qtbot, context):
+    from core.catalogue import delete_sats, satser
+
+    for s in satser(context.db):
+        if s["kind"] == "vum_hourly_price":
+            delete_sats(context.db, "vum_hourly_price", s["year"])
+    wizard = residents_of(qtbot, context, "Botilbuddet Skovbrynet")
+    page = wizard.residents_page
+    for row, r in enumerate(list(wizard.residents)):
+        if r.category is None or (r.category == "F" and not r.hours):
+            assert page.model.setData(page.model.index(row, 4), "B")
+    before = len(versions(context, "Botilbuddet Skovbrynet", 2027))
+    wizard.next()
+    assert wizard.currentPage() is page and wizard.allocation is None
+    assert "Tildelingen kan ikke beregnes" in page.message.text() and "ingen sats" in page.message.text()
+    assert len(versions(context, "Botilbuddet Skovbrynet", 2027)) == before
 
 
 def _dialog(qtbot, context, provider_id=None):
@@ -178,11 +205,7 @@ def test_the_fixed_budget_is_typed_in_the_overview_and_undone(qtbot, context):
 
 
 def test_a_resident_is_assessed_from_the_wizard_and_the_row_follows(qtbot, context):
-    wizard = AllocationWizard(context, 2027)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.choose_page.choose(2027, "Bostøtteteamet")
-    wizard.next()
+    wizard = residents_of(qtbot, context, "Bostøtteteamet")
     page = wizard.residents_page
     row = next(i for i, r in enumerate(wizard.residents) if r.assessed_on is None)
     page.select(row)

@@ -277,7 +277,8 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
     if include_expected:
         tables.append(expected_sheet(db, year, as_of))
     tables += [refund_sheet(db, year), occupancy_sheet(db, year)]
-    months = monthly_outturn(db, year, as_of)
+    # the printed chart shows the grants' outturn: the separate lines are not computed twice
+    months = monthly_outturn(db, year, as_of, include_expected=False, include_refund=False)
     chart = {"expected": [m.cumulative_expected for m in months],
              "budget": [m.cumulative_budget for m in months] if months and months[0].cumulative_budget is not None
              else None,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from core import audit
+from core.errors import DispoError
 from core.storage import query
 
+_UNCHECKED = object()
 TABLES = ("vum_assessments", "vum_allocations", "vum_fixed_budgets", "vum_themes", "settings")
 
 
@@ -17,9 +19,19 @@ def row_state(db, table: str, where: dict) -> dict | None:
     return rows[0] if rows else None
 
 
-def restore_row(db, table: str, where: dict, state: dict | None) -> None:
-    """Make the row of ``table`` matching ``where`` exactly ``state``; ``None`` deletes it."""
+def restore_row(db, table: str, where: dict, state: dict | None, *, expected=_UNCHECKED) -> None:
+    """Make the row of ``table`` matching ``where`` exactly ``state``; ``None`` deletes it.
+
+    ``expected``: the state the row must be in now (what the change being undone or redone
+    left), so that an undo never silently reverts a later change.
+
+    Raises:
+        DispoError: when the row is not in the ``expected`` state; nothing is written.
+    """
     before = row_state(db, table, where)
+    if expected is not _UNCHECKED and before != expected:
+        raise DispoError("VUM-oplysningerne er ændret siden (fx i et andet vindue eller af en import), "
+                         "så ændringen kan ikke længere fortrydes eller gentages")
     with db.atomic():
         db.execute(f"DELETE FROM {table} WHERE " + " AND ".join(f"[{k}] = ?" for k in where), list(where.values()))
         if state is not None:

@@ -27,3 +27,20 @@ def add_grant(db, cpr: str, name: str, *, section: str = "§ 108", provider: str
 
     return create_grant(db, {"cpr": cpr, "name": name, "section": section, "provider": provider, "rate": rate,
                              "start": start, **more})
+
+
+def warnings_shown() -> list[str]:
+    """The texts of the "cannot undo" warnings open now."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    return [w.text() for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == "cannot_undo" and w.isVisible()]
+
+
+def close_warnings() -> None:
+    """Close the "cannot undo" warnings, so that each test sees only its own."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, QMessageBox) and w.objectName() == "cannot_undo":
+            w.close()

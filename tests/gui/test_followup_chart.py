@@ -8,9 +8,19 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QGraphicsTextItem
 
-from gui.charts import nice_range
+from gui.charts import decimals_of, nice_range
 
-DANISH_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d$")
+DANISH_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d+$")
+
+
+def shown_for_2026(qtbot, screen_class, context):
+    """A screen of the demo shown at a laptop's size with the year 2026 (not yet refreshed)."""
+    screen = screen_class(context)
+    qtbot.addWidget(screen)
+    screen.resize(1300, 850)
+    screen.show()
+    screen.year.setValue(2026)
+    return screen
 
 
 @pytest.fixture
@@ -18,11 +28,7 @@ def followup(qtbot, context):
     """The follow-up screen on the demo, computed for 2026 with both switches on."""
     from gui.followup_screen import Screen
 
-    screen = Screen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1300, 850)
-    screen.show()
-    screen.year.setValue(2026)
+    screen = shown_for_2026(qtbot, Screen, context)
     with qtbot.waitSignal(screen.job.finished, timeout=60000):
         screen.refresh()
     yield screen
@@ -38,7 +44,7 @@ def axis_labels(qtbot, chart_view) -> list[str]:
     def texts():
         return [i.toPlainText() for i in chart_view.scene().items() if isinstance(i, QGraphicsTextItem)]
 
-    qtbot.waitUntil(lambda: any(DANISH_DECIMAL.match(t) or re.match(r"^-?\d+\.\d$", t) for t in texts()))
+    qtbot.waitUntil(lambda: any(DANISH_DECIMAL.match(t) or re.match(r"^-?\d+\.\d+$", t) for t in texts()))
     return texts()
 
 
@@ -85,11 +91,7 @@ def test_followup_chart_axes_read_danish(qtbot, followup):
 def test_approval_chart_axes_read_danish(qtbot, context):
     from gui.approval_screen import Screen
 
-    screen = Screen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1100, 700)
-    screen.show()
-    screen.year.setValue(2026)
+    screen = shown_for_2026(qtbot, Screen, context)
     screen.refresh()
     labels = axis_labels(qtbot, screen.chart_view)
     amounts = [t for t in labels if re.match(r"^-?[\d.,]+$", t) and "," in t]
@@ -103,7 +105,14 @@ def test_approval_chart_axes_read_danish(qtbot, context):
     (0, 18, (0, 20, 5)),            # step 5
     (0, 0, (0, 1, 6)),              # nothing to show: a unit range
     (0, 0.19, (0, 0.2, 5)),         # step 0,05
+    # a flat trend (approved months alike): at least 2 % of 98,33 = 1,97 wide, step 0,5
+    (98.328, 98.33, (97, 99.5, 6)),
 ])
 def test_nice_range(low, high, expected):
     start, end, ticks = nice_range(low, high)
     assert (start, end, ticks) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("step, decimals", [(20, 1), (0.5, 1), (2.5, 1), (0.25, 2), (0.05, 2), (0.002, 3)])
+def test_labels_show_every_step(step, decimals):
+    assert decimals_of(step) == decimals

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core import citizens
 from core.errors import DispoError
 from tests.dbcontent import content
-from tests.gui.helpers import add_grant, count, fill
+from tests.gui.helpers import add_grant, close_warnings, count, fill, warnings_shown
 
 NEW_CPR = "010203-4005"
 
@@ -23,12 +22,10 @@ def screen(shown):
 
 
 @pytest.fixture(autouse=True)
-def close_warnings():
+def own_warnings():
     """Each test sees only its own warnings."""
     yield
-    for w in QApplication.topLevelWidgets():
-        if isinstance(w, QMessageBox) and w.objectName() == "cannot_undo":
-            w.close()
+    close_warnings()
 
 
 def create_through_dialog(qtbot, screen, cpr: str, name: str) -> None:
@@ -37,11 +34,6 @@ def create_through_dialog(qtbot, screen, cpr: str, name: str) -> None:
          rate="3.100,50", start="1.3.2026")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-
-
-def warnings_shown() -> list[str]:
-    return [w.text() for w in QApplication.topLevelWidgets()
-            if isinstance(w, QMessageBox) and w.objectName() == "cannot_undo" and w.isVisible()]
 
 
 def test_undoing_a_new_grant_for_a_new_cpr_removes_the_citizen_and_redo_restores_both(qtbot, screen, context,
