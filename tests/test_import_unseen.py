@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -19,6 +21,7 @@ from core.errors import DispoError
 from core.grants import list_grants
 from core.importing import parsers as p
 from core.importing.batches import import_file, prepare
+from core.importing.table import is_total_row
 from core.storage import query
 from tests.conftest import run_cli
 from tests.import_files import write_csv, write_ods, write_xlsx
@@ -188,6 +191,51 @@ def test_grants_as_ods_with_first_and_last_name_columns(db, tmp_path):
                    ("§ 97", "Anna Hansen", "time", Decimal(15), "uge", Decimal(250))]
 
 
+GROUPED = [["Dispositionsregnskab 2026"], [],
+           ["CPR", "Navn", "§", "Leverandør", "Takst", "Enhed", "Bevilling", ""],
+           ["", "", "", "", "", "", "Fra", "Til"],
+           ["0101901234", "Hansen, Anna", "SEL § 108", "Engen", 2000.5, "pr. døgn", D(2026, 3, 1), D(2026, 9, 30)],
+           ["I alt", "", "", "", 2000.5]]
+
+
+def test_group_header_without_merge_information_spans_its_sub_headers(db, tmp_path):
+    # ods (as calamine reads it) and csv keep no merged cells: 'Bevilling' stands over 'Fra' only
+    res = import_file(db, write_ods(tmp_path / "grupper.ods", {"Bevillinger": GROUPED}))
+    assert (res["mapping"]["start"], res["mapping"]["end"]) == ("Bevilling Fra", "Bevilling Til")
+    [g] = list_grants(db)
+    assert (g.start, g.end, g.section, g.unit) == (D(2026, 3, 1), D(2026, 9, 30), "§ 108", "døgn")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is needed to write a real .xls/.ods")
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_files_saved_by_libreoffice_with_merged_header_and_hidden_sheet(db, tmp_path, fmt):
+    src = write_xlsx(tmp_path / "bevillinger.xlsx",
+                     {"Bevillinger": GROUPED, "Opslag": [["Paragraf", "Konto"], ["§ 108", "5.38.50"]]},
+                     hidden=("Opslag",), merged={"Bevillinger": ["A1:H1", "G3:H3", "A3:A4", "B3:B4"]})
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--convert-to", fmt, "--outdir", str(out), str(src)], capture_output=True, timeout=180, check=True)
+    res = import_file(db, out / f"bevillinger.{fmt}")
+    assert (res["kind"], res["sheet"], res["imported"], res["rejected"]) == ("grants", "Bevillinger", 1, [])
+    assert (res["mapping"]["start"], res["mapping"]["end"]) == ("Bevilling Fra", "Bevilling Til")
+    assert any("Opslag" in n for n in res["notes"])  # the hidden sheet is not read
+    [g] = list_grants(db)
+    assert (g.cpr, g.name, g.start, g.end, g.rates[0].rate) == ("010190-1234", "Anna Hansen", D(2026, 3, 1),
+                                                                 D(2026, 9, 30), Decimal("2000.5"))
+
+
+def test_sum_rows_without_a_label_are_skipped_not_rejected(db, tmp_path):
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Startdato"],
+            ["010190-1234", "A", "108", "Engen", 100, D(2026, 1, 1)],
+            ["020291-1234", "B", "108", "Engen", 200, D(2026, 1, 1)],
+            ["", "", "", "Engen", 300, None],  # a provider subtotal without a label: data with gaps, rejected
+            [None, None, None, None, 300]]      # Excel's AutoSum under the table
+    res = import_file(db, write_xlsx(tmp_path / "g.xlsx", {"Ark": rows}))
+    assert (res["rows_read"], res["imported"]) == (3, 2)
+    assert sorted({r["row"] for r in res["rejected"]}) == [4]
+    assert [w["row"] for w in res["warnings"] if "Sum-rækken" in w["warning"]] == [5]
+
+
 # ---------------------------------------------------------------- budgets with month columns
 
 MONTHS_ABBR = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
@@ -240,6 +288,41 @@ def test_budget_month_headers_with_years_and_quarter_columns(db, tmp_path):
     res = import_file(db, write_csv(tmp_path / "budget.csv", rows, encoding="cp1252"))
     assert res["kind"] == "budget" and res["imported"] == 12
     assert budget_rows(db) == [(2027, "5.32.33", "§ 85", m, 100000) for m in range(1, 13)]
+
+
+def test_budget_with_date_cells_as_month_headers(db, tmp_path):
+    rows = [["Budget 2027"], ["Konto", *[D(2027, m, 1) for m in range(1, 13)], "I alt"],
+            ["5.38.50", *[100] * 12, 1200]]
+    res = import_file(db, write_xlsx(tmp_path / "b.xlsx", {"Ark1": rows}))
+    assert res["kind"] == "budget" and res["imported"] == 12
+    assert budget_rows(db) == [(2027, "5.38.50", None, m, 10000) for m in range(1, 13)]
+
+
+def test_amount_group_merged_over_debit_and_credit(db, tmp_path):
+    rows = [["Posteringer 2026"], ["Dato", "Konto", "Beløb", "", "CPR-nr.", "Tekst"], ["", "", "Debet", "Kredit", "", ""],
+            ["05-01-2026", "5.38.50 Længerevarende botilbud", "1.000,00", "", "010190-1234", "a"],
+            ["06-01-2026", "5.38.50 Længerevarende botilbud", "", "200,00", "010190-1234", "b"],
+            ["Hovedtotal", "", "1.000,00", "200,00"]]
+    res = import_file(db, write_xlsx(tmp_path / "p.xlsx", {"Ark1": rows},
+                                     merged={"Ark1": ["C2:D2", "A2:A3", "B2:B3", "E2:E3", "F2:F3"]}))
+    assert (res["mapping"]["debit"], res["mapping"]["credit"]) == ("Beløb Debet", "Beløb Kredit")
+    assert "amount" not in res["mapping"] and res["rejected"] == []
+    assert [(r[0], r[1], r[4]) for r in postings(db)] == [("2026-01-05", "5.38.50", 100000),
+                                                         ("2026-01-06", "5.38.50", -20000)]
+
+
+def test_bookings_one_column_per_month_with_a_total_column(db, tmp_path):
+    rows = [["Forbrug 2026 pr. borger"], ["CPR-nr.", "Navn", "Konto", "Jan", "Feb", "Mar", "Total"],
+            ["010190-1234", "A", "5.38.50", "1.000,00", "1.000,00", "", "2.000,00"],
+            ["020291-1234", "B", "5.32.33", 500, 500, 500, 1500], ["Totalsum", "", "", 1500, 1500, 500, 3500]]
+    res = import_file(db, write_xlsx(tmp_path / "forbrug.xlsx", {"Forbrug": rows}))
+    assert res["kind"] == "postings" and "Total" not in res["mapping"].values()
+    assert (res["rows_read"], res["imported"]) == (2, 5)
+    # one posting per filled month, dated the month's last day
+    assert [(r[0], r[4], r[5]) for r in postings(db)] == [
+        ("2026-01-31", 100000, "010190-1234"), ("2026-02-28", 100000, "010190-1234"),
+        ("2026-01-31", 50000, "020291-1234"), ("2026-02-28", 50000, "020291-1234"),
+        ("2026-03-31", 50000, "020291-1234")]
 
 
 # ---------------------------------------------------------------- facility lists
@@ -342,6 +425,27 @@ def test_art_with_its_text(raw, expected):
     assert p.parse_art(raw) == expected
 
 
+@pytest.mark.parametrize("raw, expected", [
+    ("5.38.50 Længerevarende botilbud", ("5.38.50", "", "")), ("53850 - Botilbud", ("5.38.50", "", "")),
+    ("5.32.33.004 Socialpædagogisk støtte (§ 85)", ("5.32.33", "004", "")),
+])
+def test_account_with_its_name(raw, expected):
+    assert p.parse_account(raw) == expected
+
+
+def test_packed_account_of_six_digits_with_a_name_is_still_a_question():
+    with pytest.raises(p.ParseError, match="flere måder"):
+        p.parse_account("538500 Botilbud")
+
+
+@pytest.mark.parametrize("label, total", [
+    ("Hovedtotal", True), ("Totalsum", True), ("Sum i alt", True), ("Grand total", True), ("Subtotal § 108", True),
+    ("Totalpleje ApS", False), ("Sumatra", False), ("Hansen, Anna", False),
+])
+def test_total_labels(label, total):
+    assert is_total_row(["", label, 1200.0]) is total
+
+
 @pytest.mark.parametrize("raw, sign", [("S", 1), ("H", -1), ("D", 1), ("K", -1)])
 def test_sap_debit_credit_marker(raw, sign):
     assert p.parse_debit_credit(raw) == sign
@@ -350,6 +454,7 @@ def test_sap_debit_credit_marker(raw, sign):
 @pytest.mark.parametrize("header, expected", [
     ("Budget 2027 januar", (1, 2027)), ("Forbrug feb.", (2, None)), ("jan-27", (1, 2027)), ("Jan. 27", (1, 2027)),
     ("Maj (kr.)", (5, None)), ("202603", (3, 2026)), ("Periode 2026-04", (4, 2026)),
+    ("2027-03-01", (3, 2027)), ("2027-02-28", (2, 2027)), ("2027-03-15", None),
     ("I alt", None), ("Total 2027", None), ("1. kvartal", None), ("december i alt", None), ("jan feb", None),
 ])
 def test_month_headers(header, expected):

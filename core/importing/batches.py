@@ -218,7 +218,15 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
     importer = IMPORTERS[kind](ctx)
     records: list[Record] = []
     for sp in plans:
-        records.extend(importer.parse(sp.table, sp.mapping))
+        sums = set()
+        for rec in importer.parse(sp.table, sp.mapping):
+            if not rec.ok and kind_decl.is_bare_sum(rec.raw, bool(sp.mapping.month_columns)):
+                sums.add(rec.row)  # a sum row without a label: skipped like 'I alt'
+            else:
+                records.append(rec)
+        if sums:
+            sp.table.totals = sorted(sp.table.totals + [(row, "uden tekst") for row in sums])
+            sp.table.rows = [r for r in sp.table.rows if r[0] not in sums]
     importer.classify(records)
     if hidden:
         notes.append("Skjulte ark er ikke læst: " + ", ".join(f"'{h}'" for h in hidden) +

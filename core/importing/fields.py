@@ -30,6 +30,17 @@ class Kind:
     fields: tuple[Field, ...]
     multi_sheet: bool = False  # one sheet per facility: every visible sheet is read
 
+    def is_bare_sum(self, raw: dict, wide: bool = False) -> bool:
+        """Whether a row's mapped cells hold only amounts or numbers (an AutoSum row without a label).
+
+        ``raw`` is field -> raw cell of one row; in a ``wide`` layout (one column per month) a row
+        with nothing but month amounts counts too. Such a row is a sum under the table, not data.
+        """
+        filled = [name for name, v in raw.items() if not p.is_blank(v)]
+        if not filled:
+            return wide
+        return all(self.field(name).looks in ("amount", "number") for name in filled)
+
     def field(self, name: str) -> Field:
         for f in self.fields:
             if f.name == name:

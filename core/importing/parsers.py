@@ -234,12 +234,20 @@ def parse_optional_date(value) -> dt.date | None:
 
 
 def month_of(header) -> tuple[int, int | None] | None:
-    """``(month, year or None)`` when a column header names a month: ``jan``, ``Marts 2026``, ``2026-03``."""
+    """``(month, year or None)`` when a column header names a month: ``jan``, ``Marts 2026``, ``2026-03``,
+    a date cell, or a date as text on the first or last day of its month."""
     if isinstance(header, (dt.date, dt.datetime)):
         return header.month, header.year
     t = " ".join(text(header).casefold().replace(".", " ").split())
     if not t:
         return None
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t)  # a date cell read as text: first or last day of its month
+    if m:
+        try:
+            day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+        return (day.month, day.year) if day.day == 1 or (day + dt.timedelta(days=1)).day == 1 else None
     m = re.fullmatch(r"(\d{4})[-/ ](\d{1,2})", t)
     if m and 1 <= int(m.group(2)) <= 12:
         return int(m.group(2)), int(m.group(1))
@@ -353,11 +361,13 @@ def parse_name(value) -> str:
     return t
 
 
+_ACCOUNT_NAME = re.compile(r"(?<=\d)\s+(?:[-–:]\s*)?[a-zæøåA-ZÆØÅ(].*$")
 _DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d))?$")
 
 
 def parse_account(value) -> tuple[str, str, str]:
-    """``(account, grouping, art)`` from ``5.38.50``, ``5.38.50.002``, ``5 38 50`` or packed digits.
+    """``(account, grouping, art)`` from ``5.38.50``, ``5.38.50.002``, ``5 38 50`` or packed digits,
+    also with the account's name after it (``5.38.50 Længerevarende botilbud``).
 
     Packed forms (function, grouping and art run together, as finance systems export
     them): 5 digits = account (``53850``); 8 = account + grouping (``53850002``);
@@ -369,7 +379,7 @@ def parse_account(value) -> tuple[str, str, str]:
     if isinstance(value, float) and value != int(value):
         raise ParseError(f"'{text(value)}' er skrevet som et decimaltal; skriv kontoen som tekst (fx 5.38.50)")
     raw = text(value)
-    t = raw.strip()
+    t = _ACCOUNT_NAME.sub("", raw.strip())  # "5.38.50 Længerevarende botilbud": the account's name after it
     m = _DOTTED_ACCOUNT.match(t)
     if m:
         art = f"{m.group(5)}.{m.group(6)}" if m.group(5) else ""

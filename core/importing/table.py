@@ -22,8 +22,8 @@ from core.importing.readers import RawSheet
 
 HEADER_SCAN_ROWS = 40
 TOTAL_WORDS = re.compile(
-    r"(?<![a-zæøå])(i alt|ialt|total|totalt|subtotal|sum|samlet|heraf|gennemsnit|belægningsprocent|"
-    r"overført|saldo)(?![a-zæøå])")
+    r"(?<![a-zæøå])(i alt|ialt|(?:hoved|sub|del|grand ?)?total(?:t|sum|er)?|sum(?:total)?|samlet|heraf|gennemsnit|"
+    r"belægningsprocent|overført|saldo)(?![a-zæøå])")
 
 
 # a second header row of units or explanations: "(kr.)", "kr.", "pr. uge", "dd-mm-åååå"
@@ -98,6 +98,12 @@ def _is_texty(v) -> bool:
     return not re.fullmatch(r"[\d\s.,:/-]+", t)
 
 
+def _month_cells(row: list) -> list:
+    """Date cells naming months (first or last day), when a row has at least three: a header of month columns."""
+    dates = [v for v in row if isinstance(v, (dt.date, dt.datetime)) and month_of(text(v))]
+    return dates if len({(v.year, v.month) for v in dates}) >= 3 else []
+
+
 def _filled_headers(sheet: RawSheet, r: int, width: int) -> list:
     """Row ``r`` with merged header cells' value copied across their whole range."""
     cells = list(sheet.rows[r]) + [""] * (width - len(sheet.rows[r]))
@@ -113,7 +119,7 @@ def find_header_row(sheet: RawSheet) -> int | None:
     """0-based index of the header row, or ``None`` when no row looks like one."""
     best, best_score = None, 0.0
     for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        texty = [v for v in row if _is_texty(v)]
+        texty = [v for v in row if _is_texty(v)] + _month_cells(row)
         if len(texty) < 2:
             continue
         distinct = {text(v) for v in texty}
@@ -160,6 +166,21 @@ def _all_blank(cells) -> bool:
     return True
 
 
+def _spread_groups(upper: list[str], lower: list) -> list[str]:
+    """A group header over several sub-headers when the file keeps no merge information (ods, csv,
+    'centre across selection'): ``Periode`` over ``Fra``, blank over ``Til`` -> ``Periode`` over both.
+
+    A blank upper cell takes its left neighbour's text when both have a sub-header below that is
+    not a unit note.
+    """
+    out = list(upper)
+    for c in range(1, len(out)):
+        if (not out[c] and out[c - 1] and not is_blank(lower[c]) and not is_blank(lower[c - 1])
+                and not _UNIT_NOTE.match(text(lower[c]).casefold())):
+            out[c] = out[c - 1]
+    return out
+
+
 def build_table(sheet: RawSheet) -> Table:
     """The table of a sheet.
 
@@ -184,6 +205,8 @@ def build_table(sheet: RawSheet) -> Table:
                      or any(is_blank(headers[c]) and not is_blank(below[c]) for c in range(width)))
                 and all(is_blank(v) or header_word_score(v) >= 0.8 or _UNIT_NOTE.match(text(v).casefold())
                         for v in below)):
+            if not merged_above:
+                headers = _spread_groups(headers, below)
             headers = [" ".join(x for x in (headers[c], text(below[c])) if x) for c in range(width)]
             first_data += 1
     # a group row above the header: text in merged cells spanning several columns (``Periode`` over Start/Slut)
@@ -210,3 +233,4 @@ def build_table(sheet: RawSheet) -> Table:
             continue
         rows.append((r + 1, list(cells) + [""] * (width - len(cells))))
     return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals)
+
