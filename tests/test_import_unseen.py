@@ -236,6 +236,35 @@ def test_sum_rows_without_a_label_are_skipped_not_rejected(db, tmp_path):
     assert [w["row"] for w in res["warnings"] if "Sum-rækken" in w["warning"]] == [5]
 
 
+def test_grants_named_by_service_instead_of_section(db, tmp_path):
+    rows = [["Cpr-nr.", "Navn", "Ydelse", "Leverandør", "Takst", "Timer pr. uge", "Bevilget fra", "Bevilget til"],
+            ["0101901234", "Hansen, Anna", "Socialpædagogisk støtte", "Bostøtten", "450,00", 5, "01-01-2026", ""],
+            ["0202911234", "Berg, Bo", "Længerevarende botilbud", "Engen", "2.000,00", "", "01-01-2026", ""],
+            ["0303921234", "Dahl, Carl", "Botilbud", "Engen", "2.000,00", "", "01-01-2026", ""]]
+    res = import_file(db, write_xlsx(tmp_path / "ydelser.xlsx", {"Ark": rows}))
+    assert res["mapping"]["section"] == "Ydelse" and res["imported"] == 2
+    [rejected] = res["rejected"]  # 'Botilbud' is § 107 or § 108: asked, not guessed
+    assert (rejected["row"], rejected["value"]) == (4, "Botilbud")
+    assert "§ 107" in rejected["reason"] and "§ 108" in rejected["reason"]
+    assert sorted((g.name, g.section, g.unit) for g in list_grants(db)) == [("Anna Hansen", "§ 85", "time"),
+                                                                           ("Bo Berg", "§ 108", "døgn")]
+
+
+def test_database_export_with_ascii_header_names(db, tmp_path):
+    rows = [["CPR_NR", "NAVN", "PARAGRAF", "LEV_NAVN", "TAKST", "ENHED", "START_DATO", "SLUT_DATO"],
+            ["0101901234", "HANSEN, ANNA", "108", "ENGEN", "2000.50", "DOEGN", "2026-01-01", "LOEBENDE"]]
+    res = import_file(db, write_csv(tmp_path / "export.csv", rows, delimiter="|"))
+    assert res["mapping"] == {"cpr": "CPR_NR", "name": "NAVN", "section": "PARAGRAF", "provider": "LEV_NAVN",
+                              "rate": "TAKST", "unit": "ENHED", "start": "START_DATO", "end": "SLUT_DATO"}
+    [g] = list_grants(db)
+    assert (g.cpr, g.name, g.unit, g.end, g.rates[0].rate) == ("010190-1234", "ANNA HANSEN", "døgn", None,
+                                                               Decimal("2000.50"))
+    rows = [["BOGFOERINGSDATO", "KONTO", "BELOEB", "CPRNR", "POSTERINGSTEKST"],
+            ["20260105", "5.38.50", "1000.00", "0101901234", "X"]]
+    res = import_file(db, write_csv(tmp_path / "poster.csv", rows))
+    assert (res["mapping"]["date"], res["mapping"]["amount"], res["imported"]) == ("BOGFOERINGSDATO", "BELOEB", 1)
+
+
 # ---------------------------------------------------------------- budgets with month columns
 
 MONTHS_ABBR = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
@@ -413,7 +442,13 @@ def test_sections_with_subsections_and_years(raw, expected):
     assert p.parse_section(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["2026", "§ 103/104", "§ 103 og § 104", "12,5"])
+@pytest.mark.parametrize("raw, expected", [("Længerevarende botilbud", "§ 108"), ("Midlertidigt botilbud (akut)", "§ 107"),
+                                           ("BPA", "§ 96"), ("aktivitets- og samværstilbud", "§ 104")])
+def test_sections_by_their_names(raw, expected):
+    assert p.parse_section(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["2026", "§ 103/104", "§ 103 og § 104", "12,5", "Botilbud", "støtte"])
 def test_section_values_that_are_not_one_section_are_refused(raw):
     with pytest.raises(p.ParseError):
         p.parse_section(raw)

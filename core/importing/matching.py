@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from core.errors import DispoError
 from core.importing import parsers as p
 from core.importing.fields import KINDS, VUM_COLUMN_WORDS, Field, Kind
-from core.importing.table import Table, normalize_header
+from core.importing.table import Table, header_spellings, normalize_header
 
 ACCEPT = 0.6      # lowest confidence that is proposed at all
 SURE = 0.85       # shown as certain; below it the wizard marks the field for checking
@@ -72,8 +72,6 @@ def _value_fit(f: Field, values: list) -> float:
             elif f.looks == "number":
                 p.parse_quantity(v)
             elif f.looks == "section":
-                if not re.search(r"§|\b\d{2,3}\b", p.text(v)):
-                    raise p.ParseError("")
                 p.parse_section(v)
             elif f.looks == "account":
                 p.parse_account(v)
@@ -88,8 +86,11 @@ def _value_fit(f: Field, values: list) -> float:
 
 
 def header_score(f: Field, header: str) -> float:
-    """0..1: how well a header names the field."""
-    h = normalize_header(header)
+    """0..1: how well a header names the field (also read with ``oe``/``aa``/``ae`` as ``ø``/``å``/``æ``)."""
+    return max(_header_score(f, h) for h in header_spellings(header))
+
+
+def _header_score(f: Field, h: str) -> float:
     if not h:
         return 0.0
     best = 0.0

@@ -12,12 +12,15 @@ import datetime as dt
 import math
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from rapidfuzz import fuzz
 
 from core import cpr as cprs
 from core.errors import DispoError
 from core.grants import normalize_section
 
-OPEN_ENDED = {"", "løbende", "lobende", "ingen", "ingen slutdato", "uafklaret", "-", "--", "–", "ubestemt",
+OPEN_ENDED = {"", "løbende", "lobende", "loebende", "ingen", "ingen slutdato", "uafklaret", "-", "--", "–", "ubestemt",
               "tidsubegrænset", "fortsat", "igangværende", "n/a"}
 
 MONTHS = {
@@ -287,22 +290,54 @@ _SECTION_NUMBER = re.compile(r"(?<![\d,.])\d{2,3}(?:\.0+)?(?!\d|[,.]\d)")
 
 
 def parse_section(value) -> str:
-    """``§ 108`` from ``SEL § 108``, ``§108``, ``108`` or ``108.0``."""
+    """``§ 108`` from ``SEL § 108``, ``§108``, ``108``, ``108.0`` or the section's name in the
+    shipped catalogue (``Længerevarende botilbud``, as case systems name the service)."""
     t = text(value) if not isinstance(value, str) else value
     numbers = {int(n.split(".")[0]) for n in _SECTION_NUMBER.findall(_SUBSECTION.sub(" ", t))}
     if len(numbers) > 1:
         raise ParseError(f"'{text(value)}' nævner flere paragraffer; skriv én paragraf pr. række")
     if not numbers:
+        codes, sure = _section_by_name(" ".join(t.casefold().split()))
+        if sure and len(codes) == 1:
+            return codes[0]
+        if codes:
+            raise ParseError(f"'{text(value)}' kan være {' eller '.join(codes)}; skriv paragraffen")
         raise ParseError(f"'{text(value)}' er ikke en paragraf (fx § 108)")
     return normalize_section(str(numbers.pop()))
 
 
+@lru_cache(maxsize=1)
+def _section_names() -> dict[str, str]:
+    """Section name (lower case) -> code, from the shipped catalogue, plus the usual abbreviation BPA."""
+    from core.catalogue import shipped_catalogue
+
+    names = {" ".join(s["text"].casefold().split()): s["code"] for s in shipped_catalogue()["sections"]}
+    if "§ 96" in names.values():
+        names["bpa"] = "§ 96"
+    return names
+
+
+@lru_cache(maxsize=1024)
+def _section_by_name(t: str) -> tuple[list[str], bool]:
+    """``(codes, sure)``: the sections whose name the text is or contains (``Midlertidigt botilbud (akut)``,
+    sure), else those whose names contain the text (``Botilbud``: § 107, § 108; only for the question)."""
+    if not t:
+        return [], False
+    names = _section_names()
+    hits = {code for name, code in names.items()
+            if re.search(rf"(?<![a-zæøå]){re.escape(name)}(?![a-zæøå])", t) or fuzz.ratio(t, name) >= 90}
+    sure = bool(hits)
+    if not hits:
+        hits = {code for name, code in names.items() if re.search(rf"(?<![a-zæøå]){re.escape(t)}(?![a-zæøå])", name)}
+    return sorted(hits, key=lambda c: int(c[2:])), sure
+
+
 _UNIT_WORDS = [
-    ("døgn", r"d[øo]gn"),
+    ("døgn", r"d(?:ø|oe?)gn"),
     ("time", r"timer?|t\b|tim\b"),
     ("dag", r"dage?|dg\b"),
     ("uge", r"uger?|ugl"),
-    ("måned", r"m[åa]ned(?:er)?|md\b|mdr\b|mnd\b|måned"),
+    ("måned", r"m(?:å|aa?)ned(?:er)?|md\b|mdr\b|mnd\b"),
     ("år", r"[åa]r(?:lig)?\b|årligt"),
     ("engang", r"engang(?:s[a-zæøå]*)?"),
 ]

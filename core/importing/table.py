@@ -59,7 +59,7 @@ class Table:
 def normalize_header(value) -> str:
     """Header text for comparison: lower case, punctuation as spaces, single spaces (``§`` kept)."""
     t = text(value).casefold()
-    t = re.sub(r"[^\w§<]+", " ", t)
+    t = re.sub(r"[^\w§<]+|_+", " ", t)  # CPR_NR, START_DATO: database-style names
     return " ".join(t.split())
 
 
@@ -73,13 +73,31 @@ def _synonyms() -> list[str]:
     return _SYNONYMS
 
 
+_ASCII_DANISH = (("oe", "ø"), ("aa", "å"), ("ae", "æ"))
+
+
+def header_spellings(value) -> list[str]:
+    """A header normalised, and also with ``oe``/``aa``/``ae`` read as ``ø``/``å``/``æ`` when it has no
+    Danish letters (systems that export ASCII: ``BELOEB``, ``DOEGNTAKST``)."""
+    h = normalize_header(value)
+    if not h or re.search("[æøå]", h) or not re.search("oe|aa|ae", h):
+        return [h]
+    danish = h
+    for ascii_, letter in _ASCII_DANISH:
+        danish = danish.replace(ascii_, letter)
+    return [h, danish]
+
+
 def header_word_score(value) -> float:
     """0..1: how much a cell looks like a known column header."""
-    h = normalize_header(value)
-    if not h or len(h) > 80:
-        return 0.0
     if month_of(value):
         return 0.8
+    return max(_word_score(h) for h in header_spellings(value))
+
+
+def _word_score(h: str) -> float:
+    if not h or len(h) > 80:
+        return 0.0
     best = 0.0
     for s in _synonyms():
         if h == s:
