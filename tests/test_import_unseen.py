@@ -119,6 +119,17 @@ def test_utf8_bom_csv_with_commas_and_quoted_danish_amounts(tmp_path):
     assert {g["account"] for g in got} == {"5.38.50"}
 
 
+def test_cpr_written_in_the_posting_text_when_there_is_no_cpr_column(db, tmp_path):
+    rows = [["Bogføringsdato", "Funktion", "Beløb", "Posteringstekst"],
+            ["05-01-2026", "5.38.50", "1.000,00", "010190-1234 Anna Hansen ophold jan"],
+            ["05-01-2026", "5.38.50", "500,00", "Faktura 1234567890"],             # no dash: a number, not a CPR
+            ["05-01-2026", "5.38.50", "500,00", "010190-1234/020291-1234 fælles"]]  # two persons: whose?
+    res = import_file(db, write_xlsx(tmp_path / "poster.xlsx", {"Ark1": rows}))
+    assert "cpr" not in res["mapping"] and res["imported"] == 3
+    assert any("Posteringstekst" in n and "CPR" in n for n in res["notes"])
+    assert [r[5] for r in postings(db)] == ["010190-1234", None, None]
+
+
 def test_excel_sep_line_and_utf16_tab_text_are_read(db, tmp_path):
     sep = tmp_path / "sep.csv"
     sep.write_bytes("sep=;\r\nBogføringsdato;Funktion;Art;Beløb;CPR-nr.;Tekst;\r\n"
@@ -352,6 +363,21 @@ def test_bookings_one_column_per_month_with_a_total_column(db, tmp_path):
         ("2026-01-31", 100000, "010190-1234"), ("2026-02-28", 100000, "010190-1234"),
         ("2026-01-31", 50000, "020291-1234"), ("2026-02-28", 50000, "020291-1234"),
         ("2026-03-31", 50000, "020291-1234")]
+
+
+def test_budget_with_one_amount_column_named_beloeb(db, tmp_path):
+    rows = [["Funktion", "Tekst", "Beløb"], ["5.38.50", "Botilbud", "12.000.000"], ["5.38.52", "Midl.", "3.000.000"],
+            ["I alt", "", "15.000.000"]]
+    res = import_file(db, write_xlsx(tmp_path / "b.xlsx", {"Budget 2027": rows}))
+    assert (res["kind"], res["mapping"]["original"], res["imported"]) == ("budget", "Beløb", 2)
+    assert [(r[0], r[1], r[3], r[4]) for r in budget_rows(db)] == [(2027, "5.38.50", None, 1200000000),
+                                                                  (2027, "5.38.52", None, 300000000)]
+
+
+def test_a_list_of_persons_is_never_read_as_a_budget(db, tmp_path):
+    rows = [["Konto", "Tekst", "Beløb", "CPR"], ["5.38.50", "x", "1.000", "0101901234"]]
+    with pytest.raises(DispoError, match="Bogføringsdato"):
+        import_file(db, write_xlsx(tmp_path / "p.xlsx", {"Ark1": rows}))
 
 
 # ---------------------------------------------------------------- facility lists

@@ -231,7 +231,7 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
     if hidden:
         notes.append("Skjulte ark er ikke læst: " + ", ".join(f"'{h}'" for h in hidden) +
                      " (vælg et skjult ark med --sheet eller i guiden)")
-    return Plan(path, kind, plans, records, importer, hidden, notes + problems)
+    return Plan(path, kind, plans, records, importer, hidden, notes + problems + importer.notes)
 
 
 def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: list[str] | None = None) -> dict:

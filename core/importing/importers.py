@@ -59,6 +59,7 @@ class Importer:
     def __init__(self, ctx: ImportContext):
         self.ctx = ctx
         self.db = ctx.db
+        self.notes: list[str] = []  # what the user should know about how the file was read
 
     # -------------------------------------------------------------- parsing
     def parse(self, table: Table, mapping: Mapping) -> list[Record]:
@@ -404,6 +405,9 @@ class PostingsImporter(Importer):
         if not hasattr(self, "occurrence"):
             self.occurrence: Counter = Counter()
         self.default_year = year_of(table, mapping, self.ctx.file_name, ())
+        # no CPR column: finance systems often write the CPR number into the posting text
+        self.cpr_text_column = table.headers[mapping.columns["text"]] if (
+            "cpr" not in mapping.columns and "text" in mapping.columns) else None
 
     def finish(self, rec, table, mapping, cells):
         if not rec.ok:
@@ -450,10 +454,16 @@ class PostingsImporter(Importer):
         if v.get("sign") == -1 and amount > 0:  # a credit; an amount already negative is signed (SAP's S/H)
             amount = -amount
         account, grouping, art = v["account"]
+        cpr = v.get("cpr")
+        if cpr is None and self.cpr_text_column:
+            cpr = p.cpr_in_text(v.get("text"))
+            note = f"CPR-numrene er læst fra kolonnen '{self.cpr_text_column}', da filen ingen CPR-kolonne har"
+            if cpr and note not in self.notes:
+                self.notes.append(note)
         row = {
             "date": v["date"].isoformat(), "account": account,
             "grouping": (v.get("grouping") or grouping or ""), "art": v.get("art") or art or "",
-            "amount_ore": kroner_to_ore(amount), "cpr": v.get("cpr"), "text": v.get("text") or "",
+            "amount_ore": kroner_to_ore(amount), "cpr": cpr, "text": v.get("text") or "",
             "voucher": v.get("voucher") or "",
         }
         rec.values = row

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from core.errors import DispoError
 from core.importing import parsers as p
-from core.importing.fields import KINDS, VUM_COLUMN_WORDS, Field, Kind
+from core.importing.fields import CPR, KINDS, VUM_COLUMN_WORDS, Field, Kind
 from core.importing.table import Table, header_spellings, normalize_header
 
 ACCEPT = 0.6      # lowest confidence that is proposed at all
@@ -199,7 +199,10 @@ def detect_kind(table: Table) -> tuple[Kind, Mapping]:
         KindError: no kind fits, or two fit equally well (then ``--kind`` decides).
     """
     fits = []
+    person_rows = any(header_score(CPR, h) >= 0.8 for h in table.headers)
     for kind in KINDS.values():
+        if person_rows and not any(f.name == "cpr" for f in kind.fields):
+            continue  # a list of persons is not a budget
         mapping = propose(kind, table)
         if not missing_required(kind, mapping):
             fits.append((score(kind, mapping, table), kind, mapping))
