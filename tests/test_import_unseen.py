@@ -276,6 +276,43 @@ def test_database_export_with_ascii_header_names(db, tmp_path):
     assert (res["mapping"]["date"], res["mapping"]["amount"], res["imported"]) == ("BOGFOERINGSDATO", "BELOEB", 1)
 
 
+GRANTS_HEADER = ["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Startdato"]
+
+
+def test_one_sheet_per_section_are_all_read(db, tmp_path):
+    sheets = {"§ 107": [["§ 107 Midlertidige botilbud"], GRANTS_HEADER,
+                        ["010190-1234", "A", "107", "Åhuset", 3000, "01-01-2026"]],
+              "§ 108": [["§ 108 Længerevarende botilbud"], GRANTS_HEADER,
+                        ["020291-1234", "B", "108", "Engen", 2000, "01-01-2026"],
+                        ["030392-1234", "C", "108", "Engen", 2000, "01-01-2026"]],
+              "Oversigt": [["Paragraf", "Antal", "Udgift"], ["§ 107", 1, 3000], ["§ 108", 2, 4000]]}
+    res = import_file(db, write_xlsx(tmp_path / "pr_paragraf.xlsx", sheets))
+    assert (res["sheet"], res["rows_read"], res["imported"]) == ("§ 107; § 108", 3, 3)
+    assert any("'§ 107', '§ 108'" in n for n in res["notes"])
+    assert sorted((g.cpr, g.section) for g in list_grants(db)) == [
+        ("010190-1234", "§ 107"), ("020291-1234", "§ 108"), ("030392-1234", "§ 108")]
+
+
+def test_a_pivot_of_months_beside_the_posting_lines_is_not_counted_twice(db, tmp_path):
+    header = ["Bogføringsdato", "Konto", "Beløb", "CPR-nr."]
+    sheets = {"Jan": [header, ["05-01-2026", "5.38.50", 100, ""]],
+              "Feb": [header, ["05-02-2026", "5.38.50", 100, ""], ["06-02-2026", "5.38.50", 50, ""]],
+              "Pivot": [["Forbrug pr. måned"], ["Konto", "Jan", "Feb", "Mar", "I alt"], ["5.38.50", 100, 150, "", 250]]}
+    res = import_file(db, write_xlsx(tmp_path / "poster.xlsx", sheets))
+    assert (res["sheet"], res["imported"]) == ("Jan; Feb", 3)
+    assert any("'Pivot'" in n for n in res["notes"])
+    assert sum(r[4] for r in postings(db)) == 25000
+
+
+def test_only_hidden_data_is_named_in_the_error(db, tmp_path):
+    sheets = {"Oversigt": [["Paragraf", "Antal", "Udgift"], ["§ 107", 1, 3000]],
+              "Data": [GRANTS_HEADER, ["010190-1234", "A", "107", "Åhuset", 3000, "01-01-2026"]]}
+    path = write_xlsx(tmp_path / "skjult.xlsx", sheets, hidden=("Data",))
+    with pytest.raises(DispoError, match="Skjulte ark er ikke læst: 'Data'"):
+        import_file(db, path)
+    assert import_file(db, path, sheet="Data")["imported"] == 1
+
+
 # ---------------------------------------------------------------- budgets with month columns
 
 MONTHS_ABBR = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]

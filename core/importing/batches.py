@@ -197,7 +197,13 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
             if best is None or cand[0] > best[0]:
                 best = cand
         if best is None:
-            detect_kind(tables[0])  # raises the explanatory KindError
+            try:
+                detect_kind(tables[0])  # raises the explanatory KindError
+            except KindError as ex:
+                if hidden:
+                    raise KindError(f"{ex} Skjulte ark er ikke læst: " + ", ".join(f"'{h}'" for h in hidden) +
+                                    " (vælg et skjult ark med --sheet eller i guiden)") from None
+                raise
         kind = best[1].code
     kind_decl = KINDS[kind]
     plans, problems = [], []
@@ -209,7 +215,18 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
             continue
         plans.append(SheetPlan(t, m))
     if not kind_decl.multi_sheet and len(plans) > 1:
-        plans = [max(plans, key=lambda sp: (score(kind_decl, sp.mapping, sp.table), len(sp.table.rows)))]
+        # several sheets of the same layout (one per section, per month) are all read; a sheet laid out
+        # otherwise (a pivot of months beside the posting lines) would count the same money twice
+        best = max(plans, key=lambda sp: (score(kind_decl, sp.mapping, sp.table), len(sp.table.rows)))
+        wide = bool(best.mapping.month_columns)
+        others = [sp.table.sheet for sp in plans if bool(sp.mapping.month_columns) != wide]
+        plans = [sp for sp in plans if bool(sp.mapping.month_columns) == wide]
+        if others:
+            notes.append("Ikke læst, da de er sat anderledes op end arket '" + best.table.sheet + "': " +
+                         ", ".join(f"'{o}'" for o in others) + " (vælg et ark med --sheet)")
+        if len(plans) > 1:
+            notes.append("Arkene " + ", ".join(f"'{sp.table.sheet}'" for sp in plans) + " er alle læst "
+                         "(vælg ét ark med --sheet)")
     if not plans:
         raise DispoError(f"Filen '{path.name}' passer ikke til {kind_decl.label.lower()}: " + "; ".join(problems))
     ctx = ImportContext(db, path.name)
