@@ -437,6 +437,25 @@ def test_resident_list_with_other_header_words(db, tmp_path):
     assert query(db, "SELECT name, places FROM providers") == [{"name": "Solsikken", "places": 8}]
 
 
+def test_resident_list_with_cpr_and_name_in_one_cell(db, tmp_path):
+    rows = [["Belægning Lærkevej 2026"],
+            ["Borger", "Indflyttet", "Fraflyttet", "Betalingskommune", "Døgntakst"],
+            ["Hansen, Anna (010190-1234)", "01-02-2020", "", "Nabokommune", "2.100,00"],
+            ["020291-1234 Bo Berg", "01-05-2021", "løbende", "Nabokommune", "2.300,00"]]
+    db["settings"].upsert({"key": "municipality", "value": "Testkommune"}, pk="key")
+    res = import_file(db, write_xlsx(tmp_path / "laerkevej.xlsx", {"Lærkevej": rows}))
+    assert (res["kind"], res["mapping"]["cpr"], res["imported"], res["rejected"]) == ("occupancy", "Borger", 2, [])
+    assert sorted((g.cpr, g.name) for g in list_grants(db)) == [("010190-1234", "Anna Hansen"),
+                                                                ("020291-1234", "Bo Berg")]
+
+
+def test_csv_with_excel_text_guards_around_cpr_numbers(db, tmp_path):
+    rows = [["Bogføringsdato", "Konto", "Beløb", "CPR-nr."],
+            ["05-01-2026", "5.38.50", "100,00", '="0101901234"'], ["05-01-2026", "5.38.50", "100,00", "'0202911234"]]
+    res = import_file(db, write_csv(tmp_path / "vagt.csv", rows))
+    assert res["rejected"] == [] and [r[5] for r in postings(db)] == ["010190-1234", "020291-1234"]
+
+
 # ---------------------------------------------------------------- bad files
 
 def test_a_list_without_start_dates_is_refused_with_what_it_lacks(db, tmp_path):

@@ -287,8 +287,9 @@ class GrantsImporter(Importer):
         data = {k: v.get(k) for k in ("cpr", "section", "rate", "start", "end", "vum_category",
                                       "paying_municipality", "acting_municipality", "caseworker", "granted_on",
                                       "followup_date", "note") if k in mapping.columns}
-        if v.get("name"):
-            data["name"] = v["name"]
+        name = v.get("name") or p.name_beside_cpr(rec.raw.get("cpr"))
+        if name:
+            data["name"] = name
         if v.get("account"):
             data["account"], grouping, _ = v["account"]
             if grouping:
@@ -667,7 +668,8 @@ class OccupancyImporter(Importer):
         v = rec.values
         paying = v.get("paying_municipality") or ""
         own = not paying or " ".join(paying.casefold().split()) == " ".join(self.own.casefold().split())
-        rec.values = {"cpr": v["cpr"], "name": v.get("name") or "", "move_in": v["move_in"],
+        rec.values = {"cpr": v["cpr"], "name": v.get("name") or p.name_beside_cpr(rec.raw.get("cpr")),
+                      "move_in": v["move_in"],
                       "move_out": v.get("move_out"), "paying_municipality": paying if not own else self.own,
                       "rate": v.get("rate"), "vum_category": v.get("vum_category"), "own": own,
                       "facility": self.facility, "sheet": table.sheet}

@@ -65,6 +65,9 @@ def text(value) -> str:
 
 _CPR_NOISE = re.compile(r"\s*[\u2010-\u2015\u2212]\s*")
 _CPR_AS_FLOAT = re.compile(r"^\d{9,10}\.0+$")
+_CPR_GUARD = re.compile(r'^(?:\'|="?)([\d -]+?)"?$')
+_CPR = r"\d{6}[- ]?\d{4}"
+_CPR_WITH_NAME = re.compile(rf"^(?P<a>{_CPR})\s*[-,:]?\s+[^\d\s].*$|^[^\d]*[^\d\s(]\s*[(,-]?\s*(?P<b>{_CPR})\)?$")
 
 
 def parse_cpr(value) -> str:
@@ -72,14 +75,30 @@ def parse_cpr(value) -> str:
     if is_blank(value):
         raise ParseError("CPR-nummer mangler")
     if isinstance(value, str):
-        # a dash copied from a word processor, a non-breaking space, a number stored as text with '.0'
+        # a dash copied from a word processor, a non-breaking space, a number stored as text with '.0',
+        # Excel's text guards ('0101901234, ="0101901234"), the person's name beside the number
         value = _CPR_NOISE.sub("-", value.strip()).replace("\u00a0", " ")
+        value = _CPR_GUARD.sub(r"\1", value)
+        named = _CPR_WITH_NAME.match(value)
+        if named:
+            value = named.group("a") or named.group("b")
         if _CPR_AS_FLOAT.match(value):
             value = value.split(".")[0]
     try:
         return cprs.normalize(value if isinstance(value, (int, float)) else text(value))
     except cprs.InvalidCPR as ex:
         raise ParseError(str(ex)) from None
+
+
+def name_beside_cpr(value) -> str:
+    """The person's name written in the CPR cell (``010190-1234 Hansen, Anna``), else ``''``."""
+    if not isinstance(value, str):
+        return ""
+    named = _CPR_WITH_NAME.match(_CPR_NOISE.sub("-", value.strip()))
+    if not named:
+        return ""
+    rest = re.sub(_CPR, " ", named.group(0), count=1)
+    return parse_name(rest.strip(" -,:()"))
 
 
 def parse_optional_cpr(value) -> str | None:
