@@ -313,6 +313,20 @@ def test_only_hidden_data_is_named_in_the_error(db, tmp_path):
     assert import_file(db, path, sheet="Data")["imported"] == 1
 
 
+def test_group_headings_and_footers_inside_the_table_are_skipped(db, tmp_path):
+    rows = [GRANTS_HEADER, ["§ 107 Midlertidige botilbud"], ["010190-1234", "A", "107", "Åhuset", 3000, "01-01-2026"],
+            ["I alt § 107", "", "", "", 3000], ["§ 108 Længerevarende botilbud"],
+            ["020291-1234", "B", "108", "Engen", 2000, "01-01-2026"], ["", "Ledig plads"],
+            ["030392-1234"],  # a lone CPR number is a row with gaps: rejected, not skipped
+            ["Antal sager: 2"]]
+    res = import_file(db, write_xlsx(tmp_path / "grupper.xlsx", {"Ark": rows}))
+    assert (res["rows_read"], res["imported"]) == (3, 2)
+    assert {r["row"] for r in res["rejected"]} == {8}
+    skipped = [(w["row"], w["warning"]) for w in res["warnings"] if "springes over" in w["warning"]]
+    assert [row for row, _ in skipped] == [2, 4, 5, 7, 9]
+    assert "mellemoverskrift" in skipped[0][1] and "Sum-rækken" in skipped[1][1]
+
+
 # ---------------------------------------------------------------- budgets with month columns
 
 MONTHS_ABBR = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]

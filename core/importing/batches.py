@@ -72,8 +72,12 @@ class Plan:
 
     @property
     def warnings(self) -> list[dict]:
-        totals = [{"sheet": s.table.sheet, "row": row, "warning": f"Sum-rækken '{label}' springes over"}
-                  for s in self.sheets for row, label in s.table.totals]
+        totals = []
+        for s in self.sheets:
+            skipped = [(row, f"Sum-rækken '{label}' springes over") for row, label in s.table.totals]
+            skipped += [(row, f"Rækken '{label}' har kun denne tekst (en mellemoverskrift) og springes over")
+                        for row, label in s.table.headings]
+            totals += [{"sheet": s.table.sheet, "row": row, "warning": w} for row, w in sorted(skipped)]
         return totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in self.records for w in r.warnings]
 
     def mapping_headers(self) -> dict[str, str]:

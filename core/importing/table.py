@@ -44,6 +44,7 @@ class Table:
     title: list[str] = field(default_factory=list)  # texts of the rows above the header
     header_row: int = 0
     totals: list[tuple[int, str]] = field(default_factory=list)  # (row number, label) of skipped sum rows
+    headings: list[tuple[int, str]] = field(default_factory=list)  # (row number, text) of group headings
 
     def column_values(self, col: int, limit: int | None = None) -> list:
         out = []
@@ -241,7 +242,7 @@ def build_table(sheet: RawSheet) -> Table:
     else:
         h_title = h
     title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h_title]]
-    rows, totals = [], []
+    rows, totals, headings = [], [], []
     for r in range(first_data, len(sheet.rows)):
         cells = sheet.rows[r]
         if _all_blank(cells):
@@ -249,6 +250,28 @@ def build_table(sheet: RawSheet) -> Table:
         if is_total_row(cells):
             totals.append((r + 1, next(text(v) for v in cells if isinstance(v, str) and v.strip())))
             continue
+        heading = _lone_text(cells) if width >= 3 else None
+        if heading:
+            headings.append((r + 1, heading))
+            continue
         rows.append((r + 1, list(cells) + [""] * (width - len(cells))))
-    return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals)
+    return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals, headings)
+
+
+def _lone_text(cells: list) -> str | None:
+    """The text of a row that holds nothing else (a group heading such as ``§ 108 Længerevarende
+    botilbud``, ``Ledig plads`` or a footer ``Antal poster: 1580``), else ``None``.
+
+    A lone CPR number, date or amount is a data row with gaps (rejected with its reasons), not a heading.
+    """
+    found = None
+    for v in cells:
+        if v is None or (v.__class__ is str and (not v or v.isspace())):
+            continue
+        if found is not None or v.__class__ is not str:
+            return None
+        found = v
+    if found is None or not re.search(r"[a-zæøåA-ZÆØÅ]{2}", found):
+        return None
+    return text(found)
 
