@@ -327,6 +327,17 @@ def test_group_headings_and_footers_inside_the_table_are_skipped(db, tmp_path):
     assert "mellemoverskrift" in skipped[0][1] and "Sum-rækken" in skipped[1][1]
 
 
+def test_rate_written_with_its_unit(db, tmp_path):
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Timer pr. uge", "Startdato"],
+            ["010190-1234", "A", "§ 85", "Bostøtten", "512,50 kr. pr. time", "7", "01-01-2026"],
+            ["020291-1234", "B", "§ 108", "Engen", "2.450,75 pr. døgn", "", "01-01-2026"],
+            ["030392-1234", "C", "§ 108", "Engen", "mange penge", "", "01-01-2026"]]
+    res = import_file(db, write_xlsx(tmp_path / "takster.xlsx", {"Ark": rows}))
+    assert res["imported"] == 2 and [(r["row"], r["column"]) for r in res["rejected"]] == [(4, "Takst")]
+    got = sorted((g.name, g.unit, g.quantity, g.quantity_per, g.rates[0].rate) for g in list_grants(db))
+    assert got == [("A", "time", Decimal(7), "uge", Decimal("512.50")), ("B", "døgn", None, None, Decimal("2450.75"))]
+
+
 # ---------------------------------------------------------------- budgets with month columns
 
 MONTHS_ABBR = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]

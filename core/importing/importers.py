@@ -295,6 +295,8 @@ class GrantsImporter(Importer):
             if grouping:
                 data["grouping"] = grouping
         unit = v.get("unit")
+        if not unit and ("unit" not in mapping.columns or p.is_blank(rec.raw.get("unit"))):
+            unit = p.unit_of_rate(rec.raw.get("rate"))  # the unit written with the rate: '512,50 kr. pr. time'
         if unit:
             data["unit"], q, per = unit
             data["quantity"] = v.get("quantity") if v.get("quantity") is not None else q

@@ -68,7 +68,7 @@ def _value_fit(f: Field, values: list) -> float:
             elif f.looks == "amount":
                 if isinstance(v, (dt.date, dt.datetime)):
                     raise p.ParseError("")
-                p.parse_amount(v)
+                f.parser(v) if f.parser is p.parse_rate else p.parse_amount(v)
             elif f.looks == "number":
                 p.parse_quantity(v)
             elif f.looks == "section":

@@ -182,6 +182,40 @@ def parse_amount(value) -> Decimal:
     return -number if negative else number
 
 
+_RATE_WITH_UNIT = re.compile(r"^(?P<amount>.*?\d)\s*(?:kr\.?|dkk)?\s*(?:pr\.?\s*|/\s*|per\s+|om\s+)(?P<unit>[a-zæøå].*)$",
+                             re.IGNORECASE)
+
+
+def _rate_parts(value) -> tuple[Decimal, tuple] | None:
+    """``(amount, unit)`` of a rate written with its unit (``512,50 kr. pr. time``, ``2.450/døgn``)."""
+    if not isinstance(value, str):
+        return None
+    m = _RATE_WITH_UNIT.match(value.strip())
+    if not m:
+        return None
+    try:
+        return parse_amount(m.group("amount")), parse_unit(m.group("unit"))
+    except ParseError:
+        return None
+
+
+def parse_rate(value) -> Decimal:
+    """A rate in kroner, also written with its unit (``512,50 kr. pr. time``: 512.50)."""
+    try:
+        return parse_amount(value)
+    except ParseError:
+        parts = _rate_parts(value)
+        if parts is None:
+            raise
+        return parts[0]
+
+
+def unit_of_rate(value) -> tuple[str, Decimal | None, str | None] | None:
+    """The unit (as ``parse_unit`` gives it) written with a rate, or ``None``."""
+    parts = _rate_parts(value)
+    return parts[1] if parts else None
+
+
 def parse_quantity(value) -> Decimal:
     """A quantity (hours, days) as ``Decimal``; ``7 t``, ``8,5 timer`` are read as their number."""
     if isinstance(value, str):
