@@ -18,7 +18,7 @@ from decimal import Decimal
 import pytest
 
 from core.errors import DispoError
-from core.grants import list_grants
+from core.grants import grant_json, list_grants
 from core.importing import parsers as p
 from core.importing.batches import import_file, prepare
 from core.importing.table import is_total_row
@@ -338,6 +338,21 @@ def test_rate_written_with_its_unit(db, tmp_path):
     assert got == [("A", "time", Decimal(7), "uge", Decimal("512.50")), ("B", "døgn", None, None, Decimal("2450.75"))]
 
 
+def test_section_from_the_sheet_name_when_there_is_no_section_column(db, tmp_path):
+    header = ["CPR-nr.", "Navn", "Konto", "Leverandør", "Takst", "Enhed", "Startdato", "Slutdato", "VUM"]
+    row = ["010190-1234", "A", "5.38.50", "Engen", 100, "døgn", "01-01-2026", "", "C"]
+    res = import_file(db, write_xlsx(tmp_path / "a.xlsx", {"Længerevarende botilbud": [header, row],
+                                                           "Ark2": [["Bevillinger SEL § 107"], header,
+                                                                    ["020291-1234", *row[1:]]]}))
+    assert res["kind"] == "grants" and res["mapping"]["section"].startswith("§ 108")
+    assert sorted((g.cpr, g.section) for g in list_grants(db)) == [("010190-1234", "§ 108"), ("020291-1234", "§ 107")]
+    # a sheet that names no section: the file is grants without a section column, not a VUM list
+    before = content(db)
+    with pytest.raises(DispoError, match="ligner mest bevillinger.*Paragraf"):
+        import_file(db, write_xlsx(tmp_path / "b.xlsx", {"Ark1": [header, row]}))
+    assert content(db) == before
+
+
 # ---------------------------------------------------------------- budgets with month columns
 
 MONTHS_ABBR = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
@@ -601,3 +616,104 @@ def test_sap_debit_credit_marker(raw, sign):
 ])
 def test_month_headers(header, expected):
     assert p.month_of(header) == expected
+
+
+# ---------------------------------------------------------------- the sample's grants in other dresses
+
+MONTH_NAMES = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+               "november", "december"]
+
+
+def _kr(x: float) -> str:
+    """1234.5 -> '1.234,50' (written here, not by the code under test)."""
+    whole, dec = f"{x:.2f}".split(".")
+    return f"{int(whole):,}".replace(",", ".") + "," + dec
+
+
+def _num(q: float) -> str:
+    return str(int(q)) if q == int(q) else str(q).replace(".", ",")
+
+
+def _unit_text(e: dict) -> str:
+    if e["enhed"] == "time":
+        return f"time ({_num(e['maengde'])} t/{'uge' if e['maengde_pr'] == 'uge' else 'md.'})"
+    if e["enhed"] == "dag":
+        return f"dag ({_num(e['maengde'])} dg/uge)"
+    return {"døgn": "døgn", "måned": "pr. md.", "år": "årligt"}[e["enhed"]]
+
+
+def _surname_first(name: str) -> str:
+    first, _, last = name.rpartition(" ")
+    return f"{last}, {first}" if first else name
+
+
+def assert_matches_facit(db, want: list[dict]) -> None:
+    from tests.test_import_samples import FIELDS, _key
+
+    got = [grant_json(g) for g in list_grants(db)]
+    assert len(got) == len(want)
+    pool: dict[tuple, list] = {}
+    for g in got:
+        pool.setdefault(_key(g["cpr"], g["provider"], g["start"]), []).append(g)
+    for e in want:
+        g = pool[_key(e["cpr"], e["leverandor"], e["start"])].pop(0)
+        for fk, gk in FIELDS.items():
+            a, b = e[fk], g[gk]
+            if isinstance(a, float):
+                assert b == pytest.approx(a, abs=0.005), (e["cpr"], fk)
+            else:
+                assert (a or None) == (b or None), (e["cpr"], fk, a, b)
+
+
+@pytest.fixture
+def facit_grants(samples) -> list[dict]:
+    return json.loads((samples / "facit.json").read_text())["dispositionsregnskab_2026.xlsx"]
+
+
+def test_sample_grants_as_a_case_system_csv_export(db, tmp_path, facit_grants):
+    """The sample's grants, written as another system would: cp1252 ';' csv, other header words,
+    CPR without dash, names surname first, 'SEL § 85', packed accounts, units with their quantity,
+    written dates, '31-12-9999' and 'løbende' for open-ended."""
+    rows = [["Udtræk af aktive og afsluttede bevillinger"], [],
+            ["Personnummer", "Borger (efternavn, fornavn)", "Lovgrundlag", "Kontostreng", "Udfører", "Pris",
+             "Afregningsenhed", "Ikrafttrædelsesdato", "Ophørsdato", "VUM-kategori", "Betalingskommune"]]
+    for i, e in enumerate(facit_grants):
+        start = dt.date.fromisoformat(e["start"])
+        end = dt.date.fromisoformat(e["slut"]).strftime("%d-%m-%y") if e["slut"] else \
+            ("løbende", "31-12-9999", "")[i % 3]
+        rows.append([e["cpr"].replace("-", "" if i % 2 else " "), _surname_first(e["navn"]),
+                     f"SEL {e['paragraf']}", e["konto"].replace(".", ""), e["leverandor"], f"kr. {_kr(e['takst'])}",
+                     _unit_text(e), f"{start.day}. {MONTH_NAMES[start.month - 1]} {start.year}", end,
+                     f"Kategori {e['vum']}" if e["vum"] else "", e["betalingskommune"]])
+    res = import_file(db, write_csv(tmp_path / "udtraek.csv", rows, encoding="cp1252"))
+    assert (res["kind"], res["imported"], res["rejected"]) == ("grants", len(facit_grants), [])
+    assert res["mapping"]["unit"] == "Afregningsenhed" and "quantity" not in res["mapping"]
+    assert_matches_facit(db, facit_grants)
+
+
+def test_sample_grants_as_a_hand_made_workbook(db, tmp_path, facit_grants):
+    """The same grants in a hand-made workbook: one sheet per section with a title, a two-row header
+    with 'Bevilling' merged over Fra/Til, CPR numbers that lost their leading zero, Excel serial dates,
+    subtotals, a hidden helper sheet."""
+    sheets: dict[str, list] = {}
+    merged: dict[str, list[str]] = {}
+    for e in facit_grants:
+        rows = sheets.setdefault(e["paragraf"], [
+            [f"Bevillinger {e['paragraf']} - 2026"], ["Opdateret 31.10.2026"],
+            ["CPR-nr.", "Navn", "Konto", "Leverandør", "Takst", "Enhed", "Mængde", "Bevilling", "", "VUM"],
+            ["", "", "", "", "", "", "", "Fra", "Til", ""]])
+        merged[e["paragraf"]] = ["H3:I3", "A3:A4", "B3:B4"]
+        cpr = e["cpr"].replace("-", "")
+        serial = (dt.date.fromisoformat(e["start"]) - dt.date(1899, 12, 30)).days
+        end = (dt.date.fromisoformat(e["slut"]) - dt.date(1899, 12, 30)).days if e["slut"] else "løbende"
+        unit = {"time": "pr. time/" + (e["maengde_pr"] or ""), "dag": "pr. dag"}.get(e["enhed"], e["enhed"])
+        rows.append([int(cpr) if cpr.startswith("0") else cpr, e["navn"], e["konto"], e["leverandor"], e["takst"],
+                     unit, e["maengde"], serial, end, e["vum"]])
+    for code, rows in sheets.items():
+        rows.append([f"I alt {code}", "", "", "", sum(r[4] for r in rows[4:])])
+    sheets["Opslag"] = [["Paragraf", "Konto"], ["§ 85", "5.32.33"]]
+    path = write_xlsx(tmp_path / "haandlavet.xlsx", sheets, hidden=("Opslag",), merged=merged)
+    res = import_file(db, path)
+    assert (res["kind"], res["imported"], res["rejected"]) == ("grants", len(facit_grants), [])
+    assert res["sheet"].count(";") == len(sheets) - 2  # every section sheet, not the hidden one
+    assert_matches_facit(db, facit_grants)

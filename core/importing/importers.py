@@ -284,9 +284,12 @@ class GrantsImporter(Importer):
         if not rec.ok:
             return [rec]
         v = rec.values
+        for k, value in mapping.defaults.items():  # the section named by the sheet ('§ 108' sheets)
+            if k not in mapping.columns:
+                v[k] = value
         data = {k: v.get(k) for k in ("cpr", "section", "rate", "start", "end", "vum_category",
                                       "paying_municipality", "acting_municipality", "caseworker", "granted_on",
-                                      "followup_date", "note") if k in mapping.columns}
+                                      "followup_date", "note") if k in mapping.columns or k in mapping.defaults}
         name = v.get("name") or p.name_beside_cpr(rec.raw.get("cpr"))
         if name:
             data["name"] = name

@@ -40,6 +40,7 @@ class Mapping:
     category_columns: dict[int, str] = field(default_factory=dict)   # vum: column -> letter
     month_columns: dict[int, tuple[int, int | None]] = field(default_factory=dict)  # budget: col -> (month, year)
     from_profile: bool = False
+    defaults: dict[str, object] = field(default_factory=dict)  # field -> value the sheet's name or title gives
 
     def headers(self, table: Table) -> dict[str, str]:
         """Field -> source header text (what the CLI reports as ``mapping``)."""
@@ -48,6 +49,8 @@ class Mapping:
             out[f"category_{letter}"] = table.headers[c]
         for c, (m, _) in sorted(self.month_columns.items()):
             out[f"month_{m:02d}"] = table.headers[c]
+        for name, value in self.defaults.items():
+            out.setdefault(name, f"{value} (arkets navn eller titel)")
         return out
 
 
@@ -162,12 +165,24 @@ def propose(kind: Kind, table: Table) -> Mapping:
         mapping.columns[name] = c
         mapping.confidence[name] = round(conf, 2)
         taken.add(c)
+    return add_sheet_defaults(mapping, table)
+
+
+def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
+    """Values a sheet gives all its rows: grants on a sheet named ``§ 108`` (or titled
+    ``Bevillinger SEL § 108``, ``Længerevarende botilbud``) without a section column are § 108 grants."""
+    mapping.defaults.pop("section", None)
+    if mapping.kind == "grants" and "section" not in mapping.columns:
+        found = {p.section_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
+        if len(found) == 1:
+            mapping.defaults["section"] = found.pop()
     return mapping
 
 
 def missing_required(kind: Kind, mapping: Mapping) -> list[str]:
     """Labels of the required fields that have no column."""
-    missing = [f.label for f in kind.fields if f.required and f.name not in mapping.columns]
+    missing = [f.label for f in kind.fields
+               if f.required and f.name not in mapping.columns and f.name not in mapping.defaults]
     if kind.code == "vum" and "category" not in mapping.columns and not mapping.category_columns:
         missing.append("VUM-kategori")
     if kind.code == "postings" and "Beløb" in missing and ({"debit", "credit"} & set(mapping.columns)):
@@ -196,37 +211,43 @@ def detect_kind(table: Table) -> tuple[Kind, Mapping]:
     """The kind whose fields the table fits best, with its mapping.
 
     Raises:
-        KindError: no kind fits, or two fit equally well (then ``--kind`` decides).
+        KindError: no kind fits, two fit equally well (then ``--kind`` decides), or the only fit is
+            weak beside a kind that recognises far more columns but lacks one (then the file is
+            more likely that kind with a column missing than the weak fit).
     """
-    fits = []
     person_rows = any(header_score(CPR, h) >= 0.8 for h in table.headers)
+    fits, near = [], None
     for kind in KINDS.values():
-        if person_rows and not any(f.name == "cpr" for f in kind.fields):
-            continue  # a list of persons is not a budget
         mapping = propose(kind, table)
-        if not missing_required(kind, mapping):
+        missing = missing_required(kind, mapping)
+        if missing:
+            cand = (_found(mapping) - len(missing), _found(mapping), kind, missing)
+            near = cand if near is None or cand[:2] > near[:2] else near
+        elif not person_rows or any(f.name == "cpr" for f in kind.fields):  # a list of persons is not a budget
             fits.append((score(kind, mapping, table), kind, mapping))
     if not fits:
-        raise KindError(_no_kind_message(table))
+        raise KindError(_no_kind_message(table, near))
     fits.sort(key=lambda x: -x[0])
+    found = _found(fits[0][2])
+    if near is not None and near[1] >= 2 * found and near[1] - found >= 3:
+        raise KindError(_no_kind_message(table, near))
     if len(fits) > 1 and fits[0][0] - fits[1][0] < 0.5:
         raise KindError(f"Arket '{table.sheet}' kan være både {fits[0][1].label.lower()} og "
                         f"{fits[1][1].label.lower()}. Vælg slags selv (--kind).")
     return fits[0][1], fits[0][2]
 
 
-def _no_kind_message(table: Table) -> str:
+def _found(mapping: Mapping) -> int:
+    """How many columns a mapping uses."""
+    return len(mapping.columns) + len(mapping.month_columns) + len(mapping.category_columns)
+
+
+def _no_kind_message(table: Table, near: tuple | None) -> str:
     """Why no kind fits: the nearest kind (most columns recognised) and the columns it lacks."""
-    near = []
-    for kind in KINDS.values():
-        mapping = propose(kind, table)
-        missing = missing_required(kind, mapping)
-        found = len(mapping.columns) + len(mapping.month_columns) + len(mapping.category_columns)
-        near.append((found - len(missing), found, kind, missing))
-    _, found, kind, missing = max(near, key=lambda x: x[:2])
     text = (f"Arket '{table.sheet}' ligner ikke en kendt slags data (bevillinger, posteringer, budget, "
             "belægningsliste eller VUM-liste)")
-    if found >= 2:
+    if near is not None and near[1] >= 2:
+        _, _, kind, missing = near
         text += f". Det ligner mest {kind.label.lower()}, men der er ingen kolonne til {', '.join(missing)}"
     return text + ". Vælg slags og kolonner selv."
 

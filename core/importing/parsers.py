@@ -376,6 +376,19 @@ def parse_section(value) -> str:
     return normalize_section(str(numbers.pop()))
 
 
+def section_named_in(title: str) -> str | None:
+    """The one section a sheet's name or title names (``§ 108``, ``SEL 85``, ``Bevillinger § 85 - 2026``,
+    ``Længerevarende botilbud``), else ``None``. A bare number counts only as the whole name."""
+    t = " ".join(text(title).split())
+    if "§" in t or re.fullmatch(r"(?i)(?:sel|serviceloven|paragraf)?\s*\d{2,3}", t):
+        try:
+            return parse_section(t)
+        except ParseError:
+            return None
+    codes, sure = _section_by_name(t.casefold())
+    return codes[0] if sure and len(codes) == 1 else None
+
+
 @lru_cache(maxsize=1)
 def _section_names() -> dict[str, str]:
     """Section name (lower case) -> code, from the shipped catalogue, plus the usual abbreviation BPA."""
