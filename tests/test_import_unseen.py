@@ -717,3 +717,75 @@ def test_sample_grants_as_a_hand_made_workbook(db, tmp_path, facit_grants):
     assert (res["kind"], res["imported"], res["rejected"]) == ("grants", len(facit_grants), [])
     assert res["sheet"].count(";") == len(sheets) - 2  # every section sheet, not the hidden one
     assert_matches_facit(db, facit_grants)
+
+
+# ---------------------------------------------------------------- the sample's bookings in other dresses
+
+def sample_bookings(samples) -> list[dict]:
+    """The sample finance extract's lines, read here with the csv module (not the importer)."""
+    import csv
+    import io
+
+    text = (samples / "bogfoering_jan-okt_2026.csv").read_bytes().decode("cp1252")
+    out = []
+    for r in list(csv.reader(io.StringIO(text), delimiter=";"))[1:]:
+        day, month, year = r[0].split("-")
+        kr, _, ore = r[4].replace(".", "").partition(",")
+        sign = -1 if kr.startswith("-") else 1
+        cpr = r[5] and f"{r[5][:6]}-{r[5][6:]}"
+        out.append({"date": dt.date(int(year), int(month), int(day)), "account": r[2], "art": r[3],
+                    "ore": sign * (abs(int(kr)) * 100 + int(ore.ljust(2, "0"))), "cpr": cpr or None, "text": r[6],
+                    "voucher": r[7]})
+    return out
+
+
+def assert_bookings(db, want: list[dict]) -> None:
+    got = [(r["date"], r["account"], r["art"], r["amount_ore"], r["cpr"], r["voucher"])
+           for r in query(db, "SELECT * FROM postings ORDER BY voucher")]
+    assert got == sorted(((w["date"].isoformat(), w["account"], w["art"], w["ore"], w["cpr"], w["voucher"])
+                          for w in want), key=lambda x: x[-1])
+
+
+def test_sample_bookings_as_an_opus_workbook_with_debit_and_credit(db, tmp_path, samples):
+    """Serial dates, Debet/Kredit columns, art packed as '40', CPR numbers that lost their leading zero,
+    a subtotal after each month, title rows."""
+    facit = json.loads((samples / "facit.json").read_text())["bogfoering_jan-okt_2026.csv"]
+    lines = sample_bookings(samples)
+    rows = [["Posteringsudtræk - Handicap og psykiatri"], ["Udskrevet 01.11.2026"], [],
+            ["Posteringsdato", "Bilagsnummer", "Funktion", "Artskonto", "Debet", "Kredit", "CPR nr.", "Tekst"]]
+    month = None
+    for w in lines:
+        if month is not None and w["date"].month != month:
+            rows.append([f"Sum {month:02d}-2026"])
+        month = w["date"].month
+        cpr = w["cpr"].replace("-", "") if w["cpr"] else ""
+        amount = abs(w["ore"]) / 100
+        rows.append([(w["date"] - dt.date(1899, 12, 30)).days, w["voucher"], w["account"], w["art"].replace(".", ""),
+                     amount if w["ore"] > 0 else None, amount if w["ore"] < 0 else None,
+                     int(cpr) if cpr.startswith("0") else cpr, w["text"]])
+    rows.append(["I alt", "", "", "", facit["sum"]])
+    res = import_file(db, write_xlsx(tmp_path / "opus.xlsx", {"Posteringer": rows}))
+    assert (res["kind"], res["imported"], res["rejected"]) == ("postings", facit["rows"], [])
+    assert (res["mapping"]["debit"], res["mapping"]["credit"]) == ("Debet", "Kredit")
+    assert db.execute("SELECT SUM(amount_ore) FROM postings").fetchone()[0] == round(facit["sum"] * 100)
+    assert_bookings(db, lines)
+
+
+def test_sample_bookings_as_a_utf8_csv_with_sign_column(db, tmp_path, samples):
+    """UTF-8 with BOM, ',' between fields, quoted Danish amounts without sign and a D/K column,
+    dates as '5. januar 2026', packed accounts with grouping and art, CPR with a space."""
+    facit = json.loads((samples / "facit.json").read_text())["bogfoering_jan-okt_2026.csv"]
+    lines = sample_bookings(samples)
+    rows = [["Bogføringsdato", "Kontostreng", "Beløb", "D/K", "Personnummer", "Posteringstekst", "Bilag"]]
+    for w in lines:
+        kr, ore = divmod(abs(w["ore"]), 100)
+        rows.append([f"{w['date'].day}. {MONTH_NAMES[w['date'].month - 1]} {w['date'].year}",
+                     w["account"].replace(".", "") + "000" + w["art"].replace(".", ""),
+                     f"{kr:,}".replace(",", ".") + f",{ore:02d}", "D" if w["ore"] > 0 else "K",
+                     w["cpr"].replace("-", " ") if w["cpr"] else "", w["text"], w["voucher"]])
+    res = import_file(db, write_csv(tmp_path / "prisme.csv", rows, delimiter=",", encoding="utf-8-sig"))
+    assert (res["kind"], res["imported"], res["rejected"]) == ("postings", facit["rows"], [])
+    assert res["mapping"]["sign"] == "D/K"
+    assert db.execute("SELECT SUM(amount_ore) FROM postings").fetchone()[0] == round(facit["sum"] * 100)
+    assert_bookings(db, lines)
+    assert {r["grouping"] for r in query(db, "SELECT DISTINCT grouping FROM postings")} == {"000"}
