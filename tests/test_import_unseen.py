@@ -451,6 +451,12 @@ def test_budget_with_one_amount_column_named_beloeb(db, tmp_path):
                                                                   (2027, "5.38.52", None, 300000000)]
 
 
+def test_a_summary_of_consumption_is_not_taken_for_a_budget(db, tmp_path):
+    rows = [["Forbrug 2026 pr. funktion"], ["Funktion", "Tekst", "Beløb"], ["5.38.50", "Botilbud", "12.000.000"]]
+    with pytest.raises(DispoError, match="Bogføringsdato"):
+        import_file(db, write_xlsx(tmp_path / "forbrug.xlsx", {"Ark1": rows}))
+
+
 def test_a_list_of_persons_is_never_read_as_a_budget(db, tmp_path):
     rows = [["Konto", "Tekst", "Beløb", "CPR"], ["5.38.50", "x", "1.000", "0101901234"]]
     with pytest.raises(DispoError, match="Bogføringsdato"):

@@ -136,7 +136,7 @@ BUDGET = Kind("budget", "Budget", (
     Field("year", "År", ("år", "budgetår", "regnskabsår", "year"), p.parse_int),
     Field("month", "Måned", ("måned", "md", "periode"), p.parse_int),
     Field("original", "Oprindeligt budget", ("budget", "oprindeligt budget", "vedtaget budget", "opr budget",
-                                             "budget i alt", "årsbudget", "budgetbeløb", "beløb"), p.parse_amount, False,
+                                             "budget i alt", "årsbudget", "budgetbeløb"), p.parse_amount, False,
           "amount"),
     Field("corrected", "Korrigeret budget", ("korrigeret budget", "korr budget", "korrigeret", "korr. budget"),
           p.parse_amount, False, "amount"),

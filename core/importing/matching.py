@@ -165,7 +165,21 @@ def propose(kind: Kind, table: Table) -> Mapping:
         mapping.columns[name] = c
         mapping.confidence[name] = round(conf, 2)
         taken.add(c)
+    if kind.code == "budget" and not ({"original", "corrected"} & set(mapping.columns)) and \
+            not mapping.month_columns and re.search(KIND_WORDS["budget"], _sheet_words(table, headers=False)):
+        # a sheet that says it is a budget may call its amount just 'Beløb'
+        amount = KINDS["postings"].field("amount")
+        c = next((c for c, h in enumerate(table.headers) if c not in taken and header_score(amount, h) >= 0.8
+                  and _value_fit(amount, samples[c]) >= 0.5), None)
+        if c is not None:
+            mapping.columns["original"] = c
+            mapping.confidence["original"] = 0.8
     return add_sheet_defaults(mapping, table)
+
+
+def _sheet_words(table: Table, headers: bool = True) -> str:
+    """A sheet's name, title rows (and headers), lower case: where words that name a kind stand."""
+    return " ".join([table.sheet, *table.title, *(table.headers if headers else [])]).casefold()
 
 
 def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
@@ -201,7 +215,7 @@ KIND_WORDS = {"budget": r"budget", "postings": r"bogført|bogføring|forbrug|reg
 def score(kind: Kind, mapping: Mapping, table: Table | None = None) -> float:
     bonus = 0.0
     if table is not None and kind.code in KIND_WORDS:
-        words = " ".join([table.sheet, *table.title, *table.headers]).casefold()
+        words = _sheet_words(table)
         bonus = 1.0 if re.search(KIND_WORDS[kind.code], words) else 0.0
     return (sum(mapping.confidence.values()) + (1.5 if mapping.category_columns else 0)
             + (1.5 if mapping.month_columns else 0) + bonus)
