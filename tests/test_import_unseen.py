@@ -463,6 +463,24 @@ def test_a_list_of_persons_is_never_read_as_a_budget(db, tmp_path):
         import_file(db, write_xlsx(tmp_path / "p.xlsx", {"Ark1": rows}))
 
 
+def test_budget_beside_consumption_per_month_asks_and_then_reads_the_chosen_columns(tmp_path):
+    db = tmp_path / "d.sqlite"
+    header = ["Konto"]
+    for m in ("jan", "feb", "mar"):
+        header += [f"Budget {m}", f"Forbrug {m}"]
+    path = write_xlsx(tmp_path / "opfoelgning.xlsx", {"Budgetopfølgning 2026": [header, ["5.38.50", 100, 90, 100, 95,
+                                                                                           100, 120]]})
+    r = run_cli("import", path, "--json", db=db)
+    assert r.returncode == 1 and "--kind" in r.stderr and "Traceback" not in r.stderr
+    res = json.loads(run_cli("import", path, "--kind", "budget", "--json", db=db).stdout)
+    assert (res["imported"], res["mapping"]["month_02"]) == (3, "Budget feb")
+    res = json.loads(run_cli("import", path, "--kind", "postings", "--json", db=db).stdout)
+    assert (res["imported"], res["mapping"]["month_02"]) == (3, "Forbrug feb")
+    got = json.loads(run_cli("postings", "--json", db=db).stdout)
+    assert [(g["date"], g["amount"]) for g in got] == [("2026-01-31", 90.0), ("2026-02-28", 95.0),
+                                                      ("2026-03-31", 120.0)]
+
+
 # ---------------------------------------------------------------- facility lists
 
 def test_resident_list_with_other_header_words(db, tmp_path):

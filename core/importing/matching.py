@@ -138,6 +138,11 @@ def propose(kind: Kind, table: Table) -> Mapping:
     if kind.code in ("budget", "postings"):
         months = {c: p.month_of(h) for c, h in enumerate(table.headers)}
         months = {c: m for c, m in months.items() if m}
+        if len(set(months.values())) < len(months):
+            # a month in several columns ('Budget jan', 'Forbrug jan'): only those the kind's word names
+            months = {c: m for c, m in months.items() if re.search(KIND_WORDS[kind.code], table.headers[c].casefold())}
+            if len(set(months.values())) < len(months):
+                months = {}
         if len(months) >= 3:
             mapping.month_columns = months
             taken |= set(months)
@@ -209,7 +214,7 @@ def missing_required(kind: Kind, mapping: Mapping) -> list[str]:
 
 
 #: words in a sheet's title, name or headers that point at a kind (for wide layouts that fit several)
-KIND_WORDS = {"budget": r"budget", "postings": r"bogført|bogføring|forbrug|regnskab|postering|udbetal"}
+KIND_WORDS = {"budget": r"budget", "postings": r"bogført|bogføring|forbrug|regnskab|postering|udbetal|realiseret"}
 
 
 def score(kind: Kind, mapping: Mapping, table: Table | None = None) -> float:
