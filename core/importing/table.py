@@ -74,6 +74,7 @@ def _synonyms() -> list[str]:
     return _SYNONYMS
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ASCII_DANISH = (("oe", "ø"), ("aa", "å"), ("ae", "æ"))
 
 
@@ -91,8 +92,8 @@ def header_spellings(value) -> list[str]:
 
 def header_word_score(value) -> float:
     """0..1: how much a cell looks like a known column header."""
-    if month_of(value):
-        return 0.8
+    if month_of(value) and not isinstance(value, (dt.date, dt.datetime)) and not _ISO_DATE.match(text(value)):
+        return 0.8  # a month name; dates in a row of months are counted by ``_month_cells``
     return max(_word_score(h) for h in header_spellings(value))
 
 
@@ -144,7 +145,7 @@ def find_header_row(sheet: RawSheet) -> int | None:
         distinct = {text(v) for v in texty}
         if len(distinct) < 2:  # a merged title repeated across the row
             continue
-        scores = [header_word_score(v) for v in texty]
+        scores = [0.8 if isinstance(v, (dt.date, dt.datetime)) else header_word_score(v) for v in texty]
         score = sum(s for s in scores if s >= 0.8) + 0.05 * len(texty)
         if sum(1 for s in scores if s >= 0.8) < 2:
             continue
