@@ -520,6 +520,21 @@ def test_csv_with_excel_text_guards_around_cpr_numbers(db, tmp_path):
     assert res["rejected"] == [] and [r[5] for r in postings(db)] == ["010190-1234", "020291-1234"]
 
 
+def test_vum_lists_with_letter_columns_or_written_levels(db, tmp_path):
+    marked = [["VUM 2027 - Engen"], [], ["CPR", "Navn", "A", "B", "C", "D", "E", "F (timer)"],
+              ["0101901234", "Anna", "", "X", "", "", "", ""], ["0202911234", "Bo", "", "", "", "", "", 45]]
+    plan = prepare(db, write_xlsx(tmp_path / "vum.xlsx", {"Engen": marked}))
+    assert plan.kind == "vum" and plan.rejected == []
+    assert [(r.values["cpr"], r.values["category"], r.values["hours"]) for r in plan.records] == [
+        ("010190-1234", "B", None), ("020291-1234", "F", Decimal(45))]
+    written = [["Cpr-nummer", "Borger", "Støtteniveau"], ["0101901234", "Anna", "Moderat"],
+               ["0202911234", "Bo", "Kategori D - svær støtte"]]
+    plan = prepare(db, write_xlsx(tmp_path / "vum2.xlsx", {"Solsikken": written}))
+    assert plan.kind == "vum" and plan.mapping_headers()["category"] == "Støtteniveau"
+    assert [(r.values["cpr"], r.values["category"]) for r in plan.records] == [("010190-1234", "B"),
+                                                                              ("020291-1234", "D")]
+
+
 # ---------------------------------------------------------------- bad files
 
 def test_a_list_without_start_dates_is_refused_with_what_it_lacks(db, tmp_path):

@@ -120,7 +120,7 @@ def vum_category_of_header(header: str) -> str | None:
     for word, letter in VUM_COLUMN_WORDS.items():
         if re.search(rf"(?<![a-zæøå]){word}", h):
             return letter
-    m = re.fullmatch(r"(?:kategori|kat\.?|vum)?\s*([a-f])", h.strip())
+    m = re.fullmatch(r"(?:kategori|kat\.?|vum)?\s*([a-f])(?:\s*[-:/(].*)?", h.strip())  # 'F (timer)', 'A - let'
     return m.group(1).upper() if m else None
 
 
