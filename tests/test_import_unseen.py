@@ -18,14 +18,14 @@ from decimal import Decimal
 import pytest
 
 from core.errors import DispoError
-from core.grants import grant_json, list_grants
+from core.grants import list_grants
 from core.importing import parsers as p
 from core.importing.batches import import_file, prepare
 from core.importing.table import is_total_row
 from core.storage import query
 from tests.conftest import run_cli
 from tests.import_files import write_csv, write_ods, write_xlsx
-from tests.test_import_samples import content
+from tests.test_import_samples import assert_matches_facit, content
 
 D = dt.date
 
@@ -684,24 +684,6 @@ def _unit_text(e: dict) -> str:
 def _surname_first(name: str) -> str:
     first, _, last = name.rpartition(" ")
     return f"{last}, {first}" if first else name
-
-
-def assert_matches_facit(db, want: list[dict]) -> None:
-    from tests.test_import_samples import FIELDS, _key
-
-    got = [grant_json(g) for g in list_grants(db)]
-    assert len(got) == len(want)
-    pool: dict[tuple, list] = {}
-    for g in got:
-        pool.setdefault(_key(g["cpr"], g["provider"], g["start"]), []).append(g)
-    for e in want:
-        g = pool[_key(e["cpr"], e["leverandor"], e["start"])].pop(0)
-        for fk, gk in FIELDS.items():
-            a, b = e[fk], g[gk]
-            if isinstance(a, float):
-                assert b == pytest.approx(a, abs=0.005), (e["cpr"], fk)
-            else:
-                assert (a or None) == (b or None), (e["cpr"], fk, a, b)
 
 
 @pytest.fixture
