@@ -568,7 +568,7 @@ def test_a_file_of_rejected_rows_leaves_the_database_unchanged(db, tmp_path):
 
 @pytest.mark.parametrize("raw, expected", [
     ("1.000,-", Decimal(1000)), ("-1.000,-", Decimal(-1000)), ("kr. 1.000,-", Decimal(1000)),
-    ("1.000,--", Decimal(1000)), ("1.000-", Decimal(-1000)),
+    ("1.000,--", Decimal(1000)), ("1.000-", Decimal(-1000)), ("1\u202f234,50", Decimal("1234.50")),
 ])
 def test_whole_kroner_amounts(raw, expected):
     assert p.parse_amount(raw) == expected
@@ -595,6 +595,16 @@ def test_no_date_is_not_a_start_date():
 @pytest.mark.parametrize("raw", ["010190–1234", "010190 — 1234", "0101901234.0", "101901234.0", "010190\u00a01234"])
 def test_cpr_with_typographic_dash_or_as_float_text(raw):
     assert p.parse_cpr(raw) == "010190-1234"
+
+
+@pytest.mark.parametrize("raw", ["-", "Ukendt", "ingen", 0, "0", "0000000000", "  "])
+def test_no_person_marks_in_an_optional_cpr_column(raw):
+    assert p.parse_optional_cpr(raw) is None
+
+
+def test_a_required_cpr_is_still_required():
+    with pytest.raises(p.ParseError):
+        p.parse_cpr("Ukendt")
 
 
 @pytest.mark.parametrize("raw, expected", [("§ 85, stk. 2", "§ 85"), ("SEL § 107 stk. 10", "§ 107"),

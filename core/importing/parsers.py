@@ -101,8 +101,16 @@ def name_beside_cpr(value) -> str:
     return parse_name(rest.strip(" -,:()"))
 
 
+#: what finance systems write where a posting has no person
+NO_CPR = {"-", "--", "–", "ukendt", "ingen", "ingen cpr", "n/a", "na", "0", "0000000000", "000000-0000"}
+
+
 def parse_optional_cpr(value) -> str | None:
-    return None if is_blank(value) else parse_cpr(value)
+    """A CPR number, or ``None`` for blank and the usual 'no person' marks (``-``, ``Ukendt``, ``0``)."""
+    if is_blank(value) or (value == 0 and not isinstance(value, bool)) or (
+            isinstance(value, str) and value.strip().casefold() in NO_CPR):
+        return None
+    return parse_cpr(value)
 
 
 _CPR_IN_TEXT = re.compile(r"(?<![\d-])(\d{6})[- ](\d{4})(?![\d-])")
@@ -155,7 +163,7 @@ def parse_amount(value) -> Decimal:
     fast = _FAST_DANISH.match(raw)
     if fast:  # the finance systems' usual form, e.g. -12.345,67
         return Decimal(fast.group(1) + fast.group(2).replace(".", "") + "." + fast.group(3))
-    t = raw.strip().replace("\u00a0", " ").replace("\u2212", "-").replace("–", "-")
+    t = raw.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("\u2212", "-").replace("–", "-")
     t = _KR.sub("", t).strip()
     negative = False
     if t.startswith("(") and t.endswith(")"):
