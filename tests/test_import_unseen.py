@@ -574,6 +574,18 @@ def test_whole_kroner_amounts(raw, expected):
     assert p.parse_amount(raw) == expected
 
 
+@pytest.mark.parametrize("raw", ["1,234", "-12,345", "kr. 123,456"])
+def test_comma_and_three_digits_is_asked_about(raw):
+    with pytest.raises(p.ParseError, match="to decimaler"):
+        p.parse_amount(raw)
+
+
+@pytest.mark.parametrize("raw, expected", [("0,125", Decimal("0.125")), ("1.234,567", Decimal("1234.567")),
+                                           ("1,234,567", Decimal(1234567)), ("1,234.50", Decimal("1234.50"))])
+def test_comma_and_three_digits_with_context_is_read(raw, expected):
+    assert p.parse_amount(raw) == expected
+
+
 @pytest.mark.parametrize("raw, expected", [
     ("1-jan-26", D(2026, 1, 1)), ("01-mar-2026", D(2026, 3, 1)), ("1.mar.2026", D(2026, 3, 1)),
     ("5. februar 2026", D(2026, 2, 5)),

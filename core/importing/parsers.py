@@ -137,6 +137,7 @@ _GROUPED_COMMA_DEC = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$|^\d+(,\d+)?$")
 _GROUPED_DOT_DEC = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d+$")
 _FAST_DANISH = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)$")
 _SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
+_THOUSANDS_OR_DECIMALS = re.compile(r"^-?[1-9]\d{0,2},\d{3}$")  # '1,234': English thousands or Danish decimals?
 _WHOLE_KRONER = re.compile(r"(?<=\d),-+$")
 
 
@@ -145,7 +146,8 @@ def parse_amount(value) -> Decimal:
 
     Reads ``2.345,50``, ``kr. 2.345,50``, ``2345.5``, ``-1.234``, ``1.234,00-``, ``(1.234,00)``,
     ``1 234,50`` and spreadsheet numbers (floats go through their shortest repr).
-    A dot followed by exactly three digits is a thousands separator.
+    A dot followed by exactly three digits is a thousands separator; ``1,234`` (a comma and three
+    digits, nothing else) is refused: English thousands or Danish decimals cannot be told apart.
     """
     if is_blank(value):
         raise ParseError("Beløb mangler")
@@ -161,7 +163,7 @@ def parse_amount(value) -> Decimal:
         raise ParseError(f"'{text(value)}' er en dato, ikke et beløb")
     raw = str(value)
     fast = _FAST_DANISH.match(raw)
-    if fast:  # the finance systems' usual form, e.g. -12.345,67
+    if fast and not _THOUSANDS_OR_DECIMALS.match(raw):  # the finance systems' usual form, e.g. -12.345,67
         return Decimal(fast.group(1) + fast.group(2).replace(".", "") + "." + fast.group(3))
     t = raw.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("\u2212", "-").replace("–", "-")
     t = _KR.sub("", t).strip()
@@ -175,6 +177,9 @@ def parse_amount(value) -> Decimal:
     elif t.startswith("+"):
         t = t[1:].strip()
     t = _WHOLE_KRONER.sub("", t)  # "1.000,-": whole kroner
+    if _THOUSANDS_OR_DECIMALS.match(t):
+        raise ParseError(f"'{raw.strip()}' kan være {t.replace(',', '.')} kr. (komma mellem tusinder) eller {t} kr. "
+                         "(decimalkomma); skriv beløbet med to decimaler (fx 1.234,00)")
     if _SPACE_GROUPED.match(t):
         t = t.replace(" ", "")
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", t) or _GROUPED_COMMA_DEC.match(t):
