@@ -6,6 +6,7 @@ the GUI thread. The commit can be cancelled, which leaves nothing behind.
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -252,7 +253,9 @@ class SheetPage(BusyPage):
         self.sheet_combo.blockSignals(True)
         self.sheet_combo.clear()
         with_table = [s for s in sheets if s.table is not None and not s.hidden]
-        multi = [s for s in with_table if s.kind and KINDS[s.kind].multi_sheet]
+        # several sheets of one kind (one per facility, section or month) can be read together
+        kinds = Counter(s.kind for s in with_table if s.kind).most_common(1)
+        multi = [s for s in with_table if kinds and s.kind == kinds[0][0]]
         if len(multi) > 1:
             self.sheet_combo.addItem(f"Alle synlige ark ({len(multi)})", ALL_SHEETS)
         for s in sheets:

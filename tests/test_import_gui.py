@@ -184,6 +184,19 @@ def test_wizard_offers_all_facility_sheets_of_an_occupancy_list(qtbot, context, 
     assert wizard.preview_page.model.rowCount() == wizard.preview_page.plan.rows_read
 
 
+def test_wizard_offers_all_sheets_of_one_kind_such_as_one_per_section(qtbot, context, tmp_path):
+    header = ["CPR-nr.", "Navn", "Leverandør", "Takst", "Startdato"]
+    path = write_xlsx(tmp_path / "pr_paragraf.xlsx", {
+        "§ 107": [header, ["010190-1234", "A", "Åhuset", 3000, "01-01-2026"]],
+        "§ 108": [header, ["020291-1234", "B", "Engen", 2000, "01-01-2026"]]})
+    wizard = ImportWizard(context, path)
+    qtbot.addWidget(wizard)
+    _walk_to_preview(qtbot, wizard)
+    assert wizard.sheet is None and wizard.kind == "grants"
+    plan = wizard.preview_page.plan
+    assert sorted((r.sheet, r.values["section"]) for r in plan.records) == [("§ 107", "§ 107"), ("§ 108", "§ 108")]
+
+
 def test_preview_shows_danish_headers_dates_and_amounts(db, grants_file):
     from datetime import date
 

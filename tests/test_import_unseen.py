@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -19,10 +21,11 @@ from core.errors import DispoError
 from core.grants import list_grants
 from core.importing import parsers as p
 from core.importing.batches import import_file, prepare
+from core.importing.table import is_total_row
 from core.storage import query
 from tests.conftest import run_cli
 from tests.import_files import write_csv, write_ods, write_xlsx
-from tests.test_import_samples import content
+from tests.test_import_samples import assert_matches_facit, content
 
 D = dt.date
 
@@ -116,6 +119,17 @@ def test_utf8_bom_csv_with_commas_and_quoted_danish_amounts(tmp_path):
     assert {g["account"] for g in got} == {"5.38.50"}
 
 
+def test_cpr_written_in_the_posting_text_when_there_is_no_cpr_column(db, tmp_path):
+    rows = [["Bogføringsdato", "Funktion", "Beløb", "Posteringstekst"],
+            ["05-01-2026", "5.38.50", "1.000,00", "010190-1234 Anna Hansen ophold jan"],
+            ["05-01-2026", "5.38.50", "500,00", "Faktura 1234567890"],             # no dash: a number, not a CPR
+            ["05-01-2026", "5.38.50", "500,00", "010190-1234/020291-1234 fælles"]]  # two persons: whose?
+    res = import_file(db, write_xlsx(tmp_path / "poster.xlsx", {"Ark1": rows}))
+    assert "cpr" not in res["mapping"] and res["imported"] == 3
+    assert any("Posteringstekst" in n and "CPR" in n for n in res["notes"])
+    assert [r[5] for r in postings(db)] == ["010190-1234", None, None]
+
+
 def test_excel_sep_line_and_utf16_tab_text_are_read(db, tmp_path):
     sep = tmp_path / "sep.csv"
     sep.write_bytes("sep=;\r\nBogføringsdato;Funktion;Art;Beløb;CPR-nr.;Tekst;\r\n"
@@ -188,6 +202,157 @@ def test_grants_as_ods_with_first_and_last_name_columns(db, tmp_path):
                    ("§ 97", "Anna Hansen", "time", Decimal(15), "uge", Decimal(250))]
 
 
+GROUPED = [["Dispositionsregnskab 2026"], [],
+           ["CPR", "Navn", "§", "Leverandør", "Takst", "Enhed", "Bevilling", ""],
+           ["", "", "", "", "", "", "Fra", "Til"],
+           ["0101901234", "Hansen, Anna", "SEL § 108", "Engen", 2000.5, "pr. døgn", D(2026, 3, 1), D(2026, 9, 30)],
+           ["I alt", "", "", "", 2000.5]]
+
+
+def test_group_header_without_merge_information_spans_its_sub_headers(db, tmp_path):
+    # ods (as calamine reads it) and csv keep no merged cells: 'Bevilling' stands over 'Fra' only
+    res = import_file(db, write_ods(tmp_path / "grupper.ods", {"Bevillinger": GROUPED}))
+    assert (res["mapping"]["start"], res["mapping"]["end"]) == ("Bevilling Fra", "Bevilling Til")
+    [g] = list_grants(db)
+    assert (g.start, g.end, g.section, g.unit) == (D(2026, 3, 1), D(2026, 9, 30), "§ 108", "døgn")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is needed to write a real .xls/.ods")
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_files_saved_by_libreoffice_with_merged_header_and_hidden_sheet(db, tmp_path, fmt):
+    src = write_xlsx(tmp_path / "bevillinger.xlsx",
+                     {"Bevillinger": GROUPED, "Opslag": [["Paragraf", "Konto"], ["§ 108", "5.38.50"]]},
+                     hidden=("Opslag",), merged={"Bevillinger": ["A1:H1", "G3:H3", "A3:A4", "B3:B4"]})
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--convert-to", fmt, "--outdir", str(out), str(src)], capture_output=True, timeout=180, check=True)
+    res = import_file(db, out / f"bevillinger.{fmt}")
+    assert (res["kind"], res["sheet"], res["imported"], res["rejected"]) == ("grants", "Bevillinger", 1, [])
+    assert (res["mapping"]["start"], res["mapping"]["end"]) == ("Bevilling Fra", "Bevilling Til")
+    assert any("Opslag" in n for n in res["notes"])  # the hidden sheet is not read
+    [g] = list_grants(db)
+    assert (g.cpr, g.name, g.start, g.end, g.rates[0].rate) == ("010190-1234", "Anna Hansen", D(2026, 3, 1),
+                                                                 D(2026, 9, 30), Decimal("2000.5"))
+
+
+def test_sum_rows_without_a_label_are_skipped_not_rejected(db, tmp_path):
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Startdato"],
+            ["010190-1234", "A", "108", "Engen", 100, D(2026, 1, 1)],
+            ["020291-1234", "B", "108", "Engen", 200, D(2026, 1, 1)],
+            ["", "", "", "Engen", 300, None],  # a provider subtotal without a label: data with gaps, rejected
+            [None, None, None, None, 300]]      # Excel's AutoSum under the table
+    res = import_file(db, write_xlsx(tmp_path / "g.xlsx", {"Ark": rows}))
+    assert (res["rows_read"], res["imported"]) == (3, 2)
+    assert sorted({r["row"] for r in res["rejected"]}) == [4]
+    assert [w["row"] for w in res["warnings"] if "Sum-rækken" in w["warning"]] == [5]
+
+
+def test_grants_named_by_service_instead_of_section(db, tmp_path):
+    rows = [["Cpr-nr.", "Navn", "Ydelse", "Leverandør", "Takst", "Timer pr. uge", "Bevilget fra", "Bevilget til"],
+            ["0101901234", "Hansen, Anna", "Socialpædagogisk støtte", "Bostøtten", "450,00", 5, "01-01-2026", ""],
+            ["0202911234", "Berg, Bo", "Længerevarende botilbud", "Engen", "2.000,00", "", "01-01-2026", ""],
+            ["0303921234", "Dahl, Carl", "Botilbud", "Engen", "2.000,00", "", "01-01-2026", ""]]
+    res = import_file(db, write_xlsx(tmp_path / "ydelser.xlsx", {"Ark": rows}))
+    assert res["mapping"]["section"] == "Ydelse" and res["imported"] == 2
+    [rejected] = res["rejected"]  # 'Botilbud' is § 107 or § 108: asked, not guessed
+    assert (rejected["row"], rejected["value"]) == (4, "Botilbud")
+    assert "§ 107" in rejected["reason"] and "§ 108" in rejected["reason"]
+    assert sorted((g.name, g.section, g.unit) for g in list_grants(db)) == [("Anna Hansen", "§ 85", "time"),
+                                                                           ("Bo Berg", "§ 108", "døgn")]
+
+
+def test_database_export_with_ascii_header_names(db, tmp_path):
+    rows = [["CPR_NR", "NAVN", "PARAGRAF", "LEV_NAVN", "TAKST", "ENHED", "START_DATO", "SLUT_DATO"],
+            ["0101901234", "HANSEN, ANNA", "108", "ENGEN", "2000.50", "DOEGN", "2026-01-01", "LOEBENDE"]]
+    res = import_file(db, write_csv(tmp_path / "export.csv", rows, delimiter="|"))
+    assert res["mapping"] == {"cpr": "CPR_NR", "name": "NAVN", "section": "PARAGRAF", "provider": "LEV_NAVN",
+                              "rate": "TAKST", "unit": "ENHED", "start": "START_DATO", "end": "SLUT_DATO"}
+    [g] = list_grants(db)
+    assert (g.cpr, g.name, g.unit, g.end, g.rates[0].rate) == ("010190-1234", "ANNA HANSEN", "døgn", None,
+                                                               Decimal("2000.50"))
+    rows = [["BOGFOERINGSDATO", "KONTO", "BELOEB", "CPRNR", "POSTERINGSTEKST"],
+            ["20260105", "5.38.50", "1000.00", "0101901234", "X"]]
+    res = import_file(db, write_csv(tmp_path / "poster.csv", rows))
+    assert (res["mapping"]["date"], res["mapping"]["amount"], res["imported"]) == ("BOGFOERINGSDATO", "BELOEB", 1)
+
+
+GRANTS_HEADER = ["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Startdato"]
+
+
+def test_one_sheet_per_section_are_all_read(db, tmp_path):
+    sheets = {"§ 107": [["§ 107 Midlertidige botilbud"], GRANTS_HEADER,
+                        ["010190-1234", "A", "107", "Åhuset", 3000, "01-01-2026"]],
+              "§ 108": [["§ 108 Længerevarende botilbud"], GRANTS_HEADER,
+                        ["020291-1234", "B", "108", "Engen", 2000, "01-01-2026"],
+                        ["030392-1234", "C", "108", "Engen", 2000, "01-01-2026"]],
+              "Oversigt": [["Paragraf", "Antal", "Udgift"], ["§ 107", 1, 3000], ["§ 108", 2, 4000]]}
+    res = import_file(db, write_xlsx(tmp_path / "pr_paragraf.xlsx", sheets))
+    assert (res["sheet"], res["rows_read"], res["imported"]) == ("§ 107; § 108", 3, 3)
+    assert any("'§ 107', '§ 108'" in n for n in res["notes"])
+    assert sorted((g.cpr, g.section) for g in list_grants(db)) == [
+        ("010190-1234", "§ 107"), ("020291-1234", "§ 108"), ("030392-1234", "§ 108")]
+
+
+def test_a_pivot_of_months_beside_the_posting_lines_is_not_counted_twice(db, tmp_path):
+    header = ["Bogføringsdato", "Konto", "Beløb", "CPR-nr."]
+    sheets = {"Jan": [header, ["05-01-2026", "5.38.50", 100, ""]],
+              "Feb": [header, ["05-02-2026", "5.38.50", 100, ""], ["06-02-2026", "5.38.50", 50, ""]],
+              "Pivot": [["Forbrug pr. måned"], ["Konto", "Jan", "Feb", "Mar", "I alt"], ["5.38.50", 100, 150, "", 250]]}
+    res = import_file(db, write_xlsx(tmp_path / "poster.xlsx", sheets))
+    assert (res["sheet"], res["imported"]) == ("Jan; Feb", 3)
+    assert any("'Pivot'" in n for n in res["notes"])
+    assert sum(r[4] for r in postings(db)) == 25000
+
+
+def test_only_hidden_data_is_named_in_the_error(db, tmp_path):
+    sheets = {"Oversigt": [["Paragraf", "Antal", "Udgift"], ["§ 107", 1, 3000]],
+              "Data": [GRANTS_HEADER, ["010190-1234", "A", "107", "Åhuset", 3000, "01-01-2026"]]}
+    path = write_xlsx(tmp_path / "skjult.xlsx", sheets, hidden=("Data",))
+    with pytest.raises(DispoError, match="Skjulte ark er ikke læst: 'Data'"):
+        import_file(db, path)
+    assert import_file(db, path, sheet="Data")["imported"] == 1
+
+
+def test_group_headings_and_footers_inside_the_table_are_skipped(db, tmp_path):
+    rows = [GRANTS_HEADER, ["§ 107 Midlertidige botilbud"], ["010190-1234", "A", "107", "Åhuset", 3000, "01-01-2026"],
+            ["I alt § 107", "", "", "", 3000], ["§ 108 Længerevarende botilbud"],
+            ["020291-1234", "B", "108", "Engen", 2000, "01-01-2026"], ["", "Ledig plads"],
+            ["030392-1234"],  # a lone CPR number is a row with gaps: rejected, not skipped
+            ["Antal sager: 2"]]
+    res = import_file(db, write_xlsx(tmp_path / "grupper.xlsx", {"Ark": rows}))
+    assert (res["rows_read"], res["imported"]) == (3, 2)
+    assert {r["row"] for r in res["rejected"]} == {8}
+    skipped = [(w["row"], w["warning"]) for w in res["warnings"] if "springes over" in w["warning"]]
+    assert [row for row, _ in skipped] == [2, 4, 5, 7, 9]
+    assert "mellemoverskrift" in skipped[0][1] and "Sum-rækken" in skipped[1][1]
+
+
+def test_rate_written_with_its_unit(db, tmp_path):
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Timer pr. uge", "Startdato"],
+            ["010190-1234", "A", "§ 85", "Bostøtten", "512,50 kr. pr. time", "7", "01-01-2026"],
+            ["020291-1234", "B", "§ 108", "Engen", "2.450,75 pr. døgn", "", "01-01-2026"],
+            ["030392-1234", "C", "§ 108", "Engen", "mange penge", "", "01-01-2026"]]
+    res = import_file(db, write_xlsx(tmp_path / "takster.xlsx", {"Ark": rows}))
+    assert res["imported"] == 2 and [(r["row"], r["column"]) for r in res["rejected"]] == [(4, "Takst")]
+    got = sorted((g.name, g.unit, g.quantity, g.quantity_per, g.rates[0].rate) for g in list_grants(db))
+    assert got == [("A", "time", Decimal(7), "uge", Decimal("512.50")), ("B", "døgn", None, None, Decimal("2450.75"))]
+
+
+def test_section_from_the_sheet_name_when_there_is_no_section_column(db, tmp_path):
+    header = ["CPR-nr.", "Navn", "Konto", "Leverandør", "Takst", "Enhed", "Startdato", "Slutdato", "VUM"]
+    row = ["010190-1234", "A", "5.38.50", "Engen", 100, "døgn", "01-01-2026", "", "C"]
+    res = import_file(db, write_xlsx(tmp_path / "a.xlsx", {"Længerevarende botilbud": [header, row],
+                                                           "Ark2": [["Bevillinger SEL § 107"], header,
+                                                                    ["020291-1234", *row[1:]]]}))
+    assert res["kind"] == "grants" and res["mapping"]["section"].startswith("§ 108")
+    assert sorted((g.cpr, g.section) for g in list_grants(db)) == [("010190-1234", "§ 108"), ("020291-1234", "§ 107")]
+    # a sheet that names no section: the file is grants without a section column, not a VUM list
+    before = content(db)
+    with pytest.raises(DispoError, match="ligner mest bevillinger.*Paragraf"):
+        import_file(db, write_xlsx(tmp_path / "b.xlsx", {"Ark1": [header, row]}))
+    assert content(db) == before
+
+
 # ---------------------------------------------------------------- budgets with month columns
 
 MONTHS_ABBR = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
@@ -242,6 +407,80 @@ def test_budget_month_headers_with_years_and_quarter_columns(db, tmp_path):
     assert budget_rows(db) == [(2027, "5.32.33", "§ 85", m, 100000) for m in range(1, 13)]
 
 
+def test_budget_with_date_cells_as_month_headers(db, tmp_path):
+    rows = [["Budget 2027"], ["Konto", *[D(2027, m, 1) for m in range(1, 13)], "I alt"],
+            ["5.38.50", *[100] * 12, 1200]]
+    res = import_file(db, write_xlsx(tmp_path / "b.xlsx", {"Ark1": rows}))
+    assert res["kind"] == "budget" and res["imported"] == 12
+    assert budget_rows(db) == [(2027, "5.38.50", None, m, 10000) for m in range(1, 13)]
+
+
+def test_amount_group_merged_over_debit_and_credit(db, tmp_path):
+    rows = [["Posteringer 2026"], ["Dato", "Konto", "Beløb", "", "CPR-nr.", "Tekst"], ["", "", "Debet", "Kredit", "", ""],
+            ["05-01-2026", "5.38.50 Længerevarende botilbud", "1.000,00", "", "010190-1234", "a"],
+            ["06-01-2026", "5.38.50 Længerevarende botilbud", "", "200,00", "010190-1234", "b"],
+            ["Hovedtotal", "", "1.000,00", "200,00"]]
+    res = import_file(db, write_xlsx(tmp_path / "p.xlsx", {"Ark1": rows},
+                                     merged={"Ark1": ["C2:D2", "A2:A3", "B2:B3", "E2:E3", "F2:F3"]}))
+    assert (res["mapping"]["debit"], res["mapping"]["credit"]) == ("Beløb Debet", "Beløb Kredit")
+    assert "amount" not in res["mapping"] and res["rejected"] == []
+    assert [(r[0], r[1], r[4]) for r in postings(db)] == [("2026-01-05", "5.38.50", 100000),
+                                                         ("2026-01-06", "5.38.50", -20000)]
+
+
+def test_bookings_one_column_per_month_with_a_total_column(db, tmp_path):
+    rows = [["Forbrug 2026 pr. borger"], ["CPR-nr.", "Navn", "Konto", "Jan", "Feb", "Mar", "Total"],
+            ["010190-1234", "A", "5.38.50", "1.000,00", "1.000,00", "", "2.000,00"],
+            ["020291-1234", "B", "5.32.33", 500, 500, 500, 1500], ["Totalsum", "", "", 1500, 1500, 500, 3500]]
+    res = import_file(db, write_xlsx(tmp_path / "forbrug.xlsx", {"Forbrug": rows}))
+    assert res["kind"] == "postings" and "Total" not in res["mapping"].values()
+    assert (res["rows_read"], res["imported"]) == (2, 5)
+    # one posting per filled month, dated the month's last day
+    assert [(r[0], r[4], r[5]) for r in postings(db)] == [
+        ("2026-01-31", 100000, "010190-1234"), ("2026-02-28", 100000, "010190-1234"),
+        ("2026-01-31", 50000, "020291-1234"), ("2026-02-28", 50000, "020291-1234"),
+        ("2026-03-31", 50000, "020291-1234")]
+
+
+def test_budget_with_one_amount_column_named_beloeb(db, tmp_path):
+    rows = [["Funktion", "Tekst", "Beløb"], ["5.38.50", "Botilbud", "12.000.000"], ["5.38.52", "Midl.", "3.000.000"],
+            ["I alt", "", "15.000.000"]]
+    res = import_file(db, write_xlsx(tmp_path / "b.xlsx", {"Budget 2027": rows}))
+    assert (res["kind"], res["mapping"]["original"], res["imported"]) == ("budget", "Beløb", 2)
+    assert [(r[0], r[1], r[3], r[4]) for r in budget_rows(db)] == [(2027, "5.38.50", None, 1200000000),
+                                                                  (2027, "5.38.52", None, 300000000)]
+
+
+def test_a_summary_of_consumption_is_not_taken_for_a_budget(db, tmp_path):
+    rows = [["Forbrug 2026 pr. funktion"], ["Funktion", "Tekst", "Beløb"], ["5.38.50", "Botilbud", "12.000.000"]]
+    with pytest.raises(DispoError, match="Bogføringsdato"):
+        import_file(db, write_xlsx(tmp_path / "forbrug.xlsx", {"Ark1": rows}))
+
+
+def test_a_list_of_persons_is_never_read_as_a_budget(db, tmp_path):
+    rows = [["Konto", "Tekst", "Beløb", "CPR"], ["5.38.50", "x", "1.000", "0101901234"]]
+    with pytest.raises(DispoError, match="Bogføringsdato"):
+        import_file(db, write_xlsx(tmp_path / "p.xlsx", {"Ark1": rows}))
+
+
+def test_budget_beside_consumption_per_month_asks_and_then_reads_the_chosen_columns(tmp_path):
+    db = tmp_path / "d.sqlite"
+    header = ["Konto"]
+    for m in ("jan", "feb", "mar"):
+        header += [f"Budget {m}", f"Forbrug {m}"]
+    path = write_xlsx(tmp_path / "opfoelgning.xlsx", {"Budgetopfølgning 2026": [header, ["5.38.50", 100, 90, 100, 95,
+                                                                                           100, 120]]})
+    r = run_cli("import", path, "--json", db=db)
+    assert r.returncode == 1 and "--kind" in r.stderr and "Traceback" not in r.stderr
+    res = json.loads(run_cli("import", path, "--kind", "budget", "--json", db=db).stdout)
+    assert (res["imported"], res["mapping"]["month_02"]) == (3, "Budget feb")
+    res = json.loads(run_cli("import", path, "--kind", "postings", "--json", db=db).stdout)
+    assert (res["imported"], res["mapping"]["month_02"]) == (3, "Forbrug feb")
+    got = json.loads(run_cli("postings", "--json", db=db).stdout)
+    assert [(g["date"], g["amount"]) for g in got] == [("2026-01-31", 90.0), ("2026-02-28", 95.0),
+                                                      ("2026-03-31", 120.0)]
+
+
 # ---------------------------------------------------------------- facility lists
 
 def test_resident_list_with_other_header_words(db, tmp_path):
@@ -260,6 +499,40 @@ def test_resident_list_with_other_header_words(db, tmp_path):
     assert got == [("Anna Hansen", D(2020, 2, 1), None, "Nabokommune", Decimal("2100.00")),
                    ("Bo Berg", D(2021, 5, 1), D(2026, 3, 31), "Nabokommune", Decimal(2300))]
     assert query(db, "SELECT name, places FROM providers") == [{"name": "Solsikken", "places": 8}]
+
+
+def test_resident_list_with_cpr_and_name_in_one_cell(db, tmp_path):
+    rows = [["Belægning Lærkevej 2026"],
+            ["Borger", "Indflyttet", "Fraflyttet", "Betalingskommune", "Døgntakst"],
+            ["Hansen, Anna (010190-1234)", "01-02-2020", "", "Nabokommune", "2.100,00"],
+            ["020291-1234 Bo Berg", "01-05-2021", "løbende", "Nabokommune", "2.300,00"]]
+    db["settings"].upsert({"key": "municipality", "value": "Testkommune"}, pk="key")
+    res = import_file(db, write_xlsx(tmp_path / "laerkevej.xlsx", {"Lærkevej": rows}))
+    assert (res["kind"], res["mapping"]["cpr"], res["imported"], res["rejected"]) == ("occupancy", "Borger", 2, [])
+    assert sorted((g.cpr, g.name) for g in list_grants(db)) == [("010190-1234", "Anna Hansen"),
+                                                                ("020291-1234", "Bo Berg")]
+
+
+def test_csv_with_excel_text_guards_around_cpr_numbers(db, tmp_path):
+    rows = [["Bogføringsdato", "Konto", "Beløb", "CPR-nr."],
+            ["05-01-2026", "5.38.50", "100,00", '="0101901234"'], ["05-01-2026", "5.38.50", "100,00", "'0202911234"]]
+    res = import_file(db, write_csv(tmp_path / "vagt.csv", rows))
+    assert res["rejected"] == [] and [r[5] for r in postings(db)] == ["010190-1234", "020291-1234"]
+
+
+def test_vum_lists_with_letter_columns_or_written_levels(db, tmp_path):
+    marked = [["VUM 2027 - Engen"], [], ["CPR", "Navn", "A", "B", "C", "D", "E", "F (timer)"],
+              ["0101901234", "Anna", "", "X", "", "", "", ""], ["0202911234", "Bo", "", "", "", "", "", 45]]
+    plan = prepare(db, write_xlsx(tmp_path / "vum.xlsx", {"Engen": marked}))
+    assert plan.kind == "vum" and plan.rejected == []
+    assert [(r.values["cpr"], r.values["category"], r.values["hours"]) for r in plan.records] == [
+        ("010190-1234", "B", None), ("020291-1234", "F", Decimal(45))]
+    written = [["Cpr-nummer", "Borger", "Støtteniveau"], ["0101901234", "Anna", "Moderat"],
+               ["0202911234", "Bo", "Kategori D - svær støtte"]]
+    plan = prepare(db, write_xlsx(tmp_path / "vum2.xlsx", {"Solsikken": written}))
+    assert plan.kind == "vum" and plan.mapping_headers()["category"] == "Støtteniveau"
+    assert [(r.values["cpr"], r.values["category"]) for r in plan.records] == [("010190-1234", "B"),
+                                                                              ("020291-1234", "D")]
 
 
 # ---------------------------------------------------------------- bad files
@@ -295,9 +568,21 @@ def test_a_file_of_rejected_rows_leaves_the_database_unchanged(db, tmp_path):
 
 @pytest.mark.parametrize("raw, expected", [
     ("1.000,-", Decimal(1000)), ("-1.000,-", Decimal(-1000)), ("kr. 1.000,-", Decimal(1000)),
-    ("1.000,--", Decimal(1000)), ("1.000-", Decimal(-1000)),
+    ("1.000,--", Decimal(1000)), ("1.000-", Decimal(-1000)), ("1\u202f234,50", Decimal("1234.50")),
 ])
 def test_whole_kroner_amounts(raw, expected):
+    assert p.parse_amount(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["1,234", "-12,345", "kr. 123,456"])
+def test_comma_and_three_digits_is_asked_about(raw):
+    with pytest.raises(p.ParseError, match="to decimaler"):
+        p.parse_amount(raw)
+
+
+@pytest.mark.parametrize("raw, expected", [("0,125", Decimal("0.125")), ("1.234,567", Decimal("1234.567")),
+                                           ("1,234,567", Decimal(1234567)), ("1,234.50", Decimal("1234.50"))])
+def test_comma_and_three_digits_with_context_is_read(raw, expected):
     assert p.parse_amount(raw) == expected
 
 
@@ -324,13 +609,29 @@ def test_cpr_with_typographic_dash_or_as_float_text(raw):
     assert p.parse_cpr(raw) == "010190-1234"
 
 
+@pytest.mark.parametrize("raw", ["-", "Ukendt", "ingen", 0, "0", "0000000000", "  "])
+def test_no_person_marks_in_an_optional_cpr_column(raw):
+    assert p.parse_optional_cpr(raw) is None
+
+
+def test_a_required_cpr_is_still_required():
+    with pytest.raises(p.ParseError):
+        p.parse_cpr("Ukendt")
+
+
 @pytest.mark.parametrize("raw, expected", [("§ 85, stk. 2", "§ 85"), ("SEL § 107 stk. 10", "§ 107"),
                                            ("§ 108 (2026)", "§ 108"), ("Servicelovens § 104", "§ 104")])
 def test_sections_with_subsections_and_years(raw, expected):
     assert p.parse_section(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["2026", "§ 103/104", "§ 103 og § 104", "12,5"])
+@pytest.mark.parametrize("raw, expected", [("Længerevarende botilbud", "§ 108"), ("Midlertidigt botilbud (akut)", "§ 107"),
+                                           ("BPA", "§ 96"), ("aktivitets- og samværstilbud", "§ 104")])
+def test_sections_by_their_names(raw, expected):
+    assert p.parse_section(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["2026", "§ 103/104", "§ 103 og § 104", "12,5", "Botilbud", "støtte"])
 def test_section_values_that_are_not_one_section_are_refused(raw):
     with pytest.raises(p.ParseError):
         p.parse_section(raw)
@@ -342,6 +643,27 @@ def test_art_with_its_text(raw, expected):
     assert p.parse_art(raw) == expected
 
 
+@pytest.mark.parametrize("raw, expected", [
+    ("5.38.50 Længerevarende botilbud", ("5.38.50", "", "")), ("53850 - Botilbud", ("5.38.50", "", "")),
+    ("5.32.33.004 Socialpædagogisk støtte (§ 85)", ("5.32.33", "004", "")),
+])
+def test_account_with_its_name(raw, expected):
+    assert p.parse_account(raw) == expected
+
+
+def test_packed_account_of_six_digits_with_a_name_is_still_a_question():
+    with pytest.raises(p.ParseError, match="flere måder"):
+        p.parse_account("538500 Botilbud")
+
+
+@pytest.mark.parametrize("label, total", [
+    ("Hovedtotal", True), ("Totalsum", True), ("Sum i alt", True), ("Grand total", True), ("Subtotal § 108", True),
+    ("Totalpleje ApS", False), ("Sumatra", False), ("Hansen, Anna", False),
+])
+def test_total_labels(label, total):
+    assert is_total_row(["", label, 1200.0]) is total
+
+
 @pytest.mark.parametrize("raw, sign", [("S", 1), ("H", -1), ("D", 1), ("K", -1)])
 def test_sap_debit_credit_marker(raw, sign):
     assert p.parse_debit_credit(raw) == sign
@@ -350,7 +672,163 @@ def test_sap_debit_credit_marker(raw, sign):
 @pytest.mark.parametrize("header, expected", [
     ("Budget 2027 januar", (1, 2027)), ("Forbrug feb.", (2, None)), ("jan-27", (1, 2027)), ("Jan. 27", (1, 2027)),
     ("Maj (kr.)", (5, None)), ("202603", (3, 2026)), ("Periode 2026-04", (4, 2026)),
+    ("2027-03-01", (3, 2027)), ("2027-02-28", (2, 2027)), ("2027-03-15", None),
     ("I alt", None), ("Total 2027", None), ("1. kvartal", None), ("december i alt", None), ("jan feb", None),
 ])
 def test_month_headers(header, expected):
     assert p.month_of(header) == expected
+
+
+# ---------------------------------------------------------------- the sample's grants in other dresses
+
+MONTH_NAMES = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+               "november", "december"]
+
+
+def _kr(x: float) -> str:
+    """1234.5 -> '1.234,50' (written here, not by the code under test)."""
+    whole, dec = f"{x:.2f}".split(".")
+    return f"{int(whole):,}".replace(",", ".") + "," + dec
+
+
+def _num(q: float) -> str:
+    return str(int(q)) if q == int(q) else str(q).replace(".", ",")
+
+
+def _unit_text(e: dict) -> str:
+    if e["enhed"] == "time":
+        return f"time ({_num(e['maengde'])} t/{'uge' if e['maengde_pr'] == 'uge' else 'md.'})"
+    if e["enhed"] == "dag":
+        return f"dag ({_num(e['maengde'])} dg/uge)"
+    return {"døgn": "døgn", "måned": "pr. md.", "år": "årligt"}[e["enhed"]]
+
+
+def _surname_first(name: str) -> str:
+    first, _, last = name.rpartition(" ")
+    return f"{last}, {first}" if first else name
+
+
+@pytest.fixture
+def facit_grants(samples) -> list[dict]:
+    return json.loads((samples / "facit.json").read_text())["dispositionsregnskab_2026.xlsx"]
+
+
+def test_sample_grants_as_a_case_system_csv_export(db, tmp_path, facit_grants):
+    """The sample's grants, written as another system would: cp1252 ';' csv, other header words,
+    CPR without dash, names surname first, 'SEL § 85', packed accounts, units with their quantity,
+    written dates, '31-12-9999' and 'løbende' for open-ended."""
+    rows = [["Udtræk af aktive og afsluttede bevillinger"], [],
+            ["Personnummer", "Borger (efternavn, fornavn)", "Lovgrundlag", "Kontostreng", "Udfører", "Pris",
+             "Afregningsenhed", "Ikrafttrædelsesdato", "Ophørsdato", "VUM-kategori", "Betalingskommune"]]
+    for i, e in enumerate(facit_grants):
+        start = dt.date.fromisoformat(e["start"])
+        end = dt.date.fromisoformat(e["slut"]).strftime("%d-%m-%y") if e["slut"] else \
+            ("løbende", "31-12-9999", "")[i % 3]
+        rows.append([e["cpr"].replace("-", "" if i % 2 else " "), _surname_first(e["navn"]),
+                     f"SEL {e['paragraf']}", e["konto"].replace(".", ""), e["leverandor"], f"kr. {_kr(e['takst'])}",
+                     _unit_text(e), f"{start.day}. {MONTH_NAMES[start.month - 1]} {start.year}", end,
+                     f"Kategori {e['vum']}" if e["vum"] else "", e["betalingskommune"]])
+    res = import_file(db, write_csv(tmp_path / "udtraek.csv", rows, encoding="cp1252"))
+    assert (res["kind"], res["imported"], res["rejected"]) == ("grants", len(facit_grants), [])
+    assert res["mapping"]["unit"] == "Afregningsenhed" and "quantity" not in res["mapping"]
+    assert_matches_facit(db, facit_grants)
+
+
+def test_sample_grants_as_a_hand_made_workbook(db, tmp_path, facit_grants):
+    """The same grants in a hand-made workbook: one sheet per section with a title, a two-row header
+    with 'Bevilling' merged over Fra/Til, CPR numbers that lost their leading zero, Excel serial dates,
+    subtotals, a hidden helper sheet."""
+    sheets: dict[str, list] = {}
+    merged: dict[str, list[str]] = {}
+    for e in facit_grants:
+        rows = sheets.setdefault(e["paragraf"], [
+            [f"Bevillinger {e['paragraf']} - 2026"], ["Opdateret 31.10.2026"],
+            ["CPR-nr.", "Navn", "Konto", "Leverandør", "Takst", "Enhed", "Mængde", "Bevilling", "", "VUM"],
+            ["", "", "", "", "", "", "", "Fra", "Til", ""]])
+        merged[e["paragraf"]] = ["H3:I3", "A3:A4", "B3:B4"]
+        cpr = e["cpr"].replace("-", "")
+        serial = (dt.date.fromisoformat(e["start"]) - dt.date(1899, 12, 30)).days
+        end = (dt.date.fromisoformat(e["slut"]) - dt.date(1899, 12, 30)).days if e["slut"] else "løbende"
+        unit = {"time": "pr. time/" + (e["maengde_pr"] or ""), "dag": "pr. dag"}.get(e["enhed"], e["enhed"])
+        rows.append([int(cpr) if cpr.startswith("0") else cpr, e["navn"], e["konto"], e["leverandor"], e["takst"],
+                     unit, e["maengde"], serial, end, e["vum"]])
+    for code, rows in sheets.items():
+        rows.append([f"I alt {code}", "", "", "", sum(r[4] for r in rows[4:])])
+    sheets["Opslag"] = [["Paragraf", "Konto"], ["§ 85", "5.32.33"]]
+    path = write_xlsx(tmp_path / "haandlavet.xlsx", sheets, hidden=("Opslag",), merged=merged)
+    res = import_file(db, path)
+    assert (res["kind"], res["imported"], res["rejected"]) == ("grants", len(facit_grants), [])
+    assert res["sheet"].count(";") == len(sheets) - 2  # every section sheet, not the hidden one
+    assert_matches_facit(db, facit_grants)
+
+
+# ---------------------------------------------------------------- the sample's bookings in other dresses
+
+def sample_bookings(samples) -> list[dict]:
+    """The sample finance extract's lines, read here with the csv module (not the importer)."""
+    import csv
+    import io
+
+    text = (samples / "bogfoering_jan-okt_2026.csv").read_bytes().decode("cp1252")
+    out = []
+    for r in list(csv.reader(io.StringIO(text), delimiter=";"))[1:]:
+        day, month, year = r[0].split("-")
+        kr, _, ore = r[4].replace(".", "").partition(",")
+        sign = -1 if kr.startswith("-") else 1
+        cpr = r[5] and f"{r[5][:6]}-{r[5][6:]}"
+        out.append({"date": dt.date(int(year), int(month), int(day)), "account": r[2], "art": r[3],
+                    "ore": sign * (abs(int(kr)) * 100 + int(ore.ljust(2, "0"))), "cpr": cpr or None, "text": r[6],
+                    "voucher": r[7]})
+    return out
+
+
+def assert_bookings(db, want: list[dict]) -> None:
+    got = [(r["date"], r["account"], r["art"], r["amount_ore"], r["cpr"], r["voucher"])
+           for r in query(db, "SELECT * FROM postings ORDER BY voucher")]
+    assert got == sorted(((w["date"].isoformat(), w["account"], w["art"], w["ore"], w["cpr"], w["voucher"])
+                          for w in want), key=lambda x: x[-1])
+
+
+def test_sample_bookings_as_an_opus_workbook_with_debit_and_credit(db, tmp_path, samples):
+    """Serial dates, Debet/Kredit columns, art packed as '40', CPR numbers that lost their leading zero,
+    a subtotal after each month, title rows."""
+    facit = json.loads((samples / "facit.json").read_text())["bogfoering_jan-okt_2026.csv"]
+    lines = sample_bookings(samples)
+    rows = [["Posteringsudtræk - Handicap og psykiatri"], ["Udskrevet 01.11.2026"], [],
+            ["Posteringsdato", "Bilagsnummer", "Funktion", "Artskonto", "Debet", "Kredit", "CPR nr.", "Tekst"]]
+    month = None
+    for w in lines:
+        if month is not None and w["date"].month != month:
+            rows.append([f"Sum {month:02d}-2026"])
+        month = w["date"].month
+        cpr = w["cpr"].replace("-", "") if w["cpr"] else ""
+        amount = abs(w["ore"]) / 100
+        rows.append([(w["date"] - dt.date(1899, 12, 30)).days, w["voucher"], w["account"], w["art"].replace(".", ""),
+                     amount if w["ore"] > 0 else None, amount if w["ore"] < 0 else None,
+                     int(cpr) if cpr.startswith("0") else cpr, w["text"]])
+    rows.append(["I alt", "", "", "", facit["sum"]])
+    res = import_file(db, write_xlsx(tmp_path / "opus.xlsx", {"Posteringer": rows}))
+    assert (res["kind"], res["imported"], res["rejected"]) == ("postings", facit["rows"], [])
+    assert (res["mapping"]["debit"], res["mapping"]["credit"]) == ("Debet", "Kredit")
+    assert db.execute("SELECT SUM(amount_ore) FROM postings").fetchone()[0] == round(facit["sum"] * 100)
+    assert_bookings(db, lines)
+
+
+def test_sample_bookings_as_a_utf8_csv_with_sign_column(db, tmp_path, samples):
+    """UTF-8 with BOM, ',' between fields, quoted Danish amounts without sign and a D/K column,
+    dates as '5. januar 2026', packed accounts with grouping and art, CPR with a space."""
+    facit = json.loads((samples / "facit.json").read_text())["bogfoering_jan-okt_2026.csv"]
+    lines = sample_bookings(samples)
+    rows = [["Bogføringsdato", "Kontostreng", "Beløb", "D/K", "Personnummer", "Posteringstekst", "Bilag"]]
+    for w in lines:
+        kr, ore = divmod(abs(w["ore"]), 100)
+        rows.append([f"{w['date'].day}. {MONTH_NAMES[w['date'].month - 1]} {w['date'].year}",
+                     w["account"].replace(".", "") + "000" + w["art"].replace(".", ""),
+                     f"{kr:,}".replace(",", ".") + f",{ore:02d}", "D" if w["ore"] > 0 else "K",
+                     w["cpr"].replace("-", " ") if w["cpr"] else "", w["text"], w["voucher"]])
+    res = import_file(db, write_csv(tmp_path / "prisme.csv", rows, delimiter=",", encoding="utf-8-sig"))
+    assert (res["kind"], res["imported"], res["rejected"]) == ("postings", facit["rows"], [])
+    assert res["mapping"]["sign"] == "D/K"
+    assert db.execute("SELECT SUM(amount_ore) FROM postings").fetchone()[0] == round(facit["sum"] * 100)
+    assert_bookings(db, lines)
+    assert {r["grouping"] for r in query(db, "SELECT DISTINCT grouping FROM postings")} == {"000"}

@@ -72,8 +72,12 @@ class Plan:
 
     @property
     def warnings(self) -> list[dict]:
-        totals = [{"sheet": s.table.sheet, "row": row, "warning": f"Sum-rækken '{label}' springes over"}
-                  for s in self.sheets for row, label in s.table.totals]
+        totals = []
+        for s in self.sheets:
+            skipped = [(row, f"Sum-rækken '{label}' springes over") for row, label in s.table.totals]
+            skipped += [(row, f"Rækken '{label}' har kun denne tekst (en mellemoverskrift) og springes over")
+                        for row, label in s.table.headings]
+            totals += [{"sheet": s.table.sheet, "row": row, "warning": w} for row, w in sorted(skipped)]
         return totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in self.records for w in r.warnings]
 
     def mapping_headers(self) -> dict[str, str]:
@@ -197,7 +201,13 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
             if best is None or cand[0] > best[0]:
                 best = cand
         if best is None:
-            detect_kind(tables[0])  # raises the explanatory KindError
+            try:
+                detect_kind(tables[0])  # raises the explanatory KindError
+            except KindError as ex:
+                if hidden:
+                    raise KindError(f"{ex} Skjulte ark er ikke læst: " + ", ".join(f"'{h}'" for h in hidden) +
+                                    " (vælg et skjult ark med --sheet eller i guiden)") from None
+                raise
         kind = best[1].code
     kind_decl = KINDS[kind]
     plans, problems = [], []
@@ -209,7 +219,18 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
             continue
         plans.append(SheetPlan(t, m))
     if not kind_decl.multi_sheet and len(plans) > 1:
-        plans = [max(plans, key=lambda sp: (score(kind_decl, sp.mapping, sp.table), len(sp.table.rows)))]
+        # several sheets of the same layout (one per section, per month) are all read; a sheet laid out
+        # otherwise (a pivot of months beside the posting lines) would count the same money twice
+        best = max(plans, key=lambda sp: (score(kind_decl, sp.mapping, sp.table), len(sp.table.rows)))
+        wide = bool(best.mapping.month_columns)
+        others = [sp.table.sheet for sp in plans if bool(sp.mapping.month_columns) != wide]
+        plans = [sp for sp in plans if bool(sp.mapping.month_columns) == wide]
+        if others:
+            notes.append("Ikke læst, da de er sat anderledes op end arket '" + best.table.sheet + "': " +
+                         ", ".join(f"'{o}'" for o in others) + " (vælg et ark med --sheet)")
+        if len(plans) > 1:
+            notes.append("Arkene " + ", ".join(f"'{sp.table.sheet}'" for sp in plans) + " er alle læst "
+                         "(vælg ét ark med --sheet)")
     if not plans:
         raise DispoError(f"Filen '{path.name}' passer ikke til {kind_decl.label.lower()}: " + "; ".join(problems))
     ctx = ImportContext(db, path.name)
@@ -218,12 +239,20 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
     importer = IMPORTERS[kind](ctx)
     records: list[Record] = []
     for sp in plans:
-        records.extend(importer.parse(sp.table, sp.mapping))
+        sums = set()
+        for rec in importer.parse(sp.table, sp.mapping):
+            if not rec.ok and kind_decl.is_bare_sum(rec.raw, bool(sp.mapping.month_columns)):
+                sums.add(rec.row)  # a sum row without a label: skipped like 'I alt'
+            else:
+                records.append(rec)
+        if sums:
+            sp.table.totals = sorted(sp.table.totals + [(row, "uden tekst") for row in sums])
+            sp.table.rows = [r for r in sp.table.rows if r[0] not in sums]
     importer.classify(records)
     if hidden:
         notes.append("Skjulte ark er ikke læst: " + ", ".join(f"'{h}'" for h in hidden) +
                      " (vælg et skjult ark med --sheet eller i guiden)")
-    return Plan(path, kind, plans, records, importer, hidden, notes + problems)
+    return Plan(path, kind, plans, records, importer, hidden, notes + problems + importer.notes)
 
 
 def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: list[str] | None = None) -> dict:

@@ -30,6 +30,17 @@ class Kind:
     fields: tuple[Field, ...]
     multi_sheet: bool = False  # one sheet per facility: every visible sheet is read
 
+    def is_bare_sum(self, raw: dict, wide: bool = False) -> bool:
+        """Whether a row's mapped cells hold only amounts or numbers (an AutoSum row without a label).
+
+        ``raw`` is field -> raw cell of one row; in a ``wide`` layout (one column per month) a row
+        with nothing but month amounts counts too. Such a row is a sum under the table, not data.
+        """
+        filled = [name for name, v in raw.items() if not p.is_blank(v)]
+        if not filled:
+            return wide
+        return all(self.field(name).looks in ("amount", "number") for name in filled)
+
     def field(self, name: str) -> Field:
         for f in self.fields:
             if f.name == name:
@@ -52,18 +63,19 @@ PERSON = (CPR, NAME, FIRST_NAME, LAST_NAME)
 GRANTS = Kind("grants", "Bevillinger (dispositionsregnskab)", (
     *PERSON,
     Field("section", "Paragraf", ("paragraf", "§", "lovgrundlag", "sel §", "bevillingsparagraf", "indsats §",
-                                  "lovhjemmel", "paragraf (sel)", "lovparagraf", "ydelsesparagraf", "servicelovens §", "sel"),
+                                  "lovhjemmel", "paragraf (sel)", "lovparagraf", "ydelsesparagraf", "servicelovens §", "sel",
+                                  "ydelse", "indsats", "indsatstype", "ydelsestype", "ydelsesnavn", "indsatsnavn"),
           p.parse_section, True, "section"),
     Field("provider", "Leverandør", ("leverandør", "leverandor", "tilbud", "udfører", "botilbud", "tilbudsnavn",
                                      "leverandørnavn", "sted", "institution", "udførende", "bosted", "leverandør navn",
-                                     "tilbudssted", "udfører navn"), p.parse_provider, True),
+                                     "tilbudssted", "udfører navn", "lev navn", "levnavn"), p.parse_provider, True),
     Field("account", "Konto", ("konto", "kontonr", "kontonummer", "funktion", "art/funktion", "kontostreng"),
           p.parse_account, False, "account"),
     Field("rate", "Takst", ("takst", "pris", "døgntakst", "takst pr døgn", "timetakst", "dagtakst", "takst kr",
                             "takst (kr)", "enhedspris", "årlig udgift", "beløb pr enhed", "månedstakst", "pris pr enhed",
                             "takst pr enhed", "takst pr time", "takst pr dag", "pris pr døgn", "enhedstakst",
                             "takstbeløb", "ugetakst", "timepris", "døgnpris", "dagpris"),
-          p.parse_amount, True, "amount"),
+          p.parse_rate, True, "amount"),
     Field("unit", "Enhed", ("enhed", "takstenhed", "pr", "takst pr", "afregningsenhed", "enhedstype", "ydelsesenhed",
                              "afregning", "takst enhed"), p.parse_unit, False, "unit"),
     Field("quantity", "Mængde", ("mængde", "antal", "timer pr uge", "timer/dage pr uge", "dage pr uge",
@@ -143,7 +155,7 @@ OCCUPANCY = Kind("occupancy", "Belægningsliste", (
                                      "udflyttet dato", "fraflyttet den"), p.parse_open_date, False, "date"),
     Field("paying_municipality", "Betalingskommune", ("betalingskommune", "betalende kommune", "betaler",
                                                       "kommune", "hjemkommune"), p.parse_text),
-    Field("rate", "Døgntakst", ("døgntakst", "takst", "takst pr døgn", "pris pr døgn", "døgnpris"), p.parse_amount,
+    Field("rate", "Døgntakst", ("døgntakst", "takst", "takst pr døgn", "pris pr døgn", "døgnpris"), p.parse_rate,
           False,
           "amount"),
     Field("vum_category", "VUM", ("vum", "vum-kategori", "kategori"), p.parse_optional_vum, False, "category"),

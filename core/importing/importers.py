@@ -59,6 +59,7 @@ class Importer:
     def __init__(self, ctx: ImportContext):
         self.ctx = ctx
         self.db = ctx.db
+        self.notes: list[str] = []  # what the user should know about how the file was read
 
     # -------------------------------------------------------------- parsing
     def parse(self, table: Table, mapping: Mapping) -> list[Record]:
@@ -283,16 +284,22 @@ class GrantsImporter(Importer):
         if not rec.ok:
             return [rec]
         v = rec.values
+        for k, value in mapping.defaults.items():  # the section named by the sheet ('§ 108' sheets)
+            if k not in mapping.columns:
+                v[k] = value
         data = {k: v.get(k) for k in ("cpr", "section", "rate", "start", "end", "vum_category",
                                       "paying_municipality", "acting_municipality", "caseworker", "granted_on",
-                                      "followup_date", "note") if k in mapping.columns}
-        if v.get("name"):
-            data["name"] = v["name"]
+                                      "followup_date", "note") if k in mapping.columns or k in mapping.defaults}
+        name = v.get("name") or p.name_beside_cpr(rec.raw.get("cpr"))
+        if name:
+            data["name"] = name
         if v.get("account"):
             data["account"], grouping, _ = v["account"]
             if grouping:
                 data["grouping"] = grouping
         unit = v.get("unit")
+        if not unit and ("unit" not in mapping.columns or p.is_blank(rec.raw.get("unit"))):
+            unit = p.unit_of_rate(rec.raw.get("rate"))  # the unit written with the rate: '512,50 kr. pr. time'
         if unit:
             data["unit"], q, per = unit
             data["quantity"] = v.get("quantity") if v.get("quantity") is not None else q
@@ -404,6 +411,9 @@ class PostingsImporter(Importer):
         if not hasattr(self, "occurrence"):
             self.occurrence: Counter = Counter()
         self.default_year = year_of(table, mapping, self.ctx.file_name, ())
+        # no CPR column: finance systems often write the CPR number into the posting text
+        self.cpr_text_column = table.headers[mapping.columns["text"]] if (
+            "cpr" not in mapping.columns and "text" in mapping.columns) else None
 
     def finish(self, rec, table, mapping, cells):
         if not rec.ok:
@@ -450,10 +460,16 @@ class PostingsImporter(Importer):
         if v.get("sign") == -1 and amount > 0:  # a credit; an amount already negative is signed (SAP's S/H)
             amount = -amount
         account, grouping, art = v["account"]
+        cpr = v.get("cpr")
+        if cpr is None and self.cpr_text_column:
+            cpr = p.cpr_in_text(v.get("text"))
+            note = f"CPR-numrene er læst fra kolonnen '{self.cpr_text_column}', da filen ingen CPR-kolonne har"
+            if cpr and note not in self.notes:
+                self.notes.append(note)
         row = {
             "date": v["date"].isoformat(), "account": account,
             "grouping": (v.get("grouping") or grouping or ""), "art": v.get("art") or art or "",
-            "amount_ore": kroner_to_ore(amount), "cpr": v.get("cpr"), "text": v.get("text") or "",
+            "amount_ore": kroner_to_ore(amount), "cpr": cpr, "text": v.get("text") or "",
             "voucher": v.get("voucher") or "",
         }
         rec.values = row
@@ -657,7 +673,8 @@ class OccupancyImporter(Importer):
         v = rec.values
         paying = v.get("paying_municipality") or ""
         own = not paying or " ".join(paying.casefold().split()) == " ".join(self.own.casefold().split())
-        rec.values = {"cpr": v["cpr"], "name": v.get("name") or "", "move_in": v["move_in"],
+        rec.values = {"cpr": v["cpr"], "name": v.get("name") or p.name_beside_cpr(rec.raw.get("cpr")),
+                      "move_in": v["move_in"],
                       "move_out": v.get("move_out"), "paying_municipality": paying if not own else self.own,
                       "rate": v.get("rate"), "vum_category": v.get("vum_category"), "own": own,
                       "facility": self.facility, "sheet": table.sheet}

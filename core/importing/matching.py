@@ -18,8 +18,8 @@ from rapidfuzz import fuzz
 
 from core.errors import DispoError
 from core.importing import parsers as p
-from core.importing.fields import KINDS, VUM_COLUMN_WORDS, Field, Kind
-from core.importing.table import Table, normalize_header
+from core.importing.fields import CPR, KINDS, VUM_COLUMN_WORDS, Field, Kind
+from core.importing.table import Table, header_spellings, normalize_header
 
 ACCEPT = 0.6      # lowest confidence that is proposed at all
 SURE = 0.85       # shown as certain; below it the wizard marks the field for checking
@@ -40,6 +40,7 @@ class Mapping:
     category_columns: dict[int, str] = field(default_factory=dict)   # vum: column -> letter
     month_columns: dict[int, tuple[int, int | None]] = field(default_factory=dict)  # budget: col -> (month, year)
     from_profile: bool = False
+    defaults: dict[str, object] = field(default_factory=dict)  # field -> value the sheet's name or title gives
 
     def headers(self, table: Table) -> dict[str, str]:
         """Field -> source header text (what the CLI reports as ``mapping``)."""
@@ -48,6 +49,8 @@ class Mapping:
             out[f"category_{letter}"] = table.headers[c]
         for c, (m, _) in sorted(self.month_columns.items()):
             out[f"month_{m:02d}"] = table.headers[c]
+        for name, value in self.defaults.items():
+            out.setdefault(name, f"{value} (arkets navn eller titel)")
         return out
 
 
@@ -68,12 +71,10 @@ def _value_fit(f: Field, values: list) -> float:
             elif f.looks == "amount":
                 if isinstance(v, (dt.date, dt.datetime)):
                     raise p.ParseError("")
-                p.parse_amount(v)
+                f.parser(v) if f.parser is p.parse_rate else p.parse_amount(v)
             elif f.looks == "number":
                 p.parse_quantity(v)
             elif f.looks == "section":
-                if not re.search(r"§|\b\d{2,3}\b", p.text(v)):
-                    raise p.ParseError("")
                 p.parse_section(v)
             elif f.looks == "account":
                 p.parse_account(v)
@@ -88,8 +89,11 @@ def _value_fit(f: Field, values: list) -> float:
 
 
 def header_score(f: Field, header: str) -> float:
-    """0..1: how well a header names the field."""
-    h = normalize_header(header)
+    """0..1: how well a header names the field (also read with ``oe``/``aa``/``ae`` as ``ø``/``å``/``æ``)."""
+    return max(_header_score(f, h) for h in header_spellings(header))
+
+
+def _header_score(f: Field, h: str) -> float:
     if not h:
         return 0.0
     best = 0.0
@@ -98,7 +102,10 @@ def header_score(f: Field, header: str) -> float:
         if h == s:
             return 1.0 - 0.002 * i  # earlier synonyms are the better names ('Bogføringsdato' before 'Bilagsdato')
         best = max(best, fuzz.ratio(h, s) / 100 if fuzz.ratio(h, s) >= 85 else 0.0)
-        if len(s) >= 4 and (h.startswith(s + " ") or h.endswith(" " + s)):
+        if len(s) >= 4 and h.endswith(" " + s):
+            # the last words are the specific ones: 'Beløb Debet' under a merged 'Beløb' is the debit
+            best = max(best, 0.82)
+        elif len(s) >= 4 and h.startswith(s + " "):
             best = max(best, 0.8)
         elif f.looks and len(s) >= 6 and " " not in h and " " not in s and (h.startswith(s) or h.endswith(s)):
             # a Danish compound of a known name ('Ikrafttrædelsesdato', 'Bevillingsstartdato'); the
@@ -113,7 +120,7 @@ def vum_category_of_header(header: str) -> str | None:
     for word, letter in VUM_COLUMN_WORDS.items():
         if re.search(rf"(?<![a-zæøå]){word}", h):
             return letter
-    m = re.fullmatch(r"(?:kategori|kat\.?|vum)?\s*([a-f])", h.strip())
+    m = re.fullmatch(r"(?:kategori|kat\.?|vum)?\s*([a-f])(?:\s*[-:/(].*)?", h.strip())  # 'F (timer)', 'A - let'
     return m.group(1).upper() if m else None
 
 
@@ -131,6 +138,11 @@ def propose(kind: Kind, table: Table) -> Mapping:
     if kind.code in ("budget", "postings"):
         months = {c: p.month_of(h) for c, h in enumerate(table.headers)}
         months = {c: m for c, m in months.items() if m}
+        if len(set(months.values())) < len(months):
+            # a month in several columns ('Budget jan', 'Forbrug jan'): only those the kind's word names
+            months = {c: m for c, m in months.items() if re.search(KIND_WORDS[kind.code], table.headers[c].casefold())}
+            if len(set(months.values())) < len(months):
+                months = {}
         if len(months) >= 3:
             mapping.month_columns = months
             taken |= set(months)
@@ -158,12 +170,38 @@ def propose(kind: Kind, table: Table) -> Mapping:
         mapping.columns[name] = c
         mapping.confidence[name] = round(conf, 2)
         taken.add(c)
+    if kind.code == "budget" and not ({"original", "corrected"} & set(mapping.columns)) and \
+            not mapping.month_columns and re.search(KIND_WORDS["budget"], _sheet_words(table, headers=False)):
+        # a sheet that says it is a budget may call its amount just 'Beløb'
+        amount = KINDS["postings"].field("amount")
+        c = next((c for c, h in enumerate(table.headers) if c not in taken and header_score(amount, h) >= 0.8
+                  and _value_fit(amount, samples[c]) >= 0.5), None)
+        if c is not None:
+            mapping.columns["original"] = c
+            mapping.confidence["original"] = 0.8
+    return add_sheet_defaults(mapping, table)
+
+
+def _sheet_words(table: Table, headers: bool = True) -> str:
+    """A sheet's name, title rows (and headers), lower case: where words that name a kind stand."""
+    return " ".join([table.sheet, *table.title, *(table.headers if headers else [])]).casefold()
+
+
+def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
+    """Values a sheet gives all its rows: grants on a sheet named ``§ 108`` (or titled
+    ``Bevillinger SEL § 108``, ``Længerevarende botilbud``) without a section column are § 108 grants."""
+    mapping.defaults.pop("section", None)
+    if mapping.kind == "grants" and "section" not in mapping.columns:
+        found = {p.section_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
+        if len(found) == 1:
+            mapping.defaults["section"] = found.pop()
     return mapping
 
 
 def missing_required(kind: Kind, mapping: Mapping) -> list[str]:
     """Labels of the required fields that have no column."""
-    missing = [f.label for f in kind.fields if f.required and f.name not in mapping.columns]
+    missing = [f.label for f in kind.fields
+               if f.required and f.name not in mapping.columns and f.name not in mapping.defaults]
     if kind.code == "vum" and "category" not in mapping.columns and not mapping.category_columns:
         missing.append("VUM-kategori")
     if kind.code == "postings" and "Beløb" in missing and ({"debit", "credit"} & set(mapping.columns)):
@@ -176,13 +214,13 @@ def missing_required(kind: Kind, mapping: Mapping) -> list[str]:
 
 
 #: words in a sheet's title, name or headers that point at a kind (for wide layouts that fit several)
-KIND_WORDS = {"budget": r"budget", "postings": r"bogført|bogføring|forbrug|regnskab|postering|udbetal"}
+KIND_WORDS = {"budget": r"budget", "postings": r"bogført|bogføring|forbrug|regnskab|postering|udbetal|realiseret"}
 
 
 def score(kind: Kind, mapping: Mapping, table: Table | None = None) -> float:
     bonus = 0.0
     if table is not None and kind.code in KIND_WORDS:
-        words = " ".join([table.sheet, *table.title, *table.headers]).casefold()
+        words = _sheet_words(table)
         bonus = 1.0 if re.search(KIND_WORDS[kind.code], words) else 0.0
     return (sum(mapping.confidence.values()) + (1.5 if mapping.category_columns else 0)
             + (1.5 if mapping.month_columns else 0) + bonus)
@@ -192,34 +230,43 @@ def detect_kind(table: Table) -> tuple[Kind, Mapping]:
     """The kind whose fields the table fits best, with its mapping.
 
     Raises:
-        KindError: no kind fits, or two fit equally well (then ``--kind`` decides).
+        KindError: no kind fits, two fit equally well (then ``--kind`` decides), or the only fit is
+            weak beside a kind that recognises far more columns but lacks one (then the file is
+            more likely that kind with a column missing than the weak fit).
     """
-    fits = []
+    person_rows = any(header_score(CPR, h) >= 0.8 for h in table.headers)
+    fits, near = [], None
     for kind in KINDS.values():
         mapping = propose(kind, table)
-        if not missing_required(kind, mapping):
+        missing = missing_required(kind, mapping)
+        if missing:
+            cand = (_found(mapping) - len(missing), _found(mapping), kind, missing)
+            near = cand if near is None or cand[:2] > near[:2] else near
+        elif not person_rows or any(f.name == "cpr" for f in kind.fields):  # a list of persons is not a budget
             fits.append((score(kind, mapping, table), kind, mapping))
     if not fits:
-        raise KindError(_no_kind_message(table))
+        raise KindError(_no_kind_message(table, near))
     fits.sort(key=lambda x: -x[0])
+    found = _found(fits[0][2])
+    if near is not None and near[1] >= 2 * found and near[1] - found >= 3:
+        raise KindError(_no_kind_message(table, near))
     if len(fits) > 1 and fits[0][0] - fits[1][0] < 0.5:
         raise KindError(f"Arket '{table.sheet}' kan være både {fits[0][1].label.lower()} og "
                         f"{fits[1][1].label.lower()}. Vælg slags selv (--kind).")
     return fits[0][1], fits[0][2]
 
 
-def _no_kind_message(table: Table) -> str:
+def _found(mapping: Mapping) -> int:
+    """How many columns a mapping uses."""
+    return len(mapping.columns) + len(mapping.month_columns) + len(mapping.category_columns)
+
+
+def _no_kind_message(table: Table, near: tuple | None) -> str:
     """Why no kind fits: the nearest kind (most columns recognised) and the columns it lacks."""
-    near = []
-    for kind in KINDS.values():
-        mapping = propose(kind, table)
-        missing = missing_required(kind, mapping)
-        found = len(mapping.columns) + len(mapping.month_columns) + len(mapping.category_columns)
-        near.append((found - len(missing), found, kind, missing))
-    _, found, kind, missing = max(near, key=lambda x: x[:2])
     text = (f"Arket '{table.sheet}' ligner ikke en kendt slags data (bevillinger, posteringer, budget, "
             "belægningsliste eller VUM-liste)")
-    if found >= 2:
+    if near is not None and near[1] >= 2:
+        _, _, kind, missing = near
         text += f". Det ligner mest {kind.label.lower()}, men der er ingen kolonne til {', '.join(missing)}"
     return text + ". Vælg slags og kolonner selv."
 

@@ -12,12 +12,15 @@ import datetime as dt
 import math
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from rapidfuzz import fuzz
 
 from core import cpr as cprs
 from core.errors import DispoError
 from core.grants import normalize_section
 
-OPEN_ENDED = {"", "løbende", "lobende", "ingen", "ingen slutdato", "uafklaret", "-", "--", "–", "ubestemt",
+OPEN_ENDED = {"", "løbende", "lobende", "loebende", "ingen", "ingen slutdato", "uafklaret", "-", "--", "–", "ubestemt",
               "tidsubegrænset", "fortsat", "igangværende", "n/a"}
 
 MONTHS = {
@@ -62,6 +65,9 @@ def text(value) -> str:
 
 _CPR_NOISE = re.compile(r"\s*[\u2010-\u2015\u2212]\s*")
 _CPR_AS_FLOAT = re.compile(r"^\d{9,10}\.0+$")
+_CPR_GUARD = re.compile(r'^(?:\'|="?)([\d -]+?)"?$')
+_CPR = r"\d{6}[- ]?\d{4}"
+_CPR_WITH_NAME = re.compile(rf"^(?P<a>{_CPR})\s*[-,:]?\s+[^\d\s].*$|^[^\d]*[^\d\s(]\s*[(,-]?\s*(?P<b>{_CPR})\)?$")
 
 
 def parse_cpr(value) -> str:
@@ -69,8 +75,13 @@ def parse_cpr(value) -> str:
     if is_blank(value):
         raise ParseError("CPR-nummer mangler")
     if isinstance(value, str):
-        # a dash copied from a word processor, a non-breaking space, a number stored as text with '.0'
+        # a dash copied from a word processor, a non-breaking space, a number stored as text with '.0',
+        # Excel's text guards ('0101901234, ="0101901234"), the person's name beside the number
         value = _CPR_NOISE.sub("-", value.strip()).replace("\u00a0", " ")
+        value = _CPR_GUARD.sub(r"\1", value)
+        named = _CPR_WITH_NAME.match(value)
+        if named:
+            value = named.group("a") or named.group("b")
         if _CPR_AS_FLOAT.match(value):
             value = value.split(".")[0]
     try:
@@ -79,8 +90,44 @@ def parse_cpr(value) -> str:
         raise ParseError(str(ex)) from None
 
 
+def name_beside_cpr(value) -> str:
+    """The person's name written in the CPR cell (``010190-1234 Hansen, Anna``), else ``''``."""
+    if not isinstance(value, str):
+        return ""
+    named = _CPR_WITH_NAME.match(_CPR_NOISE.sub("-", value.strip()))
+    if not named:
+        return ""
+    rest = re.sub(_CPR, " ", named.group(0), count=1)
+    return parse_name(rest.strip(" -,:()"))
+
+
+#: what finance systems write where a posting has no person
+NO_CPR = {"-", "--", "–", "ukendt", "ingen", "ingen cpr", "n/a", "na", "0", "0000000000", "000000-0000"}
+
+
 def parse_optional_cpr(value) -> str | None:
-    return None if is_blank(value) else parse_cpr(value)
+    """A CPR number, or ``None`` for blank and the usual 'no person' marks (``-``, ``Ukendt``, ``0``)."""
+    if is_blank(value) or (value == 0 and not isinstance(value, bool)) or (
+            isinstance(value, str) and value.strip().casefold() in NO_CPR):
+        return None
+    return parse_cpr(value)
+
+
+_CPR_IN_TEXT = re.compile(r"(?<![\d-])(\d{6})[- ](\d{4})(?![\d-])")
+
+
+def cpr_in_text(value) -> str | None:
+    """The one CPR number written with a dash or space in a text (``010190-1234 Anna Hansen, ophold``).
+
+    ``None`` when there is none, or more than one (then the text does not say whose it is).
+    """
+    found = set()
+    for m in _CPR_IN_TEXT.finditer(text(value)):
+        try:
+            found.add(cprs.normalize(f"{m.group(1)}-{m.group(2)}"))
+        except cprs.InvalidCPR:
+            continue
+    return found.pop() if len(found) == 1 else None
 
 
 # ------------------------------------------------------------------ numbers
@@ -90,6 +137,7 @@ _GROUPED_COMMA_DEC = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$|^\d+(,\d+)?$")
 _GROUPED_DOT_DEC = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d+$")
 _FAST_DANISH = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)$")
 _SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
+_THOUSANDS_OR_DECIMALS = re.compile(r"^-?[1-9]\d{0,2},\d{3}$")  # '1,234': English thousands or Danish decimals?
 _WHOLE_KRONER = re.compile(r"(?<=\d),-+$")
 
 
@@ -98,7 +146,8 @@ def parse_amount(value) -> Decimal:
 
     Reads ``2.345,50``, ``kr. 2.345,50``, ``2345.5``, ``-1.234``, ``1.234,00-``, ``(1.234,00)``,
     ``1 234,50`` and spreadsheet numbers (floats go through their shortest repr).
-    A dot followed by exactly three digits is a thousands separator.
+    A dot followed by exactly three digits is a thousands separator; ``1,234`` (a comma and three
+    digits, nothing else) is refused: English thousands or Danish decimals cannot be told apart.
     """
     if is_blank(value):
         raise ParseError("Beløb mangler")
@@ -114,9 +163,9 @@ def parse_amount(value) -> Decimal:
         raise ParseError(f"'{text(value)}' er en dato, ikke et beløb")
     raw = str(value)
     fast = _FAST_DANISH.match(raw)
-    if fast:  # the finance systems' usual form, e.g. -12.345,67
+    if fast and not _THOUSANDS_OR_DECIMALS.match(raw):  # the finance systems' usual form, e.g. -12.345,67
         return Decimal(fast.group(1) + fast.group(2).replace(".", "") + "." + fast.group(3))
-    t = raw.strip().replace("\u00a0", " ").replace("\u2212", "-").replace("–", "-")
+    t = raw.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("\u2212", "-").replace("–", "-")
     t = _KR.sub("", t).strip()
     negative = False
     if t.startswith("(") and t.endswith(")"):
@@ -128,6 +177,9 @@ def parse_amount(value) -> Decimal:
     elif t.startswith("+"):
         t = t[1:].strip()
     t = _WHOLE_KRONER.sub("", t)  # "1.000,-": whole kroner
+    if _THOUSANDS_OR_DECIMALS.match(t):
+        raise ParseError(f"'{raw.strip()}' kan være {t.replace(',', '.')} kr. (komma mellem tusinder) eller {t} kr. "
+                         "(decimalkomma); skriv beløbet med to decimaler (fx 1.234,00)")
     if _SPACE_GROUPED.match(t):
         t = t.replace(" ", "")
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", t) or _GROUPED_COMMA_DEC.match(t):
@@ -141,6 +193,40 @@ def parse_amount(value) -> Decimal:
     except InvalidOperation:
         raise ParseError(f"'{raw.strip()}' er ikke et beløb") from None
     return -number if negative else number
+
+
+_RATE_WITH_UNIT = re.compile(r"^(?P<amount>.*?\d)\s*(?:kr\.?|dkk)?\s*(?:pr\.?\s*|/\s*|per\s+|om\s+)(?P<unit>[a-zæøå].*)$",
+                             re.IGNORECASE)
+
+
+def _rate_parts(value) -> tuple[Decimal, tuple] | None:
+    """``(amount, unit)`` of a rate written with its unit (``512,50 kr. pr. time``, ``2.450/døgn``)."""
+    if not isinstance(value, str):
+        return None
+    m = _RATE_WITH_UNIT.match(value.strip())
+    if not m:
+        return None
+    try:
+        return parse_amount(m.group("amount")), parse_unit(m.group("unit"))
+    except ParseError:
+        return None
+
+
+def parse_rate(value) -> Decimal:
+    """A rate in kroner, also written with its unit (``512,50 kr. pr. time``: 512.50)."""
+    try:
+        return parse_amount(value)
+    except ParseError:
+        parts = _rate_parts(value)
+        if parts is None:
+            raise
+        return parts[0]
+
+
+def unit_of_rate(value) -> tuple[str, Decimal | None, str | None] | None:
+    """The unit (as ``parse_unit`` gives it) written with a rate, or ``None``."""
+    parts = _rate_parts(value)
+    return parts[1] if parts else None
 
 
 def parse_quantity(value) -> Decimal:
@@ -234,12 +320,20 @@ def parse_optional_date(value) -> dt.date | None:
 
 
 def month_of(header) -> tuple[int, int | None] | None:
-    """``(month, year or None)`` when a column header names a month: ``jan``, ``Marts 2026``, ``2026-03``."""
+    """``(month, year or None)`` when a column header names a month: ``jan``, ``Marts 2026``, ``2026-03``,
+    a date cell, or a date as text on the first or last day of its month."""
     if isinstance(header, (dt.date, dt.datetime)):
         return header.month, header.year
     t = " ".join(text(header).casefold().replace(".", " ").split())
     if not t:
         return None
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t)  # a date cell read as text: first or last day of its month
+    if m:
+        try:
+            day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+        return (day.month, day.year) if day.day == 1 or (day + dt.timedelta(days=1)).day == 1 else None
     m = re.fullmatch(r"(\d{4})[-/ ](\d{1,2})", t)
     if m and 1 <= int(m.group(2)) <= 12:
         return int(m.group(2)), int(m.group(1))
@@ -279,22 +373,67 @@ _SECTION_NUMBER = re.compile(r"(?<![\d,.])\d{2,3}(?:\.0+)?(?!\d|[,.]\d)")
 
 
 def parse_section(value) -> str:
-    """``§ 108`` from ``SEL § 108``, ``§108``, ``108`` or ``108.0``."""
+    """``§ 108`` from ``SEL § 108``, ``§108``, ``108``, ``108.0`` or the section's name in the
+    shipped catalogue (``Længerevarende botilbud``, as case systems name the service)."""
     t = text(value) if not isinstance(value, str) else value
     numbers = {int(n.split(".")[0]) for n in _SECTION_NUMBER.findall(_SUBSECTION.sub(" ", t))}
     if len(numbers) > 1:
         raise ParseError(f"'{text(value)}' nævner flere paragraffer; skriv én paragraf pr. række")
     if not numbers:
+        codes, sure = _section_by_name(" ".join(t.casefold().split()))
+        if sure and len(codes) == 1:
+            return codes[0]
+        if codes:
+            raise ParseError(f"'{text(value)}' kan være {' eller '.join(codes)}; skriv paragraffen")
         raise ParseError(f"'{text(value)}' er ikke en paragraf (fx § 108)")
     return normalize_section(str(numbers.pop()))
 
 
+def section_named_in(title: str) -> str | None:
+    """The one section a sheet's name or title names (``§ 108``, ``SEL 85``, ``Bevillinger § 85 - 2026``,
+    ``Længerevarende botilbud``), else ``None``. A bare number counts only as the whole name."""
+    t = " ".join(text(title).split())
+    if "§" in t or re.fullmatch(r"(?i)(?:sel|serviceloven|paragraf)?\s*\d{2,3}", t):
+        try:
+            return parse_section(t)
+        except ParseError:
+            return None
+    codes, sure = _section_by_name(t.casefold())
+    return codes[0] if sure and len(codes) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _section_names() -> dict[str, str]:
+    """Section name (lower case) -> code, from the shipped catalogue, plus the usual abbreviation BPA."""
+    from core.catalogue import shipped_catalogue
+
+    names = {" ".join(s["text"].casefold().split()): s["code"] for s in shipped_catalogue()["sections"]}
+    if "§ 96" in names.values():
+        names["bpa"] = "§ 96"
+    return names
+
+
+@lru_cache(maxsize=1024)
+def _section_by_name(t: str) -> tuple[list[str], bool]:
+    """``(codes, sure)``: the sections whose name the text is or contains (``Midlertidigt botilbud (akut)``,
+    sure), else those whose names contain the text (``Botilbud``: § 107, § 108; only for the question)."""
+    if not t:
+        return [], False
+    names = _section_names()
+    hits = {code for name, code in names.items()
+            if re.search(rf"(?<![a-zæøå]){re.escape(name)}(?![a-zæøå])", t) or fuzz.ratio(t, name) >= 90}
+    sure = bool(hits)
+    if not hits:
+        hits = {code for name, code in names.items() if re.search(rf"(?<![a-zæøå]){re.escape(t)}(?![a-zæøå])", name)}
+    return sorted(hits, key=lambda c: int(c[2:])), sure
+
+
 _UNIT_WORDS = [
-    ("døgn", r"d[øo]gn"),
+    ("døgn", r"d(?:ø|oe?)gn"),
     ("time", r"timer?|t\b|tim\b"),
     ("dag", r"dage?|dg\b"),
     ("uge", r"uger?|ugl"),
-    ("måned", r"m[åa]ned(?:er)?|md\b|mdr\b|mnd\b|måned"),
+    ("måned", r"m(?:å|aa?)ned(?:er)?|md\b|mdr\b|mnd\b"),
     ("år", r"[åa]r(?:lig)?\b|årligt"),
     ("engang", r"engang(?:s[a-zæøå]*)?"),
 ]
@@ -353,11 +492,13 @@ def parse_name(value) -> str:
     return t
 
 
+_ACCOUNT_NAME = re.compile(r"(?<=\d)\s+(?:[-–:]\s*)?[a-zæøåA-ZÆØÅ(].*$")
 _DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d))?$")
 
 
 def parse_account(value) -> tuple[str, str, str]:
-    """``(account, grouping, art)`` from ``5.38.50``, ``5.38.50.002``, ``5 38 50`` or packed digits.
+    """``(account, grouping, art)`` from ``5.38.50``, ``5.38.50.002``, ``5 38 50`` or packed digits,
+    also with the account's name after it (``5.38.50 Længerevarende botilbud``).
 
     Packed forms (function, grouping and art run together, as finance systems export
     them): 5 digits = account (``53850``); 8 = account + grouping (``53850002``);
@@ -369,7 +510,7 @@ def parse_account(value) -> tuple[str, str, str]:
     if isinstance(value, float) and value != int(value):
         raise ParseError(f"'{text(value)}' er skrevet som et decimaltal; skriv kontoen som tekst (fx 5.38.50)")
     raw = text(value)
-    t = raw.strip()
+    t = _ACCOUNT_NAME.sub("", raw.strip())  # "5.38.50 Længerevarende botilbud": the account's name after it
     m = _DOTTED_ACCOUNT.match(t)
     if m:
         art = f"{m.group(5)}.{m.group(6)}" if m.group(5) else ""

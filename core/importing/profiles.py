@@ -10,7 +10,7 @@ import json
 
 from core import audit
 from core.errors import NotFoundError
-from core.importing.matching import Mapping, header_signature
+from core.importing.matching import Mapping, add_sheet_defaults, header_signature
 from core.importing.table import Table, normalize_header
 from core.storage import query
 
@@ -80,4 +80,4 @@ def mapping_from_headers(kind: str, table: Table, by_header: dict[str, str]) -> 
         else:
             mapping.columns[name] = c
             mapping.confidence[name] = 1.0
-    return mapping
+    return add_sheet_defaults(mapping, table)

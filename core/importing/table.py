@@ -22,8 +22,8 @@ from core.importing.readers import RawSheet
 
 HEADER_SCAN_ROWS = 40
 TOTAL_WORDS = re.compile(
-    r"(?<![a-zæøå])(i alt|ialt|total|totalt|subtotal|sum|samlet|heraf|gennemsnit|belægningsprocent|"
-    r"overført|saldo)(?![a-zæøå])")
+    r"(?<![a-zæøå])(i alt|ialt|(?:hoved|sub|del|grand ?)?total(?:t|sum|er)?|sum(?:total)?|samlet|heraf|gennemsnit|"
+    r"belægningsprocent|overført|saldo)(?![a-zæøå])")
 
 
 # a second header row of units or explanations: "(kr.)", "kr.", "pr. uge", "dd-mm-åååå"
@@ -44,6 +44,7 @@ class Table:
     title: list[str] = field(default_factory=list)  # texts of the rows above the header
     header_row: int = 0
     totals: list[tuple[int, str]] = field(default_factory=list)  # (row number, label) of skipped sum rows
+    headings: list[tuple[int, str]] = field(default_factory=list)  # (row number, text) of group headings
 
     def column_values(self, col: int, limit: int | None = None) -> list:
         out = []
@@ -59,7 +60,7 @@ class Table:
 def normalize_header(value) -> str:
     """Header text for comparison: lower case, punctuation as spaces, single spaces (``§`` kept)."""
     t = text(value).casefold()
-    t = re.sub(r"[^\w§<]+", " ", t)
+    t = re.sub(r"[^\w§<]+|_+", " ", t)  # CPR_NR, START_DATO: database-style names
     return " ".join(t.split())
 
 
@@ -73,13 +74,32 @@ def _synonyms() -> list[str]:
     return _SYNONYMS
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ASCII_DANISH = (("oe", "ø"), ("aa", "å"), ("ae", "æ"))
+
+
+def header_spellings(value) -> list[str]:
+    """A header normalised, and also with ``oe``/``aa``/``ae`` read as ``ø``/``å``/``æ`` when it has no
+    Danish letters (systems that export ASCII: ``BELOEB``, ``DOEGNTAKST``)."""
+    h = normalize_header(value)
+    if not h or re.search("[æøå]", h) or not re.search("oe|aa|ae", h):
+        return [h]
+    danish = h
+    for ascii_, letter in _ASCII_DANISH:
+        danish = danish.replace(ascii_, letter)
+    return [h, danish]
+
+
 def header_word_score(value) -> float:
     """0..1: how much a cell looks like a known column header."""
-    h = normalize_header(value)
+    if month_of(value) and not isinstance(value, (dt.date, dt.datetime)) and not _ISO_DATE.match(text(value)):
+        return 0.8  # a month name; dates in a row of months are counted by ``_month_cells``
+    return max(_word_score(h) for h in header_spellings(value))
+
+
+def _word_score(h: str) -> float:
     if not h or len(h) > 80:
         return 0.0
-    if month_of(value):
-        return 0.8
     best = 0.0
     for s in _synonyms():
         if h == s:
@@ -98,6 +118,12 @@ def _is_texty(v) -> bool:
     return not re.fullmatch(r"[\d\s.,:/-]+", t)
 
 
+def _month_cells(row: list) -> list:
+    """Date cells naming months (first or last day), when a row has at least three: a header of month columns."""
+    dates = [v for v in row if isinstance(v, (dt.date, dt.datetime)) and month_of(text(v))]
+    return dates if len({(v.year, v.month) for v in dates}) >= 3 else []
+
+
 def _filled_headers(sheet: RawSheet, r: int, width: int) -> list:
     """Row ``r`` with merged header cells' value copied across their whole range."""
     cells = list(sheet.rows[r]) + [""] * (width - len(sheet.rows[r]))
@@ -113,13 +139,13 @@ def find_header_row(sheet: RawSheet) -> int | None:
     """0-based index of the header row, or ``None`` when no row looks like one."""
     best, best_score = None, 0.0
     for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        texty = [v for v in row if _is_texty(v)]
+        texty = [v for v in row if _is_texty(v)] + _month_cells(row)
         if len(texty) < 2:
             continue
         distinct = {text(v) for v in texty}
         if len(distinct) < 2:  # a merged title repeated across the row
             continue
-        scores = [header_word_score(v) for v in texty]
+        scores = [0.8 if isinstance(v, (dt.date, dt.datetime)) else header_word_score(v) for v in texty]
         score = sum(s for s in scores if s >= 0.8) + 0.05 * len(texty)
         if sum(1 for s in scores if s >= 0.8) < 2:
             continue
@@ -160,6 +186,21 @@ def _all_blank(cells) -> bool:
     return True
 
 
+def _spread_groups(upper: list[str], lower: list) -> list[str]:
+    """A group header over several sub-headers when the file keeps no merge information (ods, csv,
+    'centre across selection'): ``Periode`` over ``Fra``, blank over ``Til`` -> ``Periode`` over both.
+
+    A blank upper cell takes its left neighbour's text when both have a sub-header below that is
+    not a unit note.
+    """
+    out = list(upper)
+    for c in range(1, len(out)):
+        if (not out[c] and out[c - 1] and not is_blank(lower[c]) and not is_blank(lower[c - 1])
+                and not _UNIT_NOTE.match(text(lower[c]).casefold())):
+            out[c] = out[c - 1]
+    return out
+
+
 def build_table(sheet: RawSheet) -> Table:
     """The table of a sheet.
 
@@ -184,6 +225,8 @@ def build_table(sheet: RawSheet) -> Table:
                      or any(is_blank(headers[c]) and not is_blank(below[c]) for c in range(width)))
                 and all(is_blank(v) or header_word_score(v) >= 0.8 or _UNIT_NOTE.match(text(v).casefold())
                         for v in below)):
+            if not merged_above:
+                headers = _spread_groups(headers, below)
             headers = [" ".join(x for x in (headers[c], text(below[c])) if x) for c in range(width)]
             first_data += 1
     # a group row above the header: text in merged cells spanning several columns (``Periode`` over Start/Slut)
@@ -200,7 +243,7 @@ def build_table(sheet: RawSheet) -> Table:
     else:
         h_title = h
     title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h_title]]
-    rows, totals = [], []
+    rows, totals, headings = [], [], []
     for r in range(first_data, len(sheet.rows)):
         cells = sheet.rows[r]
         if _all_blank(cells):
@@ -208,5 +251,28 @@ def build_table(sheet: RawSheet) -> Table:
         if is_total_row(cells):
             totals.append((r + 1, next(text(v) for v in cells if isinstance(v, str) and v.strip())))
             continue
+        heading = _lone_text(cells) if width >= 3 else None
+        if heading:
+            headings.append((r + 1, heading))
+            continue
         rows.append((r + 1, list(cells) + [""] * (width - len(cells))))
-    return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals)
+    return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals, headings)
+
+
+def _lone_text(cells: list) -> str | None:
+    """The text of a row that holds nothing else (a group heading such as ``§ 108 Længerevarende
+    botilbud``, ``Ledig plads`` or a footer ``Antal poster: 1580``), else ``None``.
+
+    A lone CPR number, date or amount is a data row with gaps (rejected with its reasons), not a heading.
+    """
+    found = None
+    for v in cells:
+        if v is None or (v.__class__ is str and (not v or v.isspace())):
+            continue
+        if found is not None or v.__class__ is not str:
+            return None
+        found = v
+    if found is None or not re.search(r"[a-zæøåA-ZÆØÅ]{2}", found):
+        return None
+    return text(found)
+
