@@ -208,5 +208,6 @@ def build_table(sheet: RawSheet) -> Table:
         if is_total_row(cells):
             totals.append((r + 1, next(text(v) for v in cells if isinstance(v, str) and v.strip())))
             continue
-        rows.append((r + 1, list(cells) + [""] * (width - len(cells))))
+        # a full row is the sheet's own list (nothing changes a table's cells); a short one is padded
+        rows.append((r + 1, cells if len(cells) == width else list(cells) + [""] * (width - len(cells))))
     return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals)
