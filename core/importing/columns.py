@@ -80,8 +80,8 @@ def _cpr_column(raws: list) -> list:
 
 
 def _text_column(raws: list) -> list:
-    """Text cells with their whitespace tidied (None when blank), as ``parsers.text``."""
-    return [" ".join(s.split()) or None if s.__class__ is str else _MISS for s in raws]
+    """Text cells with their whitespace tidied, as ``parsers.text``; blank cells are missed."""
+    return [" ".join(s.split()) or _MISS if s.__class__ is str else _MISS for s in raws]
 
 
 FAST_PATHS = {p.parse_cpr: _cpr_column, p.parse_optional_cpr: _cpr_column, p.parse_text: _text_column}

@@ -206,7 +206,7 @@ def kroner_to_ore(amount: Decimal) -> int:
     return int((amount * 100).quantize(_ONE, rounding=ROUND_HALF_UP))
 
 
-_ONE = Decimal(1)
+_ONE, _ZERO = Decimal(1), Decimal(0)
 
 
 def grant_snapshot(db, grant_id: int) -> dict:
@@ -539,7 +539,7 @@ class PostingsImporter(Importer):
             if v.get("debit") is None and v.get("credit") is None:
                 rec.reject(self.column(mapping, table, "debit"), "", "Beløb mangler (hverken debet eller kredit)")
                 return rec
-            amount = (v.get("debit") or 0) - (v.get("credit") or 0)
+            amount = (v.get("debit") or _ZERO) - (v.get("credit") or _ZERO)
         elif amount is not None and v.get("credit") and "amount" in mapping.columns:
             amount = amount - v["credit"]
         if amount is None:
