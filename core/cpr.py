@@ -6,6 +6,7 @@ Modulus-11 is deliberately not checked: many numbers issued since 2007 fail it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from core.errors import DispoError
@@ -33,7 +34,7 @@ def normalize(raw: object) -> str:
     if raw is None:
         raise InvalidCPR("CPR-nummer mangler")
     if isinstance(raw, float):
-        if raw != int(raw):
+        if not math.isfinite(raw) or raw != int(raw):
             raise InvalidCPR(f"{raw!r} er ikke et CPR-nummer")
         raw = int(raw)
     text = str(raw).strip()

@@ -303,3 +303,47 @@ def query(db: Database, sql: str, params=()) -> list[dict]:
     cur = db.execute(sql, params)
     cols = [c[0] for c in cur.description]
     return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+def bulk_insert(db: Database, table: str, columns: list[str], rows, *, values: list[str] | None = None,
+                progress=None, chunk: int = 5000) -> None:
+    """Insert many rows with ``executemany``, inside the caller's transaction.
+
+    Args:
+        rows: a list of parameter tuples, or of dicts when ``values`` names them.
+        values: the SQL expression for each column (default ``?``), e.g. ``:cpr`` or a subquery.
+        progress: called with the number of rows inserted after each ``chunk`` of them; it may
+            raise to stop (the caller's transaction then rolls everything back).
+
+    When the new rows are at least as many as the table holds, its plain (non-unique)
+    indexes are dropped first and built again afterwards: SQLite builds an index from the
+    sorted rows several times faster than it updates it row by row. The drop and the
+    rebuild are part of the caller's transaction, so a rollback leaves the indexes as they
+    were. Outside a transaction the indexes are never touched.
+    """
+    if not rows:
+        return
+    conn = db.conn
+    rebuild = []
+    if conn.in_transaction:
+        existing = conn.execute(f"SELECT MAX(rowid) FROM [{table}]").fetchone()[0] or 0
+        if len(rows) >= existing:
+            rebuild = conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
+                "AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name", [table]).fetchall()
+    sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+           f"VALUES ({', '.join(values or ['?'] * len(columns))})")
+    # a 64 MB page cache while inserting: the indexes of a big table stay in memory
+    cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute("PRAGMA cache_size = -65536")
+    try:
+        for name, _ in rebuild:
+            conn.execute(f"DROP INDEX [{name}]")
+        for start in range(0, len(rows), chunk):
+            conn.executemany(sql, rows[start:start + chunk])
+            if progress is not None:
+                progress(min(start + chunk, len(rows)))
+        for _, sql in rebuild:
+            conn.execute(sql)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache_size)}")

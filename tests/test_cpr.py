@@ -63,3 +63,9 @@ def test_round_trip_of_any_twentieth_century_birth_date(born, seventh, rest):
 
 def test_mask_keeps_the_birth_date_only():
     assert cpr.mask("010203-1234") == "010203-xxxx"
+
+
+def test_a_spreadsheet_error_number_is_not_a_cpr_number():
+    for value in (float("nan"), float("inf"), float("-inf")):
+        with pytest.raises(cpr.InvalidCPR):
+            cpr.normalize(value)

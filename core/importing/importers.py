@@ -22,13 +22,14 @@ from core.errors import NotFoundError, ValidationError
 from core.catalogue import section as get_section
 from core.grants import create_grant, grant_state, validate_grant
 from core.importing import parsers as p
+from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
 from core.importing.fields import KINDS, Kind
 from core.importing.matching import Mapping
 from core.importing.providers import ProviderMatcher
-from core.importing.records import CHANGED, DUPLICATE, NEW, SKIPPED, UNCHANGED, Record
+from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
 from core.importing.table import Table
 from core.money import format_date, format_number, to_ore
-from core.storage import query
+from core.storage import bulk_insert, query
 
 
 def record_change(db, batch_id: int, table: str, row_id, old: dict) -> None:
@@ -63,49 +64,55 @@ class Importer:
 
     # -------------------------------------------------------------- parsing
     def parse(self, table: Table, mapping: Mapping) -> list[Record]:
-        """The table's rows as records, column by column: each distinct value of a column is
-        parsed once (columns repeat their dates, accounts and amounts), and only rows with a
-        problem are walked cell by cell to report it."""
+        """The table's rows as records, column by column (``columns.parse_column``): each
+        distinct value of a column is parsed once, and only rows with a problem are walked
+        cell by cell to report it."""
         self.start_sheet(table, mapping)
+        cols = self.parse_columns(table, mapping)
         out = []
-        fields = [(self.kind.field(name), col, table.headers[col] or name) for name, col in mapping.columns.items()]
-        names = [f.name for f, _, _ in fields]
-        rows = table.rows
-        raw_cols, key_cols, memos, value_cols = [], [], [], []
-        bad: set[int] = set()
-        for f, col, _ in fields:
-            raws = [cells[col] if col < len(cells) else None for _, cells in rows]
-            keys = [raw if raw.__class__ is str else (type(raw), raw) for raw in raws]
-            memo: dict = {}
-            for key, raw in zip(keys, raws):
-                if key not in memo:
-                    memo[key] = _parse_cell(f.parser, raw)
-            values = {key: hit[1] if hit[0] is _OK else None for key, hit in memo.items()}
-            bad_keys = {key for key, hit in memo.items() if hit[0] is _ERROR or (f.required and hit[0] is _BLANK)}
-            if bad_keys:
-                bad.update(i for i, key in enumerate(keys) if key in bad_keys)
-            raw_cols.append(raws)
-            key_cols.append(keys)
-            memos.append(memo)
-            value_cols.append(list(map(values.__getitem__, keys)))
-        names_given = "first_name" in names or "last_name" in names
-        raw_rows = zip(*raw_cols) if fields else [()] * len(rows)
-        value_rows = zip(*value_cols) if fields else [()] * len(rows)
-        sheet = table.sheet
-        for i, ((row_no, cells), raw_row, value_row) in enumerate(zip(rows, raw_rows, value_rows)):
-            rec = Record(sheet, row_no, dict(zip(names, value_row)), dict(zip(names, raw_row)))
-            if i in bad:
-                for j, (f, _, header) in enumerate(fields):
-                    status, detail = memos[j][key_cols[j][i]]
-                    if status is _ERROR:
-                        rec.reject(header, raw_row[j], detail)
-                    elif status is _BLANK and f.required:
-                        rec.reject(header, raw_row[j], f"{f.label} mangler")
-            if names_given and (rec.values.get("first_name") or rec.values.get("last_name")):
-                rec.values["name"] = rec.values.get("name") or " ".join(
-                    x for x in (rec.values.get("first_name"), rec.values.get("last_name")) if x)
-            out.extend(self.finish(rec, table, mapping, cells))
+        for i, (_, cells) in enumerate(table.rows):
+            out.extend(self.finish(self.record(cols, i), table, mapping, cells))
         return out
+
+    def parse_columns(self, table: Table, mapping: Mapping) -> "ParsedColumns":
+        """Every mapped column of the table parsed (see ``columns.parse_column``)."""
+        fields = [(self.kind.field(name), col, table.headers[col] or name) for name, col in mapping.columns.items()]
+        rows = [cells for _, cells in table.rows]
+        raws, values, problems = [], [], []
+        for f, col, _ in fields:
+            try:
+                cells = list(map(itemgetter(col), rows))
+            except IndexError:  # a short row: its missing cells are blank
+                cells = [cells[col] if col < len(cells) else None for cells in rows]
+            parsed, bad = self.parse_field_column(f, cells)
+            raws.append(cells)
+            values.append(parsed)
+            problems.append(bad)
+        return ParsedColumns(table, fields, raws, values, problems)
+
+    def parse_field_column(self, f, cells: list) -> tuple[list, dict]:
+        """One field's column parsed: ``(values, problem cells)`` as ``columns.parse_column`` gives."""
+        return parse_column(f.parser, cells, f.required)
+
+    def record(self, cols: "ParsedColumns", i: int) -> Record:
+        """Row ``i`` of the parsed columns as a record: its parsed values, its raw cells, and a
+        rejection for each unreadable cell or missing required value."""
+        names = cols.names
+        row_no = cols.table.rows[i][0]
+        raw_row = [c[i] for c in cols.raws]
+        rec = Record(cols.table.sheet, row_no, dict(zip(names, [v[i] for v in cols.values])),
+                     dict(zip(names, raw_row)))
+        if i in cols.bad:
+            for (f, _, header), raw, bad in zip(cols.fields, raw_row, cols.problems):
+                status, detail = bad.get(i, (OK, None))
+                if status is ERROR:
+                    rec.reject(header, raw, detail)
+                elif status is BLANK:
+                    rec.reject(header, raw, f"{f.label} mangler")
+        if cols.names_given and (rec.values.get("first_name") or rec.values.get("last_name")):
+            rec.values["name"] = rec.values.get("name") or " ".join(
+                x for x in (rec.values.get("first_name"), rec.values.get("last_name")) if x)
+        return rec
 
     def start_sheet(self, table: Table, mapping: Mapping) -> None:
         """Sheet-level information before its rows (facility, places)."""
@@ -165,17 +172,22 @@ class Importer:
         raise NotImplementedError
 
 
-_OK, _ERROR, _BLANK = "ok", "error", "blank"
+class ParsedColumns:
+    """A table's mapped columns parsed: per field its raw cells, values and problem cells."""
 
+    def __init__(self, table: Table, fields: list, raws: list[list], values: list[list], problems: list[dict]):
+        self.table = table
+        self.fields = fields                 # (Field, column index, header) per mapped field
+        self.names = [f.name for f, _, _ in fields]
+        self.raws = raws
+        self.values = values
+        self.problems = problems
+        self.bad = set().union(*problems)   # rows with an unreadable or missing required value
+        self.names_given = "first_name" in self.names or "last_name" in self.names
 
-def _parse_cell(parser, raw) -> tuple[str, object]:
-    """``(_OK, value)``, ``(_ERROR, reason)`` or ``(_BLANK, None)`` for one cell."""
-    if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
-        return _BLANK, None
-    try:
-        return _OK, parser(raw)
-    except p.ParseError as ex:
-        return _ERROR, str(ex)
+    def column(self, name: str) -> list | None:
+        """The parsed values of a field's column (None when the field is not mapped)."""
+        return self.values[self.names.index(name)] if name in self.names else None
 
 
 def _same(a, b) -> bool:
@@ -195,7 +207,7 @@ def kroner_to_ore(amount: Decimal) -> int:
     return int((amount * 100).quantize(_ONE, rounding=ROUND_HALF_UP))
 
 
-_ONE = Decimal(1)
+_ONE, _ZERO = Decimal(1), Decimal(0)
 
 
 def grant_snapshot(db, grant_id: int) -> dict:
@@ -407,13 +419,99 @@ class PostingsImporter(Importer):
     what = "postering"
 
     def start_sheet(self, table, mapping):
-        self.citizens = dict(self.db.execute("SELECT cpr, id FROM citizens").fetchall())
         if not hasattr(self, "occurrence"):
             self.occurrence: Counter = Counter()
         self.default_year = year_of(table, mapping, self.ctx.file_name, ())
         # no CPR column: finance systems often write the CPR number into the posting text
         self.cpr_text_column = table.headers[mapping.columns["text"]] if (
             "cpr" not in mapping.columns and "text" in mapping.columns) else None
+
+    #: fields whose columns are parsed straight to whole øre (``columns.ore_column``)
+    ORE_FIELDS = ("amount", "debit", "credit")
+
+    def parse(self, table, mapping):
+        """Bookings column by column, and each row's posting put together from its columns.
+
+        A finance extract has tens of thousands of rows, so the common row is assembled
+        here in one pass; a row with a problem cell, with an amount that is not a whole
+        number of øre or without an amount goes the general way (``record`` and ``finish``),
+        which gives it its rejection or rounding exactly as for any other importer.
+        """
+        cols_mapped = mapping.columns
+        if "date" not in cols_mapped or "account" not in cols_mapped or (
+                mapping.month_columns and "amount" not in cols_mapped):
+            return super().parse(table, mapping)
+        self.start_sheet(table, mapping)
+        cols = self.parse_columns(table, mapping)
+        blank = [None] * len(table.rows)
+        iso = {d: d.isoformat() for d in set(cols.column("date")) if d is not None}
+        dates = list(map(iso.get, cols.column("date")))
+        amounts = self._amounts_ore(cols, mapping)
+        bad = cols.bad
+        occurrence = self.occurrence
+        sheet = table.sheet
+        out = []
+        # the raw cells of a row are kept only where the general way reads it: a row assembled
+        # here is never rejected, and only a rejected row shows its raw cells
+        for i, ((row_no, cells), date, accounts, grouping, art, ore, cpr, text, voucher) in enumerate(zip(
+                table.rows, dates, cols.column("account"), cols.column("grouping") or blank,
+                cols.column("art") or blank, amounts, cols.column("cpr") or blank, cols.column("text") or blank,
+                cols.column("voucher") or blank)):
+            if ore.__class__ is not int or i in bad:
+                out.extend(self.finish(self.record(cols, i), table, mapping, cells))
+                continue
+            account, account_grouping, account_art = accounts
+            grouping = grouping or account_grouping or ""
+            art = art or account_art or ""
+            text = text or ""
+            if voucher:
+                ident = ("bilag", voucher)
+            else:
+                voucher = ""
+                ident = ("række", date, account, grouping, art, ore, cpr, text, voucher)
+            seen = occurrence.get(ident, 0) + 1
+            occurrence[ident] = seen
+            out.append(Record(sheet, row_no, {"date": date, "account": account, "grouping": grouping, "art": art,
+                                              "amount_ore": ore, "cpr": cpr, "text": text, "voucher": voucher},
+                              key=ident + (seen,)))
+        return out
+
+    def _amounts_ore(self, cols, mapping) -> list:
+        """Each row's amount in øre as ``_posting`` works it out from the amount, debit, credit and
+        sign columns; anything but an ``int`` (a missing amount, kroner with more than two
+        decimals) sends the row the general way."""
+        amount, debit, credit, sign = (cols.column(name) for name in ("amount", "debit", "credit", "sign"))
+        if debit is None and credit is None and sign is None:
+            return amount
+        has_amount = "amount" in mapping.columns
+        has_debit_credit = debit is not None or credit is not None
+        blank = [None] * len(cols.table.rows)
+        out = []
+        for a, d, c, s in zip(amount or blank, debit or blank, credit or blank, sign or blank):
+            if not (a.__class__ is int or a is None) or not (d.__class__ is int or d is None) or \
+                    not (c.__class__ is int or c is None):
+                out.append(None)
+                continue
+            if a is None and has_debit_credit:
+                a = None if d is None and c is None else (d or 0) - (c or 0)
+            elif a is not None and c and has_amount:
+                a -= c
+            out.append(-a if a is not None and s == -1 else a)
+        return out
+
+    def parse_field_column(self, f, cells):
+        if f.name in self.ORE_FIELDS and f.parser is p.parse_amount:
+            return ore_column(cells, f.required)
+        return super().parse_field_column(f, cells)
+
+    def record(self, cols, i):
+        # the general way works in kroner: the amount columns' cells are read again as Decimal
+        rec = super().record(cols, i)
+        for name in self.ORE_FIELDS:
+            if name in cols.names and cols.fields[cols.names.index(name)][0].parser is p.parse_amount:
+                status, value = parse_cell(p.parse_amount, rec.raw[name])
+                rec.values[name] = value if status is OK else None
+        return rec
 
     def finish(self, rec, table, mapping, cells):
         if not rec.ok:
@@ -451,7 +549,7 @@ class PostingsImporter(Importer):
             if v.get("debit") is None and v.get("credit") is None:
                 rec.reject(self.column(mapping, table, "debit"), "", "Beløb mangler (hverken debet eller kredit)")
                 return rec
-            amount = (v.get("debit") or 0) - (v.get("credit") or 0)
+            amount = (v.get("debit") or _ZERO) - (v.get("credit") or _ZERO)
         elif amount is not None and v.get("credit") and "amount" in mapping.columns:
             amount = amount - v["credit"]
         if amount is None:
@@ -481,17 +579,15 @@ class PostingsImporter(Importer):
     def classify(self, records):
         # Postings without a voucher: identical rows are normal (monthly payments), so each
         # occurrence is its own record; with a voucher, a repeated identical line is a duplicate.
-        seen: dict[tuple, Record] = {}
-        line = itemgetter(*POSTING_COLUMNS)
-        for rec in records:
-            if not rec.ok or not rec.values.get("voucher"):
-                continue
-            same_line = ("linje",) + line(rec.values)
-            if same_line in seen:
-                rec.status = DUPLICATE
-                rec.warnings.append(f"Samme postering som række {seen[same_line].row}; importeres én gang")
-            else:
-                seen[same_line] = rec
+        with_voucher = [r for r in records if r.status != REJECTED and r.values.get("voucher")]
+        lines = list(map(itemgetter(*POSTING_COLUMNS), [r.values for r in with_voucher]))
+        if len(set(lines)) < len(lines):  # some line repeats: the later ones are duplicates
+            seen: dict[tuple, Record] = {}
+            for rec, line in zip(with_voucher, lines):
+                first = seen.setdefault(line, rec)
+                if first is not rec:
+                    rec.status = DUPLICATE
+                    rec.warnings.append(f"Samme postering som række {first.row}; importeres én gang")
         self.compare([r for r in records if r.status == NEW])
 
     def compare(self, records):
@@ -502,6 +598,8 @@ class PostingsImporter(Importer):
                 by_voucher.setdefault(r["voucher"], []).append(r)
             else:
                 plain[tuple(r[k] for k in POSTING_COLUMNS)] += 1
+        if not by_voucher and not plain:
+            return  # nothing booked yet: every posting is new
         for rec in records:
             if rec.key[0] == "bilag":
                 rows = by_voucher.get(rec.values["voucher"], [])
@@ -515,34 +613,23 @@ class PostingsImporter(Importer):
                 rec.status = UNCHANGED
 
     def write(self, records, batch_id, update_changed, tick):
-        """New postings go in with one ``executemany``: a finance extract has tens of thousands of rows."""
-        counts: Counter = Counter()
-        new_rows = []
-        citizens = self.citizens
-        columns = itemgetter(*POSTING_COLUMNS)
-        for i, rec in enumerate(records):
-            if rec.status == NEW:
-                v = rec.values
-                new_rows.append((*columns(v), citizens.get(v["cpr"]) if v["cpr"] else None, batch_id))
-                counts[NEW] += 1
-            elif rec.status == CHANGED and update_changed:
+        """New postings go in with ``executemany`` straight from their values (a finance extract
+        has tens of thousands of rows); the citizen is looked up by SQLite."""
+        tick(0)
+        new = [rec.values for rec in records if rec.status == NEW]
+        counts: Counter = Counter({NEW: len(new)} if new else {})
+        for rec in records:
+            if rec.status == CHANGED and update_changed:
                 old = query(self.db, "SELECT * FROM postings WHERE id = ?", [rec.existing_id])[0]
                 record_change(self.db, batch_id, "postings", rec.existing_id, old)
                 self.db["postings"].update(rec.existing_id, dict(rec.values))
                 counts[CHANGED] += 1
             elif rec.status in (CHANGED, UNCHANGED):
                 counts[UNCHANGED] += 1
-            if i % 2000 == 0:
-                tick(i)
-        cols = list(POSTING_COLUMNS) + ["citizen_id", "batch_id"]
-        # a 64 MB page cache while inserting: the postings' indexes of a big file stay in memory
-        cache_size = self.db.execute("PRAGMA cache_size").fetchone()[0]
-        self.db.execute("PRAGMA cache_size = -65536")
-        try:
-            self.db.conn.executemany(
-                f"INSERT INTO postings ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", new_rows)
-        finally:
-            self.db.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        bulk_insert(self.db, "postings", [*POSTING_COLUMNS, "citizen_id", "batch_id"], new,
+                    values=[f":{c}" for c in POSTING_COLUMNS] + ["(SELECT id FROM citizens WHERE cpr = :cpr)",
+                                                                 str(int(batch_id))],
+                    progress=lambda done: tick(len(records) - len(new) + done))
         return counts, []
 
 

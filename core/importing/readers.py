@@ -141,5 +141,8 @@ def read_csv_bytes(data: bytes, name: str = "") -> list[list]:
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
     if not any(any(c.strip() for c in r) for r in rows):
         raise ReadError(f"Filen '{name}' er tom")
-    width = max(len(r) for r in rows)
-    return [r + [""] * (width - len(r)) for r in rows]
+    width = max(map(len, rows))
+    for r in rows:
+        if len(r) < width:
+            r.extend([""] * (width - len(r)))
+    return rows

@@ -255,7 +255,8 @@ def build_table(sheet: RawSheet) -> Table:
         if heading:
             headings.append((r + 1, heading))
             continue
-        rows.append((r + 1, list(cells) + [""] * (width - len(cells))))
+        # a full row is the sheet's own list (nothing changes a table's cells); a short one is padded
+        rows.append((r + 1, cells if len(cells) == width else list(cells) + [""] * (width - len(cells))))
     return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals, headings)
 
 

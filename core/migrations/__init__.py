@@ -8,10 +8,12 @@ from core.migrations.base import migrations as base
 from core.migrations.vum import migrations as vum
 from core.migrations.followup import migrations as followup
 from core.migrations.importing import migrations as importing
+from core.migrations.indexes import migrations as indexes
 
 MIGRATION_SETS = [
     base,
     importing,
     followup,
     vum,
+    indexes,
 ]
