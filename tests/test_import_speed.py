@@ -268,7 +268,8 @@ def test_a_real_file_books_the_same_postings_with_and_without_the_fast_paths(tmp
         db.close()
     assert results[0] == results[1]
     summary, booked = results[0]
-    assert (summary["imported"], summary["duplicates"], len(summary["rejected"])) == (5, 1, 1)
+    rejected_rows = {r["row"] for r in summary["rejected"]}  # row 5: no such day, and an ambiguous amount
+    assert (summary["imported"], summary["duplicates"], rejected_rows) == (5, 1, {5})
     assert [r[4] for r in booked] == [123450, -123456, 15, 10000, 10000]
     assert booked[0][6] is not None and booked[0][6] == booked[1][6] and booked[2][6] is None
 
@@ -279,3 +280,25 @@ def test_debit_and_credit_of_nothing_book_zero(db, tmp_path):
     res = import_file(db, write_csv(tmp_path / "nul.csv", rows))
     assert (res["imported"], res["rejected"]) == (2, [])
     assert [r[4] for r in _booked(db)] == [0, -1250]
+
+
+def test_without_a_cpr_column_the_fast_path_reads_the_cpr_from_the_text_as_the_general_way_does(tmp_path):
+    from core.storage import open_db
+
+    rows = [["Bogf.dato", "Funktion", "Beløb", "Posteringstekst", "Bilagsnr"],
+            ["01-03-2026", "5.38.50", "1.234,50", "010190-1234 Anna Hansen, ophold marts", "B1"],
+            ["02-03-2026", "5.38.50", "100,00", "Husleje, ingen person", "B2"],
+            ["03-03-2026", "5.38.50", "200,00", "020290 2345 og 030390-3456", "B3"]]  # two: whose?
+    path = write_csv(tmp_path / "uden_cpr.csv", rows)
+    results = []
+    for name, fast in (("fast", True), ("general", False)):
+        db = open_db(tmp_path / f"{name}.sqlite")
+        with pytest.MonkeyPatch.context() as mp:
+            if not fast:
+                mp.setattr(columns, "FAST_PATHS", {})
+                mp.setattr(PostingsImporter, "ORE_FIELDS", ())
+                mp.setattr(PostingsImporter, "parse", Importer.parse)
+            res = import_file(db, path)
+        results.append((res["imported"], [r[5] for r in _booked(db)]))
+        db.close()
+    assert results[0] == results[1] == (3, ["010190-1234", None, None])

@@ -464,6 +464,8 @@ class PostingsImporter(Importer):
             grouping = grouping or account_grouping or ""
             art = art or account_art or ""
             text = text or ""
+            if cpr is None and self.cpr_text_column:
+                cpr = self._cpr_from_text(text)
             if voucher:
                 ident = ("bilag", voucher)
             else:
@@ -496,7 +498,7 @@ class PostingsImporter(Importer):
                 a = None if d is None and c is None else (d or 0) - (c or 0)
             elif a is not None and c and has_amount:
                 a -= c
-            out.append(-a if a is not None and s == -1 else a)
+            out.append(-a if a is not None and s == -1 and a > 0 else a)  # as _posting: a negative amount is signed
         return out
 
     def parse_field_column(self, f, cells):
@@ -560,10 +562,7 @@ class PostingsImporter(Importer):
         account, grouping, art = v["account"]
         cpr = v.get("cpr")
         if cpr is None and self.cpr_text_column:
-            cpr = p.cpr_in_text(v.get("text"))
-            note = f"CPR-numrene er læst fra kolonnen '{self.cpr_text_column}', da filen ingen CPR-kolonne har"
-            if cpr and note not in self.notes:
-                self.notes.append(note)
+            cpr = self._cpr_from_text(v.get("text"))
         row = {
             "date": v["date"].isoformat(), "account": account,
             "grouping": (v.get("grouping") or grouping or ""), "art": v.get("art") or art or "",
@@ -575,6 +574,14 @@ class PostingsImporter(Importer):
         self.occurrence[ident] += 1
         rec.key = ident + (self.occurrence[ident],)
         return rec
+
+    def _cpr_from_text(self, text) -> str | None:
+        """The CPR number in a posting's text (the file has no CPR column), noted once."""
+        cpr = p.cpr_in_text(text)
+        note = f"CPR-numrene er læst fra kolonnen '{self.cpr_text_column}', da filen ingen CPR-kolonne har"
+        if cpr and note not in self.notes:
+            self.notes.append(note)
+        return cpr
 
     def classify(self, records):
         # Postings without a voucher: identical rows are normal (monthly payments), so each
