@@ -140,3 +140,27 @@ def test_a_background_read_of_an_in_memory_database_runs_on_its_connection():
     db.execute("CREATE TABLE postings (x)")
     db.execute("INSERT INTO postings VALUES (1)")
     assert storage.BackgroundRead(db, _count_postings).result() == (1, threading.get_ident())
+
+
+class _Node:
+    def __init__(self):
+        self.other = self
+
+
+def test_bulk_work_leaves_its_objects_out_of_the_next_young_collection_and_cycles_collectable():
+    import gc
+    import weakref
+
+    assert gc.isenabled()
+    with storage.bulk_work():
+        assert not gc.isenabled()
+        kept = [[i] for i in range(50_000)]
+        cycle = _Node()
+        gone = weakref.ref(cycle)
+        del cycle
+    assert gc.isenabled()
+    # the 50,000 lists do not wait in the youngest generation for the next collection to scan them
+    assert gc.get_count()[0] < 1_000
+    assert len(kept) == 50_000
+    gc.collect()
+    assert gone() is None  # a reference cycle made meanwhile is still freed by a full collection
