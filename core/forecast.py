@@ -434,23 +434,29 @@ def booked_in_background(db, year: int, as_of: dt.date) -> BackgroundRead:
 
 
 def _assign_booked(figures: list[GrantFigures], booked: dict) -> None:
-    """Give each grant its booked amount; what matches no grant stays in ``booked``."""
-    by_key: dict[tuple[str, str], list[GrantFigures]] = {}
-    for f in figures:
+    """Give each grant its booked amount; what matches no grant stays in ``booked``.
+
+    Several grants of one citizen on one account share the amount in proportion to their
+    computed_to_date (``split_proportionally``, in the grants' order)."""
+    pop = booked.pop
+    firsts: dict[tuple[str, str], GrantFigures] = {}
+    shared: dict[tuple[str, str], list[GrantFigures]] = {}
+    for f in figures:  # once per grant: the common key has one grant and is settled here
         key = (f.cpr, f.account)
-        group = by_key.get(key)
-        if group is None:
-            by_key[key] = [f]
-        else:
-            group.append(f)
-    for key, group in by_key.items():
-        amount = booked.pop(key, 0)
-        if not amount:
+        amount = pop(key, None)
+        if amount is not None:
+            f.booked = amount
+            firsts[key] = f
             continue
-        if len(group) == 1:
-            group[0].booked = amount
-            continue
-        for f, share in zip(group, split_proportionally(amount, [abs(f.to_date) for f in group])):
+        first = firsts.get(key)
+        if first is not None:
+            group = shared.get(key)
+            if group is None:
+                shared[key] = [first, f]
+            else:
+                group.append(f)
+    for group in shared.values():
+        for f, share in zip(group, split_proportionally(group[0].booked, [abs(f.to_date) for f in group])):
             f.booked = share
 
 
