@@ -274,7 +274,8 @@ def test_a_real_file_books_the_same_postings_with_and_without_the_fast_paths(tmp
         db.close()
     assert results[0] == results[1]
     summary, booked = results[0]
-    assert (summary["imported"], summary["duplicates"], len(summary["rejected"])) == (5, 1, 1)
+    assert (summary["imported"], summary["duplicates"]) == (5, 1)
+    assert {r["row"] for r in summary["rejected"]} == {5}
     assert [r[4] for r in booked] == [123450, -123456, 15, 10000, 10000]
     assert booked[0][6] is not None and booked[0][6] == booked[1][6] and booked[2][6] is None
 
