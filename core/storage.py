@@ -244,7 +244,12 @@ def transaction(db: Database):
 def bulk_work():
     """Pause the cyclic garbage collector while tens of thousands of long-lived objects are
     made at once (an import's records, the grant register): each collection would scan them
-    all again without freeing anything (reference counting still frees the rest)."""
+    all again without freeing anything (reference counting still frees the rest).
+
+    At the end the objects made go straight to the collector's oldest generation
+    (``gc.freeze()`` + ``gc.unfreeze()`` moves every tracked object there without scanning
+    it); otherwise the first collection after the pause would scan them all at once, and the
+    middle generation's again later. The oldest generation is still collected as usual."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -186,6 +186,7 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
 
 def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
     tables, hidden, notes = sheet_tables(path, sheet)
+    detected: dict[int, Mapping] = {}  # id(table) -> the mapping detection proposed for the kind it chose
     if kind is None:
         best = None
         for t in tables:
@@ -197,6 +198,7 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
                     k, m = detect_kind(t)
                 except KindError:
                     continue
+                detected[id(t)] = m
                 cand = (score(k, m, t), k)
             if best is None or cand[0] > best[0]:
                 best = cand
@@ -212,7 +214,9 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
     kind_decl = KINDS[kind]
     plans, problems = [], []
     for t in tables:
-        m = _mapping_for(db, kind, t, mapping)
+        m = detected.get(id(t))
+        if m is None or m.kind != kind or mapping:
+            m = _mapping_for(db, kind, t, mapping)
         missing = missing_required(kind_decl, m)
         if missing:
             problems.append(f"arket '{t.sheet}' mangler kolonner til {', '.join(missing)}")
@@ -259,11 +263,12 @@ def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: lis
     """The import result as the CLI prints it."""
     if new_providers is None:
         new_providers = sorted(c.name for c in plan.provider_choices() if c.is_new)
+    plan_counts = plan.counts()
     return {
         "batch_id": batch_id, "file": plan.file.name, "sheet": plan.sheet_names, "kind": plan.kind,
         "rows_read": plan.rows_read, "imported": counts.get(NEW, 0), "updated": counts.get(CHANGED, 0),
-        "unchanged": counts.get(UNCHANGED, 0), "duplicates": plan.counts().get(DUPLICATE, 0),
-        "skipped": plan.counts().get(SKIPPED, 0), "rejected": plan.rejected, "warnings": plan.warnings,
+        "unchanged": counts.get(UNCHANGED, 0), "duplicates": plan_counts.get(DUPLICATE, 0),
+        "skipped": plan_counts.get(SKIPPED, 0), "rejected": plan.rejected, "warnings": plan.warnings,
         "mapping": plan.mapping_headers(),
         "new_providers": new_providers, "notes": plan.notes,
     }

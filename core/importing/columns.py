@@ -69,12 +69,28 @@ def _by_distinct_value(parser, raws: list, required: bool) -> tuple[list, dict]:
 
 # ------------------------------------------------------------------ fast paths
 
+def _lines(raws: list) -> str | None:
+    """The cells joined by line breaks when every cell is text without one (else None): a
+    whole column can then be checked with one regular expression instead of one per cell."""
+    if not raws or set(map(type, raws)) != {str}:
+        return None
+    joined = "\n".join(raws)
+    return joined if joined.count("\n") == len(raws) - 1 else None
+
+
 # day 01-28 and month 01-12 form a date in every year and century, so no date check is needed
-_PLAIN_CPR = re.compile(r"(?:0[1-9]|1[0-9]|2[0-8])(?:0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}")
+_CPR = r"(?:0[1-9]|1[0-9]|2[0-8])(?:0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}"
+_PLAIN_CPR = re.compile(_CPR)
+_PLAIN_CPR_LINES = re.compile(rf"(?:{_CPR}\n)*{_CPR}")
 
 
 def _cpr_column(raws: list) -> list:
     """``DDMMYYSSSS`` and ``DDMMYY-SSSS`` text as ``DDMMYY-SSSS``; the rest is missed."""
+    joined = _lines(raws)
+    if joined is not None and _PLAIN_CPR_LINES.fullmatch(joined):
+        if len(joined) == 12 * len(raws) - 1:  # every one has its dash already
+            return list(raws)
+        return [s[:6] + "-" + s[-4:] for s in raws]
     plain = _PLAIN_CPR.fullmatch
     return [s[:6] + "-" + s[-4:] if s.__class__ is str and plain(s) else _MISS for s in raws]
 
@@ -90,7 +106,9 @@ FAST_PATHS = {p.parse_cpr: _cpr_column, p.parse_optional_cpr: _cpr_column, p.par
 # ------------------------------------------------------------------ amounts in øre
 
 # '-1.234,56' and '1234,56': the finance systems' usual form, exactly two decimals
-_DANISH_ORE = re.compile(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+),[0-9]{2}")
+_ORE = r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+),[0-9]{2}"
+_DANISH_ORE = re.compile(_ORE)
+_DANISH_ORE_LINES = re.compile(rf"(?:{_ORE}\n)*{_ORE}")
 
 
 def ore_column(raws: list, required: bool = False) -> tuple[list, dict[int, tuple[str, str | None]]]:
@@ -100,6 +118,9 @@ def ore_column(raws: list, required: bool = False) -> tuple[list, dict[int, tupl
     stays the ``Decimal`` of kroner the general parser gives, for the caller to round
     where its rule says.
     """
+    joined = _lines(raws)
+    if joined is not None and _DANISH_ORE_LINES.fullmatch(joined):
+        return list(map(int, joined.replace(".", "").replace(",", "").split("\n"))), {}
     danish = _DANISH_ORE.fullmatch
     values = [int(s.replace(".", "").replace(",", "")) if s.__class__ is str and danish(s)
               else _float_ore(s) if s.__class__ is float

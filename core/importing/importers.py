@@ -401,6 +401,13 @@ class GrantsImporter(Importer):
         return UNCHANGED
 
 
+def _or_default(values: list | None, keys: list, default: dict) -> list:
+    """``value or default[key]`` for each row: a column's own value, else the default its key gives."""
+    if values is None:
+        return list(map(default.__getitem__, keys))
+    return [v or default[k] for v, k in zip(values, keys)]
+
+
 def year_of(table: Table, mapping: Mapping, file_name: str, amount_fields: tuple[str, ...]) -> int | None:
     """The year a sheet is about: from its amount headers (``Budget 2027``), title rows, name or file name."""
     headers = [table.headers[c] for f, c in mapping.columns.items() if f in amount_fields]
@@ -426,94 +433,74 @@ class PostingsImporter(Importer):
         self.cpr_text_column = table.headers[mapping.columns["text"]] if (
             "cpr" not in mapping.columns and "text" in mapping.columns) else None
 
-    #: fields whose columns are parsed straight to whole øre (``columns.ore_column``)
-    ORE_FIELDS = ("amount", "debit", "credit")
+    #: the fields a posting takes straight from their own columns. A layout of only these is
+    #: assembled column by column (``parse``); debit/credit, a D/K column, month columns and
+    #: anything ``_posting`` works out from other columns (a CPR number in the text when there is
+    #: no CPR column) go the general way, row by row.
+    DIRECT_FIELDS = frozenset({"date", "account", "grouping", "art", "amount", "cpr", "text", "voucher"})
+    ore_amounts = False  # while True, the amount column is parsed straight to whole øre
 
     def parse(self, table, mapping):
         """Bookings column by column, and each row's posting put together from its columns.
 
         A finance extract has tens of thousands of rows, so the common row is assembled
-        here in one pass; a row with a problem cell, with an amount that is not a whole
-        number of øre or without an amount goes the general way (``record`` and ``finish``),
-        which gives it its rejection or rounding exactly as for any other importer.
+        here in one pass; a row with a problem cell, or with an amount that is not a whole
+        number of øre, goes the general way (``record`` and ``finish``), which gives it its
+        rejection or rounding exactly as for any other importer.
         """
-        cols_mapped = mapping.columns
-        if "date" not in cols_mapped or "account" not in cols_mapped or (
-                mapping.month_columns and "amount" not in cols_mapped):
+        given = set(mapping.columns)
+        if mapping.month_columns or not {"date", "account", "amount"} <= given <= self.DIRECT_FIELDS or (
+                "cpr" not in given and "text" in given):
             return super().parse(table, mapping)
         self.start_sheet(table, mapping)
-        cols = self.parse_columns(table, mapping)
-        blank = [None] * len(table.rows)
+        self.ore_amounts = True
+        try:
+            cols = self.parse_columns(table, mapping)
+        finally:
+            self.ore_amounts = False
+        n = len(table.rows)
+        # the posting's columns, each worked out over the whole column (per distinct value where
+        # values repeat): date as ISO text, account parts, grouping and art with the account's
+        # own as default, texts never None
         iso = {d: d.isoformat() for d in set(cols.column("date")) if d is not None}
         dates = list(map(iso.get, cols.column("date")))
-        amounts = self._amounts_ore(cols, mapping)
-        bad = cols.bad
+        accounts = cols.column("account")
+        parts = {a: a if a else (None, "", "") for a in set(accounts)}
+        account = [parts[a][0] for a in accounts]
+        grouping = _or_default(cols.column("grouping"), accounts, {a: p[1] or "" for a, p in parts.items()})
+        art = _or_default(cols.column("art"), accounts, {a: p[2] or "" for a, p in parts.items()})
+        text = [t or "" for t in cols.column("text")] if "text" in given else [""] * n
+        voucher = [v or "" for v in cols.column("voucher")] if "voucher" in given else [""] * n
+        cpr = cols.column("cpr") or [None] * n
+        amounts = cols.column("amount")  # whole øre, or kroner with more decimals, or None when blank
+        slow = cols.bad if set(map(type, amounts)) <= {int} else \
+            cols.bad.union(i for i, ore in enumerate(amounts) if ore.__class__ is not int)
         occurrence = self.occurrence
         sheet = table.sheet
         out = []
         # the raw cells of a row are kept only where the general way reads it: a row assembled
         # here is never rejected, and only a rejected row shows its raw cells
-        for i, ((row_no, cells), date, accounts, grouping, art, ore, cpr, text, voucher) in enumerate(zip(
-                table.rows, dates, cols.column("account"), cols.column("grouping") or blank,
-                cols.column("art") or blank, amounts, cols.column("cpr") or blank, cols.column("text") or blank,
-                cols.column("voucher") or blank)):
-            if ore.__class__ is not int or i in bad:
-                out.extend(self.finish(self.record(cols, i), table, mapping, cells))
+        for i, ((row_no, cells), row) in enumerate(zip(table.rows, zip(dates, account, grouping, art, amounts, cpr,
+                                                                       text, voucher))):
+            if slow and i in slow:
+                rec = self.record(cols, i)
+                status, amount = parse_cell(p.parse_amount, rec.raw["amount"])  # the general way works in kroner
+                rec.values["amount"] = amount if status is OK else None
+                out.extend(self.finish(rec, table, mapping, cells))
                 continue
-            account, account_grouping, account_art = accounts
-            grouping = grouping or account_grouping or ""
-            art = art or account_art or ""
-            text = text or ""
-            if cpr is None and self.cpr_text_column:
-                cpr = self._cpr_from_text(text)
-            if voucher:
-                ident = ("bilag", voucher)
-            else:
-                voucher = ""
-                ident = ("række", date, account, grouping, art, ore, cpr, text, voucher)
+            d, a, g, ar, ore, c, t, v = row
+            ident = ("bilag", v) if v else ("række",) + row
             seen = occurrence.get(ident, 0) + 1
             occurrence[ident] = seen
-            out.append(Record(sheet, row_no, {"date": date, "account": account, "grouping": grouping, "art": art,
-                                              "amount_ore": ore, "cpr": cpr, "text": text, "voucher": voucher},
-                              key=ident + (seen,)))
-        return out
-
-    def _amounts_ore(self, cols, mapping) -> list:
-        """Each row's amount in øre as ``_posting`` works it out from the amount, debit, credit and
-        sign columns; anything but an ``int`` (a missing amount, kroner with more than two
-        decimals) sends the row the general way."""
-        amount, debit, credit, sign = (cols.column(name) for name in ("amount", "debit", "credit", "sign"))
-        if debit is None and credit is None and sign is None:
-            return amount
-        has_amount = "amount" in mapping.columns
-        has_debit_credit = debit is not None or credit is not None
-        blank = [None] * len(cols.table.rows)
-        out = []
-        for a, d, c, s in zip(amount or blank, debit or blank, credit or blank, sign or blank):
-            if not (a.__class__ is int or a is None) or not (d.__class__ is int or d is None) or \
-                    not (c.__class__ is int or c is None):
-                out.append(None)
-                continue
-            if a is None and has_debit_credit:
-                a = None if d is None and c is None else (d or 0) - (c or 0)
-            elif a is not None and c and has_amount:
-                a -= c
-            out.append(-a if a is not None and s == -1 and a > 0 else a)  # as _posting: a negative amount is signed
+            # the keys in POSTING_COLUMNS order (a literal dict is built faster than dict(zip(...)))
+            out.append(Record(sheet, row_no, {"date": d, "account": a, "grouping": g, "art": ar, "amount_ore": ore,
+                                              "cpr": c, "text": t, "voucher": v}, key=ident + (seen,)))
         return out
 
     def parse_field_column(self, f, cells):
-        if f.name in self.ORE_FIELDS and f.parser is p.parse_amount:
+        if self.ore_amounts and f.name == "amount" and f.parser is p.parse_amount:
             return ore_column(cells, f.required)
         return super().parse_field_column(f, cells)
-
-    def record(self, cols, i):
-        # the general way works in kroner: the amount columns' cells are read again as Decimal
-        rec = super().record(cols, i)
-        for name in self.ORE_FIELDS:
-            if name in cols.names and cols.fields[cols.names.index(name)][0].parser is p.parse_amount:
-                status, value = parse_cell(p.parse_amount, rec.raw[name])
-                rec.values[name] = value if status is OK else None
-        return rec
 
     def finish(self, rec, table, mapping, cells):
         if not rec.ok:
@@ -586,16 +573,21 @@ class PostingsImporter(Importer):
     def classify(self, records):
         # Postings without a voucher: identical rows are normal (monthly payments), so each
         # occurrence is its own record; with a voucher, a repeated identical line is a duplicate.
-        with_voucher = [r for r in records if r.status != REJECTED and r.values.get("voucher")]
-        lines = list(map(itemgetter(*POSTING_COLUMNS), [r.values for r in with_voucher]))
-        if len(set(lines)) < len(lines):  # some line repeats: the later ones are duplicates
+        # Only a voucher met more than once (its occurrence count says so) can repeat a line.
+        repeated = {ident[1] for ident, n in self.occurrence.items() if n > 1 and ident[0] == "bilag"} \
+            if hasattr(self, "occurrence") else set()
+        if repeated:
             seen: dict[tuple, Record] = {}
-            for rec, line in zip(with_voucher, lines):
-                first = seen.setdefault(line, rec)
+            line = itemgetter(*POSTING_COLUMNS)
+            for rec in records:
+                if rec.status == REJECTED or rec.values.get("voucher") not in repeated:
+                    continue
+                first = seen.setdefault(line(rec.values), rec)
                 if first is not rec:
                     rec.status = DUPLICATE
                     rec.warnings.append(f"Samme postering som række {first.row}; importeres én gang")
-        self.compare([r for r in records if r.status == NEW])
+        if self.db.execute("SELECT 1 FROM postings LIMIT 1").fetchone():  # else every posting is new
+            self.compare([r for r in records if r.status == NEW])
 
     def compare(self, records):
         by_voucher: dict[str, list[dict]] = {}
@@ -605,8 +597,6 @@ class PostingsImporter(Importer):
                 by_voucher.setdefault(r["voucher"], []).append(r)
             else:
                 plain[tuple(r[k] for k in POSTING_COLUMNS)] += 1
-        if not by_voucher and not plain:
-            return  # nothing booked yet: every posting is new
         for rec in records:
             if rec.key[0] == "bilag":
                 rows = by_voucher.get(rec.values["voucher"], [])
@@ -654,6 +644,12 @@ class BudgetImporter(Importer):
             return [rec]
         v = rec.values
         account, _, _ = v["account"]
+        if v.get("section"):
+            try:
+                get_section(self.db, v["section"])
+            except NotFoundError as ex:  # the budget row would point at no section
+                rec.reject(self.column(mapping, table, "section"), rec.raw.get("section"), str(ex))
+                return [rec]
         base = {"account": account, "section": v.get("section"),
                 "full_year_equivalents": _dec(v.get("full_year_equivalents"))}
         year = v.get("year") or self.default_year
