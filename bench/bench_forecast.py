@@ -2,6 +2,8 @@
 
 Prints Dispo's forecast time (by grant and by account, exact to the øre) next to a bare
 SQL aggregation of the same postings (one GROUP BY), and the ratio. Goal: under 1 s.
+The forecast sums the postings on a second connection while it computes the grants, so it
+uses two cores; the time includes the § 176 refund and the expected citizens' lines.
 
     python bench/bench_forecast.py [--grants N] [--postings N]
 """
