@@ -26,17 +26,22 @@ quantities = st.decimals(min_value=Decimal("0.5"), max_value=Decimal("7"), place
 days = st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2029, 12, 31))
 
 
-@settings(max_examples=300, deadline=None)
-@given(spec=st.sampled_from(UNIT_SPECS), quantity=quantities, start=days, length=st.integers(0, 900),
-       open_ended=st.booleans(), rate_list=st.lists(st.tuples(st.integers(0, 800), rates), min_size=1, max_size=4),
-       year=st.integers(2024, 2029), a=st.integers(0, 365), b=st.integers(0, 365))
-def test_fast_cost_equals_reference(spec, quantity, start, length, open_ended, rate_list, year, a, b):
+def _grant(spec, quantity, start, length, open_ended, rate_list):
+    """A drawn grant as (unit, quantity, quantity_per, end, rate periods, reference CostBasis)."""
     unit, per, qunit, _ = spec
     q = quantity if qunit else None
     end = None if open_ended else start + dt.timedelta(days=length)
     periods = sorted({start + dt.timedelta(days=offset): rate for offset, rate in rate_list}.items())
     periods[0] = (start, periods[0][1])
-    basis = CostBasis(unit, q, per, start, end, tuple(RatePeriod(d, r) for d, r in periods))
+    return unit, q, per, end, periods, CostBasis(unit, q, per, start, end, tuple(RatePeriod(d, r) for d, r in periods))
+
+
+@settings(max_examples=300, deadline=None)
+@given(spec=st.sampled_from(UNIT_SPECS), quantity=quantities, start=days, length=st.integers(0, 900),
+       open_ended=st.booleans(), rate_list=st.lists(st.tuples(st.integers(0, 800), rates), min_size=1, max_size=4),
+       year=st.integers(2024, 2029), a=st.integers(0, 365), b=st.integers(0, 365))
+def test_fast_cost_equals_reference(spec, quantity, start, length, open_ended, rate_list, year, a, b):
+    unit, q, per, end, periods, basis = _grant(spec, quantity, start, length, open_ended, rate_list)
     first = dt.date(year, 1, 1)
     last = dt.date(year, 12, 31)
     lo = min(first + dt.timedelta(days=min(a, b)), last)
@@ -130,12 +135,7 @@ def test_a_grants_two_halves_of_the_year_equal_the_reference(spec, quantity, sta
                                                                year, as_of):
     """The forecast's one-pass split of a year at the as-of date (computed to date, committed
     rest) equals the reference cost rule over each half."""
-    unit, per, qunit, _ = spec
-    q = quantity if qunit else None
-    end = None if open_ended else start + dt.timedelta(days=length)
-    periods = sorted({start + dt.timedelta(days=offset): rate for offset, rate in rate_list}.items())
-    periods[0] = (start, periods[0][1])
-    basis = CostBasis(unit, q, per, start, end, tuple(RatePeriod(d, r) for d, r in periods))
+    unit, q, per, end, periods, basis = _grant(spec, quantity, start, length, open_ended, rate_list)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     cut = min(first + dt.timedelta(days=as_of), last)  # as_of -1: the day before the year
     lo, hi = max(start, first), min(end or last, last)
