@@ -336,14 +336,17 @@ def _grant_cursor(db, first: str, last: str, citizen_ids: list[int] | None):
     if citizen_ids is not None:
         only = f"AND g.citizen_id IN ({','.join(str(int(i)) for i in citizen_ids) or 'NULL'})"
     rates: dict[int, list[tuple[int, int, int]]] = {}
-    # dates come as ordinals (julianday - 1721424.5 = date.toordinal()), computed by SQLite
+    known = _RATIOS
+    previous = periods = None
+    # dates come as ordinals (julianday - 1721424.5 = date.toordinal()), computed by SQLite;
+    # the rows come by grant, so a grant's periods are appended while its id repeats
     for gid, valid_from, rate in db.execute(_RATES_SQL.format(only=only), bounds):
-        period = (valid_from, *rate_ratio(rate))
-        periods = rates.get(gid)
-        if periods is None:
-            rates[gid] = [period]
+        n, d = known.get(rate) or rate_ratio(rate)
+        if gid == previous:
+            periods.append((valid_from, n, d))
         else:
-            periods.append(period)
+            periods = rates[gid] = [(valid_from, n, d)]
+            previous = gid
     return db.execute(_GRANTS_SQL.format(only=only), bounds), rates
 
 
@@ -391,13 +394,19 @@ def grant_figures(db, year: int, as_of: dt.date, *, with_booked: bool = True,
             num, den = n * factor[0] * 100, d * factor[1]
             before = (a if a < hi else hi) - lo + 1
             after = hi - (a + 1 if a + 1 > lo else lo) + 1
-            to_date = round_half_away(num * before, den) if before > 0 else 0
-            rest = round_half_away(num * after, den) if after > 0 else 0
+            before = num * before if before > 0 else 0
+            after = num * after if after > 0 else 0
         elif active and ratios:  # a rate change in the year: both halves in one pass
             before, after, den = rate_sums(ratios, lo, a, hi)
-            num, den = factor[0] * 100, den * factor[1]
-            to_date = round_half_away(num * before, den) if before else 0
-            rest = round_half_away(num * after, den) if after else 0
+            num = factor[0] * 100
+            before *= num
+            after *= num
+            den *= factor[1]
+        else:
+            before = None
+        if before is not None:  # round_half_away of before/den and after/den, inlined (den > 0)
+            to_date = (2 * before + den) // (2 * den) if before >= 0 else -((den - 2 * before) // (2 * den))
+            rest = (2 * after + den) // (2 * den) if after >= 0 else -((den - 2 * after) // (2 * den))
         else:
             calc = CostCalc.of_ratios(unit, factor, start, end, ratios)
             to_date, rest = calc.cost_ore(first, a), calc.cost_ore(a + 1, last)
