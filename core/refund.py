@@ -100,13 +100,18 @@ def continued_cases(db, year: int, older: dict[str, int]) -> set[str]:
     admitted: set[str] = set()
     year_thresholds: dict[int, Thresholds | None] = {}
     for cpr in older:
+        grants = by_cpr.get(cpr)
+        if not grants:  # no expenses in earlier years: not in the scheme the year before
+            continue
         y = year - 1
         while y >= earliest:
             t = year_thresholds[y] if y in year_thresholds else year_thresholds.setdefault(y, thresholds(db, y))
+            if t is None:
+                break
             first, last = dt.date(y, 1, 1).toordinal(), dt.date(y, 12, 31).toordinal()
-            spent = sum(calc_of(r, rates, y).cost_ore(first, last) for r in by_cpr.get(cpr, [])
+            spent = sum(calc_of(r, rates, y).cost_ore(first, last) for r in grants
                         if r["start_ordinal"] <= last and (r["end_ordinal"] is None or r["end_ordinal"] >= first))
-            if t is None or spent <= t.t1:
+            if spent <= t.t1:
                 break
             if cprs.age_on(cpr, dt.date(y, 1, 1)) < AGE_LIMIT:
                 admitted.add(cpr)
