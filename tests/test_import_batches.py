@@ -361,3 +361,22 @@ def test_error_workbook_of_a_csv_with_control_characters(db, tmp_path):
     out = write_error_workbook(tmp_path / "fejl.xlsx", plan, plan.rejected)
     ws = load_workbook(out).worksheets[0]
     assert [c.value for c in ws[2]][:5] == [2, "01-01-2026", "5.38.50", "100", "ab"]
+
+
+def test_a_profile_saved_when_underscores_were_part_of_a_header_word_is_still_found(db):
+    import hashlib
+    import json
+
+    from core.importing.profiles import find_profile
+
+    headers = ["CPR_NR", "Beløb", "Bogf. dato"]
+    # the signature as earlier versions computed it: 'cpr_nr' one word, punctuation as spaces
+    legacy = hashlib.sha1("cpr_nr|beløb|bogf dato".encode("utf-8")).hexdigest()
+    db["import_profiles"].insert({"signature": legacy, "kind": "postings", "name": "Gammel profil",
+                                  "mapping": json.dumps({"cpr": "CPR_NR"}), "created_at": "2026-01-05T10:00:00"})
+    found = find_profile(db, headers, "postings")
+    assert found is not None and found["name"] == "Gammel profil"
+    # a profile saved now (under today's signature) wins over the old one
+    save_profile(db, "postings", headers, {"cpr": "CPR_NR", "amount": "Beløb"}, name="Ny profil")
+    assert find_profile(db, headers, "postings")["name"] == "Ny profil"
+    assert find_profile(db, ["Helt", "Andre", "Kolonner"], "postings") is None

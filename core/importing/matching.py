@@ -276,7 +276,19 @@ def samples(table: Table, col: int, n: int = 2) -> list[str]:
     return [p.text(v) for v in table.column_values(col, n)]
 
 
-def header_signature(headers: list[str]) -> str:
+def header_signature(headers: list[str], normalize=normalize_header) -> str:
     """A stable key of a layout: the normalised non-empty headers in order."""
-    norm = "|".join(normalize_header(h) for h in headers if normalize_header(h))
+    norm = "|".join(n for n in map(normalize, headers) if n)
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
+
+
+def _normalize_header_keeping_underscores(value) -> str:
+    """``normalize_header`` as it was before ``_`` counted as a space (``CPR_NR`` stayed one word)."""
+    return " ".join(re.sub(r"[^\w§<]+", " ", p.text(value).casefold()).split())
+
+
+def header_signatures(headers: list[str]) -> list[str]:
+    """The layout's signature, and the one profiles saved before ``_`` counted as a space
+    have, when it differs: such a profile is still found."""
+    return list(dict.fromkeys((header_signature(headers),
+                               header_signature(headers, _normalize_header_keeping_underscores))))

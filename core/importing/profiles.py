@@ -10,7 +10,7 @@ import json
 
 from core import audit
 from core.errors import NotFoundError
-from core.importing.matching import Mapping, add_sheet_defaults, header_signature
+from core.importing.matching import Mapping, add_sheet_defaults, header_signature, header_signatures
 from core.importing.table import Table, normalize_header
 from core.storage import query
 
@@ -34,9 +34,10 @@ def list_profiles(db) -> list[dict]:
 
 def find_profile(db, headers: list[str], kind: str | None = None) -> dict | None:
     """The saved profile for this header row (of ``kind`` when given)."""
-    sql = "SELECT * FROM import_profiles WHERE signature = ?" + (" AND kind = ?" if kind else "") + \
-          " ORDER BY id DESC LIMIT 1"
-    rows = query(db, sql, [header_signature(headers)] + ([kind] if kind else []))
+    signatures = header_signatures(headers)
+    sql = (f"SELECT * FROM import_profiles WHERE signature IN ({', '.join('?' * len(signatures))})"
+           + (" AND kind = ?" if kind else "") + " ORDER BY signature = ? DESC, id DESC LIMIT 1")
+    rows = query(db, sql, signatures + ([kind] if kind else []) + [signatures[0]])
     if not rows:
         return None
     rows[0]["mapping"] = json.loads(rows[0]["mapping"])
