@@ -31,6 +31,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.errors import DispoError, from_environment
+from core.storage import readonly_uri
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def latest_backup(db_path: str | Path) -> Backup | None:
 
 def _is_intact(path: Path) -> bool:
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
             return [r[0] for r in conn.execute("PRAGMA quick_check(1)")] == ["ok"]
         finally:
@@ -191,7 +192,7 @@ def backup(db_or_path, reason: str = "manual", *, now: dt.datetime | None = None
 
 def _copy_database(source_path: Path, target_path: Path, timeout: float = 5) -> None:
     """Copy a database file with SQLite's online backup API, reading it read-only."""
-    source = sqlite3.connect(Path(source_path).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+    source = sqlite3.connect(readonly_uri(source_path), uri=True, timeout=timeout)
     try:
         dest = sqlite3.connect(str(target_path))
         try:
@@ -269,7 +270,7 @@ def _retention_of(db_or_path, path: Path) -> Retention:
     if isinstance(db_or_path, Database):
         return retention(db_or_path)
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
     except sqlite3.Error:
         return Retention()
     try:
@@ -329,7 +330,7 @@ def check_backup_file(path: str | Path) -> None:
         if fh.read(16) != b"SQLite format 3\x00":
             raise DispoError(f"'{path}' er ikke en Dispo-database og kan ikke gendannes")
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
             check = [r[0] for r in conn.execute("PRAGMA integrity_check(3)")]
             if check != ["ok"]:

@@ -81,6 +81,19 @@ def _check_ours(db: Database, path: Path) -> None:
         )
 
 
+def readonly_uri(path: str | Path) -> str:
+    """The SQLite URI that opens ``path`` so that SQLite refuses every write."""
+    return _readonly(Path(path).resolve().as_uri())
+
+
+def _readonly(file_uri: str) -> str:
+    # A Windows network path (\\server\share\x) gives file://server/share/x, and SQLite refuses
+    # a URI that names a host; file:////server/share/x is its form for such a path.
+    if not file_uri.startswith("file:///"):
+        file_uri = "file:////" + file_uri[len("file://"):]
+    return file_uri + "?mode=ro"
+
+
 def connect(path: str | Path, *, readonly: bool = False) -> Database:
     """Open a connection with Dispo's settings, without migrating.
 
@@ -89,7 +102,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> Database:
     """
     path = Path(path)
     if readonly:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=10,
+        conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=10,
                                check_same_thread=False)
     else:
         conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
@@ -286,7 +299,7 @@ class BackgroundRead:
         if path is None or db.conn.in_transaction:
             self._value = fn(db.conn)
             return
-        self._uri = path.resolve().as_uri() + "?mode=ro"
+        self._uri = readonly_uri(path)
         self._thread = threading.Thread(target=self._run, name="dispo-read", daemon=True)
         self._thread.start()
 
