@@ -112,6 +112,9 @@ POSTINGS = Kind("postings", "Posteringer (bogføring)", (
           p.parse_date, True, "date"),
     Field("account", "Konto", ("konto", "funktion", "kontonr", "kontonummer", "kontostreng", "omkostningssted",
                                "finanskonto"), p.parse_account, True, "account"),
+    # without a date column a posting is dated the last day of its period
+    Field("period", "Periode", ("periode", "bogføringsperiode", "regnskabsperiode", "posteringsperiode",
+                                "bogføringsmåned", "periode (åååå-mm)"), p.parse_period),
     Field("grouping", "Gruppering", ("gruppering", "grp", "gruppe"), p.parse_text),
     Field("art", "Art", ("art", "artskonto", "omkostningsart", "art nr"), p.parse_art),
     Field("amount", "Beløb", ("beløb", "belob", "beløb kr", "beløb i kr", "beløb (kr)", "bogført beløb",

@@ -546,6 +546,14 @@ class PostingsImporter(Importer):
             return rec
         if v.get("sign") == -1 and amount > 0:  # a credit; an amount already negative is signed (SAP's S/H)
             amount = -amount
+        if v.get("date") is None and v.get("period") is not None:  # no date column: the period's last day
+            month, year = v["period"]
+            year = year or self.default_year
+            if year is None:
+                rec.reject(self.column(mapping, table, "period"), rec.raw.get("period"),
+                           "Perioden nævner intet år, og filen heller ikke; skriv fx 2026-03")
+                return rec
+            v["date"] = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
         account, grouping, art = v["account"]
         cpr = v.get("cpr")
         if cpr is None and self.cpr_text_column:

@@ -206,6 +206,8 @@ def missing_required(kind: Kind, mapping: Mapping) -> list[str]:
         missing.append("VUM-kategori")
     if kind.code == "postings" and "Beløb" in missing and ({"debit", "credit"} & set(mapping.columns)):
         missing.remove("Beløb")
+    if kind.code == "postings" and "period" in mapping.columns and "Bogføringsdato" in missing:
+        missing.remove("Bogføringsdato")  # dated the last day of the period
     if kind.code == "postings" and mapping.month_columns:
         missing = [m for m in missing if m not in ("Beløb", "Bogføringsdato")]
     if kind.code == "budget" and not ({"original", "corrected"} & set(mapping.columns)) and not mapping.month_columns:

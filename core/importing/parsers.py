@@ -319,6 +319,33 @@ def parse_optional_date(value) -> dt.date | None:
     return None if is_blank(value) else parse_date(value)
 
 
+def parse_period(value) -> tuple[int, int | None]:
+    """A finance system's posting period as ``(month, year or None)``: ``2026-03``, ``03-2026``,
+    ``202603``, ``marts 2026``, ``Periode 2026 03``, a bare month number ``3``, or any date
+    (its month).
+
+    Raises:
+        ParseError: when the cell names no month.
+    """
+    if is_blank(value):
+        raise ParseError("Periode mangler")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.month, value.year
+    t = text(value)
+    found = month_of(t)
+    if found:
+        return found
+    if re.fullmatch(r"\d{1,2}", t):
+        if 1 <= int(t) <= 12:
+            return int(t), None
+        raise ParseError(f"'{t}' er ikke en måned (1-12)")
+    try:
+        day = parse_date(value)
+    except ParseError:
+        raise ParseError(f"'{t}' er ikke en periode (fx 2026-03, 03-2026 eller marts 2026)") from None
+    return day.month, day.year
+
+
 def month_of(header) -> tuple[int, int | None] | None:
     """``(month, year or None)`` when a column header names a month: ``jan``, ``Marts 2026``, ``2026-03``,
     a date cell, or a date as text on the first or last day of its month."""
