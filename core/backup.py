@@ -109,7 +109,7 @@ def latest_backup(db_path: str | Path) -> Backup | None:
 
 def _is_intact(path: Path) -> bool:
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = _read_only(path)
         try:
             return [r[0] for r in conn.execute("PRAGMA quick_check(1)")] == ["ok"]
         finally:
@@ -140,6 +140,25 @@ def _source_path(db_or_path) -> Path:
             raise DispoError("En database i hukommelsen kan ikke sikkerhedskopieres")
         return path
     return Path(db_or_path)
+
+
+def _read_only(path: Path, timeout: float = 30) -> sqlite3.Connection:
+    """A connection of its own that only reads: it sees what is committed, even while
+    Dispo's connection is inside a transaction."""
+    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+
+
+def _copy_database(source_path: Path, dest_path: Path) -> None:
+    """Copy a database file's committed state with SQLite's online backup API."""
+    source = _read_only(source_path)
+    try:
+        dest = sqlite3.connect(str(dest_path))
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
 
 
 def _discard(path: Path) -> None:
@@ -176,17 +195,7 @@ def backup(db_or_path, reason: str = "manual", *, now: dt.datetime | None = None
     partial = target.with_name(target.name + ".partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        # A connection of its own reads only what is committed, even while the caller's
-        # connection is inside a transaction.
-        source = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
-        try:
-            dest = sqlite3.connect(str(partial))
-            try:
-                source.backup(dest)
-            finally:
-                dest.close()
-        finally:
-            source.close()
+        _copy_database(path, partial)
         os.replace(partial, target)
     except (sqlite3.Error, OSError) as ex:
         _discard(partial)
@@ -264,7 +273,7 @@ def _retention_of(db_or_path, path: Path) -> Retention:
     if isinstance(db_or_path, Database):
         return retention(db_or_path)
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = _read_only(path)
     except sqlite3.Error:
         return Retention()
     try:
@@ -324,7 +333,7 @@ def check_backup_file(path: str | Path) -> None:
         if fh.read(16) != b"SQLite format 3\x00":
             raise DispoError(f"'{path}' er ikke en Dispo-database og kan ikke gendannes")
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = _read_only(path)
         try:
             check = [r[0] for r in conn.execute("PRAGMA integrity_check(3)")]
             if check != ["ok"]:
@@ -371,15 +380,7 @@ def restore(db_path: str | Path, backup_file: str | Path, *, now: dt.datetime | 
     temp = db_path.with_name(db_path.name + ".restoring")
     try:
         # copy first: making the safety backup rotates, which may delete an old backup file
-        source = sqlite3.connect(backup_file.resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            dest = sqlite3.connect(str(temp))
-            try:
-                source.backup(dest)
-            finally:
-                dest.close()
-        finally:
-            source.close()
+        _copy_database(backup_file, temp)
     except (sqlite3.Error, OSError) as ex:
         _discard(temp)
         raise _wrap(ex, "Sikkerhedskopien kunne ikke gendannes") from ex

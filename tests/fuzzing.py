@@ -12,13 +12,15 @@ import contextlib
 import io
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 LONG = os.environ.get("DISPO_FUZZ_LONG") == "1"
 EXAMPLES = int(os.environ.get("DISPO_FUZZ_EXAMPLES", "500" if LONG else "15"))
 BIG_ROWS = 1_000_000 if LONG else int(os.environ.get("DISPO_FUZZ_ROWS", "100000"))
 
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG,
+# The bounded run does not shrink a failing example (that can take minutes); the long run does.
+PHASES = list(Phase) if LONG else [Phase.explicit, Phase.reuse, Phase.generate]
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG, phases=PHASES,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 

@@ -29,26 +29,14 @@ POSTINGS_HEADER = ["Bogf.dato", "Dranst", "Funktion", "Art", "Beløb", "CPR-nr",
 GRANTS_HEADER = ["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Enhed", "Start", "Slut", "Konto"]
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    from core.demo import build_demo
-    from core.storage import open_db
-
-    path = tmp_path_factory.mktemp("importfuzz") / "kommune.sqlite"
-    db = open_db(path)
-    build_demo(db)
-    db.close()
-    return path
-
-
 @pytest.fixture
-def fresh(tmp_path_factory, demo_template):
+def fresh(tmp_path_factory, _demo_template):
     """A new copy of the demo for each example: returns (database path, a folder for input files)."""
 
     def make():
         folder = tmp_path_factory.mktemp("case")
         path = folder / "kommune.sqlite"
-        shutil.copy(demo_template, path)
+        shutil.copy(_demo_template, path)
         return path, folder
 
     return make
