@@ -114,8 +114,9 @@ class MainWindow(QMainWindow):
 
     def _apply_readonly(self) -> None:
         """In read-only mode (another Dispo writes to the file) nothing can be edited:
-        undo/redo are off, tables do not start editing, and every screen with a
-        ``set_readonly(bool)`` method is told."""
+        undo/redo are off, tables do not start editing, every action (of the window or a
+        screen) with the Qt property ``dispo_edits`` set is disabled, and every screen with
+        a ``set_readonly(bool)`` method is told."""
         readonly = self.context.readonly
         self._update_title()
         self.readonly_label.setText(f"Skrivebeskyttet: {self.context.readonly_reason}" if readonly else "")
@@ -134,6 +135,9 @@ class MainWindow(QMainWindow):
                     view.setProperty("dispo_edit_triggers", None)
             if hasattr(screen, "set_readonly"):
                 screen.set_readonly(readonly)
+        for action in self.findChildren(QAction):
+            if action.property("dispo_edits"):
+                action.setEnabled(not readonly)
 
     def open_database(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Åbn database", str(self.context.db_path.parent),

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox
 
 from core import backup, grants, locking
@@ -74,6 +74,11 @@ def test_a_second_dispo_opens_read_only_with_editing_off(demo_file, live_lock, w
     context = gui_app.open_context(demo_file)
     w = window(context)
     w.show()
+    edit = QAction("Ret", w)
+    edit.setProperty("dispo_edits", True)
+    w.screen("Revisionsspor").addAction(edit)
+    w._apply_readonly()
+    assert not edit.isEnabled()
     assert context.readonly and "skrivebeskyttet" in w.windowTitle()
     assert w.readonly_label.isVisible() and "kollega" in w.readonly_label.text()
     assert not w.undo_action.isVisible()
@@ -201,3 +206,24 @@ def test_cpr_numbers_can_be_hidden_until_asked(demo_file, window):
     assert AppContext.cpr_masked.fget(context)  # remembered in the settings
     w.mask_cpr_action.setChecked(False)
     assert context.show_cpr(person[1]) == person[1]
+
+
+def test_an_error_in_a_worker_thread_is_shown_in_the_gui_thread(qtbot, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    errors.install()
+    shown_before = len(errors._open_dialogs)
+
+    def work():
+        raise ValueError("worker failed on 010180-1234")
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: len(errors._open_dialogs) > shown_before)
+    dialog = errors._open_dialogs[-1]
+    assert dialog.thread() is QGuiApplication.instance().thread()
+    assert "ValueError: worker failed on xxxxxx-xxxx" in dialog.report.toPlainText()
+    dialog.reject()
