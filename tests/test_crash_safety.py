@@ -71,7 +71,7 @@ def _start(path, n):
 
 
 def test_a_big_write_killed_at_random_moments_leaves_all_or_nothing(tmp_path):
-    n = int(os.environ.get("DISPO_KILL_GRANTS", "800"))
+    n = int(os.environ.get("DISPO_KILL_GRANTS", "600"))
     rng = random.Random(int(os.environ.get("DISPO_KILL_SEED", "8")))
     # one full run tells how long the transaction takes here
     full = tmp_path / "full.sqlite"
