@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from core import backup, cpr as cprs
@@ -35,6 +35,32 @@ class AppContext(QObject):
         self.session = open_session(db_path, take_over=take_over)
         self.db_path = Path(db_path)
         self.db = self.session.db
+        self._lock_timer = QTimer(self)
+        self._lock_timer.setInterval(60_000)
+        self._lock_timer.timeout.connect(self.check_lock)
+        self._lock_timer.start()
+
+    def check_lock(self) -> bool:
+        """Make sure this Dispo still holds the writer lock; if another Dispo took it over
+        (this one was taken for crashed, e.g. after a long sleep on a network share),
+        continue read-only rather than as a second writer. Returns whether it is still ours."""
+        lock = self.session.lock
+        if lock is None or lock.still_ours:
+            return lock is not None
+        from core.locking import Session, read_lock
+
+        holder = read_lock(self.db_path)
+        who = holder.describe() if holder else "en anden Dispo"
+        self.db.close()
+        lock.release()
+        self.session = Session(open_db(self.db_path, readonly=True), self.db_path, None,
+                               f"Låsen på databasen er overtaget af {who}. Dispo fortsætter skrivebeskyttet; "
+                               "åbn databasen igen, når den anden er færdig.", holder)
+        self.db = self.session.db
+        self.undo_stack.clear()
+        self.database_opened.emit()
+        self.data_changed.emit("*")
+        return False
 
     @property
     def readonly(self) -> bool:
@@ -90,4 +116,5 @@ class AppContext(QObject):
         self.data_changed.emit(area)
 
     def close(self) -> None:
+        self._lock_timer.stop()
         self.session.close()

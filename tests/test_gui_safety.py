@@ -227,3 +227,16 @@ def test_an_error_in_a_worker_thread_is_shown_in_the_gui_thread(qtbot, monkeypat
     assert dialog.thread() is QGuiApplication.instance().thread()
     assert "ValueError: worker failed on xxxxxx-xxxx" in dialog.report.toPlainText()
     dialog.reject()
+
+
+def test_a_dispo_whose_lock_was_taken_over_goes_on_read_only(demo_file, window):
+    context = AppContext(demo_file)
+    w = window(context)
+    assert context.check_lock() and not context.readonly
+    now = dt.datetime.now().replace(microsecond=0).isoformat()
+    locking.lock_path(demo_file).write_text(json.dumps({"host": "kollegas-pc", "pid": 77, "user": "kollega",
+                                                        "since": now, "refreshed": now, "token": "theirs"}))
+    assert not context.check_lock()
+    assert context.readonly and "kollega på kollegas-pc" in context.readonly_reason
+    assert w.readonly_label.text().startswith("Skrivebeskyttet") and "skrivebeskyttet" in w.windowTitle()
+    assert locking.read_lock(demo_file).token == "theirs"  # their lock is left alone
