@@ -156,6 +156,9 @@ def test_the_backups_dialog_backs_up_and_restores(demo_file, window, qtmodeltest
     saved = dialog.selected()
     grants.delete_grant(context.db, 1)
     dialog.view.selectRow(0)
+    dialog.keep_boxes["daily"].setValue(3)
+    dialog.keep_button.click()
+    assert backup.retention(context.db) == backup.Retention(3, 4, 12)
     dialog.restore_selected(confirm=False)
     assert "gendannet" in dialog.status.text()
     assert context.db.execute("SELECT count(*) FROM grants WHERE id = 1").fetchone()[0] == 1
