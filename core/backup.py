@@ -347,7 +347,8 @@ def check_backup_file(path: str | Path) -> None:
         raise DispoError(f"Sikkerhedskopien '{path.name}' kan ikke læses: {ex}") from ex
     known = {(s.name, m.name) for s in _migration_sets() for m in s._migrations}
     if applied - known:
-        raise DispoError(f"Sikkerhedskopien '{path.name}' er lavet af en nyere version af Dispo. Opdatér Dispo først.")
+        raise DispoError(f"Sikkerhedskopien '{path.name}' er lavet af en nyere version af Dispo. "
+                         "Opdatér Dispo først.")
 
 
 def _save_damaged(db_path: Path, now: dt.datetime) -> Backup:

@@ -102,7 +102,8 @@ def register(db):
 @FUZZ
 @given(values=st.fixed_dictionaries({}, optional={f: WEIRD_VALUES for f in GRANT_FIELDS}))
 def test_a_grant_from_any_values_is_created_or_refused_with_messages(register, db_path, values):
-    valid = {"cpr": "010180-1234", "section": "§ 108", "provider": "Skovbrynet", "rate": "2.000", "start": "01-01-2026"}
+    valid = {"cpr": "010180-1234", "section": "§ 108", "provider": "Skovbrynet", "rate": "2.000",
+             "start": "01-01-2026"}
     data = {**valid, **values}
     before = content(db_path)
     try:

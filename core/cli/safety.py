@@ -18,7 +18,8 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser("backups", help="vis sikkerhedskopierne af databasen",
-                       description="Viser databasens sikkerhedskopier, nyeste først, med tidspunkt, årsag og størrelse.")
+                       description="Viser databasens sikkerhedskopier, nyeste først, med tidspunkt, årsag "
+                                   "og størrelse.")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_backups, opens_database=False)
 
