@@ -57,9 +57,7 @@ class AppContext(QObject):
                                f"Låsen på databasen er overtaget af {who}. Dispo fortsætter skrivebeskyttet; "
                                "åbn databasen igen, når den anden er færdig.", holder)
         self.db = self.session.db
-        self.undo_stack.clear()
-        self.database_opened.emit()
-        self.data_changed.emit("*")
+        self._database_switched()
         return False
 
     @property
@@ -77,9 +75,7 @@ class AppContext(QObject):
         self.session = new_session
         self.db = new_session.db
         self.db_path = Path(db_path)
-        self.undo_stack.clear()
-        self.database_opened.emit()
-        self.data_changed.emit("*")
+        self._database_switched()
 
     def restore(self, backup_file: Path) -> dict:
         """Replace the open database with a backup (keeping the writer lock); the current
@@ -93,9 +89,7 @@ class AppContext(QObject):
             result = backup.restore(self.db_path, backup_file)
         finally:
             self.db = self.session.db = open_db(self.db_path)
-        self.undo_stack.clear()
-        self.database_opened.emit()
-        self.data_changed.emit("*")
+        self._database_switched()
         return result
 
     @property
@@ -111,6 +105,12 @@ class AppContext(QObject):
     def show_cpr(self, text: str) -> str:
         """A CPR number (or a text holding some) as the screens should show it now."""
         return cprs.mask_all(text) if self.cpr_masked else text
+
+    def _database_switched(self) -> None:
+        """Another file (or the same file restored) is open: undo history no longer applies."""
+        self.undo_stack.clear()
+        self.database_opened.emit()
+        self.data_changed.emit("*")
 
     def notify_changed(self, area: str) -> None:
         self.data_changed.emit(area)
