@@ -110,7 +110,7 @@ def latest_backup(db_path: str | Path) -> Backup | None:
 
 def _is_intact(path: Path) -> bool:
     try:
-        conn = sqlite3.connect(readonly_uri(path), uri=True)
+        conn = _read_only(path)
         try:
             return [r[0] for r in conn.execute("PRAGMA quick_check(1)")] == ["ok"]
         finally:
@@ -141,6 +141,25 @@ def _source_path(db_or_path) -> Path:
             raise DispoError("En database i hukommelsen kan ikke sikkerhedskopieres")
         return path
     return Path(db_or_path)
+
+
+def _read_only(path: Path, timeout: float = 30) -> sqlite3.Connection:
+    """A connection of its own that only reads: it sees what is committed, even while
+    Dispo's connection is inside a transaction."""
+    return sqlite3.connect(readonly_uri(path), uri=True, timeout=timeout)
+
+
+def _copy_database(source_path: Path, dest_path: Path) -> None:
+    """Copy a database file's committed state with SQLite's online backup API."""
+    source = _read_only(source_path)
+    try:
+        dest = sqlite3.connect(str(dest_path))
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
 
 
 def _discard(path: Path) -> None:
@@ -177,9 +196,7 @@ def backup(db_or_path, reason: str = "manual", *, now: dt.datetime | None = None
     partial = target.with_name(target.name + ".partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        # A connection of its own reads only what is committed, even while the caller's
-        # connection is inside a transaction.
-        _copy_database(path, partial, timeout=30)
+        _copy_database(path, partial)
         os.replace(partial, target)
     except (sqlite3.Error, OSError) as ex:
         _discard(partial)
@@ -188,19 +205,6 @@ def backup(db_or_path, reason: str = "manual", *, now: dt.datetime | None = None
     log.info("backup made: %s (%s)", target.name, reason)
     rotate(path, retention or _retention_of(db_or_path, path), now=now)
     return made
-
-
-def _copy_database(source_path: Path, target_path: Path, timeout: float = 5) -> None:
-    """Copy a database file with SQLite's online backup API, reading it read-only."""
-    source = sqlite3.connect(readonly_uri(source_path), uri=True, timeout=timeout)
-    try:
-        dest = sqlite3.connect(str(target_path))
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
 
 
 def before(db_or_path, reason: str) -> Backup:
@@ -270,7 +274,7 @@ def _retention_of(db_or_path, path: Path) -> Retention:
     if isinstance(db_or_path, Database):
         return retention(db_or_path)
     try:
-        conn = sqlite3.connect(readonly_uri(path), uri=True)
+        conn = _read_only(path)
     except sqlite3.Error:
         return Retention()
     try:
@@ -330,7 +334,7 @@ def check_backup_file(path: str | Path) -> None:
         if fh.read(16) != b"SQLite format 3\x00":
             raise DispoError(f"'{path}' er ikke en Dispo-database og kan ikke gendannes")
     try:
-        conn = sqlite3.connect(readonly_uri(path), uri=True)
+        conn = _read_only(path)
         try:
             check = [r[0] for r in conn.execute("PRAGMA integrity_check(3)")]
             if check != ["ok"]:
@@ -344,7 +348,8 @@ def check_backup_file(path: str | Path) -> None:
         raise DispoError(f"Sikkerhedskopien '{path.name}' kan ikke læses: {ex}") from ex
     known = {(s.name, m.name) for s in _migration_sets() for m in s._migrations}
     if applied - known:
-        raise DispoError(f"Sikkerhedskopien '{path.name}' er lavet af en nyere version af Dispo. Opdatér Dispo først.")
+        raise DispoError(f"Sikkerhedskopien '{path.name}' er lavet af en nyere version af Dispo. "
+                         "Opdatér Dispo først.")
 
 
 def _save_damaged(db_path: Path, now: dt.datetime) -> Backup:

@@ -122,10 +122,12 @@ def pid_alive(pid: int) -> bool:
 
 
 def is_stale(info: LockInfo, now: dt.datetime | None = None) -> bool:
-    """A lock whose Dispo is gone: its process is dead (same host) or it stopped refreshing."""
+    """A lock whose Dispo is gone: on this host its process is dead; from another host
+    (a network share) it stopped refreshing the lock."""
     now = now or _now()
-    if info.host == hostname() and info.pid != os.getpid() and not pid_alive(info.pid):
-        return True
+    if info.host == hostname() and info.pid > 0:
+        # on this machine the process tells for sure (a sleeping laptop's Dispo is alive)
+        return info.pid != os.getpid() and not pid_alive(info.pid)
     return now - info.refreshed > STALE_AFTER
 
 

@@ -167,7 +167,8 @@ class Screen(QWidget):
 
     def export(self, path: str | None = None) -> None:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Eksportér revisionsspor", str(Path.home() / "revisionsspor.xlsx"),
+            path, _ = QFileDialog.getSaveFileName(self, "Eksportér revisionsspor",
+                                                  str(Path.home() / "revisionsspor.xlsx"),
                                                   "Excel (*.xlsx);;CSV (*.csv)")
             if not path:
                 return

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
-                               QPushButton, QTableView, QVBoxLayout)
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
+                               QMessageBox, QPushButton, QSpinBox, QTableView, QVBoxLayout)
 
 from core import backup
 from core.errors import DispoError
@@ -76,6 +76,24 @@ class BackupDialog(QDialog):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.view, 1)
+        keep_row = QHBoxLayout()
+        keep_row.addWidget(QLabel("Oprydning gemmer de nyeste"))
+        current = backup.retention(context.db)
+        self.keep_boxes = {}
+        for field, label in (("daily", "daglige,"), ("weekly", "ugentlige og"), ("monthly", "månedlige kopier")):
+            box = QSpinBox()
+            box.setRange(0, 999)
+            box.setValue(getattr(current, field))
+            box.setEnabled(not context.readonly)
+            self.keep_boxes[field] = box
+            keep_row.addWidget(box)
+            keep_row.addWidget(QLabel(label))
+        self.keep_button = QPushButton("Gem &oprydning")
+        self.keep_button.setEnabled(not context.readonly)
+        self.keep_button.clicked.connect(self.save_retention)
+        keep_row.addWidget(self.keep_button)
+        keep_row.addStretch(1)
+        layout.addLayout(keep_row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.backup_button = QPushButton("Tag sikkerhedskopi &nu")
         self.restore_button = QPushButton("&Gendan valgte …")
@@ -111,6 +129,15 @@ class BackupDialog(QDialog):
             return
         self.refresh()
         self.status.setText(f"Sikkerhedskopien er gemt som {made.path.name}.")
+
+    def save_retention(self) -> None:
+        keep = backup.Retention(**{field: box.value() for field, box in self.keep_boxes.items()})
+        try:
+            backup.set_retention(self.context.db, keep)
+        except DispoError as ex:
+            QMessageBox.warning(self, "Sikkerhedskopier", str(ex))
+            return
+        self.status.setText("Oprydningen er gemt; den gælder fra næste sikkerhedskopi.")
 
     def restore_selected(self, *, confirm: bool = True) -> None:
         chosen = self.selected()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
@@ -38,6 +38,30 @@ class AppContext(QObject):
         self.db_path = Path(db_path)
         self.db = self.session.db
         cpr_masking.masked = self.cpr_masked
+        self._lock_timer = QTimer(self)
+        self._lock_timer.setInterval(60_000)
+        self._lock_timer.timeout.connect(self.check_lock)
+        self._lock_timer.start()
+
+    def check_lock(self) -> bool:
+        """Make sure this Dispo still holds the writer lock; if another Dispo took it over
+        (this one was taken for crashed, e.g. after a long sleep on a network share),
+        continue read-only rather than as a second writer. Returns whether it is still ours."""
+        lock = self.session.lock
+        if lock is None or lock.still_ours:
+            return lock is not None
+        from core.locking import Session, read_lock
+
+        holder = read_lock(self.db_path)
+        who = holder.describe() if holder else "en anden Dispo"
+        self.db.close()
+        lock.release()
+        self.session = Session(open_db(self.db_path, readonly=True), self.db_path, None,
+                               f"Låsen på databasen er overtaget af {who}. Dispo fortsætter skrivebeskyttet; "
+                               "åbn databasen igen, når den anden er færdig.", holder)
+        self.db = self.session.db
+        self._database_switched()
+        return False
 
     @property
     def readonly(self) -> bool:
@@ -54,9 +78,7 @@ class AppContext(QObject):
         self.session = new_session
         self.db = new_session.db
         self.db_path = Path(db_path)
-        self.undo_stack.clear()
-        self.database_opened.emit()
-        self.data_changed.emit("*")
+        self._database_switched()
 
     def restore(self, backup_file: Path) -> dict:
         """Replace the open database with a backup (keeping the writer lock); the current
@@ -70,9 +92,7 @@ class AppContext(QObject):
             result = backup.restore(self.db_path, backup_file)
         finally:
             self.db = self.session.db = open_db(self.db_path)
-        self.undo_stack.clear()
-        self.database_opened.emit()
-        self.data_changed.emit("*")
+        self._database_switched()
         return result
 
     @property
@@ -96,8 +116,15 @@ class AppContext(QObject):
         """A CPR number (or a text holding some) as the screens should show it now."""
         return show_cpr(text)
 
+    def _database_switched(self) -> None:
+        """Another file (or the same file restored) is open: undo history no longer applies."""
+        self.undo_stack.clear()
+        self.database_opened.emit()
+        self.data_changed.emit("*")
+
     def notify_changed(self, area: str) -> None:
         self.data_changed.emit(area)
 
     def close(self) -> None:
+        self._lock_timer.stop()
         self.session.close()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QMessageBox, QPlainTextEdit,
                                QPushButton, QVBoxLayout, QWidget)
@@ -78,18 +80,46 @@ def show_error(exc: BaseException, parent: QWidget | None = None) -> QWidget:
     return dialog
 
 
-def excepthook(exc_type, exc, tb) -> None:
-    """``sys.excepthook`` for the GUI: never ends the application."""
-    if issubclass(exc_type, KeyboardInterrupt):
-        sys.__excepthook__(exc_type, exc, tb)
-        return
-    if exc.__traceback__ is None:
-        exc = exc.with_traceback(tb)
+class _Reporter(QObject):
+    """Lives in the GUI thread; an error raised in a worker thread is shown through it."""
+
+    report = Signal(object)
+
+
+_reporter: _Reporter | None = None
+
+
+def _show_safely(exc: BaseException) -> None:
     try:
         show_error(exc)
     except Exception:  # showing the error must never raise in turn
         log.exception("could not show an error")
 
 
+def excepthook(exc_type, exc, tb) -> None:
+    """``sys.excepthook`` for the GUI: never ends the application. From a worker thread
+    the error is handed to the GUI thread (widgets may only be made there)."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    if exc.__traceback__ is None:
+        exc = exc.with_traceback(tb)
+    if _reporter is not None and threading.current_thread() is not threading.main_thread():
+        _reporter.report.emit(exc)  # queued to the GUI thread
+        return
+    _show_safely(exc)
+
+
+def _thread_excepthook(args) -> None:
+    if args.exc_value is not None:
+        excepthook(args.exc_type, args.exc_value, args.exc_traceback)
+
+
 def install() -> None:
+    """Route every uncaught exception (GUI thread or worker thread) to ``show_error``."""
+    global _reporter
+    if _reporter is None:
+        _reporter = _Reporter()
+        _reporter.report.connect(_show_safely)
     sys.excepthook = excepthook
+    threading.excepthook = _thread_excepthook

@@ -128,8 +128,9 @@ class MainWindow(QMainWindow):
 
     def _apply_readonly(self) -> None:
         """In read-only mode (another Dispo writes to the file) nothing can be edited:
-        undo/redo are off, tables do not start editing, and every screen with a
-        ``set_readonly(bool)`` method is told."""
+        undo/redo are off, tables do not start editing, every action (of the window or a
+        screen) with the Qt property ``dispo_edits`` set is disabled, and every screen with
+        a ``set_readonly(bool)`` method is told."""
         readonly = self.context.readonly
         self._update_title()
         self.readonly_label.setText(f"Skrivebeskyttet: {self.context.readonly_reason}" if readonly else "")

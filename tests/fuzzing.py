@@ -11,14 +11,17 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import random
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 LONG = os.environ.get("DISPO_FUZZ_LONG") == "1"
 EXAMPLES = int(os.environ.get("DISPO_FUZZ_EXAMPLES", "500" if LONG else "15"))
 BIG_ROWS = 1_000_000 if LONG else int(os.environ.get("DISPO_FUZZ_ROWS", "100000"))
 
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG,
+# The bounded run does not shrink a failing example (that can take minutes); the long run does.
+PHASES = list(Phase) if LONG else [Phase.explicit, Phase.reuse, Phase.generate]
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG, phases=PHASES,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 
@@ -48,3 +51,15 @@ def assert_clear_refusal(code: int, err: str) -> None:
     assert_no_bug(code, err)
     assert code == 1, err
     assert err.startswith("Fejl: ") and len(err.strip()) > 12, err
+
+
+POSTINGS_HEADER = ["Bogf.dato", "Dranst", "Funktion", "Art", "Beløb", "CPR-nr", "Posteringstekst", "Bilagsnr"]
+
+
+def postings_rows(n: int, rng: random.Random):
+    """``n`` valid lines of a finance-system extract (bookings), laid out as POSTINGS_HEADER
+    (a generator: the long run writes a million of them)."""
+    for i in range(n):
+        day = i % 28 + 1
+        yield [f"{day:02d}-{i % 10 + 1:02d}-2026", 1, "5.38.50", "4.0", f"{rng.randrange(100, 99999)},{i % 100:02d}",
+               f"{day:02d}{i % 12 + 1:02d}80{i % 4000:04d}", f"Botilbud {i}", 500000 + i]

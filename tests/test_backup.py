@@ -162,7 +162,8 @@ def test_restore_refuses_a_file_that_is_not_a_usable_backup(demo_db, tmp_path, m
     elif make_bad == "newer":
         shutil.copy(path, bad)
         conn = sqlite3.connect(bad)
-        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('dispo.base', 'm999', 'x')")
+        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                     "VALUES ('dispo.base', 'm999', 'x')")
         conn.commit()
         conn.close()
     demo_db.close()

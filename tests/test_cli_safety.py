@@ -39,6 +39,17 @@ def test_backup_then_backups_json(demo_file):
     assert content(made["file"]) == content(demo_file)
 
 
+def test_backup_keep_sets_the_rotation(demo_file):
+    r = run_cli("backup", "--keep", "2,0,1", db=demo_file)
+    assert r.returncode == 0, r.stderr
+    db = open_db(demo_file)
+    from core import backup
+
+    assert backup.retention(db) == backup.Retention(2, 0, 1)
+    db.close()
+    assert run_cli("backup", "--keep", "7,4", db=demo_file).returncode == 2
+
+
 def test_a_damaged_database_exits_1_naming_restore_and_restore_repairs_it(demo_file):
     run_cli("backup", db=demo_file)
     good = content(demo_file)

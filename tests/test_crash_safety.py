@@ -16,6 +16,7 @@ from core import citizens
 from core.storage import open_db
 from tests.conftest import ROOT
 from tests.dbcontent import content, integrity
+from tests.fuzzing import POSTINGS_HEADER, postings_rows
 
 KILL_RUNS = int(os.environ.get("DISPO_KILL_RUNS", "4"))
 
@@ -71,7 +72,7 @@ def _start(path, n):
 
 
 def test_a_big_write_killed_at_random_moments_leaves_all_or_nothing(tmp_path):
-    n = int(os.environ.get("DISPO_KILL_GRANTS", "800"))
+    n = int(os.environ.get("DISPO_KILL_GRANTS", "600"))
     rng = random.Random(int(os.environ.get("DISPO_KILL_SEED", "8")))
     # one full run tells how long the transaction takes here
     full = tmp_path / "full.sqlite"
@@ -101,11 +102,9 @@ def test_a_big_write_killed_at_random_moments_leaves_all_or_nothing(tmp_path):
 def _postings_csv(path, rows: int) -> None:
     """A finance extract (bookings) with ``rows`` valid lines."""
     with path.open("w", encoding="utf-8", newline="") as fh:
-        fh.write("Bogf.dato;Dranst;Funktion;Art;Beløb;CPR-nr;Posteringstekst;Bilagsnr\n")
-        for i in range(rows):
-            day = i % 28 + 1
-            fh.write(f"{day:02d}-{i % 10 + 1:02d}-2026;1;5.38.50;4.0;{1000 + i % 997},{i % 100:02d};"
-                     f"{day:02d}{i % 12 + 1:02d}80{i % 4000:04d};Botilbud {i};{500000 + i}\n")
+        fh.write(";".join(POSTINGS_HEADER) + "\n")
+        for row in postings_rows(rows, random.Random(3)):
+            fh.write(";".join(str(v) for v in row) + "\n")
 
 
 def test_a_killed_import_leaves_no_half_batch(tmp_path):

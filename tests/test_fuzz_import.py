@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from tests.dbcontent import content
-from tests.fuzzing import BIG_ROWS, FUZZ, assert_clear_refusal, assert_no_bug, run_cli
+from tests.fuzzing import (BIG_ROWS, FUZZ, POSTINGS_HEADER, assert_clear_refusal, assert_no_bug, postings_rows,
+                           run_cli)
 
 pytest.importorskip("core.importing", reason="the import (core/importing) has not landed on this branch yet")
 
 SPREADSHEET_SUFFIXES = [".xlsx", ".xlsm", ".xls", ".ods", ".csv"]
-POSTINGS_HEADER = ["Bogf.dato", "Dranst", "Funktion", "Art", "Beløb", "CPR-nr", "Posteringstekst", "Bilagsnr"]
 GRANTS_HEADER = ["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Enhed", "Start", "Slut", "Konto"]
 
 
@@ -123,20 +123,11 @@ def test_malformed_sheets_are_imported_in_part_or_refused_never_a_bug(fresh, hea
         assert_clear_refusal(code, err)
 
 
-def _valid_postings(n: int, rng: random.Random) -> list[list]:
-    rows = []
-    for i in range(n):
-        day = i % 28 + 1
-        rows.append([f"{day:02d}-{i % 10 + 1:02d}-2026", 1, "5.38.50", "4.0", f"{rng.randrange(100, 99999)},{i % 100:02d}",
-                     f"{day:02d}{i % 12 + 1:02d}80{i % 4000:04d}", f"Botilbud {i}", 500000 + i])
-    return rows
-
-
 @FUZZ
 @given(seed=st.integers(0, 10 ** 6), suffix=st.sampled_from([".xlsx", ".csv"]))
 def test_every_column_type_swapped_is_refused_or_rejected_row_by_row(fresh, seed, suffix):
     rng = random.Random(seed)
-    rows = _valid_postings(20, rng)
+    rows = list(postings_rows(20, rng))
     order = list(range(len(POSTINGS_HEADER)))
     while order == sorted(order):
         rng.shuffle(order)
@@ -187,7 +178,7 @@ def test_a_very_long_file_with_bad_rows_is_read_without_a_bug(fresh):
     rng = random.Random(5)
     with source.open("w", encoding="utf-8", newline="") as fh:
         fh.write(";".join(POSTINGS_HEADER) + "\n")
-        for i, row in enumerate(_valid_postings(BIG_ROWS, rng)):
+        for i, row in enumerate(postings_rows(BIG_ROWS, rng)):
             if i % 997 == 0:
                 row[4] = "#REF!"
             fh.write(";".join(str(v) for v in row) + "\n")

@@ -67,18 +67,12 @@ def test_opening_a_bad_file_is_a_clear_refusal_and_leaves_it_alone(tmp_path_fact
         assert_no_bug(code, err)
 
 
-@pytest.fixture
-def demo_copy(_demo_template):
-    """The session's demo database (tests copy it before use)."""
-    return _demo_template
-
-
 @FUZZ
 @given(data=bad_files(), suffix=st.sampled_from(SUFFIXES))
-def test_restoring_a_bad_file_changes_nothing(tmp_path_factory, demo_copy, data, suffix):
+def test_restoring_a_bad_file_changes_nothing(tmp_path_factory, _demo_template, data, suffix):
     folder = tmp_path_factory.mktemp("restore")
     path = folder / "kommune.sqlite"
-    shutil.copy(demo_copy, path)
+    shutil.copy(_demo_template, path)
     bad = folder / f"kopi{suffix}"
     bad.write_bytes(data)
     before = content(path)
@@ -108,7 +102,8 @@ def register(db):
 @FUZZ
 @given(values=st.fixed_dictionaries({}, optional={f: WEIRD_VALUES for f in GRANT_FIELDS}))
 def test_a_grant_from_any_values_is_created_or_refused_with_messages(register, db_path, values):
-    valid = {"cpr": "010180-1234", "section": "§ 108", "provider": "Skovbrynet", "rate": "2.000", "start": "01-01-2026"}
+    valid = {"cpr": "010180-1234", "section": "§ 108", "provider": "Skovbrynet", "rate": "2.000",
+             "start": "01-01-2026"}
     data = {**valid, **values}
     before = content(db_path)
     try:
@@ -141,10 +136,10 @@ def test_parsers_raise_only_their_danish_error(value):
                      "--row", "--active-on", "--citizen", "--limit", "--export", "--full", "-h"]),
     st.text(max_size=15), st.integers(-5, 10 ** 12).map(str),
     st.sampled_from(["31-02-2026", "grants", "x.pdf", "-1", "99999999999999999999"])), max_size=5))
-def test_any_arguments_give_a_result_a_message_or_usage_never_a_bug(tmp_path_factory, demo_copy, argv):
+def test_any_arguments_give_a_result_a_message_or_usage_never_a_bug(tmp_path_factory, _demo_template, argv):
     folder = tmp_path_factory.mktemp("args")
     path = folder / "kommune.sqlite"
-    shutil.copy(demo_copy, path)
+    shutil.copy(_demo_template, path)
     before = content(path)
     code, _, err = run_cli("--db", path, *argv)
     assert_no_bug(code, err)
@@ -154,9 +149,9 @@ def test_any_arguments_give_a_result_a_message_or_usage_never_a_bug(tmp_path_fac
     assert {k: v for k, v in after.items()} == before
 
 
-def test_a_damaged_backup_folder_entry_is_ignored_by_backups(tmp_path, demo_copy):
+def test_a_damaged_backup_folder_entry_is_ignored_by_backups(tmp_path, _demo_template):
     path = tmp_path / "kommune.sqlite"
-    shutil.copy(demo_copy, path)
+    shutil.copy(_demo_template, path)
     (tmp_path / "backups").mkdir()
     (tmp_path / "backups" / "kommune_2026-13-45_daily.sqlite").write_bytes(b"junk")
     (tmp_path / "backups" / "kommune_20261399-256199_daily.sqlite").write_bytes(b"junk")

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox
 
 from core import backup, grants, locking
@@ -74,6 +74,11 @@ def test_a_second_dispo_opens_read_only_with_editing_off(demo_file, live_lock, w
     context = gui_app.open_context(demo_file)
     w = window(context)
     w.show()
+    edit = QAction("Ret", w)
+    edit.setProperty("dispo_edits", True)
+    w.screen("Revisionsspor").addAction(edit)
+    w._apply_readonly()
+    assert not edit.isEnabled()
     assert context.readonly and "skrivebeskyttet" in w.windowTitle()
     assert w.readonly_label.isVisible() and "kollega" in w.readonly_label.text()
     assert not w.undo_action.isVisible()
@@ -151,6 +156,9 @@ def test_the_backups_dialog_backs_up_and_restores(demo_file, window, qtmodeltest
     saved = dialog.selected()
     grants.delete_grant(context.db, 1)
     dialog.view.selectRow(0)
+    dialog.keep_boxes["daily"].setValue(3)
+    dialog.keep_button.click()
+    assert backup.retention(context.db) == backup.Retention(3, 4, 12)
     dialog.restore_selected(confirm=False)
     assert "gendannet" in dialog.status.text()
     assert context.db.execute("SELECT count(*) FROM grants WHERE id = 1").fetchone()[0] == 1
@@ -201,3 +209,37 @@ def test_cpr_numbers_can_be_hidden_until_asked(demo_file, window):
     assert AppContext.cpr_masked.fget(context)  # remembered in the settings
     w.mask_cpr_action.setChecked(False)
     assert context.show_cpr(person[1]) == person[1]
+
+
+def test_an_error_in_a_worker_thread_is_shown_in_the_gui_thread(qtbot, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    errors.install()
+    shown_before = len(errors._open_dialogs)
+
+    def work():
+        raise ValueError("worker failed on 010180-1234")
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: len(errors._open_dialogs) > shown_before)
+    dialog = errors._open_dialogs[-1]
+    assert dialog.thread() is QGuiApplication.instance().thread()
+    assert "ValueError: worker failed on xxxxxx-xxxx" in dialog.report.toPlainText()
+    dialog.reject()
+
+
+def test_a_dispo_whose_lock_was_taken_over_goes_on_read_only(demo_file, window):
+    context = AppContext(demo_file)
+    w = window(context)
+    assert context.check_lock() and not context.readonly
+    now = dt.datetime.now().replace(microsecond=0).isoformat()
+    locking.lock_path(demo_file).write_text(json.dumps({"host": "kollegas-pc", "pid": 77, "user": "kollega",
+                                                        "since": now, "refreshed": now, "token": "theirs"}))
+    assert not context.check_lock()
+    assert context.readonly and "kollega på kollegas-pc" in context.readonly_reason
+    assert w.readonly_label.text().startswith("Skrivebeskyttet") and "skrivebeskyttet" in w.windowTitle()
+    assert locking.read_lock(demo_file).token == "theirs"  # their lock is left alone

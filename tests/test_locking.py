@@ -146,3 +146,16 @@ def test_a_half_written_lock_file_counts_as_a_lock(demo_file):
     old = (dt.datetime.now() - locking.STALE_AFTER - dt.timedelta(minutes=5)).timestamp()
     os.utime(locking.lock_path(demo_file), (old, old))
     locking.acquire(demo_file, take_over=True).release()
+
+
+def test_a_live_dispo_on_this_host_is_never_stale_even_after_a_long_sleep(demo_file):
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        _write_lock(demo_file, pid=proc.pid, refreshed=dt.datetime.now() - dt.timedelta(hours=5))
+        assert not locking.is_stale(locking.read_lock(demo_file))
+        with pytest.raises(LockedByOtherError):
+            locking.acquire(demo_file, take_over=True)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert locking.is_stale(locking.read_lock(demo_file))

@@ -12,11 +12,14 @@ def register(sub) -> None:
                        description="Tager en sikkerhedskopi af databasen med SQLites backup-funktion og lægger "
                                    "den i mappen 'backups' ved siden af databasen. Gamle kopier ryddes op efter "
                                    "reglen 7 daglige, 4 ugentlige og 12 månedlige.")
+    p.add_argument("--keep", type=_retention_arg, metavar="D,U,M",
+                   help="gem fremover så mange daglige, ugentlige og månedlige kopier (standard 7,4,12)")
     p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser("backups", help="vis sikkerhedskopierne af databasen",
-                       description="Viser databasens sikkerhedskopier, nyeste først, med tidspunkt, årsag og størrelse.")
+                       description="Viser databasens sikkerhedskopier, nyeste først, med tidspunkt, årsag "
+                                   "og størrelse.")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_backups, opens_database=False)
 
@@ -48,7 +51,18 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_audit)
 
 
+def _retention_arg(text: str) -> backup.Retention:
+    import argparse
+
+    parts = text.split(",")
+    if len(parts) != 3 or not all(p.strip().isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"'{text}' skal være tre hele tal adskilt af komma, fx 7,4,12")
+    return backup.Retention(*(int(p) for p in parts))
+
+
 def cmd_backup(args, db) -> int:
+    if args.keep is not None:
+        backup.set_retention(db, args.keep)
     made = backup.backup(db, "manual")
     if args.json:
         print_json(made.as_json())
