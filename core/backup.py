@@ -25,6 +25,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,7 +194,9 @@ def backup(db_or_path, reason: str = "manual", *, now: dt.datetime | None = None
     path = _source_path(db_or_path)
     now = now or dt.datetime.now()
     target = _target(path, reason, now)
-    partial = target.with_name(target.name + ".partial")
+    # a name of its own: two backups in the same second (two Dispo windows, or two connections of
+    # one) would otherwise write the same file, and the one renamed first breaks the other's copy
+    partial = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _copy_database(path, partial)

@@ -168,7 +168,8 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         try:
-            db = open_db(self.db_path, migrate=False)
+            # the window's own opening checked, migrated and backed the file up
+            db = open_db(self.db_path, migrate=False, backup=False, check=False)
             try:
                 result = self.fn(db)
             finally:

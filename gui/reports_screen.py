@@ -90,7 +90,7 @@ class _Job(QObject):
     @Slot()
     def run(self):
         try:
-            db = open_db(self.db_path)
+            db = open_db(self.db_path, migrate=False, backup=False, check=False)  # the window opened it fully
             try:
                 result = self.fn(db, self)
             finally:

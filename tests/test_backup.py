@@ -181,3 +181,30 @@ def test_a_backup_that_cannot_be_written_is_a_clear_error(demo_db, tmp_path):
         backup.backup(demo_db, "manual")
     # the automatic one does not stop Dispo from opening
     assert backup.daily_backup(demo_db, now=dt.datetime.now() + dt.timedelta(days=1)) is None
+
+
+def test_backups_made_at_the_same_moment_from_several_threads_all_succeed(_demo_template, tmp_path):
+    """Two windows, or a window and its background computation, may back the same file up in the
+    same second; each writes its own partial file, so neither breaks the other's copy."""
+    import threading
+
+    path = tmp_path / "kommune.sqlite"
+    shutil.copy(_demo_template, path)
+    now = dt.datetime(2026, 11, 27, 9, 45, 0)
+    errors, made = [], []
+
+    def make():
+        try:
+            made.append(backup.backup(path, "manual", now=now))
+        except DispoError as ex:
+            errors.append(str(ex))
+
+    threads = [threading.Thread(target=make) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len({b.path for b in made}) == 1
+    assert integrity(made[0].path) == "ok"
+    assert not list(made[0].path.parent.glob("*.partial"))
