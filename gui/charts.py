@@ -63,6 +63,9 @@ def set_month_series(chart: QChart, series: list[QAbstractSeries], y_title: str 
     x.setTickCount(12)
     x.setLabelFormat("%.0f")  # a localised "%d" renders no labels at all (QtCharts 6)
     x.setTitleText("Måned")
+    font = x.labelsFont()  # twelve labels in a narrow chart: a smaller font keeps "10"–"12" from eliding
+    font.setPointSizeF(font.pointSizeF() * 0.8)
+    x.setLabelsFont(font)
     y = QValueAxis()
     y.setTitleText(y_title)
     values = [p.y() for s in series for p in s.points()] or [0.0]
