@@ -419,13 +419,9 @@ def grant_figures(db, year: int, as_of: dt.date, *, with_booked: bool = True,
     return out, unmatched
 
 
-def booked_by_citizen_account(db, year: int, as_of: dt.date) -> dict[tuple[str | None, str], int]:
-    """Postings of ``year`` dated ≤ ``as_of``, summed per (cpr, account), in øre."""
-    return booked_in_background(db, year, as_of).result()
-
-
 def booked_in_background(db, year: int, as_of: dt.date) -> BackgroundRead:
-    """``booked_by_citizen_account`` started on a second connection: ``.result()`` gives it."""
+    """Postings of ``year`` dated ≤ ``as_of``, summed per (cpr, account), in øre: read on a second
+    connection while the caller goes on (``.result()`` gives the dict)."""
     lo = f"{year:04d}-01-01"
     hi = min(as_of, dt.date(year, 12, 31)).isoformat()
     # "+date": not the date index, so SQLite reads the covering index (cpr, account, date, amount)
