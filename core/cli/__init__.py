@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "core.cli.vum",
     "core.cli.reports",
     "core.cli.safety",
+    "core.cli.settings",
 ]
 
 
