@@ -27,12 +27,19 @@ def _wants_cli(argv: list[str]) -> bool:
     return False
 
 
+def write_pdf(report, path, *, mask_cpr: bool = False):
+    """The CLI's PDF writer: Qt is loaded only when a PDF is actually written."""
+    from gui.pdf_report import write_pdf as qt_write_pdf
+
+    return qt_write_pdf(report, path, mask_cpr=mask_cpr)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if _wants_cli(argv):
         from core.cli import run
 
-        return run(argv)
+        return run(argv, pdf_writer=write_pdf)
     from gui.app import run_gui
 
     return run_gui(argv)

@@ -7,7 +7,8 @@ laid out once without painting to know Y. The monthly overview prints its "Overs
 table, the chart of expected outturn month by month against the budget, and the largest
 deviations; other reports print all their tables.
 
-This module is Qt; core's CLI imports it lazily only when a PDF is asked for.
+This module is Qt; main.py hands ``write_pdf`` to core's CLI, loading this module only
+when a PDF is asked for.
 """
 
 from __future__ import annotations

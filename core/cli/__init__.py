@@ -139,11 +139,16 @@ def _readonly_message(session) -> str:
     return text
 
 
-def run(argv: list[str]) -> int:
+def run(argv: list[str], *, pdf_writer=None) -> int:
     """Run one command; returns the exit status.
 
     A command whose parser sets ``opens_database=False`` gets ``None`` for the database
     and handles the file itself (``restore`` must work on a damaged file).
+
+    Args:
+        pdf_writer: ``write_pdf(report, path, *, mask_cpr)`` for ``report --out FILE.pdf``.
+            PDF needs Qt, which core never imports, so the edge that knows Qt (main.py)
+            hands it in; the handlers find it as ``args.pdf_writer``.
     """
     import logging
     import sqlite3
@@ -153,6 +158,7 @@ def run(argv: list[str]) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.pdf_writer = pdf_writer
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

@@ -50,10 +50,10 @@ def cmd_report(args, db) -> int:
         as_of = default_as_of(args.year)
     report = build_report(db, args.kind, args.year, as_of, include_expected=args.include_expected)
     if suffix == ".pdf":
-        # The one place core reaches into the GUI layer: PDF needs Qt's painter. The import
-        # stays inside this function, so importing core never loads Qt (a test checks that).
-        from gui.pdf_report import write_pdf
-
+        # PDF needs Qt's painter, which core never imports: main.py hands the writer in.
+        write_pdf = getattr(args, "pdf_writer", None)
+        if write_pdf is None:
+            raise DispoError("PDF kan ikke dannes her; brug .xlsx eller kør Dispo via main.py")
         write_pdf(report, out, mask_cpr=args.mask_cpr)
     else:
         write_report(report, out, mask_cpr=args.mask_cpr)
