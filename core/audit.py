@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from core import cpr as cprs
-from core.storage import current_user, query
+from core.connection import current_user, query
 
 
 def _json(value) -> str | None:

@@ -31,8 +31,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.errors import DispoError, from_environment
-from core.storage import readonly_uri
+from core import audit
+from core.connection import APPLICATION_ID, MIGRATIONS_TABLE, connect, database_path, readonly_uri
+from core.errors import DispoError, ValidationError, from_environment
+from core.migrations import apply_migrations, known_migrations, pending_migrations
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +137,6 @@ def _target(db_path: Path, reason: str, now: dt.datetime) -> Path:
 
 def _source_path(db_or_path) -> Path:
     if isinstance(db_or_path, Database):
-        from core.storage import database_path
-
         path = database_path(db_or_path)
         if path is None:
             raise DispoError("En database i hukommelsen kan ikke sikkerhedskopieres")
@@ -258,15 +258,11 @@ def retention(db) -> Retention:
 
 def set_retention(db, keep: Retention) -> None:
     """Store the rotation settings (audited)."""
-    from core import audit
-
     old = retention(db)
     with db.atomic():
         for field, key in SETTING_KEYS.items():
             value = getattr(keep, field)
             if not isinstance(value, int) or value < 0:
-                from core.errors import ValidationError
-
                 raise ValidationError({field: "Antallet af sikkerhedskopier skal være et helt tal, 0 eller større"})
             db["settings"].upsert({"key": key, "value": str(value)}, pk="key")
         audit.record(db, "settings", None, "update", {"backup_retention": old.__dict__},
@@ -328,8 +324,6 @@ def check_backup_file(path: str | Path) -> None:
     Raises:
         DispoError: naming what is wrong with it.
     """
-    from core.storage import APPLICATION_ID, MIGRATIONS_TABLE, _migration_sets
-
     path = Path(path)
     if not path.is_file():
         raise DispoError(f"Sikkerhedskopien '{path}' findes ikke")
@@ -349,8 +343,7 @@ def check_backup_file(path: str | Path) -> None:
             conn.close()
     except sqlite3.Error as ex:
         raise DispoError(f"Sikkerhedskopien '{path.name}' kan ikke læses: {ex}") from ex
-    known = {(s.name, m.name) for s in _migration_sets() for m in s._migrations}
-    if applied - known:
+    if applied - known_migrations():
         raise DispoError(f"Sikkerhedskopien '{path.name}' er lavet af en nyere version af Dispo. "
                          "Opdatér Dispo først.")
 
@@ -376,9 +369,6 @@ def restore(db_path: str | Path, backup_file: str | Path, *, now: dt.datetime | 
     Raises:
         DispoError: the backup is not usable, or the files cannot be written.
     """
-    from core import audit
-    from core.storage import open_db
-
     db_path, backup_file = Path(db_path), Path(backup_file)
     now = now or dt.datetime.now()
     check_backup_file(backup_file)
@@ -405,8 +395,13 @@ def restore(db_path: str | Path, backup_file: str | Path, *, now: dt.datetime | 
         raise _wrap(ex, "Sikkerhedskopien kunne ikke gendannes") from ex
     finally:
         _discard(temp)
-    db = open_db(db_path, backup=False)
+    # checked by check_backup_file above: ours, intact, not newer; an older one is migrated
+    # like any database Dispo opens, after a backup of the old schema
+    db = connect(db_path)
     try:
+        if pending_migrations(db):
+            backup(db, "migration")
+        apply_migrations(db)
         with db.atomic():
             audit.record(db, "database", None, "restore",
                          {"safety_backup": safety.path.name if safety else None},

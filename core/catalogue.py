@@ -6,36 +6,14 @@ may edit it afterwards.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from core import audit
 from core.errors import NotFoundError, ValidationError
 from core.money import to_decimal
+from core.shipped import load_shipped_catalogue, shipped_catalogue  # noqa: F401 (re-exported)
 from core.storage import query
-
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-
-
-def shipped_catalogue() -> dict:
-    return json.loads((RESOURCES / "catalogue.json").read_text(encoding="utf-8"))
-
-
-def load_shipped_catalogue(db) -> None:
-    """Insert the shipped catalogue, keeping rows the user already has."""
-    data = shipped_catalogue()
-    with db.atomic():  # all of the catalogue or none of it
-        db["units"].insert_all(
-            ({"code": u["code"], "text": u["text"], "needs_quantity": int(u["needs_quantity"]),
-              "quantity_per": ",".join(u["quantity_per"])} for u in data["units"]), ignore=True)
-        db["accounts"].insert_all(data["accounts"], ignore=True)
-        db["sections"].insert_all(data["sections"], ignore=True)
-        db["vum_categories"].insert_all(data["vum_categories"], ignore=True)
-        db["rate_kinds"].insert_all(data["rate_kinds"], ignore=True)
-        db["satser"].insert_all(data["satser"], ignore=True)
-
 
 @dataclass(frozen=True)
 class Section:

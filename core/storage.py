@@ -4,13 +4,15 @@ A Dispo database is one SQLite file reached through sqlite-utils. Every schema c
 a registered migration (``core/migrations``) applied in its own transaction; a file whose
 applied migrations include one this version does not know was written by a newer Dispo
 and is refused rather than opened.
+
+The top of the store layer: it opens a file with ``core.connection``, backs it up with
+``core.backup`` and migrates it with ``core.migrations``; none of those imports this
+module. The connection helpers (``connect``, ``query``, ...) are re-exported here.
 """
 
 from __future__ import annotations
 
 import gc
-import getpass
-import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -19,11 +21,13 @@ from pathlib import Path
 import platformdirs
 from sqlite_utils import Database
 
+from core import backup as backups
+from core.connection import (APPLICATION_ID, MIGRATIONS_TABLE, connect, current_user,  # noqa: F401 (re-exported)
+                             database_path, query, readonly_uri)
 from core.errors import (CorruptDatabaseError, DatabaseError, NewerDatabaseError, NotADispoDatabaseError,
                          from_environment)
+from core.migrations import apply_migrations, known_migrations, pending_migrations  # noqa: F401 (re-exported)
 
-APPLICATION_ID = 0x44535030  # "DSP0": marks a SQLite file as Dispo's
-MIGRATIONS_TABLE = "_sqlite_migrations"
 APP_NAME = "Dispo"
 
 
@@ -34,20 +38,6 @@ def data_dir() -> Path:
 
 def default_db_path() -> Path:
     return data_dir() / "dispo.sqlite"
-
-
-def current_user() -> str:
-    """The operating-system user, recorded in the audit log."""
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some service contexts
-        return os.environ.get("USERNAME") or os.environ.get("USER") or "ukendt"
-
-
-def _migration_sets():
-    from core.migrations import MIGRATION_SETS
-
-    return MIGRATION_SETS
 
 
 def _check_is_sqlite(path: Path) -> None:
@@ -71,54 +61,13 @@ def _check_ours(db: Database, path: Path) -> None:
         raise NotADispoDatabaseError(f"'{path}' er ikke en Dispo-database")
     if MIGRATIONS_TABLE not in tables:
         raise NotADispoDatabaseError(f"'{path}' er ikke en Dispo-database (mangler skemaversion)")
-    known = {(s.name, m.name) for s in _migration_sets() for m in s._migrations}
     applied = {tuple(r) for r in db.execute(f"SELECT migration_set, name FROM {MIGRATIONS_TABLE}")}
-    unknown = applied - known
+    unknown = applied - known_migrations()
     if unknown:
         raise NewerDatabaseError(
             f"Databasen '{path}' er skrevet af en nyere version af Dispo og kan ikke åbnes af denne version. "
             "Opdatér Dispo."
         )
-
-
-def readonly_uri(path: str | Path) -> str:
-    """The SQLite URI that opens ``path`` so that SQLite refuses every write."""
-    return _readonly(Path(path).resolve().as_uri())
-
-
-def _readonly(file_uri: str) -> str:
-    # A Windows network path (\\server\share\x) gives file://server/share/x, and SQLite refuses
-    # a URI that names a host; file:////server/share/x is its form for such a path.
-    if not file_uri.startswith("file:///"):
-        file_uri = "file:////" + file_uri[len("file://"):]
-    return file_uri + "?mode=ro"
-
-
-def connect(path: str | Path, *, readonly: bool = False) -> Database:
-    """Open a connection with Dispo's settings, without migrating.
-
-    ``readonly`` opens the file so that SQLite itself refuses every write: the view a
-    second Dispo gets while another one holds the writer lock.
-    """
-    path = Path(path)
-    if readonly:
-        conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=10,
-                               check_same_thread=False)
-    else:
-        conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
-    db = Database(conn)
-    db.execute("PRAGMA foreign_keys = ON")
-    if not readonly:
-        db.execute("PRAGMA synchronous = FULL")
-    return db
-
-
-def database_path(db: Database) -> Path | None:
-    """The file behind an open connection (None for an in-memory database)."""
-    for _, name, file in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return Path(file) if file else None
-    return None
 
 
 def has_data(db: Database) -> bool:
@@ -144,9 +93,7 @@ def check_integrity(db: Database, path: Path, *, full: bool = False) -> None:
 
 def corrupt_error(path: Path, detail: str) -> CorruptDatabaseError:
     """The error for a damaged database, pointing at the newest backup if there is one."""
-    from core import backup
-
-    latest = backup.latest_backup(path)
+    latest = backups.latest_backup(path)
     if latest:
         advice = (f"Gendan den seneste sikkerhedskopi fra {latest.created:%d-%m-%Y %H:%M} "
                   f"({latest.path}) med Filer → Sikkerhedskopier eller kommandoen "
@@ -221,29 +168,10 @@ def open_db(path: str | Path, *, migrate: bool = True, readonly: bool = False, b
 
 def _automatic_backup(db: Database, path: Path, migrate: bool, daily: bool) -> None:
     """Back the file up before pending migrations, or once a day when it is opened."""
-    from core import backup
-
     if migrate and pending_migrations(db):
-        backup.backup(db, "migration")
+        backups.backup(db, "migration")
     elif daily:
-        backup.daily_backup(db)
-
-
-def apply_migrations(db: Database) -> list[str]:
-    """Apply every pending migration, each in its own transaction. Returns their names."""
-    done = []
-    if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    for migrations in _migration_sets():
-        pending = [m.name for m in migrations.pending(db)]
-        if pending:
-            migrations.apply(db)
-            done += [f"{migrations.name}:{name}" for name in pending]
-    return done
-
-
-def pending_migrations(db: Database) -> list[str]:
-    return [f"{s.name}:{m.name}" for s in _migration_sets() for m in s.pending(db)]
+        backups.daily_backup(db)
 
 
 @contextmanager
@@ -320,13 +248,6 @@ class BackgroundRead:
             if self._error is not None:
                 self._value, self._error = self._fn(self._db.conn), None
         return self._value
-
-
-def query(db: Database, sql: str, params=()) -> list[dict]:
-    """Rows of a query as dicts."""
-    cur = db.execute(sql, params)
-    cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
 
 
 def bulk_insert(db: Database, table: str, columns: list[str], rows, *, values: list[str] | None = None,

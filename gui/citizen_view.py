@@ -14,8 +14,7 @@ from core.citizens import get_citizen
 from core.errors import NotFoundError
 from core.grants import Grant, list_grants
 from core.money import format_date
-from gui.grants_screen import quantity_text, section_number
-from gui.models import OPEN_END, Column, date_column, number_column, show_cpr
+from gui.models import OPEN_END, Column, date_column, number_column, quantity_text, section_number, show_cpr
 from gui.widgets import TablePanel
 
 ACTIONS = {"insert": "Oprettet", "update": "Rettet", "rate": "Ny takst", "restore": "Fortrudt/gentaget",

@@ -15,21 +15,11 @@ from core import catalogue
 from core.grants import STATUSES, Grant, count_grants, list_grants
 from core.storage import connect
 from gui.background import BackgroundJob
+from gui.citizen_view import open_citizen
 from gui.grant_dialog import GrantDialog, end_grant_dialog, rate_change_dialog
 from gui.models import (OPEN_END, Column, PreparedRows, date_column, number_column, number_key, prepare_rows,
-                        show_quantity, text_key)
+                        quantity_text, section_number, text_key)
 from gui.widgets import DateField, FormDialog, Screen as ScreenBase, TablePanel, button, combo, when_enabled
-
-
-def section_number(code: str) -> int:
-    """``108`` from ``§ 108``: sections sort by number, not as text."""
-    digits = "".join(ch for ch in code if ch.isdigit())
-    return int(digits) if digits else 0
-
-
-def quantity_text(grant: Grant) -> str:
-    text = show_quantity(grant.quantity)
-    return f"{text} pr. {grant.quantity_per}" if text and grant.quantity_per else text
 
 
 def grant_columns(today: dt.date) -> list[Column]:
@@ -243,8 +233,6 @@ class GrantsScreen(ScreenBase):
         grant = self.selected_grant()
         if grant is None:
             return None
-        from gui.citizen_view import open_citizen
-
         return open_citizen(self.context, grant.citizen_id, self)
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLab
 from core import __version__
 from core.errors import DispoError
 from gui.context import AppContext
+from gui.opening import open_context
 from gui.screens import SCREEN_MODULES
 from gui.widgets import EDITS_PROPERTY, mark_edits
 
@@ -158,8 +159,6 @@ class MainWindow(QMainWindow):
                                               "Dispo-database (*.sqlite *.db);;Alle filer (*)")
         if not path:
             return
-        from gui.app import open_context
-
         try:
             open_context(Path(path), self, self.context)
         except DispoError as ex:

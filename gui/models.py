@@ -78,6 +78,18 @@ def show_quantity(value: Decimal | None) -> str:
     return show_number(value, 2).rstrip("0").rstrip(",") if value is not None else ""
 
 
+def quantity_text(grant) -> str:
+    """A grant's quantity with its period: ``7,5 pr. uge``."""
+    text = show_quantity(grant.quantity)
+    return f"{text} pr. {grant.quantity_per}" if text and grant.quantity_per else text
+
+
+def section_number(code: str) -> int:
+    """``108`` from ``§ 108``: sections sort by number, not as text."""
+    digits = "".join(ch for ch in code if ch.isdigit())
+    return int(digits) if digits else 0
+
+
 def number_key(value: Decimal | int | None) -> float:
     """Numbers sort numerically; a missing number sorts first."""
     return float("-inf") if value is None else float(value)

@@ -169,9 +169,11 @@ def test_bulk_work_leaves_its_objects_out_of_the_next_young_collection_and_cycle
 def test_the_read_only_uri_of_a_local_file_and_of_a_windows_network_path():
     from pathlib import PureWindowsPath
 
+    from core.connection import _readonly
+
     assert storage.readonly_uri("/data/Budget 2026.sqlite") == "file:///data/Budget%202026.sqlite?mode=ro"
     # SQLite refuses file://server/...: a network share needs the four-slash form
     unc = PureWindowsPath(r"\\kommune-fs\budget\dispo.sqlite").as_uri()
-    assert storage._readonly(unc) == "file:////kommune-fs/budget/dispo.sqlite?mode=ro"
+    assert _readonly(unc) == "file:////kommune-fs/budget/dispo.sqlite?mode=ro"
     local = PureWindowsPath(r"C:\Budget\dispo.sqlite").as_uri()
-    assert storage._readonly(local) == "file:///C:/Budget/dispo.sqlite?mode=ro"
+    assert _readonly(local) == "file:///C:/Budget/dispo.sqlite?mode=ro"

@@ -4,6 +4,8 @@ An applied migration is never edited: a change to the schema is a new function a
 end of its set. Sets from later areas may reference tables of earlier ones.
 """
 
+from core.connection import APPLICATION_ID
+
 from core.migrations.base import migrations as base
 from core.migrations.vum import migrations as vum
 from core.migrations.followup import migrations as followup
@@ -17,3 +19,25 @@ MIGRATION_SETS = [
     vum,
     indexes,
 ]
+
+
+def known_migrations() -> set[tuple[str, str]]:
+    """Every (migration set, migration) this version knows; a file with others is newer."""
+    return {(s.name, m.name) for s in MIGRATION_SETS for m in s._migrations}
+
+
+def apply_migrations(db) -> list[str]:
+    """Apply every pending migration, each in its own transaction. Returns their names."""
+    done = []
+    if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for migrations in MIGRATION_SETS:
+        pending = [m.name for m in migrations.pending(db)]
+        if pending:
+            migrations.apply(db)
+            done += [f"{migrations.name}:{name}" for name in pending]
+    return done
+
+
+def pending_migrations(db) -> list[str]:
+    return [f"{s.name}:{m.name}" for s in MIGRATION_SETS for m in s.pending(db)]

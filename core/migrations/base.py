@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Migrations
 
 from core.migrations.util import run_script
+from core.shipped import load_shipped_catalogue
 
 migrations = Migrations("dispo.base")
 
@@ -179,6 +180,4 @@ def m001_schema(db):
 
 @migrations()
 def m002_catalogue(db):
-    from core.catalogue import load_shipped_catalogue
-
     load_shipped_catalogue(db)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Migrations
 
 from core.migrations.util import run_script
+from core.shipped import load_shipped_vum
 
 migrations = Migrations("dispo.vum")
 
@@ -68,6 +69,4 @@ def m001_schema(db):
 
 @migrations()
 def m002_shipped_themes_and_settings(db):
-    from core.vum.rule import load_shipped
-
-    load_shipped(db)
+    load_shipped_vum(db)

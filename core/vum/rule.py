@@ -14,14 +14,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 from core import audit
 from core.errors import ValidationError
 from core.money import InvalidNumber, format_number, to_decimal
+from core.shipped import load_shipped_vum as load_shipped, shipped_vum as shipped  # noqa: F401 (re-exported)
 from core.storage import query
 
-RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources"
 CATEGORIES = ("A", "B", "C", "D", "E", "F")
 INDIVIDUAL = "F"
 SCORE_LABELS = ("ingen problem", "let problem", "moderat problem", "svært problem", "fuldstændigt problem")
@@ -34,20 +33,6 @@ LABEL_WORDS = (("let", "A"), ("moderat", "B"), ("omfattende", "C"), ("svær", "D
 RULE_KEY = "vum.category_rule"
 THRESHOLD_KEY = "vum.significant_change_pct"
 REASSESS_KEY = "vum.reassessment_months"
-
-
-def shipped() -> dict:
-    return json.loads((RESOURCES / "vum.json").read_text(encoding="utf-8"))
-
-
-def load_shipped(db) -> None:
-    """Insert the shipped themes and default settings, keeping what the user already has."""
-    data = shipped()
-    db["vum_themes"].insert_all(({"code": t["code"], "text": t["text"], "sort": i, "active": 1}
-                                 for i, t in enumerate(data["themes"], start=1)), ignore=True)
-    for key, value in data["settings"].items():
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, text])
 
 
 def parse_category(value) -> str | None:
