@@ -1,0 +1,164 @@
+"""The house rules on imports, read from the source with ``ast`` (not from what an import
+happens to load), so an import inside a function counts as much as one at the top:
+
+- ``core`` (its command line included) imports neither ``gui`` nor Qt, at any depth;
+- no import cycles among Dispo's modules.
+
+Importing ``a.b.c`` also runs the packages ``a`` and ``a.b``; that counts as importing them,
+except for a module inside that package (Python has started the package already).
+See ARCHITECTURE.md for the layers.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("core", "gui")
+QT = ("PySide6", "shiboken6")
+
+
+def modules(root: Path = ROOT) -> dict[str, Path]:
+    """Every module of Dispo by dotted name (``core.cli`` for ``core/cli/__init__.py``)."""
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            found[".".join(parts)] = path
+    if (root / "main.py").exists():
+        found["main"] = root / "main.py"
+    return found
+
+
+def imports_of(name: str, path: Path, known: dict[str, Path]) -> list[tuple[str, int]]:
+    """(imported module, line) for every import statement in the file, at any depth."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module
+            for alias in node.names:  # ``from core import audit`` imports the module core.audit
+                sub = f"{module}.{alias.name}"
+                found.append((sub if sub in known else module, node.lineno))
+    return found
+
+
+def import_graph(root: Path = ROOT) -> dict[str, dict[str, int]]:
+    """module -> {Dispo module it imports: line of the (first) import}."""
+    known = modules(root)
+    graph = {}
+    for name, path in known.items():
+        edges = {}
+        for target, line in imports_of(name, path, known):
+            parts = target.split(".")
+            for n in range(1, len(parts) + 1):
+                imported = ".".join(parts[:n])
+                if imported in known and imported != name and not name.startswith(imported + "."):
+                    edges.setdefault(imported, line)
+        graph[name] = edges
+    return graph
+
+
+def cycles(graph: dict[str, dict[str, int]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan, iterative)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def describe(component: list[str], graph: dict[str, dict[str, int]], root: Path = ROOT) -> str:
+    known = modules(root)
+    lines = [" <-> ".join(component)]
+    for name in component:
+        for target, line in sorted(graph[name].items()):
+            if target in component:
+                lines.append(f"  {known[name].relative_to(root)}:{line} imports {target}")
+    return "\n".join(lines)
+
+
+def forbidden_in_core(root: Path = ROOT) -> list[str]:
+    known = modules(root)
+    return [f"{path.relative_to(root)}:{line} imports {target}"
+            for name, path in known.items() if name == "core" or name.startswith("core.")
+            for target, line in imports_of(name, path, known)
+            if target.split(".")[0] in ("gui", *QT)]
+
+
+def test_core_imports_neither_gui_nor_qt():
+    assert forbidden_in_core() == []
+
+
+# being broken on this branch as its last step (forecast.py is being reworked meanwhile)
+KNOWN_CYCLES = [["core.expected", "core.forecast", "core.refund"]]
+
+
+def test_no_import_cycles():
+    graph = import_graph()
+    assert "core.storage" in graph and "gui.app" in graph  # the walk found the modules
+    found = [c for c in cycles(graph) if c not in KNOWN_CYCLES]
+    assert found == [], "import cycles:\n" + "\n".join(describe(c, graph) for c in found)
+
+
+def test_the_rules_see_imports_inside_functions_and_through_packages(tmp_path):
+    """The checks themselves: a small tree that breaks every rule is caught."""
+    files = {
+        "core/__init__.py": "",
+        "core/low.py": "def pdf():\n    from gui import pdf\n",
+        "core/qt.py": "def f():\n    if True:\n        import PySide6.QtGui\n",
+        "core/a.py": "from core import b\n",
+        "core/b.py": "def later():\n    from . import a\n",
+        "core/sub/__init__.py": "from core.sub.inner import x\n",
+        "core/sub/inner.py": "from core import c\nx = 1\n",
+        "core/c.py": "from core.sub.other import y\n",
+        "core/sub/other.py": "y = 2\n",
+        "gui/__init__.py": "",
+        "gui/pdf.py": "",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert forbidden_in_core(tmp_path) == ["core/low.py:2 imports gui.pdf", "core/qt.py:3 imports PySide6.QtGui"]
+    graph = import_graph(tmp_path)
+    # core.c imports core.sub.other, which runs core/sub/__init__.py, which imports core.c again
+    assert cycles(graph) == [["core.a", "core.b"], ["core.c", "core.sub", "core.sub.inner"]]
+    assert "core/b.py:2 imports core.a" in describe(["core.a", "core.b"], graph, tmp_path)
