@@ -174,6 +174,7 @@ def test_restore_refuses_a_file_that_is_not_a_usable_backup(demo_db, tmp_path, m
     assert not path.with_name("demo.sqlite.restoring").exists()
 
 
+@pytest.mark.allow_log("core.backup")  # the failed automatic backup is logged
 def test_a_backup_that_cannot_be_written_is_a_clear_error(demo_db, tmp_path):
     shutil.rmtree(tmp_path / "backups")
     (tmp_path / "backups").write_text("a file where the folder should be")

@@ -91,6 +91,7 @@ def test_a_second_dispo_opens_read_only_with_editing_off(demo_file, live_lock, w
     assert content(demo_file) == before
 
 
+@pytest.mark.allow_log("core.locking")  # taking the stale lock over is logged
 def test_a_stale_lock_is_taken_over_when_she_says_yes(demo_file, window, monkeypatch):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -119,6 +120,7 @@ def test_a_damaged_database_is_restored_from_the_newest_backup_when_she_says_yes
         {k: v for k, v in content(made.path).items() if k != "audit"}
 
 
+@pytest.mark.allow_log("dispo.gui")  # the bug goes to the log
 def test_a_bug_shows_a_copyable_report_without_cpr_and_the_app_goes_on(demo_file, window, qtbot):
     w = window(AppContext(demo_file))
     w.show()
@@ -211,6 +213,7 @@ def test_cpr_numbers_can_be_hidden_until_asked(demo_file, window):
     assert context.show_cpr(person[1]) == person[1]
 
 
+@pytest.mark.allow_log("dispo.gui")  # the bug goes to the log
 def test_an_error_in_a_worker_thread_is_shown_in_the_gui_thread(qtbot, monkeypatch):
     import threading
 

@@ -112,6 +112,7 @@ def test_a_lock_left_by_a_crashed_dispo_is_stale_and_can_be_taken_over(demo_file
     assert not locking.lock_path(demo_file).exists()
 
 
+@pytest.mark.allow_log("core.locking")  # taking the stale lock over is logged
 def test_a_lock_from_another_host_is_stale_only_when_it_stopped_refreshing(demo_file):
     _write_lock(demo_file, host="kollegas-pc", pid=1)
     with pytest.raises(LockedByOtherError) as caught:
@@ -139,6 +140,7 @@ def test_the_lock_is_reentrant_within_one_process_and_refreshes(demo_file):
     assert not locking.lock_path(demo_file).exists()
 
 
+@pytest.mark.allow_log("core.locking")  # taking the stale lock over is logged
 def test_a_half_written_lock_file_counts_as_a_lock(demo_file):
     locking.lock_path(demo_file).write_text('{"host": "pc", "pi')
     with pytest.raises(LockedByOtherError):

@@ -30,6 +30,7 @@ def test_other_numbers_are_left_alone(text):
     assert mask_cpr(text) == text
 
 
+@pytest.mark.allow_log("dispo.test")  # logs an error on purpose
 def test_the_filter_masks_message_args_traceback_and_stack(tmp_path):
     path = logs.setup_logging(tmp_path)
     logger = logging.getLogger("dispo.test")
@@ -73,6 +74,7 @@ def test_bugs_are_not_mapped():
     assert errors.from_environment(KeyError("x")) is None
 
 
+@pytest.mark.allow_log("dispo.cli")  # the bug goes to the log
 def test_a_bug_in_a_command_is_exit_1_with_the_log_file_named(db_path, monkeypatch, capsys):
     def broken(args, db):
         raise RuntimeError("cannot handle 010180-1234")
@@ -88,6 +90,7 @@ def test_a_bug_in_a_command_is_exit_1_with_the_log_file_named(db_path, monkeypat
     assert "RuntimeError: cannot handle xxxxxx-xxxx" in text and "010180-1234" not in text
 
 
+@pytest.mark.allow_log("core.backup")  # the failed automatic backup is logged
 def test_a_full_or_blocked_backup_folder_is_a_clear_cli_error(demo_db, tmp_path, capsys):
     import shutil
 
