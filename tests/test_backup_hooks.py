@@ -1,18 +1,14 @@
 """Backups before the changes that replace much data: an import and the undo of one.
 
 The import calls ``core.backup.before(db, "import")`` before its transaction and the
-undo ``core.backup.before(db, "undo")``; skipped while the import (core/importing) is absent.
+undo ``core.backup.before(db, "undo")``.
 """
 
 import json
 
-import pytest
-
 from core import backup
 from tests.conftest import run_cli
 from tests.dbcontent import content
-
-pytest.importorskip("core.importing", reason="the import (core/importing) has not landed on this branch yet")
 
 
 def test_an_import_and_its_undo_are_each_preceded_by_a_backup(demo_db, tmp_path):

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QDialog, QMessageBox, QPushButt
 from gui import app as gui_app
 from gui.context import AppContext
 from tests.dbcontent import content
-from tests.test_gui_safety import _answer, demo_file, live_lock, window  # noqa: F401 - fixtures
+from tests.gui.test_gui_safety import _answer, demo_file, live_lock, window  # noqa: F401 - fixtures
 
 # Buttons that only read, compute or export (by screen); every other button changes data.
 READING = {
