@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import subprocess
@@ -23,6 +24,42 @@ pytest_plugins = ["tests.logfail", "pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT.parent / "shared" / "regneark"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden files in tests/golden/ with what the code gives now")
+
+
+@pytest.fixture
+def golden(request):
+    """Compare a text with ``tests/golden/<name>.txt``: a unified diff on failure;
+    ``pytest --update-golden`` writes the text instead (then review it with ``git diff``)."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / f"{name}.txt"
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        text = text.rstrip("\n") + "\n"
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+            return
+        if not path.exists():
+            pytest.fail(f"no golden file {shown}: run pytest --update-golden to write it",
+                        pytrace=False)
+        want = path.read_text(encoding="utf-8")
+        if want != text:
+            diff = difflib.unified_diff(want.splitlines(), text.splitlines(), f"{shown} (expected)",
+                                        "what the code gives now", lineterm="", n=2)
+            lines = list(diff)
+            shown = "\n".join(lines[:200]) + (f"\n... {len(lines) - 200} more diff lines" if len(lines) > 200 else "")
+            pytest.fail(f"{name} differs from its golden file (if the change is intended: "
+                        f"pytest --update-golden, then review git diff):\n{shown}", pytrace=False)
+
+    return check
 
 
 @pytest.fixture
