@@ -12,6 +12,7 @@ See ARCHITECTURE.md for the layers.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +20,7 @@ PACKAGES = ("core", "gui")
 QT = ("PySide6", "shiboken6")
 
 
+@cache
 def modules(root: Path = ROOT) -> dict[str, Path]:
     """Every module of Dispo by dotted name (``core.cli`` for ``core/cli/__init__.py``)."""
     found = {}
@@ -52,6 +54,7 @@ def imports_of(name: str, path: Path, known: dict[str, Path]) -> list[tuple[str,
     return found
 
 
+@cache
 def import_graph(root: Path = ROOT) -> dict[str, dict[str, int]]:
     """module -> {Dispo module it imports: line of the (first) import}."""
     known = modules(root)
@@ -137,6 +140,40 @@ def test_no_import_cycles():
     assert "core.storage" in graph and "gui.app" in graph  # the walk found the modules
     found = [c for c in cycles(graph) if c not in KNOWN_CYCLES]
     assert found == [], "import cycles:\n" + "\n".join(describe(c, graph) for c in found)
+
+
+# The layers of ARCHITECTURE.md, lowest first: a module imports only its own layer and those
+# below it. A module in none of them (a new one) is not checked until it is added here.
+LAYERS = [
+    ("basics", ["core", "core.errors", "core.money", "core.cpr"]),
+    ("store", ["core.connection", "core.shipped", "core.audit", "core.migrations", "core.backup", "core.storage",
+               "core.locking", "core.logs", "core.settings"]),
+    ("register", ["core.citizens", "core.grants", "core.providers", "core.catalogue", "core.budgets", "core.costs"]),
+    ("follow-up", ["core.forecast", "core.refund", "core.expected", "core.reconcile", "core.occupancy",
+                   "core.approval", "core.validation", "core.vum", "core.demo", "core.followup_demo"]),
+    ("reports", ["core.reports", "core.xlsx"]),
+    ("importing", ["core.importing"]),
+    ("edges", ["core.cli", "gui", "main"]),
+]
+
+
+def layer_of(name: str) -> int | None:
+    best = None
+    for level, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (name == prefix or name.startswith(prefix + ".")) and (best is None or len(prefix) > len(best[1])):
+                best = (level, prefix)
+    return best[0] if best else None
+
+
+def test_each_layer_imports_only_the_layers_below_it():
+    graph = import_graph()
+    known = modules()
+    upward = [f"{known[name].relative_to(ROOT)}:{line} imports {target} "
+              f"({LAYERS[layer_of(name)][0]} -> {LAYERS[layer_of(target)][0]})"
+              for name, targets in graph.items() for target, line in targets.items()
+              if layer_of(name) is not None and layer_of(target) is not None and layer_of(target) > layer_of(name)]
+    assert upward == []
 
 
 def test_the_rules_see_imports_inside_functions_and_through_packages(tmp_path):
