@@ -1,19 +1,19 @@
 """The data Dispo ships in ``resources/``: the catalogue and the VUM themes and settings.
 
 Loaded by the migrations that create their tables, so it sits below the modules that
-read and edit them (``core.catalogue``, ``core.vum.rule``) and imports nothing of Dispo.
+read and edit them (``core.catalogue``, ``core.vum.rule``); it imports nothing of Dispo but
+``core.resources``, which finds ``resources/`` from source and in a built app.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+from core.resources import resource_path
 
 
 def shipped_catalogue() -> dict:
-    return json.loads((RESOURCES / "catalogue.json").read_text(encoding="utf-8"))
+    return json.loads(resource_path("catalogue.json").read_text(encoding="utf-8"))
 
 
 def load_shipped_catalogue(db) -> None:
@@ -31,7 +31,7 @@ def load_shipped_catalogue(db) -> None:
 
 
 def shipped_vum() -> dict:
-    return json.loads((RESOURCES / "vum.json").read_text(encoding="utf-8"))
+    return json.loads(resource_path("vum.json").read_text(encoding="utf-8"))
 
 
 def load_shipped_vum(db) -> None:
