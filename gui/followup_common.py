@@ -2,8 +2,8 @@
 
 ``RowsModel`` shows a list of rows (dataclass objects or dicts) with declared columns;
 numbers and dates are shown the Danish way and sorted by their value (``Qt.UserRole``).
-``Job`` runs a core function on its own database connection in the thread pool, so the
-GUI stays responsive; a newer job makes the older one's result stale (cancel).
+``Job`` (``gui.workers.Runner``) runs a core function on its own database connection in the
+thread pool, so the GUI stays responsive; a newer job makes the older one's result stale.
 """
 
 from __future__ import annotations
@@ -11,19 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRunnable, QSortFilterProxyModel, Qt, \
-    QThreadPool, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QTableView, QAbstractItemView, QHeaderView
 
-import logging
-
-from core.errors import DispoError
 from core.money import format_date, format_number
-from core.storage import open_db
 from gui.models import show_cpr
+from gui.workers import Runner
 
 # The unmasked display text, which the filter searches.
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -153,78 +148,5 @@ def table_view(model: RowsModel, name: str) -> tuple[QTableView, SortProxy]:
     return view, proxy
 
 
-log = logging.getLogger(__name__)
-
-
-class _Signals(QObject):
-    finished = Signal(int, object)
-    failed = Signal(int, str)
-
-
-class _Runnable(QRunnable):
-    def __init__(self, db_path: Path, fn, ticket: int, signals: _Signals):
-        super().__init__()
-        self.db_path, self.fn, self.ticket, self.signals = db_path, fn, ticket, signals
-
-    def run(self) -> None:
-        try:
-            # the window's own opening checked, migrated and backed the file up
-            db = open_db(self.db_path, migrate=False, backup=False, check=False)
-            try:
-                result = self.fn(db)
-            finally:
-                db.close()
-        except DispoError as ex:
-            self._emit(self.signals.failed, str(ex))
-            return
-        except Exception as ex:  # a bug: report it on the screen rather than lose it in the thread
-            log.exception("background computation failed")
-            self._emit(self.signals.failed, f"Uventet fejl (rapportér den): {ex}")
-            return
-        self._emit(self.signals.finished, result)
-
-    def _emit(self, signal, value) -> None:
-        try:
-            signal.emit(self.ticket, value)
-        except RuntimeError:  # the screen was closed meanwhile: nobody is waiting for the result
-            pass
-
-
-class Job(QObject):
-    """Runs ``fn(db)`` off the GUI thread; only the newest run's result is delivered."""
-
-    finished = Signal(object)
-    failed = Signal(str)
-    running_changed = Signal(bool)
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._ticket = 0
-        self._signals = _Signals(self)
-        self._signals.finished.connect(self._done)
-        self._signals.failed.connect(self._fail)
-        self.running = False
-
-    def start(self, db_path: Path, fn) -> None:
-        self._ticket += 1
-        self._set_running(True)
-        QThreadPool.globalInstance().start(_Runnable(Path(db_path), fn, self._ticket, self._signals))
-
-    def cancel(self) -> None:
-        """Forget the running computation; its result will be ignored."""
-        self._ticket += 1
-        self._set_running(False)
-
-    def _set_running(self, value: bool) -> None:
-        self.running = value
-        self.running_changed.emit(value)
-
-    def _done(self, ticket: int, result) -> None:
-        if ticket == self._ticket:
-            self._set_running(False)
-            self.finished.emit(result)
-
-    def _fail(self, ticket: int, message: str) -> None:
-        if ticket == self._ticket:
-            self._set_running(False)
-            self.failed.emit(message)
+# The follow-up screens' background job: run ``fn(db)`` on its own connection, newest run wins.
+Job = Runner

@@ -9,24 +9,21 @@ renderer as the PDF export.
 from __future__ import annotations
 
 import datetime as dt
-import traceback
 from pathlib import Path
 
-from PySide6.QtCore import (QAbstractTableModel, QDate, QModelIndex, QObject, QSortFilterProxyModel, Qt,
-                            QThread, Signal, Slot)
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QMessageBox, QProgressDialog, QPushButton, QSpinBox, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from core.errors import DispoError
 from core.reports import DETAIL, Report, ReportTable, display
 from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
-from core.storage import open_db
 from gui.models import show_cpr
 from gui.pdf_report import page_layout, render, write_pdf
+from gui.workers import Runner, own_connection
 
 MONTHS = ("Januar", "Februar", "Marts", "April", "Maj", "Juni", "Juli", "August", "September", "Oktober",
           "November", "December")
@@ -75,36 +72,6 @@ class ReportTableModel(QAbstractTableModel):
         return str(section + 1)
 
 
-class _Job(QObject):
-    """Runs ``fn(db)`` on a worker thread with its own connection to ``db_path``."""
-
-    done = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, db_path: Path, fn):
-        super().__init__()
-        self.db_path = db_path
-        self.fn = fn
-        self.cancelled = False
-
-    @Slot()
-    def run(self):
-        try:
-            db = open_db(self.db_path, migrate=False, backup=False, check=False)  # the window opened it fully
-            try:
-                result = self.fn(db, self)
-            finally:
-                db.close()
-        except DispoError as ex:
-            self.failed.emit(str(ex))
-            return
-        except Exception as ex:  # a bug: say so in the screen, and keep the traceback on stderr
-            traceback.print_exc()
-            self.failed.emit(f"Uventet fejl: {ex}")
-            return
-        self.done.emit(result)
-
-
 class Screen(QWidget):
     TITLE = "Rapporter"
 
@@ -116,7 +83,12 @@ class Screen(QWidget):
         super().__init__()
         self.context = context
         self.report: Report | None = None
-        self._threads: list[tuple[QThread, _Job]] = []
+        self.runner = Runner(self)
+        self.runner.finished.connect(self._job_done)
+        self.runner.failed.connect(self._job_failed)
+        self.runner.running_changed.connect(self._set_busy)
+        self._on_done = None
+        self._progress: QProgressDialog | None = None
         self.kind = QComboBox()
         for kind in REPORT_KINDS:
             self.kind.addItem(kind.title, kind.key)
@@ -202,51 +174,34 @@ class Screen(QWidget):
 
     # -- worker --------------------------------------------------------------
     def _start(self, label: str, fn, on_done) -> None:
-        thread = QThread(self)
-        job = _Job(self.context.db_path, fn)
-        job.moveToThread(thread)
-        job.on_done = on_done
-        job.progress = QProgressDialog(label, "Annullér", 0, 0, self)
-        job.progress.setWindowTitle("Rapporter")
-        job.progress.setMinimumDuration(300)
-        job.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        job.progress.canceled.connect(lambda: setattr(job, "cancelled", True))
-        # bound methods of this widget: Qt queues the calls to the GUI thread
-        job.done.connect(self._job_done)
-        job.failed.connect(self._job_failed)
-        job.done.connect(thread.quit)
-        job.failed.connect(thread.quit)
-        thread.started.connect(job.run)
-        thread.finished.connect(self._thread_finished)
-        self._threads.append((thread, job))
-        self._set_busy(True)
-        thread.start()
+        """Run ``fn(db, task)`` on a worker thread (``gui.workers``) behind a progress dialog."""
+        self._on_done = on_done
+        self._progress = QProgressDialog(label, "Annullér", 0, 0, self)
+        self._progress.setWindowTitle("Rapporter")
+        self._progress.setMinimumDuration(300)
+        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._progress.canceled.connect(self._cancel)
+        path = self.context.db_path
+        self.runner.start_task(lambda task: own_connection(path, fn, task))
 
-    def _job_for(self, sender) -> _Job | None:
-        return next((job for _, job in self._threads if job is sender), None)
+    def _cancel(self) -> None:
+        self._progress = None  # it closed itself
+        self.runner.cancel()
+        self.status.setText("Annulleret.")
 
-    @Slot(object)
+    def _end_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.reset()
+            self._progress = None
+
     def _job_done(self, result) -> None:
-        job = self._job_for(self.sender())
-        job.progress.reset()
-        if job.cancelled:
-            self.status.setText("Annulleret.")
-        else:
-            job.on_done(result)
+        self._end_progress()
+        self._on_done(result)
 
-    @Slot(str)
     def _job_failed(self, message: str) -> None:
-        job = self._job_for(self.sender())
-        job.progress.reset()
+        self._end_progress()
         self.status.setText(f"Fejl: {message}")
         self.job_failed.emit(message)
-
-    @Slot()
-    def _thread_finished(self) -> None:
-        thread = self.sender()
-        self._threads = [(t, j) for t, j in self._threads if t is not thread]
-        thread.deleteLater()
-        self._set_busy(bool(self._threads))
 
     def _set_busy(self, busy: bool) -> None:
         for b in (self.preview_button, self.xlsx_button, self.pdf_button, self.print_button,
@@ -299,7 +254,7 @@ class Screen(QWidget):
 
         def work(db, job):
             report = build(db)
-            if job.cancelled:
+            if job.cancelled():
                 return None
             if path.suffix.lower() == ".pdf":
                 write_pdf(report, path, mask_cpr=mask)
