@@ -1,4 +1,4 @@
-"""Table models shared by the screens: records shown through declared columns.
+"""The table model every screen uses: records shown through declared columns, and its filter proxy.
 
 A screen hands a list of records (core dataclasses or dicts) to a ``RecordModel`` together
 with its ``Column`` declarations. The model formats every cell once, when the records are
@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from core.cpr import mask_all
 from core.money import format_number
@@ -21,6 +22,7 @@ from core.storage import bulk_work
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 2  # the unmasked text: a full CPR number finds its row also when masked
 OPEN_END = "løbende"
 
 # Danish alphabetical order puts æ, ø, å after z (and in that order); ä, ö and é, ü go with æ, ø and e, y.
@@ -102,18 +104,33 @@ def date_key(day: dt.date | None, missing: str = "") -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its header, how a record is shown, and how it sorts.
+    """One column of a record table, declared once: its header, how a record is shown, how it
+    sorts, its alignment, whether it can be edited and its colour.
 
     Args:
-        display: record -> the cell's text.
-        sort: record -> a sort key (str, int or float); default: the Danish text order of the cell.
+        display: record -> the cell's Danish text (formatted once, when the records are set).
+        sort: record -> a sort key (str, int or float; one type per column); default: the
+            Danish text order of the cell.
         numeric: right-aligned.
+        editable: the cell can be edited; the model's ``on_edit`` says what an edit does.
+        color: record -> the text colour (``"#b00020"``) or None.
+        value: record -> the cell's value before formatting (for callers that need the figure).
+        key: a stable name for the column (tests and code find a column by it).
     """
 
     header: str
     display: Callable[[Any], str]
     sort: Callable[[Any], Any] | None = None
     numeric: bool = False
+    editable: bool = False
+    color: Callable[[Any], str | None] | None = None
+    value: Callable[[Any], Any] | None = None
+    key: str = ""
+
+    @property
+    def title(self) -> str:
+        """The header, under the follow-up screens' name for it."""
+        return self.header
 
 
 def date_column(header: str, get: Callable[[Any], dt.date | None], empty: str = "",
@@ -149,16 +166,22 @@ def prepare_rows(columns: list[Column], records: list, key: Callable[[Any], Any]
 
 
 class RecordModel(QAbstractTableModel):
-    """A read-only table of records with pre-formatted cells.
+    """The table of records with declared columns that every screen uses, with pre-formatted cells.
 
-    ``data`` answers the display role with the pre-formatted text, ``SORT_ROLE`` with the
-    column's sort key and ``RECORD_ROLE`` with the record itself.
+    ``data`` answers the display role with the pre-formatted text (CPR masked when the user
+    chose so), ``SORT_ROLE`` with the column's sort key, ``RECORD_ROLE`` with the record
+    itself and ``FILTER_ROLE``/``EditRole`` with the unmasked text. A cell of an ``editable``
+    column can be edited when ``on_edit(row, column, value) -> bool`` is given; it changes
+    the record, and the model formats that row again.
     """
 
-    def __init__(self, columns: list[Column], key: Callable[[Any], Any] | None = None, parent=None):
+    def __init__(self, columns: list[Column], key: Callable[[Any], Any] | None = None, parent=None, *,
+                 on_edit: Callable[[int, int, Any], bool] | None = None, tooltips: bool = False):
         super().__init__(parent)
         self.columns = list(columns)
         self._key = key
+        self.on_edit = on_edit
+        self.tooltips = tooltips
         self._records: list = []
         self._cells: list[tuple[str, ...]] = []
         self._haystacks: list[str] = []
@@ -187,6 +210,28 @@ class RecordModel(QAbstractTableModel):
 
     def record(self, row: int):
         return self._records[row]
+
+    @property
+    def rows(self) -> list:
+        """The records themselves (not a copy): change one, then call ``row_changed``."""
+        return self._records
+
+    @rows.setter
+    def rows(self, records: list) -> None:
+        """Set the records inside the caller's own ``beginResetModel``/``endResetModel``
+        (after any change of ``columns``); ``set_records`` does the reset itself."""
+        prepared = prepare_rows(self.columns, records, self._key)
+        self._records, self._cells = prepared.records, prepared.cells
+        self._haystacks, self._rows_by_key = prepared.haystacks, prepared.rows_by_key
+        self._sort_keys = {}
+
+    def row_changed(self, row: int) -> None:
+        """Format a changed record's cells again."""
+        record = self._records[row]
+        self._cells[row] = tuple(c.display(record) for c in self.columns)
+        self._haystacks[row] = "\t".join(self._cells[row]).casefold()
+        self._sort_keys = {}
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
     def records(self) -> list:
         return list(self._records)
@@ -219,7 +264,7 @@ class RecordModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole or (role == Qt.ItemDataRole.ToolTipRole and self.tooltips):
             return show_cpr(self._cells[row][column])
         if role == SORT_ROLE:
             return self._sort_column(column)[row]
@@ -227,6 +272,11 @@ class RecordModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == RECORD_ROLE:
             return self._records[row]
+        if role in (FILTER_ROLE, Qt.ItemDataRole.EditRole):
+            return self._cells[row][column]
+        if role == Qt.ItemDataRole.ForegroundRole and self.columns[column].color is not None:
+            color = self.columns[column].color(self._records[row])
+            return QBrush(QColor(color)) if color else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -239,7 +289,20 @@ class RecordModel(QAbstractTableModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        if self.on_edit is not None and self.columns[index.column()].editable:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        if not self.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            return False
+        if not self.on_edit(index.row(), index.column(), value):
+            return False
+        self.row_changed(index.row())
+        return True
 
 
 class RecordFilterProxy(QSortFilterProxyModel):

@@ -1,111 +1,60 @@
-"""What the VUM screens share: one generic row model (columns declared per table), a dialog footer."""
+"""What the VUM screens share: their way of declaring columns of ``gui.models.RecordModel``, a dialog footer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from core.money import format_date
-from gui.models import show_cpr
+from gui import models
 
-SORT_ROLE = Qt.ItemDataRole.UserRole
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: its heading, how to get the value from a row and how to show it."""
-
-    header: str
-    value: Callable[[Any], Any]
-    text: Callable[[Any], str] = lambda v: "" if v is None else str(v)
-    numeric: bool = False
-    editable: bool = False
-    sort_key: Callable[[Any], Any] | None = None   # default: the number, or the shown text
+def _shown(value) -> str:
+    return "" if value is None else str(value)
 
 
-def date_column(header: str, value: Callable[[Any], Any]) -> Column:
+def Column(header: str, value: Callable[[Any], Any], text: Callable[[Any], str] = _shown, numeric: bool = False,
+           editable: bool = False, sort_key: Callable[[Any], Any] | None = None) -> models.Column:
+    """A column of ``gui.models``, declared the VUM screens' way: ``value(row)`` shown by
+    ``text(value)``, sorted by ``sort_key(value)`` (default: numbers as numbers, text in
+    Danish order)."""
+    if sort_key is not None:
+        sort = lambda row: sort_key(value(row))  # noqa: E731
+    elif numeric:
+        sort = lambda row: _number(value(row))  # noqa: E731
+    else:
+        sort = None
+    return models.Column(header, lambda row: text(value(row)), sort, numeric=numeric, editable=editable, value=value)
+
+
+def _number(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("-inf")
+
+
+def date_column(header: str, value: Callable[[Any], Any]) -> models.Column:
     """A column of dates, shown the Danish way and sorted by date."""
     return Column(header, value, format_date, sort_key=lambda v: v.isoformat() if v else "")
 
 
-class RowsModel(QAbstractTableModel):
-    """Rows of any kind shown through declared columns; edits go to ``on_edit(row, column, value)``."""
+class RowsModel(models.RecordModel):
+    """``gui.models.RecordModel`` with tooltips; edits go to ``on_edit(row, column, value)``."""
 
-    def __init__(self, columns: list[Column], parent=None,
+    def __init__(self, columns: list[models.Column], parent=None,
                  on_edit: Callable[[int, int, Any], bool] | None = None):
-        super().__init__(parent)
-        self.columns = columns
-        self.rows: list = []
-        self.on_edit = on_edit
+        super().__init__(columns, parent=parent, on_edit=on_edit, tooltips=True)
 
     def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row_changed(self, row: int) -> None:
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section].header
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        column = self.columns[index.column()]
-        value = column.value(self.rows[index.row()])
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return show_cpr(column.text(value))
-        if role == Qt.ItemDataRole.EditRole:
-            return column.text(value)
-        if role == SORT_ROLE:
-            if column.sort_key is not None:
-                return column.sort_key(value)
-            if column.numeric:
-                try:
-                    return float(value)
-                except (TypeError, ValueError):
-                    return float("-inf")
-            return column.text(value).casefold()
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.columns[index.column()].editable and self.on_edit is not None:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
-        editable = index.isValid() and self.flags(index) & Qt.ItemFlag.ItemIsEditable
-        if role != Qt.ItemDataRole.EditRole or not editable:
-            return False
-        if not self.on_edit(index.row(), index.column(), value):
-            return False
-        self.row_changed(index.row())
-        return True
+        self.set_records(rows)
 
 
 def sorted_view(model: RowsModel) -> QSortFilterProxyModel:
-    """A proxy that sorts by the columns' sort values (numbers as numbers)."""
-    proxy = QSortFilterProxyModel(model)
+    """The proxy that sorts by the columns' sort keys (numbers as numbers)."""
+    proxy = models.RecordFilterProxy(model)
     proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     return proxy
 
 

@@ -78,3 +78,41 @@ def test_proxy_sorts_by_keys_and_filters_every_word(qtmodeltester):
     proxy.set_predicate(lambda r: r["day"] is not None)
     assert proxy.rowCount() == 2
     qtmodeltester.check(proxy)
+
+
+def test_an_editable_column_edits_the_record_and_formats_its_row_again(qtmodeltester):
+    rows = [{"name": "Anna", "hours": Decimal("6.5")}, {"name": "Bo", "hours": Decimal("-2")}]
+
+    def edit(row, column, value):
+        try:
+            rows_model.rows[row]["hours"] = Decimal(str(value).replace(",", "."))
+        except ArithmeticError:
+            return False
+        return True
+
+    rows_model = RecordModel([Column("Navn", lambda r: r["name"]),
+                              Column("Timer", lambda r: format_number(r["hours"]), lambda r: float(r["hours"]),
+                                     numeric=True, editable=True,
+                                     color=lambda r: "#b00020" if r["hours"] < 0 else None)],
+                             on_edit=edit)
+    rows_model.set_records(rows)
+    qtmodeltester.check(rows_model)
+    hours = rows_model.index(0, 1)
+    assert rows_model.flags(hours) & Qt.ItemFlag.ItemIsEditable
+    assert not rows_model.flags(rows_model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+    assert hours.data(Qt.ItemDataRole.EditRole) == "6,50"
+    assert rows_model.setData(hours, "7,25")
+    assert hours.data() == "7,25" and hours.data(SORT_ROLE) == 7.25  # formatted again after the edit
+    assert not rows_model.setData(hours, "syv")  # refused by on_edit: nothing changes
+    assert hours.data() == "7,25"
+    assert rows_model.index(1, 1).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b00020"
+    assert hours.data(Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_rows_can_be_set_inside_the_callers_own_reset():
+    model = RecordModel([Column("Navn", lambda r: r)])
+    model.beginResetModel()
+    model.columns = [Column("Navn", lambda r: r.upper())]
+    model.rows = ["anna", "bo"]
+    model.endResetModel()
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["ANNA", "BO"]
