@@ -2,56 +2,41 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QSpinBox, QTableView, QVBoxLayout)
 
 from core import backup
 from core.errors import DispoError
 from gui.context import AppContext
+from gui.models import Column, RecordFilterProxy, RecordModel
 
 
-class BackupsModel(QAbstractTableModel):
-    """The backups of one database, newest first."""
+def _size(b: backup.Backup) -> str:
+    return f"{b.size / 1024:,.0f} kB".replace(",", ".")
 
-    HEADERS = ["Tidspunkt", "Årsag", "Størrelse", "Fil"]
+
+class BackupsModel(RecordModel):
+    """The backups of one database, newest first; the tooltip is the file's full path."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.items: list[backup.Backup] = []
+        super().__init__([Column("Tidspunkt", lambda b: f"{b.created:%d-%m-%Y %H:%M:%S}",
+                                 lambda b: b.created.timestamp()),
+                          Column("Årsag", lambda b: b.label),
+                          Column("Størrelse", _size, lambda b: b.size, numeric=True),
+                          Column("Fil", lambda b: b.path.name)], parent=parent)
+
+    @property
+    def items(self) -> list[backup.Backup]:
+        return self.rows
 
     def set_items(self, items: list[backup.Backup]) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
+        self.set_records(items)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.items)):
-            return None
-        b = self.items[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return [f"{b.created:%d-%m-%Y %H:%M:%S}", b.label, f"{b.size / 1024:,.0f} kB".replace(",", "."),
-                    b.path.name][col]
-        if role == Qt.ItemDataRole.UserRole:  # sort key
-            return [len(self.items) - index.row(), b.label, b.size, b.path.name][col]  # items are newest first
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return str(b.path)
-        return None
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            return str(self.record(index.row()).path)
+        return super().data(index, role)
 
 
 class BackupDialog(QDialog):
@@ -65,9 +50,8 @@ class BackupDialog(QDialog):
                                 "Der tages en automatisk kopi én gang om dagen og før hver import, fortrydelse, "
                                 "opdatering og gendannelse."))
         self.model = BackupsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
