@@ -2,8 +2,8 @@
 the marks of a Dispo file, and the query helper.
 
 The lowest layer of the store: it imports nothing of Dispo, so the audit log, backups
-and migrations can use it without importing ``core.storage`` (which opens, checks, backs up and migrates a database, and so depends
-on them). ``core.storage`` re-exports all of it.
+and migrations can use it without importing ``core.storage`` (which opens, checks, backs
+up and migrates a database, and so depends on them). ``core.storage`` re-exports it all.
 """
 
 from __future__ import annotations
