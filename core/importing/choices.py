@@ -203,6 +203,8 @@ def _looks_like(f: Field, values: list) -> bool:
                   (isinstance(v, str) and any(ch in v for ch in ",.") or "kr" in str(v).casefold())]
     elif f.looks == "category":
         values = [v for v in values if len(p.text(v)) <= 30]
+    elif f.looks == "account":
+        values = [v for v in values if "." in p.text(v)]  # packed digits are as likely a case number
     return len(values) >= 2 and value_fit(f, values) >= 0.8 if f.looks != "cpr" else (
         len(values) >= 1 and value_fit(f, values) >= 0.8)
 
