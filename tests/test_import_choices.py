@@ -67,7 +67,7 @@ def test_a_file_that_needs_a_choice_says_which_field_and_which_option(tmp_path):
     f = write_csv(tmp_path / "beboere.csv", RESIDENTS)
     r = run_cli("import", f, "--kind", "grants", db=db)
     assert r.returncode == 1 and "Traceback" not in r.stderr
-    assert "Paragraf" in r.stderr and "--set section=" in r.stderr and "--map start=" in r.stderr
+    assert "Paragraf" in r.stderr and "--set section=" in r.stderr and "--map section=" in r.stderr
     # values no parser reads are a question naming the option that answers it
     r = run_cli("import", f, "--kind", "grants", "--set", "section=108", "--map", "start=Indflyttet",
                 "--map", "vum_category=Niveau", "--dry-run", "--json", db=db)
@@ -134,16 +134,16 @@ def test_a_fixed_value_fills_only_the_blank_cells_of_its_column(db, tmp_path):
 
 
 def test_every_column_is_used_or_listed_and_a_lookalike_is_a_warning_naming_the_field(db, tmp_path):
-    rows = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Startdato", "Støttegruppe", "Sagsnr", ""],
+    rows = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Startdato", "Tyngde", "Sagsnr", ""],
             ["010190-1234", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026", "C", 40112, ""],
             ["020291-2345", "§ 108", "Skovbrynet", "3.600,00", "01-02-2026", "Moderat støtte", 40113, ""],
             ["030392-3456", "§ 108", "Skovbrynet", "3.600,00", "01-02-2026", "D", 40114, ""]]
     res = import_file(db, write_xlsx(tmp_path / "g.xlsx", {"Ark1": rows}), "grants", dry_run=True)
     assert [(u["column"], u["samples"]) for u in res["unused_columns"]] == [
-        ("Støttegruppe", ["C", "Moderat støtte", "D"]), ("Sagsnr", ["40112", "40113", "40114"])]
+        ("Tyngde", ["C", "Moderat støtte", "D"]), ("Sagsnr", ["40112", "40113", "40114"])]
     column_warnings = [w for w in res["warnings"] if w["row"] is None]
     # the VUM column under an unknown heading is named; a case number is not taken for an amount or date
-    assert [(w["column"], w["field"]) for w in column_warnings] == [("Støttegruppe", "vum_category")]
+    assert [(w["column"], w["field"]) for w in column_warnings] == [("Tyngde", "vum_category")]
     assert "VUM" in column_warnings[0]["warning"]
 
 

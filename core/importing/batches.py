@@ -19,7 +19,7 @@ from typing import Callable
 from core import audit, backup
 from core.errors import DispoError, NotFoundError
 from core.importing.fields import KINDS
-from core.importing.importers import IMPORTERS, ImportContext, Importer, restore_grant_snapshot
+from core.importing.importers import IMPORTERS, ImportContext, Importer, provider_sections, restore_grant_snapshot
 from core.importing.matching import (KindError, Mapping, add_sheet_defaults, detect_kind, missing_required, propose,
                                      score)
 from core.importing.choices import (GIVEN, MATCHED, PROFILE, Choices, apply_choices, choices_report,
@@ -275,6 +275,8 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
         else:
             m.sources.update({("map", name): MATCHED for name in m.columns})
         missing = missing_required(kind_decl, m)
+        if missing == ["Paragraf"] and kind == "grants" and "provider" in m.given() and provider_sections(db):
+            missing = []  # the section is the provider's known one, row by row (else the row asks)
         if missing:
             problems.append(f"arket '{t.sheet}' mangler kolonner til {', '.join(missing)}")
             asks.update(missing)

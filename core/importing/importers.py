@@ -318,6 +318,8 @@ class GrantsImporter(Importer):
             given.add("grouping")
         if given & {"unit", "quantity"}:
             given |= {"unit", "quantity", "quantity_per"}
+        if "period" in given:
+            given |= {"start", "end"}
         if not hasattr(self, "given"):
             self.given: set[str] = set()
         self.given |= given
@@ -327,6 +329,20 @@ class GrantsImporter(Importer):
         col = mapping.columns.get("rate")
         rh = p.text(table.headers[col]).casefold() if col is not None else ""
         self.unit_hint = next((u for word, u in UNIT_HINTS if word in rh), None)
+        self.say_how_columns_are_split(table, mapping)
+
+    def say_how_columns_are_split(self, table, mapping) -> None:
+        """Note the columns that feed more than one field (a period; a unit with its quantity)."""
+        col = mapping.columns.get("period")
+        if col is not None:
+            self.notes.append(f"Arket '{table.sheet}': kolonnen '{table.headers[col]}' er delt i startdato og "
+                              "slutdato (fx '01.03.2024 - 31.12.2026'; en tom slutdato er løbende)")
+        col = mapping.columns.get("unit")
+        if col is not None and "quantity" not in mapping.columns:
+            with_quantity = [v for v in table.column_values(col, 50) if re.search(r"\d", p.text(v))]
+            if with_quantity:
+                self.notes.append(f"Arket '{table.sheet}': kolonnen '{table.headers[col]}' er delt i enhed, mængde "
+                                  f"og pr. (fx '{p.text(with_quantity[0])}')")
 
     def finish(self, rec, table, mapping, cells):
         if not rec.ok:
@@ -338,6 +354,12 @@ class GrantsImporter(Importer):
         name = v.get("name") or p.name_beside_cpr(rec.raw.get("cpr"))
         if name:
             data["name"] = name
+        if v.get("period"):
+            # the period's cell gives start and end where no column of their own does
+            if data.get("start") is None:
+                data["start"] = v["period"][0]
+            if "end" not in mapping.given():
+                data["end"] = v["period"][1]
         if v.get("account"):
             data["account"], grouping, _ = v["account"]
             if grouping:
@@ -361,6 +383,18 @@ class GrantsImporter(Importer):
             if k in data and data[k] is None:
                 data[k] = ""
         choice = self.ctx.providers.match(v["provider"])
+        if v.get("section") is None and "section" not in mapping.given():
+            if not hasattr(self, "known_sections"):
+                self.known_sections = provider_sections(self.db)
+            known = self.known_sections.get(choice.provider_id, []) if choice.provider_id else []
+            if len(known) != 1:
+                rec.reject("Paragraf", v["provider"],
+                           (f"Filen har ingen paragraf, og {v['provider']} har bevillinger efter "
+                            f"{' og '.join(known)}" if known else
+                            f"Filen har ingen paragraf, og {v['provider']} har ingen kendte paragraffer")
+                           + "; giv paragraffen med --set section=PARAGRAF (i guiden: en fast værdi)")
+                return [rec]
+            v["section"] = data["section"] = known[0]
         for k in ("account", "unit", "quantity", "quantity_per", "end"):
             data.setdefault(k, None)
         try:
@@ -432,6 +466,15 @@ class GrantsImporter(Importer):
             update_grant_in_batch(self.db, rec.existing_id, rec.changes, batch_id)
             return CHANGED
         return UNCHANGED
+
+
+def provider_sections(db) -> dict[int, list[str]]:
+    """Provider id -> the sections it is known for (its grants and its catalogue rates), in order."""
+    out: dict[int, list[str]] = {}
+    for pid, section in db.execute("SELECT provider_id, section FROM grants UNION SELECT provider_id, section "
+                                   "FROM provider_rates WHERE section IS NOT NULL"):
+        out.setdefault(pid, []).append(section)
+    return {pid: sorted(set(s), key=lambda c: (len(c), c)) for pid, s in out.items()}
 
 
 def _or_default(values: list | None, keys: list, default: dict) -> list:

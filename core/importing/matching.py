@@ -84,6 +84,8 @@ def value_fit(f: Field, values: list) -> float:
                 if isinstance(v, (dt.date, dt.datetime)):
                     raise p.ParseError("")
                 f.parser(v) if f.parser is p.parse_rate else p.parse_amount(v)
+            elif f.looks == "period":
+                p.parse_date_range(v)
             elif f.looks == "number":
                 p.parse_quantity(v)
             elif f.looks == "section":
@@ -218,6 +220,8 @@ def missing_required(kind: Kind, mapping: Mapping) -> list[str]:
                if f.required and f.name not in mapping.columns and f.name not in mapping.defaults]
     if kind.code == "vum" and "category" not in mapping.columns and not mapping.category_columns:
         missing.append("VUM-kategori")
+    if kind.code == "grants" and "period" in mapping.columns and "Startdato" in missing:
+        missing.remove("Startdato")  # the period's first day
     if kind.code == "postings" and "Beløb" in missing and ({"debit", "credit"} & set(mapping.columns)):
         missing.remove("Beløb")
     if kind.code == "postings" and "period" in mapping.columns and "Bogføringsdato" in missing:
