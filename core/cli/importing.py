@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from core.cli import print_json, print_table, year_arg
+from core.cpr import mask_all
 from core.errors import DispoError
 from core.importing.batches import commit, list_batches, prepare, preview_result, save_plan_profile, undo
 from core.importing.choices import Choices
@@ -33,7 +34,11 @@ def register(sub) -> None:
     p.add_argument("--save-profile", metavar="NAVN", help="gem valgene for filens opsætning som importprofil NAVN, "
                                                            "så næste fil med samme kolonner importeres af sig selv")
     p.add_argument("--dry-run", action="store_true", help="vis hvad der ville ske, uden at gemme")
-    p.add_argument("--skip-changed", action="store_true", help="behold databasens værdier for ændrede rækker")
+    changed = p.add_mutually_exclusive_group()
+    changed.add_argument("--update-changed", action="store_true",
+                         help="opdatér rækker, der findes med andre værdier, med filens værdier")
+    changed.add_argument("--skip-changed", action="store_true",
+                         help="behold databasens værdier for ændrede rækker (standard)")
     p.add_argument("--errors", metavar="FIL.xlsx", help="gem de afviste rækker i en fejlliste (xlsx)")
     p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     p.set_defaults(handler=cmd_import)
@@ -92,9 +97,9 @@ def choices_from_args(args) -> Choices:
 def cmd_import(args, db) -> int:
     plan = prepare(db, Path(args.file), args.kind, args.sheet, choices=choices_from_args(args), profile=args.profile)
     if args.dry_run:
-        res = preview_result(plan, not args.skip_changed)
+        res = preview_result(plan, args.update_changed)
     else:
-        res = commit(db, plan, update_changed=not args.skip_changed)
+        res = commit(db, plan, update_changed=args.update_changed)
         if args.save_profile:
             res["profile_id"] = save_plan_profile(db, plan, args.save_profile)
     if args.errors:
@@ -112,6 +117,12 @@ def cmd_import(args, db) -> int:
         print(f"  Afvist: ark '{r['sheet']}' række {r['row']}, kolonne '{r['column']}' ('{r['value']}'): {r['reason']}")
     for note in res["notes"]:
         print(f"  Bemærk: {note}")
+    if res["changes"]:
+        verb = "opdateres" if args.update_changed else "er ikke opdateret (brug --update-changed for at opdatere)"
+        print(f"  Ændrede rækker {verb}:")
+        for c in res["changes"][:50]:
+            old, new = ("(tom)" if v is None else mask_all(str(v)) for v in (c["old"], c["new"]))
+            print(f"    ark '{c['sheet']}' række {c['row']}, {c['field']}: {old} → {new}")
     for u in res["unused_columns"]:
         print(f"  Ikke brugt: ark '{u['sheet']}' kolonne '{u['column']}'"
               + (f" (fx {', '.join(u['samples'])})" if u["samples"] else ""))

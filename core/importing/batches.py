@@ -93,6 +93,11 @@ class Plan:
         kind = KINDS[self.kind]
         return [w for s in self.sheets for w in lookalike_warnings(s.table, s.mapping, kind)]
 
+    def changes(self) -> list[dict]:
+        """Every changed field of every row that differs from the database: old -> new."""
+        return [{"sheet": r.sheet, "row": r.row, "field": name, "old": _plain(old), "new": _plain(new)}
+                for r in self.records if r.status == CHANGED for name, (old, new) in r.changes.items()]
+
     def questions(self) -> list[dict]:
         """What the user must answer for rows to come in: per field, the values no parser could read
         (distinct, with counts), and the option that answers it."""
@@ -119,6 +124,13 @@ class Plan:
 
     def provider_choices(self):
         return list(self.importer.ctx.providers.choices.values())
+
+
+def _plain(value):
+    """A value as JSON holds it (dates as ISO text, numbers as text)."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def sheet_tables(path: Path, sheet: str | None = None) -> tuple[list[Table], list[str], list[str]]:
@@ -354,6 +366,7 @@ def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: lis
         "unused_columns": plan.unused_columns(),
         "choices": choices_report([(s.table, s.mapping) for s in plan.sheets]),
         "questions": plan.questions(),
+        "changes": plan.changes(),
     }
 
 

@@ -688,7 +688,12 @@ class PostingsImporter(Importer):
             if rec.status == CHANGED and update_changed:
                 old = query(self.db, "SELECT * FROM postings WHERE id = ?", [rec.existing_id])[0]
                 record_change(self.db, batch_id, "postings", rec.existing_id, old)
-                self.db["postings"].update(rec.existing_id, dict(rec.values))
+                values = dict(rec.values)
+                # the citizen link follows the CPR number (it is what the forecast books on)
+                found = self.db.execute("SELECT id FROM citizens WHERE cpr = ?", [values["cpr"]]).fetchone() \
+                    if values.get("cpr") else None
+                values["citizen_id"] = found[0] if found else None
+                self.db["postings"].update(rec.existing_id, values)
                 counts[CHANGED] += 1
             elif rec.status in (CHANGED, UNCHANGED):
                 counts[UNCHANGED] += 1
