@@ -152,3 +152,25 @@ def test_unused_cpr_column_samples_are_masked(db, tmp_path):
             ["05-01-2026", "5.38.50", "100,00", "010190-1234", "020291-2345"]]
     res = import_file(db, write_csv(tmp_path / "p.csv", rows), "postings", dry_run=True)
     assert res["unused_columns"] == [{"sheet": "p", "column": "Pårørende", "samples": ["020291-xxxx"]}]
+
+
+def test_the_error_workbook_lists_the_unused_columns_and_can_still_be_imported_again(tmp_path):
+    from openpyxl import load_workbook
+
+    db = tmp_path / "d.sqlite"
+    rows = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Startdato", "Tyngde", "Rute"],
+            ["010190-1234", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026", "C", "4"],
+            ["020291-2345", "§ 108", "Skovbrynet", "ukendt", "01-02-2026", "D", "7"]]
+    errors = tmp_path / "fejl.xlsx"
+    res = json.loads(run_cli("import", write_csv(tmp_path / "g.csv", rows), "--json", "--errors", errors,
+                             db=db).stdout)
+    assert res["imported"] == 1 and len(res["rejected"]) == 1
+    wb = load_workbook(errors)
+    listed = [[c.value for c in r] for r in wb["Ikke brugte kolonner"].iter_rows(min_row=2)]
+    assert [r[:3] for r in listed] == [["g", "Tyngde", "C, D"], ["g", "Rute", "4, 7"]]
+    assert "VUM" in listed[0][3] and not listed[1][3]
+    ws = wb["g"]
+    ws.cell(2, 5).value = "3.600,00"
+    wb.save(errors)
+    res = json.loads(run_cli("import", errors, "--json", db=db).stdout)
+    assert (res["imported"], res["rejected"]) == (1, [])
