@@ -20,7 +20,7 @@ from core.importing import batches
 from core.importing.fields import KINDS
 from core.importing.matching import SURE, samples
 from core.importing.parsers import text
-from core.importing.records import REJECTED, STATUS_LABELS
+from core.importing.records import CHANGED, REJECTED, STATUS_LABELS
 from core.money import format_date, format_kr, format_number
 from gui.models import show_cpr
 from gui.workers import Task, start
@@ -71,6 +71,9 @@ class PreviewModel(QAbstractTableModel):
 
     def _message(self, rec) -> str:
         parts = [f"{p['column']}: {p['reason']}" if p["column"] else p["reason"] for p in rec.problems]
+        if rec.status == CHANGED:
+            parts.append("Ændret: " + ", ".join(f"{FIELD_LABELS.get(k, k)}: {_display(old) or '(tom)'} → "
+                                                 f"{_display(new) or '(tom)'}" for k, (old, new) in rec.changes.items()))
         return "; ".join(parts + rec.warnings)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -416,9 +419,9 @@ class PreviewPage(BusyPage):
         self.provider_form = QFormLayout(self.provider_box)
         self.provider_combos: dict[str, QComboBox] = {}
         self.decisions: dict[str, int | None] = {}
-        self.update_radio = QRadioButton("&Opdatér ændrede rækker")
-        self.skip_radio = QRadioButton("&Spring ændrede rækker over")
-        self.update_radio.setChecked(True)
+        self.update_radio = QRadioButton("&Opdatér ændrede rækker med filens værdier")
+        self.skip_radio = QRadioButton("&Behold de nuværende værdier i ændrede rækker")
+        self.skip_radio.setChecked(True)  # a re-import changes nothing she did not choose to change
         group = QButtonGroup(self)
         group.addButton(self.update_radio)
         group.addButton(self.skip_radio)

@@ -125,9 +125,11 @@ def test_cpr_written_in_the_posting_text_when_there_is_no_cpr_column(db, tmp_pat
             ["05-01-2026", "5.38.50", "500,00", "Faktura 1234567890"],             # no dash: a number, not a CPR
             ["05-01-2026", "5.38.50", "500,00", "010190-1234/020291-1234 fælles"]]  # two persons: whose?
     res = import_file(db, write_xlsx(tmp_path / "poster.xlsx", {"Ark1": rows}))
-    assert "cpr" not in res["mapping"] and res["imported"] == 3
+    assert "cpr" not in res["mapping"] and res["imported"] == 2
     assert any("Posteringstekst" in n and "CPR" in n for n in res["notes"])
-    assert [r[5] for r in postings(db)] == ["010190-1234", None, None]
+    assert [r[5] for r in postings(db)] == ["010190-1234", None]
+    # two persons in one row: asked, not guessed
+    assert [(r["row"], "flere CPR-numre" in r["reason"]) for r in res["rejected"]] == [(4, True)]
 
 
 def test_excel_sep_line_and_utf16_tab_text_are_read(db, tmp_path):

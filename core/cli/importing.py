@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from core.cli import print_json, print_table, year_arg
+from core.cpr import mask_all
 from core.errors import DispoError
-from core.importing.batches import commit, list_batches, prepare, preview_result, undo
+from core.importing.batches import commit, list_batches, prepare, preview_result, save_plan_profile, undo
+from core.importing.choices import Choices
 from core.importing.fields import KINDS
 from core.money import format_kr
 from core.storage import query
@@ -20,8 +23,22 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FIL", help="filen der skal importeres")
     p.add_argument("--kind", choices=list(KINDS), help="slags data (standard: genkendes automatisk)")
     p.add_argument("--sheet", metavar="ARK", help="kun dette ark (også et skjult ark)")
+    p.add_argument("--map", action="append", default=[], type=_pair, metavar="FELT=KOLONNE",
+                   help="brug kolonnen til feltet (fx --map start=Indflyttet); FELT= uden kolonne: ingen kolonne")
+    p.add_argument("--set", action="append", default=[], type=_pair, metavar="FELT=VÆRDI",
+                   help="giv alle rækker samme værdi i feltet (fx --set section='§ 108' eller --set unit=døgn)")
+    p.add_argument("--translate", action="append", default=[], type=_translation, metavar="FELT:VÆRDI=BETYDNING",
+                   help="læs en værdi i filen som noget andet (fx --translate vum_category:N2=B)")
+    p.add_argument("--profile", metavar="NAVN", help="brug den gemte importprofil NAVN (kolonner, faste værdier, "
+                                                      "oversættelser)")
+    p.add_argument("--save-profile", metavar="NAVN", help="gem valgene for filens opsætning som importprofil NAVN, "
+                                                           "så næste fil med samme kolonner importeres af sig selv")
     p.add_argument("--dry-run", action="store_true", help="vis hvad der ville ske, uden at gemme")
-    p.add_argument("--skip-changed", action="store_true", help="behold databasens værdier for ændrede rækker")
+    changed = p.add_mutually_exclusive_group()
+    changed.add_argument("--update-changed", action="store_true",
+                         help="opdatér rækker, der findes med andre værdier, med filens værdier")
+    changed.add_argument("--skip-changed", action="store_true",
+                         help="behold databasens værdier for ændrede rækker (standard)")
     p.add_argument("--errors", metavar="FIL.xlsx", help="gem de afviste rækker i en fejlliste (xlsx)")
     p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     p.set_defaults(handler=cmd_import)
@@ -52,12 +69,39 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_postings)
 
 
+def _pair(value: str) -> tuple[str, str]:
+    """``FELT=VÆRDI`` as a pair (argparse type: a malformed one is a usage error)."""
+    name, sep, rest = value.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"'{value}' skal skrives FELT=VÆRDI")
+    return name.strip(), rest.strip()
+
+
+def _translation(value: str) -> tuple[str, str, str]:
+    """``FELT:VÆRDI=BETYDNING`` as a triple (argparse type)."""
+    name, sep, rest = value.partition(":")
+    written, sep2, meaning = rest.rpartition("=")
+    if not sep or not sep2 or not name.strip() or not written.strip():
+        raise argparse.ArgumentTypeError(f"'{value}' skal skrives FELT:VÆRDI=BETYDNING")
+    return name.strip(), written.strip(), meaning.strip()
+
+
+def choices_from_args(args) -> Choices:
+    """The choices given on the command line."""
+    translations: dict[str, dict[str, str]] = {}
+    for name, written, meaning in args.translate:
+        translations.setdefault(name, {})[written] = meaning
+    return Choices(dict(args.map), dict(args.set), translations)
+
+
 def cmd_import(args, db) -> int:
-    plan = prepare(db, Path(args.file), args.kind, args.sheet)
+    plan = prepare(db, Path(args.file), args.kind, args.sheet, choices=choices_from_args(args), profile=args.profile)
     if args.dry_run:
-        res = preview_result(plan, not args.skip_changed)
+        res = preview_result(plan, args.update_changed)
     else:
-        res = commit(db, plan, update_changed=not args.skip_changed)
+        res = commit(db, plan, update_changed=args.update_changed)
+        if args.save_profile:
+            res["profile_id"] = save_plan_profile(db, plan, args.save_profile)
     if args.errors:
         from core.importing.errors_workbook import write_error_workbook
 
@@ -73,6 +117,21 @@ def cmd_import(args, db) -> int:
         print(f"  Afvist: ark '{r['sheet']}' række {r['row']}, kolonne '{r['column']}' ('{r['value']}'): {r['reason']}")
     for note in res["notes"]:
         print(f"  Bemærk: {note}")
+    if res["changes"]:
+        verb = "opdateres" if args.update_changed else "er ikke opdateret (brug --update-changed for at opdatere)"
+        print(f"  Ændrede rækker {verb}:")
+        for c in res["changes"][:50]:
+            old, new = ("(tom)" if v is None else mask_all(str(v)) for v in (c["old"], c["new"]))
+            print(f"    ark '{c['sheet']}' række {c['row']}, {c['field']}: {old} → {new}")
+    for u in res["unused_columns"]:
+        print(f"  Ikke brugt: ark '{u['sheet']}' kolonne '{u['column']}'"
+              + (f" (fx {', '.join(u['samples'])})" if u["samples"] else ""))
+    for q in res["questions"]:
+        values = ", ".join(f"'{v['value']}' ({v['count']})" for v in q["values"][:10])
+        print(f"  Spørgsmål: kolonnen '{q['column']}' har værdier, Dispo ikke kan læse som {q['field']}: {values}. "
+              f"Sig hvad de betyder med {q['option']}")
+    if res.get("profile_id"):
+        print(f"  Valgene er gemt som importprofil nr. {res['profile_id']} ('{args.save_profile}')")
     sums: dict[str, list[int]] = {}
     others = []
     for w in res["warnings"]:
@@ -83,7 +142,8 @@ def cmd_import(args, db) -> int:
     for sheet, rows in sums.items():
         print(f"  Sum-rækker sprunget over i arket '{sheet}': række {', '.join(map(str, rows))}")
     for w in others[:50]:
-        print(f"  Bemærk: ark '{w['sheet']}' række {w['row']}: {w['warning']}")
+        place = f"række {w['row']}: " if w.get("row") is not None else ""
+        print(f"  Bemærk: ark '{w['sheet']}' {place}{w['warning']}")
     return 0
 
 
@@ -125,8 +185,10 @@ def cmd_profiles(args, db) -> int:
     if args.json:
         print_json(rows)
         return 0
-    print_table([{**r, "mapping": ", ".join(f"{k}={v}" for k, v in r["mapping"].items())} for r in rows],
-                [("id", "Nr."), ("name", "Navn"), ("kind", "Slags"), ("mapping", "Kolonner")])
+    print_table([{**r, "mapping": ", ".join(f"{k}={v}" for k, v in r["mapping"].items()),
+                  "choices": profiles.describe_profile(r)} for r in rows],
+                [("id", "Nr."), ("name", "Navn"), ("kind", "Slags"), ("mapping", "Kolonner"),
+                 ("choices", "Faste værdier og oversættelser")])
     return 0
 
 

@@ -19,9 +19,12 @@ from typing import Callable
 from core import audit, backup
 from core.errors import DispoError, NotFoundError
 from core.importing.fields import KINDS
-from core.importing.importers import IMPORTERS, ImportContext, Importer, restore_grant_snapshot
-from core.importing.matching import KindError, Mapping, detect_kind, missing_required, propose, score
-from core.importing.profiles import find_profile, mapping_from_headers
+from core.importing.importers import IMPORTERS, ImportContext, Importer, provider_sections, restore_grant_snapshot
+from core.importing.matching import (KindError, Mapping, add_sheet_defaults, detect_kind, missing_required, propose,
+                                     score)
+from core.importing.choices import (GIVEN, MATCHED, PROFILE, Choices, apply_choices, choices_report,
+                                    choices_of, lookalike_warnings, unused_columns)
+from core.importing.profiles import find_profile, mapping_from_headers, profile_named, save_profile
 from core.importing.readers import read_file
 from core.importing.records import CHANGED, DUPLICATE, NEW, SKIPPED, UNCHANGED, Record
 from core.importing.table import NoTableError, Table, build_table
@@ -78,7 +81,39 @@ class Plan:
             skipped += [(row, f"Rækken '{label}' har kun denne tekst (en mellemoverskrift) og springes over")
                         for row, label in s.table.headings]
             totals += [{"sheet": s.table.sheet, "row": row, "warning": w} for row, w in sorted(skipped)]
-        return totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in self.records for w in r.warnings]
+        return (totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in self.records for w in r.warnings]
+                + self.column_warnings())
+
+    def unused_columns(self) -> list[dict]:
+        """Every column of every sheet read that feeds no field (``[{sheet, column, samples}]``)."""
+        return [u for s in self.sheets for u in unused_columns(s.table, s.mapping)]
+
+    def column_warnings(self) -> list[dict]:
+        """Unused columns whose values look like a field of the kind (each names the field)."""
+        kind = KINDS[self.kind]
+        return [w for s in self.sheets for w in lookalike_warnings(s.table, s.mapping, kind)]
+
+    def changes(self) -> list[dict]:
+        """Every changed field of every row that differs from the database: old -> new."""
+        return [{"sheet": r.sheet, "row": r.row, "field": name, "old": _plain(old), "new": _plain(new)}
+                for r in self.records if r.status == CHANGED for name, (old, new) in r.changes.items()]
+
+    def questions(self) -> list[dict]:
+        """What the user must answer for rows to come in: per field, the values no parser could read
+        (distinct, with counts), and the option that answers it."""
+        kind = KINDS[self.kind]
+        by_field: dict[tuple[str, str], Counter] = {}
+        labels = {f.label: f.name for f in kind.fields}
+        for s in self.sheets:
+            headers = {s.table.headers[c]: name for name, c in s.mapping.columns.items()}
+            for r in self.records:
+                for pr in r.problems:
+                    name = headers.get(pr["column"]) or labels.get(pr["column"])
+                    if name and name != "cpr" and pr["value"] and r.sheet == s.table.sheet:
+                        by_field.setdefault((name, pr["column"]), Counter())[pr["value"]] += 1
+        return [{"field": name, "column": column, "values": [{"value": v, "count": n} for v, n in c.most_common()],
+                 "option": f"--translate {name}:{c.most_common(1)[0][0]}=BETYDNING"}
+                for (name, column), c in by_field.items()]
 
     def mapping_headers(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -89,6 +124,13 @@ class Plan:
 
     def provider_choices(self):
         return list(self.importer.ctx.providers.choices.values())
+
+
+def _plain(value):
+    """A value as JSON holds it (dates as ISO text, numbers as text)."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def sheet_tables(path: Path, sheet: str | None = None) -> tuple[list[Table], list[str], list[str]]:
@@ -150,22 +192,42 @@ def inspect_file(db, path: str | Path) -> list[SheetInfo]:
     return out
 
 
-def mapping_for(db, kind: str, table: Table, override: dict[str, str] | None = None) -> Mapping:
-    """The mapping to use: the given one, else a saved profile for the layout, else the proposal."""
-    return _mapping_for(db, kind, table, override)
+def mapping_for(db, kind: str, table: Table, override: dict[str, str] | None = None,
+                choices: Choices | None = None, profile: dict | None = None) -> Mapping:
+    """The mapping to use, with where each choice came from.
+
+    The base is the given whole mapping (``override``, the wizard's columns), else the
+    ``profile`` named, else a saved profile for the layout, else Dispo's proposal; the
+    ``choices`` given on top win over it.
+    """
+    return _mapping_for(db, kind, table, override, choices, profile)
 
 
-def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None) -> Mapping:
+def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None, choices: Choices | None = None,
+                 profile: dict | None = None) -> Mapping:
+    kind_decl = KINDS[kind]
     if override:
-        return mapping_from_headers(kind, table, override)
-    profile = find_profile(db, table.headers, kind)
-    if profile:
-        return mapping_from_headers(kind, table, profile["mapping"])
-    return propose(KINDS[kind], table)
+        m = mapping_from_headers(kind, table, override)
+        m.sources.update({("map", name): GIVEN for name in m.columns})
+    else:
+        profile = profile or find_profile(db, table.headers, kind)
+        if profile:
+            m = mapping_from_headers(kind, table, profile["mapping"])
+            m.sources.update({("map", name): PROFILE for name in m.columns})
+            apply_choices(m, table, kind_decl, Choices({}, profile.get("fixed") or {},
+                                                       profile.get("translations") or {}), PROFILE)
+        else:
+            m = propose(kind_decl, table)
+            m.sources.update({("map", name): MATCHED for name in m.columns})
+    if choices:
+        apply_choices(m, table, kind_decl, choices, GIVEN)
+        add_sheet_defaults(m, table)
+    return m
 
 
 def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = None,
-            mapping: dict[str, str] | None = None, providers: dict[str, int | None] | None = None) -> Plan:
+            mapping: dict[str, str] | None = None, providers: dict[str, int | None] | None = None,
+            choices: Choices | None = None, profile: str | None = None) -> Plan:
     """Read, map, parse and classify a file. Nothing is written.
 
     Args:
@@ -173,6 +235,8 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
         sheet: only this sheet (a hidden sheet too); ``None`` = the visible sheet(s) with a table.
         mapping: field -> header text, instead of the automatic mapping or a saved profile.
         providers: confirmed provider matches: name in the file -> provider id, or None = create new.
+        choices: columns, fixed values and translations the user gave, on top of the mapping.
+        profile: the name of a saved profile to use whatever the file's headers are.
 
     Raises:
         DispoError: the file cannot be read, has no table, or does not fit the kind.
@@ -180,11 +244,14 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
     path = Path(path)
     if kind is not None and kind not in KINDS:
         raise DispoError(f"Ukendt slags import '{kind}'; vælg en af {', '.join(KINDS)}")
+    named = profile_named(db, profile, kind) if profile else None
+    if named and kind is None:
+        kind = named["kind"]
     with bulk_work():
-        return _prepare(db, path, kind, sheet, mapping, providers)
+        return _prepare(db, path, kind, sheet, mapping, providers, choices, named)
 
 
-def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
+def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, named=None) -> Plan:
     tables, hidden, notes = sheet_tables(path, sheet)
     detected: dict[int, Mapping] = {}  # id(table) -> the mapping detection proposed for the kind it chose
     if kind is None:
@@ -212,14 +279,19 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
                 raise
         kind = best[1].code
     kind_decl = KINDS[kind]
-    plans, problems = [], []
+    plans, problems, asks = [], [], set()
     for t in tables:
         m = detected.get(id(t))
-        if m is None or m.kind != kind or mapping:
-            m = _mapping_for(db, kind, t, mapping)
+        if m is None or m.kind != kind or mapping or choices or named:
+            m = _mapping_for(db, kind, t, mapping, choices, named)
+        else:
+            m.sources.update({("map", name): MATCHED for name in m.columns})
         missing = missing_required(kind_decl, m)
+        if missing == ["Paragraf"] and kind == "grants" and "provider" in m.given() and provider_sections(db):
+            missing = []  # the section is the provider's known one, row by row (else the row asks)
         if missing:
             problems.append(f"arket '{t.sheet}' mangler kolonner til {', '.join(missing)}")
+            asks.update(missing)
             continue
         plans.append(SheetPlan(t, m))
     if not kind_decl.multi_sheet and len(plans) > 1:
@@ -236,7 +308,8 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
             notes.append("Arkene " + ", ".join(f"'{sp.table.sheet}'" for sp in plans) + " er alle læst "
                          "(vælg ét ark med --sheet)")
     if not plans:
-        raise DispoError(f"Filen '{path.name}' passer ikke til {kind_decl.label.lower()}: " + "; ".join(problems))
+        raise DispoError(f"Filen '{path.name}' passer ikke til {kind_decl.label.lower()}: " + "; ".join(problems)
+                         + ". " + how_to_supply(kind_decl, asks))
     ctx = ImportContext(db, path.name)
     if providers:
         ctx.providers.decide(providers)
@@ -259,6 +332,25 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
     return Plan(path, kind, plans, records, importer, hidden, notes + problems + importer.notes)
 
 
+def save_plan_profile(db, plan: Plan, name: str) -> int:
+    """Save the choices a plan used (columns, fixed values, translations) as a profile for the
+    layout of its first sheet; returns the profile id."""
+    sp = plan.sheets[0]
+    chosen = choices_of(sp.mapping, sp.table)
+    return save_profile(db, plan.kind, sp.table.headers, chosen.maps, name, chosen.fixed, chosen.translations)
+
+
+def how_to_supply(kind, labels) -> str:
+    """How the user supplies fields that have no column: the command-line options that do it."""
+    by_label = {f.label: f.name for f in kind.fields}
+    names = [by_label[label] for label in sorted(labels) if label in by_label]
+    if not names:
+        return "Vælg kolonnerne selv (--map FELT=KOLONNE)."
+    return ("Vælg kolonnen med " + " og ".join(f"--map {n}=KOLONNE" for n in names)
+            + ", eller giv alle rækker samme værdi med " + " og ".join(f"--set {n}=VÆRDI" for n in names)
+            + (" (eller brug en gemt profil med --profile NAVN)" if names else "") + ".")
+
+
 def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: list[str] | None = None) -> dict:
     """The import result as the CLI prints it."""
     if new_providers is None:
@@ -271,6 +363,10 @@ def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: lis
         "skipped": plan_counts.get(SKIPPED, 0), "rejected": plan.rejected, "warnings": plan.warnings,
         "mapping": plan.mapping_headers(),
         "new_providers": new_providers, "notes": plan.notes,
+        "unused_columns": plan.unused_columns(),
+        "choices": choices_report([(s.table, s.mapping) for s in plan.sheets]),
+        "questions": plan.questions(),
+        "changes": plan.changes(),
     }
 
 
@@ -334,9 +430,10 @@ def _tick(done: int, total: int, progress, cancelled) -> None:
     progress(done, total)
 
 
-def import_file(db, path, kind=None, sheet=None, *, dry_run=False, update_changed=True, mapping=None) -> dict:
+def import_file(db, path, kind=None, sheet=None, *, dry_run=False, update_changed=True, mapping=None,
+                choices: Choices | None = None, profile: str | None = None) -> dict:
     """Prepare and (unless ``dry_run``) commit a file: the CLI's one call."""
-    plan = prepare(db, path, kind, sheet, mapping)
+    plan = prepare(db, path, kind, sheet, mapping, choices=choices, profile=profile)
     if dry_run:
         return preview_result(plan, update_changed)
     return commit(db, plan, update_changed=update_changed)

@@ -20,7 +20,8 @@ def _clean(value):
 
 
 def write_error_workbook(path: Path, plan, rejected: list[dict]) -> Path:
-    """One sheet per source sheet with rejected rows (original cells + 'Fejl' columns)."""
+    """One sheet per source sheet with rejected rows (original cells + 'Fejl' columns), and a sheet
+    'Ikke brugte kolonner' listing the columns the import did not use (CPR numbers masked)."""
     by_row: dict[tuple[str, int], list[dict]] = {}
     for r in rejected:
         by_row.setdefault((r["sheet"], r["row"]), []).append(r)
@@ -41,4 +42,11 @@ def write_error_workbook(path: Path, plan, rejected: list[dict]) -> Path:
                                     rows))
     if not sheets:
         sheets.append(SheetData("Fejl", ["Række i filen", "Fejl"], []))
+    # nothing dropped silently: the columns no field took, and why one may matter
+    unused = plan.unused_columns()
+    if unused:
+        hints = {(w["sheet"], w["column"]): w["warning"] for w in plan.column_warnings()}
+        sheets.append(SheetData("Ikke brugte kolonner", ["Ark", "Kolonne", "Eksempler", "Bemærkning"], [
+            [_clean(u["sheet"]), _clean(u["column"]), _clean(", ".join(u["samples"])),
+             _clean(hints.get((u["sheet"], u["column"]), ""))] for u in unused]))
     return write_workbook(path, sheets)

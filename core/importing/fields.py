@@ -20,7 +20,7 @@ class Field:
     synonyms: tuple[str, ...]
     parser: Callable
     required: bool = False
-    looks: str | None = None  # cpr, date, amount, section, account, unit, category, number
+    looks: str | None = None  # cpr, date, period, amount, section, account, unit, category, number
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ CPR = Field("cpr", "CPR-nr.", ("cpr", "cpr-nr", "cpr nr", "cprnr", "cpr-nummer",
             p.parse_cpr, True, "cpr")
 NAME = Field("name", "Navn", ("navn", "borger navn", "borgernavn", "fulde navn", "borgerens navn", "name",
                               "efternavn, fornavn", "navn (efternavn, fornavn)", "beboer", "beboernavn", "borgers navn",
-                              "klient", "klientnavn", "navn på borger", "for- og efternavn", "borger navn"),
+                              "klient", "klientnavn", "navn på borger", "for- og efternavn", "borger navn",
+                              "borger"),  # 'Borger' beside a CPR column is the name
              p.parse_name)
 FIRST_NAME = Field("first_name", "Fornavn", ("fornavn", "fornavne"), p.parse_text)
 LAST_NAME = Field("last_name", "Efternavn", ("efternavn",), p.parse_text)
@@ -87,14 +88,21 @@ GRANTS = Kind("grants", "Bevillinger (dispositionsregnskab)", (
                                  "gyldig fra", "indskrevet", "startdato bevilling", "periode fra", "ikrafttrædelsesdato",
                                  "ikrafttrædelse", "bevillingsstart", "startdato for ydelse", "fra og med",
                                  "gældende fra", "virkningsdato", "iværksættelsesdato", "bevilling fra",
-                                 "bevilget pr"),
+                                 "bevilget pr", "ind", "indflyttet", "indflytning", "indflytningsdato"),
           p.parse_date, True, "date"),
     Field("end", "Slutdato", ("slutdato", "slut", "til", "bevilget til", "til dato", "ophør", "ophørsdato",
                               "gyldig til", "udskrevet", "periode til", "til og med", "gældende til", "bevillingsslut",
                               "slutdato for ydelse", "afslutningsdato", "udløbsdato", "bevilling til",
-                              "bevilget til og med"), p.parse_open_date, False, "date"),
+                              "bevilget til og med", "ud", "udflyttet", "fraflyttet"), p.parse_open_date, False, "date"),
+    # a period in one cell ('01.03.2024 - 31.12.2026', '11.01.2017 -') is split into start and end
+    Field("period", "Periode", ("periode", "bevillingsperiode", "bevilget periode", "gyldighedsperiode",
+                                "ydelsesperiode", "indsatsperiode", "fra til", "periode fra til", "bevilget fra til",
+                                "bevillingsperiode fra til", "gyldig fra til", "fra og til"),
+          p.parse_date_range, False, "period"),
     Field("vum_category", "VUM", ("vum", "vum-kategori", "vum kategori", "kategori", "støttekategori",
-                                  "funktionsniveau"), p.parse_optional_vum, False, "category"),
+                                  "funktionsniveau", "støttebehov", "støtteniveau", "vum-niveau", "vum niveau",
+                                  "støttegruppe", "vum-gruppe", "behovsgruppe"), p.parse_optional_vum, False,
+          "category"),
     Field("paying_municipality", "Betalingskommune", ("betalingskommune", "betalende kommune", "betaler"),
           p.parse_text),
     Field("acting_municipality", "Handlekommune", ("handlekommune", "handlende kommune"), p.parse_text),
@@ -152,16 +160,18 @@ BUDGET = Kind("budget", "Budget", (
 OCCUPANCY = Kind("occupancy", "Belægningsliste", (
     *PERSON,
     Field("move_in", "Indflyttet", ("indflyttet", "indflytning", "indflytningsdato", "indskrevet", "indskrivning",
-                                    "indflyttet dato", "indskrivningsdato", "indflyttet den"), p.parse_date, True, "date"),
+                                    "indflyttet dato", "indskrivningsdato", "indflyttet den", "ind"), p.parse_date, True,
+          "date"),
     Field("move_out", "Fraflyttet", ("fraflyttet", "fraflytning", "fraflytningsdato", "udskrevet", "udflyttet",
                                      "udskrivning", "udflytningsdato", "udflytning", "fraflyttet dato", "udskrivningsdato",
-                                     "udflyttet dato", "fraflyttet den"), p.parse_open_date, False, "date"),
+                                     "udflyttet dato", "fraflyttet den", "ud"), p.parse_open_date, False, "date"),
     Field("paying_municipality", "Betalingskommune", ("betalingskommune", "betalende kommune", "betaler",
                                                       "kommune", "hjemkommune"), p.parse_text),
     Field("rate", "Døgntakst", ("døgntakst", "takst", "takst pr døgn", "pris pr døgn", "døgnpris"), p.parse_rate,
           False,
           "amount"),
-    Field("vum_category", "VUM", ("vum", "vum-kategori", "kategori"), p.parse_optional_vum, False, "category"),
+    Field("vum_category", "VUM", ("vum", "vum-kategori", "kategori", "støttekategori", "støttebehov",
+                                  "støtteniveau", "funktionsniveau"), p.parse_optional_vum, False, "category"),
     Field("note", "Note", ("note", "bemærkning", "bemærkninger"), p.parse_text),
 ), multi_sheet=True)
 

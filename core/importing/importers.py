@@ -22,9 +22,11 @@ from core.errors import NotFoundError, ValidationError
 from core.catalogue import section as get_section
 from core.grants import create_grant, grant_state, validate_grant
 from core.importing import parsers as p
+from core.importing.choices import translate_cells
 from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
 from core.importing.fields import KINDS, Kind
 from core.importing.matching import Mapping
+from core.importing.persons import find_persons, name_without_cpr
 from core.importing.providers import ProviderMatcher
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
 from core.importing.table import Table
@@ -75,19 +77,53 @@ class Importer:
         return out
 
     def parse_columns(self, table: Table, mapping: Mapping) -> "ParsedColumns":
-        """Every mapped column of the table parsed (see ``columns.parse_column``)."""
-        fields = [(self.kind.field(name), col, table.headers[col] or name) for name, col in mapping.columns.items()]
+        """Every mapped column of the table parsed (see ``columns.parse_column``).
+
+        A fixed value is a column of its own holding that value on every row (and fills the
+        blank cells of the field's column); a field's translations replace the values they name
+        before parsing; the CPR column is completed from the rest of each row
+        (``persons.find_persons``).
+        """
         rows = [cells for _, cells in table.rows]
-        raws, values, problems = [], [], []
-        for f, col, _ in fields:
-            try:
-                cells = list(map(itemgetter(col), rows))
-            except IndexError:  # a short row: its missing cells are blank
-                cells = [cells[col] if col < len(cells) else None for cells in rows]
+        specs = [(name, col) for name, col in mapping.columns.items()]
+        specs += [(name, None) for name in mapping.defaults if name not in mapping.columns]
+        fields, raws, values, problems = [], [], [], []
+        for name, col in specs:
+            f = self.kind.field(name)
+            if col is None:
+                fixed = mapping.defaults[name]
+                cells = [fixed] * len(rows)
+                header = f"{f.label} (fast værdi)"
+            else:
+                try:
+                    cells = list(map(itemgetter(col), rows))
+                except IndexError:  # a short row: its missing cells are blank
+                    cells = [cells[col] if col < len(cells) else None for cells in rows]
+                if name in mapping.defaults:
+                    fixed = mapping.defaults[name]
+                    cells = [fixed if c is None or (c.__class__ is str and not c.strip()) else c for c in cells]
+                header = table.headers[col] or name
+            cells = translate_cells(mapping, name, cells)
             parsed, bad = self.parse_field_column(f, cells)
+            fields.append((f, -1 if col is None else col, header))
             raws.append(cells)
             values.append(parsed)
             problems.append(bad)
+        names = [f.name for f, _, _ in fields]
+        if any(f.name == "cpr" for f in self.kind.fields):
+            if "cpr" not in names:  # no CPR column: the number is looked for in the whole row
+                fields.append((self.kind.field("cpr"), -1, "CPR-nr. (fundet i rækken)"))
+                raws.append([None] * len(rows))
+                values.append([None] * len(rows))
+                problems.append({})
+                names.append("cpr")
+            k = names.index("cpr")
+            taken = find_persons(table, mapping, self.kind, values[k], problems[k], fields[k][2])
+            for header, n in taken.items():
+                self.notes.append(f"Arket '{table.sheet}': CPR-nummeret er læst fra kolonnen '{header}' på {n} "
+                                  f"{'række' if n == 1 else 'rækker'} uden CPR-nummer i CPR-kolonnen")
+            if "name" in names:
+                values[names.index("name")] = [name_without_cpr(v) for v in values[names.index("name")]]
         return ParsedColumns(table, fields, raws, values, problems)
 
     def parse_field_column(self, f, cells: list) -> tuple[list, dict]:
@@ -277,11 +313,13 @@ class GrantsImporter(Importer):
 
     def start_sheet(self, table, mapping):
         # compare with the database only what the file says; a missing column changes nothing
-        given = set(mapping.columns) | {"rate"}
+        given = mapping.given() | {"rate"}
         if "account" in given:
             given.add("grouping")
         if given & {"unit", "quantity"}:
             given |= {"unit", "quantity", "quantity_per"}
+        if "period" in given:
+            given |= {"start", "end"}
         if not hasattr(self, "given"):
             self.given: set[str] = set()
         self.given |= given
@@ -291,20 +329,37 @@ class GrantsImporter(Importer):
         col = mapping.columns.get("rate")
         rh = p.text(table.headers[col]).casefold() if col is not None else ""
         self.unit_hint = next((u for word, u in UNIT_HINTS if word in rh), None)
+        self.say_how_columns_are_split(table, mapping)
+
+    def say_how_columns_are_split(self, table, mapping) -> None:
+        """Note the columns that feed more than one field (a period; a unit with its quantity)."""
+        col = mapping.columns.get("period")
+        if col is not None:
+            self.notes.append(f"Arket '{table.sheet}': kolonnen '{table.headers[col]}' er delt i startdato og "
+                              "slutdato (fx '01.03.2024 - 31.12.2026'; en tom slutdato er løbende)")
+        col = mapping.columns.get("unit")
+        if col is not None and "quantity" not in mapping.columns:
+            with_quantity = [v for v in table.column_values(col, 50) if re.search(r"\d", p.text(v))]
+            if with_quantity:
+                self.notes.append(f"Arket '{table.sheet}': kolonnen '{table.headers[col]}' er delt i enhed, mængde "
+                                  f"og pr. (fx '{p.text(with_quantity[0])}')")
 
     def finish(self, rec, table, mapping, cells):
         if not rec.ok:
             return [rec]
         v = rec.values
-        for k, value in mapping.defaults.items():  # the section named by the sheet ('§ 108' sheets)
-            if k not in mapping.columns:
-                v[k] = value
         data = {k: v.get(k) for k in ("cpr", "section", "rate", "start", "end", "vum_category",
                                       "paying_municipality", "acting_municipality", "caseworker", "granted_on",
                                       "followup_date", "note") if k in mapping.columns or k in mapping.defaults}
         name = v.get("name") or p.name_beside_cpr(rec.raw.get("cpr"))
         if name:
             data["name"] = name
+        if v.get("period"):
+            # the period's cell gives start and end where no column of their own does
+            if data.get("start") is None:
+                data["start"] = v["period"][0]
+            if "end" not in mapping.given():
+                data["end"] = v["period"][1]
         if v.get("account"):
             data["account"], grouping, _ = v["account"]
             if grouping:
@@ -328,6 +383,18 @@ class GrantsImporter(Importer):
             if k in data and data[k] is None:
                 data[k] = ""
         choice = self.ctx.providers.match(v["provider"])
+        if v.get("section") is None and "section" not in mapping.given():
+            if not hasattr(self, "known_sections"):
+                self.known_sections = provider_sections(self.db)
+            known = self.known_sections.get(choice.provider_id, []) if choice.provider_id else []
+            if len(known) != 1:
+                rec.reject("Paragraf", v["provider"],
+                           (f"Filen har ingen paragraf, og {v['provider']} har bevillinger efter "
+                            f"{' og '.join(known)}" if known else
+                            f"Filen har ingen paragraf, og {v['provider']} har ingen kendte paragraffer")
+                           + "; giv paragraffen med --set section=PARAGRAF (i guiden: en fast værdi)")
+                return [rec]
+            v["section"] = data["section"] = known[0]
         for k in ("account", "unit", "quantity", "quantity_per", "end"):
             data.setdefault(k, None)
         try:
@@ -401,6 +468,15 @@ class GrantsImporter(Importer):
         return UNCHANGED
 
 
+def provider_sections(db) -> dict[int, list[str]]:
+    """Provider id -> the sections it is known for (its grants and its catalogue rates), in order."""
+    out: dict[int, list[str]] = {}
+    for pid, section in db.execute("SELECT provider_id, section FROM grants UNION SELECT provider_id, section "
+                                   "FROM provider_rates WHERE section IS NOT NULL"):
+        out.setdefault(pid, []).append(section)
+    return {pid: sorted(set(s), key=lambda c: (len(c), c)) for pid, s in out.items()}
+
+
 def _or_default(values: list | None, keys: list, default: dict) -> list:
     """``value or default[key]`` for each row: a column's own value, else the default its key gives."""
     if values is None:
@@ -429,14 +505,10 @@ class PostingsImporter(Importer):
         if not hasattr(self, "occurrence"):
             self.occurrence: Counter = Counter()
         self.default_year = year_of(table, mapping, self.ctx.file_name, ())
-        # no CPR column: finance systems often write the CPR number into the posting text
-        self.cpr_text_column = table.headers[mapping.columns["text"]] if (
-            "cpr" not in mapping.columns and "text" in mapping.columns) else None
 
     #: the fields a posting takes straight from their own columns. A layout of only these is
-    #: assembled column by column (``parse``); debit/credit, a D/K column, month columns and
-    #: anything ``_posting`` works out from other columns (a CPR number in the text when there is
-    #: no CPR column) go the general way, row by row.
+    #: assembled column by column (``parse``; the CPR number found elsewhere in a row included);
+    #: debit/credit, a D/K column, month columns and a period go the general way, row by row.
     DIRECT_FIELDS = frozenset({"date", "account", "grouping", "art", "amount", "cpr", "text", "voucher"})
     ore_amounts = False  # while True, the amount column is parsed straight to whole øre
 
@@ -448,9 +520,8 @@ class PostingsImporter(Importer):
         number of øre, goes the general way (``record`` and ``finish``), which gives it its
         rejection or rounding exactly as for any other importer.
         """
-        given = set(mapping.columns)
-        if mapping.month_columns or not {"date", "account", "amount"} <= given <= self.DIRECT_FIELDS or (
-                "cpr" not in given and "text" in given):
+        given = mapping.given()
+        if mapping.month_columns or not {"date", "account", "amount"} <= given <= self.DIRECT_FIELDS:
             return super().parse(table, mapping)
         self.start_sheet(table, mapping)
         self.ore_amounts = True
@@ -556,8 +627,6 @@ class PostingsImporter(Importer):
             v["date"] = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
         account, grouping, art = v["account"]
         cpr = v.get("cpr")
-        if cpr is None and self.cpr_text_column:
-            cpr = self._cpr_from_text(v.get("text"))
         row = {
             "date": v["date"].isoformat(), "account": account,
             "grouping": (v.get("grouping") or grouping or ""), "art": v.get("art") or art or "",
@@ -569,14 +638,6 @@ class PostingsImporter(Importer):
         self.occurrence[ident] += 1
         rec.key = ident + (self.occurrence[ident],)
         return rec
-
-    def _cpr_from_text(self, text) -> str | None:
-        """The CPR number in a posting's text (the file has no CPR column), noted once."""
-        cpr = p.cpr_in_text(text)
-        note = f"CPR-numrene er læst fra kolonnen '{self.cpr_text_column}', da filen ingen CPR-kolonne har"
-        if cpr and note not in self.notes:
-            self.notes.append(note)
-        return cpr
 
     def classify(self, records):
         # Postings without a voucher: identical rows are normal (monthly payments), so each
@@ -627,7 +688,12 @@ class PostingsImporter(Importer):
             if rec.status == CHANGED and update_changed:
                 old = query(self.db, "SELECT * FROM postings WHERE id = ?", [rec.existing_id])[0]
                 record_change(self.db, batch_id, "postings", rec.existing_id, old)
-                self.db["postings"].update(rec.existing_id, dict(rec.values))
+                values = dict(rec.values)
+                # the citizen link follows the CPR number (it is what the forecast books on)
+                found = self.db.execute("SELECT id FROM citizens WHERE cpr = ?", [values["cpr"]]).fetchone() \
+                    if values.get("cpr") else None
+                values["citizen_id"] = found[0] if found else None
+                self.db["postings"].update(rec.existing_id, values)
                 counts[CHANGED] += 1
             elif rec.status in (CHANGED, UNCHANGED):
                 counts[UNCHANGED] += 1

@@ -40,7 +40,18 @@ class Mapping:
     category_columns: dict[int, str] = field(default_factory=dict)   # vum: column -> letter
     month_columns: dict[int, tuple[int, int | None]] = field(default_factory=dict)  # budget: col -> (month, year)
     from_profile: bool = False
-    defaults: dict[str, object] = field(default_factory=dict)  # field -> value the sheet's name or title gives
+    #: field -> fixed value for every row (as written, parsed by the field's parser): named by the
+    #: sheet's name or title, or chosen by the user; fills the field's blank cells when it has a column
+    defaults: dict[str, object] = field(default_factory=dict)
+    #: field -> {value as written (``choices.translation_key``) -> what it means}
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: where each choice came from (matched, profile, given): keys ("map", field), ("set", field),
+    #: ("translate", field, value)
+    sources: dict[tuple, str] = field(default_factory=dict)
+
+    def given(self) -> set[str]:
+        """The fields that get a value from the file or a fixed value."""
+        return set(self.columns) | set(self.defaults)
 
     def headers(self, table: Table) -> dict[str, str]:
         """Field -> source header text (what the CLI reports as ``mapping``)."""
@@ -50,11 +61,12 @@ class Mapping:
         for c, (m, _) in sorted(self.month_columns.items()):
             out[f"month_{m:02d}"] = table.headers[c]
         for name, value in self.defaults.items():
-            out.setdefault(name, f"{value} (arkets navn eller titel)")
+            how = "arkets navn eller titel" if self.sources.get(("set", name), "matched") == "matched" else "fast værdi"
+            out.setdefault(name, f"{value} ({how})")
         return out
 
 
-def _value_fit(f: Field, values: list) -> float:
+def value_fit(f: Field, values: list) -> float:
     """Share of sample values that look like what the field holds (0..1); 0.5 when it has no look."""
     if not f.looks or not values:
         return 0.5
@@ -72,6 +84,8 @@ def _value_fit(f: Field, values: list) -> float:
                 if isinstance(v, (dt.date, dt.datetime)):
                     raise p.ParseError("")
                 f.parser(v) if f.parser is p.parse_rate else p.parse_amount(v)
+            elif f.looks == "period":
+                p.parse_date_range(v)
             elif f.looks == "number":
                 p.parse_quantity(v)
             elif f.looks == "section":
@@ -152,7 +166,7 @@ def propose(kind: Kind, table: Table) -> Mapping:
             if c in taken:
                 continue
             hs = header_score(f, header)
-            vs = _value_fit(f, samples[c])
+            vs = value_fit(f, samples[c])
             if hs >= 0.8:
                 conf = 0.75 * hs + 0.25 * vs if f.looks else hs
                 if f.looks and samples[c] and vs < 0.5:
@@ -175,7 +189,7 @@ def propose(kind: Kind, table: Table) -> Mapping:
         # a sheet that says it is a budget may call its amount just 'Beløb'
         amount = KINDS["postings"].field("amount")
         c = next((c for c, h in enumerate(table.headers) if c not in taken and header_score(amount, h) >= 0.8
-                  and _value_fit(amount, samples[c]) >= 0.5), None)
+                  and value_fit(amount, samples[c]) >= 0.5), None)
         if c is not None:
             mapping.columns["original"] = c
             mapping.confidence["original"] = 0.8
@@ -190,6 +204,8 @@ def _sheet_words(table: Table, headers: bool = True) -> str:
 def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
     """Values a sheet gives all its rows: grants on a sheet named ``§ 108`` (or titled
     ``Bevillinger SEL § 108``, ``Længerevarende botilbud``) without a section column are § 108 grants."""
+    if mapping.sources.get(("set", "section"), "matched") != "matched":
+        return mapping  # a section she chose stays
     mapping.defaults.pop("section", None)
     if mapping.kind == "grants" and "section" not in mapping.columns:
         found = {p.section_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
@@ -204,6 +220,8 @@ def missing_required(kind: Kind, mapping: Mapping) -> list[str]:
                if f.required and f.name not in mapping.columns and f.name not in mapping.defaults]
     if kind.code == "vum" and "category" not in mapping.columns and not mapping.category_columns:
         missing.append("VUM-kategori")
+    if kind.code == "grants" and "period" in mapping.columns and "Startdato" in missing:
+        missing.remove("Startdato")  # the period's first day
     if kind.code == "postings" and "Beløb" in missing and ({"debit", "credit"} & set(mapping.columns)):
         missing.remove("Beløb")
     if kind.code == "postings" and "period" in mapping.columns and "Bogføringsdato" in missing:

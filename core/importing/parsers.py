@@ -319,6 +319,51 @@ def parse_optional_date(value) -> dt.date | None:
     return None if is_blank(value) else parse_date(value)
 
 
+_RANGE_SEPARATOR = re.compile(r"[-–—]+|(?<![a-zæøå])(?:til|to)(?![a-zæøå])")
+_RANGE_FROM = re.compile(r"^(?:fra|periode|bevilget|gyldig)(?:\s+fra)?\s*[:.]?\s*")
+
+
+def parse_date_range(value) -> tuple[dt.date, dt.date | None]:
+    """A period written in one cell as ``(start, end or None)``: ``01.03.2024 - 31.12.2026``,
+    ``11.01.2017 -`` (open-ended), ``1/3-2024 til 31/12-2026``, ``fra 1. marts 2026``,
+    ``2024-03-01–2026-12-31``, ``01-03-2024 - løbende``.
+
+    Every place a dash or ``til`` could split the text is tried; the text must be read one
+    way only.
+
+    Raises:
+        ParseError: not a period, read in two ways, or ending before it starts.
+    """
+    if is_blank(value):
+        raise ParseError("Periode mangler")
+    if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
+        return parse_date(value), None  # a single date is a period from that day
+    raw = text(value)
+    t = _RANGE_FROM.sub("", raw.casefold()).strip()
+    readings = set()
+    for m in _RANGE_SEPARATOR.finditer(t):
+        head, tail = t[:m.start()].strip(), t[m.end():].strip()
+        if not head:
+            continue
+        try:
+            start = parse_date(head)
+            end = parse_open_date(tail)
+        except ParseError:
+            continue
+        readings.add((start, end))
+    if not readings:
+        try:
+            return parse_date(t), None
+        except ParseError:
+            raise ParseError(f"'{raw}' er ikke en periode (fx 01.03.2024 - 31.12.2026)") from None
+    if len(readings) > 1:
+        raise ParseError(f"'{raw}' kan læses som flere perioder; skriv fx 01.03.2024 - 31.12.2026")
+    start, end = readings.pop()
+    if end is not None and end < start:
+        raise ParseError(f"Perioden '{raw}' slutter før den starter")
+    return start, end
+
+
 def parse_period(value) -> tuple[int, int | None]:
     """A finance system's posting period as ``(month, year or None)``: ``2026-03``, ``03-2026``,
     ``202603``, ``marts 2026``, ``Periode 2026 03``, a bare month number ``3``, or any date

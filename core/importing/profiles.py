@@ -15,21 +15,60 @@ from core.importing.table import Table, normalize_header
 from core.storage import query
 
 
-def save_profile(db, kind: str, headers: list[str], mapping: dict[str, str], name: str = "") -> int:
-    """Save (or replace) the mapping for this layout and kind; returns the profile id."""
+def save_profile(db, kind: str, headers: list[str], mapping: dict[str, str], name: str = "",
+                 fixed: dict[str, str] | None = None, translations: dict[str, dict[str, str]] | None = None) -> int:
+    """Save (or replace) the choices for this layout and kind; returns the profile id.
+
+    Args:
+        mapping: field -> header text of its column.
+        fixed: field -> the value every row gets (``section`` -> ``§ 108``).
+        translations: field -> {value as written in the file -> what it means}.
+    """
     sig = header_signature(headers)
     with db.atomic():
         db.execute("DELETE FROM import_profiles WHERE signature = ? AND kind = ?", [sig, kind])
         return db["import_profiles"].insert({
             "signature": sig, "kind": kind, "name": name or kind, "created_at": audit.now(),
-            "mapping": json.dumps(mapping, ensure_ascii=False, sort_keys=True)}).last_pk
+            "mapping": json.dumps(mapping, ensure_ascii=False, sort_keys=True),
+            "fixed": json.dumps(fixed or {}, ensure_ascii=False, sort_keys=True),
+            "translations": json.dumps(translations or {}, ensure_ascii=False, sort_keys=True)}).last_pk
+
+
+def _decoded(row: dict) -> dict:
+    for k in ("mapping", "fixed", "translations"):
+        row[k] = json.loads(row.get(k) or "{}")
+    return row
 
 
 def list_profiles(db) -> list[dict]:
-    rows = query(db, "SELECT * FROM import_profiles ORDER BY name, id")
-    for r in rows:
-        r["mapping"] = json.loads(r["mapping"])
-    return rows
+    """Every profile with its columns, fixed values and translations decoded."""
+    return [_decoded(r) for r in query(db, "SELECT * FROM import_profiles ORDER BY name, id")]
+
+
+def profile_named(db, name: str, kind: str | None = None) -> dict:
+    """The profile with this name (or number).
+
+    Raises:
+        NotFoundError: no profile has that name (the message lists the names).
+    """
+    rows = list_profiles(db)
+    wanted = " ".join(name.split()).casefold()
+    hits = [r for r in rows if (" ".join(r["name"].split()).casefold() == wanted or str(r["id"]) == wanted)
+            and (kind is None or r["kind"] == kind)]
+    if not hits:
+        raise NotFoundError(f"Importprofilen '{name}' findes ikke; profilerne er: "
+                            + (", ".join(f"'{r['name']}'" for r in rows) or "ingen"))
+    return hits[-1]
+
+
+def describe_profile(profile: dict) -> str:
+    """What a profile fixes and translates, in Danish (for the profile list)."""
+    parts = []
+    if profile.get("fixed"):
+        parts.append("fast: " + ", ".join(f"{k} = {v}" for k, v in profile["fixed"].items()))
+    for k, values in (profile.get("translations") or {}).items():
+        parts.append(f"oversætter {k}: " + ", ".join(f"{a} → {b}" for a, b in values.items()))
+    return "; ".join(parts)
 
 
 def find_profile(db, headers: list[str], kind: str | None = None) -> dict | None:
@@ -40,8 +79,7 @@ def find_profile(db, headers: list[str], kind: str | None = None) -> dict | None
     rows = query(db, sql, signatures + ([kind] if kind else []) + [signatures[0]])
     if not rows:
         return None
-    rows[0]["mapping"] = json.loads(rows[0]["mapping"])
-    return rows[0]
+    return _decoded(rows[0])
 
 
 def rename_profile(db, profile_id: int, name: str) -> None:

@@ -11,6 +11,7 @@ from core.migrations.vum import migrations as vum
 from core.migrations.followup import migrations as followup
 from core.migrations.importing import migrations as importing
 from core.migrations.indexes import migrations as indexes
+from core.migrations.import_choices import migrations as import_choices
 
 MIGRATION_SETS = [
     base,
@@ -18,6 +19,7 @@ MIGRATION_SETS = [
     followup,
     vum,
     indexes,
+    import_choices,
 ]
 
 
