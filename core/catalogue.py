@@ -9,18 +9,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from core import audit
 from core.errors import NotFoundError, ValidationError
 from core.money import to_decimal
+from core.resources import resource_path
 from core.storage import query
-
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
 def shipped_catalogue() -> dict:
-    return json.loads((RESOURCES / "catalogue.json").read_text(encoding="utf-8"))
+    return json.loads(resource_path("catalogue.json").read_text(encoding="utf-8"))
 
 
 def load_shipped_catalogue(db) -> None:

@@ -14,14 +14,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 from core import audit
 from core.errors import ValidationError
 from core.money import InvalidNumber, format_number, to_decimal
+from core.resources import resource_path
 from core.storage import query
 
-RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources"
 CATEGORIES = ("A", "B", "C", "D", "E", "F")
 INDIVIDUAL = "F"
 SCORE_LABELS = ("ingen problem", "let problem", "moderat problem", "svært problem", "fuldstændigt problem")
@@ -37,7 +36,7 @@ REASSESS_KEY = "vum.reassessment_months"
 
 
 def shipped() -> dict:
-    return json.loads((RESOURCES / "vum.json").read_text(encoding="utf-8"))
+    return json.loads(resource_path("vum.json").read_text(encoding="utf-8"))
 
 
 def load_shipped(db) -> None:
