@@ -20,6 +20,8 @@ from core.resources import resource_path
 LICENCES_FILE = "licences.json"
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _EXTRA = re.compile(r"\bextra\s*==")
+# installers that a requirement names (sqlite-utils asks for pip) but Dispo never runs or ships
+_NOT_SHIPPED = {"pip", "setuptools", "wheel"}
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def installed_components(root: str = "dispo") -> list[Component]:
         if not match:
             continue
         key = re.sub(r"[-_.]+", "-", match.group(1)).lower()
-        if key in seen:
+        if key in seen or key in _NOT_SHIPPED:
             continue
         try:
             meta = metadata.metadata(key)

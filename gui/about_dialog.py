@@ -47,7 +47,7 @@ class AboutDialog(QDialog):
     def __init__(self, db_path: Path, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Om Dispo")
-        self.db_path = Path(db_path)
+        self.db_path = Path(db_path).absolute()
         self.components = components()
         heading = QLabel(f"<b>Dispo {__version__}</b><br>Budgetopfølgning på det specialiserede voksenområde."
                          f"<br><small>Python {platform.python_version()}, Qt {qVersion()}, "

@@ -110,3 +110,12 @@ def test_help_menu_om_dispo_opens_the_dialog_on_the_open_database(qtbot, demo_fi
     action.trigger()
     assert isinstance(seen[0], AboutDialog) and seen[0].db_path == demo_file
     context.close()
+
+
+def test_a_database_given_relative_to_the_current_folder_is_shown_with_its_full_path(qtbot, demo_file,
+                                                                                       monkeypatch):
+    monkeypatch.chdir(demo_file.parent)  # as after `dispo --db budget.sqlite` in that folder
+    dialog = AboutDialog(Path("budget.sqlite"))
+    qtbot.addWidget(dialog)
+    assert dialog.folder_labels["Database"].text() == str(demo_file)
+    assert dialog.folder_labels["Sikkerhedskopier"].text() == str(demo_file.parent / "backups")

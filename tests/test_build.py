@@ -49,8 +49,10 @@ def _cells(path: Path) -> dict:
 def test_the_build_holds_both_programs_the_shipped_files_and_the_licences(built):
     assert (built / f"Dispo{EXE}").is_file() and (built / f"dispo-cli{EXE}").is_file()
     bundled = built / "_internal" / "resources"
-    for name in ("catalogue.json", "vum.json", "dispo.png", "dispo.ico"):
-        assert (bundled / name).read_bytes() == (ROOT / "resources" / name).read_bytes()
+    shipped = [p.relative_to(ROOT / "resources") for p in (ROOT / "resources").rglob("*") if p.is_file()]
+    assert {Path("catalogue.json"), Path("vum.json"), Path("dispo.ico")} <= set(shipped)
+    for name in shipped:  # catalogue, VUM, icons, and the user guide (help/) when there is one
+        assert (bundled / name).read_bytes() == (ROOT / "resources" / name).read_bytes(), name
     names = {row["name"].lower() for row in json.loads((bundled / "licences.json").read_text(encoding="utf-8"))}
     assert {"pyside6_essentials", "openpyxl", "sqlite-utils"} <= names and "pyinstaller" not in names
 

@@ -63,6 +63,7 @@ def test_licences_from_the_installed_packages_leave_the_test_and_build_tools_out
     assert "LGPL-3.0" in listed["pyside6-essentials"].licence
     assert "click" in listed and "python" in listed
     assert "pytest" not in listed and "hypothesis" not in listed and "pyinstaller" not in listed
+    assert "pip" not in listed  # sqlite-utils names it, but Dispo never runs it and a build leaves it out
 
 
 def test_a_build_lists_the_licences_its_build_wrote(frozen):
