@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QThreadPool, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.errors import from_environment
+from core.resources import resource_path
 from core.storage import data_dir, default_db_path
 from gui.main_window import MainWindow
 from gui.opening import open_context  # noqa: F401 (re-exported)
@@ -23,6 +25,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
     app.setOrganizationName("Dispo")
     app.setApplicationName("Dispo")
+    app.setWindowIcon(QIcon(str(resource_path("dispo.png"))))
     install_danish(app)
     return app
 

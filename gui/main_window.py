@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow,
                                QMessageBox, QStackedWidget, QWidget)
 
-from core import __version__
 from core.errors import DispoError
 from gui.context import AppContext
 from gui.opening import open_context
@@ -189,19 +188,10 @@ class MainWindow(QMainWindow):
 
         BackupDialog(self.context, self).exec()
 
-    def about_text(self) -> str:
-        from core.backup import backup_dir
-        from core.logs import log_dir
-        from core.storage import data_dir
-
-        return (f"<b>Dispo {__version__}</b><p>Budgetopfølgning på det specialiserede voksenområde.</p>"
-                f"<p>Database: {self.context.db_path}<br>Sikkerhedskopier: {backup_dir(self.context.db_path)}"
-                f"<br>Datamappe: {data_dir()}<br>Logfiler: {log_dir()}</p>"
-                "<p>Databasen og sikkerhedskopierne indeholder CPR-numre og helbredsoplysninger. "
-                "Placér dem på en krypteret disk. Logfilerne indeholder ingen CPR-numre.</p>")
-
     def show_about(self) -> None:
-        QMessageBox.about(self, "Om Dispo", self.about_text())
+        from gui.about_dialog import AboutDialog
+
+        AboutDialog(self.context.db_path, self).exec()
 
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("main_window/geometry")

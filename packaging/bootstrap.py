@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """Set up Dispo's virtual environment and run it, with nothing but python3.
 
-    python3 packaging/bootstrap.py app    # set up, create the demo municipality, open Dispo
-    python3 packaging/bootstrap.py test   # set up with the test tools, run the whole test suite
+    python3 packaging/bootstrap.py app              # set up and open the demo municipality
+    python3 packaging/bootstrap.py app --db FILE    # set up and open your own database FILE
+    python3 packaging/bootstrap.py test             # set up with the test and build tools, run the tests
 
-The environment lives in ``.venv`` next to ``pyproject.toml`` and is reused; it is
-reinstalled when ``pyproject.toml`` changes.
+The demo municipality is created the first time only (``demo.sqlite`` in the user's data
+folder) and kept between runs, so what you try in it is still there next time; the CLI's
+``demo`` command resets it. The environment lives in ``.venv`` next to ``pyproject.toml``
+and is reused; it is reinstalled when ``pyproject.toml`` changes.
+
+The bootstrap process becomes Dispo itself (``exec``) on Linux and macOS, so stopping it
+stops Dispo; on Windows it waits for Dispo and passes on its exit status.
 """
 
 from __future__ import annotations
@@ -26,9 +32,12 @@ def _python() -> Path:
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
+def _digest() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+
+
 def _stamp(extra: str) -> str:
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
-    return f"{digest}-{extra}"
+    return f"{_digest()}-{extra}"
 
 
 def _install_pip_from_wheel(py: Path) -> None:
@@ -50,6 +59,15 @@ def _install_pip_from_wheel(py: Path) -> None:
         subprocess.run([str(py), f"{target}/pip", "install", "--quiet", str(target)], check=True)
 
 
+def _installed(marker: Path, extra: str) -> bool:
+    """Whether this pyproject was installed with at least the extras asked for (``test,build``)."""
+    if not marker.exists():
+        return False
+    digest, _, extras = marker.read_text().partition("-")
+    wanted = {e for e in extra.split(",") if e}
+    return digest == _digest() and wanted <= {e for e in extras.split(",") if e}
+
+
 def ensure_venv(extra: str) -> Path:
     """Create ``.venv`` and install Dispo into it (editable), once per pyproject change."""
     py = _python()
@@ -65,7 +83,7 @@ def ensure_venv(extra: str) -> Path:
             _install_pip_from_wheel(py)
         else:
             venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    if not marker.exists() or marker.read_text() != _stamp(extra):
+    if not _installed(marker, extra):
         print("Installerer Dispo og afhængigheder ...", flush=True)
         target = f"{ROOT}[{extra}]" if extra else str(ROOT)
         subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
@@ -101,17 +119,65 @@ def _window_environment() -> dict:
              "    sudo apt-get install libxcb-cursor0\nog kør kommandoen igen.")
 
 
+def _has_db(args: list[str]) -> bool:
+    return any(a == "--db" or a.startswith("--db=") for a in args)
+
+
+def _demo_db(py: Path) -> Path:
+    """The demo municipality's database, created by the CLI's ``demo`` the first time only."""
+    where = subprocess.run([str(py), "-c", "from gui.app import demo_db_path; print(demo_db_path())"],
+                           cwd=ROOT, check=True, capture_output=True, text=True, env=_quiet_qt())
+    path = Path(where.stdout.strip())
+    if not path.exists():
+        print("Opretter demokommunen 'Eksempel Kommune' ...", flush=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made = subprocess.run([str(py), str(ROOT / "main.py"), "--db", str(path), "demo"], cwd=ROOT,
+                              env=_quiet_qt(), stdout=subprocess.DEVNULL)
+        if made.returncode != 0:
+            path.unlink(missing_ok=True)  # half a demo must not be kept as "the demo"
+            sys.exit(made.returncode)
+    return path
+
+
+def _quiet_qt() -> dict:
+    return dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+
+
+def _become(command: list[str], env: dict) -> int:
+    """Run ``command`` in ROOT as this process: exec on POSIX, so killing us kills it.
+
+    Windows has no exec that keeps the process; there we wait and pass its status on.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(ROOT)
+    if os.name == "posix":
+        os.execve(command[0], command, env)  # does not return
+    child = subprocess.Popen(command, env=env)
+    while True:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:  # Ctrl+C reaches the child too; wait until it has ended
+            continue
+
+
 def main(argv: list[str]) -> int:
     what = argv[0] if argv else "app"
     if what == "app":
         py = ensure_venv("")
-        return subprocess.call([str(py), str(ROOT / "main.py"), "--demo", *argv[1:]], cwd=ROOT,
-                               env=_window_environment())
+        args = argv[1:]
+        if not _has_db(args) and "--demo" not in args:
+            args = ["--db", str(_demo_db(py)), *args]
+        return _become([str(py), str(ROOT / "main.py"), *args], _window_environment())
     if what == "test":
-        py = ensure_venv("test")
+        try:
+            py = ensure_venv("test,build")  # PyInstaller too: a test builds the one-folder app
+        except subprocess.CalledProcessError:
+            print("PyInstaller kunne ikke installeres; testen af den byggede app springes over.", flush=True)
+            py = ensure_venv("test")
         env = dict(os.environ)
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
-        return subprocess.call([str(py), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)
+        return _become([str(py), "-m", "pytest", *argv[1:]], env)
     if what == "clean":
         shutil.rmtree(VENV, ignore_errors=True)
         return 0

@@ -167,12 +167,6 @@ def test_the_backups_dialog_backs_up_and_restores(demo_file, window, qtmodeltest
     assert saved.path.exists()
 
 
-def test_the_about_dialog_names_the_data_backup_and_log_folders(demo_file, window):
-    w = window(AppContext(demo_file))
-    text = w.about_text()
-    assert str(backup.backup_dir(demo_file)) in text and "logs" in text and "krypteret" in text
-
-
 def test_revisionsspor_per_grant_per_citizen_filter_and_export(demo_file, window, qtmodeltester, tmp_path):
     context = AppContext(demo_file)
     g = next(g for g in grants.list_grants(context.db) if g.unit == "døgn")

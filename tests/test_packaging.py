@@ -1,0 +1,211 @@
+"""Installing and starting: shipped files found from source and in a build, the bootstrap's
+demo that is kept between runs, and the build's helpers (version resource, trimmed Qt)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from core import catalogue, licences
+from core.resources import resource_path, resources_dir
+from core.vum import rule
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "packaging" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bootstrap = _load("bootstrap")
+buildinfo = _load("buildinfo")
+
+
+@pytest.fixture
+def frozen(monkeypatch, tmp_path):
+    """Run as a PyInstaller build would: frozen, with the bundle unpacked in tmp_path."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    (tmp_path / "resources").mkdir()
+    return tmp_path / "resources"
+
+
+def test_from_source_the_shipped_files_are_in_the_checkouts_resources_folder():
+    assert resources_dir() == ROOT / "resources"
+    assert resource_path("catalogue.json").is_file() and resource_path("vum.json").is_file()
+
+
+def test_in_a_build_catalogue_and_vum_are_read_from_the_bundle(frozen):
+    (frozen / "catalogue.json").write_text(json.dumps({"accounts": [{"number": "bundled"}]}), encoding="utf-8")
+    (frozen / "vum.json").write_text(json.dumps({"themes": [], "settings": {"x": 1}}), encoding="utf-8")
+    assert resource_path("help", "index.html") == frozen / "help" / "index.html"
+    assert catalogue.shipped_catalogue() == {"accounts": [{"number": "bundled"}]}
+    assert rule.shipped() == {"themes": [], "settings": {"x": 1}}
+
+
+def test_licences_from_the_installed_packages_leave_the_test_and_build_tools_out():
+    listed = {c.name.lower().replace("_", "-"): c for c in licences.components()}
+    # Dispo's own requirements and theirs (sqlite-utils needs click), with their declared licences
+    assert listed["openpyxl"].licence.startswith("MIT")
+    assert listed["sqlite-utils"].licence == "Apache-2.0"
+    assert "LGPL-3.0" in listed["pyside6-essentials"].licence
+    assert "click" in listed and "python" in listed
+    assert "pytest" not in listed and "hypothesis" not in listed and "pyinstaller" not in listed
+    assert "pip" not in listed  # sqlite-utils names it, but Dispo never runs it and a build leaves it out
+
+
+def test_a_build_lists_the_licences_its_build_wrote(frozen):
+    written = licences.write_licences(frozen / licences.LICENCES_FILE)
+    rows = json.loads(written.read_text(encoding="utf-8"))
+    assert {"name", "version", "licence"} == set(rows[0])
+    names = [c.name for c in licences.components()]
+    assert names[0] == "Python" and names[1:] == [row["name"] for row in rows]
+
+
+@pytest.mark.parametrize("version, numbers", [("0.1.0", (0, 1, 0, 0)), ("2.10", (2, 10, 0, 0)),
+                                              ("1.2.3.4.5", (1, 2, 3, 4)), ("1.0.0rc1", (1, 0, 0, 0))])
+def test_the_windows_version_resource_holds_four_numbers(version, numbers):
+    assert buildinfo.version_tuple(version) == numbers
+
+
+@pytest.mark.parametrize("dest, kept", [
+    ("PySide6/Qt/translations/qtbase_da.qm", True),
+    ("PySide6/Qt/translations/qtbase_de.qm", False),
+    ("PySide6\\translations\\qt_fr.qm", False),
+    ("PySide6/Qt/lib/libQt6Widgets.so.6", True),
+    ("PySide6/Qt/lib/libQt6Quick.so.6", False),
+    ("PySide6\\Qt6Qml.dll", False),
+    ("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", False),
+    ("resources/catalogue.json", True),
+])
+def test_the_build_leaves_out_qt_parts_dispo_does_not_use(dest, kept):
+    assert buildinfo.wanted(dest) is kept
+
+
+def test_the_bootstrap_reuses_an_environment_installed_with_more_extras(tmp_path):
+    marker = tmp_path / ".dispo-installed"
+    assert not bootstrap._installed(marker, "")
+    marker.write_text(bootstrap._stamp("test,build"))
+    assert bootstrap._installed(marker, "") and bootstrap._installed(marker, "test")
+    assert bootstrap._installed(marker, "build,test")
+    marker.write_text(bootstrap._stamp("test"))
+    assert not bootstrap._installed(marker, "test,build")
+    marker.write_text("0000000000000000-test,build")  # another pyproject.toml
+    assert not bootstrap._installed(marker, "")
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return []
+
+
+def _processes_with(text: str) -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir()
+            if p.name.isdigit() and any(text in arg for arg in _cmdline(int(p.name)))]
+
+
+def _holds(lock: Path, pid: int) -> bool:
+    """Whether process ``pid`` itself has the database open for writing (its lock file)."""
+    try:
+        return json.loads(lock.read_text())["pid"] == pid
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+@pytest.fixture
+def started():
+    """The bootstrap processes a test starts; any still running at its end are killed."""
+    procs: list[subprocess.Popen] = []
+    yield procs
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def _start_app(*args: str, wait_for: Path, started: list) -> subprocess.Popen:
+    """``bootstrap.py app ARGS`` until Dispo's window has the database ``wait_for`` open."""
+    proc = subprocess.Popen([sys.executable, str(ROOT / "packaging" / "bootstrap.py"), "app", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    started.append(proc)
+    lock = wait_for.with_name(wait_for.name + ".lock")
+    deadline = time.monotonic() + 120
+    while not _holds(lock, proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if not _holds(lock, proc.pid):
+        proc.kill()
+        out, err = proc.communicate()
+        pytest.fail(f"Dispo did not open {wait_for}: {out}\n{err}")
+    return proc
+
+
+def _kill(proc: subprocess.Popen, db: Path) -> None:
+    os.kill(proc.pid, signal.SIGTERM)
+    proc.communicate(timeout=60)
+    # a killed Dispo leaves its lock; the next one would ask whether to take it over
+    db.with_name(db.name + ".lock").unlink(missing_ok=True)
+
+
+needs_bootstrapped_venv = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or not bootstrap._installed(bootstrap.VENV / ".dispo-installed", ""),
+    reason="needs Linux (/proc) and a .venv set up by packaging/bootstrap.py for this pyproject.toml",
+)
+
+
+@needs_bootstrapped_venv
+def test_app_creates_the_demo_once_keeps_it_and_killing_the_bootstrap_stops_dispo(started):
+    from core.storage import data_dir
+
+    demo = data_dir() / "demo.sqlite"  # the tests' own data folder (tests/conftest.py)
+    demo.unlink(missing_ok=True)
+    proc = _start_app(wait_for=demo, started=started)
+    # the bootstrap process became Dispo (exec): it is the one holding the database
+    assert "main.py" in " ".join(_cmdline(proc.pid))
+    _kill(proc, demo)
+    assert _processes_with(str(demo)) == []
+    # something the user did in the demo ...
+    from core import settings
+    from core.storage import open_db
+
+    db = open_db(demo)
+    assert settings.get(db, "reconcile_threshold") != Decimal("2500")
+    settings.set_value(db, "reconcile_threshold", "2.500")
+    db.close()
+    # ... is still there the next time: the demo is not made again
+    proc = _start_app(wait_for=demo, started=started)
+    _kill(proc, demo)
+    db = open_db(demo)
+    assert settings.get(db, "reconcile_threshold") == Decimal("2500")
+    db.close()
+
+@needs_bootstrapped_venv
+def test_app_with_db_opens_that_file_and_leaves_the_demo_alone(tmp_path, started):
+    from core.storage import data_dir
+
+    mine = tmp_path / "mine.sqlite"
+    demo = data_dir() / "demo.sqlite"
+    before = demo.stat().st_mtime_ns if demo.exists() else None
+    proc = _start_app("--db", str(mine), wait_for=mine, started=started)
+    _kill(proc, mine)
+    assert mine.exists()
+    assert (demo.stat().st_mtime_ns if demo.exists() else None) == before
+    from core.storage import open_db
+
+    db = open_db(mine)
+    assert db.execute("SELECT count(*) FROM citizens").fetchone()[0] == 0  # her own, empty: no demo in it
+    db.close()
