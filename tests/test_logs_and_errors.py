@@ -73,7 +73,7 @@ def test_bugs_are_not_mapped():
     assert errors.from_environment(KeyError("x")) is None
 
 
-def test_a_bug_in_a_command_is_exit_1_with_the_log_file_named(db_path, monkeypatch, capsys):
+def test_a_bug_in_a_command_is_exit_1_with_the_log_file_named(db, db_path, monkeypatch, capsys):
     def broken(args, db):
         raise RuntimeError("cannot handle 010180-1234")
 
