@@ -50,6 +50,21 @@ def config_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+_NETWORK_ROOTS = ("/mnt/", "/media/", "/net/", "/smb/", "/Volumes/")
+
+
+def is_network_path(path: str | Path) -> bool:
+    r"""Whether ``path`` looks like a shared (network) folder: a UNC path (``\\server\share``,
+    ``//server/share``), a mounted share, or a Windows drive other than C: (municipal
+    network drives are mapped to letters such as H: or X:)."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    if len(text) >= 2 and text[1] == ":" and text[0].isalpha():
+        return text[0].upper() != "C"
+    return text.startswith(_NETWORK_ROOTS) or "/gvfs/" in text
+
+
 LAST_DB_FILE = "last_database.txt"
 
 

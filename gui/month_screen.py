@@ -18,6 +18,8 @@ from gui.followup_common import Job
 # the screen each step opens (its navigation title), or a method of the main window
 STEP_TARGETS = {"import": "open_import", "reconcile": "Afstemning", "validate": "Datavalidering",
                 "followup": "Budgetopfølgning", "approve": "Godkend måned", "report": "Rapporter"}
+DEFAULT_ACTIONS = {"import": "Importér …", "reconcile": "Åbn afstemningen", "validate": "Åbn valideringen",
+                   "followup": "Åbn opfølgningen", "approve": "Godkend …", "report": "Skriv rapport …"}
 STATE_STYLE = {monthly_cycle.DONE: ("✓", "#1b7a30"), monthly_cycle.OPEN: ("○", "#555555"),
                monthly_cycle.PROBLEMS: ("!", "#b3261e")}
 
@@ -34,6 +36,7 @@ class Screen(QWidget):
         self.job.finished.connect(self._show_steps)
         self.job.failed.connect(lambda message: self.status.setText(message))
         self._chosen = False
+        self._readonly = False
 
         self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
         self.month = QComboBox(objectName="month")
@@ -67,7 +70,7 @@ class Screen(QWidget):
             title_label = QLabel(objectName=f"{key}_title")
             summary = QLabel(objectName=f"{key}_summary")
             summary.setWordWrap(True)
-            action = QPushButton(objectName=f"{key}_action")
+            action = QPushButton(DEFAULT_ACTIONS[key], objectName=f"{key}_action")
             action.clicked.connect(lambda _=False, k=key: self.act(k))
             self.grid.addWidget(title_label, i, 0)
             self.grid.addWidget(badge, i, 1)
@@ -124,14 +127,29 @@ class Screen(QWidget):
             badge.setStyleSheet(f"color: {colour}; font-weight: bold;")
             summary.setText(step.summary)
             action.setText(step.action)
+        self._enable_actions()
+
+    def _imports(self, key: str) -> bool:
+        """Whether the step's button opens the import wizard (which changes data)."""
+        if key == "import":
+            return True
+        followup = next((s for s in self.steps if s.key == "followup"), None)
+        return key == "followup" and followup is not None and followup.state == monthly_cycle.OPEN \
+            and followup.count == 0
+
+    def _enable_actions(self) -> None:
+        for key, (_, _, _, action) in self.rows.items():
+            action.setEnabled(not (self._readonly and self._imports(key)))
+
+    def set_readonly(self, readonly: bool) -> None:
+        """Read-only (another Dispo writes): the buttons that import are off; the others only show."""
+        self._readonly = readonly
+        self._enable_actions()
 
     def act(self, key: str) -> None:
         """Do the step: open its screen (on the chosen month) or the import wizard."""
         window = self.window()
-        target = STEP_TARGETS[key]
-        if key == "followup" and self.steps and self.steps[3].state == monthly_cycle.OPEN \
-                and self.steps[3].count == 0:
-            target = "open_import"  # no budget: import it
+        target = "open_import" if self._imports(key) else STEP_TARGETS[key]  # no budget: import it
         if target == "open_import":
             if hasattr(window, "open_import"):
                 window.open_import()
