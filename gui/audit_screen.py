@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 from core import audit, citizens, cpr as cprs
 from core.errors import DispoError
 from core.formatting import datetime_text
+from gui.headers import fit_table
 
 LIMIT = 5000
 
@@ -107,7 +108,7 @@ class Screen(QWidget):
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
-        self.view = QTableView()
+        self.view = fit_table(QTableView())
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

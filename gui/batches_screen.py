@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QMessageB
 from core.errors import DispoError
 from core.importing.batches import list_batches, undo
 from core.importing.fields import KINDS
+from gui.headers import fit_table
 from gui.widgets import mark_edits
 
 
@@ -74,7 +75,7 @@ class Screen(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.EditRole)
-        self.view = QTableView()
+        self.view = fit_table(QTableView())
         self.view.setObjectName("batches")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)

@@ -23,6 +23,7 @@ import logging
 from core.errors import DispoError
 from core.money import format_date, format_number
 from core.storage import open_db
+from gui.headers import fit_table
 from gui.models import show_cpr
 
 # The unmasked display text, which the filter searches.
@@ -86,6 +87,8 @@ class RowsModel(QAbstractTableModel):
             return show_cpr(column.text(value))
         if role == FILTER_ROLE:
             return column.text(value)
+        if role == Qt.ItemDataRole.ToolTipRole and column.kind == "text":
+            return show_cpr(column.text(value)) or None
         if role == Qt.ItemDataRole.UserRole:
             return _sort_value(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind not in ("text", "date"):
@@ -140,14 +143,18 @@ def table_view(model: RowsModel, name: str) -> tuple[QTableView, SortProxy]:
     """A sortable, keyboard-friendly table on ``model`` through its own proxy."""
     proxy = SortProxy()
     proxy.setSourceModel(model)
-    view = QTableView()
+    view = fit_table(QTableView())
     view.setObjectName(name)
     view.setModel(proxy)
+    # no sort until she clicks a header: rows keep core's order (accounts ascending, errors
+    # before warnings, flagged rows first); Qt would otherwise sort column 0 descending
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
+    view.setWordWrap(False)  # one line per row; a shrunk text column elides, its tooltip has it all
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.verticalHeader().setVisible(False)
     return view, proxy

@@ -14,7 +14,7 @@ from core import __version__
 from core.errors import DispoError
 from core.storage import remember_database
 from gui.context import AppContext
-from gui.screens import SCREEN_MODULES
+from gui.screens import EMPTY_HINTS, SCREEN_MODULES
 from gui.widgets import EDITS_PROPERTY, mark_edits
 
 
@@ -28,7 +28,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Dispo")
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(210)
+        self.nav.setFixedWidth(170)  # narrow: the tables of a 1366 × 768 laptop need the width
         self.stack = QStackedWidget()
         self.screens = []
         for name in SCREEN_MODULES:
@@ -42,9 +42,11 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(screen)
         if not self.screens:
             self.stack.addWidget(QLabel("Ingen skærmbilleder"))
+        self._add_empty_hints()
         self.nav.currentRowChanged.connect(self._show)
         central = QWidget()
         layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -60,6 +62,27 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         if self.screens:
             self.nav.setCurrentRow(0)
+
+    def _add_empty_hints(self) -> None:
+        """Every empty table says what to do next and offers it (``gui.screens.EMPTY_HINTS``)."""
+        from PySide6.QtWidgets import QTableView
+
+        from gui.empty_hint import EmptyHint
+
+        actions = {"import": lambda: self.open_import(), "month": lambda: self.show_screen("Månedens gang")}
+        self.empty_hints = {}
+        for screen in self.screens:
+            hints = EMPTY_HINTS.get(screen.TITLE, [])
+            for name, text, link, action, sql in hints if isinstance(hints, list) else [hints]:
+                views = [v for v in screen.findChildren(QTableView) if name is None or v.objectName() == name]
+                if not views or views[0].model() is None:
+                    continue
+                condition = None if sql is None else (lambda q=sql: self.context.db.execute(q).fetchone()[0] == 0)
+                hint = EmptyHint(views[0], text, link, actions.get(action), condition)
+                if action == "import":
+                    mark_edits(hint)
+                self.empty_hints.setdefault(screen.TITLE, []).append(hint)
+                self.context.data_changed.connect(lambda _area, h=hint: h.update_visibility())
 
     def _build_menus(self) -> None:
         files = self.menuBar().addMenu("&Filer")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from core.errors import DispoError, ValidationError
 from core.money import InvalidNumber, format_date, parse_date
+from gui.headers import fit_table
 from gui.models import Column, PreparedRows, RecordFilterProxy, RecordModel
 
 ERROR_STYLE = "color: #b00020;"
@@ -42,6 +43,7 @@ class RecordTable(QTableView):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        fit_table(self)
         self.setSortingEnabled(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

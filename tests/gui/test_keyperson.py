@@ -222,3 +222,39 @@ def test_a_database_without_municipality_needs_the_guide(context, tmp_path):
     finally:
         fresh.close()
     assert Path(tmp_path / "tom.sqlite").exists()
+
+
+# ------------------------------------------------------------------ empty screens
+
+def test_every_empty_table_says_what_to_do_and_the_link_does_it(qtbot, tmp_path):
+    from gui.context import AppContext
+    from gui.import_wizard import ImportWizard
+
+    ctx = AppContext(tmp_path / "ny.sqlite")
+    try:
+        w = MainWindow(ctx)
+        qtbot.addWidget(w)
+        w.show()
+        for title in ("Importer", "Bevillinger", "Borgere", "Afstemning", "Revisionsspor"):
+            w.show_screen(title)
+            hint = w.empty_hints[title][0]
+            qtbot.waitUntil(hint.isVisible)
+            assert hint.text()
+        hint = w.empty_hints["Bevillinger"][0]
+        assert "Ingen bevillinger endnu" in hint.text()
+        hint.linkActivated.emit("do")
+        wizards = [x for x in QApplication.topLevelWidgets() if isinstance(x, ImportWizard) and x.isVisible()]
+        assert len(wizards) == 1
+        wizards[0].reject()
+    finally:
+        ctx.close()
+
+
+def test_hints_hide_when_there_are_rows(qtbot, window):
+    window.show_screen("Bevillinger")
+    assert not window.empty_hints["Bevillinger"][0].isVisible()
+    screen = window.show_screen("Budgetopfølgning")
+    hints = {h.view.objectName(): h for h in window.empty_hints["Budgetopfølgning"]}
+    qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
+    assert not hints["forecast_table"].isVisible()
+    assert hints["postings_table"].isVisible() and "Vælg en række" in hints["postings_table"].text()
