@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from fractions import Fraction
 
 from core.money import format_date, format_kr, format_number
 
@@ -55,6 +56,8 @@ def persons(value: Decimal | float | int | None) -> str:
     equivalents with at most two (``12,5``, ``3,25``)."""
     if value is None:
         return ""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
     d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if d == d.to_integral_value():
         return format_number(d, 0)
@@ -62,7 +65,7 @@ def persons(value: Decimal | float | int | None) -> str:
     return text.rstrip("0") if "," in text else text
 
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$")  # a date, or midnight
 _ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:\d{2}(\.\d+)?)?$")
 
 

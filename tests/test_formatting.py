@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 from core import formatting as f
 
@@ -29,3 +30,5 @@ def test_kroner_dates_and_persons():
     assert f.persons(Decimal("4.00")) == "4"
     assert f.persons(Decimal("12.50")) == "12,5"
     assert f.persons(Decimal("3.256")) == "3,26"   # two decimals at most, rounded half up
+    assert f.persons(Fraction(21, 365) + 3) == "3,06"  # 3 + 21/365 = 3,0575… residents over the year
+    assert f.date_text("2026-03-01 00:00:00") == "01-03-2026"  # a spreadsheet's date cell read as midnight

@@ -68,3 +68,28 @@ def test_every_screen_shows_its_key_columns_at_laptop_size(qtbot, context, tmp_p
             problems[screen.TITLE] = found
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
     assert QApplication.instance() is not None
+
+
+def test_dialogs_fit_a_laptop_and_the_vum_wizard_shows_the_remark(qtbot, context, tmp_path):
+    from gui.first_run import FirstRunWizard
+    from gui.help_dialog import HelpDialog
+    from gui.import_wizard import ImportWizard
+    from gui.settings_dialog import SettingsDialog
+    from gui.vum_wizard import AllocationWizard
+
+    folder = Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    dialogs = [SettingsDialog(context), HelpDialog("vum"), FirstRunWizard(), ImportWizard(context)]
+    vum_wizard = AllocationWizard(context, 2027)
+    dialogs.append(vum_wizard)
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        hint = dialog.minimumSizeHint()
+        assert dialog.width() <= LAPTOP[0] and dialog.height() <= LAPTOP[1] - 40, dialog.windowTitle()
+        assert hint.width() <= LAPTOP[0] and hint.height() <= LAPTOP[1] - 40, dialog.windowTitle()
+    vum_wizard.choose_page.choose(2027, "Botilbuddet Skovbrynet")
+    vum_wizard.next()
+    settle(qtbot)
+    vum_wizard.grab().save(str(folder / "vum_wizard.png"))
+    assert column_problems(vum_wizard.residents_page, ["Navn", "Kategori", "Vurderet", "Bemærkning"]) == []
