@@ -67,6 +67,7 @@ FIELDS = {
 }
 _FLAGS = {"payment_only", "temporary", "rate_from_catalogue"}
 _KRONER = {"rate", "hourly_price"}  # kroner stored as decimal text
+_HOURS = {"hours_per_week", "hours_per_year", "vum_hours", "norm_hours"}
 EXPORT_COLUMNS = [("id", "Nr."), ("at", "Tidspunkt"), ("user", "Bruger"), ("table_name", "Tabel"),
                   ("row_id", "Række"), ("action", "Handling"), ("change", "Ændring"), ("old", "Før (JSON)"),
                   ("new", "Efter (JSON)"), ("batch_id", "Import-nr.")]
@@ -172,6 +173,13 @@ def show_value(key: str, value) -> str:
         return "–"
     if key.endswith("_ore") and isinstance(value, int):
         return formatting.kr_text(value)
+    if key in _HOURS or key == "full_year_equivalents":
+        try:
+            number = to_decimal(value)
+        except InvalidNumber:
+            return str(value)
+        # hours always with two decimals (so 377 and 244,05 look alike); persons without zeros
+        return formatting.format_number(number) if key in _HOURS else formatting.persons(number)
     if key in _KRONER:
         try:
             return f"{formatting.format_number(to_decimal(value))} kr."

@@ -57,3 +57,8 @@ def test_the_audit_screen_shows_table_names_in_danish(db):
     assert {audit.TABLES[t] for t in ("approvals", "vum_allocations", "expected_citizens")} == \
         {"Godkendelse", "VUM-tildeling", "Kommende borger"}
     assert audit.field_label("expected_ore") == "Forventet regnskab"
+
+
+def test_hours_have_two_decimals_whole_or_not():
+    entry = {"old": None, "new": {"hours_per_week": "377", "hours_per_year": "12690.78"}}
+    assert audit.describe_change(entry) == "Timer pr. uge: 377,00; Timer pr. år: 12.690,78"

@@ -258,3 +258,15 @@ def test_hints_hide_when_there_are_rows(qtbot, window):
     qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
     assert not hints["forecast_table"].isVisible()
     assert hints["postings_table"].isVisible() and "Vælg en række" in hints["postings_table"].text()
+
+
+def test_the_imports_list_shows_counts_with_thousands_dots_and_danish_times():
+    from gui.batches_screen import BatchesModel
+
+    model = BatchesModel()
+    model.set_rows([{"id": 1, "file": "posteringer.xlsx", "sheet": "Ark1", "kind": "postings",
+                     "created_at": "2026-11-03T09:05:41", "user": "kp", "imported": 237000, "updated": 1234,
+                     "unchanged": 0, "rejected": 5, "undone_at": None}])
+    shown = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert shown[4] == "03-11-2026 09:05" and shown[6:10] == ["237.000", "1.234", "0", "5"]
+    assert shown[0] == 1  # the import's number stays a plain number
