@@ -270,3 +270,56 @@ def test_the_imports_list_shows_counts_with_thousands_dots_and_danish_times():
     shown = [model.index(0, c).data() for c in range(model.columnCount())]
     assert shown[4] == "03-11-2026 09:05" and shown[6:10] == ["237.000", "1.234", "0", "5"]
     assert shown[0] == 1  # the import's number stays a plain number
+
+
+def _drive_first_run(target: Path, step: str, municipality: str = "Testrup Kommune"):
+    """Fill the modal first-run guide like a user once it is shown."""
+    from PySide6.QtCore import QTimer
+
+    def drive():
+        wizard = QApplication.activeModalWidget()
+        wizard.municipality_page.municipality.setText(municipality)
+        wizard.next()
+        wizard.database_page.path.setText(str(target))
+        wizard.next()
+        getattr(wizard.start_page, step).setChecked(True)
+        wizard.button(wizard.WizardButton.FinishButton).click()
+
+    QTimer.singleShot(0, drive)
+
+
+def test_first_run_creates_her_database(qtbot, tmp_path):
+    from gui.app import first_run
+
+    target = tmp_path / "mine.sqlite"
+    _drive_first_run(target, "empty")
+    context, step = first_run(None, None)
+    try:
+        assert step == "empty" and context.db_path == target and target.exists()
+        assert settings.get(context.db, "municipality") == "Testrup Kommune"
+        assert context.db.execute("SELECT count(*) FROM grants").fetchone()[0] == 0
+    finally:
+        context.close()
+
+
+def test_first_run_can_show_the_demo_and_keeps_hers_for_next_time(qtbot, tmp_path):
+    from core.storage import last_database
+    from gui.app import demo_db_path, first_run
+
+    target = tmp_path / "mine.sqlite"
+    _drive_first_run(target, "demo")
+    context, step = first_run(None, None)
+    try:
+        assert step == "demo" and context.db_path == demo_db_path()
+        assert settings.get(context.db, "municipality") == "Eksempel Kommune"
+        assert last_database() == target.resolve()
+    finally:
+        context.close()
+    from core.storage import open_db
+
+    mine = open_db(target)
+    try:
+        assert settings.get(mine, "municipality") == "Testrup Kommune"
+        assert mine.execute("SELECT count(*) FROM grants").fetchone()[0] == 0  # the demo stayed in its own file
+    finally:
+        mine.close()
