@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from core import cpr as cprs
 from core.connection import current_user, query
+from core.money import InvalidNumber, to_decimal
 
 
 def _json(value) -> str | None:
@@ -29,10 +31,43 @@ def record(db, table: str, row_id: int | None, action: str, old: dict | None, ne
 
 
 ACTIONS = {"insert": "Oprettet", "update": "Ændret", "delete": "Slettet", "rate": "Ny takst",
-           "restore": "Gendannet", "import": "Importeret", "undo": "Fortrudt", "approve": "Godkendt"}
+           "restore": "Gendannet", "import": "Importeret", "undo": "Fortrudt", "approve": "Godkendt",
+           "replace": "Erstattet"}
 TABLES = {"grants": "Bevilling", "citizens": "Borger", "providers": "Leverandør", "provider_rates": "Leverandørtakst",
           "satser": "Sats", "budgets": "Budget", "postings": "Postering", "batches": "Import",
-          "settings": "Indstilling", "database": "Database", "sections": "Paragraf", "accounts": "Konto"}
+          "settings": "Indstilling", "database": "Database", "sections": "Paragraf", "accounts": "Konto",
+          "approvals": "Godkendelse", "expected_citizens": "Kommende borger", "vum_allocations": "VUM-tildeling",
+          "vum_assessments": "VUM-vurdering", "vum_fixed_budgets": "Fast budget (VUM)", "vum_themes": "VUM-tema",
+          "vum_categories": "VUM-kategori", "units": "Enhed", "rate_kinds": "Satstype", "grant_rates": "Takst"}
+# The screens' names for the stored fields (an amount's ``_ore`` field is shown in kroner).
+FIELDS = {
+    "account": "Konto", "section": "Paragraf", "grouping": "Gruppering", "unit": "Enhed", "quantity": "Antal",
+    "quantity_per": "Antal pr.", "start": "Start", "end": "Slut", "status": "Status",
+    "paying_municipality": "Betalingskommune", "acting_municipality": "Handlekommune",
+    "payment_only": "Kun betaling", "caseworker": "Sagsbehandler", "granted_on": "Bevilget den",
+    "followup_date": "Opfølgningsdato", "vum_category": "VUM-kategori", "vum_hours": "Individuelle timer pr. uge",
+    "rate_from_catalogue": "Takst fra kataloget", "note": "Note", "batch_id": "Import nr.", "rates": "Takster",
+    "rate": "Takst", "valid_from": "Gælder fra", "citizen_id": "Borger nr.", "provider_id": "Leverandør nr.",
+    "cpr": "CPR-nummer", "name": "Navn", "temporary": "Midlertidigt id", "kind": "Type",
+    "municipality": "Kommune", "places": "Pladser", "occupancy_target": "Belægningsmål (%)",
+    "invoice_lag_days": "Faktureringsforsinkelse (dage)", "fixed_budget_ore": "Fast budget", "text": "Tekst",
+    "year": "År", "month": "Måned", "original_ore": "Oprindeligt budget", "corrected_ore": "Korrigeret budget",
+    "full_year_equivalents": "Helårspersoner", "expected_ore": "Forventet regnskab", "amount_ore": "Beløb",
+    "date": "Dato", "voucher": "Bilag", "art": "Art", "file": "Fil", "sheet": "Ark", "removed": "Fjernet",
+    "restored": "Genskabt", "ident": "Id", "source": "Kilde", "created_at": "Oprettet", "created_by": "Oprettet af",
+    "decision": "Beslutning", "hourly_price": "Timepris", "hours_per_week": "Timer pr. uge",
+    "hours_per_year": "Timer pr. år", "kr_per_year_ore": "Kr. pr. år", "lines": "Borgere", "version": "Version",
+    "assessed_on": "Vurderet den", "assessor": "Vurderet af", "scores": "Scorer", "suggested": "Foreslået kategori",
+    "category": "Kategori", "reason": "Begrundelse", "value": "Værdi", "key": "Indstilling", "id": "Nr.",
+    "code": "Kode", "label": "Betegnelse", "norm_hours": "Normtimer", "number": "Nummer", "band": "Niveau",
+    "reconcile_threshold": "Afstemning: beløbsgrænse", "backup_retention": "Sikkerhedskopier",
+    "keep_daily": "Daglige", "keep_weekly": "Ugentlige", "keep_monthly": "Månedlige", "amount": "Beløb",
+    "undone_at": "Fortrudt den", "mapping": "Kolonner", "rows_read": "Rækker læst", "imported": "Nye",
+    "updated": "Ændrede", "unchanged": "Uændrede", "rejected": "Afviste", "user": "Bruger",
+}
+_FLAGS = {"payment_only", "temporary", "rate_from_catalogue"}
+_KRONER = {"rate", "hourly_price"}  # kroner stored as decimal text
+_HOURS = {"hours_per_week", "hours_per_year", "vum_hours", "norm_hours"}
 EXPORT_COLUMNS = [("id", "Nr."), ("at", "Tidspunkt"), ("user", "Bruger"), ("table_name", "Tabel"),
                   ("row_id", "Række"), ("action", "Handling"), ("change", "Ændring"), ("old", "Før (JSON)"),
                   ("new", "Efter (JSON)"), ("batch_id", "Import-nr.")]
@@ -94,31 +129,84 @@ def for_citizen(db, citizen_id: int) -> list[dict]:
     return entries(db, citizen_id=citizen_id, limit=None)
 
 
+def field_label(key: str, table: str | None = None) -> str:
+    """The screens' name of a stored field (in the settings table: the setting's label)."""
+    from core.settings import SETTINGS
+
+    if key in SETTINGS and (table == "settings" or key not in FIELDS):
+        return SETTINGS[key].label
+    return FIELDS.get(key, key)
+
+
 def describe_change(entry: dict) -> str:
-    """Danish one-line summary of what changed: ``felt: før → efter; ...``."""
+    """Danish one-line summary of what changed, in the screens' words:
+    ``Slut: 31-12-2026 → 30-06-2026; Takst: 1.200,00 kr.``. Amounts in kroner, dates dd-mm-yyyy."""
     old, new = entry.get("old"), entry.get("new")
+    table = entry.get("table_name")
     if not isinstance(old, dict) or not isinstance(new, dict):
         value = new if new is not None else old
         if isinstance(value, dict):
-            return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
-        return _show(value)
+            return "; ".join(f"{field_label(k, table)}: {show_value(k, v)}" for k, v in value.items()
+                             if v not in (None, ""))
+        return show_value("", value)
+    if set(old) == {"key", "value"} and set(new) <= {"key", "value"}:  # a setting stored as key/value
+        key = old.get("key") or new.get("key") or ""
+        return f"{field_label(key, table)}: {show_value(key, old.get('value'))} → {show_value(key, new.get('value'))}"
     parts = []
     for k in dict.fromkeys([*old, *new]):
         if k in old and k in new:
             if old[k] != new[k]:
-                parts.append(f"{k}: {_show(old[k])} → {_show(new[k])}")
+                parts.append(f"{field_label(k, table)}: {show_value(k, old[k])} → {show_value(k, new[k])}")
         elif k in new:
-            parts.append(f"{k}: {_show(new[k])}")
+            parts.append(f"{field_label(k, table)}: {show_value(k, new[k])}")
         else:
-            parts.append(f"{k} (før): {_show(old[k])}")
+            parts.append(f"{field_label(k, table)} (før): {show_value(k, old[k])}")
     return "; ".join(parts)
 
 
-def _show(value) -> str:
-    if value is None:
+def show_value(key: str, value) -> str:
+    """One stored value as the screens show it: øre as kroner, ISO dates as dd-mm-yyyy,
+    decimals with a comma, flags as ja/nej, a grant's rate periods and lists in words."""
+    from core import formatting
+
+    if value is None or value == "":
         return "–"
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, default=str)
+    if key.endswith("_ore") and isinstance(value, int):
+        return formatting.kr_text(value)
+    if key in _HOURS or key == "full_year_equivalents":
+        try:
+            number = to_decimal(value)
+        except InvalidNumber:
+            return str(value)
+        # hours always with two decimals (so 377 and 244,05 look alike); persons without zeros
+        return formatting.format_number(number) if key in _HOURS else formatting.persons(number)
+    if key in _KRONER:
+        try:
+            return f"{formatting.format_number(to_decimal(value))} kr."
+        except InvalidNumber:
+            return str(value)
+    if key in _FLAGS and value in (0, 1, True, False):
+        return "ja" if value else "nej"
+    if key == "rates" and isinstance(value, list):
+        return ", ".join(f"fra {formatting.date_text(vf)}: {show_value('rate', r)}" for vf, r in value)
+    if key == "lines":
+        try:
+            items = json.loads(value) if isinstance(value, str) else value
+            return formatting.count(len(items), "borger")
+        except (TypeError, ValueError):
+            pass
+    if isinstance(value, dict):
+        return ", ".join(f"{field_label(k)}: {show_value(k, v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(show_value(key, v) for v in value)
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, float):
+        return formatting.format_number(value).rstrip("0").rstrip(",")
+    if isinstance(value, str):
+        if re.fullmatch(r"-?\d+\.\d+", value):
+            return formatting.format_number(value, len(value.split(".")[1]))
+        return formatting.datetime_text(value)
     return str(value)
 
 

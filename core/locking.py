@@ -321,7 +321,7 @@ def open_session(db_path: str | Path, *, take_over: bool = False, readonly_if_lo
                 raise
             return Session(open_db(db_path, readonly=True), db_path, None, str(ex), None)
     else:
-        lock = None  # open_db creates the folder or explains why it cannot
+        lock = None  # open_db explains why it cannot open it
     try:
         db = open_db(db_path)
     except BaseException:

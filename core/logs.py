@@ -54,9 +54,13 @@ class CprFilter(logging.Filter):
 
 
 def log_dir() -> Path:
+    """The log folder: ``DISPO_LOG_DIR`` when set (the tests set it), else ``logs`` in the data folder."""
+    import os
+
     from core.storage import data_dir
 
-    return data_dir() / "logs"
+    override = os.environ.get("DISPO_LOG_DIR")
+    return Path(override) if override else data_dir() / "logs"
 
 
 def log_file() -> Path:

@@ -114,6 +114,10 @@ def _clean(fields: dict) -> dict:
 
 def create_provider(db, name: str, kind: str = "privat", batch_id: int | None = None, **fields) -> int:
     """Create a provider; its name must be new (case-insensitive)."""
+    if fields.get("invoice_lag_days") in (None, ""):  # the setting's default for new providers
+        from core import settings
+
+        fields["invoice_lag_days"] = settings.get(db, "provider.invoice_lag_days")
     data = _clean({"name": name, "kind": kind, **fields})
     if find_by_name(db, data["name"]):
         raise ValidationError({"name": f"Leverandøren '{data['name']}' findes allerede"})

@@ -41,6 +41,18 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
             "Så mange uger gemmes den nyeste kopi fra hver uge.", "Sikkerhedskopier", minimum=0),
     Setting("backup.keep_monthly", "int", 12, "Sikkerhedskopier: månedlige",
             "Så mange måneder gemmes den nyeste kopi fra hver måned.", "Sikkerhedskopier", minimum=0),
+    Setting("budget_year", "int", None, "Budgetår",
+            "Det år, Dispo viser, før der er bogført noget (sættes i den første opsætning).", "Generelt",
+            minimum=1900, maximum=2200),
+    Setting("validation.ending_soon_days", "int", 60, "Validering: udløber snart (dage)",
+            "Bevillinger, der slutter inden for så mange dage, vises som 'Bevilling udløber snart' "
+            "i datavalideringen.", "Kontroller", minimum=1, maximum=366),
+    Setting("provider.invoice_lag_days", "int", 45, "Fakturaforsinkelse for nye leverandører (dage)",
+            "Hvor mange dage efter en måned en leverandør normalt fakturerer. Bruges for nye leverandører; "
+            "hver leverandør kan have sin egen.", "Kontroller", minimum=0, maximum=365),
+    Setting("ui.font_size", "int", 0, "Skriftstørrelse (punkt)",
+            "Skriftstørrelsen i Dispos vinduer. 0 betyder systemets standard. Gælder fra næste start af "
+            "vinduet eller straks, når indstillingen gemmes.", "Udseende", minimum=0, maximum=24),
 ]}
 
 

@@ -32,12 +32,63 @@ APP_NAME = "Dispo"
 
 
 def data_dir() -> Path:
-    """Where Dispo keeps its data by default (the user's data folder)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    """Where Dispo keeps its data by default (the user's data folder, or ``DISPO_DATA_DIR``)."""
+    override = os.environ.get("DISPO_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_db_path() -> Path:
-    return data_dir() / "dispo.sqlite"
+    """The default database, in the user's data folder (which is created: it is Dispo's own)."""
+    folder = data_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as ex:
+        raise DatabaseError(f"Datamappen '{folder}' kan ikke oprettes: {ex.strerror}") from ex
+    return folder / "dispo.sqlite"
+
+
+def config_dir() -> Path:
+    """Where Dispo keeps the user's own choices (the last database), not in any database;
+    ``DISPO_CONFIG_DIR`` overrides it (the tests use it on every platform)."""
+    override = os.environ.get("DISPO_CONFIG_DIR")
+    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+_NETWORK_ROOTS = ("/mnt/", "/media/", "/net/", "/smb/", "/Volumes/")
+
+
+def is_network_path(path: str | Path) -> bool:
+    r"""Whether ``path`` looks like a shared (network) folder: a UNC path (``\\server\share``,
+    ``//server/share``), a mounted share, or a Windows drive other than C: (municipal
+    network drives are mapped to letters such as H: or X:)."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    if len(text) >= 2 and text[1] == ":" and text[0].isalpha():
+        return text[0].upper() != "C"
+    return text.startswith(_NETWORK_ROOTS) or "/gvfs/" in text
+
+
+LAST_DB_FILE = "last_database.txt"
+
+
+def last_database() -> Path | None:
+    """The database the user opened last (None the first time, or when it is gone)."""
+    try:
+        text = (config_dir() / LAST_DB_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return Path(text) if text and Path(text).is_file() else None
+
+
+def remember_database(path: str | Path) -> None:
+    """Remember ``path`` as the database to open next time (best effort: never fails)."""
+    folder = config_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / LAST_DB_FILE).write_text(str(Path(path).resolve()), encoding="utf-8")
+    except OSError:
+        pass
 
 
 def _check_is_sqlite(path: Path) -> None:
@@ -127,11 +178,10 @@ def open_db(path: str | Path, *, migrate: bool = True, readonly: bool = False, b
         raise DatabaseError(f"'{path}' er en mappe, ikke en databasefil")
     if readonly and not path.exists():
         raise DatabaseError(f"Databasen '{path}' findes ikke")
-    if not path.parent.exists():
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as ex:
-            raise DatabaseError(f"Mappen '{path.parent}' kan ikke oprettes: {ex.strerror}") from ex
+    if not path.parent.is_dir():
+        # never create folders: a mistyped path must not leave an empty database somewhere
+        raise DatabaseError(f"Mappen '{path.parent}' findes ikke. Tjek stien til databasen, "
+                            "eller opret mappen først.")
     _check_is_sqlite(path)
     db = None
     checked = False

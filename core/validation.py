@@ -30,7 +30,7 @@ from core.money import format_date, format_number
 from core.providers import catalogue_rate
 from core.storage import query
 
-ENDING_SOON_DAYS = 60
+ENDING_SOON_DAYS = 60  # the default of the setting 'validation.ending_soon_days'
 RULE_LABELS = {
     "rate": "Takst mangler", "dates": "Datoer mangler eller er forkerte", "provider": "Leverandør mangler",
     "ended": "Afsluttet bevilling ikke afsluttet", "manual_rate": "Manuel takst hvor der er katalogtakst",
@@ -64,8 +64,11 @@ def _find(rule: str, message: str, table: str, record_id: int) -> Finding:
 
 def validate(db, as_of: dt.date | None = None) -> list[Finding]:
     """Every finding of the checklist on ``as_of`` (default today), errors first."""
+    from core import settings
+
     as_of = as_of or dt.date.today()
     today = as_of.isoformat()
+    ending_soon = settings.get(db, "validation.ending_soon_days")
     own = own_municipality(db).casefold()
     out: list[Finding] = []
     grants = query(db, """
@@ -102,7 +105,7 @@ def validate(db, as_of: dt.date | None = None) -> list[Finding]:
             active[(g["citizen_id"], g["section"], g["provider_id"])].append(g)
             if g["followup_date"] and g["followup_date"] < today:
                 out.append(_find("followup", f"{who}: opfølgning var {_d(g['followup_date'])}", "grants", g["id"]))
-            if end and end <= (as_of + dt.timedelta(days=ENDING_SOON_DAYS)).isoformat():
+            if end and end <= (as_of + dt.timedelta(days=ending_soon)).isoformat():
                 out.append(_find("ending_soon", f"{who} udløber {_d(end)}", "grants", g["id"]))
         acting = (g["acting_municipality"] or "").casefold()
         paying = (g["paying_municipality"] or "").casefold()

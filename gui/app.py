@@ -6,19 +6,26 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QThreadPool, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from core import settings
 from core.errors import from_environment
+from core.logs import setup_logging
 from core.resources import resource_path
-from core.storage import data_dir, default_db_path
+from core.storage import data_dir, last_database, remember_database
+from gui import errors
 from gui.main_window import MainWindow
 from gui.opening import open_context  # noqa: F401 (re-exported)
+from gui.settings_dialog import apply_font_size
 
 
 def demo_db_path() -> Path:
-    return data_dir() / "demo.sqlite"
+    """The demo municipality's own file in the data folder (created with the folder)."""
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "demo.sqlite"
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -43,13 +50,19 @@ def install_danish(app: QApplication) -> None:
     app.setProperty("dispo_danish", True)
 
 
-def choose_db_path(db: str | None, demo: bool) -> Path:
+def choose_db_path(db: str | None, demo: bool) -> Path | None:
+    """The database to open: the demo, the ``--db`` file, or the one she used last (None the
+    first time: then the first-run guide asks)."""
     if demo:
         return demo_db_path()
     if db:
         return Path(db)
-    last = QSettings().value("last_database")
-    return Path(last) if last else default_db_path()
+    return last_database()
+
+
+def needs_first_run(context) -> bool:
+    """A database without its own municipality has not been set up yet (a new file, say)."""
+    return not context.readonly and not settings.is_set(context.db, "municipality")
 
 
 def run_gui(argv: list[str]) -> int:
@@ -58,28 +71,63 @@ def run_gui(argv: list[str]) -> int:
     parser.add_argument("--demo", action="store_true")
     args = parser.parse_args(argv)
     app = create_application()
-    from core.logs import setup_logging
-    from gui import errors
-
     setup_logging()
     errors.install()
     path = choose_db_path(args.db, args.demo)
+    next_step = None
     try:
-        context = open_context(path)
+        context = open_context(path) if path is not None and (path.exists() or args.demo) else None
         if args.demo:
             from core.demo import build_demo
 
             build_demo(context.db)
+        elif context is None or needs_first_run(context):
+            context, next_step = first_run(context, path)
+            if context is None:
+                return 0  # she left the guide: nothing was set up
     except Exception as ex:
         known = from_environment(ex)
         if known is None:
             raise
         QMessageBox.critical(None, "Dispo kan ikke starte", str(known))
         return 1
-    QSettings().setValue("last_database", str(path))
+    if not args.demo and context.db_path != demo_db_path():
+        remember_database(context.db_path)
+    apply_font_size(settings.get(context.db, "ui.font_size"))
     window = MainWindow(context)
     window.show()
+    if next_step == "import":
+        window.open_import()
     code = app.exec()
     QThreadPool.globalInstance().waitForDone()  # a background load still running ends before we close
     context.close()
     return code
+
+
+def first_run(context, path: Path | None):
+    """Show the first-run guide; returns the context to work in (None when she cancelled) and
+    what to do first ('import', 'demo' or 'empty').
+
+    With ``context`` (an opened database without a municipality) or a ``--db`` path the guide
+    sets up that file; otherwise she chooses a new or an existing one.
+    """
+    from gui.first_run import DEMO, FirstRunWizard, apply_choice
+
+    fixed = context.db_path if context is not None else path
+    wizard = FirstRunWizard(fixed_path=fixed)
+    if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
+        if context is not None:
+            context.close()
+        return None, None
+    choice = wizard.choice()
+    if context is None:
+        context = open_context(choice.path)
+    apply_choice(context.db, choice)
+    if choice.next_step == DEMO:  # hers is ready for next time; now the demo
+        from core.demo import build_demo
+
+        remember_database(context.db_path)
+        context.reopen(demo_db_path())
+        if not settings.is_set(context.db, "municipality"):
+            build_demo(context.db)
+    return context, choice.next_step

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMessageBox, QPus
 from core import approval
 from core.errors import DispoError
 from core.forecast import default_as_of, forecast
+from core.formatting import datetime_text
 from core.money import format_number, ore_to_kr
 from gui.charts import danish_chart, set_month_series
 from gui.followup_common import Column, Job, RowsModel, table_view
@@ -47,13 +48,14 @@ class Screen(QWidget):
         self.live_label = QLabel(objectName="live")
         self.model = RowsModel([
             Column("month", "Måned", getter=lambda s: f"{s.month:02d} {approval.MONTHS[s.month - 1]}"),
-            Column("approved_at", "Godkendt", getter=lambda s: s.approved_at.replace("T", " ")[:16]),
+            Column("approved_at", "Godkendt", getter=lambda s: datetime_text(s.approved_at)),
             Column("user", "Af"),
+            # what the month is approved for first: on a laptop the rest may scroll
             Column("budget", "Budget", "kr", _kr("budget_ore")),
-            Column("booked", "Bogført", "kr", _kr("booked_ore")),
-            Column("computed", "Beregnet til dato", "kr", _kr("computed_ore")),
             Column("expected", "Forventet regnskab", "kr", _kr("expected_ore")),
-            Column("deviation", "Afvigelse", "kr", _kr("deviation_ore"))], self)
+            Column("deviation", "Afvigelse", "kr", _kr("deviation_ore")),
+            Column("booked", "Bogført", "kr", _kr("booked_ore")),
+            Column("computed", "Beregnet til dato", "kr", _kr("computed_ore"))], self)
         self.view, _ = table_view(self.model, "snapshots_table")
         self.chart = danish_chart("Godkendte måneder: forventet regnskab (og det aktuelle)")
         self.chart_view = QChartView(self.chart, objectName="trend_chart")
@@ -71,9 +73,9 @@ class Screen(QWidget):
         split.addWidget(self.chart_view)
         # the trend chart needs room to be read: it gets as much width as the table
         self.chart_view.setMinimumWidth(320)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        split.setSizes([600, 600])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([720, 480])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.message)

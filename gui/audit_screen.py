@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 
 from core import audit, citizens, cpr as cprs
 from core.errors import DispoError
+from core.formatting import datetime_text
+from gui.headers import fit_table
 
 LIMIT = 5000
 
@@ -48,8 +50,7 @@ class AuditModel(QAbstractTableModel):
 
     def _text(self, row: dict, key: str) -> str:
         if key == "at":
-            day, _, time = row["at"].partition("T")
-            return f"{day[8:10]}-{day[5:7]}-{day[:4]} {time}"
+            return datetime_text(row["at"])
         if key == "table_name":
             return audit.TABLES.get(row[key], row[key])
         if key == "action":
@@ -107,7 +108,7 @@ class Screen(QWidget):
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
-        self.view = QTableView()
+        self.view = fit_table(QTableView())
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QMessageB
 from core.errors import DispoError
 from core.importing.batches import list_batches, undo
 from core.importing.fields import KINDS
+from core.formatting import count, datetime_text
+from gui.headers import fit_table
 from gui.widgets import mark_edits
 
 
@@ -47,21 +49,16 @@ class BatchesModel(QAbstractTableModel):
             if key == "kind":
                 return KINDS[value].label if value in KINDS else value
             if key in ("created_at", "undone_at"):
-                return _when(value)
-            return value if not isinstance(value, str) else value
+                return datetime_text(value)
+            if isinstance(value, int) and key != "id":
+                return count(value)  # 237.000, not 237000
+            return value
         if role == Qt.ItemDataRole.EditRole:  # sorting by the raw value
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-
-def _when(iso: str | None) -> str:
-    if not iso:
-        return ""
-    day, _, time = iso.partition("T")
-    y, m, d = day.split("-")
-    return f"{d}-{m}-{y} {time[:5]}"
 
 
 class Screen(QWidget):
@@ -74,7 +71,7 @@ class Screen(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.EditRole)
-        self.view = QTableView()
+        self.view = fit_table(QTableView())
         self.view.setObjectName("batches")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)

@@ -13,11 +13,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Callable
 
-from PySide6.QtCore import QModelIndex, QObject
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from core.money import format_date, format_number
 from gui import models
+from gui.headers import fit_table
 from gui.workers import Runner
 
 NEGATIVE = "#b00020"
@@ -58,7 +59,7 @@ class RowsModel(models.RecordModel):
     """``gui.models.RecordModel`` with the follow-up screens' names: ``set_rows``, ``row(index)``."""
 
     def __init__(self, columns: list[models.Column], parent: QObject | None = None):
-        super().__init__(columns, parent=parent)
+        super().__init__(columns, parent=parent, tooltips=True)
 
     def set_rows(self, rows: list) -> None:
         self.set_records(rows)
@@ -98,14 +99,18 @@ def table_view(model: RowsModel, name: str) -> tuple[QTableView, SortProxy]:
     """A sortable, keyboard-friendly table on ``model`` through its own proxy."""
     proxy = SortProxy()
     proxy.setSourceModel(model)
-    view = QTableView()
+    view = fit_table(QTableView())
     view.setObjectName(name)
     view.setModel(proxy)
+    # no sort until she clicks a header: rows keep core's order (accounts ascending, errors
+    # before warnings, flagged rows first); Qt would otherwise sort column 0 descending
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
+    view.setWordWrap(False)  # one line per row; a shrunk text column elides, its tooltip has it all
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.verticalHeader().setVisible(False)
     return view, proxy

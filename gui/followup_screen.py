@@ -118,8 +118,9 @@ class Screen(QWidget):
         self.detail_model = RowsModel([], self)
         self.detail_view, self.detail_proxy = table_view(self.detail_model, "detail_table")
         self.detail_view.selectionModel().currentRowChanged.connect(self._detail_selected)
-        self.postings_model = RowsModel([Column("date", "Dato", "date"), Column("account", "Konto"),
-                                         Column("art", "Art"), Column("amount", "Beløb", "kr"),
+        # the amount next to the date: the table is narrow beside the drill-down and the chart
+        self.postings_model = RowsModel([Column("date", "Dato", "date"), Column("amount", "Beløb", "kr"),
+                                         Column("account", "Konto"), Column("art", "Art"),
                                          Column("text", "Tekst"), Column("voucher", "Bilag")], self)
         self.postings_view, _ = table_view(self.postings_model, "postings_table")
 

@@ -20,6 +20,7 @@ from core.importing import batches
 from core.importing.fields import KINDS
 from core.importing.matching import SURE, samples
 from core.importing.parsers import text
+from core.formatting import count, date_text
 from core.importing.records import CHANGED, REJECTED, STATUS_LABELS
 from core.money import format_date, format_kr, format_number
 from gui.models import show_cpr
@@ -48,6 +49,8 @@ class PreviewModel(QAbstractTableModel):
             for k in r.values:
                 if k not in names and k not in ("sheet", "row", "own"):
                     names.append(k)
+        if "provider_id" in names and ({"facility", "provider"} & set(names)):
+            names.remove("provider_id")  # an internal number; the provider's name is shown
         self.fields = names
         self.endResetModel()
 
@@ -116,7 +119,7 @@ for _kind in KINDS.values():
         FIELD_LABELS.setdefault(_field.name, _field.label)
 FIELD_LABELS.update({"amount_ore": "Beløb", "original_ore": "Oprindeligt budget",
                      "corrected_ore": "Korrigeret budget", "quantity_per": "Pr.", "grouping": "Gruppering",
-                     "facility": "Tilbud", "provider_id": "Leverandør nr.", "year": "År", "month": "Måned"})
+                     "facility": "Tilbud", "provider_id": "Leverandør", "year": "År", "month": "Måned"})
 
 
 def _display(value) -> str:
@@ -133,7 +136,7 @@ def _display(value) -> str:
         return format_number(value, max(0, min(2, -value.as_tuple().exponent)))
     if isinstance(value, float):
         return format_number(value, 2)
-    return text(value)
+    return date_text(text(value))  # an ISO date read as text is shown dd-mm-yyyy too
 
 
 # ---------------------------------------------------------------------- pages
@@ -249,7 +252,11 @@ class SheetPage(BusyPage):
     def initializePage(self) -> None:
         path, db = self.w.path, self.w.db
         self.sheet_combo.clear()
+        self.setSubTitle("Dispo leder efter tabellen i filen …")
         self.run(lambda task: batches.inspect_file(db, path), self._loaded)
+
+    def failed(self, message: str) -> None:
+        self.setSubTitle("Filen kunne ikke læses. Gå tilbage, og vælg en anden fil.")
 
     def _loaded(self, sheets) -> None:
         self.sheets = sheets
@@ -281,6 +288,10 @@ class SheetPage(BusyPage):
         if info and info.kind:
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(info.kind))
         self.status.setText(info.note if info else "")
+        # say it found the table only when it did (not above a read error)
+        self.setSubTitle("Dispo har fundet tabellen og gættet, hvad den indeholder. Ret det, hvis det er forkert."
+                         if info is not None and info.table is not None else
+                         "Dispo fandt ingen tabel på arket. Vælg et andet ark, eller gå tilbage og vælg en anden fil.")
         self.completeChanged.emit()
 
     def ready(self) -> bool:
@@ -367,7 +378,8 @@ class MappingPage(QWizardPage):
 
     def _samples(self, combo: QComboBox, label: QLabel) -> None:
         col = combo.currentData()
-        label.setText("" if col is None or col < 0 else show_cpr("  |  ".join(samples(self.w.table, col))))
+        label.setText("" if col is None or col < 0 else
+                      show_cpr("  |  ".join(date_text(s) for s in samples(self.w.table, col))))
 
     def chosen(self) -> dict[str, str]:
         out = {}
@@ -476,10 +488,11 @@ class PreviewPage(BusyPage):
         self.model.set_records(plan.records)
         self.view.resizeColumnsToContents()
         c = plan.counts()
-        self.counts.setText(f"{plan.rows_read} rækker læst: nye {c.get('new', 0)}, ændrede {c.get('changed', 0)}, "
-                            f"findes allerede {c.get('unchanged', 0)}, dubletter {c.get('duplicate', 0)}, "
-                            f"springes over {c.get('skipped', 0)}, afvist {c.get('rejected', 0)}; "
-                            f"sum-rækker sprunget over {sum(len(s.table.totals) for s in plan.sheets)}")
+        self.counts.setText(f"{count(plan.rows_read, 'række')} læst: nye {count(c.get('new', 0))}, "
+                            f"ændrede {count(c.get('changed', 0))}, findes allerede {count(c.get('unchanged', 0))}, "
+                            f"dubletter {count(c.get('duplicate', 0))}, springes over {count(c.get('skipped', 0))}, "
+                            f"afvist {count(c.get('rejected', 0))}; sum-rækker sprunget over "
+                            f"{count(sum(len(s.table.totals) for s in plan.sheets))}")
         new = [ch.name for ch in plan.provider_choices() if ch.is_new and ch.suggestion_id is None]
         self.providers.setText(("Nye leverandører oprettes: " + ", ".join(sorted(new))) if new else "")
         self._provider_rows(plan)
@@ -533,15 +546,17 @@ class CommitPage(BusyPage):
         self.cancel_button.hide()
         self.setTitle("Importen er gemt")
         self.summary.setText(
-            f"Import nr. {result['batch_id']}: {result['imported']} nye, {result['updated']} opdateret, "
-            f"{result['unchanged']} fandtes allerede, {len(result['rejected'])} afvist. "
+            f"Import nr. {result['batch_id']}: {count(result['imported'])} nye, {count(result['updated'])} opdateret, "
+            f"{count(result['unchanged'])} fandtes allerede, {count(len(result['rejected']))} afvist. "
             "Importen kan fortrydes under Importer.")
         self.save_errors.setVisible(bool(result["rejected"]))
+        self.w.setOption(QWizard.WizardOption.NoCancelButton, True)  # saved: nothing left to cancel
         self.w.context.notify_changed("*")
 
     def failed(self, message: str) -> None:
         self.cancel_button.hide()
         self.setTitle("Importen blev ikke gemt")
+        self.w.setButtonText(QWizard.WizardButton.CancelButton, "&Luk")
 
     def ready(self) -> bool:
         return self.result is not None

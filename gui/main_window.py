@@ -11,9 +11,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLab
                                QMessageBox, QStackedWidget, QWidget)
 
 from core.errors import DispoError
+from core.storage import remember_database
 from gui.context import AppContext
 from gui.opening import open_context
-from gui.screens import SCREEN_MODULES
+from gui.screens import EMPTY_HINTS, SCREEN_MODULES
 from gui.widgets import EDITS_PROPERTY, mark_edits
 
 
@@ -27,7 +28,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Dispo")
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(210)
+        self.nav.setFixedWidth(170)  # narrow: the tables of a 1366 × 768 laptop need the width
         self.stack = QStackedWidget()
         self.screens = []
         for name in SCREEN_MODULES:
@@ -41,9 +42,11 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(screen)
         if not self.screens:
             self.stack.addWidget(QLabel("Ingen skærmbilleder"))
+        self._add_empty_hints()
         self.nav.currentRowChanged.connect(self._show)
         central = QWidget()
         layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -59,6 +62,27 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         if self.screens:
             self.nav.setCurrentRow(0)
+
+    def _add_empty_hints(self) -> None:
+        """Every empty table says what to do next and offers it (``gui.screens.EMPTY_HINTS``)."""
+        from PySide6.QtWidgets import QTableView
+
+        from gui.empty_hint import EmptyHint
+
+        actions = {"import": lambda: self.open_import(), "month": lambda: self.show_screen("Månedens gang")}
+        self.empty_hints = {}
+        for screen in self.screens:
+            hints = EMPTY_HINTS.get(screen.TITLE, [])
+            for name, text, link, action, sql in hints if isinstance(hints, list) else [hints]:
+                views = [v for v in screen.findChildren(QTableView) if name is None or v.objectName() == name]
+                if not views or views[0].model() is None:
+                    continue
+                condition = None if sql is None else (lambda q=sql: self.context.db.execute(q).fetchone()[0] == 0)
+                hint = EmptyHint(views[0], text, link, actions.get(action), condition)
+                if action == "import":
+                    mark_edits(hint)
+                self.empty_hints.setdefault(screen.TITLE, []).append(hint)
+                self.context.data_changed.connect(lambda _area, h=hint: h.update_visibility())
 
     def _build_menus(self) -> None:
         files = self.menuBar().addMenu("&Filer")
@@ -96,7 +120,18 @@ class MainWindow(QMainWindow):
         view.addAction(mask)
         self.mask_cpr_action = mask
 
+        settings_action = QAction("&Indstillinger …", self, shortcut=QKeySequence("Ctrl+,"))
+        settings_action.triggered.connect(self.show_settings)
+        files.insertAction(quit_action, settings_action)
+        files.insertSeparator(quit_action)
+        self.settings_action = settings_action
+
         help_menu = self.menuBar().addMenu("&Hjælp")
+        guide = QAction("&Vejledning", self, shortcut=QKeySequence.StandardKey.HelpContents)
+        guide.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        guide.triggered.connect(lambda: self.show_help())
+        help_menu.addAction(guide)
+        self.help_action = guide
         about = QAction("Om Dispo", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
@@ -121,6 +156,55 @@ class MainWindow(QMainWindow):
                 self.nav.setCurrentRow(i)
                 return s
         raise KeyError(title)
+
+    def go_to(self, title: str, year: int, month: int):
+        """Show a screen on the month ``month`` of ``year`` (from Månedens gang): its year, month
+        and as-of date are set where it has them, then it is refreshed."""
+        import calendar
+
+        from PySide6.QtCore import QDate
+        from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox
+
+        screen = self.show_screen(title)
+        if hasattr(screen, "set_period"):
+            screen.set_period(year, month)
+            return screen
+        year_box = getattr(screen, "year", None)
+        if isinstance(year_box, QSpinBox):
+            year_box.setValue(year)
+        month_box = getattr(screen, "month", None)
+        if isinstance(month_box, QComboBox) and month_box.count() >= 12:
+            month_box.setCurrentIndex(month - 1)
+        as_of = getattr(screen, "as_of", None)
+        if isinstance(as_of, QDateEdit):
+            as_of.setDate(QDate(year, month, calendar.monthrange(year, month)[1]))
+        screen.refresh()
+        return screen
+
+    def current_screen(self):
+        row = self.nav.currentRow()
+        return self.screens[row] if 0 <= row < len(self.screens) else None
+
+    def show_help(self, section: str | None = None):
+        """The user guide at ``section``, or at the section of the screen shown now (F1)."""
+        from gui.help_dialog import HelpDialog, section_for
+
+        if section is None:
+            screen = self.current_screen()
+            section = section_for(screen.TITLE if screen is not None else None)
+        dialog = HelpDialog(section, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.help_dialog = dialog
+        return dialog
+
+    def show_settings(self):
+        from gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context, self)
+        dialog.open()
+        self.settings_dialog = dialog
+        return dialog
 
     def _update_title(self) -> None:
         suffix = " (skrivebeskyttet)" if self.context.readonly else ""
@@ -163,7 +247,7 @@ class MainWindow(QMainWindow):
         except DispoError as ex:
             QMessageBox.warning(self, "Databasen kan ikke åbnes", str(ex))
             return
-        QSettings().setValue("last_database", path)
+        remember_database(path)
 
     def open_import(self, path: str | None = None):
         """Open the import wizard (on ``path`` when a file was dropped on the window)."""
@@ -197,8 +281,9 @@ class MainWindow(QMainWindow):
         geometry = QSettings().value("main_window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        else:  # at most the screen's free area: a 1366 × 768 laptop has no room for 800 pixels
+            free = QWidget.screen(self).availableGeometry()
+            self.resize(min(1280, free.width()), min(800, free.height()))
 
     def closeEvent(self, event) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())

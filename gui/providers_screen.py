@@ -50,7 +50,8 @@ def provider_fields(provider: Provider | None) -> list[tuple[str, str, QWidget]]
         ("places", "Pladser", QLineEdit("" if p is None or p.places is None else str(p.places))),
         ("occupancy_target", "Belægningsmål %",
          QLineEdit("" if p is None or p.occupancy_target is None else format_number(p.occupancy_target, 1))),
-        ("invoice_lag_days", "Fakturaforsinkelse (dage)", QLineEdit(str(p.invoice_lag_days) if p else "45")),
+        ("invoice_lag_days", "Fakturaforsinkelse (dage)",
+         QLineEdit(str(p.invoice_lag_days) if p else "", placeholderText="standard fra Indstillinger")),
         ("note", "Note", note),
     ]
 

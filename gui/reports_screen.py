@@ -200,7 +200,12 @@ class Screen(QWidget):
 
     def _job_failed(self, message: str) -> None:
         self._end_progress()
-        self.status.setText(f"Fejl: {message}")
+        if self.context.db.execute("SELECT count(*) FROM grants").fetchone()[0] == 0:
+            # a new database: not an error of hers, the next step
+            self.status.setText(f"{message.rstrip('.')}. Importér bevillinger, budget og posteringer først "
+                                "(Filer → Importér, eller Månedens gang).")
+        else:
+            self.status.setText(f"Fejl: {message}")
         self.job_failed.emit(message)
 
     def _set_busy(self, busy: bool) -> None:

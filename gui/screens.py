@@ -2,20 +2,71 @@
 
 Each module named here defines ``Screen(context)``, a QWidget with a class attribute
 ``TITLE`` (Danish, shown in the navigation) and a ``refresh()`` method. Only screens
-that work are listed.
+that work are listed. The order is the monthly cycle's (Månedens gang first, then import →
+reconcile → validate → follow up → approve → report), then the registers and the tools.
 """
 
 SCREEN_MODULES: list[str] = [
-    "gui.followup_screen",
+    "gui.month_screen",
+    "gui.batches_screen",
     "gui.reconcile_screen",
     "gui.validation_screen",
+    "gui.followup_screen",
     "gui.approval_screen",
+    "gui.reports_screen",
     "gui.grants_screen",
     "gui.citizens_screen",
     "gui.providers_screen",
     "gui.vum_screen",
-    "gui.reports_screen",
-    "gui.batches_screen",
     "gui.catalogue_screen",
     "gui.audit_screen",
 ]
+
+# The columns that must be fully visible (header text not cut) at 1366 × 768, by screen:
+# what she reads the screen for. tests/gui/test_laptop_size.py checks them on the demo.
+KEY_COLUMNS: dict[str, list[str]] = {
+    "Importer": ["Fil", "Nye"],
+    "Afstemning": ["CPR-nr.", "Difference", "Bemærkning"],
+    "Datavalidering": ["Niveau", "Regel", "Fund"],
+    "Budgetopfølgning": ["Konto", "Forventet regnskab", "Afvigelse", "Helårspersoner", "Gns. pris pr. helårsperson",
+                         "Mængdeeffekt", "Priseffekt", "Beløb"],
+    "Godkend måned": ["Måned", "Godkendt", "Forventet regnskab", "Afvigelse"],
+    "Bevillinger": ["CPR", "Paragraf", "Leverandør", "Takst", "Start", "Slut"],
+    "Borgere": ["CPR", "Navn", "Bevillinger"],
+    "Leverandører og takster": ["Navn", "Ejerform"],
+    "VUM-tildeling": ["Tilbud", "Tildelt", "Vurderingerne giver nu", "Væsentlig ændring", "Hvorfor"],
+    "Revisionsspor": ["Tidspunkt", "Tabel", "Ændring"],
+}
+
+# What an empty table says and offers, by screen (one hint or a list): (the table's object name or None for the
+# screen's first table, the text, the link's text or None, the link's action: 'import' opens
+# the import wizard, 'month' shows Månedens gang; a query counting what the hint is about,
+# or None). The hint shows while the table has no rows and the query counts 0.
+EMPTY_HINTS: dict[str, tuple] = {
+    "Importer": ("batches", "Ingen importer endnu. Start med bevillingerne, derefter budgettet og månedens "
+                 "posteringer fra økonomisystemet.", "Importér en fil …", "import", None),
+    "Afstemning": ("reconcile_table", "Der er ingen posteringer at afstemme. Importér udtrækket fra "
+                   "økonomisystemet, og tryk Afstem.", "Importér posteringer …", "import",
+                   "SELECT count(*) FROM postings"),
+    "Datavalidering": ("findings_table", "Der er ingen bevillinger at kontrollere endnu.",
+                       "Importér bevillinger …", "import", "SELECT count(*) FROM grants"),
+    "Budgetopfølgning": [("forecast_table", "Intet at vise for året endnu. Opfølgningen bygger på bevillinger, "
+                          "posteringer og budget: importér dem, og tryk Beregn.", "Importér …", "import", None),
+                         ("detail_table", "Vælg en konto ovenfor for at se den opdelt.", None, None, None),
+                         ("postings_table", "Vælg en række til venstre for at se posteringerne bag den.",
+                          None, None, None)],
+    "Godkend måned": ("snapshots_table", "Ingen måneder er godkendt i året. Gennemgå månedens tal, og godkend "
+                      "måneden her.", "Se Månedens gang", "month", None),
+    "Bevillinger": (None, "Ingen bevillinger endnu. Importér dem fra et regneark, eller opret en med "
+                    "Ny bevilling.", "Importér bevillinger …", "import", "SELECT count(*) FROM grants"),
+    "Borgere": (None, "Ingen borgere endnu: de kommer med bevillingerne.", "Importér bevillinger …", "import",
+                "SELECT count(*) FROM citizens"),
+    "Leverandører og takster": (None, "Ingen leverandører endnu: de kommer med bevillingerne, eller opret "
+                                "en med Ny leverandør.", "Importér bevillinger …", "import",
+                                "SELECT count(*) FROM providers"),
+    "VUM-tildeling": (None, "Ingen egne tilbud endnu. VUM-tildelingen gælder leverandører med ejerformen "
+                      "'egen' og deres beboere.", "Importér …", "import",
+                      "SELECT count(*) FROM providers WHERE kind = 'egen'"),
+    "Revisionsspor": (None, "Ingen ændringer endnu. Her ses hver ændring med hvem, hvornår, før og efter.",
+                      None, None, "SELECT count(*) FROM audit"),
+}

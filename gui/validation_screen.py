@@ -8,6 +8,8 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
                                QPushButton, QVBoxLayout, QWidget)
 
+from core.audit import TABLES
+from core.formatting import count
 from core.validation import RULE_LABELS, record_details, validate
 from gui.followup_common import Column, RowsModel, table_view
 
@@ -54,7 +56,7 @@ class Screen(QWidget):
         self.model = RowsModel([
             Column("severity", "Niveau", getter=lambda f: SEVERITY_LABELS[f.severity]),
             Column("label", "Regel"), Column("message", "Fund"),
-            Column("record", "Post", getter=lambda f: f"{f.table} {f.record_id}")], self)
+            Column("record", "Post", getter=lambda f: f"{TABLES.get(f.table, f.table)} {f.record_id}")], self)
         self.view, self.proxy = table_view(self.model, "findings_table")
         self.view.doubleClicked.connect(lambda _: self.open_current())
         self.view.activated.connect(lambda _: self.open_current())
@@ -76,7 +78,8 @@ class Screen(QWidget):
         d = self.as_of.date()
         self.findings = validate(self.context.db, dt.date(d.year(), d.month(), d.day()))
         counts = {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITY_LABELS}
-        self.status.setText(", ".join(f"{n} {SEVERITY_LABELS[s].lower()}" for s, n in counts.items()))
+        nouns = {"fejl": "fejl", "advarsel": "advarsel", "info": "bemærkning"}
+        self.status.setText(", ".join(count(n, nouns[s]) for s, n in counts.items()))
         self._fill()
 
     def _fill(self) -> None:

@@ -14,6 +14,7 @@ from core import vum
 from core.errors import DispoError
 from core.money import format_kr, format_number, parse_number, to_ore
 from core.vum.allocation import latest_version
+from gui.headers import fit_table
 from gui.vum_assessment_dialog import AssessmentDialog
 from gui.vum_widgets import Column, RowsModel, date_column, sorted_view
 from gui.vum_settings_dialog import SettingsDialog
@@ -108,7 +109,7 @@ class Screen(QWidget):
         context.data_changed.connect(self._changed)
 
     def _view(self, model: RowsModel) -> QTableView:
-        view = QTableView()
+        view = fit_table(QTableView())
         view.setModel(sorted_view(model))
         view.setSortingEnabled(True)
         view.sortByColumn(0, Qt.SortOrder.AscendingOrder)

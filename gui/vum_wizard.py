@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHeaderView
 
 from core import vum
 from core.errors import DispoError, ValidationError
+from core.formatting import persons
 from core.money import format_date, format_kr, format_number, to_ore
 from core.providers import list_providers
 from core.vum.allocation import months_before, verdict_text
+from gui.headers import fit_table
 from gui.vum_assessment_dialog import AssessmentDialog
 from gui.vum_undo import push_new_row
 from gui.vum_widgets import Column, RowsModel, date_column, sorted_view
@@ -116,12 +118,13 @@ class ResidentsPage(QWizardPage):
             date_column("Vurderet", lambda r: r.assessed_on),
             Column("Bemærkning", self.flag),
         ], self, on_edit=self._edit)
-        self.view = QTableView()
+        self.view = fit_table(QTableView())
         self.view.setModel(sorted_view(self.model))
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setItemDelegateForColumn(4, CategoryDelegate(self.view))
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)  # the remark takes the rest
         self.view.setEditTriggers(QTableView.EditTrigger.AllEditTriggers)
         layout.addWidget(self.view)
         self.assess_button = QPushButton("Ny &vurdering af den valgte beboer …")
@@ -226,7 +229,7 @@ class ResultPage(QWizardPage):
             Column("Kategori", lambda c: c.code if c else "I alt"),
             Column("Betegnelse", lambda c: c.label if c else ""),
             Column("Antal", lambda c: c.count if c else sum((x.count for x in self.w.allocation.categories.values())),
-                   hours_text, numeric=True),
+                   persons, numeric=True),  # residents weighted by their share of the year
             Column("Normtimer", lambda c: c.norm_hours if c else "",
                    lambda v: "individuel" if v is None else v if isinstance(v, str) else format_number(v),
                    numeric=True),
@@ -236,7 +239,7 @@ class ResultPage(QWizardPage):
                    self.w.allocation.hours_per_week * Fraction(self.w.allocation.hourly_price), kr_text,
                    numeric=True),
         ], self)
-        view = QTableView()
+        view = fit_table(QTableView())
         view.setModel(self.model)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(view)
@@ -310,7 +313,7 @@ class AllocationWizard(QWizard):
         self.result_page = ResultPage(self)
         for page in (self.choose_page, self.residents_page, self.result_page):
             self.addPage(page)
-        self.resize(900, 600)
+        self.resize(1040, 620)  # the residents and their remark side by side; fits a 1366 × 768 laptop
 
     def load_residents(self) -> None:
         self.residents = vum.residents(self.context.db, self.provider_id, self.year)

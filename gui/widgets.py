@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout,
                                QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QTableView,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from core.errors import DispoError, ValidationError
 from core.money import InvalidNumber, format_date, parse_date
+from gui.headers import fit_table
 from gui.models import Column, PreparedRows, RecordFilterProxy, RecordModel
 
 ERROR_STYLE = "color: #b00020;"
@@ -42,6 +43,7 @@ class RecordTable(QTableView):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        fit_table(self)
         self.setSortingEnabled(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -217,6 +219,10 @@ def _changed_signal(widget: QWidget):
     return widget.textChanged
 
 
+_LEAVING_A_FIELD = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                    Qt.FocusReason.MouseFocusReason, Qt.FocusReason.ShortcutFocusReason)
+
+
 class FormDialog(QDialog):
     """A dialog of labelled fields with a Danish error message next to each.
 
@@ -226,7 +232,9 @@ class FormDialog(QDialog):
             problems next to the fields and keeps the dialog open, any other
             ``DispoError`` is shown below the fields.
         validate: if given, called on every change; while it raises ``ValidationError``
-            the problems are shown and OK is disabled.
+            the problems are shown and OK is disabled. A problem is shown only for a field
+            she has reached: one she typed in or left, or one before such a field (so a new
+            dialog opens without red errors); OK shows every problem.
     """
 
     def __init__(self, title: str, fields: list[tuple[str, str, QWidget]], submit: Callable[[dict], None],
@@ -236,6 +244,8 @@ class FormDialog(QDialog):
         self.fields = {key: widget for key, _, widget in fields}
         self.errors: dict[str, QLabel] = {}
         self._submit, self._validate = submit, validate
+        self._order = [key for key, _, _ in fields]
+        self._reached = -1  # the furthest field (index) she has typed in or left
         grid = QGridLayout()
         for row, (key, label, widget) in enumerate(fields):
             widget.setObjectName(key)
@@ -249,7 +259,8 @@ class FormDialog(QDialog):
             grid.addWidget(caption, row, 0)
             grid.addWidget(widget, row, 1)
             grid.addWidget(error, row, 2)
-            _changed_signal(widget).connect(self.revalidate)
+            _changed_signal(widget).connect(lambda *_, r=row: self._reach(r))
+            widget.installEventFilter(self)
         grid.setColumnStretch(1, 1)
         grid.setColumnMinimumWidth(2, 240)
         self.general_error = QLabel()
@@ -276,8 +287,25 @@ class FormDialog(QDialog):
     # core's name of a problem -> the field that shows it, where they differ
     PROBLEM_FIELDS: dict[str, str] = {}
 
+    def _reach(self, row: int) -> None:
+        self._reached = max(self._reached, row)
+        self.revalidate()
+
+    def eventFilter(self, watched, event) -> bool:
+        # leaving a field inside the dialog (not the window losing focus to another one)
+        if event.type() == QEvent.Type.FocusOut and self.isVisible() and watched in self.fields.values() \
+                and event.reason() in _LEAVING_A_FIELD:
+            row = list(self.fields.values()).index(watched)
+            if row > self._reached:
+                self._reach(row)
+        return super().eventFilter(watched, event)
+
     def show_problems(self, problems: dict[str, str], general: str = "") -> None:
         problems = {self.PROBLEM_FIELDS.get(key, key): msg for key, msg in problems.items()}
+        reached = set(self._order[:self._reached + 1])
+        problems = {key: msg for key, msg in problems.items() if key in reached or key not in self.errors}
+        if self._reached < 0:
+            problems = {}
         rest = [msg for key, msg in problems.items() if key not in self.errors]
         for key, label in self.errors.items():
             label.setText(problems.get(key, ""))
@@ -291,13 +319,15 @@ class FormDialog(QDialog):
             self._validate(self.values())
         except ValidationError as ex:
             self.show_problems(ex.problems)
-            self.ok_button.setEnabled(False)
+            shown = any(label.text() for label in self.errors.values()) or bool(self.general_error.text())
+            self.ok_button.setEnabled(not shown)  # OK stays on until a problem is shown: it shows them all
             return False
         self.show_problems({})
         self.ok_button.setEnabled(True)
         return True
 
     def submit(self) -> None:
+        self._reached = len(self._order) - 1  # saving reaches every field: show every problem
         if not self.revalidate():
             return
         try:

@@ -18,6 +18,11 @@ _HOME = tempfile.mkdtemp(prefix="dispo-tests-")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 os.environ["XDG_CACHE_HOME"] = os.path.join(_HOME, "cache")
+# XDG only counts on Linux: Dispo's own variables keep Windows and macOS runs away too.
+os.environ["DISPO_DATA_DIR"] = os.path.join(_HOME, "data", "Dispo")
+os.environ["DISPO_CONFIG_DIR"] = os.path.join(_HOME, "config", "Dispo")
+os.environ["DISPO_LOG_DIR"] = os.path.join(_HOME, "data", "Dispo", "logs")
+TEST_HOME = Path(_HOME)
 
 # tests.logfail: an unexpected logging warning or error fails the test
 pytest_plugins = ["tests.logfail", "pytester"]

@@ -50,7 +50,7 @@ def test_catalogue_and_citizens_json(db_path):
 
 def test_wrong_usage_exits_2(db_path):
     r = run_cli("no-such-command", db=db_path)
-    assert r.returncode == 2 and "invalid choice" in r.stderr
+    assert r.returncode == 2 and "ugyldigt valg" in r.stderr and "brug: dispo" in r.stderr
     r = run_cli("grants", "--active-on", "not a date", db=db_path)
     assert r.returncode == 2
 

@@ -75,7 +75,7 @@ def test_bugs_are_not_mapped():
 
 
 @pytest.mark.allow_log("dispo.cli")  # the bug goes to the log
-def test_a_bug_in_a_command_is_exit_1_with_the_log_file_named(db_path, monkeypatch, capsys):
+def test_a_bug_in_a_command_is_exit_1_with_the_log_file_named(db, db_path, monkeypatch, capsys):
     def broken(args, db):
         raise RuntimeError("cannot handle 010180-1234")
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 from core import __version__
 from core.errors import DispoError
+
+DONE, FAULT, USAGE = 0, 1, 2  # exit status: done; the user's or the file's fault; wrong usage
 
 COMMAND_MODULES = [
     "core.cli.register",
@@ -29,8 +32,51 @@ COMMAND_MODULES = [
 ]
 
 
+# argparse's own English texts and their Danish wording (help sections, usage, errors).
+# Messages with a placeholder are regular expressions; \\1, \\2 keep the placeholder's text.
+_DANISH = [
+    (r"^usage: ", "brug: "),
+    (r"\nusage: ", "\nbrug: "),
+    (r"positional arguments:", "argumenter:"),
+    (r"\noptions:", "\ntilvalg:"),
+    (r"optional arguments:", "tilvalg:"),
+    (r"show this help message and exit", "vis denne hjælp og afslut"),
+    (r"show program's version number and exit", "vis programmets version og afslut"),
+    (r"invalid choice: (.*) \(choose from (.*)\)$", r"ugyldigt valg: \1 (vælg mellem \2)"),
+    (r"the following arguments are required: (.*)", r"disse argumenter mangler: \1"),
+    (r"unrecognized arguments: (.*)", r"ukendte argumenter: \1"),
+    (r"invalid (\w+) value: (.*)", r"ugyldig værdi: \2"),
+    (r"expected one argument", "skal have én værdi"),
+    (r"expected at most one argument", "må højst have én værdi"),
+    (r"expected at least one argument", "skal have mindst én værdi"),
+    (r"expected (\d+) arguments?", r"skal have \1 værdier"),
+    (r"ignored explicit argument (.*)", r"tager ingen værdi (fik \1)"),
+    (r"not allowed with argument (.*)", r"kan ikke bruges sammen med \1"),
+    (r"one of the arguments (.*) is required", r"et af argumenterne \1 skal angives"),
+    (r"ambiguous option: (.*) could match (.*)", r"tvetydigt tilvalg: \1 kan betyde \2"),
+    (r"^argument ", "argumentet "),
+]
+
+
+def danish(text: str) -> str:
+    """argparse's English wording in ``text`` replaced by Danish (the rest is left as it is)."""
+    for pattern, replacement in _DANISH:
+        text = re.sub(pattern, replacement, text, flags=re.MULTILINE)
+    return text
+
+
 class DispoArgumentParser(argparse.ArgumentParser):
-    """argparse with Danish-friendly defaults; usage errors exit 2."""
+    """argparse speaking Danish ("brug:", "fejl:"); usage errors exit 2 (``USAGE``)."""
+
+    def format_usage(self) -> str:
+        return danish(super().format_usage())
+
+    def format_help(self) -> str:
+        return danish(super().format_help())
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(USAGE, f"{self.prog}: fejl: {danish(message)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,10 +159,58 @@ def print_table(rows: list[dict], columns: list[tuple[str, str]]) -> None:
                         for (k, _), w in zip(columns, widths)).rstrip())
 
 
+# Commands that only read the database: given a ``--db`` file that does not exist they say
+# so (exit 1) instead of creating an empty database. Every other command writes and
+# creates the file when its folder exists. A command can say it itself with
+# ``set_defaults(writes=True/False)``; a group's subcommand is written "group action".
+READING_COMMANDS = {
+    "citizens", "grants", "catalogue", "batches", "postings", "forecast", "budget list", "expected list",
+    "refund", "reconcile", "occupancy", "validate", "snapshots", "report", "backup", "integrity", "audit",
+    "settings", "vum allocation", "vum assessments", "vum due", "vum table",
+}
+_ACTION_DESTS = ("action", "budget_command", "expected_command", "vum_command")
+
+
+def command_path(args) -> str:
+    """The command as typed without its options, e.g. ``settings set`` or ``grants``."""
+    words = [args.command or ""]
+    words += [getattr(args, dest) for dest in _ACTION_DESTS if getattr(args, dest, None)]
+    return " ".join(words)
+
+
+def writes(args) -> bool:
+    """Whether the command changes the database (and so may create a new file)."""
+    declared = getattr(args, "writes", None)
+    if declared is not None:
+        return bool(declared)
+    if args.command == "import-profiles":
+        return bool(args.rename or args.delete is not None)
+    return command_path(args) not in READING_COMMANDS
+
+
 def database_path(args) -> Path:
     from core.storage import default_db_path
 
     return Path(args.db) if args.db else default_db_path()
+
+
+def check_database_exists(args, path: Path) -> None:
+    """A missing ``--db`` file: a reading command says it does not exist; a writing command
+    may create it, but only in a folder that exists (no command creates folders).
+
+    Raises:
+        DatabaseError: naming the missing file or folder.
+    """
+    from core.errors import DatabaseError
+
+    if path.exists():
+        return
+    if not path.parent.is_dir():
+        raise DatabaseError(f"Databasen '{path}' findes ikke, og det gør mappen '{path.parent}' heller ikke. "
+                            "Tjek stien; Dispo opretter ikke mapper.")
+    if not writes(args):
+        raise DatabaseError(f"Databasen '{path}' findes ikke. Tjek stien, eller opret databasen med "
+                            "'dispo --db STI demo' eller ved at importere en fil.")
 
 
 def open_database(args):
@@ -161,19 +255,20 @@ def run(argv: list[str], *, pdf_writer=None) -> int:
     args.pdf_writer = pdf_writer
     if not getattr(args, "handler", None):
         parser.print_help()
-        return 2
+        return USAGE
     log_path = setup_logging()
     session = None
     try:
         if not getattr(args, "opens_database", True):
             return args.handler(args, None) or 0
+        check_database_exists(args, database_path(args))
         session = open_database(args)
         if session.readonly and _stale(session):
             print(f"Bemærk: {_readonly_message(session)}", file=sys.stderr)
         return args.handler(args, session.db) or 0
     except DispoError as ex:
         print(f"Fejl: {ex}", file=sys.stderr)
-        return 1
+        return FAULT
     except KeyboardInterrupt:
         print("Afbrudt.", file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ from pathlib import Path
 from core.cli import print_json, print_table, year_arg
 from core.cpr import mask_all
 from core.errors import DispoError
+from core.formatting import count, datetime_text
 from core.importing.batches import commit, list_batches, prepare, preview_result, save_plan_profile, undo
 from core.importing.choices import Choices
 from core.importing.fields import KINDS
@@ -109,10 +110,11 @@ def cmd_import(args, db) -> int:
     if args.json:
         print_json(res)
         return 0
-    print(f"{res['file']} ({res['sheet']}), {KINDS[res['kind']].label.lower()}: {res['rows_read']} rækker læst.")
+    print(f"{res['file']} ({res['sheet']}), {KINDS[res['kind']].label.lower()}: "
+          f"{count(res['rows_read'], 'række')} læst.")
     head = "Prøvekørsel, intet er gemt" if args.dry_run else f"Import nr. {res['batch_id']}"
-    print(f"{head}: {res['imported']} nye, {res['updated']} opdateret, {res['unchanged']} fandtes allerede, "
-          f"{len(res['rejected'])} afvist.")
+    print(f"{head}: {count(res['imported'])} nye, {count(res['updated'])} opdateret, "
+          f"{count(res['unchanged'])} fandtes allerede, {count(len(res['rejected']))} afvist.")
     for r in res["rejected"][:50]:
         print(f"  Afvist: ark '{r['sheet']}' række {r['row']}, kolonne '{r['column']}' ('{r['value']}'): {r['reason']}")
     for note in res["notes"]:
@@ -152,8 +154,9 @@ def cmd_batches(args, db) -> int:
     if args.json:
         print_json(rows)
         return 0
-    print_table([{**r, "created_at": r["created_at"].replace("T", " "), "undone_at": "fortrudt" if r["undone_at"]
-                  else "", "kind": KINDS[r["kind"]].label if r["kind"] in KINDS else r["kind"]} for r in rows],
+    print_table([{**r, "created_at": datetime_text(r["created_at"]), "undone_at": "fortrudt" if r["undone_at"]
+                  else "", "kind": KINDS[r["kind"]].label if r["kind"] in KINDS else r["kind"],
+                  **{k: count(r[k]) for k in ("imported", "updated", "unchanged", "rejected")}} for r in rows],
                 [("id", "Nr."), ("file", "Fil"), ("sheet", "Ark"), ("kind", "Slags"), ("created_at", "Tidspunkt"),
                  ("user", "Bruger"), ("imported", "Nye"), ("updated", "Opdateret"), ("unchanged", "Uændret"),
                  ("rejected", "Afvist"), ("undone_at", "")])
@@ -165,8 +168,8 @@ def cmd_undo(args, db) -> int:
     if args.json:
         print_json(res)
     else:
-        print(f"Import {res['batch_id']} er fortrudt: {sum(res['removed'].values())} rækker fjernet, "
-              f"{res['restored']} genskabt.")
+        print(f"Import {res['batch_id']} er fortrudt: {count(sum(res['removed'].values()), 'række')} fjernet, "
+              f"{count(res['restored'])} genskabt.")
     return 0
 
 

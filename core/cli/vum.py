@@ -6,10 +6,10 @@ import datetime as dt
 
 from core import cpr as cprs, vum
 from core.citizens import find_by_cpr
-from core.cli import print_json, print_table, year_arg
+from core.cli import date_arg, print_json, print_table, year_arg
 from core.errors import NotFoundError, ValidationError
 from core.vum.assessments import get_assessment
-from core.money import InvalidNumber, format_date, format_kr, format_number, parse_date, parse_number, to_ore
+from core.money import InvalidNumber, format_date, format_kr, format_number, parse_number, to_ore
 
 
 def _year_and_facility(parser, facility_help: str, facility_required: bool) -> None:
@@ -50,7 +50,7 @@ def register(sub) -> None:
                  json_help="skriv den registrerede vurdering som JSON")
     a.add_argument("--cpr", required=True, help="borgerens CPR-nummer")
     a.add_argument("--facility", metavar="NAVN", help="det egne tilbud vurderingen gælder (ellers alle)")
-    a.add_argument("--date", default=None, help="vurderingens dato (standard: i dag)")
+    a.add_argument("--date", type=date_arg, metavar="DATO", default=None, help="vurderingens dato (standard: i dag)")
     a.add_argument("--assessor", required=True, help="hvem der har vurderet")
     a.add_argument("--score", action="append", default=[], metavar="TEMA=SCORE", help="score for et tema (gentag)")
     a.add_argument("--category", help="valgt kategori A-F (standard: forslaget)")
@@ -74,7 +74,7 @@ def register(sub) -> None:
     a = _command(vsub, cmd_due, "due", "borgere der skal revurderes eller har skiftet kategori",
                  "Beboere i egne tilbud hvis VUM-vurdering mangler eller er ældre end grænsen i "
                  "indstillingerne, eller hvis kategori er ændret siden tildelingen.")
-    a.add_argument("--date", default=None, help="opgørelsesdato (standard: i dag)")
+    a.add_argument("--date", type=date_arg, metavar="DATO", default=None, help="opgørelsesdato (standard: i dag)")
 
     a = _command(vsub, cmd_table, "table", "Thisted-tabellen for et tilbud (borgere × kategorier)",
                  "Viser Thisted-tabellen for tilbuddet og året: borgerne med et x i deres kategori, timer og "
@@ -89,15 +89,6 @@ def register(sub) -> None:
                                                    "fx '0:A 0,75:B 1,5:C 2,25:D 3:E 3,6:F'")
     a.add_argument("--threshold", metavar="PCT", help="tærskel for væsentlig ændring i procent")
     a.add_argument("--months", metavar="MÅNEDER", help="måneder før en vurdering skal fornyes")
-
-def _date(text: str | None) -> dt.date:
-    if not text:
-        return dt.date.today()
-    try:
-        return parse_date(text)
-    except InvalidNumber as ex:
-        raise ValidationError({"date": str(ex)}) from None
-
 
 def cmd_allocation(args, db) -> int:
     if args.facility:
@@ -147,7 +138,7 @@ def cmd_assessments(args, db) -> int:
 def cmd_assess(args, db) -> int:
     provider_id = vum.facility_by_name(db, args.facility).id if args.facility else None
     new_id = vum.record_assessment(
-        db, cpr=args.cpr, date=_date(args.date), assessor=args.assessor, scores=vum.parse_scores(db, args.score),
+        db, cpr=args.cpr, date=(args.date or dt.date.today()), assessor=args.assessor, scores=vum.parse_scores(db, args.score),
         provider_id=provider_id, note=args.note, category=args.category, hours=args.hours, reason=args.reason)
     saved = get_assessment(db, new_id)
     if args.json:
@@ -186,7 +177,7 @@ def cmd_fixed_budget(args, db) -> int:
 
 
 def cmd_due(args, db) -> int:
-    items = vum.due(db, _date(args.date))
+    items = vum.due(db, (args.date or dt.date.today()))
     if args.json:
         print_json(items)
         return 0

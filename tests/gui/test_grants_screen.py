@@ -314,3 +314,16 @@ def test_cancelled_load_keeps_the_grants_shown(qtbot, screen, context, demo_db):
     QThreadPool.globalInstance().waitForDone()
     qtbot.wait(50)  # let a finished job's signal arrive: it must be ignored
     assert screen.panel.model.rowCount() == before == count(demo_db, "SELECT count(*) FROM grants") - 1
+
+
+def test_a_new_grant_opens_without_errors_and_shows_them_when_she_leaves_a_field(qtbot, screen, demo_db):
+    dialog = screen.new_grant()
+    assert [key for key, label in dialog.errors.items() if label.text()] == []
+    assert dialog.general_error.text() == "" and dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.fields["cpr"], "311380")  # no such birth date, and not ten digits yet
+    assert dialog.errors["cpr"].text() != ""
+    assert dialog.errors["provider_id"].text() == ""  # a later field she has not reached
+    before = count(demo_db, "SELECT count(*) FROM grants")
+    dialog.submit()  # OK shows every problem and saves nothing
+    assert dialog.errors["provider_id"].text() == "Leverandør skal udfyldes"
+    assert dialog.isVisible() and count(demo_db, "SELECT count(*) FROM grants") == before

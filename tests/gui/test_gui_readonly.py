@@ -14,6 +14,8 @@ from tests.gui.test_gui_safety import _answer, demo_file, live_lock, window  # n
 
 # Buttons that only read, compute or export (by screen); every other button changes data.
 READING = {
+    "Månedens gang": {"Åbn afstemningen", "Åbn valideringen", "Åbn opfølgningen", "Åbn godkendelsen", "Godkend …",
+                      "Skriv rapport …"},
     "Budgetopfølgning": {"Beregn", "Annullér"},
     "Afstemning": {"Afstem"},
     "Datavalidering": {"Kontrollér", "Åbn posten"},

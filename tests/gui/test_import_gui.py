@@ -7,6 +7,7 @@ import threading
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QThreadPool, QUrl, Qt
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QWizard
 
 from core.grants import list_grants
 from core.importing.batches import list_batches, prepare
@@ -72,11 +73,15 @@ def test_wizard_end_to_end(qtbot, context, grants_file, tmp_path):
     dup = statuses.index("Dublet i filen")
     assert model.index(dup, 0).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#fff2b3"
     assert "afvist 1" in wizard.preview_page.counts.text()
+    assert wizard.preview_page.counts.text().startswith("5 rækker læst")
     assert list_grants(context.db) == []  # nothing written before the commit
     wizard.next()
     qtbot.waitUntil(lambda: wizard.commit_page.result is not None, timeout=10000)
     assert "3 nye" in wizard.commit_page.summary.text()
     assert wizard.commit_page.save_errors.isVisible()
+    # the result page offers no Annullér: the import is saved (it can be undone under Importer)
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()
+    assert wizard.button(QWizard.WizardButton.FinishButton).isVisible()
     errors = tmp_path / "fejl.xlsx"
     wizard.commit_page.write_errors(errors)
     assert errors.stat().st_size > 0

@@ -77,6 +77,13 @@ def test_geometry_is_remembered(qtbot, context):
 
 
 def test_last_database_is_remembered(tmp_path):
-    QSettings().setValue("last_database", str(tmp_path / "sidste.sqlite"))
-    assert choose_db_path(None, False) == Path(tmp_path / "sidste.sqlite")
+    from core.storage import config_dir, remember_database
+
+    last = tmp_path / "sidste.sqlite"
+    last.write_bytes(b"")
+    remember_database(last)
+    assert (config_dir() / "last_database.txt").read_text(encoding="utf-8") == str(last.resolve())
+    assert choose_db_path(None, False) == last.resolve()
     assert choose_db_path(str(tmp_path / "valgt.sqlite"), False) == tmp_path / "valgt.sqlite"
+    last.unlink()  # a remembered file that is gone: the first-run guide instead
+    assert choose_db_path(None, False) is None

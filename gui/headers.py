@@ -1,0 +1,159 @@
+"""Table headers that fit a laptop screen (1366 × 768).
+
+``FittingHeader`` does two things a plain ``QHeaderView`` does not:
+
+- a header text of several words wraps onto two lines instead of widening its column
+  ("Gns. pris pr. / helårsperson"), so a column is as wide as its figures, not its title;
+- when the columns (sized to their contents) are wider than the table, the wide text
+  columns (names, remarks) give up width, down to ``MIN_TEXT_WIDTH``, so the columns
+  to their right stay on screen. Their full text is in the cell's tooltip.
+
+``fit_table(view)`` installs it on any ``QTableView``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QHeaderView, QStyle, QStyleOptionHeader, QTableView
+
+MIN_TEXT_WIDTH = 110    # a shrunk text column keeps at least this much
+WIDE = 200              # a column wider than this may give up width
+MAX_LINES = 2
+
+
+# Long compound words of the headers and where they break (Danish hyphenation)
+BREAKS = {"Helårspersoner": "Helårs-|personer", "Mængdeeffekt": "Mængde-|effekt", "Priseffekt": "Pris-|effekt",
+          "Betalingskommune": "Betalings-|kommune", "Handlekommune": "Handle-|kommune",
+          "Fakturaforsinkelse": "Faktura-|forsinkelse", "Opfølgningsdato": "Opfølgnings-|dato",
+          "Sagsbehandler": "Sags-|behandler", "Belægningsmål": "Belægnings-|mål"}
+
+
+def _wrapped_lines(text: str, width_of) -> list[str]:
+    """``text`` on at most two lines, the widest as narrow as can be: split at a space, or a
+    long compound word at its hyphenation point (``BREAKS``)."""
+    candidates = [[text]]
+    words = text.split()
+    for cut in range(1, len(words)):
+        candidates.append([" ".join(words[:cut]), " ".join(words[cut:])])
+    for word in words:
+        if word in BREAKS:
+            first, second = BREAKS[word].split("|")
+            before, _, after = text.partition(word)
+            candidates.append([(before + first).strip(), (second + after).strip()])
+    return min(candidates, key=lambda lines: (max(width_of(line) for line in lines), len(lines)))
+
+
+class FittingHeader(QHeaderView):
+    """A horizontal header whose titles wrap onto two lines and whose wide text columns give
+    way when the table is too narrow for all its columns."""
+
+    def __init__(self, parent: QTableView | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSectionsClickable(True)
+        self.setHighlightSections(False)
+        self._fitting = False
+        self._pending = QTimer(self, singleShot=True, interval=0)
+        self._pending.timeout.connect(self.fit)
+        self.sectionResized.connect(self._resized)
+
+    def _lines(self, logical: int) -> list[str]:
+        model = self.model()
+        text = model.headerData(logical, self.orientation(), Qt.ItemDataRole.DisplayRole) if model else None
+        if not isinstance(text, str):
+            return [str(text or "")]
+        return _wrapped_lines(text, self.fontMetrics().horizontalAdvance)
+
+    def sectionSizeFromContents(self, logical: int) -> QSize:
+        size = super().sectionSizeFromContents(logical)
+        lines = self._lines(logical)
+        if len(lines) == 1:
+            return size
+        metrics = self.fontMetrics()
+        full = metrics.horizontalAdvance(" ".join(lines))
+        widest = max(metrics.horizontalAdvance(line) for line in lines)
+        # a little slack: the style measures with rounding of its own
+        return QSize(size.width() - full + widest + 6, size.height() + metrics.lineSpacing())
+
+    def paintSection(self, painter, rect, logical: int) -> None:
+        lines = self._lines(logical)
+        if len(lines) == 1 or rect.width() >= super().sectionSizeFromContents(logical).width():
+            super().paintSection(painter, rect, logical)  # room for one line
+            return
+        option = QStyleOptionHeader()
+        self.initStyleOption(option)
+        self.initStyleOptionForIndex(option, logical)
+        option.rect = rect
+        option.text = "\n".join(lines)
+        painter.save()
+        self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)
+        painter.restore()
+
+    def _resized(self, *_):
+        if not self._fitting and QGuiApplication.mouseButtons() == Qt.MouseButton.NoButton:
+            self._pending.start()  # after the whole resize-to-contents, not after each column
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._pending.start()
+
+    def fit(self) -> None:
+        """Shrink the wide text columns until every column fits the table's width."""
+        view = self.parent()
+        model = self.model()
+        if model is None or not isinstance(view, QTableView):
+            return
+        available = view.viewport().width()
+        count = self.count()
+        visible = [i for i in range(count) if not self.isSectionHidden(i)]
+        if not visible or available <= 0:
+            return
+        if self.stretchLastSection():
+            last = self.logicalIndex(max(self.visualIndex(i) for i in visible))
+            visible = [i for i in visible if i != last]
+            available -= min(self.sectionSize(last), max(MIN_TEXT_WIDTH, self.sectionSizeFromContents(last).width()))
+        excess = sum(self.sectionSize(i) for i in visible) - available
+        if excess <= 0:
+            return
+        wide = [i for i in visible if self.sectionSize(i) > WIDE and self._is_text(i)]
+        if not wide:
+            return
+        floors = {i: max(MIN_TEXT_WIDTH, self.sectionSizeFromContents(i).width()) for i in wide}
+        room = {i: max(0, self.sectionSize(i) - floors[i]) for i in wide}
+        reducible = sum(room.values())
+        if reducible <= 0:
+            return
+        self._fitting = True
+        try:  # each wide text column gives its share of the excess, none below its floor
+            for i in wide:
+                give = room[i] if reducible <= excess else -(-room[i] * excess // reducible)
+                self.resizeSection(i, self.sectionSize(i) - give)
+        finally:
+            self._fitting = False
+
+    def _is_text(self, logical: int) -> bool:
+        """A left-aligned column (names, remarks), not figures."""
+        model = self.model()
+        if model.rowCount() == 0:
+            return True
+        alignment = model.index(0, logical).data(Qt.ItemDataRole.TextAlignmentRole)
+        if alignment is None:
+            return True
+        try:
+            return not (int(alignment) & int(Qt.AlignmentFlag.AlignRight))
+        except TypeError:
+            return not (alignment & Qt.AlignmentFlag.AlignRight)
+
+
+def fit_table(view: QTableView) -> QTableView:
+    """Give ``view`` a ``FittingHeader`` (keeping its sorting, stretch and resize settings)."""
+    old = view.horizontalHeader()
+    if isinstance(old, FittingHeader):
+        return view
+    header = FittingHeader(view)
+    header.setStretchLastSection(old.stretchLastSection())
+    header.setSortIndicatorShown(old.isSortIndicatorShown())
+    header.setSortIndicator(old.sortIndicatorSection(), old.sortIndicatorOrder())
+    view.setHorizontalHeader(header)
+    return view
