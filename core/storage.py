@@ -13,6 +13,7 @@ module. The connection helpers (``connect``, ``query``, ...) are re-exported her
 from __future__ import annotations
 
 import gc
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
