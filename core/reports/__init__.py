@@ -46,6 +46,7 @@ class Column:
     width: float | None = None
     total: str = "none"
     ratio: tuple[str, str, str | None] | None = None
+    warn: bool = False  # a positive amount here is an overspend: marked as a warning (``is_warning``)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -116,6 +117,16 @@ class Report:
     @property
     def title(self) -> str:
         return f"{self.name} {self.year}"
+
+
+WARNING_COLOUR = "B00020"
+"""The one colour of a warning (an overspend) on screen, in workbooks and in print."""
+
+
+def is_warning(column: Column, value) -> bool:
+    """Whether a cell is marked as a warning: an overspend (a positive deviation or effect:
+    expected above budget). An underspend, or any other negative number, is not."""
+    return column.warn and value is not None and not isinstance(value, str) and value > 0
 
 
 def mask_text(text: str) -> str:
