@@ -22,6 +22,7 @@ import logging
 
 from core.errors import DispoError
 from core.money import format_date, format_number
+from core.reports import WARNING_COLOUR, is_warning
 from core.storage import open_db
 from gui.models import show_cpr
 
@@ -35,6 +36,7 @@ class Column:
     title: str
     kind: str = "text"       # text, kr, number (2 decimals), int, percent, date
     getter: Callable[[Any], Any] | None = None
+    warn: bool = False       # a positive amount is an overspend: shown in the warning colour
 
     def value(self, row) -> Any:
         if self.getter is not None:
@@ -90,10 +92,10 @@ class RowsModel(QAbstractTableModel):
             return _sort_value(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind not in ("text", "date"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column.kind == "kr" and isinstance(value, Decimal) and value < 0:
+        if role == Qt.ItemDataRole.ForegroundRole and is_warning(column, value):
             from PySide6.QtGui import QBrush, QColor
 
-            return QBrush(QColor("#b00020"))
+            return QBrush(QColor("#" + WARNING_COLOUR))
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
