@@ -60,9 +60,9 @@ from fractions import Fraction
 from functools import lru_cache
 from math import gcd
 
-from core.costs import days_in_year
+from core.costs import day_factor, days_in_year
 from core.errors import DispoError
-from core.money import ore_to_kr, to_ore
+from core.money import ore_to_kr, round_half_away, to_ore
 from core.storage import BackgroundRead, bulk_work, query
 
 GROUPINGS = ("grant", "citizen", "account", "section", "provider")
@@ -160,36 +160,11 @@ class GrantFigures:
         return self.to_date + self.rest
 
 
-def round_half_away(num: int, den: int) -> int:
-    """``num/den`` rounded to an integer, half away from zero (``den`` > 0)."""
-    whole, rest = divmod(abs(num), den)
-    if 2 * rest >= den:
-        whole += 1
-    return whole if num >= 0 else -whole
-
-
 @lru_cache(maxsize=8192)
 def unit_factor(unit: str, quantity: Decimal | str | None, quantity_per: str | None, year: int) -> tuple[int, int]:
-    """The cost of one day per kroner of rate, as (numerator, denominator): the cost rule.
-
-    ``quantity`` may be the stored text: the cache then skips parsing it again."""
-    qn, qd = Decimal(quantity).as_integer_ratio() if quantity is not None else (0, 1)
-    d = days_in_year(year)
-    if unit == "døgn":
-        return 1, 1
-    if unit == "dag":
-        return qn, 7 * qd
-    if unit == "time":
-        return (12 * qn, d * qd) if quantity_per == "måned" else (qn, 7 * qd)
-    if unit == "uge":
-        return 1, 7
-    if unit == "måned":
-        return 12, d
-    if unit == "år":
-        return 1, d
-    if unit == "engang":
-        return 0, 1
-    raise ValueError(f"unknown unit {unit!r}")
+    """``core.costs.day_factor``, cached: ``quantity`` may be the stored text, so the cache also
+    skips parsing it again."""
+    return day_factor(unit, Decimal(quantity) if quantity is not None else None, quantity_per, year)
 
 
 class CostCalc:

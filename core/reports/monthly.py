@@ -19,10 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import is_dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 from types import SimpleNamespace
 
 from core.forecast import forecast, monthly_outturn, own_municipality
-from core.money import format_date, format_number, ore_to_kr
+from core.money import format_date, format_number, kr, ore_to_kr
 from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable
 from core.reports.followup_sheets import approval_status, occupancy_sheet, reconciliation_sheet
 
@@ -170,7 +171,7 @@ def _with_account(row, account: str):
 
 def _ratio(figures: dict) -> Decimal | None:
     fye = figures["full_year_equivalents"]
-    return (figures["expected_outturn"] / fye).quantize(Decimal("0.01")) if fye else None
+    return kr(Fraction(figures["expected_outturn"]) / Fraction(fye)) if fye else None
 
 
 def citizen_columns() -> tuple[Column, ...]:

@@ -37,8 +37,8 @@ from openpyxl.utils import get_column_letter
 
 from core.errors import DispoError
 from core.money import format_date
-from core.reports import (DETAIL, EXTRA, SUBTOTAL, TOTAL, WARNING_COLOUR, Report, ReportTable, is_warning, mask_text,
-                          sheet_name)
+from core.reports import (DETAIL, EXTRA, FORMULA_STARTS, SUBTOTAL, TOTAL, WARNING_COLOUR, Report, ReportTable,
+                          is_warning, mask_text, sheet_name)
 
 NUMBER_FORMATS = {
     "integer": "#,##0",
@@ -50,7 +50,6 @@ NUMBER_FORMATS = {
 DEFAULT_WIDTHS = {"text": 24, "cpr": 13, "integer": 10, "number": 12, "amount": 16, "date": 12,
                   "percent": 10, "mark": 6}
 HEADER_ROW = 4
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _SUBTOTAL_FILL = PatternFill("solid", fgColor="F1F3F6")
