@@ -8,6 +8,12 @@ forecast developed.
 A month is approved once: approving it again is refused unless ``replace`` is given; then
 the old snapshot is replaced and the audit log keeps the old figures (so nothing approved
 is ever silently lost).
+
+Before approving, ``checks`` lists what speaks against it: open validation errors,
+accounts with grants in the month but no bookings dated in it, and bookings that end
+before the month does. A month that has not ended cannot be approved; approving despite a
+check needs a reason, which is kept with the snapshot (``approvals.note``) and in the audit
+log.
 """
 
 from __future__ import annotations
@@ -18,8 +24,8 @@ from dataclasses import dataclass
 
 from core import audit
 from core.errors import DispoError
-from core.forecast import forecast
-from core.money import ore_to_kr, to_ore
+from core.forecast import forecast, load_calcs
+from core.money import format_date, ore_to_kr, to_ore
 from core.storage import current_user, query
 
 MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
@@ -35,6 +41,7 @@ class Snapshot:
     approved_at: str
     user: str
     rows: list[dict]        # level, key and figures in øre
+    reason: str = ""        # why it was approved despite the checks, if it was
 
     @property
     def total(self) -> dict:
@@ -45,7 +52,7 @@ class Snapshot:
             return None if v is None else float(ore_to_kr(v))
 
         return {"id": self.id, "year": self.year, "month": self.month, "as_of": self.as_of.isoformat(),
-                "approved_at": self.approved_at, "user": self.user,
+                "approved_at": self.approved_at, "user": self.user, "reason": self.reason,
                 "rows": [{"level": r["level"], "key": r["key"], "budget": kr(r["budget_ore"]),
                           "booked_to_date": kr(r["booked_ore"]), "computed_to_date": kr(r["computed_ore"]),
                           "committed_rest": kr(r["committed_ore"]), "expected_outturn": kr(r["expected_ore"]),
@@ -66,31 +73,97 @@ def _check(year, month) -> tuple[int, int]:
     return year, month
 
 
-def approve_month(db, year, month, *, replace: bool = False) -> int:
+@dataclass(frozen=True)
+class Check:
+    """One thing that speaks against approving a month."""
+
+    kind: str       # "validation", "no_bookings", "bookings_end", "not_ended"
+    message: str    # Danish
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "message": self.message}
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def checks(db, year, month, today: dt.date | None = None) -> list[Check]:
+    """What speaks against approving ``year``/``month`` (empty: nothing), to show before approving.
+
+    A month that has not ended on ``today`` (default: today) is the first check; it blocks
+    the approval. The others need a reason to approve anyway.
+    """
+    from core import validation
+
+    year, month = _check(year, month)
+    today = today or dt.date.today()
+    first, last = dt.date(year, month, 1), month_end(year, month)
+    out = []
+    if today <= last:
+        out.append(Check("not_ended", f"{MONTHS[month - 1].capitalize()} {year} er ikke slut før "
+                                      f"{format_date(last)} og kan ikke godkendes endnu"))
+    errors = [f for f in validation.validate(db, min(today, last) if today <= last else today)
+              if f.severity == "fejl"]
+    if errors:
+        out.append(Check("validation", f"Datavalideringen har {len(errors)} fejl"
+                                       + (f", fx: {errors[0].message}" if errors else "")))
+    booked = {r[0] for r in db.execute("SELECT DISTINCT account FROM postings WHERE date BETWEEN ? AND ?",
+                                       [first.isoformat(), last.isoformat()])}
+    active = set()
+    lo, hi = first.toordinal(), last.toordinal()
+    for r, calc in load_calcs(db, year):
+        if calc.start <= hi and (calc.end is None or calc.end >= lo) and calc.unit != "engang":
+            active.add(r["account"])
+    missing = sorted(active - booked)
+    if missing:
+        out.append(Check("no_bookings", f"Ingen bogføringer i måneden på {len(missing)} konti med bevillinger: "
+                                        + ", ".join(missing)))
+    row = db.execute("SELECT MAX(date) FROM postings WHERE date BETWEEN ? AND ?",
+                     [f"{year:04d}-01-01", last.isoformat()]).fetchone()
+    latest = dt.date.fromisoformat(row[0]) if row and row[0] else None
+    if latest is None or latest < last:
+        out.append(Check("bookings_end", "Bogføringerne når kun til "
+                                         + (format_date(latest) if latest else "årets start")
+                         + f", før månedens udgang {format_date(last)}"))
+    return out
+
+
+def approve_month(db, year, month, *, replace: bool = False, reason: str | None = None,
+                  today: dt.date | None = None) -> int:
     """Approve a month: store the snapshot of its forecast. Returns the snapshot's id.
 
+    Args:
+        reason: why the month is approved despite ``checks``; required when there are any.
+        today: the date the approval is made (default today): a month not ended by then is refused.
+
     Raises:
-        DispoError: a bad month or year, a year without data, or a month already approved
-            (without ``replace``). The database is then unchanged.
+        DispoError: a bad month or year, a month that has not ended, a check without a reason,
+            a year without data, or a month already approved (without ``replace``). The
+            database is then unchanged.
     """
     year, month = _check(year, month)
-    as_of = dt.date(year, month, calendar.monthrange(year, month)[1])
+    as_of = month_end(year, month)
+    reason = (reason or "").strip()
     old = query(db, "SELECT * FROM approvals WHERE year = ? AND month = ?", [year, month])
     if old and not replace:
         raise DispoError(f"{MONTHS[month - 1].capitalize()} {year} er allerede godkendt "
                          f"({old[0]['approved_at'][:10]} af {old[0]['user']}); vælg 'erstat' for at godkende igen")
     rows = []
-    total_budget = 0
     for level in ("account", "section"):
         result = forecast(db, year, as_of, by=level, include_expected=False, include_refund=False)
-        for r in result.rows:
-            rows.append(_snapshot_row(level, getattr(r, level), r))
-            if level == "account" and r.budget is not None:
-                total_budget += to_ore(r.budget)
-    total = _snapshot_row("total", None, result.total)
-    total["budget_ore"] = total_budget
-    total["deviation_ore"] = total["expected_ore"] - total_budget
+        rows += [_snapshot_row(level, getattr(r, level), r) for r in result.rows]
+        if level == "account":  # "Drift i alt": budget and deviation only where budgets exist
+            total = _snapshot_row("total", None, result.total)
     rows.append(total)
+    found = checks(db, year, month, today)
+    blocking = [c for c in found if c.kind == "not_ended"]
+    if blocking:
+        raise DispoError(blocking[0].message)
+    if found and not reason:
+        raise DispoError("Måneden kan ikke godkendes uden en begrundelse: "
+                         + "; ".join(c.message for c in found)
+                         + ". Angiv en begrundelse for at godkende alligevel (--reason).")
     with db.atomic():
         if old:
             previous = snapshot(db, old[0]["id"])
@@ -98,10 +171,13 @@ def approve_month(db, year, month, *, replace: bool = False) -> int:
             db.execute("DELETE FROM approvals WHERE id = ?", [old[0]["id"]])
             audit.record(db, "approvals", old[0]["id"], "replace", previous.as_json(), None)
         approval_id = db["approvals"].insert({"year": year, "month": month, "as_of": as_of.isoformat(),
-                                              "approved_at": audit.now(), "user": current_user()}).last_pk
+                                              "approved_at": audit.now(), "user": current_user(),
+                                              "note": reason}).last_pk
         db["approval_rows"].insert_all({**r, "approval_id": approval_id} for r in rows)
-        audit.record(db, "approvals", approval_id, "approve", None,
-                     {"year": year, "month": month, "expected_ore": total["expected_ore"]})
+        new = {"year": year, "month": month, "expected_ore": total["expected_ore"]}
+        if found:
+            new |= {"reason": reason, "checks": [c.message for c in found]}
+        audit.record(db, "approvals", approval_id, "approve", None, new)
     return approval_id
 
 
@@ -123,7 +199,7 @@ def snapshot(db, approval_id: int) -> Snapshot:
                      "deviation_ore, full_year_equivalents FROM approval_rows WHERE approval_id = ? ORDER BY id",
                  [approval_id])
     return Snapshot(h["id"], h["year"], h["month"], dt.date.fromisoformat(h["as_of"]), h["approved_at"], h["user"],
-                    rows)
+                    rows, h.get("note") or "")
 
 
 def snapshots(db, year: int | None = None) -> list[Snapshot]:

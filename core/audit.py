@@ -225,6 +225,7 @@ def export(rows: list[dict], path, *, mask_cpr: bool = False) -> int:
     from pathlib import Path
 
     from core.errors import DispoError, from_environment
+    from core.reports import csv_safe, looks_like_formula
 
     path = Path(path)
     table = [[_cell(r, key, mask_cpr) for key, _ in EXPORT_COLUMNS] for r in rows]
@@ -237,7 +238,7 @@ def export(rows: list[dict], path, *, mask_cpr: bool = False) -> int:
             with path.open("w", encoding="utf-8-sig", newline="") as fh:
                 writer = csv.writer(fh, delimiter=";")
                 writer.writerow(headings)
-                writer.writerows(table)
+                writer.writerows([[csv_safe(value) for value in values] for values in table])
         else:
             from openpyxl import Workbook
             from openpyxl.cell import WriteOnlyCell
@@ -249,8 +250,9 @@ def export(rows: list[dict], path, *, mask_cpr: bool = False) -> int:
                 cells = []
                 for value in values:
                     cell = WriteOnlyCell(ws, value)
-                    if isinstance(value, str) and value.startswith("="):
+                    if looks_like_formula(value):
                         cell.data_type = "s"  # text, never a formula
+                        cell.quotePrefix = True
                     cells.append(cell)
                 ws.append(cells)
             wb.save(path)

@@ -78,11 +78,21 @@ def sats(db, kind: str, year: int) -> Decimal:
     Raises:
         NotFoundError: when no value is set for that year or earlier.
     """
-    row = db.execute("SELECT value FROM satser WHERE kind = ? AND year <= ? ORDER BY year DESC LIMIT 1",
+    return sats_of_year(db, kind, year)[0]
+
+
+def sats_of_year(db, kind: str, year: int) -> tuple[Decimal, int]:
+    """The value of ``kind`` for ``year`` and the year it was set for (earlier than ``year``
+    when that year's value is missing: DOMAIN.md, "Yearly values").
+
+    Raises:
+        NotFoundError: when no value is set for that year or earlier.
+    """
+    row = db.execute("SELECT value, year FROM satser WHERE kind = ? AND year <= ? ORDER BY year DESC LIMIT 1",
                      [kind, year]).fetchone()
     if row is None:
         raise NotFoundError(f"Der er ingen sats '{kind}' for {year} eller tidligere år")
-    return Decimal(row[0])
+    return Decimal(row[0]), row[1]
 
 
 def set_sats(db, kind: str, year: int, value) -> None:

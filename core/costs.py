@@ -57,27 +57,34 @@ def rate_in_force(rates: tuple[RatePeriod, ...], day: dt.date) -> Decimal:
     return current
 
 
+def day_factor(unit: str, quantity: Decimal | None, quantity_per: str | None, year: int) -> tuple[int, int]:
+    """The cost of one calendar day per kroner of rate, as an exact (numerator, denominator):
+    the cost rule of DOMAIN.md, in one place (``engang`` costs nothing per day).
+
+    døgn 1; dag q/7; time q/7 per week or q·12/D per month; uge 1/7; måned 12/D; år 1/D."""
+    qn, qd = Decimal(quantity).as_integer_ratio() if quantity is not None else (0, 1)
+    d = days_in_year(year)
+    if unit == "døgn":
+        return 1, 1
+    if unit == "dag":
+        return qn, 7 * qd
+    if unit == "time":
+        return (12 * qn, d * qd) if quantity_per == "måned" else (qn, 7 * qd)
+    if unit == "uge":
+        return 1, 7
+    if unit == "måned":
+        return 12, d
+    if unit == "år":
+        return 1, d
+    if unit == "engang":
+        return 0, 1
+    raise ValueError(f"unknown unit {unit!r}")
+
+
 def daily_cost(rate: Decimal, unit: str, quantity: Decimal | None, quantity_per: str | None,
                year: int) -> Fraction:
     """Cost of one calendar day in ``year`` (``engang`` costs nothing per day)."""
-    r = Fraction(rate)
-    q = Fraction(quantity) if quantity is not None else Fraction(0)
-    d = days_in_year(year)
-    if unit == "døgn":
-        return r
-    if unit == "dag":
-        return r * q / 7
-    if unit == "time":
-        return r * q * 12 / d if quantity_per == "måned" else r * q / 7
-    if unit == "uge":
-        return r / 7
-    if unit == "måned":
-        return r * 12 / d
-    if unit == "år":
-        return r / d
-    if unit == "engang":
-        return Fraction(0)
-    raise ValueError(f"unknown unit {unit!r}")
+    return Fraction(rate) * Fraction(*day_factor(unit, quantity, quantity_per, year))
 
 
 def active_span(basis: CostBasis, lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date] | None:

@@ -111,6 +111,9 @@ def build_demo(db) -> dict:
         counts = {"providers": len(providers), **_citizens_and_grants(db, rng, providers)}
         for name in DEMO_EXTENSIONS:
             counts.update(importlib.import_module(name).extend_demo(db, rng) or {})
+        # what the database holds, extensions' citizens and grants included
+        counts.update(citizens=db.execute("SELECT COUNT(*) FROM citizens").fetchone()[0],
+                      grants=db.execute("SELECT COUNT(*) FROM grants").fetchone()[0])
     return counts
 
 

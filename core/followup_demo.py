@@ -35,7 +35,8 @@ def extend_demo(db, rng) -> dict:
     db["settings"].upsert({"key": "reconcile_threshold", "value": "5000"}, pk="key")
     months = 0
     for month in range(1, AS_OF.month):
-        approval.approve_month(db, DEMO_YEAR, month)
+        # the demo's deliberate errors (for the reconciliation and validation screens) need a reason
+        approval.approve_month(db, DEMO_YEAR, month, reason="Eksempeldata med kendte fejl")
         months += 1
     return {"postings": postings, "budgets": budget_rows, "expected_citizens": n_expected, "approved_months": months}
 

@@ -60,9 +60,9 @@ from fractions import Fraction
 from functools import lru_cache
 from math import gcd
 
-from core.costs import days_in_year
+from core.costs import day_factor, days_in_year
 from core.errors import DispoError
-from core.money import ore_to_kr, to_ore
+from core.money import ore_to_kr, round_half_away, to_ore
 from core.storage import BackgroundRead, bulk_work, query
 
 GROUPINGS = ("grant", "citizen", "account", "section", "provider")
@@ -120,6 +120,7 @@ class Forecast:
     unmatched: ForecastRow | None = None
     lines: tuple[ForecastRow, ...] = ()
     grand_total: ForecastRow | None = None
+    warnings: tuple[str, ...] = ()  # Danish: what the figures rest on that the user should know
 
     def as_json(self) -> dict:
         return {
@@ -128,6 +129,7 @@ class Forecast:
             "unmatched": self.unmatched.as_json() if self.unmatched else None,
             "lines": [r.as_json() for r in self.lines],
             "grand_total": self.grand_total.as_json() if self.grand_total else None,
+            "warnings": list(self.warnings),
         }
 
 
@@ -158,36 +160,11 @@ class GrantFigures:
         return self.to_date + self.rest
 
 
-def round_half_away(num: int, den: int) -> int:
-    """``num/den`` rounded to an integer, half away from zero (``den`` > 0)."""
-    whole, rest = divmod(abs(num), den)
-    if 2 * rest >= den:
-        whole += 1
-    return whole if num >= 0 else -whole
-
-
 @lru_cache(maxsize=8192)
 def unit_factor(unit: str, quantity: Decimal | str | None, quantity_per: str | None, year: int) -> tuple[int, int]:
-    """The cost of one day per kroner of rate, as (numerator, denominator): the cost rule.
-
-    ``quantity`` may be the stored text: the cache then skips parsing it again."""
-    qn, qd = Decimal(quantity).as_integer_ratio() if quantity is not None else (0, 1)
-    d = days_in_year(year)
-    if unit == "døgn":
-        return 1, 1
-    if unit == "dag":
-        return qn, 7 * qd
-    if unit == "time":
-        return (12 * qn, d * qd) if quantity_per == "måned" else (qn, 7 * qd)
-    if unit == "uge":
-        return 1, 7
-    if unit == "måned":
-        return 12, d
-    if unit == "år":
-        return 1, d
-    if unit == "engang":
-        return 0, 1
-    raise ValueError(f"unknown unit {unit!r}")
+    """``core.costs.day_factor``, cached: ``quantity`` may be the stored text, so the cache also
+    skips parsing it again."""
+    return day_factor(unit, Decimal(quantity) if quantity is not None else None, quantity_per, year)
 
 
 class CostCalc:
@@ -293,8 +270,30 @@ def rate_ratio(rate) -> tuple[int, int]:
 
 
 def own_municipality(db) -> str:
-    row = db.execute("SELECT value FROM settings WHERE key = 'municipality'").fetchone()
-    return row[0] if row else ""
+    """The own municipality (the setting ``municipality``), or '' when it is not set."""
+    from core import settings
+
+    return settings.get(db, "municipality") or ""
+
+
+def grants_paid_elsewhere(db) -> int:
+    """How many grants at own providers name a paying municipality: without the own
+    municipality set, Dispo cannot tell which of them are sold places."""
+    return db.execute("SELECT COUNT(*) FROM grants g JOIN providers p ON p.id = g.provider_id "
+                      "WHERE p.kind = 'egen' AND TRIM(COALESCE(g.paying_municipality, '')) != ''").fetchone()[0]
+
+
+def municipality_warning(db) -> str | None:
+    """A Danish warning when the own municipality is not set but grants at own providers name a
+    paying municipality: they are then counted as expenses, though some may be sold places."""
+    if own_municipality(db):
+        return None
+    count = grants_paid_elsewhere(db)
+    if not count:
+        return None
+    return (f"Egen kommune er ikke angivet: {count} bevillinger på egne tilbud har en betalingskommune, og "
+            "solgte pladser kan ikke skelnes fra egne; de regnes som udgift. Angiv kommunen under "
+            "Indstillinger eller med 'settings set municipality NAVN'.")
 
 
 def is_income(provider_kind: str, paying_municipality: str, own: str) -> bool:
@@ -414,55 +413,71 @@ def grant_figures(db, year: int, as_of: dt.date, *, with_booked: bool = True,
                             lo if active else None, hi if active else None, sign * to_date, sign * rest))
     if booked is None:
         return out, {}
-    unmatched = booked.result()
-    _assign_booked(out, unmatched)
-    return out, unmatched
+    return out, _assign_booked(out, booked.result())
+
+
+INCOME_POSTING = "(art LIKE '7%' OR (COALESCE(art, '') = '' AND amount_ore < 0))"
+"""SQL: an income posting (art 7.x; without an art, a negative amount). Every other is an expense."""
 
 
 def booked_in_background(db, year: int, as_of: dt.date) -> BackgroundRead:
-    """Postings of ``year`` dated ≤ ``as_of``, summed per (cpr, account), in øre: read on a second
-    connection while the caller goes on (``.result()`` gives the dict)."""
+    """Postings of ``year`` dated ≤ ``as_of``, summed per (cpr, account) as [expense, income] in
+    øre (income: ``INCOME_POSTING``): read on a second connection while the caller goes on
+    (``.result()`` gives the dict)."""
     lo = f"{year:04d}-01-01"
     hi = min(as_of, dt.date(year, 12, 31)).isoformat()
     # "+date": not the date index, so SQLite reads the covering index (cpr, account, date, amount)
     # in group order instead of sorting a million rows; all groups come back as one JSON row so
     # the whole aggregation is one step, done without the GIL
-    sql = ("SELECT json_group_array(json_array(cpr, account, total)) FROM ("
-           " SELECT cpr, account, SUM(amount_ore) AS total FROM postings WHERE +date BETWEEN ? AND ?"
-           " GROUP BY cpr, account)")
+    sql = ("SELECT json_group_array(json_array(cpr, account, expense, income)) FROM ("
+           f" SELECT cpr, account, TOTAL(CASE WHEN {INCOME_POSTING} THEN 0 ELSE amount_ore END) AS expense,"
+           f" TOTAL(CASE WHEN {INCOME_POSTING} THEN amount_ore ELSE 0 END) AS income"
+           " FROM postings WHERE +date BETWEEN ? AND ? GROUP BY cpr, account)")
 
-    def read(conn) -> dict[tuple[str | None, str], int]:
+    def read(conn) -> dict[tuple[str | None, str], list[int]]:
         groups = json.loads(conn.execute(sql, [lo, hi]).fetchone()[0])
-        return {(cpr, account): total for cpr, account, total in groups}
+        return {(cpr, account): [int(expense), int(income)] for cpr, account, expense, income in groups}
 
     return BackgroundRead(db, read)
 
 
-def _assign_booked(figures: list[GrantFigures], booked: dict) -> None:
-    """Give each grant its booked amount; what matches no grant stays in ``booked``.
+def _assign_booked(figures: list[GrantFigures], booked: dict) -> dict[tuple[str | None, str], int]:
+    """Give each grant its booked amount; return what matches no grant, per (cpr, account).
 
-    Several grants of one citizen on one account share the amount in proportion to their
-    computed_to_date (``split_proportionally``, in the grants' order)."""
-    pop = booked.pop
-    firsts: dict[tuple[str, str], GrantFigures] = {}
-    shared: dict[tuple[str, str], list[GrantFigures]] = {}
+    ``booked`` is [expense, income] per (cpr, account) (``booked_in_background``). A
+    citizen's expense postings go to her expense grants on the account, her income postings
+    to her sold places there (DOMAIN.md); several grants of one kind share the amount in
+    proportion to their computed_to_date (``split_proportionally``, in the grants' order)."""
+    get = booked.get
+    firsts: dict[tuple[str, str, bool], GrantFigures] = {}
+    shared: dict[tuple[str, str, bool], list[GrantFigures]] = {}
     for f in figures:  # once per grant: the common key has one grant and is settled here
-        key = (f.cpr, f.account)
-        amount = pop(key, None)
-        if amount is not None:
-            f.booked = amount
+        pair = get((f.cpr, f.account))
+        if pair is None:
+            continue
+        key = (f.cpr, f.account, f.income)
+        first = firsts.get(key)
+        if first is None:
+            f.booked = pair[1] if f.income else pair[0]
             firsts[key] = f
             continue
-        first = firsts.get(key)
-        if first is not None:
-            group = shared.get(key)
-            if group is None:
-                shared[key] = [first, f]
-            else:
-                group.append(f)
+        group = shared.get(key)
+        if group is None:
+            shared[key] = [first, f]
+        else:
+            group.append(f)
     for group in shared.values():
         for f, share in zip(group, split_proportionally(group[0].booked, [abs(f.to_date) for f in group])):
             f.booked = share
+    unmatched = {}
+    for (cpr, account), (expense, income) in booked.items():
+        has_expense, has_income = (cpr, account, False) in firsts, (cpr, account, True) in firsts
+        if has_expense and has_income:
+            continue
+        left = (0 if has_expense else expense) + (0 if has_income else income)
+        if left or not (has_expense or has_income):
+            unmatched[(cpr, account)] = left
+    return unmatched
 
 
 def split_proportionally(amount: int, weights: list[int]) -> list[int]:
@@ -492,25 +507,63 @@ class _Budget:
     fye: Fraction | None = Fraction(0)
 
 
-def budgets_by(db, year: int) -> tuple[dict[str, _Budget], dict[str, _Budget]]:
-    """The year's budget per account and per section (only sections that have one)."""
+def _budget_parts(db, year: int) -> dict[tuple[str, str | None], _Budget]:
+    """The year's budget per (account, section or None): a whole-year row wins over the monthly
+    rows of the same pair, which otherwise add up."""
     combos: dict[tuple[str, str | None], dict[str, list]] = defaultdict(lambda: {"year": [], "month": []})
     for r in query(db, "SELECT account, section, month, original_ore, corrected_ore, full_year_equivalents "
                        "FROM budgets WHERE year = ?", [year]):
         combos[(r["account"], r["section"])]["year" if r["month"] is None else "month"].append(r)
-    by_account: dict[str, _Budget] = defaultdict(_Budget)
-    by_section: dict[str, _Budget] = defaultdict(_Budget)
-    for (account, section), parts in combos.items():
+    out = {}
+    for pair, parts in combos.items():
         rows = parts["year"] or parts["month"]
         ore = sum(r["corrected_ore"] if r["corrected_ore"] is not None else r["original_ore"] for r in rows)
         fye = None
         if parts["year"] and all(r["full_year_equivalents"] not in (None, "") for r in rows):
             fye = sum((Fraction(Decimal(r["full_year_equivalents"])) for r in rows), Fraction(0))
-        targets = [by_account[account]] + ([by_section[section]] if section else [])
-        for b in targets:
-            b.ore += ore
-            b.fye = None if b.fye is None or fye is None else b.fye + fye
-    return dict(by_account), dict(by_section)
+        out[pair] = _Budget(ore, fye)
+    return out
+
+
+def _add_budget(target: _Budget, part: _Budget) -> None:
+    target.ore += part.ore
+    target.fye = None if target.fye is None or part.fye is None else target.fye + part.fye
+
+
+def budgets_by(db, year: int) -> tuple[dict[str, _Budget], dict[str, _Budget]]:
+    """The year's budget per account and per section (only levels that have one; DOMAIN.md).
+
+    The budget is set per account; section budgets break it down. An account with only
+    section budgets has their sum; when both are set the account's own budget is its budget
+    (``budget_mismatches`` lists those whose sections do not add up to it)."""
+    parts = _budget_parts(db, year)
+    by_account: dict[str, _Budget] = {}
+    by_section: dict[str, _Budget] = {}
+    own = {account for account, section in parts if section is None}
+    for (account, section), b in parts.items():
+        if section is None or account not in own:
+            _add_budget(by_account.setdefault(account, _Budget()), b)
+        if section is not None:
+            _add_budget(by_section.setdefault(section, _Budget()), b)
+    return by_account, by_section
+
+
+def budget_mismatches(db, year: int) -> list[tuple[str, int, int]]:
+    """Accounts with a budget of their own and section budgets that add up to something else,
+    as (account, account budget in øre, sum of its section budgets in øre)."""
+    parts = _budget_parts(db, year)
+    sections: dict[str, int] = {}
+    for (account, section), b in parts.items():
+        if section is not None:
+            sections[account] = sections.get(account, 0) + b.ore
+    return [(account, parts[(account, None)].ore, total) for account, total in sorted(sections.items())
+            if (account, None) in parts and parts[(account, None)].ore != total]
+
+
+def refund_budget(db, year: int) -> int | None:
+    """The year's budgeted § 176 refund in øre (a positive amount of income), or None."""
+    row = db.execute("SELECT amount_ore FROM refund_budgets WHERE year = ?", [year]).fetchone()
+    return row[0] if row else None
 
 
 def volume_price_effects(outturn: int, budget: int, fye_actual: Fraction,
@@ -662,10 +715,12 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
                 sums[(code,)] = _Sum({by: code, "name": labels.get(code)})
     days = days_in_year(year)
     rows = []
+    fye_total = Fraction(0)
     for k, s in sums.items():
         extra = {}
         if by in ("account", "section") and k != (None,):
             fye = Fraction(sum(_union_days(iv) for iv in s.intervals.values()), days)
+            fye_total += fye
             expected = s.to_date + s.rest
             extra["full_year_equivalents"] = ore_to_kr(to_ore(fye))
             extra["average_price"] = ore_to_kr(to_ore(Fraction(expected, 100) / fye)) if fye else None
@@ -677,14 +732,37 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
                              budget_full_year_equivalents=ore_to_kr(to_ore(b.fye)) if b.fye else None)
         rows.append(_row(s.keys, s.to_date, s.rest, s.booked, **extra))
     rows.sort(key=lambda r: _sort_key(r, by))
-    return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows)
+    return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows,
+                   fye_total if by in ("account", "section") else None)
 
 
-def _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows) -> Forecast:
-    """The forecast of ``rows``: the total, the unmatched postings and the separate lines."""
+def _total_budget_figures(rows: list[ForecastRow], expected: int, fye_exact: Fraction) -> dict:
+    """The budget columns of "Drift i alt": sums of the rows' (a level without a budget adds
+    nothing), so the effects add up to the deviation as they do on every row; the average
+    price from the exact full-year equivalents."""
+    def total(name):
+        values = [getattr(r, name) for r in rows if getattr(r, name) is not None]
+        return sum(values, Decimal("0.00")) if values else None
+
+    out = {"full_year_equivalents": total("full_year_equivalents") or Decimal("0.00"),
+           "average_price": ore_to_kr(to_ore(Fraction(expected, 100) / fye_exact)) if fye_exact else None}
+    if any(r.budget is not None for r in rows):
+        out.update(budget=total("budget"), deviation=total("deviation"), volume_effect=total("volume_effect"),
+                   price_effect=total("price_effect"))
+        budgeted = [r for r in rows if r.budget is not None]
+        if all(r.budget_full_year_equivalents is not None for r in budgeted):
+            out["budget_full_year_equivalents"] = total("budget_full_year_equivalents")
+    return out
+
+
+def _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows,
+            fye_exact: Fraction | None = None) -> Forecast:
+    """The forecast of ``rows``: the total ("Drift i alt"), the unmatched postings, the separate
+    lines and the grand total."""
     unmatched_total = sum(unmatched.values())
-    total = _row({}, sum(f.to_date for f in figures), sum(f.rest for f in figures),
-                 sum(f.booked for f in figures) + unmatched_total)
+    to_date, rest = sum(f.to_date for f in figures), sum(f.rest for f in figures)
+    extra = _total_budget_figures(rows, to_date + rest, fye_exact) if fye_exact is not None else {}
+    total = _row({}, to_date, rest, sum(f.booked for f in figures) + unmatched_total, **extra)
     lines = []
     if include_expected:
         from core.expected import expected_line
@@ -698,9 +776,21 @@ def _finish(db, year, as_of, figures, unmatched, include_expected, include_refun
         line = refund_line(db, year, figures)
         if line is not None:
             lines.append(line)
+    grand = add_rows(total, *lines)
+    budgeted = [r for r in (total, *lines) if r.budget is not None]
+    if budgeted:
+        grand.budget = sum((r.budget for r in budgeted), Decimal("0.00"))
+        grand.deviation = sum((r.deviation for r in budgeted), Decimal("0.00"))
+    warnings = [w for w in (municipality_warning(db),) if w]
+    if include_refund:
+        from core.refund import thresholds_note
+
+        note = thresholds_note(db, year)
+        if note:
+            warnings.append(note)
     return Forecast(year=year, as_of=as_of, rows=rows, total=total, by=by,
                     unmatched=_row({"name": "Posteringer uden bevilling"}, 0, 0, unmatched_total),
-                    lines=tuple(lines), grand_total=add_rows(total, *lines))
+                    lines=tuple(lines), grand_total=grand, warnings=tuple(warnings))
 
 
 def _sort_key(row: ForecastRow, by: str):
@@ -831,7 +921,10 @@ def monthly_budget(db, year: int) -> list[int] | None:
     rows = query(db, "SELECT account, section, month, original_ore, corrected_ore FROM budgets WHERE year = ?",
                  [year])
     whole = {(r["account"], r["section"]) for r in rows if r["month"] is None}
+    own = {r["account"] for r in rows if r["section"] is None}
     for r in rows:
+        if r["section"] is not None and r["account"] in own:
+            continue  # a breakdown of the account's own budget: not counted twice
         value = r["corrected_ore"] if r["corrected_ore"] is not None else r["original_ore"]
         if r["month"] is None:
             base, extra = divmod(abs(value), 12)

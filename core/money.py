@@ -22,15 +22,20 @@ class InvalidNumber(DispoError):
     """A text cannot be read as a number."""
 
 
+def round_half_away(num: int, den: int) -> int:
+    """``num/den`` rounded to an integer, half away from zero (``den`` > 0): Dispo's one rounding
+    rule (DOMAIN.md); ``to_ore`` and ``kr`` use it, and the forecast's inlined fast path is
+    tested against it."""
+    whole, rest = divmod(abs(num), den)
+    if 2 * rest >= den:
+        whole += 1
+    return whole if num >= 0 else -whole
+
+
 def to_ore(value: Number) -> int:
     """Round a kroner amount to whole øre, half away from zero."""
     frac = Fraction(value) * 100
-    sign = -1 if frac < 0 else 1
-    frac = abs(frac)
-    whole, rest = divmod(frac.numerator, frac.denominator)
-    if 2 * rest >= frac.denominator:
-        whole += 1
-    return sign * whole
+    return round_half_away(frac.numerator, frac.denominator)
 
 
 def ore_to_kr(ore: int) -> Decimal:
@@ -42,9 +47,7 @@ def kr(value: Number | str | float) -> Decimal:
     """A kroner amount rounded to øre as ``Decimal``; floats go through their shortest repr."""
     if isinstance(value, float):
         value = repr(value)
-    if isinstance(value, Fraction):
-        return ore_to_kr(to_ore(value))
-    return Decimal(value).quantize(ORE, rounding=ROUND_HALF_UP)
+    return ore_to_kr(to_ore(Decimal(value) if isinstance(value, str) else value))
 
 
 def to_decimal(value: object) -> Decimal:

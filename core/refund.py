@@ -2,8 +2,11 @@
 
 Per person and year: 25 % of the year's expenses between T1 and T2, 50 % between T2 and
 T3 and 75 % above T3. The thresholds are the yearly values ``refund_t1/t2/t3`` (the
-latest year at or before Y). The year's expenses of a person are the expected outturn of
-their expense grants (sold places, which are income, do not count).
+latest year at or before Y; ``Thresholds.year`` says which, and ``thresholds_note`` says so
+when it is an earlier year). The year's expenses of a person are the expected outturn of
+their expense grants (sold places, which are income, do not count) as the forecast has
+them on the same as-of date: each grant's computed_to_date and committed_rest rounded to øre
+once, so the refund is the same to the øre on every screen, sheet and in the CLI.
 
 **Age rule.** A person is admitted for year Y when under 67 on January 1 of Y, or when
 admitted the year before with expenses above that year's T1 (then the case continues
@@ -13,16 +16,18 @@ past 67). Temporary ids (expected citizens) are never candidates.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core import cpr as cprs
-from core.catalogue import sats
+from core.catalogue import sats_of_year
 from core.errors import NotFoundError
-from core.forecast import ForecastRow, calc_of, grant_figures, is_income, load_rows, own_municipality, round_half_away
+from core.forecast import (ForecastRow, calc_of, default_as_of, grant_figures, is_income, load_rows,
+                           own_municipality, refund_budget, round_half_away)
 from core.money import ore_to_kr, to_ore
 
 RATES = ((1, 2, 25), (2, 3, 50), (3, None, 75))  # (from threshold, to threshold, percent)
+REFUND_LINE = "Forventet refusion (§ 176)"
 AGE_LIMIT = 67
 
 
@@ -31,6 +36,7 @@ class Thresholds:
     t1: int  # øre
     t2: int
     t3: int
+    year: int | None = field(default=None, compare=False)  # whose values these are (may be an earlier year)
 
     def as_json(self) -> dict:
         return {"t1": float(ore_to_kr(self.t1)), "t2": float(ore_to_kr(self.t2)), "t3": float(ore_to_kr(self.t3))}
@@ -53,9 +59,19 @@ class RefundRow:
 def thresholds(db, year: int) -> Thresholds | None:
     """The year's thresholds in øre, or None when they are not set for that year or earlier."""
     try:
-        return Thresholds(*(to_ore(sats(db, f"refund_t{i}", year)) for i in (1, 2, 3)))
+        values = [sats_of_year(db, f"refund_t{i}", year) for i in (1, 2, 3)]
     except NotFoundError:
         return None
+    return Thresholds(*(to_ore(v) for v, _ in values), year=min(y for _, y in values))
+
+
+def thresholds_note(db, year: int) -> str | None:
+    """A Danish note when ``year``'s refund is built on an earlier year's thresholds, else None."""
+    t = thresholds(db, year)
+    if t is None or t.year == year:
+        return None
+    return (f"Refusionen for {year} er beregnet med tærskelværdierne for {t.year}, "
+            f"da {year}s værdier ikke er indtastet.")
 
 
 def refund_ore(expenses: int, t: Thresholds) -> int:
@@ -131,7 +147,7 @@ def admitted(db, year: int, figures=None) -> tuple[Thresholds | None, list[tuple
     if t is None:
         return None, []
     if figures is None:
-        figures = grant_figures(db, year, dt.date(year, 12, 31), with_booked=False)[0]
+        figures = grant_figures(db, year, default_as_of(db, year), with_booked=False)[0]
     jan1 = dt.date(year, 1, 1)
     ages: dict[str, int] = {}
     candidates = {}
@@ -148,12 +164,16 @@ def admitted(db, year: int, figures=None) -> tuple[Thresholds | None, list[tuple
                for cpr, (name, _, expenses) in candidates.items() if cpr not in older or cpr in continued]
 
 
-def refund_rows(db, year: int, figures=None) -> tuple[Thresholds | None, list[RefundRow]]:
+def refund_rows(db, year: int, figures=None, as_of: dt.date | None = None
+                ) -> tuple[Thresholds | None, list[RefundRow]]:
     """Every person the age rule admits whose expenses in ``year`` exceed T1, by refund (largest first).
 
     Args:
         figures: the year's grant figures when the caller has them (``core.forecast.grant_figures``).
+        as_of: the forecast's as-of date the expenses are taken on (default: the forecast's).
     """
+    if figures is None and as_of is not None:
+        figures = grant_figures(db, year, as_of, with_booked=False)[0]
     t, people = admitted(db, year, figures)
     rows = [RefundRow(cpr, name, age, ore_to_kr(expenses), ore_to_kr(refund_ore(expenses, t)), continued)
             for cpr, name, age, expenses, continued in people]
@@ -166,10 +186,40 @@ def refund_line(db, year: int, figures):
     the claim is paid after the year), or None when there is none."""
     t, people = admitted(db, year, figures)
     total = sum(refund_ore(expenses, t) for _, _, _, expenses, _ in people)
-    if not total:
+    budget = refund_budget(db, year)
+    if not total and budget is None:
         return None
     zero = ore_to_kr(0)
-    return ForecastRow(grant_id=None, cpr=None, name="Forventet refusion, særligt dyre enkeltsager (§ 176)",
-                       section=None, account=None, provider=None, computed_to_date=zero,
-                       committed_rest=ore_to_kr(-total), expected_outturn=ore_to_kr(-total), booked_to_date=zero,
-                       backlog=zero)
+    extra = {}
+    if budget is not None:  # income: the budget is negative like the line
+        extra = {"budget": ore_to_kr(-budget), "deviation": ore_to_kr(-total + budget)}
+    return ForecastRow(grant_id=None, cpr=None, name=REFUND_LINE, section=None, account=None, provider=None,
+                       computed_to_date=zero, committed_rest=ore_to_kr(-total), expected_outturn=ore_to_kr(-total),
+                       booked_to_date=zero, backlog=zero, **extra)
+
+
+def set_refund_budget(db, year, amount) -> None:
+    """Set the year's budgeted § 176 refund (kroner, the income expected; audited).
+
+    Raises:
+        ValidationError: a bad year or amount.
+    """
+    from core import audit
+    from core.errors import ValidationError
+    from core.money import InvalidNumber, to_decimal
+
+    try:
+        year = int(year)
+        if not 1900 <= year <= 2200:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ValidationError({"year": f"Året '{year}' er ikke gyldigt"}) from None
+    try:
+        ore = abs(to_ore(to_decimal(amount)))
+    except (InvalidNumber, ArithmeticError):
+        raise ValidationError({"refund": f"Refusionsbudget: '{amount}' er ikke et tal"}) from None
+    with db.atomic():
+        old = refund_budget(db, year)
+        db["refund_budgets"].upsert({"year": year, "amount_ore": ore}, pk="year")
+        audit.record(db, "refund_budgets", year, "update" if old is not None else "insert",
+                     {"year": year, "amount_ore": old} if old is not None else None, {"year": year, "amount_ore": ore})

@@ -14,6 +14,9 @@ the screen can open it. Rules:
   payment-only;
 - ``ownership``: provider ownership set consistently (a municipal provider names its
   municipality; an own provider has none), so VAT refund can be handled;
+- ``sats_missing``: a yearly value (sats) used in earlier years has no value for the
+  year checked; the newest earlier one is used until it is entered (DOMAIN.md);
+- ``budget_mismatch``: an account's budget and its section budgets do not add up;
 - ``ending_soon`` (information): grants ending within the next 60 days;
 - ``expected_overdue`` (information): expected citizens whose start has passed.
 """
@@ -25,8 +28,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.forecast import own_municipality
-from core.money import format_date, format_number
+from core.forecast import budget_mismatches, own_municipality
+from core.money import format_date, format_kr, format_number
 from core.providers import catalogue_rate
 from core.storage import query
 
@@ -37,6 +40,7 @@ RULE_LABELS = {
     "duplicate": "Dobbelt aktiv bevilling", "followup": "Opfølgning overskredet",
     "payment_only": "Kun betaling ikke markeret", "ownership": "Ejerform ikke sat korrekt",
     "ending_soon": "Bevilling udløber snart", "expected_overdue": "Kommende borger skulle være startet",
+    "sats_missing": "Årlig sats mangler", "budget_mismatch": "Budget pr. paragraf passer ikke med kontoen",
 }
 SEVERITY = {"ending_soon": "info", "expected_overdue": "info", "followup": "advarsel", "manual_rate": "advarsel"}
 
@@ -128,8 +132,25 @@ def validate(db, as_of: dt.date | None = None) -> list[Finding]:
     for e in query(db, "SELECT id, ident, start FROM expected_citizens WHERE start < ? ORDER BY start", [today]):
         out.append(_find("expected_overdue", f"Kommende borger {e['ident']} skulle være startet {_d(e['start'])}: "
                          "opret bevillingen eller ret datoen", "expected_citizens", e["id"]))
+    out += yearly_findings(db, as_of.year)
     order = {"fejl": 0, "advarsel": 1, "info": 2}
     return sorted(out, key=lambda f: (order[f.severity], f.rule, f.record_id))
+
+
+def yearly_findings(db, year: int) -> list[Finding]:
+    """The year's missing yearly values and budget mismatches."""
+    out = []
+    for kind, text, latest in db.execute(
+            "SELECT s.kind, k.text, MAX(s.year) FROM satser s JOIN rate_kinds k ON k.code = s.kind "
+            "WHERE s.year <= ? GROUP BY s.kind HAVING MAX(s.year) < ? ORDER BY k.rowid", [year, year]):
+        out.append(_find("sats_missing", f"{text} ({kind}) mangler for {year}; værdien for {latest} bruges, "
+                         "til den er indtastet", "satser", 0))
+    for account, own, sections in budget_mismatches(db, year):
+        row = db.execute("SELECT id FROM budgets WHERE year = ? AND account = ? AND section IS NULL "
+                         "ORDER BY month IS NOT NULL, month LIMIT 1", [year, account]).fetchone()
+        out.append(_find("budget_mismatch", f"Konto {account}: budget {format_kr(own)} kr., men paragrafferne "
+                         f"har tilsammen {format_kr(sections)} kr. ({year})", "budgets", row[0]))
+    return out
 
 
 def _d(iso: str) -> str:
@@ -169,4 +190,16 @@ def record_details(db, table: str, record_id: int) -> tuple[str, list[tuple[str,
         return f"Kommende borger {e['ident']}", [("Id", e["ident"]), ("Navn", e["name"]), ("Paragraf", e["section"]),
                                                  ("Takst", format_number(Decimal(e["rate"]))),
                                                  ("Start", _d(e["start"]))]
+    if table == "satser":
+        from core.catalogue import satser
+
+        return "Årlige satser", [(f"{r['text']} {r['year']}", format_number(r["value"])) for r in satser(db)]
+    if table == "budgets":
+        rows = query(db, "SELECT * FROM budgets WHERE id = ?", [record_id])
+        if not rows:
+            raise NotFoundError(f"Budgetlinje {record_id} findes ikke")
+        b = rows[0]
+        return f"Budget {b['account']} {b['year']}", [("Konto", b["account"]), ("Paragraf", b["section"] or ""),
+                                                       ("Budget", format_kr(b["original_ore"])),
+                                                       ("Korrigeret", format_kr(b["corrected_ore"]))]
     raise NotFoundError(f"Ukendt tabel '{table}'")

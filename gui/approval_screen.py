@@ -1,4 +1,8 @@
-"""Godkendelse: approve a month (freeze its forecast) and see the approved trend next to the live forecast."""
+"""Godkendelse: approve a month (freeze its forecast) and see the approved trend next to the live forecast.
+
+The checks (``core.approval.checks``) are shown first, computed off the GUI thread when the
+month changes; approving despite them asks for a reason; a month that has not ended cannot
+be approved."""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ import datetime as dt
 from PySide6.QtCharts import QChartView, QLineSeries, QScatterSeries
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSpinBox, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPushButton, QSpinBox,
+                               QSplitter, QVBoxLayout, QWidget)
 
 from core import approval
 from core.errors import DispoError
@@ -34,6 +38,12 @@ class Screen(QWidget):
         self.job = Job(self)
         self.job.finished.connect(self._live_done)
         self.job.failed.connect(lambda message: self.live_label.setText(message))
+        self.found: list | None = None
+        self.check_job = Job(self)
+        self.check_job.finished.connect(self._checks_done)
+        self.check_job.failed.connect(lambda message: self.checks_label.setText(message))
+        self.checks_label = QLabel(objectName="checks")
+        self.checks_label.setWordWrap(True)
         self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
         self.year.setValue(dt.date.today().year)
         self.year.valueChanged.connect(lambda _: self.refresh())
@@ -41,6 +51,7 @@ class Screen(QWidget):
         for i, name in enumerate(approval.MONTHS, start=1):
             self.month.addItem(name.capitalize(), i)
         self.month.setCurrentIndex(max(0, dt.date.today().month - 2))
+        self.month.currentIndexChanged.connect(lambda _: self._start_checks())
         self.approve_button = QPushButton("&Godkend måned", objectName="approve")
         self.approve_button.clicked.connect(self.approve)
         mark_edits(self.approve_button)
@@ -78,6 +89,7 @@ class Screen(QWidget):
         split.setSizes([720, 480])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.checks_label)
         layout.addWidget(self.message)
         layout.addWidget(self.live_label)
         layout.addWidget(split, 1)
@@ -89,7 +101,21 @@ class Screen(QWidget):
         year = self.year.value()
         self.job.start(self.context.db_path, lambda db: forecast(db, year, default_as_of(db, year), by="account",
                                                                   include_expected=False, include_refund=False))
+        self._start_checks()
         self._draw()
+
+    def _start_checks(self) -> None:
+        year, month = self.year.value(), self.month.currentData()
+        self.found = None
+        self.checks_label.setText("Kontrollerer måneden …")
+        self.check_job.start(self.context.db_path, lambda db: approval.checks(db, year, month))
+
+    def _checks_done(self, found) -> None:
+        self.found = found
+        if not found:
+            self.checks_label.setText("Kontroller: ingen bemærkninger.")
+        else:
+            self.checks_label.setText("Kontroller før godkendelse:\n" + "\n".join(f"• {c.message}" for c in found))
 
     def _live_done(self, result) -> None:
         self.live = result
@@ -97,9 +123,29 @@ class Screen(QWidget):
                                 f"{format_number(result.total.expected_outturn)} kr.")
         self._draw()
 
-    def approve(self, *, confirm_replace=None) -> None:
-        """Approve the chosen month; a month already approved is replaced only after a yes."""
+    def approve(self, *, confirm_replace=None, ask_reason=None) -> None:
+        """Approve the chosen month; a month already approved is replaced only after a yes.
+
+        The checks come first: a month that has not ended is refused; with other checks the
+        user is asked for a reason (``ask_reason`` returns it, or None to cancel)."""
         year, month = self.year.value(), self.month.currentData()
+        try:
+            found = approval.checks(self.context.db, year, month)
+        except DispoError as ex:
+            self.message.setText(str(ex))
+            return
+        self._checks_done(found)
+        blocking = [c for c in found if c.kind == "not_ended"]
+        if blocking:
+            self.message.setText(blocking[0].message)
+            return
+        reason = None
+        if found:
+            ask = ask_reason or (lambda: self._ask_reason(found))
+            reason = ask()
+            if not reason or not reason.strip():
+                self.message.setText("Måneden er ikke godkendt: en begrundelse er nødvendig.")
+                return
         replace = False
         if any(s.month == month for s in self.snapshots):
             ask = confirm_replace or (lambda: QMessageBox.question(
@@ -109,13 +155,20 @@ class Screen(QWidget):
                 return
             replace = True
         try:
-            approval.approve_month(self.context.db, year, month, replace=replace)
+            approval.approve_month(self.context.db, year, month, replace=replace, reason=reason)
         except DispoError as ex:
             self.message.setText(str(ex))
             return
         self.message.setText(f"{self.month.currentText()} {year} er godkendt.")
         self.context.notify_changed("approvals")
         self.refresh()
+
+    def _ask_reason(self, found) -> str | None:
+        text, ok = QInputDialog.getText(
+            self, "Godkend trods bemærkninger",
+            "\n".join(f"• {c.message}" for c in found) + "\n\nBegrundelse for at godkende alligevel "
+            "(gemmes med godkendelsen og i revisionssporet):")
+        return text if ok else None
 
     def _draw(self) -> None:
         trend = QLineSeries()

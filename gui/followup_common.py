@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any, Callable
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from core.money import format_date, format_number
+from core.reports import WARNING_COLOUR, is_warning
 from gui import models
 from gui.headers import fit_table
 from gui.workers import Runner
-
-NEGATIVE = "#b00020"
 
 
 def cell_text(kind: str, value) -> str:
@@ -37,21 +37,24 @@ def cell_text(kind: str, value) -> str:
     return str(value)
 
 
-def Column(key: str, title: str, kind: str = "text", getter: Callable[[Any], Any] | None = None) -> models.Column:
+def Column(key: str, title: str, kind: str = "text", getter: Callable[[Any], Any] | None = None,
+           warn: bool = False) -> models.Column:
     """A column of ``gui.models``, declared the follow-up way: the row's attribute (or dict
     key) ``key`` or ``getter(row)``, shown as ``kind`` (text, kr, number, int, percent, date);
-    numbers are right-aligned and sorted as numbers, negative kroner red."""
+    numbers are right-aligned and sorted as numbers; with ``warn`` an overspend (a positive
+    amount) is shown in the warning colour (``core.reports.is_warning``)."""
     def value(row):
         if getter is not None:
             return getter(row)
         return row.get(key) if isinstance(row, dict) else getattr(row, key, None)
 
+    spec = SimpleNamespace(warn=warn)
+
     def color(row):
-        v = value(row)
-        return NEGATIVE if isinstance(v, Decimal) and v < 0 else None
+        return "#" + WARNING_COLOUR if is_warning(spec, value(row)) else None
 
     return models.Column(title, lambda row: cell_text(kind, value(row)), lambda row: _sort_value(value(row)),
-                         numeric=kind not in ("text", "date"), color=color if kind == "kr" else None, value=value,
+                         numeric=kind not in ("text", "date"), color=color if warn else None, value=value,
                          key=key)
 
 

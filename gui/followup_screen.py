@@ -19,16 +19,18 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFormLayout, QHB
 
 from core.forecast import add_rows, default_as_of, forecast, monthly_outturn
 from core.money import format_date, format_number
+from core.reports.monthly import GRAND_TOTAL, LEGEND, OPERATING_TOTAL
 from core.reconcile import postings_of
 from gui.charts import danish_chart, set_month_series
 from gui.followup_common import Column, Job, RowsModel, table_view
 
 MONEY = [Column("budget", "Budget", "kr"), Column("booked_to_date", "Bogført", "kr"),
          Column("computed_to_date", "Beregnet til dato", "kr"), Column("committed_rest", "Disponeret rest", "kr"),
-         Column("expected_outturn", "Forventet regnskab", "kr"), Column("deviation", "Afvigelse", "kr"),
+         Column("expected_outturn", "Forventet regnskab", "kr"), Column("deviation", "Afvigelse", "kr", warn=True),
          Column("full_year_equivalents", "Helårspersoner", "number"),
          Column("average_price", "Gns. pris pr. helårsperson", "kr"),
-         Column("volume_effect", "Mængdeeffekt", "kr"), Column("price_effect", "Priseffekt", "kr")]
+         Column("volume_effect", "Mængdeeffekt", "kr", warn=True),
+         Column("price_effect", "Priseffekt", "kr", warn=True)]
 DETAIL_MONEY = [Column(name, title, "kr") for name, title in (
     ("booked_to_date", "Bogført"), ("computed_to_date", "Beregnet til dato"), ("committed_rest", "Disponeret rest"),
     ("expected_outturn", "Forventet regnskab"), ("backlog", "Efterslæb"))]
@@ -43,6 +45,14 @@ CHART_LINES = (("Forventet regnskab", "cumulative_expected", "#1f5fa8", False),
                ("Bogført", "cumulative_booked", "#5d6d7e", False))
 OPTIONAL_LINES = {"cumulative_expected_citizens", "cumulative_refund", "cumulative_outturn"}
 DETAIL_LEVELS = {"provider": "Leverandør", "citizen": "Borger", "grant": "Bevilling"}
+
+
+def summary(row) -> str:
+    """A total's figures in words: expected, and budget and deviation only where there is a budget."""
+    text = f"forventet {format_number(row.expected_outturn)} kr."
+    if row.budget is not None:
+        text += f", budget {format_number(row.budget)} kr., afvigelse {format_number(row.deviation)} kr."
+    return text
 
 
 def compute(db, year: int, as_of: dt.date | None, level: str, include_expected: bool, include_refund: bool) -> dict:
@@ -85,6 +95,9 @@ class Screen(QWidget):
         self.progress = QProgressBar(objectName="progress", minimum=0, maximum=0, visible=False)
         self.status = QLabel(objectName="status")
         self.status.setWordWrap(True)
+        self.legend = QLabel(LEGEND, objectName="legend")
+        self.legend.setWordWrap(True)
+        self._labels: dict[int, str] = {}  # id(row) -> the label of "Drift i alt", a line or "I alt"
 
         bar = QHBoxLayout()
         form = QFormLayout()
@@ -111,6 +124,17 @@ class Screen(QWidget):
         self.main_model = RowsModel([Column("key", "Konto"), Column("name", "Tekst"), *MONEY], self)
         self.main_view, self.main_proxy = table_view(self.main_model, "forecast_table")
         self.main_view.selectionModel().currentRowChanged.connect(self._main_selected)
+        # "Drift i alt", the separate lines and "I alt" below the operating lines, in the same columns
+        self.totals_model = RowsModel([Column("key", "", getter=lambda r: self._labels.get(id(r), "")),
+                                       Column("name", "", getter=lambda r: ""), *MONEY], self)
+        self.totals_view, totals_proxy = table_view(self.totals_model, "totals_table")
+        self.totals_view.setSortingEnabled(False)
+        totals_proxy.sort(-1)  # the structure's order, never sorted
+        self.totals_view.horizontalHeader().hide()
+        self.totals_view.setMaximumHeight(5 * self.totals_view.verticalHeader().defaultSectionSize())
+        self.main_view.horizontalHeader().sectionResized.connect(
+            lambda i, _old, new: self.totals_view.setColumnWidth(i, new))
+        self.main_view.horizontalScrollBar().valueChanged.connect(self.totals_view.horizontalScrollBar().setValue)
         self.detail_level = QComboBox(objectName="detail_level")
         for key, label in DETAIL_LEVELS.items():
             self.detail_level.addItem(label, key)
@@ -148,13 +172,20 @@ class Screen(QWidget):
         for index, stretch in enumerate((2, 2, 3)):
             lower.setStretchFactor(index, stretch)
         lower.setSizes([330, 330, 500])
+        upper = QWidget()
+        ul = QVBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ul.setSpacing(0)
+        ul.addWidget(self.main_view, 1)
+        ul.addWidget(self.totals_view)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.main_view)
+        split.addWidget(upper)
         split.addWidget(lower)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
+        layout.addWidget(self.legend)
         self._initialised = False
 
     # ------------------------------------------------------------------ computing
@@ -204,20 +235,28 @@ class Screen(QWidget):
         self.result = result
         level = result["level"]
         key = level.by
+        # DOMAIN.md's structure: the operating lines, "Drift i alt", the separate lines, "I alt"
+        structure = [(OPERATING_TOTAL, level.total), *((line.name, line) for line in level.lines),
+                     (GRAND_TOTAL, level.grand_total)]
+        self._labels = {id(row): label for label, row in structure}
         self.main_model.columns[0] = Column("key", LEVELS[key], getter=lambda r, k=key: getattr(r, k) or "Uden bevilling")
         self.main_model.set_rows(level.rows)
         self.main_view.resizeColumnsToContents()
-        total_budget = sum((r.budget for r in level.rows if r.budget is not None), Decimal(0))
-        parts = [f"{format_number(level.total.expected_outturn)} kr. forventet regnskab",
-                 f"budget {format_number(total_budget)} kr.",
-                 f"afvigelse {format_number(level.total.expected_outturn - total_budget)} kr."]
-        for line in level.lines:
-            parts.append(f"{line.name}: {format_number(line.expected_outturn)} kr.")
-        if level.lines:
-            parts.append(f"i alt med linjerne {format_number(level.grand_total.expected_outturn)} kr.")
-        self.status.setText(f"{level.year} pr. {format_date(level.as_of)}: " + "; ".join(parts))
+        self.totals_model.set_rows([row for _, row in structure])
+        self._align_totals()
+        parts = [f"{label}: {summary(row)}" for label, row in structure]
+        self.status.setText(f"{level.year} pr. {format_date(level.as_of)}: " + "; ".join(parts)
+                            + "".join(f"\n{w}" for w in level.warnings))
         self._fill_detail()
         self._draw_chart(result["months"])
+
+    def _align_totals(self) -> None:
+        header = self.main_view.horizontalHeader()
+        self.totals_view.verticalHeader().setFixedWidth(self.main_view.verticalHeader().width())
+        for i in range(self.totals_model.columnCount()):  # the totals' larger figures must fit too
+            width = max(header.sectionSize(i), self.totals_view.sizeHintForColumn(i))
+            self.main_view.setColumnWidth(i, width)
+            self.totals_view.setColumnWidth(i, width)
 
     # ------------------------------------------------------------------ drill-down
 

@@ -172,7 +172,7 @@ def test_validation_findings(fdb):
     assert ("ending_soon", soon) in found and ("rate", soon) in found
     assert ("payment_only", pay) in found
     assert ("ownership", nabo) in found
-    assert all(f.message and f.table in ("grants", "providers", "expected_citizens")
+    assert all(f.message and f.table in ("grants", "providers", "expected_citizens", "satser", "budgets")
                for f in validation.validate(fdb, dt.date(2026, 6, 30)))
 
 
@@ -181,7 +181,7 @@ def test_validation_findings(fdb):
 def test_approve_month_and_snapshot(fdb):
     grant(fdb, rate="1000")
     budgets.set_budget(fdb, 2026, "5.38.50", "400000", full_year_equivalents="1")
-    approval_id = approval.approve_month(fdb, 2026, 3)
+    approval_id = approval.approve_month(fdb, 2026, 3, reason="Ingen bogføringer endnu")
     snap = approval.snapshot(fdb, approval_id)
     assert snap.as_of == dt.date(2026, 3, 31)
     account = next(r for r in snap.rows if r["level"] == "account")
@@ -196,7 +196,7 @@ def test_approve_month_and_snapshot(fdb):
         approval.approve_month(fdb, 2019, 5)
     assert counts(fdb) == before
     grant(fdb, cpr="020290-2345", rate="500")
-    new_id = approval.approve_month(fdb, 2026, 3, replace=True)
+    new_id = approval.approve_month(fdb, 2026, 3, replace=True, reason="Ny bevilling")
     assert [s.id for s in approval.snapshots(fdb, 2026)] == [new_id]
     assert approval.snapshot(fdb, new_id).total["expected_ore"] == 36500000 + 18250000
     replaced = fdb.execute("SELECT old FROM audit WHERE table_name = 'approvals' AND action = 'replace'").fetchone()
@@ -206,8 +206,8 @@ def test_approve_month_and_snapshot(fdb):
 def test_cli_approve_and_snapshots(fdb, db_path):
     grant(fdb)
     fdb.close()
-    assert run_cli("approve", "--year", "2026", "--month", "2", db=db_path).returncode == 0
-    r = run_cli("approve", "--year", "2026", "--month", "2", db=db_path)
+    assert run_cli("approve", "--year", "2026", "--month", "2", "--reason", "Prøve", db=db_path).returncode == 0
+    r = run_cli("approve", "--year", "2026", "--month", "2", "--reason", "Prøve", db=db_path)
     assert r.returncode == 1 and "allerede godkendt" in r.stderr
     r = run_cli("approve", "--year", "2026", "--month", "13", db=db_path)
     assert r.returncode == 2 and "Måned skal være 1–12" in r.stderr

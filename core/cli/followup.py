@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 
 from core import approval, budgets, expected, forecast as fc, occupancy, reconcile, refund, validation
 from core.cli import date_arg, month_arg, print_json, print_table, year_arg
 from core.errors import DispoError
+from decimal import Decimal
+
 from core.money import format_date, format_kr, format_number, to_ore
 
 
@@ -44,10 +47,14 @@ def register(sub) -> None:
     q.add_argument("--year", type=year_arg, metavar="ÅR", help="kun dette år")
     q.add_argument("--json", action="store_true", help="skriv som JSON")
     q.set_defaults(handler=cmd_budget_list)
-    q = bsub.add_parser("set", help="sæt et budget", description="Sætter (eller erstatter) et budget.")
+    q = bsub.add_parser("set", help="sæt et budget",
+                        description="Sætter (eller erstatter) et budget pr. konto (evt. paragraf og måned), "
+                                    "eller med --refund årets budget for refusion (§ 176).")
     q.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="året")
-    q.add_argument("--account", required=True, metavar="KONTO", help="funktion, fx 5.38.50")
-    q.add_argument("--amount", required=True, metavar="KR", help="oprindeligt budget i kr.")
+    q.add_argument("--account", metavar="KONTO", help="funktion, fx 5.38.50")
+    q.add_argument("--amount", metavar="KR", help="oprindeligt budget i kr.")
+    q.add_argument("--refund", metavar="KR",
+                   help="budgetteret refusion for særligt dyre enkeltsager (§ 176) i kr. (indtægt)")
     q.add_argument("--corrected", metavar="KR", help="korrigeret budget i kr.")
     q.add_argument("--section", metavar="PARAGRAF", help="paragraf, fx '§ 108' (valgfri)")
     q.add_argument("--month", type=month_arg, metavar="MÅNED", help="måned 1–12 (udeladt: hele året)")
@@ -86,6 +93,8 @@ def register(sub) -> None:
                        description="Personer hvis udgifter i året overstiger tærskel 1, med forventet refusion "
                                    "(25/50/75 %) efter aldersreglen.")
     p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="året")
+    p.add_argument("--as-of", type=date_arg, metavar="DATO",
+                   help="opgørelsesdato for udgifterne (standard: som dispositionsregnskabet)")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_refund)
 
@@ -122,6 +131,9 @@ def register(sub) -> None:
     p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="året")
     p.add_argument("--month", type=month_arg, required=True, metavar="MÅNED", help="måned 1–12")
     p.add_argument("--replace", action="store_true", help="erstat en tidligere godkendelse af måneden")
+    p.add_argument("--reason", metavar="TEKST",
+                   help="begrundelse for at godkende trods fejl i kontrollerne (gemmes med godkendelsen)")
+    p.add_argument("--check", action="store_true", help="vis kun kontrollerne; godkend ikke")
     p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     p.set_defaults(handler=cmd_approve)
 
@@ -156,12 +168,15 @@ def cmd_forecast(args, db) -> int:
     if result.by in ("account", "section"):
         money += [("budget", "Budget"), ("deviation", "Afvigelse")]
     rows = []
-    for r in [*result.rows, fc.add_rows(result.total, name="I alt")]:
+    for r in result.rows:
         rows.append({**{k: getattr(r, k) for k, _ in key_columns}, **{k: _kr(getattr(r, k)) for k, _ in money}})
-    rows[-1][key_columns[0][0]] = "I alt"
-    for line in result.lines:
-        rows.append({key_columns[0][0]: line.name, **{k: _kr(getattr(line, k)) for k, _ in money}})
+    # DOMAIN.md's structure: "Drift i alt", the separate lines, the grand total with them
+    for label, r in (("Drift i alt", result.total), *((line.name, line) for line in result.lines),
+                     ("I alt", result.grand_total)):
+        rows.append({key_columns[0][0]: label, **{k: _kr(getattr(r, k)) for k, _ in money}})
     print_table(rows, key_columns + money)
+    for warning in result.warnings:
+        print(warning)
     return 0
 
 
@@ -179,6 +194,16 @@ def cmd_budget_list(args, db) -> int:
 
 
 def cmd_budget_set(args, db) -> int:
+    if args.refund is not None:
+        if args.account or args.amount:
+            print("Angiv enten --refund eller --account og --amount", file=sys.stderr)
+            return 2
+        refund.set_refund_budget(db, args.year, args.refund)
+        print(f"Refusionsbudget for {args.year} er gemt.")
+        return 0
+    if not args.account or args.amount is None:
+        print("budget set kræver --account og --amount (eller --refund)", file=sys.stderr)
+        return 2
     budgets.set_budget(db, args.year, args.account, args.amount, section=args.section, month=args.month,
                        corrected=args.corrected, full_year_equivalents=args.fye)
     print(f"Budget for {args.account} {args.year} er gemt.")
@@ -220,13 +245,24 @@ def cmd_expected_import(args, db) -> int:
 
 
 def cmd_refund(args, db) -> int:
-    t, rows = refund.refund_rows(db, args.year)
+    as_of = args.as_of or fc.default_as_of(db, args.year)
+    if as_of.year != args.year:
+        raise DispoError(f"Opgørelsesdatoen {format_date(as_of)} ligger ikke i {args.year}")
+    t, rows = refund.refund_rows(db, args.year, as_of=as_of)
     if t is None:
         raise DispoError(f"Tærsklerne for refusion (refund_t1–t3) er ikke sat for {args.year} eller tidligere")
+    note = refund.thresholds_note(db, args.year)
+    warning = fc.municipality_warning(db)
     if args.json:
-        print_json({"year": args.year, "thresholds": t.as_json(), "rows": [r.as_json() for r in rows]})
+        print_json({"year": args.year, "as_of": as_of.isoformat(), "thresholds": t.as_json(),
+                    "thresholds_year": t.year, "total": float(sum((r.refund for r in rows), Decimal(0))),
+                    "warnings": [w for w in (note, warning) if w], "rows": [r.as_json() for r in rows]})
         return 0
-    print(f"Refusion {args.year}: T1 {format_kr(t.t1)}, T2 {format_kr(t.t2)}, T3 {format_kr(t.t3)}")
+    print(f"Refusion {args.year} pr. {format_date(as_of)}: T1 {format_kr(t.t1)}, T2 {format_kr(t.t2)}, "
+          f"T3 {format_kr(t.t3)} (tærskelværdier for {t.year})")
+    for w in (note, warning):
+        if w:
+            print(w)
     print_table([{"cpr": r.cpr, "name": r.name, "age": r.age, "expenses": _kr(r.expenses), "refund": _kr(r.refund)}
                  for r in rows],
                 [("cpr", "CPR-nr."), ("name", "Navn"), ("age", "Alder"), ("expenses", "Udgifter"),
@@ -273,7 +309,14 @@ def cmd_validate(args, db) -> int:
 
 
 def cmd_approve(args, db) -> int:
-    approval_id = approval.approve_month(db, args.year, args.month, replace=args.replace)
+    if args.check:
+        found = approval.checks(db, args.year, args.month)
+        if args.json:
+            print_json([c.as_json() for c in found])
+        else:
+            print("\n".join(c.message for c in found) or "Ingen bemærkninger: måneden kan godkendes.")
+        return 0
+    approval_id = approval.approve_month(db, args.year, args.month, replace=args.replace, reason=args.reason)
     snap = approval.snapshot(db, approval_id)
     if args.json:
         print_json(snap.as_json())

@@ -12,6 +12,7 @@ from core.migrations.followup import migrations as followup
 from core.migrations.importing import migrations as importing
 from core.migrations.indexes import migrations as indexes
 from core.migrations.import_choices import migrations as import_choices
+from core.migrations.numbers import migrations as numbers
 
 MIGRATION_SETS = [
     base,
@@ -20,6 +21,7 @@ MIGRATION_SETS = [
     vum,
     indexes,
     import_choices,
+    numbers,
 ]
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from core.cpr import CPR_PATTERN
+from core.cpr import mask_all
 
 KINDS = ("text", "cpr", "integer", "number", "amount", "date", "percent", "mark")
 """Column kinds: ``cpr`` is text that masking applies to, ``mark`` a short text such as ``x``,
@@ -46,6 +46,7 @@ class Column:
     width: float | None = None
     total: str = "none"
     ratio: tuple[str, str, str | None] | None = None
+    warn: bool = False  # a positive amount here is an overspend: marked as a warning (``is_warning``)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -118,9 +119,31 @@ class Report:
         return f"{self.name} {self.year}"
 
 
-def mask_text(text: str) -> str:
-    """Every CPR number inside ``text`` replaced by its masked form ``DDMMYY-xxxx``."""
-    return CPR_PATTERN.sub(lambda m: f"{m.group(1)}-xxxx", text)
+WARNING_COLOUR = "B00020"
+"""The one colour of a warning (an overspend) on screen, in workbooks and in print."""
+
+
+def is_warning(column: Column, value) -> bool:
+    """Whether a cell is marked as a warning: an overspend (a positive deviation or effect:
+    expected above budget). An underspend, or any other negative number, is not."""
+    return column.warn and value is not None and not isinstance(value, str) and value > 0
+
+
+mask_text = mask_all
+"""Every CPR number inside a text replaced by ``DDMMYY-xxxx``: ``core.cpr.mask_all``, the one rule."""
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""A text starting with one of these would run as a formula in Excel or LibreOffice."""
+
+
+def looks_like_formula(value) -> bool:
+    """Whether ``value`` is text a spreadsheet would run as a formula (the one formula guard)."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_safe(value):
+    """A csv cell that never runs as a formula: such text gets a leading apostrophe."""
+    return "'" + value if looks_like_formula(value) else value
 
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")

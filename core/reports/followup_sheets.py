@@ -49,8 +49,8 @@ def occupancy_sheet(db, year: int) -> ReportTable:
         Column("provider", "Tilbud", "text", 30), Column("month", "Måned", "text", 11),
         Column("places", "Pladser", "integer"),
         Column("capacity", "Kapacitet (pladsdøgn)", "integer", 12, total="sum"),
-        Column("occupied", "Belagt (pladsdøgn)", "integer", 12, total="sum"),
-        Column("sold", "Heraf solgt", "integer", total="sum"),
+        Column("occupied", "Belagt (pladsdøgn)", "number", 12, total="sum"),
+        Column("sold", "Heraf solgt", "number", total="sum"),
         Column("occupancy", "Belægning", "percent", total="ratio", ratio=("occupied", "capacity", None)),
         Column("target", "Mål", "percent"),
         Column("sold_income", "Indtægt solgte pladser", "amount", total="sum"),
@@ -69,7 +69,8 @@ def occupancy_sheet(db, year: int) -> ReportTable:
         table.add([f"{provider} i alt", "året", rows[0].places if rows else None, *sums[:3],
                    _share(sums[1], sums[0]), target, sums[3]], SUBTOTAL)
     table.add(["I alt", "", None, *grand[:3], _share(grand[1], grand[0]), None, grand[3]], TOTAL)
-    table.notes.append("Belægning = belagte pladsdøgn / (pladser · dage); solgte pladser tæller som belagt.")
+    table.notes.append("Belægning = belagte pladsdøgn / (pladser · dage); en borger tæller én gang pr. dag; "
+                       "dagtilbud: mængde/5 plads på åbningsdage (man.–fre.); solgte pladser tæller som belagt.")
     return table
 
 

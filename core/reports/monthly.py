@@ -19,10 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import is_dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 from types import SimpleNamespace
 
 from core.forecast import forecast, monthly_outturn, own_municipality
-from core.money import format_date, format_number, ore_to_kr
+from core.money import format_date, format_number, kr, ore_to_kr
 from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable
 from core.reports.followup_sheets import approval_status, occupancy_sheet, reconciliation_sheet
 
@@ -39,8 +40,11 @@ OVERVIEW_FIGURES = (
 )
 EFFECTS = (("volume_effect", "Mængdeeffekt", "amount"), ("price_effect", "Priseffekt", "amount"))
 UNALLOCATED = "Ikke fordelt på paragraf"
-LINES_SUBTOTAL = "Tillæg i alt"
+OPERATING_TOTAL = "Drift i alt"
+GRAND_TOTAL = "I alt"
 TOP_DEVIATIONS = 5
+LEGEND = ("Rød afvigelse: forventet regnskab over budget (merforbrug). Mindreforbrug er ikke markeret. "
+          "Tomme felter: der er intet budget på niveauet.")
 
 
 def _num(value) -> Decimal:
@@ -50,60 +54,86 @@ def _num(value) -> Decimal:
 def overview_columns() -> tuple[Column, ...]:
     cols = [Column("account", "Konto", "text", 12), Column("section", "Paragraf", "text", 10),
             Column("text", "Tekst", "text", 32)]
-    cols += [Column(key, heading, kind, total="sum") for key, heading, kind in OVERVIEW_FIGURES]
-    cols.append(Column("average_price", "Gns. pris pr. helårsperson", "amount", 18, total="ratio",
-                       ratio=("expected_outturn", "full_year_equivalents", None)))
-    cols += [Column(key, heading, kind, total="sum") for key, heading, kind in EFFECTS]
+    cols += [Column(key, heading, kind, total="sum", warn=key == "deviation") for key, heading, kind in OVERVIEW_FIGURES]
+    # the forecast's average price (from the exact full-year equivalents), not a ratio of rounded cells
+    cols.append(Column("average_price", "Gns. pris pr. helårsperson", "amount", 18, total="value"))
+    cols += [Column(key, heading, kind, total="sum", warn=True) for key, heading, kind in EFFECTS]
     return tuple(cols)
 
 
 SUMMED = [key for key, _, _ in OVERVIEW_FIGURES] + [key for key, _, _ in EFFECTS]
+BUDGET_KEYS = ("budget", "deviation", "volume_effect", "price_effect")
 
 
 def _figures(row) -> dict:
-    return {key: _num(getattr(row, key, None)) for key in SUMMED} | {
-        "average_price": _num(getattr(row, "average_price", None))}
+    """A row's figures; a level without a budget keeps None for budget, deviation and effects."""
+    out = {key: getattr(row, key, None) for key in (*SUMMED, "average_price")}
+    for key in SUMMED:
+        if out[key] is not None:
+            out[key] = Decimal(out[key])
+        elif key not in BUDGET_KEYS:
+            out[key] = D0
+    return out
+
+
+def _add(a: dict, b: dict, sign: int = 1) -> dict:
+    """Figures added (or subtracted) key by key; None only where both are None."""
+    out = {}
+    for key in SUMMED:
+        x, y = a.get(key), b.get(key)
+        out[key] = None if x is None and y is None else _num(x) + sign * _num(y)
+    return out
 
 
 def _values(account: str, section: str, text: str, figures: dict) -> list:
-    return [account, section, text, *(figures[k] for k, _, _ in OVERVIEW_FIGURES), figures["average_price"],
-            *(figures[k] for k, _, _ in EFFECTS)]
+    return [account, section, text, *(figures.get(k) for k, _, _ in OVERVIEW_FIGURES), figures.get("average_price"),
+            *(figures.get(k) for k, _, _ in EFFECTS)]
 
 
 def build_overview(by_section, by_account, lines, section_texts: dict[str, str],
-                   account_texts: dict[str, str]) -> ReportTable:
-    """Sheet "Oversigt": sections grouped under their account with a subtotal per account, the
-    forecast's extra lines (expected citizens, expected refund) as their own group, the total.
+                   account_texts: dict[str, str], total=None, grand_total=None) -> ReportTable:
+    """Sheet "Oversigt" in DOMAIN.md's structure: the operating lines (sections grouped under
+    their account with a subtotal per account), "Drift i alt", the separate lines (expected
+    citizens, expected refund) and the grand total "I alt".
 
-    ``by_section`` rows must carry their account (see ``sections_on_accounts``).
+    ``total`` and ``grand_total`` are the forecast's rows (figures computed once, in core);
+    without them they are summed here. A level without a budget shows none (and no deviation
+    or effects); the separate lines have no effects. ``by_section`` rows must carry their
+    account (see ``sections_on_accounts``).
     """
     table = ReportTable("Oversigt", overview_columns())
     sections_of: dict[str, list] = {}
     for row in by_section:
         sections_of.setdefault(row.account or "", []).append(row)
     accounts = {row.account or "": row for row in by_account}
-    grand = {k: D0 for k in SUMMED}
+    operating: dict = {k: (None if k in BUDGET_KEYS else D0) for k in SUMMED}
     for account in sorted(set(accounts) | set(sections_of)):
         rows = sections_of.get(account, [])
-        summed = {k: sum((_figures(r)[k] for r in rows), D0) for k in SUMMED}
+        summed: dict = {k: (None if k in BUDGET_KEYS else D0) for k in SUMMED}
         for r in rows:
             table.add(_values(account, r.section or "", section_texts.get(r.section or "", ""), _figures(r)))
-        acc_figures = _figures(accounts[account]) if account in accounts else summed | {"average_price": _ratio(summed)}
-        residual = {k: acc_figures[k] - summed[k] for k in SUMMED}
+            summed = _add(summed, _figures(r))
+        acc_figures = _figures(accounts[account]) if account in accounts else summed | {"average_price": None}
+        residual = _add(acc_figures, summed, -1)
         if any(residual.values()):
-            table.add(_values(account, "", UNALLOCATED, residual | {"average_price": _ratio(residual)}))
+            table.add(_values(account, "", UNALLOCATED, residual))
         table.add(_values(f"{account} i alt", "", account_texts.get(account, ""), acc_figures), SUBTOTAL)
-        grand = {k: grand[k] + acc_figures[k] for k in SUMMED}
-    if lines:
-        line_sum = {k: D0 for k in SUMMED}
-        for line in lines:
-            figures = _figures(line)
-            figures["deviation"] = figures["expected_outturn"]  # no budget of its own: all of it deviates
-            table.add(_values("", "", line.name or "", figures))
-            line_sum = {k: line_sum[k] + figures[k] for k in SUMMED}
-        table.add(_values(LINES_SUBTOTAL, "", "", line_sum | {"average_price": _ratio(line_sum)}), SUBTOTAL)
-        grand = {k: grand[k] + line_sum[k] for k in SUMMED}
-    table.add(_values("I alt", "", "", grand | {"average_price": _ratio(grand)}), TOTAL)
+        operating = _add(operating, acc_figures)
+    if total is not None:
+        operating = _figures(total)
+    else:
+        operating["average_price"] = _ratio(operating)
+    table.add(_values(OPERATING_TOTAL, "", "", operating), TOTAL)
+    grand = dict(operating)
+    for line in lines:
+        figures = _figures(line) | {k: None for k in ("full_year_equivalents", "volume_effect", "price_effect",
+                                                       "average_price")}
+        table.add(_values("", "", line.name or "", figures))
+        grand = _add(grand, figures)
+    if grand_total is not None:
+        grand = _figures(grand_total)
+    grand |= {"full_year_equivalents": None, "average_price": None, "volume_effect": None, "price_effect": None}
+    table.add(_values(GRAND_TOTAL, "", "", grand), TOTAL)
     return table
 
 
@@ -139,9 +169,9 @@ def _with_account(row, account: str):
     return SimpleNamespace(**{**vars(row), "account": account})
 
 
-def _ratio(figures: dict) -> Decimal:
+def _ratio(figures: dict) -> Decimal | None:
     fye = figures["full_year_equivalents"]
-    return (figures["expected_outturn"] / fye).quantize(Decimal("0.01")) if fye else D0
+    return kr(Fraction(figures["expected_outturn"]) / Fraction(fye)) if fye else None
 
 
 def citizen_columns() -> tuple[Column, ...]:
@@ -186,13 +216,15 @@ def top_deviations(overview: ReportTable, count: int = TOP_DEVIATIONS) -> Report
         if not r.values[dev] or r.values[text] == UNALLOCATED:
             continue
         is_line = r.kind == DETAIL and not r.values[account]
-        is_account = r.kind == SUBTOTAL and r.values[account] != LINES_SUBTOTAL
+        is_account = r.kind == SUBTOTAL
         if is_line or is_account or (r.kind == DETAIL and r.values[budget]):
             candidates.append(r)
     candidates.sort(key=lambda r: abs(r.values[dev]), reverse=True)
     keys = ("account", "section", "text", "budget", "expected_outturn", "deviation", "volume_effect", "price_effect")
     cols = tuple(overview.columns[overview.index(k)] for k in keys)
-    table = ReportTable("Største afvigelser", tuple(Column(c.key, c.heading, c.kind, c.width) for c in cols))
+    table = ReportTable("Største afvigelser", tuple(Column(c.key, c.heading, c.kind, c.width, warn=c.warn)
+                                                      for c in cols))
+    table.notes.append(LEGEND)
     for r in candidates[:count]:
         table.add([r.values[overview.index(k)] for k in keys])
     return table
@@ -227,11 +259,12 @@ def expected_sheet(db, year: int, as_of: dt.date) -> ReportTable:
     return table
 
 
-def refund_sheet(db, year: int) -> ReportTable:
-    """Sheet "Refusion": the high-cost refund candidates (serviceloven § 176) of the year."""
-    from core.refund import refund_rows
+def refund_sheet(db, year: int, as_of: dt.date | None = None) -> ReportTable:
+    """Sheet "Refusion": the high-cost refund candidates (serviceloven § 176) of the year, with
+    their expenses as the forecast has them on ``as_of`` (so the total equals its refund line)."""
+    from core.refund import refund_rows, thresholds_note
 
-    thresholds, rows = refund_rows(db, year)
+    thresholds, rows = refund_rows(db, year, as_of=as_of)
     table = ReportTable("Refusion", (
         Column("cpr", "CPR-nr.", "cpr"), Column("name", "Navn", "text", 26), Column("age", "Alder", "integer"),
         Column("expenses", "Udgifter i året", "amount", total="sum"),
@@ -244,9 +277,13 @@ def refund_sheet(db, year: int) -> ReportTable:
     if thresholds is None:
         table.notes.append(f"Der er ingen tærskelværdier for {year}; refusionen kan ikke beregnes.")
     else:
-        table.notes.append("Refusion: 25 % af udgiften mellem {} og {} kr., 50 % op til {} kr. og 75 % derover."
+        table.notes.append("Refusion: 25 % af udgiften mellem {} og {} kr., 50 % op til {} kr. og 75 % derover "
+                           "(tærskelværdier for {})."
                            .format(*(format_number(ore_to_kr(t), 0) for t in
-                                     (thresholds.t1, thresholds.t2, thresholds.t3))))
+                                     (thresholds.t1, thresholds.t2, thresholds.t3)), thresholds.year))
+        note = thresholds_note(db, year)
+        if note:
+            table.notes.append(note)
     return table
 
 
@@ -263,12 +300,17 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
     default_account = {c: a for c, a in db.execute("SELECT code, account FROM sections")}
     account_texts = {c: t for c, t in db.execute("SELECT code, text FROM accounts")}
     sections = sections_on_accounts(by_section.rows, by_grant.rows, default_account)
-    overview = build_overview(sections, by_account.rows, by_account.lines, section_texts, account_texts)
-    municipality = own_municipality(db)
+    overview = build_overview(sections, by_account.rows, by_account.lines, section_texts, account_texts,
+                              total=by_account.total, grand_total=by_account.grand_total)
+    municipality = own_municipality(db) or "Egen kommune ikke angivet"
     overview.subtitle = (f"{municipality} · forventet regnskab {year} pr. {format_date(as_of)}"
                          + ("" if include_expected else " · uden kommende borgere"))
     overview.notes = [
-        "Afvigelse = forventet regnskab − budget; mængdeeffekt + priseffekt = afvigelse.",
+        "Afvigelse = forventet regnskab − budget; mængdeeffekt + priseffekt = afvigelse på hver driftslinje og "
+        f"på '{OPERATING_TOTAL}'. Kommende borgere og forventet refusion står for sig uden effekter; "
+        f"'{GRAND_TOTAL}' er drift og de to linjer.",
+        LEGEND,
+        *by_account.warnings,
         f"'{UNALLOCATED}': kontoens beløb der ikke hører til en bestemt paragraf "
         "(budget kun på kontoen, posteringer uden bevilling, borgere med flere paragraffer).",
     ]
@@ -276,7 +318,7 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
               reconciliation_sheet(db, year, as_of)]
     if include_expected:
         tables.append(expected_sheet(db, year, as_of))
-    tables += [refund_sheet(db, year), occupancy_sheet(db, year)]
+    tables += [refund_sheet(db, year, as_of), occupancy_sheet(db, year)]
     # the printed chart shows the grants' outturn: the separate lines are not computed twice
     months = monthly_outturn(db, year, as_of, include_expected=False, include_refund=False)
     chart = {"expected": [m.cumulative_expected for m in months],

@@ -37,7 +37,8 @@ from openpyxl.utils import get_column_letter
 
 from core.errors import DispoError
 from core.money import format_date
-from core.reports import DETAIL, EXTRA, SUBTOTAL, TOTAL, Report, ReportTable, mask_text, sheet_name
+from core.reports import (DETAIL, EXTRA, FORMULA_STARTS, SUBTOTAL, TOTAL, WARNING_COLOUR, Report, ReportTable,
+                          is_warning, mask_text, sheet_name)
 
 NUMBER_FORMATS = {
     "integer": "#,##0",
@@ -49,7 +50,6 @@ NUMBER_FORMATS = {
 DEFAULT_WIDTHS = {"text": 24, "cpr": 13, "integer": 10, "number": 12, "amount": 16, "date": 12,
                   "percent": 10, "mark": 6}
 HEADER_ROW = 4
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _SUBTOTAL_FILL = PatternFill("solid", fgColor="F1F3F6")
@@ -96,18 +96,22 @@ class _Styles:
     def __init__(self, ws, table: ReportTable):
         self.ws = ws
         self.by_kind = {}
-        for kind in (DETAIL, SUBTOTAL, TOTAL, EXTRA):
+        for kind in (DETAIL, SUBTOTAL, TOTAL, EXTRA, *(f"warn-{k}" for k in (DETAIL, SUBTOTAL, TOTAL, EXTRA))):
+            warn = kind.startswith("warn-")
+            base = kind.removeprefix("warn-")
             row = []
             for column in table.columns:
                 cell = WriteOnlyCell(ws)
                 fmt = NUMBER_FORMATS.get(column.kind)
                 if fmt:
                     cell.number_format = fmt
-                if kind != DETAIL:
+                if warn:
+                    cell.font = Font(bold=base != DETAIL, color=WARNING_COLOUR)
+                elif base != DETAIL:
                     cell.font = Font(bold=True)
-                if kind == SUBTOTAL:
+                if base == SUBTOTAL:
                     cell.fill = _SUBTOTAL_FILL
-                if kind == TOTAL:
+                if base == TOTAL:
                     cell.border = Border(top=_THIN, bottom=Side(style="double", color="808080"))
                 if column.kind == "mark":
                     cell.alignment = Alignment(horizontal="center")
@@ -132,7 +136,7 @@ class _Styles:
             if style is None:
                 return value
         elif value is None:
-            if kind == DETAIL or style is None:
+            if kind in (DETAIL, "warn-" + DETAIL) or style is None:
                 return None
             c = WriteOnlyCell(self.ws)  # an empty cell of a total row still gets its fill and border
             c._style = copy(style)
@@ -243,10 +247,12 @@ def _write_table(wb: Workbook, table: ReportTable, report: Report | None, used: 
         for ci, value in enumerate(row.values):
             formula = (_total_formula(table, ci, row_no, group_first, first_detail, row.kind)
                        if row.kind in (SUBTOTAL, TOTAL) and value is not None else None)
+            # an overspend in red: the figure Dispo computed decides, also for a formula cell
+            style_kind = "warn-" + row.kind if is_warning(table.columns[ci], value) else row.kind
             if formula:
-                cells.append(styles.formula(formula, row.kind, ci))
+                cells.append(styles.formula(formula, style_kind, ci))
             else:
-                cells.append(styles.cell(value, row.kind, ci, mask_cpr))
+                cells.append(styles.cell(value, style_kind, ci, mask_cpr))
         ws.append(cells)
         if row.kind == SUBTOTAL:
             group_first = row_no + 1

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QDate, QThreadPool, Qt
 
+from core import approval
 from core.money import format_number
 from gui.context import AppContext
 
@@ -114,16 +115,23 @@ def test_approval_screen(qtbot, qtmodeltester, context):
     assert [s.month for s in screen.model.rows] == list(range(1, 10))   # the demo approved Jan-Sep
     qtbot.waitUntil(lambda: screen.live is not None, timeout=60000)
     screen.month.setCurrentIndex(screen.month.findData(10))
-    qtbot.mouseClick(screen.approve_button, Qt.MouseButton.LeftButton)
+    # the demo's deliberate errors are shown before approving, and approving needs a reason
+    qtbot.waitUntil(lambda: screen.found is not None, timeout=60000)
+    assert "Datavalideringen har" in screen.checks_label.text()
+    screen.approve(ask_reason=lambda: None)
+    assert [s.month for s in screen.model.rows] == list(range(1, 10))
+    assert "begrundelse" in screen.message.text()
+    screen.approve(ask_reason=lambda: "Kendte fejl i eksempeldata")
     assert [s.month for s in screen.model.rows] == list(range(1, 11))
     assert "godkendt" in screen.message.text()
+    assert approval.snapshots(context.db, 2026)[-1].reason == "Kendte fejl i eksempeldata"
     def replaced():
         return context.db.execute("SELECT COUNT(*) FROM audit WHERE table_name = 'approvals' "
                                   "AND action = 'replace'").fetchone()[0]
 
-    screen.approve(confirm_replace=lambda: False)
+    screen.approve(confirm_replace=lambda: False, ask_reason=lambda: "Igen")
     assert replaced() == 0
-    screen.approve(confirm_replace=lambda: True)
+    screen.approve(confirm_replace=lambda: True, ask_reason=lambda: "Igen")
     assert replaced() == 1 and len(screen.model.rows) == 10
     assert {s.name() for s in screen.chart.series()} >= {"Godkendt forventet regnskab", "Budget"}
 

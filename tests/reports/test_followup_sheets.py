@@ -18,17 +18,20 @@ def test_occupancy_sheet_against_hand_counts(small_db, tmp_path):
     table = occupancy_sheet(small_db, 2026)
     rows = [r for r in table.rows if r.values[0] == "Bostedet"]
     january = rows[0].values
-    # Bostedet, 10 places: Anna, Carl (sold to Nabo Kommune) and Dorte live there all January
-    assert january[1:7] == ("januar", 10, 310, 93, 31, Decimal(30) / 100)
+    # Bostedet, 10 places: Anna and Carl (sold to Nabo Kommune) live there all January (31 + 31);
+    # Dorte's day offer, 3 days a week, is 3/5 of a place on January's 22 weekdays = 13,2;
+    # 75,2 / 310 = 24,26 % -> 24,3 %
+    assert january[1:7] == ("januar", 10, 310, Decimal("75.20"), 31, Decimal("24.3") / 100)
     assert january[8] == Decimal("62000.00")  # Carl's 31 days at 2.000 kr. are income
     year = next(r for r in table.rows if r.kind == SUBTOTAL and r.values[0] == "Bostedet i alt").values
-    # Anna 365 + Bo 214 (from 1 June) + Carl 365 + Dorte 90 (to 31 March) of 3.650 place-days
-    assert year[3:6] == (3650, 1034, 365)
-    assert year[6] == Decimal(1034) / Decimal(3650)
+    # Anna 365 + Bo 214 (from 1 June) + Carl 365 + Dorte 3/5 on the 64 weekdays of Jan-Mar (22 + 20 + 22)
+    # = 38,4, of 3.650 place-days
+    assert year[3:6] == (3650, Decimal("982.40"), 365)
+    assert year[6] == Decimal("982.40") / Decimal(3650)
     ws = load(write_report(_report([table]), tmp_path / "b.xlsx")).active
     r = 5 + table.rows.index(next(x for x in table.rows if x.values[0] == "Bostedet i alt"))
-    assert evaluate(ws, f"E{r}") == 1034
-    assert abs(evaluate(ws, f"G{r}") - Decimal(1034) / Decimal(3650)) < Decimal("1e-9")
+    assert evaluate(ws, f"E{r}") == Decimal("982.40")
+    assert abs(evaluate(ws, f"G{r}") - Decimal("982.40") / Decimal(3650)) < Decimal("1e-9")
 
 
 def test_reconciliation_sheet_totals_and_posting_without_grant(small_db, tmp_path):
@@ -54,7 +57,7 @@ def test_approval_status_in_the_report_header(small_db):
     from core.reports.followup_sheets import approval_status
 
     assert approval_status(small_db, 2026, AS_OF) == "Ikke godkendt"
-    approval.approve_month(small_db, 2026, 10)
+    approval.approve_month(small_db, 2026, 10, reason="Prøve")
     status = approval_status(small_db, 2026, AS_OF)
     assert status.startswith("Oktober godkendt ") and " af " in status
 

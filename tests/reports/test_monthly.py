@@ -45,8 +45,8 @@ def test_sections_sit_under_their_account_and_differences_are_shown(tmp_path):
     assert rows == [
         ("5.32.32", "§ 95", "", DETAIL), ("5.32.32", "§ 96", "", DETAIL), ("5.32.32 i alt", "", "", SUBTOTAL),
         ("5.38.50", "§ 108", "Længerevarende botilbud", DETAIL), ("5.38.50", "", UNALLOCATED, DETAIL),
-        ("5.38.50 i alt", "", "", SUBTOTAL), ("", "", "Kommende borgere", DETAIL),
-        ("Tillæg i alt", "", "", SUBTOTAL), ("I alt", "", "", TOTAL)]
+        ("5.38.50 i alt", "", "", SUBTOTAL), ("Drift i alt", "", "", TOTAL), ("", "", "Kommende borgere", DETAIL),
+        ("I alt", "", "", TOTAL)]
     residual = table.rows[4]
     assert residual.values[table.index("budget")] == D(100)
     assert residual.values[table.index("deviation")] == D(-100)
@@ -59,12 +59,16 @@ def test_sections_sit_under_their_account_and_differences_are_shown(tmp_path):
         r = 5 + offset
         assert evaluate(ws, f"{chr(65 + budget)}{r}") == row.values[budget]
         assert evaluate(ws, f"{chr(65 + dev)}{r}") == row.values[dev]
-        assert abs(evaluate(ws, f"{chr(65 + price)}{r}") - row.values[price]) < D("0.01")
-    total = table.rows[-1].values
-    # by hand: budgets 800 + 1100; outturn 950 + 1200 + 50 expected citizens; deviation 150 + 100 + 50
+    operating, total = table.rows[-3].values, table.rows[-1].values
+    # by hand: budgets 800 + 1100; outturn 950 + 1200, deviation 150 + 100; average price 2150 / 4 FYE
+    assert evaluate(ws, f"{chr(65 + budget)}11") == operating[budget] == D(1900)
+    assert evaluate(ws, f"{chr(65 + dev)}11") == operating[dev] == D(250)
+    assert operating[price] == D("537.50")
+    # the expected citizens (50) have no budget: they add to the outturn, not to the deviation
     assert evaluate(ws, f"{chr(65 + budget)}13") == total[budget] == D(1900)
-    assert evaluate(ws, f"{chr(65 + dev)}13") == total[dev] == D(300)
+    assert evaluate(ws, f"{chr(65 + dev)}13") == total[dev] == D(250)
     assert total[table.index("expected_outturn")] == D(2200)
+    assert table.rows[-2].values[dev] is None and table.rows[-2].values[table.index("volume_effect")] is None
 
 
 def test_top_deviations_are_the_largest_in_absolute_value():
@@ -134,6 +138,7 @@ def test_workbook_matches_the_forecast(forecast_module, booked_db, tmp_path):
             assert evaluate(ws, f"{col[key]}{r}") == (getattr(f, key) or 0), (f.account, key)
     total = by_label["I alt"]
     assert evaluate(ws, f"{col['expected_outturn']}{total}") == by_account.grand_total.expected_outturn
+    assert evaluate(ws, f"{col['expected_outturn']}{by_label['Drift i alt']}") == by_account.total.expected_outturn
     assert evaluate(ws, f"{col['booked_to_date']}{total}") == by_account.total.booked_to_date
 
     # by hand: § 85 Anna 500/day for 167 days (15 Feb - 31 Jul); § 104 Dorte 300/day for 90 days;
@@ -191,7 +196,7 @@ def test_libreoffice_recalculates_the_overview_totals(forecast_module, booked_db
     recalculated = recalc_with_libreoffice(write_report(report, tmp_path / "m.xlsx"), tmp_path)
     ws = openpyxl.load_workbook(recalculated, data_only=True)["Oversigt"]
     overview = report.tables[0]
-    total_row = 5 + [r.kind for r in overview.rows].index(TOTAL)
+    total_row = 4 + len(overview.rows)
     grand = forecast_module.forecast(booked_db, 2026, AS_OF, by="account").grand_total
     assert ws.cell(total_row, 1).value == "I alt"
     got = ws.cell(total_row, overview.index("expected_outturn") + 1).value
