@@ -46,6 +46,8 @@ class Section:
     grouping: str
     unit: str
     quantity_per: str | None
+    valid_from: str | None = None  # ISO date; None = always (core.migrations.budget_year)
+    retired_from: str | None = None  # ISO date from which the section is no longer used
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 
 from core import approval, budgets, expected, forecast as fc, occupancy, reconcile, refund, validation
-from core.cli import date_arg, month_arg, print_json, print_table, year_arg
+from core.cli import budget_year, date_arg, month_arg, print_json, print_table, year_arg
 from core.errors import DispoError
 from core.money import format_date, format_kr, format_number, to_ore
 
@@ -53,6 +53,7 @@ def register(sub) -> None:
     q.add_argument("--month", type=month_arg, metavar="MÅNED", help="måned 1–12 (udeladt: hele året)")
     q.add_argument("--fye", metavar="ANTAL", help="budgetterede helårspersoner")
     q.set_defaults(handler=cmd_budget_set)
+    budget_year.register_budget(bsub)  # budget proposal / whatif / versions (issue #16)
     p.set_defaults(handler=lambda args, db: _sub_help(p))
 
     p = sub.add_parser("expected", help="kommende borgere (planlagte sager)",
