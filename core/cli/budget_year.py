@@ -80,6 +80,33 @@ def register(sub) -> None:
     q.set_defaults(handler=cmd_savings_link)
     p.set_defaults(handler=lambda args, db: _sub_help(p))
 
+    p = sub.add_parser("trend", help="udviklingen over år: udgift, helårspersoner, enhedspris, borgere",
+                       description="Årene side om side pr. konto, paragraf, leverandør eller aldersgruppe: udgift, "
+                                   "helårspersoner, enhedspris, unikke borgere i året og pr. 31. december.")
+    p.add_argument("--from", dest="first_year", type=year_arg, required=True, metavar="ÅR", help="første år")
+    p.add_argument("--to", dest="last_year", type=year_arg, required=True, metavar="ÅR", help="sidste år")
+    p.add_argument("--by", default="account", choices=["account", "section", "provider", "age_group"],
+                   metavar="OPDELING", help="account, section, provider eller age_group (standard: account)")
+    p.add_argument("--out", metavar="FIL", help="skriv også som Excel-fil (.xlsx)")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_trend)
+
+    p = sub.add_parser("targetgroups", help="målgrupper: listen og borgernes målgruppe",
+                       description="Listen over målgrupper, som borgerne kan knyttes til (fx til opdeling af "
+                                   "dispositionsregnskabet med forecast --by target_group).")
+    tsub = p.add_subparsers(dest="targetgroups_command", metavar="HANDLING")
+    q = tsub.add_parser("list", help="vis målgrupperne", description="Viser listen over målgrupper.")
+    q.add_argument("--json", action="store_true", help="skriv som JSON")
+    q.set_defaults(handler=cmd_targetgroups_list)
+    q = tsub.add_parser("add", help="tilføj en målgruppe", description="Tilføjer en målgruppe til listen.")
+    q.add_argument("name", metavar="NAVN", help="målgruppens navn")
+    q.set_defaults(handler=cmd_targetgroups_add)
+    q = tsub.add_parser("set", help="giv en borger en målgruppe", description="Sætter en borgers målgruppe.")
+    q.add_argument("--cpr", required=True, metavar="CPR", help="borgerens CPR-nummer")
+    q.add_argument("--group", default="", metavar="NAVN", help="målgruppen (tom: ingen)")
+    q.set_defaults(handler=cmd_targetgroups_set)
+    p.set_defaults(handler=lambda args, db: _sub_help(p))
+
 
 def _sub_help(parser) -> int:
     parser.print_help()
@@ -258,4 +285,159 @@ def cmd_savings_link(args, db) -> int:
 
     savings.link(db, args.id, grant_id=args.grant, citizen_id=args.citizen)
     print(f"Besparelse {args.id} er tilknyttet.")
+    return 0
+
+
+# ------------------------------------------------------------------ the catalogue grows (under 'catalogue')
+
+def register_catalogue(p) -> None:
+    """``catalogue add-section``, ``retire-section``, ``add-grouping``, ``retire-account`` (called by
+    core.cli.register)."""
+    csub = p.add_subparsers(dest="catalogue_command", metavar="HANDLING")
+    q = csub.add_parser("add-section", help="tilføj en paragraf til kataloget",
+                        description="Tilføjer en paragraf (fx § 102 behandling) med standardkonto og enhed, "
+                                    "gyldig fra en dato. En ny konto oprettes samtidig.")
+    q.add_argument("--section", required=True, metavar="PARAGRAF", help="fx '§ 102'")
+    q.add_argument("--text", required=True, metavar="TEKST", help="paragraffens tekst")
+    q.add_argument("--account", required=True, metavar="KONTO", help="standardkonto, fx 5.38.45")
+    q.add_argument("--unit", required=True, metavar="ENHED", help="sædvanlig enhed: døgn, dag, time, uge, måned, år")
+    q.add_argument("--quantity-per", choices=["uge", "måned"], metavar="PR", help="timer/dage pr. uge eller måned")
+    q.add_argument("--grouping", default="", metavar="GRP", help="gruppering, fx 007")
+    q.add_argument("--from", dest="valid_from", type=date_arg, required=True, metavar="DATO", help="gyldig fra")
+    q.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    q.set_defaults(handler=cmd_add_section)
+    q = csub.add_parser("retire-section", help="lad en paragraf udgå fra en dato",
+                        description="En udgået paragraf kan ikke bruges på nye bevillinger; de eksisterende "
+                                    "beholder den.")
+    q.add_argument("--section", required=True, metavar="PARAGRAF", help="fx '§ 102'")
+    q.add_argument("--from", dest="retired_from", type=date_arg, required=True, metavar="DATO", help="udgår fra")
+    q.set_defaults(handler=cmd_retire_section)
+    q = csub.add_parser("add-grouping", help="del en paragraf i grupperinger",
+                        description="Tilføjer en gruppering, der deler en paragraf på kontoen (fx § 85 i "
+                                    "botilbudslignende tilbud og i eget hjem), gyldig fra en dato.")
+    q.add_argument("--section", required=True, metavar="PARAGRAF", help="fx '§ 85'")
+    q.add_argument("--grouping", required=True, metavar="GRP", help="tre cifre, fx 005")
+    q.add_argument("--text", required=True, metavar="TEKST", help="grupperingens tekst")
+    q.add_argument("--account", metavar="KONTO", help="konto (standard: paragraffens)")
+    q.add_argument("--from", dest="valid_from", type=date_arg, required=True, metavar="DATO", help="gyldig fra")
+    q.set_defaults(handler=cmd_add_grouping)
+    q = csub.add_parser("retire-account", help="lad en konto udgå fra en dato",
+                        description="Markerer en konto som udgået fra en dato.")
+    q.add_argument("--account", required=True, metavar="KONTO", help="fx 5.38.45")
+    q.add_argument("--from", dest="retired_from", type=date_arg, required=True, metavar="DATO", help="udgår fra")
+    q.set_defaults(handler=cmd_retire_account)
+
+
+def cmd_add_section(args, db) -> int:
+    from core import catalogue
+
+    code = catalogue.add_section(db, args.section, args.text, args.account, args.unit, args.valid_from,
+                                 grouping=args.grouping, quantity_per=args.quantity_per)
+    if args.json:
+        print_json(catalogue.section(db, code).__dict__)
+    else:
+        print(f"Paragraffen {code} er tilføjet fra {format_date(args.valid_from)}.")
+    return 0
+
+
+def cmd_retire_section(args, db) -> int:
+    from core import catalogue
+    from core.grants import normalize_section
+
+    catalogue.retire_section(db, normalize_section(args.section) or args.section, args.retired_from)
+    print(f"Paragraffen udgår fra {format_date(args.retired_from)}.")
+    return 0
+
+
+def cmd_add_grouping(args, db) -> int:
+    from core import catalogue
+    from core.grants import normalize_section
+
+    catalogue.add_grouping(db, normalize_section(args.section) or args.section, args.grouping, args.text,
+                           args.valid_from, account=args.account)
+    print(f"Grupperingen {args.grouping} er tilføjet.")
+    return 0
+
+
+def cmd_retire_account(args, db) -> int:
+    from core import catalogue
+
+    catalogue.retire_account(db, args.account, args.retired_from)
+    print(f"Kontoen {args.account} udgår fra {format_date(args.retired_from)}.")
+    return 0
+
+
+# ------------------------------------------------------------------ forecast --by caseworker etc.
+
+def print_breakdown(result) -> int:
+    """The text table of ``forecast --by`` one of the breakdowns (called by core.cli.followup)."""
+    from core.budget_year.breakdowns import LABELS
+    from core.forecast import add_rows
+
+    print(f"Dispositionsregnskab {result.year} pr. {format_date(result.as_of)}, pr. {LABELS[result.by]}")
+    money = [("computed_to_date", "Beregnet til dato"), ("committed_rest", "Disponeret rest"),
+             ("expected_outturn", "Forventet regnskab"), ("booked_to_date", "Bogført"), ("backlog", "Efterslæb")]
+    rows = [{"key": r.key, **{k: _kr(getattr(r, k)) for k, _ in money},
+             "fye": format_number(r.full_year_equivalents)} for r in result.rows]
+    total = add_rows(result.total)
+    rows.append({"key": "I alt", **{k: _kr(getattr(total, k)) for k, _ in money}})
+    for line in result.lines:
+        rows.append({"key": line.name, **{k: _kr(getattr(line, k)) for k, _ in money}})
+    print_table(rows, [("key", LABELS[result.by].capitalize()), *money, ("fye", "Helårspersoner")])
+    return 0
+
+
+# ------------------------------------------------------------------ trend, target groups
+
+def cmd_trend(args, db) -> int:
+    from core.budget_year import trend
+
+    rows = trend.trend(db, args.first_year, args.last_year, args.by)
+    if args.out:
+        from core.reports.xlsx_writer import write_tables
+
+        write_tables([trend.trend_table(rows, args.by)], args.out,
+                     title=f"Udvikling {args.first_year}-{args.last_year}")
+    if args.json:
+        print_json({"from": args.first_year, "to": args.last_year, "by": args.by, "rows": [r.as_json() for r in rows]})
+        return 0
+    print_table([{"key": r.key, "year": r.year, "expenses": format_kr(r.expenses_ore),
+                  "fye": format_number(r.as_json()["full_year_equivalents"]),
+                  "unit": format_kr(r.unit_cost_ore) if r.unit_cost_ore is not None else "",
+                  "users": r.users_year, "dec31": r.users_dec31} for r in rows],
+                [("key", trend.LABELS[args.by].capitalize()), ("year", "År"), ("expenses", "Udgift"),
+                 ("fye", "Helårspersoner"), ("unit", "Enhedspris"), ("users", "Borgere i året"),
+                 ("dec31", "Borgere 31.12.")])
+    return 0
+
+
+def cmd_targetgroups_list(args, db) -> int:
+    from core.budget_year import breakdowns
+
+    names = breakdowns.target_groups(db)
+    if args.json:
+        print_json(names)
+    else:
+        print("\n".join(names) if names else "Der er ingen målgrupper endnu.")
+    return 0
+
+
+def cmd_targetgroups_add(args, db) -> int:
+    from core.budget_year import breakdowns
+
+    print(f"Målgruppen '{breakdowns.add_target_group(db, args.name)}' er tilføjet.")
+    return 0
+
+
+def cmd_targetgroups_set(args, db) -> int:
+    from core import cpr as cprs
+    from core.budget_year import breakdowns
+    from core.citizens import find_by_cpr
+    from core.errors import NotFoundError
+
+    citizen = find_by_cpr(db, cprs.normalize(args.cpr))
+    if citizen is None:
+        raise NotFoundError("Borgeren findes ikke")
+    breakdowns.set_target_group(db, citizen.id, args.group)
+    print("Målgruppen er sat.")
     return 0

@@ -13,8 +13,9 @@ from core.money import format_date, format_kr, format_number, to_ore
 
 
 def _by_arg(text: str) -> str:
-    if text not in fc.GROUPINGS:
-        raise argparse.ArgumentTypeError(f"ukendt opdeling '{text}': vælg mellem {', '.join(fc.GROUPINGS)}")
+    if text not in fc.GROUPINGS + fc.BREAKDOWNS:
+        raise argparse.ArgumentTypeError(f"ukendt opdeling '{text}': vælg mellem "
+                                         f"{', '.join(fc.GROUPINGS + fc.BREAKDOWNS)}")
     return text
 
 
@@ -31,7 +32,8 @@ def register(sub) -> None:
     p.add_argument("--as-of", type=date_arg, metavar="DATO",
                    help="opgørelsesdato (standard: seneste bogføringsdato i året)")
     p.add_argument("--by", type=_by_arg, default="grant", metavar="OPDELING",
-                   help="grant, citizen, account, section eller provider (standard: grant)")
+                   help="grant, citizen, account, section, provider, caseworker, target_group, age_group, "
+                        "provider_kind eller paying_municipality (standard: grant)")
     p.add_argument("--no-expected", action="store_true", help="uden linjen med kommende borgere")
     p.add_argument("--no-refund", action="store_true", help="uden linjen med forventet refusion (§ 176)")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
@@ -144,6 +146,8 @@ def cmd_forecast(args, db) -> int:
     if args.json:
         print_json(result.as_json())
         return 0
+    if result.by in fc.BREAKDOWNS:
+        return budget_year.print_breakdown(result)
     print(f"Dispositionsregnskab {result.year} pr. {format_date(result.as_of)}, "
           f"pr. {fc.GROUPING_LABELS[result.by]}")
     key_columns = {"grant": [("grant_id", "Nr."), ("cpr", "CPR-nr."), ("section", "Paragraf"),
