@@ -10,6 +10,7 @@ SCREEN_MODULES: list[str] = [
     "gui.reconcile_screen",
     "gui.validation_screen",
     "gui.approval_screen",
+    "gui.budget_year_screen",
     "gui.grants_screen",
     "gui.citizens_screen",
     "gui.providers_screen",

@@ -18,6 +18,7 @@ READING = {
     "Afstemning": {"Afstem"},
     "Datavalidering": {"Kontrollér", "Åbn posten"},
     "Godkend måned": set(),
+    "Budgetår": {"Beregn", "Eksportér …", "Vis"},
     "Bevillinger": {"Vis borger", "Annullér"},
     "Borgere": {"Vis borger"},
     "Leverandører og takster": set(),
