@@ -337,3 +337,38 @@ def test_trend_by_section_hand_worked(bdb, db_path):
     assert got[0]["full_year_equivalents"] == 0.5
     with pytest.raises(DispoError):
         trend.trend(bdb, 2026, 2025, "section")
+
+
+def test_projection_uses_the_providers_known_rate_else_the_price_index(bdb):
+    pid = find_by_name(bdb, "Privat ApS").id
+    add_provider_rate(bdb, pid, "døgn", dt.date(2027, 1, 1), "1050", section="§ 108")
+    f = grant(bdb, cpr="010180-1234")                                       # follows: 1.050 is known for 2027
+    i = grant(bdb, cpr="020280-2345", rate_from_catalogue=False)            # individual: projected
+    before = snapshot(bdb)
+    with pytest.raises(ValidationError) as ex:  # no index yet, and the individual grant needs one
+        rates.plan_projection(bdb, 2027)
+    assert "price_index" in ex.value.problems
+    assert snapshot(bdb) == before
+    rates.set_price_index(bdb, 2027, "2")
+    # the proposal: f 1.050 · 365 = 383.250; i 1.000 · 1,02 = 1.020 · 365 = 372.300
+    p = proposal.budget_proposal(bdb, 2027)
+    assert p.lines[0].proposal_ore == 75_555_000 and p.lines[0].projected == 1
+    plan = rates.plan_projection(bdb, 2027)
+    # f: +50 · 365 = 18.250; i: +20 · 365 = 7.300
+    assert [(g.grant_id, g.new_rate, g.effect_ore) for g in plan.grants] == [
+        (f, D("1050"), 1_825_000), (i, D("1020.00"), 730_000)]
+    applied = rates.apply_projection(bdb, plan)
+    assert (expected_2027(bdb, f), expected_2027(bdb, i)) == (D("383250.00"), D("372300.00"))
+    assert rates.plan_projection(bdb, 2027).grants == []  # every grant has its 2027 rate now
+    undo(bdb, applied.batch_id)
+    assert (expected_2027(bdb, f), expected_2027(bdb, i)) == (D("365000.00"), D("365000.00"))
+
+
+def test_monthly_workbook_gets_the_savings_sheet(demo_db):
+    from core.reports.monthly import build_monthly
+
+    assert "Besparelser" not in [t.title for t in build_monthly(demo_db, 2026, dt.date(2026, 10, 31)).tables]
+    savings.add_saving(demo_db, 2026, "Gennemgang af § 85 bevillinger", "117000", account="5.32.33")
+    report = build_monthly(demo_db, 2026, dt.date(2026, 10, 31))
+    sheet = next(t for t in report.tables if t.title == "Besparelser")
+    assert sheet.value(sheet.rows[0], "planned_2026") == D("117000.00")

@@ -3,8 +3,10 @@
 For budget year Y, per account and section:
 
 - ``proposal``: every grant running in Y (ended ones drop out by their end date) at Y's
-  rates, with the cost rule over the whole of Y; a rate with no known value for Y is
-  projected with Y's price and wage index (``core.budget_year.rates.projected_periods``).
+  rates, with the cost rule over the whole of Y; a grant with no rate period in Y gets its
+  provider's catalogue rate for Y when it follows the provider and the provider has one,
+  else its rate projected with Y's price and wage index
+  (``core.budget_year.rates.projected_periods``).
   Expected citizens, the young people turning 18 among them, are added on their section;
   grants already registered with a later start or end (known changes) count as they are.
   Sold places are income (negative), as in the forecast. Each grant's and expected
@@ -31,7 +33,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from core import audit
-from core.budget_year.rates import _periods, price_index, projected_periods
+from core.budget_year.rates import _periods, known_rates, price_index, projected_periods
 from core.costs import days_in_year
 from core.errors import DispoError, NotFoundError, ValidationError
 from core.forecast import CostCalc, _union_days, budgets_by, is_income, load_rows, own_municipality
@@ -148,13 +150,16 @@ def year_sums(db, year: int, *, project: bool) -> dict[tuple[str, str | None], _
     from core.expected import list_expected
 
     first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
-    index = price_index(db, year)[0] if project and price_index(db, year) else None
+    found = price_index(db, year) if project else None
+    index = found[0] if found else None
+    known = known_rates(db, year) if project else (lambda *_: None)
     own = own_municipality(db)
     rows, _ = load_rows(db, f"{year:04d}-01-01", f"{year:04d}-12-31")
     periods = _periods(db, [r["id"] for r in rows])
     out: dict[tuple[str, str | None], _Acc] = defaultdict(_Acc)
     for r in rows:
-        grant_periods, projected = projected_periods(periods.get(r["id"], []), year, index)
+        grant_periods, projected = projected_periods(periods.get(r["id"], []), year, index,
+                                                     known(r["id"], r["provider_id"], r["unit"], r["section"]))
         calc = CostCalc(r["unit"], r["quantity"], r["quantity_per"], r["start_ordinal"], r["end_ordinal"],
                         [(d.toordinal(), rate) for d, rate in grant_periods], year)
         income = is_income(r["provider_kind"], r["paying_municipality"], own)

@@ -262,19 +262,121 @@ def price_index(db, year: int) -> tuple[Decimal, int] | None:
     return (Decimal(row[0]), row[1]) if row else None
 
 
-def projected_periods(periods: list[tuple[dt.date, Decimal]], year: int,
-                      index: Decimal | None) -> tuple[list[tuple[dt.date, Decimal]], bool]:
-    """A grant's rate periods for ``year``: when no period starts in the year or later, the rate in
-    force at the year's start is projected by ``index`` percent from 1 January.
+def projected_periods(periods: list[tuple[dt.date, Decimal]], year: int, index: Decimal | None,
+                      known: tuple[dt.date, Decimal] | None = None) -> tuple[list[tuple[dt.date, Decimal]], bool]:
+    """A grant's rate periods for ``year``. When no period starts in the year or later, the year's
+    value is the provider's catalogue rate ``known`` (a following grant whose provider has a rate
+    from a day in the year), or else the rate in force at the year's start projected by
+    ``index`` percent from 1 January.
 
-    Returns the periods and whether a projection was made.
+    Returns the periods and whether a projection with the index was made.
     """
     jan1 = dt.date(year, 1, 1)
-    if not periods or index is None or any(d >= jan1 for d, _ in periods):
+    if not periods or any(d >= jan1 for d, _ in periods):
+        return periods, False
+    if known is not None:
+        return [*periods, known], False
+    if index is None:
         return periods, False
     current = _rate_in_force(periods, jan1)
     projected = (current * (1 + index / 100)).quantize(Decimal("0.01"))
     return [*periods, (jan1, projected)], True
+
+
+def known_rates(db, year: int):
+    """A function giving a grant's known value for ``year`` from its provider's catalogue:
+    ``(valid_from, rate)`` of the provider's first rate from a day in the year for the grant's
+    unit and section (or for any section), when the grant follows the provider's rate; else None.
+    """
+    following = {gid for (gid,) in db.execute("SELECT id FROM grants WHERE rate_from_catalogue = 1")}
+    first: dict[tuple[int, str, str | None], tuple[dt.date, Decimal]] = {}
+    for pid, unit, section, vf, rate in db.execute(
+            "SELECT provider_id, unit, section, valid_from, rate FROM provider_rates WHERE valid_from BETWEEN ? AND ? "
+            "ORDER BY valid_from DESC", [f"{year:04d}-01-01", f"{year:04d}-12-31"]):
+        first[(pid, unit, section)] = (dt.date.fromisoformat(vf), Decimal(rate))  # the earliest wins
+
+    def known(grant_id: int, provider_id: int, unit: str, section: str):
+        if grant_id not in following:
+            return None
+        return first.get((provider_id, unit, section)) or first.get((provider_id, unit, None))
+
+    return known
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Rate periods for a year given to the grants that have no known value for it."""
+
+    year: int
+    index: tuple[Decimal, int] | None
+    grants: list[GrantEffect]
+    days: dict[int, dt.date]  # grant id -> the day its new rate period starts
+    batch_id: int | None = None
+
+    @property
+    def effect_ore(self) -> int:
+        return sum(g.effect_ore for g in self.grants)
+
+    def as_json(self) -> dict:
+        return {"year": self.year, "percent": float(self.index[0]) if self.index else None,
+                "percent_from_year": self.index[1] if self.index else None,
+                "grants_changed": [g.grant_id for g in self.grants], "effect_year": float(ore_to_kr(self.effect_ore)),
+                "batch_id": self.batch_id, "details": [g.as_json() for g in self.grants]}
+
+
+def plan_projection(db, year: int) -> Projection:
+    """Which grants running in ``year`` have no rate for it, and the rate each would get: the
+    provider's catalogue rate for the year where the grant follows it, else the rate projected
+    with the year's price and wage index.
+
+    Raises:
+        ValidationError: no price and wage index for the year or earlier.
+    """
+    from core.forecast import load_rows
+
+    index = price_index(db, year)
+    rows, _ = load_rows(db, f"{year:04d}-01-01", f"{year:04d}-12-31")
+    periods = _periods(db, [r["id"] for r in rows])
+    known = known_rates(db, year)
+    own = own_municipality(db)
+    jan1 = dt.date(year, 1, 1)
+    out, days = [], {}
+    missing_index = False
+    for r in rows:
+        old = periods.get(r["id"], [])
+        new, _ = projected_periods(old, year, index[0] if index else None,
+                                   known(r["id"], r["provider_id"], r["unit"], r["section"]))
+        if new == old:
+            missing_index = missing_index or bool(old and not any(d >= jan1 for d, _ in old))
+            continue
+        g = {"unit": r["unit"], "quantity": r["quantity"], "quantity_per": r["quantity_per"],
+             "start": dt.date.fromordinal(r["start_ordinal"]).isoformat(),
+             "end": dt.date.fromordinal(r["end_ordinal"]).isoformat() if r["end_ordinal"] else None}
+        sign = -1 if is_income(r["provider_kind"], r["paying_municipality"], own) else 1
+        out.append(GrantEffect(r["id"], r["cpr"], r["name"], r["section"], r["unit"], _rate_in_force(old, jan1),
+                               new[-1][1], sign * (_year_cost(g, new, year) - _year_cost(g, old, year))))
+        days[r["id"]] = new[-1][0]
+    if missing_index:
+        raise ValidationError({"price_index": f"Der er ingen pris- og lønfremskrivning for {year} eller tidligere; "
+                                              "sæt den først (rates index --year ÅR --percent PCT)"})
+    return Projection(year, index, out, days)
+
+
+def apply_projection(db, plan: Projection) -> Projection:
+    """Write a projection as one batch (``undo BATCH`` takes it back)."""
+    text = f"Takster {plan.year}" + (f": fremskrevet {format_number(plan.index[0])} %" if plan.index else "")
+    with db.atomic():
+        batch_id = db["batches"].insert({
+            "kind": "fremskrivning", "file": text, "sheet": "", "created_at": audit.now(), "user": current_user(),
+            "rows_read": len(plan.grants), "updated": len(plan.grants)}).last_pk
+        audit.record(db, "batches", batch_id, "import", None, {"kind": "fremskrivning", "text": text}, batch_id)
+        for g in plan.grants:
+            before = grant_snapshot(db, g.grant_id)
+            record_change(db, batch_id, "grants", g.grant_id, before)
+            row = {"grant_id": g.grant_id, "valid_from": plan.days[g.grant_id].isoformat(), "rate": str(g.new_rate)}
+            db["grant_rates"].insert(row)
+            audit.record(db, "grants", g.grant_id, "rate", None, row, batch_id)
+    return Projection(plan.year, plan.index, plan.grants, plan.days, batch_id)
 
 
 def set_price_index(db, year: int, percent) -> None:

@@ -39,6 +39,14 @@ def register(sub) -> None:
     q.add_argument("--percent", metavar="PCT", help="ny værdi i procent, fx 2,4 (udeladt: vis)")
     q.add_argument("--json", action="store_true", help="skriv som JSON")
     q.set_defaults(handler=cmd_rates_index)
+    q = rsub.add_parser("project", help="giv bevillingerne årets takst, hvor den mangler",
+                        description="Bevillinger, der løber i året uden en takst for året, får leverandørens "
+                                    "katalogtakst for året (hvis de følger den) eller deres takst fremskrevet med "
+                                    "årets pris- og lønfremskrivning fra 1. januar. Én kørsel, der kan fortrydes.")
+    q.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="året, fx 2027")
+    q.add_argument("--dry-run", action="store_true", help="vis kun virkningen, gem intet")
+    q.add_argument("--json", action="store_true", help="skriv som JSON")
+    q.set_defaults(handler=cmd_rates_project)
     p.set_defaults(handler=lambda args, db: _sub_help(p))
 
     p = sub.add_parser("savings", help="besparelser (budgetaftalens tiltag) pr. budgetår",
@@ -132,6 +140,20 @@ def cmd_rates_apply(args, db) -> int:
     if change.individual:
         print(f"{len(change.individual)} bevillinger har individuel takst og er ikke ændret: "
               + ", ".join(str(g.grant_id) for g in change.individual))
+    return 0
+
+
+def cmd_rates_project(args, db) -> int:
+    plan = rates.plan_projection(db, args.year)
+    if not args.dry_run and plan.grants:
+        plan = rates.apply_projection(db, plan)
+    if args.json:
+        print_json(plan.as_json())
+        return 0
+    head = "Forhåndsvisning (intet gemt)" if args.dry_run or not plan.grants else \
+        f"Kørsel {plan.batch_id} (fortryd med 'undo {plan.batch_id}')"
+    print(f"{head}: {len(plan.grants)} bevillinger får en takst for {args.year}; virkning "
+          f"{format_kr(plan.effect_ore)} kr.")
     return 0
 
 
