@@ -35,6 +35,15 @@ def _kr(ore):
     return None if ore is None else ore_to_kr(ore)
 
 
+def _labelled(row: QHBoxLayout, pairs) -> None:
+    """Add (label, widget) pairs to a tool row, each label the buddy of its widget."""
+    for label, widget in pairs:
+        text = QLabel(label)
+        text.setBuddy(widget)
+        row.addWidget(text)
+        row.addWidget(widget)
+
+
 def _busy(bar: QProgressBar, running: bool) -> None:
     bar.setRange(0, 0 if running else 1)
     bar.setVisible(running)
@@ -82,22 +91,14 @@ class ProposalTab(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._fill_whatif())
 
         bar = QHBoxLayout()
-        for label, widget in (("&År", self.year), ("&Version", self.version)):
-            text = QLabel(label)
-            text.setBuddy(widget)
-            bar.addWidget(text)
-            bar.addWidget(widget)
+        _labelled(bar, (("&År", self.year), ("&Version", self.version)))
         self.version.setMinimumWidth(180)
         bar.addWidget(self.compute_button)
         bar.addWidget(self.export_button)
         bar.addWidget(self.progress)
         bar.addStretch(1)
         edit = QHBoxLayout()
-        for label, widget in (("Ændring i &helårspersoner", self.fye_change), ("Anden gns. &pris", self.average_price)):
-            text = QLabel(label)
-            text.setBuddy(widget)
-            edit.addWidget(text)
-            edit.addWidget(widget)
+        _labelled(edit, (("Ændring i &helårspersoner", self.fye_change), ("Anden gns. &pris", self.average_price)))
         edit.addWidget(self.save_button)
         edit.addStretch(1)
         layout = QVBoxLayout(self)
@@ -223,10 +224,7 @@ class SavingsTab(QWidget):
         self.view, self.proxy = table_view(self.model, "savings_table")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         bar = QHBoxLayout()
-        text = QLabel("&År")
-        text.setBuddy(self.year)
-        bar.addWidget(text)
-        bar.addWidget(self.year)
+        _labelled(bar, [("&År", self.year)])
         bar.addWidget(button("&Nyt tiltag", self.new_saving, parent=self, edits=True))
         self.status_box = combo([(label, code) for code, label in core_savings.STATUSES.items()])
         self.status_box.setObjectName("saving_status")
@@ -314,11 +312,7 @@ class TrendTab(QWidget):
         self.chart_view = QChartView(self.chart, objectName="trend_chart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         bar = QHBoxLayout()
-        for label, widget in (("&Fra", self.first), ("&Til", self.last), ("&Opdelt på", self.by)):
-            text = QLabel(label)
-            text.setBuddy(widget)
-            bar.addWidget(text)
-            bar.addWidget(widget)
+        _labelled(bar, (("&Fra", self.first), ("&Til", self.last), ("&Opdelt på", self.by)))
         bar.addWidget(self.show_button)
         bar.addWidget(self.progress)
         bar.addWidget(self.status, 1)
