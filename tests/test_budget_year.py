@@ -372,3 +372,28 @@ def test_monthly_workbook_gets_the_savings_sheet(demo_db):
     report = build_monthly(demo_db, 2026, dt.date(2026, 10, 31))
     sheet = next(t for t in report.tables if t.title == "Besparelser")
     assert sheet.value(sheet.rows[0], "planned_2026") == D("117000.00")
+
+
+def test_unit_report_for_one_facility_and_one_section(bdb, db_path, tmp_path):
+    from openpyxl import load_workbook
+
+    from core.budget_year.centre import build_unit_report
+
+    grant(bdb, cpr="010180-1234", provider="Eget Bosted")
+    grant(bdb, cpr="020280-2345", provider="Eget Bosted", section="§ 107", rate="2000")
+    grant(bdb, cpr="030380-3456")  # Privat ApS: not in the facility's report
+    report = build_unit_report(bdb, 2026, dt.date(2026, 6, 30), provider="eget bosted")
+    overview = report.tables[0]
+    # § 107: 2.000 · 365 = 730.000; § 108: 1.000 · 365 = 365.000; total 1.095.000 for 2 FYE
+    assert [(overview.value(r, "key"), overview.value(r, "expected_outturn")) for r in overview.rows] == [
+        ("§ 107", D("730000.00")), ("§ 108", D("365000.00")), ("I alt", D("1095000.00"))]
+    assert overview.value(overview.rows[-1], "average_price") == D("547500.00")
+    by_section = build_unit_report(bdb, 2026, dt.date(2026, 6, 30), section="108").tables[0]
+    assert [by_section.value(r, "key") for r in by_section.rows] == ["Eget Bosted", "Privat ApS", "I alt"]
+    with pytest.raises(DispoError):
+        build_unit_report(bdb, 2026, dt.date(2026, 6, 30), provider="Findes ikke")
+    out = tmp_path / "center.xlsx"
+    r = run_cli("unit-report", "--year", "2026", "--as-of", "30-06-2026", "--provider", "Eget Bosted", "--out", out,
+                db=db_path)
+    assert r.returncode == 0, r.stderr
+    assert load_workbook(out).sheetnames == ["Oversigt", "Borgere"]

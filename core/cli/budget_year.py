@@ -99,6 +99,18 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_trend)
 
+    p = sub.add_parser("unit-report", help="månedsoversigt for ét tilbud eller én paragraf (til en centerleder)",
+                       description="Månedsoversigten for ét tilbud (leverandør) eller én paragraf som Excel-fil: "
+                                   "oversigt med helårspersoner og gennemsnitspris, og borgerarket.")
+    p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="regnskabsåret")
+    p.add_argument("--as-of", type=date_arg, metavar="DATO", help="opgørelsesdato (standard: seneste bogføring)")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--provider", metavar="NAVN", help="tilbuddets (leverandørens) navn")
+    which.add_argument("--section", metavar="PARAGRAF", help="paragraf, fx '§ 85'")
+    p.add_argument("--out", required=True, metavar="FIL", help="filen der skrives (.xlsx)")
+    p.add_argument("--mask-cpr", action="store_true", help="vis CPR-numre som DDMMÅÅ-xxxx")
+    p.set_defaults(handler=cmd_unit_report)
+
     p = sub.add_parser("targetgroups", help="målgrupper: listen og borgernes målgruppe",
                        description="Listen over målgrupper, som borgerne kan knyttes til (fx til opdeling af "
                                    "dispositionsregnskabet med forecast --by target_group).")
@@ -462,4 +474,21 @@ def cmd_targetgroups_set(args, db) -> int:
         raise NotFoundError("Borgeren findes ikke")
     breakdowns.set_target_group(db, citizen.id, args.group)
     print("Målgruppen er sat.")
+    return 0
+
+
+def cmd_unit_report(args, db) -> int:
+    from pathlib import Path
+
+    from core.budget_year.centre import build_unit_report
+    from core.errors import DispoError
+    from core.forecast import default_as_of
+    from core.reports.xlsx_writer import write_report
+
+    if Path(args.out).suffix.lower() != ".xlsx":
+        raise DispoError(f"Filen skal ende på .xlsx, ikke '{Path(args.out).name}'")
+    as_of = args.as_of or default_as_of(db, args.year)
+    report = build_unit_report(db, args.year, as_of, provider=args.provider, section=args.section)
+    write_report(report, args.out, mask_cpr=args.mask_cpr)
+    print(f"{report.title} pr. {format_date(as_of)} er skrevet til {args.out}")
     return 0
