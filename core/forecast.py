@@ -67,7 +67,7 @@ from core.storage import BackgroundRead, bulk_work, query
 
 GROUPINGS = ("grant", "citizen", "account", "section", "provider")
 # more breakdowns, built by core.budget_year.breakdowns from the same per-grant figures
-BREAKDOWNS = ("caseworker", "target_group", "age_group", "provider_kind", "paying_municipality")
+BREAKDOWNS = ("caseworker", "target_group", "age_group", "provider_kind", "paying_municipality", "grouping")
 GROUPING_LABELS = {"grant": "bevilling", "citizen": "borger", "account": "konto", "section": "paragraf",
                    "provider": "leverandør"}
 KEY_FIELDS = ("grant_id", "cpr", "name", "section", "account", "provider")

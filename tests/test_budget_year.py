@@ -397,3 +397,16 @@ def test_unit_report_for_one_facility_and_one_section(bdb, db_path, tmp_path):
                 db=db_path)
     assert r.returncode == 0, r.stderr
     assert load_workbook(out).sheetnames == ["Oversigt", "Borgere"]
+
+
+def test_forecast_by_grouping_honours_a_section_split_in_two(bdb):
+    catalogue.add_grouping(bdb, "§ 85", "005", "Støtte i eget hjem", dt.date(2026, 1, 1))
+    common = {"section": "§ 85", "unit": "time", "quantity": "7", "quantity_per": "uge", "rate": "500",
+              "rate_from_catalogue": False}
+    grant(bdb, cpr="010180-1234", **common)                      # the section's grouping 004
+    grant(bdb, cpr="020280-2345", grouping="005", **common)      # split off: support in her own home
+    rows = forecast(bdb, 2026, dt.date(2026, 6, 30), by="grouping", include_expected=False,
+                    include_refund=False).rows
+    # 500 · 7 / 7 = 500 a day · 365 = 182.500 each
+    assert [(r.key, r.expected_outturn) for r in rows] == [
+        ("5.32.33.004 Socialpædagogisk støtte", D("182500.00")), ("5.32.33.005 Støtte i eget hjem", D("182500.00"))]

@@ -10,7 +10,9 @@ add up to the same total to the øre:
 - age_group: the citizen's age on 1 January of the year (as the § 176 refund takes it), in
   the bands of ``AGE_GROUPS``; temporary ids have no age ("ukendt");
 - provider_kind: own (egen) or external (kommune, region, privat) provider;
-- paying_municipality: the paying municipality (empty = the own one).
+- paying_municipality: the paying municipality (empty = the own one);
+- grouping: the grant's account and grouping (``5.32.33.004``) with the grouping's text
+  from the catalogue (a section split in groupings, e.g. KORA's § 85 in two).
 
 Each row also has the full-year equivalents and the average price, as the account rows.
 """
@@ -22,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
-from core import audit, cpr as cprs
+from core import audit, catalogue, cpr as cprs
 from core.costs import days_in_year
 from core.errors import NotFoundError, ValidationError
 from core.forecast import Forecast, ForecastRow, _finish, _figures_row, _union_days, own_municipality
@@ -30,7 +32,7 @@ from core.money import ore_to_kr, to_ore
 from core.providers import KIND_LABELS
 
 LABELS = {"caseworker": "sagsbehandler", "target_group": "målgruppe", "age_group": "aldersgruppe",
-          "provider_kind": "ejerform", "paying_municipality": "betalingskommune"}
+          "provider_kind": "ejerform", "paying_municipality": "betalingskommune", "grouping": "gruppering"}
 AGE_GROUPS = ((0, 17, "under 18"), (18, 24, "18-24"), (25, 34, "25-34"), (35, 49, "35-49"), (50, 64, "50-64"),
               (65, 200, "65+"))
 NONE = "(ingen)"
@@ -80,6 +82,11 @@ def grant_keys(db, by: str, year: int) -> dict[int, str]:
     if by == "paying_municipality":
         return {gid: (" ".join((v or "").split()) or own or NONE)
                 for gid, v in db.execute("SELECT id, paying_municipality FROM grants")}
+    if by == "grouping":
+        texts = {(g["account"], g["grouping"]): g["text"] for g in catalogue.groupings(db)}
+        return {gid: f"{account}.{grouping}" + (f" {texts[(account, grouping)]}" if (account, grouping) in texts
+                                                 else "") if grouping else account
+                for gid, account, grouping in db.execute("SELECT id, account, grouping FROM grants")}
     raise ValueError(f"unknown breakdown {by!r}")
 
 

@@ -33,7 +33,7 @@ def register(sub) -> None:
                    help="opgørelsesdato (standard: seneste bogføringsdato i året)")
     p.add_argument("--by", type=_by_arg, default="grant", metavar="OPDELING",
                    help="grant, citizen, account, section, provider, caseworker, target_group, age_group, "
-                        "provider_kind eller paying_municipality (standard: grant)")
+                        "provider_kind, paying_municipality eller grouping (standard: grant)")
     p.add_argument("--no-expected", action="store_true", help="uden linjen med kommende borgere")
     p.add_argument("--no-refund", action="store_true", help="uden linjen med forventet refusion (§ 176)")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
