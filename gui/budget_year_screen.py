@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLin
 
 from core import catalogue
 from core.budget_year import proposal as core_proposal, savings as core_savings, trend as core_trend
-from core.errors import ValidationError
+from core.errors import DispoError, ValidationError
 from core.money import format_kr, format_number, ore_to_kr, to_ore
 from core.storage import open_db
 from gui.charts import danish_chart, nice_range
@@ -314,6 +314,9 @@ class TrendTab(QWidget):
         bar = QHBoxLayout()
         _labelled(bar, (("&Fra", self.first), ("&Til", self.last), ("&Opdelt på", self.by)))
         bar.addWidget(self.show_button)
+        self.export_button = QPushButton("&Eksportér …", objectName="export_trend")
+        self.export_button.clicked.connect(self.export)
+        bar.addWidget(self.export_button)
         bar.addWidget(self.progress)
         bar.addWidget(self.status, 1)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -345,6 +348,25 @@ class TrendTab(QWidget):
         self.progress.setVisible(True)
         self.status.setText("Beregner …")
         workers.start(self.task)
+
+    def export(self) -> None:
+        if not self.rows:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Eksportér udviklingen", "Udvikling.xlsx", "Excel (*.xlsx)")
+        if path:
+            self.write(path)
+
+    def write(self, path: str) -> None:
+        """The shown trend as a sheet (quick: the rows are computed already)."""
+        from core.reports.xlsx_writer import write_tables
+
+        try:
+            write_tables([core_trend.trend_table(self.rows, self.by.currentData())], path,
+                         title=f"Udvikling {self.first.value()}-{self.last.value()}")
+        except DispoError as ex:
+            self.status.setText(str(ex))
+            return
+        self.status.setText(f"Udviklingen er gemt i {path}")
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
@@ -392,6 +414,65 @@ class TrendTab(QWidget):
             s.attachAxis(y)
 
 
+class BreakdownTab(QWidget):
+    """The forecast of a year by caseworker, target group, age group, own/external provider,
+    paying municipality or grouping (``forecast --by``), computed off the GUI thread."""
+
+    BY = [("Sagsbehandler", "caseworker"), ("Målgruppe", "target_group"), ("Aldersgruppe", "age_group"),
+          ("Egen/ekstern leverandør", "provider_kind"), ("Betalingskommune", "paying_municipality"),
+          ("Gruppering", "grouping")]
+
+    def __init__(self, context, parent=None):
+        super().__init__(parent)
+        self.context = context
+        self.result = None
+        self.job = Job(self)
+        self.job.finished.connect(self._show)
+        self.job.failed.connect(lambda message: self.status.setText(message))
+        self.year = QSpinBox(objectName="breakdown_year", minimum=1900, maximum=2200)
+        self.year.setValue(dt.date.today().year)
+        self.by = combo(self.BY, "caseworker")
+        self.by.setObjectName("breakdown_by")
+        self.compute_button = QPushButton("&Beregn", objectName="compute_breakdown")
+        self.compute_button.clicked.connect(self.compute)
+        self.progress = QProgressBar(objectName="breakdown_progress", maximumWidth=160)
+        _busy(self.progress, False)
+        self.job.running_changed.connect(lambda running: _busy(self.progress, running))
+        self.status = QLabel(objectName="breakdown_status")
+        self.model = RowsModel([
+            Column("key", "Opdeling"), Column("computed_to_date", "Beregnet til dato", "kr"),
+            Column("committed_rest", "Disponeret rest", "kr"), Column("expected_outturn", "Forventet regnskab", "kr"),
+            Column("booked_to_date", "Bogført", "kr"), Column("backlog", "Efterslæb", "kr"),
+            Column("full_year_equivalents", "Helårspersoner", "number"),
+            Column("average_price", "Gns. pris", "kr")], self)
+        self.view, self.proxy = table_view(self.model, "breakdown_table")
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
+        bar = QHBoxLayout()
+        _labelled(bar, (("&År", self.year), ("&Opdelt på", self.by)))
+        bar.addWidget(self.compute_button)
+        bar.addWidget(self.progress)
+        bar.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+
+    def compute(self) -> None:
+        from core.forecast import forecast
+
+        year, by = self.year.value(), self.by.currentData()
+        self.status.setText("Beregner …")
+        self.job.start(self.context.db_path, lambda db: forecast(db, year, by=by, include_expected=False,
+                                                                 include_refund=False))
+
+    def _show(self, result) -> None:
+        self.result = result
+        self.model.set_rows(result.rows)
+        self.view.resizeColumnsToContents()
+        self.status.setText(f"Forventet regnskab {result.year} pr. {result.as_of:%d-%m-%Y}: "
+                            f"{format_kr(to_ore(result.total.expected_outturn))} kr. (uden kommende borgere og "
+                            "refusion)")
+
+
 class BudgetYearScreen(ScreenBase):
     TITLE = "Budgetår"
     AREAS = ("grants", "providers", "budget_year", "catalogue")
@@ -402,9 +483,11 @@ class BudgetYearScreen(ScreenBase):
         self.proposal = ProposalTab(context)
         self.savings = SavingsTab(context)
         self.trend = TrendTab(context)
+        self.breakdown = BreakdownTab(context)
         self.tabs.addTab(self.proposal, "Budgetforslag")
         self.tabs.addTab(self.savings, "Besparelser")
         self.tabs.addTab(self.trend, "Udvikling")
+        self.tabs.addTab(self.breakdown, "Opdeling")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
 

@@ -119,3 +119,30 @@ def test_budget_year_screen_what_if_savings_and_trend(qtbot, qtmodeltester, cont
     qtmodeltester.check(trend.model)
     assert {r.year for r in trend.rows} == {2025, 2026}
     assert len(trend.chart.series()) == len({r.key for r in trend.rows})
+
+
+def test_breakdown_tab_and_trend_export(qtbot, qtmodeltester, context, demo_db, tmp_path):
+    from openpyxl import load_workbook
+
+    from gui.budget_year_screen import Screen
+
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    tab = screen.breakdown
+    tab.year.setValue(2026)
+    tab.by.setCurrentIndex(tab.by.findData("caseworker"))
+    tab.compute()
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=60000)
+    qtmodeltester.check(tab.model)
+    caseworkers = {r[0] for r in demo_db.execute("SELECT DISTINCT caseworker FROM grants")}
+    assert {r.key for r in tab.model.rows} - {"(uden bevilling)"} <= caseworkers
+    assert sum(r.expected_outturn for r in tab.model.rows) == tab.result.total.expected_outturn
+
+    trend = screen.trend
+    trend.first.setValue(2026)
+    trend.last.setValue(2026)
+    trend.compute()
+    qtbot.waitUntil(lambda: bool(trend.rows), timeout=60000)
+    out = tmp_path / "udvikling.xlsx"
+    trend.write(str(out))
+    assert load_workbook(out).sheetnames == ["Udvikling"]
