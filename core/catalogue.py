@@ -24,6 +24,8 @@ class Section:
     grouping: str
     unit: str
     quantity_per: str | None
+    valid_from: str | None = None  # ISO date; None = always (core.migrations.budget_year)
+    retired_from: str | None = None  # ISO date from which the section is no longer used
 
 
 @dataclass(frozen=True)
@@ -161,3 +163,143 @@ def set_vum_norm(db, code: str, norm_hours) -> None:
         db["vum_categories"].update(code, {"norm_hours": None if value is None else str(value)})
         audit.record(db, "vum_categories", None, "update", old[0],
                      query(db, "SELECT * FROM vum_categories WHERE code = ?", [code])[0])
+
+
+# ------------------------------------------------------------------ a catalogue that grows (issue #16)
+
+def _iso(value, label: str, problems: dict, key: str) -> str | None:
+    import datetime as dt
+
+    from core.money import InvalidNumber, parse_date
+
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return parse_date(str(value)).isoformat()
+    except (InvalidNumber, TypeError, ValueError):
+        problems[key] = f"{label}: '{value}' er ikke en dato (skriv DD-MM-ÅÅÅÅ)"
+        return None
+
+
+def add_section(db, code: str, text: str, account: str, unit: str, valid_from, *, grouping: str = "",
+                quantity_per: str | None = None, account_text: str = "") -> str:
+    """Add a section to the catalogue from a date (e.g. § 102 behandling on 5.38.45).
+
+    An account that is not in the catalogue yet is added with ``account_text`` (or the
+    section's text). Returns the section's code.
+
+    Raises:
+        ValidationError: an existing or malformed code, an empty text, a bad account, unit or date.
+    """
+    import re
+
+    problems: dict[str, str] = {}
+    raw = " ".join(str(code or "").split())
+    digits = re.search(r"\d+", raw)
+    if raw and not raw.startswith("§") and digits and raw == digits.group():
+        raw = f"§ {raw}"
+    raw = re.sub(r"^§\s*", "§ ", raw)
+    if not raw or not digits:
+        problems["code"] = f"Paragraffen skal have et nummer, fx '§ 102', ikke '{code}'"
+    elif db.execute("SELECT 1 FROM sections WHERE code = ?", [raw]).fetchone():
+        problems["code"] = f"Paragraffen '{raw}' findes allerede i kataloget"
+    text = " ".join(str(text or "").split())
+    if not text:
+        problems["text"] = "Paragraffen skal have en tekst"
+    account = str(account or "").strip()
+    if not re.fullmatch(r"\d\.\d{2}\.\d{2}", account):
+        problems["account"] = f"'{account}' er ikke en funktion på formen 5.38.50"
+    if not db.execute("SELECT 1 FROM units WHERE code = ? AND retired_from IS NULL", [unit]).fetchone():
+        problems["unit"] = f"Ukendt enhed '{unit}'"
+    if quantity_per not in (None, "", "uge", "måned"):
+        problems["quantity_per"] = "Mængde angives pr. uge eller pr. måned"
+    day = _iso(valid_from, "Gyldig fra", problems, "valid_from")
+    if problems:
+        raise ValidationError(problems)
+    row = {"code": raw, "number": int(digits.group()), "text": text, "account": account,
+           "grouping": str(grouping or "").strip(), "unit": unit, "quantity_per": quantity_per or None,
+           "valid_from": day}
+    with db.atomic():
+        if not db.execute("SELECT 1 FROM accounts WHERE code = ?", [account]).fetchone():
+            acc = {"code": account, "text": account_text or text, "valid_from": day}
+            db["accounts"].insert(acc)
+            audit.record(db, "accounts", None, "insert", None, acc)
+        db["sections"].insert(row)
+        audit.record(db, "sections", None, "insert", None, row)
+    return raw
+
+
+def retire_section(db, code: str, retired_from) -> None:
+    """Stop using a section from a date (existing grants keep it; new ones cannot use it)."""
+    problems: dict[str, str] = {}
+    day = _iso(retired_from, "Udgår fra", problems, "retired_from")
+    if problems:
+        raise ValidationError(problems)
+    old = section(db, code).__dict__
+    with db.atomic():
+        db["sections"].update(code, {"retired_from": day})
+        audit.record(db, "sections", None, "update", old, section(db, code).__dict__)
+
+
+def retire_account(db, code: str, retired_from) -> None:
+    """Stop using an account from a date."""
+    problems: dict[str, str] = {}
+    day = _iso(retired_from, "Udgår fra", problems, "retired_from")
+    old = query(db, "SELECT * FROM accounts WHERE code = ?", [code])
+    if not old:
+        problems["code"] = f"Kontoen '{code}' findes ikke"
+    if problems:
+        raise ValidationError(problems)
+    with db.atomic():
+        db["accounts"].update(code, {"retired_from": day})
+        audit.record(db, "accounts", None, "update", old[0], {**old[0], "retired_from": day})
+
+
+def active_sections(db, on) -> list[Section]:
+    """The sections in use on a date (valid from on or before it, not retired)."""
+    day = on.isoformat()
+    return [s for s in sections(db) if (s.valid_from or "") <= day and (s.retired_from is None or s.retired_from > day)]
+
+
+def add_grouping(db, section_code: str, grouping: str, text: str, valid_from, *, account: str | None = None) -> int:
+    """A grouping that splits a section on its account (KORA: § 85 in housing-like settings
+    and in the citizen's own home), valid from a date. Grants carry their grouping.
+
+    Raises:
+        ValidationError: an unknown section, a malformed grouping or a bad date.
+    """
+    import re
+
+    problems: dict[str, str] = {}
+    try:
+        sec = section(db, section_code)
+    except NotFoundError as ex:
+        problems["section"] = str(ex)
+        sec = None
+    grouping = str(grouping or "").strip()
+    if not re.fullmatch(r"\d{3}", grouping):
+        problems["grouping"] = f"Gruppering skal være tre cifre, fx 005, ikke '{grouping}'"
+    text = " ".join(str(text or "").split())
+    if not text:
+        problems["text"] = "Grupperingen skal have en tekst"
+    day = _iso(valid_from, "Gyldig fra", problems, "valid_from")
+    if problems:
+        raise ValidationError(problems)
+    row = {"section": sec.code, "account": account or sec.account, "grouping": grouping, "text": text,
+           "valid_from": day}
+    if db.execute("SELECT 1 FROM section_groupings WHERE section = ? AND account = ? AND grouping = ?",
+                  [row["section"], row["account"], grouping]).fetchone():
+        raise ValidationError({"grouping": f"Grupperingen {grouping} findes allerede for {sec.code}"})
+    with db.atomic():
+        new_id = db["section_groupings"].insert(row).last_pk
+        audit.record(db, "section_groupings", new_id, "insert", None, row)
+    return new_id
+
+
+def groupings(db) -> list[dict]:
+    """The section groupings: the shipped one of each section and those the user added."""
+    shipped = [{"section": s.code, "account": s.account, "grouping": s.grouping, "text": s.text,
+                "valid_from": s.valid_from, "retired_from": s.retired_from} for s in sections(db) if s.grouping]
+    added = query(db, "SELECT section, account, grouping, text, valid_from, retired_from FROM section_groupings "
+                      "ORDER BY section, grouping")
+    return shipped + added

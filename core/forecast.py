@@ -66,6 +66,8 @@ from core.money import ore_to_kr, round_half_away, to_ore
 from core.storage import BackgroundRead, bulk_work, query
 
 GROUPINGS = ("grant", "citizen", "account", "section", "provider")
+# more breakdowns, built by core.budget_year.breakdowns from the same per-grant figures
+BREAKDOWNS = ("caseworker", "target_group", "age_group", "provider_kind", "paying_municipality", "grouping")
 GROUPING_LABELS = {"grant": "bevilling", "citizen": "borger", "account": "konto", "section": "paragraf",
                    "provider": "leverandør"}
 KEY_FIELDS = ("grant_id", "cpr", "name", "section", "account", "provider")
@@ -650,14 +652,18 @@ def forecast(db, year: int, as_of: dt.date | None = None, by: str = "grant", inc
     Raises:
         DispoError: an unknown grouping, a date outside the year, or a year without data.
     """
-    if by not in GROUPINGS:
-        raise DispoError(f"Ukendt opdeling '{by}': vælg mellem {', '.join(GROUPINGS)}")
+    if by not in GROUPINGS + BREAKDOWNS:
+        raise DispoError(f"Ukendt opdeling '{by}': vælg mellem {', '.join(GROUPINGS + BREAKDOWNS)}")
     if as_of is None:
         check_year(db, year)
         as_of = default_as_of(db, year)
     check_year(db, year, as_of)
     with bulk_work():
         figures, unmatched = grant_figures(db, year, as_of)
+        if by in BREAKDOWNS:
+            from core.budget_year.breakdowns import build_breakdown
+
+            return build_breakdown(db, year, as_of, figures, unmatched, by, include_expected, include_refund)
         return build_forecast(db, year, as_of, figures, unmatched, by, include_expected, include_refund)
 
 

@@ -86,6 +86,7 @@ class ProvidersScreen(ScreenBase):
         row.addWidget(self.rates_title)
         row.addStretch(1)
         row.addWidget(button("Ny takst fra dato", self.add_rate, edits=True))
+        row.addWidget(button("Ny takst til bevillingerne …", self.change_rate_on_grants, edits=True))
         row.addWidget(button("Slet takst", self.delete_rate, "Delete", self.rates.table,
                              Qt.ShortcutContext.WidgetShortcut, edits=True))
         bottom_layout.addLayout(row)
@@ -182,6 +183,18 @@ class ProvidersScreen(ScreenBase):
 
         dialog = FormDialog(f"Ny takst fra dato – {provider.name}", fields, save, self)
         dialog.accepted.connect(lambda: self.rates.select_key(added.get("id")))
+        return self._open(dialog)
+
+    def change_rate_on_grants(self):
+        """A provider's new rate from a date, previewed and put on the grants that follow it (issue #16)."""
+        from gui.rate_change_dialog import RateChangeDialog
+
+        provider = self.current_provider()
+        if provider is None:
+            QMessageBox.information(self, "Ingen leverandør valgt", "Vælg først en leverandør.")
+            return None
+        dialog = RateChangeDialog(self.context, provider, self)
+        dialog.accepted.connect(self._show_rates)
         return self._open(dialog)
 
     def delete_rate(self) -> None:

@@ -14,6 +14,7 @@ SCREEN_MODULES: list[str] = [
     "gui.followup_screen",
     "gui.approval_screen",
     "gui.reports_screen",
+    "gui.budget_year_screen",
     "gui.grants_screen",
     "gui.citizens_screen",
     "gui.providers_screen",

@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "core.cli.safety",
     "core.cli.settings",
     "core.cli.satser",
+    "core.cli.budget_year",
 ]
 
 

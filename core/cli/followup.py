@@ -8,7 +8,7 @@ import datetime as dt
 import sys
 
 from core import approval, budgets, expected, forecast as fc, occupancy, reconcile, refund, validation
-from core.cli import date_arg, month_arg, print_json, print_table, year_arg
+from core.cli import budget_year, date_arg, month_arg, print_json, print_table, year_arg
 from core.errors import DispoError
 from decimal import Decimal
 
@@ -16,8 +16,9 @@ from core.money import format_date, format_kr, format_number, to_ore
 
 
 def _by_arg(text: str) -> str:
-    if text not in fc.GROUPINGS:
-        raise argparse.ArgumentTypeError(f"ukendt opdeling '{text}': vælg mellem {', '.join(fc.GROUPINGS)}")
+    if text not in fc.GROUPINGS + fc.BREAKDOWNS:
+        raise argparse.ArgumentTypeError(f"ukendt opdeling '{text}': vælg mellem "
+                                         f"{', '.join(fc.GROUPINGS + fc.BREAKDOWNS)}")
     return text
 
 
@@ -34,7 +35,8 @@ def register(sub) -> None:
     p.add_argument("--as-of", type=date_arg, metavar="DATO",
                    help="opgørelsesdato (standard: seneste bogføringsdato i året)")
     p.add_argument("--by", type=_by_arg, default="grant", metavar="OPDELING",
-                   help="grant, citizen, account, section eller provider (standard: grant)")
+                   help="grant, citizen, account, section, provider, caseworker, target_group, age_group, "
+                        "provider_kind, paying_municipality eller grouping (standard: grant)")
     p.add_argument("--no-expected", action="store_true", help="uden linjen med kommende borgere")
     p.add_argument("--no-refund", action="store_true", help="uden linjen med forventet refusion (§ 176)")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
@@ -60,6 +62,7 @@ def register(sub) -> None:
     q.add_argument("--month", type=month_arg, metavar="MÅNED", help="måned 1–12 (udeladt: hele året)")
     q.add_argument("--fye", metavar="ANTAL", help="budgetterede helårspersoner")
     q.set_defaults(handler=cmd_budget_set)
+    budget_year.register_budget(bsub)  # budget proposal / whatif / versions (issue #16)
     p.set_defaults(handler=lambda args, db: _sub_help(p))
 
     p = sub.add_parser("expected", help="kommende borgere (planlagte sager)",
@@ -155,6 +158,8 @@ def cmd_forecast(args, db) -> int:
     if args.json:
         print_json(result.as_json())
         return 0
+    if result.by in fc.BREAKDOWNS:
+        return budget_year.print_breakdown(result)
     print(f"Dispositionsregnskab {result.year} pr. {format_date(result.as_of)}, "
           f"pr. {fc.GROUPING_LABELS[result.by]}")
     key_columns = {"grant": [("grant_id", "Nr."), ("cpr", "CPR-nr."), ("section", "Paragraf"),

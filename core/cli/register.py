@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import catalogue, citizens, demo, grants
-from core.cli import date_arg, print_json, print_table
+from core.cli import budget_year, date_arg, print_json, print_table
 from core.errors import DispoError
 from core.money import format_date, format_number
 
@@ -31,6 +31,7 @@ def register(sub) -> None:
                                    "VUM-kategorier og årlige satser.")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_catalogue)
+    budget_year.register_catalogue(p)  # add-section, retire-section, add-grouping (issue #16)
 
 
 def cmd_demo(args, db) -> int:

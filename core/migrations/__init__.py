@@ -13,6 +13,7 @@ from core.migrations.importing import migrations as importing
 from core.migrations.indexes import migrations as indexes
 from core.migrations.import_choices import migrations as import_choices
 from core.migrations.numbers import migrations as numbers
+from core.migrations.budget_year import migrations as budget_year
 
 MIGRATION_SETS = [
     base,
@@ -22,6 +23,7 @@ MIGRATION_SETS = [
     indexes,
     import_choices,
     numbers,
+    budget_year,
 ]
 
 

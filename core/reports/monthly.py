@@ -319,6 +319,10 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
     if include_expected:
         tables.append(expected_sheet(db, year, as_of))
     tables += [refund_sheet(db, year, as_of), occupancy_sheet(db, year)]
+    from core.budget_year.savings import list_savings, savings_table
+
+    if list_savings(db, year):  # the budget agreement's measures next to budget and forecast (issue #16)
+        tables.append(savings_table(db, year))
     # the printed chart shows the grants' outturn: the separate lines are not computed twice
     months = monthly_outturn(db, year, as_of, include_expected=False, include_refund=False)
     chart = {"expected": [m.cumulative_expected for m in months],

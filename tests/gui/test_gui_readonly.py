@@ -20,6 +20,7 @@ READING = {
     "Afstemning": {"Afstem"},
     "Datavalidering": {"Kontrollér", "Åbn posten"},
     "Godkend måned": set(),
+    "Budgetår": {"Beregn", "Eksportér …", "Vis"},  # issue #16: computing and exporting only
     "Bevillinger": {"Vis borger", "Annullér"},
     "Borgere": {"Vis borger"},
     "Leverandører og takster": set(),

@@ -1,0 +1,148 @@
+"""The Budgetår screen and the rate-change dialog, driven with qtbot on the demo municipality."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QThreadPool
+
+from core.forecast import forecast
+from gui.context import AppContext
+
+PROVIDER = "Engly Botilbud ApS"
+
+
+@pytest.fixture
+def context(demo_db, tmp_path):
+    ctx = AppContext(tmp_path / "demo.sqlite")
+    yield ctx
+    QThreadPool.globalInstance().waitForDone(30000)
+    ctx.close()
+
+
+def provider_2027(db) -> Decimal:
+    rows = forecast(db, 2027, dt.date(2027, 1, 1), by="provider", include_expected=False,
+                    include_refund=False).rows
+    return next(r.expected_outturn for r in rows if r.provider == PROVIDER)
+
+
+def test_rate_change_dialog_moves_next_years_forecast_and_undo_restores(qtbot, qtmodeltester, context):
+    from core.providers import find_by_name
+    from gui.budget_year_screen import Screen
+    from gui.rate_change_dialog import RateChangeDialog
+
+    db = context.db
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.proposal.year.setValue(2027)
+    screen.proposal.compute()
+    qtbot.waitUntil(lambda: screen.proposal.result is not None, timeout=60000)
+    proposal_before = screen.proposal.result.total_ore("proposal_ore")
+    before = provider_2027(db)
+    # the grants that follow the provider's døgn rate, and their rate in force on 1-1-2027, by hand
+    following = db.execute(
+        """SELECT g.id, (SELECT rate FROM grant_rates r WHERE r.grant_id = g.id AND r.valid_from <= '2027-01-01'
+                         ORDER BY r.valid_from DESC LIMIT 1)
+           FROM grants g JOIN providers p ON p.id = g.provider_id
+           WHERE p.name = ? AND g.rate_from_catalogue = 1 AND g.unit = 'døgn'
+             AND (g."end" IS NULL OR g."end" >= '2027-01-01')""", [PROVIDER]).fetchall()
+    assert following
+
+    dialog = RateChangeDialog(context, find_by_name(db, PROVIDER), screen)
+    dialog.valid_from.setText("01-01-2027")
+    dialog.rate.setText("9.999,00")
+    assert not dialog.ok_button.isEnabled()  # no preview yet
+    dialog.preview_button.click()
+    qtmodeltester.check(dialog.model)
+    assert sorted(g.grant_id for g in dialog.preview.changed) == sorted(gid for gid, _ in following)
+    # open-ended grants all year (365 days) at 9.999 instead of their 2027 rate
+    open_ended = db.execute("SELECT id FROM grants WHERE id IN (%s) AND \"end\" IS NULL"
+                            % ",".join(str(g) for g, _ in following)).fetchall()
+    for (gid,) in open_ended:
+        old = Decimal(dict(following)[gid])
+        effect = next(g.effect_ore for g in dialog.preview.changed if g.grant_id == gid)
+        assert effect == int((Decimal("9999") - old) * 365 * 100)
+    assert provider_2027(db) == before  # a preview changes nothing
+    dialog.ok_button.click()
+
+    after = provider_2027(db)
+    assert after > before
+    assert after - before == sum(Decimal(g.effect_ore) / 100 for g in dialog.preview.changed)
+    screen.proposal.compute()  # the Budgetår screen sees next year move too
+    qtbot.waitUntil(lambda: screen.proposal.result.total_ore("proposal_ore") != proposal_before, timeout=60000)
+
+    context.undo_stack.undo()  # one batch: all of it back
+    assert provider_2027(db) == before
+
+
+def test_budget_year_screen_what_if_savings_and_trend(qtbot, qtmodeltester, context, tmp_path):
+    from gui.budget_year_screen import Screen
+
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    tab = screen.proposal
+    tab.year.setValue(2027)
+    tab.compute()
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=60000)
+    qtmodeltester.check(tab.model)
+    # the 5.38.50 line: one full-year equivalent fewer at its own average price
+    row = next(i for i, line in enumerate(tab.model.rows) if line.account == "5.38.50")
+    line = tab.model.rows[row]
+    expected = round(line.base_ore - line.base_ore / line.base_fye)  # (FYE − 1) · (base / FYE)
+    tab.view.setCurrentIndex(tab.proxy.mapFromSource(tab.model.index(row, 0)))
+    tab.version.setCurrentText("Stram")
+    tab.fye_change.setText("-1")
+    tab.save_whatif()
+    qtbot.waitUntil(lambda: tab.result.version == "Stram", timeout=60000)
+    changed = next(x for x in tab.result.lines if x.account == "5.38.50")
+    assert abs(changed.proposal_ore - expected) <= 1
+    out = tmp_path / "forslag.xlsx"
+    tab.write(str(out))
+    qtbot.waitUntil(out.exists, timeout=60000)
+
+    savings = screen.savings
+    savings.year.setValue(2027)
+    dialog = savings.new_saving()
+    dialog.fields["text"].setText("Hjemtagelse af enkeltmandstilbud")
+    dialog.fields["amount"].setText("969.550")
+    dialog.submit()
+    assert [s.text for s in savings.model.rows] == ["Hjemtagelse af enkeltmandstilbud"]
+    assert savings.model.rows[0].planned == {2027: 96_955_000}
+
+    trend = screen.trend
+    trend.first.setValue(2025)
+    trend.last.setValue(2026)
+    trend.compute()
+    qtbot.waitUntil(lambda: bool(trend.rows), timeout=60000)
+    qtmodeltester.check(trend.model)
+    assert {r.year for r in trend.rows} == {2025, 2026}
+    assert len(trend.chart.series()) == len({r.key for r in trend.rows})
+
+
+def test_breakdown_tab_and_trend_export(qtbot, qtmodeltester, context, demo_db, tmp_path):
+    from openpyxl import load_workbook
+
+    from gui.budget_year_screen import Screen
+
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    tab = screen.breakdown
+    tab.year.setValue(2026)
+    tab.by.setCurrentIndex(tab.by.findData("caseworker"))
+    tab.compute()
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=60000)
+    qtmodeltester.check(tab.model)
+    caseworkers = {r[0] for r in demo_db.execute("SELECT DISTINCT caseworker FROM grants")}
+    assert {r.key for r in tab.model.rows} - {"(uden bevilling)"} <= caseworkers
+    assert sum(r.expected_outturn for r in tab.model.rows) == tab.result.total.expected_outturn
+
+    trend = screen.trend
+    trend.first.setValue(2026)
+    trend.last.setValue(2026)
+    trend.compute()
+    qtbot.waitUntil(lambda: bool(trend.rows), timeout=60000)
+    out = tmp_path / "udvikling.xlsx"
+    trend.write(str(out))
+    assert load_workbook(out).sheetnames == ["Udvikling"]
