@@ -9,6 +9,7 @@ from core.migrations.vum import migrations as vum
 from core.migrations.followup import migrations as followup
 from core.migrations.importing import migrations as importing
 from core.migrations.indexes import migrations as indexes
+from core.migrations.scenarios import migrations as scenarios
 
 MIGRATION_SETS = [
     base,
@@ -16,4 +17,5 @@ MIGRATION_SETS = [
     followup,
     vum,
     indexes,
+    scenarios,
 ]
