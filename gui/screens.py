@@ -14,6 +14,7 @@ SCREEN_MODULES: list[str] = [
     "gui.citizens_screen",
     "gui.providers_screen",
     "gui.vum_screen",
+    "gui.scenarios_screen",
     "gui.reports_screen",
     "gui.batches_screen",
     "gui.catalogue_screen",

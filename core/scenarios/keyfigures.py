@@ -121,6 +121,8 @@ def key_figures(db, year: int, by: str = "section") -> list[KeyFigureRow]:
     rows = []
     for r in fc.rows:
         key = r.section if by == "section" else r.provider
+        if key is None:  # postings that match no grant: no grants to count figures per
+            continue
         c = counts.get(key, {"grants": 0, "bands": {}, "kinds": {}})
         n = c["grants"]
         row = KeyFigureRow(key, r.expected_outturn, r.full_year_equivalents, n,
