@@ -102,3 +102,15 @@ def test_external_cost_and_own_place_from_the_register(db):
         inhouse.own_rate_per_year(db, own, "§ 108", "døgn", dt.date(2025, 6, 1))
     # VUM category C: 15,5 norm hours · 52 · 412 (2026) = 332.072
     assert inhouse.vum_place_per_year(db, "C", 2026) == D("332072.00")
+
+
+def test_grant_warnings_read_working_hours_and_reason_from_the_note(db):
+    from core.grants import grant_warnings
+
+    grant = {"account": "5.68.91", "unit": "time", "quantity": "18", "quantity_per": "uge", "start": "01-03-2026"}
+    assert grant_warnings(db, grant) == []  # 18 ≤ 20 (full time)
+    # 25 working hours: cap 20 · 25 / 37 = 13,51 < 18
+    [warning] = grant_warnings(db, {**grant, "note": "Fleksjob.\nArbejdstimer: 25"})
+    assert "loftet på 13,51 timer" in warning
+    assert grant_warnings(db, {**grant, "note": "arbejdstimer: 25\nBegrundelse: blind, al læsning"}) == []
+    assert pa_cap.note_fields("Arbejdstimer: 22,5\nBegrundelse:  synshandicap ") == (D("22.5"), "synshandicap")
