@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 from core.citizens import find_by_cpr
-from core.cli import print_json, print_table, year_arg
+from core.cli import date_arg, print_json, print_table, year_arg
 from core.errors import DispoError, NotFoundError
-from core.money import format_number
-from core.scenarios import businesscase as bc, store
+from core.money import InvalidNumber, format_number, parse_number
+from core.providers import find_by_name as find_provider
+from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, store
 from core.scenarios.export import write_business_case
 
 
@@ -62,6 +64,132 @@ def register(sub) -> None:
                         description="Sletter en gemt business case (sletningen skrives i revisionssporet).")
     a.add_argument("id", type=int, metavar="NR", help="business casens nummer")
     a.set_defaults(handler=cmd_delete)
+    register_comparisons(sub)
+
+
+def register_comparisons(sub) -> None:
+    p = sub.add_parser("inhouse", help="egen plads mod købt plads: udgift over 1–4 år og hvornår det er tjent hjem",
+                       description="Sammenligner den nuværende udgift til købte pladser (borgernes bevillinger hos "
+                                   "eksterne leverandører med taksterne pr. datoen, eller --external) med en egen "
+                                   "plads (--own, et eget tilbuds takst med --facility, eller en VUM-kategori) og en "
+                                   "investering i år 1; viser år for år og måneden, hvor investeringen er tjent hjem.")
+    p.add_argument("--cpr", action="append", default=[], help="en borger i købt plads (gentag for en gruppe)")
+    p.add_argument("--date", type=date_arg, help="taksterne pr. denne dato (standard: i dag)")
+    p.add_argument("--external", metavar="KR", help="ekstern udgift pr. år (i stedet for borgernes bevillinger)")
+    p.add_argument("--own", metavar="KR", help="egen plads pr. år i kroner")
+    p.add_argument("--facility", metavar="NAVN", help="eget tilbud, hvis takst bruges til den egne plads")
+    p.add_argument("--section", default="§ 108", help="paragraf for tilbuddets takst (standard: § 108)")
+    p.add_argument("--unit", default="døgn", help="enhed for tilbuddets takst (standard: døgn)")
+    p.add_argument("--vum-category", metavar="KAT", help="egen plads efter VUM-kategori (normtimer · 52 · timepris)")
+    p.add_argument("--investment", metavar="KR", default="0", help="investering i år 1 i kroner")
+    p.add_argument("--years", type=int, default=4, help="antal år, 1–4 (standard: 4)")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_inhouse)
+
+    p = sub.add_parser("keyfigures", help="nøgletal pr. paragraf eller leverandør med referenceværdier",
+                       description="Udgift pr. bevilling og pr. helårsperson, timebånd (1–4, 5–9, 10–12, 13+ timer "
+                                   "pr. uge) og andel bevillinger pr. leverandørtype, ved siden af de "
+                                   "referenceværdier, der er indtastet for året, med forskellen.")
+    p.add_argument("--year", type=year_arg, required=True, help="året")
+    p.add_argument("--by", choices=["section", "provider"], default="section",
+                   help="pr. paragraf (section) eller leverandør (provider)")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_keyfigures)
+
+    p = sub.add_parser("keyfigure-reference", help="indtast en referenceværdi for et nøgletal og år",
+                       description="Gemmer (eller fjerner uden --value) en referenceværdi, fx landsgennemsnittet for "
+                                   "kommuner af samme størrelse. Nøgletal: " + ", ".join(kf.FIGURES) +
+                                   ". Andele skrives som 0,25.")
+    p.add_argument("--year", type=year_arg, required=True, help="året")
+    p.add_argument("--figure", required=True, choices=list(kf.FIGURES), help="nøgletallet")
+    p.add_argument("--scope", default="", help="paragraf, fx '§ 85' (tom: hele området)")
+    p.add_argument("--value", help="værdien (tom: fjern den)")
+    p.add_argument("--source", default="", help="kilden, fx Socialstyrelsens kortlægning")
+    p.set_defaults(handler=cmd_reference)
+
+
+def _kr(text: str | None, what: str):
+    if text in (None, ""):
+        return None
+    try:
+        return parse_number(text)
+    except InvalidNumber:
+        raise DispoError(f"{what}: '{text}' er ikke et beløb") from None
+
+
+def cmd_inhouse(args, db) -> int:
+    on = args.date or dt.date.today()
+    grants = []
+    external = _kr(args.external, "--external")
+    if external is None:
+        ids = [_citizen_id(db, c) for c in args.cpr]
+        if not ids:
+            raise DispoError("Angiv borgerne med --cpr eller den eksterne udgift med --external")
+        external, grants = inhouse.external_cost_per_year(db, ids, on)
+    own = _kr(args.own, "--own")
+    if own is None and args.facility:
+        provider = find_provider(db, args.facility)
+        if provider is None:
+            raise NotFoundError(f"Tilbuddet '{args.facility}' findes ikke")
+        own = inhouse.own_rate_per_year(db, provider.id, args.section, args.unit, on, places=max(1, len(args.cpr)))
+    elif own is None and args.vum_category:
+        own = inhouse.vum_place_per_year(db, args.vum_category, on.year) * max(1, len(args.cpr))
+    if own is None:
+        raise DispoError("Angiv den egne plads med --own, --facility eller --vum-category")
+    result = inhouse.compare(external, own, _kr(args.investment, "--investment") or 0, args.years)
+    if args.json:
+        print_json({"external_per_year": result.external_per_year, "own_per_year": result.own_per_year,
+                    "investment": result.investment, "break_even_month": result.break_even_month,
+                    "within_horizon": result.within_horizon, "total_saving": result.total_saving,
+                    "years": [y.__dict__ for y in result.years], "grants": grants})
+        return 0
+    for g in grants:
+        print(f"{g['cpr']} {g['name']}: {g['provider']} ({g['section']}) {format_number(g['per_year'])} kr. pr. år")
+    print_table([{"year": y.year_no, "external": format_number(y.external), "own": format_number(y.own),
+                  "saving": format_number(y.saving), "cumulative": format_number(y.cumulative_saving)}
+                 for y in result.years],
+                [("year", "År"), ("external", "Købt plads"), ("own", "Egen plads"), ("saving", "Besparelse"),
+                 ("cumulative", "Akkumuleret")])
+    if result.break_even_month is None:
+        print("En egen plads koster mindst det samme som den købte: den tjener sig ikke hjem.")
+    else:
+        after = "" if result.within_horizon else " (efter perioden)"
+        print(f"Tjent hjem i måned {result.break_even_month}{after}.")
+    return 0
+
+
+def cmd_keyfigures(args, db) -> int:
+    rows = kf.key_figures(db, args.year, args.by)
+    if args.json:
+        print_json([r.as_json() for r in rows])
+        return 0
+
+    def ref(r, figure):
+        if figure not in r.references:
+            return ""
+        value, diff = r.references[figure]
+        return f"{format_number(value)} ({format_number(diff) if diff is not None else ''})"
+
+    print_table([{"key": r.key, "grants": r.grants, "expected": format_number(r.expected_outturn),
+                  "fye": format_number(r.full_year_equivalents), "per_grant": format_number(r.expense_per_grant),
+                  "ref_grant": ref(r, "expense_per_grant"), "per_fye": format_number(r.expense_per_fye),
+                  "ref_fye": ref(r, "expense_per_fye"),
+                  "bands": " ".join(f"{b}: {n}" for b, n in r.bands.items()),
+                  "kinds": " ".join(f"{k}: {format_number(r.figure('share_' + k) * 100, 0)} %" for k in r.kinds)}
+                 for r in rows],
+                [("key", "Paragraf" if args.by == "section" else "Leverandør"), ("grants", "Bevillinger"),
+                 ("expected", "Forventet"), ("fye", "Helårspers."), ("per_grant", "Pr. bevilling"),
+                 ("ref_grant", "Reference (forskel)"), ("per_fye", "Pr. helårsperson"),
+                 ("ref_fye", "Reference (forskel)"), ("bands", "Timer/uge"), ("kinds", "Leverandørtyper")])
+    return 0
+
+
+def cmd_reference(args, db) -> int:
+    value = _kr(args.value, "--value")
+    kf.set_reference(db, args.year, args.figure, value, args.scope, args.source)
+    print(f"Referenceværdien for {kf.FIGURES[args.figure]} {args.year}"
+          f"{' ' + args.scope if args.scope else ''} er {'fjernet' if value is None else 'gemt'}.")
+    return 0
 
 
 def read_case_file(path: str) -> tuple[dict, bc.Case, list[bc.Variant]]:
