@@ -78,6 +78,46 @@ def _view(model) -> QTableView:
     return view
 
 
+def clear_chart(chart) -> None:
+    chart.removeAllSeries()
+    for axis in chart.axes():
+        chart.removeAxis(axis)
+
+
+def set_bars(chart, categories: list[str], sets: dict[str, list[float]], y_title: str) -> None:
+    """Replace the chart's series by bars: one set per ``sets`` entry (name -> a value per category)."""
+    clear_chart(chart)
+    series = QBarSeries()
+    for name, values in sets.items():
+        bars = QBarSet(name)
+        bars.append(values)
+        series.append(bars)
+    chart.addSeries(series)
+    x = QBarCategoryAxis()
+    x.append(categories)
+    font = x.labelsFont()  # many categories in a narrow chart: a smaller font keeps labels whole
+    font.setPointSizeF(font.pointSizeF() * 0.8)
+    x.setLabelsFont(font)
+    y = QValueAxis()
+    values = [v for vs in sets.values() for v in vs] + [0.0]
+    start, end, ticks = nice_range(min(values), max(values))
+    y.setRange(start, end)
+    y.setTickCount(ticks)
+    y.setLabelFormat("%.0f")
+    y.setTitleText(y_title)
+    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(x)
+    series.attachAxis(y)
+
+
+def _short(variant: bc.Variant) -> str:
+    """A variant's label on a chart axis, short enough not to be elided: ``7t/127,86``."""
+    parts = [f"{format_number(variant.hours_per_week).removesuffix(',00')}t" if variant.hours_per_week is not None
+             else "", format_number(variant.pa_hourly).removesuffix(",00") if variant.pa_hourly is not None else ""]
+    return "/".join(p for p in parts if p) or variant.name
+
+
 def _numbers(text: str) -> list[Decimal]:
     """``7; 14`` or ``127,86; 165`` as numbers (Danish decimal comma, separated by ``;``)."""
     return [parse_number(part) for part in text.split(";") if part.strip()]
@@ -124,7 +164,7 @@ class BusinessCaseTab(QWidget):
         self.lines = QTableWidget(0, 2 + len(FIELDS))
         self.lines.setHorizontalHeaderLabels(["Side", "Art"] + [h for h, _ in FIELDS])
         self.lines.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.lines.horizontalHeader().setStretchLastSection(True)
+        self.lines.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.lines.setToolTip("Ydelse: beløb og refusion % eller uger på ydelse (refusionstrappen). Løntilskud: "
                               "beløb, refusion % og flekstilskud. Personlig assistance: timer pr. uge.")
         buttons = QHBoxLayout()
@@ -275,30 +315,11 @@ class BusinessCaseTab(QWidget):
         self.variant_model.columns = columns
         self.variant_model.rows = list(TOTALS)
         self.variant_model.endResetModel()
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
+        clear_chart(self.chart)
         if not self.variants:
             return
-        bars = QBarSet("Besparelse pr. måned")
-        for _, result in self.variants:
-            bars.append(float(result.saving_month))
-        series = QBarSeries()
-        series.append(bars)
-        self.chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append([v.name.replace(" · ", "\n") for v, _ in self.variants])
-        y = QValueAxis()
-        values = [float(r.saving_month) for _, r in self.variants] + [0.0]
-        start, end, ticks = nice_range(min(values), max(values))
-        y.setRange(start, end)
-        y.setTickCount(ticks)
-        y.setLabelFormat("%.0f")
-        y.setTitleText("Kr. pr. måned")
-        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(x)
-        series.attachAxis(y)
+        set_bars(self.chart, [_short(v) for v, _ in self.variants],
+                 {"Besparelse pr. måned": [float(r.saving_month) for _, r in self.variants]}, "Kr. pr. måned")
         self.chart.legend().setVisible(False)
 
     # ------------------------------------------------------------------ saved cases
@@ -488,9 +509,7 @@ class InhouseTab(QWidget):
 
     def _draw(self) -> None:
         r = self.result
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
+        clear_chart(self.chart)
         months = 12 * len(r.years)
         bought, own = QLineSeries(), QLineSeries()
         bought.setName("Købt plads")
@@ -613,35 +632,15 @@ class KeyFiguresTab(QWidget):
 
     def _draw(self, rows) -> None:
         """Expense per full-year equivalent per row in thousand kr., beside its reference where entered."""
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
+        clear_chart(self.chart)
         rows = [r for r in rows if r.expense_per_fye is not None]
         if not rows:
             return
-        own, ref = QBarSet("Egen"), QBarSet("Reference")
-        for r in rows:
-            own.append(float(r.expense_per_fye) / 1000)
-            reference = r.references.get("expense_per_fye")
-            ref.append(float(reference[0]) / 1000 if reference else 0.0)
-        series = QBarSeries()
-        series.append(own)
-        if any(r.references.get("expense_per_fye") for r in rows):
-            series.append(ref)
-        self.chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append([r.key for r in rows])
-        y = QValueAxis()
-        values = [own.at(i) for i in range(own.count())] + [ref.at(i) for i in range(ref.count())] + [0.0]
-        start, end, ticks = nice_range(min(values), max(values))
-        y.setRange(start, end)
-        y.setTickCount(ticks)
-        y.setLabelFormat("%.0f")
-        y.setTitleText("1.000 kr.")
-        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(x)
-        series.attachAxis(y)
+        sets = {"Egen": [float(r.expense_per_fye) / 1000 for r in rows]}
+        references = [r.references.get("expense_per_fye") for r in rows]
+        if any(references):
+            sets["Reference"] = [float(ref[0]) / 1000 if ref else 0.0 for ref in references]
+        set_bars(self.chart, [r.key for r in rows], sets, "1.000 kr.")
 
     def save_reference(self) -> None:
         try:
