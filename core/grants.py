@@ -357,6 +357,17 @@ def validate_grant(db, data: dict, *, partial: bool = False) -> dict:
     return out
 
 
+def grant_warnings(db, data: dict) -> list[str]:
+    """Warnings about a valid grant that deserves a second look; shown at entry, never blocking.
+
+    Today: personal assistance in employment above the hours cap (``core.scenarios.pa_cap``).
+    """
+    from core.scenarios.pa_cap import grant_warning
+
+    warning = grant_warning(db, data)
+    return [warning] if warning else []
+
+
 def normalize_section(value) -> str | None:
     """``§ 108`` from ``SEL § 108``, ``§108``, ``108`` or ``108.0``; ``None`` when there is no number."""
     if value in (None, ""):

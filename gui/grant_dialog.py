@@ -93,6 +93,14 @@ class GrantDialog(FormDialog):
         if g is None:
             self.fields["cpr"].textChanged.connect(self._known_citizen)
 
+    def revalidate(self) -> bool:
+        """The live validation, then warnings that do not block (e.g. the personal-assistance cap)."""
+        valid = super().revalidate()
+        warnings = core_grants.grant_warnings(self.context.db, self.values()) if valid else []
+        if warnings:
+            self.errors["quantity"].setText("Advarsel: " + " ".join(warnings))
+        return valid
+
     def _known_citizen(self) -> None:
         """A CPR number already in the register brings the citizen's name."""
         name = self.fields["name"]

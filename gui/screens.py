@@ -15,6 +15,7 @@ SCREEN_MODULES: list[str] = [
     "gui.approval_screen",
     "gui.reports_screen",
     "gui.budget_year_screen",
+    "gui.scenarios_screen",
     "gui.grants_screen",
     "gui.citizens_screen",
     "gui.providers_screen",

@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "core.cli.settings",
     "core.cli.satser",
     "core.cli.budget_year",
+    "core.cli.scenarios",
 ]
 
 

@@ -14,6 +14,7 @@ from core.migrations.indexes import migrations as indexes
 from core.migrations.import_choices import migrations as import_choices
 from core.migrations.numbers import migrations as numbers
 from core.migrations.budget_year import migrations as budget_year
+from core.migrations.scenarios import migrations as scenarios
 
 MIGRATION_SETS = [
     base,
@@ -24,6 +25,7 @@ MIGRATION_SETS = [
     import_choices,
     numbers,
     budget_year,
+    scenarios,
 ]
 
 

@@ -300,6 +300,15 @@ def write_tables(tables: list[ReportTable], path: Path | str, *, report: Report 
     used: set[str] = set()
     for table in tables or [ReportTable("Tom", ())]:
         _write_table(wb, table, report, used, mask_cpr, plain)
+    return save_workbook(wb, path)
+
+
+def save_workbook(wb: Workbook, path: Path) -> Path:
+    """Save ``wb`` to ``path`` without ever leaving half a file.
+
+    Raises:
+        ReportWriteError: when the file cannot be written (e.g. it is open in Excel).
+    """
     # Written next to the target and then moved, so a failed export never leaves half a file
     # (and a file open in Excel is reported instead of being corrupted).
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".dispo-", dir=path.parent)

@@ -20,8 +20,11 @@ def sats_value(db, kind: str, year: int):
     return row[0] if row else None
 
 
-def test_models_pass_the_model_tester(qtmodeltester, screen):
-    for panel, rows in ((screen.sections, 9), (screen.vum, 6), (screen.satser, 7)):
+def test_models_pass_the_model_tester(qtmodeltester, screen, demo_db):
+    # the satser: as shipped in the catalogue plus those later areas' migrations add
+    satser = demo_db.execute("SELECT count(*) FROM satser").fetchone()[0]
+    assert satser >= 7
+    for panel, rows in ((screen.sections, 9), (screen.vum, 6), (screen.satser, satser)):
         assert panel.model.rowCount() == rows  # as shipped in the catalogue
         qtmodeltester.check(panel.model)
 

@@ -25,6 +25,8 @@ READING = {
     "Borgere": {"Vis borger"},
     "Leverandører og takster": set(),
     "VUM-tildeling": set(),
+    "Scenarier": {"Hent", "Linje før", "Linje efter", "Fjern linje", "Beregn", "Eksportér …", "Hent købte pladser",
+                  "Sammenlign", "Beregn nøgletal"},
     "Rapporter": {"Vis", "Eksportér til Excel …", "Eksportér til PDF …", "Udskriv …", "Vis udskrift …"},
     "Importer": set(),
     "Katalog og satser": set(),

@@ -1,0 +1,9 @@
+"""Scenarios: employment-support business cases, in-house vs bought places, key figures.
+
+- ``businesscase``: the jobcenter's monthly cost for one citizen before and after (benefit,
+  wage subsidy, personal assistance lines), variants side by side;
+- ``store``: business cases saved and named per citizen;
+- ``export``: a business case with its variants as a workbook whose figures are formulas;
+- ``pa_cap``: the cap on personal assistance hours in employment;
+- ``inhouse``: a bought place against an own place, with the break-even month.
+"""

@@ -1,0 +1,141 @@
+"""The cap on personal assistance in employment (LKB): hours per week ≤ cap · working hours / full time.
+
+With the 2022 satser the cap is 20 hours a week for a full-time job of 37 hours, scaled by
+the citizen's working hours: 30 working hours allow ``20 · 30 / 37 = 16,22`` hours. More
+needs a recorded reason. The cap and the full-time hours are yearly values (satser
+``pa_cap_hours``, ``full_time_hours``; the newest earlier year's where the year has none).
+
+Grants of personal assistance in employment are those on account 5.68.91 (DOMAIN.md: LKB
+on 5.68.91, groupings 007/008) with hours per week (unit ``time``, per ``uge``); hours
+per month are counted as hours per month / weeks per month. A grant records the citizen's
+working hours and the reason for more hours in its note, as the lines ``Arbejdstimer: 30``
+and ``Begrundelse: …`` (the grant has no fields of its own for them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from core.errors import DispoError
+from core.money import InvalidNumber, format_number, parse_date, parse_number, to_decimal
+
+PA_EMPLOYMENT_ACCOUNT = "5.68.91"
+
+
+@dataclass(frozen=True)
+class CapCheck:
+    """The outcome of the check: the cap, whether the hours exceed it, and the warning (or None)."""
+
+    hours_per_week: Decimal
+    working_hours: Decimal
+    cap: Fraction
+    over: bool
+    reason: str
+    warning: str | None
+
+
+def hours_cap(working_hours, cap_hours=Decimal(20), full_time_hours=Decimal(37)) -> Fraction:
+    """The most hours of personal assistance a week for the working hours (exact, not rounded)."""
+    if Fraction(full_time_hours) <= 0:
+        raise DispoError("Fuld tid skal være flere end 0 timer om ugen")
+    working = min(Fraction(working_hours), Fraction(full_time_hours))  # never above the full-time cap
+    return Fraction(cap_hours) * working / Fraction(full_time_hours)
+
+
+def check_hours(hours_per_week, working_hours, reason: str = "", *, cap_hours=Decimal(20),
+                full_time_hours=Decimal(37)) -> CapCheck:
+    """Check granted hours against the cap; a recorded ``reason`` turns the warning into a note.
+
+    Returns:
+        ``warning`` is a Danish sentence when the hours exceed the cap and no reason is recorded.
+    """
+    hours = Decimal(hours_per_week)
+    working = Decimal(working_hours)
+    cap = hours_cap(working, cap_hours, full_time_hours)
+    over = Fraction(hours) > cap
+    reason = (reason or "").strip()
+    warning = None
+    if over and not reason:
+        warning = (f"Personlig assistance på {format_number(hours)} timer om ugen er over loftet på "
+                   f"{format_number(cap)} timer ({format_number(Decimal(cap_hours), 0)} · "
+                   f"{format_number(working)} / {format_number(Decimal(full_time_hours))} arbejdstimer). "
+                   "Flere timer kræver en begrundelse.")
+    return CapCheck(hours, working, cap, over, reason, warning)
+
+
+def cap_satser(db, year: int) -> tuple[Decimal, Decimal]:
+    """(cap hours, full-time hours) of ``year`` from the satser (newest earlier year), else 20 and 37."""
+    values = []
+    for kind, default in (("pa_cap_hours", Decimal(20)), ("full_time_hours", Decimal(37))):
+        row = db.execute("SELECT value FROM satser WHERE kind = ? AND year <= ? ORDER BY year DESC LIMIT 1",
+                         [kind, year]).fetchone()
+        values.append(Decimal(row[0]) if row else default)
+    return values[0], values[1]
+
+
+def is_pa_employment(account: str) -> bool:
+    return (account or "").strip() == PA_EMPLOYMENT_ACCOUNT
+
+
+def grant_hours_per_week(unit: str, quantity, quantity_per: str | None, weeks_per_month=Decimal("4.33")):
+    """A grant's hours per week, or None when it is not counted in hours (or the quantity is no number)."""
+    if unit != "time" or quantity in (None, ""):
+        return None
+    try:
+        quantity = to_decimal(quantity)
+    except InvalidNumber:
+        return None
+    return quantity if quantity_per != "måned" else quantity / Decimal(weeks_per_month)
+
+
+_NOTE_HOURS = re.compile(r"(?im)^\s*arbejdstimer\s*:\s*([\d.,]+)")
+_NOTE_REASON = re.compile(r"(?im)^\s*begrundelse\s*:\s*(.+)$")
+
+
+def note_fields(note: str) -> tuple[Decimal | None, str]:
+    """(working hours a week, reason) written in a grant's note as lines ``Arbejdstimer: 30`` and
+    ``Begrundelse: …``; (None, '') where they are not there."""
+    note = note or ""
+    hours = _NOTE_HOURS.search(note)
+    reason = _NOTE_REASON.search(note)
+    try:
+        working = parse_number(hours.group(1)) if hours else None
+    except InvalidNumber:
+        working = None
+    return working, reason.group(1).strip() if reason else ""
+
+
+def grant_warning(db, data: dict, working_hours=None, reason: str | None = None,
+                  on: dt.date | None = None) -> str | None:
+    """The cap warning for a grant being entered (fields as the grant form has them), or None.
+
+    ``working_hours`` (the citizen's working hours a week) and ``reason`` default to what the
+    grant's note says (``Arbejdstimer: 30``, ``Begrundelse: …``); without working hours the
+    full-time cap applies (the most a grant can have without a reason). The year's satser are
+    those of ``on``, else of the grant's start, else of today.
+    """
+    if not is_pa_employment(str(data.get("account") or "")):
+        return None
+    hours = grant_hours_per_week(data.get("unit") or "", data.get("quantity"), data.get("quantity_per"))
+    if hours is None:
+        return None
+    note_hours, note_reason = note_fields(str(data.get("note") or ""))
+    working_hours = working_hours if working_hours not in (None, "") else note_hours
+    reason = note_reason if reason is None else reason
+    if on is None:
+        start = data.get("start")
+        try:
+            on = start if isinstance(start, dt.date) else parse_date(str(start)) if start else None
+        except InvalidNumber:
+            on = None
+    year = (on or dt.date.today()).year
+    cap_hours, full_time = cap_satser(db, year)
+    working = Decimal(working_hours) if working_hours is not None else full_time
+    warning = check_hours(hours, working, reason, cap_hours=cap_hours, full_time_hours=full_time).warning
+    if warning and note_hours is None and working_hours is None:
+        warning += " Skriv arbejdstimerne i noten som 'Arbejdstimer: 30' og en begrundelse som 'Begrundelse: …'."
+    return warning

@@ -1,0 +1,119 @@
+"""The "Scenarier" screen: a business case typed like a user, formulas on hover, variants side by
+side, saving per citizen, the export, in-house vs bought and key figures."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+
+from core.scenarios import store
+from core.scenarios.export import CASE_SHEET
+from tests.dbcontent import content
+
+
+@pytest.fixture(autouse=True)
+def no_running_work():
+    yield
+    QThreadPool.globalInstance().waitForDone(30000)
+
+
+@pytest.fixture
+def screen(shown):
+    from gui.scenarios_screen import Screen
+
+    return shown(Screen)
+
+
+def type_case(tab):
+    """Before: benefit 7.552 kr. at 20 %; after: 7 hours of personal assistance (the default rows)."""
+    tab.set_cell(0, "amount", "7.552")
+    tab.set_cell(0, "refund_pct", "20")
+    tab.set_kind(1, "pa")
+    tab.set_cell(1, "hours_per_week", "7")
+    tab.year.setValue(2026)
+
+
+def test_business_case_typed_in_the_screen(screen):
+    tab = screen.case_tab
+    type_case(tab)
+    tab.variant_hours.setText("7; 14")
+    tab.variant_rates.setText("127,86; 180")
+    assert tab.compute()
+    # before 7552 · 0,8 = 6.041,60; after 7 · 127,86 · 4,33 · 0,5 = 1.937,72; saving 4.103,88; year 49.246,56
+    totals = tab.totals_model
+    shown = {totals.index(r, 0).data(): totals.index(r, 1).data() for r in range(totals.rowCount())}
+    assert shown["Netto før pr. måned"] == "6.041,60"
+    assert shown["Besparelse pr. år"] == "49.246,56"
+    # the formula on hover, on the line and on the total
+    pa_net = tab.line_model.index(1, 6)
+    assert pa_net.data() == "1.937,72"
+    assert pa_net.data(Qt.ItemDataRole.ToolTipRole).startswith("7 t/uge × 127,86 kr. × 4,33 uger × (1 − 50 %)")
+    assert totals.index(2, 1).data(Qt.ItemDataRole.ToolTipRole) == "6.041,60 − 1.937,72 = 4.103,88"
+    assert "sats for 2022" in tab.rates_label.text()
+    # variants side by side: 14 h at 180 kr.: 14 · 180 · 4,33 · 0,5 = 5.455,80; saving 6041,60 − 5455,80 = 585,80
+    vm = tab.variant_model
+    headers = [vm.headerData(c, Qt.Orientation.Horizontal) for c in range(vm.columnCount())]
+    assert headers == ["Figur", "7 t/uge · 127,86 kr./t", "7 t/uge · 180 kr./t", "14 t/uge · 127,86 kr./t",
+                       "14 t/uge · 180 kr./t"]
+    assert vm.index(2, 4).data() == "585,80"
+    assert vm.index(2, 4).data(Qt.ItemDataRole.ToolTipRole) == "14 t/uge · 180 kr./t: 6.041,60 − 5.455,80 = 585,80"
+    assert len(tab.chart.series()) == 1
+
+
+def test_a_bad_line_is_named_and_nothing_is_saved(screen, tmp_path):
+    tab = screen.case_tab
+    type_case(tab)
+    tab.set_cell(1, "hours_per_week", "syv")
+    before = content(tmp_path / "demo.sqlite")
+    tab.name.setText("Forsøg")
+    assert tab.save() is None
+    assert tab.error.text() == "Linje 1 i 'Efter' (personlig assistance): feltet 'Timer pr. uge' skal være et tal, " \
+                               "ikke 'syv'"
+    assert content(tmp_path / "demo.sqlite") == before
+
+
+def test_save_per_citizen_reload_and_export(screen, context, tmp_path):
+    tab = screen.case_tab
+    type_case(tab)
+    cpr = context.db.execute("SELECT cpr FROM citizens ORDER BY id LIMIT 1").fetchone()[0]
+    tab.name.setText("Uddannelseshjælp til job")
+    tab.cpr.setText(cpr)
+    case_id = tab.save()
+    assert case_id is not None
+    saved = store.get_case(context.db, case_id)
+    assert saved.cpr == cpr and saved.name == "Uddannelseshjælp til job"
+    # a fresh line table, then the saved case back
+    tab.lines.setRowCount(0)
+    tab.load_selected()
+    assert tab.lines.rowCount() == 2
+    assert str(tab.result.saving_month) == "4103.88"  # 6.041,60 − 1.937,72
+    path = tab.export(str(tmp_path / "bc.xlsx"))
+    ws = openpyxl.load_workbook(path)[CASE_SHEET]
+    assert any(str(c.value).startswith("=ROUND(") for row in ws.iter_rows() for c in row)
+
+
+def test_inhouse_tab(screen):
+    tab = screen.inhouse_tab
+    tab.external.setText("600.000")
+    tab.own.setText("480.000")
+    tab.investment.setText("150.000")
+    tab.years.setValue(4)
+    assert tab.compute()
+    # break-even 12 · 150.000 / 120.000 = month 15; saving over 4 years −30.000 + 3 · 120.000 = 330.000
+    assert "måned 15" in tab.message.text()
+    assert "330.000,00" in tab.message.text()
+    assert tab.years_model.rowCount() == 4
+    assert len(tab.chart.series()) == 2
+    tab.external.setText("mange")
+    assert not tab.compute()
+    assert "er ikke et tal" in tab.message.text()
+
+
+def test_key_figures_tab(screen, qtbot):
+    tab = screen.keyfigures_tab
+    tab.year.setValue(2026)
+    with qtbot.waitSignal(tab.job.finished, timeout=60000):
+        tab.compute()
+    keys = [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())]
+    assert "§ 108" in keys and "§ 85" in keys

@@ -1,0 +1,43 @@
+"""The CLI of the comparisons: ``inhouse``, ``keyfigures`` and ``keyfigure-reference``."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import run_cli
+
+
+def test_inhouse_from_amounts(tmp_path):
+    db = tmp_path / "a.sqlite"
+    r = run_cli("inhouse", "--external", "600.000", "--own", "480.000", "--investment", "150.000", "--json", db=db)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    # 12 · 150.000 / (600.000 − 480.000) = 15; over 4 years −30.000 + 3 · 120.000 = 330.000
+    assert (out["break_even_month"], out["total_saving"]) == (15, 330000.0)
+    assert [y["saving"] for y in out["years"]] == [-30000.0, 120000.0, 120000.0, 120000.0]
+
+
+def test_inhouse_bad_input_exits_1(tmp_path):
+    db = tmp_path / "a.sqlite"
+    r = run_cli("inhouse", "--external", "mange", "--own", "1", db=db)
+    assert r.returncode == 1 and "--external: 'mange' er ikke et beløb" in r.stderr
+    r = run_cli("inhouse", "--own", "1", db=db)
+    assert r.returncode == 1 and "Angiv borgerne med --cpr" in r.stderr
+    r = run_cli("inhouse", "--external", "1", "--own", "1", "--years", "5", db=db)
+    assert r.returncode == 1 and "1–4 år" in r.stderr
+
+
+def test_reference_and_key_figures(tmp_path):
+    db = tmp_path / "a.sqlite"
+    assert run_cli("demo", db=db).returncode == 0
+    r = run_cli("keyfigure-reference", "--year", "2026", "--figure", "expense_per_grant", "--scope", "§ 108",
+                "--value", "1.000.000", db=db)
+    assert r.returncode == 0, r.stderr
+    rows = {x["key"]: x for x in json.loads(run_cli("keyfigures", "--year", "2026", "--json", db=db).stdout)}
+    s108 = rows["§ 108"]
+    # the difference is the own figure minus the reference
+    ref = s108["references"]["expense_per_grant"]
+    assert ref["reference"] == 1000000.0
+    assert abs(ref["difference"] - (s108["expense_per_grant"] - 1000000.0)) < 0.005
+    r = run_cli("keyfigure-reference", "--year", "2026", "--figure", "expense_per_grant", "--value", "-5", db=db)
+    assert r.returncode == 1 and "negativ" in r.stderr
