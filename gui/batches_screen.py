@@ -1,4 +1,5 @@
-"""The "Importer" screen: every import with file, sheet, time, user and counts, and undo."""
+"""The "Importer" screen: every import with file, sheet, time, user and counts, and undo; and the
+saved import profiles with what each fixes and translates."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from core.importing.batches import list_batches, undo
 from core.importing.fields import KINDS
 from core.formatting import count, datetime_text
 from gui.headers import fit_table
+from core.importing.profiles import describe_profile, list_profiles
 from gui.widgets import mark_edits
 
 
@@ -60,6 +62,18 @@ class BatchesModel(QAbstractTableModel):
         return None
 
 
+class ProfilesModel(BatchesModel):
+    """The saved import profiles: name, kind, columns, and what each fixes and translates."""
+
+    COLUMNS = [("id", "Nr."), ("name", "Navn"), ("kind", "Slags"), ("columns", "Kolonner"),
+               ("choices", "Faste værdier og oversættelser"), ("created_at", "Gemt")]
+
+
+def profile_rows(db) -> list[dict]:
+    """The profiles as the screen shows them."""
+    return [{**r, "columns": ", ".join(f"{k} = {v}" for k, v in r["mapping"].items()),
+             "choices": describe_profile(r)} for r in list_profiles(db)]
+
 
 class Screen(QWidget):
     TITLE = "Importer"
@@ -90,15 +104,23 @@ class Screen(QWidget):
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.undo_button)
         buttons.addStretch()
+        self.profiles = ProfilesModel(self)
+        self.profiles_view = QTableView()
+        self.profiles_view.setObjectName("import_profiles")
+        self.profiles_view.setModel(self.profiles)
+        self.profiles_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.view, 3)
+        layout.addWidget(QLabel("Importprofiler (en fil med samme kolonner importeres som sidst):"))
+        layout.addWidget(self.profiles_view, 1)
         layout.addWidget(self.message)
         context.data_changed.connect(lambda area: self.refresh())
         self.refresh()
 
     def refresh(self) -> None:
         self.model.set_rows(list_batches(self.context.db))
+        self.profiles.set_rows(profile_rows(self.context.db))
 
     def selected_batch(self) -> dict | None:
         rows = self.view.selectionModel().selectedRows()

@@ -10,12 +10,13 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QProgressBar, QPushButton, QRadioButton, QScrollArea,
                                QTableView, QVBoxLayout, QWidget, QWizard, QWizardPage)
 
+from core.errors import DispoError
 from core.importing import batches
 from core.importing.fields import KINDS
 from core.importing.matching import SURE, samples
@@ -240,11 +241,16 @@ class SheetPage(BusyPage):
             self.kind_combo.addItem(kind.label, code)
         self.sheet_combo.currentIndexChanged.connect(self._sheet_changed)
         self.kind_combo.currentIndexChanged.connect(self.completeChanged)
+        self.quick_button = QPushButton()
+        self.quick_button.setObjectName("quick_import")
+        self.quick_button.clicked.connect(self.quick_import)
+        self.quick_button.hide()
         form = QFormLayout()
         form.addRow("&Ark:", self.sheet_combo)
         form.addRow("&Slags:", self.kind_combo)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.quick_button)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addStretch()
@@ -292,7 +298,17 @@ class SheetPage(BusyPage):
         self.setSubTitle("Dispo har fundet tabellen og gættet, hvad den indeholder. Ret det, hvis det er forkert."
                          if info is not None and info.table is not None else
                          "Dispo fandt ingen tabel på arket. Vælg et andet ark, eller gå tilbage og vælg en anden fil.")
+        profile = info.profile if info else None
+        self.quick_button.setVisible(profile is not None)
+        if profile is not None:
+            self.quick_button.setText(f"&Importér med profilen '{profile['name']}' (som sidst)")
         self.completeChanged.emit()
+
+    def quick_import(self) -> None:
+        """Import with the layout's saved profile: columns, fixed values and translations as last
+        time; the wizard stops at the preview only when a row is rejected or a column is in doubt."""
+        self.w.quick = True
+        self.wizard().next()
 
     def ready(self) -> bool:
         info = self.current()
@@ -307,27 +323,45 @@ class SheetPage(BusyPage):
 
 
 class MappingPage(QWizardPage):
+    """Per field: the column that feeds it, or a fixed value for every row; below, the values of
+    the chosen columns that Dispo cannot read, each with a line for what it means."""
+
     NONE = "— ingen —"
 
     def __init__(self, wizard: "ImportWizard"):
         super().__init__()
         self.w = wizard
         self.setTitle("Kolonner")
-        self.setSubTitle("Hvilken kolonne i filen hører til hvert felt? Felter med * skal udfyldes; "
-                         "? betyder, at Dispo er i tvivl.")
+        self.setSubTitle("Hvilken kolonne i filen hører til hvert felt? Eller skriv en fast værdi, som alle rækker "
+                         "får. Felter med * skal udfyldes; ? betyder, at Dispo er i tvivl.")
         self.combos: dict[str, QComboBox] = {}
+        self.fixed: dict[str, QLineEdit] = {}
+        self.translations: dict[tuple[str, str], QLineEdit] = {}
         self.inner = QWidget()
         self.form = QFormLayout(self.inner)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.inner)
+        self.translation_box = QWidget()
+        self.translation_form = QFormLayout(self.translation_box)
+        translation_scroll = QScrollArea()
+        translation_scroll.setWidgetResizable(True)
+        translation_scroll.setWidget(self.translation_box)
+        self.translation_title = QLabel()
+        self.translation_title.setWordWrap(True)
         self.extra = QLabel()
         self.extra.setWordWrap(True)
-        self.save_profile = QCheckBox("&Gem som profil, så filer med samme kolonner kortlægges automatisk")
+        self.extra.setObjectName("unused_columns")
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.save_profile = QCheckBox("&Gem som profil, så filer med samme kolonner importeres af sig selv")
         self.save_profile.setObjectName("save_profile")
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(scroll, 3)
+        layout.addWidget(self.translation_title)
+        layout.addWidget(translation_scroll, 1)
         layout.addWidget(self.extra)
+        layout.addWidget(self.problem)
         layout.addWidget(self.save_profile)
         self._sample_labels: list[tuple[QComboBox, QLabel]] = []
         wizard.context.cpr_masking_changed.connect(self._show_all_samples)
@@ -337,12 +371,16 @@ class MappingPage(QWizardPage):
             self._samples(combo, label)
 
     def initializePage(self) -> None:
+        from core.importing.choices import MATCHED
+
         while self.form.rowCount():
             self.form.removeRow(0)
         self.combos.clear()
+        self.fixed.clear()
         self._sample_labels.clear()
         table, kind = self.w.table, KINDS[self.w.kind]
         self.mapping = batches.mapping_for(self.w.db, kind.code, table)
+        self.known_translations = {k: dict(v) for k, v in self.mapping.translations.items()}
         for f in kind.fields:
             combo = QComboBox()
             combo.setObjectName(f"map_{f.name}")
@@ -353,6 +391,16 @@ class MappingPage(QWizardPage):
             col = self.mapping.columns.get(f.name)
             if col is not None:
                 combo.setCurrentIndex(combo.findData(col))
+            fixed = QLineEdit()
+            fixed.setObjectName(f"fixed_{f.name}")
+            fixed.setPlaceholderText("fast værdi")
+            fixed.setToolTip(f"En værdi, som alle rækker får i feltet {f.label} (fylder også tomme celler)")
+            default = self.mapping.defaults.get(f.name)
+            if default is not None:
+                if self.mapping.sources.get(("set", f.name), MATCHED) == MATCHED:
+                    fixed.setPlaceholderText(f"{text(default)} (arkets navn)")
+                else:
+                    fixed.setText(text(default))
             sample = QLabel()
             conf = self.mapping.confidence.get(f.name)
             mark = QLabel("" if col is None else ("✓" if conf and conf >= SURE else "?"))
@@ -363,11 +411,49 @@ class MappingPage(QWizardPage):
             row = QHBoxLayout()
             row.addWidget(combo, 2)
             row.addWidget(mark)
+            row.addWidget(fixed, 1)
             row.addWidget(sample, 3)
             self.form.addRow(f.label + (" *" if f.required else "") + ":", row)
             self.combos[f.name] = combo
-            combo.currentIndexChanged.connect(self.completeChanged)
+            self.fixed[f.name] = fixed
+            combo.currentIndexChanged.connect(self._columns_changed)
+            fixed.textChanged.connect(self.completeChanged)
+        self._columns_changed()
+        if self.w.quick and self.isComplete():
+            QTimer.singleShot(0, self.wizard().next)
+
+    def _columns_changed(self) -> None:
+        """Offer a translation for every value the chosen columns hold that Dispo cannot read, and
+        list the columns no field uses."""
+        from core.importing.choices import unreadable_values, unused_columns
+
+        kept = {key: edit.text() for key, edit in self.translations.items() if edit.text().strip()}
+        while self.translation_form.rowCount():
+            self.translation_form.removeRow(0)
+        self.translations.clear()
+        table, kind = self.w.table, KINDS[self.w.kind]
+        for name, combo in self.combos.items():
+            col = combo.currentData()
+            if col is None or col < 0:
+                continue
+            for value, times in unreadable_values(kind, table, name, col):
+                edit = QLineEdit()
+                edit.setObjectName(f"translate_{name}")
+                edit.setPlaceholderText(f"hvad betyder det som {kind.field(name).label}?")
+                known = self.known_translations.get(name, {})
+                edit.setText(kept.get((name, value)) or next(
+                    (m for v, m in known.items() if v.casefold() == value.casefold()), ""))
+                edit.textChanged.connect(self.completeChanged)
+                self.translation_form.addRow(f"{kind.field(name).label}: '{show_cpr(value)}' ({count(times, 'række', 'rækker')})", edit)
+                self.translations[(name, value)] = edit
+        self.translation_title.setText(
+            "Værdier, Dispo ikke kan læse – skriv hvad hver betyder (fx en VUM-kategori, en enhed eller en "
+            "paragraf); rækker med en værdi uden betydning afvises:" if self.translations else "")
+        m = self.current_mapping()
+        unused = unused_columns(table, m)
         extra = []
+        if unused:
+            extra.append("Ikke brugt: " + ", ".join(f"'{u['column']}'" for u in unused))
         if self.mapping.category_columns:
             extra.append("VUM-kategorier afkrydses i kolonnerne: " + ", ".join(
                 f"{letter} = {table.headers[c].splitlines()[0] if table.headers[c] else c}"
@@ -375,6 +461,7 @@ class MappingPage(QWizardPage):
         if self.mapping.month_columns:
             extra.append("Én kolonne pr. måned: " + ", ".join(table.headers[c] for c in self.mapping.month_columns))
         self.extra.setText("\n".join(extra))
+        self.completeChanged.emit()
 
     def _samples(self, combo: QComboBox, label: QLabel) -> None:
         col = combo.currentData()
@@ -393,19 +480,45 @@ class MappingPage(QWizardPage):
             out[f"month_{m:02d}"] = self.w.table.headers[c]
         return out
 
-    def isComplete(self) -> bool:
-        from core.importing.matching import missing_required
+    def choices(self):
+        """The fixed values and translations she wrote (the columns are ``chosen``)."""
+        from core.importing.choices import Choices
+
+        fixed = {name: edit.text().strip() for name, edit in self.fixed.items() if edit.text().strip()}
+        translations: dict[str, dict[str, str]] = {k: dict(v) for k, v in self.known_translations.items()}
+        for (name, value), edit in self.translations.items():
+            if edit.text().strip():
+                translations.setdefault(name, {})[value] = edit.text().strip()
+        return Choices({}, fixed, translations)
+
+    def current_mapping(self):
+        from core.importing.choices import GIVEN, apply_choices
         from core.importing.profiles import mapping_from_headers
 
         kind = KINDS[self.w.kind]
-        return not missing_required(kind, mapping_from_headers(kind.code, self.w.table, self.chosen()))
+        m = mapping_from_headers(kind.code, self.w.table, self.chosen())
+        try:
+            apply_choices(m, self.w.table, kind, self.choices(), GIVEN)
+            self.problem.setText("")
+        except DispoError as ex:
+            self.problem.setText(str(ex))
+        return m
+
+    def isComplete(self) -> bool:
+        from core.importing.matching import missing_required
+
+        kind = KINDS[self.w.kind]
+        m = self.current_mapping()
+        return not self.problem.text() and not missing_required(kind, m)
 
     def validatePage(self) -> bool:
         self.w.mapping = self.chosen()
+        self.w.choices = self.choices()
         if self.save_profile.isChecked():
             from core.importing.profiles import save_profile
 
-            save_profile(self.w.db, self.w.kind, self.w.table.headers, self.w.mapping, self.w.path.name)
+            save_profile(self.w.db, self.w.kind, self.w.table.headers, self.w.mapping, self.w.path.name,
+                         self.w.choices.fixed, self.w.choices.translations)
         return True
 
 
@@ -460,7 +573,9 @@ class PreviewPage(BusyPage):
         self.model.set_records([])
         w = self.w
         db, path, kind, sheet, mapping, decided = w.db, w.path, w.kind, w.sheet, w.mapping, dict(self.decisions)
-        self.run(lambda task: batches.prepare(db, path, kind, sheet, mapping, decided), self._prepared)
+        choices = w.choices
+        self.run(lambda task: batches.prepare(db, path, kind, sheet, mapping, decided, choices=choices),
+                 self._prepared)
 
     def _provider_rows(self, plan) -> None:
         """A combo per uncertain provider match: use the suggested existing provider, or create a new one."""
@@ -496,6 +611,10 @@ class PreviewPage(BusyPage):
         new = [ch.name for ch in plan.provider_choices() if ch.is_new and ch.suggestion_id is None]
         self.providers.setText(("Nye leverandører oprettes: " + ", ".join(sorted(new))) if new else "")
         self._provider_rows(plan)
+        if self.w.quick:
+            self.w.quick = False
+            if not c.get("rejected") and not plan.column_warnings() and not self.provider_combos:
+                QTimer.singleShot(0, self.wizard().next)
 
     def ready(self) -> bool:
         return self.plan is not None
@@ -589,6 +708,8 @@ class ImportWizard(QWizard):
         self.table = None
         self.kind: str | None = None
         self.mapping: dict[str, str] | None = None
+        self.choices = None  # fixed values and translations (core.importing.choices.Choices)
+        self.quick = False   # importing with a saved profile in one click
         self.plan = None
         self.update_changed = True
         self.setWindowTitle("Importér")

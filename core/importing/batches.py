@@ -165,6 +165,7 @@ class SheetInfo:
     table: Table | None
     kind: str | None
     note: str = ""
+    profile: dict | None = None  # the saved profile for the sheet's layout
 
 
 def inspect_file(db, path: str | Path) -> list[SheetInfo]:
@@ -188,7 +189,7 @@ def inspect_file(db, path: str | Path) -> list[SheetInfo]:
                 kind = detect_kind(table)[0].code
             except KindError as ex:
                 note = str(ex)
-        out.append(SheetInfo(raw.name, raw.hidden, table, kind, note))
+        out.append(SheetInfo(raw.name, raw.hidden, table, kind, note, profile))
     return out
 
 

@@ -231,3 +231,30 @@ def lookalike_warnings(table: Table, mapping: Mapping, kind: Kind) -> list[dict]
                     "warning": f"Kolonnen '{column_name(table, c)}' bruges ikke, men værdierne ligner {labels} "
                                f"(fx {shown}); vælg den til feltet, hvis det er det"})
     return out
+
+
+#: at most this many distinct values of a column are offered for translation (a column with more
+#: is free text or numbers, which a translation does not help)
+TRANSLATABLE_VALUES = 200
+
+
+def unreadable_values(kind: Kind, table: Table, name: str, col: int,
+                      translations: dict[str, str] | None = None) -> list[tuple[str, int]]:
+    """The distinct values of a column that the field's parser cannot read, with their counts,
+    most frequent first (values a translation already covers are left out)."""
+    f = kind.field(name)
+    counts: dict[str, int] = {}
+    raw_of: dict[str, object] = {}
+    for _, cells in table.rows:
+        v = cells[col] if col < len(cells) else None
+        if p.is_blank(v):
+            continue
+        t = p.text(v)
+        counts[t] = counts.get(t, 0) + 1
+        raw_of.setdefault(t, v)
+        if len(counts) > TRANSLATABLE_VALUES:
+            return []
+    known = {translation_key(k) for k in (translations or {})}
+    bad = [(t, n) for t, n in counts.items()
+           if translation_key(t) not in known and parse_cell(f.parser, raw_of[t])[0] is ERROR]
+    return sorted(bad, key=lambda x: (-x[1], x[0]))
