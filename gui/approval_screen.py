@@ -21,6 +21,7 @@ from core.formatting import datetime_text
 from core.money import format_number, ore_to_kr
 from gui.charts import danish_chart, set_month_series
 from gui.followup_common import Column, Job, RowsModel, table_view
+from gui.models import show_cpr
 from gui.widgets import mark_edits
 
 
@@ -44,6 +45,7 @@ class Screen(QWidget):
         self.check_job.failed.connect(lambda message: self.checks_label.setText(message))
         self.checks_label = QLabel(objectName="checks")
         self.checks_label.setWordWrap(True)
+        context.cpr_masking_changed.connect(lambda _: self.found is not None and self._checks_done(self.found))
         self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
         self.year.setValue(dt.date.today().year)
         self.year.valueChanged.connect(lambda _: self.refresh())
@@ -115,7 +117,8 @@ class Screen(QWidget):
         if not found:
             self.checks_label.setText("Kontroller: ingen bemærkninger.")
         else:
-            self.checks_label.setText("Kontroller før godkendelse:\n" + "\n".join(f"• {c.message}" for c in found))
+            self.checks_label.setText(show_cpr("Kontroller før godkendelse:\n"
+                                               + "\n".join(f"• {c.message}" for c in found)))
 
     def _live_done(self, result) -> None:
         self.live = result
