@@ -23,7 +23,7 @@ from core import audit, cpr as cprs
 from core.catalogue import section as get_section
 from core.costs import UNITS
 from core.errors import DispoError, NotFoundError, ValidationError
-from core.forecast import CostCalc, ForecastRow
+from core.grant_forecast import CostCalc, ForecastRow
 from core.grants import normalize_section
 from core.money import InvalidNumber, ore_to_kr, parse_date, to_decimal
 from core.providers import find_by_name

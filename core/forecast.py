@@ -47,67 +47,33 @@ whole deviation is shown as volume effect (the budget did not foresee the activi
 **Separate lines.** Expected citizens (``core.expected``) and the expected high-cost refund
 (``core.refund``, as income) are not grants: they are extra lines (``Forecast.lines``)
 that can be switched off, and ``Forecast.grand_total`` is total + lines.
+
+The per-grant figures are computed in ``core.grant_forecast`` (below ``core.expected`` and
+``core.refund``, which use them too); this module rolls them up and re-exports them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
-from math import gcd
 
 from core.costs import days_in_year
 from core.errors import DispoError
+from core.expected import expected_line, list_expected
+from core.grant_forecast import (BUDGET_FIGURES, FIGURES, KEY_FIELDS, CostCalc, ForecastRow,  # noqa: F401 (re-exported)
+                                 GrantFigures, calc_of, check_year, default_as_of, grant_figures, is_income,
+                                 load_calcs, load_rows, own_municipality, rate_sums, round_half_away,
+                                 split_proportionally, unit_factor)
 from core.money import ore_to_kr, to_ore
-from core.storage import BackgroundRead, bulk_work, query
+from core.refund import refund_line
+from core.storage import bulk_work, query
 
 GROUPINGS = ("grant", "citizen", "account", "section", "provider")
 GROUPING_LABELS = {"grant": "bevilling", "citizen": "borger", "account": "konto", "section": "paragraf",
                    "provider": "leverandør"}
-KEY_FIELDS = ("grant_id", "cpr", "name", "section", "account", "provider")
-FIGURES = ("computed_to_date", "committed_rest", "expected_outturn", "booked_to_date", "backlog")
-BUDGET_FIGURES = ("budget", "deviation", "full_year_equivalents", "average_price", "volume_effect", "price_effect")
-
-
-@dataclass(slots=True)
-class ForecastRow:
-    """One row of the forecast; amounts are ``Decimal`` kroner with two decimals.
-
-    Treat it as a value: nothing changes a row once made. It is not frozen because a frozen
-    dataclass sets each field through ``object.__setattr__``, which made building the
-    by-grant rows of a large municipality seven times slower.
-    """
-
-    grant_id: int | None
-    cpr: str | None
-    name: str | None
-    section: str | None
-    account: str | None
-    provider: str | None
-    computed_to_date: Decimal
-    committed_rest: Decimal
-    expected_outturn: Decimal
-    booked_to_date: Decimal
-    backlog: Decimal
-    budget: Decimal | None = None
-    deviation: Decimal | None = None
-    full_year_equivalents: Decimal | None = None
-    average_price: Decimal | None = None
-    volume_effect: Decimal | None = None
-    price_effect: Decimal | None = None
-    budget_full_year_equivalents: Decimal | None = None
-
-    def as_json(self) -> dict:
-        """The CLI's form: key fields and figures, amounts as numbers with two decimals."""
-        out = {}
-        for name in (*KEY_FIELDS, *FIGURES, *BUDGET_FIGURES):
-            value = getattr(self, name)
-            out[name] = float(value) if isinstance(value, Decimal) else value
-        return out
 
 
 @dataclass(frozen=True)
@@ -129,359 +95,6 @@ class Forecast:
             "lines": [r.as_json() for r in self.lines],
             "grand_total": self.grand_total.as_json() if self.grand_total else None,
         }
-
-
-# ------------------------------------------------------------------ per-grant figures in øre
-
-@dataclass(slots=True)
-class GrantFigures:
-    """One grant's figures for the year in whole øre (signed: income negative)."""
-
-    grant_id: int
-    citizen_id: int
-    cpr: str
-    name: str
-    section: str
-    account: str
-    provider_id: int
-    provider: str
-    income: bool
-    unit: str
-    first_active: int | None  # ordinals of the grant's active days within the year
-    last_active: int | None
-    to_date: int
-    rest: int
-    booked: int = 0
-
-    @property
-    def expected(self) -> int:
-        return self.to_date + self.rest
-
-
-def round_half_away(num: int, den: int) -> int:
-    """``num/den`` rounded to an integer, half away from zero (``den`` > 0)."""
-    whole, rest = divmod(abs(num), den)
-    if 2 * rest >= den:
-        whole += 1
-    return whole if num >= 0 else -whole
-
-
-@lru_cache(maxsize=8192)
-def unit_factor(unit: str, quantity: Decimal | str | None, quantity_per: str | None, year: int) -> tuple[int, int]:
-    """The cost of one day per kroner of rate, as (numerator, denominator): the cost rule.
-
-    ``quantity`` may be the stored text: the cache then skips parsing it again."""
-    qn, qd = Decimal(quantity).as_integer_ratio() if quantity is not None else (0, 1)
-    d = days_in_year(year)
-    if unit == "døgn":
-        return 1, 1
-    if unit == "dag":
-        return qn, 7 * qd
-    if unit == "time":
-        return (12 * qn, d * qd) if quantity_per == "måned" else (qn, 7 * qd)
-    if unit == "uge":
-        return 1, 7
-    if unit == "måned":
-        return 12, d
-    if unit == "år":
-        return 1, d
-    if unit == "engang":
-        return 0, 1
-    raise ValueError(f"unknown unit {unit!r}")
-
-
-class CostCalc:
-    """The cost rule for one grant within one year, in integer arithmetic (fast and exact).
-
-    ``rates`` are (valid_from ordinal, Decimal rate) sorted by date; the first rate also
-    applies before its date, as ``CostBasis.rate_on`` does. Each rate is held as an integer
-    ratio (numerator, denominator), so a period's cost is one exact integer division,
-    rounded once. Equal to ``to_ore(cost_between(...))`` for any period inside the year
-    (tested).
-    """
-
-    __slots__ = ("unit", "factor", "start", "end", "ratios")
-
-    def __init__(self, unit: str, quantity, quantity_per, start: int, end: int | None,
-                 rates: list[tuple[int, Decimal]], year: int):
-        self.unit = unit
-        self.factor = unit_factor(unit, quantity, quantity_per, year)
-        self.start, self.end = start, end
-        self.ratios = [(valid_from, *rate_ratio(rate)) for valid_from, rate in rates]
-
-    @classmethod
-    def of_ratios(cls, unit: str, factor: tuple[int, int], start: int, end: int | None,
-                  ratios: list[tuple[int, int, int]]) -> CostCalc:
-        """A calculator from prepared parts: ``unit_factor`` and (valid_from, numerator, denominator)."""
-        calc = cls.__new__(cls)
-        calc.unit, calc.factor, calc.start, calc.end, calc.ratios = unit, factor, start, end, ratios
-        return calc
-
-    def ratio_on(self, day: int) -> tuple[int, int]:
-        """The rate in force on ``day`` as (numerator, denominator)."""
-        _, n, d = self.ratios[0]
-        for valid_from, rn, rd in self.ratios:
-            if valid_from > day:
-                break
-            n, d = rn, rd
-        return n, d
-
-    def cost_ore(self, lo: int, hi: int) -> int:
-        """Cost in øre of the days ``lo..hi`` (ordinals, inclusive, inside one year)."""
-        ratios = self.ratios
-        if not ratios:
-            return 0
-        start, end = self.start, self.end
-        if self.unit == "engang":
-            if lo <= start <= hi and (end is None or start <= end):
-                n, d = self.ratio_on(start)
-                return round_half_away(n * 100, d)
-            return 0
-        first = start if start > lo else lo
-        last = hi if end is None or end > hi else end
-        if first > last:
-            return 0
-        fn, fd = self.factor
-        if len(ratios) == 1:
-            _, n, d = ratios[0]
-            return round_half_away(n * (last - first + 1) * fn * 100, d * fd)
-        num, _, den = rate_sums(ratios, first, last, last)
-        return round_half_away(num * fn * 100, den * fd)
-
-
-def rate_sums(ratios: list[tuple[int, int, int]], lo: int, a: int, hi: int) -> tuple[int, int, int]:
-    """The sum of rate × days over ``lo..a`` and over ``a+1..hi`` (ordinals, inclusive; the
-    rate periods as ``CostCalc.ratios``: the first also applies before its date), as
-    (numerator before, numerator after, common denominator): exact, unrounded.
-
-    One pass gives both halves of a year split at the as-of date."""
-    before = after = 0
-    den = 1
-    count = len(ratios)
-    for i in range(count):
-        valid_from, n, d = ratios[i]
-        p_lo = lo if i == 0 or valid_from < lo else valid_from
-        p_hi = hi if i + 1 == count else min(hi, ratios[i + 1][0] - 1)
-        if p_lo > p_hi:
-            continue
-        if den % d:  # den stays the lcm of the rates' denominators
-            m = d // gcd(den, d)
-            before *= m
-            after *= m
-            den *= m
-        k = n * (den // d)
-        days = (p_hi if p_hi < a else a) - p_lo + 1
-        if days > 0:
-            before += k * days
-        days = p_hi - (p_lo if p_lo > a else a + 1) + 1
-        if days > 0:
-            after += k * days
-    return before, after, den
-
-
-_RATIOS: dict = {}
-
-
-def rate_ratio(rate) -> tuple[int, int]:
-    """A rate (Decimal, or its stored text) as an exact integer ratio, cached by value."""
-    ratio = _RATIOS.get(rate)
-    if ratio is None:
-        if len(_RATIOS) > 100_000:
-            _RATIOS.clear()
-        ratio = _RATIOS[rate] = Decimal(rate).as_integer_ratio()
-    return ratio
-
-
-def own_municipality(db) -> str:
-    row = db.execute("SELECT value FROM settings WHERE key = 'municipality'").fetchone()
-    return row[0] if row else ""
-
-
-def is_income(provider_kind: str, paying_municipality: str, own: str) -> bool:
-    """A sold place: an own provider's grant paid by another municipality."""
-    paying = " ".join((paying_municipality or "").split()).casefold()
-    return provider_kind == "egen" and bool(own) and bool(paying) and paying != own.casefold()
-
-
-_GRANTS_SQL = """
-    SELECT g.id, g.citizen_id, c.cpr, c.name, g.section, g.account, g.provider_id, p.name AS provider,
-           p.kind AS provider_kind, g.unit, g.quantity, g.quantity_per, g.paying_municipality,
-           CAST(julianday(g.start) - 1721424.5 AS INTEGER) AS start_ordinal,
-           CAST(julianday(g."end") - 1721424.5 AS INTEGER) AS end_ordinal
-    FROM grants g JOIN citizens c ON c.id = g.citizen_id JOIN providers p ON p.id = g.provider_id
-    WHERE g.start <= :last AND (g."end" IS NULL OR g."end" >= :first) {only}
-    ORDER BY g.id
-"""
-_RATES_SQL = """
-    SELECT r.grant_id, CAST(julianday(r.valid_from) - 1721424.5 AS INTEGER), r.rate
-    FROM grant_rates r JOIN grants g ON g.id = r.grant_id
-    WHERE g.start <= :last AND (g."end" IS NULL OR g."end" >= :first) {only}
-    ORDER BY r.grant_id, r.valid_from
-"""
-
-
-def load_rows(db, first: str, last: str, citizen_ids: list[int] | None = None
-              ) -> tuple[list[dict], dict[int, list[tuple[int, int, int]]]]:
-    """Grants active on some day of ``first..last`` (ISO dates; optionally only some citizens')
-    and their rate periods as (valid_from ordinal, rate numerator, rate denominator)."""
-    cursor, rates = _grant_cursor(db, first, last, citizen_ids)
-    cols = [c[0] for c in cursor.description]
-    return [dict(zip(cols, row)) for row in cursor], rates
-
-
-def _grant_cursor(db, first: str, last: str, citizen_ids: list[int] | None):
-    """A cursor over ``_GRANTS_SQL``'s rows, and the rate periods per grant (see ``load_rows``)."""
-    bounds = {"first": first, "last": last}
-    only = ""
-    if citizen_ids is not None:
-        only = f"AND g.citizen_id IN ({','.join(str(int(i)) for i in citizen_ids) or 'NULL'})"
-    rates: dict[int, list[tuple[int, int, int]]] = {}
-    known = _RATIOS
-    previous = periods = None
-    # dates come as ordinals (julianday - 1721424.5 = date.toordinal()), computed by SQLite;
-    # the rows come by grant, so a grant's periods are appended while its id repeats
-    for gid, valid_from, rate in db.execute(_RATES_SQL.format(only=only), bounds):
-        n, d = known.get(rate) or rate_ratio(rate)
-        if gid == previous:
-            periods.append((valid_from, n, d))
-        else:
-            periods = rates[gid] = [(valid_from, n, d)]
-            previous = gid
-    return db.execute(_GRANTS_SQL.format(only=only), bounds), rates
-
-
-def calc_of(r: dict, rates: dict, year: int) -> CostCalc:
-    return CostCalc.of_ratios(r["unit"], unit_factor(r["unit"], r["quantity"], r["quantity_per"], year),
-                              r["start_ordinal"], r["end_ordinal"], rates.get(r["id"], []))
-
-
-def load_calcs(db, year: int, citizen_ids: list[int] | None = None) -> list[tuple[dict, CostCalc]]:
-    """The grants active on some day of ``year`` (optionally only some citizens') with their
-    cost calculators."""
-    rows, rates = load_rows(db, f"{year:04d}-01-01", f"{year:04d}-12-31", citizen_ids)
-    return [(r, calc_of(r, rates, year)) for r in rows]
-
-
-def grant_figures(db, year: int, as_of: dt.date, *, with_booked: bool = True,
-                  citizen_ids: list[int] | None = None) -> tuple[list[GrantFigures], dict[tuple[str | None, str], int]]:
-    """Every grant active in ``year`` with its figures as of ``as_of`` in øre (booked included
-    unless ``with_booked`` is false), and the booked øre per (cpr, account) that match no grant."""
-    first = dt.date(year, 1, 1).toordinal()
-    last = dt.date(year, 12, 31).toordinal()
-    a = min(max(as_of.toordinal(), first - 1), last)
-    own = own_municipality(db)
-    signs: dict[tuple[str, str], int] = {}
-    out = []
-    append = out.append
-    # the postings are summed on the other core while this one computes the grants
-    booked = booked_in_background(db, year, as_of) if with_booked else None
-    cursor, rates = _grant_cursor(db, f"{year:04d}-01-01", f"{year:04d}-12-31", citizen_ids)
-    # the rows as tuples (not dicts), in _GRANTS_SQL's column order: this loop runs once per grant
-    for (gid, citizen_id, cpr, name, section, account, provider_id, provider, kind, unit, quantity,
-         quantity_per, paying, start, end) in cursor:
-        who = (kind, paying)
-        sign = signs.get(who)
-        if sign is None:
-            sign = signs[who] = -1 if is_income(kind, paying, own) else 1
-        factor = unit_factor(unit, quantity, quantity_per, year)
-        ratios = rates.get(gid, [])
-        lo = start if start > first else first
-        hi = last if end is None or end > last else end
-        active = unit != "engang" and lo <= hi
-        if active and len(ratios) == 1:
-            # the common case, as CostCalc.cost_ore does it: one rate over the days before and after a
-            _, n, d = ratios[0]
-            num, den = n * factor[0] * 100, d * factor[1]
-            before = (a if a < hi else hi) - lo + 1
-            after = hi - (a + 1 if a + 1 > lo else lo) + 1
-            before = num * before if before > 0 else 0
-            after = num * after if after > 0 else 0
-        elif active and ratios:  # a rate change in the year: both halves in one pass
-            before, after, den = rate_sums(ratios, lo, a, hi)
-            num = factor[0] * 100
-            before *= num
-            after *= num
-            den *= factor[1]
-        else:
-            before = None
-        if before is not None:  # round_half_away of before/den and after/den, inlined (den > 0)
-            to_date = (2 * before + den) // (2 * den) if before >= 0 else -((den - 2 * before) // (2 * den))
-            rest = (2 * after + den) // (2 * den) if after >= 0 else -((den - 2 * after) // (2 * den))
-        else:
-            calc = CostCalc.of_ratios(unit, factor, start, end, ratios)
-            to_date, rest = calc.cost_ore(first, a), calc.cost_ore(a + 1, last)
-        append(GrantFigures(gid, citizen_id, cpr, name, section, account, provider_id, provider, sign < 0, unit,
-                            lo if active else None, hi if active else None, sign * to_date, sign * rest))
-    if booked is None:
-        return out, {}
-    unmatched = booked.result()
-    _assign_booked(out, unmatched)
-    return out, unmatched
-
-
-def booked_in_background(db, year: int, as_of: dt.date) -> BackgroundRead:
-    """Postings of ``year`` dated ≤ ``as_of``, summed per (cpr, account), in øre: read on a second
-    connection while the caller goes on (``.result()`` gives the dict)."""
-    lo = f"{year:04d}-01-01"
-    hi = min(as_of, dt.date(year, 12, 31)).isoformat()
-    # "+date": not the date index, so SQLite reads the covering index (cpr, account, date, amount)
-    # in group order instead of sorting a million rows; all groups come back as one JSON row so
-    # the whole aggregation is one step, done without the GIL
-    sql = ("SELECT json_group_array(json_array(cpr, account, total)) FROM ("
-           " SELECT cpr, account, SUM(amount_ore) AS total FROM postings WHERE +date BETWEEN ? AND ?"
-           " GROUP BY cpr, account)")
-
-    def read(conn) -> dict[tuple[str | None, str], int]:
-        groups = json.loads(conn.execute(sql, [lo, hi]).fetchone()[0])
-        return {(cpr, account): total for cpr, account, total in groups}
-
-    return BackgroundRead(db, read)
-
-
-def _assign_booked(figures: list[GrantFigures], booked: dict) -> None:
-    """Give each grant its booked amount; what matches no grant stays in ``booked``.
-
-    Several grants of one citizen on one account share the amount in proportion to their
-    computed_to_date (``split_proportionally``, in the grants' order)."""
-    pop = booked.pop
-    firsts: dict[tuple[str, str], GrantFigures] = {}
-    shared: dict[tuple[str, str], list[GrantFigures]] = {}
-    for f in figures:  # once per grant: the common key has one grant and is settled here
-        key = (f.cpr, f.account)
-        amount = pop(key, None)
-        if amount is not None:
-            f.booked = amount
-            firsts[key] = f
-            continue
-        first = firsts.get(key)
-        if first is not None:
-            group = shared.get(key)
-            if group is None:
-                shared[key] = [first, f]
-            else:
-                group.append(f)
-    for group in shared.values():
-        for f, share in zip(group, split_proportionally(group[0].booked, [abs(f.to_date) for f in group])):
-            f.booked = share
-
-
-def split_proportionally(amount: int, weights: list[int]) -> list[int]:
-    """``amount`` split by ``weights`` into integers that add up exactly (largest remainder).
-
-    With no weight at all, the first gets everything.
-    """
-    total = sum(weights)
-    if len(weights) == 1 or total == 0:
-        return [amount] + [0] * (len(weights) - 1)
-    sign, amount = (-1 if amount < 0 else 1), abs(amount)
-    shares, remainders = [], []
-    for i, w in enumerate(weights):
-        q, r = divmod(amount * w, total)
-        shares.append(q)
-        remainders.append((-r, i))
-    for _, i in sorted(remainders)[: amount - sum(shares)]:
-        shares[i] += 1
-    return [sign * s for s in shares]
 
 
 # ------------------------------------------------------------------ budgets
@@ -537,30 +150,6 @@ def _union_days(intervals: list[tuple[int, int]]) -> int:
 
 
 # ------------------------------------------------------------------ the forecast
-
-def default_as_of(db, year: int) -> dt.date:
-    """The last posting date of the year; without postings, today kept inside the year."""
-    row = db.execute("SELECT MAX(date) FROM postings WHERE date BETWEEN ? AND ?",
-                     [f"{year:04d}-01-01", f"{year:04d}-12-31"]).fetchone()
-    if row and row[0]:
-        return dt.date.fromisoformat(row[0])
-    return min(max(dt.date.today(), dt.date(year, 1, 1)), dt.date(year, 12, 31))
-
-
-def check_year(db, year: int, as_of: dt.date | None = None) -> None:
-    """Refuse a year outside 1900–2200, an as-of date outside the year, and a year with no data."""
-    if not 1900 <= year <= 2200:
-        raise DispoError(f"Året {year} er ikke gyldigt")
-    if as_of is not None and as_of.year != year:
-        raise DispoError(f"Opgørelsesdatoen {as_of:%d-%m-%Y} ligger ikke i {year}")
-    first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
-    has = db.execute(
-        """SELECT EXISTS(SELECT 1 FROM grants WHERE start <= ? AND ("end" IS NULL OR "end" >= ?))
-                  OR EXISTS(SELECT 1 FROM postings WHERE date BETWEEN ? AND ?)
-                  OR EXISTS(SELECT 1 FROM budgets WHERE year = ?)""", [last, first, first, last, year]).fetchone()[0]
-    if not has:
-        raise DispoError(f"Der er ingen bevillinger, posteringer eller budgetter for {year}")
-
 
 def _row(keys: dict, to_date: int, rest: int, booked: int, **extra) -> ForecastRow:
     get = keys.get
@@ -687,14 +276,10 @@ def _finish(db, year, as_of, figures, unmatched, include_expected, include_refun
                  sum(f.booked for f in figures) + unmatched_total)
     lines = []
     if include_expected:
-        from core.expected import expected_line
-
         line = expected_line(db, year, as_of)
         if line is not None:
             lines.append(line)
     if include_refund:
-        from core.refund import refund_line
-
         line = refund_line(db, year, figures)
         if line is not None:
             lines.append(line)
@@ -793,13 +378,9 @@ def monthly_outturn(db, year: int, as_of: dt.date | None = None, *, include_expe
          for r, calc in load_calcs(db, year)), year, as_of)
     citizens = [0] * 12
     if include_expected:
-        from core.expected import list_expected
-
         citizens = cumulative_by_month(((1, e.calc(year)) for e in list_expected(db)), year, as_of)
     refund = 0
     if include_refund:
-        from core.refund import refund_line
-
         line = refund_line(db, year, grant_figures(db, year, as_of, with_booked=False)[0])
         refund = to_ore(line.expected_outturn) if line is not None else 0
     booked = [0] * 12

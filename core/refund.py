@@ -19,7 +19,8 @@ from decimal import Decimal
 from core import cpr as cprs
 from core.catalogue import sats
 from core.errors import NotFoundError
-from core.forecast import ForecastRow, calc_of, grant_figures, is_income, load_rows, own_municipality, round_half_away
+from core.grant_forecast import (ForecastRow, calc_of, grant_figures, is_income, load_rows, own_municipality,
+                                 round_half_away)
 from core.money import ore_to_kr, to_ore
 
 RATES = ((1, 2, 25), (2, 3, 50), (3, None, 75))  # (from threshold, to threshold, percent)
