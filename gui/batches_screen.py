@@ -2,45 +2,58 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
 from core.errors import DispoError
 from core.importing.batches import list_batches, undo
 from core.importing.fields import KINDS
-from gui.models import Column, RecordFilterProxy, RecordModel
 from gui.widgets import mark_edits
 
 
-COUNTS = (("imported", "Nye"), ("updated", "Opdateret"), ("unchanged", "Uændret"), ("rejected", "Afvist"))
-
-
-def _kind(value) -> str:
-    return KINDS[value].label if value in KINDS else value or ""
-
-
-def _int(key: str) -> Column:
-    return Column(dict(COUNTS).get(key, "Nr."), lambda r: "" if r.get(key) is None else str(r[key]),
-                  lambda r: r.get(key) or 0, numeric=True)
-
-
-class BatchesModel(RecordModel):
-    """The imports, one row each (``core.importing.batches.list_batches``)."""
+class BatchesModel(QAbstractTableModel):
+    COLUMNS = [("id", "Nr."), ("file", "Fil"), ("sheet", "Ark"), ("kind", "Slags"), ("created_at", "Tidspunkt"),
+               ("user", "Bruger"), ("imported", "Nye"), ("updated", "Opdateret"), ("unchanged", "Uændret"),
+               ("rejected", "Afvist"), ("undone_at", "Fortrudt")]
 
     def __init__(self, parent=None):
-        super().__init__([_int("id"), Column("Fil", lambda r: r.get("file") or ""),
-                          Column("Ark", lambda r: r.get("sheet") or ""),
-                          Column("Slags", lambda r: _kind(r.get("kind"))),
-                          Column("Tidspunkt", lambda r: _when(r.get("created_at")),
-                                 lambda r: r.get("created_at") or ""),
-                          Column("Bruger", lambda r: r.get("user") or ""),
-                          *(_int(key) for key, _ in COUNTS),
-                          Column("Fortrudt", lambda r: _when(r.get("undone_at")), lambda r: r.get("undone_at") or "")],
-                         parent=parent)
+        super().__init__(parent)
+        self.rows: list[dict] = []
 
     def set_rows(self, rows: list[dict]) -> None:
-        self.set_records(rows)
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section][1]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        key = self.COLUMNS[index.column()][0]
+        value = row.get(key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key == "kind":
+                return KINDS[value].label if value in KINDS else value
+            if key in ("created_at", "undone_at"):
+                return _when(value)
+            return value if not isinstance(value, str) else value
+        if role == Qt.ItemDataRole.EditRole:  # sorting by the raw value
+            return value
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
 
 
 def _when(iso: str | None) -> str:
@@ -58,8 +71,9 @@ class Screen(QWidget):
         super().__init__()
         self.context = context
         self.model = BatchesModel(self)
-        self.proxy = RecordFilterProxy(self)
+        self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.EditRole)
         self.view = QTableView()
         self.view.setObjectName("batches")
         self.view.setModel(self.proxy)

@@ -1,8 +1,7 @@
-"""What the follow-up screens share: their way of declaring columns, and a background job.
+"""What the follow-up screens share: a read-only table model of rows, and a background job.
 
-``RowsModel`` is ``gui.models.RecordModel`` showing rows (dataclass objects or dicts)
-through columns declared by ``Column(key, title, kind)``; numbers and dates are shown the
-Danish way and sorted by their value.
+``RowsModel`` shows a list of rows (dataclass objects or dicts) with declared columns;
+numbers and dates are shown the Danish way and sorted by their value (``Qt.UserRole``).
 ``Job`` (``gui.workers.Runner``) runs a core function on its own database connection in the
 thread pool, so the GUI stays responsive; a newer job makes the older one's result stale.
 """
@@ -10,61 +9,96 @@ thread pool, so the GUI stays responsive; a newer job makes the older one's resu
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 
-from PySide6.QtCore import QModelIndex, QObject
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QTableView, QAbstractItemView, QHeaderView
 
 from core.money import format_date, format_number
-from gui import models
+from gui.models import show_cpr
 from gui.workers import Runner
 
-NEGATIVE = "#b00020"
+# The unmasked display text, which the filter searches.
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def cell_text(kind: str, value) -> str:
-    """A value the follow-up screens' way: kroner and numbers ``1.234,56``, percent ``95,0 %``."""
-    if value is None:
-        return ""
-    if kind in ("kr", "number"):
-        return format_number(value)
-    if kind == "percent":
-        return format_number(value, 1) + " %"
-    if kind == "date":
-        return format_date(value) if isinstance(value, dt.date) else str(value)
-    return str(value)
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    kind: str = "text"       # text, kr, number (2 decimals), int, percent, date
+    getter: Callable[[Any], Any] | None = None
+
+    def value(self, row) -> Any:
+        if self.getter is not None:
+            return self.getter(row)
+        return row.get(self.key) if isinstance(row, dict) else getattr(row, self.key, None)
+
+    def text(self, value) -> str:
+        if value is None:
+            return ""
+        if self.kind == "kr":
+            return format_number(value)
+        if self.kind == "number":
+            return format_number(value)
+        if self.kind == "percent":
+            return format_number(value, 1) + " %"
+        if self.kind == "date":
+            return format_date(value) if isinstance(value, dt.date) else str(value)
+        return str(value)
 
 
-def Column(key: str, title: str, kind: str = "text", getter: Callable[[Any], Any] | None = None) -> models.Column:
-    """A column of ``gui.models``, declared the follow-up way: the row's attribute (or dict
-    key) ``key`` or ``getter(row)``, shown as ``kind`` (text, kr, number, int, percent, date);
-    numbers are right-aligned and sorted as numbers, negative kroner red."""
-    def value(row):
-        if getter is not None:
-            return getter(row)
-        return row.get(key) if isinstance(row, dict) else getattr(row, key, None)
+class RowsModel(QAbstractTableModel):
+    """A read-only table of rows with declared columns."""
 
-    def color(row):
-        v = value(row)
-        return NEGATIVE if isinstance(v, Decimal) and v < 0 else None
-
-    return models.Column(title, lambda row: cell_text(kind, value(row)), lambda row: _sort_value(value(row)),
-                         numeric=kind not in ("text", "date"), color=color if kind == "kr" else None, value=value,
-                         key=key)
-
-
-class RowsModel(models.RecordModel):
-    """``gui.models.RecordModel`` with the follow-up screens' names: ``set_rows``, ``row(index)``."""
-
-    def __init__(self, columns: list[models.Column], parent: QObject | None = None):
-        super().__init__(columns, parent=parent)
+    def __init__(self, columns: list[Column], parent: QObject | None = None):
+        super().__init__(parent)
+        self.columns = columns
+        self.rows: list = []
 
     def set_rows(self, rows: list) -> None:
-        self.set_records(rows)
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
 
     def row(self, index: QModelIndex):
-        return self.record(index.row())
+        return self.rows[index.row()]
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows) or not 0 <= index.column() < len(self.columns):
+            return None
+        column = self.columns[index.column()]
+        value = column.value(self.rows[index.row()])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return show_cpr(column.text(value))
+        if role == FILTER_ROLE:
+            return column.text(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return _sort_value(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind not in ("text", "date"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column.kind == "kr" and isinstance(value, Decimal) and value < 0:
+            from PySide6.QtGui import QBrush, QColor
+
+            return QBrush(QColor("#b00020"))
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].title
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
 
 
 def _sort_value(value):
@@ -78,15 +112,18 @@ def _sort_value(value):
     return str(value)
 
 
-class SortProxy(models.RecordFilterProxy):
-    """``gui.models.RecordFilterProxy``; numbers sort before empty cells, and the search box's
-    text filters (every word somewhere in the row, a full CPR number also when masked)."""
+class SortProxy(QSortFilterProxyModel):
+    """Sorts by value (``UserRole``), numbers numerically; filters on any column's text."""
 
-    def setFilterFixedString(self, text: str) -> None:  # the search box connects to Qt's name
-        self.set_text(text)
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.setSortRole(Qt.ItemDataRole.UserRole)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+        self.setFilterRole(FILTER_ROLE)  # the real text: a full CPR number finds its row also when masked
 
     def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
-        a, b = left.data(models.SORT_ROLE), right.data(models.SORT_ROLE)
+        a, b = left.data(Qt.ItemDataRole.UserRole), right.data(Qt.ItemDataRole.UserRole)
         if isinstance(a, float) and isinstance(b, float):
             return a < b
         if isinstance(a, float) != isinstance(b, float):
@@ -111,5 +148,6 @@ def table_view(model: RowsModel, name: str) -> tuple[QTableView, SortProxy]:
     return view, proxy
 
 
-# The follow-up screens' background job: run ``fn(db)`` on its own connection, newest run wins.
+# The follow-up screens' background job (``gui.workers.Runner``): ``start(db_path, fn)`` runs
+# ``fn(db)`` on its own connection; only the newest run's result or error arrives.
 Job = Runner
