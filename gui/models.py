@@ -22,7 +22,6 @@ from core.storage import bulk_work
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
-FILTER_ROLE = Qt.ItemDataRole.UserRole + 2  # the unmasked text: a full CPR number finds its row also when masked
 OPEN_END = "løbende"
 
 # Danish alphabetical order puts æ, ø, å after z (and in that order); ä, ö and é, ü go with æ, ø and e, y.
@@ -115,7 +114,6 @@ class Column:
         editable: the cell can be edited; the model's ``on_edit`` says what an edit does.
         color: record -> the text colour (``"#b00020"``) or None.
         value: record -> the cell's value before formatting (for callers that need the figure).
-        key: a stable name for the column (tests and code find a column by it).
     """
 
     header: str
@@ -125,12 +123,6 @@ class Column:
     editable: bool = False
     color: Callable[[Any], str | None] | None = None
     value: Callable[[Any], Any] | None = None
-    key: str = ""
-
-    @property
-    def title(self) -> str:
-        """The header, under the follow-up screens' name for it."""
-        return self.header
 
 
 def date_column(header: str, get: Callable[[Any], dt.date | None], empty: str = "",
@@ -170,7 +162,7 @@ class RecordModel(QAbstractTableModel):
 
     ``data`` answers the display role with the pre-formatted text (CPR masked when the user
     chose so), ``SORT_ROLE`` with the column's sort key, ``RECORD_ROLE`` with the record
-    itself and ``FILTER_ROLE``/``EditRole`` with the unmasked text. A cell of an ``editable``
+    itself and ``EditRole`` with the unmasked text. A cell of an ``editable``
     column can be edited when ``on_edit(row, column, value) -> bool`` is given; it changes
     the record, and the model formats that row again.
     """
@@ -272,7 +264,7 @@ class RecordModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == RECORD_ROLE:
             return self._records[row]
-        if role in (FILTER_ROLE, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.EditRole:  # the unmasked text
             return self._cells[row][column]
         if role == Qt.ItemDataRole.ForegroundRole and self.columns[column].color is not None:
             color = self.columns[column].color(self._records[row])

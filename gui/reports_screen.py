@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
 from core.reports import DETAIL, Report, ReportTable, display
 from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
-from gui.models import show_cpr
+from gui.models import Column, RecordFilterProxy, RecordModel
 from gui.pdf_report import page_layout, render, write_pdf
 from gui.workers import Runner, own_connection
 
@@ -31,45 +31,28 @@ OTHER_DATE = "Anden dato"
 NUMERIC = ("integer", "number", "amount", "percent")
 
 
-class ReportTableModel(QAbstractTableModel):
-    """One report table for the preview: Danish display text, numbers right-aligned, totals bold."""
+def _report_column(index: int, column, mask_cpr: bool) -> Column:
+    numeric = column.kind in NUMERIC
+    sort = (lambda row: float("-inf") if row.values[index] is None else float(row.values[index])) if numeric else None
+    return Column(column.heading, lambda row: display(row.values[index], column.kind, mask_cpr), sort, numeric=numeric)
+
+
+class ReportTableModel(RecordModel):
+    """One report table for the preview (``gui.models.RecordModel``): Danish display text,
+    numbers right-aligned and sorted as numbers, subtotals and totals bold."""
 
     def __init__(self, table: ReportTable, mask_cpr: bool = False, parent=None):
-        super().__init__(parent)
+        super().__init__([_report_column(i, c, mask_cpr) for i, c in enumerate(table.columns)], parent=parent)
         self.table = table
         self.mask_cpr = mask_cpr
         self._bold = QFont()
         self._bold.setBold(True)
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.table.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.table.columns)
+        self.set_records(table.rows)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self.table.rows[index.row()]
-        column = self.table.columns[index.column()]
-        value = row.values[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return show_cpr(display(value, column.kind, self.mask_cpr))
-        if role == Qt.ItemDataRole.UserRole:  # sort key: numbers as numbers
-            return float(value) if column.kind in NUMERIC and value is not None else display(value, column.kind)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column.kind in NUMERIC else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and row.kind != DETAIL:
+        if role == Qt.ItemDataRole.FontRole and index.isValid() and self.record(index.row()).kind != DETAIL:
             return self._bold
-        return None
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.table.columns[section].heading if 0 <= section < len(self.table.columns) else None
-        return str(section + 1)
+        return super().data(index, role)
 
 
 class Screen(QWidget):
@@ -230,9 +213,8 @@ class Screen(QWidget):
         mask = self.mask_cpr.isChecked()
         for table in report.tables:
             model = ReportTableModel(table, mask, self)
-            proxy = QSortFilterProxyModel(self)
+            proxy = RecordFilterProxy(self)
             proxy.setSourceModel(model)
-            proxy.setSortRole(Qt.ItemDataRole.UserRole)
             view = QTableView()
             view.setModel(proxy)
             view.setSortingEnabled(False)
