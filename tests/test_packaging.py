@@ -88,6 +88,8 @@ def test_the_windows_version_resource_holds_four_numbers(version, numbers):
     ("PySide6/Qt/lib/libQt6Quick.so.6", False),
     ("PySide6\\Qt6Qml.dll", False),
     ("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", False),
+    ("PySide6\\plugins\\imageformats\\qpdf.dll", False),
+    ("PySide6/Qt/plugins/imageformats/libqjpeg.so", True),
     ("resources/catalogue.json", True),
 ])
 def test_the_build_leaves_out_qt_parts_dispo_does_not_use(dest, kept):
