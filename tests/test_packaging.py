@@ -197,17 +197,19 @@ def test_app_creates_the_demo_once_keeps_it_and_killing_the_bootstrap_stops_disp
 
 @needs_bootstrapped_venv
 def test_app_with_db_opens_that_file_and_leaves_the_demo_alone(tmp_path, started):
-    from core.storage import data_dir
+    from core import settings
+    from core.storage import data_dir, open_db
 
-    mine = tmp_path / "mine.sqlite"
+    mine = tmp_path / "mine.sqlite"  # her own database, set up with her municipality
+    db = open_db(mine)
+    settings.set_value(db, "municipality", "Testkommune")
+    db.close()
     demo = data_dir() / "demo.sqlite"
     before = demo.stat().st_mtime_ns if demo.exists() else None
     proc = _start_app("--db", str(mine), wait_for=mine, started=started)
     _kill(proc, mine)
-    assert mine.exists()
     assert (demo.stat().st_mtime_ns if demo.exists() else None) == before
-    from core.storage import open_db
-
     db = open_db(mine)
-    assert db.execute("SELECT count(*) FROM citizens").fetchone()[0] == 0  # her own, empty: no demo in it
+    assert db.execute("SELECT count(*) FROM citizens").fetchone()[0] == 0  # no demo put into it
+    assert settings.get(db, "municipality") == "Testkommune"
     db.close()
