@@ -115,3 +115,32 @@ def test_the_built_window_starts_offscreen_on_a_database(built, tmp_path):
         window.terminate()
         _, err = window.communicate(timeout=60)
     assert "Traceback" not in err and "Error" not in err
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux installer (install.sh)")
+def test_the_linux_installer_puts_dispo_in_the_users_folders_and_removes_it_again(built, tmp_path):
+    from core import __version__
+
+    home = tmp_path / "home"
+    env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / ".local" / "share"))
+    done = subprocess.run(["sh", str(built / "install.sh")], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    program = home / ".local" / "opt" / "Dispo" / "Dispo"
+    command = home / ".local" / "bin" / "dispo"
+    desktop = (home / ".local" / "share" / "applications" / "dispo.desktop").read_text(encoding="utf-8")
+    assert program.is_file() and command.resolve() == program
+    assert f'Exec="{program}"' in desktop
+    icon = Path(next(line for line in desktop.splitlines() if line.startswith("Icon=")).removeprefix("Icon="))
+    assert icon.read_bytes() == (ROOT / "resources" / "dispo.png").read_bytes()
+    # `dispo` (through the link) is the whole app: here its command line
+    version = subprocess.run([str(command), "--version"], capture_output=True, text=True, env=env, timeout=120)
+    assert version.stdout.strip() == f"Dispo {__version__}"
+
+    data = home / ".local" / "share" / "Dispo"
+    data.mkdir(parents=True)
+    (data / "dispo.sqlite").write_bytes(b"her data")
+    done = subprocess.run(["sh", str(program.parent / "install.sh"), "--uninstall"], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not program.parent.exists() and not command.exists() and not command.is_symlink()
+    assert (data / "dispo.sqlite").read_bytes() == b"her data"
