@@ -139,10 +139,10 @@ def started():
             proc.communicate()
 
 
-def _start_app(*args: str, wait_for: Path, started: list) -> subprocess.Popen:
+def _start_app(*args: str, wait_for: Path, started: list, cwd: Path | None = None) -> subprocess.Popen:
     """``bootstrap.py app ARGS`` until Dispo's window has the database ``wait_for`` open."""
     proc = subprocess.Popen([sys.executable, str(ROOT / "packaging" / "bootstrap.py"), "app", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
                             env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     started.append(proc)
     lock = wait_for.with_name(wait_for.name + ".lock")
@@ -206,7 +206,8 @@ def test_app_with_db_opens_that_file_and_leaves_the_demo_alone(tmp_path, started
     db.close()
     demo = data_dir() / "demo.sqlite"
     before = demo.stat().st_mtime_ns if demo.exists() else None
-    proc = _start_app("--db", str(mine), wait_for=mine, started=started)
+    # given as she would from her own folder: relative to where she is
+    proc = _start_app("--db", "mine.sqlite", wait_for=mine, started=started, cwd=tmp_path)
     _kill(proc, mine)
     assert (demo.stat().st_mtime_ns if demo.exists() else None) == before
     db = open_db(mine)
