@@ -214,3 +214,14 @@ def test_app_with_db_opens_that_file_and_leaves_the_demo_alone(tmp_path, started
     assert db.execute("SELECT count(*) FROM citizens").fetchone()[0] == 0  # no demo put into it
     assert settings.get(db, "municipality") == "Testkommune"
     db.close()
+
+
+@pytest.mark.parametrize("args", [[], ["--db", "x.sqlite", "citizens"]])
+def test_main_py_started_by_a_python_without_the_dependencies_says_how_to_start(args, tmp_path):
+    # -S: no site-packages, as the system's python3 beside a checkout whose .venv has them
+    done = subprocess.run([sys.executable, "-S", str(ROOT / "main.py"), *args], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "mangler" in done.stderr and "packaging/bootstrap.py app" in done.stderr and ".venv" in done.stderr
+    assert not (tmp_path / "x.sqlite").exists()
