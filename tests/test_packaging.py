@@ -66,12 +66,14 @@ def test_licences_from_the_installed_packages_leave_the_test_and_build_tools_out
     assert "pip" not in listed  # sqlite-utils names it, but Dispo never runs it and a build leaves it out
 
 
-def test_a_build_lists_the_licences_its_build_wrote(frozen):
+def test_a_build_lists_the_licences_and_their_texts_its_build_wrote(frozen):
     written = licences.write_licences(frozen / licences.LICENCES_FILE)
     rows = json.loads(written.read_text(encoding="utf-8"))
-    assert {"name", "version", "licence"} == set(rows[0])
-    names = [c.name for c in licences.components()]
-    assert names[0] == "Python" and names[1:] == [row["name"] for row in rows]
+    assert {"name", "version", "licence", "text"} == set(rows[0])
+    assert rows[0]["name"] == "Python" and "PYTHON SOFTWARE FOUNDATION" in rows[0]["text"]
+    assert [c.name for c in licences.components()] == [row["name"] for row in rows]
+    openpyxl = next(c for c in licences.components() if c.name == "openpyxl")
+    assert "Permission is hereby granted" in openpyxl.text  # the MIT notice goes along with the build
 
 
 @pytest.mark.parametrize("version, numbers", [("0.1.0", (0, 1, 0, 0)), ("2.10", (2, 10, 0, 0)),
