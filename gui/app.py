@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QThreadPool, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QThreadPool, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -99,12 +101,34 @@ def open_context(path: Path, parent: QWidget | None = None, context=None):
     return opened
 
 
+def quit_on_terminate(app: QApplication) -> None:
+    """Close Dispo as Filer → Afslut does when it is asked to stop (SIGTERM: the bootstrap
+    command or its terminal stopped, the session logs out), so its lock is released.
+
+    The request may come before the event loop runs (while the database opens): it is kept
+    as the property ``dispo_terminated``, which ``run_gui`` checks before ``exec``. Python
+    sees a signal only when it runs, so a timer lets it run twice a second.
+    """
+    if os.name != "posix":
+        return
+
+    def stop(*_) -> None:
+        app.setProperty("dispo_terminated", True)
+        QTimer.singleShot(0, app, lambda: (app.closeAllWindows(), app.quit()))
+
+    signal.signal(signal.SIGTERM, stop)
+    tick = QTimer(app)
+    tick.timeout.connect(lambda: None)
+    tick.start(500)
+
+
 def run_gui(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="dispo")
     parser.add_argument("--db")
     parser.add_argument("--demo", action="store_true")
     args = parser.parse_args(argv)
     app = create_application()
+    quit_on_terminate(app)
     from core.logs import setup_logging
     from gui import errors
     from gui.main_window import MainWindow
@@ -127,7 +151,7 @@ def run_gui(argv: list[str]) -> int:
     QSettings().setValue("last_database", str(path))
     window = MainWindow(context)
     window.show()
-    code = app.exec()
+    code = 0 if app.property("dispo_terminated") else app.exec()
     QThreadPool.globalInstance().waitForDone()  # a background load still running ends before we close
     context.close()
     return code

@@ -112,9 +112,11 @@ def test_the_built_window_starts_offscreen_on_a_database(built, tmp_path):
         time.sleep(3)  # the first screen loads in the background: it must not fail either
         assert window.poll() is None, window.communicate()[1]
     finally:
-        window.terminate()
+        window.terminate()  # SIGTERM, as when the session ends: Dispo closes and frees its database
         _, err = window.communicate(timeout=60)
     assert "Traceback" not in err and "Error" not in err
+    if sys.platform != "win32":
+        assert window.returncode == 0 and not lock.exists()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux installer (install.sh)")

@@ -159,10 +159,11 @@ def _start_app(*args: str, wait_for: Path, started: list, cwd: Path | None = Non
 
 
 def _kill(proc: subprocess.Popen, db: Path) -> None:
+    """Stop the bootstrap process as a terminal or `kill` does: Dispo closes and frees its database."""
     os.kill(proc.pid, signal.SIGTERM)
     proc.communicate(timeout=60)
-    # a killed Dispo leaves its lock; the next one would ask whether to take it over
-    db.with_name(db.name + ".lock").unlink(missing_ok=True)
+    assert proc.returncode == 0  # closed as by Filer → Afslut, not killed by the signal
+    assert not db.with_name(db.name + ".lock").exists()
 
 
 needs_bootstrapped_venv = pytest.mark.skipif(
