@@ -103,7 +103,8 @@ def open_context(path: Path, parent: QWidget | None = None, context=None):
 
 def quit_on_terminate(app: QApplication) -> None:
     """Close Dispo as Filer → Afslut does when it is asked to stop (SIGTERM: the bootstrap
-    command or its terminal stopped, the session logs out), so its lock is released.
+    command was stopped or the session logs out; SIGHUP: the terminal it was started from was
+    closed), so its lock is released.
 
     The request may come before the event loop runs (while the database opens): it is kept
     as the property ``dispo_terminated``, which ``run_gui`` checks before ``exec``. Python
@@ -117,6 +118,7 @@ def quit_on_terminate(app: QApplication) -> None:
         QTimer.singleShot(0, app, lambda: (app.closeAllWindows(), app.quit()))
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
     tick = QTimer(app)
     tick.timeout.connect(lambda: None)
     tick.start(500)

@@ -158,9 +158,10 @@ def _start_app(*args: str, wait_for: Path, started: list, cwd: Path | None = Non
     return proc
 
 
-def _kill(proc: subprocess.Popen, db: Path) -> None:
-    """Stop the bootstrap process as a terminal or `kill` does: Dispo closes and frees its database."""
-    os.kill(proc.pid, signal.SIGTERM)
+def _kill(proc: subprocess.Popen, db: Path, how: int = signal.SIGTERM) -> None:
+    """Stop the bootstrap process as `kill` (SIGTERM) or closing its terminal (SIGHUP) does:
+    Dispo closes and frees its database."""
+    os.kill(proc.pid, how)
     proc.communicate(timeout=60)
     assert proc.returncode == 0  # closed as by Filer → Afslut, not killed by the signal
     assert not db.with_name(db.name + ".lock").exists()
@@ -193,7 +194,7 @@ def test_app_creates_the_demo_once_keeps_it_and_killing_the_bootstrap_stops_disp
     db.close()
     # ... is still there the next time: the demo is not made again
     proc = _start_app(wait_for=demo, started=started)
-    _kill(proc, demo)
+    _kill(proc, demo, signal.SIGHUP)
     db = open_db(demo)
     assert settings.get(db, "reconcile_threshold") == Decimal("2500")
     db.close()
