@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -84,6 +85,14 @@ def test_the_built_command_line_makes_the_demo_forecasts_and_writes_a_report(bui
     frozen_cells = _cells(frozen_xlsx)
     assert frozen_cells == _cells(source_xlsx)
     assert any("30-09-2026" in str(v) for rows in frozen_cells.values() for row in rows[:5] for v in row)
+
+    pdf = tmp_path / "frozen.pdf"  # drawn by Qt, so the bundled Qt and its fonts are at work too
+    report = run_built(built, "report", "monthly", "--year", "2026", "--month", "9", "--out", pdf, db=frozen_db)
+    assert report.returncode == 0, report.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=120).stdout
+        assert "Månedsoversigt 2026" in text and "Eksempel Kommune" in text
 
 
 def test_the_built_command_line_speaks_danish_about_a_bad_file(built, tmp_path):
