@@ -229,3 +229,12 @@ def test_main_py_started_by_a_python_without_the_dependencies_says_how_to_start(
     assert "Traceback" not in done.stderr
     assert "mangler" in done.stderr and "packaging/bootstrap.py app" in done.stderr and ".venv" in done.stderr
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_the_version_in_pyproject_is_the_one_dispo_shows_and_the_build_stamps():
+    import tomllib
+
+    from core import __version__
+
+    with open(ROOT / "pyproject.toml", "rb") as fh:
+        assert tomllib.load(fh)["project"]["version"] == __version__
