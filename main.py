@@ -45,5 +45,17 @@ def main(argv: list[str] | None = None) -> int:
     return run_gui(argv)
 
 
+# what `pip install` brings into .venv; a Python without them gets told how to start instead
+DEPENDENCIES = {"PySide6", "shiboken6", "sqlite_utils", "openpyxl", "python_calamine", "platformdirs", "rapidfuzz",
+                "babel"}
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except ModuleNotFoundError as ex:
+        if (ex.name or "").split(".")[0] not in DEPENDENCIES:
+            raise
+        sys.exit(f"Denne Python ({sys.executable}) har ikke Dispos afhængigheder ({ex.name} mangler).\n"
+                 "Start Dispo med:  python3 packaging/bootstrap.py app\n"
+                 "eller fra miljøet, den har lavet:  .venv/bin/python main.py  (Windows: .venv\\Scripts\\python main.py)")

@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, QUrl, qVersion
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QLabel, QPushButton,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QLabel, QPlainTextEdit,
+                               QPushButton, QSplitter, QVBoxLayout)
 
 from core import __version__
 from core.backup import backup_dir
@@ -82,9 +82,15 @@ class AboutDialog(QDialog):
             Column("Licens", lambda c: c.licence),
         ], key=lambda c: c.name, placeholder="Søg efter komponent eller licens …")
         self.licences.set_records(self.components)
+        self.licence_text = QPlainTextEdit()
+        self.licence_text.setReadOnly(True)
+        self.licence_text.setPlaceholderText("Vælg en komponent for at se dens licenstekst.")
+        self.licences.table.selectionModel().currentRowChanged.connect(self._show_licence_text)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.licences)
+        split.addWidget(self.licence_text)
         box = QVBoxLayout(licences)
-        box.addWidget(self.licences)
-        box.addWidget(QLabel("Qt og PySide6 bruges under LGPL-3.0; deres kildekode findes på qt.io."))
+        box.addWidget(split, 1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = buttons.addButton("Kopiér oplysningerne", QDialogButtonBox.ButtonRole.ActionRole)
@@ -97,7 +103,20 @@ class AboutDialog(QDialog):
         layout.addWidget(places)
         layout.addWidget(licences, 1)
         layout.addWidget(buttons)
-        self.resize(760, 600)
+        self.resize(760, 680)
+
+    def _show_licence_text(self, current, _previous=None) -> None:
+        proxy = self.licences.proxy
+        component = self.licences.model.record(proxy.mapToSource(current).row()) if current.isValid() else None
+        if component is None:
+            self.licence_text.clear()
+        elif component.text:
+            self.licence_text.setPlainText(component.text)
+        else:
+            self.licence_text.setPlainText(
+                f"{component.name} {component.version} bruges under {component.licence}. Pakken har ingen "
+                "licensfil med; licensteksterne og Qt's kildekode findes på https://www.qt.io/licensing "
+                "og https://code.qt.io.")
 
     def open_folder(self, folder: Path) -> bool:
         """Show ``folder`` in the file manager (made first when it is Dispo's own and still missing)."""

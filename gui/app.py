@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -65,12 +67,36 @@ def needs_first_run(context) -> bool:
     return not context.readonly and not settings.is_set(context.db, "municipality")
 
 
+def quit_on_terminate(app: QApplication) -> None:
+    """Close Dispo as Filer → Afslut does when it is asked to stop (SIGTERM: the bootstrap
+    command was stopped or the session logs out; SIGHUP: the terminal it was started from was
+    closed), so its lock is released.
+
+    The request may come before the event loop runs (while the database opens): it is kept
+    as the property ``dispo_terminated``, which ``run_gui`` checks before ``exec``. Python
+    sees a signal only when it runs, so a timer lets it run twice a second.
+    """
+    if os.name != "posix":
+        return
+
+    def stop(*_) -> None:
+        app.setProperty("dispo_terminated", True)
+        QTimer.singleShot(0, app, lambda: (app.closeAllWindows(), app.quit()))
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
+    tick = QTimer(app)
+    tick.timeout.connect(lambda: None)
+    tick.start(500)
+
+
 def run_gui(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="dispo")
     parser.add_argument("--db")
     parser.add_argument("--demo", action="store_true")
     args = parser.parse_args(argv)
     app = create_application()
+    quit_on_terminate(app)
     setup_logging()
     errors.install()
     path = choose_db_path(args.db, args.demo)
@@ -98,7 +124,7 @@ def run_gui(argv: list[str]) -> int:
     window.show()
     if next_step == "import":
         window.open_import()
-    code = app.exec()
+    code = 0 if app.property("dispo_terminated") else app.exec()
     QThreadPool.globalInstance().waitForDone()  # a background load still running ends before we close
     context.close()
     return code

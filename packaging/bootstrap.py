@@ -143,14 +143,15 @@ def _quiet_qt() -> dict:
     return dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
 
 
-def _become(command: list[str], env: dict) -> int:
-    """Run ``command`` in ROOT as this process: exec on POSIX, so killing us kills it.
+def _become(command: list[str], env: dict, cwd: Path | None = None) -> int:
+    """Run ``command`` (in ``cwd``) as this process: exec on POSIX, so killing us kills it.
 
     Windows has no exec that keeps the process; there we wait and pass its status on.
     """
     sys.stdout.flush()
     sys.stderr.flush()
-    os.chdir(ROOT)
+    if cwd is not None:
+        os.chdir(cwd)
     if os.name == "posix":
         os.execve(command[0], command, env)  # does not return
     child = subprocess.Popen(command, env=env)
@@ -168,6 +169,7 @@ def main(argv: list[str]) -> int:
         args = argv[1:]
         if not _has_db(args) and "--demo" not in args:
             args = ["--db", str(_demo_db(py)), *args]
+        # in the caller's folder, so that `--db kommune.sqlite` is the file she means
         return _become([str(py), str(ROOT / "main.py"), *args], _window_environment())
     if what == "test":
         try:
@@ -177,7 +179,7 @@ def main(argv: list[str]) -> int:
             py = ensure_venv("test")
         env = dict(os.environ)
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
-        return _become([str(py), "-m", "pytest", *argv[1:]], env)
+        return _become([str(py), "-m", "pytest", *argv[1:]], env, cwd=ROOT)
     if what == "clean":
         shutil.rmtree(VENV, ignore_errors=True)
         return 0

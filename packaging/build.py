@@ -8,7 +8,9 @@ Run it with the Python that has Dispo and the ``build`` extra installed
 (``pip install .[build]``; from a checkout ``.venv/bin/python -m pip install -e .[build]``).
 PyInstaller builds for the system it runs on: build the Windows app on Windows.
 On Windows the folder also gets ``installer.ps1`` and ``installer.cmd``, which copy it to
-``%LOCALAPPDATA%\\Programs\\Dispo`` and add a Start-menu shortcut, without admin rights.
+``%LOCALAPPDATA%\\Programs\\Dispo`` and add a Start-menu shortcut, without admin rights; on
+Linux ``install.sh``, which copies it to ``~/.local/opt/Dispo``, links ``~/.local/bin/dispo``
+and adds Dispo with its icon to the desktop's program menu.
 """
 
 from __future__ import annotations
@@ -38,9 +40,9 @@ def build(dist: Path, work: Path, quiet: bool = False) -> Path:
         command[4:4] = ["--log-level", "WARN"]
     subprocess.run(command, cwd=ROOT, check=True)
     folder = dist / NAME
-    if sys.platform == "win32":
-        for script in (HERE / "windows").iterdir():
-            shutil.copy2(script, folder / script.name)
+    installers = HERE / ("windows" if sys.platform == "win32" else "linux")
+    for script in installers.iterdir():  # the per-user installer beside the programs
+        shutil.copy2(script, folder / script.name)
     for program in programs(folder):
         if not program.exists():
             raise SystemExit(f"Bygningen mangler {program}")

@@ -34,7 +34,7 @@ if (-not (Test-Path -LiteralPath $Py)) {
     Invoke-Checked $Python @('-m', 'venv', $Venv)
 }
 Write-Host 'Installerer Dispo og byggeværktøjerne ...'
-Invoke-Checked $Py @('-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', "$Root[build]")
+Invoke-Checked $Py @('-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', "${Root}[build]")
 Invoke-Checked $Py @((Join-Path $PSScriptRoot 'build.py'))
 
 $Version = (& $Py -c 'from core import __version__; print(__version__)').Trim()

@@ -14,8 +14,9 @@ EXCLUDES = [
 ]
 
 # Qt parts that PyInstaller's hooks bring along but Dispo never uses (QML/Quick come in
-# only through the virtual-keyboard input plugin), and Qt's translations but the Danish.
-_UNUSED_QT = ("Qt6Qml", "Qt6Quick", "Qt6VirtualKeyboard", "qtvirtualkeyboard", "Qt6Pdf")
+# only through the virtual-keyboard input plugin, Qt PDF only through the PDF image-format
+# plugin), and Qt's translations but the Danish. A plugin goes together with its library.
+_UNUSED_QT = ("Qt6Qml", "Qt6Quick", "Qt6VirtualKeyboard", "qtvirtualkeyboard", "Qt6Pdf", "qpdf")
 
 
 def wanted(dest: str) -> bool:

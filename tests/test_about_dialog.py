@@ -79,6 +79,19 @@ def test_the_licences_of_python_qt_and_the_libraries_are_listed(qtbot, demo_file
     assert set(_rows(dialog)) == {"PySide6_Addons", "PySide6_Essentials", "shiboken6"}
 
 
+def test_choosing_a_component_shows_its_licence_text(qtbot, demo_file):
+    dialog = AboutDialog(demo_file)
+    qtbot.addWidget(dialog)
+    table, proxy = dialog.licences.table, dialog.licences.proxy
+    row = {proxy.index(r, 0).data(): r for r in range(proxy.rowCount())}
+    table.setCurrentIndex(proxy.index(row["openpyxl"], 0))
+    assert "Permission is hereby granted" in dialog.licence_text.toPlainText()  # the MIT licence's notice
+    table.setCurrentIndex(proxy.index(row["Python"], 0))
+    assert "PYTHON SOFTWARE FOUNDATION LICENSE" in dialog.licence_text.toPlainText()
+    table.setCurrentIndex(proxy.index(row["PySide6_Essentials"], 0))  # its wheel carries no licence file
+    assert "LGPL-3.0" in dialog.licence_text.toPlainText() and "qt.io" in dialog.licence_text.toPlainText()
+
+
 def test_a_folder_button_opens_the_folder_and_copy_gives_it_all_as_text(qtbot, demo_file, file_urls):
     dialog = AboutDialog(demo_file)
     qtbot.addWidget(dialog)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -85,6 +86,14 @@ def test_the_built_command_line_makes_the_demo_forecasts_and_writes_a_report(bui
     assert frozen_cells == _cells(source_xlsx)
     assert any("30-09-2026" in str(v) for rows in frozen_cells.values() for row in rows[:5] for v in row)
 
+    pdf = tmp_path / "frozen.pdf"  # drawn by Qt, so the bundled Qt and its fonts are at work too
+    report = run_built(built, "report", "monthly", "--year", "2026", "--month", "9", "--out", pdf, db=frozen_db)
+    assert report.returncode == 0, report.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=120).stdout
+        assert "Månedsoversigt 2026" in text and "Eksempel Kommune" in text
+
 
 def test_the_built_command_line_speaks_danish_about_a_bad_file(built, tmp_path):
     bad = tmp_path / "ikke-en-database.sqlite"
@@ -112,6 +121,37 @@ def test_the_built_window_starts_offscreen_on_a_database(built, tmp_path):
         time.sleep(3)  # the first screen loads in the background: it must not fail either
         assert window.poll() is None, window.communicate()[1]
     finally:
-        window.terminate()
+        window.terminate()  # SIGTERM, as when the session ends: Dispo closes and frees its database
         _, err = window.communicate(timeout=60)
     assert "Traceback" not in err and "Error" not in err
+    if sys.platform != "win32":
+        assert window.returncode == 0 and not lock.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux installer (install.sh)")
+def test_the_linux_installer_puts_dispo_in_the_users_folders_and_removes_it_again(built, tmp_path):
+    from core import __version__
+
+    home = tmp_path / "home"
+    env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / ".local" / "share"))
+    done = subprocess.run(["sh", str(built / "install.sh")], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    program = home / ".local" / "opt" / "Dispo" / "Dispo"
+    command = home / ".local" / "bin" / "dispo"
+    desktop = (home / ".local" / "share" / "applications" / "dispo.desktop").read_text(encoding="utf-8")
+    assert program.is_file() and command.resolve() == program
+    assert f'Exec="{program}"' in desktop
+    icon = Path(next(line for line in desktop.splitlines() if line.startswith("Icon=")).removeprefix("Icon="))
+    assert icon.read_bytes() == (ROOT / "resources" / "dispo.png").read_bytes()
+    # `dispo` (through the link) is the whole app: here its command line
+    version = subprocess.run([str(command), "--version"], capture_output=True, text=True, env=env, timeout=120)
+    assert version.stdout.strip() == f"Dispo {__version__}"
+
+    data = home / ".local" / "share" / "Dispo"
+    data.mkdir(parents=True)
+    (data / "dispo.sqlite").write_bytes(b"her data")
+    done = subprocess.run(["sh", str(program.parent / "install.sh"), "--uninstall"], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not program.parent.exists() and not command.exists() and not command.is_symlink()
+    assert (data / "dispo.sqlite").read_bytes() == b"her data"

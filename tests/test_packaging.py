@@ -66,12 +66,14 @@ def test_licences_from_the_installed_packages_leave_the_test_and_build_tools_out
     assert "pip" not in listed  # sqlite-utils names it, but Dispo never runs it and a build leaves it out
 
 
-def test_a_build_lists_the_licences_its_build_wrote(frozen):
+def test_a_build_lists_the_licences_and_their_texts_its_build_wrote(frozen):
     written = licences.write_licences(frozen / licences.LICENCES_FILE)
     rows = json.loads(written.read_text(encoding="utf-8"))
-    assert {"name", "version", "licence"} == set(rows[0])
-    names = [c.name for c in licences.components()]
-    assert names[0] == "Python" and names[1:] == [row["name"] for row in rows]
+    assert {"name", "version", "licence", "text"} == set(rows[0])
+    assert rows[0]["name"] == "Python" and "PYTHON SOFTWARE FOUNDATION" in rows[0]["text"]
+    assert [c.name for c in licences.components()] == [row["name"] for row in rows]
+    openpyxl = next(c for c in licences.components() if c.name == "openpyxl")
+    assert "Permission is hereby granted" in openpyxl.text  # the MIT notice goes along with the build
 
 
 @pytest.mark.parametrize("version, numbers", [("0.1.0", (0, 1, 0, 0)), ("2.10", (2, 10, 0, 0)),
@@ -88,6 +90,8 @@ def test_the_windows_version_resource_holds_four_numbers(version, numbers):
     ("PySide6/Qt/lib/libQt6Quick.so.6", False),
     ("PySide6\\Qt6Qml.dll", False),
     ("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", False),
+    ("PySide6\\plugins\\imageformats\\qpdf.dll", False),
+    ("PySide6/Qt/plugins/imageformats/libqjpeg.so", True),
     ("resources/catalogue.json", True),
 ])
 def test_the_build_leaves_out_qt_parts_dispo_does_not_use(dest, kept):
@@ -137,10 +141,10 @@ def started():
             proc.communicate()
 
 
-def _start_app(*args: str, wait_for: Path, started: list) -> subprocess.Popen:
+def _start_app(*args: str, wait_for: Path, started: list, cwd: Path | None = None) -> subprocess.Popen:
     """``bootstrap.py app ARGS`` until Dispo's window has the database ``wait_for`` open."""
     proc = subprocess.Popen([sys.executable, str(ROOT / "packaging" / "bootstrap.py"), "app", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
                             env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     started.append(proc)
     lock = wait_for.with_name(wait_for.name + ".lock")
@@ -154,11 +158,13 @@ def _start_app(*args: str, wait_for: Path, started: list) -> subprocess.Popen:
     return proc
 
 
-def _kill(proc: subprocess.Popen, db: Path) -> None:
-    os.kill(proc.pid, signal.SIGTERM)
+def _kill(proc: subprocess.Popen, db: Path, how: int = signal.SIGTERM) -> None:
+    """Stop the bootstrap process as `kill` (SIGTERM) or closing its terminal (SIGHUP) does:
+    Dispo closes and frees its database."""
+    os.kill(proc.pid, how)
     proc.communicate(timeout=60)
-    # a killed Dispo leaves its lock; the next one would ask whether to take it over
-    db.with_name(db.name + ".lock").unlink(missing_ok=True)
+    assert proc.returncode == 0  # closed as by Filer → Afslut, not killed by the signal
+    assert not db.with_name(db.name + ".lock").exists()
 
 
 needs_bootstrapped_venv = pytest.mark.skipif(
@@ -188,24 +194,47 @@ def test_app_creates_the_demo_once_keeps_it_and_killing_the_bootstrap_stops_disp
     db.close()
     # ... is still there the next time: the demo is not made again
     proc = _start_app(wait_for=demo, started=started)
-    _kill(proc, demo)
+    _kill(proc, demo, signal.SIGHUP)
     db = open_db(demo)
     assert settings.get(db, "reconcile_threshold") == Decimal("2500")
     db.close()
 
 @needs_bootstrapped_venv
 def test_app_with_db_opens_that_file_and_leaves_the_demo_alone(tmp_path, started):
-    from core.storage import data_dir
+    from core import settings
+    from core.storage import data_dir, open_db
 
-    mine = tmp_path / "mine.sqlite"
+    mine = tmp_path / "mine.sqlite"  # her own database, set up with her municipality
+    db = open_db(mine)
+    settings.set_value(db, "municipality", "Testkommune")
+    db.close()
     demo = data_dir() / "demo.sqlite"
     before = demo.stat().st_mtime_ns if demo.exists() else None
-    proc = _start_app("--db", str(mine), wait_for=mine, started=started)
+    # given as she would from her own folder: relative to where she is
+    proc = _start_app("--db", "mine.sqlite", wait_for=mine, started=started, cwd=tmp_path)
     _kill(proc, mine)
-    assert mine.exists()
     assert (demo.stat().st_mtime_ns if demo.exists() else None) == before
-    from core.storage import open_db
-
     db = open_db(mine)
-    assert db.execute("SELECT count(*) FROM citizens").fetchone()[0] == 0  # her own, empty: no demo in it
+    assert db.execute("SELECT count(*) FROM citizens").fetchone()[0] == 0  # no demo put into it
+    assert settings.get(db, "municipality") == "Testkommune"
     db.close()
+
+
+@pytest.mark.parametrize("args", [[], ["--db", "x.sqlite", "citizens"]])
+def test_main_py_started_by_a_python_without_the_dependencies_says_how_to_start(args, tmp_path):
+    # -S: no site-packages, as the system's python3 beside a checkout whose .venv has them
+    done = subprocess.run([sys.executable, "-S", str(ROOT / "main.py"), *args], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "mangler" in done.stderr and "packaging/bootstrap.py app" in done.stderr and ".venv" in done.stderr
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_the_version_in_pyproject_is_the_one_dispo_shows_and_the_build_stamps():
+    import tomllib
+
+    from core import __version__
+
+    with open(ROOT / "pyproject.toml", "rb") as fh:
+        assert tomllib.load(fh)["project"]["version"] == __version__
