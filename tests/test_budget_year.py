@@ -273,8 +273,17 @@ def test_catalogue_add_section_then_a_grant_uses_it(bdb, db_path):
                 "--unit", "time", "--from", "01-01-2027", db=db_path)
     assert r.returncode == 1 and "findes allerede" in r.stderr
     assert snapshot(bdb) == before
+    with pytest.raises(ValidationError) as ex:  # before the section's valid-from date
+        grant(bdb, cpr="020280-2345", section="§ 102", unit="time", quantity="7", quantity_per="uge", rate="700",
+              start="2026-12-01")
+    assert ex.value.problems["section"] == "§ 102 gælder først fra 01-01-2027"
     catalogue.retire_section(bdb, "§ 102", dt.date(2028, 1, 1))
     assert "§ 102" not in [s.code for s in catalogue.active_sections(bdb, dt.date(2028, 1, 1))]
+    with pytest.raises(ValidationError) as ex:  # a new grant on a retired section
+        grant(bdb, cpr="020280-2345", section="§ 102", unit="time", quantity="7", quantity_per="uge", rate="700",
+              start="2028-02-01")
+    assert ex.value.problems["section"] == "§ 102 er udgået fra 01-01-2028"
+    assert expected_2027(bdb, gid) == D("255500.00")  # the grant from before keeps its section
     catalogue.add_grouping(bdb, "§ 85", "005", "Støtte i eget hjem", dt.date(2027, 1, 1))
     assert ("§ 85", "005") in [(g["section"], g["grouping"]) for g in catalogue.groupings(bdb)]
 
