@@ -242,15 +242,32 @@ def add_section(db, code: str, text: str, account: str, unit: str, valid_from, *
 
 
 def retire_section(db, code: str, retired_from) -> None:
-    """Stop using a section from a date (existing grants keep it; new ones cannot use it)."""
+    """Stop using a section from a date (existing grants keep it; new ones cannot use it).
+    ``None`` takes a section back into use."""
     problems: dict[str, str] = {}
-    day = _iso(retired_from, "Udgår fra", problems, "retired_from")
+    day = None if retired_from is None else _iso(retired_from, "Udgår fra", problems, "retired_from")
     if problems:
         raise ValidationError(problems)
     old = section(db, code).__dict__
     with db.atomic():
         db["sections"].update(code, {"retired_from": day})
         audit.record(db, "sections", None, "update", old, section(db, code).__dict__)
+
+
+def delete_section(db, code: str) -> None:
+    """Delete a section nothing uses (how adding one is undone).
+
+    Raises:
+        ValidationError: grants, budgets, expected citizens, provider rates or groupings use it.
+    """
+    old = section(db, code).__dict__
+    for table, label in (("grants", "bevillinger"), ("budgets", "budgetter"), ("expected_citizens", "kommende borgere"),
+                         ("provider_rates", "leverandørtakster"), ("section_groupings", "grupperinger")):
+        if db.execute(f"SELECT 1 FROM {table} WHERE section = ? LIMIT 1", [code]).fetchone():
+            raise ValidationError({"code": f"{code} bruges af {label} og kan ikke slettes"})
+    with db.atomic():
+        db.execute("DELETE FROM sections WHERE code = ?", [code])
+        audit.record(db, "sections", None, "delete", old, None)
 
 
 def retire_account(db, code: str, retired_from) -> None:
