@@ -24,6 +24,7 @@ from core.money import format_kr, format_number, ore_to_kr, to_ore
 from core.storage import open_db
 from gui.charts import danish_chart, nice_range
 from gui.followup_common import Column, Job, RowsModel, table_view
+from gui.target_groups import add_target_group
 from gui.undo import push_done
 from gui.widgets import FormDialog, Screen as ScreenBase, button, combo, mark_edits
 from gui import workers
@@ -450,6 +451,7 @@ class BreakdownTab(QWidget):
         bar = QHBoxLayout()
         _labelled(bar, (("&År", self.year), ("&Opdelt på", self.by)))
         bar.addWidget(self.compute_button)
+        bar.addWidget(button("Ny &målgruppe …", lambda: add_target_group(self, context), parent=self, edits=True))
         bar.addWidget(self.progress)
         bar.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
