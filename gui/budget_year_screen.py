@@ -14,8 +14,8 @@ from pathlib import Path
 from PySide6.QtCharts import QBarCategoryAxis, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar,
-                               QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
+                               QProgressBar, QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from core import catalogue
 from core.budget_year import proposal as core_proposal, savings as core_savings, trend as core_trend
@@ -221,7 +221,9 @@ class SavingsTab(QWidget):
             Column("status", "Status", getter=lambda s: core_savings.STATUSES[s.status]),
             Column("responsible", "Ansvarlig"),
             Column("planned", "Planlagt", "kr", lambda s: _kr(s.planned.get(self.year.value(), 0))),
-            Column("realised", "Realiseret", "kr", lambda s: _kr(s.realised_ore))], self)
+            Column("realised", "Realiseret", "kr", lambda s: _kr(s.realised_ore)),
+            Column("links", "Tilknyttet", getter=lambda s: ", ".join(
+                f"{'bevilling' if kind == 'grant' else 'borger'} {i}" for kind, i in s.links))], self)
         self.view, self.proxy = table_view(self.model, "savings_table")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         bar = QHBoxLayout()
@@ -231,6 +233,8 @@ class SavingsTab(QWidget):
         self.status_box.setObjectName("saving_status")
         bar.addWidget(self.status_box)
         bar.addWidget(button("Sæt &status", self.set_status, parent=self, edits=True))
+        bar.addWidget(button("Knyt til &bevilling …", self.link_grant, parent=self, edits=True))
+        bar.addWidget(button("Knyt til b&orger …", self.link_citizen, parent=self, edits=True))
         bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -243,7 +247,9 @@ class SavingsTab(QWidget):
     def new_saving(self) -> FormDialog:
         db, year = self.context.db, self.year.value()
         sections = [("", "")] + [(s.code, s.code) for s in catalogue.sections(db)]
-        fields = [("text", "Tiltag", QLineEdit()), ("amount", f"Planlagt besparelse {year} (kr.)", QLineEdit()),
+        years = range(year, year + core_savings.YEARS)
+        fields = [("text", "Tiltag", QLineEdit()),
+                  *((f"amount_{y}", f"Planlagt besparelse {y} (kr.)", QLineEdit()) for y in years),
                   ("account", "Konto", QLineEdit()), ("section", "Paragraf", combo(sections)),
                   ("status", "Status", combo([(label, code) for code, label in core_savings.STATUSES.items()])),
                   ("responsible", "Ansvarlig", QLineEdit())]
@@ -251,10 +257,13 @@ class SavingsTab(QWidget):
 
         def save(values: dict) -> None:
             args = {k: values[k] for k in ("account", "section", "status", "responsible")}
-            created["id"] = core_savings.add_saving(db, year, values["text"], values["amount"], **args)
+            amounts = {y: values[f"amount_{y}"] for y in years if values[f"amount_{y}"].strip()}
+            if year not in amounts:
+                raise ValidationError({f"amount_{year}": f"Skriv den planlagte besparelse for {year}"})
+            created["id"] = core_savings.add_saving(db, year, values["text"], amounts, **args)
 
             def redo():
-                created["id"] = core_savings.add_saving(db, year, values["text"], values["amount"], **args)
+                created["id"] = core_savings.add_saving(db, year, values["text"], amounts, **args)
 
             push_done(self.context, f"Nyt besparelsestiltag {values['text']}", "budget_year", redo,
                       lambda: core_savings.delete_saving(db, created["id"]))
@@ -264,11 +273,36 @@ class SavingsTab(QWidget):
         self.dialog.open()
         return self.dialog
 
-    def set_status(self) -> None:
+    def current(self):
         index = self.view.currentIndex()
-        if not index.isValid():
+        return self.model.row(self.proxy.mapToSource(index)) if index.isValid() else None
+
+    def link_grant(self) -> None:
+        number, ok = QInputDialog.getInt(self, "Knyt til bevilling", "Bevillingens nummer:", 1, 1)
+        if ok:
+            _link(self, grant_id=number)
+
+    def link_citizen(self) -> None:
+        from core import cpr as cprs
+        from core.citizens import find_by_cpr
+
+        text, ok = QInputDialog.getText(self, "Knyt til borger", "Borgerens CPR-nummer:")
+        if not ok:
             return
-        item = self.model.row(self.proxy.mapToSource(index))
+        try:
+            citizen = find_by_cpr(self.context.db, cprs.normalize(text))
+        except DispoError as ex:
+            QMessageBox.warning(self, "Besparelse", str(ex))
+            return
+        if citizen is None:
+            QMessageBox.warning(self, "Besparelse", "Borgeren findes ikke")
+            return
+        _link(self, citizen_id=citizen.id)
+
+    def set_status(self) -> None:
+        item = self.current()
+        if item is None:
+            return
         new, old = self.status_box.currentData(), item.status
         db = self.context.db
         core_savings.update_saving(db, item.id, status=new)
@@ -276,6 +310,25 @@ class SavingsTab(QWidget):
                   lambda: core_savings.update_saving(db, item.id, status=new),
                   lambda: core_savings.update_saving(db, item.id, status=old))
         self.refresh()
+
+
+def _link(tab, **who) -> None:
+    """Link the selected measure to a grant or a citizen (undoable)."""
+    item = tab.current()
+    if item is None:
+        return
+    db = tab.context.db
+    try:
+        state = {"id": core_savings.link(db, item.id, **who)}
+    except DispoError as ex:
+        QMessageBox.warning(tab, "Besparelse", str(ex))
+        return
+
+    def redo():
+        state["id"] = core_savings.link(db, item.id, **who)
+
+    push_done(tab.context, "Knyt besparelse", "budget_year", redo, lambda: core_savings.unlink(db, state["id"]))
+    tab.refresh()
 
 
 class TrendTab(QWidget):
