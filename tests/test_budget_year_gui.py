@@ -77,7 +77,7 @@ def test_rate_change_dialog_moves_next_years_forecast_and_undo_restores(qtbot, q
     assert provider_2027(db) == before
 
 
-def test_budget_year_screen_what_if_savings_and_trend(qtbot, qtmodeltester, context, tmp_path):
+def test_budget_year_screen_what_if_savings_and_trend(qtbot, qtmodeltester, context, demo_db, tmp_path):
     from gui.budget_year_screen import Screen
 
     screen = Screen(context)
@@ -109,24 +109,26 @@ def test_budget_year_screen_what_if_savings_and_trend(qtbot, qtmodeltester, cont
     dialog.fields["amount_2027"].setText("969.550")
     dialog.fields["amount_2028"].setText("1.000.000")
     dialog.submit()
-    assert [s.text for s in savings.model.rows] == ["Hjemtagelse af enkeltmandstilbud"]
-    assert savings.model.rows[0].planned == {2027: 96_955_000, 2028: 100_000_000}
+    shown = len(demo_db.execute("SELECT id FROM savings WHERE year = 2027").fetchall())
+    assert len(savings.model.rows) == shown  # the demo's measures and the new one
+    new = savings.model.rows[-1]
+    assert (new.text, new.planned) == ("Hjemtagelse af enkeltmandstilbud", {2027: 96_955_000, 2028: 100_000_000})
     # linked to an open § 108 grant: realised is the fall of its 2027 expected outturn since then
     from core.grants import end_grant, get_grant
     from gui.budget_year_screen import _link
 
     gid, = context.db.execute("""SELECT id FROM grants WHERE section = '§ 108' AND "end" IS NULL
                                  AND paying_municipality = 'Eksempel Kommune' ORDER BY id LIMIT 1""").fetchone()
-    savings.view.setCurrentIndex(savings.proxy.index(0, 0))
+    savings.view.setCurrentIndex(savings.proxy.index(shown - 1, 0))
     _link(savings, grant_id=gid)
-    assert savings.model.rows[0].realised_ore == 0
+    assert savings.model.rows[-1].realised_ore == 0
     rate_2027 = get_grant(context.db, gid).rate_on(dt.date(2027, 1, 1))
     end_grant(context.db, gid, dt.date(2027, 6, 30))  # Jul 1..Dec 31 = 184 days less
     savings.refresh()
-    assert savings.model.rows[0].realised_ore == int(rate_2027 * 184 * 100)
+    assert savings.model.rows[-1].realised_ore == int(rate_2027 * 184 * 100)
     context.undo_stack.undo()  # the link
     savings.refresh()
-    assert savings.model.rows[0].realised_ore is None
+    assert savings.model.rows[-1].realised_ore is None
 
     trend = screen.trend
     trend.first.setValue(2025)
