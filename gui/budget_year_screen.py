@@ -504,6 +504,9 @@ class BreakdownTab(QWidget):
         bar = QHBoxLayout()
         _labelled(bar, (("&År", self.year), ("&Opdelt på", self.by)))
         bar.addWidget(self.compute_button)
+        self.export_button = QPushButton("&Eksportér …", objectName="export_breakdown")
+        self.export_button.clicked.connect(self.export)
+        bar.addWidget(self.export_button)
         bar.addWidget(button("Ny &målgruppe …", lambda: add_target_group(self, context), parent=self, edits=True))
         bar.addWidget(self.progress)
         bar.addWidget(self.status, 1)
@@ -518,6 +521,25 @@ class BreakdownTab(QWidget):
         self.status.setText("Beregner …")
         self.job.start(self.context.db_path, lambda db: forecast(db, year, by=by, include_expected=False,
                                                                  include_refund=False))
+
+    def export(self) -> None:
+        if self.result is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Eksportér opdelingen", "Opdeling.xlsx", "Excel (*.xlsx)")
+        if path:
+            self.write(path)
+
+    def write(self, path: str) -> None:
+        """The shown breakdown as a sheet (the figures are computed already)."""
+        from core.budget_year.breakdowns import breakdown_table
+        from core.reports.xlsx_writer import write_tables
+
+        try:
+            write_tables([breakdown_table(self.result)], path, title=f"Forventet regnskab {self.result.year}")
+        except DispoError as ex:
+            self.status.setText(str(ex))
+            return
+        self.status.setText(f"Opdelingen er gemt i {path}")
 
     def _show(self, result) -> None:
         self.result = result

@@ -156,6 +156,10 @@ def test_breakdown_tab_and_trend_export(qtbot, qtmodeltester, context, demo_db, 
     caseworkers = {r[0] for r in demo_db.execute("SELECT DISTINCT caseworker FROM grants")}
     assert {r.key for r in tab.model.rows} - {"(uden bevilling)"} <= caseworkers
     assert sum(r.expected_outturn for r in tab.model.rows) == tab.result.total.expected_outturn
+    sheet = tmp_path / "opdeling.xlsx"
+    tab.write(str(sheet))
+    values = [row for row in load_workbook(sheet)["Pr. sagsbehandler"].iter_rows(values_only=True)]
+    assert any(row[0] == "Lise Holm" for row in values)
 
     trend = screen.trend
     trend.first.setValue(2026)
