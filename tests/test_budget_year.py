@@ -419,3 +419,17 @@ def test_forecast_by_grouping_honours_a_section_split_in_two(bdb):
     # 500 · 7 / 7 = 500 a day · 365 = 182.500 each
     assert [(r.key, r.expected_outturn) for r in rows] == [
         ("5.32.33.004 Socialpædagogisk støtte", D("182500.00")), ("5.32.33.005 Støtte i eget hjem", D("182500.00"))]
+
+
+def test_activity_by_age_group_over_the_year(bdb, db_path):
+    grant(bdb, cpr="010180-1234", start="2026-03-15", end="2026-04-10")   # 46 years old: 35-49
+    grant(bdb, cpr="020205-4321", start="2025-01-01", end="2026-01-31")   # 20 years old: 18-24
+    grant(bdb, cpr="020205-4321", section="§ 107", start="2026-01-20", end="2026-02-05")  # same citizen, overlap
+    rows = {(r.key, r.month): (r.users, r.days) for r in trend.activity_by_month(bdb, 2026, "age_group")}
+    # March 15..31 = 17 days, April 1..10 = 10 days
+    assert (rows[("35-49", 3)], rows[("35-49", 4)], rows[("35-49", 5)]) == ((1, 17), (1, 10), (0, 0))
+    # January: Jan 1..31 once although two grants overlap Jan 20..31; February 1..5 = 5 days
+    assert (rows[("18-24", 1)], rows[("18-24", 2)]) == ((1, 31), (1, 5))
+    r = run_cli("activity", "--year", "2026", "--json", db=db_path)
+    assert r.returncode == 0, r.stderr
+    assert {"key": "18-24", "month": 1, "users": 1, "days": 31} in json.loads(r.stdout)["rows"]

@@ -99,6 +99,15 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_trend)
 
+    p = sub.add_parser("activity", help="aktiviteten måned for måned, fx pr. aldersgruppe",
+                       description="Aktiviteten over året: pr. aldersgruppe (eller konto, paragraf, leverandør) og "
+                                   "måned antal unikke borgere og borgerdøgn med en aktiv bevilling.")
+    p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="året")
+    p.add_argument("--by", default="age_group", choices=["account", "section", "provider", "age_group"],
+                   metavar="OPDELING", help="age_group, account, section eller provider (standard: age_group)")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_activity)
+
     p = sub.add_parser("unit-report", help="månedsoversigt for ét tilbud eller én paragraf (til en centerleder)",
                        description="Månedsoversigten for ét tilbud (leverandør) eller én paragraf som Excel-fil: "
                                    "oversigt med helårspersoner og gennemsnitspris, og borgerarket.")
@@ -491,4 +500,18 @@ def cmd_unit_report(args, db) -> int:
     report = build_unit_report(db, args.year, as_of, provider=args.provider, section=args.section)
     write_report(report, args.out, mask_cpr=args.mask_cpr)
     print(f"{report.title} pr. {format_date(as_of)} er skrevet til {args.out}")
+    return 0
+
+
+def cmd_activity(args, db) -> int:
+    from core.budget_year import trend
+
+    rows = trend.activity_by_month(db, args.year, args.by)
+    if args.json:
+        print_json({"year": args.year, "by": args.by, "rows": [r.as_json() for r in rows]})
+        return 0
+    keys = list(dict.fromkeys(r.key for r in rows))
+    table = [{"key": k, **{str(r.month): r.users for r in rows if r.key == k}} for k in keys]
+    print(f"Unikke borgere pr. måned {args.year}")
+    print_table(table, [("key", trend.LABELS[args.by].capitalize())] + [(str(m), str(m)) for m in range(1, 13)])
     return 0
