@@ -45,6 +45,25 @@ def _labelled(row: QHBoxLayout, pairs) -> None:
         row.addWidget(widget)
 
 
+def _ask_and_write(tab, what: str, default_name: str) -> None:
+    """Ask where to save, then ``tab.write(path)``."""
+    path, _ = QFileDialog.getSaveFileName(tab, f"Eksportér {what}", default_name, "Excel (*.xlsx)")
+    if path:
+        tab.write(path)
+
+
+def _write_sheet(tab, path: str, table, title: str, what: str) -> None:
+    """Write one computed sheet (quick) and say so in ``tab.status``."""
+    from core.reports.xlsx_writer import write_tables
+
+    try:
+        write_tables([table], path, title=title)
+    except DispoError as ex:
+        tab.status.setText(str(ex))
+        return
+    tab.status.setText(f"{what} er gemt i {path}")
+
+
 def _busy(bar: QProgressBar, running: bool) -> None:
     bar.setRange(0, 0 if running else 1)
     bar.setVisible(running)
@@ -404,23 +423,13 @@ class TrendTab(QWidget):
         workers.start(self.task)
 
     def export(self) -> None:
-        if not self.rows:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Eksportér udviklingen", "Udvikling.xlsx", "Excel (*.xlsx)")
-        if path:
-            self.write(path)
+        if self.rows:
+            _ask_and_write(self, "udviklingen", "Udvikling.xlsx")
 
     def write(self, path: str) -> None:
         """The shown trend as a sheet (quick: the rows are computed already)."""
-        from core.reports.xlsx_writer import write_tables
-
-        try:
-            write_tables([core_trend.trend_table(self.rows, self.by.currentData())], path,
-                         title=f"Udvikling {self.first.value()}-{self.last.value()}")
-        except DispoError as ex:
-            self.status.setText(str(ex))
-            return
-        self.status.setText(f"Udviklingen er gemt i {path}")
+        _write_sheet(self, path, core_trend.trend_table(self.rows, self.by.currentData()),
+                     f"Udvikling {self.first.value()}-{self.last.value()}", "Udviklingen")
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
@@ -523,23 +532,14 @@ class BreakdownTab(QWidget):
                                                                  include_refund=False))
 
     def export(self) -> None:
-        if self.result is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Eksportér opdelingen", "Opdeling.xlsx", "Excel (*.xlsx)")
-        if path:
-            self.write(path)
+        if self.result is not None:
+            _ask_and_write(self, "opdelingen", "Opdeling.xlsx")
 
     def write(self, path: str) -> None:
         """The shown breakdown as a sheet (the figures are computed already)."""
         from core.budget_year.breakdowns import breakdown_table
-        from core.reports.xlsx_writer import write_tables
 
-        try:
-            write_tables([breakdown_table(self.result)], path, title=f"Forventet regnskab {self.result.year}")
-        except DispoError as ex:
-            self.status.setText(str(ex))
-            return
-        self.status.setText(f"Opdelingen er gemt i {path}")
+        _write_sheet(self, path, breakdown_table(self.result), f"Forventet regnskab {self.result.year}", "Opdelingen")
 
     def _show(self, result) -> None:
         self.result = result
