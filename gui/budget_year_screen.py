@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QInputDialog
                                QProgressBar, QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from core import catalogue
-from core.budget_year import proposal as core_proposal, savings as core_savings, trend as core_trend
+from core.budget_year import proposal as core_proposal, rates, savings as core_savings, trend as core_trend
 from core.errors import DispoError, ValidationError
+from core.importing.batches import undo as undo_batch
 from core.money import format_kr, format_number, ore_to_kr, to_ore
 from core.storage import open_db
 from gui.charts import danish_chart, nice_range
@@ -115,6 +116,9 @@ class ProposalTab(QWidget):
         self.version.setMinimumWidth(180)
         bar.addWidget(self.compute_button)
         bar.addWidget(self.export_button)
+        self.project_button = button("Giv bevillingerne årets &takster …", self.plan_projection, parent=self,
+                                     edits=True)
+        bar.addWidget(self.project_button)
         bar.addWidget(self.progress)
         bar.addStretch(1)
         edit = QHBoxLayout()
@@ -151,6 +155,37 @@ class ProposalTab(QWidget):
 
     def _failed(self, message: str) -> None:
         self.status.setText(message)
+
+    def plan_projection(self) -> None:
+        """Which grants lack a rate for the year (computed off the GUI thread), then ask to apply."""
+        year = self.year.value()
+        self.status.setText(f"Finder bevillinger uden takst for {year} …")
+        self.plan_job = Job(self)
+        self.plan_job.finished.connect(self.confirm_projection)
+        self.plan_job.failed.connect(self._failed)
+        self.plan_job.start(self.context.db_path, lambda db: rates.plan_projection(db, year))
+
+    def confirm_projection(self, plan, *, ask: bool = True) -> None:
+        """Apply a projection when she agrees; one batch, undoable."""
+        if not plan.grants:
+            self.status.setText(f"Alle bevillinger i {plan.year} har en takst for året.")
+            return
+        index = f" og pris- og lønfremskrivningen {format_number(plan.index[0])} %" if plan.index else ""
+        text = (f"{len(plan.grants)} bevillinger har ingen takst for {plan.year}. De får leverandørens katalogtakst"
+                f"{index}. Virkning i {plan.year}: {format_kr(plan.effect_ore)} kr.")
+        if ask and QMessageBox.question(self, "Årets takster", text + "\n\nLæg taksterne på bevillingerne?") \
+                != QMessageBox.StandardButton.Yes:
+            return
+        db = self.context.db
+        state = {"batch": rates.apply_projection(db, plan).batch_id}
+
+        def redo():
+            state["batch"] = rates.apply_projection(db, rates.plan_projection(db, plan.year)).batch_id
+
+        push_done(self.context, f"Takster for {plan.year} på bevillingerne", "grants", redo,
+                  lambda: undo_batch(db, state["batch"]))
+        self.status.setText(text)
+        self.compute()
 
     def _show(self, result) -> None:
         self.result = result

@@ -169,3 +169,28 @@ def test_breakdown_tab_and_trend_export(qtbot, qtmodeltester, context, demo_db, 
     out = tmp_path / "udvikling.xlsx"
     trend.write(str(out))
     assert load_workbook(out).sheetnames == ["Udvikling"]
+
+
+def test_projection_from_the_proposal_tab_moves_next_years_forecast(qtbot, context, demo_db):
+    from core.budget_year import rates
+    from gui.budget_year_screen import Screen
+
+    # the demo has rates for 2027 on every open grant, none for 2028; index 2028 = 2 %.
+    # As of 31 December each grant's year is rounded once, as the plan's effect is.
+    dec31 = dt.date(2028, 12, 31)
+    rates.set_price_index(context.db, 2028, "2")
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    tab = screen.proposal
+    tab.year.setValue(2028)
+    plan = rates.plan_projection(context.db, 2028)
+    open_ids = {g for (g,) in demo_db.execute("""SELECT id FROM grants WHERE ("end" IS NULL OR "end" >= '2028-01-01')
+                                                 AND start <= '2028-12-31'""")}
+    assert {g.grant_id for g in plan.grants} == open_ids
+    before = forecast(demo_db, 2028, dec31, include_expected=False, include_refund=False).total
+    tab.confirm_projection(plan, ask=False)
+    after = forecast(demo_db, 2028, dec31, include_expected=False, include_refund=False).total
+    assert after.expected_outturn - before.expected_outturn == Decimal(plan.effect_ore) / 100
+    context.undo_stack.undo()
+    again = forecast(demo_db, 2028, dec31, include_expected=False, include_refund=False).total
+    assert again.expected_outturn == before.expected_outturn
