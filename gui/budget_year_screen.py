@@ -102,7 +102,9 @@ class ProposalTab(QWidget):
             Column("whatif_price", "Anden gns. pris", "kr", lambda r: r.whatif.average_price),
             Column("proposal", "Budgetforslag", "kr", lambda r: _kr(r.proposal_ore)),
             Column("fye", "Helårspersoner", "number", lambda r: ore_to_kr(to_ore(r.fye))),
-            Column("average_price", "Gns. pris", "kr", lambda r: r.average_price)], self)
+            Column("average_price", "Gns. pris", "kr", lambda r: r.average_price),
+            Column("savings", "Planlagte besparelser", "kr", lambda r: _kr(r.savings_ore) if r.savings_ore else None)],
+            self)
         self.view, self.proxy = table_view(self.model, "proposal_table")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         self.fye_change = QLineEdit(objectName="fye_change", placeholderText="fx -1,5")

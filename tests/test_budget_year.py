@@ -194,6 +194,19 @@ def test_budget_proposal_what_ifs_saved_as_versions(pdb):
     assert snapshot(pdb) == before
 
 
+def test_budget_proposal_shows_planned_savings_next_to_the_lines(pdb):
+    savings.add_saving(pdb, 2027, "Hjemtagelse", {2027: "100000", 2028: "200000"}, account="5.38.50",
+                       section="§ 108")
+    savings.add_saving(pdb, 2027, "Droppet tiltag", "50000", account="5.38.50", section="§ 108", status="dropped")
+    savings.add_saving(pdb, 2027, "Effektivisering 1,3 %", "25000")
+    p = proposal.budget_proposal(pdb, 2027)
+    lines = {line.section: line for line in p.lines}
+    assert (lines["§ 108"].savings_ore, lines["§ 85"].savings_ore) == (10_000_000, 0)  # the dropped one is out
+    assert p.other_savings_ore == 2_500_000
+    assert p.as_json()["total"]["savings_planned"] == 125000.0  # 100.000 + 25.000
+    assert p.as_json()["total"]["proposal"] == 1_803_364.29  # information only: the proposal is the register's
+
+
 def test_budget_proposal_workbook(pdb, db_path, tmp_path):
     from openpyxl import load_workbook
 
