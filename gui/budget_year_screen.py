@@ -179,13 +179,32 @@ class ProposalTab(QWidget):
                 != QMessageBox.StandardButton.Yes:
             return
         db = self.context.db
-        state = {"batch": rates.apply_projection(db, plan).batch_id}
+        self.status.setText("Lægger taksterne på bevillingerne …")
+        self.project_button.setEnabled(False)
+        _busy(self.progress, True)
+        # written on a worker thread (as the import commits): a register has tens of thousands of grants
+        self.apply_task = workers.Task(lambda task: rates.apply_projection(db, plan))
+        self.apply_task.signals.done.connect(lambda applied: self._projected(applied, text))
+        self.apply_task.signals.failed.connect(self._projection_failed)
+        workers.start(self.apply_task)
+
+    def _projection_failed(self, message: str) -> None:
+        _busy(self.progress, False)
+        self.project_button.setEnabled(True)
+        self.status.setText(message)
+
+    def _projected(self, applied, text: str) -> None:
+        db, year = self.context.db, applied.year
+        state = {"batch": applied.batch_id}
 
         def redo():
-            state["batch"] = rates.apply_projection(db, rates.plan_projection(db, plan.year)).batch_id
+            state["batch"] = rates.apply_projection(db, rates.plan_projection(db, year)).batch_id
 
-        push_done(self.context, f"Takster for {plan.year} på bevillingerne", "grants", redo,
+        push_done(self.context, f"Takster for {year} på bevillingerne", "grants", redo,
                   lambda: undo_batch(db, state["batch"]))
+        self.context.notify_changed("grants")
+        _busy(self.progress, False)
+        self.project_button.setEnabled(True)
         self.status.setText(text)
         self.compute()
 

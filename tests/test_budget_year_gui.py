@@ -188,7 +188,8 @@ def test_projection_from_the_proposal_tab_moves_next_years_forecast(qtbot, conte
                                                  AND start <= '2028-12-31'""")}
     assert {g.grant_id for g in plan.grants} == open_ids
     before = forecast(demo_db, 2028, dec31, include_expected=False, include_refund=False).total
-    tab.confirm_projection(plan, ask=False)
+    with qtbot.waitSignal(context.data_changed, timeout=60000):
+        tab.confirm_projection(plan, ask=False)
     after = forecast(demo_db, 2028, dec31, include_expected=False, include_refund=False).total
     assert after.expected_outturn - before.expected_outturn == Decimal(plan.effect_ore) / 100
     context.undo_stack.undo()
