@@ -297,6 +297,15 @@ def test_catalogue_add_section_then_a_grant_uses_it(bdb, db_path):
               start="2028-02-01")
     assert ex.value.problems["section"] == "§ 102 er udgået fra 01-01-2028"
     assert expected_2027(bdb, gid) == D("255500.00")  # the grant from before keeps its section
+    r = run_cli("catalogue", "add-account", "--account", "5.68.91", "--text", "Personlig assistance (LKB)",
+                "--from", "01-01-2027", db=db_path)
+    assert r.returncode == 0, r.stderr
+    assert bdb.execute("SELECT text, valid_from FROM accounts WHERE code = '5.68.91'").fetchone() == (
+        "Personlig assistance (LKB)", "2027-01-01")
+    catalogue.retire_unit(bdb, "uge", dt.date(2028, 1, 1))
+    with pytest.raises(ValidationError) as ex:  # a retired unit is not offered for a new section
+        catalogue.add_section(bdb, "§ 110", "Forsorgshjem", "5.38.44", "uge", dt.date(2028, 1, 1))
+    assert "unit" in ex.value.problems
     catalogue.add_grouping(bdb, "§ 85", "005", "Støtte i eget hjem", dt.date(2027, 1, 1))
     assert ("§ 85", "005") in [(g["section"], g["grouping"]) for g in catalogue.groupings(bdb)]
 

@@ -369,6 +369,17 @@ def register_catalogue(p) -> None:
     q.add_argument("--account", required=True, metavar="KONTO", help="fx 5.38.45")
     q.add_argument("--from", dest="retired_from", type=date_arg, required=True, metavar="DATO", help="udgår fra")
     q.set_defaults(handler=cmd_retire_account)
+    q = csub.add_parser("add-account", help="tilføj en konto til kataloget",
+                        description="Tilføjer en konto (funktion, fx 5.68.91) gyldig fra en dato.")
+    q.add_argument("--account", required=True, metavar="KONTO", help="fx 5.68.91")
+    q.add_argument("--text", required=True, metavar="TEKST", help="kontoens tekst")
+    q.add_argument("--from", dest="valid_from", type=date_arg, required=True, metavar="DATO", help="gyldig fra")
+    q.set_defaults(handler=cmd_add_account)
+    q = csub.add_parser("retire-unit", help="lad en enhed udgå fra en dato",
+                        description="En udgået enhed tilbydes ikke længere til nye paragraffer.")
+    q.add_argument("--unit", required=True, metavar="ENHED", help="fx uge")
+    q.add_argument("--from", dest="retired_from", type=date_arg, required=True, metavar="DATO", help="udgår fra")
+    q.set_defaults(handler=cmd_retire_unit)
 
 
 def cmd_add_section(args, db) -> int:
@@ -399,6 +410,22 @@ def cmd_add_grouping(args, db) -> int:
     catalogue.add_grouping(db, normalize_section(args.section) or args.section, args.grouping, args.text,
                            args.valid_from, account=args.account)
     print(f"Grupperingen {args.grouping} er tilføjet.")
+    return 0
+
+
+def cmd_add_account(args, db) -> int:
+    from core import catalogue
+
+    catalogue.add_account(db, args.account, args.text, args.valid_from)
+    print(f"Kontoen {args.account} er tilføjet fra {format_date(args.valid_from)}.")
+    return 0
+
+
+def cmd_retire_unit(args, db) -> int:
+    from core import catalogue
+
+    catalogue.retire_unit(db, args.unit, args.retired_from)
+    print(f"Enheden {args.unit} udgår fra {format_date(args.retired_from)}.")
     return 0
 
 
