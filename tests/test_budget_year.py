@@ -145,6 +145,8 @@ def pdb(bdb):
     rates.set_price_index(bdb, 2027, "2")
     budgets.set_budget(bdb, 2026, "5.38.50", "900000", full_year_equivalents="2")
     budgets.set_budget(bdb, 2026, "5.32.33", "100000", section="§ 85")
+    # the last booking of 2026 is 30-06-2026: the forecast's as-of date for this year's expected outturn
+    bdb["postings"].insert({"date": "2026-06-30", "account": "5.38.50", "amount_ore": 100, "cpr": "010180-1234"})
     return bdb
 
 
@@ -166,8 +168,11 @@ def test_budget_proposal_hand_worked(pdb):
     # § 85: 500 projected to 510, 5 hours a week: 510 · 5 / 7 · 365 = 132.964,2857 → 132.964,29
     assert s85.proposal_ore == 13_296_429
     assert s85.current_budget_ore == 10_000_000
-    # 2026: 500 · 5 / 7 · 365 = 130.357,142857 → 130.357,14
-    assert s85.expected_outturn_ore == 13_035_714
+    # 2026 as the forecast has it as of 30-06-2026: Jan 1..Jun 30 = 181 days · 500 · 5 / 7 = 64.642,857 → 64.642,86
+    # and Jul 1..Dec 31 = 184 days → 65.714,286 → 65.714,29: 130.357,15 (each part rounded once)
+    assert s85.expected_outturn_ore == 13_035_715
+    by_section = forecast(pdb, 2026, by="section", include_expected=False, include_refund=False).rows
+    assert next(r.expected_outturn for r in by_section if r.section == "§ 85") == D("130357.15")
     js = p.as_json()
     assert js["total"]["proposal"] == 1_803_364.29  # 1.670.400 + 132.964,29
     assert js["total"]["current_budget"] == 1_000_000.00

@@ -15,8 +15,8 @@ For budget year Y, per account and section:
 - ``current_budget``: this year's (Y−1) budget; a budget set on an account only is shown on
   its section when the account has one section, otherwise on a line "Ikke fordelt på
   paragraf" of the account.
-- ``expected_outturn``: this year's expected outturn (the same sums for Y−1, without
-  projection).
+- ``expected_outturn``: this year's (Y−1) expected outturn of the grants, exactly the
+  forecast's figure per account and section (``current_outturn``).
 - ``full_year_equivalents`` and ``average_price`` of Y as the forecast defines them.
 
 Beside each line, the savings measures planned for Y on its account and section (not
@@ -192,6 +192,18 @@ def year_sums(db, year: int, *, project: bool) -> dict[tuple[str, str | None], _
     return out
 
 
+def current_outturn(db, year: int) -> dict[tuple[str, str], int]:
+    """This year's expected outturn per (account, section) in øre: the forecast's own per-grant
+    figures as of its default date, so each figure is the one the follow-up shows (expected
+    citizens and the refund are the follow-up's separate lines, not in these)."""
+    from core.forecast import default_as_of, grant_figures
+
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for f in grant_figures(db, year, default_as_of(db, year), with_booked=False)[0]:
+        out[(f.account, f.section)] += f.expected
+    return dict(out)
+
+
 def _fye(acc: _Acc, year: int) -> Fraction:
     return Fraction(sum(_union_days(iv) for iv in acc.intervals.values()), days_in_year(year))
 
@@ -206,12 +218,12 @@ def budget_proposal(db, year: int, version: str | None = None) -> Proposal:
         raise DispoError(f"Året {year} er ikke gyldigt")
     whatifs = version_lines(db, year, version) if version else {}
     nxt = year_sums(db, year, project=True)
-    cur = year_sums(db, year - 1, project=False)
+    cur = current_outturn(db, year - 1)
     by_account, by_section = budgets_by(db, year - 1)
     section_budget_rows = {(r["account"], r["section"]) for r in query(
         db, "SELECT DISTINCT account, section FROM budgets WHERE year = ? AND section IS NOT NULL", [year - 1])}
     texts = dict(db.execute("SELECT code, text FROM sections").fetchall())
-    keys = set(nxt) | set(cur) | {(a, s) for a, s in section_budget_rows} | set(whatifs)
+    keys = set(nxt) | {k for k, v in cur.items() if v} | {(a, s) for a, s in section_budget_rows} | set(whatifs)
     sections_of: dict[str, list[str | None]] = defaultdict(list)
     for account, section in keys:
         if section is not None:
@@ -239,7 +251,7 @@ def budget_proposal(db, year: int, version: str | None = None) -> Proposal:
             n, c = nxt.get((account, s)), cur.get((account, s))
             lines.append(ProposalLine(
                 account, s, texts.get(s, "") if s else UNALLOCATED, budgets.get(s),
-                c.ore if c else 0, n.ore if n else 0, _fye(n, year) if n else Fraction(0),
+                c or 0, n.ore if n else 0, _fye(n, year) if n else Fraction(0),
                 whatifs.get((account, s), WhatIf()), n.projected if n else 0, planned.pop((account, s or ""), 0)))
     return Proposal(year, version, lines, price_index(db, year), sum(planned.values()))
 
@@ -417,8 +429,9 @@ def proposal_table(p: Proposal):
     else:
         table.notes.append(f"Der er ingen pris- og lønfremskrivning for {p.year}: takster uden kendt værdi for "
                            f"{p.year} er regnet med den seneste kendte takst.")
-    table.notes.append("Kommende borgere (herunder unge, der fylder 18) indgår på deres paragraf. "
-                       "Refusion for særligt dyre enkeltsager indgår ikke.")
+    table.notes.append(f"Kommende borgere (herunder unge, der fylder 18) indgår i forslaget på deres paragraf. "
+                       f"Forventet regnskab {p.year - 1} er bevillingerne som i dispositionsregnskabet (uden "
+                       "kommende borgere og refusion). Refusion for særligt dyre enkeltsager indgår ikke.")
     return table
 
 
