@@ -209,11 +209,14 @@ def add_section(db, code: str, text: str, account: str, unit: str, valid_from, *
     account = str(account or "").strip()
     if not re.fullmatch(r"\d\.\d{2}\.\d{2}", account):
         problems["account"] = f"'{account}' er ikke en funktion på formen 5.38.50"
-    if not db.execute("SELECT 1 FROM units WHERE code = ? AND retired_from IS NULL", [unit]).fetchone():
-        problems["unit"] = f"Ukendt enhed '{unit}'"
     if quantity_per not in (None, "", "uge", "måned"):
         problems["quantity_per"] = "Mængde angives pr. uge eller pr. måned"
     day = _iso(valid_from, "Gyldig fra", problems, "valid_from")
+    found = db.execute("SELECT retired_from FROM units WHERE code = ?", [unit]).fetchone()
+    if found is None:
+        problems["unit"] = f"Ukendt enhed '{unit}'"
+    elif found[0] and day and found[0] <= day:
+        problems["unit"] = f"Enheden '{unit}' er udgået"
     if problems:
         raise ValidationError(problems)
     row = {"code": raw, "number": int(digits.group()), "text": text, "account": account,
@@ -230,15 +233,32 @@ def add_section(db, code: str, text: str, account: str, unit: str, valid_from, *
 
 
 def retire_section(db, code: str, retired_from) -> None:
-    """Stop using a section from a date (existing grants keep it; new ones cannot use it)."""
+    """Stop using a section from a date (existing grants keep it; new ones cannot use it).
+    ``None`` takes a section back into use."""
     problems: dict[str, str] = {}
-    day = _iso(retired_from, "Udgår fra", problems, "retired_from")
+    day = None if retired_from is None else _iso(retired_from, "Udgår fra", problems, "retired_from")
     if problems:
         raise ValidationError(problems)
     old = section(db, code).__dict__
     with db.atomic():
         db["sections"].update(code, {"retired_from": day})
         audit.record(db, "sections", None, "update", old, section(db, code).__dict__)
+
+
+def delete_section(db, code: str) -> None:
+    """Delete a section nothing uses (how adding one is undone).
+
+    Raises:
+        ValidationError: grants, budgets, expected citizens, provider rates or groupings use it.
+    """
+    old = section(db, code).__dict__
+    for table, label in (("grants", "bevillinger"), ("budgets", "budgetter"), ("expected_citizens", "kommende borgere"),
+                         ("provider_rates", "leverandørtakster"), ("section_groupings", "grupperinger")):
+        if db.execute(f"SELECT 1 FROM {table} WHERE section = ? LIMIT 1", [code]).fetchone():
+            raise ValidationError({"code": f"{code} bruges af {label} og kan ikke slettes"})
+    with db.atomic():
+        db.execute("DELETE FROM sections WHERE code = ?", [code])
+        audit.record(db, "sections", None, "delete", old, None)
 
 
 def retire_account(db, code: str, retired_from) -> None:
@@ -253,6 +273,47 @@ def retire_account(db, code: str, retired_from) -> None:
     with db.atomic():
         db["accounts"].update(code, {"retired_from": day})
         audit.record(db, "accounts", None, "update", old[0], {**old[0], "retired_from": day})
+
+
+def add_account(db, code: str, text: str, valid_from) -> None:
+    """A new account (funktion) in the catalogue from a date.
+
+    Raises:
+        ValidationError: a malformed or existing code, an empty text or a bad date.
+    """
+    import re
+
+    problems: dict[str, str] = {}
+    code = str(code or "").strip()
+    if not re.fullmatch(r"\d\.\d{2}\.\d{2}", code):
+        problems["code"] = f"'{code}' er ikke en funktion på formen 5.38.50"
+    elif db.execute("SELECT 1 FROM accounts WHERE code = ?", [code]).fetchone():
+        problems["code"] = f"Kontoen '{code}' findes allerede"
+    text = " ".join(str(text or "").split())
+    if not text:
+        problems["text"] = "Kontoen skal have en tekst"
+    day = _iso(valid_from, "Gyldig fra", problems, "valid_from")
+    if problems:
+        raise ValidationError(problems)
+    row = {"code": code, "text": text, "valid_from": day}
+    with db.atomic():
+        db["accounts"].insert(row)
+        audit.record(db, "accounts", None, "insert", None, row)
+
+
+def retire_unit(db, code: str, retired_from) -> None:
+    """Stop offering a unit for new sections from a date (``None``: back in use). The cost rule
+    knows a fixed set of units, so units cannot be added, only retired."""
+    problems: dict[str, str] = {}
+    day = None if retired_from is None else _iso(retired_from, "Udgår fra", problems, "retired_from")
+    old = query(db, "SELECT * FROM units WHERE code = ?", [code])
+    if not old:
+        problems["code"] = f"Enheden '{code}' findes ikke"
+    if problems:
+        raise ValidationError(problems)
+    with db.atomic():
+        db["units"].update(code, {"retired_from": day})
+        audit.record(db, "units", None, "update", old[0], {**old[0], "retired_from": day})
 
 
 def active_sections(db, on) -> list[Section]:

@@ -67,6 +67,7 @@ PRICE_REGULATION_NEXT_YEAR = Decimal("0.025")
 DEMO_EXTENSIONS: list[str] = [
     "core.followup_demo",
     "core.vum",
+    "core.budget_year.demo",
 ]
 
 

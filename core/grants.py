@@ -325,6 +325,12 @@ def validate_grant(db, data: dict, *, partial: bool = False) -> dict:
         problems["start"] = "Startdato skal udfyldes"
     if dates.get("start") and dates.get("end") and dates["end"] < dates["start"]:
         problems["end"] = "Slutdato ligger før startdato"
+    if sec is not None and dates.get("start") and "section" not in problems:  # the catalogue grows (issue #16)
+        start = dates["start"].isoformat()
+        if sec.valid_from and start < sec.valid_from:
+            problems["section"] = f"{sec.code} gælder først fra {parse_date(sec.valid_from):%d-%m-%Y}"
+        elif sec.retired_from and start >= sec.retired_from:
+            problems["section"] = f"{sec.code} er udgået fra {parse_date(sec.retired_from):%d-%m-%Y}"
 
     if "rate" in data or not partial:
         rate = _as_decimal(data.get("rate"), "Takst", problems, "rate")

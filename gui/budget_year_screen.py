@@ -14,16 +14,18 @@ from pathlib import Path
 from PySide6.QtCharts import QBarCategoryAxis, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar,
-                               QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
+                               QProgressBar, QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from core import catalogue
-from core.budget_year import proposal as core_proposal, savings as core_savings, trend as core_trend
+from core.budget_year import proposal as core_proposal, rates, savings as core_savings, trend as core_trend
 from core.errors import DispoError, ValidationError
+from core.importing.batches import undo as undo_batch
 from core.money import format_kr, format_number, ore_to_kr, to_ore
 from core.storage import open_db
 from gui.charts import danish_chart, nice_range
 from gui.followup_common import Column, Job, RowsModel, table_view
+from gui.target_groups import add_target_group
 from gui.undo import push_done
 from gui.widgets import FormDialog, Screen as ScreenBase, button, combo, mark_edits
 from gui import workers
@@ -42,6 +44,25 @@ def _labelled(row: QHBoxLayout, pairs) -> None:
         text.setBuddy(widget)
         row.addWidget(text)
         row.addWidget(widget)
+
+
+def _ask_and_write(tab, what: str, default_name: str) -> None:
+    """Ask where to save, then ``tab.write(path)``."""
+    path, _ = QFileDialog.getSaveFileName(tab, f"Eksportér {what}", default_name, "Excel (*.xlsx)")
+    if path:
+        tab.write(path)
+
+
+def _write_sheet(tab, path: str, table, title: str, what: str) -> None:
+    """Write one computed sheet (quick) and say so in ``tab.status``."""
+    from core.reports.xlsx_writer import write_tables
+
+    try:
+        write_tables([table], path, title=title)
+    except DispoError as ex:
+        tab.status.setText(str(ex))
+        return
+    tab.status.setText(f"{what} er gemt i {path}")
 
 
 def _busy(bar: QProgressBar, running: bool) -> None:
@@ -81,7 +102,9 @@ class ProposalTab(QWidget):
             Column("whatif_price", "Anden gns. pris", "kr", lambda r: r.whatif.average_price),
             Column("proposal", "Budgetforslag", "kr", lambda r: _kr(r.proposal_ore)),
             Column("fye", "Helårspersoner", "number", lambda r: ore_to_kr(to_ore(r.fye))),
-            Column("average_price", "Gns. pris", "kr", lambda r: r.average_price)], self)
+            Column("average_price", "Gns. pris", "kr", lambda r: r.average_price),
+            Column("savings", "Planlagte besparelser", "kr", lambda r: _kr(r.savings_ore) if r.savings_ore else None)],
+            self)
         self.view, self.proxy = table_view(self.model, "proposal_table")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         self.fye_change = QLineEdit(objectName="fye_change", placeholderText="fx -1,5")
@@ -95,6 +118,9 @@ class ProposalTab(QWidget):
         self.version.setMinimumWidth(180)
         bar.addWidget(self.compute_button)
         bar.addWidget(self.export_button)
+        self.project_button = button("Giv bevillingerne årets &takster …", self.plan_projection, parent=self,
+                                     edits=True)
+        bar.addWidget(self.project_button)
         bar.addWidget(self.progress)
         bar.addStretch(1)
         edit = QHBoxLayout()
@@ -131,6 +157,56 @@ class ProposalTab(QWidget):
 
     def _failed(self, message: str) -> None:
         self.status.setText(message)
+
+    def plan_projection(self) -> None:
+        """Which grants lack a rate for the year (computed off the GUI thread), then ask to apply."""
+        year = self.year.value()
+        self.status.setText(f"Finder bevillinger uden takst for {year} …")
+        self.plan_job = Job(self)
+        self.plan_job.finished.connect(self.confirm_projection)
+        self.plan_job.failed.connect(self._failed)
+        self.plan_job.start(self.context.db_path, lambda db: rates.plan_projection(db, year))
+
+    def confirm_projection(self, plan, *, ask: bool = True) -> None:
+        """Apply a projection when she agrees; one batch, undoable."""
+        if not plan.grants:
+            self.status.setText(f"Alle bevillinger i {plan.year} har en takst for året.")
+            return
+        index = f" og pris- og lønfremskrivningen {format_number(plan.index[0])} %" if plan.index else ""
+        text = (f"{len(plan.grants)} bevillinger har ingen takst for {plan.year}. De får leverandørens katalogtakst"
+                f"{index}. Virkning i {plan.year}: {format_kr(plan.effect_ore)} kr.")
+        if ask and QMessageBox.question(self, "Årets takster", text + "\n\nLæg taksterne på bevillingerne?") \
+                != QMessageBox.StandardButton.Yes:
+            return
+        db = self.context.db
+        self.status.setText("Lægger taksterne på bevillingerne …")
+        self.project_button.setEnabled(False)
+        _busy(self.progress, True)
+        # written on a worker thread (as the import commits): a register has tens of thousands of grants
+        self.apply_task = workers.Task(lambda task: rates.apply_projection(db, plan))
+        self.apply_task.signals.done.connect(lambda applied: self._projected(applied, text))
+        self.apply_task.signals.failed.connect(self._projection_failed)
+        workers.start(self.apply_task)
+
+    def _projection_failed(self, message: str) -> None:
+        _busy(self.progress, False)
+        self.project_button.setEnabled(True)
+        self.status.setText(message)
+
+    def _projected(self, applied, text: str) -> None:
+        db, year = self.context.db, applied.year
+        state = {"batch": applied.batch_id}
+
+        def redo():
+            state["batch"] = rates.apply_projection(db, rates.plan_projection(db, year)).batch_id
+
+        push_done(self.context, f"Takster for {year} på bevillingerne", "grants", redo,
+                  lambda: undo_batch(db, state["batch"]))
+        self.context.notify_changed("grants")
+        _busy(self.progress, False)
+        self.project_button.setEnabled(True)
+        self.status.setText(text)
+        self.compute()
 
     def _show(self, result) -> None:
         self.result = result
@@ -220,7 +296,9 @@ class SavingsTab(QWidget):
             Column("status", "Status", getter=lambda s: core_savings.STATUSES[s.status]),
             Column("responsible", "Ansvarlig"),
             Column("planned", "Planlagt", "kr", lambda s: _kr(s.planned.get(self.year.value(), 0))),
-            Column("realised", "Realiseret", "kr", lambda s: _kr(s.realised_ore))], self)
+            Column("realised", "Realiseret", "kr", lambda s: _kr(s.realised_ore)),
+            Column("links", "Tilknyttet", getter=lambda s: ", ".join(
+                f"{'bevilling' if kind == 'grant' else 'borger'} {i}" for kind, i in s.links))], self)
         self.view, self.proxy = table_view(self.model, "savings_table")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         bar = QHBoxLayout()
@@ -230,6 +308,8 @@ class SavingsTab(QWidget):
         self.status_box.setObjectName("saving_status")
         bar.addWidget(self.status_box)
         bar.addWidget(button("Sæt &status", self.set_status, parent=self, edits=True))
+        bar.addWidget(button("Knyt til &bevilling …", self.link_grant, parent=self, edits=True))
+        bar.addWidget(button("Knyt til b&orger …", self.link_citizen, parent=self, edits=True))
         bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -242,7 +322,9 @@ class SavingsTab(QWidget):
     def new_saving(self) -> FormDialog:
         db, year = self.context.db, self.year.value()
         sections = [("", "")] + [(s.code, s.code) for s in catalogue.sections(db)]
-        fields = [("text", "Tiltag", QLineEdit()), ("amount", f"Planlagt besparelse {year} (kr.)", QLineEdit()),
+        years = range(year, year + core_savings.YEARS)
+        fields = [("text", "Tiltag", QLineEdit()),
+                  *((f"amount_{y}", f"Planlagt besparelse {y} (kr.)", QLineEdit()) for y in years),
                   ("account", "Konto", QLineEdit()), ("section", "Paragraf", combo(sections)),
                   ("status", "Status", combo([(label, code) for code, label in core_savings.STATUSES.items()])),
                   ("responsible", "Ansvarlig", QLineEdit())]
@@ -250,10 +332,13 @@ class SavingsTab(QWidget):
 
         def save(values: dict) -> None:
             args = {k: values[k] for k in ("account", "section", "status", "responsible")}
-            created["id"] = core_savings.add_saving(db, year, values["text"], values["amount"], **args)
+            amounts = {y: values[f"amount_{y}"] for y in years if values[f"amount_{y}"].strip()}
+            if year not in amounts:
+                raise ValidationError({f"amount_{year}": f"Skriv den planlagte besparelse for {year}"})
+            created["id"] = core_savings.add_saving(db, year, values["text"], amounts, **args)
 
             def redo():
-                created["id"] = core_savings.add_saving(db, year, values["text"], values["amount"], **args)
+                created["id"] = core_savings.add_saving(db, year, values["text"], amounts, **args)
 
             push_done(self.context, f"Nyt besparelsestiltag {values['text']}", "budget_year", redo,
                       lambda: core_savings.delete_saving(db, created["id"]))
@@ -263,11 +348,36 @@ class SavingsTab(QWidget):
         self.dialog.open()
         return self.dialog
 
-    def set_status(self) -> None:
+    def current(self):
         index = self.view.currentIndex()
-        if not index.isValid():
+        return self.model.row(self.proxy.mapToSource(index)) if index.isValid() else None
+
+    def link_grant(self) -> None:
+        number, ok = QInputDialog.getInt(self, "Knyt til bevilling", "Bevillingens nummer:", 1, 1)
+        if ok:
+            _link(self, grant_id=number)
+
+    def link_citizen(self) -> None:
+        from core import cpr as cprs
+        from core.citizens import find_by_cpr
+
+        text, ok = QInputDialog.getText(self, "Knyt til borger", "Borgerens CPR-nummer:")
+        if not ok:
             return
-        item = self.model.row(self.proxy.mapToSource(index))
+        try:
+            citizen = find_by_cpr(self.context.db, cprs.normalize(text))
+        except DispoError as ex:
+            QMessageBox.warning(self, "Besparelse", str(ex))
+            return
+        if citizen is None:
+            QMessageBox.warning(self, "Besparelse", "Borgeren findes ikke")
+            return
+        _link(self, citizen_id=citizen.id)
+
+    def set_status(self) -> None:
+        item = self.current()
+        if item is None:
+            return
         new, old = self.status_box.currentData(), item.status
         db = self.context.db
         core_savings.update_saving(db, item.id, status=new)
@@ -275,6 +385,25 @@ class SavingsTab(QWidget):
                   lambda: core_savings.update_saving(db, item.id, status=new),
                   lambda: core_savings.update_saving(db, item.id, status=old))
         self.refresh()
+
+
+def _link(tab, **who) -> None:
+    """Link the selected measure to a grant or a citizen (undoable)."""
+    item = tab.current()
+    if item is None:
+        return
+    db = tab.context.db
+    try:
+        state = {"id": core_savings.link(db, item.id, **who)}
+    except DispoError as ex:
+        QMessageBox.warning(tab, "Besparelse", str(ex))
+        return
+
+    def redo():
+        state["id"] = core_savings.link(db, item.id, **who)
+
+    push_done(tab.context, "Knyt besparelse", "budget_year", redo, lambda: core_savings.unlink(db, state["id"]))
+    tab.refresh()
 
 
 class TrendTab(QWidget):
@@ -350,23 +479,13 @@ class TrendTab(QWidget):
         workers.start(self.task)
 
     def export(self) -> None:
-        if not self.rows:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Eksportér udviklingen", "Udvikling.xlsx", "Excel (*.xlsx)")
-        if path:
-            self.write(path)
+        if self.rows:
+            _ask_and_write(self, "udviklingen", "Udvikling.xlsx")
 
     def write(self, path: str) -> None:
         """The shown trend as a sheet (quick: the rows are computed already)."""
-        from core.reports.xlsx_writer import write_tables
-
-        try:
-            write_tables([core_trend.trend_table(self.rows, self.by.currentData())], path,
-                         title=f"Udvikling {self.first.value()}-{self.last.value()}")
-        except DispoError as ex:
-            self.status.setText(str(ex))
-            return
-        self.status.setText(f"Udviklingen er gemt i {path}")
+        _write_sheet(self, path, core_trend.trend_table(self.rows, self.by.currentData()),
+                     f"Udvikling {self.first.value()}-{self.last.value()}", "Udviklingen")
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
@@ -450,6 +569,10 @@ class BreakdownTab(QWidget):
         bar = QHBoxLayout()
         _labelled(bar, (("&År", self.year), ("&Opdelt på", self.by)))
         bar.addWidget(self.compute_button)
+        self.export_button = QPushButton("&Eksportér …", objectName="export_breakdown")
+        self.export_button.clicked.connect(self.export)
+        bar.addWidget(self.export_button)
+        bar.addWidget(button("Ny &målgruppe …", lambda: add_target_group(self, context), parent=self, edits=True))
         bar.addWidget(self.progress)
         bar.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
@@ -463,6 +586,16 @@ class BreakdownTab(QWidget):
         self.status.setText("Beregner …")
         self.job.start(self.context.db_path, lambda db: forecast(db, year, by=by, include_expected=False,
                                                                  include_refund=False))
+
+    def export(self) -> None:
+        if self.result is not None:
+            _ask_and_write(self, "opdelingen", "Opdeling.xlsx")
+
+    def write(self, path: str) -> None:
+        """The shown breakdown as a sheet (the figures are computed already)."""
+        from core.budget_year.breakdowns import breakdown_table
+
+        _write_sheet(self, path, breakdown_table(self.result), f"Forventet regnskab {self.result.year}", "Opdelingen")
 
     def _show(self, result) -> None:
         self.result = result

@@ -17,6 +17,7 @@ from core.money import format_number
 from gui.grant_dialog import QUANTITY_PER_ITEMS
 from gui.grants_screen import section_number
 from gui.models import Column, number_column
+from gui.catalogue_growth import section_buttons, section_validity
 from gui.undo import push_done, push_field_changes
 from gui.widgets import FormDialog, Screen as ScreenBase, TablePanel, button, combo, when_enabled, widget_value
 
@@ -27,6 +28,7 @@ SECTION_COLUMNS = [
     Column("Gruppering", lambda s: s.grouping),
     Column("Enhed", lambda s: s.unit),
     Column("Mængde pr.", lambda s: s.quantity_per or ""),
+    Column("Gyldig", section_validity),
 ]
 
 
@@ -77,7 +79,7 @@ class CatalogueScreen(ScreenBase):
         self.vum.table.activated_record.connect(when_enabled(edit_vum, self.edit_vum))
         self.satser.table.activated_record.connect(when_enabled(edit_sats, self.edit_sats))
         self.tabs = QTabWidget()
-        self.tabs.addTab(_tab(self.sections, edit_section), "Paragraffer")
+        self.tabs.addTab(_tab(self.sections, edit_section, *section_buttons(self)), "Paragraffer")
         self.tabs.addTab(_tab(self.vum, edit_vum), "VUM-kategorier")
         self.tabs.addTab(_tab(self.satser, button("Ny sats", self.new_sats, "Ctrl+N", self.satser, edits=True),
                               edit_sats,

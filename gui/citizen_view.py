@@ -15,6 +15,7 @@ from core.errors import NotFoundError
 from core.grants import Grant, list_grants
 from core.money import format_date
 from gui.models import OPEN_END, Column, date_column, number_column, quantity_text, section_number, show_cpr
+from gui.target_groups import TargetGroupField
 from gui.widgets import TablePanel
 
 ACTIONS = {"insert": "Oprettet", "update": "Rettet", "rate": "Ny takst", "restore": "Fortrudt/gentaget",
@@ -121,6 +122,7 @@ class CitizenView(QDialog):
         head = QHBoxLayout()
         head.addWidget(self.header, 1)
         head.addWidget(self.reveal_button)
+        head.addWidget(TargetGroupField(context, citizen_id))  # issue #16: for the forecast by target group
         self.periods = TablePanel(PERIOD_COLUMNS, placeholder="Filtrér bevillinger …")
         self.periods.table.setObjectName("citizen_grants")
         self.history = TablePanel(HISTORY_COLUMNS, placeholder="Filtrér historik …")

@@ -145,6 +145,8 @@ def pdb(bdb):
     rates.set_price_index(bdb, 2027, "2")
     budgets.set_budget(bdb, 2026, "5.38.50", "900000", full_year_equivalents="2")
     budgets.set_budget(bdb, 2026, "5.32.33", "100000", section="§ 85")
+    # the last booking of 2026 is 30-06-2026: the forecast's as-of date for this year's expected outturn
+    bdb["postings"].insert({"date": "2026-06-30", "account": "5.38.50", "amount_ore": 100, "cpr": "010180-1234"})
     return bdb
 
 
@@ -166,8 +168,11 @@ def test_budget_proposal_hand_worked(pdb):
     # § 85: 500 projected to 510, 5 hours a week: 510 · 5 / 7 · 365 = 132.964,2857 → 132.964,29
     assert s85.proposal_ore == 13_296_429
     assert s85.current_budget_ore == 10_000_000
-    # 2026: 500 · 5 / 7 · 365 = 130.357,142857 → 130.357,14
-    assert s85.expected_outturn_ore == 13_035_714
+    # 2026 as the forecast has it as of 30-06-2026: Jan 1..Jun 30 = 181 days · 500 · 5 / 7 = 64.642,857 → 64.642,86
+    # and Jul 1..Dec 31 = 184 days → 65.714,286 → 65.714,29: 130.357,15 (each part rounded once)
+    assert s85.expected_outturn_ore == 13_035_715
+    by_section = forecast(pdb, 2026, by="section", include_expected=False, include_refund=False).rows
+    assert next(r.expected_outturn for r in by_section if r.section == "§ 85") == D("130357.15")
     js = p.as_json()
     assert js["total"]["proposal"] == 1_803_364.29  # 1.670.400 + 132.964,29
     assert js["total"]["current_budget"] == 1_000_000.00
@@ -192,6 +197,19 @@ def test_budget_proposal_what_ifs_saved_as_versions(pdb):
     with pytest.raises(ValidationError):
         proposal.set_whatif(pdb, 2027, "Stram", "5.38.50", "§ 108", fye_change="mange")
     assert snapshot(pdb) == before
+
+
+def test_budget_proposal_shows_planned_savings_next_to_the_lines(pdb):
+    savings.add_saving(pdb, 2027, "Hjemtagelse", {2027: "100000", 2028: "200000"}, account="5.38.50",
+                       section="§ 108")
+    savings.add_saving(pdb, 2027, "Droppet tiltag", "50000", account="5.38.50", section="§ 108", status="dropped")
+    savings.add_saving(pdb, 2027, "Effektivisering 1,3 %", "25000")
+    p = proposal.budget_proposal(pdb, 2027)
+    lines = {line.section: line for line in p.lines}
+    assert (lines["§ 108"].savings_ore, lines["§ 85"].savings_ore) == (10_000_000, 0)  # the dropped one is out
+    assert p.other_savings_ore == 2_500_000
+    assert p.as_json()["total"]["savings_planned"] == 125000.0  # 100.000 + 25.000
+    assert p.as_json()["total"]["proposal"] == 1_803_364.29  # information only: the proposal is the register's
 
 
 def test_budget_proposal_workbook(pdb, db_path, tmp_path):
@@ -273,8 +291,26 @@ def test_catalogue_add_section_then_a_grant_uses_it(bdb, db_path):
                 "--unit", "time", "--from", "01-01-2027", db=db_path)
     assert r.returncode == 1 and "findes allerede" in r.stderr
     assert snapshot(bdb) == before
+    with pytest.raises(ValidationError) as ex:  # before the section's valid-from date
+        grant(bdb, cpr="020280-2345", section="§ 102", unit="time", quantity="7", quantity_per="uge", rate="700",
+              start="2026-12-01")
+    assert ex.value.problems["section"] == "§ 102 gælder først fra 01-01-2027"
     catalogue.retire_section(bdb, "§ 102", dt.date(2028, 1, 1))
     assert "§ 102" not in [s.code for s in catalogue.active_sections(bdb, dt.date(2028, 1, 1))]
+    with pytest.raises(ValidationError) as ex:  # a new grant on a retired section
+        grant(bdb, cpr="020280-2345", section="§ 102", unit="time", quantity="7", quantity_per="uge", rate="700",
+              start="2028-02-01")
+    assert ex.value.problems["section"] == "§ 102 er udgået fra 01-01-2028"
+    assert expected_2027(bdb, gid) == D("255500.00")  # the grant from before keeps its section
+    r = run_cli("catalogue", "add-account", "--account", "5.68.91", "--text", "Personlig assistance (LKB)",
+                "--from", "01-01-2027", db=db_path)
+    assert r.returncode == 0, r.stderr
+    assert bdb.execute("SELECT text, valid_from FROM accounts WHERE code = '5.68.91'").fetchone() == (
+        "Personlig assistance (LKB)", "2027-01-01")
+    catalogue.retire_unit(bdb, "uge", dt.date(2028, 1, 1))
+    with pytest.raises(ValidationError) as ex:  # a retired unit is not offered for a new section
+        catalogue.add_section(bdb, "§ 110", "Forsorgshjem", "5.38.44", "uge", dt.date(2028, 1, 1))
+    assert "unit" in ex.value.problems
     catalogue.add_grouping(bdb, "§ 85", "005", "Støtte i eget hjem", dt.date(2027, 1, 1))
     assert ("§ 85", "005") in [(g["section"], g["grouping"]) for g in catalogue.groupings(bdb)]
 
@@ -410,3 +446,17 @@ def test_forecast_by_grouping_honours_a_section_split_in_two(bdb):
     # 500 · 7 / 7 = 500 a day · 365 = 182.500 each
     assert [(r.key, r.expected_outturn) for r in rows] == [
         ("5.32.33.004 Socialpædagogisk støtte", D("182500.00")), ("5.32.33.005 Støtte i eget hjem", D("182500.00"))]
+
+
+def test_activity_by_age_group_over_the_year(bdb, db_path):
+    grant(bdb, cpr="010180-1234", start="2026-03-15", end="2026-04-10")   # 46 years old: 35-49
+    grant(bdb, cpr="020205-4321", start="2025-01-01", end="2026-01-31")   # 20 years old: 18-24
+    grant(bdb, cpr="020205-4321", section="§ 107", start="2026-01-20", end="2026-02-05")  # same citizen, overlap
+    rows = {(r.key, r.month): (r.users, r.days) for r in trend.activity_by_month(bdb, 2026, "age_group")}
+    # March 15..31 = 17 days, April 1..10 = 10 days
+    assert (rows[("35-49", 3)], rows[("35-49", 4)], rows[("35-49", 5)]) == ((1, 17), (1, 10), (0, 0))
+    # January: Jan 1..31 once although two grants overlap Jan 20..31; February 1..5 = 5 days
+    assert (rows[("18-24", 1)], rows[("18-24", 2)]) == ((1, 31), (1, 5))
+    r = run_cli("activity", "--year", "2026", "--json", db=db_path)
+    assert r.returncode == 0, r.stderr
+    assert {"key": "18-24", "month": 1, "users": 1, "days": 31} in json.loads(r.stdout)["rows"]

@@ -77,7 +77,7 @@ def test_rate_change_dialog_moves_next_years_forecast_and_undo_restores(qtbot, q
     assert provider_2027(db) == before
 
 
-def test_budget_year_screen_what_if_savings_and_trend(qtbot, qtmodeltester, context, tmp_path):
+def test_budget_year_screen_what_if_savings_and_trend(qtbot, qtmodeltester, context, demo_db, tmp_path):
     from gui.budget_year_screen import Screen
 
     screen = Screen(context)
@@ -106,10 +106,29 @@ def test_budget_year_screen_what_if_savings_and_trend(qtbot, qtmodeltester, cont
     savings.year.setValue(2027)
     dialog = savings.new_saving()
     dialog.fields["text"].setText("Hjemtagelse af enkeltmandstilbud")
-    dialog.fields["amount"].setText("969.550")
+    dialog.fields["amount_2027"].setText("969.550")
+    dialog.fields["amount_2028"].setText("1.000.000")
     dialog.submit()
-    assert [s.text for s in savings.model.rows] == ["Hjemtagelse af enkeltmandstilbud"]
-    assert savings.model.rows[0].planned == {2027: 96_955_000}
+    shown = len(demo_db.execute("SELECT id FROM savings WHERE year = 2027").fetchall())
+    assert len(savings.model.rows) == shown  # the demo's measures and the new one
+    new = savings.model.rows[-1]
+    assert (new.text, new.planned) == ("Hjemtagelse af enkeltmandstilbud", {2027: 96_955_000, 2028: 100_000_000})
+    # linked to an open § 108 grant: realised is the fall of its 2027 expected outturn since then
+    from core.grants import end_grant, get_grant
+    from gui.budget_year_screen import _link
+
+    gid, = context.db.execute("""SELECT id FROM grants WHERE section = '§ 108' AND "end" IS NULL
+                                 AND paying_municipality = 'Eksempel Kommune' ORDER BY id LIMIT 1""").fetchone()
+    savings.view.setCurrentIndex(savings.proxy.index(shown - 1, 0))
+    _link(savings, grant_id=gid)
+    assert savings.model.rows[-1].realised_ore == 0
+    rate_2027 = get_grant(context.db, gid).rate_on(dt.date(2027, 1, 1))
+    end_grant(context.db, gid, dt.date(2027, 6, 30))  # Jul 1..Dec 31 = 184 days less
+    savings.refresh()
+    assert savings.model.rows[-1].realised_ore == int(rate_2027 * 184 * 100)
+    context.undo_stack.undo()  # the link
+    savings.refresh()
+    assert savings.model.rows[-1].realised_ore is None
 
     trend = screen.trend
     trend.first.setValue(2025)
@@ -137,6 +156,10 @@ def test_breakdown_tab_and_trend_export(qtbot, qtmodeltester, context, demo_db, 
     caseworkers = {r[0] for r in demo_db.execute("SELECT DISTINCT caseworker FROM grants")}
     assert {r.key for r in tab.model.rows} - {"(uden bevilling)"} <= caseworkers
     assert sum(r.expected_outturn for r in tab.model.rows) == tab.result.total.expected_outturn
+    sheet = tmp_path / "opdeling.xlsx"
+    tab.write(str(sheet))
+    values = [row for row in load_workbook(sheet)["Pr. sagsbehandler"].iter_rows(values_only=True)]
+    assert any(row[0] == "Lise Holm" for row in values)
 
     trend = screen.trend
     trend.first.setValue(2026)
@@ -146,3 +169,29 @@ def test_breakdown_tab_and_trend_export(qtbot, qtmodeltester, context, demo_db, 
     out = tmp_path / "udvikling.xlsx"
     trend.write(str(out))
     assert load_workbook(out).sheetnames == ["Udvikling"]
+
+
+def test_projection_from_the_proposal_tab_moves_next_years_forecast(qtbot, context, demo_db):
+    from core.budget_year import rates
+    from gui.budget_year_screen import Screen
+
+    # the demo has rates for 2027 on every open grant, none for 2028; index 2028 = 2 %.
+    # As of 31 December each grant's year is rounded once, as the plan's effect is.
+    dec31 = dt.date(2028, 12, 31)
+    rates.set_price_index(context.db, 2028, "2")
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    tab = screen.proposal
+    tab.year.setValue(2028)
+    plan = rates.plan_projection(context.db, 2028)
+    open_ids = {g for (g,) in demo_db.execute("""SELECT id FROM grants WHERE ("end" IS NULL OR "end" >= '2028-01-01')
+                                                 AND start <= '2028-12-31'""")}
+    assert {g.grant_id for g in plan.grants} == open_ids
+    before = forecast(demo_db, 2028, dec31, include_expected=False, include_refund=False).total
+    with qtbot.waitSignal(context.data_changed, timeout=60000):
+        tab.confirm_projection(plan, ask=False)
+    after = forecast(demo_db, 2028, dec31, include_expected=False, include_refund=False).total
+    assert after.expected_outturn - before.expected_outturn == Decimal(plan.effect_ore) / 100
+    context.undo_stack.undo()
+    again = forecast(demo_db, 2028, dec31, include_expected=False, include_refund=False).total
+    assert again.expected_outturn == before.expected_outturn

@@ -15,9 +15,12 @@ For budget year Y, per account and section:
 - ``current_budget``: this year's (Y−1) budget; a budget set on an account only is shown on
   its section when the account has one section, otherwise on a line "Ikke fordelt på
   paragraf" of the account.
-- ``expected_outturn``: this year's expected outturn (the same sums for Y−1, without
-  projection).
+- ``expected_outturn``: this year's (Y−1) expected outturn of the grants, exactly the
+  forecast's figure per account and section (``current_outturn``).
 - ``full_year_equivalents`` and ``average_price`` of Y as the forecast defines them.
+
+Beside each line, the savings measures planned for Y on its account and section (not
+dropped) are shown for comparison; they do not change the proposal.
 
 What-ifs: a line can get more or fewer full-year equivalents (``fye_change``) and/or
 another ``average_price``; then proposal = (FYE + change) × price, rounded to øre once.
@@ -37,7 +40,7 @@ from core.budget_year.rates import _periods, known_rates, price_index, projected
 from core.costs import days_in_year
 from core.errors import DispoError, NotFoundError, ValidationError
 from core.forecast import CostCalc, _union_days, budgets_by, is_income, load_rows, own_municipality
-from core.money import InvalidNumber, ore_to_kr, to_decimal, to_ore
+from core.money import InvalidNumber, format_kr, ore_to_kr, to_decimal, to_ore
 from core.storage import current_user, query
 
 UNALLOCATED = "Ikke fordelt på paragraf"
@@ -67,6 +70,7 @@ class ProposalLine:
     base_fye: Fraction
     whatif: WhatIf = field(default_factory=WhatIf)
     projected: int = 0  # grants whose rate was projected with the price index
+    savings_ore: int = 0  # savings measures planned for the year on the line (not dropped), for comparison
 
     @property
     def fye(self) -> Fraction:
@@ -102,7 +106,7 @@ class ProposalLine:
                 "fye_change": float(self.whatif.fye_change) if self.whatif.fye_change is not None else None,
                 "whatif_average_price": float(self.whatif.average_price)
                 if self.whatif.average_price is not None else None,
-                "projected_grants": self.projected}
+                "projected_grants": self.projected, "savings_planned": _kr(self.savings_ore)}
 
 
 def _kr(ore: int | None) -> float | None:
@@ -115,6 +119,7 @@ class Proposal:
     version: str | None
     lines: list[ProposalLine]
     index: tuple[Decimal, int] | None  # price and wage index used (percent, from year)
+    other_savings_ore: int = 0  # planned savings on no line of the proposal (e.g. a general efficiency demand)
 
     def total_ore(self, name: str) -> int | None:
         values = [getattr(line, name) for line in self.lines]
@@ -129,9 +134,10 @@ class Proposal:
         total = {"current_budget": _kr(self.total_ore("current_budget_ore")),
                  "expected_outturn": _kr(self.total_ore("expected_outturn_ore")),
                  "register": _kr(self.total_ore("base_ore")), "proposal": _kr(self.total_ore("proposal_ore")),
-                 "full_year_equivalents": float(ore_to_kr(to_ore(self.total_fye)))}
+                 "full_year_equivalents": float(ore_to_kr(to_ore(self.total_fye))),
+                 "savings_planned": _kr(sum(line.savings_ore for line in self.lines) + self.other_savings_ore)}
         return {"year": self.year, "version": self.version, "rows": [line.as_json() for line in self.lines],
-                "total": total,
+                "total": total, "other_savings_planned": _kr(self.other_savings_ore),
                 "price_index": {"percent": float(self.index[0]), "from_year": self.index[1]} if self.index else None}
 
 
@@ -186,6 +192,18 @@ def year_sums(db, year: int, *, project: bool) -> dict[tuple[str, str | None], _
     return out
 
 
+def current_outturn(db, year: int) -> dict[tuple[str, str], int]:
+    """This year's expected outturn per (account, section) in øre: the forecast's own per-grant
+    figures as of its default date, so each figure is the one the follow-up shows (expected
+    citizens and the refund are the follow-up's separate lines, not in these)."""
+    from core.forecast import default_as_of, grant_figures
+
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for f in grant_figures(db, year, default_as_of(db, year), with_booked=False)[0]:
+        out[(f.account, f.section)] += f.expected
+    return dict(out)
+
+
 def _fye(acc: _Acc, year: int) -> Fraction:
     return Fraction(sum(_union_days(iv) for iv in acc.intervals.values()), days_in_year(year))
 
@@ -200,18 +218,19 @@ def budget_proposal(db, year: int, version: str | None = None) -> Proposal:
         raise DispoError(f"Året {year} er ikke gyldigt")
     whatifs = version_lines(db, year, version) if version else {}
     nxt = year_sums(db, year, project=True)
-    cur = year_sums(db, year - 1, project=False)
+    cur = current_outturn(db, year - 1)
     by_account, by_section = budgets_by(db, year - 1)
     section_budget_rows = {(r["account"], r["section"]) for r in query(
         db, "SELECT DISTINCT account, section FROM budgets WHERE year = ? AND section IS NOT NULL", [year - 1])}
     texts = dict(db.execute("SELECT code, text FROM sections").fetchall())
-    keys = set(nxt) | set(cur) | {(a, s) for a, s in section_budget_rows} | set(whatifs)
+    keys = set(nxt) | {k for k, v in cur.items() if v} | {(a, s) for a, s in section_budget_rows} | set(whatifs)
     sections_of: dict[str, list[str | None]] = defaultdict(list)
     for account, section in keys:
         if section is not None:
             sections_of[account].append(section)
     for account in by_account:
         sections_of.setdefault(account, [])
+    planned = planned_savings(db, year)
     lines: list[ProposalLine] = []
     for account in sorted(sections_of):
         secs = sorted(set(sections_of[account]), key=_section_order)
@@ -232,9 +251,19 @@ def budget_proposal(db, year: int, version: str | None = None) -> Proposal:
             n, c = nxt.get((account, s)), cur.get((account, s))
             lines.append(ProposalLine(
                 account, s, texts.get(s, "") if s else UNALLOCATED, budgets.get(s),
-                c.ore if c else 0, n.ore if n else 0, _fye(n, year) if n else Fraction(0),
-                whatifs.get((account, s), WhatIf()), n.projected if n else 0))
-    return Proposal(year, version, lines, price_index(db, year))
+                c or 0, n.ore if n else 0, _fye(n, year) if n else Fraction(0),
+                whatifs.get((account, s), WhatIf()), n.projected if n else 0, planned.pop((account, s or ""), 0)))
+    return Proposal(year, version, lines, price_index(db, year), sum(planned.values()))
+
+
+def planned_savings(db, year: int) -> dict[tuple[str, str], int]:
+    """Savings planned for ``year`` (measures not dropped) per (account, section), in øre."""
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for account, section, ore in db.execute(
+            "SELECT s.account, s.section, a.planned_ore FROM savings s JOIN savings_amounts a ON a.saving_id = s.id "
+            "WHERE a.year = ? AND s.status != 'dropped'", [year]):
+        out[(account, section)] += ore
+    return dict(out)
 
 
 def _section_order(code: str | None):
@@ -374,28 +403,35 @@ def proposal_table(p: Proposal):
             Column("proposal", f"Budgetforslag {p.year}", "amount", total="sum"),
             Column("full_year_equivalents", "Helårspersoner", "number", total="sum"),
             Column("average_price", "Gns. pris pr. helårsperson", "amount", 18, total="ratio",
-                   ratio=("proposal", "full_year_equivalents", None)))
+                   ratio=("proposal", "full_year_equivalents", None)),
+            Column("savings", f"Planlagte besparelser {p.year}", "amount", total="sum"))
     title = f"Budgetforslag {p.year}" + (f" ({p.version})" if p.version else "")
     table = ReportTable(title[:31], cols)
     for line in p.lines:
         table.add([line.account, line.section or "", line.text,
                    ore_to_kr(line.current_budget_ore) if line.current_budget_ore is not None else None,
                    ore_to_kr(line.expected_outturn_ore), ore_to_kr(line.base_ore), ore_to_kr(line.proposal_ore),
-                   ore_to_kr(to_ore(line.fye)), line.average_price])
+                   ore_to_kr(to_ore(line.fye)), line.average_price,
+                   ore_to_kr(line.savings_ore) if line.savings_ore else None])
     fye_total = sum((ore_to_kr(to_ore(line.fye)) for line in p.lines), Decimal(0))
     proposal_total = p.total_ore("proposal_ore") or 0
     table.add(["I alt", "", "", ore_to_kr(p.total_ore("current_budget_ore") or 0),
                ore_to_kr(p.total_ore("expected_outturn_ore") or 0), ore_to_kr(p.total_ore("base_ore") or 0),
                ore_to_kr(proposal_total), fye_total,
-               ore_to_kr(to_ore(Fraction(proposal_total, 100) / Fraction(fye_total))) if fye_total else None], TOTAL)
+               ore_to_kr(to_ore(Fraction(proposal_total, 100) / Fraction(fye_total))) if fye_total else None,
+               ore_to_kr(sum(line.savings_ore for line in p.lines))], TOTAL)
+    if p.other_savings_ore:
+        table.notes.append(f"Planlagte besparelser uden konto og paragraf: {format_kr(p.other_savings_ore)} kr. "
+                           "(se arket Besparelser).")
     if p.index:
         table.notes.append(f"Takster uden kendt værdi for {p.year} er fremskrevet med pris- og lønfremskrivningen "
                            f"{p.index[0]} %" + (f" (værdien fra {p.index[1]})" if p.index[1] != p.year else "") + ".")
     else:
         table.notes.append(f"Der er ingen pris- og lønfremskrivning for {p.year}: takster uden kendt værdi for "
                            f"{p.year} er regnet med den seneste kendte takst.")
-    table.notes.append("Kommende borgere (herunder unge, der fylder 18) indgår på deres paragraf. "
-                       "Refusion for særligt dyre enkeltsager indgår ikke.")
+    table.notes.append(f"Kommende borgere (herunder unge, der fylder 18) indgår i forslaget på deres paragraf. "
+                       f"Forventet regnskab {p.year - 1} er bevillingerne som i dispositionsregnskabet (uden "
+                       "kommende borgere og refusion). Refusion for særligt dyre enkeltsager indgår ikke.")
     return table
 
 

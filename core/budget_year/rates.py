@@ -370,12 +370,12 @@ def apply_projection(db, plan: Projection) -> Projection:
             "kind": "fremskrivning", "file": text, "sheet": "", "created_at": audit.now(), "user": current_user(),
             "rows_read": len(plan.grants), "updated": len(plan.grants)}).last_pk
         audit.record(db, "batches", batch_id, "import", None, {"kind": "fremskrivning", "text": text}, batch_id)
-        for g in plan.grants:
-            before = grant_snapshot(db, g.grant_id)
-            record_change(db, batch_id, "grants", g.grant_id, before)
-            row = {"grant_id": g.grant_id, "valid_from": plan.days[g.grant_id].isoformat(), "rate": str(g.new_rate)}
-            db["grant_rates"].insert(row)
-            audit.record(db, "grants", g.grant_id, "rate", None, row, batch_id)
+        # every period is new (the grants have none from the year on): the rows carry the batch, so undo
+        # removes exactly them; written in bulk, as a register has tens of thousands of grants
+        rows = [(g.grant_id, plan.days[g.grant_id].isoformat(), str(g.new_rate), batch_id) for g in plan.grants]
+        db.conn.executemany("INSERT INTO grant_rates (grant_id, valid_from, rate, batch_id) VALUES (?, ?, ?, ?)", rows)
+        for gid, valid_from, rate, _ in rows:
+            audit.record(db, "grants", gid, "rate", None, {"valid_from": valid_from, "rate": rate}, batch_id)
     return Projection(plan.year, plan.index, plan.grants, plan.days, batch_id)
 
 

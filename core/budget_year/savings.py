@@ -167,7 +167,7 @@ def _expected_ore(db, year: int, *, grant_id: int | None = None, citizen_id: int
     return sum(f.expected for f in figures if grant_id is None or f.grant_id == grant_id)
 
 
-def link(db, saving_id: int, *, grant_id: int | None = None, citizen_id: int | None = None) -> None:
+def link(db, saving_id: int, *, grant_id: int | None = None, citizen_id: int | None = None) -> int:
     """Link a measure to a grant or a citizen; their expected outturn now is the baseline.
 
     Raises:
@@ -182,8 +182,19 @@ def link(db, saving_id: int, *, grant_id: int | None = None, citizen_id: int | N
     baseline = _expected_ore(db, s.year, grant_id=grant_id, citizen_id=citizen_id)
     row = {"saving_id": saving_id, "grant_id": grant_id, "citizen_id": citizen_id, "baseline_ore": baseline}
     with db.atomic():
-        db["savings_links"].insert(row)
+        link_id = db["savings_links"].insert(row).last_pk
         audit.record(db, "savings", saving_id, "link", None, row)
+    return link_id
+
+
+def unlink(db, link_id: int) -> None:
+    """Remove a link of a measure (how linking is undone)."""
+    rows = query(db, "SELECT * FROM savings_links WHERE id = ?", [link_id])
+    if not rows:
+        raise NotFoundError(f"Tilknytning {link_id} findes ikke")
+    with db.atomic():
+        db.execute("DELETE FROM savings_links WHERE id = ?", [link_id])
+        audit.record(db, "savings", rows[0]["saving_id"], "unlink", rows[0], None)
 
 
 def _realised(db, year: int, links: list[dict]) -> int | None:

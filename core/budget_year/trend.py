@@ -119,3 +119,45 @@ def trend_table(rows: list[TrendRow], by: str):
     table.notes.append("Udgift og helårspersoner er beregnet ud fra bevillingerne for hele året; bogført er "
                        "årets posteringer (kun pr. konto).")
     return table
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    key: str
+    month: int
+    users: int  # unique citizens with an active expense grant on some day of the month
+    days: int  # citizen-days with an active expense grant (a citizen once per day)
+
+    def as_json(self) -> dict:
+        return {"key": self.key, "month": self.month, "users": self.users, "days": self.days}
+
+
+def activity_by_month(db, year: int, by: str = "age_group") -> list[ActivityRow]:
+    """Activity over the year: per key and month, unique users and citizen-days.
+
+    Raises:
+        DispoError: an unknown ``by``.
+    """
+    if by not in KEYS:
+        raise DispoError(f"Ukendt opdeling '{by}': vælg mellem {', '.join(KEYS)}")
+    from core.budget_year.breakdowns import age_group
+
+    figures, _ = grant_figures(db, year, dt.date(year, 12, 31), with_booked=False)
+    intervals: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for f in figures:
+        if f.first_active is not None and not f.income:
+            k = age_group(f.cpr, year) if by == "age_group" else getattr(f, by)
+            intervals[k][f.cpr].append((f.first_active, f.last_active))
+    out = []
+    for k in sorted(intervals, key=_order):
+        for month in range(1, 13):
+            lo = dt.date(year, month, 1).toordinal()
+            hi = (dt.date(year + (month == 12), month % 12 + 1, 1)).toordinal() - 1
+            users = days = 0
+            for spans in intervals[k].values():
+                clipped = [(max(a, lo), min(b, hi)) for a, b in spans if a <= hi and b >= lo]
+                if clipped:
+                    users += 1
+                    days += _union_days(clipped)
+            out.append(ActivityRow(k, month, users, days))
+    return out

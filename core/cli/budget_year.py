@@ -99,6 +99,15 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_trend)
 
+    p = sub.add_parser("activity", help="aktiviteten måned for måned, fx pr. aldersgruppe",
+                       description="Aktiviteten over året: pr. aldersgruppe (eller konto, paragraf, leverandør) og "
+                                   "måned antal unikke borgere og borgerdøgn med en aktiv bevilling.")
+    p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="året")
+    p.add_argument("--by", default="age_group", choices=["account", "section", "provider", "age_group"],
+                   metavar="OPDELING", help="age_group, account, section eller provider (standard: age_group)")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_activity)
+
     p = sub.add_parser("unit-report", help="månedsoversigt for ét tilbud eller én paragraf (til en centerleder)",
                        description="Månedsoversigten for ét tilbud (leverandør) eller én paragraf som Excel-fil: "
                                    "oversigt med helårspersoner og gennemsnitspris, og borgerarket.")
@@ -360,6 +369,17 @@ def register_catalogue(p) -> None:
     q.add_argument("--account", required=True, metavar="KONTO", help="fx 5.38.45")
     q.add_argument("--from", dest="retired_from", type=date_arg, required=True, metavar="DATO", help="udgår fra")
     q.set_defaults(handler=cmd_retire_account)
+    q = csub.add_parser("add-account", help="tilføj en konto til kataloget",
+                        description="Tilføjer en konto (funktion, fx 5.68.91) gyldig fra en dato.")
+    q.add_argument("--account", required=True, metavar="KONTO", help="fx 5.68.91")
+    q.add_argument("--text", required=True, metavar="TEKST", help="kontoens tekst")
+    q.add_argument("--from", dest="valid_from", type=date_arg, required=True, metavar="DATO", help="gyldig fra")
+    q.set_defaults(handler=cmd_add_account)
+    q = csub.add_parser("retire-unit", help="lad en enhed udgå fra en dato",
+                        description="En udgået enhed tilbydes ikke længere til nye paragraffer.")
+    q.add_argument("--unit", required=True, metavar="ENHED", help="fx uge")
+    q.add_argument("--from", dest="retired_from", type=date_arg, required=True, metavar="DATO", help="udgår fra")
+    q.set_defaults(handler=cmd_retire_unit)
 
 
 def cmd_add_section(args, db) -> int:
@@ -390,6 +410,22 @@ def cmd_add_grouping(args, db) -> int:
     catalogue.add_grouping(db, normalize_section(args.section) or args.section, args.grouping, args.text,
                            args.valid_from, account=args.account)
     print(f"Grupperingen {args.grouping} er tilføjet.")
+    return 0
+
+
+def cmd_add_account(args, db) -> int:
+    from core import catalogue
+
+    catalogue.add_account(db, args.account, args.text, args.valid_from)
+    print(f"Kontoen {args.account} er tilføjet fra {format_date(args.valid_from)}.")
+    return 0
+
+
+def cmd_retire_unit(args, db) -> int:
+    from core import catalogue
+
+    catalogue.retire_unit(db, args.unit, args.retired_from)
+    print(f"Enheden {args.unit} udgår fra {format_date(args.retired_from)}.")
     return 0
 
 
@@ -491,4 +527,18 @@ def cmd_unit_report(args, db) -> int:
     report = build_unit_report(db, args.year, as_of, provider=args.provider, section=args.section)
     write_report(report, args.out, mask_cpr=args.mask_cpr)
     print(f"{report.title} pr. {format_date(as_of)} er skrevet til {args.out}")
+    return 0
+
+
+def cmd_activity(args, db) -> int:
+    from core.budget_year import trend
+
+    rows = trend.activity_by_month(db, args.year, args.by)
+    if args.json:
+        print_json({"year": args.year, "by": args.by, "rows": [r.as_json() for r in rows]})
+        return 0
+    keys = list(dict.fromkeys(r.key for r in rows))
+    table = [{"key": k, **{str(r.month): r.users for r in rows if r.key == k}} for k in keys]
+    print(f"Unikke borgere pr. måned {args.year}")
+    print_table(table, [("key", trend.LABELS[args.by].capitalize())] + [(str(m), str(m)) for m in range(1, 13)])
     return 0

@@ -89,3 +89,16 @@ def m001_budget_year(db):
             VALUES ('price_index', 'Pris- og lønfremskrivning af takster', '%');
         """,
     )
+
+
+@migrations()
+def m002_grant_rates_batch(db):
+    # rate periods given to many grants at once (next year's rates) belong to their batch, so undo
+    # removes exactly them without a snapshot of every grant
+    run_script(
+        db,
+        """
+        ALTER TABLE grant_rates ADD COLUMN batch_id INTEGER REFERENCES batches(id);
+        CREATE INDEX grant_rates_batch ON grant_rates(batch_id);
+        """,
+    )
