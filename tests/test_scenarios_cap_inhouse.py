@@ -20,8 +20,8 @@ def test_cap_scales_with_working_hours():
     assert check.cap == Fraction(600, 37) and not check.over and check.warning is None
     over = pa_cap.check_hours(17, 30)
     assert over.over
-    assert over.warning == ("Personlig assistance på 17,00 timer om ugen er over loftet på 16,22 timer "
-                            "(20 · 30,00 / 37,00 arbejdstimer). Flere timer kræver en begrundelse.")
+    assert over.warning == ("Personlig assistance på 17 timer om ugen er over loftet på 16,22 timer "
+                            "(20 · 30 / 37 arbejdstimer). Flere timer kræver en begrundelse.")
     # a recorded reason: still over the cap, but no warning
     reasoned = pa_cap.check_hours(17, 30, "Kræver hjælp til al kommunikation")
     assert reasoned.over and reasoned.warning is None
@@ -39,7 +39,7 @@ def test_cap_follows_the_year_satser(db):
     catalogue.set_sats(db, "pa_cap_hours", 2027, "25")
     grant = {"account": "5.68.91", "unit": "time", "quantity": "22", "quantity_per": "uge"}
     assert pa_cap.grant_warning(db, grant, on=dt.date(2027, 3, 1)) is None
-    assert "over loftet på 20,00 timer" in pa_cap.grant_warning(db, grant, on=dt.date(2026, 3, 1))
+    assert "over loftet på 20 timer" in pa_cap.grant_warning(db, grant, on=dt.date(2026, 3, 1))
 
 
 def test_grant_warning_only_for_pa_in_employment(db):
@@ -114,3 +114,20 @@ def test_grant_warnings_read_working_hours_and_reason_from_the_note(db):
     assert "loftet på 13,51 timer" in warning
     assert grant_warnings(db, {**grant, "note": "arbejdstimer: 25\nBegrundelse: blind, al læsning"}) == []
     assert pa_cap.note_fields("Arbejdstimer: 22,5\nBegrundelse:  synshandicap ") == (D("22.5"), "synshandicap")
+
+
+def test_import_warns_about_grants_above_the_cap(db, tmp_path):
+    from core.importing.batches import import_file
+    from tests.import_files import write_xlsx
+
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Enhed", "Antal timer", "Konto", "Startdato", "Note"],
+            ["010190-1234", "Anna", "§ 85", "Jobassistance ApS", 180, "time", 25, "5.68.91", "01-03-2026", ""],
+            ["020185-1234", "Bo", "§ 85", "Jobassistance ApS", 180, "time", 12, "5.68.91", "01-03-2026", ""],
+            ["030185-1234", "Carl", "§ 85", "Jobassistance ApS", 180, "time", 25, "5.68.91", "01-03-2026",
+             "Begrundelse: døvblind"]]
+    res = import_file(db, write_xlsx(tmp_path / "pa.xlsx", {"PA": rows}))
+    # all three are imported; only Anna's 25 hours > 20 without a reason is warned about (row 2)
+    assert res["imported"] == 3
+    assert [w["row"] for w in res["warnings"]] == [2]
+    assert res["warnings"][0]["warning"].startswith(
+        "Personlig assistance på 25 timer om ugen er over loftet på 20 timer (20 · 37 / 37 arbejdstimer)")

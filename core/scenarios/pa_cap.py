@@ -38,6 +38,12 @@ class CapCheck:
     warning: str | None
 
 
+def _hours(value) -> str:
+    """Hours the Danish way without needless decimals: ``20``, ``16,22``, ``22,5``."""
+    text = format_number(value)
+    return text[:-3] if text.endswith(",00") else text.removesuffix("0")
+
+
 def hours_cap(working_hours, cap_hours=Decimal(20), full_time_hours=Decimal(37)) -> Fraction:
     """The most hours of personal assistance a week for the working hours (exact, not rounded)."""
     if Fraction(full_time_hours) <= 0:
@@ -60,10 +66,9 @@ def check_hours(hours_per_week, working_hours, reason: str = "", *, cap_hours=De
     reason = (reason or "").strip()
     warning = None
     if over and not reason:
-        warning = (f"Personlig assistance på {format_number(hours)} timer om ugen er over loftet på "
-                   f"{format_number(cap)} timer ({format_number(Decimal(cap_hours), 0)} · "
-                   f"{format_number(working)} / {format_number(Decimal(full_time_hours))} arbejdstimer). "
-                   "Flere timer kræver en begrundelse.")
+        warning = (f"Personlig assistance på {_hours(hours)} timer om ugen er over loftet på "
+                   f"{_hours(cap)} timer ({_hours(cap_hours)} · {_hours(working)} / {_hours(full_time_hours)} "
+                   "arbejdstimer). Flere timer kræver en begrundelse.")
     return CapCheck(hours, working, cap, over, reason, warning)
 
 
