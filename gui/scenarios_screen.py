@@ -130,6 +130,7 @@ class BusinessCaseTab(QWidget):
         self.result: bc.CaseResult | None = None
         self.variants: list[tuple[bc.Variant, bc.CaseResult]] = []
         self.case: bc.Case | None = None
+        self.loaded: tuple | None = None  # (id, name casefolded, citizen id) of the saved case shown
         layout = QVBoxLayout(self)
 
         saved = QHBoxLayout()
@@ -339,6 +340,7 @@ class BusinessCaseTab(QWidget):
         if case_id is None:
             return
         saved = store.get_case(self.context.db, case_id)
+        self.loaded = (saved.id, saved.name.casefold(), saved.citizen_id)
         self.lines.setRowCount(0)
         for side in bc.SIDES:
             for line in getattr(saved.case, side):
@@ -364,13 +366,16 @@ class BusinessCaseTab(QWidget):
                 if citizen is None:
                     raise DispoError(f"Der er ingen borger med CPR-nummeret {self.cpr.text().strip()}")
                 citizen_id = citizen.id
-            existing = self.saved.currentData() if self.saved.currentText().startswith(f"{self.name.text()} (") \
+            # the case loaded is replaced when it is saved under its own name for the same citizen
+            loaded = self.loaded
+            existing = loaded[0] if loaded and loaded[1:] == (self.name.text().strip().casefold(), citizen_id) \
                 else None
             case_id = store.save_case(self.context.db, self.name.text(), self.case, [v for v, _ in self.variants],
                                       citizen_id=citizen_id, case_id=existing)
         except DispoError as ex:
             self.error.setText(str(ex))
             return None
+        self.loaded = (case_id, self.name.text().strip().casefold(), citizen_id)
         self.context.notify_changed("scenarios")
         self.refresh()
         self.saved.setCurrentIndex(self.saved.findData(case_id))

@@ -88,6 +88,13 @@ def test_save_per_citizen_reload_and_export(screen, context, tmp_path):
     tab.load_selected()
     assert tab.lines.rowCount() == 2
     assert str(tab.result.saving_month) == "4103.88"  # 6.041,60 − 1.937,72
+    # saved again under its name: replaced, not a second case; under a new name: a new case
+    tab.set_cell(1, "hours_per_week", "14")
+    assert tab.save() == case_id
+    assert store.get_case(context.db, case_id).case.after[0].hours_per_week == 14
+    tab.name.setText("Med 14 timer")
+    assert tab.save() not in (None, case_id)
+    assert len(store.list_cases(context.db)) == 2
     path = tab.export(str(tmp_path / "bc.xlsx"))
     ws = openpyxl.load_workbook(path)[CASE_SHEET]
     assert any(str(c.value).startswith("=ROUND(") for row in ws.iter_rows() for c in row)
