@@ -131,3 +131,34 @@ def test_import_warns_about_grants_above_the_cap(db, tmp_path):
     assert [w["row"] for w in res["warnings"]] == [2]
     assert res["warnings"][0]["warning"].startswith(
         "Personlig assistance på 25 timer om ugen er over loftet på 20 timer (20 · 37 / 37 arbejdstimer)")
+
+
+def test_followups_due_with_hours_granted_and_used(db):
+    providers.create_provider(db, "Jobassistance ApS", "privat")
+    pa = {"provider": "Jobassistance ApS", "unit": "time", "quantity": "10", "quantity_per": "uge", "account": "5.68.91"}
+    add(db, "010190-1234", "Anna", "§ 85", "200", "15-03-2025", "14-03-2027", **pa)
+    add(db, "020185-1234", "Bo", "§ 85", "200", "01-09-2025", "31-08-2027", **pa)  # due 01-09-2026: later
+    add(db, "030185-1234", "Carl", "§ 85", "200", "01-03-2025", **pa)  # open-ended: not time-limited
+    add(db, "040185-1234", "Dorte", "§ 85", "200", "01-06-2025", "31-05-2027", followup_date="01-02-2026",
+        **{**pa, "quantity": "25"})  # overdue follow-up date; 25 h > 20 without a reason
+    anna = db.execute("SELECT id FROM citizens WHERE cpr = '010190-1234'").fetchone()[0]
+    db["postings"].insert({"date": "2026-02-10", "account": "5.68.91", "art": "4.0", "amount_ore": 1200000,
+                           "cpr": "010190-1234", "citizen_id": anna})
+    due = pa_cap.followups_due(db, dt.date(2026, 3, 1), days=30)
+    assert [(f.name, f.due) for f in due] == [("Dorte", dt.date(2026, 2, 1)), ("Anna", dt.date(2026, 3, 15))]
+    dorte, anna_f = due
+    # Anna, 1 Jan–1 Mar 2026 = 60 days · 200 · 10/7 = 17.142,857… → 17.142,86 kr. / 200 = 85,71 hours granted;
+    # booked 12.000 kr. / 200 = 60,00 hours used
+    assert (anna_f.hours_per_week, anna_f.hours_granted, anna_f.hours_used) == (D(10), D("85.71"), D("60.00"))
+    assert anna_f.warning is None
+    assert dorte.hours_used == D("0.00")
+    assert "25 timer om ugen er over loftet på 20 timer" in dorte.warning
+
+
+def test_followup_date_is_the_next_anniversary():
+    # start 29-02-2024: the anniversary in 2025 is 28-02; asked on 01-03-2025, the next is 28-02-2026
+    assert pa_cap.followup_date(dt.date(2024, 2, 29), None, dt.date(2025, 1, 10)) == dt.date(2025, 2, 28)
+    assert pa_cap.followup_date(dt.date(2024, 2, 29), None, dt.date(2025, 3, 1)) == dt.date(2026, 2, 28)
+    # never before the first anniversary; a date set on the grant wins
+    assert pa_cap.followup_date(dt.date(2026, 1, 5), None, dt.date(2026, 1, 6)) == dt.date(2027, 1, 5)
+    assert pa_cap.followup_date(dt.date(2026, 1, 5), dt.date(2026, 6, 1), dt.date(2026, 1, 6)) == dt.date(2026, 6, 1)

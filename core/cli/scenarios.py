@@ -9,9 +9,9 @@ from pathlib import Path
 from core.citizens import find_by_cpr
 from core.cli import date_arg, print_json, print_table, year_arg
 from core.errors import DispoError, NotFoundError
-from core.money import InvalidNumber, format_number, parse_number
+from core.money import InvalidNumber, format_date, format_number, parse_number
 from core.providers import find_by_name as find_provider
-from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, store
+from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, store
 from core.scenarios.export import write_business_case
 
 
@@ -86,6 +86,16 @@ def register_comparisons(sub) -> None:
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_inhouse)
 
+    p = sub.add_parser("pa-followup", help="personlig assistance i job: tidsbegrænsede bevillinger til årlig opfølgning",
+                       description="Tidsbegrænsede bevillinger af personlig assistance i job (konto 5.68.91), hvis "
+                                   "årlige opfølgning (opfølgningsdatoen, ellers årsdagen for starten) er inden for "
+                                   "--days dage eller overskredet, med timer bevilget og brugt i året til datoen "
+                                   "(beregnet og bogført divideret med timesatsen) og advarsel over timeloftet.")
+    p.add_argument("--date", type=date_arg, help="opgørelsesdato (standard: i dag)")
+    p.add_argument("--days", type=int, default=30, help="dage frem (standard: 30)")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_pa_followup)
+
     p = sub.add_parser("keyfigures", help="nøgletal pr. paragraf eller leverandør med referenceværdier",
                        description="Udgift pr. bevilling og pr. helårsperson, timebånd (1–4, 5–9, 10–12, 13+ timer "
                                    "pr. uge) og andel bevillinger pr. leverandørtype, ved siden af de "
@@ -155,6 +165,21 @@ def cmd_inhouse(args, db) -> int:
     else:
         after = "" if result.within_horizon else " (efter perioden)"
         print(f"Tjent hjem i måned {result.break_even_month}{after}.")
+    return 0
+
+
+def cmd_pa_followup(args, db) -> int:
+    rows = pa_cap.followups_due(db, args.date or dt.date.today(), args.days)
+    if args.json:
+        print_json([r.as_json() for r in rows])
+        return 0
+    print_table([{"due": format_date(r.due), "cpr": r.cpr, "name": r.name, "provider": r.provider,
+                  "end": format_date(r.end), "hours": format_number(r.hours_per_week),
+                  "granted": format_number(r.hours_granted), "used": format_number(r.hours_used),
+                  "warning": r.warning or ""} for r in rows],
+                [("due", "Opfølgning"), ("cpr", "CPR"), ("name", "Navn"), ("provider", "Leverandør"),
+                 ("end", "Slutdato"), ("hours", "Timer/uge"), ("granted", "Bevilget i år"), ("used", "Brugt i år"),
+                 ("warning", "Advarsel")])
     return 0
 
 
