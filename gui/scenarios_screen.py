@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
 
 from core.citizens import find_by_cpr
 from core.errors import DispoError
-from core.money import InvalidNumber, format_number, parse_number
-from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, store
+from core.money import InvalidNumber, format_date, format_number, parse_number
+from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, store
 from core.scenarios.export import write_business_case
 from gui.charts import danish_chart, nice_range
 from gui.followup_common import Job
@@ -659,6 +659,88 @@ class KeyFiguresTab(QWidget):
         self.compute()
 
 
+class AssistanceTab(QWidget):
+    """Personal assistance in employment: the hours cap for one citizen, and the grants due for
+    their yearly follow-up with hours granted vs used."""
+
+    def __init__(self, context):
+        super().__init__()
+        self.context = context
+        layout = QVBoxLayout(self)
+        cap = QHBoxLayout()
+        cap.addWidget(QLabel("Timer pr. uge:"))
+        self.hours = QLineEdit("20")
+        cap.addWidget(self.hours)
+        cap.addWidget(QLabel("arbejdstimer pr. uge:"))
+        self.working = QLineEdit("37")
+        cap.addWidget(self.working)
+        cap.addWidget(QLabel("begrundelse:"))
+        self.reason = QLineEdit()
+        cap.addWidget(self.reason, 1)
+        self.check_button = QPushButton("&Tjek loftet")
+        self.check_button.clicked.connect(self.check)
+        cap.addWidget(self.check_button)
+        layout.addLayout(cap)
+        self.cap_result = QLabel()
+        self.cap_result.setWordWrap(True)
+        layout.addWidget(self.cap_result)
+        due = QHBoxLayout()
+        due.addWidget(QLabel("Opfølgning pr."))
+        self.on = DateField(dt.date.today())
+        due.addWidget(self.on)
+        due.addWidget(QLabel("og"))
+        self.days = QSpinBox()
+        self.days.setRange(0, 365)
+        self.days.setValue(30)
+        due.addWidget(self.days)
+        due.addWidget(QLabel("dage frem"))
+        self.due_button = QPushButton("&Vis bevillinger")
+        self.due_button.clicked.connect(self.show_due)
+        due.addWidget(self.due_button)
+        due.addStretch(1)
+        layout.addLayout(due)
+        self.due_model = FormulaModel([
+            Column("Opfølgning", lambda r: r.due, format_date),
+            Column("CPR", lambda r: r.cpr), Column("Navn", lambda r: r.name),
+            Column("Leverandør", lambda r: r.provider),
+            Column("Slutdato", lambda r: r.end, format_date),
+            Column("Timer/uge", lambda r: r.hours_per_week, _money, numeric=True),
+            Column("Timer bevilget i år", lambda r: r.hours_granted, _money, numeric=True),
+            Column("Timer brugt i år", lambda r: r.hours_used, _money, numeric=True),
+            Column("Advarsel", lambda r: r.warning or ""),
+        ], self, lambda r, c: (r.warning if c == 8 else
+                               "Beregnet udgift i året til datoen / timesatsen" if c == 6 else
+                               "Bogførte udbetalinger i året til datoen / timesatsen" if c == 7 else None))
+        layout.addWidget(_view(self.due_model), 1)
+        self.message = QLabel()
+        layout.addWidget(self.message)
+
+    def check(self) -> None:
+        try:
+            year = (self.on.date() or dt.date.today()).year
+            cap_hours, full_time = pa_cap.cap_satser(self.context.db, year)
+            result = pa_cap.check_hours(parse_number(self.hours.text()), parse_number(self.working.text()),
+                                        self.reason.text(), cap_hours=cap_hours, full_time_hours=full_time)
+        except DispoError as ex:
+            self.cap_result.setText(str(ex))
+            return
+        if result.warning:
+            self.cap_result.setText(result.warning)
+        elif result.over:
+            self.cap_result.setText(f"Over loftet på {format_number(result.cap)} timer, med begrundelse.")
+        else:
+            self.cap_result.setText(f"Inden for loftet: {format_number(cap_hours, 0)} · "
+                                    f"{self.working.text()} / {format_number(full_time, 0)} = "
+                                    f"{format_number(result.cap)} timer pr. uge.")
+
+    def show_due(self) -> None:
+        rows = pa_cap.followups_due(self.context.db, self.on.date() or dt.date.today(), self.days.value())
+        self.due_model.set_rows(rows)
+        self.message.setText(f"{len(rows)} bevillinger til opfølgning. Personlig assistance i job er bevillinger "
+                             "på konto 5.68.91; arbejdstimer og begrundelse står i noten som 'Arbejdstimer: 30' "
+                             "og 'Begrundelse: …'.")
+
+
 class Screen(BaseScreen):
     TITLE = "Scenarier"
     AREAS = ("scenarios", "citizens")
@@ -670,9 +752,10 @@ class Screen(BaseScreen):
         self.case_tab = BusinessCaseTab(context)
         self.inhouse_tab = InhouseTab(context)
         self.keyfigures_tab = KeyFiguresTab(context)
+        self.assistance_tab = AssistanceTab(context)
         # each tab scrolls rather than forcing the window taller than a laptop screen
         for tab, title in ((self.case_tab, "Business case"), (self.inhouse_tab, "Egen eller købt plads"),
-                           (self.keyfigures_tab, "Nøgletal")):
+                           (self.keyfigures_tab, "Nøgletal"), (self.assistance_tab, "Personlig assistance i job")):
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)

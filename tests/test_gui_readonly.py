@@ -23,7 +23,7 @@ READING = {
     "Leverandører og takster": set(),
     "VUM-tildeling": set(),
     "Scenarier": {"Hent", "Linje før", "Linje efter", "Fjern linje", "Beregn", "Eksportér …", "Hent købte pladser",
-                  "Sammenlign", "Beregn nøgletal"},
+                  "Sammenlign", "Beregn nøgletal", "Tjek loftet", "Vis bevillinger"},
     "Rapporter": {"Vis", "Eksportér til Excel …", "Eksportér til PDF …", "Udskriv …", "Vis udskrift …"},
     "Importer": set(),
     "Katalog og satser": set(),

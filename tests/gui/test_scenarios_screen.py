@@ -124,3 +124,27 @@ def test_key_figures_tab(screen, qtbot):
         tab.compute()
     keys = [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())]
     assert "§ 108" in keys and "§ 85" in keys
+
+
+def test_assistance_tab(screen, context):
+    from core import grants
+
+    tab = screen.assistance_tab
+    tab.hours.setText("17")
+    tab.working.setText("30")
+    tab.check()
+    # 20 · 30 / 37 = 16,22 < 17
+    assert "over loftet på 16,22 timer" in tab.cap_result.text()
+    tab.hours.setText("16")
+    tab.check()
+    assert tab.cap_result.text() == "Inden for loftet: 20 · 30 / 37 = 16,22 timer pr. uge."
+    grants.create_grant(context.db, {"cpr": "010190-1234", "name": "Anna", "section": "§ 85",
+                                     "provider": "Bostøtteteamet", "rate": "200", "unit": "time", "quantity": "10",
+                                     "quantity_per": "uge", "account": "5.68.91", "start": "15-03-2025",
+                                     "end": "14-03-2027"})
+    tab.on.setText("01-03-2026")
+    tab.show_due()
+    assert tab.due_model.rowCount() == 1
+    # 1 Jan–1 Mar 2026: 60 days · 10/7 hours = 85,71 hours granted this year
+    assert tab.due_model.index(0, 6).data() == "85,71"
+    assert tab.due_model.index(0, 0).data() == "15-03-2026"
