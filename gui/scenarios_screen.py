@@ -24,7 +24,7 @@ from core.citizens import find_by_cpr
 from core.errors import DispoError
 from core.money import InvalidNumber, format_date, format_number, parse_number
 from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, store
-from core.scenarios.export import write_business_case
+from core.scenarios.export import case_report, write_business_case
 from gui.charts import danish_chart, nice_range
 from gui.followup_common import Job
 from gui.vum_widgets import Column, RowsModel
@@ -37,9 +37,7 @@ FIELDS = [("Tekst", "text"), ("Beløb kr./md.", "amount"), ("Refusion %", "refun
           ("Uger på ydelse", "weeks_on_benefit"), ("Flekstilskud kr./md.", "flex_contribution"),
           ("Timer pr. uge", "hours_per_week")]
 FIELD_TEXT = {f"'{field}'": f"'{heading}'" for heading, field in FIELDS}
-TOTALS = [("before_net", "Netto før pr. måned"), ("after_net", "Netto efter pr. måned"),
-          ("saving_month", "Besparelse pr. måned"), ("saving_year", "Besparelse pr. år"),
-          ("block_grant_month", "Retur via bloktilskud pr. måned (efter 2 år)")]
+TOTALS = bc.TOTALS
 ERROR_STYLE = "color: #b00020"
 
 
@@ -160,6 +158,9 @@ class BusinessCaseTab(QWidget):
         self.export_button = QPushButton("&Eksportér …")
         self.export_button.clicked.connect(lambda: self.export())
         saved.addWidget(self.export_button)
+        self.pdf_button = QPushButton("&PDF …")
+        self.pdf_button.clicked.connect(lambda: self.export_pdf())
+        saved.addWidget(self.pdf_button)
         layout.addLayout(saved)
 
         self.lines = QTableWidget(0, 2 + len(FIELDS))
@@ -383,19 +384,32 @@ class BusinessCaseTab(QWidget):
         return case_id
 
     def export(self, path: str | None = None) -> Path | None:
+        """The case and its variants as a workbook whose figures are Excel formulas."""
+        return self._write(path, "business-case.xlsx", "Excel-projektmappe (*.xlsx)",
+                           lambda p, title, subtitle: write_business_case(
+                               p, self.result, title=title, subtitle=subtitle, variants=self.variants,
+                               mask_cpr=self.context.cpr_masked))
+
+    def export_pdf(self, path: str | None = None) -> Path | None:
+        """The case, its totals and variants with each figure's formula, as an A4 PDF to print or send."""
+        from gui.pdf_report import write_pdf
+
+        return self._write(path, "business-case.pdf", "PDF (*.pdf)", lambda p, title, subtitle: write_pdf(
+            case_report(self.result, title=title, subtitle=subtitle, variants=self.variants), p,
+            mask_cpr=self.context.cpr_masked))
+
+    def _write(self, path: str | None, default: str, file_filter: str, write) -> Path | None:
         if not self.compute():
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Eksportér business case", "business-case.xlsx",
-                                                  "Excel-projektmappe (*.xlsx)")
+            path, _ = QFileDialog.getSaveFileName(self, "Gem business case", default, file_filter)
             if not path:
                 return None
         who = self.cpr.text().strip()
         title = f"Business case: {self.name.text().strip() or 'uden navn'}"
         subtitle = f"Borger: {who or 'ingen'} · År {self.result.year}"
         try:
-            return write_business_case(path, self.result, title=title, subtitle=subtitle, variants=self.variants,
-                                       mask_cpr=self.context.cpr_masked)
+            return write(path, title, subtitle)
         except DispoError as ex:
             self.error.setText(str(ex))
             return None

@@ -22,7 +22,7 @@ READING = {
     "Borgere": {"Vis borger"},
     "Leverandører og takster": set(),
     "VUM-tildeling": set(),
-    "Scenarier": {"Hent", "Linje før", "Linje efter", "Fjern linje", "Beregn", "Eksportér …", "Hent købte pladser",
+    "Scenarier": {"Hent", "Linje før", "Linje efter", "Fjern linje", "Beregn", "Eksportér …", "PDF …", "Hent købte pladser",
                   "Sammenlign", "Beregn nøgletal", "Tjek loftet", "Vis bevillinger"},
     "Rapporter": {"Vis", "Eksportér til Excel …", "Eksportér til PDF …", "Udskriv …", "Vis udskrift …"},
     "Importer": set(),

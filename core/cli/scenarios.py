@@ -12,7 +12,7 @@ from core.errors import DispoError, NotFoundError
 from core.money import InvalidNumber, format_date, format_number, parse_number
 from core.providers import find_by_name as find_provider
 from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, store
-from core.scenarios.export import write_business_case
+from core.scenarios.export import case_report, write_business_case
 
 
 def register(sub) -> None:
@@ -31,7 +31,7 @@ def register(sub) -> None:
     p.add_argument("--year", type=year_arg, help="året hvis satser bruges (standard: filens 'year' eller i år)")
     p.add_argument("--standard-variants", action="store_true",
                    help="beregn også standardvarianterne: 7 og 14 timer × timesats 127,86, 165 og 180 kr.")
-    p.add_argument("--out", metavar="FIL.xlsx", help="skriv business casen og varianterne til et Excel-ark med formler")
+    p.add_argument("--out", metavar="FIL", help="skriv business casen og varianterne til et Excel-ark med formler (.xlsx) eller en PDF (.pdf)")
     p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     p.set_defaults(handler=cmd_businesscase)
 
@@ -56,7 +56,7 @@ def register(sub) -> None:
     a = ssub.add_parser("show", help="vis en gemt business case med varianter",
                         description="Beregner en gemt business case og dens varianter med årets satser.")
     a.add_argument("id", type=int, metavar="NR", help="business casens nummer (se 'scenarios list')")
-    a.add_argument("--out", metavar="FIL.xlsx", help="skriv den til et Excel-ark med formler")
+    a.add_argument("--out", metavar="FIL", help="skriv den til et Excel-ark med formler (.xlsx) eller en PDF (.pdf)")
     a.add_argument("--mask-cpr", action="store_true", help="skriv CPR-nummeret som DDMMYY-xxxx i filen")
     a.add_argument("--json", action="store_true", help="skriv som JSON")
     a.set_defaults(handler=cmd_show)
@@ -244,9 +244,7 @@ def _print_result(result: bc.CaseResult, variants) -> None:
     print_table(rows, [("side", "Side"), ("nr", "Nr."), ("kind", "Art"), ("text", "Tekst"), ("gross", "Brutto"),
                        ("refund", "Refusion"), ("net", "Netto"), ("formula", "Formel")])
     print()
-    for key, label in (("before_net", "Netto før pr. måned"), ("after_net", "Netto efter pr. måned"),
-                       ("saving_month", "Besparelse pr. måned"), ("saving_year", "Besparelse pr. år"),
-                       ("block_grant_month", "Retur via bloktilskud pr. måned (efter 2 år)")):
+    for key, label in bc.TOTALS:
         print(f"{label}: {format_number(getattr(result, key))} kr.   ({result.formulas[key]})")
     rates = result.rates
     print(f"\nSatser for {result.year}: timesats {format_number(rates.pa_hourly.value)} kr. "
@@ -266,8 +264,16 @@ def _output(args, db, case: bc.Case, variants: list[bc.Variant], title: str, sub
     result = bc.evaluate(db, case)
     compared = bc.compare_variants(db, case, variants)
     if args.out:
-        write_business_case(args.out, result, title=title, subtitle=subtitle, variants=compared,
-                            mask_cpr=getattr(args, "mask_cpr", False))
+        mask = getattr(args, "mask_cpr", False)
+        out = Path(args.out)
+        if out.suffix.lower() == ".pdf":
+            from gui.pdf_report import write_pdf  # Qt paints the PDF, as for the reports
+
+            write_pdf(case_report(result, title=title, subtitle=subtitle, variants=compared), out, mask_cpr=mask)
+        elif out.suffix.lower() == ".xlsx":
+            write_business_case(out, result, title=title, subtitle=subtitle, variants=compared, mask_cpr=mask)
+        else:
+            raise DispoError(f"Filen skal ende på .xlsx eller .pdf, ikke '{out.name}'")
     if args.json:
         out = result.as_json()
         out["variants"] = [{**v.as_dict(), **r.as_json()} for v, r in compared]

@@ -98,6 +98,12 @@ def test_save_per_citizen_reload_and_export(screen, context, tmp_path):
     path = tab.export(str(tmp_path / "bc.xlsx"))
     ws = openpyxl.load_workbook(path)[CASE_SHEET]
     assert any(str(c.value).startswith("=ROUND(") for row in ws.iter_rows() for c in row)
+    # the PDF: the figures beside their formulas (the case is now 14 hours: 14 · 127,86 · 4,33 · 0,5 = 3.875,44;
+    # saving 6.041,60 − 3.875,44 = 2.166,16), the CPR masked when the screen masks it
+    from tests.reports.pdf_text import pdf_text
+
+    text = pdf_text(tab.export_pdf(str(tmp_path / "bc.pdf")))
+    assert "6.041,60 − 3.875,44 = 2.166,16" in text
 
 
 def test_inhouse_tab(screen):
