@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
 
 from core.citizens import find_by_cpr
 from core.errors import DispoError
+from core.providers import list_providers
 from core.money import InvalidNumber, format_date, format_number, parse_number
 from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, store
 from core.scenarios.export import case_report, write_business_case
@@ -438,6 +439,9 @@ class InhouseTab(QWidget):
         own = QHBoxLayout()
         self.own = QLineEdit()
         own.addWidget(self.own, 1)
+        self.facility = QComboBox()
+        self.facility.currentIndexChanged.connect(self.own_from_facility)
+        own.addWidget(self.facility)
         self.vum_category = combo([("VUM-kategori …", None)] + [(c, c) for c in "ABCDE"])
         self.vum_category.currentIndexChanged.connect(self.own_from_vum)
         own.addWidget(self.vum_category)
@@ -492,19 +496,50 @@ class InhouseTab(QWidget):
         self.message.setText(f"{len(rows)} købte pladser koster {format_number(total)} kr. pr. år med taksterne "
                              f"pr. {on:%d-%m-%Y}.")
 
+    def refresh(self) -> None:
+        current = self.facility.currentData()
+        self.facility.blockSignals(True)
+        self.facility.clear()
+        self.facility.addItem("Eget tilbuds takst …", None)
+        for p in list_providers(self.context.db):
+            if p.kind == "egen":
+                self.facility.addItem(p.name, p.id)
+        self.facility.setCurrentIndex(max(self.facility.findData(current), 0))
+        self.facility.blockSignals(False)
+
+    def own_from_facility(self) -> None:
+        provider_id = self.facility.currentData()
+        if provider_id is None:
+            return
+        bought = self.grants_model.rows
+        if not bought:
+            self.message.setText("Hent først borgernes købte pladser; den egne plads regnes med samme paragraf, "
+                                 "enhed og mængde.")
+            return
+        on = self.on.date() or dt.date.today()
+        try:
+            value = inhouse.own_cost_for(self.context.db, provider_id, bought, on)
+        except DispoError as ex:
+            self.message.setText(str(ex))
+            return
+        self.own.setText(format_number(value))
+        self.message.setText(f"Egen plads hos {self.facility.currentText()}: de samme {len(bought)} bevillinger med "
+                             f"tilbuddets takster pr. {on:%d-%m-%Y} = {format_number(value)} kr. pr. år.")
+
     def own_from_vum(self) -> None:
         category = self.vum_category.currentData()
         if category is None:
             return
         year = (self.on.date() or dt.date.today()).year
+        people = max(1, len({r["cpr"] for r in self.grants_model.rows}))
         try:
-            value = inhouse.vum_place_per_year(self.context.db, category, year)
+            value = inhouse.vum_place_per_year(self.context.db, category, year) * people
         except DispoError as ex:
             self.message.setText(str(ex))
             return
         self.own.setText(format_number(value))
-        self.message.setText(f"Egen plads efter VUM-kategori {category}: normtimer · 52 · årets timepris for {year} "
-                             f"= {format_number(value)} kr.")
+        self.message.setText(f"Egen plads efter VUM-kategori {category}: normtimer · 52 · årets timepris for {year}"
+                             f"{f' · {people} borgere' if people > 1 else ''} = {format_number(value)} kr.")
 
     def compute(self) -> bool:
         try:
@@ -779,3 +814,4 @@ class Screen(BaseScreen):
 
     def refresh(self) -> None:
         self.case_tab.refresh()
+        self.inhouse_tab.refresh()

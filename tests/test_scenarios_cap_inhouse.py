@@ -100,6 +100,12 @@ def test_external_cost_and_own_place_from_the_register(db):
     assert inhouse.own_rate_per_year(db, own, "§ 108", "døgn", dt.date(2026, 6, 1)) == D("547500.00")
     with pytest.raises(NotFoundError, match="ingen takst pr. døgn"):
         inhouse.own_rate_per_year(db, own, "§ 108", "døgn", dt.date(2025, 6, 1))
+    # the same places at the own facility: § 108 at 1.500 · 365 = 547.500; § 85 has no own rate for 'time'
+    with pytest.raises(NotFoundError, match="ingen takst pr. time for § 85"):
+        inhouse.own_cost_for(db, own, rows, dt.date(2026, 6, 1))
+    providers.add_provider_rate(db, own, "time", dt.date(2026, 1, 1), "300", section="§ 85")
+    # § 85 at 300 · 10 / 7 · 365 = 156.428,571… → 156.428,57; together 703.928,57
+    assert inhouse.own_cost_for(db, own, rows, dt.date(2026, 6, 1)) == D("703928.57")
     # VUM category C: 15,5 norm hours · 52 · 412 (2026) = 332.072
     assert inhouse.vum_place_per_year(db, "C", 2026) == D("332072.00")
 

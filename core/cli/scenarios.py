@@ -77,9 +77,10 @@ def register_comparisons(sub) -> None:
     p.add_argument("--date", type=date_arg, help="taksterne pr. denne dato (standard: i dag)")
     p.add_argument("--external", metavar="KR", help="ekstern udgift pr. år (i stedet for borgernes bevillinger)")
     p.add_argument("--own", metavar="KR", help="egen plads pr. år i kroner")
-    p.add_argument("--facility", metavar="NAVN", help="eget tilbud, hvis takst bruges til den egne plads")
-    p.add_argument("--section", default="§ 108", help="paragraf for tilbuddets takst (standard: § 108)")
-    p.add_argument("--unit", default="døgn", help="enhed for tilbuddets takst (standard: døgn)")
+    p.add_argument("--facility", metavar="NAVN", help="eget tilbud, hvis takster bruges til den egne plads (med "
+                                                       "--cpr: de købte bevillingers paragraf, enhed og mængde)")
+    p.add_argument("--section", default="§ 108", help="paragraf for tilbuddets takst uden --cpr (standard: § 108)")
+    p.add_argument("--unit", default="døgn", help="enhed for tilbuddets takst uden --cpr (standard: døgn)")
     p.add_argument("--vum-category", metavar="KAT", help="egen plads efter VUM-kategori (normtimer · 52 · timepris)")
     p.add_argument("--investment", metavar="KR", default="0", help="investering i år 1 i kroner")
     p.add_argument("--years", type=int, default=4, help="antal år, 1–4 (standard: 4)")
@@ -141,7 +142,8 @@ def cmd_inhouse(args, db) -> int:
         provider = find_provider(db, args.facility)
         if provider is None:
             raise NotFoundError(f"Tilbuddet '{args.facility}' findes ikke")
-        own = inhouse.own_rate_per_year(db, provider.id, args.section, args.unit, on, places=max(1, len(args.cpr)))
+        own = (inhouse.own_cost_for(db, provider.id, grants, on) if grants else
+               inhouse.own_rate_per_year(db, provider.id, args.section, args.unit, on, places=max(1, len(args.cpr))))
     elif own is None and args.vum_category:
         own = inhouse.vum_place_per_year(db, args.vum_category, on.year) * max(1, len(args.cpr))
     if own is None:

@@ -3,6 +3,8 @@ side, saving per citizen, the export, in-house vs bought and key figures."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
@@ -154,3 +156,27 @@ def test_assistance_tab(screen, context):
     # 1 Jan–1 Mar 2026: 60 days · 10/7 hours = 85,71 hours granted this year
     assert tab.due_model.index(0, 6).data() == "85,71"
     assert tab.due_model.index(0, 0).data() == "15-03-2026"
+
+
+def test_inhouse_tab_from_the_register(screen, context):
+    from core import grants, providers
+
+    tab = screen.inhouse_tab
+    engly = providers.find_by_name(context.db, "Engly Botilbud ApS").id
+    own = providers.find_by_name(context.db, "Botilbuddet Skovbrynet")
+    grants.create_grant(context.db, {"cpr": "010190-1234", "name": "Anna", "section": "§ 108", "provider_id": engly,
+                                     "rate": "3000", "start": "01-01-2026"})
+    # a new rate from 15-05-2026 (the demo's 2026 rate is from 01-01-2026)
+    providers.add_provider_rate(context.db, own.id, "døgn", dt.date(2026, 5, 15), "2000", section="§ 108")
+    tab.cprs.setText("010190-1234")
+    tab.on.setText("01-06-2026")
+    tab.fetch_external()
+    # bought: 3.000 · 365 = 1.095.000; own at Skovbrynet: 2.000 · 365 = 730.000
+    assert tab.external.text() == "1.095.000,00"
+    tab.refresh()
+    tab.facility.setCurrentIndex(tab.facility.findData(own.id))
+    assert tab.own.text() == "730.000,00"
+    tab.investment.setText("365.000")
+    assert tab.compute()
+    # 12 · 365.000 / (1.095.000 − 730.000) = 12 → month 12
+    assert "måned 12" in tab.message.text()
