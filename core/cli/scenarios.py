@@ -27,8 +27,8 @@ def register(sub) -> None:
                     "sats, bruges det nyeste tidligere års), og \"variants\" [{\"hours_per_week\", \"pa_hourly\"}]. "
                     "Viser netto før og efter, besparelse pr. måned og år og hvad der kommer retur via "
                     "bloktilskuddet. 'weeks_on_benefit' er antal hele uger på ydelse, når måneden begynder; "
-                    "månedens refusionsandel er trappens trin (80 %% uge 1–4, 40 %% uge 5–26, 30 %% uge 27–52, "
-                    "20 %% fra uge 53) vægtet med, hvor mange af månedens uger der falder i hvert trin.")
+                    "månedens refusionsandel er trappens trin (80 % uge 1–4, 40 % uge 5–26, 30 % uge 27–52, "
+                    "20 % fra uge 53) vægtet med, hvor mange af månedens uger der falder i hvert trin.")
     p.add_argument("file", metavar="FIL.json", help="business casens JSON-fil")
     p.add_argument("--year", type=year_arg, metavar="ÅR", help="året hvis satser bruges (standard: filens 'year' eller i år)")
     p.add_argument("--standard-variants", action="store_true",
