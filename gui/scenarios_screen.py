@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
 
 from core.citizens import find_by_cpr
 from core.errors import DispoError
-from core.money import InvalidNumber, format_number, parse_number
-from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, store
-from core.scenarios.export import write_business_case
+from core.providers import list_providers
+from core.money import InvalidNumber, format_date, format_number, parse_number
+from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, store
+from core.scenarios.export import case_report, write_business_case
 from gui.charts import danish_chart, nice_range
 from gui.followup_common import Job
 from gui.vum_widgets import Column, RowsModel
@@ -37,9 +38,7 @@ FIELDS = [("Tekst", "text"), ("Beløb kr./md.", "amount"), ("Refusion %", "refun
           ("Uger på ydelse", "weeks_on_benefit"), ("Flekstilskud kr./md.", "flex_contribution"),
           ("Timer pr. uge", "hours_per_week")]
 FIELD_TEXT = {f"'{field}'": f"'{heading}'" for heading, field in FIELDS}
-TOTALS = [("before_net", "Netto før pr. måned"), ("after_net", "Netto efter pr. måned"),
-          ("saving_month", "Besparelse pr. måned"), ("saving_year", "Besparelse pr. år"),
-          ("block_grant_month", "Retur via bloktilskud pr. måned (efter 2 år)")]
+TOTALS = bc.TOTALS
 ERROR_STYLE = "color: #b00020"
 
 
@@ -130,6 +129,7 @@ class BusinessCaseTab(QWidget):
         self.result: bc.CaseResult | None = None
         self.variants: list[tuple[bc.Variant, bc.CaseResult]] = []
         self.case: bc.Case | None = None
+        self.loaded: tuple | None = None  # (id, name casefolded, citizen id) of the saved case shown
         layout = QVBoxLayout(self)
 
         saved = QHBoxLayout()
@@ -159,6 +159,9 @@ class BusinessCaseTab(QWidget):
         self.export_button = QPushButton("&Eksportér …")
         self.export_button.clicked.connect(lambda: self.export())
         saved.addWidget(self.export_button)
+        self.pdf_button = QPushButton("&PDF …")
+        self.pdf_button.clicked.connect(lambda: self.export_pdf())
+        saved.addWidget(self.pdf_button)
         layout.addLayout(saved)
 
         self.lines = QTableWidget(0, 2 + len(FIELDS))
@@ -339,6 +342,7 @@ class BusinessCaseTab(QWidget):
         if case_id is None:
             return
         saved = store.get_case(self.context.db, case_id)
+        self.loaded = (saved.id, saved.name.casefold(), saved.citizen_id)
         self.lines.setRowCount(0)
         for side in bc.SIDES:
             for line in getattr(saved.case, side):
@@ -364,13 +368,16 @@ class BusinessCaseTab(QWidget):
                 if citizen is None:
                     raise DispoError(f"Der er ingen borger med CPR-nummeret {self.cpr.text().strip()}")
                 citizen_id = citizen.id
-            existing = self.saved.currentData() if self.saved.currentText().startswith(f"{self.name.text()} (") \
+            # the case loaded is replaced when it is saved under its own name for the same citizen
+            loaded = self.loaded
+            existing = loaded[0] if loaded and loaded[1:] == (self.name.text().strip().casefold(), citizen_id) \
                 else None
             case_id = store.save_case(self.context.db, self.name.text(), self.case, [v for v, _ in self.variants],
                                       citizen_id=citizen_id, case_id=existing)
         except DispoError as ex:
             self.error.setText(str(ex))
             return None
+        self.loaded = (case_id, self.name.text().strip().casefold(), citizen_id)
         self.context.notify_changed("scenarios")
         self.refresh()
         self.saved.setCurrentIndex(self.saved.findData(case_id))
@@ -378,19 +385,32 @@ class BusinessCaseTab(QWidget):
         return case_id
 
     def export(self, path: str | None = None) -> Path | None:
+        """The case and its variants as a workbook whose figures are Excel formulas."""
+        return self._write(path, "business-case.xlsx", "Excel-projektmappe (*.xlsx)",
+                           lambda p, title, subtitle: write_business_case(
+                               p, self.result, title=title, subtitle=subtitle, variants=self.variants,
+                               mask_cpr=self.context.cpr_masked))
+
+    def export_pdf(self, path: str | None = None) -> Path | None:
+        """The case, its totals and variants with each figure's formula, as an A4 PDF to print or send."""
+        from gui.pdf_report import write_pdf
+
+        return self._write(path, "business-case.pdf", "PDF (*.pdf)", lambda p, title, subtitle: write_pdf(
+            case_report(self.result, title=title, subtitle=subtitle, variants=self.variants), p,
+            mask_cpr=self.context.cpr_masked))
+
+    def _write(self, path: str | None, default: str, file_filter: str, write) -> Path | None:
         if not self.compute():
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Eksportér business case", "business-case.xlsx",
-                                                  "Excel-projektmappe (*.xlsx)")
+            path, _ = QFileDialog.getSaveFileName(self, "Gem business case", default, file_filter)
             if not path:
                 return None
         who = self.cpr.text().strip()
         title = f"Business case: {self.name.text().strip() or 'uden navn'}"
         subtitle = f"Borger: {who or 'ingen'} · År {self.result.year}"
         try:
-            return write_business_case(path, self.result, title=title, subtitle=subtitle, variants=self.variants,
-                                       mask_cpr=self.context.cpr_masked)
+            return write(path, title, subtitle)
         except DispoError as ex:
             self.error.setText(str(ex))
             return None
@@ -419,6 +439,9 @@ class InhouseTab(QWidget):
         own = QHBoxLayout()
         self.own = QLineEdit()
         own.addWidget(self.own, 1)
+        self.facility = QComboBox()
+        self.facility.currentIndexChanged.connect(self.own_from_facility)
+        own.addWidget(self.facility)
         self.vum_category = combo([("VUM-kategori …", None)] + [(c, c) for c in "ABCDE"])
         self.vum_category.currentIndexChanged.connect(self.own_from_vum)
         own.addWidget(self.vum_category)
@@ -473,19 +496,50 @@ class InhouseTab(QWidget):
         self.message.setText(f"{len(rows)} købte pladser koster {format_number(total)} kr. pr. år med taksterne "
                              f"pr. {on:%d-%m-%Y}.")
 
+    def refresh(self) -> None:
+        current = self.facility.currentData()
+        self.facility.blockSignals(True)
+        self.facility.clear()
+        self.facility.addItem("Eget tilbuds takst …", None)
+        for p in list_providers(self.context.db):
+            if p.kind == "egen":
+                self.facility.addItem(p.name, p.id)
+        self.facility.setCurrentIndex(max(self.facility.findData(current), 0))
+        self.facility.blockSignals(False)
+
+    def own_from_facility(self) -> None:
+        provider_id = self.facility.currentData()
+        if provider_id is None:
+            return
+        bought = self.grants_model.rows
+        if not bought:
+            self.message.setText("Hent først borgernes købte pladser; den egne plads regnes med samme paragraf, "
+                                 "enhed og mængde.")
+            return
+        on = self.on.date() or dt.date.today()
+        try:
+            value = inhouse.own_cost_for(self.context.db, provider_id, bought, on)
+        except DispoError as ex:
+            self.message.setText(str(ex))
+            return
+        self.own.setText(format_number(value))
+        self.message.setText(f"Egen plads hos {self.facility.currentText()}: de samme {len(bought)} bevillinger med "
+                             f"tilbuddets takster pr. {on:%d-%m-%Y} = {format_number(value)} kr. pr. år.")
+
     def own_from_vum(self) -> None:
         category = self.vum_category.currentData()
         if category is None:
             return
         year = (self.on.date() or dt.date.today()).year
+        people = max(1, len({r["cpr"] for r in self.grants_model.rows}))
         try:
-            value = inhouse.vum_place_per_year(self.context.db, category, year)
+            value = inhouse.vum_place_per_year(self.context.db, category, year) * people
         except DispoError as ex:
             self.message.setText(str(ex))
             return
         self.own.setText(format_number(value))
-        self.message.setText(f"Egen plads efter VUM-kategori {category}: normtimer · 52 · årets timepris for {year} "
-                             f"= {format_number(value)} kr.")
+        self.message.setText(f"Egen plads efter VUM-kategori {category}: normtimer · 52 · årets timepris for {year}"
+                             f"{f' · {people} borgere' if people > 1 else ''} = {format_number(value)} kr.")
 
     def compute(self) -> bool:
         try:
@@ -654,6 +708,88 @@ class KeyFiguresTab(QWidget):
         self.compute()
 
 
+class AssistanceTab(QWidget):
+    """Personal assistance in employment: the hours cap for one citizen, and the grants due for
+    their yearly follow-up with hours granted vs used."""
+
+    def __init__(self, context):
+        super().__init__()
+        self.context = context
+        layout = QVBoxLayout(self)
+        cap = QHBoxLayout()
+        cap.addWidget(QLabel("Timer pr. uge:"))
+        self.hours = QLineEdit("20")
+        cap.addWidget(self.hours)
+        cap.addWidget(QLabel("arbejdstimer pr. uge:"))
+        self.working = QLineEdit("37")
+        cap.addWidget(self.working)
+        cap.addWidget(QLabel("begrundelse:"))
+        self.reason = QLineEdit()
+        cap.addWidget(self.reason, 1)
+        self.check_button = QPushButton("&Tjek loftet")
+        self.check_button.clicked.connect(self.check)
+        cap.addWidget(self.check_button)
+        layout.addLayout(cap)
+        self.cap_result = QLabel()
+        self.cap_result.setWordWrap(True)
+        layout.addWidget(self.cap_result)
+        due = QHBoxLayout()
+        due.addWidget(QLabel("Opfølgning pr."))
+        self.on = DateField(dt.date.today())
+        due.addWidget(self.on)
+        due.addWidget(QLabel("og"))
+        self.days = QSpinBox()
+        self.days.setRange(0, 365)
+        self.days.setValue(30)
+        due.addWidget(self.days)
+        due.addWidget(QLabel("dage frem"))
+        self.due_button = QPushButton("&Vis bevillinger")
+        self.due_button.clicked.connect(self.show_due)
+        due.addWidget(self.due_button)
+        due.addStretch(1)
+        layout.addLayout(due)
+        self.due_model = FormulaModel([
+            Column("Opfølgning", lambda r: r.due, format_date),
+            Column("CPR", lambda r: r.cpr), Column("Navn", lambda r: r.name),
+            Column("Leverandør", lambda r: r.provider),
+            Column("Slutdato", lambda r: r.end, format_date),
+            Column("Timer/uge", lambda r: r.hours_per_week, _money, numeric=True),
+            Column("Timer bevilget i år", lambda r: r.hours_granted, _money, numeric=True),
+            Column("Timer brugt i år", lambda r: r.hours_used, _money, numeric=True),
+            Column("Advarsel", lambda r: r.warning or ""),
+        ], self, lambda r, c: (r.warning if c == 8 else
+                               "Beregnet udgift i året til datoen / timesatsen" if c == 6 else
+                               "Bogførte udbetalinger i året til datoen / timesatsen" if c == 7 else None))
+        layout.addWidget(_view(self.due_model), 1)
+        self.message = QLabel()
+        layout.addWidget(self.message)
+
+    def check(self) -> None:
+        try:
+            year = (self.on.date() or dt.date.today()).year
+            cap_hours, full_time = pa_cap.cap_satser(self.context.db, year)
+            result = pa_cap.check_hours(parse_number(self.hours.text()), parse_number(self.working.text()),
+                                        self.reason.text(), cap_hours=cap_hours, full_time_hours=full_time)
+        except DispoError as ex:
+            self.cap_result.setText(str(ex))
+            return
+        if result.warning:
+            self.cap_result.setText(result.warning)
+        elif result.over:
+            self.cap_result.setText(f"Over loftet på {format_number(result.cap)} timer, med begrundelse.")
+        else:
+            self.cap_result.setText(f"Inden for loftet: {format_number(cap_hours, 0)} · "
+                                    f"{self.working.text()} / {format_number(full_time, 0)} = "
+                                    f"{format_number(result.cap)} timer pr. uge.")
+
+    def show_due(self) -> None:
+        rows = pa_cap.followups_due(self.context.db, self.on.date() or dt.date.today(), self.days.value())
+        self.due_model.set_rows(rows)
+        self.message.setText(f"{len(rows)} bevillinger til opfølgning. Personlig assistance i job er bevillinger "
+                             "på konto 5.68.91; arbejdstimer og begrundelse står i noten som 'Arbejdstimer: 30' "
+                             "og 'Begrundelse: …'.")
+
+
 class Screen(BaseScreen):
     TITLE = "Scenarier"
     AREAS = ("scenarios", "citizens")
@@ -665,9 +801,10 @@ class Screen(BaseScreen):
         self.case_tab = BusinessCaseTab(context)
         self.inhouse_tab = InhouseTab(context)
         self.keyfigures_tab = KeyFiguresTab(context)
+        self.assistance_tab = AssistanceTab(context)
         # each tab scrolls rather than forcing the window taller than a laptop screen
         for tab, title in ((self.case_tab, "Business case"), (self.inhouse_tab, "Egen eller købt plads"),
-                           (self.keyfigures_tab, "Nøgletal")):
+                           (self.keyfigures_tab, "Nøgletal"), (self.assistance_tab, "Personlig assistance i job")):
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -677,3 +814,4 @@ class Screen(BaseScreen):
 
     def refresh(self) -> None:
         self.case_tab.refresh()
+        self.inhouse_tab.refresh()

@@ -20,8 +20,8 @@ def test_cap_scales_with_working_hours():
     assert check.cap == Fraction(600, 37) and not check.over and check.warning is None
     over = pa_cap.check_hours(17, 30)
     assert over.over
-    assert over.warning == ("Personlig assistance på 17,00 timer om ugen er over loftet på 16,22 timer "
-                            "(20 · 30,00 / 37,00 arbejdstimer). Flere timer kræver en begrundelse.")
+    assert over.warning == ("Personlig assistance på 17 timer om ugen er over loftet på 16,22 timer "
+                            "(20 · 30 / 37 arbejdstimer). Flere timer kræver en begrundelse.")
     # a recorded reason: still over the cap, but no warning
     reasoned = pa_cap.check_hours(17, 30, "Kræver hjælp til al kommunikation")
     assert reasoned.over and reasoned.warning is None
@@ -39,7 +39,7 @@ def test_cap_follows_the_year_satser(db):
     catalogue.set_sats(db, "pa_cap_hours", 2027, "25")
     grant = {"account": "5.68.91", "unit": "time", "quantity": "22", "quantity_per": "uge"}
     assert pa_cap.grant_warning(db, grant, on=dt.date(2027, 3, 1)) is None
-    assert "over loftet på 20,00 timer" in pa_cap.grant_warning(db, grant, on=dt.date(2026, 3, 1))
+    assert "over loftet på 20 timer" in pa_cap.grant_warning(db, grant, on=dt.date(2026, 3, 1))
 
 
 def test_grant_warning_only_for_pa_in_employment(db):
@@ -100,6 +100,12 @@ def test_external_cost_and_own_place_from_the_register(db):
     assert inhouse.own_rate_per_year(db, own, "§ 108", "døgn", dt.date(2026, 6, 1)) == D("547500.00")
     with pytest.raises(NotFoundError, match="ingen takst pr. døgn"):
         inhouse.own_rate_per_year(db, own, "§ 108", "døgn", dt.date(2025, 6, 1))
+    # the same places at the own facility: § 108 at 1.500 · 365 = 547.500; § 85 has no own rate for 'time'
+    with pytest.raises(NotFoundError, match="ingen takst pr. time for § 85"):
+        inhouse.own_cost_for(db, own, rows, dt.date(2026, 6, 1))
+    providers.add_provider_rate(db, own, "time", dt.date(2026, 1, 1), "300", section="§ 85")
+    # § 85 at 300 · 10 / 7 · 365 = 156.428,571… → 156.428,57; together 703.928,57
+    assert inhouse.own_cost_for(db, own, rows, dt.date(2026, 6, 1)) == D("703928.57")
     # VUM category C: 15,5 norm hours · 52 · 412 (2026) = 332.072
     assert inhouse.vum_place_per_year(db, "C", 2026) == D("332072.00")
 
@@ -114,3 +120,51 @@ def test_grant_warnings_read_working_hours_and_reason_from_the_note(db):
     assert "loftet på 13,51 timer" in warning
     assert grant_warnings(db, {**grant, "note": "arbejdstimer: 25\nBegrundelse: blind, al læsning"}) == []
     assert pa_cap.note_fields("Arbejdstimer: 22,5\nBegrundelse:  synshandicap ") == (D("22.5"), "synshandicap")
+
+
+def test_import_warns_about_grants_above_the_cap(db, tmp_path):
+    from core.importing.batches import import_file
+    from tests.import_files import write_xlsx
+
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Enhed", "Antal timer", "Konto", "Startdato", "Note"],
+            ["010190-1234", "Anna", "§ 85", "Jobassistance ApS", 180, "time", 25, "5.68.91", "01-03-2026", ""],
+            ["020185-1234", "Bo", "§ 85", "Jobassistance ApS", 180, "time", 12, "5.68.91", "01-03-2026", ""],
+            ["030185-1234", "Carl", "§ 85", "Jobassistance ApS", 180, "time", 25, "5.68.91", "01-03-2026",
+             "Begrundelse: døvblind"]]
+    res = import_file(db, write_xlsx(tmp_path / "pa.xlsx", {"PA": rows}))
+    # all three are imported; only Anna's 25 hours > 20 without a reason is warned about (row 2)
+    assert res["imported"] == 3
+    assert [w["row"] for w in res["warnings"]] == [2]
+    assert res["warnings"][0]["warning"].startswith(
+        "Personlig assistance på 25 timer om ugen er over loftet på 20 timer (20 · 37 / 37 arbejdstimer)")
+
+
+def test_followups_due_with_hours_granted_and_used(db):
+    providers.create_provider(db, "Jobassistance ApS", "privat")
+    pa = {"provider": "Jobassistance ApS", "unit": "time", "quantity": "10", "quantity_per": "uge", "account": "5.68.91"}
+    add(db, "010190-1234", "Anna", "§ 85", "200", "15-03-2025", "14-03-2027", **pa)
+    add(db, "020185-1234", "Bo", "§ 85", "200", "01-09-2025", "31-08-2027", **pa)  # due 01-09-2026: later
+    add(db, "030185-1234", "Carl", "§ 85", "200", "01-03-2025", **pa)  # open-ended: not time-limited
+    add(db, "040185-1234", "Dorte", "§ 85", "200", "01-06-2025", "31-05-2027", followup_date="01-02-2026",
+        **{**pa, "quantity": "25"})  # overdue follow-up date; 25 h > 20 without a reason
+    anna = db.execute("SELECT id FROM citizens WHERE cpr = '010190-1234'").fetchone()[0]
+    db["postings"].insert({"date": "2026-02-10", "account": "5.68.91", "art": "4.0", "amount_ore": 1200000,
+                           "cpr": "010190-1234", "citizen_id": anna})
+    due = pa_cap.followups_due(db, dt.date(2026, 3, 1), days=30)
+    assert [(f.name, f.due) for f in due] == [("Dorte", dt.date(2026, 2, 1)), ("Anna", dt.date(2026, 3, 15))]
+    dorte, anna_f = due
+    # Anna, 1 Jan–1 Mar 2026 = 60 days · 200 · 10/7 = 17.142,857… → 17.142,86 kr. / 200 = 85,71 hours granted;
+    # booked 12.000 kr. / 200 = 60,00 hours used
+    assert (anna_f.hours_per_week, anna_f.hours_granted, anna_f.hours_used) == (D(10), D("85.71"), D("60.00"))
+    assert anna_f.warning is None
+    assert dorte.hours_used == D("0.00")
+    assert "25 timer om ugen er over loftet på 20 timer" in dorte.warning
+
+
+def test_followup_date_is_the_next_anniversary():
+    # start 29-02-2024: the anniversary in 2025 is 28-02; asked on 01-03-2025, the next is 28-02-2026
+    assert pa_cap.followup_date(dt.date(2024, 2, 29), None, dt.date(2025, 1, 10)) == dt.date(2025, 2, 28)
+    assert pa_cap.followup_date(dt.date(2024, 2, 29), None, dt.date(2025, 3, 1)) == dt.date(2026, 2, 28)
+    # never before the first anniversary; a date set on the grant wins
+    assert pa_cap.followup_date(dt.date(2026, 1, 5), None, dt.date(2026, 1, 6)) == dt.date(2027, 1, 5)
+    assert pa_cap.followup_date(dt.date(2026, 1, 5), dt.date(2026, 6, 1), dt.date(2026, 1, 6)) == dt.date(2026, 6, 1)

@@ -41,3 +41,13 @@ def test_reference_and_key_figures(tmp_path):
     assert abs(ref["difference"] - (s108["expense_per_grant"] - 1000000.0)) < 0.005
     r = run_cli("keyfigure-reference", "--year", "2026", "--figure", "expense_per_grant", "--value", "-5", db=db)
     assert r.returncode == 1 and "negativ" in r.stderr
+
+
+def test_pa_followup_command(tmp_path):
+    db = tmp_path / "a.sqlite"
+    assert run_cli("demo", db=db).returncode == 0
+    r = run_cli("pa-followup", "--date", "01-03-2026", "--json", db=db)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == []  # the demo has no personal assistance in employment
+    r = run_cli("pa-followup", "--date", "31-02-2026", db=db)
+    assert r.returncode == 2  # not a date: a usage error

@@ -121,3 +121,18 @@ def test_workbook_recalculated_gives_dispo_figures(db, tmp_path):
     saving_row = _row_of(wv, "Besparelse pr. måned")
     for col, (_, r) in enumerate(variants, 2):
         assert round(D(str(wv.cell(saving_row, col).value)), 2) == r.saving_month
+
+
+def test_cli_pdf_shows_figures_with_formulas(tmp_path):
+    from tests.reports.pdf_text import pdf_text
+
+    f = tmp_path / "case.json"
+    f.write_text(json.dumps({**CASE, "variants": [{"hours_per_week": 14}]}))
+    r = run_cli("businesscase", f, "--out", tmp_path / "bc.pdf", db=tmp_path / "a.sqlite")
+    assert r.returncode == 0, r.stderr
+    text = pdf_text(tmp_path / "bc.pdf")
+    # before 4.152,42; after 9.000 + 1.937,72 = 10.937,72; saving −6.785,30 (see above)
+    assert "4.152,42 − 10.937,72 = -6.785,30" in text
+    assert "timesats 127,86 kr. (sats for 2022)" in text
+    r = run_cli("businesscase", f, "--out", tmp_path / "bc.docx", db=tmp_path / "a.sqlite")
+    assert r.returncode == 1 and "skal ende på .xlsx eller .pdf" in r.stderr

@@ -9,10 +9,10 @@ from pathlib import Path
 from core.citizens import find_by_cpr
 from core.cli import date_arg, print_json, print_table, year_arg
 from core.errors import DispoError, NotFoundError
-from core.money import InvalidNumber, format_number, parse_number
+from core.money import InvalidNumber, format_date, format_number, parse_number
 from core.providers import find_by_name as find_provider
-from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, store
-from core.scenarios.export import write_business_case
+from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, store
+from core.scenarios.export import case_report, write_business_case
 
 
 def register(sub) -> None:
@@ -26,12 +26,14 @@ def register(sub) -> None:
                     "(pa_hourly, weeks_per_month), ellers årets satser ('year', standard: i år; mangler årets "
                     "sats, bruges det nyeste tidligere års), og \"variants\" [{\"hours_per_week\", \"pa_hourly\"}]. "
                     "Viser netto før og efter, besparelse pr. måned og år og hvad der kommer retur via "
-                    "bloktilskuddet.")
+                    "bloktilskuddet. 'weeks_on_benefit' er antal hele uger på ydelse, når måneden begynder; "
+                    "månedens refusionsandel er trappens trin (80 % uge 1–4, 40 % uge 5–26, 30 % uge 27–52, "
+                    "20 % fra uge 53) vægtet med, hvor mange af månedens uger der falder i hvert trin.")
     p.add_argument("file", metavar="FIL.json", help="business casens JSON-fil")
-    p.add_argument("--year", type=year_arg, help="året hvis satser bruges (standard: filens 'year' eller i år)")
+    p.add_argument("--year", type=year_arg, metavar="ÅR", help="året hvis satser bruges (standard: filens 'year' eller i år)")
     p.add_argument("--standard-variants", action="store_true",
                    help="beregn også standardvarianterne: 7 og 14 timer × timesats 127,86, 165 og 180 kr.")
-    p.add_argument("--out", metavar="FIL.xlsx", help="skriv business casen og varianterne til et Excel-ark med formler")
+    p.add_argument("--out", metavar="FIL", help="skriv business casen og varianterne til et Excel-ark med formler (.xlsx) eller en PDF (.pdf)")
     p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     p.set_defaults(handler=cmd_businesscase)
 
@@ -56,7 +58,7 @@ def register(sub) -> None:
     a = ssub.add_parser("show", help="vis en gemt business case med varianter",
                         description="Beregner en gemt business case og dens varianter med årets satser.")
     a.add_argument("id", type=int, metavar="NR", help="business casens nummer (se 'scenarios list')")
-    a.add_argument("--out", metavar="FIL.xlsx", help="skriv den til et Excel-ark med formler")
+    a.add_argument("--out", metavar="FIL", help="skriv den til et Excel-ark med formler (.xlsx) eller en PDF (.pdf)")
     a.add_argument("--mask-cpr", action="store_true", help="skriv CPR-nummeret som DDMMYY-xxxx i filen")
     a.add_argument("--json", action="store_true", help="skriv som JSON")
     a.set_defaults(handler=cmd_show)
@@ -77,14 +79,25 @@ def register_comparisons(sub) -> None:
     p.add_argument("--date", type=date_arg, help="taksterne pr. denne dato (standard: i dag)")
     p.add_argument("--external", metavar="KR", help="ekstern udgift pr. år (i stedet for borgernes bevillinger)")
     p.add_argument("--own", metavar="KR", help="egen plads pr. år i kroner")
-    p.add_argument("--facility", metavar="NAVN", help="eget tilbud, hvis takst bruges til den egne plads")
-    p.add_argument("--section", default="§ 108", help="paragraf for tilbuddets takst (standard: § 108)")
-    p.add_argument("--unit", default="døgn", help="enhed for tilbuddets takst (standard: døgn)")
+    p.add_argument("--facility", metavar="NAVN", help="eget tilbud, hvis takster bruges til den egne plads (med "
+                                                       "--cpr: de købte bevillingers paragraf, enhed og mængde)")
+    p.add_argument("--section", default="§ 108", help="paragraf for tilbuddets takst uden --cpr (standard: § 108)")
+    p.add_argument("--unit", default="døgn", help="enhed for tilbuddets takst uden --cpr (standard: døgn)")
     p.add_argument("--vum-category", metavar="KAT", help="egen plads efter VUM-kategori (normtimer · 52 · timepris)")
     p.add_argument("--investment", metavar="KR", default="0", help="investering i år 1 i kroner")
     p.add_argument("--years", type=int, default=4, help="antal år, 1–4 (standard: 4)")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_inhouse)
+
+    p = sub.add_parser("pa-followup", help="personlig assistance i job: tidsbegrænsede bevillinger til årlig opfølgning",
+                       description="Tidsbegrænsede bevillinger af personlig assistance i job (konto 5.68.91), hvis "
+                                   "årlige opfølgning (opfølgningsdatoen, ellers årsdagen for starten) er inden for "
+                                   "--days dage eller overskredet, med timer bevilget og brugt i året til datoen "
+                                   "(beregnet og bogført divideret med timesatsen) og advarsel over timeloftet.")
+    p.add_argument("--date", type=date_arg, help="opgørelsesdato (standard: i dag)")
+    p.add_argument("--days", type=int, default=30, help="dage frem (standard: 30)")
+    p.add_argument("--json", action="store_true", help="skriv som JSON")
+    p.set_defaults(handler=cmd_pa_followup)
 
     p = sub.add_parser("keyfigures", help="nøgletal pr. paragraf eller leverandør med referenceværdier",
                        description="Udgift pr. bevilling og pr. helårsperson, timebånd (1–4, 5–9, 10–12, 13+ timer "
@@ -131,7 +144,8 @@ def cmd_inhouse(args, db) -> int:
         provider = find_provider(db, args.facility)
         if provider is None:
             raise NotFoundError(f"Tilbuddet '{args.facility}' findes ikke")
-        own = inhouse.own_rate_per_year(db, provider.id, args.section, args.unit, on, places=max(1, len(args.cpr)))
+        own = (inhouse.own_cost_for(db, provider.id, grants, on) if grants else
+               inhouse.own_rate_per_year(db, provider.id, args.section, args.unit, on, places=max(1, len(args.cpr))))
     elif own is None and args.vum_category:
         own = inhouse.vum_place_per_year(db, args.vum_category, on.year) * max(1, len(args.cpr))
     if own is None:
@@ -155,6 +169,21 @@ def cmd_inhouse(args, db) -> int:
     else:
         after = "" if result.within_horizon else " (efter perioden)"
         print(f"Tjent hjem i måned {result.break_even_month}{after}.")
+    return 0
+
+
+def cmd_pa_followup(args, db) -> int:
+    rows = pa_cap.followups_due(db, args.date or dt.date.today(), args.days)
+    if args.json:
+        print_json([r.as_json() for r in rows])
+        return 0
+    print_table([{"due": format_date(r.due), "cpr": r.cpr, "name": r.name, "provider": r.provider,
+                  "end": format_date(r.end), "hours": format_number(r.hours_per_week),
+                  "granted": format_number(r.hours_granted), "used": format_number(r.hours_used),
+                  "warning": r.warning or ""} for r in rows],
+                [("due", "Opfølgning"), ("cpr", "CPR"), ("name", "Navn"), ("provider", "Leverandør"),
+                 ("end", "Slutdato"), ("hours", "Timer/uge"), ("granted", "Bevilget i år"), ("used", "Brugt i år"),
+                 ("warning", "Advarsel")])
     return 0
 
 
@@ -219,9 +248,7 @@ def _print_result(result: bc.CaseResult, variants) -> None:
     print_table(rows, [("side", "Side"), ("nr", "Nr."), ("kind", "Art"), ("text", "Tekst"), ("gross", "Brutto"),
                        ("refund", "Refusion"), ("net", "Netto"), ("formula", "Formel")])
     print()
-    for key, label in (("before_net", "Netto før pr. måned"), ("after_net", "Netto efter pr. måned"),
-                       ("saving_month", "Besparelse pr. måned"), ("saving_year", "Besparelse pr. år"),
-                       ("block_grant_month", "Retur via bloktilskud pr. måned (efter 2 år)")):
+    for key, label in bc.TOTALS:
         print(f"{label}: {format_number(getattr(result, key))} kr.   ({result.formulas[key]})")
     rates = result.rates
     print(f"\nSatser for {result.year}: timesats {format_number(rates.pa_hourly.value)} kr. "
@@ -241,8 +268,16 @@ def _output(args, db, case: bc.Case, variants: list[bc.Variant], title: str, sub
     result = bc.evaluate(db, case)
     compared = bc.compare_variants(db, case, variants)
     if args.out:
-        write_business_case(args.out, result, title=title, subtitle=subtitle, variants=compared,
-                            mask_cpr=getattr(args, "mask_cpr", False))
+        mask = getattr(args, "mask_cpr", False)
+        out = Path(args.out)
+        if out.suffix.lower() == ".pdf":
+            from gui.pdf_report import write_pdf  # Qt paints the PDF, as for the reports
+
+            write_pdf(case_report(result, title=title, subtitle=subtitle, variants=compared), out, mask_cpr=mask)
+        elif out.suffix.lower() == ".xlsx":
+            write_business_case(out, result, title=title, subtitle=subtitle, variants=compared, mask_cpr=mask)
+        else:
+            raise DispoError(f"Filen skal ende på .xlsx eller .pdf, ikke '{out.name}'")
     if args.json:
         out = result.as_json()
         out["variants"] = [{**v.as_dict(), **r.as_json()} for v, r in compared]

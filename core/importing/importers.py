@@ -20,7 +20,7 @@ from typing import Callable
 from core import audit
 from core.errors import NotFoundError, ValidationError
 from core.catalogue import section as get_section
-from core.grants import create_grant, grant_state, validate_grant
+from core.grants import create_grant, grant_state, grant_warnings, validate_grant
 from core.importing import parsers as p
 from core.importing.choices import translate_cells
 from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
@@ -420,6 +420,7 @@ class GrantsImporter(Importer):
             clean["grouping"] = sec.grouping if clean["account"] == sec.account else ""
         clean["provider"] = v["provider"]
         rec.values = clean
+        rec.warnings.extend(grant_warnings(self.db, clean))
         rec.key = (clean["cpr"], choice.provider_id or "ny:" + " ".join(v["provider"].casefold().split()),
                    clean["section"], clean["start"])
         return [rec]

@@ -42,6 +42,9 @@ KINDS = ("benefit", "wage_subsidy", "pa")
 KIND_TEXT = {"benefit": "Ydelse", "wage_subsidy": "Løntilskud (fleksjob)", "pa": "Personlig assistance"}
 SIDES = ("before", "after")
 SIDE_TEXT = {"before": "før", "after": "efter"}
+TOTALS = [("before_net", "Netto før pr. måned"), ("after_net", "Netto efter pr. måned"),
+          ("saving_month", "Besparelse pr. måned"), ("saving_year", "Besparelse pr. år"),
+          ("block_grant_month", "Retur via bloktilskud pr. måned (efter 2 år)")]
 
 # Case field -> the satser kind it is read from.
 RATE_KINDS = {

@@ -14,10 +14,12 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from core.reports import mask_text
+from core.money import format_number
+from core.reports import Column as RColumn, Report, ReportTable, mask_text
 from core.reports.xlsx_writer import (_HEADER_FILL, NUMBER_FORMATS, _header_text, check_folder, safe_text,
                                       save_workbook)
-from core.scenarios.businesscase import (KIND_TEXT, RATE_TEXT, SIDE_TEXT, CaseResult, Variant, staircase_share)
+from core.scenarios.businesscase import (KIND_TEXT, RATE_TEXT, SIDE_TEXT, TOTALS, CaseResult, Variant,
+                                         staircase_share)
 
 CASE_SHEET = "Business case"
 VARIANTS_SHEET = "Varianter"
@@ -161,11 +163,12 @@ def write_case_sheet(wb: Workbook, result: CaseResult, title: str, subtitle: str
     def plus(cells):
         return "+".join(cells) or "0"
 
-    before = total("before_net", "Netto før pr. måned", f"={plus(net_cells['before'])}")
-    after = total("after_net", "Netto efter pr. måned", f"={plus(net_cells['after'])}")
-    saving = total("saving_month", "Besparelse pr. måned", f"={before}-{after}")
-    total("saving_year", "Besparelse pr. år", f"={saving}*12")
-    total("block_grant_month", "Retur via bloktilskud pr. måned (efter 2 år)", f"={plus(net_cells['pa_after'])}")
+    label = dict(TOTALS)
+    before = total("before_net", label["before_net"], f"={plus(net_cells['before'])}")
+    after = total("after_net", label["after_net"], f"={plus(net_cells['after'])}")
+    saving = total("saving_month", label["saving_month"], f"={before}-{after}")
+    total("saving_year", label["saving_year"], f"={saving}*12")
+    total("block_grant_month", label["block_grant_month"], f"={plus(net_cells['pa_after'])}")
     ws.freeze_panes = f"A{header + 1}"
     return {"totals": totals, "refs": {k: f"'{CASE_SHEET}'!{v}" for k, v in refs.items()},
             "pa_after": [f"'{CASE_SHEET}'!{c}" for c in net_cells["pa_after"]]}
@@ -239,4 +242,40 @@ def write_business_case(path: Path | str, result: CaseResult, *, title: str = "B
     if variants:
         write_variants_sheet(wb, result, list(variants), refs, safe_text(title, mask_cpr))
     return save_workbook(wb, path)
+
+
+
+def case_report(result: CaseResult, *, title: str = "Business case", subtitle: str = "",
+                variants: list[tuple[Variant, CaseResult]] = (), municipality: str = "") -> Report:
+    """The case as a report (for the PDF and the printer): lines, totals and variants, each figure
+    beside its formula in words and numbers."""
+    import datetime as dt
+
+    lines = ReportTable("Linjer", (
+        RColumn("side", "Side", "text", 7), RColumn("nr", "Nr.", "integer", 5), RColumn("kind", "Art", "text", 20),
+        RColumn("text", "Tekst", "text", 18), RColumn("gross", "Brutto", "amount"),
+        RColumn("refund", "Refusion", "amount"), RColumn("net", "Netto", "amount"),
+        RColumn("formula", "Formel", "text", 70)), subtitle=subtitle)
+    for r in result.lines:
+        lines.add([SIDE_TEXT[r.side], r.number, KIND_TEXT[r.line.kind], r.line.text, r.gross, r.refund, r.net,
+                   r.formula])
+    totals = ReportTable("Resultat", (RColumn("figure", "Pr. måned / år", "text", 44),
+                                      RColumn("kr", "Kr.", "amount"), RColumn("formula", "Formel", "text", 80)),
+                         subtitle=subtitle)
+    for key, label in TOTALS:
+        totals.add([label, getattr(result, key), result.formulas[key]])
+    r = result.rates
+    totals.notes.append(f"Satser for {result.year}: timesats {format_number(r.pa_hourly.value)} kr. "
+                        f"({r.pa_hourly.source()}), {format_number(r.weeks_per_month.value)} uger pr. måned "
+                        f"({r.weeks_per_month.source()}), refusion af personlig assistance "
+                        f"{format_number(r.pa_refund_pct.value, 0)} % ({r.pa_refund_pct.source()}).")
+    tables = [totals, lines]
+    if variants:
+        table = ReportTable("Varianter", (RColumn("figure", "Figur", "text", 40),
+                                          *(RColumn(f"v{i}", v.name, "amount", 18) for i, (v, _) in
+                                            enumerate(variants))), subtitle=subtitle)
+        for key, label in TOTALS:
+            table.add([label, *(getattr(res, key) for _, res in variants)])
+        tables.append(table)
+    return Report(title, result.year, dt.date.today(), municipality, tables, area="Beskæftigelse (LKB)")
 

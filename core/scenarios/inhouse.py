@@ -95,7 +95,8 @@ def external_cost_per_year(db, citizen_ids: list[int], on: dt.date) -> tuple[Dec
             per_year = kr(daily_cost(g.rate_on(on), g.unit, g.quantity, g.quantity_per, on.year)
                           * days_in_year(on.year))
             rows.append({"grant_id": g.id, "cpr": g.cpr, "name": g.name, "provider": g.provider,
-                         "section": g.section, "per_year": per_year})
+                         "section": g.section, "unit": g.unit, "quantity": g.quantity,
+                         "quantity_per": g.quantity_per, "per_year": per_year})
     return sum((r["per_year"] for r in rows), Decimal("0.00")), rows
 
 
@@ -130,3 +131,14 @@ def vum_place_per_year(db, category: str, year: int, hours=None) -> Decimal:
     if norm is None:
         raise InhouseError(f"Kategori {category} har ingen normtimer; angiv timerne pr. uge")
     return kr(norm * 52 * catalogue.sats(db, "vum_hourly_price", year))
+
+
+def own_cost_for(db, provider_id: int, bought: list[dict], on: dt.date) -> Decimal:
+    """What the bought places would cost a year at an own facility's rates: each bought grant's
+    section, unit and quantity at the facility's rate (rows as ``external_cost_per_year`` gives them).
+
+    Raises:
+        NotFoundError: the facility has no rate for one of the sections and units.
+    """
+    return sum((own_rate_per_year(db, provider_id, r["section"], r["unit"], on, r["quantity"], r["quantity_per"])
+                for r in bought), Decimal("0.00"))

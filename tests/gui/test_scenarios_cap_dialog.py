@@ -18,7 +18,7 @@ def test_grant_dialog_warns_above_the_cap(qtbot, context):
     # 25 hours a week > 20 (full time, no working hours recorded): a warning, and OK still works
     assert dialog.ok_button.isEnabled()
     assert dialog.errors["quantity"].text().startswith(
-        "Advarsel: Personlig assistance på 25,00 timer om ugen er over loftet på 20,00 timer")
+        "Advarsel: Personlig assistance på 25 timer om ugen er over loftet på 20 timer")
     # 30 working hours in the note: cap 20 · 30 / 37 = 16,22
     note: QPlainTextEdit = dialog.fields["note"]
     note.setPlainText("Arbejdstimer: 30")

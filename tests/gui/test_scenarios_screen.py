@@ -3,6 +3,8 @@ side, saving per citizen, the export, in-house vs bought and key figures."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
@@ -88,9 +90,22 @@ def test_save_per_citizen_reload_and_export(screen, context, tmp_path):
     tab.load_selected()
     assert tab.lines.rowCount() == 2
     assert str(tab.result.saving_month) == "4103.88"  # 6.041,60 − 1.937,72
+    # saved again under its name: replaced, not a second case; under a new name: a new case
+    tab.set_cell(1, "hours_per_week", "14")
+    assert tab.save() == case_id
+    assert store.get_case(context.db, case_id).case.after[0].hours_per_week == 14
+    tab.name.setText("Med 14 timer")
+    assert tab.save() not in (None, case_id)
+    assert len(store.list_cases(context.db)) == 2
     path = tab.export(str(tmp_path / "bc.xlsx"))
     ws = openpyxl.load_workbook(path)[CASE_SHEET]
     assert any(str(c.value).startswith("=ROUND(") for row in ws.iter_rows() for c in row)
+    # the PDF: the figures beside their formulas (the case is now 14 hours: 14 · 127,86 · 4,33 · 0,5 = 3.875,44;
+    # saving 6.041,60 − 3.875,44 = 2.166,16), the CPR masked when the screen masks it
+    from tests.reports.pdf_text import pdf_text
+
+    text = pdf_text(tab.export_pdf(str(tmp_path / "bc.pdf")))
+    assert "6.041,60 − 3.875,44 = 2.166,16" in text
 
 
 def test_inhouse_tab(screen):
@@ -117,3 +132,51 @@ def test_key_figures_tab(screen, qtbot):
         tab.compute()
     keys = [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())]
     assert "§ 108" in keys and "§ 85" in keys
+
+
+def test_assistance_tab(screen, context):
+    from core import grants
+
+    tab = screen.assistance_tab
+    tab.hours.setText("17")
+    tab.working.setText("30")
+    tab.check()
+    # 20 · 30 / 37 = 16,22 < 17
+    assert "over loftet på 16,22 timer" in tab.cap_result.text()
+    tab.hours.setText("16")
+    tab.check()
+    assert tab.cap_result.text() == "Inden for loftet: 20 · 30 / 37 = 16,22 timer pr. uge."
+    grants.create_grant(context.db, {"cpr": "010190-1234", "name": "Anna", "section": "§ 85",
+                                     "provider": "Bostøtteteamet", "rate": "200", "unit": "time", "quantity": "10",
+                                     "quantity_per": "uge", "account": "5.68.91", "start": "15-03-2025",
+                                     "end": "14-03-2027"})
+    tab.on.setText("01-03-2026")
+    tab.show_due()
+    assert tab.due_model.rowCount() == 1
+    # 1 Jan–1 Mar 2026: 60 days · 10/7 hours = 85,71 hours granted this year
+    assert tab.due_model.index(0, 6).data() == "85,71"
+    assert tab.due_model.index(0, 0).data() == "15-03-2026"
+
+
+def test_inhouse_tab_from_the_register(screen, context):
+    from core import grants, providers
+
+    tab = screen.inhouse_tab
+    engly = providers.find_by_name(context.db, "Engly Botilbud ApS").id
+    own = providers.find_by_name(context.db, "Botilbuddet Skovbrynet")
+    grants.create_grant(context.db, {"cpr": "010190-1234", "name": "Anna", "section": "§ 108", "provider_id": engly,
+                                     "rate": "3000", "start": "01-01-2026"})
+    # a new rate from 15-05-2026 (the demo's 2026 rate is from 01-01-2026)
+    providers.add_provider_rate(context.db, own.id, "døgn", dt.date(2026, 5, 15), "2000", section="§ 108")
+    tab.cprs.setText("010190-1234")
+    tab.on.setText("01-06-2026")
+    tab.fetch_external()
+    # bought: 3.000 · 365 = 1.095.000; own at Skovbrynet: 2.000 · 365 = 730.000
+    assert tab.external.text() == "1.095.000,00"
+    tab.refresh()
+    tab.facility.setCurrentIndex(tab.facility.findData(own.id))
+    assert tab.own.text() == "730.000,00"
+    tab.investment.setText("365.000")
+    assert tab.compute()
+    # 12 · 365.000 / (1.095.000 − 730.000) = 12 → month 12
+    assert "måned 12" in tab.message.text()
