@@ -8,6 +8,8 @@ import re
 
 from core import cpr as cprs
 from core.connection import current_user, query
+from core.declared_settings import SETTINGS
+from core.formulas import csv_safe, looks_like_formula
 from core.money import InvalidNumber, to_decimal
 
 
@@ -131,8 +133,6 @@ def for_citizen(db, citizen_id: int) -> list[dict]:
 
 def field_label(key: str, table: str | None = None) -> str:
     """The screens' name of a stored field (in the settings table: the setting's label)."""
-    from core.settings import SETTINGS
-
     if key in SETTINGS and (table == "settings" or key not in FIELDS):
         return SETTINGS[key].label
     return FIELDS.get(key, key)
@@ -225,7 +225,6 @@ def export(rows: list[dict], path, *, mask_cpr: bool = False) -> int:
     from pathlib import Path
 
     from core.errors import DispoError, from_environment
-    from core.reports import csv_safe, looks_like_formula
 
     path = Path(path)
     table = [[_cell(r, key, mask_cpr) for key, _ in EXPORT_COLUMNS] for r in rows]

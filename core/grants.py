@@ -22,6 +22,7 @@ from core.costs import QUANTITY_PER, QUANTITY_UNITS, UNITS, CostBasis, RatePerio
 from core.errors import DispoError, NotFoundError, ValidationError
 from core.money import InvalidNumber, parse_date, to_decimal
 from core.providers import find_by_name, get_provider
+from core.scenarios.pa_cap import grant_warning
 from core.storage import bulk_work, query
 
 STATUSES = ("aktiv", "afsluttet")
@@ -368,8 +369,6 @@ def grant_warnings(db, data: dict) -> list[str]:
 
     Today: personal assistance in employment above the hours cap (``core.scenarios.pa_cap``).
     """
-    from core.scenarios.pa_cap import grant_warning
-
     warning = grant_warning(db, data)
     return [warning] if warning else []
 

@@ -24,7 +24,7 @@ from core.citizens import find_by_cpr
 from core.errors import DispoError
 from core.providers import list_providers
 from core.money import InvalidNumber, format_date, format_number, parse_number
-from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, store
+from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, pa_followup, store
 from core.scenarios.export import case_report, write_business_case
 from gui.charts import danish_chart, nice_range
 from gui.followup_common import Job
@@ -783,7 +783,7 @@ class AssistanceTab(QWidget):
                                     f"{format_number(result.cap)} timer pr. uge.")
 
     def show_due(self) -> None:
-        rows = pa_cap.followups_due(self.context.db, self.on.date() or dt.date.today(), self.days.value())
+        rows = pa_followup.followups_due(self.context.db, self.on.date() or dt.date.today(), self.days.value())
         self.due_model.set_rows(rows)
         self.message.setText(f"{len(rows)} bevillinger til opfølgning. Personlig assistance i job er bevillinger "
                              "på konto 5.68.91; arbejdstimer og begrundelse står i noten som 'Arbejdstimer: 30' "

@@ -10,7 +10,7 @@ import pytest
 
 from core import catalogue, providers
 from core.errors import NotFoundError
-from core.scenarios import inhouse, pa_cap
+from core.scenarios import inhouse, pa_cap, pa_followup
 from tests.reports.conftest import add
 
 
@@ -150,7 +150,7 @@ def test_followups_due_with_hours_granted_and_used(db):
     anna = db.execute("SELECT id FROM citizens WHERE cpr = '010190-1234'").fetchone()[0]
     db["postings"].insert({"date": "2026-02-10", "account": "5.68.91", "art": "4.0", "amount_ore": 1200000,
                            "cpr": "010190-1234", "citizen_id": anna})
-    due = pa_cap.followups_due(db, dt.date(2026, 3, 1), days=30)
+    due = pa_followup.followups_due(db, dt.date(2026, 3, 1), days=30)
     assert [(f.name, f.due) for f in due] == [("Dorte", dt.date(2026, 2, 1)), ("Anna", dt.date(2026, 3, 15))]
     dorte, anna_f = due
     # Anna, 1 Jan–1 Mar 2026 = 60 days · 200 · 10/7 = 17.142,857… → 17.142,86 kr. / 200 = 85,71 hours granted;

@@ -148,6 +148,14 @@ def json_default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def pdf_writer(args):
+    """The PDF writer ``main.py`` handed in (Qt paints PDFs, and core never imports Qt)."""
+    write_pdf = getattr(args, "pdf_writer", None)
+    if write_pdf is None:
+        raise DispoError("PDF kan ikke dannes her; brug .xlsx eller kør Dispo via main.py")
+    return write_pdf
+
+
 def print_json(data) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=json_default)
     sys.stdout.write("\n")

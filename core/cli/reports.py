@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.cli import date_arg, year_arg
+from core.cli import date_arg, pdf_writer, year_arg
 from core.errors import DispoError
 from core.reports.build import REPORT_KINDS, build_report, default_as_of, month_end
 from core.reports.xlsx_writer import write_report
@@ -50,11 +50,7 @@ def cmd_report(args, db) -> int:
         as_of = default_as_of(args.year)
     report = build_report(db, args.kind, args.year, as_of, include_expected=args.include_expected)
     if suffix == ".pdf":
-        # PDF needs Qt's painter, which core never imports: main.py hands the writer in.
-        write_pdf = getattr(args, "pdf_writer", None)
-        if write_pdf is None:
-            raise DispoError("PDF kan ikke dannes her; brug .xlsx eller kør Dispo via main.py")
-        write_pdf(report, out, mask_cpr=args.mask_cpr)
+        pdf_writer(args)(report, out, mask_cpr=args.mask_cpr)
     else:
         write_report(report, out, mask_cpr=args.mask_cpr)
     print(f"{report.title} pr. {as_of:%d-%m-%Y} er skrevet til {out}")

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 from core.citizens import find_by_cpr
-from core.cli import date_arg, print_json, print_table, year_arg
+from core.cli import date_arg, pdf_writer, print_json, print_table, year_arg
 from core.errors import DispoError, NotFoundError
 from core.money import InvalidNumber, format_date, format_number, parse_number
 from core.providers import find_by_name as find_provider
-from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, store
+from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_followup, store
 from core.scenarios.export import case_report, write_business_case
 
 
@@ -173,7 +173,7 @@ def cmd_inhouse(args, db) -> int:
 
 
 def cmd_pa_followup(args, db) -> int:
-    rows = pa_cap.followups_due(db, args.date or dt.date.today(), args.days)
+    rows = pa_followup.followups_due(db, args.date or dt.date.today(), args.days)
     if args.json:
         print_json([r.as_json() for r in rows])
         return 0
@@ -271,9 +271,7 @@ def _output(args, db, case: bc.Case, variants: list[bc.Variant], title: str, sub
         mask = getattr(args, "mask_cpr", False)
         out = Path(args.out)
         if out.suffix.lower() == ".pdf":
-            from gui.pdf_report import write_pdf  # Qt paints the PDF, as for the reports
-
-            write_pdf(case_report(result, title=title, subtitle=subtitle, variants=compared), out, mask_cpr=mask)
+            pdf_writer(args)(case_report(result, title=title, subtitle=subtitle, variants=compared), out, mask_cpr=mask)
         elif out.suffix.lower() == ".xlsx":
             write_business_case(out, result, title=title, subtitle=subtitle, variants=compared, mask_cpr=mask)
         else:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from core.cpr import mask_all
+from core.formulas import FORMULA_STARTS, csv_safe, looks_like_formula  # noqa: F401 (re-exported)
 
 KINDS = ("text", "cpr", "integer", "number", "amount", "date", "percent", "mark")
 """Column kinds: ``cpr`` is text that masking applies to, ``mark`` a short text such as ``x``,
@@ -131,20 +132,6 @@ def is_warning(column: Column, value) -> bool:
 
 mask_text = mask_all
 """Every CPR number inside a text replaced by ``DDMMYY-xxxx``: ``core.cpr.mask_all``, the one rule."""
-
-FORMULA_STARTS = ("=", "+", "-", "@")
-"""A text starting with one of these would run as a formula in Excel or LibreOffice."""
-
-
-def looks_like_formula(value) -> bool:
-    """Whether ``value`` is text a spreadsheet would run as a formula (the one formula guard)."""
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
-def csv_safe(value):
-    """A csv cell that never runs as a formula: such text gets a leading apostrophe."""
-    return "'" + value if looks_like_formula(value) else value
-
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 

@@ -146,30 +146,6 @@ def grant_warning(db, data: dict, working_hours=None, reason: str | None = None,
     return warning
 
 
-@dataclass(frozen=True)
-class FollowUp:
-    """A time-limited grant of personal assistance in employment due for its yearly follow-up.
-
-    ``hours_granted`` and ``hours_used`` are for the year to the date: the computed cost and
-    the booked payments divided by the hourly rate in force (None without a rate).
-    """
-
-    grant_id: int
-    cpr: str
-    name: str
-    provider: str
-    start: dt.date
-    end: dt.date
-    due: dt.date
-    hours_per_week: Decimal | None
-    hours_granted: Decimal | None
-    hours_used: Decimal | None
-    warning: str | None
-
-    def as_json(self) -> dict:
-        return dict(self.__dict__)
-
-
 def _anniversary(start: dt.date, year: int) -> dt.date:
     try:
         return start.replace(year=year)
@@ -183,32 +159,3 @@ def followup_date(start: dt.date, followup: dt.date | None, on: dt.date) -> dt.d
         return followup
     due = _anniversary(start, max(on.year, start.year + 1))
     return due if due >= on else _anniversary(start, due.year + 1)
-
-
-def followups_due(db, on: dt.date, days: int = 30) -> list[FollowUp]:
-    """Time-limited grants of personal assistance in employment active on ``on`` whose yearly
-    follow-up falls within ``days`` days (or is overdue), with hours granted vs used this year."""
-    from core.forecast import grant_figures
-    from core.grants import list_grants
-
-    grants = [g for g in list_grants(db, active_on=on) if is_pa_employment(g.account) and g.end is not None]
-    grants = [(g, followup_date(g.start, g.followup_date, on)) for g in grants]
-    grants = [(g, due) for g, due in grants if due <= on + dt.timedelta(days=days)]
-    if not grants:
-        return []
-    figures, _ = grant_figures(db, on.year, on, citizen_ids=sorted({g.citizen_id for g, _ in grants}))
-    by_grant = {f.grant_id: f for f in figures}
-    out = []
-    for g, due in sorted(grants, key=lambda item: (item[1], item[0].cpr)):
-        rate = g.rate_on(on)
-        f = by_grant.get(g.id)
-
-        def hours(ore):
-            return None if not rate or f is None else (Decimal(ore) / 100 / rate).quantize(Decimal("0.01"))
-
-        warning = grant_warning(db, {"account": g.account, "unit": g.unit, "quantity": g.quantity,
-                                     "quantity_per": g.quantity_per, "note": g.note}, on=on)
-        out.append(FollowUp(g.id, g.cpr, g.name, g.provider, g.start, g.end, due,
-                            grant_hours_per_week(g.unit, g.quantity, g.quantity_per),
-                            hours(f.to_date) if f else None, hours(f.booked) if f else None, warning))
-    return out
