@@ -3,12 +3,13 @@ at the section of the screen she is on."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
-HELP_FILE = Path(__file__).resolve().parent.parent / "resources" / "help" / "vejledning.html"
+from core.resources import resource_path
+
+HELP_FILE = resource_path("help", "vejledning.html")
 
 # a screen's navigation title -> the guide's section (the id of its heading)
 SECTIONS = {
@@ -16,7 +17,7 @@ SECTIONS = {
     "Datavalidering": "validering", "Budgetopfølgning": "opfoelgning", "Godkend måned": "godkend",
     "Rapporter": "rapporter", "Bevillinger": "bevillinger", "Borgere": "borgere",
     "Leverandører og takster": "leverandoerer", "VUM-tildeling": "vum", "Katalog og satser": "katalog",
-    "Revisionsspor": "revisionsspor", "Indstillinger": "indstillinger", "Første gang": "foerste-gang",
+    "Revisionsspor": "revisionsspor", "Budgetår": "budgetaar", "Scenarier": "scenarier", "Indstillinger": "indstillinger", "Første gang": "foerste-gang",
 }
 
 

@@ -114,6 +114,7 @@ class Column:
         editable: the cell can be edited; the model's ``on_edit`` says what an edit does.
         color: record -> the text colour (``"#b00020"``) or None.
         value: record -> the cell's value before formatting (for callers that need the figure).
+        key: a stable name for the column (tests and code find a column by it).
     """
 
     header: str
@@ -123,6 +124,7 @@ class Column:
     editable: bool = False
     color: Callable[[Any], str | None] | None = None
     value: Callable[[Any], Any] | None = None
+    key: str = ""
 
 
 def date_column(header: str, get: Callable[[Any], dt.date | None], empty: str = "",
