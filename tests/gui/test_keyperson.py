@@ -65,24 +65,33 @@ def test_choosing_another_month_recomputes_its_steps(qtbot, window):
     assert "Ingen posteringer for januar 2026" in screen.rows["import"][2].text()
 
 
-def test_on_a_new_database_the_first_step_offers_the_import(qtbot, tmp_path):
+@pytest.fixture
+def new_window(qtbot, tmp_path):
+    """The main window on a new, empty database."""
     from gui.context import AppContext
-    from gui.import_wizard import ImportWizard
 
     ctx = AppContext(tmp_path / "ny.sqlite")
-    try:
-        w = MainWindow(ctx)
-        qtbot.addWidget(w)
-        w.show()
-        screen = month_screen(qtbot, w)
-        assert screen.rows["import"][3].text() == "Importér …"
-        assert "Importér først bevillingerne" in screen.rows["import"][2].text()
-        qtbot.mouseClick(screen.rows["import"][3], Qt.MouseButton.LeftButton)
-        wizards = [x for x in QApplication.topLevelWidgets() if isinstance(x, ImportWizard) and x.isVisible()]
-        assert len(wizards) == 1
-        wizards[0].reject()
-    finally:
-        ctx.close()
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    ctx.close()
+
+
+def the_import_wizard_opened() -> None:
+    from gui.import_wizard import ImportWizard
+
+    wizards = [x for x in QApplication.topLevelWidgets() if isinstance(x, ImportWizard) and x.isVisible()]
+    assert len(wizards) == 1
+    wizards[0].reject()
+
+
+def test_on_a_new_database_the_first_step_offers_the_import(qtbot, new_window):
+    screen = month_screen(qtbot, new_window)
+    assert screen.rows["import"][3].text() == "Importér …"
+    assert "Importér først bevillingerne" in screen.rows["import"][2].text()
+    qtbot.mouseClick(screen.rows["import"][3], Qt.MouseButton.LeftButton)
+    the_import_wizard_opened()
 
 
 # ------------------------------------------------------------------ help
@@ -226,28 +235,17 @@ def test_a_database_without_municipality_needs_the_guide(context, tmp_path):
 
 # ------------------------------------------------------------------ empty screens
 
-def test_every_empty_table_says_what_to_do_and_the_link_does_it(qtbot, tmp_path):
-    from gui.context import AppContext
-    from gui.import_wizard import ImportWizard
-
-    ctx = AppContext(tmp_path / "ny.sqlite")
-    try:
-        w = MainWindow(ctx)
-        qtbot.addWidget(w)
-        w.show()
-        for title in ("Importer", "Bevillinger", "Borgere", "Afstemning", "Revisionsspor"):
-            w.show_screen(title)
-            hint = w.empty_hints[title][0]
-            qtbot.waitUntil(hint.isVisible)
-            assert hint.text()
-        hint = w.empty_hints["Bevillinger"][0]
-        assert "Ingen bevillinger endnu" in hint.text()
-        hint.linkActivated.emit("do")
-        wizards = [x for x in QApplication.topLevelWidgets() if isinstance(x, ImportWizard) and x.isVisible()]
-        assert len(wizards) == 1
-        wizards[0].reject()
-    finally:
-        ctx.close()
+def test_every_empty_table_says_what_to_do_and_the_link_does_it(qtbot, new_window):
+    w = new_window
+    for title in ("Importer", "Bevillinger", "Borgere", "Afstemning", "Revisionsspor"):
+        w.show_screen(title)
+        hint = w.empty_hints[title][0]
+        qtbot.waitUntil(hint.isVisible)
+        assert hint.text()
+    hint = w.empty_hints["Bevillinger"][0]
+    assert "Ingen bevillinger endnu" in hint.text()
+    hint.linkActivated.emit("do")
+    the_import_wizard_opened()
 
 
 def test_hints_hide_when_there_are_rows(qtbot, window):
