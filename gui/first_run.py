@@ -127,9 +127,12 @@ class _DatabasePage(QWizardPage):
         return ""
 
     def validatePage(self) -> bool:
-        if not self.isEnabled() or not self.path.isEnabled():
-            return True
-        problem = self.problem()
+        path = Path(self.path.text().strip())
+        if not self.path.isEnabled():  # the --db file: new or not, its folder must be there
+            problem = "" if path.exists() or path.parent.is_dir() else \
+                f"Mappen '{path.parent}' findes ikke. Dispo opretter ikke mapper; luk guiden, og ret stien."
+        else:
+            problem = self.problem()
         self.error.setText(problem)
         return not problem
 
@@ -157,7 +160,8 @@ class _StartPage(QWizardPage):
 class FirstRunWizard(QWizard):
     """The guide. ``choice()`` is what she chose (after ``exec`` returned Accepted)."""
 
-    def __init__(self, parent=None, *, fixed_path: Path | None = None, municipality: str = ""):
+    def __init__(self, parent=None, *, fixed_path: Path | None = None, suggested_path: Path | None = None,
+                 municipality: str = ""):
         super().__init__(parent)
         self.setWindowTitle("Dispo – første gang")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -168,6 +172,9 @@ class FirstRunWizard(QWizard):
         self.municipality_page = _MunicipalityPage(self)
         self.municipality_page.municipality.setText(municipality)
         self.database_page = _DatabasePage(self, fixed_path)
+        if suggested_path is not None and fixed_path is None:  # the database of last time, not there now
+            self.database_page.existing.setChecked(True)
+            self.database_page.path.setText(str(suggested_path))
         self.start_page = _StartPage(self)
         for page in (self.municipality_page, self.database_page, self.start_page):
             self.addPage(page)

@@ -321,3 +321,31 @@ def test_first_run_can_show_the_demo_and_keeps_hers_for_next_time(qtbot, tmp_pat
         assert mine.execute("SELECT count(*) FROM grants").fetchone()[0] == 0  # the demo stayed in its own file
     finally:
         mine.close()
+
+
+def test_a_remembered_database_that_is_gone_is_suggested_not_forgotten(qtbot, tmp_path):
+    from core.storage import last_database, remember_database
+    from gui.first_run import FirstRunWizard
+
+    share = tmp_path / "drev" / "budget.sqlite"
+    share.parent.mkdir()
+    share.write_bytes(b"")
+    remember_database(share)
+    share.unlink()  # the network drive is not connected today
+    assert last_database() is None and last_database(existing=False) == share.resolve()
+    wizard = FirstRunWizard(suggested_path=last_database(existing=False))
+    qtbot.addWidget(wizard)
+    page = wizard.database_page
+    assert page.existing.isChecked() and page.path.text() == str(share.resolve())
+    assert page.problem() == f"Filen '{share.resolve()}' findes ikke."
+
+
+def test_a_db_file_in_a_missing_folder_is_refused_by_the_guide(qtbot, tmp_path):
+    from gui.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard(fixed_path=tmp_path / "findes-ikke" / "x.sqlite")
+    qtbot.addWidget(wizard)
+    page = wizard.database_page
+    assert not page.path.isEnabled() and page.create.isChecked()
+    assert not page.validatePage() and "Dispo opretter ikke mapper" in page.error.text()
+    assert not (tmp_path / "findes-ikke").exists()
