@@ -37,6 +37,7 @@ def test_help_and_errors_have_no_english_frame(db_path):
     ("grants", "--active-on", "32-13-2026"),
     ("vum", "due", "--date", "32-13-2026"),
     ("forecast", "--year", "2026", "--as-of", "i går"),
+    ("expected", "add", "--section", "§ 108", "--rate", "2000", "--start", "1. september"),
 ])
 def test_a_date_that_is_not_a_date_is_wrong_usage_in_every_command(db_path, args):
     run_cli("demo", db=db_path)

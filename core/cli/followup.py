@@ -69,8 +69,8 @@ def register(sub) -> None:
     q.add_argument("--rate", required=True, metavar="KR", help="takst")
     q.add_argument("--unit", metavar="ENHED", help="enhed (standard: paragraffens)")
     q.add_argument("--quantity", metavar="MÆNGDE", help="mængde (timer/dage)")
-    q.add_argument("--start", required=True, metavar="DATO", help="forventet start")
-    q.add_argument("--end", metavar="DATO", help="forventet slut")
+    q.add_argument("--start", type=date_arg, required=True, metavar="DATO", help="forventet start")
+    q.add_argument("--end", type=date_arg, metavar="DATO", help="forventet slut")
     q.add_argument("--provider", metavar="NAVN", help="leverandør")
     q.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     q.set_defaults(handler=cmd_expected_add)
@@ -201,7 +201,9 @@ def cmd_expected_list(args, db) -> int:
 def cmd_expected_add(args, db) -> int:
     new_id = expected.add_expected(db, {"ident": args.ident, "name": args.name, "section": args.section,
                                         "rate": args.rate, "unit": args.unit, "quantity": args.quantity,
-                                        "start": args.start, "end": args.end, "provider": args.provider})
+                                        "start": format_date(args.start),
+                                        "end": format_date(args.end) if args.end else None,
+                                        "provider": args.provider})
     item = next(e for e in expected.list_expected(db) if e.id == new_id)
     if args.json:
         print_json(item.as_json())
