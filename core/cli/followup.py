@@ -268,8 +268,8 @@ def cmd_validate(args, db) -> int:
     if args.json:
         print_json([f.as_json() for f in findings])
         return 0
-    print_table([{"severity": f.severity, "label": f.label, "message": f.message,
-                  "record": f"{f.table} {f.record_id}"} for f in findings],
+    print_table([{"severity": f.severity.capitalize(), "label": f.label, "message": f.message,
+                  "record": f.record_text} for f in findings],
                 [("severity", "Niveau"), ("label", "Regel"), ("message", "Fund"), ("record", "Post")])
     return 0
 
