@@ -65,10 +65,3 @@ def test_a_booking_far_from_the_grant_is_a_problem_to_reconcile(db):
     step = monthly_cycle.cycle(db, 2026, 3)[1]
     assert (step.state, step.count) == ("problems", 1)
     assert step.summary.startswith("1 række med afvigelser")
-
-
-def test_a_finding_names_its_record_in_the_screens_words(db):
-    from core.validation import Finding
-
-    assert Finding("rate", "x", "grants", 73).record_text == "Bevilling 73"
-    assert Finding("ownership", "x", "providers", 4).record_text == "Leverandør 4"
