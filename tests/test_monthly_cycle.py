@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import approval, budgets, monthly_cycle
+from core import approval, budgets, monthly_cycle, settings
 from core.grants import create_grant
 from core.providers import create_provider
 
@@ -21,6 +21,9 @@ def test_a_new_database_has_every_step_open_and_says_to_import_first(db):
     assert all(s.state == monthly_cycle.OPEN for s in steps)
     assert "Importér først bevillingerne" in steps[0].summary and steps[0].action == "Importér …"
     assert monthly_cycle.latest_month(db, dt.date(2026, 1, 15)) == (2025, 12)  # the month before today
+    settings.set_value(db, "budget_year", "2026")  # set up for 2026: its first month, not December 2025
+    assert monthly_cycle.latest_month(db, dt.date(2026, 1, 15)) == (2026, 1)
+    assert monthly_cycle.latest_month(db, dt.date(2026, 5, 15)) == (2026, 4)
 
 
 def test_steps_follow_the_months_data(db):
