@@ -349,3 +349,10 @@ def test_a_db_file_in_a_missing_folder_is_refused_by_the_guide(qtbot, tmp_path):
     assert not page.path.isEnabled() and page.create.isChecked()
     assert not page.validatePage() and "Dispo opretter ikke mapper" in page.error.text()
     assert not (tmp_path / "findes-ikke").exists()
+
+
+def test_opening_a_database_without_municipality_asks_the_first_questions(qtbot, new_window, tmp_path):
+    _drive_first_run(new_window.context.db_path, "empty", municipality="Nabo Kommune")
+    new_window.set_up_if_new()
+    assert settings.get(new_window.context.db, "municipality") == "Nabo Kommune"
+    new_window.set_up_if_new()  # set up now: no guide again (it would wait for a user here)
