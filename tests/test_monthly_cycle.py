@@ -68,3 +68,23 @@ def test_a_booking_far_from_the_grant_is_a_problem_to_reconcile(db):
     step = monthly_cycle.cycle(db, 2026, 3)[1]
     assert (step.state, step.count) == ("problems", 1)
     assert step.summary.startswith("1 række med afvigelser")
+
+
+def test_the_month_command_lists_the_steps(db_path):
+    import json
+
+    from tests.conftest import run_cli
+
+    run_cli("demo", db=db_path)
+    r = run_cli("month", "--year", "2026", "--month", "1", "--json", db=db_path)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert (data["year"], data["month"]) == (2026, 1)
+    assert [s["key"] for s in data["steps"]] == list(monthly_cycle.STEPS)
+    assert data["steps"][0]["state"] == "open"  # the demo books from February
+    r = run_cli("month", "--year", "2026", "--month", "2", db=db_path)
+    assert r.returncode == 0 and r.stdout.startswith("Månedens gang, februar 2026:")
+    assert "Importér posteringer  Færdig" in r.stdout
+    missing = db_path.parent / "ingen.sqlite"
+    r = run_cli("month", db=missing)
+    assert r.returncode == 1 and "findes ikke" in r.stderr and not missing.exists()

@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "core.cli.reports",
     "core.cli.safety",
     "core.cli.settings",
+    "core.cli.month",
 ]
 
 
