@@ -23,6 +23,17 @@ os.environ["DISPO_CONFIG_DIR"] = os.path.join(_HOME, "config", "Dispo")
 os.environ["DISPO_LOG_DIR"] = os.path.join(_HOME, "data", "Dispo", "logs")
 TEST_HOME = Path(_HOME)
 
+
+def pytest_configure(config):
+    """Qt's own settings (window geometry, CPR masking) go to an ini file in the test folder:
+    on Windows they would otherwise land in the user's registry."""
+    try:
+        from PySide6.QtCore import QSettings
+    except ImportError:  # the core tests run without Qt
+        return
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.path.join(_HOME, "config"))
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT.parent / "shared" / "regneark"
 

@@ -356,3 +356,11 @@ def test_opening_a_database_without_municipality_asks_the_first_questions(qtbot,
     new_window.set_up_if_new()
     assert settings.get(new_window.context.db, "municipality") == "Nabo Kommune"
     new_window.set_up_if_new()  # set up now: no guide again (it would wait for a user here)
+
+
+def test_qt_settings_of_the_tests_stay_in_the_test_folder(qapp):
+    from PySide6.QtCore import QSettings
+
+    from tests.conftest import TEST_HOME
+
+    assert Path(QSettings().fileName()).is_relative_to(TEST_HOME)
