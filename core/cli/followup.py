@@ -9,6 +9,7 @@ import datetime as dt
 from core import approval, budgets, expected, forecast as fc, occupancy, reconcile, refund, validation
 from core.cli import date_arg, month_arg, print_json, print_table, year_arg
 from core.errors import DispoError
+from core.formatting import datetime_text
 from core.money import format_date, format_kr, format_number, to_ore
 
 
@@ -290,7 +291,7 @@ def cmd_snapshots(args, db) -> int:
     if args.json:
         print_json([s.as_json() for s in snaps])
         return 0
-    print_table([{"period": f"{approval.MONTHS[s.month - 1]} {s.year}", "at": s.approved_at[:16].replace("T", " "),
+    print_table([{"period": f"{approval.MONTHS[s.month - 1]} {s.year}", "at": datetime_text(s.approved_at),
                   "user": s.user, "expected": format_kr(s.total["expected_ore"]),
                   "budget": format_kr(s.total["budget_ore"]), "deviation": format_kr(s.total["deviation_ore"])}
                  for s in snaps],
