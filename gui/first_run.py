@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFormLayout, QHBoxLayo
 from core import settings
 from core.errors import ValidationError
 from core.storage import default_db_path, is_network_path
+from gui.help_dialog import help_key
 from gui.widgets import ERROR_STYLE
 
 NETWORK_WARNING = ("Filen ligger på et netværksdrev. Kun én Dispo kan skrive i databasen ad gangen: "
@@ -179,6 +180,7 @@ class FirstRunWizard(QWizard):
         for page in (self.municipality_page, self.database_page, self.start_page):
             self.addPage(page)
         self.resize(640, 440)
+        help_key(self, "foerste-gang")
 
     def choice(self) -> FirstRunChoice:
         page = self.start_page

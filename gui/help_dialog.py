@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 HELP_FILE = Path(__file__).resolve().parent.parent / "resources" / "help" / "vejledning.html"
@@ -22,6 +22,19 @@ SECTIONS = {
 
 def section_for(title: str | None) -> str | None:
     return SECTIONS.get(title or "")
+
+
+def help_key(widget, section: str) -> None:
+    """F1 in ``widget`` (a dialog, which blocks the main window's F1) opens the guide at ``section``."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    def show() -> None:
+        dialog = HelpDialog(section, widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        widget.help_dialog = dialog
+
+    QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), widget, show)
 
 
 class HelpDialog(QDialog):

@@ -128,7 +128,6 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu("&Hjælp")
         guide = QAction("&Vejledning", self, shortcut=QKeySequence.StandardKey.HelpContents)
-        guide.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         guide.triggered.connect(lambda: self.show_help())
         help_menu.addAction(guide)
         self.help_action = guide

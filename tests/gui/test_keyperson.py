@@ -364,3 +364,16 @@ def test_qt_settings_of_the_tests_stay_in_the_test_folder(qapp):
     from tests.conftest import TEST_HOME
 
     assert Path(QSettings().fileName()).is_relative_to(TEST_HOME)
+
+
+def test_f1_in_the_settings_dialog_opens_its_section(qtbot, window):
+    dialog = window.show_settings()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.fields["municipality"].setFocus()
+    qtbot.keyClick(dialog.fields["municipality"], Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: getattr(dialog, "help_dialog", None) is not None)
+    assert dialog.help_dialog.section == "indstillinger"
+    dialog.help_dialog.close()
+    dialog.reject()
