@@ -265,6 +265,10 @@ def _cell(row: dict, key: str, mask_cpr: bool):
         value = describe_change(row)
     elif key in ("old", "new"):
         value = _json(row[key]) or ""
+    elif key == "at":
+        from core.formatting import datetime_text
+
+        value = datetime_text(row[key])
     elif key == "table_name":
         value = TABLES.get(row[key], row[key])
     elif key == "action":

@@ -44,14 +44,20 @@ def month_end(year: int, month: int) -> dt.date:
 
 
 def latest_month(db, today: dt.date | None = None) -> tuple[int, int]:
-    """The month to work on: the month of the newest booking, else the month before today."""
+    """The month to work on: the month of the newest booking; before anything is booked, the
+    month before today, or January of the budget year she set up when that is another year."""
+    from core import settings
+
     row = db.execute("SELECT max(date) FROM postings").fetchone()
     if row and row[0]:
         day = dt.date.fromisoformat(row[0][:10])
         return day.year, day.month
     today = today or dt.date.today()
-    first = today.replace(day=1) - dt.timedelta(days=1)
-    return first.year, first.month
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    budget_year = settings.get(db, "budget_year")
+    if budget_year and budget_year != last.year:
+        return budget_year, 1
+    return last.year, last.month
 
 
 def cycle(db, year: int, month: int) -> list[Step]:

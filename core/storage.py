@@ -73,13 +73,16 @@ def is_network_path(path: str | Path) -> bool:
 LAST_DB_FILE = "last_database.txt"
 
 
-def last_database() -> Path | None:
-    """The database the user opened last (None the first time, or when it is gone)."""
+def last_database(*, existing: bool = True) -> Path | None:
+    """The database the user opened last: None the first time, and (unless ``existing`` is
+    false) when the file is not there now (a network drive not connected, say)."""
     try:
         text = (config_dir() / LAST_DB_FILE).read_text(encoding="utf-8").strip()
     except OSError:
         return None
-    return Path(text) if text and Path(text).is_file() else None
+    if not text:
+        return None
+    return Path(text) if not existing or Path(text).is_file() else None
 
 
 def remember_database(path: str | Path) -> None:

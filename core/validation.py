@@ -57,6 +57,13 @@ class Finding:
     def label(self) -> str:
         return RULE_LABELS[self.rule]
 
+    @property
+    def record_text(self) -> str:
+        """The record to fix as the screens name it: ``Bevilling 73``."""
+        from core.audit import TABLES
+
+        return f"{TABLES.get(self.table, self.table)} {self.record_id}"
+
     def as_json(self) -> dict:
         return {"rule": self.rule, "label": self.label, "severity": self.severity, "message": self.message,
                 "table": self.table, "record_id": self.record_id}

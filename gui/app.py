@@ -108,7 +108,12 @@ def run_gui(argv: list[str]) -> int:
 
             build_demo(context.db)
         elif context is None or needs_first_run(context):
-            context, next_step = first_run(context, path)
+            gone = last_database(existing=False) if path is None else None
+            if gone is not None:
+                QMessageBox.information(None, "Databasen findes ikke", f"Databasen fra sidst, '{gone}', findes ikke "
+                                        "lige nu. Ligger den på et netværksdrev, så tjek at drevet er forbundet. "
+                                        "Vælg den eller en anden database i guiden.")
+            context, next_step = first_run(context, path, suggested=gone)
             if context is None:
                 return 0  # she left the guide: nothing was set up
     except Exception as ex:
@@ -130,7 +135,7 @@ def run_gui(argv: list[str]) -> int:
     return code
 
 
-def first_run(context, path: Path | None):
+def first_run(context, path: Path | None, suggested: Path | None = None):
     """Show the first-run guide; returns the context to work in (None when she cancelled) and
     what to do first ('import', 'demo' or 'empty').
 
@@ -140,7 +145,7 @@ def first_run(context, path: Path | None):
     from gui.first_run import DEMO, FirstRunWizard, apply_choice
 
     fixed = context.db_path if context is not None else path
-    wizard = FirstRunWizard(fixed_path=fixed)
+    wizard = FirstRunWizard(fixed_path=fixed, suggested_path=suggested)
     if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
         if context is not None:
             context.close()

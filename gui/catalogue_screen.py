@@ -40,7 +40,7 @@ VUM_COLUMNS = [
     Column("Kategori", lambda v: v["code"]),
     Column("Interval", lambda v: v["band"]),
     Column("Betegnelse", lambda v: v["label"]),
-    number_column("Normtimer pr. uge", _norm, 1),
+    number_column("Normtimer pr. uge", _norm),  # two decimals, as hours are shown everywhere
 ]
 
 SATS_COLUMNS = [

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QP
 from core import audit, cpr as cprs
 from core.citizens import get_citizen
 from core.errors import NotFoundError
+from core.formatting import count
 from core.grants import Grant, list_grants
 from core.money import format_date
 from gui.models import OPEN_END, Column, date_column, number_column, quantity_text, section_number, show_cpr
@@ -159,7 +160,7 @@ class CitizenView(QDialog):
         self.reveal_button.setVisible(cpr != citizen.cpr)
         self.setWindowTitle(f"Borger – {citizen.name or cpr}")
         self.header.setText(f"{citizen.name}   CPR {cpr}   født {format_date(born)}{age}   "
-                            f"{len(grants)} bevillinger")
+                            f"{count(len(grants), 'bevilling')}")
         self.periods.set_records(rate_period_rows(grants))
         self.history.set_records(self._history(grants))
 

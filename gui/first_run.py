@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFormLayout, QHBoxLayo
 from core import settings
 from core.errors import ValidationError
 from core.storage import default_db_path, is_network_path
+from gui.help_dialog import help_key
 from gui.widgets import ERROR_STYLE
 
 NETWORK_WARNING = ("Filen ligger på et netværksdrev. Kun én Dispo kan skrive i databasen ad gangen: "
@@ -127,9 +128,12 @@ class _DatabasePage(QWizardPage):
         return ""
 
     def validatePage(self) -> bool:
-        if not self.isEnabled() or not self.path.isEnabled():
-            return True
-        problem = self.problem()
+        path = Path(self.path.text().strip())
+        if not self.path.isEnabled():  # the --db file: new or not, its folder must be there
+            problem = "" if path.exists() or path.parent.is_dir() else \
+                f"Mappen '{path.parent}' findes ikke. Dispo opretter ikke mapper; luk guiden, og ret stien."
+        else:
+            problem = self.problem()
         self.error.setText(problem)
         return not problem
 
@@ -157,7 +161,8 @@ class _StartPage(QWizardPage):
 class FirstRunWizard(QWizard):
     """The guide. ``choice()`` is what she chose (after ``exec`` returned Accepted)."""
 
-    def __init__(self, parent=None, *, fixed_path: Path | None = None, municipality: str = ""):
+    def __init__(self, parent=None, *, fixed_path: Path | None = None, suggested_path: Path | None = None,
+                 municipality: str = ""):
         super().__init__(parent)
         self.setWindowTitle("Dispo – første gang")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -168,10 +173,14 @@ class FirstRunWizard(QWizard):
         self.municipality_page = _MunicipalityPage(self)
         self.municipality_page.municipality.setText(municipality)
         self.database_page = _DatabasePage(self, fixed_path)
+        if suggested_path is not None and fixed_path is None:  # the database of last time, not there now
+            self.database_page.existing.setChecked(True)
+            self.database_page.path.setText(str(suggested_path))
         self.start_page = _StartPage(self)
         for page in (self.municipality_page, self.database_page, self.start_page):
             self.addPage(page)
         self.resize(640, 440)
+        help_key(self, "foerste-gang")
 
     def choice(self) -> FirstRunChoice:
         page = self.start_page

@@ -58,6 +58,38 @@ class FittingHeader(QHeaderView):
         self._pending.timeout.connect(self.fit)
         self.sectionResized.connect(self._resized)
 
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        if model is not None:  # new columns or rows: titles whole again, then fit the width
+            for signal in (model.modelReset, model.columnsInserted, model.headerDataChanged, model.layoutChanged):
+                signal.connect(self._titles_changed)
+            self._titles_changed()
+
+    def _titles_changed(self, *_) -> None:
+        QTimer.singleShot(0, self._show_titles)
+
+    def _show_titles(self) -> None:
+        """Nothing cut: a section narrower than its (wrapped) title or its figures grows to
+        them; an empty table's sections are as wide as their titles (not Qt's default 100
+        pixels each)."""
+        model = self.model()
+        view = self.parent()
+        if model is None or not isinstance(view, QTableView):
+            return
+        empty = model.rowCount() == 0
+        self._fitting = True
+        try:
+            for i in range(self.count()):
+                if self.sectionResizeMode(i) != QHeaderView.ResizeMode.Interactive or self.isSectionHidden(i):
+                    continue
+                title = self.sectionSizeFromContents(i).width()
+                wanted = title if empty else max(title, view.sizeHintForColumn(i))
+                if self.sectionSize(i) < wanted or (empty and self.sectionSize(i) == self.defaultSectionSize()):
+                    self.resizeSection(i, wanted)
+        finally:
+            self._fitting = False
+        self.fit()
+
     def _lines(self, logical: int) -> list[str]:
         model = self.model()
         text = model.headerData(logical, self.orientation(), Qt.ItemDataRole.DisplayRole) if model else None

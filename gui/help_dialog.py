@@ -4,7 +4,7 @@ at the section of the screen she is on."""
 from __future__ import annotations
 
 
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 from core.resources import resource_path
@@ -23,6 +23,19 @@ SECTIONS = {
 
 def section_for(title: str | None) -> str | None:
     return SECTIONS.get(title or "")
+
+
+def help_key(widget, section: str) -> None:
+    """F1 in ``widget`` (a dialog, which blocks the main window's F1) opens the guide at ``section``."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    def show() -> None:
+        dialog = HelpDialog(section, widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        widget.help_dialog = dialog
+
+    QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), widget, show)
 
 
 class HelpDialog(QDialog):

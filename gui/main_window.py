@@ -128,7 +128,6 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu("&Hjælp")
         guide = QAction("&Vejledning", self, shortcut=QKeySequence.StandardKey.HelpContents)
-        guide.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         guide.triggered.connect(lambda: self.show_help())
         help_menu.addAction(guide)
         self.help_action = guide
@@ -248,6 +247,24 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Databasen kan ikke åbnes", str(ex))
             return
         remember_database(path)
+        self.set_up_if_new()
+
+    def set_up_if_new(self) -> None:
+        """A database without its municipality (a new file) gets the first-run guide's
+        questions; the file itself is already chosen."""
+        from gui.app import needs_first_run
+        from gui.first_run import FirstRunWizard, apply_choice
+
+        if not needs_first_run(self.context):
+            return
+        wizard = FirstRunWizard(self, fixed_path=self.context.db_path)
+        self.first_run_wizard = wizard
+        if wizard.exec() == FirstRunWizard.DialogCode.Accepted:
+            choice = wizard.choice()
+            apply_choice(self.context.db, choice)
+            self.context.notify_changed("settings")
+            if choice.next_step == "import":
+                self.open_import()
 
     def open_import(self, path: str | None = None):
         """Open the import wizard (on ``path`` when a file was dropped on the window)."""

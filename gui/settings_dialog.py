@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLay
 from core import settings
 from core.errors import DispoError, ValidationError
 from core.money import format_number
+from gui.help_dialog import help_key
 from gui.widgets import ERROR_STYLE, mark_edits
 
 
@@ -88,6 +89,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
         self.resize(620, 460)
+        help_key(self, "indstillinger")
 
     @property
     def save_button(self):

@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
                                QPushButton, QVBoxLayout, QWidget)
 
-from core.audit import TABLES
 from core.formatting import count
 from core.validation import RULE_LABELS, record_details, validate
 from gui.followup_common import Column, RowsModel, table_view
@@ -56,7 +55,7 @@ class Screen(QWidget):
         self.model = RowsModel([
             Column("severity", "Niveau", getter=lambda f: SEVERITY_LABELS[f.severity]),
             Column("label", "Regel"), Column("message", "Fund"),
-            Column("record", "Post", getter=lambda f: f"{TABLES.get(f.table, f.table)} {f.record_id}")], self)
+            Column("record", "Post", getter=lambda f: f.record_text)], self)
         self.view, self.proxy = table_view(self.model, "findings_table")
         self.view.doubleClicked.connect(lambda _: self.open_current())
         self.view.activated.connect(lambda _: self.open_current())

@@ -27,6 +27,16 @@ TEST_HOME = Path(_HOME)
 # tests.logfail: an unexpected logging warning or error fails the test
 pytest_plugins = ["tests.logfail", "pytester"]
 
+def pytest_configure(config):
+    """Qt's own settings (window geometry, CPR masking) go to an ini file in the test folder:
+    on Windows they would otherwise land in the user's registry."""
+    try:
+        from PySide6.QtCore import QSettings
+    except ImportError:  # the core tests run without Qt
+        return
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.path.join(_HOME, "config"))
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT.parent / "shared" / "regneark"
 GOLDEN = Path(__file__).resolve().parent / "golden"

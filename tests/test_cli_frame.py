@@ -37,6 +37,7 @@ def test_help_and_errors_have_no_english_frame(db_path):
     ("grants", "--active-on", "32-13-2026"),
     ("vum", "due", "--date", "32-13-2026"),
     ("forecast", "--year", "2026", "--as-of", "i går"),
+    ("expected", "add", "--section", "§ 108", "--rate", "2000", "--start", "1. september"),
 ])
 def test_a_date_that_is_not_a_date_is_wrong_usage_in_every_command(db_path, args):
     run_cli("demo", db=db_path)
@@ -46,7 +47,7 @@ def test_a_date_that_is_not_a_date_is_wrong_usage_in_every_command(db_path, args
 
 
 @pytest.mark.parametrize("command", [("grants",), ("forecast", "--year", "2026"), ("settings",), ("validate",),
-                                     ("vum", "due"), ("audit",)])
+                                     ("vum", "due"), ("audit",), ("vum", "rule"), ("import-profiles",)])
 def test_a_reading_command_on_a_missing_file_exits_1_and_creates_nothing(tmp_path, command):
     target = tmp_path / "mine.sqlite"
     r = run_cli(*command, db=target)

@@ -112,7 +112,7 @@ def test_audit_per_grant_and_export(demo_file, tmp_path):
     values = list(sheet.values)
     assert values[0][:6] == ("Nr.", "Tidspunkt", "Bruger", "Tabel", "Række", "Handling")
     assert values[1][3:6] == ("Bevilling", gid, "Ændret")
-    assert "note: =HYPERLINK(\"x\") → Flyttet" in values[1][6]
+    assert "Note: =HYPERLINK(\"x\") → Flyttet" in values[1][6]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     out = tmp_path / "spor.csv"
     assert run_cli("audit", "--table", "grants", "--export", out, db=demo_file).returncode == 0

@@ -32,3 +32,10 @@ def test_kroner_dates_and_persons():
     assert f.persons(Decimal("3.256")) == "3,26"   # two decimals at most, rounded half up
     assert f.persons(Fraction(21, 365) + 3) == "3,06"  # 3 + 21/365 = 3,0575… residents over the year
     assert f.date_text("2026-03-01 00:00:00") == "01-03-2026"  # a spreadsheet's date cell read as midnight
+
+
+def test_a_finding_names_its_record_in_the_screens_words():
+    from core.validation import Finding
+
+    assert Finding("rate", "x", "grants", 73).record_text == "Bevilling 73"
+    assert Finding("ownership", "x", "providers", 4).record_text == "Leverandør 4"

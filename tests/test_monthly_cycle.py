@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import approval, budgets, monthly_cycle
+from core import approval, budgets, monthly_cycle, settings
 from core.grants import create_grant
 from core.providers import create_provider
 
@@ -21,6 +21,9 @@ def test_a_new_database_has_every_step_open_and_says_to_import_first(db):
     assert all(s.state == monthly_cycle.OPEN for s in steps)
     assert "Importér først bevillingerne" in steps[0].summary and steps[0].action == "Importér …"
     assert monthly_cycle.latest_month(db, dt.date(2026, 1, 15)) == (2025, 12)  # the month before today
+    settings.set_value(db, "budget_year", "2026")  # set up for 2026: its first month, not December 2025
+    assert monthly_cycle.latest_month(db, dt.date(2026, 1, 15)) == (2026, 1)
+    assert monthly_cycle.latest_month(db, dt.date(2026, 5, 15)) == (2026, 4)
 
 
 def test_steps_follow_the_months_data(db):
@@ -65,3 +68,23 @@ def test_a_booking_far_from_the_grant_is_a_problem_to_reconcile(db):
     step = monthly_cycle.cycle(db, 2026, 3)[1]
     assert (step.state, step.count) == ("problems", 1)
     assert step.summary.startswith("1 række med afvigelser")
+
+
+def test_the_month_command_lists_the_steps(db_path):
+    import json
+
+    from tests.conftest import run_cli
+
+    run_cli("demo", db=db_path)
+    r = run_cli("month", "--year", "2026", "--month", "1", "--json", db=db_path)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert (data["year"], data["month"]) == (2026, 1)
+    assert [s["key"] for s in data["steps"]] == list(monthly_cycle.STEPS)
+    assert data["steps"][0]["state"] == "open"  # the demo books from February
+    r = run_cli("month", "--year", "2026", "--month", "2", db=db_path)
+    assert r.returncode == 0 and r.stdout.startswith("Månedens gang, februar 2026:")
+    assert "Importér posteringer  Færdig" in r.stdout
+    missing = db_path.parent / "ingen.sqlite"
+    r = run_cli("month", db=missing)
+    assert r.returncode == 1 and "findes ikke" in r.stderr and not missing.exists()

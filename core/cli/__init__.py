@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "core.cli.satser",
     "core.cli.budget_year",
     "core.cli.scenarios",
+    "core.cli.month",
 ]
 
 
@@ -178,6 +179,7 @@ READING_COMMANDS = {
     "citizens", "grants", "catalogue", "batches", "postings", "forecast", "budget list", "expected list",
     "refund", "reconcile", "occupancy", "validate", "snapshots", "report", "backup", "integrity", "audit",
     "settings", "vum allocation", "vum assessments", "vum due", "vum table",
+    "budget", "expected", "vum",  # a group without its action only shows its help
 }
 _ACTION_DESTS = ("action", "budget_command", "expected_command", "vum_command")
 
@@ -196,6 +198,8 @@ def writes(args) -> bool:
         return bool(declared)
     if args.command == "import-profiles":
         return bool(args.rename or args.delete is not None)
+    if command_path(args) == "vum rule":  # shows the rule; changes it only with an option
+        return any(getattr(args, name, None) for name in ("measure", "steps", "threshold", "months"))
     return command_path(args) not in READING_COMMANDS
 
 

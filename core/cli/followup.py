@@ -12,6 +12,7 @@ from core.cli import budget_year, date_arg, month_arg, print_json, print_table, 
 from core.errors import DispoError
 from decimal import Decimal
 
+from core.formatting import datetime_text
 from core.money import format_date, format_kr, format_number, to_ore
 
 
@@ -79,8 +80,8 @@ def register(sub) -> None:
     q.add_argument("--rate", required=True, metavar="KR", help="takst")
     q.add_argument("--unit", metavar="ENHED", help="enhed (standard: paragraffens)")
     q.add_argument("--quantity", metavar="MÆNGDE", help="mængde (timer/dage)")
-    q.add_argument("--start", required=True, metavar="DATO", help="forventet start")
-    q.add_argument("--end", metavar="DATO", help="forventet slut")
+    q.add_argument("--start", type=date_arg, required=True, metavar="DATO", help="forventet start")
+    q.add_argument("--end", type=date_arg, metavar="DATO", help="forventet slut")
     q.add_argument("--provider", metavar="NAVN", help="leverandør")
     q.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     q.set_defaults(handler=cmd_expected_add)
@@ -231,7 +232,9 @@ def cmd_expected_list(args, db) -> int:
 def cmd_expected_add(args, db) -> int:
     new_id = expected.add_expected(db, {"ident": args.ident, "name": args.name, "section": args.section,
                                         "rate": args.rate, "unit": args.unit, "quantity": args.quantity,
-                                        "start": args.start, "end": args.end, "provider": args.provider})
+                                        "start": format_date(args.start),
+                                        "end": format_date(args.end) if args.end else None,
+                                        "provider": args.provider})
     item = next(e for e in expected.list_expected(db) if e.id == new_id)
     if args.json:
         print_json(item.as_json())
@@ -307,8 +310,8 @@ def cmd_validate(args, db) -> int:
     if args.json:
         print_json([f.as_json() for f in findings])
         return 0
-    print_table([{"severity": f.severity, "label": f.label, "message": f.message,
-                  "record": f"{f.table} {f.record_id}"} for f in findings],
+    print_table([{"severity": f.severity.capitalize(), "label": f.label, "message": f.message,
+                  "record": f.record_text} for f in findings],
                 [("severity", "Niveau"), ("label", "Regel"), ("message", "Fund"), ("record", "Post")])
     return 0
 
@@ -336,7 +339,7 @@ def cmd_snapshots(args, db) -> int:
     if args.json:
         print_json([s.as_json() for s in snaps])
         return 0
-    print_table([{"period": f"{approval.MONTHS[s.month - 1]} {s.year}", "at": s.approved_at[:16].replace("T", " "),
+    print_table([{"period": f"{approval.MONTHS[s.month - 1]} {s.year}", "at": datetime_text(s.approved_at),
                   "user": s.user, "expected": format_kr(s.total["expected_ore"]),
                   "budget": format_kr(s.total["budget_ore"]), "deviation": format_kr(s.total["deviation_ore"])}
                  for s in snaps],

@@ -8,7 +8,7 @@ from pathlib import Path
 from core.cli import print_json, print_table, year_arg
 from core.cpr import mask_all
 from core.errors import DispoError
-from core.formatting import count, datetime_text
+from core.formatting import count, date_text, datetime_text
 from core.importing.batches import commit, list_batches, prepare, preview_result, save_plan_profile, undo
 from core.importing.choices import Choices
 from core.importing.fields import KINDS
@@ -203,7 +203,7 @@ def cmd_postings(args, db) -> int:
         print_json([{"date": r["date"], "account": r["account"], "art": r["art"], "amount": r["amount_ore"] / 100,
                      "cpr": r["cpr"] or None, "text": r["text"], "batch_id": r["batch_id"]} for r in rows])
         return 0
-    print_table([{**r, "amount": format_kr(r["amount_ore"])} for r in rows],
+    print_table([{**r, "date": date_text(r["date"]), "amount": format_kr(r["amount_ore"])} for r in rows],
                 [("date", "Dato"), ("account", "Konto"), ("art", "Art"), ("amount", "Beløb"), ("cpr", "CPR-nr."),
                  ("text", "Tekst"), ("voucher", "Bilag")])
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core import audit, backup
 from core.cli import database_path, print_json, print_table
 from core.errors import DispoError
+from core.formatting import count, datetime_text
 
 
 def register(sub) -> None:
@@ -118,12 +119,12 @@ def cmd_audit(args, db) -> int:
     rows = audit.entries(db, args.table, args.row, args.limit, citizen_id=args.citizen)
     if args.export:
         n = audit.export(rows, args.export, mask_cpr=args.mask_cpr)
-        print(f"{n} rækker er gemt i {args.export}")
+        print(f"{count(n, 'række')} er gemt i {args.export}")
         return 0
     if args.json:
         print_json(rows)
         return 0
-    print_table([{"at": r["at"].replace("T", " "), "user": r["user"],
+    print_table([{"at": datetime_text(r["at"]), "user": r["user"],
                   "table": audit.TABLES.get(r["table_name"], r["table_name"]), "row": r["row_id"],
                   "action": audit.ACTIONS.get(r["action"], r["action"]),
                   "change": audit.describe_change(r)[:100]} for r in rows],

@@ -42,7 +42,8 @@ def build_validation(db, year: int, as_of: dt.date | None = None) -> Report:
             summary.add([SEVERITY_TEXT[severity], labels.get(rule, rule), sum(1 for f in mine if f.rule == rule)])
         summary.add([f"{SEVERITY_TEXT[severity]} i alt", "", len(mine)], SUBTOTAL)
         for f in mine:
-            details.add([SEVERITY_TEXT[severity], labels.get(f.rule, f.rule), f.message, f.table, f.record_id])
+            details.add([SEVERITY_TEXT[severity], labels.get(f.rule, f.rule), f.message,
+                         f.record_text.rsplit(" ", 1)[0], f.record_id])
     summary.add(["I alt", "", len(findings)], TOTAL)
     details.add(["I alt", "", f"{len(findings)} fund", "", None], TOTAL)
     if not findings:

@@ -65,24 +65,33 @@ def test_choosing_another_month_recomputes_its_steps(qtbot, window):
     assert "Ingen posteringer for januar 2026" in screen.rows["import"][2].text()
 
 
-def test_on_a_new_database_the_first_step_offers_the_import(qtbot, tmp_path):
+@pytest.fixture
+def new_window(qtbot, tmp_path):
+    """The main window on a new, empty database."""
     from gui.context import AppContext
-    from gui.import_wizard import ImportWizard
 
     ctx = AppContext(tmp_path / "ny.sqlite")
-    try:
-        w = MainWindow(ctx)
-        qtbot.addWidget(w)
-        w.show()
-        screen = month_screen(qtbot, w)
-        assert screen.rows["import"][3].text() == "Importér …"
-        assert "Importér først bevillingerne" in screen.rows["import"][2].text()
-        qtbot.mouseClick(screen.rows["import"][3], Qt.MouseButton.LeftButton)
-        wizards = [x for x in QApplication.topLevelWidgets() if isinstance(x, ImportWizard) and x.isVisible()]
-        assert len(wizards) == 1
-        wizards[0].reject()
-    finally:
-        ctx.close()
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    ctx.close()
+
+
+def the_import_wizard_opened() -> None:
+    from gui.import_wizard import ImportWizard
+
+    wizards = [x for x in QApplication.topLevelWidgets() if isinstance(x, ImportWizard) and x.isVisible()]
+    assert len(wizards) == 1
+    wizards[0].reject()
+
+
+def test_on_a_new_database_the_first_step_offers_the_import(qtbot, new_window):
+    screen = month_screen(qtbot, new_window)
+    assert screen.rows["import"][3].text() == "Importér …"
+    assert "Importér først bevillingerne" in screen.rows["import"][2].text()
+    qtbot.mouseClick(screen.rows["import"][3], Qt.MouseButton.LeftButton)
+    the_import_wizard_opened()
 
 
 # ------------------------------------------------------------------ help
@@ -226,28 +235,17 @@ def test_a_database_without_municipality_needs_the_guide(context, tmp_path):
 
 # ------------------------------------------------------------------ empty screens
 
-def test_every_empty_table_says_what_to_do_and_the_link_does_it(qtbot, tmp_path):
-    from gui.context import AppContext
-    from gui.import_wizard import ImportWizard
-
-    ctx = AppContext(tmp_path / "ny.sqlite")
-    try:
-        w = MainWindow(ctx)
-        qtbot.addWidget(w)
-        w.show()
-        for title in ("Importer", "Bevillinger", "Borgere", "Afstemning", "Revisionsspor"):
-            w.show_screen(title)
-            hint = w.empty_hints[title][0]
-            qtbot.waitUntil(hint.isVisible)
-            assert hint.text()
-        hint = w.empty_hints["Bevillinger"][0]
-        assert "Ingen bevillinger endnu" in hint.text()
-        hint.linkActivated.emit("do")
-        wizards = [x for x in QApplication.topLevelWidgets() if isinstance(x, ImportWizard) and x.isVisible()]
-        assert len(wizards) == 1
-        wizards[0].reject()
-    finally:
-        ctx.close()
+def test_every_empty_table_says_what_to_do_and_the_link_does_it(qtbot, new_window):
+    w = new_window
+    for title in ("Importer", "Bevillinger", "Borgere", "Afstemning", "Revisionsspor"):
+        w.show_screen(title)
+        hint = w.empty_hints[title][0]
+        qtbot.waitUntil(hint.isVisible)
+        assert hint.text()
+    hint = w.empty_hints["Bevillinger"][0]
+    assert "Ingen bevillinger endnu" in hint.text()
+    hint.linkActivated.emit("do")
+    the_import_wizard_opened()
 
 
 def test_hints_hide_when_there_are_rows(qtbot, window):
@@ -323,3 +321,59 @@ def test_first_run_can_show_the_demo_and_keeps_hers_for_next_time(qtbot, tmp_pat
         assert mine.execute("SELECT count(*) FROM grants").fetchone()[0] == 0  # the demo stayed in its own file
     finally:
         mine.close()
+
+
+def test_a_remembered_database_that_is_gone_is_suggested_not_forgotten(qtbot, tmp_path):
+    from core.storage import last_database, remember_database
+    from gui.first_run import FirstRunWizard
+
+    share = tmp_path / "drev" / "budget.sqlite"
+    share.parent.mkdir()
+    share.write_bytes(b"")
+    remember_database(share)
+    share.unlink()  # the network drive is not connected today
+    assert last_database() is None and last_database(existing=False) == share.resolve()
+    wizard = FirstRunWizard(suggested_path=last_database(existing=False))
+    qtbot.addWidget(wizard)
+    page = wizard.database_page
+    assert page.existing.isChecked() and page.path.text() == str(share.resolve())
+    assert page.problem() == f"Filen '{share.resolve()}' findes ikke."
+
+
+def test_a_db_file_in_a_missing_folder_is_refused_by_the_guide(qtbot, tmp_path):
+    from gui.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard(fixed_path=tmp_path / "findes-ikke" / "x.sqlite")
+    qtbot.addWidget(wizard)
+    page = wizard.database_page
+    assert not page.path.isEnabled() and page.create.isChecked()
+    assert not page.validatePage() and "Dispo opretter ikke mapper" in page.error.text()
+    assert not (tmp_path / "findes-ikke").exists()
+
+
+def test_opening_a_database_without_municipality_asks_the_first_questions(qtbot, new_window, tmp_path):
+    _drive_first_run(new_window.context.db_path, "empty", municipality="Nabo Kommune")
+    new_window.set_up_if_new()
+    assert settings.get(new_window.context.db, "municipality") == "Nabo Kommune"
+    new_window.set_up_if_new()  # set up now: no guide again (it would wait for a user here)
+
+
+def test_qt_settings_of_the_tests_stay_in_the_test_folder(qapp):
+    from PySide6.QtCore import QSettings
+
+    from tests.conftest import TEST_HOME
+
+    assert Path(QSettings().fileName()).is_relative_to(TEST_HOME)
+
+
+def test_f1_in_the_settings_dialog_opens_its_section(qtbot, window):
+    dialog = window.show_settings()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.fields["municipality"].setFocus()
+    qtbot.keyClick(dialog.fields["municipality"], Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: getattr(dialog, "help_dialog", None) is not None)
+    assert dialog.help_dialog.section == "indstillinger"
+    dialog.help_dialog.close()
+    dialog.reject()

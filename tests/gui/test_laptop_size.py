@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtCore import QThreadPool, Qt
+from PySide6.QtWidgets import QTableView
 
 from gui.main_window import MainWindow
 from gui.screens import KEY_COLUMNS
@@ -47,27 +47,54 @@ def column_problems(screen, wanted: list[str]) -> list[str]:
             problems.append(f"{title}: off-screen ({left}+{width}, {shown} shown of {view.viewport().width()})")
         elif width < need:
             problems.append(f"{title}: cut ({width} < {need})")
+        elif figures(view, i) and width < view.sizeHintForColumn(i):
+            problems.append(f"{title}: figures cut ({width} < {view.sizeHintForColumn(i)})")
     return problems
 
 
-def test_every_screen_shows_its_key_columns_at_laptop_size(qtbot, context, tmp_path):
+def figures(view, column: int) -> bool:
+    """A right-aligned column (amounts, counts): its figures must show whole, never elided."""
+    model = view.model()
+    if model.rowCount() == 0:
+        return False
+    alignment = model.index(0, column).data(Qt.ItemDataRole.TextAlignmentRole)
+    return alignment is not None and bool(int(alignment) & int(Qt.AlignmentFlag.AlignRight))
+
+
+def every_screen_at_laptop_size(qtbot, context, folder: Path, prefix: str) -> dict:
+    """Show every screen at 1366 × 768, save its grab, and return the key columns' problems."""
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.resize(*LAPTOP)
     window.show()
-    folder = Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     problems = {}
     for number, screen in enumerate(window.screens):
         window.show_screen(screen.TITLE)
         settle(qtbot)
         assert window.width() <= LAPTOP[0] and window.height() <= LAPTOP[1], screen.TITLE
-        window.grab().save(str(folder / f"{number:02d}.png"))
+        window.grab().save(str(folder / f"{prefix}{number:02d}.png"))
         found = column_problems(screen, KEY_COLUMNS.get(screen.TITLE, []))
         if found:
             problems[screen.TITLE] = found
+    return problems
+
+
+def test_every_screen_shows_its_key_columns_at_laptop_size(qtbot, context, tmp_path):
+    problems = every_screen_at_laptop_size(qtbot, context, Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path), "")
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
-    assert QApplication.instance() is not None
+
+
+def test_a_new_database_fits_too(qtbot, tmp_path):
+    from gui.context import AppContext
+
+    context = AppContext(tmp_path / "ny.sqlite")
+    try:
+        problems = every_screen_at_laptop_size(qtbot, context, Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path),
+                                               "new_")
+    finally:
+        context.close()
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
 
 
 def test_dialogs_fit_a_laptop_and_the_vum_wizard_shows_the_remark(qtbot, context, tmp_path):
@@ -93,3 +120,19 @@ def test_dialogs_fit_a_laptop_and_the_vum_wizard_shows_the_remark(qtbot, context
     settle(qtbot)
     vum_wizard.grab().save(str(folder / "vum_wizard.png"))
     assert column_problems(vum_wizard.residents_page, ["Navn", "Kategori", "Vurderet", "Bemærkning"]) == []
+
+
+def test_the_drill_down_shows_the_postings_amounts_whole(qtbot, context, tmp_path):
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(*LAPTOP)
+    window.show()
+    screen = window.show_screen("Budgetopfølgning")
+    qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
+    screen.main_view.setCurrentIndex(screen.main_proxy.index(2, 0))
+    screen.detail_level.setCurrentIndex(screen.detail_level.findData("citizen"))
+    screen.detail_view.setCurrentIndex(screen.detail_proxy.index(0, 0))
+    qtbot.waitUntil(lambda: screen.postings_model.rowCount() > 0)
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "drill_down.png"))
+    assert column_problems(screen, ["Dato", "Beløb", "Forventet regnskab"]) == []
