@@ -69,8 +69,9 @@ def test_1_sold_places_without_the_own_municipality_are_named_and_with_it_are_in
     db.close()
     r = run_cli("forecast", "--year", 2026, "--as-of", "2026-10-31", "--json", db=db_path)
     assert any("Egen kommune" in w for w in json.loads(r.stdout)["warnings"])
-    r = run_cli("refund", "--year", 2026, "--json", db=db_path)
-    assert any("Egen kommune" in w for w in json.loads(r.stdout)["warnings"])
+    for command in ("refund", "occupancy"):
+        r = run_cli(command, "--year", 2026, "--json", db=db_path)
+        assert any("Egen kommune" in w for w in json.loads(r.stdout)["warnings"]), command
     assert run_cli("settings", "set", "municipality", "Testrup Kommune", db=db_path).returncode == 0
     data = json.loads(run_cli("forecast", "--year", 2026, "--as-of", "2026-10-31", "--json", db=db_path).stdout)
     # set: the place is sold, income of 365 × 1.000, and no warning
@@ -348,3 +349,21 @@ def test_8_the_audit_export_never_writes_a_formula(ndb, tmp_path):
     audit.export(rows, tmp_path / "a.xlsx")
     ws = load(tmp_path / "a.xlsx").active
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_8_expected_citizens_are_checked_by_the_grants_rules(ndb):
+    from core import expected
+    from core.errors import ValidationError
+
+    before = counts(ndb)
+    base = {"section": "§ 104", "rate": "700", "start": "01-03-2027", "unit": "dag"}
+    # a grant refuses these; so does an expected citizen
+    for bad, field in (({"quantity": "8"}, "quantity"), ({"quantity": "0"}, "quantity"),
+                       ({"quantity": "3", "account": "5-38-59"}, "account"),
+                       ({"unit": "time", "quantity": "3", "quantity_per": "år"}, "quantity_per")):
+        with pytest.raises(ValidationError) as ex:
+            expected.add_expected(ndb, {**base, **bad})
+        assert field in ex.value.problems, bad
+    assert counts(ndb) == before
+    new_id = expected.add_expected(ndb, {**base, "quantity": "3"})
+    assert next(e for e in expected.list_expected(ndb) if e.id == new_id).quantity == D("3")

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from core import approval, occupancy, reconcile
+from core.forecast import municipality_warning
 from core.money import format_date, ore_to_kr
 from core.reports import SUBTOTAL, TOTAL, Column, ReportTable
 
@@ -71,6 +72,9 @@ def occupancy_sheet(db, year: int) -> ReportTable:
     table.add(["I alt", "", None, *grand[:3], _share(grand[1], grand[0]), None, grand[3]], TOTAL)
     table.notes.append("Belægning = belagte pladsdøgn / (pladser · dage); en borger tæller én gang pr. dag; "
                        "dagtilbud: mængde/5 plads på åbningsdage (man.–fre.); solgte pladser tæller som belagt.")
+    warning = municipality_warning(db)
+    if warning:
+        table.notes.append(warning)
     return table
 
 
