@@ -367,3 +367,27 @@ def test_8_expected_citizens_are_checked_by_the_grants_rules(ndb):
     assert counts(ndb) == before
     new_id = expected.add_expected(ndb, {**base, "quantity": "3"})
     assert next(e for e in expected.list_expected(ndb) if e.id == new_id).quantity == D("3")
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(ore=st.integers(-10**11, 10**11), style=st.sampled_from(["danish", "plain", "grouped", "kr", "dot"]))
+def test_8_typed_and_imported_numbers_are_read_alike(ore, style):
+    from core.importing.parsers import parse_amount
+    from core.money import format_kr, parse_number
+
+    danish = format_kr(ore)                                   # 1.234.567,89
+    text = {"danish": danish, "plain": danish.replace(".", ""), "grouped": danish.split(",")[0],
+            "kr": f"kr. {danish}", "dot": danish.replace(".", "").replace(",", ".")}[style]
+    assert parse_number(text) == parse_amount(text)
+
+
+@pytest.mark.parametrize("text", ["1,234", "-12,500", "999,999"])
+def test_8_a_comma_and_three_digits_is_refused_typed_and_imported(text):
+    from core.importing.parsers import ParseError, parse_amount
+    from core.money import InvalidNumber, parse_number
+
+    with pytest.raises(InvalidNumber) as typed:
+        parse_number(text)
+    with pytest.raises(ParseError) as imported:
+        parse_amount(text)
+    assert str(typed.value) == str(imported.value) and "decimalkomma" in str(typed.value)
