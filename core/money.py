@@ -69,7 +69,7 @@ numbers both refuse it (``ambiguous_comma_message``)."""
 def ambiguous_comma_message(raw: str, number: str) -> str:
     """The Danish message for an ambiguous ``number`` (``1,234``) written as ``raw``."""
     return (f"'{raw.strip()}' kan være {number.replace(',', '.')} (komma mellem tusinder) eller {number} "
-            "(decimalkomma); skriv fx 1.234,00 eller 1,2340")
+            "(decimalkomma); skriv tallet med to decimaler (fx 1.234,00) eller med fire (1,2340)")
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$")

@@ -131,7 +131,9 @@ class Screen(QWidget):
         self.totals_view.setSortingEnabled(False)
         totals_proxy.sort(-1)  # the structure's order, never sorted
         self.totals_view.horizontalHeader().hide()
-        self.totals_view.setMaximumHeight(5 * self.totals_view.verticalHeader().defaultSectionSize())
+        row_height = self.totals_view.verticalHeader().defaultSectionSize()
+        self.totals_view.setMaximumHeight(5 * row_height)
+        self.totals_view.setMinimumHeight(row_height)  # scrolls on a small screen
         self.main_view.horizontalHeader().sectionResized.connect(
             lambda i, _old, new: self.totals_view.setColumnWidth(i, new))
         self.main_view.horizontalScrollBar().valueChanged.connect(self.totals_view.horizontalScrollBar().setValue)

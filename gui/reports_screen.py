@@ -14,14 +14,14 @@ from pathlib import Path
 
 from PySide6.QtCore import (QAbstractTableModel, QDate, QModelIndex, QObject, QSortFilterProxyModel, Qt,
                             QThread, Signal, Slot)
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QMessageBox, QProgressDialog, QPushButton, QSpinBox, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from core.errors import DispoError
-from core.reports import DETAIL, Report, ReportTable, display
+from core.reports import DETAIL, WARNING_COLOUR, Report, ReportTable, display, is_warning
 from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
 from core.storage import open_db
@@ -65,6 +65,8 @@ class ReportTableModel(QAbstractTableModel):
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and row.kind != DETAIL:
             return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole and is_warning(column, value):  # an overspend
+            return QBrush(QColor("#" + WARNING_COLOUR))
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
