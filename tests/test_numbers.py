@@ -391,3 +391,17 @@ def test_8_a_comma_and_three_digits_is_refused_typed_and_imported(text):
     with pytest.raises(ParseError) as imported:
         parse_amount(text)
     assert str(typed.value) == str(imported.value) and "decimalkomma" in str(typed.value)
+
+
+def test_1_the_reports_say_when_the_own_municipality_is_missing(db):
+    from core.reports.monthly import build_monthly
+    from core.reports.quarterly import build_quarterly
+
+    create_provider(db, "Eget Bo", "egen", places=4)
+    grant(db, provider="Eget Bo", paying_municipality="Nabo Kommune")
+    monthly = build_monthly(db, 2026, AS_OF)
+    assert any("Egen kommune er ikke angivet" in n for n in monthly.tables[0].notes)
+    assert "Egen kommune ikke angivet" in monthly.tables[0].subtitle
+    occupancy_sheet = next(t for t in monthly.tables if t.title == "Belægning")
+    assert any("Egen kommune er ikke angivet" in n for n in occupancy_sheet.notes)
+    assert any("Egen kommune er ikke angivet" in n for n in build_quarterly(db, 2026).tables[0].notes)
