@@ -430,7 +430,7 @@ def grant_figures(db, year: int, as_of: dt.date, *, with_booked: bool = True,
     return out, _assign_booked(out, booked.result())
 
 
-INCOME_POSTING = "(art LIKE '7%' OR (COALESCE(art, '') = '' AND amount_ore < 0))"
+INCOME_POSTING = "(substr(art, 1, 1) = '7' OR (art = '' AND amount_ore < 0))"
 """SQL: an income posting (art 7.x; without an art, a negative amount). Every other is an expense."""
 
 
@@ -443,14 +443,13 @@ def booked_in_background(db, year: int, as_of: dt.date) -> BackgroundRead:
     # "+date": not the date index, so SQLite reads the covering index (cpr, account, date, amount)
     # in group order instead of sorting a million rows; all groups come back as one JSON row so
     # the whole aggregation is one step, done without the GIL
-    sql = ("SELECT json_group_array(json_array(cpr, account, expense, income)) FROM ("
-           f" SELECT cpr, account, TOTAL(CASE WHEN {INCOME_POSTING} THEN 0 ELSE amount_ore END) AS expense,"
-           f" TOTAL(CASE WHEN {INCOME_POSTING} THEN amount_ore ELSE 0 END) AS income"
-           " FROM postings WHERE +date BETWEEN ? AND ? GROUP BY cpr, account)")
+    sql = ("SELECT json_group_array(json_array(cpr, account, total, income)) FROM ("
+           f" SELECT cpr, account, SUM(amount_ore) AS total, SUM(CASE WHEN {INCOME_POSTING} THEN amount_ore ELSE 0 END)"
+           " AS income FROM postings WHERE +date BETWEEN ? AND ? GROUP BY cpr, account)")
 
     def read(conn) -> dict[tuple[str | None, str], list[int]]:
         groups = json.loads(conn.execute(sql, [lo, hi]).fetchone()[0])
-        return {(cpr, account): [int(expense), int(income)] for cpr, account, expense, income in groups}
+        return {(cpr, account): [total - income, income] for cpr, account, total, income in groups}
 
     return BackgroundRead(db, read)
 
