@@ -115,6 +115,9 @@ class _Styles:
                     cell.border = Border(top=_THIN, bottom=Side(style="double", color="808080"))
                 if column.kind == "mark":
                     cell.alignment = Alignment(horizontal="center")
+                elif column.kind == "text" and _width(column) >= 24:
+                    # a long text wraps (the row grows when opened) instead of being cut in print
+                    cell.alignment = Alignment(wrap_text=True)
                 row.append(copy(cell._style))
             self.by_kind[kind] = row
 
@@ -260,12 +263,19 @@ def _write_table(wb: Workbook, table: ReportTable, report: Report | None, used: 
                for c in table.columns])
 
     styles = _Styles(ws, table)
+    wrapped = [ci for ci, c in enumerate(table.columns) if c.kind == "text" and _width(c) >= 24]
     first_detail = header + 1
     group_first = first_detail
     last_filter_row = header
     row_no = header
     for row in table.rows:
         row_no += 1
+        # a wrapped text's row gets the height of its lines (a file's rows do not grow when printed)
+        lines = max([heading_lines(row.values[ci], _width(table.columns[ci])) for ci in wrapped
+                     if isinstance(row.values[ci], str) and len(row.values[ci]) > _width(table.columns[ci]) - 2]
+                    or [1])
+        if lines > 1:
+            ws.row_dimensions[row_no].height = 15 * lines
         cells = []
         for ci, value in enumerate(row.values):
             formula = (_total_formula(table, ci, row_no, group_first, first_detail, row.kind)
