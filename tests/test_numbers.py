@@ -405,3 +405,50 @@ def test_1_the_reports_say_when_the_own_municipality_is_missing(db):
     occupancy_sheet = next(t for t in monthly.tables if t.title == "Belægning")
     assert any("Egen kommune er ikke angivet" in n for n in occupancy_sheet.notes)
     assert any("Egen kommune er ikke angivet" in n for n in build_quarterly(db, 2026).tables[0].notes)
+
+
+def test_2_every_figure_is_the_same_on_screen_in_the_sheets_the_pdf_and_json(qtbot, qapp, ndb, db_path, tmp_path):
+    """Drift i alt, the refund line and the grand total: one value, formatted many times."""
+    from PySide6.QtCore import QThreadPool
+
+    from core.money import format_number
+    from core.reports.monthly import build_monthly
+    from core.reports.xlsx_writer import write_report
+    from gui.context import AppContext
+    from gui.followup_screen import Screen
+    from gui.pdf_report import write_pdf
+    from tests.reports.pdf_text import pdf_text
+    from tests.reports.xlsx_check import evaluate, load
+
+    # by hand: operating 1.560.000,00; refund −58.750,00; grand total 1.501.250,00
+    want = {"Drift i alt": D("1560000.00"), "Forventet refusion (§ 176)": D("-58750.00"), "I alt": D("1501250.00")}
+    report = build_monthly(ndb, 2026, AS_OF, include_expected=False)
+    overview = report.tables[0]
+    col = overview.index("expected_outturn")
+    rows = {(r.values[0] or r.values[2]): i for i, r in enumerate(overview.rows)}
+    ws = load(write_report(report, tmp_path / "m.xlsx"))["Oversigt"]
+    text = pdf_text(write_pdf(report, tmp_path / "m.pdf"))
+    for label, value in want.items():
+        assert overview.rows[rows[label]].values[col] == value, label
+        assert evaluate(ws, f"{chr(65 + col)}{5 + rows[label]}") == value, label
+        assert format_number(value) in text, label
+    ndb.close()
+    data = json.loads(run_cli("forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", "account", "--no-expected",
+                              "--json", db=db_path).stdout)
+    assert data["total"]["expected_outturn"] == float(want["Drift i alt"])
+    assert data["grand_total"]["expected_outturn"] == float(want["I alt"])
+    context = AppContext(db_path)
+    try:
+        screen = Screen(context)
+        qtbot.addWidget(screen)
+        screen.year.setValue(2026)
+        screen.expected_box.setChecked(False)
+        screen.as_of.setDate(screen.as_of.date().fromString("2026-10-31", "yyyy-MM-dd"))
+        screen._initialised = True
+        screen.compute()
+        qtbot.waitUntil(lambda: screen.result is not None, timeout=60000)
+        shown = {screen.totals_model.columns[0].value(r): r.expected_outturn for r in screen.totals_model.rows}
+        assert shown == want
+    finally:
+        QThreadPool.globalInstance().waitForDone(30000)
+        context.close()

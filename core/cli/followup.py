@@ -275,7 +275,9 @@ def cmd_reconcile(args, db) -> int:
     rows = reconcile.reconcile(db, year, args.as_of)
     shown = rows if args.all else [r for r in rows if r.flags]
     if args.json:
-        print_json({"year": year, "threshold": reconcile.threshold(db), "rows": [r.as_json() for r in shown]})
+        warning = fc.municipality_warning(db)
+        print_json({"year": year, "threshold": reconcile.threshold(db), "rows": [r.as_json() for r in shown],
+                    "warnings": [warning] if warning else []})
         return 0
     print_table([{"cpr": r.cpr or "", "name": r.name, "account": r.account, "booked": format_kr(r.booked),
                   "computed": format_kr(r.computed), "flags": "; ".join(r.messages)} for r in shown],
