@@ -52,8 +52,9 @@ def page_layout() -> QPageLayout:
 
 
 def printed_tables(report: Report) -> list[ReportTable]:
-    """What goes on paper: every sheet of the report, in the workbook's order."""
-    return list(report.tables)
+    """What goes on paper: every sheet of the report, in the workbook's order (the report may
+    print a shorter version of a sheet, e.g. only the reconciliation's flagged rows)."""
+    return list(report.printed if report.printed is not None else report.tables)
 
 
 class _Renderer:
