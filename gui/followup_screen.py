@@ -240,7 +240,8 @@ class Screen(QWidget):
         structure = [(OPERATING_TOTAL, level.total), *((line.name, line) for line in level.lines),
                      (GRAND_TOTAL, level.grand_total)]
         self._labels = {id(row): label for label, row in structure}
-        self.main_model.columns[0] = Column("key", LEVELS[key], getter=lambda r, k=key: getattr(r, k) or "Uden bevilling")
+        self.main_model.columns[0] = Column("key", LEVELS[key],
+                                            getter=lambda r, k=key: getattr(r, k) or "Uden bevilling")
         self.main_model.set_rows(level.rows)
         self.main_view.resizeColumnsToContents()
         self.totals_model.set_rows([row for _, row in structure])

@@ -55,7 +55,8 @@ def _num(value) -> Decimal:
 def overview_columns() -> tuple[Column, ...]:
     cols = [Column("account", "Konto", "text", 12), Column("section", "Paragraf", "text", 10),
             Column("text", "Tekst", "text", 32)]
-    cols += [Column(key, heading, kind, total="sum", warn=key == "deviation") for key, heading, kind in OVERVIEW_FIGURES]
+    cols += [Column(key, heading, kind, total="sum", warn=key == "deviation")
+             for key, heading, kind in OVERVIEW_FIGURES]
     # the forecast's average price (from the exact full-year equivalents), not a ratio of rounded cells
     cols.append(Column("average_price", "Gns. pris pr. helårsperson", "amount", 18, total="value"))
     cols += [Column(key, heading, kind, total="sum", warn=True) for key, heading, kind in EFFECTS]

@@ -225,7 +225,8 @@ def test_the_printed_overview_is_readable_and_each_part_starts_a_page(forecast_m
     assert "…" not in text and "..." not in text  # no text cell is cut with an ellipsis
     assert "afkortes" in text
     pages = text.split("\f")
-    captions = ("Største afvigelser", "Borgere", "Afstemning: rækker med bemærkninger", "Kommende borgere", "Refusion")
+    captions = ("Største afvigelser", "Borgere", "Afstemning: rækker med bemærkninger", "Kommende borgere",
+                "Refusion")
     for caption in captions:
         starts = [i for i, page in enumerate(pages) if caption in [line.strip() for line in page.splitlines()]]
         assert starts, caption
