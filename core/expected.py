@@ -21,11 +21,10 @@ from pathlib import Path
 
 from core import audit, cpr as cprs
 from core.catalogue import section as get_section
-from core.costs import UNITS
 from core.errors import DispoError, NotFoundError, ValidationError
 from core.forecast import CostCalc, ForecastRow
-from core.grants import normalize_section
-from core.money import InvalidNumber, ore_to_kr, parse_date, to_decimal
+from core.grants import normalize_section, validate_grant
+from core.money import ore_to_kr
 from core.providers import find_by_name
 from core.storage import query
 
@@ -100,44 +99,27 @@ def add_expected(db, data: dict, batch_id: int | None = None) -> int:
             ident, temporary = cprs.normalize(ident), False
         except cprs.InvalidCPR as ex:
             problems["ident"] = f"{ex}; skriv et CPR-nummer eller et midlertidigt id som T-0001"
-    code = normalize_section(data.get("section"))
-    sec = None
+    # the cost fields follow the grants' own rules (one place: core.grants.validate_grant)
+    fields = {key: data.get(key) for key in ("section", "unit", "quantity", "quantity_per", "rate", "start", "end")}
+    if data.get("account"):
+        fields["account"] = data["account"]
     try:
-        sec = get_section(db, code) if code else None
+        known = get_section(db, normalize_section(data.get("section")) or "")
     except NotFoundError:
-        pass
-    if sec is None:
-        problems["section"] = f"Paragraf mangler eller er ukendt: '{data.get('section') or ''}'"
-    unit = data.get("unit") or (sec.unit if sec else None)
-    if unit not in UNITS and (sec is not None or unit is not None):
-        problems["unit"] = f"Enhed skal være en af {', '.join(UNITS)}"
-    values = {}
-    for key, label in (("rate", "Takst"), ("quantity", "Mængde")):
-        raw = data.get(key)
-        try:
-            values[key] = None if raw in (None, "") else to_decimal(raw)
-        except (InvalidNumber, ArithmeticError):
-            problems[key] = f"{label}: '{raw}' er ikke et tal"
-    if "rate" not in problems and (values.get("rate") is None or values["rate"] <= 0):
-        problems["rate"] = "Takst skal udfyldes og være større end 0"
-    quantity_per = data.get("quantity_per") or (sec.quantity_per if sec and unit == sec.unit else None)
-    if unit in ("dag", "time") and values.get("quantity") is None and "quantity" not in problems:
-        problems["quantity"] = "Mængde skal udfyldes for timer og dage"
-    if unit not in ("dag", "time"):
-        values["quantity"], quantity_per = None, None
-    elif unit == "dag":
-        quantity_per = "uge"
-    dates = {}
-    for key, label in (("start", "Startdato"), ("end", "Slutdato")):
-        raw = data.get(key)
-        try:
-            dates[key] = raw if isinstance(raw, dt.date) else (parse_date(str(raw)) if raw not in (None, "") else None)
-        except InvalidNumber:
-            problems[key] = f"{label}: '{raw}' er ikke en dato (skriv DD-MM-ÅÅÅÅ)"
-    if dates.get("start") is None and "start" not in problems:
-        problems["start"] = "Startdato skal udfyldes"
-    if dates.get("start") and dates.get("end") and dates["end"] < dates["start"]:
-        problems["end"] = "Slutdato ligger før startdato"
+        known = None
+    if known is not None and not fields["quantity_per"] and (fields["unit"] or known.unit) == known.unit:
+        fields["quantity_per"] = known.quantity_per  # the section's usual "per week" or "per month"
+    try:
+        clean = validate_grant(db, fields, partial=True)
+    except ValidationError as ex:
+        problems.update(ex.problems)
+        if known is None and not data.get("unit"):
+            problems.pop("unit", None)  # the unit comes from the section, which is already reported
+        clean = {}
+    sec = get_section(db, clean["section"]) if "section" in clean else None
+    unit, quantity_per = clean.get("unit"), clean.get("quantity_per")
+    values = {"rate": clean.get("rate"), "quantity": clean.get("quantity")}
+    dates = {"start": clean.get("start"), "end": clean.get("end")}
     provider_id = None
     if data.get("provider"):
         prov = find_by_name(db, str(data["provider"]))

@@ -36,7 +36,8 @@ def extend_demo(db, rng) -> dict:
     months = 0
     for month in range(1, AS_OF.month):
         # the demo's deliberate errors (for the reconciliation and validation screens) need a reason
-        approval.approve_month(db, DEMO_YEAR, month, reason="Eksempeldata med kendte fejl")
+        approval.approve_month(db, DEMO_YEAR, month, reason="Eksempeldata med kendte fejl",
+                               today=AS_OF + dt.timedelta(days=1))  # the demo's own "today"
         months += 1
     return {"postings": postings, "budgets": budget_rows, "expected_citizens": n_expected, "approved_months": months}
 

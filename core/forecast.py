@@ -20,16 +20,21 @@ place) is *income*: all its figures are negative. The own municipality is the se
 ``municipality``; an empty paying municipality means the own one. Booked postings keep
 the sign they have in the finance system (income postings are negative).
 
-**Postings.** Booked amounts are aggregated in SQL (one ``GROUP BY cpr, account``). When
-a citizen has several grants on the same account, the booked amount is shared between
-them in proportion to their computed_to_date (largest remainder, so the øre add up).
+**Postings.** Booked amounts are aggregated in SQL (one ``GROUP BY cpr, account``, expense and
+income postings apart: art 4.x and 7.x). A citizen's expense postings go to her expense
+grants on the account and her income postings to her sold places there; several grants of
+one kind share the amount in proportion to their computed_to_date (largest remainder, so
+the øre add up).
 Postings that match no grant count in the citizen, account and total rows (and in a
 section/provider row without a key, "uden bevilling"), and are shown as
 ``Forecast.unmatched``.
 
 **Budget, full-year equivalents and the deviation's causes** (account and section rows):
 ``budget`` is the year's budget (corrected where set, else original; a whole-year row
-wins over monthly rows of the same account and section, which otherwise add up).
+wins over monthly rows of the same account and section, which otherwise add up). The
+budget is set per account; section budgets break it down (an account with only section
+budgets has their sum; ``budget_mismatches`` lists accounts whose sections say otherwise).
+A level without a budget has ``budget`` and ``deviation`` None, never 0.
 ``full_year_equivalents`` = days with an active expense grant / days in the year, counting
 a citizen once per account (or section) on days with several grants. ``average_price`` =
 expected outturn / full-year equivalents. The deviation (expected outturn − budget) is
@@ -44,9 +49,18 @@ is unknown (not entered, or zero) the price per FYE of the budget is unknown too
 whole deviation is shown as volume effect (the budget did not foresee the activity), with
 ``budget_full_year_equivalents`` None to say so.
 
-**Separate lines.** Expected citizens (``core.expected``) and the expected high-cost refund
-(``core.refund``, as income) are not grants: they are extra lines (``Forecast.lines``)
-that can be switched off, and ``Forecast.grand_total`` is total + lines.
+**The overview's structure** (DOMAIN.md). ``Forecast.total`` is "Drift i alt": for the
+account and section groupings its budget, deviation and effects are the sums of the rows'
+(levels without a budget add nothing), so the effects add up there too, and its average
+price comes from the exact full-year equivalents. Expected citizens (``core.expected``)
+and the expected high-cost refund (``core.refund``, as income, with the year's refund
+budget where one is set) are separate lines (``Forecast.lines``) without effects that can
+be switched off; ``Forecast.grand_total`` is total + lines, its deviation the sum of the
+deviations that exist (a line without a budget adds to the outturn, not to the deviation).
+
+**Own municipality.** The setting ``municipality`` decides which places are sold; when it
+is missing and grants at own providers name a paying municipality, ``Forecast.warnings``
+says so (``municipality_warning``), as it names an earlier year's refund thresholds.
 """
 
 from __future__ import annotations
@@ -418,7 +432,7 @@ def grant_figures(db, year: int, as_of: dt.date, *, with_booked: bool = True,
     return out, _assign_booked(out, booked.result())
 
 
-INCOME_POSTING = "(art LIKE '7%' OR (COALESCE(art, '') = '' AND amount_ore < 0))"
+INCOME_POSTING = "(substr(art, 1, 1) = '7' OR (art = '' AND amount_ore < 0))"
 """SQL: an income posting (art 7.x; without an art, a negative amount). Every other is an expense."""
 
 
@@ -431,14 +445,13 @@ def booked_in_background(db, year: int, as_of: dt.date) -> BackgroundRead:
     # "+date": not the date index, so SQLite reads the covering index (cpr, account, date, amount)
     # in group order instead of sorting a million rows; all groups come back as one JSON row so
     # the whole aggregation is one step, done without the GIL
-    sql = ("SELECT json_group_array(json_array(cpr, account, expense, income)) FROM ("
-           f" SELECT cpr, account, TOTAL(CASE WHEN {INCOME_POSTING} THEN 0 ELSE amount_ore END) AS expense,"
-           f" TOTAL(CASE WHEN {INCOME_POSTING} THEN amount_ore ELSE 0 END) AS income"
-           " FROM postings WHERE +date BETWEEN ? AND ? GROUP BY cpr, account)")
+    sql = ("SELECT json_group_array(json_array(cpr, account, total, income)) FROM ("
+           f" SELECT cpr, account, SUM(amount_ore) AS total, SUM(CASE WHEN {INCOME_POSTING} THEN amount_ore ELSE 0 END)"
+           " AS income FROM postings WHERE +date BETWEEN ? AND ? GROUP BY cpr, account)")
 
     def read(conn) -> dict[tuple[str | None, str], list[int]]:
         groups = json.loads(conn.execute(sql, [lo, hi]).fetchone()[0])
-        return {(cpr, account): [int(expense), int(income)] for cpr, account, expense, income in groups}
+        return {(cpr, account): [total - income, income] for cpr, account, total, income in groups}
 
     return BackgroundRead(db, read)
 

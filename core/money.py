@@ -61,6 +61,17 @@ def to_decimal(value: object) -> Decimal:
     return parse_number(str(value))
 
 
+AMBIGUOUS_COMMA = re.compile(r"^-?[1-9]\d{0,2},\d{3}$")
+"""``1,234``: English thousands or Danish decimals cannot be told apart; typed and imported
+numbers both refuse it (``ambiguous_comma_message``)."""
+
+
+def ambiguous_comma_message(raw: str, number: str) -> str:
+    """The Danish message for an ambiguous ``number`` (``1,234``) written as ``raw``."""
+    return (f"'{raw.strip()}' kan være {number.replace(',', '.')} (komma mellem tusinder) eller {number} "
+            "(decimalkomma); skriv tallet med to decimaler (fx 1.234,00) eller med fire (1,2340)")
+
+
 _NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$")
 _DOT_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")
 
@@ -68,7 +79,8 @@ _DOT_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")
 def parse_number(text: str) -> Decimal:
     """Read a number typed the Danish way: ``1.234,50``, ``1234,5``, ``-12``; also ``1234.5``.
 
-    A dot followed by exactly three digits is a thousands separator (``1.234`` is 1234).
+    A dot followed by exactly three digits is a thousands separator (``1.234`` is 1234); a
+    comma followed by exactly three digits (``1,234``) is refused, as the import does.
 
     Raises:
         InvalidNumber: with a Danish message.
@@ -77,6 +89,8 @@ def parse_number(text: str) -> Decimal:
     t = re.sub(r"(?i)^kr\.?|kr\.?$|dkk", "", t).strip()
     if t.startswith("−"):
         t = "-" + t[1:]
+    if AMBIGUOUS_COMMA.match(t.lstrip("+")):
+        raise InvalidNumber(ambiguous_comma_message(text, t.lstrip("+-")))
     if _NUMBER.match(t):
         t = t.replace(".", "").replace(",", ".")
     elif not _DOT_DECIMAL.match(t):

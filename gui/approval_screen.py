@@ -66,9 +66,10 @@ class Screen(QWidget):
             # what the month is approved for first: on a laptop the rest may scroll
             Column("budget", "Budget", "kr", _kr("budget_ore")),
             Column("expected", "Forventet regnskab", "kr", _kr("expected_ore")),
-            Column("deviation", "Afvigelse", "kr", _kr("deviation_ore")),
+            Column("deviation", "Afvigelse", "kr", _kr("deviation_ore"), warn=True),
             Column("booked", "Bogført", "kr", _kr("booked_ore")),
-            Column("computed", "Beregnet til dato", "kr", _kr("computed_ore"))], self)
+            Column("computed", "Beregnet til dato", "kr", _kr("computed_ore")),
+            Column("reason", "Godkendt trods bemærkninger", getter=lambda s: s.reason)], self)
         self.view, _ = table_view(self.model, "snapshots_table")
         self.chart = danish_chart("Godkendte måneder: forventet regnskab (og det aktuelle)")
         self.chart_view = QChartView(self.chart, objectName="trend_chart")

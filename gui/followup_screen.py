@@ -131,7 +131,9 @@ class Screen(QWidget):
         self.totals_view.setSortingEnabled(False)
         totals_proxy.sort(-1)  # the structure's order, never sorted
         self.totals_view.horizontalHeader().hide()
-        self.totals_view.setMaximumHeight(5 * self.totals_view.verticalHeader().defaultSectionSize())
+        row_height = self.totals_view.verticalHeader().defaultSectionSize()
+        self.totals_view.setMaximumHeight(5 * row_height)
+        self.totals_view.setMinimumHeight(row_height)  # scrolls on a small screen
         self.main_view.horizontalHeader().sectionResized.connect(
             lambda i, _old, new: self.totals_view.setColumnWidth(i, new))
         self.main_view.horizontalScrollBar().valueChanged.connect(self.totals_view.horizontalScrollBar().setValue)
@@ -239,7 +241,8 @@ class Screen(QWidget):
         structure = [(OPERATING_TOTAL, level.total), *((line.name, line) for line in level.lines),
                      (GRAND_TOTAL, level.grand_total)]
         self._labels = {id(row): label for label, row in structure}
-        self.main_model.columns[0] = Column("key", LEVELS[key], getter=lambda r, k=key: getattr(r, k) or "Uden bevilling")
+        self.main_model.columns[0] = Column("key", LEVELS[key],
+                                            getter=lambda r, k=key: getattr(r, k) or "Uden bevilling")
         self.main_model.set_rows(level.rows)
         self.main_view.resizeColumnsToContents()
         self.totals_model.set_rows([row for _, row in structure])

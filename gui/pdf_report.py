@@ -4,8 +4,14 @@ One renderer paints on any ``QPagedPaintDevice``, so the PDF export, the print d
 the print preview show the same pages. Every page has a header with the municipality,
 the area, the as-of date and the approval status, and a footer "Side X af Y"; pages are
 laid out once without painting to know Y. The monthly overview prints its "Oversigt"
-table, the chart of expected outturn month by month against the budget, and the largest
-deviations; other reports print all their tables.
+table, the chart of expected outturn month by month against the budget, the largest
+deviations and then every other sheet (citizens, reconciliation, expected citizens,
+refund, occupancy), each starting on its own page; other reports print all their tables.
+
+Text is never cut: a text cell wraps within its column (a row grows to the lines it
+needs), numbers get the width they need, and a table too wide for the page is set in a
+smaller font. Headings wrap and repeat on every page of a table. An overspend (a positive
+deviation or effect) is printed in the warning colour; the table's notes carry the legend.
 
 This module is Qt; main.py hands ``write_pdf`` to core's CLI, loading this module only
 when a PDF is asked for.
@@ -24,11 +30,13 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QGuiApplication
                            QPainter, QPainterPath, QPdfWriter, QPen)
 
 from core.money import format_date, format_number
-from core.reports import DETAIL, SUBTOTAL, TOTAL, Report, ReportTable, display, mask_text
+from core.reports import DETAIL, SUBTOTAL, TOTAL, WARNING_COLOUR, Report, ReportTable, display, is_warning, mask_text
 from core.reports.xlsx_writer import DEFAULT_WIDTHS, ReportWriteError, cannot_save, check_folder
 
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 NUMERIC = ("integer", "number", "amount", "percent")
+FONT_SIZES = (7.5, 7.0, 6.5, 6.0, 5.5)  # a wide table is set smaller until its words fit
+WRAP = Qt.TextFlag.TextWordWrap  # at spaces only: a column is never narrower than its longest word
 
 
 def ensure_gui_application() -> None:
@@ -45,10 +53,9 @@ def page_layout() -> QPageLayout:
 
 
 def printed_tables(report: Report) -> list[ReportTable]:
-    """What goes on paper: the monthly overview prints its first sheet; others print all."""
-    if report.chart is not None:
-        return report.tables[:1]
-    return list(report.tables)
+    """What goes on paper: every sheet of the report, in the workbook's order (the report may
+    print a shorter version of a sheet, e.g. only the reconciliation's flagged rows)."""
+    return list(report.printed if report.printed is not None else report.tables)
 
 
 class _Renderer:
@@ -65,21 +72,26 @@ class _Renderer:
         self.mm = dpi / 25.4
         self.width = device.width()
         self.height = device.height()
-        self.font = QFont("DejaVu Sans")
-        self.font.setPointSizeF(7.5)
-        self.bold = QFont(self.font)
-        self.bold.setBold(True)
-        self.title_font = QFont(self.font)
+        self.title_font = QFont("DejaVu Sans")
         self.title_font.setPointSizeF(13)
         self.title_font.setBold(True)
-        self.small = QFont(self.font)
+        self.small = QFont("DejaVu Sans")
         self.small.setPointSizeF(7)
-        self.fm = QFontMetricsF(self.font, device)
-        self.fm_bold = QFontMetricsF(self.bold, device)
-        self.row_h = self.fm.height() * 1.45
+        self.set_size(FONT_SIZES[0])
         self.top = 0.0
         self.y = 0.0
-        self.bottom = self.height - self.fm.height() * 2.5
+        self.bottom = self.height - QFontMetricsF(self.small, device).height() * 3
+
+    def set_size(self, points: float) -> None:
+        """The table font (regular and bold) in ``points``."""
+        self.font = QFont("DejaVu Sans")
+        self.font.setPointSizeF(points)
+        self.bold = QFont(self.font)
+        self.bold.setBold(True)
+        self.fm = QFontMetricsF(self.font, self.device)
+        self.fm_bold = QFontMetricsF(self.bold, self.device)
+        self.row_h = self.fm.height() * 1.45
+        self.gap = self.fm_bold.horizontalAdvance(" ")  # each side of a cell: columns never touch
 
     def text(self, value: str) -> str:
         return mask_text(value) if self.mask_cpr else value
@@ -130,30 +142,37 @@ class _Renderer:
             self.new_page()
 
     # -- tables ------------------------------------------------------------
-    def column_widths(self, table: ReportTable) -> list[tuple[float, float]]:
-        """(x, width) per column: numbers get the room they need (never elided), text columns
-        share the rest in proportion to their nominal widths."""
-        pad = self.fm.horizontalAdvance("  ")
+    def column_widths(self, table: ReportTable) -> tuple[list[tuple[float, float]], bool]:
+        """(x, width) per column, and whether every word fits: numbers, dates and short texts
+        get the room they need; text columns (which wrap) share the rest in proportion to
+        their nominal widths, but never less than their longest word."""
+        pad = 3 * self.gap  # a space each side, and one to spare for a bold total
         char = self.fm.horizontalAdvance("0")
-        needed = []
+        needed: list[float | None] = []
+        least: dict[int, float] = {}
         for ci, column in enumerate(table.columns):
             words = [self.fm_bold.horizontalAdvance(w) for w in column.heading.split()] or [0.0]
+            values = [display(r.values[ci], column.kind, self.mask_cpr) for r in table.rows]
             short_text = (column.width or DEFAULT_WIDTHS[column.kind]) <= 16
             if column.kind in NUMERIC or column.kind in ("date", "cpr", "mark") or short_text:
-                texts = [self.fm_bold.horizontalAdvance(display(r.values[ci], column.kind, self.mask_cpr))
-                         for r in table.rows]
-                needed.append(max([*texts, *words]) + pad)
+                needed.append(max([*(self.fm_bold.horizontalAdvance(v) for v in values), *words]) + pad)
             else:
                 needed.append(None)
+                longest = max([self.fm_bold.horizontalAdvance(w) for v in values for w in v.split()] or [0.0])
+                least[ci] = max(min(longest, 30 * char), *words) + pad
         fixed = sum(w for w in needed if w is not None)
-        text_cols = [i for i, w in enumerate(needed) if w is None]
-        nominal = {i: (table.columns[i].width or DEFAULT_WIDTHS[table.columns[i].kind]) * char for i in text_cols}
         room = max(self.width - fixed, 0.0)
-        if text_cols:
-            total_nominal = sum(nominal.values())
-            factor = room / total_nominal if total_nominal else 0
-            for i in text_cols:
-                needed[i] = nominal[i] * factor
+        fits = fixed + sum(least.values()) <= self.width
+        if least:
+            nominal = {i: (table.columns[i].width or DEFAULT_WIDTHS[table.columns[i].kind]) * char for i in least}
+            widths = {i: least[i] for i in least} if fits else {i: room / len(least) for i in least}
+            spare = room - sum(widths.values())
+            if fits and spare > 0:  # the room left over goes to the text columns by their nominal widths
+                total_nominal = sum(nominal.values())
+                for i in least:
+                    widths[i] += spare * nominal[i] / total_nominal
+            for i, w in widths.items():
+                needed[i] = w
         elif fixed < self.width:
             needed = [w * self.width / fixed for w in needed]
         if sum(needed) > self.width:  # too many numbers for one page width: squeeze evenly
@@ -162,22 +181,48 @@ class _Renderer:
         for w in needed:
             xs.append((x, w))
             x += w
+        return xs, fits
+
+    def _fit(self, table: ReportTable) -> list[tuple[float, float]]:
+        """The largest font of ``FONT_SIZES`` in which the table's words fit; its column layout."""
+        for points in FONT_SIZES:
+            self.set_size(points)
+            xs, fits = self.column_widths(table)
+            if fits:
+                return xs
         return xs
 
+    def _heading_height(self, table: ReportTable, xs) -> float:
+        tallest = max([self.fm_bold.boundingRect(QRectF(0, 0, max(w - 2 * self.gap, 1), 10_000), int(WRAP),
+                                                 c.heading).height()
+                       for (_, w), c in zip(xs, table.columns)] or [self.fm_bold.height()])
+        return tallest + self.fm_bold.height() * 0.6
+
+    def _row_height(self, table: ReportTable, row, xs) -> float:
+        fm = self.fm if row.kind == DETAIL else self.fm_bold
+        tallest = self.fm.height()
+        for (_, w), column, value in zip(xs, table.columns, row.values):
+            if column.kind not in NUMERIC and value is not None:
+                text = display(value, column.kind, self.mask_cpr)
+                tallest = max(tallest, fm.boundingRect(QRectF(0, 0, max(w - 2 * self.gap, 1), 10_000), int(WRAP),
+                                                       text).height())
+        return max(self.row_h, tallest + self.row_h - self.fm.height())
+
     def table(self, table: ReportTable) -> None:
-        xs = self.column_widths(table)
+        xs = self._fit(table)
         caption = table.title if table.title != self.report.name else ""
-        heading_h = self.fm_bold.height() * 2.6
+        heading_h = self._heading_height(table, xs)
         self.need(self.row_h * 2 + heading_h + self.row_h)
         if caption:
             self._caption(caption)
         self._heading(table, xs, heading_h)
         for row in table.rows:
-            if self.y + self.row_h > self.bottom:
+            height = self._row_height(table, row, xs)
+            if self.y + height > self.bottom:
                 self.new_page()
                 self._caption(f"{table.title} (fortsat)")
                 self._heading(table, xs, heading_h)
-            self._row(table, row, xs)
+            self._row(table, row, xs, height)
         if not table.rows:
             self._line("Ingen rækker")
         for note in table.notes:
@@ -200,44 +245,47 @@ class _Renderer:
             p.setPen(Qt.GlobalColor.black)
             for (x, w), column in zip(xs, table.columns):
                 align = Qt.AlignmentFlag.AlignRight if column.kind in NUMERIC else Qt.AlignmentFlag.AlignLeft
-                p.drawText(QRectF(x + 2, self.y, w - 4, height),
-                           align | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap, column.heading)
+                p.drawText(QRectF(x + self.gap, self.y, w - 2 * self.gap, height),
+                           align | Qt.AlignmentFlag.AlignVCenter | WRAP, column.heading)
         self.y += height
 
-    def _row(self, table: ReportTable, row, xs) -> None:
+    def _row(self, table: ReportTable, row, xs, height: float | None = None) -> None:
+        height = height or self.row_h
         if self.painter:
             p = self.painter
             if row.kind == SUBTOTAL:
-                p.fillRect(QRectF(0, self.y, self.width, self.row_h), QColor("#F1F3F6"))
+                p.fillRect(QRectF(0, self.y, self.width, height), QColor("#F1F3F6"))
             if row.kind == TOTAL:
                 p.setPen(QPen(QColor("#404040"), 0))
                 p.drawLine(QPointF(0, self.y), QPointF(self.width, self.y))
-            font = self.font if row.kind == DETAIL else self.bold
-            fm = self.fm if row.kind == DETAIL else self.fm_bold
-            p.setFont(font)
-            p.setPen(Qt.GlobalColor.black)
+            p.setFont(self.font if row.kind == DETAIL else self.bold)
+            pad = (self.row_h - self.fm.height()) / 2
             for (x, w), column, value in zip(xs, table.columns, row.values):
                 text = display(value, column.kind, self.mask_cpr)
-                text = fm.elidedText(text, Qt.TextElideMode.ElideRight, w - 4)
                 align = Qt.AlignmentFlag.AlignRight if column.kind in NUMERIC else Qt.AlignmentFlag.AlignLeft
                 if column.kind == "mark":
                     align = Qt.AlignmentFlag.AlignHCenter
-                p.drawText(QRectF(x + 2, self.y, w - 4, self.row_h), align | Qt.AlignmentFlag.AlignVCenter, text)
-        self.y += self.row_h
+                p.setPen(QColor("#" + WARNING_COLOUR) if is_warning(column, value) else Qt.GlobalColor.black)
+                p.drawText(QRectF(x + self.gap, self.y + pad, w - 2 * self.gap, height - 2 * pad),
+                           align | Qt.AlignmentFlag.AlignTop | WRAP, text)
+        self.y += height
 
     def _line(self, text: str, small: bool = False) -> None:
-        self.need(self.row_h)
+        font = self.small if small else self.font
+        fm = QFontMetricsF(font, self.device)
+        text = self.text(text)
+        height = max(self.row_h, fm.boundingRect(QRectF(0, 0, self.width, 10_000), int(WRAP), text).height() + 4)
+        self.need(height)
         if self.painter:
-            self.painter.setFont(self.small if small else self.font)
+            self.painter.setFont(font)
             self.painter.setPen(QColor("#404040"))
-            self.painter.drawText(QRectF(0, self.y, self.width, self.row_h), Qt.AlignmentFlag.AlignVCenter,
-                                  self.text(text))
-        self.y += self.row_h
+            self.painter.drawText(QRectF(0, self.y, self.width, height), Qt.AlignmentFlag.AlignVCenter | WRAP, text)
+        self.y += height
 
     # -- chart -------------------------------------------------------------
     def chart(self, chart: dict) -> None:
         """Expected outturn at each month's end (line) against the budget (dashed line)."""
-        height = 62 * self.mm
+        height = min(120 * self.mm, self.bottom - self.y - self.row_h * 3)
         self.need(height + self.row_h * 2)
         self._caption("Forventet regnskab måned for måned mod budget (mio. kr., akkumuleret)")
         if self.painter:
@@ -309,26 +357,57 @@ class _Renderer:
         self.page = 0
         self.new_page()
         tables = printed_tables(self.report)
+        monthly = self.report.chart is not None  # the page she hands her boss: each part on its own page
         for i, table in enumerate(tables):
+            if i and monthly:
+                self.new_page()
             self.table(table)
-            if i == 0 and self.report.chart is not None:
+            if i == 0 and monthly:
+                self.new_page()
+                self.set_size(FONT_SIZES[0])
                 self.chart(self.report.chart)
                 if self.report.highlights is not None:
+                    self.new_page()
                     self.table(self.report.highlights)
         return self.page
 
 
+class _KeepNone:
+    """Gives back the references to ``None`` that PySide6 (6.12 on Python 3.11) drops on every
+    call of a method returning void (``QPainter.setPen``, ``setFont``, ``QFont.setBold``, …).
+
+    Printing a long list makes thousands of such calls; without this Python aborts with
+    "deallocating None" when it shuts down. What was lost during the block is given back for
+    good (Python 3.12 makes None immortal, and a PySide6 without the bug loses nothing)."""
+
+    def __enter__(self):
+        self.before = sys.getrefcount(None)
+        return self
+
+    def __exit__(self, *exc):
+        lost = self.before - sys.getrefcount(None)
+        if lost > 0 and sys.version_info < (3, 12):
+            import ctypes
+
+            incref = ctypes.pythonapi.Py_IncRef
+            incref.argtypes = [ctypes.py_object]
+            for _ in range(lost):
+                incref(None)
+        return False
+
+
 def render(report: Report, device, *, mask_cpr: bool = False) -> int:
     """Paint ``report`` on a paged device (QPdfWriter or QPrinter); returns the page count."""
-    renderer = _Renderer(report, device, mask_cpr)
-    renderer.pages = renderer.run(None)
-    painter = QPainter()
-    if not painter.begin(device):
-        raise ReportWriteError("Udskriften kan ikke startes (er filen åben i et andet program?)")
-    try:
-        renderer.run(painter)
-    finally:
-        painter.end()
+    with _KeepNone():
+        renderer = _Renderer(report, device, mask_cpr)
+        renderer.pages = renderer.run(None)
+        painter = QPainter()
+        if not painter.begin(device):
+            raise ReportWriteError("Udskriften kan ikke startes (er filen åben i et andet program?)")
+        try:
+            renderer.run(painter)
+        finally:
+            painter.end()
     return renderer.pages
 
 

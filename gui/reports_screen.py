@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
                                QMessageBox, QProgressDialog, QPushButton, QSpinBox, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from core.reports import DETAIL, Report, ReportTable, display
+from core.reports import DETAIL, WARNING_COLOUR, Report, ReportTable, display, is_warning
 from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
 from gui.models import Column, RecordFilterProxy, RecordModel
@@ -34,7 +34,11 @@ NUMERIC = ("integer", "number", "amount", "percent")
 def _report_column(index: int, column, mask_cpr: bool) -> Column:
     numeric = column.kind in NUMERIC
     sort = (lambda row: float("-inf") if row.values[index] is None else float(row.values[index])) if numeric else None
-    return Column(column.heading, lambda row: display(row.values[index], column.kind, mask_cpr), sort, numeric=numeric)
+    def color(row):  # an overspend, in the one warning colour
+        return "#" + WARNING_COLOUR if is_warning(column, row.values[index]) else None
+
+    return Column(column.heading, lambda row: display(row.values[index], column.kind, mask_cpr), sort, numeric=numeric,
+                  color=color)
 
 
 class ReportTableModel(RecordModel):

@@ -69,8 +69,9 @@ def test_1_sold_places_without_the_own_municipality_are_named_and_with_it_are_in
     db.close()
     r = run_cli("forecast", "--year", 2026, "--as-of", "2026-10-31", "--json", db=db_path)
     assert any("Egen kommune" in w for w in json.loads(r.stdout)["warnings"])
-    r = run_cli("refund", "--year", 2026, "--json", db=db_path)
-    assert any("Egen kommune" in w for w in json.loads(r.stdout)["warnings"])
+    for command in ("refund", "occupancy"):
+        r = run_cli(command, "--year", 2026, "--json", db=db_path)
+        assert any("Egen kommune" in w for w in json.loads(r.stdout)["warnings"]), command
     assert run_cli("settings", "set", "municipality", "Testrup Kommune", db=db_path).returncode == 0
     data = json.loads(run_cli("forecast", "--year", 2026, "--as-of", "2026-10-31", "--json", db=db_path).stdout)
     # set: the place is sold, income of 365 × 1.000, and no warning
@@ -348,3 +349,106 @@ def test_8_the_audit_export_never_writes_a_formula(ndb, tmp_path):
     audit.export(rows, tmp_path / "a.xlsx")
     ws = load(tmp_path / "a.xlsx").active
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_8_expected_citizens_are_checked_by_the_grants_rules(ndb):
+    from core import expected
+    from core.errors import ValidationError
+
+    before = counts(ndb)
+    base = {"section": "§ 104", "rate": "700", "start": "01-03-2027", "unit": "dag"}
+    # a grant refuses these; so does an expected citizen
+    for bad, field in (({"quantity": "8"}, "quantity"), ({"quantity": "0"}, "quantity"),
+                       ({"quantity": "3", "account": "5-38-59"}, "account"),
+                       ({"unit": "time", "quantity": "3", "quantity_per": "år"}, "quantity_per")):
+        with pytest.raises(ValidationError) as ex:
+            expected.add_expected(ndb, {**base, **bad})
+        assert field in ex.value.problems, bad
+    assert counts(ndb) == before
+    new_id = expected.add_expected(ndb, {**base, "quantity": "3"})
+    assert next(e for e in expected.list_expected(ndb) if e.id == new_id).quantity == D("3")
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(ore=st.integers(-10**11, 10**11), style=st.sampled_from(["danish", "plain", "grouped", "kr", "dot"]))
+def test_8_typed_and_imported_numbers_are_read_alike(ore, style):
+    from core.importing.parsers import parse_amount
+    from core.money import format_kr, parse_number
+
+    danish = format_kr(ore)                                   # 1.234.567,89
+    text = {"danish": danish, "plain": danish.replace(".", ""), "grouped": danish.split(",")[0],
+            "kr": f"kr. {danish}", "dot": danish.replace(".", "").replace(",", ".")}[style]
+    assert parse_number(text) == parse_amount(text)
+
+
+@pytest.mark.parametrize("text", ["1,234", "-12,500", "999,999"])
+def test_8_a_comma_and_three_digits_is_refused_typed_and_imported(text):
+    from core.importing.parsers import ParseError, parse_amount
+    from core.money import InvalidNumber, parse_number
+
+    with pytest.raises(InvalidNumber) as typed:
+        parse_number(text)
+    with pytest.raises(ParseError) as imported:
+        parse_amount(text)
+    assert str(typed.value) == str(imported.value) and "decimalkomma" in str(typed.value)
+
+
+def test_1_the_reports_say_when_the_own_municipality_is_missing(db):
+    from core.reports.monthly import build_monthly
+    from core.reports.quarterly import build_quarterly
+
+    create_provider(db, "Eget Bo", "egen", places=4)
+    grant(db, provider="Eget Bo", paying_municipality="Nabo Kommune")
+    monthly = build_monthly(db, 2026, AS_OF)
+    assert any("Egen kommune er ikke angivet" in n for n in monthly.tables[0].notes)
+    assert "Egen kommune ikke angivet" in monthly.tables[0].subtitle
+    occupancy_sheet = next(t for t in monthly.tables if t.title == "Belægning")
+    assert any("Egen kommune er ikke angivet" in n for n in occupancy_sheet.notes)
+    assert any("Egen kommune er ikke angivet" in n for n in build_quarterly(db, 2026).tables[0].notes)
+
+
+def test_2_every_figure_is_the_same_on_screen_in_the_sheets_the_pdf_and_json(qtbot, qapp, ndb, db_path, tmp_path):
+    """Drift i alt, the refund line and the grand total: one value, formatted many times."""
+    from PySide6.QtCore import QThreadPool
+
+    from core.money import format_number
+    from core.reports.monthly import build_monthly
+    from core.reports.xlsx_writer import write_report
+    from gui.context import AppContext
+    from gui.followup_screen import Screen
+    from gui.pdf_report import write_pdf
+    from tests.reports.pdf_text import pdf_text
+    from tests.reports.xlsx_check import evaluate, load
+
+    # by hand: operating 1.560.000,00; refund −58.750,00; grand total 1.501.250,00
+    want = {"Drift i alt": D("1560000.00"), "Forventet refusion (§ 176)": D("-58750.00"), "I alt": D("1501250.00")}
+    report = build_monthly(ndb, 2026, AS_OF, include_expected=False)
+    overview = report.tables[0]
+    col = overview.index("expected_outturn")
+    rows = {(r.values[0] or r.values[2]): i for i, r in enumerate(overview.rows)}
+    ws = load(write_report(report, tmp_path / "m.xlsx"))["Oversigt"]
+    text = pdf_text(write_pdf(report, tmp_path / "m.pdf"))
+    for label, value in want.items():
+        assert overview.rows[rows[label]].values[col] == value, label
+        assert evaluate(ws, f"{chr(65 + col)}{5 + rows[label]}") == value, label
+        assert format_number(value) in text, label
+    ndb.close()
+    data = json.loads(run_cli("forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", "account", "--no-expected",
+                              "--json", db=db_path).stdout)
+    assert data["total"]["expected_outturn"] == float(want["Drift i alt"])
+    assert data["grand_total"]["expected_outturn"] == float(want["I alt"])
+    context = AppContext(db_path)
+    try:
+        screen = Screen(context)
+        qtbot.addWidget(screen)
+        screen.year.setValue(2026)
+        screen.expected_box.setChecked(False)
+        screen.as_of.setDate(screen.as_of.date().fromString("2026-10-31", "yyyy-MM-dd"))
+        screen._initialised = True
+        screen.compute()
+        qtbot.waitUntil(lambda: screen.result is not None, timeout=60000)
+        shown = {screen.totals_model.columns[0].value(r): r.expected_outturn for r in screen.totals_model.rows}
+        assert shown == want
+    finally:
+        QThreadPool.globalInstance().waitForDone(30000)
+        context.close()

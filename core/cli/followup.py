@@ -283,7 +283,9 @@ def cmd_reconcile(args, db) -> int:
     rows = reconcile.reconcile(db, year, args.as_of)
     shown = rows if args.all else [r for r in rows if r.flags]
     if args.json:
-        print_json({"year": year, "threshold": reconcile.threshold(db), "rows": [r.as_json() for r in shown]})
+        warning = fc.municipality_warning(db)
+        print_json({"year": year, "threshold": reconcile.threshold(db), "rows": [r.as_json() for r in shown],
+                    "warnings": [warning] if warning else []})
         return 0
     print_table([{"cpr": r.cpr or "", "name": r.name, "account": r.account, "booked": format_kr(r.booked),
                   "computed": format_kr(r.computed), "flags": "; ".join(r.messages)} for r in shown],
@@ -294,9 +296,12 @@ def cmd_reconcile(args, db) -> int:
 
 def cmd_occupancy(args, db) -> int:
     rows = occupancy.occupancy(db, args.year)
+    warning = fc.municipality_warning(db)
     if args.json:
-        print_json({"year": args.year, "rows": [r.as_json() for r in rows]})
+        print_json({"year": args.year, "rows": [r.as_json() for r in rows], "warnings": [warning] if warning else []})
         return 0
+    if warning:
+        print(warning)
     print_table([{"provider": r.provider, "month": r.month, "places": r.places,
                   "occupancy": format_number(r.occupancy, 1) + " %", "target": format_number(r.target, 0) + " %"
                   if r.target is not None else "", "sold": r.sold, "income": _kr(r.sold_income)} for r in rows],

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from core import cpr as cprs
 from core.errors import DispoError
 from core.grants import normalize_section
+from core.money import AMBIGUOUS_COMMA, ambiguous_comma_message
 
 OPEN_ENDED = {"", "løbende", "lobende", "loebende", "ingen", "ingen slutdato", "uafklaret", "-", "--", "–", "ubestemt",
               "tidsubegrænset", "fortsat", "igangværende", "n/a"}
@@ -137,7 +138,7 @@ _GROUPED_COMMA_DEC = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$|^\d+(,\d+)?$")
 _GROUPED_DOT_DEC = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d+$")
 _FAST_DANISH = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)$")
 _SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
-_THOUSANDS_OR_DECIMALS = re.compile(r"^-?[1-9]\d{0,2},\d{3}$")  # '1,234': English thousands or Danish decimals?
+_THOUSANDS_OR_DECIMALS = AMBIGUOUS_COMMA  # '1,234': one rule with typed numbers (core.money)
 _WHOLE_KRONER = re.compile(r"(?<=\d),-+$")
 
 
@@ -178,8 +179,7 @@ def parse_amount(value) -> Decimal:
         t = t[1:].strip()
     t = _WHOLE_KRONER.sub("", t)  # "1.000,-": whole kroner
     if _THOUSANDS_OR_DECIMALS.match(t):
-        raise ParseError(f"'{raw.strip()}' kan være {t.replace(',', '.')} kr. (komma mellem tusinder) eller {t} kr. "
-                         "(decimalkomma); skriv beløbet med to decimaler (fx 1.234,00)")
+        raise ParseError(ambiguous_comma_message(raw, t))
     if _SPACE_GROUPED.match(t):
         t = t.replace(" ", "")
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", t) or _GROUPED_COMMA_DEC.match(t):

@@ -114,6 +114,7 @@ class Report:
     status: str = ""
     chart: dict | None = None
     highlights: ReportTable | None = None
+    printed: list[ReportTable] | None = None  # what goes on paper, when it differs from ``tables``
 
     @property
     def title(self) -> str:

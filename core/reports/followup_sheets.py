@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from core import approval, occupancy, reconcile
+from core.forecast import municipality_warning
 from core.money import format_date, ore_to_kr
 from core.reports import SUBTOTAL, TOTAL, Column, ReportTable
 
@@ -20,7 +21,15 @@ MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "au
 
 def reconciliation_sheet(db, year: int, as_of: dt.date) -> ReportTable:
     """Sheet "Afstemning": per citizen and account booked against computed, with the flags."""
-    table = ReportTable("Afstemning", (
+    return reconciliation_table(reconcile.reconcile(db, year, as_of))
+
+
+FLAGGED_TITLE = "Afstemning: rækker med bemærkninger"
+
+
+def reconciliation_table(rows, title: str = "Afstemning") -> ReportTable:
+    """The reconciliation ``rows`` (``core.reconcile``) as a table with its total."""
+    table = ReportTable(title, (
         Column("cpr", "CPR-nr.", "cpr"), Column("name", "Navn", "text", 24), Column("account", "Konto", "text", 10),
         Column("providers", "Leverandør", "text", 26),
         Column("booked", "Bogført til dato", "amount", total="sum"),
@@ -31,7 +40,7 @@ def reconciliation_sheet(db, year: int, as_of: dt.date) -> ReportTable:
         Column("flags", "Bemærkninger", "text", 48),
     ))
     sums = [0, 0, 0, 0]
-    for r in reconcile.reconcile(db, year, as_of):
+    for r in rows:
         figures = [r.booked, r.computed, r.due, r.difference]
         sums = [a + b for a, b in zip(sums, figures)]
         remarks = "; ".join(r.messages) or ", ".join(reconcile.FLAG_LABELS.get(f, f) for f in r.flags)
@@ -71,6 +80,9 @@ def occupancy_sheet(db, year: int) -> ReportTable:
     table.add(["I alt", "", None, *grand[:3], _share(grand[1], grand[0]), None, grand[3]], TOTAL)
     table.notes.append("Belægning = belagte pladsdøgn / (pladser · dage); en borger tæller én gang pr. dag; "
                        "dagtilbud: mængde/5 plads på åbningsdage (man.–fre.); solgte pladser tæller som belagt.")
+    warning = municipality_warning(db)
+    if warning:
+        table.notes.append(warning)
     return table
 
 

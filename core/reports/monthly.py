@@ -25,7 +25,8 @@ from types import SimpleNamespace
 from core.forecast import forecast, monthly_outturn, own_municipality
 from core.money import format_date, format_number, kr, ore_to_kr
 from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable
-from core.reports.followup_sheets import approval_status, occupancy_sheet, reconciliation_sheet
+from core.reconcile import reconcile
+from core.reports.followup_sheets import FLAGGED_TITLE, approval_status, occupancy_sheet, reconciliation_table
 
 D0 = Decimal("0.00")
 
@@ -54,7 +55,8 @@ def _num(value) -> Decimal:
 def overview_columns() -> tuple[Column, ...]:
     cols = [Column("account", "Konto", "text", 12), Column("section", "Paragraf", "text", 10),
             Column("text", "Tekst", "text", 32)]
-    cols += [Column(key, heading, kind, total="sum", warn=key == "deviation") for key, heading, kind in OVERVIEW_FIGURES]
+    cols += [Column(key, heading, kind, total="sum", warn=key == "deviation")
+             for key, heading, kind in OVERVIEW_FIGURES]
     # the forecast's average price (from the exact full-year equivalents), not a ratio of rounded cells
     cols.append(Column("average_price", "Gns. pris pr. helårsperson", "amount", 18, total="value"))
     cols += [Column(key, heading, kind, total="sum", warn=True) for key, heading, kind in EFFECTS]
@@ -314,8 +316,9 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
         f"'{UNALLOCATED}': kontoens beløb der ikke hører til en bestemt paragraf "
         "(budget kun på kontoen, posteringer uden bevilling, borgere med flere paragraffer).",
     ]
+    reconciled = reconcile(db, year, as_of)
     tables = [overview, build_citizens(by_grant.rows, by_grant.total, by_grant.unmatched),
-              reconciliation_sheet(db, year, as_of)]
+              reconciliation_table(reconciled)]
     if include_expected:
         tables.append(expected_sheet(db, year, as_of))
     tables += [refund_sheet(db, year, as_of), occupancy_sheet(db, year)]
@@ -329,5 +332,9 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
              "budget": [m.cumulative_budget for m in months] if months and months[0].cumulative_budget is not None
              else None,
              "booked": [m.cumulative_booked for m in months[:as_of.month]]}
+    # on paper the reconciliation shows the rows with remarks (the flags); the workbook has them all
+    flagged = reconciliation_table([r for r in reconciled if r.flags], FLAGGED_TITLE)
+    flagged.notes.append("Kun rækker med bemærkninger; arket 'Afstemning' i regnearket har alle rækker.")
+    printed = [flagged if t is tables[2] else t for t in tables]
     return Report("Månedsoversigt", year, as_of, municipality, tables, status=approval_status(db, year, as_of),
-                  chart=chart, highlights=top_deviations(overview))
+                  chart=chart, highlights=top_deviations(overview), printed=printed)

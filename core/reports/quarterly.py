@@ -31,7 +31,7 @@ from fractions import Fraction
 from core import catalogue
 from core.costs import cost_between
 from core.grants import Grant, list_grants
-from core.forecast import is_income, own_municipality
+from core.forecast import is_income, municipality_warning, own_municipality
 from core.money import format_date, kr, ore_to_kr, to_ore
 from core.reports import DETAIL, EXTRA, SUBTOTAL, TOTAL, Column, Report, ReportTable
 
@@ -152,6 +152,9 @@ def build_quarterly(db, year: int, as_of: dt.date | None = None) -> Report:
     ]
     if shown < 4:
         table.notes.append(f"Kun kvartaler afsluttet pr. {format_date(as_of)} er vist.")
+    warning = municipality_warning(db)
+    if warning:
+        table.notes.append(warning)
     table.subtitle = f"{municipality} · kvartaler til og med {format_date(as_of)}"
     return Report("Kvartalsoversigt", year, as_of, municipality, [table])
 

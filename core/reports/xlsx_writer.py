@@ -115,6 +115,9 @@ class _Styles:
                     cell.border = Border(top=_THIN, bottom=Side(style="double", color="808080"))
                 if column.kind == "mark":
                     cell.alignment = Alignment(horizontal="center")
+                elif column.kind == "text" and _width(column) >= 24:
+                    # a long text wraps (the row grows when opened) instead of being cut in print
+                    cell.alignment = Alignment(wrap_text=True)
                 row.append(copy(cell._style))
             self.by_kind[kind] = row
 
@@ -177,6 +180,26 @@ def _plain(ws, value, *, bold=False, size=None, fill=None, wrap=False, mask_cpr=
     return c
 
 
+def _width(column) -> float:
+    """A column's width in characters."""
+    return column.width or max(DEFAULT_WIDTHS[column.kind], min(len(column.heading) + 2, 30))
+
+
+def heading_lines(heading: str, width: float) -> int:
+    """How many lines a bold heading wraps to in a column ``width`` characters wide (bold text
+    is about 10 % wider; a word longer than the column gets lines of its own)."""
+    room = max(int(width / 1.1) - 1, 1)
+    lines, used = 1, 0
+    for word in heading.split():
+        size = len(word)
+        if used and used + 1 + size > room:
+            lines += 1
+            used = 0
+        lines += (size - 1) // room if size > room else 0
+        used = (used + 1 + size) if used else (size % room or room)
+    return lines
+
+
 def _total_formula(table: ReportTable, ci: int, row_no: int, group_first: int, first_detail: int,
                    kind: str) -> str | None:
     column = table.columns[ci]
@@ -203,8 +226,7 @@ def _write_table(wb: Workbook, table: ReportTable, report: Report | None, used: 
     ncols = len(table.columns)
     last_letter = get_column_letter(max(ncols, 1))
     for i, column in enumerate(table.columns, 1):
-        width = column.width or max(DEFAULT_WIDTHS[column.kind], min(len(column.heading) + 2, 30))
-        ws.column_dimensions[get_column_letter(i)].width = width
+        ws.column_dimensions[get_column_letter(i)].width = _width(column)
 
     # Print setup: A4 landscape, fit to one page wide, header row on every page.
     ws.page_setup.orientation = "landscape"
@@ -233,16 +255,27 @@ def _write_table(wb: Workbook, table: ReportTable, report: Report | None, used: 
         ws.append([_plain(ws, heading, bold=True, size=14, mask_cpr=mask_cpr)])
         ws.append([_plain(ws, subtitle, mask_cpr=mask_cpr)] if subtitle else [])
         ws.append([])
+    # wrapped headings get the height of their lines, so they never run into the first data row
+    # when printed (Excel and LibreOffice do not grow a row written with a fixed file)
+    lines = max([heading_lines(c.heading, _width(c)) for c in table.columns] or [1])
+    ws.row_dimensions[header].height = 15 * lines + 3
     ws.append([_plain(ws, c.heading, bold=True, fill=_HEADER_FILL, wrap=True, mask_cpr=mask_cpr)
                for c in table.columns])
 
     styles = _Styles(ws, table)
+    wrapped = [ci for ci, c in enumerate(table.columns) if c.kind == "text" and _width(c) >= 24]
     first_detail = header + 1
     group_first = first_detail
     last_filter_row = header
     row_no = header
     for row in table.rows:
         row_no += 1
+        # a wrapped text's row gets the height of its lines (a file's rows do not grow when printed)
+        lines = max([heading_lines(row.values[ci], _width(table.columns[ci])) for ci in wrapped
+                     if isinstance(row.values[ci], str) and len(row.values[ci]) > _width(table.columns[ci]) - 2]
+                    or [1])
+        if lines > 1:
+            ws.row_dimensions[row_no].height = 15 * lines
         cells = []
         for ci, value in enumerate(row.values):
             formula = (_total_formula(table, ci, row_no, group_first, first_detail, row.kind)

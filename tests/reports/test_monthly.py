@@ -212,3 +212,34 @@ def test_cli_monthly_defaults_to_the_last_posting_date(forecast_module, booked_d
     assert r.returncode == 0, r.stderr
     assert "pr. 01-04-2026" in r.stdout  # the later of the two postings
     assert "Kommende borgere" not in load(out).sheetnames and "Oversigt" in load(out).sheetnames
+
+
+def test_the_printed_overview_is_readable_and_each_part_starts_a_page(forecast_module, qapp, booked_db, tmp_path):
+    from core.reports.monthly import build_monthly
+    from gui.pdf_report import write_pdf
+    from tests.reports.pdf_text import pdf_text
+
+    booked_db["accounts"].upsert({"code": "5.38.50", "text": "Botilbud til længerevarende ophold (§ 108) med et "
+                                  "meget langt navn som skal ombrydes og ikke afkortes"}, pk="code")
+    text = pdf_text(write_pdf(build_monthly(booked_db, 2026, AS_OF), tmp_path / "m.pdf", mask_cpr=True))
+    assert "…" not in text and "..." not in text  # no text cell is cut with an ellipsis
+    assert "afkortes" in text
+    pages = text.split("\f")
+    captions = ("Største afvigelser", "Borgere", "Afstemning: rækker med bemærkninger", "Kommende borgere",
+                "Refusion")
+    for caption in captions:
+        starts = [i for i, page in enumerate(pages) if caption in [line.strip() for line in page.splitlines()]]
+        assert starts, caption
+        others = [c for c in captions if c != caption]
+        assert not any(c in [line.strip() for line in pages[starts[0]].splitlines()] for c in others), caption
+    assert f"Side {len(pages) - 1} af {len(pages) - 1}" in text or f"Side {len(pages)} af {len(pages)}" in text
+
+
+def test_wrapped_headings_get_a_row_tall_enough_to_print(forecast_module, booked_db, tmp_path):
+    from core.reports.monthly import build_monthly
+    from core.reports.xlsx_writer import write_report
+
+    ws = load(write_report(build_monthly(booked_db, 2026, AS_OF), tmp_path / "m.xlsx"))["Oversigt"]
+    # "Gns. pris pr. helårsperson" (26 characters) in its 18-character column wraps to two lines:
+    # "Gns. pris pr." and "helårsperson"
+    assert ws.row_dimensions[4].height >= 2 * 15
