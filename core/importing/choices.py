@@ -205,8 +205,10 @@ def _looks_like(f: Field, values: list) -> bool:
         values = [v for v in values if len(p.text(v)) <= 30]
     elif f.looks == "account":
         values = [v for v in values if "." in p.text(v)]  # packed digits are as likely a case number
-    return len(values) >= 2 and value_fit(f, values) >= 0.8 if f.looks != "cpr" else (
-        len(values) >= 1 and value_fit(f, values) >= 0.8)
+    if f.looks in ("cpr", "category", "section", "unit"):
+        # values of their own kind: one is enough, and a few codes among them do not hide the rest
+        return len(values) >= 1 and value_fit(f, values) >= 0.5
+    return len(values) >= 2 and value_fit(f, values) >= 0.8
 
 
 def lookalike_warnings(table: Table, mapping: Mapping, kind: Kind) -> list[dict]:
