@@ -528,6 +528,9 @@ class PreviewPage(BusyPage):
         self.counts.setObjectName("counts")
         self.providers = QLabel()
         self.providers.setWordWrap(True)
+        self.notes = QLabel()
+        self.notes.setObjectName("notes")
+        self.notes.setWordWrap(True)
         self.provider_box = QWidget()
         self.provider_form = QFormLayout(self.provider_box)
         self.provider_combos: dict[str, QComboBox] = {}
@@ -545,6 +548,7 @@ class PreviewPage(BusyPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.notes)
         layout.addWidget(self.providers)
         layout.addWidget(self.provider_box)
         layout.addLayout(radios)
@@ -595,6 +599,8 @@ class PreviewPage(BusyPage):
                             f"findes allerede {c.get('unchanged', 0)}, dubletter {c.get('duplicate', 0)}, "
                             f"springes over {c.get('skipped', 0)}, afvist {c.get('rejected', 0)}; "
                             f"sum-rækker sprunget over {sum(len(s.table.totals) for s in plan.sheets)}")
+        # how the file was read (columns split, CPR numbers found in the text) and columns in doubt
+        self.notes.setText(show_cpr("\n".join(plan.notes + [w["warning"] for w in plan.column_warnings()])))
         new = [ch.name for ch in plan.provider_choices() if ch.is_new and ch.suggestion_id is None]
         self.providers.setText(("Nye leverandører oprettes: " + ", ".join(sorted(new))) if new else "")
         self._provider_rows(plan)

@@ -174,3 +174,10 @@ def test_the_error_workbook_lists_the_unused_columns_and_can_still_be_imported_a
     wb.save(errors)
     res = json.loads(run_cli("import", errors, "--json", db=db).stdout)
     assert (res["imported"], res["rejected"]) == (1, [])
+
+
+def test_without_kind_the_choices_name_the_kind(tmp_path):
+    db = tmp_path / "d.sqlite"
+    r = run_cli("import", write_csv(tmp_path / "beboere.csv", RESIDENTS), "--set", "section=§ 108", "--json", db=db)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["kind"] == "grants"

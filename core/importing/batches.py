@@ -255,6 +255,8 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
 def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, named=None) -> Plan:
     tables, hidden, notes = sheet_tables(path, sheet)
     detected: dict[int, Mapping] = {}  # id(table) -> the mapping detection proposed for the kind it chose
+    if kind is None and choices:
+        kind = _kind_fitting_choices(db, tables, choices)
     if kind is None:
         best = None
         for t in tables:
@@ -331,6 +333,38 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
         notes.append("Skjulte ark er ikke læst: " + ", ".join(f"'{h}'" for h in hidden) +
                      " (vælg et skjult ark med --sheet eller i guiden)")
     return Plan(path, kind, plans, records, importer, hidden, notes + problems + importer.notes)
+
+
+def kinds_of_choices(choices: Choices) -> list[str]:
+    """The kinds that have every field the choices name."""
+    from core.importing.choices import ChoiceError, field_of
+
+    names = set(choices.maps) | set(choices.fixed) | set(choices.translations)
+    fits = []
+    for kind in KINDS.values():
+        try:
+            for name in names:
+                field_of(kind, name)
+        except ChoiceError:
+            continue
+        fits.append(kind.code)
+    return fits
+
+
+def _kind_fitting_choices(db, tables: list[Table], choices: Choices) -> str | None:
+    """The kind the file is with the user's choices applied: of the kinds that have the fields she
+    named, the best scoring one that then lacks no column (``None``: detection decides)."""
+    best = None
+    for code in kinds_of_choices(choices):
+        for t in tables:
+            try:
+                m = _mapping_for(db, code, t, None, choices)
+            except DispoError:
+                continue
+            if not missing_required(KINDS[code], m):
+                cand = (score(KINDS[code], m, t), code)
+                best = cand if best is None or cand[0] > best[0] else best
+    return best[1] if best else None
 
 
 def save_plan_profile(db, plan: Plan, name: str) -> int:
