@@ -134,6 +134,8 @@ def test_without_a_section_the_providers_one_known_section_is_taken_and_several_
     assert [(r["row"], "§ 107 og § 108" in r["reason"], "--set section" in r["reason"]) for r in res["rejected"]] == [
         (3, True, True), (4, False, True)]
     assert ("040493-4567", "§ 108") in [(g[0], g[1]) for g in _grants(db)]
+    assert res["questions"] == [{"field": "section", "column": "Paragraf", "option": "--set section=VÆRDI",
+                                 "values": [{"value": "Åhuset", "count": 1}, {"value": "Nyt Sted", "count": 1}]}]
 
 
 SECTION_NUMBERS = [85, 95, 96, 97, 98, 103, 104, 107, 108]

@@ -128,8 +128,12 @@ def cmd_import(args, db) -> int:
               + (f" (fx {', '.join(u['samples'])})" if u["samples"] else ""))
     for q in res["questions"]:
         values = ", ".join(f"'{v['value']}' ({v['count']})" for v in q["values"][:10])
-        print(f"  Spørgsmål: kolonnen '{q['column']}' har værdier, Dispo ikke kan læse som {q['field']}: {values}. "
-              f"Sig hvad de betyder med {q['option']}")
+        if q["option"].startswith("--translate"):
+            print(f"  Spørgsmål: kolonnen '{q['column']}' har værdier, Dispo ikke kan læse som {q['field']}: "
+                  f"{values}. Sig hvad de betyder med {q['option']}")
+        else:
+            print(f"  Spørgsmål: {q['field']} er ukendt for rækker med {values}. Giv alle rækker en værdi med "
+                  f"{q['option']}")
     if res.get("profile_id"):
         print(f"  Valgene er gemt som importprofil nr. {res['profile_id']} ('{args.save_profile}')")
     sums: dict[str, list[int]] = {}

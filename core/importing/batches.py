@@ -99,21 +99,31 @@ class Plan:
                 for r in self.records if r.status == CHANGED for name, (old, new) in r.changes.items()]
 
     def questions(self) -> list[dict]:
-        """What the user must answer for rows to come in: per field, the values no parser could read
-        (distinct, with counts), and the option that answers it."""
+        """What the user must answer for rows to come in, per field: the values of its column no
+        parser could read (distinct, with counts; answered by a translation), or, for a field
+        without a column, the values that left it unknown (answered by a fixed value)."""
         kind = KINDS[self.kind]
-        by_field: dict[tuple[str, str], Counter] = {}
         labels = {f.label: f.name for f in kind.fields}
-        for s in self.sheets:
+        sheets = {s.table.sheet: s for s in self.sheets}
+        by_field: dict[tuple[str, str, bool], Counter] = {}
+        for r in self.records:
+            s = sheets.get(r.sheet)
+            if s is None:
+                continue
             headers = {s.table.headers[c]: name for name, c in s.mapping.columns.items()}
-            for r in self.records:
-                for pr in r.problems:
-                    name = headers.get(pr["column"]) or labels.get(pr["column"])
-                    if name and name != "cpr" and pr["value"] and r.sheet == s.table.sheet:
-                        by_field.setdefault((name, pr["column"]), Counter())[pr["value"]] += 1
-        return [{"field": name, "column": column, "values": [{"value": v, "count": n} for v, n in c.most_common()],
-                 "option": f"--translate {name}:{c.most_common(1)[0][0]}=BETYDNING"}
-                for (name, column), c in by_field.items()]
+            for pr in r.problems:
+                name = headers.get(pr["column"])
+                has_column = name is not None
+                name = name or labels.get(pr["column"])
+                if name and name != "cpr" and pr["value"]:
+                    by_field.setdefault((name, pr["column"], has_column), Counter())[pr["value"]] += 1
+        out = []
+        for (name, column, has_column), c in by_field.items():
+            option = (f"--translate {name}:{c.most_common(1)[0][0]}=BETYDNING" if has_column
+                      else f"--set {name}=VÆRDI")
+            out.append({"field": name, "column": column,
+                        "values": [{"value": v, "count": n} for v, n in c.most_common()], "option": option})
+        return out
 
     def mapping_headers(self) -> dict[str, str]:
         out: dict[str, str] = {}
