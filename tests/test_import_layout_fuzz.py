@@ -386,3 +386,101 @@ def test_most_dressed_files_import_without_help(template, tmp_path_factory):
         imported += len(got)
     # VUM codes nobody explained ('N3') are asked about by design, and so are a few written forms
     assert imported >= 0.8 * total, f"{imported} of {total} records imported without help"
+
+
+# ====================================================================== postings
+
+BOOKINGS = Path(__file__).resolve().parents[1] / ".." / "shared" / "regneark" / "bogfoering_jan-okt_2026.csv"
+
+
+def _bookings() -> list[dict]:
+    """The sample bookings read by hand (not by Dispo): date, account, art, amount in øre, CPR, text, voucher."""
+    with open(BOOKINGS, encoding="cp1252", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))[1:]
+    out = []
+    for date, _, account, art, amount, cpr, text, voucher in rows:
+        d, m, y = map(int, date.split("-"))
+        ore = int(amount.replace(".", "").replace(",", ""))
+        out.append({"date": dt.date(y, m, d), "account": account, "art": art, "ore": ore,
+                    "cpr": f"{cpr[:6]}-{cpr[6:]}" if cpr else None, "text": text, "voucher": voucher})
+    return out
+
+
+POSTING_HEADERS = {
+    "date": ["Bogf.dato", "Bogføringsdato", "Posteringsdato", "Dato", "BOGF_DATO"],
+    "account": ["Funktion", "Konto", "Kontonr.", "Kontonummer"],
+    "art": ["Art", "Artskonto", "Art nr."],
+    "amount": ["Beløb", "Beløb kr.", "Nettobeløb", "Beløb (kr)", "Bogført beløb"],
+    "debit": ["Debet"], "credit": ["Kredit"], "sign": ["D/K", "Debet/kredit"],
+    "cpr": ["CPR-nr", "CPR", "Personnummer", "Cpr.nr."],
+    "text": ["Posteringstekst", "Tekst", "Beskrivelse", "Bilagstekst"],
+    "voucher": ["Bilagsnr", "Bilag", "Bilagsnummer"],
+}
+
+
+def dress_postings(rnd: random.Random, bookings: list[dict]) -> tuple[str, str, list[list]]:
+    """(format, sheet name, rows) of the bookings in a random layout."""
+    fmt = rnd.choice(["xlsx", "ods", "csv;", "csv,"])
+    kind = "csv" if fmt.startswith("csv") else fmt
+    money = rnd.choice(["amount", "amount", "debit_credit", "sign"])
+    cpr_where = rnd.choice(["column", "column", "text_when_blank", "text_only"])
+    cols = ["date", "account", "art", "text", "voucher"] + (["cpr"] if cpr_where != "text_only" else [])
+    cols += {"amount": ["amount"], "debit_credit": ["debit", "credit"], "sign": ["amount", "sign"]}[money]
+    if rnd.random() < 0.3:
+        cols.append("Dranst")
+    rnd.shuffle(cols)
+    date_form, amount_form, cpr_form = rnd.randrange(7), rnd.randrange(7), rnd.randrange(4)
+    rows = [[t] for t in rnd.sample(["Udtræk fra økonomisystemet", "Periode 01-2026 - 10-2026"], rnd.randint(0, 2))]
+    rows.append([rnd.choice(POSTING_HEADERS[c]) if c in POSTING_HEADERS else c for c in cols])
+    for i, b in enumerate(bookings):
+        kroner = b["ore"] / 100
+        text, cpr = b["text"], b["cpr"]
+        if cpr and (cpr_where == "text_only" or (cpr_where == "text_when_blank" and i % 2)):
+            written = cpr if cpr_form != 2 else f"{cpr[:6]} {cpr[7:]}"
+            text, cpr = rnd.choice([f"{text} {written}", f"{written} {text}", f"{text} cpr {cpr.replace('-', '')}"]), None
+        cell = {"date": _date(b["date"], date_form + i, kind), "account": b["account"], "art": b["art"],
+                "text": text, "voucher": b["voucher"], "Dranst": "1",
+                "cpr": "" if cpr is None else _cpr(cpr, cpr_form, kind),
+                "amount": _amount(abs(kroner) if money == "sign" else kroner, amount_form + i, kind),
+                "debit": _amount(kroner, amount_form, kind) if kroner >= 0 else "",
+                "credit": _amount(-kroner, amount_form, kind) if kroner < 0 else "",
+                "sign": ("D" if kroner >= 0 else "K")}
+        rows.append([cell[c] for c in cols])
+        if rnd.random() < 0.1:
+            rows.append([""] * len(cols))
+    if rnd.random() < 0.4:
+        rows.append(["I alt"] + [""] * (len(cols) - 1))
+    return fmt, rnd.choice(["Ark1", "Posteringer", "Udtræk"]), rows
+
+
+@needs_facit
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), start=st.integers(0, 1560), size=st.integers(1, 20))
+def test_every_dressed_finance_extract_books_each_amount_on_the_right_person_or_asks(template, tmp_path_factory,
+                                                                                        seed, start, size):
+    bookings = _bookings()[start:start + size]
+    rnd = random.Random(seed)
+    fmt, sheet, rows = dress_postings(rnd, bookings)
+    folder = tmp_path_factory.mktemp("fuzz")
+    layout = Layout(fmt, [], {}, sheet=sheet)
+    path = write(layout, rows, folder)
+    shutil.copy(template, folder / "d.sqlite")
+    db = open_db(folder / "d.sqlite")
+    try:
+        try:
+            plan = prepare(db, path, "postings")
+        except DispoError as ex:
+            assert str(ex)
+            return
+        res = commit(db, plan)
+        got = [(r["date"], r["account"], r["art"], r["amount_ore"], r["cpr"] or None)
+               for r in db.query("SELECT * FROM postings")]
+    finally:
+        db.close()
+    want = [(b["date"].isoformat(), b["account"], b["art"], b["ore"], b["cpr"]) for b in bookings]
+    pool = list(want)
+    for posting in got:  # every booked posting is one of the file's, with its person
+        assert posting in pool, f"{fmt} {rows[:3]}: booked {posting}, not in the file"
+        pool.remove(posting)
+    assert len(pool) <= len({r["row"] for r in res["rejected"]}), f"{len(pool)} postings neither booked nor asked"
