@@ -181,3 +181,14 @@ def test_without_kind_the_choices_name_the_kind(tmp_path):
     r = run_cli("import", write_csv(tmp_path / "beboere.csv", RESIDENTS), "--set", "section=§ 108", "--json", db=db)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["kind"] == "grants"
+
+
+def test_computed_amounts_beside_the_rate_are_listed_but_no_warning(db, tmp_path):
+    rows = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Startdato", "Forventet regnskab", "CPR pårørende"],
+            ["010190-1234", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026", "1.277.500,00", ""],
+            ["020291-2345", "§ 108", "Skovbrynet", "3.600,00", "01-02-2026", "1.202.400,00", "0303921234"]]
+    res = import_file(db, write_xlsx(tmp_path / "g.xlsx", {"Ark1": rows}), "grants", dry_run=True)
+    assert [u["column"] for u in res["unused_columns"]] == ["Forventet regnskab", "CPR pårørende"]
+    # a second column of CPR numbers is worth a word (and its row is asked about); computed amounts are not
+    assert [(w["column"], w["field"]) for w in res["warnings"] if w["row"] is None] == [("CPR pårørende", "cpr")]
+    assert [r["row"] for r in res["rejected"]] == [3]

@@ -224,8 +224,13 @@ def lookalike_warnings(table: Table, mapping: Mapping, kind: Kind) -> list[dict]
         candidates = [f for f in kind.fields if f.looks in _WARN_LOOKS and _looks_like(f, values)]
         if not candidates:
             continue
-        # a field still without a column is the likelier meaning
-        free = [f for f in candidates if f.name not in mapping.given()] or candidates
+        # a field still without a column is the likelier meaning; when every candidate has one, only
+        # values of their own kind (a second CPR or section column) are worth a word: amounts and dates
+        # beside the ones used are usually computed or informative columns
+        free = [f for f in candidates if f.name not in mapping.given()] or [
+            f for f in candidates if f.looks not in ("amount", "date")]
+        if not free:
+            continue
         labels = " eller ".join(f.label for f in free[:3])
         shown = ", ".join(f"'{mask_all(p.text(v))}'" for v in values[:2])
         out.append({"sheet": table.sheet, "row": None, "column": column_name(table, c),

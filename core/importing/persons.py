@@ -25,6 +25,8 @@ _CPR_IN_TEXT = re.compile(r"(?<![\d-])(\d{6})[- ](\d{4})(?![\d-])")
 _CPR_AFTER_WORD = re.compile(r"(?i)(?<![a-zæøå])(?:cpr|personnr|pers\.?\s*nr)[\s.:#-]*(?:nr|nummer)?[\s.:#-]*"
                              r"(\d{6})-?(\d{4})(?!\d)")
 _NONE: frozenset = frozenset()
+#: a header that says its column holds CPR numbers ('CPR pårørende', 'Modtagers personnr.')
+_CPR_HEADER = re.compile(r"(?i)(?<![a-zæøå])(?:cpr|personn(?:umme)?r|pers\.?\s*nr)")
 
 #: fields whose columns never hold a person's number (skipped when a row is searched)
 _NOT_A_PERSON = ("date", "amount", "number", "account")
@@ -66,7 +68,7 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind) -> dict[int, dict
     for c, header in enumerate(table.headers):
         if c in skip:
             continue
-        cpr_column = header_score(CPR, header) >= 0.8
+        cpr_column = header_score(CPR, header) >= 0.8 or bool(_CPR_HEADER.search(header))
         memo: dict = {}
         name = header or f"kolonne {c + 1}"
         for i, (_, cells) in enumerate(table.rows):
