@@ -31,13 +31,18 @@ def _grants(db) -> list[tuple]:
                                                  "FROM grants g JOIN citizens c ON c.id = g.citizen_id ORDER BY c.cpr")]
 
 
-def test_fixed_value_and_translation_are_saved_and_next_month_imports_in_one_click(qtbot, context, tmp_path):
-    jan = write_xlsx(tmp_path / "beboere_jan.xlsx", {"Beboere": JAN})
-    wizard = ImportWizard(context, jan)
+def _at_sheet_page(qtbot, context, path) -> ImportWizard:
+    """A wizard on the file, at its sheet page with the file read."""
+    wizard = ImportWizard(context, path)
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.next()
     qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=10000)
+    return wizard
+
+
+def test_fixed_value_and_translation_are_saved_and_next_month_imports_in_one_click(qtbot, context, tmp_path):
+    wizard = _at_sheet_page(qtbot, context, write_xlsx(tmp_path / "beboere_jan.xlsx", {"Beboere": JAN}))
     assert not wizard.sheet_page.quick_button.isVisible()  # no profile yet
     wizard.sheet_page.kind_combo.setCurrentIndex(wizard.sheet_page.kind_combo.findData("grants"))
     wizard.next()
@@ -68,12 +73,7 @@ def test_fixed_value_and_translation_are_saved_and_next_month_imports_in_one_cli
     assert "section = § 108" in shown[4] and "N2 → B" in shown[4] and "N4 → D" in shown[4]
 
     # next month: same layout, one click after choosing the file
-    feb = write_xlsx(tmp_path / "beboere_feb.xlsx", {"Beboere": FEB})
-    wizard = ImportWizard(context, feb)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.next()
-    qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=10000)
+    wizard = _at_sheet_page(qtbot, context, write_xlsx(tmp_path / "beboere_feb.xlsx", {"Beboere": FEB}))
     assert wizard.sheet_page.quick_button.isVisible()
     qtbot.mouseClick(wizard.sheet_page.quick_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.commit_page.result is not None, timeout=15000)
