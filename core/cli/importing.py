@@ -123,9 +123,11 @@ def cmd_import(args, db) -> int:
         for c in res["changes"][:50]:
             old, new = ("(tom)" if v is None else mask_all(str(v)) for v in (c["old"], c["new"]))
             print(f"    ark '{c['sheet']}' række {c['row']}, {c['field']}: {old} → {new}")
-    for u in res["unused_columns"]:
+    for u in res["unused_columns"][:30]:
         print(f"  Ikke brugt: ark '{u['sheet']}' kolonne '{u['column']}'"
               + (f" (fx {', '.join(u['samples'])})" if u["samples"] else ""))
+    if len(res["unused_columns"]) > 30:
+        print(f"  … og {len(res['unused_columns']) - 30} kolonner mere, der ikke er brugt (se --json)")
     for q in res["questions"]:
         values = ", ".join(f"'{v['value']}' ({v['count']})" for v in q["values"][:10])
         if q["option"].startswith("--translate"):
