@@ -76,6 +76,11 @@ def test_a_file_that_needs_a_choice_says_which_field_and_which_option(tmp_path):
     assert res["questions"] == [{"field": "vum_category", "column": "Niveau",
                                  "values": [{"value": "N2", "count": 1}, {"value": "N4", "count": 1}],
                                  "option": "--translate vum_category:N2=BETYDNING"}]
+    # imported for real, nothing could come in: exit 1 with the question, and no empty import is saved
+    r = run_cli("import", f, "--kind", "grants", "--set", "section=108", "--map", "start=Indflyttet",
+                "--map", "vum_category=Niveau", db=db)
+    assert r.returncode == 1 and "--translate vum_category:N2=BETYDNING" in r.stderr and "'N4'" in r.stderr
+    assert json.loads(run_cli("batches", "--json", db=db).stdout) == []
 
 
 @pytest.mark.parametrize("args, words", [

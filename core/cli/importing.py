@@ -96,8 +96,15 @@ def choices_from_args(args) -> Choices:
 
 def cmd_import(args, db) -> int:
     plan = prepare(db, Path(args.file), args.kind, args.sheet, choices=choices_from_args(args), profile=args.profile)
+    question = plan.needs_choice()
     if args.dry_run:
         res = preview_result(plan, args.update_changed)
+    elif question:  # nothing would come in: ask instead of saving an empty import
+        if args.errors:
+            from core.importing.errors_workbook import write_error_workbook
+
+            write_error_workbook(Path(args.errors), plan, plan.rejected)
+        raise DispoError(question)
     else:
         res = commit(db, plan, update_changed=args.update_changed)
         if args.save_profile:

@@ -26,7 +26,7 @@ from core.importing.choices import (GIVEN, MATCHED, PROFILE, Choices, apply_choi
                                     choices_of, lookalike_warnings, unused_columns)
 from core.importing.profiles import find_profile, mapping_from_headers, profile_named, save_profile
 from core.importing.readers import read_file
-from core.importing.records import CHANGED, DUPLICATE, NEW, SKIPPED, UNCHANGED, Record
+from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
 from core.importing.table import NoTableError, Table, build_table
 from core.storage import bulk_work, current_user, query
 
@@ -124,6 +124,22 @@ class Plan:
             out.append({"field": name, "column": column,
                         "values": [{"value": v, "count": n} for v, n in c.most_common()], "option": option})
         return out
+
+    def needs_choice(self) -> str:
+        """When no row can come in until the user answers the questions: what to answer, in Danish
+        (naming each field and the option that answers it); else ``''``."""
+        questions = self.questions()
+        if not questions or any(r.status != REJECTED for r in self.records):
+            return ""
+        parts = []
+        for q in questions:
+            values = ", ".join(f"'{v['value']}'" for v in q["values"][:5]) + (" …" if len(q["values"]) > 5 else "")
+            if q["option"].startswith("--translate"):
+                parts.append(f"kolonnen '{q['column']}' ({q['field']}) har værdier, Dispo ikke kan læse: {values}; "
+                             f"sig hvad de betyder med {q['option']}")
+            else:
+                parts.append(f"{q['field']} er ukendt ({values}); giv alle rækker en værdi med {q['option']}")
+        return f"Ingen rækker i '{self.file.name}' kan importeres endnu: " + "; ".join(parts) + "."
 
     def mapping_headers(self) -> dict[str, str]:
         out: dict[str, str] = {}
