@@ -600,7 +600,16 @@ class PreviewPage(BusyPage):
                             f"springes over {c.get('skipped', 0)}, afvist {c.get('rejected', 0)}; "
                             f"sum-rækker sprunget over {sum(len(s.table.totals) for s in plan.sheets)}")
         # how the file was read (columns split, CPR numbers found in the text) and columns in doubt
-        self.notes.setText(show_cpr("\n".join(plan.notes + [w["warning"] for w in plan.column_warnings()])))
+        questions = []
+        for q in plan.questions():
+            values = ", ".join(f"'{v['value']}' ({v['count']})" for v in q["values"][:8])
+            label = FIELD_LABELS.get(q["field"], q["field"])
+            questions.append(f"Spørgsmål: kolonnen '{q['column']}' har værdier, Dispo ikke kan læse som {label}: "
+                             f"{values} – gå tilbage og skriv, hvad de betyder" if q["option"].startswith("--translate")
+                             else f"Spørgsmål: {label} er ukendt for rækker med {values} – gå tilbage og giv "
+                                  "feltet en fast værdi")
+        self.notes.setText(show_cpr("\n".join(plan.notes + [w["warning"] for w in plan.column_warnings()]
+                                              + questions)))
         new = [ch.name for ch in plan.provider_choices() if ch.is_new and ch.suggestion_id is None]
         self.providers.setText(("Nye leverandører oprettes: " + ", ".join(sorted(new))) if new else "")
         self._provider_rows(plan)

@@ -52,6 +52,12 @@ def test_fixed_value_and_translation_are_saved_and_next_month_imports_in_one_cli
     mp.fixed["section"].setText("§ 108")
     assert mp.isComplete()
     mp.combos["vum_category"].setCurrentIndex(mp.combos["vum_category"].findText("Niveau"))
+    # without the translation the preview asks about the values
+    wizard.next()
+    qtbot.waitUntil(wizard.preview_page.isComplete, timeout=10000)
+    assert "afvist 2" in wizard.preview_page.counts.text()
+    assert "Spørgsmål: kolonnen 'Niveau'" in wizard.preview_page.notes.text()
+    wizard.back()
     # the values Dispo cannot read are offered for translation, with their counts
     assert sorted(mp.translations) == [("vum_category", "N2"), ("vum_category", "N4")]
     mp.translations[("vum_category", "N2")].setText("B")
