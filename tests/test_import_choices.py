@@ -197,3 +197,14 @@ def test_computed_amounts_beside_the_rate_are_listed_but_no_warning(db, tmp_path
     # a second column of CPR numbers is worth a word (and its row is asked about); computed amounts are not
     assert [(w["column"], w["field"]) for w in res["warnings"] if w["row"] is None] == [("CPR pårørende", "cpr")]
     assert [r["row"] for r in res["rejected"]] == [3]
+
+
+def test_a_chosen_column_applies_to_the_sheets_that_have_it(db, tmp_path):
+    head = ["Navn", "CPR", "Indflyttet", "Fraflyttet", "Døgntakst"]
+    sheets = {"Skovbrynet": [head + ["Tyngde"], ["Anna Holm", "010190-1234", "01-01-2026", "", "3.500,00", "C"]],
+              "Åhuset": [head, ["Bo Lund", "020291-2345", "01-02-2026", "", "3.000,00"]]}
+    path = write_xlsx(tmp_path / "beboere.xlsx", sheets)
+    plan = prepare(db, path, "occupancy", choices=Choices({"vum_category": "Tyngde"}))
+    assert [(r.sheet, r.values["vum_category"]) for r in plan.records] == [("Skovbrynet", "C"), ("Åhuset", None)]
+    with pytest.raises(DispoError, match="'Støtte'.*findes ikke i filen"):
+        prepare(db, path, "occupancy", choices=Choices({"vum_category": "Støtte"}))

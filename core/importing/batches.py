@@ -23,7 +23,7 @@ from core.importing.importers import IMPORTERS, ImportContext, Importer, provide
 from core.importing.matching import (KindError, Mapping, add_sheet_defaults, detect_kind, missing_required, propose,
                                      score)
 from core.importing.choices import (GIVEN, MATCHED, PROFILE, Choices, apply_choices, choices_report,
-                                    choices_of, lookalike_warnings, unused_columns)
+                                    check_columns_exist, choices_of, lookalike_warnings, unused_columns)
 from core.importing.profiles import find_profile, mapping_from_headers, profile_named, save_profile
 from core.importing.readers import read_file
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
@@ -231,7 +231,7 @@ def mapping_for(db, kind: str, table: Table, override: dict[str, str] | None = N
 
 
 def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None, choices: Choices | None = None,
-                 profile: dict | None = None) -> Mapping:
+                 profile: dict | None = None, missing_ok: bool = False) -> Mapping:
     kind_decl = KINDS[kind]
     if override:
         m = mapping_from_headers(kind, table, override)
@@ -247,7 +247,7 @@ def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None, c
             m = propose(kind_decl, table)
             m.sources.update({("map", name): MATCHED for name in m.columns})
     if choices:
-        apply_choices(m, table, kind_decl, choices, GIVEN)
+        apply_choices(m, table, kind_decl, choices, GIVEN, missing_ok)
         add_sheet_defaults(m, table)
     return m
 
@@ -280,6 +280,8 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
 
 def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, named=None) -> Plan:
     tables, hidden, notes = sheet_tables(path, sheet)
+    if choices:
+        check_columns_exist(tables, choices)
     detected: dict[int, Mapping] = {}  # id(table) -> the mapping detection proposed for the kind it chose
     if kind is None and choices:
         kind = _kind_fitting_choices(db, tables, choices)
@@ -312,7 +314,7 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
     for t in tables:
         m = detected.get(id(t))
         if m is None or m.kind != kind or mapping or choices or named:
-            m = _mapping_for(db, kind, t, mapping, choices, named)
+            m = _mapping_for(db, kind, t, mapping, choices, named, missing_ok=len(tables) > 1)
         else:
             m.sources.update({("map", name): MATCHED for name in m.columns})
         missing = missing_required(kind_decl, m)
@@ -384,7 +386,7 @@ def _kind_fitting_choices(db, tables: list[Table], choices: Choices) -> str | No
     for code in kinds_of_choices(choices):
         for t in tables:
             try:
-                m = _mapping_for(db, code, t, None, choices)
+                m = _mapping_for(db, code, t, None, choices, missing_ok=len(tables) > 1)
             except DispoError:
                 continue
             if not missing_required(KINDS[code], m):

@@ -76,18 +76,25 @@ def check_value(f: Field, value: str, what: str) -> None:
         raise ChoiceError(f"{what} '{value}' for feltet {f.label} kan ikke bruges: {detail}")
 
 
-def apply_choices(mapping: Mapping, table: Table, kind: Kind, choices: Choices, source: str) -> Mapping:
+def apply_choices(mapping: Mapping, table: Table, kind: Kind, choices: Choices, source: str,
+                  missing_ok: bool = False) -> Mapping:
     """Put choices on a mapping (they win over what was there); returns the mapping.
+
+    Args:
+        missing_ok: a column the sheet does not have is left out (one of several sheets; the caller
+            checks that some sheet has it) instead of refused.
 
     Raises:
         ChoiceError: a field, column or value that does not fit.
     """
     for name, header in choices.maps.items():
         f = field_of(kind, name)
+        c = column_index(table, header) if header else None
+        if header and c is None and missing_ok:
+            continue
         mapping.columns.pop(f.name, None)
         mapping.confidence.pop(f.name, None)
         if header:
-            c = column_index(table, header)
             if c is None:
                 raise ChoiceError(f"Kolonnen '{header}' (til feltet {f.label}) findes ikke i arket '{table.sheet}'; "
                                   "kolonnerne er: " + ", ".join(f"'{h}'" for h in table.headers if h))
@@ -119,6 +126,19 @@ def apply_choices(mapping: Mapping, table: Table, kind: Kind, choices: Choices, 
             mapping.translations.setdefault(f.name, {})[p.text(value)] = p.text(meaning)
             mapping.sources[("translate", f.name, p.text(value))] = source
     return mapping
+
+
+def check_columns_exist(tables: list[Table], choices: Choices) -> None:
+    """Refuse a column chosen with ``maps`` that none of the sheets has.
+
+    Raises:
+        ChoiceError: naming the column and the columns there are.
+    """
+    for name, header in choices.maps.items():
+        if header and all(column_index(t, header) is None for t in tables):
+            there = list(dict.fromkeys(h for t in tables for h in t.headers if h))
+            raise ChoiceError(f"Kolonnen '{header}' (til feltet {name}) findes ikke i filen; kolonnerne er: "
+                              + ", ".join(f"'{h}'" for h in there))
 
 
 def choices_of(mapping: Mapping, table: Table) -> Choices:
