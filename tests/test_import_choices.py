@@ -208,3 +208,19 @@ def test_a_chosen_column_applies_to_the_sheets_that_have_it(db, tmp_path):
     assert [(r.sheet, r.values["vum_category"]) for r in plan.records] == [("Skovbrynet", "C"), ("Åhuset", None)]
     with pytest.raises(DispoError, match="'Støtte'.*findes ikke i filen"):
         prepare(db, path, "occupancy", choices=Choices({"vum_category": "Støtte"}))
+
+
+def test_translations_find_the_column_whose_values_they_name(db, tmp_path):
+    # 'Behov' is no known heading and 'Meget'/'Lidt' no known category: her translations say where VUM stands
+    rows = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Startdato", "Behov", "Rute"],
+            ["010190-1234", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026", "Meget", "Lidt"],
+            ["020291-2345", "§ 108", "Skovbrynet", "3.600,00", "01-02-2026", "Lidt", "Meget mere"]]
+    res = import_file(db, write_csv(tmp_path / "g.csv", rows), "grants",
+                      choices=Choices(translations={"vum_category": {"meget": "C", "lidt": "A"}}))
+    assert res["mapping"]["vum_category"] == "Behov" and res["rejected"] == []
+    assert {c: g["vum_category"] for c, g in _grants_vum(db).items()} == {"010190-1234": "C", "020291-2345": "A"}
+
+
+def _grants_vum(db) -> dict:
+    return {r["cpr"]: r for r in query(db, "SELECT c.cpr, g.vum_category FROM grants g JOIN citizens c "
+                                           "ON c.id = g.citizen_id")}

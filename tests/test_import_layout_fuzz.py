@@ -484,3 +484,73 @@ def test_every_dressed_finance_extract_books_each_amount_on_the_right_person_or_
         assert posting in pool, f"{fmt} {rows[:3]}: booked {posting}, not in the file"
         pool.remove(posting)
     assert len(pool) <= len({r["row"] for r in res["rejected"]}), f"{len(pool)} postings neither booked nor asked"
+
+
+# ====================================================================== residents' lists
+
+SUPPORT_WORDS = {"A": ["Let", "let støtte", "Lidt"], "B": ["Moderat", "moderat støtte", "Noget"],
+                 "C": ["Omfattende", "omfattende støtte", "Meget"], "D": ["Svær", "svær støtte", "Rigtig meget"],
+                 "E": ["Fuldstændig", "fuldstændig støtte", "Totalt"], "F": ["Individuel", "individuel", "Særlig"]}
+RESIDENT_HEADERS = {"name": ["Navn", "Beboer", "Beboernavn"], "cpr": ["CPR", "CPR-nr.", "Personnr."],
+                    "start": ["Ind", "Indflyttet", "Indflytning"], "end": ["Ud", "Fraflyttet", "Udflyttet"],
+                    "rate": ["Takst pr. døgn", "Døgntakst", "Døgnpris"],
+                    "vum": ["Støttebehov", "Støtteniveau", "Behov (VUM)"]}
+
+
+def residents(provider: str) -> list[dict]:
+    """The facit's døgn grants of one provider, one per resident."""
+    out, seen = [], set()
+    for g in FACIT["dispositionsregnskab_2026.xlsx"]:
+        if g["leverandor"] == provider and g["enhed"] == "døgn" and g["cpr"] not in seen:
+            seen.add(g["cpr"])
+            out.append(g)
+    return out
+
+
+@needs_facit
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), data=st.data())
+def test_a_residents_list_of_one_facility_imports_with_fixed_values_and_translations(template, tmp_path_factory,
+                                                                                      seed, data):
+    providers = sorted({g["leverandor"] for g in FACIT["dispositionsregnskab_2026.xlsx"] if g["enhed"] == "døgn"})
+    provider = data.draw(st.sampled_from(providers))
+    records = residents(provider)
+    rnd = random.Random(seed)
+    records = rnd.sample(records, rnd.randint(1, min(8, len(records))))
+    fmt = rnd.choice(["xlsx", "ods", "csv;"])
+    kind = "csv" if fmt.startswith("csv") else fmt
+    cols = ["name", "cpr", "start", "end", "rate"] + (["vum"] if rnd.random() < 0.7 else [])
+    rnd.shuffle(cols)
+    word_form = rnd.randrange(3)  # 0, 1: words Dispo reads; 2: words only she can explain
+    date_form = rnd.randrange(7)
+    rows = [[f"Beboerliste {provider} {rnd.choice(['2026', 'oktober 2026', ''])}".strip()], []]
+    heads = {c: rnd.choice(RESIDENT_HEADERS[c]) for c in cols}
+    rows.append([heads[c] for c in cols])
+    for i, g in enumerate(records):
+        end = g["slut"] and dt.date.fromisoformat(g["slut"])
+        cell = {"name": g["navn"], "cpr": _cpr(g["cpr"], i, kind),
+                "start": _date(dt.date.fromisoformat(g["start"]), date_form + i, kind),
+                "end": _date(end, date_form + i, kind), "rate": _amount(g["takst"], i, kind),
+                "vum": SUPPORT_WORDS[g["vum"]][word_form] if g["vum"] else ""}
+        rows.append([cell[c] for c in cols])
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = write(Layout(fmt, [], {}, sheet="Beboere"), rows, folder)
+    sections = {g["paragraf"] for g in records}
+    assert len(sections) == 1
+    translations = {"vum_category": {words[2]: letter for letter, words in SUPPORT_WORDS.items()}} \
+        if word_form == 2 else {}
+    from core.importing.choices import Choices
+
+    choices = Choices({}, {"section": sections.pop(), "provider": provider}, translations)
+    shutil.copy(template, folder / "d.sqlite")
+    db = open_db(folder / "d.sqlite")
+    try:
+        res = commit(db, prepare(db, path, "grants", choices=choices))
+        got = [grant_json(g) for g in list_grants(db)]
+    finally:
+        db.close()
+    warned = {w["field"] for w in res["warnings"] if w.get("field")}
+    # with the fixed values and the translations she gave, every resident comes in exactly
+    assert res["rejected"] == [] and len(got) == len(records), (fmt, rows[:4], res["rejected"][:3])
+    assert not wrong_values(Layout(fmt, cols, heads), records, got, warned)

@@ -23,7 +23,8 @@ from core.importing.importers import IMPORTERS, ImportContext, Importer, provide
 from core.importing.matching import (KindError, Mapping, add_sheet_defaults, detect_kind, missing_required, propose,
                                      score)
 from core.importing.choices import (GIVEN, MATCHED, PROFILE, Choices, apply_choices, choices_report,
-                                    check_columns_exist, choices_of, lookalike_warnings, unused_columns)
+                                    check_columns_exist, choices_of, lookalike_warnings, map_translated_fields,
+                                    unused_columns)
 from core.importing.profiles import find_profile, mapping_from_headers, profile_named, save_profile
 from core.importing.readers import read_file
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
@@ -249,7 +250,7 @@ def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None, c
     if choices:
         apply_choices(m, table, kind_decl, choices, GIVEN, missing_ok)
         add_sheet_defaults(m, table)
-    return m
+    return map_translated_fields(m, table, kind_decl)
 
 
 def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = None,

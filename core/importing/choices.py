@@ -21,7 +21,7 @@ from core.errors import DispoError
 from core.importing import parsers as p
 from core.importing.columns import ERROR, parse_cell
 from core.importing.fields import Field, Kind
-from core.importing.matching import Mapping, value_fit
+from core.importing.matching import Mapping, header_score, value_fit
 from core.importing.table import Table, normalize_header
 
 MATCHED, PROFILE, GIVEN = "matched", "profile", "given"
@@ -125,6 +125,39 @@ def apply_choices(mapping: Mapping, table: Table, kind: Kind, choices: Choices, 
             check_value(f, meaning, f"Betydningen af '{value}',")
             mapping.translations.setdefault(f.name, {})[p.text(value)] = p.text(meaning)
             mapping.sources[("translate", f.name, p.text(value))] = source
+    return mapping
+
+
+def map_translated_fields(mapping: Mapping, table: Table, kind: Kind) -> Mapping:
+    """Give a field that has translations but no column the column whose values they name.
+
+    The values she explained are the strongest sign of where the field stands: the unused column
+    whose values are (after translation) mostly readable for the field, and whose header names
+    the field best, is taken.
+    """
+    used = used_columns(mapping)
+    for name in mapping.translations:
+        if name in mapping.columns:
+            continue
+        f = kind.field(name)
+        lookup = {translation_key(k): v for k, v in mapping.translations[name].items()}
+        best = None
+        for c, header in enumerate(table.headers):
+            if c in used:
+                continue
+            values = table.column_values(c, 30)
+            if not values:
+                continue
+            named = sum(1 for v in values if translation_key(v) in lookup)
+            readable = sum(1 for v in values if parse_cell(f.parser, lookup.get(translation_key(v), v))[0] != ERROR)
+            if named and readable >= 0.8 * len(values):
+                cand = (header_score(f, header), named / len(values), -c)
+                best = (cand, c) if best is None or cand > best[0] else best
+        if best is not None:
+            mapping.columns[name] = best[1]
+            mapping.confidence[name] = 0.9
+            mapping.sources[("map", name)] = MATCHED
+            used.add(best[1])
     return mapping
 
 
