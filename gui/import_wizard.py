@@ -410,6 +410,8 @@ class MappingPage(QWizardPage):
         self._columns_changed()
         if self.w.quick and self.isComplete():
             QTimer.singleShot(0, self.wizard().next)
+        else:
+            self.w.quick = False  # the profile does not fit: she decides, and commits herself
 
     def _columns_changed(self) -> None:
         """Offer a translation for every value the chosen columns hold that Dispo cannot read, and
