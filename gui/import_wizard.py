@@ -421,6 +421,8 @@ class MappingPage(QWizardPage):
         self._columns_changed()
         if self.w.quick and self.isComplete():
             QTimer.singleShot(0, self.wizard().next)
+        else:
+            self.w.quick = False  # the profile does not fit: she decides, and commits herself
 
     def _columns_changed(self) -> None:
         """Offer a translation for every value the chosen columns hold that Dispo cannot read, and
@@ -540,6 +542,9 @@ class PreviewPage(BusyPage):
         self.counts.setObjectName("counts")
         self.providers = QLabel()
         self.providers.setWordWrap(True)
+        self.notes = QLabel()
+        self.notes.setObjectName("notes")
+        self.notes.setWordWrap(True)
         self.provider_box = QWidget()
         self.provider_form = QFormLayout(self.provider_box)
         self.provider_combos: dict[str, QComboBox] = {}
@@ -557,6 +562,7 @@ class PreviewPage(BusyPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.notes)
         layout.addWidget(self.providers)
         layout.addWidget(self.provider_box)
         layout.addLayout(radios)
@@ -608,6 +614,17 @@ class PreviewPage(BusyPage):
                             f"dubletter {count(c.get('duplicate', 0))}, springes over {count(c.get('skipped', 0))}, "
                             f"afvist {count(c.get('rejected', 0))}; sum-rækker sprunget over "
                             f"{count(sum(len(s.table.totals) for s in plan.sheets))}")
+        # how the file was read (columns split, CPR numbers found in the text) and columns in doubt
+        questions = []
+        for q in plan.questions():
+            values = ", ".join(f"'{v['value']}' ({count(v['count'])})" for v in q["values"][:8])
+            label = FIELD_LABELS.get(q["field"], q["field"])
+            questions.append(f"Spørgsmål: kolonnen '{q['column']}' har værdier, Dispo ikke kan læse som {label}: "
+                             f"{values} – gå tilbage og skriv, hvad de betyder" if q["option"].startswith("--translate")
+                             else f"Spørgsmål: {label} er ukendt for rækker med {values} – gå tilbage og giv "
+                                  "feltet en fast værdi")
+        self.notes.setText(show_cpr("\n".join(plan.notes + [w["warning"] for w in plan.column_warnings()]
+                                              + questions)))
         new = [ch.name for ch in plan.provider_choices() if ch.is_new and ch.suggestion_id is None]
         self.providers.setText(("Nye leverandører oprettes: " + ", ".join(sorted(new))) if new else "")
         self._provider_rows(plan)

@@ -76,6 +76,11 @@ def test_a_file_that_needs_a_choice_says_which_field_and_which_option(tmp_path):
     assert res["questions"] == [{"field": "vum_category", "column": "Niveau",
                                  "values": [{"value": "N2", "count": 1}, {"value": "N4", "count": 1}],
                                  "option": "--translate vum_category:N2=BETYDNING"}]
+    # imported for real, nothing could come in: exit 1 with the question, and no empty import is saved
+    r = run_cli("import", f, "--kind", "grants", "--set", "section=108", "--map", "start=Indflyttet",
+                "--map", "vum_category=Niveau", db=db)
+    assert r.returncode == 1 and "--translate vum_category:N2=BETYDNING" in r.stderr and "'N4'" in r.stderr
+    assert json.loads(run_cli("batches", "--json", db=db).stdout) == []
 
 
 @pytest.mark.parametrize("args, words", [
@@ -174,3 +179,48 @@ def test_the_error_workbook_lists_the_unused_columns_and_can_still_be_imported_a
     wb.save(errors)
     res = json.loads(run_cli("import", errors, "--json", db=db).stdout)
     assert (res["imported"], res["rejected"]) == (1, [])
+
+
+def test_without_kind_the_choices_name_the_kind(tmp_path):
+    db = tmp_path / "d.sqlite"
+    r = run_cli("import", write_csv(tmp_path / "beboere.csv", RESIDENTS), "--set", "section=§ 108", "--json", db=db)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["kind"] == "grants"
+
+
+def test_computed_amounts_beside_the_rate_are_listed_but_no_warning(db, tmp_path):
+    rows = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Startdato", "Forventet regnskab", "CPR pårørende"],
+            ["010190-1234", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026", "1.277.500,00", ""],
+            ["020291-2345", "§ 108", "Skovbrynet", "3.600,00", "01-02-2026", "1.202.400,00", "0303921234"]]
+    res = import_file(db, write_xlsx(tmp_path / "g.xlsx", {"Ark1": rows}), "grants", dry_run=True)
+    assert [u["column"] for u in res["unused_columns"]] == ["Forventet regnskab", "CPR pårørende"]
+    # a second column of CPR numbers is worth a word (and its row is asked about); computed amounts are not
+    assert [(w["column"], w["field"]) for w in res["warnings"] if w["row"] is None] == [("CPR pårørende", "cpr")]
+    assert [r["row"] for r in res["rejected"]] == [3]
+
+
+def test_a_chosen_column_applies_to_the_sheets_that_have_it(db, tmp_path):
+    head = ["Navn", "CPR", "Indflyttet", "Fraflyttet", "Døgntakst"]
+    sheets = {"Skovbrynet": [head + ["Tyngde"], ["Anna Holm", "010190-1234", "01-01-2026", "", "3.500,00", "C"]],
+              "Åhuset": [head, ["Bo Lund", "020291-2345", "01-02-2026", "", "3.000,00"]]}
+    path = write_xlsx(tmp_path / "beboere.xlsx", sheets)
+    plan = prepare(db, path, "occupancy", choices=Choices({"vum_category": "Tyngde"}))
+    assert [(r.sheet, r.values["vum_category"]) for r in plan.records] == [("Skovbrynet", "C"), ("Åhuset", None)]
+    with pytest.raises(DispoError, match="'Støtte'.*findes ikke i filen"):
+        prepare(db, path, "occupancy", choices=Choices({"vum_category": "Støtte"}))
+
+
+def test_translations_find_the_column_whose_values_they_name(db, tmp_path):
+    # 'Behov' is no known heading and 'Meget'/'Lidt' no known category: her translations say where VUM stands
+    rows = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Startdato", "Behov", "Rute"],
+            ["010190-1234", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026", "Meget", "Lidt"],
+            ["020291-2345", "§ 108", "Skovbrynet", "3.600,00", "01-02-2026", "Lidt", "Meget mere"]]
+    res = import_file(db, write_csv(tmp_path / "g.csv", rows), "grants",
+                      choices=Choices(translations={"vum_category": {"meget": "C", "lidt": "A"}}))
+    assert res["mapping"]["vum_category"] == "Behov" and res["rejected"] == []
+    assert {c: g["vum_category"] for c, g in _grants_vum(db).items()} == {"010190-1234": "C", "020291-2345": "A"}
+
+
+def _grants_vum(db) -> dict:
+    return {r["cpr"]: r for r in query(db, "SELECT c.cpr, g.vum_category FROM grants g JOIN citizens c "
+                                           "ON c.id = g.citizen_id")}

@@ -92,3 +92,20 @@ def test_the_name_loses_the_cpr_written_in_it():
     assert name_without_cpr("Bo Lund (020291-2345)") == "Bo Lund"
     assert name_without_cpr("020291-2345 Lund, Bo") == "Lund, Bo"
     assert name_without_cpr("Anna Holm") == "Anna Holm"
+
+
+TEXT_CELLS = st.lists(st.one_of(st.none(), st.just(""), WORDS,
+                                st.builds(lambda a, c, b, sep: f"{a}{c[:6]}{sep}{c[6:]}{b}", WORDS, CPRS, WORDS,
+                                          st.sampled_from(["-", " ", "", "--"])),
+                                st.builds(lambda c, w: f"{w}CPR: {c}", CPRS, WORDS),
+                                st.builds(lambda c: f"1{c[:6]}-{c[6:]}", CPRS)), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT_CELLS)
+def test_a_column_searched_at_once_finds_what_the_cells_one_by_one_find(cells):
+    from core.importing.persons import _cells_searched_one_by_one, _texts_searched_at_once
+
+    at_once = {i: set(found) for i, found in _texts_searched_at_once(cells)}
+    one_by_one = {i: set(found) for i, found in _cells_searched_one_by_one(cells, False)}
+    assert at_once == one_by_one

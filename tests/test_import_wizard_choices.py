@@ -31,13 +31,18 @@ def _grants(db) -> list[tuple]:
                                                  "FROM grants g JOIN citizens c ON c.id = g.citizen_id ORDER BY c.cpr")]
 
 
-def test_fixed_value_and_translation_are_saved_and_next_month_imports_in_one_click(qtbot, context, tmp_path):
-    jan = write_xlsx(tmp_path / "beboere_jan.xlsx", {"Beboere": JAN})
-    wizard = ImportWizard(context, jan)
+def _at_sheet_page(qtbot, context, path) -> ImportWizard:
+    """A wizard on the file, at its sheet page with the file read."""
+    wizard = ImportWizard(context, path)
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.next()
     qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=10000)
+    return wizard
+
+
+def test_fixed_value_and_translation_are_saved_and_next_month_imports_in_one_click(qtbot, context, tmp_path):
+    wizard = _at_sheet_page(qtbot, context, write_xlsx(tmp_path / "beboere_jan.xlsx", {"Beboere": JAN}))
     assert not wizard.sheet_page.quick_button.isVisible()  # no profile yet
     wizard.sheet_page.kind_combo.setCurrentIndex(wizard.sheet_page.kind_combo.findData("grants"))
     wizard.next()
@@ -47,6 +52,12 @@ def test_fixed_value_and_translation_are_saved_and_next_month_imports_in_one_cli
     mp.fixed["section"].setText("§ 108")
     assert mp.isComplete()
     mp.combos["vum_category"].setCurrentIndex(mp.combos["vum_category"].findText("Niveau"))
+    # without the translation the preview asks about the values
+    wizard.next()
+    qtbot.waitUntil(wizard.preview_page.isComplete, timeout=10000)
+    assert "afvist 2" in wizard.preview_page.counts.text()
+    assert "Spørgsmål: kolonnen 'Niveau'" in wizard.preview_page.notes.text()
+    wizard.back()
     # the values Dispo cannot read are offered for translation, with their counts
     assert sorted(mp.translations) == [("vum_category", "N2"), ("vum_category", "N4")]
     mp.translations[("vum_category", "N2")].setText("B")
@@ -68,12 +79,7 @@ def test_fixed_value_and_translation_are_saved_and_next_month_imports_in_one_cli
     assert "section = § 108" in shown[4] and "N2 → B" in shown[4] and "N4 → D" in shown[4]
 
     # next month: same layout, one click after choosing the file
-    feb = write_xlsx(tmp_path / "beboere_feb.xlsx", {"Beboere": FEB})
-    wizard = ImportWizard(context, feb)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.next()
-    qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=10000)
+    wizard = _at_sheet_page(qtbot, context, write_xlsx(tmp_path / "beboere_feb.xlsx", {"Beboere": FEB}))
     assert wizard.sheet_page.quick_button.isVisible()
     qtbot.mouseClick(wizard.sheet_page.quick_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.commit_page.result is not None, timeout=15000)

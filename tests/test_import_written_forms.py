@@ -134,3 +134,46 @@ def test_without_a_section_the_providers_one_known_section_is_taken_and_several_
     assert [(r["row"], "§ 107 og § 108" in r["reason"], "--set section" in r["reason"]) for r in res["rejected"]] == [
         (3, True, True), (4, False, True)]
     assert ("040493-4567", "§ 108") in [(g[0], g[1]) for g in _grants(db)]
+    assert res["questions"] == [{"field": "section", "column": "Paragraf", "option": "--set section=VÆRDI",
+                                 "values": [{"value": "Åhuset", "count": 1}, {"value": "Nyt Sted", "count": 1}]}]
+
+
+SECTION_NUMBERS = [85, 95, 96, 97, 98, 103, 104, 107, 108]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(SECTION_NUMBERS),
+       st.sampled_from(["§ {n}", "§{n}", "§  {n}", "SEL § {n}", "SEL {n}", "Servicelovens § {n}", "{n}", "{n}.0",
+                        "§ {n}, stk. 1", "Paragraf {n}", "sel§{n}", " § {n} "]),
+       st.sampled_from([str, str.upper, str.lower]))
+def test_sections_in_their_written_forms(number, pattern, case):
+    assert p.parse_section(case(pattern.format(n=number))) == f"§ {number}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 9_999_999), st.integers(0, 99),
+       st.sampled_from(["{dk}", "{dk} kr.", "kr. {dk}", "{dk} kr", "{dk} DKK", "{plain}", "{en}", "{dk_nodots}",
+                        " {dk} "]),
+       st.booleans())
+def test_amounts_in_their_written_forms(whole, ore, pattern, negative):
+    dk = f"{whole:,}".replace(",", ".") + f",{ore:02d}"
+    cell = pattern.format(dk=dk, plain=f"{whole}.{ore:02d}", en=f"{whole:,}.{ore:02d}", dk_nodots=f"{whole},{ore:02d}")
+    if negative:
+        cell = "-" + cell.strip()
+    want = Decimal(f"{'-' if negative else ''}{whole}.{ore:02d}")
+    assert p.parse_amount(cell) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(DAYS, st.integers(0, 5), st.sampled_from([str, str.upper]))
+def test_dates_in_their_written_forms(day, form, case):
+    assert p.parse_date(case(_written(day, form))) == day
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 28), st.integers(1, 12), st.integers(0, 99), st.integers(0, 3), st.integers(0, 999),
+       st.sampled_from(["{c}", "{d}", "{a} {b}", "{a}‐{b}", " {c} ", "'{d}", '="{d}"', "{d}.0"]))
+def test_cpr_numbers_in_their_written_forms(day, month, year, seventh, rest, pattern):
+    digits = f"{day:02d}{month:02d}{year:02d}{seventh}{rest:03d}"
+    cell = pattern.format(c=f"{digits[:6]}-{digits[6:]}", d=digits, a=digits[:6], b=digits[6:])
+    assert p.parse_cpr(cell) == f"{digits[:6]}-{digits[6:]}"

@@ -97,8 +97,15 @@ def choices_from_args(args) -> Choices:
 
 def cmd_import(args, db) -> int:
     plan = prepare(db, Path(args.file), args.kind, args.sheet, choices=choices_from_args(args), profile=args.profile)
+    question = plan.needs_choice()
     if args.dry_run:
         res = preview_result(plan, args.update_changed)
+    elif question:  # nothing would come in: ask instead of saving an empty import
+        if args.errors:
+            from core.importing.errors_workbook import write_error_workbook
+
+            write_error_workbook(Path(args.errors), plan, plan.rejected)
+        raise DispoError(question)
     else:
         res = commit(db, plan, update_changed=args.update_changed)
         if args.save_profile:
@@ -125,13 +132,19 @@ def cmd_import(args, db) -> int:
         for c in res["changes"][:50]:
             old, new = ("(tom)" if v is None else mask_all(str(v)) for v in (c["old"], c["new"]))
             print(f"    ark '{c['sheet']}' række {c['row']}, {c['field']}: {old} → {new}")
-    for u in res["unused_columns"]:
+    for u in res["unused_columns"][:30]:
         print(f"  Ikke brugt: ark '{u['sheet']}' kolonne '{u['column']}'"
               + (f" (fx {', '.join(u['samples'])})" if u["samples"] else ""))
+    if len(res["unused_columns"]) > 30:
+        print(f"  … og {len(res['unused_columns']) - 30} kolonner mere, der ikke er brugt (se --json)")
     for q in res["questions"]:
         values = ", ".join(f"'{v['value']}' ({v['count']})" for v in q["values"][:10])
-        print(f"  Spørgsmål: kolonnen '{q['column']}' har værdier, Dispo ikke kan læse som {q['field']}: {values}. "
-              f"Sig hvad de betyder med {q['option']}")
+        if q["option"].startswith("--translate"):
+            print(f"  Spørgsmål: kolonnen '{q['column']}' har værdier, Dispo ikke kan læse som {q['field']}: "
+                  f"{values}. Sig hvad de betyder med {q['option']}")
+        else:
+            print(f"  Spørgsmål: {q['field']} er ukendt for rækker med {values}. Giv alle rækker en værdi med "
+                  f"{q['option']}")
     if res.get("profile_id"):
         print(f"  Valgene er gemt som importprofil nr. {res['profile_id']} ('{args.save_profile}')")
     sums: dict[str, list[int]] = {}

@@ -23,10 +23,11 @@ from core.importing.importers import IMPORTERS, ImportContext, Importer, provide
 from core.importing.matching import (KindError, Mapping, add_sheet_defaults, detect_kind, missing_required, propose,
                                      score)
 from core.importing.choices import (GIVEN, MATCHED, PROFILE, Choices, apply_choices, choices_report,
-                                    choices_of, lookalike_warnings, unused_columns)
+                                    check_columns_exist, choices_of, lookalike_warnings, map_translated_fields,
+                                    unused_columns)
 from core.importing.profiles import find_profile, mapping_from_headers, profile_named, save_profile
 from core.importing.readers import read_file
-from core.importing.records import CHANGED, DUPLICATE, NEW, SKIPPED, UNCHANGED, Record
+from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
 from core.importing.table import NoTableError, Table, build_table
 from core.storage import bulk_work, current_user, query
 
@@ -99,21 +100,47 @@ class Plan:
                 for r in self.records if r.status == CHANGED for name, (old, new) in r.changes.items()]
 
     def questions(self) -> list[dict]:
-        """What the user must answer for rows to come in: per field, the values no parser could read
-        (distinct, with counts), and the option that answers it."""
+        """What the user must answer for rows to come in, per field: the values of its column no
+        parser could read (distinct, with counts; answered by a translation), or, for a field
+        without a column, the values that left it unknown (answered by a fixed value)."""
         kind = KINDS[self.kind]
-        by_field: dict[tuple[str, str], Counter] = {}
         labels = {f.label: f.name for f in kind.fields}
-        for s in self.sheets:
+        sheets = {s.table.sheet: s for s in self.sheets}
+        by_field: dict[tuple[str, str, bool], Counter] = {}
+        for r in self.records:
+            s = sheets.get(r.sheet)
+            if s is None:
+                continue
             headers = {s.table.headers[c]: name for name, c in s.mapping.columns.items()}
-            for r in self.records:
-                for pr in r.problems:
-                    name = headers.get(pr["column"]) or labels.get(pr["column"])
-                    if name and name != "cpr" and pr["value"] and r.sheet == s.table.sheet:
-                        by_field.setdefault((name, pr["column"]), Counter())[pr["value"]] += 1
-        return [{"field": name, "column": column, "values": [{"value": v, "count": n} for v, n in c.most_common()],
-                 "option": f"--translate {name}:{c.most_common(1)[0][0]}=BETYDNING"}
-                for (name, column), c in by_field.items()]
+            for pr in r.problems:
+                name = headers.get(pr["column"])
+                has_column = name is not None
+                name = name or labels.get(pr["column"])
+                if name and name != "cpr" and pr["value"]:
+                    by_field.setdefault((name, pr["column"], has_column), Counter())[pr["value"]] += 1
+        out = []
+        for (name, column, has_column), c in by_field.items():
+            option = (f"--translate {name}:{c.most_common(1)[0][0]}=BETYDNING" if has_column
+                      else f"--set {name}=VÆRDI")
+            out.append({"field": name, "column": column,
+                        "values": [{"value": v, "count": n} for v, n in c.most_common()], "option": option})
+        return out
+
+    def needs_choice(self) -> str:
+        """When no row can come in until the user answers the questions: what to answer, in Danish
+        (naming each field and the option that answers it); else ``''``."""
+        questions = self.questions()
+        if not questions or any(r.status != REJECTED for r in self.records):
+            return ""
+        parts = []
+        for q in questions:
+            values = ", ".join(f"'{v['value']}'" for v in q["values"][:5]) + (" …" if len(q["values"]) > 5 else "")
+            if q["option"].startswith("--translate"):
+                parts.append(f"kolonnen '{q['column']}' ({q['field']}) har værdier, Dispo ikke kan læse: {values}; "
+                             f"sig hvad de betyder med {q['option']}")
+            else:
+                parts.append(f"{q['field']} er ukendt ({values}); giv alle rækker en værdi med {q['option']}")
+        return f"Ingen rækker i '{self.file.name}' kan importeres endnu: " + "; ".join(parts) + "."
 
     def mapping_headers(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -205,7 +232,7 @@ def mapping_for(db, kind: str, table: Table, override: dict[str, str] | None = N
 
 
 def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None, choices: Choices | None = None,
-                 profile: dict | None = None) -> Mapping:
+                 profile: dict | None = None, missing_ok: bool = False) -> Mapping:
     kind_decl = KINDS[kind]
     if override:
         m = mapping_from_headers(kind, table, override)
@@ -221,9 +248,9 @@ def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None, c
             m = propose(kind_decl, table)
             m.sources.update({("map", name): MATCHED for name in m.columns})
     if choices:
-        apply_choices(m, table, kind_decl, choices, GIVEN)
+        apply_choices(m, table, kind_decl, choices, GIVEN, missing_ok)
         add_sheet_defaults(m, table)
-    return m
+    return map_translated_fields(m, table, kind_decl)
 
 
 def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = None,
@@ -254,7 +281,11 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
 
 def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, named=None) -> Plan:
     tables, hidden, notes = sheet_tables(path, sheet)
+    if choices:
+        check_columns_exist(tables, choices)
     detected: dict[int, Mapping] = {}  # id(table) -> the mapping detection proposed for the kind it chose
+    if kind is None and choices:
+        kind = _kind_fitting_choices(db, tables, choices)
     if kind is None:
         best = None
         for t in tables:
@@ -284,7 +315,7 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
     for t in tables:
         m = detected.get(id(t))
         if m is None or m.kind != kind or mapping or choices or named:
-            m = _mapping_for(db, kind, t, mapping, choices, named)
+            m = _mapping_for(db, kind, t, mapping, choices, named, missing_ok=len(tables) > 1)
         else:
             m.sources.update({("map", name): MATCHED for name in m.columns})
         missing = missing_required(kind_decl, m)
@@ -331,6 +362,38 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
         notes.append("Skjulte ark er ikke læst: " + ", ".join(f"'{h}'" for h in hidden) +
                      " (vælg et skjult ark med --sheet eller i guiden)")
     return Plan(path, kind, plans, records, importer, hidden, notes + problems + importer.notes)
+
+
+def kinds_of_choices(choices: Choices) -> list[str]:
+    """The kinds that have every field the choices name."""
+    from core.importing.choices import ChoiceError, field_of
+
+    names = set(choices.maps) | set(choices.fixed) | set(choices.translations)
+    fits = []
+    for kind in KINDS.values():
+        try:
+            for name in names:
+                field_of(kind, name)
+        except ChoiceError:
+            continue
+        fits.append(kind.code)
+    return fits
+
+
+def _kind_fitting_choices(db, tables: list[Table], choices: Choices) -> str | None:
+    """The kind the file is with the user's choices applied: of the kinds that have the fields she
+    named, the best scoring one that then lacks no column (``None``: detection decides)."""
+    best = None
+    for code in kinds_of_choices(choices):
+        for t in tables:
+            try:
+                m = _mapping_for(db, code, t, None, choices, missing_ok=len(tables) > 1)
+            except DispoError:
+                continue
+            if not missing_required(KINDS[code], m):
+                cand = (score(KINDS[code], m, t), code)
+                best = cand if best is None or cand[0] > best[0] else best
+    return best[1] if best else None
 
 
 def save_plan_profile(db, plan: Plan, name: str) -> int:

@@ -21,7 +21,7 @@ from core.errors import DispoError
 from core.importing import parsers as p
 from core.importing.columns import ERROR, parse_cell
 from core.importing.fields import Field, Kind
-from core.importing.matching import Mapping, value_fit
+from core.importing.matching import Mapping, header_score, value_fit
 from core.importing.table import Table, normalize_header
 
 MATCHED, PROFILE, GIVEN = "matched", "profile", "given"
@@ -76,18 +76,25 @@ def check_value(f: Field, value: str, what: str) -> None:
         raise ChoiceError(f"{what} '{value}' for feltet {f.label} kan ikke bruges: {detail}")
 
 
-def apply_choices(mapping: Mapping, table: Table, kind: Kind, choices: Choices, source: str) -> Mapping:
+def apply_choices(mapping: Mapping, table: Table, kind: Kind, choices: Choices, source: str,
+                  missing_ok: bool = False) -> Mapping:
     """Put choices on a mapping (they win over what was there); returns the mapping.
+
+    Args:
+        missing_ok: a column the sheet does not have is left out (one of several sheets; the caller
+            checks that some sheet has it) instead of refused.
 
     Raises:
         ChoiceError: a field, column or value that does not fit.
     """
     for name, header in choices.maps.items():
         f = field_of(kind, name)
+        c = column_index(table, header) if header else None
+        if header and c is None and missing_ok:
+            continue
         mapping.columns.pop(f.name, None)
         mapping.confidence.pop(f.name, None)
         if header:
-            c = column_index(table, header)
             if c is None:
                 raise ChoiceError(f"Kolonnen '{header}' (til feltet {f.label}) findes ikke i arket '{table.sheet}'; "
                                   "kolonnerne er: " + ", ".join(f"'{h}'" for h in table.headers if h))
@@ -119,6 +126,52 @@ def apply_choices(mapping: Mapping, table: Table, kind: Kind, choices: Choices, 
             mapping.translations.setdefault(f.name, {})[p.text(value)] = p.text(meaning)
             mapping.sources[("translate", f.name, p.text(value))] = source
     return mapping
+
+
+def map_translated_fields(mapping: Mapping, table: Table, kind: Kind) -> Mapping:
+    """Give a field that has translations but no column the column whose values they name.
+
+    The values she explained are the strongest sign of where the field stands: the unused column
+    whose values are (after translation) mostly readable for the field, and whose header names
+    the field best, is taken.
+    """
+    used = used_columns(mapping)
+    for name in mapping.translations:
+        if name in mapping.columns:
+            continue
+        f = kind.field(name)
+        lookup = {translation_key(k): v for k, v in mapping.translations[name].items()}
+        best = None
+        for c, header in enumerate(table.headers):
+            if c in used:
+                continue
+            values = table.column_values(c, 30)
+            if not values:
+                continue
+            named = sum(1 for v in values if translation_key(v) in lookup)
+            readable = sum(1 for v in values if parse_cell(f.parser, lookup.get(translation_key(v), v))[0] != ERROR)
+            if named and readable >= 0.8 * len(values):
+                cand = (header_score(f, header), named / len(values), -c)
+                best = (cand, c) if best is None or cand > best[0] else best
+        if best is not None:
+            mapping.columns[name] = best[1]
+            mapping.confidence[name] = 0.9
+            mapping.sources[("map", name)] = MATCHED
+            used.add(best[1])
+    return mapping
+
+
+def check_columns_exist(tables: list[Table], choices: Choices) -> None:
+    """Refuse a column chosen with ``maps`` that none of the sheets has.
+
+    Raises:
+        ChoiceError: naming the column and the columns there are.
+    """
+    for name, header in choices.maps.items():
+        if header and all(column_index(t, header) is None for t in tables):
+            there = list(dict.fromkeys(h for t in tables for h in t.headers if h))
+            raise ChoiceError(f"Kolonnen '{header}' (til feltet {name}) findes ikke i filen; kolonnerne er: "
+                              + ", ".join(f"'{h}'" for h in there))
 
 
 def choices_of(mapping: Mapping, table: Table) -> Choices:
@@ -205,8 +258,10 @@ def _looks_like(f: Field, values: list) -> bool:
         values = [v for v in values if len(p.text(v)) <= 30]
     elif f.looks == "account":
         values = [v for v in values if "." in p.text(v)]  # packed digits are as likely a case number
-    return len(values) >= 2 and value_fit(f, values) >= 0.8 if f.looks != "cpr" else (
-        len(values) >= 1 and value_fit(f, values) >= 0.8)
+    if f.looks in ("cpr", "category", "section", "unit"):
+        # values of their own kind: one is enough, and a few codes among them do not hide the rest
+        return len(values) >= 1 and value_fit(f, values) >= 0.5
+    return len(values) >= 2 and value_fit(f, values) >= 0.8
 
 
 def lookalike_warnings(table: Table, mapping: Mapping, kind: Kind) -> list[dict]:
@@ -222,8 +277,13 @@ def lookalike_warnings(table: Table, mapping: Mapping, kind: Kind) -> list[dict]
         candidates = [f for f in kind.fields if f.looks in _WARN_LOOKS and _looks_like(f, values)]
         if not candidates:
             continue
-        # a field still without a column is the likelier meaning
-        free = [f for f in candidates if f.name not in mapping.given()] or candidates
+        # a field still without a column is the likelier meaning; when every candidate has one, only
+        # values of their own kind (a second CPR or section column) are worth a word: amounts and dates
+        # beside the ones used are usually computed or informative columns
+        free = [f for f in candidates if f.name not in mapping.given()] or [
+            f for f in candidates if f.looks not in ("amount", "date")]
+        if not free:
+            continue
         labels = " eller ".join(f.label for f in free[:3])
         shown = ", ".join(f"'{mask_all(p.text(v))}'" for v in values[:2])
         out.append({"sheet": table.sheet, "row": None, "column": column_name(table, c),

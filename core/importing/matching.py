@@ -116,10 +116,11 @@ def _header_score(f: Field, h: str) -> float:
         if h == s:
             return 1.0 - 0.002 * i  # earlier synonyms are the better names ('Bogføringsdato' before 'Bilagsdato')
         best = max(best, fuzz.ratio(h, s) / 100 if fuzz.ratio(h, s) >= 85 else 0.0)
-        if len(s) >= 4 and h.endswith(" " + s):
-            # the last words are the specific ones: 'Beløb Debet' under a merged 'Beløb' is the debit
+        if len(s) >= 3 and h.endswith(" " + s):
+            # the last words are the specific ones: 'Beløb Debet' under a merged 'Beløb' is the debit,
+            # 'Behov (VUM)' the VUM category
             best = max(best, 0.82)
-        elif len(s) >= 4 and h.startswith(s + " "):
+        elif len(s) >= 3 and h.startswith(s + " "):
             best = max(best, 0.8)
         elif f.looks and len(s) >= 6 and " " not in h and " " not in s and (h.startswith(s) or h.endswith(s)):
             # a Danish compound of a known name ('Ikrafttrædelsesdato', 'Bevillingsstartdato'); the

@@ -10,7 +10,9 @@ guessed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from itertools import accumulate
 
 from core import cpr as cprs
 from core.importing import parsers as p
@@ -22,12 +24,21 @@ from core.importing.table import Table
 #: a CPR number written with a dash or a space inside a text (``010190-1234``, ``010190 1234``)
 _CPR_IN_TEXT = re.compile(r"(?<![\d-])(\d{6})[- ](\d{4})(?![\d-])")
 #: ten digits that a word says are a CPR number (``cpr 0101901234``, ``CPR-nr.: 0101901234``)
-_CPR_AFTER_WORD = re.compile(r"(?i)(?<![a-zæøå])(?:cpr|personnr|pers\.?\s*nr)[\s.:#-]*(?:nr|nummer)?[\s.:#-]*"
+#: (no line breaks inside: a whole column is searched at once, one cell per line)
+_CPR_AFTER_WORD = re.compile(r"(?i)(?<![a-zæøå])(?:cpr|personnr|pers\.?[ \t]*nr)[ \t.:#-]*(?:nr|nummer)?[ \t.:#-]*"
                              r"(\d{6})-?(\d{4})(?!\d)")
+#: the same, found faster in a long text (what may not stand before it is checked by hand)
+_CPR_DASHED = re.compile(r"(\d{6})[- ](\d{4})(?![\d-])")
+_NOT_BEFORE = frozenset("0123456789-")
+_CPR_AFTER_WORD_LOWER = re.compile(_CPR_AFTER_WORD.pattern.replace("(?i)", ""))
 _NONE: frozenset = frozenset()
+#: a header that says its column holds CPR numbers ('CPR pårørende', 'Modtagers personnr.')
+_CPR_HEADER = re.compile(r"(?i)(?<![a-zæøå])(?:cpr|personn(?:umme)?r|pers\.?\s*nr)")
 
-#: fields whose columns never hold a person's number (skipped when a row is searched)
-_NOT_A_PERSON = ("date", "amount", "number", "account")
+#: the parsers of fields that hold free text, where a person's number may stand (other mapped
+#: columns are not searched)
+_FREE_TEXT = (p.parse_text, p.parse_name, p.parse_provider)
+_TEXT_OR_BLANK = {str, type(None)}
 
 
 def cprs_in_cell(value, cpr_column: bool = False) -> frozenset:
@@ -57,30 +68,75 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind) -> dict[int, dict
     """Per row index (of ``table.rows``), the CPR numbers found outside the CPR column, each with
     the header of the first column that names it; rows that name none are left out.
 
-    Each column is read once per distinct value (texts repeat).
+    A column of texts is searched at once (its cells joined one per line, so a finance extract's
+    tens of thousands of posting texts cost one regular-expression pass); any other column is
+    read once per distinct value.
     """
-    cpr_col = mapping.columns.get("cpr")
-    skip = {cpr_col} | {c for name, c in mapping.columns.items() if kind.field(name).looks in _NOT_A_PERSON}
+    # the CPR column itself, and columns whose field holds something else than free text (dates,
+    # amounts, accounts, codes) are not searched
+    skip = {c for name, c in mapping.columns.items() if kind.field(name).parser not in _FREE_TEXT}
     skip |= set(mapping.month_columns) | set(mapping.category_columns)
     out: dict[int, dict[str, str]] = {}
+    rows = [cells for _, cells in table.rows]
     for c, header in enumerate(table.headers):
         if c in skip:
             continue
-        cpr_column = header_score(CPR, header) >= 0.8
-        memo: dict = {}
+        cpr_column = header_score(CPR, header) >= 0.8 or bool(_CPR_HEADER.search(header))
         name = header or f"kolonne {c + 1}"
-        for i, (_, cells) in enumerate(table.rows):
-            v = cells[c] if c < len(cells) else None
-            if v is None or v == "":
+        cells = [r[c] if c < len(r) else None for r in rows]
+        found = None if cpr_column else _texts_searched_at_once(cells)
+        if found is None:
+            found = _cells_searched_one_by_one(cells, cpr_column)
+        for i, cprs_found in found:
+            row = out.setdefault(i, {})
+            for cpr in cprs_found:
+                row.setdefault(cpr, name)
+    return out
+
+
+def _texts_searched_at_once(cells: list) -> list[tuple[int, set]] | None:
+    """``(row index, CPR numbers)`` of a column whose cells are texts or blank, found in one pass over
+    the cells joined by line breaks; ``None`` when a cell is a number or holds a line break itself."""
+    if not set(map(type, cells)) <= _TEXT_OR_BLANK:
+        return None
+    if not cells:
+        return []
+    texts = [v or "" for v in cells] if None in cells else cells
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return None
+    starts = None
+    by_row: dict[int, set] = {}
+    searches = [(_CPR_DASHED, joined)]
+    lowered = joined.lower()
+    if len(lowered) == len(joined) and ("cpr" in lowered or "pers" in lowered):
+        searches.append((_CPR_AFTER_WORD_LOWER, lowered))
+    for pattern, searched in searches:
+        for m in pattern.finditer(searched):
+            if pattern is _CPR_DASHED and m.start() and searched[m.start() - 1] in _NOT_BEFORE:
+                continue  # part of a longer number ('1234567-1234') or a date range
+            try:
+                cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
+            except cprs.InvalidCPR:
                 continue
-            key = v if v.__class__ is str else (v.__class__, v)
-            found = memo.get(key)
-            if found is None:
-                found = memo[key] = cprs_in_cell(v, cpr_column)
-            if found:
-                row = out.setdefault(i, {})
-                for cpr in found:
-                    row.setdefault(cpr, name)
+            if starts is None:  # where each cell starts in the joined text, worked out only when needed
+                starts = [0, *accumulate(len(t) + 1 for t in texts)]
+            by_row.setdefault(bisect_right(starts, m.start()) - 1, set()).add(cpr)
+    return sorted(by_row.items())
+
+
+def _cells_searched_one_by_one(cells: list, cpr_column: bool) -> list[tuple[int, frozenset]]:
+    memo: dict = {}
+    out = []
+    for i, v in enumerate(cells):
+        if v is None or v == "":
+            continue
+        key = v if v.__class__ is str else (v.__class__, v)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = cprs_in_cell(v, cpr_column)
+        if found:
+            out.append((i, found))
     return out
 
 
