@@ -232,8 +232,17 @@ def test_csv_reading_reports_rows_read_of_the_total_until_done(tmp_path, monkeyp
     path = write_csv(tmp_path / "p.csv", rows)
     calls = []
     read_file(path, progress=lambda done, total: calls.append((done, total)))
-    # 4,500 lines in chunks of 1,000: 1000, 2000, 3000, 4000, 4500, then the final (4500, 4500)
-    assert calls == [(1000, 4500), (2000, 4500), (3000, 4500), (4000, 4500), (4500, 4500), (4500, 4500)]
+    # 4,500 lines in chunks of 1,000: 1000, 2000, 3000, 4000, 4500
+    assert calls == [(1000, 4500), (2000, 4500), (3000, 4500), (4000, 4500), (4500, 4500)]
+
+
+def test_csv_progress_ends_on_the_true_number_of_rows(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text('Tekst;Beløb\n"to\nlinjer";1\nen;2\n', encoding="utf-8")
+    calls = []
+    (sheet,) = read_file(path, progress=lambda done, total: calls.append((done, total)))
+    # four line breaks, but one is inside quotes: 3 rows
+    assert calls == [(3, 4), (3, 3)] and len(sheet.rows) == 3
 
 
 def test_the_child_is_started_with_this_interpreter(tmp_path):

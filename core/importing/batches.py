@@ -33,6 +33,23 @@ TABLE_LABELS = {"grants": "bevilling", "citizens": "borger", "providers": "lever
                 "budgets": "budgetlinje"}
 
 
+#: (rows done, rows in all, what is being done); rows done 0 = not counted while it runs
+Progress = Callable[[int, int, str], None]
+READING, CHECKING = "Læser filen", "Tjekker rækkerne"
+
+
+def reading_progress(progress: Progress | None) -> Callable[[int, int], None] | None:
+    """The reader's (rows read, rows in the file) callback for a ``prepare`` progress callback.
+
+    A workbook is read in one go in a child process: it reports (0, 0) first, so the reading
+    shows as busy; a CSV file then reports rows read of the total as they are read.
+    """
+    if progress is None:
+        return None
+    progress(0, 0, READING)
+    return lambda done, total: progress(done, total, READING)
+
+
 class ImportCancelled(DispoError):
     """The user cancelled a running import; nothing was saved."""
 
@@ -91,12 +108,13 @@ class Plan:
         return list(self.importer.ctx.providers.choices.values())
 
 
-def sheet_tables(path: Path, sheet: str | None = None) -> tuple[list[Table], list[str], list[str]]:
+def sheet_tables(path: Path, sheet: str | None = None, progress: Progress | None = None
+                 ) -> tuple[list[Table], list[str], list[str]]:
     """The tables found in a file: ``(tables, hidden sheet names, notes on sheets without a table)``.
 
     Hidden sheets are read only when named.
     """
-    raw = read_file(path, [sheet] if sheet else None)
+    raw = read_file(path, [sheet] if sheet else None, reading_progress(progress))
     tables, hidden, notes = [], [], []
     for s in raw:
         if s.hidden and not sheet:
@@ -165,7 +183,8 @@ def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None) -
 
 
 def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = None,
-            mapping: dict[str, str] | None = None, providers: dict[str, int | None] | None = None) -> Plan:
+            mapping: dict[str, str] | None = None, providers: dict[str, int | None] | None = None,
+            progress: Progress | None = None) -> Plan:
     """Read, map, parse and classify a file. Nothing is written.
 
     Args:
@@ -173,6 +192,8 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
         sheet: only this sheet (a hidden sheet too); ``None`` = the visible sheet(s) with a table.
         mapping: field -> header text, instead of the automatic mapping or a saved profile.
         providers: confirmed provider matches: name in the file -> provider id, or None = create new.
+        progress: called with (rows done, rows in all, what is being done) while the file is read
+            and its rows are checked (see ``reading_progress``).
 
     Raises:
         DispoError: the file cannot be read, has no table, or does not fit the kind.
@@ -181,11 +202,11 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
     if kind is not None and kind not in KINDS:
         raise DispoError(f"Ukendt slags import '{kind}'; vælg en af {', '.join(KINDS)}")
     with bulk_work():
-        return _prepare(db, path, kind, sheet, mapping, providers)
+        return _prepare(db, path, kind, sheet, mapping, providers, progress)
 
 
-def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
-    tables, hidden, notes = sheet_tables(path, sheet)
+def _prepare(db, path: Path, kind, sheet, mapping, providers, progress=None) -> Plan:
+    tables, hidden, notes = sheet_tables(path, sheet, progress)
     detected: dict[int, Mapping] = {}  # id(table) -> the mapping detection proposed for the kind it chose
     if kind is None:
         best = None
@@ -242,6 +263,8 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers) -> Plan:
         ctx.providers.decide(providers)
     importer = IMPORTERS[kind](ctx)
     records: list[Record] = []
+    if progress is not None:
+        progress(0, sum(len(sp.table.rows) for sp in plans), CHECKING)
     for sp in plans:
         sums = set()
         for rec in importer.parse(sp.table, sp.mapping):

@@ -213,7 +213,8 @@ def read_csv_bytes(data: bytes, name: str = "", progress: Callable[[int, int], N
         while chunk := list(islice(reader, PROGRESS_ROWS)):
             rows += chunk
             progress(len(rows), max(total, len(rows)))
-        progress(len(rows), len(rows))
+        if total != len(rows):  # a quoted line break counted as a row: the true total
+            progress(len(rows), len(rows))
     if not any(any(c.strip() for c in r) for r in rows):
         raise ReadError(f"Filen '{name}' er tom")
     width = max(map(len, rows))
