@@ -18,6 +18,7 @@ from typing import Callable
 
 from core import audit, backup
 from core.errors import DispoError, NotFoundError
+from core.importing import plausibility
 from core.importing.fields import KINDS
 from core.importing.importers import IMPORTERS, ImportContext, Importer, restore_grant_snapshot
 from core.importing.matching import KindError, Mapping, detect_kind, missing_required, propose, score
@@ -276,6 +277,7 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, progress=None) -> 
             sp.table.totals = sorted(sp.table.totals + [(row, "uden tekst") for row in sums])
             sp.table.rows = [r for r in sp.table.rows if r[0] not in sums]
     importer.classify(records)
+    plausibility.check(records, kind_decl)
     if hidden:
         notes.append("Skjulte ark er ikke læst: " + ", ".join(f"'{h}'" for h in hidden) +
                      " (vælg et skjult ark med --sheet eller i guiden)")
