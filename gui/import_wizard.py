@@ -60,6 +60,31 @@ class PreviewModel(QAbstractTableModel):
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.records)
 
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the records by one key per row (a preview may hold 237,000 rows: a proxy that asks
+        ``data`` twice per comparison takes a minute)."""
+        self.layoutAboutToBeChanged.emit()
+        self.records.sort(key=lambda rec: self._sort_key(rec, column),
+                          reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
+    def _sort_key(self, rec, col: int):
+        if col == 0:
+            return (0, STATUS_LABELS.get(rec.status, rec.status))
+        if col == 1:
+            return (0, rec.sheet, rec.row)
+        if col == 2:
+            return (0, rec.row)
+        if col < len(self.HEAD) + len(self.fields):
+            key = self.fields[col - len(self.HEAD)]
+            value = rec.raw.get(key) if rec.status == REJECTED else rec.values.get(key)
+            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                return (0, value)
+            if hasattr(value, "isoformat") and not isinstance(value, str):
+                return (1, value.isoformat())
+            return (2, _display(value).casefold()) if value not in (None, "") else (3, "")
+        return (0, self._message(rec))
+
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.HEAD) + len(self.fields) + 1
 
@@ -123,6 +148,13 @@ FIELD_LABELS.update({"amount_ore": "Beløb", "original_ore": "Oprindeligt budget
                      "facility": "Tilbud", "provider_id": "Leverandør", "year": "År", "month": "Måned"})
 
 
+class SourceSortProxy(QSortFilterProxyModel):
+    """A proxy whose sorting the source model does (``PreviewModel.sort``), one key per row."""
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
+
+
 def _display(value) -> str:
     """A value as the preview shows it: Danish dates and numbers."""
     if value is None:
@@ -184,9 +216,12 @@ class BusyPage(QWizardPage):
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.hide()
+        self.phase = ""  # what core says it is doing (set from the worker, shown with the counts)
 
     def run(self, fn, on_done) -> None:
         self.busy = True
+        self.phase = ""
+        self.progress.setRange(0, 0)
         self.progress.show()
         self.status.setText("Arbejder …")
         self.completeChanged.emit()
@@ -199,8 +234,22 @@ class BusyPage(QWizardPage):
         self.task = start(task)
 
     def _progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
+        if done == 0:  # not counted while it runs: busy
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(done)
+        if self.phase:
+            rows = f"{format_number(done, 0)} af {format_number(total, 0)} rækker" if done else \
+                (f"{format_number(total, 0)} rækker" if total else "")
+            self.status.setText(f"{self.phase}: {rows} …" if rows else f"{self.phase} …")
+
+    def reporter(self, task: Task):
+        """A core progress callback (done, total, what) that shows its counts and what it is doing."""
+        def report(done: int, total: int, phase: str) -> None:
+            self.phase = phase  # read by ``_progress`` in the GUI thread, after the signal below
+            task.report(done, total)
+        return report
 
     def _done(self, result) -> None:
         self.busy = False
@@ -530,13 +579,13 @@ class PreviewPage(BusyPage):
         self.w = wizard
         self.plan = None
         self.setTitle("Forhåndsvisning")
-        self.setSubTitle("Alle rækker er læst. Røde rækker afvises, gule har en bemærkning (hold musen over).")
         self.model = PreviewModel(parent=self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = SourceSortProxy(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
         self.view.setObjectName("preview")
         self.view.setModel(self.proxy)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the file's order
         self.view.setSortingEnabled(True)
         self.counts = QLabel()
         self.counts.setObjectName("counts")
@@ -577,10 +626,12 @@ class PreviewPage(BusyPage):
     def reload(self) -> None:
         self.plan = None
         self.model.set_records([])
+        self.setSubTitle("Filen læses og rækkerne tjekkes …")
         w = self.w
         db, path, kind, sheet, mapping, decided = w.db, w.path, w.kind, w.sheet, w.mapping, dict(self.decisions)
         choices = w.choices
-        self.run(lambda task: batches.prepare(db, path, kind, sheet, mapping, decided, choices=choices),
+        self.run(lambda task: batches.prepare(db, path, kind, sheet, mapping, decided, choices=choices,
+                                              progress=self.reporter(task)),
                  self._prepared)
 
     def _provider_rows(self, plan) -> None:
@@ -606,6 +657,8 @@ class PreviewPage(BusyPage):
     def _prepared(self, plan) -> None:
         self.plan = plan
         self.w.plan = plan
+        self.setSubTitle(f"Alle {format_number(plan.rows_read, 0)} rækker er læst. Røde rækker afvises, gule har en "
+                         "bemærkning (hold musen over).")
         self.model.set_records(plan.records)
         self.view.resizeColumnsToContents()
         c = plan.counts()
@@ -632,6 +685,9 @@ class PreviewPage(BusyPage):
             self.w.quick = False
             if not c.get("rejected") and not plan.column_warnings() and not self.provider_combos:
                 QTimer.singleShot(0, self.wizard().next)
+
+    def failed(self, message: str) -> None:
+        self.setSubTitle("Forhåndsvisningen kunne ikke laves (se nedenfor).")
 
     def ready(self) -> bool:
         return self.plan is not None

@@ -18,6 +18,7 @@ from typing import Callable
 
 from core import audit, backup
 from core.errors import DispoError, NotFoundError
+from core.importing import plausibility
 from core.importing.fields import KINDS
 from core.importing.importers import IMPORTERS, ImportContext, Importer, provider_sections, restore_grant_snapshot
 from core.importing.matching import (KindError, Mapping, add_sheet_defaults, detect_kind, missing_required, propose,
@@ -35,6 +36,23 @@ from core.storage import bulk_work, current_user, query
 BOOKKEEPING = {"audit", "batches", "import_changes"}
 TABLE_LABELS = {"grants": "bevilling", "citizens": "borger", "providers": "leverandør", "postings": "postering",
                 "budgets": "budgetlinje"}
+
+
+#: (rows done, rows in all, what is being done); rows done 0 = not counted while it runs
+Progress = Callable[[int, int, str], None]
+READING, CHECKING = "Læser filen", "Tjekker rækkerne"
+
+
+def reading_progress(progress: Progress | None) -> Callable[[int, int], None] | None:
+    """The reader's (rows read, rows in the file) callback for a ``prepare`` progress callback.
+
+    A workbook is read in one go in a child process: it reports (0, 0) first, so the reading
+    shows as busy; a CSV file then reports rows read of the total as they are read.
+    """
+    if progress is None:
+        return None
+    progress(0, 0, READING)
+    return lambda done, total: progress(done, total, READING)
 
 
 class ImportCancelled(DispoError):
@@ -160,12 +178,13 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def sheet_tables(path: Path, sheet: str | None = None) -> tuple[list[Table], list[str], list[str]]:
+def sheet_tables(path: Path, sheet: str | None = None, progress: Progress | None = None
+                 ) -> tuple[list[Table], list[str], list[str]]:
     """The tables found in a file: ``(tables, hidden sheet names, notes on sheets without a table)``.
 
     Hidden sheets are read only when named.
     """
-    raw = read_file(path, [sheet] if sheet else None)
+    raw = read_file(path, [sheet] if sheet else None, reading_progress(progress))
     tables, hidden, notes = [], [], []
     for s in raw:
         if s.hidden and not sheet:
@@ -255,7 +274,8 @@ def _mapping_for(db, kind: str, table: Table, override: dict[str, str] | None, c
 
 def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = None,
             mapping: dict[str, str] | None = None, providers: dict[str, int | None] | None = None,
-            choices: Choices | None = None, profile: str | None = None) -> Plan:
+            choices: Choices | None = None, profile: str | None = None,
+            progress: Progress | None = None) -> Plan:
     """Read, map, parse and classify a file. Nothing is written.
 
     Args:
@@ -265,6 +285,8 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
         providers: confirmed provider matches: name in the file -> provider id, or None = create new.
         choices: columns, fixed values and translations the user gave, on top of the mapping.
         profile: the name of a saved profile to use whatever the file's headers are.
+        progress: called with (rows done, rows in all, what is being done) while the file is read
+            and its rows are checked (see ``reading_progress``).
 
     Raises:
         DispoError: the file cannot be read, has no table, or does not fit the kind.
@@ -276,11 +298,11 @@ def prepare(db, path: str | Path, kind: str | None = None, sheet: str | None = N
     if named and kind is None:
         kind = named["kind"]
     with bulk_work():
-        return _prepare(db, path, kind, sheet, mapping, providers, choices, named)
+        return _prepare(db, path, kind, sheet, mapping, providers, choices, named, progress)
 
 
-def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, named=None) -> Plan:
-    tables, hidden, notes = sheet_tables(path, sheet)
+def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, named=None, progress=None) -> Plan:
+    tables, hidden, notes = sheet_tables(path, sheet, progress)
     if choices:
         check_columns_exist(tables, choices)
     detected: dict[int, Mapping] = {}  # id(table) -> the mapping detection proposed for the kind it chose
@@ -347,6 +369,8 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
         ctx.providers.decide(providers)
     importer = IMPORTERS[kind](ctx)
     records: list[Record] = []
+    if progress is not None:
+        progress(0, sum(len(sp.table.rows) for sp in plans), CHECKING)
     for sp in plans:
         sums = set()
         for rec in importer.parse(sp.table, sp.mapping):
@@ -358,6 +382,7 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
             sp.table.totals = sorted(sp.table.totals + [(row, "uden tekst") for row in sums])
             sp.table.rows = [r for r in sp.table.rows if r[0] not in sums]
     importer.classify(records)
+    plausibility.check(records, kind_decl)
     if hidden:
         notes.append("Skjulte ark er ikke læst: " + ", ".join(f"'{h}'" for h in hidden) +
                      " (vælg et skjult ark med --sheet eller i guiden)")

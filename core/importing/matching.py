@@ -13,13 +13,14 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from core.errors import DispoError
 from core.importing import parsers as p
 from core.importing.fields import CPR, KINDS, VUM_COLUMN_WORDS, Field, Kind
-from core.importing.table import Table, header_spellings, normalize_header
+from core.importing.table import Table, header_spellings, may_name_a_field, normalize_header
 
 ACCEPT = 0.6      # lowest confidence that is proposed at all
 SURE = 0.85       # shown as certain; below it the wizard marks the field for checking
@@ -66,12 +67,18 @@ class Mapping:
         return out
 
 
-def value_fit(f: Field, values: list) -> float:
-    """Share of sample values that look like what the field holds (0..1); 0.5 when it has no look."""
+def value_fit(f: Field, values: list, at_least: float = 0.0) -> float:
+    """Share of sample values that look like what the field holds (0..1); 0.5 when it has no look.
+
+    With ``at_least``, 0 as soon as the share cannot reach it (a wide sheet has many columns to try).
+    """
     if not f.looks or not values:
         return 0.5
     ok = 0
-    for v in values:
+    misses_allowed = len(values) * (1 - at_least)
+    for i, v in enumerate(values):
+        if i - ok > misses_allowed:
+            return 0.0
         try:
             if f.looks == "cpr":
                 p.parse_cpr(v)
@@ -110,23 +117,39 @@ def header_score(f: Field, header: str) -> float:
 def _header_score(f: Field, h: str) -> float:
     if not h:
         return 0.0
-    best = 0.0
-    for i, syn in enumerate(f.synonyms):
-        s = normalize_header(syn)
-        if h == s:
-            return 1.0 - 0.002 * i  # earlier synonyms are the better names ('Bogføringsdato' before 'Bilagsdato')
-        best = max(best, fuzz.ratio(h, s) / 100 if fuzz.ratio(h, s) >= 85 else 0.0)
-        if len(s) >= 3 and h.endswith(" " + s):
-            # the last words are the specific ones: 'Beløb Debet' under a merged 'Beløb' is the debit,
-            # 'Behov (VUM)' the VUM category
-            best = max(best, 0.82)
-        elif len(s) >= 3 and h.startswith(s + " "):
-            best = max(best, 0.8)
-        elif f.looks and len(s) >= 6 and " " not in h and " " not in s and (h.startswith(s) or h.endswith(s)):
-            # a Danish compound of a known name ('Ikrafttrædelsesdato', 'Bevillingsstartdato'); the
-            # values must then look right too, which ``propose`` checks
-            best = max(best, 0.8)
+    words = _field_words(f.synonyms)
+    if h in words.exact:
+        return 1.0 - 0.002 * words.exact.index(h)  # earlier synonyms are the better names ('Bogføringsdato' before 'Bilagsdato')
+    hit = process.extractOne(h, words.exact, scorer=fuzz.ratio, score_cutoff=85)
+    best = hit[1] / 100 if hit else 0.0
+    if h.endswith(words.last):
+        # the last words are the specific ones: 'Beløb Debet' under a merged 'Beløb' is the debit,
+        # 'Behov (VUM)' the VUM category
+        best = max(best, 0.82)
+    elif h.startswith(words.first):
+        best = max(best, 0.8)
+    elif f.looks and " " not in h and (h.startswith(words.compound) or h.endswith(words.compound)):
+        # a Danish compound of a known name ('Ikrafttrædelsesdato', 'Bevillingsstartdato'); the
+        # values must then look right too, which ``propose`` checks
+        best = max(best, 0.8)
     return best
+
+
+@dataclass(frozen=True)
+class _FieldWords:
+    """A field's synonyms normalised once, in the shapes ``_header_score`` tests (C-level tuple tests)."""
+
+    exact: tuple[str, ...]
+    last: tuple[str, ...]      # ' beløb': a header ending in the word
+    first: tuple[str, ...]     # 'beløb ': a header beginning with it
+    compound: tuple[str, ...]  # one-word synonyms long enough to begin or end a compound
+
+
+@lru_cache(maxsize=256)
+def _field_words(synonyms: tuple[str, ...]) -> _FieldWords:
+    exact = tuple(normalize_header(s) for s in synonyms)
+    return _FieldWords(exact, tuple(" " + s for s in exact if len(s) >= 3), tuple(s + " " for s in exact if len(s) >= 3),
+                       tuple(s for s in exact if len(s) >= 6 and " " not in s))
 
 
 def vum_category_of_header(header: str) -> str | None:
@@ -142,7 +165,7 @@ def vum_category_of_header(header: str) -> str | None:
 def propose(kind: Kind, table: Table) -> Mapping:
     """The best mapping of the table's columns to the kind's fields."""
     mapping = Mapping(kind.code)
-    samples = {c: table.column_values(c, SAMPLE_ROWS) for c in range(len(table.headers))}
+    samples = table.column_samples(SAMPLE_ROWS)
     taken: set[int] = set()
     if kind.code == "vum":
         cats = {c: vum_category_of_header(h) for c, h in enumerate(table.headers)}
@@ -162,12 +185,20 @@ def propose(kind: Kind, table: Table) -> Mapping:
             mapping.month_columns = months
             taken |= set(months)
     pairs = []
+    named = {c for c, h in enumerate(table.headers) if may_name_a_field(h)}  # the others score < 0.8 for all
     for f in kind.fields:
         for c, header in enumerate(table.headers):
             if c in taken:
                 continue
-            hs = header_score(f, header)
-            vs = value_fit(f, samples[c])
+            hs = header_score(f, header) if c in named else 0.0
+            if hs < 0.8 and f.looks != "cpr":
+                continue
+            if hs >= 0.8:
+                vs = value_fit(f, samples[c])
+            else:  # a column of CPR numbers under any header: the same answer for every kind
+                key = ("cpr fit", c, id(table.rows), len(table.rows))
+                vs = table.memo[key] if key in table.memo else table.memo.setdefault(
+                    key, value_fit(f, samples[c], 0.9))
             if hs >= 0.8:
                 conf = 0.75 * hs + 0.25 * vs if f.looks else hs
                 if f.looks and samples[c] and vs < 0.5:

@@ -1,22 +1,29 @@
 """Readers: any spreadsheet or CSV file becomes a list of ``RawSheet`` tables of raw cells.
 
-Spreadsheets (xlsx, xlsm, xls, ods) go through python-calamine; CSV files get their
-encoding (UTF-8 with or without BOM, else cp1252) and their delimiter detected. Rows
-keep their 1-based row number in the file, so every message can point at its place.
+The format is told by the content, not the extension. Spreadsheets (xlsx, xlsm, xlsb, xls,
+ods) go through python-calamine in a child process with a memory and time limit
+(``core.importing.sandbox``); CSV files are read in-process and get their encoding (UTF-8
+with or without BOM, else cp1252) and their delimiter detected. Rows keep their 1-based row
+number in the file, so every message can point at its place.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
+from typing import Callable
 
 from core.errors import DispoError
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
-CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 DELIMITERS = [";", ",", "\t", "|"]
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+SUFFIX_OF = {"xls": ".xls", "xlsx": ".xlsx", "xlsb": ".xlsb", "ods": ".ods"}
+PROGRESS_ROWS = 20_000  # a CSV file reports progress every so many rows
 
 
 class ReadError(DispoError):
@@ -35,16 +42,23 @@ class RawSheet:
     rows: list[list]
     hidden: bool = False
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    missing: bool = False  # listed in the workbook, but its part is not in the file
 
 
-def read_file(path: str | Path, sheets: list[str] | None = None) -> list[RawSheet]:
-    """Every sheet of a spreadsheet (or the one table of a CSV file).
+def read_file(path: str | Path, sheets: list[str] | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[RawSheet]:
+    """Every sheet of a spreadsheet (or the one table of a CSV file), read by its content.
+
+    The content decides, not the extension: an xls or ods file named ``.xlsx`` and a CSV file
+    named ``.xls`` are read as what they are. Workbooks are read in a child process with a
+    memory and time limit (``core.importing.sandbox``), so a damaged file cannot take Dispo down.
 
     Args:
         sheets: read only these sheets (by name); hidden sheets are read but marked.
+        progress: called with (rows read, rows in the file) while a CSV file is read.
 
     Raises:
-        ReadError: the file is missing, empty, locked or not a readable spreadsheet.
+        ReadError: the file is missing, empty, locked, password-protected or not a readable spreadsheet.
     """
     path = Path(path)
     if not path.is_file():
@@ -55,51 +69,97 @@ def read_file(path: str | Path, sheets: list[str] | None = None) -> list[RawShee
         raise ReadError(f"Filen '{path.name}' kan ikke læses: {ex.strerror}") from ex
     if not data.strip():
         raise ReadError(f"Filen '{path.name}' er tom")
-    suffix = path.suffix.casefold()
-    if suffix in CSV_SUFFIXES or (suffix not in SPREADSHEET_SUFFIXES and not _looks_binary(data)):
-        return [RawSheet(path.stem, read_csv_bytes(data, path.name))]
-    return read_spreadsheet(path, sheets)
+    fmt = sniff_format(data, path.name)
+    if fmt == "csv":
+        return [RawSheet(path.stem, read_csv_bytes(data, path.name, progress))]
+    return read_spreadsheet(path, sheets, fmt)
 
 
-def _looks_binary(data: bytes) -> bool:
-    return data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0") or b"\x00" in data[:1024]
+def sniff_format(data: bytes, name: str = "") -> str:
+    """The file's format by its first bytes: ``xls`` (an OLE2 compound file), ``xlsx``, ``xlsb`` or
+    ``ods`` (zip packages told apart by their parts) or ``csv`` (text).
+
+    Raises:
+        ReadError: the file is password-protected, a zip or binary file that is no spreadsheet, or a
+            web page or XML file saved with a spreadsheet's name.
+    """
+    from core.importing.sandbox import password_message
+
+    if data.startswith(OLE2_MAGIC):
+        if ENCRYPTED_PACKAGE in data:  # an encrypted xlsx: the zip package sits encrypted in a compound file
+            raise ReadError(password_message(name))
+        return "xls"
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+                if "content.xml" in names or "mimetype" in names:
+                    manifest = z.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+                    if b"encryption-data" in manifest:
+                        raise ReadError(password_message(name))
+                    return "ods"
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as ex:
+            raise ReadError(f"Filen '{name}' kan ikke læses som regneark (xlsx, xls, ods). "
+                            "Er den beskadiget eller gemt i et andet format?") from ex
+        if "xl/workbook.bin" in names:
+            return "xlsb"
+        if "xl/workbook.xml" in names or "[Content_Types].xml" in names:
+            return "xlsx"
+        raise ReadError(f"Filen '{name}' er en zip-fil, men ikke et regneark (xlsx, ods)")
+    head = data[:4096]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError(f"Filen '{name}' kan ikke læses som regneark (xlsx, xls, ods) eller som tekstfil (CSV). "
+                        "Er den beskadiget eller gemt i et andet format?")
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<table")) or \
+            (start.startswith(b"<?xml") and b"<html" in head.lower()):
+        raise ReadError(f"Filen '{name}' er en webside (HTML), ikke et regneark, selv om den hedder sådan. "
+                        "Åbn den i Excel, og gem den som .xlsx; importér så den nye fil.")
+    if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        raise ReadError(f"Filen '{name}' er et XML-regneark fra Excel 2003, som Dispo ikke læser. "
+                        "Åbn den i Excel, og gem den som .xlsx; importér så den nye fil.")
+    return "csv"
 
 
-def read_spreadsheet(path: Path, sheets: list[str] | None = None) -> list[RawSheet]:
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+def read_spreadsheet(path: Path, sheets: list[str] | None = None, fmt: str | None = None) -> list[RawSheet]:
+    """The sheets of a workbook, read in a child process (see ``core.importing.sandbox``).
 
+    A sheet the workbook lists but does not contain becomes a ``RawSheet`` with ``missing`` set
+    (its table is then refused with that reason); when no listed sheet is there, the file is refused.
+    """
+    from core.importing.sandbox import read_workbook
+
+    fmt = fmt or sniff_format(path.read_bytes(), path.name)
+    by_content = SUFFIX_OF.get(fmt) != path.suffix.casefold() and \
+        not (fmt == "xlsx" and path.suffix.casefold() in (".xlsm", ".xltx", ".xltm"))
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as ex:  # calamine raises its own error types for every kind of damage
-        raise ReadError(f"Filen '{path.name}' kan ikke læses som regneark (xlsx, xls, ods). "
-                        "Er den beskadiget eller gemt i et andet format?") from ex
-    out = []
-    try:
-        for meta in workbook.sheets_metadata:
-            if sheets is not None and meta.name not in sheets:
-                continue
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue
-            sheet = workbook.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False)
-            try:
-                merged = list(sheet.merged_cell_ranges or [])
-            except Exception:  # not every format reports merged cells
-                merged = []
-            out.append(RawSheet(meta.name, rows, hidden=meta.visible != SheetVisibleEnum.Visible, merged=merged))
-    except ReadError:
-        raise
-    except Exception as ex:
-        raise ReadError(f"Filen '{path.name}' kan ikke læses som regneark: {ex}") from ex
-    finally:
-        workbook.close()
+        found = read_workbook(path, by_content=by_content, sheets=sheets)
+    except DispoError as ex:
+        raise ReadError(str(ex)) from ex
+    out = [RawSheet(name, rows, hidden=hidden, merged=merged, missing=missing)
+           for name, rows, hidden, merged, missing in found]
     if sheets is not None:
-        missing = set(sheets) - {s.name for s in out}
-        if missing:
-            raise ReadError(f"Arket '{sorted(missing)[0]}' findes ikke i '{path.name}'")
+        absent = [s for s in sheets if s not in {r.name for r in out}]
+        if absent:
+            raise ReadError(f"Arket '{absent[0]}' findes ikke i '{path.name}'")
+        gone = [r.name for r in out if r.missing]
+        if gone:
+            raise ReadError(missing_sheet_message(path.name, gone))
+    if out and all(r.missing for r in out):
+        raise ReadError(missing_sheet_message(path.name, [r.name for r in out]))
     if not out:
         raise ReadError(f"Filen '{path.name}' har ingen ark med data")
     return out
+
+
+def missing_sheet_message(name: str | None, sheets: list[str]) -> str:
+    """Why a sheet the workbook lists cannot be read: its part is not in the file."""
+    names = ", ".join(f"'{s}'" for s in sheets)
+    one = len(sheets) == 1
+    where = f"i '{name}'" if name else "i projektmappen"
+    return (f"{'Arket' if one else 'Arkene'} {names} står i indholdsfortegnelsen {where}, men "
+            f"{'selve arket' if one else 'selve arkene'} mangler i filen (den er ufuldstændig eller beskadiget). "
+            "Åbn den i Excel eller LibreOffice, og gem den igen; importér så den nye fil.")
 
 
 def decode(data: bytes) -> str:
@@ -132,13 +192,29 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_csv_bytes(data: bytes, name: str = "") -> list[list]:
-    """Rows of a CSV file as lists of strings (blank cells are ``''``)."""
+def read_csv_bytes(data: bytes, name: str = "", progress: Callable[[int, int], None] | None = None) -> list[list]:
+    """Rows of a CSV file as lists of strings (blank cells are ``''``).
+
+    Args:
+        progress: called with (rows read, rows in the file) every ``PROGRESS_ROWS`` rows and at the end;
+            the number of rows is counted from the line breaks (a quoted line break makes it an estimate
+            that the last call corrects).
+    """
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReadError(f"Filen '{name}' er ikke en tekstfil (CSV) og ikke et regneark")
     text = decode(data)
     delim = sniff_delimiter(text)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    if progress is None:
+        rows = list(reader)
+    else:
+        total = text.count("\n") + (not text.endswith("\n"))
+        rows = []
+        while chunk := list(islice(reader, PROGRESS_ROWS)):
+            rows += chunk
+            progress(len(rows), max(total, len(rows)))
+        if total != len(rows):  # a quoted line break counted as a row: the true total
+            progress(len(rows), len(rows))
     if not any(any(c.strip() for c in r) for r in rows):
         raise ReadError(f"Filen '{name}' er tom")
     width = max(map(len, rows))

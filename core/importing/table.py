@@ -13,14 +13,17 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from core.errors import DispoError
 from core.importing.fields import VUM_COLUMN_WORDS, all_synonyms
 from core.importing.parsers import is_blank, month_of, text
-from core.importing.readers import RawSheet
+from core.importing.readers import RawSheet, missing_sheet_message
 
 HEADER_SCAN_ROWS = 40
+#: only the first columns of a row are weighed as header words: a header stands at the left, and a
+#: sheet thousands of columns wide must not take seconds before it is read or refused
+HEADER_SCAN_COLUMNS = 300
 TOTAL_WORDS = re.compile(
     r"(?<![a-zæøå])(i alt|ialt|(?:hoved|sub|del|grand ?)?total(?:t|sum|er)?|sum(?:total)?|samlet|heraf|gennemsnit|"
     r"belægningsprocent|overført|saldo)(?![a-zæøå])")
@@ -45,6 +48,15 @@ class Table:
     header_row: int = 0
     totals: list[tuple[int, str]] = field(default_factory=list)  # (row number, label) of skipped sum rows
     headings: list[tuple[int, str]] = field(default_factory=list)  # (row number, text) of group headings
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # per-column work done once per kind tried
+
+    def column_samples(self, limit: int) -> list[list]:
+        """The first ``limit`` non-blank values of every column, computed once for the rows as they are
+        (matching tries every kind on the same table)."""
+        key = ("samples", limit, id(self.rows), len(self.rows))
+        if key not in self.memo:
+            self.memo[key] = [self.column_values(c, limit) for c in range(len(self.headers))]
+        return self.memo[key]
 
     def column_values(self, col: int, limit: int | None = None) -> list:
         out = []
@@ -59,18 +71,29 @@ class Table:
 
 def normalize_header(value) -> str:
     """Header text for comparison: lower case, punctuation as spaces, single spaces (``§`` kept)."""
+    if value.__class__ is str:
+        return _normalize_text(value)
+    return _normalize_text(text(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalize_text(value: str) -> str:
     t = text(value).casefold()
     t = re.sub(r"[^\w§<]+|_+", " ", t)  # CPR_NR, START_DATO: database-style names
     return " ".join(t.split())
 
 
 _SYNONYMS: list[str] | None = None
+_SYNONYM_SET: frozenset[str] = frozenset()
+_SYNONYM_WORDS = 1  # the most words a synonym has
 
 
 def _synonyms() -> list[str]:
-    global _SYNONYMS
+    global _SYNONYMS, _SYNONYM_SET, _SYNONYM_WORDS
     if _SYNONYMS is None:
         _SYNONYMS = sorted({normalize_header(s) for s in all_synonyms()} | set(VUM_COLUMN_WORDS))
+        _SYNONYM_SET = frozenset(_SYNONYMS)
+        _SYNONYM_WORDS = max(len(s.split(" ")) for s in _SYNONYMS)
     return _SYNONYMS
 
 
@@ -92,23 +115,82 @@ def header_spellings(value) -> list[str]:
 
 def header_word_score(value) -> float:
     """0..1: how much a cell looks like a known column header."""
+    if value.__class__ is str:
+        return _text_header_word_score(value)
+    return _header_word_score(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_header_word_score(value: str) -> float:
+    return _header_word_score(value)
+
+
+def _header_word_score(value) -> float:
     if month_of(value) and not isinstance(value, (dt.date, dt.datetime)) and not _ISO_DATE.match(text(value)):
         return 0.8  # a month name; dates in a row of months are counted by ``_month_cells``
     return max(_word_score(h) for h in header_spellings(value))
 
 
+@lru_cache(maxsize=1 << 16)
 def _word_score(h: str) -> float:
+    """0..1 for a normalised header: 1 for a known header word, 0.8 when known words stand in it
+    (``cpr nr borger``), else its fuzzy likeness (at least 0.85) to the nearest known word.
+
+    Cached, and the fuzzy search runs in rapidfuzz's C loop: the header finder asks this for every
+    text cell of the first rows, and a sheet may be thousands of columns wide.
+    """
     if not h or len(h) > 80:
         return 0.0
+    _synonyms()
+    if h in _SYNONYM_SET:
+        return 1.0
     best = 0.0
-    for s in _synonyms():
-        if h == s:
-            return 1.0
-        if len(s) >= 3 and (h.startswith(s + " ") or f" {s} " in f" {h} "):
-            best = max(best, 0.8)
-        else:
-            best = max(best, fuzz.ratio(h, s) / 100 if fuzz.ratio(h, s) >= 85 else 0.0)
-    return best
+    words = h.split(" ")
+    n = len(words)
+    for i in range(n):
+        for j in range(i + 1, min(n, i + _SYNONYM_WORDS) + 1):
+            if j - i < n:  # a part of the header that is a known word
+                part = " ".join(words[i:j])
+                if len(part) >= 3 and part in _SYNONYM_SET:
+                    best = 0.8
+                    break
+        if best:
+            break
+    hit = process.extractOne(h, _of_similar_length(len(h)), scorer=fuzz.ratio, score_cutoff=85)
+    return max(best, hit[1] / 100) if hit else best
+
+
+@lru_cache(maxsize=128)
+def _of_similar_length(length: int) -> list[str]:
+    """The known header words that can be 85 % like a text of ``length`` characters: ``fuzz.ratio``
+    is ``2 * matches / (len(a) + len(b))``, so the shorter may be at most 26 % shorter than the longer."""
+    return [s for s in _synonyms() if 0.739 * length <= len(s) <= 1.353 * length]
+
+
+@lru_cache(maxsize=1 << 16)
+def may_name_a_field(header: str) -> bool:
+    """Whether a header can name any field at all: it is, holds or fuzzily resembles a known header
+    word, or is a compound of one (``Bevillingsstartdato``).
+
+    Every header that some field's header score puts at 0.8 or more passes (the same words, the
+    same normalisation, the same fuzzy bound), so the column matcher may skip the others outright:
+    on a sheet thousands of columns wide, weighing each column against each field's words costs
+    seconds.
+    """
+    for h in header_spellings(header):
+        if not h:
+            continue
+        if len(h) > 80 or _word_score(h) >= 0.8:
+            return True
+        if " " not in h and (h.startswith(_compounds()) or h.endswith(_compounds())):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _compounds() -> tuple[str, ...]:
+    """Known one-word header words long enough to end or begin a compound header."""
+    return tuple(s for s in _synonyms() if len(s) >= 6 and " " not in s)
 
 
 def _is_texty(v) -> bool:
@@ -139,6 +221,7 @@ def find_header_row(sheet: RawSheet) -> int | None:
     """0-based index of the header row, or ``None`` when no row looks like one."""
     best, best_score = None, 0.0
     for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        row = row[:HEADER_SCAN_COLUMNS]
         texty = [v for v in row if _is_texty(v)] + _month_cells(row)
         if len(texty) < 2:
             continue
@@ -154,8 +237,8 @@ def find_header_row(sheet: RawSheet) -> int | None:
     if best is None:
         # no known header words: the first row of distinct texts with a row of numbers or dates under it
         for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS - 1]):
-            texty = [v for v in row if _is_texty(v)]
-            below = sheet.rows[r + 1] if r + 1 < len(sheet.rows) else []
+            texty = [v for v in row[:HEADER_SCAN_COLUMNS] if _is_texty(v)]
+            below = sheet.rows[r + 1][:HEADER_SCAN_COLUMNS] if r + 1 < len(sheet.rows) else []
             if len(texty) >= 2 and len({text(v) for v in texty}) == len(texty) and \
                     any(not is_blank(v) and not _is_texty(v) for v in below):
                 return r
@@ -207,6 +290,8 @@ def build_table(sheet: RawSheet) -> Table:
     Raises:
         NoTableError: no header row was recognised.
     """
+    if sheet.missing:
+        raise NoTableError(missing_sheet_message(None, [sheet.name]))
     width = max((len(r) for r in sheet.rows), default=0)
     h = find_header_row(sheet)
     if h is None:

@@ -1,0 +1,105 @@
+"""The child process that reads a workbook for ``core.importing.sandbox`` (run as a script).
+
+It imports nothing of Dispo, only the standard library and python-calamine, so that it starts
+fast and a damaged file can take down nothing but this process. The request comes pickled on
+standard input, the answer goes pickled to standard output:
+
+    request:  {"path", "format", "by_content", "sheets", "memory", "misbehave"}
+    answer:   ("ok", [(name, rows, hidden, merged, missing), ...])
+              ("password", detail) | ("unreadable", detail)
+
+A memory limit (``RLIMIT_AS``, POSIX only) makes a reader that allocates without bound fail
+inside this process; the parent's time limit covers the rest (and Windows).
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import sys
+
+
+def _limit_memory(limit: int | None) -> None:
+    if not limit:
+        return
+    try:
+        import resource
+    except ImportError:  # Windows: the parent's time limit is the guard
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):  # a hard limit below ours already applies
+        pass
+
+
+def _misbehave(how: str | None) -> None:
+    """Test hooks: behave like a reader on a hostile file."""
+    if how == "allocate":
+        hog = []
+        while True:
+            hog.append(bytearray(64 * 1024 * 1024))
+    elif how == "hang":
+        import time
+
+        while True:
+            time.sleep(1)
+    elif how == "crash":
+        import os
+
+        os.abort()
+
+
+def read(request: dict):
+    from python_calamine import (CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum,
+                                 WorksheetNotFound)
+
+    _misbehave(request.get("misbehave"))
+    try:
+        if request["by_content"]:
+            with open(request["path"], "rb") as fh:
+                workbook = CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
+        else:
+            workbook = CalamineWorkbook.from_path(request["path"])
+    except PasswordError as ex:
+        return ("password", str(ex))
+    except Exception as ex:  # calamine raises its own error types for every kind of damage
+        return ("unreadable", f"{type(ex).__name__}: {ex}")
+    wanted = request.get("sheets")
+    out = []
+    try:
+        for meta in workbook.sheets_metadata:
+            if wanted is not None and meta.name not in wanted:
+                continue
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            try:
+                sheet = workbook.get_sheet_by_name(meta.name)
+            except WorksheetNotFound:
+                out.append((meta.name, [], meta.visible != SheetVisibleEnum.Visible, [], True))
+                continue
+            rows = sheet.to_python(skip_empty_area=False)
+            try:
+                merged = list(sheet.merged_cell_ranges or [])
+            except Exception:  # not every format reports merged cells
+                merged = []
+            out.append((meta.name, rows, meta.visible != SheetVisibleEnum.Visible, merged, False))
+    except PasswordError as ex:
+        return ("password", str(ex))
+    except Exception as ex:
+        return ("unreadable", f"{type(ex).__name__}: {ex}")
+    finally:
+        workbook.close()
+    return ("ok", out)
+
+
+def main() -> None:
+    request = pickle.load(sys.stdin.buffer)
+    _limit_memory(request.get("memory"))
+    answer = read(request)
+    out = sys.stdout.buffer
+    out.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    out.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Reading a workbook in a child process with a memory and a time limit.
+
+A damaged spreadsheet can make a reader library allocate gigabytes and abort the whole
+process (``memory allocation of 8589934592 bytes failed``) or loop for ever; no ``except``
+catches that. So workbooks (xlsx, xlsm, xlsb, xls, ods) are read by
+``core/importing/reader_child.py`` in a child process of the same interpreter: on POSIX
+with ``RLIMIT_AS`` as memory limit, everywhere with a time limit. When the child dies or
+overruns, the file is refused with a Danish message and Dispo goes on. CSV files are read
+in-process (Python's csv module cannot take the process down).
+
+The cost is starting one interpreter and unpickling the rows: a few hundredths of a second
+for an ordinary file (see ``bench/bench_import.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+from core.errors import DispoError
+
+CHILD = Path(__file__).with_name("reader_child.py")
+GIB = 1024 ** 3
+MB = 1024 ** 2
+
+#: a reader on the file's data needs far less than this; a runaway allocation hits it at once
+MEMORY_BASE, MEMORY_PER_BYTE, MEMORY_CAP = 2 * GIB, 200, 8 * GIB
+#: seconds: an ordinary 2 MB workbook reads in about one
+TIME_BASE, TIME_PER_MB = 60, 15
+
+SAVE_AGAIN = "Åbn den i Excel eller LibreOffice, og gem den igen som .xlsx; importér så den nye fil."
+
+
+class ReaderFailed(DispoError):
+    """The child reading a workbook died, overran its limits or said the file is unreadable."""
+
+
+class PasswordProtected(DispoError):
+    """The workbook is encrypted with a password."""
+
+
+def memory_limit(size: int) -> int:
+    """Bytes of address space the child may use for a file of ``size`` bytes."""
+    return min(MEMORY_BASE + MEMORY_PER_BYTE * size, MEMORY_CAP)
+
+
+def time_limit(size: int) -> float:
+    """Seconds the child may take for a file of ``size`` bytes."""
+    return TIME_BASE + TIME_PER_MB * size / MB
+
+
+def password_message(name: str) -> str:
+    return (f"Filen '{name}' er beskyttet med en adgangskode, så Dispo kan ikke læse den. Åbn den med "
+            "adgangskoden, og gem en kopi uden: i Excel Filer → Gem som → Flere indstillinger → Værktøjer → "
+            "Generelle indstillinger, slet adgangskoden til åbning; i LibreOffice Filer → Gem som, uden "
+            "flueben ved 'Gem med adgangskode'. Importér så kopien.")
+
+
+def read_workbook(path: Path, *, by_content: bool, sheets: list[str] | None = None,
+                  memory: int | None = None, seconds: float | None = None,
+                  misbehave: str | None = None) -> list[tuple]:
+    """The sheets of a workbook as ``(name, rows, hidden, merged, missing)`` tuples, read in a child.
+
+    Args:
+        by_content: let the reader tell the format from the content (the extension is wrong).
+        sheets: read only these sheets.
+        memory, seconds: the child's limits; by default from the file's size.
+        misbehave: a test hook making the child ``allocate`` without bound, ``hang`` or ``crash``.
+
+    Raises:
+        PasswordProtected: the workbook is encrypted.
+        ReaderFailed: the reader died, overran a limit or could not read the file.
+    """
+    size = path.stat().st_size
+    memory = memory_limit(size) if memory is None else memory
+    seconds = time_limit(size) if seconds is None else seconds
+    request = {"path": str(path), "by_content": by_content, "sheets": sheets, "memory": memory,
+               "misbehave": misbehave}
+    if getattr(sys, "frozen", False):  # no interpreter to start: read here, unguarded
+        from core.importing import reader_child
+        answer = reader_child.read(request)
+    else:
+        answer = _run_child(path.name, request, seconds)
+    status = answer[0]
+    if status == "password":
+        raise PasswordProtected(password_message(path.name))
+    if status == "unreadable":
+        raise ReaderFailed(f"Filen '{path.name}' kan ikke læses som regneark (xlsx, xls, ods). Er den "
+                           f"beskadiget eller gemt i et andet format? {SAVE_AGAIN}")
+    return answer[1]
+
+
+def _run_child(name: str, request: dict, seconds: float):
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console window flashing up on Windows
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONSTARTUP"}
+    try:
+        proc = subprocess.run([sys.executable, "-P", str(CHILD)], input=pickle.dumps(request),
+                              capture_output=True, timeout=seconds, creationflags=flags, env=env)
+    except subprocess.TimeoutExpired:
+        raise ReaderFailed(f"Filen '{name}' kan ikke læses: læsningen tog over {seconds:.0f} sekunder og er "
+                           f"stoppet. Filen er nok beskadiget. {SAVE_AGAIN}") from None
+    except OSError as ex:
+        raise ReaderFailed(f"Filen '{name}' kan ikke læses: regnearkslæseren kunne ikke startes "
+                           f"({ex.strerror or ex})") from ex
+    if proc.returncode != 0 or not proc.stdout:
+        raise ReaderFailed(f"Filen '{name}' kan ikke læses: regnearkslæseren brugte for meget hukommelse eller "
+                           f"gik ned på den. Filen er nok beskadiget. {SAVE_AGAIN}")
+    return pickle.loads(proc.stdout)
