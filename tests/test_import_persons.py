@@ -109,3 +109,13 @@ def test_a_column_searched_at_once_finds_what_the_cells_one_by_one_find(cells):
     at_once = {i: set(found) for i, found in _texts_searched_at_once(cells)}
     one_by_one = {i: set(found) for i, found in _cells_searched_one_by_one(cells, False)}
     assert at_once == one_by_one
+
+
+def test_a_row_naming_a_person_is_data_even_when_its_first_word_sounds_like_a_sum(db, tmp_path):
+    rows = [["Støttebehov", "CPR-nr.", "Paragraf", "Leverandør", "Takst", "Startdato"],
+            ["Totalt", "010190-1234", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026"],
+            ["I alt", "", "", "", "3.500,00", ""]]
+    res = import_file(db, write_csv(tmp_path / "g.csv", rows), "grants", dry_run=True)
+    # the person's row is read (and asks what 'Totalt' means), never skipped as a sum
+    assert [(r["row"], r["value"]) for r in res["rejected"]] == [(2, "Totalt")]
+    assert [w["row"] for w in res["warnings"] if w["row"] is not None] == [3]  # the real sum row is skipped

@@ -259,6 +259,15 @@ def _is_total_label(label: str) -> bool:
     return bool(TOTAL_WORDS.search(label.casefold())) or label.strip().endswith(":")
 
 
+_CPR_CELL = re.compile(r"\s*\d{6}[- ]?\d{4}\s*")
+
+
+def _names_a_person(cells: list) -> bool:
+    """Whether a row holds a CPR number: a data row whose first text only sounds like a sum
+    ('Totalt' as a support need), never a sum row."""
+    return any(v.__class__ is str and _CPR_CELL.fullmatch(v) for v in cells)
+
+
 def _all_blank(cells) -> bool:
     """``all(is_blank(v) for v in cells)``, inlined: it runs once per row of the file."""
     for v in cells:
@@ -333,7 +342,7 @@ def build_table(sheet: RawSheet) -> Table:
         cells = sheet.rows[r]
         if _all_blank(cells):
             continue
-        if is_total_row(cells):
+        if is_total_row(cells) and not _names_a_person(cells):
             totals.append((r + 1, next(text(v) for v in cells if isinstance(v, str) and v.strip())))
             continue
         heading = _lone_text(cells) if width >= 3 else None
