@@ -94,23 +94,11 @@ def check(records: list[Record], kind: Kind) -> int:
     range is computed only for a field that has a value beyond them.
     """
     names = {f.name for f in kind.fields}
-    first, last = _date_bounds()
     suspects: dict[str, list[tuple[Record, object]]] = {}
-    for rec in records:
-        if rec.status == REJECTED:
-            continue
-        for key, value in rec.values.items():
-            c = CHECKS.get(key)
-            if c is None or value is None or c.field not in names:
-                continue
-            if c.kind == "date":
-                d = _as_date(value)
-                if d is not None and not first <= d <= last:
-                    suspects.setdefault(key, []).append((rec, d))
-            else:
-                number = _as_number(value, c.ore)
-                if number is not None and abs(number) > c.high:
-                    suspects.setdefault(key, []).append((rec, number))
+    for key in [k for k, c in CHECKS.items() if c.field in names]:
+        found = _beyond_the_field(records, key, CHECKS[key])
+        if found:
+            suspects[key] = found
     added = 0
     for key, found in suspects.items():
         c = CHECKS[key]
@@ -131,6 +119,42 @@ def check(records: list[Record], kind: Kind) -> int:
             rec.warnings.append(_message(c, label, rec, value, span))
             added += 1
     return added
+
+
+def _beyond_the_field(records: list[Record], key: str, c: Check) -> list[tuple[Record, object]]:
+    """The usable records whose ``key`` value lies beyond the field's bounds, with the value (a date or
+    kroner). One comparison per row in the common case: ISO date strings compare as text, øre as ints."""
+    found = []
+    if c.kind == "date":
+        first, last = _date_bounds()
+        first_iso, last_iso = first.isoformat(), last.isoformat()
+        for rec in records:
+            v = rec.values.get(key)
+            if v is None:
+                continue
+            if v.__class__ is str:
+                if first_iso <= v <= last_iso:
+                    continue
+            elif v.__class__ is dt.date and first <= v <= last:
+                continue
+            d = _as_date(v)
+            if d is not None and not first <= d <= last and rec.status != REJECTED:
+                found.append((rec, d))
+        return found
+    limit = c.high * 100 if c.ore else c.high
+    for rec in records:
+        v = rec.values.get(key)
+        if v is None or v.__class__ is bool:
+            continue
+        try:
+            if -limit <= v <= limit:
+                continue
+        except TypeError:  # not a number
+            continue
+        number = _as_number(v, c.ore)
+        if number is not None and rec.status != REJECTED:
+            found.append((rec, number))
+    return found
 
 
 def _far_outside(c: Check, value, span) -> bool:
