@@ -22,7 +22,7 @@ from pathlib import Path
 from core import audit, cpr as cprs
 from core.catalogue import section as get_section
 from core.errors import DispoError, NotFoundError, ValidationError
-from core.forecast import CostCalc, ForecastRow
+from core.grant_forecast import CostCalc, ForecastRow
 from core.grants import normalize_section, validate_grant
 from core.money import ore_to_kr
 from core.providers import find_by_name

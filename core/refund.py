@@ -22,8 +22,8 @@ from decimal import Decimal
 from core import cpr as cprs
 from core.catalogue import sats_of_year
 from core.errors import NotFoundError
-from core.forecast import (ForecastRow, calc_of, default_as_of, grant_figures, is_income, load_rows,
-                           own_municipality, refund_budget, round_half_away)
+from core.grant_forecast import (ForecastRow, calc_of, default_as_of, grant_figures, is_income, load_rows,
+                                 own_municipality, refund_budget, round_half_away)
 from core.money import ore_to_kr, to_ore
 
 RATES = ((1, 2, 25), (2, 3, 50), (3, None, 75))  # (from threshold, to threshold, percent)

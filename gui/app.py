@@ -18,6 +18,7 @@ from core.logs import setup_logging
 from core.resources import resource_path
 from core.storage import data_dir, last_database, remember_database
 from gui import errors
+from gui.first_run import needs_first_run
 from gui.main_window import MainWindow
 from gui.opening import open_context  # noqa: F401 (re-exported)
 from gui.settings_dialog import apply_font_size
@@ -60,11 +61,6 @@ def choose_db_path(db: str | None, demo: bool) -> Path | None:
     if db:
         return Path(db)
     return last_database()
-
-
-def needs_first_run(context) -> bool:
-    """A database without its own municipality has not been set up yet (a new file, say)."""
-    return not context.readonly and not settings.is_set(context.db, "municipality")
 
 
 def quit_on_terminate(app: QApplication) -> None:

@@ -195,3 +195,8 @@ def apply_choice(db, choice: FirstRunChoice) -> None:
     with db.atomic():
         settings.set_value(db, "municipality", choice.municipality)
         settings.set_value(db, "budget_year", str(choice.year))
+
+
+def needs_first_run(context) -> bool:
+    """A database without its own municipality has not been set up yet (a new file, say)."""
+    return not context.readonly and not settings.is_set(context.db, "municipality")

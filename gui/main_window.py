@@ -252,8 +252,7 @@ class MainWindow(QMainWindow):
     def set_up_if_new(self) -> None:
         """A database without its municipality (a new file) gets the first-run guide's
         questions; the file itself is already chosen."""
-        from gui.app import needs_first_run
-        from gui.first_run import FirstRunWizard, apply_choice
+        from gui.first_run import FirstRunWizard, apply_choice, needs_first_run
 
         if not needs_first_run(self.context):
             return

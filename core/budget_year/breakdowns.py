@@ -27,7 +27,8 @@ from fractions import Fraction
 from core import audit, catalogue, cpr as cprs
 from core.costs import days_in_year
 from core.errors import NotFoundError, ValidationError
-from core.forecast import Forecast, ForecastRow, _finish, _figures_row, _union_days, own_municipality
+from core.grant_forecast import Forecast, ForecastRow, _union_days, own_municipality
+from core.rollup import _figures_row, _finish
 from core.money import ore_to_kr, to_ore
 from core.providers import KIND_LABELS
 

@@ -221,7 +221,7 @@ def test_an_existing_database_must_exist(qtbot, tmp_path):
 
 
 def test_a_database_without_municipality_needs_the_guide(context, tmp_path):
-    from gui.app import needs_first_run
+    from gui.first_run import needs_first_run
     from gui.context import AppContext
 
     assert not needs_first_run(context)  # the demo has its municipality
