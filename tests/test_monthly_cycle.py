@@ -32,14 +32,19 @@ def test_steps_follow_the_months_data(db):
     # one grant of 1.000 kr. a day from 1 March; rate given, so validation has nothing to say
     create_grant(db, {"cpr": "010180-1234", "section": "§ 108", "provider": "Privat ApS", "unit": "døgn",
                       "rate": "1000", "start": "2026-03-01", "paying_municipality": OWN})
+    # the year's values are entered (validation lists a missing one as an error)
+    for kind, value in db.execute("SELECT kind, value FROM satser s WHERE year = "
+                                  "(SELECT MAX(year) FROM satser t WHERE t.kind = s.kind)").fetchall():
+        db["satser"].insert({"kind": kind, "year": 2026, "value": value}, replace=True)
     got = states(db)
     assert got["import"] == ("open", 0) and got["reconcile"] == ("open", None)
     assert got["validate"] == ("done", 0)
     assert got["followup"] == ("open", 0)  # no budget for 2026
 
-    # March booked in full: 31 days × 1.000 kr. = 31.000 kr. = 10.000 + 21.000 kr. (two different
-    # amounts: two equal ones in a month would be a double payment), so nothing to reconcile
-    for day, ore in ((10, 1_000_000), (20, 2_100_000)):
+    # March booked in full, to its last day: 31 days × 1.000 kr. = 31.000 kr. = 10.000 + 21.000 kr.
+    # (two different amounts: two equal ones in a month would be a double payment), so nothing to
+    # reconcile and nothing that needs a reason to approve
+    for day, ore in ((10, 1_000_000), (31, 2_100_000)):
         db["postings"].insert({"date": f"2026-03-{day}", "account": "5.38.50", "amount_ore": ore,
                                "cpr": "010180-1234", "voucher": f"B{day}"})
     budgets.set_budget(db, 2026, "5.38.50", "400000")
