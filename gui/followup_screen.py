@@ -154,7 +154,7 @@ class Screen(QWidget):
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # six series: a column, not a row
         self.chart_view = QChartView(self.chart, objectName="chart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(220)
+        self.chart_view.setMinimumHeight(160)
         self.chart_view.setMinimumWidth(160)
 
         detail = QWidget()
@@ -183,6 +183,10 @@ class Screen(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
         split.addWidget(lower)
+        # the overview is what she reads: it gets the height, the drill-down and chart what is left
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.status)
@@ -254,10 +258,25 @@ class Screen(QWidget):
         self._draw_chart(result["months"])
 
     def _align_totals(self) -> None:
+        """The totals in the main table's columns. A total's label ("Forventet refusion (§ 176)")
+        spans the key and text columns, so the key column stays as narrow as an account number
+        and the effects stay on a laptop's screen; the totals' larger figures must fit too."""
         header = self.main_view.horizontalHeader()
         self.totals_view.verticalHeader().setFixedWidth(self.main_view.verticalHeader().width())
-        for i in range(self.totals_model.columnCount()):  # the totals' larger figures must fit too
-            width = max(header.sectionSize(i), self.totals_view.sizeHintForColumn(i))
+        self.totals_view.clearSpans()
+        rows = self.totals_model.rowCount()
+        for row in range(rows):
+            self.totals_view.setSpan(row, 0, 1, 2)
+        # exactly its rows (and the scroll bar's room): the operating lines get the rest
+        self.totals_view.setMaximumHeight(sum(self.totals_view.rowHeight(r) for r in range(rows))
+                                          + self.totals_view.horizontalScrollBar().sizeHint().height() + 4)
+        widths = [header.sectionSize(i) if i < 2 else max(header.sectionSize(i), self.totals_view.sizeHintForColumn(i))
+                  for i in range(self.totals_model.columnCount())]
+        metrics = self.totals_view.fontMetrics()
+        label = max((metrics.horizontalAdvance(text) for text in self._labels.values()), default=0) + 16
+        if label > widths[0] + widths[1]:
+            widths[1] = label - widths[0]
+        for i, width in enumerate(widths):
             self.main_view.setColumnWidth(i, width)
             self.totals_view.setColumnWidth(i, width)
 
