@@ -6,6 +6,7 @@ the GUI thread. The commit can be cancelled, which leaves nothing behind.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -73,8 +74,8 @@ class PreviewModel(QAbstractTableModel):
     def _message(self, rec) -> str:
         parts = [f"{p['column']}: {p['reason']}" if p["column"] else p["reason"] for p in rec.problems]
         if rec.status == CHANGED:
-            parts.append("Ændret: " + ", ".join(f"{FIELD_LABELS.get(k, k)}: {_display(old) or '(tom)'} → "
-                                                 f"{_display(new) or '(tom)'}" for k, (old, new) in rec.changes.items()))
+            parts.append("Ændret: " + ", ".join(f"{FIELD_LABELS.get(k, k)}: {_shown_change(old)} → "
+                                                 f"{_shown_change(new)}" for k, (old, new) in rec.changes.items()))
         return "; ".join(parts + rec.warnings)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -118,6 +119,18 @@ for _kind in KINDS.values():
 FIELD_LABELS.update({"amount_ore": "Beløb", "original_ore": "Oprindeligt budget",
                      "corrected_ore": "Korrigeret budget", "quantity_per": "Pr.", "grouping": "Gruppering",
                      "facility": "Tilbud", "provider_id": "Leverandør nr.", "year": "År", "month": "Måned"})
+
+
+def _shown_change(value) -> str:
+    """An old or new value of a changed row (the database's ISO dates and decimal texts) in Danish."""
+    if value is None or value == "":
+        return "(tom)"
+    if isinstance(value, str):
+        try:
+            return format_date(dt.date.fromisoformat(value)) if len(value) == 10 else _display(Decimal(value))
+        except (ValueError, ArithmeticError):
+            return value
+    return _display(value)
 
 
 def _display(value) -> str:
