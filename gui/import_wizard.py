@@ -6,6 +6,7 @@ the GUI thread. The commit can be cancelled, which leaves nothing behind.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -101,8 +102,8 @@ class PreviewModel(QAbstractTableModel):
     def _message(self, rec) -> str:
         parts = [f"{p['column']}: {p['reason']}" if p["column"] else p["reason"] for p in rec.problems]
         if rec.status == CHANGED:
-            parts.append("Ændret: " + ", ".join(f"{FIELD_LABELS.get(k, k)}: {_display(old) or '(tom)'} → "
-                                                 f"{_display(new) or '(tom)'}" for k, (old, new) in rec.changes.items()))
+            parts.append("Ændret: " + ", ".join(f"{FIELD_LABELS.get(k, k)}: {_shown_change(old)} → "
+                                                 f"{_shown_change(new)}" for k, (old, new) in rec.changes.items()))
         return "; ".join(parts + rec.warnings)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -153,6 +154,18 @@ class SourceSortProxy(QSortFilterProxyModel):
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         self.sourceModel().sort(column, order)
+
+
+def _shown_change(value) -> str:
+    """An old or new value of a changed row (the database's ISO dates and decimal texts) in Danish."""
+    if value is None or value == "":
+        return "(tom)"
+    if isinstance(value, str):
+        try:
+            return format_date(dt.date.fromisoformat(value)) if len(value) == 10 else _display(Decimal(value))
+        except (ValueError, ArithmeticError):
+            return value
+    return _display(value)
 
 
 def _display(value) -> str:

@@ -56,3 +56,19 @@ def test_the_cli_keeps_existing_values_unless_told_to_update_and_shows_old_and_n
     conn = open_db(db)
     assert [tuple(g.values()) for g in query(conn, "SELECT end FROM grants")] == [("2026-06-30",)]
     conn.close()
+
+
+def test_the_preview_shows_each_changed_field_old_and_new(qtbot, db, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from gui.import_wizard import PreviewModel
+
+    grants = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Enhed", "Startdato", "Slutdato"],
+              ["010190-1234", "§ 108", "Skovbrynet", "3.500,00", "døgn", "01-01-2026", ""]]
+    import_file(db, write_csv(tmp_path / "a.csv", grants))
+    grants[1][3], grants[1][6] = "3.600,00", "30-06-2026"
+    model = PreviewModel(prepare(db, write_csv(tmp_path / "b.csv", grants)).records)
+    message = model.index(0, model.columnCount() - 1).data()
+    assert model.index(0, 0).data() == "Ændret"
+    assert "Slutdato: (tom) → 30-06-2026" in message and "Takst: 3.500,00 → 3.600,00" in message
+    assert "Ændret" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)

@@ -145,6 +145,8 @@ def cmd_import(args, db) -> int:
         else:
             print(f"  Spørgsmål: {q['field']} er ukendt for rækker med {values}. Giv alle rækker en værdi med "
                   f"{q['option']}")
+    if args.save_profile and args.dry_run:
+        print("  Profilen gemmes først, når importen gemmes (kør igen uden --dry-run)")
     if res.get("profile_id"):
         print(f"  Valgene er gemt som importprofil nr. {res['profile_id']} ('{args.save_profile}')")
     sums: dict[str, list[int]] = {}
