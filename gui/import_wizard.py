@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFileDialog, 
                                QTableView, QVBoxLayout, QWidget, QWizard, QWizardPage)
 
 from core.errors import DispoError
-from core.importing import batches
+from core.importing import batches, plausibility
 from core.importing.fields import KINDS
 from core.importing.matching import SURE, samples
 from core.importing.parsers import text
@@ -621,6 +621,10 @@ class PreviewPage(BusyPage):
         radios.addWidget(self.update_radio)
         radios.addWidget(self.skip_radio)
         radios.addStretch()
+        self.confirm_unlikely = QCheckBox()  # shown when values lie far outside the field and the file
+        self.confirm_unlikely.setObjectName("confirm_unlikely")
+        self.confirm_unlikely.hide()
+        self.confirm_unlikely.toggled.connect(self.completeChanged)
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts)
         layout.addWidget(self.view, 1)
@@ -628,6 +632,7 @@ class PreviewPage(BusyPage):
         layout.addWidget(self.providers)
         layout.addWidget(self.provider_box)
         layout.addLayout(radios)
+        layout.addWidget(self.confirm_unlikely)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         self.setCommitPage(False)
@@ -638,6 +643,7 @@ class PreviewPage(BusyPage):
 
     def reload(self) -> None:
         self.plan = None
+        self.confirm_unlikely.hide()
         self.model.set_records([])
         self.setSubTitle("Filen læses og rækkerne tjekkes …")
         w = self.w
@@ -672,6 +678,11 @@ class PreviewPage(BusyPage):
         self.w.plan = plan
         self.setSubTitle(f"Alle {format_number(plan.rows_read, 0)} rækker er læst. Røde rækker afvises, gule har en "
                          "bemærkning (hold musen over).")
+        odd = len(plausibility.unlikely(plan.records))
+        values = "den usandsynlige værdi" if odd == 1 else f"de {format_number(odd, 0)} usandsynlige værdier"
+        self.confirm_unlikely.setChecked(False)
+        self.confirm_unlikely.setText(f"&Jeg har tjekket {values} (gule rækker: 'usandsynlig') og vil gemme alligevel")
+        self.confirm_unlikely.setVisible(bool(odd))
         self.model.set_records(plan.records)
         self.view.resizeColumnsToContents()
         c = plan.counts()
@@ -703,7 +714,7 @@ class PreviewPage(BusyPage):
         self.setSubTitle("Forhåndsvisningen kunne ikke laves (se nedenfor).")
 
     def ready(self) -> bool:
-        return self.plan is not None
+        return self.plan is not None and (self.confirm_unlikely.isHidden() or self.confirm_unlikely.isChecked())
 
     def validatePage(self) -> bool:
         self.w.update_changed = self.update_radio.isChecked()

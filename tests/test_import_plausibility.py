@@ -79,3 +79,41 @@ def test_ordinary_files_and_far_dates_the_whole_file_shares_give_no_warning(tmp_
             ["03-01-2026", "5.32.33", "4.0", "44.792.003,00", "2006580648", "a", "1"],
             ["04-01-2026", "5.32.33", "4.0", "-1.000,00", "", "b", "2"]]
     assert _warnings(prepare(db, write_csv(tmp_path / "p.csv", rows))) == []
+
+
+def test_the_wizard_saves_unlikely_values_only_when_she_confirms_she_has_looked(qtbot, db_path, tmp_path):
+    from gui.context import AppContext
+    from gui.import_wizard import ImportWizard
+    from tests.test_import_gui import _walk_to_preview
+
+    rows = [_row(i, dt.date(2020 + i, 3, 1)) for i in range(1, 8)] + [_row(8, 90000)]
+    path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)})
+    ctx = AppContext(db_path)
+    try:
+        wizard = ImportWizard(ctx, path)
+        qtbot.addWidget(wizard)
+        _walk_to_preview_unconfirmed(qtbot, wizard)
+        page = wizard.preview_page
+        assert page.plan is not None and not page.isComplete()
+        assert page.confirm_unlikely.isVisible()
+        assert page.confirm_unlikely.text() == ("&Jeg har tjekket den usandsynlige værdi (gule rækker: 'usandsynlig') "
+                                                "og vil gemme alligevel")
+        page.confirm_unlikely.setChecked(True)
+        assert page.isComplete()
+        # an ordinary file asks nothing
+        ok = write_xlsx(tmp_path / "ok.xlsx", {"Ark": _grants(rows[:-1])})
+        plain = ImportWizard(ctx, ok)
+        qtbot.addWidget(plain)
+        _walk_to_preview(qtbot, plain)
+        assert not plain.preview_page.confirm_unlikely.isVisible() and plain.preview_page.isComplete()
+    finally:
+        ctx.close()
+
+
+def _walk_to_preview_unconfirmed(qtbot, wizard):
+    wizard.show()
+    wizard.next()
+    qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=10000)
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.preview_page.plan is not None, timeout=10000)

@@ -27,6 +27,8 @@ DATE_MARGIN_YEARS = 5
 AMOUNT_FACTOR = 100
 #: a column needs this many other values before its own range says anything
 MIN_VALUES = 5
+#: every warning of this module says so (the wizard asks her to confirm she has looked at them)
+UNLIKELY = "er usandsynlig"
 
 
 @dataclass(frozen=True)
@@ -178,8 +180,13 @@ def _message(c: Check, label: str, rec: Record, value, span) -> str:
     else:
         usual = f"højst {format_number(c.high, 0)}" + (" kr." if c.kind == "amount" else "")
         theirs = f"; de fleste af filens øvrige er højst {format_number(span[1], 2)}" if span else ""
-    return (f"{label} {_shown(c, value)}{cell} er usandsynlig ({usual}{theirs}). Tjek værdien, og om den "
+    return (f"{label} {_shown(c, value)}{cell} {UNLIKELY} ({usual}{theirs}). Tjek værdien, og om den "
             "rigtige kolonne er valgt, før du gemmer.")
+
+
+def unlikely(records: list[Record]) -> list[Record]:
+    """The records with a value ``check`` warned about."""
+    return [r for r in records if any(UNLIKELY in w for w in r.warnings)]
 
 
 def _shown(c: Check, value) -> str:

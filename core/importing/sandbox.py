@@ -79,7 +79,7 @@ def read_workbook(path: Path, *, by_content: bool, sheets: list[str] | None = No
     seconds = time_limit(size) if seconds is None else seconds
     request = {"path": str(path), "by_content": by_content, "sheets": sheets, "memory": memory,
                "misbehave": misbehave}
-    if getattr(sys, "frozen", False):  # no interpreter to start: read here, unguarded
+    if getattr(sys, "frozen", False) or not sys.executable:  # no interpreter to start: read here, unguarded
         from core.importing import reader_child
         answer = reader_child.read(request)
     else:
