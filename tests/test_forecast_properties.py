@@ -11,7 +11,8 @@ from hypothesis import given, settings, strategies as st
 
 from core import budgets
 from core.costs import CostBasis, RatePeriod, cost_between
-from core.forecast import FIGURES, GROUPINGS, CostCalc, forecast, rate_sums, round_half_away, unit_factor
+from core.forecast import FIGURES, GROUPINGS, CostCalc, forecast, rate_sums, unit_factor
+from core.money import round_half_away
 from core.grants import change_rate, create_grant, get_grant
 from core.money import to_ore
 from core.providers import create_provider
