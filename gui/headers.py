@@ -56,6 +56,9 @@ class FittingHeader(QHeaderView):
         self._fitting = False
         self._pending = QTimer(self, singleShot=True, interval=0)
         self._pending.timeout.connect(self.fit)
+        # owned by the header, so it never fires after the header is gone (a closed dialog)
+        self._titles = QTimer(self, singleShot=True, interval=0)
+        self._titles.timeout.connect(self._show_titles)
         self.sectionResized.connect(self._resized)
 
     def setModel(self, model) -> None:
@@ -66,7 +69,7 @@ class FittingHeader(QHeaderView):
             self._titles_changed()
 
     def _titles_changed(self, *_) -> None:
-        QTimer.singleShot(0, self._show_titles)
+        self._titles.start()
 
     def _show_titles(self) -> None:
         """Nothing cut: a section narrower than its (wrapped) title or its figures grows to
