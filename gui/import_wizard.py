@@ -295,7 +295,7 @@ class SheetPage(BusyPage):
     def initializePage(self) -> None:
         path, db = self.w.path, self.w.db
         self.sheet_combo.clear()
-        self.run(lambda task: batches.inspect_file(db, path), self._loaded)
+        self.run(lambda task: batches.inspect_file(db, path, self.reporter(task)), self._loaded)
 
     def _loaded(self, sheets) -> None:
         self.sheets = sheets
