@@ -321,7 +321,7 @@ class SheetPage(BusyPage):
         path, db = self.w.path, self.w.db
         self.sheet_combo.clear()
         self.setSubTitle("Dispo leder efter tabellen i filen …")
-        self.run(lambda task: batches.inspect_file(db, path), self._loaded)
+        self.run(lambda task: batches.inspect_file(db, path, self.reporter(task)), self._loaded)
 
     def failed(self, message: str) -> None:
         self.setSubTitle("Filen kunne ikke læses. Gå tilbage, og vælg en anden fil.")

@@ -106,3 +106,27 @@ def test_sorting_a_large_preview_sorts_by_value_in_the_model(qtbot, db, tmp_path
     ore = [model.records[r].values["amount_ore"] for r in range(len(model.records))]
     assert ore == sorted(ore, reverse=True)  # by the amount, not by its text ('9.999,00' before '10.000,00')
     assert all(s.endswith("kr.") or "," in s for s in shown)
+
+
+def test_the_sheet_page_counts_rows_read_too(qtbot, context, tmp_path, monkeypatch):
+    from core.importing import readers
+
+    monkeypatch.setattr(readers, "PROGRESS_ROWS", 1000)
+    path = bookings_csv(tmp_path / "b.csv", 3000)
+    seen = []
+    original = BusyPage._progress
+
+    def recording(page, done, total):
+        original(page, done, total)
+        seen.append(page.status.text())
+
+    monkeypatch.setattr(BusyPage, "_progress", recording)
+    wizard = ImportWizard(context, path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=30000)
+    # 3,001 lines: busy first, then 1.000, 2.000, 3.000 and 3.001 of 3.001
+    assert seen == ["Læser filen …", "Læser filen: 1.000 af 3.001 rækker …", "Læser filen: 2.000 af 3.001 rækker …",
+                    "Læser filen: 3.000 af 3.001 rækker …", "Læser filen: 3.001 af 3.001 rækker …"]
+    assert wizard.sheet_page.kind_combo.currentData() == "postings"

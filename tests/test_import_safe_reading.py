@@ -202,6 +202,13 @@ def test_a_web_page_saved_as_xls_is_told_as_such(tmp_path):
         read_file(path)
 
 
+def test_a_pdf_saved_as_xlsx_is_told_as_such(tmp_path):
+    path = tmp_path / "udtraek.xlsx"
+    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    with pytest.raises(ReadError, match="'udtraek.xlsx' er en PDF-fil, ikke et regneark"):
+        read_file(path)
+
+
 def test_a_zip_that_is_no_spreadsheet_is_refused(tmp_path):
     path = tmp_path / "arkiv.xlsx"
     with zipfile.ZipFile(path, "w") as z:

@@ -214,15 +214,18 @@ class SheetInfo:
     profile: dict | None = None  # the saved profile for the sheet's layout
 
 
-def inspect_file(db, path: str | Path) -> list[SheetInfo]:
+def inspect_file(db, path: str | Path, progress: Progress | None = None) -> list[SheetInfo]:
     """Every sheet of a file with its table and recognised kind (hidden sheets too, marked).
+
+    Args:
+        progress: called while the file is read, as for ``prepare``.
 
     Raises:
         DispoError: the file cannot be read.
     """
     path = Path(path)
     out = []
-    for raw in read_file(path):
+    for raw in read_file(path, progress=reading_progress(progress)):
         try:
             table = build_table(raw)
         except NoTableError as ex:

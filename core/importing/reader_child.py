@@ -8,8 +8,9 @@ standard input, the answer goes to standard output (marshalled, or pickled when 
     answer:   ("ok", [(name, rows, hidden, merged, missing), ...])
               ("password", detail) | ("unreadable", detail)
 
-A memory limit (``RLIMIT_AS``, POSIX only) makes a reader that allocates without bound fail
-inside this process; the parent's time limit covers the rest (and Windows).
+A memory limit (``RLIMIT_AS`` on POSIX, a job object's process memory limit on Windows, best
+effort) makes a reader that allocates without bound fail inside this process; the parent's
+time limit covers the rest.
 """
 
 from __future__ import annotations
@@ -25,11 +26,52 @@ def _limit_memory(limit: int | None) -> None:
         return
     try:
         import resource
-    except ImportError:  # Windows: the parent's time limit is the guard
+    except ImportError:
+        _limit_memory_windows(limit)
         return
     try:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ValueError, OSError):  # a hard limit below ours already applies
+        pass
+
+
+_JOB = None  # the Windows job object this process put itself in (kept open while it lives)
+
+
+def _limit_memory_windows(limit: int) -> None:
+    """Windows: put this process in a job object with a process memory limit. Best effort: when
+    it cannot be set, the parent's time limit is the guard."""
+    global _JOB
+    try:
+        import ctypes
+        from ctypes import wintypes
+
+        class Basic(ctypes.Structure):  # JOBOBJECT_BASIC_LIMIT_INFORMATION
+            _fields_ = [("PerProcessUserTimeLimit", ctypes.c_int64), ("PerJobUserTimeLimit", ctypes.c_int64),
+                        ("LimitFlags", wintypes.DWORD), ("MinimumWorkingSetSize", ctypes.c_size_t),
+                        ("MaximumWorkingSetSize", ctypes.c_size_t), ("ActiveProcessLimit", wintypes.DWORD),
+                        ("Affinity", ctypes.c_size_t), ("PriorityClass", wintypes.DWORD),
+                        ("SchedulingClass", wintypes.DWORD)]
+
+        class Extended(ctypes.Structure):  # JOBOBJECT_EXTENDED_LIMIT_INFORMATION
+            _fields_ = [("BasicLimitInformation", Basic), ("IoInfo", ctypes.c_uint64 * 6),
+                        ("ProcessMemoryLimit", ctypes.c_size_t), ("JobMemoryLimit", ctypes.c_size_t),
+                        ("PeakProcessMemoryUsed", ctypes.c_size_t), ("PeakJobMemoryUsed", ctypes.c_size_t)]
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        kernel32.CreateJobObjectW.restype = wintypes.HANDLE
+        kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+        job = kernel32.CreateJobObjectW(None, None)
+        if not job:
+            return
+        info = Extended()
+        info.BasicLimitInformation.LimitFlags = 0x100  # JOB_OBJECT_LIMIT_PROCESS_MEMORY
+        info.ProcessMemoryLimit = limit
+        if kernel32.SetInformationJobObject(wintypes.HANDLE(job), 9,  # JobObjectExtendedLimitInformation
+                                            ctypes.byref(info), ctypes.sizeof(info)) and \
+                kernel32.AssignProcessToJobObject(wintypes.HANDLE(job), kernel32.GetCurrentProcess()):
+            _JOB = job
+    except (OSError, AttributeError, ValueError):
         pass
 
 

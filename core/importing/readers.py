@@ -107,6 +107,8 @@ def sniff_format(data: bytes, name: str = "") -> str:
             return "xlsx"
         raise ReadError(f"Filen '{name}' er en zip-fil, men ikke et regneark (xlsx, ods)")
     head = data[:4096]
+    if head.startswith(b"%PDF-"):
+        raise ReadError(f"Filen '{name}' er en PDF-fil, ikke et regneark. Hent udtrækket som Excel (xlsx) eller CSV.")
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReadError(f"Filen '{name}' kan ikke læses som regneark (xlsx, xls, ods) eller som tekstfil (CSV). "
                         "Er den beskadiget eller gemt i et andet format?")

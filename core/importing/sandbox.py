@@ -3,8 +3,9 @@
 A damaged spreadsheet can make a reader library allocate gigabytes and abort the whole
 process (``memory allocation of 8589934592 bytes failed``) or loop for ever; no ``except``
 catches that. So workbooks (xlsx, xlsm, xlsb, xls, ods) are read by
-``core/importing/reader_child.py`` in a child process of the same interpreter: on POSIX
-with ``RLIMIT_AS`` as memory limit, everywhere with a time limit. When the child dies or
+``core/importing/reader_child.py`` in a child process of the same interpreter: with a memory
+limit (``RLIMIT_AS`` on POSIX; on Windows a job object's, best effort: it is not tested there)
+and everywhere with a time limit. When the child dies or
 overruns, the file is refused with a Danish message and Dispo goes on. CSV files are read
 in-process (Python's csv module cannot take the process down).
 
