@@ -113,23 +113,6 @@ def parse_optional_cpr(value) -> str | None:
     return parse_cpr(value)
 
 
-_CPR_IN_TEXT = re.compile(r"(?<![\d-])(\d{6})[- ](\d{4})(?![\d-])")
-
-
-def cpr_in_text(value) -> str | None:
-    """The one CPR number written with a dash or space in a text (``010190-1234 Anna Hansen, ophold``).
-
-    ``None`` when there is none, or more than one (then the text does not say whose it is).
-    """
-    found = set()
-    for m in _CPR_IN_TEXT.finditer(text(value)):
-        try:
-            found.add(cprs.normalize(f"{m.group(1)}-{m.group(2)}"))
-        except cprs.InvalidCPR:
-            continue
-    return found.pop() if len(found) == 1 else None
-
-
 # ------------------------------------------------------------------ numbers
 
 _KR = re.compile(r"(?i)\b(dkk|kr)\b\.?|kr\.")
