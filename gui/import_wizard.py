@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFileDialog, 
 from core.errors import DispoError
 from core.importing import batches, plausibility
 from core.importing.fields import KINDS
-from core.importing.matching import SURE, samples
+from core.importing.matching import SURE, propose, samples
 from core.importing.parsers import text
 from core.formatting import count, date_text
 from core.importing.records import CHANGED, REJECTED, STATUS_LABELS
@@ -418,7 +418,15 @@ class MappingPage(QWizardPage):
         self.problem.setWordWrap(True)
         self.save_profile = QCheckBox("&Gem som profil, så filer med samme kolonner importeres af sig selv")
         self.save_profile.setObjectName("save_profile")
+        self.profile_combo = QComboBox()
+        self.profile_combo.setObjectName("use_profile")
+        self.profile_combo.setToolTip("Brug en gemt profils kolonner, faste værdier og oversættelser, også når "
+                                      "filens kolonner er lidt anderledes")
+        self.profile_combo.activated.connect(lambda _=0: self._build(self.profile_combo.currentData()))
+        profile_row = QFormLayout()
+        profile_row.addRow("&Profil:", self.profile_combo)
         layout = QVBoxLayout(self)
+        layout.addLayout(profile_row)
         layout.addWidget(scroll, 3)
         layout.addWidget(self.translation_title)
         layout.addWidget(translation_scroll, 1)
@@ -433,6 +441,24 @@ class MappingPage(QWizardPage):
             self._samples(combo, label)
 
     def initializePage(self) -> None:
+        from core.importing.profiles import find_profile, list_profiles
+
+        found = find_profile(self.w.db, self.w.table.headers, self.w.kind)
+        self.profile_combo.clear()
+        self.profile_combo.addItem("— Dispos eget forslag —" if found is None else self.NONE, None)
+        for prof in list_profiles(self.w.db):
+            if prof["kind"] == self.w.kind:
+                self.profile_combo.addItem(prof["name"], prof)
+                if found is not None and prof["id"] == found["id"]:
+                    self.profile_combo.setCurrentIndex(self.profile_combo.count() - 1)
+        self._build(found)
+        if self.w.quick and self.isComplete():
+            QTimer.singleShot(0, self.wizard().next)
+        else:
+            self.w.quick = False  # the profile does not fit: she decides, and commits herself
+
+    def _build(self, profile: dict | None) -> None:
+        """A row per field, filled from the profile (or Dispo's proposal)."""
         from core.importing.choices import MATCHED
 
         while self.form.rowCount():
@@ -441,7 +467,9 @@ class MappingPage(QWizardPage):
         self.fixed.clear()
         self._sample_labels.clear()
         table, kind = self.w.table, KINDS[self.w.kind]
-        self.mapping = batches.mapping_for(self.w.db, kind.code, table)
+        # a profile's choices, or Dispo's own proposal (also when the layout has a profile she set aside)
+        self.mapping = batches.mapping_for(self.w.db, kind.code, table, profile=profile) if profile else \
+            propose(kind, table)
         self.known_translations = {k: dict(v) for k, v in self.mapping.translations.items()}
         for f in kind.fields:
             combo = QComboBox()
@@ -481,10 +509,6 @@ class MappingPage(QWizardPage):
             combo.currentIndexChanged.connect(self._columns_changed)
             fixed.textChanged.connect(self.completeChanged)
         self._columns_changed()
-        if self.w.quick and self.isComplete():
-            QTimer.singleShot(0, self.wizard().next)
-        else:
-            self.w.quick = False  # the profile does not fit: she decides, and commits herself
 
     def _columns_changed(self) -> None:
         """Offer a translation for every value the chosen columns hold that Dispo cannot read, and

@@ -224,3 +224,17 @@ def test_translations_find_the_column_whose_values_they_name(db, tmp_path):
 def _grants_vum(db) -> dict:
     return {r["cpr"]: r for r in query(db, "SELECT c.cpr, g.vum_category FROM grants g JOIN citizens c "
                                            "ON c.id = g.citizen_id")}
+
+
+def test_the_values_to_translate_are_the_unreadable_codes_with_their_counts():
+    from core.importing.choices import unreadable_values
+    from core.importing.fields import KINDS
+    from core.importing.table import Table
+
+    rows = [(i + 2, ["010190-1234", code]) for i, code in enumerate(["N2", "N2", "B", "N4", "n2", "", "Kategori C"])]
+    table = Table("Ark1", ["CPR", "Niveau"], rows)
+    grants = KINDS["grants"]
+    # N2 three times ('n2' is the same value: one translation covers both); B and 'Kategori C' are read
+    assert unreadable_values(grants, table, "vum_category", 1) == [("N2", 3), ("N4", 1)]
+    assert unreadable_values(grants, table, "vum_category", 1, {"n4": "D"}) == [("N2", 3)]
+    assert unreadable_values(grants, table, "name", 1) == []  # free text is never translated

@@ -55,12 +55,14 @@ def test_a_grant_row_finds_the_cpr_in_the_name_cell(db, tmp_path):
     rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Startdato"],
             ["010190-1234", "Anna Holm", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026"],
             ["", "Bo Lund (020291-2345)", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026"],
-            ["", "Carl Berg", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026"]]
+            ["", "Carl Berg", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026"],
+            ["", "Dan Ek, 0404941234", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026"]]
     res = import_file(db, write_xlsx(tmp_path / "g.xlsx", {"Ark1": rows}), "grants")
-    assert res["imported"] == 2
+    assert res["imported"] == 3
     assert [(r["row"], r["reason"]) for r in res["rejected"]] == [(4, "CPR-nr. mangler")]
     got = query(db, "SELECT cpr, name FROM citizens ORDER BY cpr")
-    assert [(r["cpr"], r["name"]) for r in got] == [("010190-1234", "Anna Holm"), ("020291-2345", "Bo Lund")]
+    assert [(r["cpr"], r["name"]) for r in got] == [("010190-1234", "Anna Holm"), ("020291-2345", "Bo Lund"),
+                                                    ("040494-1234", "Dan Ek")]
 
 
 CPRS = st.builds(lambda d, m, y, s: f"{d:02d}{m:02d}{y:02d}{s:04d}", st.integers(1, 28), st.integers(1, 12),
@@ -114,8 +116,9 @@ def test_a_column_searched_at_once_finds_what_the_cells_one_by_one_find(cells):
 def test_a_row_naming_a_person_is_data_even_when_its_first_word_sounds_like_a_sum(db, tmp_path):
     rows = [["Støttebehov", "CPR-nr.", "Paragraf", "Leverandør", "Takst", "Startdato"],
             ["Totalt", "010190-1234", "§ 108", "Skovbrynet", "3.500,00", "01-01-2026"],
-            ["I alt", "", "", "", "3.500,00", ""]]
-    res = import_file(db, write_csv(tmp_path / "g.csv", rows), "grants", dry_run=True)
-    # the person's row is read (and asks what 'Totalt' means), never skipped as a sum
-    assert [(r["row"], r["value"]) for r in res["rejected"]] == [(2, "Totalt")]
-    assert [w["row"] for w in res["warnings"] if w["row"] is not None] == [3]  # the real sum row is skipped
+            ["Totalt", 2011901234, "§ 108", "Skovbrynet", "3.500,00", "01-01-2026"],  # a CPR stored as a number
+            ["I alt", "", "", "", 123456789.0, ""]]
+    res = import_file(db, write_xlsx(tmp_path / "g.xlsx", {"Ark1": rows}), "grants", dry_run=True)
+    # the persons' rows are read (and ask what 'Totalt' means), never skipped as sums
+    assert [(r["row"], r["value"]) for r in res["rejected"]] == [(2, "Totalt"), (3, "Totalt")]
+    assert [w["row"] for w in res["warnings"] if w["row"] is not None] == [4]  # the real sum row is skipped

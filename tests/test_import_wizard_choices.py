@@ -88,6 +88,30 @@ def test_fixed_value_and_translation_are_saved_and_next_month_imports_in_one_cli
     assert len(_grants(context.db)) == 3
 
 
+def test_a_saved_profile_can_be_chosen_for_a_file_with_other_columns(qtbot, context, tmp_path):
+    from core.importing.profiles import save_profile
+
+    save_profile(context.db, "grants", HEAD, {"cpr": "Personnr.", "start": "Indflyttet", "vum_category": "Niveau",
+                                              "provider": "Tilbud", "rate": "Døgntakst"}, "Beboerliste",
+                 {"section": "§ 108"}, {"vum_category": {"N2": "B", "N4": "D"}})
+    wider = [row + [extra] for row, extra in zip(JAN, ["Kørselsrute", "Rute 1", "Rute 2"])]
+    wizard = _at_sheet_page(qtbot, context, write_xlsx(tmp_path / "beboere_ny.xlsx", {"Beboere": wider}))
+    assert not wizard.sheet_page.quick_button.isVisible()  # other columns: no profile of its own
+    wizard.sheet_page.kind_combo.setCurrentIndex(wizard.sheet_page.kind_combo.findData("grants"))
+    wizard.next()
+    mp = wizard.mapping_page
+    assert not mp.isComplete()
+    mp.profile_combo.setCurrentIndex(mp.profile_combo.findText("Beboerliste"))
+    mp.profile_combo.activated.emit(mp.profile_combo.currentIndex())
+    assert mp.fixed["section"].text() == "§ 108" and mp.combos["vum_category"].currentText() == "Niveau"
+    assert mp.isComplete()
+    # the values still shown with what the profile says they mean, for her to see and change
+    assert {v: e.text() for (_, v), e in mp.translations.items()} == {"N2": "B", "N4": "D"}
+    wizard.next()
+    qtbot.waitUntil(wizard.preview_page.isComplete, timeout=10000)
+    assert "nye 2" in wizard.preview_page.counts.text() and "afvist 0" in wizard.preview_page.counts.text()
+
+
 def test_profile_model_passes_the_model_tester(qtbot, qtmodeltester, context):
     from core.importing.profiles import save_profile
 

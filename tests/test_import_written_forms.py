@@ -22,11 +22,12 @@ DAYS = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 31))
 
 def _written(day: dt.date, form: int) -> str:
     return [f"{day:%d.%m.%Y}", f"{day.day}.{day.month}.{day.year}", f"{day:%d-%m-%Y}", f"{day:%Y-%m-%d}",
-            f"{day.day}/{day.month}-{day.year}", f"{day.day}. {p.MONTH_NAMES[day.month - 1]} {day.year}"][form]
+            f"{day.day}/{day.month}-{day.year}", f"{day.day}. {p.MONTH_NAMES[day.month - 1]} {day.year}",
+            f"{day:%Y.%m.%d}", f"{day:%Y/%m/%d}", f"{day:%Y-%m-%d}T00:00:00", f"{day:%d-%m-%Y} kl. 10:15"][form]
 
 
 @settings(max_examples=300, deadline=None)
-@given(DAYS, st.one_of(st.none(), DAYS), st.integers(0, 5), st.integers(0, 5),
+@given(DAYS, st.one_of(st.none(), DAYS), st.integers(0, 9), st.integers(0, 9),
        st.sampled_from([" - ", "-", " – ", "–", " til ", "  -  "]), st.sampled_from(["", "løbende", "Løbende"]),
        st.sampled_from(["", "fra ", "Fra "]))
 def test_a_period_in_one_cell_is_split_whatever_its_spelling(start, end, f1, f2, sep, open_word, lead):
@@ -66,7 +67,8 @@ def test_plain_units(cell, unit):
 
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(list("abcdef")), st.sampled_from(["{l}", "Kategori {l}", "kat. {l}", "{l} - {w}", "{w}",
-                                                         "VUM {l}", "{l}: {w}"]),
+                                                         "VUM {l}", "{l}: {w}", "Niveau {l}", "VUM-kategori {l}",
+                                                         "Støttekategori {l}", "{w} ({l})"]),
        st.sampled_from([str.upper, str.lower, str.title]))
 def test_vum_categories_in_their_written_forms(letter, pattern, case):
     words = {"a": "Let støtte", "b": "Moderat støtte", "c": "Omfattende støtte", "d": "Svær støtte",
@@ -165,7 +167,7 @@ def test_amounts_in_their_written_forms(whole, ore, pattern, negative):
 
 
 @settings(max_examples=300, deadline=None)
-@given(DAYS, st.integers(0, 5), st.sampled_from([str, str.upper]))
+@given(DAYS, st.integers(0, 9), st.sampled_from([str, str.upper]))
 def test_dates_in_their_written_forms(day, form, case):
     assert p.parse_date(case(_written(day, form))) == day
 

@@ -23,9 +23,9 @@ from core.importing.fields import KINDS
 from core.importing.importers import IMPORTERS, ImportContext, Importer, provider_sections, restore_grant_snapshot
 from core.importing.matching import (KindError, Mapping, add_sheet_defaults, detect_kind, missing_required, propose,
                                      score)
-from core.importing.choices import (GIVEN, MATCHED, PROFILE, Choices, apply_choices, choices_report,
-                                    check_columns_exist, choices_of, lookalike_warnings, map_translated_fields,
-                                    unused_columns)
+from core.importing.choices import (GIVEN, MATCHED, PROFILE, ChoiceError, Choices, apply_choices, choices_report,
+                                    check_columns_exist, choices_of, field_of, lookalike_warnings,
+                                    map_translated_fields, unused_columns)
 from core.importing.profiles import find_profile, mapping_from_headers, profile_named, save_profile
 from core.importing.readers import read_file
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
@@ -394,8 +394,6 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
 
 def kinds_of_choices(choices: Choices) -> list[str]:
     """The kinds that have every field the choices name."""
-    from core.importing.choices import ChoiceError, field_of
-
     names = set(choices.maps) | set(choices.fixed) | set(choices.translations)
     fits = []
     for kind in KINDS.values():
@@ -440,7 +438,7 @@ def how_to_supply(kind, labels) -> str:
         return "Vælg kolonnerne selv (--map FELT=KOLONNE)."
     return ("Vælg kolonnen med " + " og ".join(f"--map {n}=KOLONNE" for n in names)
             + ", eller giv alle rækker samme værdi med " + " og ".join(f"--set {n}=VÆRDI" for n in names)
-            + (" (eller brug en gemt profil med --profile NAVN)" if names else "") + ".")
+            + " (eller brug en gemt profil med --profile NAVN).")
 
 
 def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: list[str] | None = None) -> dict:

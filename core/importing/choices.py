@@ -14,6 +14,7 @@ an unused column whose values look like a field's is a warning naming that field
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from core.cpr import mask_all
@@ -301,20 +302,30 @@ TRANSLATABLE_VALUES = 200
 def unreadable_values(kind: Kind, table: Table, name: str, col: int,
                       translations: dict[str, str] | None = None) -> list[tuple[str, int]]:
     """The distinct values of a column that the field's parser cannot read, with their counts,
-    most frequent first (values a translation already covers are left out)."""
+    most frequent first (values a translation already covers are left out).
+
+    Only fields whose values are codes (sections, units, categories, accounts, debit/credit
+    marks) are translated; a column with more than ``TRANSLATABLE_VALUES`` distinct values is
+    not a column of codes, and gives none.
+    """
     f = kind.field(name)
-    counts: dict[str, int] = {}
+    if f.looks not in ("section", "unit", "category", "account") and f.parser is not p.parse_debit_credit:
+        return []
+    counts = Counter(cells[col] if col < len(cells) else None for _, cells in table.rows)
+    if len(counts) > TRANSLATABLE_VALUES + 2:
+        return []
+    # values written alike but for case and spacing are one value (one translation covers them)
+    by_key: Counter = Counter()
+    shown: dict[str, str] = {}
     raw_of: dict[str, object] = {}
-    for _, cells in table.rows:
-        v = cells[col] if col < len(cells) else None
+    for v, n in counts.items():
         if p.is_blank(v):
             continue
-        t = p.text(v)
-        counts[t] = counts.get(t, 0) + 1
-        raw_of.setdefault(t, v)
-        if len(counts) > TRANSLATABLE_VALUES:
-            return []
+        key = translation_key(v)
+        by_key[key] += n
+        shown.setdefault(key, p.text(v))
+        raw_of.setdefault(key, v)
     known = {translation_key(k) for k in (translations or {})}
-    bad = [(t, n) for t, n in counts.items()
-           if translation_key(t) not in known and parse_cell(f.parser, raw_of[t])[0] is ERROR]
+    bad = [(shown[k], n) for k, n in by_key.items()
+           if k not in known and parse_cell(f.parser, raw_of[k])[0] is ERROR]
     return sorted(bad, key=lambda x: (-x[1], x[0]))

@@ -320,7 +320,7 @@ def _no_kind_message(table: Table, near: tuple | None) -> str:
     if near is not None and near[1] >= 2:
         _, _, kind, missing = near
         text += f". Det ligner mest {kind.label.lower()}, men der er ingen kolonne til {', '.join(missing)}"
-    return text + ". Vælg slags og kolonner selv."
+    return text + ". Vælg slags og kolonner selv (--kind SLAGS og --map FELT=KOLONNE, eller i guiden)."
 
 
 def samples(table: Table, col: int, n: int = 2) -> list[str]:

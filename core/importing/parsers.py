@@ -114,23 +114,6 @@ def parse_optional_cpr(value) -> str | None:
     return parse_cpr(value)
 
 
-_CPR_IN_TEXT = re.compile(r"(?<![\d-])(\d{6})[- ](\d{4})(?![\d-])")
-
-
-def cpr_in_text(value) -> str | None:
-    """The one CPR number written with a dash or space in a text (``010190-1234 Anna Hansen, ophold``).
-
-    ``None`` when there is none, or more than one (then the text does not say whose it is).
-    """
-    found = set()
-    for m in _CPR_IN_TEXT.finditer(text(value)):
-        try:
-            found.add(cprs.normalize(f"{m.group(1)}-{m.group(2)}"))
-        except cprs.InvalidCPR:
-            continue
-    return found.pop() if len(found) == 1 else None
-
-
 # ------------------------------------------------------------------ numbers
 
 _KR = re.compile(r"(?i)\b(dkk|kr)\b\.?|kr\.")
@@ -244,8 +227,9 @@ def parse_quantity(value) -> Decimal:
 # ------------------------------------------------------------------ dates
 
 _DMY = re.compile(r"^(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4}|\d{2})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_DMY_TIME = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?$")
+# year first: ISO '2026-03-01' (with a time: '2026-03-01T00:00:00', lower-cased 't'), '2026.03.01', '2026/03/01'
+_ISO = re.compile(r"^(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?)?$")
+_DMY_TIME = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})\s+(?:kl\.?\s*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?$")
 _WRITTEN = re.compile(r"^(\d{1,2})\.?[\s./-]*([a-zæøå]+)\.?[\s./-]*(\d{4}|\d{2})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
@@ -282,7 +266,7 @@ def parse_date(value) -> dt.date:
     try:
         m = _ISO.match(t)
         if m:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return dt.date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
         m = _DMY.match(t) or _DMY_TIME.match(t)
         if m:
             return dt.date(_year(int(m.group(3))), int(m.group(2)), int(m.group(1)))
@@ -617,7 +601,8 @@ def parse_vum_category(value) -> str:
     t = text(value).casefold()
     if not t:
         raise ParseError("VUM-kategori mangler")
-    m = re.fullmatch(r"(?:kategori|kat\.?|vum)?\s*([a-f])(?:\s*[-:/)]\s*.*)?", t)
+    m = re.fullmatch(r"(?:vum[-\s]*)?(?:kategori|kat\.?|niveau|gruppe|støtte(?:kategori|niveau|gruppe)?)?\s*"
+                     r"([a-f])(?:\s*[-:/)]\s*.*)?", t)
     if m:
         return m.group(1).upper()
     for word, letter in VUM_LABELS.items():

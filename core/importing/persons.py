@@ -31,6 +31,8 @@ _CPR_AFTER_WORD = re.compile(r"(?i)(?<![a-zæøå])(?:cpr|personnr|pers\.?[ \t]*
 _CPR_DASHED = re.compile(r"(\d{6})[- ](\d{4})(?![\d-])")
 _NOT_BEFORE = frozenset("0123456789-")
 _CPR_AFTER_WORD_LOWER = re.compile(_CPR_AFTER_WORD.pattern.replace("(?i)", ""))
+#: ten digits on their own (only read in a name cell: 'Anna Holm (0101901234)')
+_CPR_BARE = re.compile(r"(?<![\d-])(\d{6})(\d{4})(?![\d-])")
 _NONE: frozenset = frozenset()
 #: a header that says its column holds CPR numbers ('CPR pårørende', 'Modtagers personnr.')
 _CPR_HEADER = re.compile(r"(?i)(?<![a-zæøå])(?:cpr|personn(?:umme)?r|pers\.?\s*nr)")
@@ -41,9 +43,10 @@ _FREE_TEXT = (p.parse_text, p.parse_name, p.parse_provider)
 _TEXT_OR_BLANK = {str, type(None)}
 
 
-def cprs_in_cell(value, cpr_column: bool = False) -> frozenset:
+def cprs_in_cell(value, cpr_column: bool = False, bare: bool = False) -> frozenset:
     """The CPR numbers a cell names: in a text, those written with a dash or space or after the
-    word CPR; in a column whose header says CPR, the cell itself (also a bare number)."""
+    word CPR (and, with ``bare``, ten digits on their own: a name cell holds no other number);
+    in a column whose header says CPR, the cell itself (also a bare number)."""
     if p.is_blank(value):
         return _NONE
     if cpr_column:
@@ -55,7 +58,7 @@ def cprs_in_cell(value, cpr_column: bool = False) -> frozenset:
     if value.__class__ is not str or not any(ch.isdigit() for ch in value):
         return _NONE
     found = set()
-    for pattern in (_CPR_IN_TEXT, _CPR_AFTER_WORD):
+    for pattern in (_CPR_IN_TEXT, _CPR_AFTER_WORD, _CPR_BARE) if bare else (_CPR_IN_TEXT, _CPR_AFTER_WORD):
         for m in pattern.finditer(value):
             try:
                 found.add(cprs.normalize(f"{m.group(1)}-{m.group(2)}"))
@@ -78,15 +81,17 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind) -> dict[int, dict
     skip |= set(mapping.month_columns) | set(mapping.category_columns)
     out: dict[int, dict[str, str]] = {}
     rows = [cells for _, cells in table.rows]
+    names = {mapping.columns[n] for n in ("name", "first_name", "last_name") if n in mapping.columns}
     for c, header in enumerate(table.headers):
         if c in skip:
             continue
         cpr_column = header_score(CPR, header) >= 0.8 or bool(_CPR_HEADER.search(header))
+        name_column = c in names
         name = header or f"kolonne {c + 1}"
         cells = [r[c] if c < len(r) else None for r in rows]
-        found = None if cpr_column else _texts_searched_at_once(cells)
+        found = None if cpr_column or name_column else _texts_searched_at_once(cells)
         if found is None:
-            found = _cells_searched_one_by_one(cells, cpr_column)
+            found = _cells_searched_one_by_one(cells, cpr_column, name_column)
         for i, cprs_found in found:
             row = out.setdefault(i, {})
             for cpr in cprs_found:
@@ -125,7 +130,7 @@ def _texts_searched_at_once(cells: list) -> list[tuple[int, set]] | None:
     return sorted(by_row.items())
 
 
-def _cells_searched_one_by_one(cells: list, cpr_column: bool) -> list[tuple[int, frozenset]]:
+def _cells_searched_one_by_one(cells: list, cpr_column: bool, bare: bool = False) -> list[tuple[int, frozenset]]:
     memo: dict = {}
     out = []
     for i, v in enumerate(cells):
@@ -134,7 +139,7 @@ def _cells_searched_one_by_one(cells: list, cpr_column: bool) -> list[tuple[int,
         key = v if v.__class__ is str else (v.__class__, v)
         found = memo.get(key)
         if found is None:
-            found = memo[key] = cprs_in_cell(v, cpr_column)
+            found = memo[key] = cprs_in_cell(v, cpr_column, bare)
         if found:
             out.append((i, found))
     return out
@@ -180,6 +185,6 @@ def name_without_cpr(name):
     """A name cell without the CPR number written in it (``Anna Holm (010190-1234)`` -> ``Anna Holm``)."""
     if name.__class__ is not str or not any(ch.isdigit() for ch in name):
         return name
-    rest = _CPR_AFTER_WORD.sub(" ", _CPR_IN_TEXT.sub(" ", name))
+    rest = _CPR_BARE.sub(" ", _CPR_AFTER_WORD.sub(" ", _CPR_IN_TEXT.sub(" ", name)))
     rest = re.sub(r"\(\s*\)|\[\s*\]", " ", rest)
     return " ".join(rest.split()).strip(" -,:;/") or name

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from core.errors import DispoError
 from core.importing.fields import VUM_COLUMN_WORDS, all_synonyms
-from core.importing.parsers import is_blank, month_of, text
+from core.importing.parsers import ParseError, is_blank, month_of, parse_cpr, text
 from core.importing.readers import RawSheet, missing_sheet_message
 
 HEADER_SCAN_ROWS = 40
@@ -263,9 +263,18 @@ _CPR_CELL = re.compile(r"\s*\d{6}[- ]?\d{4}\s*")
 
 
 def _names_a_person(cells: list) -> bool:
-    """Whether a row holds a CPR number: a data row whose first text only sounds like a sum
-    ('Totalt' as a support need), never a sum row."""
-    return any(v.__class__ is str and _CPR_CELL.fullmatch(v) for v in cells)
+    """Whether a row holds a CPR number (as text, or as a number that lost its leading zero): a
+    data row whose first text only sounds like a sum ('Totalt' as a support need), never a sum row."""
+    for v in cells:
+        if v.__class__ is str and _CPR_CELL.fullmatch(v):
+            return True
+        if v.__class__ in (int, float) and 1e8 <= v < 1e10 and v == int(v):
+            try:
+                parse_cpr(v)
+                return True
+            except ParseError:
+                continue
+    return False
 
 
 def _all_blank(cells) -> bool:
