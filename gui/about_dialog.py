@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGridLayout, QGroupBox
                                QPushButton, QSplitter, QVBoxLayout)
 
 from core import __version__
-from core.backup import backup_dir
+from core.store.backup import backup_dir
 from core.licences import components
-from core.logs import log_dir
+from core.store.logs import log_dir
 from core.resources import resources_dir
-from core.storage import data_dir
+from core.store.storage import data_dir
 from gui.models import Column
 from gui.widgets import TablePanel
 

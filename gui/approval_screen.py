@@ -1,6 +1,6 @@
 """Godkendelse: approve a month (freeze its forecast) and see the approved trend next to the live forecast.
 
-The checks (``core.approval.checks``) are shown first, computed off the GUI thread when the
+The checks (``core.followup.approval.checks``) are shown first, computed off the GUI thread when the
 month changes; approving despite them asks for a reason; a month that has not ended cannot
 be approved."""
 
@@ -14,9 +14,9 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPushButton, QSpinBox,
                                QSplitter, QVBoxLayout, QWidget)
 
-from core import approval
+from core.followup import approval
 from core.errors import DispoError
-from core.forecast import default_as_of, forecast
+from core.followup.forecast import default_as_of, forecast
 from core.formatting import datetime_text
 from core.money import format_number, ore_to_kr
 from gui.charts import danish_chart, set_month_series

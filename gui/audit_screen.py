@@ -12,7 +12,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from core import audit, citizens, cpr as cprs
+from core.store import audit
+from core.register import citizens
+from core import cpr as cprs
 from core.errors import DispoError
 from core.formatting import datetime_text
 from gui.headers import fit_table
@@ -21,7 +23,7 @@ LIMIT = 5000
 
 
 class AuditModel(QAbstractTableModel):
-    """Audit rows as returned by ``core.audit.entries`` (newest first)."""
+    """Audit rows as returned by ``core.store.audit.entries`` (newest first)."""
 
     COLUMNS = [("at", "Tidspunkt"), ("user", "Bruger"), ("table_name", "Tabel"), ("row_id", "Række"),
                ("action", "Handling"), ("change", "Ændring")]

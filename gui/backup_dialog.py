@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QSpinBox, QTableView, QVBoxLayout)
 
-from core import backup
+from core.store import backup
 from core.errors import DispoError
 from gui.context import AppContext
 from gui.models import Column, RecordFilterProxy, RecordModel

@@ -17,12 +17,12 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
                                QProgressBar, QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
-from core import catalogue
+from core.register import catalogue
 from core.budget_year import proposal as core_proposal, rates, savings as core_savings, trend as core_trend
 from core.errors import DispoError, ValidationError
 from core.importing.batches import undo as undo_batch
 from core.money import format_kr, format_number, ore_to_kr, to_ore
-from core.storage import open_db
+from core.store.storage import open_db
 from gui.charts import danish_chart, nice_range
 from gui.followup_common import Column, Job, RowsModel, table_view
 from gui.target_groups import add_target_group
@@ -359,7 +359,7 @@ class SavingsTab(QWidget):
 
     def link_citizen(self) -> None:
         from core import cpr as cprs
-        from core.citizens import find_by_cpr
+        from core.register.citizens import find_by_cpr
 
         text, ok = QInputDialog.getText(self, "Knyt til borger", "Borgerens CPR-nummer:")
         if not ok:
@@ -580,7 +580,7 @@ class BreakdownTab(QWidget):
         layout.addWidget(self.view, 1)
 
     def compute(self) -> None:
-        from core.forecast import forecast
+        from core.followup.forecast import forecast
 
         year, by = self.year.value(), self.by.currentData()
         self.status.setText("Beregner …")

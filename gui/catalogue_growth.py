@@ -7,7 +7,7 @@ import datetime as dt
 
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from core import catalogue as core
+from core.register import catalogue as core
 from core.errors import ValidationError
 from gui.grant_dialog import QUANTITY_PER_ITEMS
 from gui.models import show_date

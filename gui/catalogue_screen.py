@@ -1,6 +1,6 @@
 """Katalog og satser: sections with their account and unit, VUM norm hours, and yearly values.
 
-Every change goes through ``core.catalogue`` and onto the undo stack.
+Every change goes through ``core.register.catalogue`` and onto the undo stack.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSpinBox, QTabWidget, QVBoxLayout, QWidget
 
-from core import catalogue as core
-from core.catalogue import Section
+from core.register import catalogue as core
+from core.register.catalogue import Section
 from core.money import format_number
 from gui.grant_dialog import QUANTITY_PER_ITEMS
 from gui.grants_screen import section_number

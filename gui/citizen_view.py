@@ -9,11 +9,12 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
 
-from core import audit, cpr as cprs
-from core.citizens import get_citizen
+from core.store import audit
+from core import cpr as cprs
+from core.register.citizens import get_citizen
 from core.errors import NotFoundError
 from core.formatting import count
-from core.grants import Grant, list_grants
+from core.register.grants import Grant, list_grants
 from core.money import format_date
 from gui.models import OPEN_END, Column, date_column, number_column, quantity_text, section_number, show_cpr
 from gui.target_groups import TargetGroupField

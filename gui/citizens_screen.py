@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from core import cpr as cprs
-from core.citizens import Citizen, grant_counts, list_citizens
+from core.register.citizens import Citizen, grant_counts, list_citizens
 from gui.citizen_view import open_citizen
 from gui.models import Column, date_column
 from gui.widgets import Screen as ScreenBase, TablePanel, button

@@ -8,9 +8,9 @@ from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
-from core import backup
-from core.locking import open_session
-from core.storage import open_db
+from core.store import backup
+from core.store.locking import open_session
+from core.store.storage import open_db
 from gui.models import cpr_masking, show_cpr
 
 
@@ -20,7 +20,7 @@ class AppContext(QObject):
     Screens read through ``db`` (on the GUI thread, for quick queries) and announce
     changes with ``notify_changed`` so that other screens refresh.
 
-    The database is opened as its one writer (``core.locking``). When another Dispo
+    The database is opened as its one writer (``core.store.locking``). When another Dispo
     already writes to it, ``readonly`` is true and ``readonly_reason`` says who has it:
     screens disable their editing actions (and SQLite refuses any write anyway).
     """
@@ -50,7 +50,7 @@ class AppContext(QObject):
         lock = self.session.lock
         if lock is None or lock.still_ours:
             return lock is not None
-        from core.locking import Session, read_lock
+        from core.store.locking import Session, read_lock
 
         holder = read_lock(self.db_path)
         who = holder.describe() if holder else "en anden Dispo"

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, 
                                QPushButton, QVBoxLayout, QWidget)
 
 from core.errors import from_environment
-from core.logs import bug_report, log_file, mask_cpr
+from core.store.logs import bug_report, log_file, mask_cpr
 
 log = logging.getLogger("dispo.gui")
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QRadioButton, QSpinBox, QVBoxLayout, QWizard, QWizardPage)
 
-from core import settings
+from core.store import settings
 from core.errors import ValidationError
-from core.storage import default_db_path, is_network_path
+from core.store.storage import default_db_path, is_network_path
 from gui.help_dialog import help_key
 from gui.widgets import ERROR_STYLE
 

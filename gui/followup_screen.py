@@ -17,10 +17,10 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QProgressBar,
                                QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
-from core.forecast import add_rows, default_as_of, forecast, monthly_outturn
+from core.followup.forecast import add_rows, default_as_of, forecast, monthly_outturn
 from core.money import format_date, format_number
 from core.reports.monthly import GRAND_TOTAL, LEGEND, OPERATING_TOTAL
-from core.reconcile import postings_of
+from core.followup.reconcile import postings_of
 from gui.charts import danish_chart, set_month_series
 from gui.followup_common import Column, Job, RowsModel, table_view
 

@@ -11,10 +11,11 @@ import datetime as dt
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
-from core import catalogue, cpr as cprs, grants as core_grants, providers as core_providers
-from core.citizens import find_by_cpr
+from core.register import catalogue, grants as core_grants, providers as core_providers
+from core import cpr as cprs
+from core.register.citizens import find_by_cpr
 from core.errors import ValidationError
-from core.grants import Grant
+from core.register.grants import Grant
 from core.money import format_date, format_number
 from gui.models import show_quantity
 from gui.undo import edit_grant

@@ -11,9 +11,9 @@ from collections import Counter
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
-from core import catalogue
-from core.grants import STATUSES, Grant, count_grants, list_grants
-from core.storage import connect
+from core.register import catalogue
+from core.register.grants import STATUSES, Grant, count_grants, list_grants
+from core.store.storage import connect
 from gui.background import BackgroundJob
 from gui.citizen_view import open_citizen
 from gui.grant_dialog import GrantDialog, end_grant_dialog, rate_change_dialog

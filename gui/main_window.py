@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLab
                                QMessageBox, QStackedWidget, QWidget)
 
 from core.errors import DispoError
-from core.storage import remember_database
+from core.store.storage import remember_database
 from gui.context import AppContext
 from gui.opening import open_context
 from gui.screens import EMPTY_HINTS, SCREEN_MODULES

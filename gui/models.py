@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from core.cpr import mask_all
 from core.money import format_number
-from core.storage import bulk_work
+from core.store.storage import bulk_work
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1

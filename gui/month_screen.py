@@ -1,7 +1,7 @@
 """Månedens gang: the start screen. The chosen month's six steps (import → reconcile →
 validate → follow up → approve → report), each with its state and one button that does it.
 
-The states come from ``core.monthly_cycle`` (computed off the GUI thread); the buttons
+The states come from ``core.followup.monthly_cycle`` (computed off the GUI thread); the buttons
 open the screen or dialog of the step in the main window.
 """
 
@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
-from core import monthly_cycle
-from core.approval import MONTHS
+from core.followup import monthly_cycle
+from core.followup.approval import MONTHS
 from gui.followup_common import Job
 
 # the screen each step opens (its navigation title), or a method of the main window

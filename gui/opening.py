@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core import backup
+from core.store import backup
 from core.errors import CorruptDatabaseError
-from core.locking import acquire, is_stale
+from core.store.locking import acquire, is_stale
 from gui.context import AppContext
 
 

@@ -1,6 +1,6 @@
 """Leverandører og takster: providers with their kind, places and invoice lag, and their catalogue rates.
 
-Every change goes through ``core.providers`` and onto the undo stack.
+Every change goes through ``core.register.providers`` and onto the undo stack.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QSplitter, QVBoxLayout, \
     QWidget
 
-from core import catalogue, providers as core
+from core.register import catalogue, providers as core
 from core.errors import ValidationError
 from core.money import format_number
-from core.providers import KIND_LABELS, KINDS, Provider, ProviderRate
+from core.register.providers import KIND_LABELS, KINDS, Provider, ProviderRate
 from gui.models import Column, date_column, number_column
 from gui.undo import push_done, push_field_changes
 from gui.widgets import (DateField, FormDialog, Screen as ScreenBase, TablePanel, button, combo, when_enabled,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
-from core import catalogue
+from core.register import catalogue
 from core.budget_year import rates
 from core.errors import DispoError, ValidationError
 from core.importing.batches import undo as undo_batch

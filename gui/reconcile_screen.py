@@ -8,9 +8,9 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QCheckBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
-from core.forecast import default_as_of
+from core.followup.forecast import default_as_of
 from core.money import ore_to_kr
-from core.reconcile import FLAG_LABELS, reconcile
+from core.followup.reconcile import FLAG_LABELS, reconcile
 from gui.followup_common import Column, Job, RowsModel, table_view
 
 

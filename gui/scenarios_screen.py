@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QPushButton, QScrollArea, QSpinBox, QTableView, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from core.citizens import find_by_cpr
+from core.register.citizens import find_by_cpr
 from core.errors import DispoError
-from core.providers import list_providers
+from core.register.providers import list_providers
 from core.money import InvalidNumber, format_date, format_number, parse_number
 from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, pa_followup, store
 from core.scenarios.export import case_report, write_business_case

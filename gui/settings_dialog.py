@@ -1,4 +1,4 @@
-"""Indstillinger: one dialog made from ``core.settings.SETTINGS`` (a tab per group).
+"""Indstillinger: one dialog made from ``core.store.settings.SETTINGS`` (a tab per group).
 
 Each setting shows its Danish label, value and description. A value is checked when she
 leaves its field and again when she saves, never while she types; saving stores every
@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QTabWidget, QVBoxLayout, QWidget)
 
-from core import settings
+from core.store import settings
 from core.errors import DispoError, ValidationError
 from core.money import format_number
 from gui.help_dialog import help_key

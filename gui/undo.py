@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.errors import DispoError
-from core.citizens import citizen_state, restore_citizen_state
-from core.grants import grant_state, restore_grant_state
+from core.register.citizens import citizen_state, restore_citizen_state
+from core.register.grants import grant_state, restore_grant_state
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
                                QPushButton, QVBoxLayout, QWidget)
 
 from core.formatting import count
-from core.validation import RULE_LABELS, record_details, validate
+from core.followup.validation import RULE_LABELS, record_details, validate
 from gui.followup_common import Column, RowsModel, table_view
 
 SEVERITY_LABELS = {"fejl": "Fejl", "advarsel": "Advarsel", "info": "Info"}

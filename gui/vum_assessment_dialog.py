@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QFormLayout, QGrou
                                QLineEdit, QPlainTextEdit, QVBoxLayout)
 
 from core import vum
-from core.catalogue import vum_categories
+from core.register.catalogue import vum_categories
 from core.errors import ValidationError
 from gui.vum_undo import push_new_row
 from gui.models import show_cpr

@@ -16,7 +16,7 @@ from core import vum
 from core.errors import DispoError, ValidationError
 from core.formatting import persons
 from core.money import format_date, format_kr, format_number, to_ore
-from core.providers import list_providers
+from core.register.providers import list_providers
 from core.vum.allocation import months_before, verdict_text
 from gui.headers import fit_table
 from gui.vum_assessment_dialog import AssessmentDialog

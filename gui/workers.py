@@ -22,7 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from core.errors import DispoError, from_environment
-from core.storage import open_db
+from core.store.storage import open_db
 from gui import errors
 
 

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from core import audit, citizens, grants, providers
+from core.store import audit
+from core.register import citizens, grants, providers
 
 
 def _grant(db, cpr, section="§ 108", start="01-02-2026"):

@@ -7,11 +7,11 @@ import sqlite3
 
 import pytest
 
-from core import audit, backup, storage
-from core.backup import Retention
+from core.store import audit, backup, storage
+from core.store.backup import Retention
 from core.errors import CorruptDatabaseError, DispoError
-from core.migrations import MIGRATION_SETS
-from core.storage import open_db
+from core.store.migrations import MIGRATION_SETS
+from core.store.storage import open_db
 from tests.dbcontent import content, integrity
 
 
@@ -174,7 +174,7 @@ def test_restore_refuses_a_file_that_is_not_a_usable_backup(demo_db, tmp_path, m
     assert not path.with_name("demo.sqlite.restoring").exists()
 
 
-@pytest.mark.allow_log("core.backup")  # the failed automatic backup is logged
+@pytest.mark.allow_log("core.store.backup")  # the failed automatic backup is logged
 def test_a_backup_that_cannot_be_written_is_a_clear_error(demo_db, tmp_path):
     shutil.rmtree(tmp_path / "backups")
     (tmp_path / "backups").write_text("a file where the folder should be")

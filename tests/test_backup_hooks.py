@@ -1,12 +1,12 @@
 """Backups before the changes that replace much data: an import and the undo of one.
 
-The import calls ``core.backup.before(db, "import")`` before its transaction and the
-undo ``core.backup.before(db, "undo")``.
+The import calls ``core.store.backup.before(db, "import")`` before its transaction and the
+undo ``core.store.backup.before(db, "undo")``.
 """
 
 import json
 
-from core import backup
+from core.store import backup
 from tests.conftest import run_cli
 from tests.dbcontent import content
 

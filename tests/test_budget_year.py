@@ -9,13 +9,14 @@ from decimal import Decimal
 
 import pytest
 
-from core import budgets, catalogue, expected
+from core.register import budgets, catalogue
+from core.followup import expected
 from core.budget_year import breakdowns, proposal, rates, savings, trend
 from core.errors import DispoError, ValidationError
-from core.forecast import forecast
-from core.grants import change_rate, create_grant, end_grant
+from core.followup.forecast import forecast
+from core.register.grants import change_rate, create_grant, end_grant
 from core.importing.batches import undo
-from core.providers import add_provider_rate, create_provider, find_by_name, provider_rates
+from core.register.providers import add_provider_rate, create_provider, find_by_name, provider_rates
 from tests.conftest import run_cli
 
 D = Decimal

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QThreadPool
 
-from core.forecast import forecast
+from core.followup.forecast import forecast
 from gui.context import AppContext
 
 PROVIDER = "Engly Botilbud ApS"
@@ -29,7 +29,7 @@ def provider_2027(db) -> Decimal:
 
 
 def test_rate_change_dialog_moves_next_years_forecast_and_undo_restores(qtbot, qtmodeltester, context):
-    from core.providers import find_by_name
+    from core.register.providers import find_by_name
     from gui.budget_year_screen import Screen
     from gui.rate_change_dialog import RateChangeDialog
 
@@ -114,7 +114,7 @@ def test_budget_year_screen_what_if_savings_and_trend(qtbot, qtmodeltester, cont
     new = savings.model.rows[-1]
     assert (new.text, new.planned) == ("Hjemtagelse af enkeltmandstilbud", {2027: 96_955_000, 2028: 100_000_000})
     # linked to an open § 108 grant: realised is the fall of its 2027 expected outturn since then
-    from core.grants import end_grant, get_grant
+    from core.register.grants import end_grant, get_grant
     from gui.budget_year_screen import _link
 
     gid, = context.db.execute("""SELECT id FROM grants WHERE section = '§ 108' AND "end" IS NULL

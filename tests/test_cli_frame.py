@@ -74,8 +74,8 @@ def test_no_command_creates_a_folder(tmp_path, command):
 
 
 def test_the_tests_log_data_and_config_stay_in_the_test_folder():
-    from core.logs import log_file
-    from core.storage import config_dir, data_dir, default_db_path
+    from core.store.logs import log_file
+    from core.store.storage import config_dir, data_dir, default_db_path
 
     for path in (log_file(), data_dir(), config_dir(), default_db_path()):
         assert Path(path).is_relative_to(TEST_HOME), path
@@ -84,7 +84,7 @@ def test_the_tests_log_data_and_config_stay_in_the_test_folder():
 
 
 def test_the_log_folder_follows_the_environment(tmp_path, monkeypatch):
-    from core import logs
+    from core.store import logs
 
     monkeypatch.setenv("DISPO_LOG_DIR", str(tmp_path / "mylogs"))
     assert logs.log_file() == tmp_path / "mylogs" / "dispo.log"

@@ -7,8 +7,8 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from core import grants
-from core.storage import open_db
+from core.register import grants
+from core.store.storage import open_db
 from tests.conftest import run_cli
 from tests.dbcontent import content, integrity
 
@@ -43,7 +43,7 @@ def test_backup_keep_sets_the_rotation(demo_file):
     r = run_cli("backup", "--keep", "2,0,1", db=demo_file)
     assert r.returncode == 0, r.stderr
     db = open_db(demo_file)
-    from core import backup
+    from core.store import backup
 
     assert backup.retention(db) == backup.Retention(2, 0, 1)
     db.close()

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, strategies as st
 
-from core.costs import CostBasis, RatePeriod, cost_between, daily_cost, days_in_year
+from core.register.costs import CostBasis, RatePeriod, cost_between, daily_cost, days_in_year
 from core.money import to_ore
 
 D = dt.date

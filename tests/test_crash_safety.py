@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from core import citizens
-from core.storage import open_db
+from core.register import citizens
+from core.store.storage import open_db
 from tests.conftest import ROOT
 from tests.dbcontent import content, integrity
 from tests.fuzzing import POSTINGS_HEADER, postings_rows
@@ -34,7 +34,7 @@ WRITER = textwrap.dedent("""
     import sys, datetime as dt
     sys.path.insert(0, sys.argv[1])
     from core import grants, providers
-    from core.storage import open_db
+    from core.store.storage import open_db
     db = open_db(sys.argv[2])
     n = int(sys.argv[3])
     if providers.find_by_name(db, "Testbostedet") is None:

@@ -8,14 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from core import approval, budgets, expected, validation
+from core.followup import approval, expected, validation
+from core.register import budgets
 from core.errors import DispoError, ValidationError
-from core.forecast import forecast
-from core.grants import create_grant
-from core.occupancy import occupancy
-from core.providers import add_provider_rate, create_provider
-from core.reconcile import reconcile
-from core.refund import Thresholds, refund_ore, refund_rows
+from core.followup.forecast import forecast
+from core.register.grants import create_grant
+from core.followup.occupancy import occupancy
+from core.register.providers import add_provider_rate, create_provider
+from core.followup.reconcile import reconcile
+from core.followup.refund import Thresholds, refund_ore, refund_rows
 from tests.conftest import run_cli
 
 D = Decimal
@@ -78,7 +79,7 @@ def test_reconciliation_flags(fdb):
     ("2026-10-31", 45, "2026-08-31"), ("2026-03-01", 0, "2026-02-28"), ("2026-03-31", 0, "2026-03-31"),
 ])
 def test_invoiced_through(as_of, lag, through):
-    from core.reconcile import invoiced_through
+    from core.followup.reconcile import invoiced_through
 
     assert invoiced_through(dt.date.fromisoformat(as_of), lag) == dt.date.fromisoformat(through)
 

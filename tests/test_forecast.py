@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from core import budgets
+from core.register import budgets
 from core.errors import DispoError
-from core.forecast import forecast, monthly_outturn, split_proportionally
-from core.grants import change_rate, create_grant
-from core.providers import create_provider
+from core.followup.forecast import forecast, monthly_outturn, split_proportionally
+from core.register.grants import change_rate, create_grant
+from core.register.providers import create_provider
 from tests.conftest import run_cli
 
 D = Decimal

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from core import expected
-from core.forecast import forecast, monthly_outturn
-from core.grants import change_rate, create_grant
-from core.providers import create_provider
+from core.followup import expected
+from core.followup.forecast import forecast, monthly_outturn
+from core.register.grants import change_rate, create_grant
+from core.register.providers import create_provider
 
 D = Decimal
 OWN = "Eksempel Kommune"

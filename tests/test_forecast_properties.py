@@ -9,14 +9,14 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from core import budgets
-from core.costs import CostBasis, RatePeriod, cost_between
-from core.forecast import FIGURES, GROUPINGS, CostCalc, forecast, rate_sums, unit_factor
+from core.register import budgets
+from core.register.costs import CostBasis, RatePeriod, cost_between
+from core.followup.forecast import FIGURES, GROUPINGS, CostCalc, forecast, rate_sums, unit_factor
 from core.money import round_half_away
-from core.grants import change_rate, create_grant, get_grant
+from core.register.grants import change_rate, create_grant, get_grant
 from core.money import to_ore
-from core.providers import create_provider
-from core.storage import open_db
+from core.register.providers import create_provider
+from core.store.storage import open_db
 
 UNIT_SPECS = [("døgn", None, None, "§ 108"), ("dag", "uge", "dag", "§ 104"), ("time", "uge", "time", "§ 85"),
               ("time", "måned", "time", "§ 97"), ("uge", None, None, "§ 107"), ("måned", None, None, "§ 103"),

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 
 from core.errors import DispoError
 from core.importing.batches import commit, prepare
-from core.storage import open_db
+from core.store.storage import open_db
 from tests.dbcontent import content
 from tests.fuzzing import (BIG_ROWS, FUZZ, POSTINGS_HEADER, assert_clear_refusal, assert_no_bug, postings_rows,
                            run_cli)

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from core import audit, grants, providers
+from core.store import audit
+from core.register import grants, providers
 from core.errors import ValidationError
 
 D = dt.date

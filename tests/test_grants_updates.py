@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from core import citizens, grants, providers
+from core.register import citizens, grants, providers
 from core.errors import ValidationError
 
 

@@ -8,14 +8,14 @@ from decimal import Decimal
 import pytest
 
 from core.errors import DispoError
-from core.grants import list_grants, update_grant
+from core.register.grants import list_grants, update_grant
 from core.importing.batches import ImportCancelled, commit, import_file, list_batches, prepare, undo
 from core.importing.matching import detect_kind
 from core.importing.profiles import delete_profile, list_profiles, save_profile
 from core.importing.readers import read_file
 from core.importing.table import build_table
-from core.providers import create_provider
-from core.storage import query
+from core.register.providers import create_provider
+from core.store.storage import query
 from tests.import_files import GRANT_HEADER, GRANT_ROWS, grants_sheet, write_csv, write_xlsx
 from tests.test_import_samples import content
 

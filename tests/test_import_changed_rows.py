@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from core.citizens import ensure_citizen
+from core.register.citizens import ensure_citizen
 from core.importing.batches import commit, import_file, prepare, undo
-from core.storage import open_db, query
+from core.store.storage import open_db, query
 from tests.conftest import run_cli
 from tests.import_files import write_csv
 

@@ -11,7 +11,7 @@ from core.errors import DispoError
 from core.importing.batches import import_file, prepare
 from core.importing.choices import Choices
 from core.importing.profiles import list_profiles
-from core.storage import query
+from core.store.storage import query
 from tests.conftest import run_cli
 from tests.import_files import write_csv, write_xlsx
 
@@ -50,7 +50,7 @@ def test_cli_choices_import_a_residents_list_and_the_saved_profile_imports_next_
     res = json.loads(r.stdout)
     assert (res["kind"], res["imported"], res["unchanged"]) == ("grants", 1, 2)
     assert {x["source"] for x in res["choices"]["fixed"] + res["choices"]["translations"]} == {"profile"}
-    from core.storage import open_db
+    from core.store.storage import open_db
 
     conn = open_db(db)
     got = _grants(conn)

@@ -82,7 +82,7 @@ def test_error_workbook_can_be_fixed_and_reimported(tmp_path):
 
 def test_profiles_can_be_listed_renamed_and_deleted(tmp_path):
     from core.importing.profiles import save_profile
-    from core.storage import open_db
+    from core.store.storage import open_db
 
     db = tmp_path / "d.sqlite"
     conn = open_db(db)

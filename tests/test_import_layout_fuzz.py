@@ -32,9 +32,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import DispoError
-from core.grants import grant_json, list_grants
+from core.register.grants import grant_json, list_grants
 from core.importing.batches import commit, prepare
-from core.storage import open_db
+from core.store.storage import open_db
 from tests.import_files import write_ods, write_xlsx
 
 LONG = os.environ.get("DISPO_FUZZ_LONG") == "1"

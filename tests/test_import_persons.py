@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from core.importing.batches import import_file
 from core.importing.persons import cprs_in_cell, name_without_cpr
-from core.storage import query
+from core.store.storage import query
 from tests.import_files import write_csv, write_xlsx
 
 HEAD = ["Bogføringsdato", "Funktion", "Art", "Beløb", "CPR-nr.", "Modtager", "Posteringstekst"]

@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from core.grants import grant_json, list_grants
+from core.register.grants import grant_json, list_grants
 from core.importing.batches import commit, import_file, prepare, undo
-from core.storage import query
+from core.store.storage import query
 
 FIELDS = {"cpr": "cpr", "navn": "name", "paragraf": "section", "leverandor": "provider", "takst": "rate",
           "enhed": "unit", "maengde": "quantity", "maengde_pr": "quantity_per", "start": "start", "slut": "end",

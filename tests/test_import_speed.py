@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from core.importing.batches import import_file
-from core.storage import bulk_insert
+from core.store.storage import bulk_insert
 from tests.import_files import write_csv
 
 POSTING_HEAD = ["Bogføringsdato", "Konto", "Art", "Beløb", "CPR", "Tekst", "Bilagsnr."]
@@ -242,8 +242,8 @@ def _booked(db) -> list[tuple]:
 
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])
 def test_a_real_file_books_the_same_postings_with_and_without_the_fast_paths(tmp_path, suffix):
-    from core.citizens import ensure_citizen
-    from core.storage import open_db
+    from core.register.citizens import ensure_citizen
+    from core.store.storage import open_db
     from tests.import_files import write_xlsx
 
     head = ["Bogf.dato", "Funktion", "Art", "Beløb", "CPR-nr", "Posteringstekst", "Bilagsnr"]
@@ -289,7 +289,7 @@ def test_debit_and_credit_of_nothing_book_zero(db, tmp_path):
 
 
 def test_without_a_cpr_column_the_fast_path_reads_the_cpr_from_the_text_as_the_general_way_does(tmp_path):
-    from core.storage import open_db
+    from core.store.storage import open_db
 
     rows = [["Bogf.dato", "Funktion", "Beløb", "Posteringstekst", "Bilagsnr"],
             ["01-03-2026", "5.38.50", "1.234,50", "010190-1234 Anna Hansen, ophold marts", "B1"],

@@ -18,11 +18,11 @@ from decimal import Decimal
 import pytest
 
 from core.errors import DispoError
-from core.grants import list_grants
+from core.register.grants import list_grants
 from core.importing import parsers as p
 from core.importing.batches import import_file, prepare
 from core.importing.table import is_total_row
-from core.storage import query
+from core.store.storage import query
 from tests.conftest import run_cli
 from tests.import_files import write_csv, write_ods, write_xlsx
 from tests.test_import_samples import assert_matches_facit, content

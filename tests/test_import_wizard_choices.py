@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from core.storage import query
+from core.store.storage import query
 from gui.batches_screen import Screen
 from gui.context import AppContext
 from gui.import_wizard import ImportWizard

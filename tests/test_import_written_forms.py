@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from core.importing import parsers as p
 from core.importing.batches import import_file
 from core.importing.choices import Choices
-from core.storage import query
+from core.store.storage import query
 from tests.import_files import write_csv, write_xlsx
 
 DAYS = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 31))

@@ -10,9 +10,9 @@ import textwrap
 
 import pytest
 
-from core import locking
+from core.store import locking
 from core.errors import ReadOnlyError, from_environment
-from core.locking import LockedByOtherError, StaleLockError
+from core.store.locking import LockedByOtherError, StaleLockError
 from tests.conftest import ROOT, run_cli
 from tests.dbcontent import content
 
@@ -40,7 +40,7 @@ def other_dispo(demo_file):
     script = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
-        from core.locking import open_session
+        from core.store.locking import open_session
         session = open_session({str(demo_file)!r})
         print("ready", flush=True)
         sys.stdin.readline()
@@ -112,7 +112,7 @@ def test_a_lock_left_by_a_crashed_dispo_is_stale_and_can_be_taken_over(demo_file
     assert not locking.lock_path(demo_file).exists()
 
 
-@pytest.mark.allow_log("core.locking")  # taking the stale lock over is logged
+@pytest.mark.allow_log("core.store.locking")  # taking the stale lock over is logged
 def test_a_lock_from_another_host_is_stale_only_when_it_stopped_refreshing(demo_file):
     _write_lock(demo_file, host="kollegas-pc", pid=1)
     with pytest.raises(LockedByOtherError) as caught:
@@ -140,7 +140,7 @@ def test_the_lock_is_reentrant_within_one_process_and_refreshes(demo_file):
     assert not locking.lock_path(demo_file).exists()
 
 
-@pytest.mark.allow_log("core.locking")  # taking the stale lock over is logged
+@pytest.mark.allow_log("core.store.locking")  # taking the stale lock over is logged
 def test_a_half_written_lock_file_counts_as_a_lock(demo_file):
     locking.lock_path(demo_file).write_text('{"host": "pc", "pi')
     with pytest.raises(LockedByOtherError):

@@ -7,10 +7,11 @@ import sqlite3
 
 import pytest
 
-from core import errors, logs
+from core import errors
+from core.store import logs
 from core.cli import run
 from core.errors import DatabaseLockedError, DiskFullError, ReadOnlyError
-from core.logs import CprFilter, mask_cpr
+from core.store.logs import CprFilter, mask_cpr
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -90,7 +91,7 @@ def test_a_bug_in_a_command_is_exit_1_with_the_log_file_named(db, db_path, monke
     assert "RuntimeError: cannot handle xxxxxx-xxxx" in text and "010180-1234" not in text
 
 
-@pytest.mark.allow_log("core.backup")  # the failed automatic backup is logged
+@pytest.mark.allow_log("core.store.backup")  # the failed automatic backup is logged
 def test_a_full_or_blocked_backup_folder_is_a_clear_cli_error(demo_db, tmp_path, capsys):
     import shutil
 

@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from core import storage
+from core.store import storage
 from core.errors import NewerDatabaseError
-from core.migrations import MIGRATION_SETS
-from core.storage import open_db
+from core.store.migrations import MIGRATION_SETS
+from core.store.storage import open_db
 from tests.conftest import run_cli
 from tests.dbcontent import content
 
@@ -115,7 +115,7 @@ def test_data_from_an_earlier_schema_survives_the_migrations(tmp_path, set_index
     finally:
         db.close()
     if inserted:  # a file holding data was backed up before it was migrated
-        from core import backup
+        from core.store import backup
 
         assert [b.reason for b in backup.list_backups(path)] == ["migration"]
 

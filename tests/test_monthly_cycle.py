@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import approval, budgets, monthly_cycle, settings
-from core.grants import create_grant
-from core.providers import create_provider
+from core.followup import approval, monthly_cycle
+from core.register import budgets
+from core.store import settings
+from core.register.grants import create_grant
+from core.register.providers import create_provider
 
 OWN = "Eksempel Kommune"
 

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from core import audit, grants, providers
+from core.store import audit
+from core.register import grants, providers
 from core.errors import ValidationError
 
 

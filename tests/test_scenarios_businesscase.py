@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from core import catalogue
+from core.register import catalogue
 from core.scenarios import businesscase as bc
 from tests.conftest import run_cli
 

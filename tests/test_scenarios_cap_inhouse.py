@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from core import catalogue, providers
+from core.register import catalogue, providers
 from core.errors import NotFoundError
 from core.scenarios import inhouse, pa_cap, pa_followup
 from tests.reports.conftest import add
@@ -111,7 +111,7 @@ def test_external_cost_and_own_place_from_the_register(db):
 
 
 def test_grant_warnings_read_working_hours_and_reason_from_the_note(db):
-    from core.grants import grant_warnings
+    from core.register.grants import grant_warnings
 
     grant = {"account": "5.68.91", "unit": "time", "quantity": "18", "quantity_per": "uge", "start": "01-03-2026"}
     assert grant_warnings(db, grant) == []  # 18 ≤ 20 (full time)

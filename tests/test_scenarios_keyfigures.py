@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from core import providers
+from core.register import providers
 from core.errors import ValidationError
 from core.scenarios import keyfigures as kf
 from tests.dbcontent import content

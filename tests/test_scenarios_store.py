@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 
-from core import citizens
+from core.register import citizens
 from core.errors import ValidationError
 from core.scenarios import businesscase as bc, store
 from core.scenarios.export import CASE_SHEET, VARIANTS_SHEET, write_business_case

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from core import settings
+from core.store import settings
 from core.errors import ValidationError
 from tests.conftest import ROOT
 

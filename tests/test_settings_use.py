@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import settings, validation
-from core.grants import create_grant
-from core.providers import create_provider, get_provider
+from core.store import settings
+from core.followup import validation
+from core.register.grants import create_grant
+from core.register.providers import create_provider, get_provider
 
 OWN = "Eksempel Kommune"
 

@@ -6,10 +6,10 @@ import threading
 import pytest
 from sqlite_utils import Database
 
-from core import storage
+from core.store import storage
 from core.errors import DatabaseError, NewerDatabaseError, NotADispoDatabaseError
-from core.migrations import MIGRATION_SETS
-from core.storage import open_db
+from core.store.migrations import MIGRATION_SETS
+from core.store.storage import open_db
 
 
 def test_a_fresh_database_has_the_catalogue_and_foreign_keys_on(db):
@@ -89,7 +89,7 @@ def test_a_failing_migration_leaves_no_trace(db_path, monkeypatch):
         db.execute("CREATE TABLE half_done (x)")
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("core.migrations.MIGRATION_SETS", [*MIGRATION_SETS, broken])
+    monkeypatch.setattr("core.store.migrations.MIGRATION_SETS", [*MIGRATION_SETS, broken])
     with pytest.raises(RuntimeError):
         open_db(db_path)
     db = sqlite3.connect(db_path)
@@ -169,7 +169,7 @@ def test_bulk_work_leaves_its_objects_out_of_the_next_young_collection_and_cycle
 def test_the_read_only_uri_of_a_local_file_and_of_a_windows_network_path():
     from pathlib import PureWindowsPath
 
-    from core.connection import _readonly
+    from core.store.connection import _readonly
 
     assert storage.readonly_uri("/data/Budget 2026.sqlite") == "file:///data/Budget%202026.sqlite?mode=ro"
     # SQLite refuses file://server/...: a network share needs the four-slash form

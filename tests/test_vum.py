@@ -11,8 +11,9 @@ from fractions import Fraction
 import pytest
 from python_calamine import CalamineWorkbook
 
-from core import catalogue, grants, providers, vum
-from core.citizens import ensure_citizen
+from core.register import catalogue, grants, providers
+from core import vum
+from core.register.citizens import ensure_citizen
 from core.errors import ValidationError
 from core.money import to_ore
 
@@ -438,7 +439,7 @@ def test_the_demo_extension_places_planned_cases_in_last_year_s_allocation(db, m
     """Other demo extensions may add expected citizens at own facilities before this one runs."""
     import random
 
-    from core import demo
+    from core.register import demo
 
     monkeypatch.setattr(demo, "DEMO_EXTENSIONS", [])
     demo.build_demo(db)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from core.errors import DispoError
-from core.xlsx import SheetData, write_workbook
+from core.reports.xlsx import SheetData, write_workbook
 
 
 def test_formula_like_text_is_written_as_text(tmp_path):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from core import grants as core_grants
+from core.register import grants as core_grants
 from gui.citizen_view import describe_change, rate_period_rows
 from tests.gui.helpers import add_grant, count, fill
 

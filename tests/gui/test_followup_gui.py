@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QDate, QThreadPool, Qt
 
-from core import approval
+from core.followup import approval
 from core.money import format_number
 from gui.context import AppContext
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QPoint, QThreadPool, QUrl, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QWizard
 
-from core.grants import list_grants
+from core.register.grants import list_grants
 from core.importing.batches import list_batches, prepare
 from gui.batches_screen import BatchesModel, Screen
 from gui.context import AppContext
@@ -161,7 +161,7 @@ def test_menu_action_and_dropping_a_file_open_the_wizard(qtbot, context, grants_
 
 
 def test_provider_suggestion_can_be_confirmed_in_the_preview(qtbot, context, grants_file):
-    from core.providers import create_provider
+    from core.register.providers import create_provider
 
     near = create_provider(context.db, "Bostøtten Nord", "egen")
     wizard = ImportWizard(context, grants_file)

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from core import settings
+from core.store import settings
 from gui.help_dialog import HELP_FILE, SECTIONS
 from gui.main_window import MainWindow
 from gui.screens import SCREEN_MODULES
@@ -164,7 +164,7 @@ def test_font_size_setting_changes_the_application_font(qtbot, window, demo_db):
 # ------------------------------------------------------------------ first run
 
 def test_first_run_guide_sets_up_a_new_database(qtbot, tmp_path):
-    from core.storage import open_db
+    from core.store.storage import open_db
     from gui.first_run import FirstRunWizard, apply_choice
 
     wizard = FirstRunWizard()
@@ -301,7 +301,7 @@ def test_first_run_creates_her_database(qtbot, tmp_path):
 
 
 def test_first_run_can_show_the_demo_and_keeps_hers_for_next_time(qtbot, tmp_path):
-    from core.storage import last_database
+    from core.store.storage import last_database
     from gui.app import demo_db_path, first_run
 
     target = tmp_path / "mine.sqlite"
@@ -313,7 +313,7 @@ def test_first_run_can_show_the_demo_and_keeps_hers_for_next_time(qtbot, tmp_pat
         assert last_database() == target.resolve()
     finally:
         context.close()
-    from core.storage import open_db
+    from core.store.storage import open_db
 
     mine = open_db(target)
     try:
@@ -324,7 +324,7 @@ def test_first_run_can_show_the_demo_and_keeps_hers_for_next_time(qtbot, tmp_pat
 
 
 def test_a_remembered_database_that_is_gone_is_suggested_not_forgotten(qtbot, tmp_path):
-    from core.storage import last_database, remember_database
+    from core.store.storage import last_database, remember_database
     from gui.first_run import FirstRunWizard
 
     share = tmp_path / "drev" / "budget.sqlite"

@@ -77,7 +77,7 @@ def test_geometry_is_remembered(qtbot, context):
 
 
 def test_last_database_is_remembered(tmp_path):
-    from core.storage import config_dir, remember_database
+    from core.store.storage import config_dir, remember_database
 
     last = tmp_path / "sidste.sqlite"
     last.write_bytes(b"")

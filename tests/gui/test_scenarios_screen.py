@@ -135,7 +135,7 @@ def test_key_figures_tab(screen, qtbot):
 
 
 def test_assistance_tab(screen, context):
-    from core import grants
+    from core.register import grants
 
     tab = screen.assistance_tab
     tab.hours.setText("17")
@@ -159,7 +159,7 @@ def test_assistance_tab(screen, context):
 
 
 def test_inhouse_tab_from_the_register(screen, context):
-    from core import grants, providers
+    from core.register import grants, providers
 
     tab = screen.inhouse_tab
     engly = providers.find_by_name(context.db, "Engly Botilbud ApS").id

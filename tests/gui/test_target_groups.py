@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.budget_year import breakdowns
-from core.forecast import forecast
+from core.followup.forecast import forecast
 
 
 def test_citizen_target_group_with_undo_and_forecast_by_it(qtbot, context, demo_db):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from core import citizens
+from core.register import citizens
 from core.errors import DispoError
 from tests.dbcontent import content
 from tests.gui.helpers import add_grant, close_warnings, count, fill, warnings_shown
@@ -106,7 +106,7 @@ def test_removing_a_citizen_with_grants_is_refused_and_changes_nothing(demo_db, 
 
 
 def test_an_edit_changed_meanwhile_is_not_undone_over_the_later_change(qtbot, screen, context, demo_db, tmp_path):
-    from core.grants import update_grant
+    from core.register.grants import update_grant
 
     gid = add_grant(context.db, "030405-6007", "Tredje Borger", end="2026-12-31")
     screen.refresh()
@@ -126,7 +126,7 @@ def test_an_edit_changed_meanwhile_is_not_undone_over_the_later_change(qtbot, sc
 
 
 def test_restoring_a_grant_that_is_not_in_the_expected_state_is_refused(demo_db, tmp_path):
-    from core.grants import grant_state, restore_grant_state, update_grant
+    from core.register.grants import grant_state, restore_grant_state, update_grant
 
     gid = add_grant(demo_db, "030405-6007", "Tredje Borger")
     old = grant_state(demo_db, gid)

@@ -84,7 +84,7 @@ def test_the_wizard_walks_to_a_saved_version_and_undo_removes_it(qtbot, qtmodelt
 
 
 def test_the_wizard_stays_on_the_residents_when_the_allocation_cannot_be_computed(qtbot, context):
-    from core.catalogue import delete_sats, satser
+    from core.register.catalogue import delete_sats, satser
 
     for s in satser(context.db):
         if s["kind"] == "vum_hourly_price":

@@ -87,7 +87,7 @@ AS_OF = dt.date(2026, 10, 31)
 
 @pytest.fixture
 def forecast_module():
-    from core import forecast
+    from core.followup import forecast
 
     return forecast
 
