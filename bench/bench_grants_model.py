@@ -28,8 +28,8 @@ from PySide6.QtCore import QCoreApplication  # noqa: E402
 from core.register.catalogue import sections  # noqa: E402
 from core.register.grants import list_grants  # noqa: E402
 from core.store.storage import open_db  # noqa: E402
-from gui.grants_screen import grant_columns, grant_key  # noqa: E402
-from gui.models import RecordFilterProxy, RecordModel  # noqa: E402
+from gui.register.grants_screen import grant_columns, grant_key  # noqa: E402
+from gui.common.models import RecordFilterProxy, RecordModel  # noqa: E402
 
 NEEDLE = "skovbrynet"
 PROVIDERS = ["Botilbuddet Skovbrynet", "Bofællesskabet Lærkevej", "Engly Botilbud ApS", "Fjordglimt",

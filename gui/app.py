@@ -17,11 +17,11 @@ from core.errors import from_environment
 from core.store.logs import setup_logging
 from core.resources import resource_path
 from core.store.storage import data_dir, last_database, remember_database
-from gui import errors
-from gui.first_run import needs_first_run
+from gui.common import errors
+from gui.common.first_run import needs_first_run
 from gui.main_window import MainWindow
-from gui.opening import open_context  # noqa: F401 (re-exported)
-from gui.settings_dialog import apply_font_size
+from gui.common.opening import open_context  # noqa: F401 (re-exported)
+from gui.store.settings_dialog import apply_font_size
 
 
 def demo_db_path() -> Path:
@@ -138,7 +138,7 @@ def first_run(context, path: Path | None, suggested: Path | None = None):
     With ``context`` (an opened database without a municipality) or a ``--db`` path the guide
     sets up that file; otherwise she chooses a new or an existing one.
     """
-    from gui.first_run import DEMO, FirstRunWizard, apply_choice
+    from gui.common.first_run import DEMO, FirstRunWizard, apply_choice
 
     fixed = context.db_path if context is not None else path
     wizard = FirstRunWizard(fixed_path=fixed, suggested_path=suggested)

@@ -14,8 +14,8 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from core import __version__
-from gui.about_dialog import AboutDialog
-from gui.context import AppContext
+from gui.common.about_dialog import AboutDialog
+from gui.common.context import AppContext
 from gui.main_window import MainWindow
 
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 
 from core.followup.forecast import forecast
-from gui.context import AppContext
+from gui.common.context import AppContext
 
 PROVIDER = "Engly Botilbud ApS"
 
@@ -30,8 +30,8 @@ def provider_2027(db) -> Decimal:
 
 def test_rate_change_dialog_moves_next_years_forecast_and_undo_restores(qtbot, qtmodeltester, context):
     from core.register.providers import find_by_name
-    from gui.budget_year_screen import Screen
-    from gui.rate_change_dialog import RateChangeDialog
+    from gui.budget_year.budget_year_screen import Screen
+    from gui.register.rate_change_dialog import RateChangeDialog
 
     db = context.db
     screen = Screen(context)
@@ -78,7 +78,7 @@ def test_rate_change_dialog_moves_next_years_forecast_and_undo_restores(qtbot, q
 
 
 def test_budget_year_screen_what_if_savings_and_trend(qtbot, qtmodeltester, context, demo_db, tmp_path):
-    from gui.budget_year_screen import Screen
+    from gui.budget_year.budget_year_screen import Screen
 
     screen = Screen(context)
     qtbot.addWidget(screen)
@@ -115,7 +115,7 @@ def test_budget_year_screen_what_if_savings_and_trend(qtbot, qtmodeltester, cont
     assert (new.text, new.planned) == ("Hjemtagelse af enkeltmandstilbud", {2027: 96_955_000, 2028: 100_000_000})
     # linked to an open § 108 grant: realised is the fall of its 2027 expected outturn since then
     from core.register.grants import end_grant, get_grant
-    from gui.budget_year_screen import _link
+    from gui.budget_year.budget_year_screen import _link
 
     gid, = context.db.execute("""SELECT id FROM grants WHERE section = '§ 108' AND "end" IS NULL
                                  AND paying_municipality = 'Eksempel Kommune' ORDER BY id LIMIT 1""").fetchone()
@@ -143,7 +143,7 @@ def test_budget_year_screen_what_if_savings_and_trend(qtbot, qtmodeltester, cont
 def test_breakdown_tab_and_trend_export(qtbot, qtmodeltester, context, demo_db, tmp_path):
     from openpyxl import load_workbook
 
-    from gui.budget_year_screen import Screen
+    from gui.budget_year.budget_year_screen import Screen
 
     screen = Screen(context)
     qtbot.addWidget(screen)
@@ -173,7 +173,7 @@ def test_breakdown_tab_and_trend_export(qtbot, qtmodeltester, context, demo_db, 
 
 def test_projection_from_the_proposal_tab_moves_next_years_forecast(qtbot, context, demo_db):
     from core.budget_year import rates
-    from gui.budget_year_screen import Screen
+    from gui.budget_year.budget_year_screen import Screen
 
     # the demo has rates for 2027 on every open grant, none for 2028; index 2028 = 2 %.
     # As of 31 December each grant's year is rounded once, as the plan's effect is.

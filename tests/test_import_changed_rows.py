@@ -61,7 +61,7 @@ def test_the_cli_keeps_existing_values_unless_told_to_update_and_shows_old_and_n
 def test_the_preview_shows_each_changed_field_old_and_new(qtbot, db, tmp_path):
     from PySide6.QtCore import Qt
 
-    from gui.import_wizard import PreviewModel
+    from gui.importing.import_wizard import PreviewModel
 
     grants = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Enhed", "Startdato", "Slutdato"],
               ["010190-1234", "§ 108", "Skovbrynet", "3.500,00", "døgn", "01-01-2026", ""]]

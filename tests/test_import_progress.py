@@ -9,8 +9,8 @@ import time
 import pytest
 
 from core.importing.batches import CHECKING, READING, prepare
-from gui.context import AppContext
-from gui.import_wizard import BusyPage, ImportWizard
+from gui.common.context import AppContext
+from gui.importing.import_wizard import BusyPage, ImportWizard
 
 ROWS = 237_000
 HEADER = "Bogf.dato;Dranst;Funktion;Art;Beløb;CPR-nr;Posteringstekst;Bilagsnr"
@@ -92,7 +92,7 @@ def test_preview_of_237000_rows_counts_rows_read_and_says_done_only_when_done(qt
 def test_sorting_a_large_preview_sorts_by_value_in_the_model(qtbot, db, tmp_path):
     from PySide6.QtCore import Qt
 
-    from gui.import_wizard import PreviewModel, SourceSortProxy
+    from gui.importing.import_wizard import PreviewModel, SourceSortProxy
 
     plan = prepare(db, bookings_csv(tmp_path / "b.csv", 20_000))
     model = PreviewModel(plan.records)

@@ -171,7 +171,7 @@ def layer_of(name: str) -> int | None:
 def test_each_module_is_in_the_layer_of_its_longest_prefix():
     names = [name for name, _ in LAYERS]
     assert names[layer_of("core")] == "basics" and names[layer_of("core.vum.rule")] == "follow-up"
-    assert names[layer_of("core.store.migrations.base")] == "store" and names[layer_of("gui.models")] == "edges"
+    assert names[layer_of("core.store.migrations.base")] == "store" and names[layer_of("gui.common.models")] == "edges"
     assert layer_of("core.brand_new_area") is None  # not checked until it is added to LAYERS
 
 

@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.store.storage import query
-from gui.batches_screen import Screen
-from gui.context import AppContext
-from gui.import_wizard import ImportWizard
+from gui.importing.batches_screen import Screen
+from gui.common.context import AppContext
+from gui.importing.import_wizard import ImportWizard
 from tests.import_files import write_xlsx
 
 HEAD = ["Beboer", "Personnr.", "Tilbud", "Indflyttet", "Fraflyttet", "Døgntakst", "Niveau"]

@@ -177,7 +177,7 @@ def test_3_a_level_without_a_budget_shows_none_and_sections_break_an_account_dow
 
 
 def test_3_the_screen_says_no_budget_instead_of_zero(qtbot, ndb, db_path):
-    from gui.followup_screen import summary
+    from gui.followup.followup_screen import summary
 
     row = forecast(ndb, 2026, AS_OF, by="section").total
     assert "budget" not in summary(row)
@@ -269,7 +269,7 @@ def test_6_occupancy_counts_a_citizen_once_a_day_and_a_day_offer_as_q_over_5(ndb
 def test_7_overspend_is_the_warning_and_underspend_is_not(qtbot, ndb, tmp_path):
     from core.reports.monthly import LEGEND, build_monthly
     from core.reports.xlsx_writer import write_report
-    from gui.followup_common import Column, RowsModel
+    from gui.common.followup_common import Column, RowsModel
     from PySide6.QtCore import Qt
     from tests.reports.xlsx_check import load
 
@@ -416,9 +416,9 @@ def test_2_every_figure_is_the_same_on_screen_in_the_sheets_the_pdf_and_json(qtb
     from core.money import format_number
     from core.reports.monthly import build_monthly
     from core.reports.xlsx_writer import write_report
-    from gui.context import AppContext
-    from gui.followup_screen import Screen
-    from gui.pdf_report import write_pdf
+    from gui.common.context import AppContext
+    from gui.followup.followup_screen import Screen
+    from gui.reports.pdf_report import write_pdf
     from tests.reports.pdf_text import pdf_text
     from tests.reports.xlsx_check import evaluate, load
 

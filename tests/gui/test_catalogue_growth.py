@@ -10,7 +10,7 @@ from tests.gui.helpers import fill
 
 @pytest.fixture
 def screen(shown):
-    from gui.catalogue_screen import CatalogueScreen
+    from gui.register.catalogue_screen import CatalogueScreen
 
     return shown(CatalogueScreen)
 
@@ -21,7 +21,7 @@ def section(db, code):
 
 
 def test_new_section_and_retire_with_undo(qtbot, qtmodeltester, screen, context, demo_db):
-    from gui.catalogue_growth import new_section, retire_section
+    from gui.register.catalogue_growth import new_section, retire_section
 
     dialog = new_section(screen)
     fill(qtbot, dialog, code="§ 102", text="Behandling", account="5.38.45", unit="time", quantity_per="uge",

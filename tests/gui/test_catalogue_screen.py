@@ -10,7 +10,7 @@ from tests.gui.helpers import fill
 
 @pytest.fixture
 def screen(shown):
-    from gui.catalogue_screen import CatalogueScreen
+    from gui.register.catalogue_screen import CatalogueScreen
 
     return shown(CatalogueScreen)
 

@@ -8,20 +8,20 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.register import grants as core_grants
-from gui.citizen_view import describe_change, rate_period_rows
+from gui.register.citizen_view import describe_change, rate_period_rows
 from tests.gui.helpers import add_grant, count, fill
 
 
 @pytest.fixture
 def citizens(shown):
-    from gui.citizens_screen import CitizensScreen
+    from gui.register.citizens_screen import CitizensScreen
 
     return shown(CitizensScreen)
 
 
 @pytest.fixture
 def grants_screen(shown):
-    from gui.grants_screen import GrantsScreen
+    from gui.register.grants_screen import GrantsScreen
 
     return shown(GrantsScreen)
 

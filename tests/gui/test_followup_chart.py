@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QGraphicsTextItem
 
-from gui.charts import decimals_of, nice_range
+from gui.common.charts import decimals_of, nice_range
 
 DANISH_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d+$")
 
@@ -26,7 +26,7 @@ def shown_for_2026(qtbot, screen_class, context):
 @pytest.fixture
 def followup(qtbot, context):
     """The follow-up screen on the demo, computed for 2026 with both switches on."""
-    from gui.followup_screen import Screen
+    from gui.followup.followup_screen import Screen
 
     screen = shown_for_2026(qtbot, Screen, context)
     with qtbot.waitSignal(screen.job.finished, timeout=60000):
@@ -89,7 +89,7 @@ def test_followup_chart_axes_read_danish(qtbot, followup):
 
 
 def test_approval_chart_axes_read_danish(qtbot, context):
-    from gui.approval_screen import Screen
+    from gui.followup.approval_screen import Screen
 
     screen = shown_for_2026(qtbot, Screen, context)
     screen.refresh()

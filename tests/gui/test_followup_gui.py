@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, QThreadPool, Qt
 
 from core.followup import approval
 from core.money import format_number
-from gui.context import AppContext
+from gui.common.context import AppContext
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def _money(model, row, title):
 
 
 def test_followup_screen_computes_drills_down_and_charts(qtbot, qtmodeltester, context, demo_db):
-    from gui.followup_screen import Screen
+    from gui.followup.followup_screen import Screen
 
     screen = Screen(context)
     qtbot.addWidget(screen)
@@ -87,7 +87,7 @@ def top_row_expected(model, account):
 
 
 def test_followup_screen_section_level_and_bad_year(qtbot, context):
-    from gui.followup_screen import Screen
+    from gui.followup.followup_screen import Screen
 
     screen = Screen(context)
     qtbot.addWidget(screen)
@@ -105,7 +105,7 @@ def test_followup_screen_section_level_and_bad_year(qtbot, context):
 
 
 def test_approval_screen(qtbot, qtmodeltester, context):
-    from gui.approval_screen import Screen
+    from gui.followup.approval_screen import Screen
 
     screen = Screen(context)
     qtbot.addWidget(screen)
@@ -137,7 +137,7 @@ def test_approval_screen(qtbot, qtmodeltester, context):
 
 
 def test_reconcile_screen_finds_the_demo_errors(qtbot, qtmodeltester, context):
-    from gui.reconcile_screen import Screen
+    from gui.followup.reconcile_screen import Screen
 
     screen = Screen(context)
     qtbot.addWidget(screen)
@@ -155,7 +155,7 @@ def test_reconcile_screen_finds_the_demo_errors(qtbot, qtmodeltester, context):
 
 
 def test_validation_screen_opens_the_record(qtbot, qtmodeltester, context):
-    from gui.validation_screen import Screen
+    from gui.followup.validation_screen import Screen
 
     screen = Screen(context)
     qtbot.addWidget(screen)

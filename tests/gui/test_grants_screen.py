@@ -17,7 +17,7 @@ CPR, NAME, SECTION, PROVIDER, RATE, UNIT, QUANTITY, START, END = range(9)
 
 @pytest.fixture
 def screen(shown):
-    from gui.grants_screen import GrantsScreen
+    from gui.register.grants_screen import GrantsScreen
 
     return shown(GrantsScreen)
 

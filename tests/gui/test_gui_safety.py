@@ -16,9 +16,9 @@ from core.store import backup, locking
 from core.register import grants
 from core.errors import ReadOnlyError
 from gui import app as gui_app
-from gui import errors
-from gui.backup_dialog import BackupDialog
-from gui.context import AppContext
+from gui.common import errors
+from gui.store.backup_dialog import BackupDialog
+from gui.common.context import AppContext
 from gui.main_window import MainWindow
 from tests.dbcontent import content
 

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QWizard
 
 from core.register.grants import list_grants
 from core.importing.batches import list_batches, prepare
-from gui.batches_screen import BatchesModel, Screen
-from gui.context import AppContext
-from gui.import_wizard import ImportWizard, PreviewModel
-from gui.workers import Task, start
+from gui.importing.batches_screen import BatchesModel, Screen
+from gui.common.context import AppContext
+from gui.importing.import_wizard import ImportWizard, PreviewModel
+from gui.common.workers import Task, start
 from tests.import_files import GRANT_ROWS, grants_sheet, write_xlsx
 from tests.test_import_samples import content
 

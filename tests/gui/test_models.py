@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 from PySide6.QtCore import Qt
 
 from core.money import format_date, format_number
-from gui.models import (SORT_ROLE, Column, RecordFilterProxy, RecordModel, date_column, number_column, show_date,
+from gui.common.models import (SORT_ROLE, Column, RecordFilterProxy, RecordModel, date_column, number_column, show_date,
                         show_number, show_quantity, text_key)
 
 

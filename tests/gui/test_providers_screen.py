@@ -11,7 +11,7 @@ from tests.gui.helpers import fill
 
 @pytest.fixture
 def screen(shown):
-    from gui.providers_screen import ProvidersScreen
+    from gui.register.providers_screen import ProvidersScreen
 
     return shown(ProvidersScreen)
 

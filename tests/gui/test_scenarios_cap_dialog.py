@@ -8,7 +8,7 @@ from tests.gui.helpers import fill
 
 
 def test_grant_dialog_warns_above_the_cap(qtbot, context):
-    from gui.grant_dialog import GrantDialog
+    from gui.register.grant_dialog import GrantDialog
 
     dialog = GrantDialog(context)
     qtbot.addWidget(dialog)

@@ -22,7 +22,7 @@ def no_running_work():
 
 @pytest.fixture
 def screen(shown):
-    from gui.scenarios_screen import Screen
+    from gui.scenarios.scenarios_screen import Screen
 
     return shown(Screen)
 

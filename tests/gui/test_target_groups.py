@@ -9,8 +9,8 @@ from core.followup.forecast import forecast
 
 
 def test_citizen_target_group_with_undo_and_forecast_by_it(qtbot, context, demo_db):
-    from gui.citizen_view import CitizenView
-    from gui.target_groups import TargetGroupField
+    from gui.register.citizen_view import CitizenView
+    from gui.register.target_groups import TargetGroupField
 
     cid, = demo_db.execute("SELECT citizen_id FROM grants WHERE section = '§ 108' ORDER BY id LIMIT 1").fetchone()
     context.db.execute("UPDATE citizens SET target_group = '' WHERE id = ?", [cid])

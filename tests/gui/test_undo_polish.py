@@ -16,7 +16,7 @@ NEW_CPR = "010203-4005"
 
 @pytest.fixture
 def screen(shown):
-    from gui.grants_screen import GrantsScreen
+    from gui.register.grants_screen import GrantsScreen
 
     return shown(GrantsScreen)
 

@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from core import vum
-from gui.context import AppContext
-from gui.vum_assessment_dialog import AssessmentDialog
-from gui.vum_screen import Screen
-from gui.vum_wizard import AllocationWizard
+from gui.common.context import AppContext
+from gui.vum.vum_assessment_dialog import AssessmentDialog
+from gui.vum.vum_screen import Screen
+from gui.vum.vum_wizard import AllocationWizard
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ def test_the_screen_shows_facilities_and_due_citizens(qtbot, qtmodeltester, cont
 
 
 def test_settings_dialog_changes_the_rule_and_undo_restores_it(qtbot, qtmodeltester, context):
-    from gui.vum_settings_dialog import SettingsDialog
+    from gui.vum.vum_settings_dialog import SettingsDialog
 
     old_rule, old_threshold = vum.category_rule(context.db), vum.significant_change_pct(context.db)
     dialog = SettingsDialog(context)

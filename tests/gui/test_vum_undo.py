@@ -23,7 +23,7 @@ def own_warnings():
 
 @pytest.fixture
 def screen(shown):
-    from gui.vum_screen import Screen
+    from gui.vum.vum_screen import Screen
 
     widget = shown(Screen)
     widget.year.setValue(YEAR)
@@ -72,7 +72,7 @@ def test_redo_over_a_later_change_is_refused_in_danish(screen, context, tmp_path
 
 
 def test_a_failed_undo_leaves_earlier_vum_changes_undoable(screen, context, qtbot):
-    from gui.vum_settings_dialog import SettingsDialog
+    from gui.vum.vum_settings_dialog import SettingsDialog
 
     pid = type_fixed_budget(screen, "6.100.000,50")
     assert vum.significant_change_pct(context.db) not in (8, 12)

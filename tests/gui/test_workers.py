@@ -1,4 +1,4 @@
-"""The one job runner (gui/workers.py): results, progress, the newest request wins, and
+"""The one job runner (gui/common/workers.py): results, progress, the newest request wins, and
 errors: the user's as a Danish message, a bug as the bug dialog with a masked report."""
 
 import errno
@@ -7,10 +7,10 @@ import threading
 import pytest
 
 from core.errors import ValidationError
-from gui import errors
-from gui.background import BackgroundJob
-from gui.followup_common import Job
-from gui.workers import Runner, Task, bug_message
+from gui.common import errors
+from gui.common.background import BackgroundJob
+from gui.common.followup_common import Job
+from gui.common.workers import Runner, Task, bug_message
 
 
 def test_a_task_reports_progress_and_delivers_its_result(qtbot):
