@@ -17,7 +17,7 @@ from gui.main_window import MainWindow
 from gui.vum.vum_wizard import AllocationWizard
 from tests.import_files import grants_sheet, write_xlsx
 from tests.gui.test_gui_safety import demo_file  # noqa: F401 - a fixture
-from tests.gui.test_import_gui import _walk_to_preview
+from tests.gui.importing.test_import_gui import _walk_to_preview
 
 FULL_CPR = re.compile(r"\d{6}-\d{4}")
 

@@ -40,8 +40,8 @@ from tests.import_files import write_ods, write_xlsx
 LONG = os.environ.get("DISPO_FUZZ_LONG") == "1"
 EXAMPLES = int(os.environ.get("DISPO_FUZZ_EXAMPLES", "500" if LONG else "12"))
 
-FACIT = json.loads((Path(__file__).resolve().parents[1] / ".." / "shared" / "regneark" / "facit.json").read_text()) \
-    if (Path(__file__).resolve().parents[1] / ".." / "shared" / "regneark" / "facit.json").exists() else None
+FACIT = json.loads((Path(__file__).resolve().parents[2] / ".." / "shared" / "regneark" / "facit.json").read_text()) \
+    if (Path(__file__).resolve().parents[2] / ".." / "shared" / "regneark" / "facit.json").exists() else None
 SECTION_NAMES = {"§ 85": "Socialpædagogisk støtte", "§ 95": "Kontant tilskud til hjælp",
                  "§ 96": "Borgerstyret personlig assistance", "§ 97": "Ledsagerordning",
                  "§ 98": "Kontaktperson for døvblinde", "§ 103": "Beskyttet beskæftigelse",
@@ -390,7 +390,7 @@ def test_most_dressed_files_import_without_help(template, tmp_path_factory):
 
 # ====================================================================== postings
 
-BOOKINGS = Path(__file__).resolve().parents[1] / ".." / "shared" / "regneark" / "bogfoering_jan-okt_2026.csv"
+BOOKINGS = Path(__file__).resolve().parents[2] / ".." / "shared" / "regneark" / "bogfoering_jan-okt_2026.csv"
 
 
 def _bookings() -> list[dict]:

@@ -10,7 +10,7 @@ import pytest
 from core.importing.batches import import_file
 from core.importing.parsers import ParseError, parse_period
 from tests.import_files import write_csv, write_xlsx
-from tests.test_import_samples import content
+from tests.importing.test_import_samples import content
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -17,7 +17,7 @@ from core.importing.table import build_table
 from core.register.providers import create_provider
 from core.store.storage import query
 from tests.import_files import GRANT_HEADER, GRANT_ROWS, grants_sheet, write_csv, write_xlsx
-from tests.test_import_samples import content
+from tests.importing.test_import_samples import content
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from core.importing.table import is_total_row
 from core.store.storage import query
 from tests.conftest import run_cli
 from tests.import_files import write_csv, write_ods, write_xlsx
-from tests.test_import_samples import assert_matches_facit, content
+from tests.importing.test_import_samples import assert_matches_facit, content
 
 D = dt.date
 

@@ -312,7 +312,7 @@ def test_without_a_cpr_column_the_fast_path_reads_the_cpr_from_the_text_as_the_g
 
 
 def test_a_budget_row_for_a_section_not_in_the_catalogue_is_rejected(db, tmp_path):
-    from tests.test_import_samples import content
+    from tests.importing.test_import_samples import content
 
     rows = [["Konto", "Paragraf", "Budget 2026"], ["5.38.50", "10", "1.000,00"], ["5.38.50", "108", "2.000,00"]]
     before = content(db)

@@ -16,7 +16,7 @@ from gui.common.context import AppContext
 from gui.importing.import_wizard import ImportWizard, PreviewModel
 from gui.common.workers import Task, start
 from tests.import_files import GRANT_ROWS, grants_sheet, write_xlsx
-from tests.test_import_samples import content
+from tests.importing.test_import_samples import content
 
 
 @pytest.fixture
