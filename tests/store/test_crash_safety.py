@@ -33,7 +33,7 @@ def test_a_change_and_its_audit_row_are_one_transaction(db):
 WRITER = textwrap.dedent("""
     import sys, datetime as dt
     sys.path.insert(0, sys.argv[1])
-    from core import grants, providers
+    from core.register import grants, providers
     from core.store.storage import open_db
     db = open_db(sys.argv[2])
     n = int(sys.argv[3])
