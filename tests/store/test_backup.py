@@ -193,8 +193,10 @@ def test_backups_made_at_the_same_moment_from_several_threads_all_succeed(_demo_
     shutil.copy(_demo_template, path)
     now = dt.datetime(2026, 11, 27, 9, 45, 0)
     errors, made = [], []
+    start = threading.Barrier(4)
 
     def make():
+        start.wait()  # all four pick their file name at the same moment
         try:
             made.append(backup.backup(path, "manual", now=now))
         except DispoError as ex:
@@ -205,7 +207,8 @@ def test_backups_made_at_the_same_moment_from_several_threads_all_succeed(_demo_
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
-    assert len({b.path for b in made}) == 1
-    assert integrity(made[0].path) == "ok"
+    assert errors == [] and len(made) == 4
+    # usually all four chose the same name; on a busy machine a late one may see the first's file
+    # and take ``-2``: either way every backup file is whole
+    assert all(integrity(b.path) == "ok" for b in made)
     assert not list(made[0].path.parent.glob("*.partial"))
