@@ -29,7 +29,7 @@ def _wants_cli(argv: list[str]) -> bool:
 
 def write_pdf(report, path, *, mask_cpr: bool = False):
     """The CLI's PDF writer: Qt is loaded only when a PDF is actually written."""
-    from gui.pdf_report import write_pdf as qt_write_pdf
+    from gui.reports.pdf_report import write_pdf as qt_write_pdf
 
     return qt_write_pdf(report, path, mask_cpr=mask_cpr)
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.forecast import forecast  # noqa: E402
-from core.storage import open_db  # noqa: E402
+from core.followup.forecast import forecast  # noqa: E402
+from core.store.storage import open_db  # noqa: E402
 
 UNITS = [("døgn", None, None, "§ 108", "5.38.50", (2000, 6000)), ("dag", "3", "uge", "§ 104", "5.38.59", (400, 900)),
          ("time", "7", "uge", "§ 85", "5.32.33", (450, 600)), ("time", "12", "måned", "§ 97", "5.38.53", (200, 260)),

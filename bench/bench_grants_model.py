@@ -25,11 +25,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 
-from core.catalogue import sections  # noqa: E402
-from core.grants import list_grants  # noqa: E402
-from core.storage import open_db  # noqa: E402
-from gui.grants_screen import grant_columns, grant_key  # noqa: E402
-from gui.models import RecordFilterProxy, RecordModel  # noqa: E402
+from core.register.catalogue import sections  # noqa: E402
+from core.register.grants import list_grants  # noqa: E402
+from core.store.storage import open_db  # noqa: E402
+from gui.register.grants_screen import grant_columns, grant_key  # noqa: E402
+from gui.common.models import RecordFilterProxy, RecordModel  # noqa: E402
 
 NEEDLE = "skovbrynet"
 PROVIDERS = ["Botilbuddet Skovbrynet", "Bofællesskabet Lærkevej", "Engly Botilbud ApS", "Fjordglimt",

@@ -114,7 +114,7 @@ def dispo(path: Path, db) -> int:
 def timed_dispo(path: Path, folder: Path) -> tuple[float, int]:
     """Best of ``REPEAT`` imports, each into a fresh database opened outside the timing (the
     application has its database open before any import)."""
-    from core.storage import open_db
+    from core.store.storage import open_db
 
     best, out = None, 0
     for i in range(REPEAT):
@@ -206,7 +206,7 @@ def main() -> None:
         folder = Path(tmp)
         xlsx, csv_path = write_files(folder, n)
         import core.importing.batches  # noqa: F401
-        from core.storage import open_db
+        from core.store.storage import open_db
 
         open_db(folder / "warm.sqlite").close()  # imports and migrations outside the timing
         values = posting_rows(n)

@@ -33,7 +33,7 @@ FIELDS = ("budget", "booked_to_date", "computed_to_date", "committed_rest", "exp
 
 
 class Row:
-    """A forecast row as ``core.forecast`` returns it (only the attributes the report reads)."""
+    """A forecast row as ``core.followup.forecast`` returns it (only the attributes the report reads)."""
 
     def __init__(self, **kw):
         for f in FIELDS:

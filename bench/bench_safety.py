@@ -3,9 +3,9 @@
     python bench/bench_safety.py [COPIES]
 
 On the demo municipality with COPIES rounds of audit history it prints:
-- a backup by ``core.backup.backup`` (online backup API, atomic rename, rotation) against a
+- a backup by ``core.store.backup.backup`` (online backup API, atomic rename, rotation) against a
   bare ``sqlite3.Connection.backup`` of the same file;
-- opening with ``core.locking.open_session`` (writer lock, quick check, migrations check)
+- opening with ``core.store.locking.open_session`` (writer lock, quick check, migrations check)
   against a bare ``sqlite3.connect`` plus one query.
 """
 
@@ -31,8 +31,8 @@ def best_of(fn, repeat: int = 5) -> float:
 
 
 def build(folder: Path, copies: int) -> Path:
-    from core.demo import build_demo
-    from core.storage import open_db
+    from core.register.demo import build_demo
+    from core.store.storage import open_db
 
     path = folder / "bench.sqlite"
     db = open_db(path)
@@ -49,8 +49,8 @@ def build(folder: Path, copies: int) -> Path:
 
 def main() -> None:
     copies = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-    from core import backup
-    from core.locking import open_session
+    from core.store import backup
+    from core.store.locking import open_session
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -12,16 +12,16 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTimer, QTranslat
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core import settings
+from core.store import settings
 from core.errors import from_environment
-from core.logs import setup_logging
+from core.store.logs import setup_logging
 from core.resources import resource_path
-from core.storage import data_dir, last_database, remember_database
-from gui import errors
-from gui.first_run import needs_first_run
+from core.store.storage import data_dir, last_database, remember_database
+from gui.common import errors
+from gui.common.first_run import needs_first_run
 from gui.main_window import MainWindow
-from gui.opening import open_context  # noqa: F401 (re-exported)
-from gui.settings_dialog import apply_font_size
+from gui.common.opening import open_context  # noqa: F401 (re-exported)
+from gui.store.settings_dialog import apply_font_size
 
 
 def demo_db_path() -> Path:
@@ -100,7 +100,7 @@ def run_gui(argv: list[str]) -> int:
     try:
         context = open_context(path) if path is not None and (path.exists() or args.demo) else None
         if args.demo:
-            from core.demo import build_demo
+            from core.register.demo import build_demo
 
             build_demo(context.db)
         elif context is None or needs_first_run(context):
@@ -138,7 +138,7 @@ def first_run(context, path: Path | None, suggested: Path | None = None):
     With ``context`` (an opened database without a municipality) or a ``--db`` path the guide
     sets up that file; otherwise she chooses a new or an existing one.
     """
-    from gui.first_run import DEMO, FirstRunWizard, apply_choice
+    from gui.common.first_run import DEMO, FirstRunWizard, apply_choice
 
     fixed = context.db_path if context is not None else path
     wizard = FirstRunWizard(fixed_path=fixed, suggested_path=suggested)
@@ -151,7 +151,7 @@ def first_run(context, path: Path | None, suggested: Path | None = None):
         context = open_context(choice.path)
     apply_choice(context.db, choice)
     if choice.next_step == DEMO:  # hers is ready for next time; now the demo
-        from core.demo import build_demo
+        from core.register.demo import build_demo
 
         remember_database(context.db_path)
         context.reopen(demo_db_path())

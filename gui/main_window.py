@@ -11,11 +11,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLab
                                QMessageBox, QStackedWidget, QWidget)
 
 from core.errors import DispoError
-from core.storage import remember_database
-from gui.context import AppContext
-from gui.opening import open_context
+from core.store.storage import remember_database
+from gui.common.context import AppContext
+from gui.common.opening import open_context
 from gui.screens import EMPTY_HINTS, SCREEN_MODULES
-from gui.widgets import EDITS_PROPERTY, mark_edits
+from gui.common.widgets import EDITS_PROPERTY, mark_edits
 
 
 SCREEN_MIN_WIDTH = 520
@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         """Every empty table says what to do next and offers it (``gui.screens.EMPTY_HINTS``)."""
         from PySide6.QtWidgets import QTableView
 
-        from gui.empty_hint import EmptyHint
+        from gui.common.empty_hint import EmptyHint
 
         actions = {"import": lambda: self.open_import(), "month": lambda: self.show_screen("Månedens gang")}
         self.empty_hints = {}
@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
 
     def show_help(self, section: str | None = None):
         """The user guide at ``section``, or at the section of the screen shown now (F1)."""
-        from gui.help_dialog import HelpDialog, section_for
+        from gui.common.help_dialog import HelpDialog, section_for
 
         if section is None:
             screen = self.current_screen()
@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_settings(self):
-        from gui.settings_dialog import SettingsDialog
+        from gui.store.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.context, self)
         dialog.open()
@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
     def set_up_if_new(self) -> None:
         """A database without its municipality (a new file) gets the first-run guide's
         questions; the file itself is already chosen."""
-        from gui.first_run import FirstRunWizard, apply_choice, needs_first_run
+        from gui.common.first_run import FirstRunWizard, apply_choice, needs_first_run
 
         if not needs_first_run(self.context):
             return
@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
 
     def open_import(self, path: str | None = None):
         """Open the import wizard (on ``path`` when a file was dropped on the window)."""
-        from gui.import_wizard import ImportWizard
+        from gui.importing.import_wizard import ImportWizard
 
         wizard = ImportWizard(self.context, path, parent=self)
         wizard.open()
@@ -284,12 +284,12 @@ class MainWindow(QMainWindow):
             self.open_import(files[0])
 
     def show_backups(self) -> None:
-        from gui.backup_dialog import BackupDialog
+        from gui.store.backup_dialog import BackupDialog
 
         BackupDialog(self.context, self).exec()
 
     def show_about(self) -> None:
-        from gui.about_dialog import AboutDialog
+        from gui.common.about_dialog import AboutDialog
 
         AboutDialog(self.context.db_path, self).exec()
 

@@ -7,21 +7,21 @@ reconcile → validate → follow up → approve → report), then the registers
 """
 
 SCREEN_MODULES: list[str] = [
-    "gui.month_screen",
-    "gui.batches_screen",
-    "gui.reconcile_screen",
-    "gui.validation_screen",
-    "gui.followup_screen",
-    "gui.approval_screen",
-    "gui.reports_screen",
-    "gui.budget_year_screen",
-    "gui.scenarios_screen",
-    "gui.grants_screen",
-    "gui.citizens_screen",
-    "gui.providers_screen",
-    "gui.vum_screen",
-    "gui.catalogue_screen",
-    "gui.audit_screen",
+    "gui.followup.month_screen",
+    "gui.importing.batches_screen",
+    "gui.followup.reconcile_screen",
+    "gui.followup.validation_screen",
+    "gui.followup.followup_screen",
+    "gui.followup.approval_screen",
+    "gui.reports.reports_screen",
+    "gui.budget_year.budget_year_screen",
+    "gui.scenarios.scenarios_screen",
+    "gui.register.grants_screen",
+    "gui.register.citizens_screen",
+    "gui.register.providers_screen",
+    "gui.vum.vum_screen",
+    "gui.register.catalogue_screen",
+    "gui.store.audit_screen",
 ]
 
 # The columns that must be fully visible (header text not cut) at 1366 × 768, by screen:

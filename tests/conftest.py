@@ -84,7 +84,7 @@ def db_path(tmp_path) -> Path:
 
 @pytest.fixture
 def db(db_path):
-    from core.storage import open_db
+    from core.store.storage import open_db
 
     database = open_db(db_path)
     yield database
@@ -93,8 +93,8 @@ def db(db_path):
 
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory) -> Path:
-    from core.demo import build_demo
-    from core.storage import open_db
+    from core.register.demo import build_demo
+    from core.store.storage import open_db
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     database = open_db(path)
@@ -106,7 +106,7 @@ def _demo_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def demo_db(_demo_template, tmp_path):
     """A fresh copy of the demo municipality for each test."""
-    from core.storage import open_db
+    from core.store.storage import open_db
 
     path = tmp_path / "demo.sqlite"
     shutil.copy(_demo_template, path)

@@ -35,7 +35,7 @@ def test_kroner_dates_and_persons():
 
 
 def test_a_finding_names_its_record_in_the_screens_words():
-    from core.validation import Finding
+    from core.followup.validation import Finding
 
     assert Finding("rate", "x", "grants", 73).record_text == "Bevilling 73"
     assert Finding("ownership", "x", "providers", 4).record_text == "Leverandør 4"

@@ -12,9 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from core import cpr, grants, money, providers
+from core import cpr, money
+from core.register import grants, providers
 from core.errors import DispoError, ValidationError
-from core.storage import open_db
+from core.store.storage import open_db
 from tests.dbcontent import content
 from tests.fuzzing import FUZZ, assert_clear_refusal, assert_no_bug, run_cli
 

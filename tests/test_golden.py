@@ -115,7 +115,7 @@ REPORTS = [("report_monthly", "monthly"), ("report_quarterly", "quarterly"), ("r
 @pytest.mark.parametrize("name, kind", REPORTS, ids=[n for n, _ in REPORTS])
 def test_reports_on_the_demo_match_their_golden_files(demo_db, golden, name, kind):
     report = build_report(demo_db, kind, AS_OF.year, AS_OF)
-    golden(name, report_text(report, f"the demo municipality (core.demo.build_demo), "
+    golden(name, report_text(report, f"the demo municipality (core.register.demo.build_demo), "
                                      f"report {kind} --year {AS_OF.year} --as-of {AS_OF:%d-%m-%Y}"))
 
 

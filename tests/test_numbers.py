@@ -21,11 +21,13 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from core import approval, budgets, settings, validation
+from core.followup import approval, validation
+from core.register import budgets
+from core.store import settings
 from core.errors import DispoError
-from core.forecast import forecast
-from core.grants import create_grant
-from core.providers import create_provider
+from core.followup.forecast import forecast
+from core.register.grants import create_grant
+from core.register.providers import create_provider
 from tests.conftest import run_cli
 
 D = Decimal
@@ -145,7 +147,7 @@ def test_2_refund_and_average_price_are_the_same_figure_everywhere(ndb, db_path,
 
 
 def test_2_the_demo_summary_counts_what_the_database_holds(db):
-    from core.demo import build_demo
+    from core.register.demo import build_demo
 
     made = build_demo(db)
     assert made["citizens"] == db.execute("SELECT COUNT(*) FROM citizens").fetchone()[0]
@@ -175,7 +177,7 @@ def test_3_a_level_without_a_budget_shows_none_and_sections_break_an_account_dow
 
 
 def test_3_the_screen_says_no_budget_instead_of_zero(qtbot, ndb, db_path):
-    from gui.followup_screen import summary
+    from gui.followup.followup_screen import summary
 
     row = forecast(ndb, 2026, AS_OF, by="section").total
     assert "budget" not in summary(row)
@@ -184,7 +186,7 @@ def test_3_the_screen_says_no_budget_instead_of_zero(qtbot, ndb, db_path):
 # ------------------------------------------------------------------ 4. yearly values
 
 def test_4_a_figure_on_an_earlier_years_values_names_that_year(ndb, db_path):
-    from core.refund import thresholds
+    from core.followup.refund import thresholds
 
     assert thresholds(ndb, 2026).year == 2022
     assert any("tærskelværdierne for 2022" in w for w in forecast(ndb, 2026, AS_OF).warnings)
@@ -197,7 +199,7 @@ def test_4_a_figure_on_an_earlier_years_values_names_that_year(ndb, db_path):
     assert data["thresholds_year"] == 2022
     r = run_cli("satser", "set", "--year", 2026, "refund_t1", "ikke et tal", db=db_path)
     assert r.returncode == 1 and "ikke et tal" in r.stderr
-    from core.storage import open_db
+    from core.store.storage import open_db
     with open_db(db_path) as again:
         assert counts(again) == before
     for name, value in (("refund_t1", "900.000"), ("refund_t2", "1.700.000"), ("refund_t3", "2.200.000")):
@@ -250,7 +252,7 @@ def test_6_expense_postings_go_to_expense_grants_and_income_postings_to_sold_pla
 
 
 def test_6_occupancy_counts_a_citizen_once_a_day_and_a_day_offer_as_q_over_5(ndb):
-    from core.occupancy import occupancy
+    from core.followup.occupancy import occupancy
 
     grant(ndb, cpr="050580-5678", provider="Eget Bo")                                  # all year
     grant(ndb, cpr="050580-5678", provider="Eget Bo", section="§ 107", end="2026-01-10")  # same days: once
@@ -267,7 +269,7 @@ def test_6_occupancy_counts_a_citizen_once_a_day_and_a_day_offer_as_q_over_5(ndb
 def test_7_overspend_is_the_warning_and_underspend_is_not(qtbot, ndb, tmp_path):
     from core.reports.monthly import LEGEND, build_monthly
     from core.reports.xlsx_writer import write_report
-    from gui.followup_common import Column, RowsModel
+    from gui.common.followup_common import Column, RowsModel
     from PySide6.QtCore import Qt
     from tests.reports.xlsx_check import load
 
@@ -294,8 +296,7 @@ def test_7_overspend_is_the_warning_and_underspend_is_not(qtbot, ndb, tmp_path):
 @hsettings(max_examples=200, deadline=None)
 @given(num=st.integers(-10**9, 10**9), den=st.integers(1, 10**6))
 def test_8_rounding_to_ore_is_one_rule_half_away_from_zero(num, den):
-    from core.grant_forecast import round_half_away  # the forecast's integer rounding
-    from core.money import kr, to_ore
+    from core.money import kr, round_half_away, to_ore
 
     value = Fraction(num, den)
     assert to_ore(value / 100) == round_half_away(num, den)
@@ -317,8 +318,8 @@ def test_8_rounding_halves_and_the_average_price():
        per=st.sampled_from(["uge", "måned"]), quantity=st.decimals("0.5", "40", places=1),
        rate=st.decimals("0.01", "99999", places=2), year=st.integers(2020, 2030))
 def test_8_the_cost_per_day_has_one_rule(unit, per, quantity, rate, year):
-    from core.costs import daily_cost
-    from core.forecast import unit_factor
+    from core.register.costs import daily_cost
+    from core.followup.forecast import unit_factor
 
     numerator, denominator = unit_factor(unit, quantity, per, year)
     assert daily_cost(rate, unit, quantity, per, year) == Fraction(rate) * Fraction(numerator, denominator)
@@ -336,7 +337,7 @@ def test_8_cpr_masking_is_one_rule():
 def test_8_the_audit_export_never_writes_a_formula(ndb, tmp_path):
     import csv
 
-    from core import audit
+    from core.store import audit
     from tests.reports.xlsx_check import load
 
     rows = [{"at": "2026-10-31T10:00:00", "user": "=HYPERLINK(\"http://x\")", "table_name": "grants",
@@ -352,7 +353,7 @@ def test_8_the_audit_export_never_writes_a_formula(ndb, tmp_path):
 
 
 def test_8_expected_citizens_are_checked_by_the_grants_rules(ndb):
-    from core import expected
+    from core.followup import expected
     from core.errors import ValidationError
 
     before = counts(ndb)
@@ -414,9 +415,9 @@ def test_2_every_figure_is_the_same_on_screen_in_the_sheets_the_pdf_and_json(qtb
     from core.money import format_number
     from core.reports.monthly import build_monthly
     from core.reports.xlsx_writer import write_report
-    from gui.context import AppContext
-    from gui.followup_screen import Screen
-    from gui.pdf_report import write_pdf
+    from gui.common.context import AppContext
+    from gui.followup.followup_screen import Screen
+    from gui.reports.pdf_report import write_pdf
     from tests.reports.pdf_text import pdf_text
     from tests.reports.xlsx_check import evaluate, load
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from core import catalogue, licences
+from core.register import catalogue
+from core import licences
 from core.resources import resource_path, resources_dir
 from core.vum import rule
 
@@ -175,7 +176,7 @@ needs_bootstrapped_venv = pytest.mark.skipif(
 
 @needs_bootstrapped_venv
 def test_app_creates_the_demo_once_keeps_it_and_killing_the_bootstrap_stops_dispo(started):
-    from core.storage import data_dir
+    from core.store.storage import data_dir
 
     demo = data_dir() / "demo.sqlite"  # the tests' own data folder (tests/conftest.py)
     demo.unlink(missing_ok=True)
@@ -185,8 +186,8 @@ def test_app_creates_the_demo_once_keeps_it_and_killing_the_bootstrap_stops_disp
     _kill(proc, demo)
     assert _processes_with(str(demo)) == []
     # something the user did in the demo ...
-    from core import settings
-    from core.storage import open_db
+    from core.store import settings
+    from core.store.storage import open_db
 
     db = open_db(demo)
     assert settings.get(db, "reconcile_threshold") != Decimal("2500")
@@ -201,8 +202,8 @@ def test_app_creates_the_demo_once_keeps_it_and_killing_the_bootstrap_stops_disp
 
 @needs_bootstrapped_venv
 def test_app_with_db_opens_that_file_and_leaves_the_demo_alone(tmp_path, started):
-    from core import settings
-    from core.storage import data_dir, open_db
+    from core.store import settings
+    from core.store.storage import data_dir, open_db
 
     mine = tmp_path / "mine.sqlite"  # her own database, set up with her municipality
     db = open_db(mine)

@@ -24,13 +24,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
-from core import audit, catalogue, cpr as cprs
-from core.costs import days_in_year
+from core.store import audit
+from core.register import catalogue
+from core import cpr as cprs
+from core.register.costs import days_in_year
 from core.errors import NotFoundError, ValidationError
-from core.grant_forecast import Forecast, ForecastRow, _union_days, own_municipality
-from core.rollup import _figures_row, _finish
+from core.followup.grant_forecast import Forecast, ForecastRow, _union_days, own_municipality
+from core.followup.rollup import _figures_row, _finish
 from core.money import ore_to_kr, to_ore
-from core.providers import KIND_LABELS
+from core.register.providers import KIND_LABELS
 
 LABELS = {"caseworker": "sagsbehandler", "target_group": "målgruppe", "age_group": "aldersgruppe",
           "provider_kind": "ejerform", "paying_municipality": "betalingskommune", "grouping": "gruppering"}

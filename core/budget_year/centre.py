@@ -12,12 +12,12 @@ import datetime as dt
 from collections import defaultdict
 from fractions import Fraction
 
-from core.costs import days_in_year
+from core.register.costs import days_in_year
 from core.errors import DispoError
-from core.forecast import _union_days, forecast, grant_figures, own_municipality
-from core.grants import normalize_section
+from core.followup.forecast import _union_days, forecast, grant_figures, own_municipality
+from core.register.grants import normalize_section
 from core.money import ore_to_kr, to_ore
-from core.providers import find_by_name
+from core.register.providers import find_by_name
 from core.reports import TOTAL, Column, Report, ReportTable
 from core.reports.monthly import CITIZEN_FIGURES, build_citizens
 

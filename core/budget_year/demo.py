@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import audit
+from core.store import audit
 
 TARGET_GROUPS = ("Udviklingshæmmede", "Sindslidende", "Fysisk handicappede")
 # the target group of a citizen from the section of her first grant

@@ -35,13 +35,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from core import audit
+from core.store import audit
 from core.budget_year.rates import _periods, known_rates, price_index, projected_periods
-from core.costs import days_in_year
+from core.register.costs import days_in_year
 from core.errors import DispoError, NotFoundError, ValidationError
-from core.forecast import CostCalc, _union_days, budgets_by, is_income, load_rows, own_municipality
+from core.followup.forecast import CostCalc, _union_days, budgets_by, is_income, load_rows, own_municipality
 from core.money import InvalidNumber, format_kr, ore_to_kr, to_decimal, to_ore
-from core.storage import current_user, query
+from core.store.storage import current_user, query
 
 UNALLOCATED = "Ikke fordelt på paragraf"
 
@@ -153,7 +153,7 @@ class _Acc:
 def year_sums(db, year: int, *, project: bool) -> dict[tuple[str, str | None], _Acc]:
     """Per (account, section): the cost of ``year`` in øre of the grants and expected citizens,
     their active days per citizen, and how many rates were projected."""
-    from core.expected import list_expected
+    from core.followup.expected import list_expected
 
     first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
     found = price_index(db, year) if project else None
@@ -196,7 +196,7 @@ def current_outturn(db, year: int) -> dict[tuple[str, str], int]:
     """This year's expected outturn per (account, section) in øre: the forecast's own per-grant
     figures as of its default date, so each figure is the one the follow-up shows (expected
     citizens and the refund are the follow-up's separate lines, not in these)."""
-    from core.forecast import default_as_of, grant_figures
+    from core.followup.forecast import default_as_of, grant_figures
 
     out: dict[tuple[str, str], int] = defaultdict(int)
     for f in grant_figures(db, year, default_as_of(db, year), with_booked=False)[0]:
@@ -320,7 +320,7 @@ def set_whatif(db, year: int, version: str, account: str, section: str | None = 
     Raises:
         ValidationError: an empty name, a bad number, a negative price (nothing saved).
     """
-    from core.grants import normalize_section
+    from core.register.grants import normalize_section
 
     problems: dict[str, str] = {}
     name = " ".join(str(version or "").split())
@@ -334,7 +334,7 @@ def set_whatif(db, year: int, version: str, account: str, section: str | None = 
     if section and (not code or not db.execute("SELECT 1 FROM sections WHERE code = ?", [code]).fetchone()):
         problems["section"] = f"Paragraffen '{section}' findes ikke"
     account = str(account or "").strip()
-    from core.grants import ACCOUNT_PATTERN
+    from core.register.grants import ACCOUNT_PATTERN
 
     if not ACCOUNT_PATTERN.match(account):
         problems["account"] = f"Konto skal skrives som 5.38.50, ikke '{account}'"

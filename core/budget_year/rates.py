@@ -17,13 +17,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core import audit
+from core.store import audit
 from core.errors import ValidationError
-from core.forecast import CostCalc, is_income, own_municipality
+from core.followup.forecast import CostCalc, is_income, own_municipality
 from core.importing.importers import grant_snapshot, record_change
 from core.money import InvalidNumber, format_date, format_number, ore_to_kr, to_decimal
-from core.providers import find_by_name
-from core.storage import current_user, query
+from core.register.providers import find_by_name
+from core.store.storage import current_user, query
 
 BATCH_KIND = "takstændring"
 PRICE_INDEX = "price_index"
@@ -113,7 +113,7 @@ def plan_rate_change(db, provider: str, valid_from, rate, unit: str | None = Non
     Raises:
         ValidationError: an unknown provider, a bad rate, date or unit (nothing is changed).
     """
-    from core.grants import normalize_section
+    from core.register.grants import normalize_section
 
     problems: dict[str, str] = {}
     prov = find_by_name(db, str(provider or ""))
@@ -332,7 +332,7 @@ def plan_projection(db, year: int) -> Projection:
     Raises:
         ValidationError: no price and wage index for the year or earlier.
     """
-    from core.forecast import load_rows
+    from core.followup.forecast import load_rows
 
     index = price_index(db, year)
     rows, _ = load_rows(db, f"{year:04d}-01-01", f"{year:04d}-12-31")
@@ -381,6 +381,6 @@ def apply_projection(db, plan: Projection) -> Projection:
 
 def set_price_index(db, year: int, percent) -> None:
     """Set the price and wage index (pris- og lønfremskrivning) of a year, in percent."""
-    from core.catalogue import set_sats
+    from core.register.catalogue import set_sats
 
     set_sats(db, PRICE_INDEX, year, percent)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from core import audit
+from core.store import audit
 from core.errors import NotFoundError, ValidationError
-from core.forecast import grant_figures
+from core.followup.forecast import grant_figures
 from core.money import InvalidNumber, ore_to_kr, to_decimal, to_ore
-from core.storage import query
+from core.store.storage import query
 
 STATUSES = {"planned": "Planlagt", "decided": "Besluttet", "implemented": "Gennemført", "dropped": "Droppet"}
 _STATUS_WORDS = {**{k: k for k in STATUSES}, **{v.casefold(): k for k, v in STATUSES.items()},
@@ -80,7 +80,7 @@ def add_saving(db, year: int, text: str, amounts, *, account: str = "", section:
     Raises:
         ValidationError: an empty text, a bad amount, year, account, section or status (nothing saved).
     """
-    from core.grants import ACCOUNT_PATTERN, normalize_section
+    from core.register.grants import ACCOUNT_PATTERN, normalize_section
 
     problems: dict[str, str] = {}
     text = " ".join(str(text or "").split())

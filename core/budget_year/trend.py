@@ -20,9 +20,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
-from core.costs import days_in_year
+from core.register.costs import days_in_year
 from core.errors import DispoError
-from core.forecast import _union_days, grant_figures
+from core.followup.forecast import _union_days, grant_figures
 from core.money import ore_to_kr, to_ore
 
 KEYS = ("account", "section", "provider", "age_group")

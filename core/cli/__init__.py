@@ -204,7 +204,7 @@ def writes(args) -> bool:
 
 
 def database_path(args) -> Path:
-    from core.storage import default_db_path
+    from core.store.storage import default_db_path
 
     return Path(args.db) if args.db else default_db_path()
 
@@ -230,13 +230,13 @@ def check_database_exists(args, path: Path) -> None:
 
 def open_database(args):
     """Open the database as its one writer, or read-only when another Dispo has it."""
-    from core.locking import open_session
+    from core.store.locking import open_session
 
     return open_session(database_path(args), take_over=args.take_over_lock)
 
 
 def _stale(session) -> bool:
-    from core.locking import is_stale
+    from core.store.locking import is_stale
 
     return session.holder is not None and is_stale(session.holder)
 
@@ -263,7 +263,7 @@ def run(argv: list[str], *, pdf_writer=None) -> int:
     import sqlite3
 
     from core.errors import ReadOnlyError, from_environment
-    from core.logs import setup_logging
+    from core.store.logs import setup_logging
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -383,7 +383,7 @@ def register_catalogue(p) -> None:
 
 
 def cmd_add_section(args, db) -> int:
-    from core import catalogue
+    from core.register import catalogue
 
     code = catalogue.add_section(db, args.section, args.text, args.account, args.unit, args.valid_from,
                                  grouping=args.grouping, quantity_per=args.quantity_per)
@@ -395,8 +395,8 @@ def cmd_add_section(args, db) -> int:
 
 
 def cmd_retire_section(args, db) -> int:
-    from core import catalogue
-    from core.grants import normalize_section
+    from core.register import catalogue
+    from core.register.grants import normalize_section
 
     catalogue.retire_section(db, normalize_section(args.section) or args.section, args.retired_from)
     print(f"Paragraffen udgår fra {format_date(args.retired_from)}.")
@@ -404,8 +404,8 @@ def cmd_retire_section(args, db) -> int:
 
 
 def cmd_add_grouping(args, db) -> int:
-    from core import catalogue
-    from core.grants import normalize_section
+    from core.register import catalogue
+    from core.register.grants import normalize_section
 
     catalogue.add_grouping(db, normalize_section(args.section) or args.section, args.grouping, args.text,
                            args.valid_from, account=args.account)
@@ -414,7 +414,7 @@ def cmd_add_grouping(args, db) -> int:
 
 
 def cmd_add_account(args, db) -> int:
-    from core import catalogue
+    from core.register import catalogue
 
     catalogue.add_account(db, args.account, args.text, args.valid_from)
     print(f"Kontoen {args.account} er tilføjet fra {format_date(args.valid_from)}.")
@@ -422,7 +422,7 @@ def cmd_add_account(args, db) -> int:
 
 
 def cmd_retire_unit(args, db) -> int:
-    from core import catalogue
+    from core.register import catalogue
 
     catalogue.retire_unit(db, args.unit, args.retired_from)
     print(f"Enheden {args.unit} udgår fra {format_date(args.retired_from)}.")
@@ -430,7 +430,7 @@ def cmd_retire_unit(args, db) -> int:
 
 
 def cmd_retire_account(args, db) -> int:
-    from core import catalogue
+    from core.register import catalogue
 
     catalogue.retire_account(db, args.account, args.retired_from)
     print(f"Kontoen {args.account} udgår fra {format_date(args.retired_from)}.")
@@ -442,7 +442,7 @@ def cmd_retire_account(args, db) -> int:
 def print_breakdown(result) -> int:
     """The text table of ``forecast --by`` one of the breakdowns (called by core.cli.followup)."""
     from core.budget_year.breakdowns import LABELS
-    from core.forecast import add_rows
+    from core.followup.forecast import add_rows
 
     print(f"Dispositionsregnskab {result.year} pr. {format_date(result.as_of)}, pr. {LABELS[result.by]}")
     money = [("computed_to_date", "Beregnet til dato"), ("committed_rest", "Disponeret rest"),
@@ -502,7 +502,7 @@ def cmd_targetgroups_add(args, db) -> int:
 def cmd_targetgroups_set(args, db) -> int:
     from core import cpr as cprs
     from core.budget_year import breakdowns
-    from core.citizens import find_by_cpr
+    from core.register.citizens import find_by_cpr
     from core.errors import NotFoundError
 
     citizen = find_by_cpr(db, cprs.normalize(args.cpr))
@@ -518,7 +518,7 @@ def cmd_unit_report(args, db) -> int:
 
     from core.budget_year.centre import build_unit_report
     from core.errors import DispoError
-    from core.forecast import default_as_of
+    from core.followup.forecast import default_as_of
     from core.reports.xlsx_writer import write_report
 
     if Path(args.out).suffix.lower() != ".xlsx":

@@ -7,7 +7,8 @@ import argparse
 import datetime as dt
 import sys
 
-from core import approval, budgets, expected, forecast as fc, occupancy, reconcile, refund, validation
+from core.followup import approval, expected, forecast as fc, occupancy, reconcile, refund, validation
+from core.register import budgets
 from core.cli import budget_year, date_arg, month_arg, print_json, print_table, year_arg
 from core.errors import DispoError
 from decimal import Decimal

@@ -13,7 +13,7 @@ from core.importing.batches import commit, list_batches, prepare, preview_result
 from core.importing.choices import Choices
 from core.importing.fields import KINDS
 from core.money import format_kr
-from core.storage import query
+from core.store.storage import query
 
 
 def register(sub) -> None:

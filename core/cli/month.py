@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import monthly_cycle
+from core.followup import monthly_cycle
 from core.cli import month_arg, print_json, print_table, year_arg
 
 

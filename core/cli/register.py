@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import catalogue, citizens, demo, grants
+from core.register import catalogue, citizens, demo, grants
 from core.cli import budget_year, date_arg, print_json, print_table
 from core.errors import DispoError
 from core.money import format_date, format_number

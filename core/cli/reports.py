@@ -43,7 +43,7 @@ def cmd_report(args, db) -> int:
     elif args.as_of:
         as_of = args.as_of
     elif args.kind == "monthly":
-        from core.forecast import default_as_of as last_posting_date
+        from core.followup.forecast import default_as_of as last_posting_date
 
         as_of = last_posting_date(db, args.year)  # the forecast's own default: the last booked day
     else:

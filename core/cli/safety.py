@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import audit, backup
+from core.store import audit, backup
 from core.cli import database_path, print_json, print_table
 from core.errors import DispoError
 from core.formatting import count, datetime_text
@@ -87,7 +87,7 @@ def cmd_backups(args, db) -> int:
 
 
 def cmd_restore(args, db) -> int:
-    from core.locking import acquire
+    from core.store.locking import acquire
 
     path = database_path(args)
     with acquire(path, take_over=args.take_over_lock):
@@ -103,7 +103,7 @@ def cmd_restore(args, db) -> int:
 
 
 def cmd_integrity(args, db) -> int:
-    from core.storage import check_integrity
+    from core.store.storage import check_integrity
 
     check_integrity(db, database_path(args), full=args.full)
     if args.json:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import catalogue
+from core.register import catalogue
 from core.cli import print_json, print_table, year_arg
 from core.money import format_number
 

@@ -6,11 +6,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from core.citizens import find_by_cpr
+from core.register.citizens import find_by_cpr
 from core.cli import date_arg, pdf_writer, print_json, print_table, year_arg
 from core.errors import DispoError, NotFoundError
 from core.money import InvalidNumber, format_date, format_number, parse_number
-from core.providers import find_by_name as find_provider
+from core.register.providers import find_by_name as find_provider
 from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_followup, store
 from core.scenarios.export import case_report, write_business_case
 

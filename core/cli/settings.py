@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import settings
+from core.store import settings
 from core.cli import print_json, print_table
 from core.money import format_number
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core import cpr as cprs, vum
-from core.citizens import find_by_cpr
+from core.register.citizens import find_by_cpr
 from core.cli import date_arg, print_json, print_table, year_arg
 from core.errors import NotFoundError, ValidationError
 from core.vum.assessments import get_assessment

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from core import audit, backup
+from core.store import audit, backup
 from core.errors import DispoError, NotFoundError
 from core.importing import plausibility
 from core.importing.fields import KINDS
@@ -30,7 +30,7 @@ from core.importing.profiles import find_profile, mapping_from_headers, profile_
 from core.importing.readers import read_file
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
 from core.importing.table import NoTableError, Table, build_table
-from core.storage import bulk_work, current_user, query
+from core.store.storage import bulk_work, current_user, query
 
 #: tables whose rows are bookkeeping of the import itself, never removed by undo
 BOOKKEEPING = {"audit", "batches", "import_changes"}

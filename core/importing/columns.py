@@ -4,7 +4,7 @@ A column's cells are parsed once per distinct value (columns repeat their dates,
 and texts). Columns whose values are nearly all different (CPR numbers, amounts, texts,
 voucher numbers) have a fast path for their usual spellings, run over the whole column;
 every cell it does not recognise goes through the field's general parser. A fast path
-only ever changes the speed, never the result: tests/test_import_speed.py checks each
+only ever changes the speed, never the result: tests/importing/test_import_speed.py checks each
 against the general parser on tricky values.
 """
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.importing.parsers import text
-from core.xlsx import SheetData, write_workbook
+from core.reports.xlsx import SheetData, write_workbook
 
 
 def _clean(value):

@@ -17,10 +17,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
 from typing import Callable
 
-from core import audit
+from core.store import audit
 from core.errors import NotFoundError, ValidationError
-from core.catalogue import section as get_section
-from core.grants import create_grant, grant_state, grant_warnings, validate_grant
+from core.register.catalogue import section as get_section
+from core.register.grants import create_grant, grant_state, grant_warnings, validate_grant
 from core.importing import parsers as p
 from core.importing.choices import translate_cells
 from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
@@ -31,7 +31,7 @@ from core.importing.providers import ProviderMatcher
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
 from core.importing.table import Table
 from core.money import format_date, format_number, to_ore
-from core.storage import bulk_insert, query
+from core.store.storage import bulk_insert, query
 
 
 def record_change(db, batch_id: int, table: str, row_id, old: dict) -> None:

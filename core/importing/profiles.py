@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 
-from core import audit
+from core.store import audit
 from core.errors import NotFoundError
 from core.importing.matching import Mapping, add_sheet_defaults, header_signature, header_signatures
 from core.importing.table import Table, normalize_header
-from core.storage import query
+from core.store.storage import query
 
 
 def save_profile(db, kind: str, headers: list[str], mapping: dict[str, str], name: str = "",

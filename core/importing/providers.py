@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from core.providers import create_provider, list_providers
+from core.register.providers import create_provider, list_providers
 
 AUTO_ACCEPT = 95     # a fuzzy score at least this high is taken without asking (CLI)
 SUGGEST = 80         # shown as a suggestion from this score

@@ -2,7 +2,7 @@
 reconciliation list) and "Belægning" (occupancy per own facility per month), and the
 approval status shown in the printed header.
 
-The figures come from ``core.reconcile``, ``core.occupancy`` and ``core.approval``.
+The figures come from ``core.followup.reconcile``, ``core.followup.occupancy`` and ``core.followup.approval``.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core import approval, occupancy, reconcile
-from core.forecast import municipality_warning
+from core.followup import approval, occupancy, reconcile
+from core.followup.forecast import municipality_warning
 from core.money import format_date, ore_to_kr
 from core.reports import SUBTOTAL, TOTAL, Column, ReportTable
 
@@ -28,7 +28,7 @@ FLAGGED_TITLE = "Afstemning: rækker med bemærkninger"
 
 
 def reconciliation_table(rows, title: str = "Afstemning") -> ReportTable:
-    """The reconciliation ``rows`` (``core.reconcile``) as a table with its total."""
+    """The reconciliation ``rows`` (``core.followup.reconcile``) as a table with its total."""
     table = ReportTable(title, (
         Column("cpr", "CPR-nr.", "cpr"), Column("name", "Navn", "text", 24), Column("account", "Konto", "text", 10),
         Column("providers", "Leverandør", "text", 26),

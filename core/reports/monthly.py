@@ -22,10 +22,10 @@ from decimal import Decimal
 from fractions import Fraction
 from types import SimpleNamespace
 
-from core.forecast import forecast, monthly_outturn, own_municipality
+from core.followup.forecast import forecast, monthly_outturn, own_municipality
 from core.money import format_date, format_number, kr, ore_to_kr
 from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable
-from core.reconcile import reconcile
+from core.followup.reconcile import reconcile
 from core.reports.followup_sheets import FLAGGED_TITLE, approval_status, occupancy_sheet, reconciliation_table
 
 D0 = Decimal("0.00")
@@ -235,7 +235,7 @@ def top_deviations(overview: ReportTable, count: int = TOP_DEVIATIONS) -> Report
 def expected_sheet(db, year: int, as_of: dt.date) -> ReportTable:
     """Sheet "Kommende borgere": each expected citizen's cost in the year; the total equals the
     forecast's "Kommende borgere" line (both sum per-person øre)."""
-    from core.expected import SOURCES, list_expected
+    from core.followup.expected import SOURCES, list_expected
 
     table = ReportTable("Kommende borgere", (
         Column("ident", "CPR-nr./midl. nr.", "cpr", 16), Column("name", "Navn", "text", 24),
@@ -264,7 +264,7 @@ def expected_sheet(db, year: int, as_of: dt.date) -> ReportTable:
 def refund_sheet(db, year: int, as_of: dt.date | None = None) -> ReportTable:
     """Sheet "Refusion": the high-cost refund candidates (serviceloven § 176) of the year, with
     their expenses as the forecast has them on ``as_of`` (so the total equals its refund line)."""
-    from core.refund import refund_rows, thresholds_note
+    from core.followup.refund import refund_rows, thresholds_note
 
     thresholds, rows = refund_rows(db, year, as_of=as_of)
     table = ReportTable("Refusion", (

@@ -13,11 +13,11 @@ Decisions (shown as notes in the sheet):
   section active on the month's last day (31 March, 30 June, ...). Subtotals and the
   total add the section counts, as the Ringsted sheet does, so a citizen with two
   sections counts twice there; the last row "Unikke CPR-numre" counts each person once.
-- *Cost* of a quarter = the cost rule (``core.costs``) over the quarter's days, rounded
+- *Cost* of a quarter = the cost rule (``core.register.costs``) over the quarter's days, rounded
   to øre once per grant.
 - Only quarters that have ended by the as-of date are shown; later ones stay empty.
 - Places at own facilities sold to another municipality are income, not an expense of
-  the area (the forecast's rule, ``core.forecast.is_income``), and are left out.
+  the area (the forecast's rule, ``core.followup.forecast.is_income``), and are left out.
 - Average yearly cost per person = cost of the shown quarters · 4 / number of shown
   quarters / average count.
 """
@@ -28,10 +28,10 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from core import catalogue
-from core.costs import cost_between
-from core.grants import Grant, list_grants
-from core.forecast import is_income, municipality_warning, own_municipality
+from core.register import catalogue
+from core.register.costs import cost_between
+from core.register.grants import Grant, list_grants
+from core.followup.forecast import is_income, municipality_warning, own_municipality
 from core.money import format_date, kr, ore_to_kr, to_ore
 from core.reports import DETAIL, EXTRA, SUBTOTAL, TOTAL, Column, Report, ReportTable
 

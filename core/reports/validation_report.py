@@ -1,4 +1,4 @@
-"""The data validation report: the monthly checklist's findings (``core.validation``).
+"""The data validation report: the monthly checklist's findings (``core.followup.validation``).
 
 Two sheets: "Oversigt" counts the findings per rule and severity; "Fund" lists each
 finding with its message and the record to fix (table and number).
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import validation
-from core.forecast import own_municipality
+from core.followup import validation
+from core.followup.forecast import own_municipality
 from core.money import format_date
 from core.reports import SUBTOTAL, TOTAL, Column, Report, ReportTable
 

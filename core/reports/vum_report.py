@@ -18,7 +18,7 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from core.forecast import own_municipality
+from core.followup.forecast import own_municipality
 from core.money import format_number, kr
 from core.reports import EXTRA, TOTAL, Column, Report, ReportTable
 from core.vum.allocation import WEEKS_PER_YEAR, compute_allocation, facilities, norms, weekly_hours

@@ -2,7 +2,7 @@
 
 For a year, per section (or provider):
 
-- the expected outturn and the full-year equivalents are the forecast's (``core.forecast``,
+- the expected outturn and the full-year equivalents are the forecast's (``core.followup.forecast``,
   rolled up the same way), so they are the same figures as on every other screen;
 - ``grants``: expense grants active some day in the year (sold places and one-off grants
   are not counted, as for full-year equivalents);
@@ -25,11 +25,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core import audit
+from core.store import audit
 from core.errors import ValidationError
-from core.forecast import forecast
+from core.followup.forecast import forecast
 from core.money import kr, to_decimal
-from core.storage import query
+from core.store.storage import query
 
 BANDS = ("1–4", "5–9", "10–12", "13+")
 PROVIDER_KINDS = ("egen", "kommune", "region", "privat")
@@ -101,7 +101,7 @@ def key_figures(db, year: int, by: str = "section") -> list[KeyFigureRow]:
     """
     if by not in ("section", "provider"):
         raise ValidationError({"by": f"Nøgletal opdeles efter paragraf eller leverandør, ikke '{by}'"})
-    from core.forecast import is_income, own_municipality
+    from core.followup.forecast import is_income, own_municipality
 
     fc = forecast(db, year, dt.date(year, 12, 31), by=by, include_expected=False, include_refund=False)
     own = own_municipality(db)

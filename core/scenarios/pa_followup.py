@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.forecast import grant_figures
-from core.grants import list_grants
+from core.followup.forecast import grant_figures
+from core.register.grants import list_grants
 from core.scenarios.pa_cap import followup_date, grant_hours_per_week, grant_warning, is_pa_employment
 
 

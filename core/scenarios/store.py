@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from core import audit
+from core.store import audit
 from core.errors import NotFoundError, ValidationError
 from core.scenarios.businesscase import Case, Variant, parse_case, parse_variant
-from core.storage import current_user, query
+from core.store.storage import current_user, query
 
 TABLE = "scenario_cases"
 

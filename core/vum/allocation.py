@@ -29,14 +29,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from core import audit
-from core.catalogue import sats, vum_categories
-from core.costs import days_in_year
+from core.store import audit
+from core.register.catalogue import sats, vum_categories
+from core.register.costs import days_in_year
 from core.errors import NotFoundError, ValidationError
-from core.grants import list_grants
+from core.register.grants import list_grants
 from core.money import format_number, to_ore
-from core.providers import Provider, find_by_name, list_providers
-from core.storage import current_user, query
+from core.register.providers import Provider, find_by_name, list_providers
+from core.store.storage import current_user, query
 from core.vum.assessments import current_assessments, own_facility, pick_current
 from core.vum.rule import CATEGORIES, INDIVIDUAL, reassessment_months, significant_change_pct
 

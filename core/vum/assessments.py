@@ -15,12 +15,13 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core import audit, cpr as cprs
-from core.citizens import find_by_cpr
+from core.store import audit
+from core import cpr as cprs
+from core.register.citizens import find_by_cpr
 from core.errors import NotFoundError, ValidationError
 from core.money import InvalidNumber, parse_date, to_decimal
-from core.providers import get_provider
-from core.storage import current_user, query
+from core.register.providers import get_provider
+from core.store.storage import current_user, query
 from core.vum.rule import CATEGORIES, INDIVIDUAL, category_rule, themes
 
 @dataclass(frozen=True)

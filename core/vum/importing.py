@@ -23,11 +23,11 @@ import json
 from decimal import Decimal
 
 from core import cpr as cprs
-from core.citizens import find_by_cpr
+from core.register.citizens import find_by_cpr
 from core.errors import ValidationError
 from core.money import InvalidNumber, to_decimal
-from core.storage import current_user
-from core import audit
+from core.store.storage import current_user
+from core.store import audit
 from core.vum.assessments import current_assessments, own_facility, pick_current
 from core.vum.rule import INDIVIDUAL, parse_category
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from core import audit
+from core.store import audit
 from core.errors import ValidationError
 from core.money import InvalidNumber, format_number, to_decimal
-from core.shipped import load_shipped_vum as load_shipped, shipped_vum as shipped  # noqa: F401 (re-exported)
-from core.storage import query
+from core.store.shipped import load_shipped_vum as load_shipped, shipped_vum as shipped  # noqa: F401 (re-exported)
+from core.store.storage import query
 
 CATEGORIES = ("A", "B", "C", "D", "E", "F")
 INDIVIDUAL = "F"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from core import audit
+from core.store import audit
 from core.errors import DispoError
-from core.storage import query
+from core.store.storage import query
 
 _UNCHECKED = object()
 TABLES = ("vum_assessments", "vum_allocations", "vum_fixed_budgets", "vum_themes", "settings")

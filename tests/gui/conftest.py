@@ -8,7 +8,7 @@ import pytest
 @pytest.fixture
 def context(demo_db, tmp_path):
     """An ``AppContext`` on the test's own copy of the demo (``demo_db`` is a second connection)."""
-    from gui.context import AppContext
+    from gui.common.context import AppContext
 
     ctx = AppContext(tmp_path / "demo.sqlite")
     yield ctx

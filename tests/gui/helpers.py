@@ -23,7 +23,7 @@ def fill(qtbot, dialog, **values) -> None:
 def add_grant(db, cpr: str, name: str, *, section: str = "§ 108", provider: str = "Botilbuddet Skovbrynet",
               rate: str = "1000", start: str = "2026-01-01", **more) -> int:
     """A grant made directly through core (not the GUI), for tests that need a known one."""
-    from core.grants import create_grant
+    from core.register.grants import create_grant
 
     return create_grant(db, {"cpr": cpr, "name": name, "section": section, "provider": provider, "rate": rate,
                              "start": start, **more})

@@ -10,14 +10,14 @@ import pytest
 from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel
 
-from gui.citizen_view import open_citizen
-from gui.context import AppContext
-from gui.import_wizard import ImportWizard
+from gui.register.citizen_view import open_citizen
+from gui.common.context import AppContext
+from gui.importing.import_wizard import ImportWizard
 from gui.main_window import MainWindow
-from gui.vum_wizard import AllocationWizard
+from gui.vum.vum_wizard import AllocationWizard
 from tests.import_files import grants_sheet, write_xlsx
 from tests.gui.test_gui_safety import demo_file  # noqa: F401 - a fixture
-from tests.gui.test_import_gui import _walk_to_preview
+from tests.gui.importing.test_import_gui import _walk_to_preview
 
 FULL_CPR = re.compile(r"\d{6}-\d{4}")
 

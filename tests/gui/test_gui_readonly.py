@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QMessageBox, QPushButton
 
 from gui import app as gui_app
-from gui.context import AppContext
+from gui.common.context import AppContext
 from tests.dbcontent import content
 from tests.gui.test_gui_safety import _answer, demo_file, live_lock, window  # noqa: F401 - fixtures
 

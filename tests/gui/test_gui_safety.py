@@ -12,12 +12,13 @@ from openpyxl import load_workbook
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox
 
-from core import backup, grants, locking
+from core.store import backup, locking
+from core.register import grants
 from core.errors import ReadOnlyError
 from gui import app as gui_app
-from gui import errors
-from gui.backup_dialog import BackupDialog
-from gui.context import AppContext
+from gui.common import errors
+from gui.store.backup_dialog import BackupDialog
+from gui.common.context import AppContext
 from gui.main_window import MainWindow
 from tests.dbcontent import content
 
@@ -91,7 +92,7 @@ def test_a_second_dispo_opens_read_only_with_editing_off(demo_file, live_lock, w
     assert content(demo_file) == before
 
 
-@pytest.mark.allow_log("core.locking")  # taking the stale lock over is logged
+@pytest.mark.allow_log("core.store.locking")  # taking the stale lock over is logged
 def test_a_stale_lock_is_taken_over_when_she_says_yes(demo_file, window, monkeypatch):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()

@@ -1,6 +1,6 @@
 """The main window starts on a real database and offers undo/redo."""
 
-from gui.context import AppContext
+from gui.common.context import AppContext
 from gui.main_window import MainWindow
 
 

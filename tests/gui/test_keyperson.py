@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from core import settings
-from gui.help_dialog import HELP_FILE, SECTIONS
+from core.store import settings
+from gui.common.help_dialog import HELP_FILE, SECTIONS
 from gui.main_window import MainWindow
 from gui.screens import SCREEN_MODULES
 
@@ -68,7 +68,7 @@ def test_choosing_another_month_recomputes_its_steps(qtbot, window):
 @pytest.fixture
 def new_window(qtbot, tmp_path):
     """The main window on a new, empty database."""
-    from gui.context import AppContext
+    from gui.common.context import AppContext
 
     ctx = AppContext(tmp_path / "ny.sqlite")
     w = MainWindow(ctx)
@@ -79,7 +79,7 @@ def new_window(qtbot, tmp_path):
 
 
 def the_import_wizard_opened() -> None:
-    from gui.import_wizard import ImportWizard
+    from gui.importing.import_wizard import ImportWizard
 
     wizards = [x for x in QApplication.topLevelWidgets() if isinstance(x, ImportWizard) and x.isVisible()]
     assert len(wizards) == 1
@@ -155,7 +155,7 @@ def test_font_size_setting_changes_the_application_font(qtbot, window, demo_db):
     try:
         assert app.font().pointSizeF() == 14
     finally:
-        from gui.settings_dialog import apply_font_size
+        from gui.store.settings_dialog import apply_font_size
 
         apply_font_size(0)
     assert app.font().pointSizeF() == before
@@ -164,8 +164,8 @@ def test_font_size_setting_changes_the_application_font(qtbot, window, demo_db):
 # ------------------------------------------------------------------ first run
 
 def test_first_run_guide_sets_up_a_new_database(qtbot, tmp_path):
-    from core.storage import open_db
-    from gui.first_run import FirstRunWizard, apply_choice
+    from core.store.storage import open_db
+    from gui.common.first_run import FirstRunWizard, apply_choice
 
     wizard = FirstRunWizard()
     qtbot.addWidget(wizard)
@@ -198,7 +198,7 @@ def test_first_run_guide_sets_up_a_new_database(qtbot, tmp_path):
 
 
 def test_first_run_guide_warns_about_a_network_share(qtbot):
-    from gui.first_run import NETWORK_WARNING, FirstRunWizard
+    from gui.common.first_run import NETWORK_WARNING, FirstRunWizard
 
     wizard = FirstRunWizard()
     qtbot.addWidget(wizard)
@@ -207,7 +207,7 @@ def test_first_run_guide_warns_about_a_network_share(qtbot):
 
 
 def test_an_existing_database_must_exist(qtbot, tmp_path):
-    from gui.first_run import FirstRunWizard
+    from gui.common.first_run import FirstRunWizard
 
     wizard = FirstRunWizard()
     qtbot.addWidget(wizard)
@@ -221,8 +221,8 @@ def test_an_existing_database_must_exist(qtbot, tmp_path):
 
 
 def test_a_database_without_municipality_needs_the_guide(context, tmp_path):
-    from gui.first_run import needs_first_run
-    from gui.context import AppContext
+    from gui.common.first_run import needs_first_run
+    from gui.common.context import AppContext
 
     assert not needs_first_run(context)  # the demo has its municipality
     fresh = AppContext(tmp_path / "tom.sqlite")
@@ -259,7 +259,7 @@ def test_hints_hide_when_there_are_rows(qtbot, window):
 
 
 def test_the_imports_list_shows_counts_with_thousands_dots_and_danish_times():
-    from gui.batches_screen import BatchesModel
+    from gui.importing.batches_screen import BatchesModel
 
     model = BatchesModel()
     model.set_rows([{"id": 1, "file": "posteringer.xlsx", "sheet": "Ark1", "kind": "postings",
@@ -301,7 +301,7 @@ def test_first_run_creates_her_database(qtbot, tmp_path):
 
 
 def test_first_run_can_show_the_demo_and_keeps_hers_for_next_time(qtbot, tmp_path):
-    from core.storage import last_database
+    from core.store.storage import last_database
     from gui.app import demo_db_path, first_run
 
     target = tmp_path / "mine.sqlite"
@@ -313,7 +313,7 @@ def test_first_run_can_show_the_demo_and_keeps_hers_for_next_time(qtbot, tmp_pat
         assert last_database() == target.resolve()
     finally:
         context.close()
-    from core.storage import open_db
+    from core.store.storage import open_db
 
     mine = open_db(target)
     try:
@@ -324,8 +324,8 @@ def test_first_run_can_show_the_demo_and_keeps_hers_for_next_time(qtbot, tmp_pat
 
 
 def test_a_remembered_database_that_is_gone_is_suggested_not_forgotten(qtbot, tmp_path):
-    from core.storage import last_database, remember_database
-    from gui.first_run import FirstRunWizard
+    from core.store.storage import last_database, remember_database
+    from gui.common.first_run import FirstRunWizard
 
     share = tmp_path / "drev" / "budget.sqlite"
     share.parent.mkdir()
@@ -341,7 +341,7 @@ def test_a_remembered_database_that_is_gone_is_suggested_not_forgotten(qtbot, tm
 
 
 def test_a_db_file_in_a_missing_folder_is_refused_by_the_guide(qtbot, tmp_path):
-    from gui.first_run import FirstRunWizard
+    from gui.common.first_run import FirstRunWizard
 
     wizard = FirstRunWizard(fixed_path=tmp_path / "findes-ikke" / "x.sqlite")
     qtbot.addWidget(wizard)

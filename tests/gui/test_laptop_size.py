@@ -86,7 +86,7 @@ def test_every_screen_shows_its_key_columns_at_laptop_size(qtbot, context, tmp_p
 
 
 def test_a_new_database_fits_too(qtbot, tmp_path):
-    from gui.context import AppContext
+    from gui.common.context import AppContext
 
     context = AppContext(tmp_path / "ny.sqlite")
     try:
@@ -98,11 +98,11 @@ def test_a_new_database_fits_too(qtbot, tmp_path):
 
 
 def test_dialogs_fit_a_laptop_and_the_vum_wizard_shows_the_remark(qtbot, context, tmp_path):
-    from gui.first_run import FirstRunWizard
-    from gui.help_dialog import HelpDialog
-    from gui.import_wizard import ImportWizard
-    from gui.settings_dialog import SettingsDialog
-    from gui.vum_wizard import AllocationWizard
+    from gui.common.first_run import FirstRunWizard
+    from gui.common.help_dialog import HelpDialog
+    from gui.importing.import_wizard import ImportWizard
+    from gui.store.settings_dialog import SettingsDialog
+    from gui.vum.vum_wizard import AllocationWizard
 
     folder = Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from gui.app import choose_db_path
 from gui.main_window import MainWindow
 from gui.screens import SCREEN_MODULES
-from tests.gui.test_grants_screen import fill
+from tests.gui.register.test_grants_screen import fill
 
 TITLES = ["Bevillinger", "Borgere", "Leverandører og takster", "Katalog og satser", "VUM-tildeling", "Rapporter"]
 
@@ -77,7 +77,7 @@ def test_geometry_is_remembered(qtbot, context):
 
 
 def test_last_database_is_remembered(tmp_path):
-    from core.storage import config_dir, remember_database
+    from core.store.storage import config_dir, remember_database
 
     last = tmp_path / "sidste.sqlite"
     last.write_bytes(b"")

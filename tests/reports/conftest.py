@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core import grants, providers
+from core.register import grants, providers
 
 
 def add(db, cpr, name, section, rate, start, end="", **extra):

@@ -4,7 +4,7 @@ the validation report."""
 import datetime as dt
 from decimal import Decimal
 
-from core import approval, reconcile, validation
+from core.followup import approval, reconcile, validation
 from core.reports import SUBTOTAL, TOTAL
 from core.reports.xlsx_writer import write_report
 from tests.reports.xlsx_check import evaluate, load

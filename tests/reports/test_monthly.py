@@ -87,7 +87,7 @@ AS_OF = dt.date(2026, 10, 31)
 
 @pytest.fixture
 def forecast_module():
-    from core import forecast
+    from core.followup import forecast
 
     return forecast
 
@@ -166,7 +166,7 @@ def test_workbook_matches_the_forecast(forecast_module, booked_db, tmp_path):
 
 def test_monthly_pdf_has_overview_chart_and_deviations(forecast_module, qapp, booked_db, tmp_path):
     from core.reports.monthly import build_monthly
-    from gui.pdf_report import write_pdf
+    from gui.reports.pdf_report import write_pdf
     from tests.reports.pdf_text import pdf_text
 
     text = pdf_text(write_pdf(build_monthly(booked_db, 2026, AS_OF), tmp_path / "m.pdf", mask_cpr=True))
@@ -216,7 +216,7 @@ def test_cli_monthly_defaults_to_the_last_posting_date(forecast_module, booked_d
 
 def test_the_printed_overview_is_readable_and_each_part_starts_a_page(forecast_module, qapp, booked_db, tmp_path):
     from core.reports.monthly import build_monthly
-    from gui.pdf_report import write_pdf
+    from gui.reports.pdf_report import write_pdf
     from tests.reports.pdf_text import pdf_text
 
     booked_db["accounts"].upsert({"code": "5.38.50", "text": "Botilbud til længerevarende ophold (§ 108) med et "

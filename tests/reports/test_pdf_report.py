@@ -9,7 +9,7 @@ import pytest
 from core.reports import Column, Report, ReportTable, TOTAL
 from core.reports.quarterly import build_quarterly
 from core.reports.xlsx_writer import ReportWriteError
-from gui.pdf_report import write_pdf
+from gui.reports.pdf_report import write_pdf
 from tests.conftest import run_cli
 from tests.reports.pdf_text import pdf_text
 

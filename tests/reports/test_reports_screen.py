@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
 from core.reports import Column, ReportTable, TOTAL
-from gui.context import AppContext
-from gui.reports_screen import OTHER_DATE, ReportTableModel, Screen
+from gui.common.context import AppContext
+from gui.reports.reports_screen import OTHER_DATE, ReportTableModel, Screen
 from tests.reports.pdf_text import pdf_text
 
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from core import providers
+from core.register import providers
 from core.reports import EXTRA, TOTAL
 from core.reports.vum_report import build_vum
 from core.reports.xlsx_writer import write_report

@@ -1,4 +1,4 @@
-"""``core.xlsx``: plain sheets (headings in row 1) through the one report writer."""
+"""``core.reports.xlsx``: plain sheets (headings in row 1) through the one report writer."""
 
 import datetime as dt
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from core.errors import DispoError
-from core.xlsx import SheetData, write_workbook
+from core.reports.xlsx import SheetData, write_workbook
 from tests.reports.xlsx_check import load
 
 

@@ -1,0 +1,114 @@
+"""Rolling the grants' figures up into rows, "Drift i alt", the separate lines (expected
+citizens, the § 176 refund) and the grand total (DOMAIN.md, "The monthly overview's
+structure"); shared by ``core.followup.forecast`` and the budget year's breakdowns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import fields
+from decimal import Decimal
+from fractions import Fraction
+
+from core.followup.expected import expected_line
+from core.followup.grant_forecast import (BUDGET_FIGURES, FIGURES, KEY_FIELDS, Forecast, ForecastRow,
+                                 municipality_warning)
+from core.money import ore_to_kr, to_ore
+from core.followup.refund import refund_line, thresholds_note
+
+
+def _row(keys: dict, to_date: int, rest: int, booked: int, **extra) -> ForecastRow:
+    get = keys.get
+    return _figures_row(get("grant_id"), get("cpr"), get("name"), get("section"), get("account"), get("provider"),
+                        to_date, rest, booked, **extra)
+
+
+def _figures_row(grant_id, cpr, name, section, account, provider, to_date: int, rest: int, booked: int,
+                 _kr=Decimal, **extra) -> ForecastRow:
+    """A row from its key fields and øre figures (``ore_to_kr`` inlined: this runs once per grant)."""
+    return ForecastRow(grant_id, cpr, name, section, account, provider, _kr(to_date).scaleb(-2),
+                       _kr(rest).scaleb(-2), _kr(to_date + rest).scaleb(-2), _kr(booked).scaleb(-2),
+                       _kr(to_date - booked).scaleb(-2), **extra)
+
+
+class _Sum:
+    __slots__ = ("to_date", "rest", "booked", "keys", "intervals")
+
+    def __init__(self, keys):
+        self.to_date = self.rest = self.booked = 0
+        self.keys = keys
+        self.intervals: dict[str | None, list[tuple[int, int]]] = defaultdict(list)
+
+
+def _total_budget_figures(rows: list[ForecastRow], expected: int, fye_exact: Fraction) -> dict:
+    """The budget columns of "Drift i alt": sums of the rows' (a level without a budget adds
+    nothing), so the effects add up to the deviation as they do on every row; the average
+    price from the exact full-year equivalents."""
+    def total(name):
+        values = [getattr(r, name) for r in rows if getattr(r, name) is not None]
+        return sum(values, Decimal("0.00")) if values else None
+
+    out = {"full_year_equivalents": total("full_year_equivalents") or Decimal("0.00"),
+           "average_price": ore_to_kr(to_ore(Fraction(expected, 100) / fye_exact)) if fye_exact else None}
+    if any(r.budget is not None for r in rows):
+        out.update(budget=total("budget"), deviation=total("deviation"), volume_effect=total("volume_effect"),
+                   price_effect=total("price_effect"))
+        budgeted = [r for r in rows if r.budget is not None]
+        if all(r.budget_full_year_equivalents is not None for r in budgeted):
+            out["budget_full_year_equivalents"] = total("budget_full_year_equivalents")
+    return out
+
+
+def _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows,
+            fye_exact: Fraction | None = None) -> Forecast:
+    """The forecast of ``rows``: the total ("Drift i alt"), the unmatched postings, the separate
+    lines and the grand total."""
+    unmatched_total = sum(unmatched.values())
+    to_date, rest = sum(f.to_date for f in figures), sum(f.rest for f in figures)
+    extra = _total_budget_figures(rows, to_date + rest, fye_exact) if fye_exact is not None else {}
+    total = _row({}, to_date, rest, sum(f.booked for f in figures) + unmatched_total, **extra)
+    lines = []
+    if include_expected:
+        line = expected_line(db, year, as_of)
+        if line is not None:
+            lines.append(line)
+    if include_refund:
+        line = refund_line(db, year, figures)
+        if line is not None:
+            lines.append(line)
+    grand = add_rows(total, *lines)
+    budgeted = [r for r in (total, *lines) if r.budget is not None]
+    if budgeted:
+        grand.budget = sum((r.budget for r in budgeted), Decimal("0.00"))
+        grand.deviation = sum((r.deviation for r in budgeted), Decimal("0.00"))
+    warnings = [w for w in (municipality_warning(db),) if w]
+    if include_refund:
+        note = thresholds_note(db, year)
+        if note:
+            warnings.append(note)
+    return Forecast(year=year, as_of=as_of, rows=rows, total=total, by=by,
+                    unmatched=_row({"name": "Posteringer uden bevilling"}, 0, 0, unmatched_total),
+                    lines=tuple(lines), grand_total=grand, warnings=tuple(warnings))
+
+
+def _sort_key(row: ForecastRow, by: str):
+    value = getattr(row, {"citizen": "cpr"}.get(by, by))
+    if by == "section" and value:
+        return (0, int("".join(ch for ch in value if ch.isdigit()) or 0), value)
+    return (value is None, value or "")
+
+
+def add_rows(first: ForecastRow, *others: ForecastRow, **keys) -> ForecastRow:
+    """The sum of rows' figures (budget columns left empty)."""
+    ore = {name: sum(to_ore(getattr(r, name)) for r in (first, *others)) for name in FIGURES}
+    return ForecastRow(**{k: keys.get(k) for k in KEY_FIELDS}, **{n: ore_to_kr(v) for n, v in ore.items()})
+
+
+def amounts_ore(row: ForecastRow) -> dict[str, int | None]:
+    """A row's money figures as øre (None kept), for exact comparison and storage."""
+    out = {}
+    for f in fields(row):
+        value = getattr(row, f.name)
+        if f.name in FIGURES or f.name in BUDGET_FIGURES:
+            out[f.name] = None if value is None else to_ore(value) if f.name != "full_year_equivalents" else value
+    return out

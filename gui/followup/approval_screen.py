@@ -1,0 +1,192 @@
+"""Godkendelse: approve a month (freeze its forecast) and see the approved trend next to the live forecast.
+
+The checks (``core.followup.approval.checks``) are shown first, computed off the GUI thread when the
+month changes; approving despite them asks for a reason; a month that has not ended cannot
+be approved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCharts import QChartView, QLineSeries, QScatterSeries
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPushButton, QSpinBox,
+                               QSplitter, QVBoxLayout, QWidget)
+
+from core.followup import approval
+from core.errors import DispoError
+from core.followup.forecast import default_as_of, forecast
+from core.formatting import datetime_text
+from core.money import format_number, ore_to_kr
+from gui.common.charts import danish_chart, set_month_series
+from gui.common.followup_common import Column, Job, RowsModel, table_view
+from gui.common.models import show_cpr
+from gui.common.widgets import mark_edits
+
+
+def _kr(key):
+    return lambda s: ore_to_kr(s.total[key]) if s.total[key] is not None else None
+
+
+class Screen(QWidget):
+    TITLE = "Godkend måned"
+
+    def __init__(self, context):
+        super().__init__()
+        self.context = context
+        self.live = None
+        self.job = Job(self)
+        self.job.finished.connect(self._live_done)
+        self.job.failed.connect(lambda message: self.live_label.setText(message))
+        self.found: list | None = None
+        self.check_job = Job(self)
+        self.check_job.finished.connect(self._checks_done)
+        self.check_job.failed.connect(lambda message: self.checks_label.setText(message))
+        self.checks_label = QLabel(objectName="checks")
+        self.checks_label.setWordWrap(True)
+        context.cpr_masking_changed.connect(lambda _: self.found is not None and self._checks_done(self.found))
+        self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
+        self.year.setValue(dt.date.today().year)
+        self.year.valueChanged.connect(lambda _: self.refresh())
+        self.month = QComboBox(objectName="month")
+        for i, name in enumerate(approval.MONTHS, start=1):
+            self.month.addItem(name.capitalize(), i)
+        self.month.setCurrentIndex(max(0, dt.date.today().month - 2))
+        self.month.currentIndexChanged.connect(lambda _: self._start_checks())
+        self.approve_button = QPushButton("&Godkend måned", objectName="approve")
+        self.approve_button.clicked.connect(self.approve)
+        mark_edits(self.approve_button)
+        self.message = QLabel(objectName="message")
+        self.live_label = QLabel(objectName="live")
+        self.model = RowsModel([
+            Column("month", "Måned", getter=lambda s: f"{s.month:02d} {approval.MONTHS[s.month - 1]}"),
+            Column("approved_at", "Godkendt", getter=lambda s: datetime_text(s.approved_at)),
+            Column("user", "Af"),
+            # what the month is approved for first: on a laptop the rest may scroll
+            Column("budget", "Budget", "kr", _kr("budget_ore")),
+            Column("expected", "Forventet regnskab", "kr", _kr("expected_ore")),
+            Column("deviation", "Afvigelse", "kr", _kr("deviation_ore"), warn=True),
+            Column("booked", "Bogført", "kr", _kr("booked_ore")),
+            Column("computed", "Beregnet til dato", "kr", _kr("computed_ore")),
+            Column("reason", "Godkendt trods bemærkninger", getter=lambda s: s.reason)], self)
+        self.view, _ = table_view(self.model, "snapshots_table")
+        self.chart = danish_chart("Godkendte måneder: forventet regnskab (og det aktuelle)")
+        self.chart_view = QChartView(self.chart, objectName="trend_chart")
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bar = QHBoxLayout()
+        for label, widget in (("&År", self.year), ("&Måned", self.month)):
+            text = QLabel(label)
+            text.setBuddy(widget)
+            bar.addWidget(text)
+            bar.addWidget(widget)
+        bar.addWidget(self.approve_button)
+        bar.addStretch(1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.view)
+        split.addWidget(self.chart_view)
+        # the trend chart needs room to be read: it gets as much width as the table
+        self.chart_view.setMinimumWidth(320)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([720, 480])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.checks_label)
+        layout.addWidget(self.message)
+        layout.addWidget(self.live_label)
+        layout.addWidget(split, 1)
+
+    def refresh(self) -> None:
+        self.snapshots = approval.snapshots(self.context.db, self.year.value())
+        self.model.set_rows(self.snapshots)
+        self.view.resizeColumnsToContents()
+        year = self.year.value()
+        self.job.start(self.context.db_path, lambda db: forecast(db, year, default_as_of(db, year), by="account",
+                                                                  include_expected=False, include_refund=False))
+        self._start_checks()
+        self._draw()
+
+    def _start_checks(self) -> None:
+        year, month = self.year.value(), self.month.currentData()
+        self.found = None
+        self.checks_label.setText("Kontrollerer måneden …")
+        self.check_job.start(self.context.db_path, lambda db: approval.checks(db, year, month))
+
+    def _checks_done(self, found) -> None:
+        self.found = found
+        if not found:
+            self.checks_label.setText("Kontroller: ingen bemærkninger.")
+        else:
+            self.checks_label.setText(show_cpr("Kontroller før godkendelse:\n"
+                                               + "\n".join(f"• {c.message}" for c in found)))
+
+    def _live_done(self, result) -> None:
+        self.live = result
+        self.live_label.setText(f"Aktuelt forventet regnskab pr. {result.as_of:%d-%m-%Y}: "
+                                f"{format_number(result.total.expected_outturn)} kr.")
+        self._draw()
+
+    def approve(self, *, confirm_replace=None, ask_reason=None) -> None:
+        """Approve the chosen month; a month already approved is replaced only after a yes.
+
+        The checks come first: a month that has not ended is refused; with other checks the
+        user is asked for a reason (``ask_reason`` returns it, or None to cancel)."""
+        year, month = self.year.value(), self.month.currentData()
+        try:
+            found = approval.checks(self.context.db, year, month)
+        except DispoError as ex:
+            self.message.setText(str(ex))
+            return
+        self._checks_done(found)
+        blocking = [c for c in found if c.kind == "not_ended"]
+        if blocking:
+            self.message.setText(blocking[0].message)
+            return
+        reason = None
+        if found:
+            ask = ask_reason or (lambda: self._ask_reason(found))
+            reason = ask()
+            if not reason or not reason.strip():
+                self.message.setText("Måneden er ikke godkendt: en begrundelse er nødvendig.")
+                return
+        replace = False
+        if any(s.month == month for s in self.snapshots):
+            ask = confirm_replace or (lambda: QMessageBox.question(
+                self, "Allerede godkendt", f"{self.month.currentText()} {year} er allerede godkendt. "
+                "Vil du erstatte godkendelsen? Den gamle gemmes i loggen.") == QMessageBox.StandardButton.Yes)
+            if not ask():
+                return
+            replace = True
+        try:
+            approval.approve_month(self.context.db, year, month, replace=replace, reason=reason)
+        except DispoError as ex:
+            self.message.setText(str(ex))
+            return
+        self.message.setText(f"{self.month.currentText()} {year} er godkendt.")
+        self.context.notify_changed("approvals")
+        self.refresh()
+
+    def _ask_reason(self, found) -> str | None:
+        text, ok = QInputDialog.getText(
+            self, "Godkend trods bemærkninger",
+            "\n".join(f"• {c.message}" for c in found) + "\n\nBegrundelse for at godkende alligevel "
+            "(gemmes med godkendelsen og i revisionssporet):")
+        return text if ok else None
+
+    def _draw(self) -> None:
+        trend = QLineSeries()
+        trend.setName("Godkendt forventet regnskab")
+        budget = QLineSeries()
+        budget.setName("Budget")
+        for s in self.model.rows:
+            trend.append(s.month, s.total["expected_ore"] / 100_000_000)  # plotting only: mio. kr.
+            if s.total["budget_ore"] is not None:
+                budget.append(s.month, s.total["budget_ore"] / 100_000_000)
+        series = [trend, budget]
+        if self.live is not None:
+            now = QScatterSeries()
+            now.setName("Aktuelt")
+            now.append(self.live.as_of.month, float(self.live.total.expected_outturn) / 1_000_000)
+            series.append(now)
+        set_month_series(self.chart, series, from_zero=False)

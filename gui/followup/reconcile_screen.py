@@ -1,0 +1,84 @@
+"""Afstemning: booked against computed per citizen and account, with the reconciliation's flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (QCheckBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from core.followup.forecast import default_as_of
+from core.money import ore_to_kr
+from core.followup.reconcile import FLAG_LABELS, reconcile
+from gui.common.followup_common import Column, Job, RowsModel, table_view
+
+
+class Screen(QWidget):
+    TITLE = "Afstemning"
+
+    def __init__(self, context):
+        super().__init__()
+        self.context = context
+        self.rows = []
+        self.job = Job(self)
+        self.job.finished.connect(self._show)
+        self.job.failed.connect(lambda message: self.status.setText(message))
+        self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
+        self.year.setValue(dt.date.today().year)
+        self.as_of = QDateEdit(objectName="as_of", calendarPopup=True, displayFormat="dd-MM-yyyy")
+        self.only_flagged = QCheckBox("Kun rækker med bemærkninger", checked=True, objectName="only_flagged")
+        self.only_flagged.toggled.connect(lambda _: self._fill())
+        self.search = QLineEdit(objectName="search", placeholderText="Søg CPR, navn, konto …")
+        self.compute_button = QPushButton("&Afstem", objectName="compute")
+        self.compute_button.clicked.connect(self.compute)
+        self.status = QLabel(objectName="status")
+        self.model = RowsModel([
+            Column("cpr", "CPR-nr."), Column("name", "Navn"), Column("account", "Konto"),
+            Column("providers", "Leverandør", getter=lambda r: ", ".join(r.providers)),
+            Column("booked", "Bogført", "kr", lambda r: ore_to_kr(r.booked)),
+            Column("computed", "Beregnet til dato", "kr", lambda r: ore_to_kr(r.computed)),
+            Column("due", "Forventet faktureret", "kr", lambda r: ore_to_kr(r.due)),
+            Column("difference", "Difference", "kr", lambda r: ore_to_kr(r.booked - r.due)),
+            Column("flags", "Markering", getter=lambda r: ", ".join(dict.fromkeys(FLAG_LABELS[f] for f in r.flags))),
+            Column("messages", "Bemærkning", getter=lambda r: "; ".join(r.messages))], self)
+        self.view, self.proxy = table_view(self.model, "reconcile_table")
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        bar = QHBoxLayout()
+        for label, widget in (("&År", self.year), ("&Opgjort pr.", self.as_of)):
+            text = QLabel(label)
+            text.setBuddy(widget)
+            bar.addWidget(text)
+            bar.addWidget(widget)
+        bar.addWidget(self.compute_button)
+        bar.addWidget(self.only_flagged)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.search)
+        layout.addWidget(self.status)
+        layout.addWidget(self.view, 1)
+        self._initialised = False
+
+    def refresh(self) -> None:
+        if not self._initialised:
+            self._initialised = True
+            day = default_as_of(self.context.db, self.year.value())
+            self.as_of.setDate(QDate(day.year, day.month, day.day))
+        self.compute()
+
+    def compute(self) -> None:
+        d = self.as_of.date()
+        year, as_of = self.year.value(), dt.date(d.year(), d.month(), d.day())
+        self.status.setText("Afstemmer …")
+        self.job.start(self.context.db_path, lambda db: reconcile(db, year, as_of))
+
+    def _show(self, rows) -> None:
+        self.rows = rows
+        flagged = sum(1 for r in rows if r.flags)
+        self.status.setText(f"{flagged} af {len(rows)} borger/konto-par har bemærkninger.")
+        self._fill()
+
+    def _fill(self) -> None:
+        self.model.set_rows([r for r in self.rows if r.flags] if self.only_flagged.isChecked() else self.rows)
+        self.view.resizeColumnsToContents()

@@ -1,0 +1,1 @@
+"""The register's screens: grants, citizens, providers and rates, the catalogue, target groups."""

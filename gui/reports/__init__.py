@@ -1,0 +1,1 @@
+"""The reports screen and the PDF/print writer (handed to the CLI by main.py)."""

@@ -1,0 +1,1 @@
+"""The store's screens: the audit log, backups, settings."""

@@ -1,0 +1,1 @@
+"""The VUM screens: the allocation overview, assessments, the wizard, VUM settings."""

@@ -1,0 +1,173 @@
+"""The follow-up screens driven with qtbot on the demo municipality."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QDate, QThreadPool, Qt
+
+from core.followup import approval
+from core.money import format_number
+from gui.common.context import AppContext
+
+
+@pytest.fixture
+def context(demo_db, tmp_path):
+    ctx = AppContext(tmp_path / "demo.sqlite")
+    yield ctx
+    QThreadPool.globalInstance().waitForDone(30000)
+    ctx.close()
+
+
+def _money(model, row, title):
+    column = next(i for i, c in enumerate(model.columns) if c.title == title)
+    return model.columns[column].value(model.rows[row])
+
+
+def test_followup_screen_computes_drills_down_and_charts(qtbot, qtmodeltester, context, demo_db):
+    from gui.followup.followup_screen import Screen
+
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.year.setValue(2026)
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.result is not None, timeout=60000)
+    last = demo_db.execute("SELECT MAX(date) FROM postings WHERE date LIKE '2026-%'").fetchone()[0]
+    assert screen.as_of.date().toString("yyyy-MM-dd") == last        # default: the last booking date
+    model = screen.main_model
+    qtmodeltester.check(model)
+    accounts = [r.account for r in model.rows]
+    assert "5.38.50" in accounts and "5.38.59" in accounts
+    # the demo's bookings, independently: the sum of all postings to Oct 31
+    booked = demo_db.execute("SELECT SUM(amount_ore) FROM postings WHERE date <= ?", [last]).fetchone()[0]
+    assert sum((r.booked_to_date for r in model.rows), Decimal(0)) == Decimal(booked) / 100
+    for r in model.rows:
+        if r.deviation is not None:
+            assert r.volume_effect + r.price_effect == r.deviation
+    assert format_number(screen.result["level"].total.expected_outturn) in screen.status.text()
+    assert "Kommende borgere" in screen.status.text()
+
+    # sort by expected outturn, largest first
+    column = next(i for i, c in enumerate(model.columns) if c.key == "expected_outturn")
+    screen.main_view.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    top = model.row(screen.main_proxy.mapToSource(screen.main_proxy.index(0, 0)))
+    assert top.expected_outturn == max(r.expected_outturn for r in model.rows)
+
+    # drill down: 5.38.50 -> its grants -> the postings behind one
+    row = next(i for i in range(screen.main_proxy.rowCount())
+               if model.row(screen.main_proxy.mapToSource(screen.main_proxy.index(i, 0))).account == "5.38.50")
+    screen.main_view.setCurrentIndex(screen.main_proxy.index(row, 0))
+    screen.detail_level.setCurrentIndex(screen.detail_level.findData("grant"))
+    detail = screen.detail_model
+    qtmodeltester.check(detail)
+    n_grants = demo_db.execute(
+        "SELECT COUNT(*) FROM grants WHERE account = '5.38.50' AND start <= '2026-12-31' "
+        "AND (end IS NULL OR end >= '2026-01-01')").fetchone()[0]
+    assert len(detail.rows) == n_grants
+    target = next(i for i, g in enumerate(detail.rows) if g.booked_to_date > 0 and sum(
+        1 for h in detail.rows if h.cpr == g.cpr) == 1)
+    source = detail.index(target, 0)
+    screen.detail_view.setCurrentIndex(screen.detail_proxy.mapFromSource(source))
+    qtmodeltester.check(screen.postings_model)
+    assert screen.postings_model.rows
+    assert sum(p["amount"] for p in screen.postings_model.rows) == detail.rows[target].booked_to_date
+    screen.detail_level.setCurrentIndex(screen.detail_level.findData("provider"))
+    assert sum(r.expected_outturn for r in detail.rows) == top_row_expected(model, "5.38.50")
+
+    # the chart: December's cumulative expected outturn is the year's
+    points = screen.chart_points()
+    assert set(points) >= {"Forventet regnskab", "Budget", "Bogført"}   # the lines: test_followup_chart.py
+    assert points["Forventet regnskab"][-1][1] == pytest.approx(
+        float(screen.result["level"].total.expected_outturn) / 1e6)
+
+
+def top_row_expected(model, account):
+    return next(r.expected_outturn for r in model.rows if r.account == account)
+
+
+def test_followup_screen_section_level_and_bad_year(qtbot, context):
+    from gui.followup.followup_screen import Screen
+
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.year.setValue(2026)
+    screen.as_of.setDate(QDate(2026, 6, 30))
+    screen.level.setCurrentIndex(screen.level.findData("section"))
+    screen.compute()
+    qtbot.waitUntil(lambda: screen.result is not None, timeout=60000)
+    assert {r.section for r in screen.main_model.rows} >= {"§ 85", "§ 108", "§ 96"}
+    screen.year.setValue(1999)
+    screen.as_of.setDate(QDate(1999, 6, 30))
+    screen.compute()
+    qtbot.waitUntil(lambda: "ingen bevillinger" in screen.status.text(), timeout=60000)
+    assert screen.main_model.rowCount() == 0
+
+
+def test_approval_screen(qtbot, qtmodeltester, context):
+    from gui.followup.approval_screen import Screen
+
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.year.setValue(2026)
+    screen.refresh()
+    qtmodeltester.check(screen.model)
+    assert [s.month for s in screen.model.rows] == list(range(1, 10))   # the demo approved Jan-Sep
+    qtbot.waitUntil(lambda: screen.live is not None, timeout=60000)
+    screen.month.setCurrentIndex(screen.month.findData(10))
+    # the demo's deliberate errors are shown before approving, and approving needs a reason
+    qtbot.waitUntil(lambda: screen.found is not None, timeout=60000)
+    assert "Datavalideringen har" in screen.checks_label.text()
+    screen.approve(ask_reason=lambda: None)
+    assert [s.month for s in screen.model.rows] == list(range(1, 10))
+    assert "begrundelse" in screen.message.text()
+    screen.approve(ask_reason=lambda: "Kendte fejl i eksempeldata")
+    assert [s.month for s in screen.model.rows] == list(range(1, 11))
+    assert "godkendt" in screen.message.text()
+    assert approval.snapshots(context.db, 2026)[-1].reason == "Kendte fejl i eksempeldata"
+    def replaced():
+        return context.db.execute("SELECT COUNT(*) FROM audit WHERE table_name = 'approvals' "
+                                  "AND action = 'replace'").fetchone()[0]
+
+    screen.approve(confirm_replace=lambda: False, ask_reason=lambda: "Igen")
+    assert replaced() == 0
+    screen.approve(confirm_replace=lambda: True, ask_reason=lambda: "Igen")
+    assert replaced() == 1 and len(screen.model.rows) == 10
+    assert {s.name() for s in screen.chart.series()} >= {"Godkendt forventet regnskab", "Budget"}
+
+
+def test_reconcile_screen_finds_the_demo_errors(qtbot, qtmodeltester, context):
+    from gui.followup.reconcile_screen import Screen
+
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.year.setValue(2026)
+    screen.refresh()
+    qtbot.waitUntil(lambda: bool(screen.rows), timeout=60000)
+    qtmodeltester.check(screen.model)
+    flags = {f for r in screen.model.rows for f in r.flags}
+    assert {"no_grant", "wrong_account", "no_postings", "double_payment"} <= flags
+    shown = screen.model.rowCount()
+    screen.only_flagged.setChecked(False)
+    assert screen.model.rowCount() > shown
+    screen.search.setText("5.38.59")
+    assert 0 < screen.proxy.rowCount() < screen.model.rowCount()
+
+
+def test_validation_screen_opens_the_record(qtbot, qtmodeltester, context):
+    from gui.followup.validation_screen import Screen
+
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.as_of.setDate(QDate(2026, 10, 31))
+    screen.refresh()
+    qtmodeltester.check(screen.model)
+    assert screen.model.rows
+    assert "duplicate" in {f.rule for f in screen.model.rows}
+    screen.rule.setCurrentIndex(screen.rule.findData("duplicate"))
+    assert all(f.rule == "duplicate" for f in screen.model.rows)
+    screen.view.setCurrentIndex(screen.proxy.index(0, 0))
+    dialog = screen.open_current(show=False)
+    qtbot.addWidget(dialog)
+    finding = screen.current_finding()
+    assert dialog.windowTitle() == f"Bevilling {finding.record_id}"

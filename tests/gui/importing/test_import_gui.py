@@ -1,0 +1,214 @@
+"""The import wizard and the Importer screen, driven with qtbot on real files and a real database."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QThreadPool, QUrl, Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QWizard
+
+from core.register.grants import list_grants
+from core.importing.batches import list_batches, prepare
+from gui.importing.batches_screen import BatchesModel, Screen
+from gui.common.context import AppContext
+from gui.importing.import_wizard import ImportWizard, PreviewModel
+from gui.common.workers import Task, start
+from tests.import_files import GRANT_ROWS, grants_sheet, write_xlsx
+from tests.importing.test_import_samples import content
+
+
+@pytest.fixture
+def context(db_path):
+    ctx = AppContext(db_path)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def grants_file(tmp_path):
+    bad = ["320190-1234"] + GRANT_ROWS[0][1:]
+    return write_xlsx(tmp_path / "bevillinger.xlsx",
+                      {"Dispo": grants_sheet() + [bad], "Opslag": [["Paragraf", "Konto"], ["§ 85", "5.32.33"]]},
+                      hidden=("Opslag",))
+
+
+def _walk_to_preview(qtbot, wizard):
+    wizard.show()
+    wizard.next()
+    qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=10000)
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(wizard.preview_page.isComplete, timeout=10000)
+
+
+def test_wizard_end_to_end(qtbot, context, grants_file, tmp_path):
+    wizard = ImportWizard(context, grants_file)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.file_page.isComplete()
+    wizard.next()
+    qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=10000)
+    combo = wizard.sheet_page.sheet_combo
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert "Opslag (skjult)" in labels  # listed, but not chosen
+    assert combo.currentData() == "Dispo"
+    assert wizard.sheet_page.kind_combo.currentData() == "grants"
+    wizard.next()
+    mp = wizard.mapping_page
+    assert mp.combos["cpr"].currentText() == "CPR-nr."
+    assert mp.combos["quantity"].currentText() == "Timer pr. uge"
+    assert mp.combos["caseworker"].currentText() == mp.NONE
+    mp.save_profile.setChecked(True)
+    wizard.next()
+    qtbot.waitUntil(wizard.preview_page.isComplete, timeout=10000)
+    model = wizard.preview_page.model
+    assert model.rowCount() == 5
+    statuses = [model.index(r, 0).data() for r in range(5)]
+    assert statuses.count("Ny") == 3 and statuses.count("Dublet i filen") == 1 and statuses.count("Afvist") == 1
+    bad = statuses.index("Afvist")
+    assert model.index(bad, 1).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d0d0"
+    assert "CPR" in model.index(bad, 0).data(Qt.ItemDataRole.ToolTipRole)
+    dup = statuses.index("Dublet i filen")
+    assert model.index(dup, 0).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#fff2b3"
+    assert "afvist 1" in wizard.preview_page.counts.text()
+    assert wizard.preview_page.counts.text().startswith("5 rækker læst")
+    assert list_grants(context.db) == []  # nothing written before the commit
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.commit_page.result is not None, timeout=10000)
+    assert "3 nye" in wizard.commit_page.summary.text()
+    assert wizard.commit_page.save_errors.isVisible()
+    # the result page offers no Annullér: the import is saved (it can be undone under Importer)
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()
+    assert wizard.button(QWizard.WizardButton.FinishButton).isVisible()
+    errors = tmp_path / "fejl.xlsx"
+    wizard.commit_page.write_errors(errors)
+    assert errors.stat().st_size > 0
+    assert len(list_grants(context.db)) == 3
+    assert [b["file"] for b in list_batches(context.db)] == ["bevillinger.xlsx"]
+    from core.importing.profiles import list_profiles
+
+    assert [p["kind"] for p in list_profiles(context.db)] == ["grants"]
+
+
+def test_cancel_during_commit_leaves_nothing(qtbot, context, grants_file):
+    before = content(context.db)
+    wizard = ImportWizard(context, grants_file)
+    qtbot.addWidget(wizard)
+    _walk_to_preview(qtbot, wizard)
+    pool = QThreadPool.globalInstance()
+    old_max = pool.maxThreadCount()
+    pool.setMaxThreadCount(1)
+    gate = threading.Event()
+    start(Task(lambda task: gate.wait(10)))
+    try:
+        wizard.next()  # the commit is queued behind the blocker
+        assert wizard.commit_page.busy
+        wizard.reject()  # closing the wizard while saving cancels the import
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not wizard.commit_page.busy, timeout=10000)
+    pool.setMaxThreadCount(old_max)
+    assert "annulleret" in wizard.commit_page.status.text()
+    assert wizard.commit_page.result is None
+    assert content(context.db) == before and list_batches(context.db) == []
+
+
+def test_models_pass_the_model_tester(qtmodeltester, db, grants_file):
+    plan = prepare(db, grants_file)
+    qtmodeltester.check(PreviewModel(plan.records))
+    model = BatchesModel()
+    model.set_rows([{"id": 1, "file": "a.xlsx", "sheet": "Ark", "kind": "grants", "created_at": "2026-11-27T05:00:00",
+                     "user": "x", "imported": 1, "updated": 0, "unchanged": 0, "rejected": 0, "undone_at": None}])
+    qtmodeltester.check(model)
+
+
+def test_batches_screen_undoes_an_import(qtbot, context, grants_file, monkeypatch):
+    before = content(context.db)
+    from core.importing.batches import import_file
+
+    import_file(context.db, grants_file)
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    assert screen.model.rowCount() == 1
+    assert screen.proxy.index(0, 1).data() == "bevillinger.xlsx"
+    screen.view.selectRow(0)
+    screen.undo_selected(confirm=False)
+    assert "fortrudt" in screen.message.text()
+    assert content(context.db) == before
+    assert screen.proxy.index(0, 10).data()  # shown as undone
+    screen.view.selectRow(0)
+    screen.undo_selected(confirm=False)
+    assert "allerede fortrudt" in screen.message.text()
+
+
+def test_menu_action_and_dropping_a_file_open_the_wizard(qtbot, context, grants_file):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.import_action.shortcut().toString() == "Ctrl+I"
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(grants_file))])
+    event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    wizard = window.findChild(ImportWizard)
+    assert wizard is not None and wizard.file_page.path_edit.text() == str(grants_file)
+    wizard.close()
+
+
+def test_provider_suggestion_can_be_confirmed_in_the_preview(qtbot, context, grants_file):
+    from core.register.providers import create_provider
+
+    near = create_provider(context.db, "Bostøtten Nord", "egen")
+    wizard = ImportWizard(context, grants_file)
+    qtbot.addWidget(wizard)
+    _walk_to_preview(qtbot, wizard)
+    page = wizard.preview_page
+    combo = page.provider_combos["Bostøtten"]
+    assert combo.currentData() is None  # a fuzzy suggestion is not taken without asking
+    combo.setCurrentIndex(1)
+    qtbot.waitUntil(page.isComplete, timeout=10000)
+    anna = next(r for r in page.plan.records if r.values.get("cpr") == "010190-1234" and r.status == "new")
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.commit_page.result is not None, timeout=10000)
+    g = next(g for g in list_grants(context.db) if g.cpr == anna.values["cpr"])
+    assert g.provider_id == near
+
+
+def test_wizard_offers_all_facility_sheets_of_an_occupancy_list(qtbot, context, samples):
+    wizard = ImportWizard(context, samples / "belaegningsliste_2026.xlsx")
+    qtbot.addWidget(wizard)
+    _walk_to_preview(qtbot, wizard)
+    assert wizard.sheet is None and wizard.kind == "occupancy"
+    sheets = {r.sheet for r in wizard.preview_page.plan.records}
+    assert len(sheets) == 3
+    assert wizard.preview_page.model.rowCount() == wizard.preview_page.plan.rows_read
+
+
+def test_wizard_offers_all_sheets_of_one_kind_such_as_one_per_section(qtbot, context, tmp_path):
+    header = ["CPR-nr.", "Navn", "Leverandør", "Takst", "Startdato"]
+    path = write_xlsx(tmp_path / "pr_paragraf.xlsx", {
+        "§ 107": [header, ["010190-1234", "A", "Åhuset", 3000, "01-01-2026"]],
+        "§ 108": [header, ["020291-1234", "B", "Engen", 2000, "01-01-2026"]]})
+    wizard = ImportWizard(context, path)
+    qtbot.addWidget(wizard)
+    _walk_to_preview(qtbot, wizard)
+    assert wizard.sheet is None and wizard.kind == "grants"
+    plan = wizard.preview_page.plan
+    assert sorted((r.sheet, r.values["section"]) for r in plan.records) == [("§ 107", "§ 107"), ("§ 108", "§ 108")]
+
+
+def test_preview_shows_danish_headers_dates_and_amounts(db, grants_file):
+    from datetime import date
+
+    plan = prepare(db, grants_file)
+    model = PreviewModel(plan.records)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert {"CPR-nr.", "Takst", "Startdato", "Leverandør", "Bemærkning"} <= set(headers)
+    anna = next(i for i, r in enumerate(model.records) if r.values.get("start") == date(2024, 1, 15))
+    row = {headers[c]: model.index(anna, c).data() for c in range(model.columnCount())}
+    assert (row["Startdato"], row["Takst"], row["Leverandør"]) == ("15-01-2024", "512,50", "Bostøtten")

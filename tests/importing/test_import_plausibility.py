@@ -1,0 +1,119 @@
+"""Values far outside what the field and the rest of the file hold are warned about on their row
+(preview, CLI, --json), never taken in silently; ordinary files get no such warning."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from core.importing.batches import prepare
+from tests.conftest import run_cli
+from tests.import_files import write_csv, write_xlsx
+
+HEADER = ["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Enhed", "Startdato", "Slutdato", "Sagsnr"]
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0: day numbers count from here
+
+
+def _grants(rows):
+    return [HEADER] + rows
+
+
+def _row(i, start, end="", case=""):
+    return [f"0{i}0190-1234", f"Borger {i}", "§ 108", "Bostedet", 2500, "pr. døgn", start, end, case]
+
+
+def _warnings(plan):
+    return [(w["row"], w["warning"]) for w in plan.warnings if "usandsynlig" in w["warning"]]
+
+
+def test_a_five_digit_number_in_a_date_column_is_warned_about(tmp_path, db):
+    rows = [_row(i, dt.date(2020 + i, 3, 1)) for i in range(1, 8)] + [_row(8, 90000)]
+    path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)})
+    plan = prepare(db, path, "grants")
+    (row, warning), = _warnings(plan)
+    day = EXCEL_EPOCH + dt.timedelta(days=90000)  # 29-05-2146
+    assert row == 9 and day.year == 2146
+    assert warning.startswith(f"Startdato {day:%d-%m-%Y} (cellen: 90000) er usandsynlig (1950–")
+    # the others' 5 % and 95 % quantiles by rank: of 7 dates (2021 ... 2027) the 1st and the 6th
+    assert "de fleste af filens øvrige ligger fra 01-03-2021 til 01-03-2026" in warning
+    assert "rigtige kolonne" in warning
+
+
+def test_a_column_of_case_numbers_chosen_as_start_warns_on_every_row(tmp_path, db):
+    # the user maps Startdato to 'Sagsnr' (five-digit numbers): every date lands in 1927 or 2146
+    rows = [_row(1, dt.date(2024, 1, 1), case=10000), _row(2, dt.date(2024, 1, 1), case=90000),
+            _row(3, dt.date(2024, 1, 1), case=10500)]
+    path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)})
+    mapping = {"cpr": "CPR-nr.", "name": "Navn", "section": "Paragraf", "provider": "Leverandør", "rate": "Takst",
+               "unit": "Enhed", "start": "Sagsnr"}
+    plan = prepare(db, path, "grants", mapping=mapping)
+    got = _warnings(plan)
+    assert [r for r, _ in got] == [2, 3, 4]
+    assert got[0][1].startswith(f"Startdato {EXCEL_EPOCH + dt.timedelta(days=10000):%d-%m-%Y}")  # 18-05-1927
+    assert "filens øvrige" not in got[0][1]  # no ordinary value to compare with
+
+
+def test_a_13_digit_amount_is_warned_about_in_the_cli_and_json(tmp_path):
+    rows = [["Bogf.dato", "Funktion", "Art", "Beløb", "CPR-nr", "Tekst", "Bilagsnr"]]
+    rows += [[f"0{d}-01-2026", "5.32.33", "4.0", f"{d}.000,00", "2006580648", "a", str(100 + d)] for d in range(1, 8)]
+    rows += [["09-01-2026", "5.32.33", "4.0", "9876543210123", "2006580648", "b", "200"]]
+    path = write_csv(tmp_path / "p.csv", rows)
+    db = tmp_path / "d.sqlite"
+    res = json.loads(run_cli("import", path, "--dry-run", "--json", db=db).stdout)
+    odd = [w for w in res["warnings"] if "usandsynlig" in w["warning"]]
+    assert [w["row"] for w in odd] == [9]
+    # 9,876,543,210,123 kr. against a field bound of 100,000,000 kr. and the file's others (1.000 ... 7.000
+    # kr.: the 95 % quantile by rank of 7 is the 6th, 6.000 kr.)
+    assert odd[0]["warning"].startswith("Beløb 9.876.543.210.123,00 kr. er usandsynlig (højst 100.000.000 kr.; "
+                                        "de fleste af filens øvrige er højst 6.000,00)")
+    r = run_cli("import", path, "--dry-run", db=db)
+    assert "række 9: Beløb 9.876.543.210.123,00 kr. er usandsynlig" in r.stdout
+
+
+def test_ordinary_files_and_far_dates_the_whole_file_shares_give_no_warning(tmp_path, db):
+    # every grant runs 'to 31-12-2099' (a finance system's 'no end'): the file's own habit, not an error
+    rows = [_row(i, dt.date(2020 + i, 3, 1), end=dt.date(2099, 12, 31)) for i in range(1, 8)]
+    plan = prepare(db, write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)}), "grants")
+    assert _warnings(plan) == []
+    rows = [["Bogf.dato", "Funktion", "Art", "Beløb", "CPR-nr", "Tekst", "Bilagsnr"],
+            ["03-01-2026", "5.32.33", "4.0", "44.792.003,00", "2006580648", "a", "1"],
+            ["04-01-2026", "5.32.33", "4.0", "-1.000,00", "", "b", "2"]]
+    assert _warnings(prepare(db, write_csv(tmp_path / "p.csv", rows))) == []
+
+
+def test_the_wizard_saves_unlikely_values_only_when_she_confirms_she_has_looked(qtbot, db_path, tmp_path):
+    from gui.common.context import AppContext
+    from gui.importing.import_wizard import ImportWizard
+    from tests.gui.importing.test_import_gui import _walk_to_preview
+
+    rows = [_row(i, dt.date(2020 + i, 3, 1)) for i in range(1, 8)] + [_row(8, 90000)]
+    path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)})
+    ctx = AppContext(db_path)
+    try:
+        wizard = ImportWizard(ctx, path)
+        qtbot.addWidget(wizard)
+        _walk_to_preview_unconfirmed(qtbot, wizard)
+        page = wizard.preview_page
+        assert page.plan is not None and not page.isComplete()
+        assert page.confirm_unlikely.isVisible()
+        assert page.confirm_unlikely.text() == ("&Jeg har tjekket den usandsynlige værdi (gule rækker: 'usandsynlig') "
+                                                "og vil gemme alligevel")
+        page.confirm_unlikely.setChecked(True)
+        assert page.isComplete()
+        # an ordinary file asks nothing
+        ok = write_xlsx(tmp_path / "ok.xlsx", {"Ark": _grants(rows[:-1])})
+        plain = ImportWizard(ctx, ok)
+        qtbot.addWidget(plain)
+        _walk_to_preview(qtbot, plain)
+        assert not plain.preview_page.confirm_unlikely.isVisible() and plain.preview_page.isComplete()
+    finally:
+        ctx.close()
+
+
+def _walk_to_preview_unconfirmed(qtbot, wizard):
+    """File, sheet, mapping, preview: up to a preview that has its plan (complete or not)."""
+    wizard.show()
+    for ready in (wizard.sheet_page.isComplete, None, lambda: wizard.preview_page.plan is not None):
+        wizard.next()
+        if ready is not None:
+            qtbot.waitUntil(ready, timeout=10000)

@@ -1,0 +1,65 @@
+"""The audit log per citizen (across her grants, deleted ones included) and per grant."""
+
+import datetime as dt
+
+from core.store import audit
+from core.register import citizens, grants, providers
+
+
+def _grant(db, cpr, section="§ 108", start="01-02-2026"):
+    return grants.create_grant(db, {"cpr": cpr, "name": "Anna Hansen", "section": section,
+                                    "provider": "Skovbrynet", "rate": "3.000,00", "start": start})
+
+
+def test_a_citizens_history_spans_all_her_grants_and_nobody_elses(db):
+    providers.create_provider(db, "Skovbrynet", "egen")
+    first = _grant(db, "010180-1234")
+    second = _grant(db, "010180-1234", section="§ 107", start="01-03-2026")
+    other = _grant(db, "020290-2345")
+    anna = citizens.find_by_cpr(db, "010180-1234").id
+    grants.change_rate(db, first, dt.date(2026, 6, 1), "3.100,00")
+    grants.delete_grant(db, second)
+    citizens.update_citizen(db, anna, note="Flyttet til Nabo Kommune")
+    grants.end_grant(db, other, dt.date(2026, 9, 30))
+
+    history = audit.for_citizen(db, anna)
+    seen = [(e["table_name"], e["row_id"], e["action"]) for e in history]
+    assert seen == [("citizens", anna, "update"), ("grants", second, "delete"), ("grants", first, "rate"),
+                    ("grants", second, "insert"), ("grants", first, "insert"), ("citizens", anna, "insert")]
+    assert [e["action"] for e in audit.for_grant(db, first)] == ["rate", "insert"]
+    assert "Takster: " in audit.describe_change(audit.for_grant(db, first)[0])
+
+
+def test_describe_change_lists_only_what_changed():
+    entry = {"old": {"name": "Anna", "note": "", "id": 3}, "new": {"name": "Anna Hansen", "note": "", "id": 3}}
+    assert audit.describe_change(entry) == "Navn: Anna → Anna Hansen"
+    assert audit.describe_change({"old": None, "new": {"cpr": "010180-1234"}}) == "CPR-nummer: 010180-1234"
+
+
+def test_describe_change_speaks_the_screens_words_kroner_and_danish_dates():
+    # an approval as the demo writes it: 9832829489 øre = 98.328.294,89 kr.
+    approval = {"old": None, "new": {"expected_ore": 9832829489, "month": 1, "year": 2026}}
+    assert audit.describe_change(approval) == "Forventet regnskab: 98.328.294,89 kr.; Måned: 1; År: 2026"
+    grant = {"old": {"end": None, "rate": "1200.5", "payment_only": 0, "rates": [["2026-01-01", "1200.5"]]},
+             "new": {"end": "2026-06-30", "rate": "1250", "payment_only": 1,
+                     "rates": [["2026-01-01", "1200.5"], ["2026-07-01", "1250"]]}}
+    assert audit.describe_change(grant) == (
+        "Slut: – → 30-06-2026; Takst: 1.200,50 kr. → 1.250,00 kr.; Kun betaling: nej → ja; "
+        "Takster: fra 01-01-2026: 1.200,50 kr. → fra 01-01-2026: 1.200,50 kr., fra 01-07-2026: 1.250,00 kr.")
+    setting = {"table_name": "settings", "old": {"municipality": None}, "new": {"municipality": "Testrup Kommune"}}
+    assert audit.describe_change(setting) == "Egen kommune: – → Testrup Kommune"
+    # an insert leaves out the fields it did not fill
+    budget = {"old": None, "new": {"account": "5.38.50", "original_ore": 250000000, "corrected_ore": None,
+                                   "full_year_equivalents": "16.8", "batch_id": None}}
+    assert audit.describe_change(budget) == "Konto: 5.38.50; Oprindeligt budget: 2.500.000,00 kr.; Helårspersoner: 16,8"
+
+
+def test_the_audit_screen_shows_table_names_in_danish(db):
+    assert {audit.TABLES[t] for t in ("approvals", "vum_allocations", "expected_citizens")} == \
+        {"Godkendelse", "VUM-tildeling", "Kommende borger"}
+    assert audit.field_label("expected_ore") == "Forventet regnskab"
+
+
+def test_hours_have_two_decimals_whole_or_not():
+    entry = {"old": None, "new": {"hours_per_week": "377", "hours_per_year": "12690.78"}}
+    assert audit.describe_change(entry) == "Timer pr. uge: 377,00; Timer pr. år: 12.690,78"
