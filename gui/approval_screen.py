@@ -6,7 +6,6 @@ be approved."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 from PySide6.QtCharts import QChartView, QLineSeries, QScatterSeries
 from PySide6.QtCore import Qt
@@ -14,7 +13,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPushButton, QSpinBox,
                                QSplitter, QVBoxLayout, QWidget)
 
-from core import approval
+from core import approval, monthly_cycle
 from core.errors import DispoError
 from core.forecast import default_as_of, forecast
 from core.formatting import datetime_text
@@ -46,13 +45,15 @@ class Screen(QWidget):
         self.checks_label = QLabel(objectName="checks")
         self.checks_label.setWordWrap(True)
         context.cpr_masking_changed.connect(lambda _: self.found is not None and self._checks_done(self.found))
+        # the month to approve is the one Månedens gang starts on: the month of the newest booking
+        year, month = monthly_cycle.latest_month(context.db)
         self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
-        self.year.setValue(dt.date.today().year)
+        self.year.setValue(year)
         self.year.valueChanged.connect(lambda _: self.refresh())
         self.month = QComboBox(objectName="month")
         for i, name in enumerate(approval.MONTHS, start=1):
             self.month.addItem(name.capitalize(), i)
-        self.month.setCurrentIndex(max(0, dt.date.today().month - 2))
+        self.month.setCurrentIndex(month - 1)
         self.month.currentIndexChanged.connect(lambda _: self._start_checks())
         self.approve_button = QPushButton("&Godkend måned", objectName="approve")
         self.approve_button.clicked.connect(self.approve)

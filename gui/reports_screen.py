@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
                                QMessageBox, QProgressDialog, QPushButton, QSpinBox, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from core import monthly_cycle
 from core.reports import DETAIL, WARNING_COLOUR, Report, ReportTable, display, is_warning
 from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
@@ -81,12 +82,13 @@ class Screen(QWidget):
             self.kind.addItem(kind.title, kind.key)
         self.kind.setAccessibleName("Rapport")
         today = dt.date.today()
+        year, month = monthly_cycle.latest_month(context.db)  # the month Månedens gang starts on
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(today.year)
+        self.year.setValue(year)
         self.month = QComboBox()
         self.month.addItems([*MONTHS, OTHER_DATE])
-        self.month.setCurrentIndex(max(today.month - 2, 0))
+        self.month.setCurrentIndex(month - 1)
         self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
         self.as_of.setDisplayFormat("dd-MM-yyyy")
         self.as_of.setCalendarPopup(True)

@@ -377,3 +377,25 @@ def test_f1_in_the_settings_dialog_opens_its_section(qtbot, window):
     assert dialog.help_dialog.section == "indstillinger"
     dialog.help_dialog.close()
     dialog.reject()
+
+
+def test_approval_and_reports_start_on_the_month_of_the_newest_booking(qtbot, demo_db, tmp_path):
+    """Opened from the navigation (not from Månedens gang) they must not offer the month before
+    today: with bookings only up to March 2026 that is March, the month there is to approve."""
+    from gui.context import AppContext
+
+    with demo_db:  # the demo books to October 2026; keep January to March
+        demo_db.execute("DELETE FROM postings WHERE date >= '2026-04-01'")
+    ctx = AppContext(tmp_path / "demo.sqlite")
+    try:
+        w = MainWindow(ctx)
+        qtbot.addWidget(w)
+        w.show()
+        approve = w.show_screen("Godkend måned")
+        assert (approve.year.value(), approve.month.currentData()) == (2026, 3)
+        reports = w.show_screen("Rapporter")
+        assert (reports.year.value(), reports.month.currentText()) == (2026, "Marts")
+        assert reports.chosen_as_of().isoformat() == "2026-03-31"
+    finally:
+        ctx.undo_stack.clear()
+        ctx.close()
