@@ -39,3 +39,5 @@ def test_a_finding_names_its_record_in_the_screens_words():
 
     assert Finding("rate", "x", "grants", 73).record_text == "Bevilling 73"
     assert Finding("ownership", "x", "providers", 4).record_text == "Leverandør 4"
+    # a missing yearly value is no one row: the screens call the table 'Årlige satser', never 'Sats 0'
+    assert Finding("sats_missing", "x", "satser", 0).record_text == "Årlige satser"

@@ -294,8 +294,7 @@ def test_7_overspend_is_the_warning_and_underspend_is_not(qtbot, ndb, tmp_path):
 @hsettings(max_examples=200, deadline=None)
 @given(num=st.integers(-10**9, 10**9), den=st.integers(1, 10**6))
 def test_8_rounding_to_ore_is_one_rule_half_away_from_zero(num, den):
-    from core.forecast import round_half_away
-    from core.money import kr, to_ore
+    from core.money import kr, round_half_away, to_ore
 
     value = Fraction(num, den)
     assert to_ore(value / 100) == round_half_away(num, den)
