@@ -255,7 +255,24 @@ def test_hints_hide_when_there_are_rows(qtbot, window):
     hints = {h.view.objectName(): h for h in window.empty_hints["Budgetopfølgning"]}
     qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
     assert not hints["forecast_table"].isVisible()
-    assert hints["postings_table"].isVisible() and "Vælg en række" in hints["postings_table"].text()
+    assert hints["postings_table"].isVisible() and "Vælg en borger" in hints["postings_table"].text()
+
+
+def test_the_postings_hint_says_how_to_see_them_when_a_provider_is_chosen(qtbot, window):
+    """Opdelt på Leverandør (the default) has no postings per row: choosing one must not leave
+    'choose a row' standing as if nothing happened; the hint names the breakdowns that have them."""
+    screen = window.show_screen("Budgetopfølgning")
+    hints = {h.view.objectName(): h for h in window.empty_hints["Budgetopfølgning"]}
+    qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
+    screen.main_view.setCurrentIndex(screen.main_proxy.index(0, 0))
+    assert screen.detail_level.currentData() == "provider" and screen.detail_model.rowCount() > 0
+    screen.detail_view.setCurrentIndex(screen.detail_proxy.index(0, 0))
+    assert screen.postings_model.rowCount() == 0
+    assert hints["postings_table"].isVisible() and "Opdelt på Borger eller Bevilling" in hints["postings_table"].text()
+    screen.detail_level.setCurrentIndex(screen.detail_level.findData("citizen"))
+    booked = next(i for i, r in enumerate(screen.detail_model.rows) if r.booked_to_date > 0)
+    screen.detail_view.setCurrentIndex(screen.detail_proxy.mapFromSource(screen.detail_model.index(booked, 0)))
+    assert screen.postings_model.rowCount() > 0 and not hints["postings_table"].isVisible()
 
 
 def test_the_imports_list_shows_counts_with_thousands_dots_and_danish_times():
