@@ -530,7 +530,7 @@ class MappingPage(QWizardPage):
     def _samples(self, combo: QComboBox, label: QLabel) -> None:
         col = combo.currentData()
         label.setText("" if col is None or col < 0 else
-                      show_cpr("  |  ".join(date_text(s) for s in samples(self.w.table, col))))
+                      show_cpr("  |  ".join(samples(self.w.table, col))))
 
     def chosen(self) -> dict[str, str]:
         out = {}

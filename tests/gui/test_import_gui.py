@@ -212,3 +212,19 @@ def test_preview_shows_danish_headers_dates_and_amounts(db, grants_file):
     anna = next(i for i, r in enumerate(model.records) if r.values.get("start") == date(2024, 1, 15))
     row = {headers[c]: model.index(anna, c).data() for c in range(model.columnCount())}
     assert (row["Startdato"], row["Takst"], row["Leverandør"]) == ("15-01-2024", "512,50", "Bostøtten")
+
+
+def test_mapping_samples_show_numbers_with_a_decimal_comma(qtbot, context, samples):
+    """The sample list's first rate is the number cell 502.04, the second the text '587,77':
+    both are shown as she writes them, 502,04 and 587,77; start dates as 06-10-2014."""
+    wizard = ImportWizard(context, samples / "dispositionsregnskab_2026.xlsx")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=10000)
+    wizard.next()
+    labels = {wizard.mapping_page.combos[name]: label for name in ("rate", "start")
+              for combo, label in wizard.mapping_page._sample_labels if combo is wizard.mapping_page.combos[name]}
+    rate, start = (labels[wizard.mapping_page.combos[n]].text() for n in ("rate", "start"))
+    assert rate == "502,04  |  587,77"
+    assert start.startswith("06-10-2014")
