@@ -684,6 +684,8 @@ class PreviewPage(BusyPage):
         self.confirm_unlikely.setText(f"&Jeg har tjekket {values} (gule rækker: 'usandsynlig') og vil gemme alligevel")
         self.confirm_unlikely.setVisible(bool(odd))
         self.model.set_records(plan.records)
+        # the sheet only tells rows apart when the file gave several (a csv's is its file name)
+        self.view.setColumnHidden(1, len({r.sheet for r in plan.records}) <= 1)
         self.view.resizeColumnsToContents()
         c = plan.counts()
         self.counts.setText(f"{count(plan.rows_read, 'række')} læst: nye {count(c.get('new', 0))}, "

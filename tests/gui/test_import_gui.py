@@ -186,6 +186,7 @@ def test_wizard_offers_all_facility_sheets_of_an_occupancy_list(qtbot, context, 
     assert wizard.sheet is None and wizard.kind == "occupancy"
     sheets = {r.sheet for r in wizard.preview_page.plan.records}
     assert len(sheets) == 3
+    assert not wizard.preview_page.view.isColumnHidden(1)  # 'Ark' tells the facilities' rows apart
     assert wizard.preview_page.model.rowCount() == wizard.preview_page.plan.rows_read
 
 
@@ -228,3 +229,12 @@ def test_mapping_samples_show_numbers_with_a_decimal_comma(qtbot, context, sampl
     rate, start = (labels[wizard.mapping_page.combos[n]].text() for n in ("rate", "start"))
     assert rate == "502,04  |  587,77"
     assert start.startswith("06-10-2014")
+
+
+def test_preview_of_a_one_sheet_file_hides_the_sheet_column(qtbot, context, samples):
+    """A csv has one 'sheet', its file name: the column only takes the width of the amounts."""
+    wizard = ImportWizard(context, samples / "bogfoering_jan-okt_2026.csv")
+    qtbot.addWidget(wizard)
+    _walk_to_preview(qtbot, wizard)
+    assert wizard.preview_page.model.headerData(1, Qt.Orientation.Horizontal) == "Ark"
+    assert wizard.preview_page.view.isColumnHidden(1)
