@@ -94,6 +94,25 @@ def test_on_a_new_database_the_first_step_offers_the_import(qtbot, new_window):
     the_import_wizard_opened()
 
 
+def test_after_the_first_bookings_the_start_screen_moves_to_their_month(qtbot, new_window):
+    """On the empty database it shows the month before today; once the bookings of March 2026
+    are imported it shows March 2026, until she picks a month herself."""
+    import datetime as dt
+
+    assert dt.date.today() > dt.date(2026, 4, 30)  # so the month before today is not March 2026 itself
+    screen = month_screen(qtbot, new_window)
+    ctx = new_window.context
+    with ctx.db.conn:
+        ctx.db["postings"].insert({"date": "2026-03-31", "account": "5.38.50", "amount_ore": 100_000,
+                                   "cpr": "010180-1234", "voucher": "B1"})
+    ctx.notify_changed("postings")
+    qtbot.waitUntil(lambda: screen.period == (2026, 3), timeout=10_000)
+    qtbot.waitUntil(lambda: "posteringerne for marts" in screen.rows["import"][2].text(), timeout=10_000)
+    screen.month.setCurrentIndex(1)  # she picks February: a later change keeps her choice
+    ctx.notify_changed("postings")
+    assert screen.period == (2026, 2)
+
+
 # ------------------------------------------------------------------ help
 
 def test_every_screen_has_a_section_in_the_guide():
@@ -401,7 +420,7 @@ def test_approval_and_reports_start_on_the_month_of_the_newest_booking(qtbot, de
     today: with bookings only up to March 2026 that is March, the month there is to approve."""
     from gui.context import AppContext
 
-    with demo_db:  # the demo books to October 2026; keep January to March
+    with demo_db.conn:  # the demo books to October 2026; keep January to March
         demo_db.execute("DELETE FROM postings WHERE date >= '2026-04-01'")
     ctx = AppContext(tmp_path / "demo.sqlite")
     try:
