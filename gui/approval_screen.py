@@ -13,7 +13,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPushButton, QSpinBox,
                                QSplitter, QVBoxLayout, QWidget)
 
-from core import approval, monthly_cycle
+from core import approval
 from core.errors import DispoError
 from core.forecast import default_as_of, forecast
 from core.formatting import datetime_text
@@ -21,7 +21,7 @@ from core.money import format_number, ore_to_kr
 from gui.charts import danish_chart, set_month_series
 from gui.followup_common import Column, Job, RowsModel, table_view
 from gui.models import show_cpr
-from gui.widgets import mark_edits
+from gui.widgets import NewestMonth, mark_edits
 
 
 def _kr(key):
@@ -45,15 +45,13 @@ class Screen(QWidget):
         self.checks_label = QLabel(objectName="checks")
         self.checks_label.setWordWrap(True)
         context.cpr_masking_changed.connect(lambda _: self.found is not None and self._checks_done(self.found))
-        # the month to approve is the one Månedens gang starts on: the month of the newest booking
-        year, month = monthly_cycle.latest_month(context.db)
         self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
-        self.year.setValue(year)
         self.year.valueChanged.connect(lambda _: self.refresh())
         self.month = QComboBox(objectName="month")
         for i, name in enumerate(approval.MONTHS, start=1):
             self.month.addItem(name.capitalize(), i)
-        self.month.setCurrentIndex(month - 1)
+        # the month to approve is the one Månedens gang starts on: the month of the newest booking
+        self.newest = NewestMonth(context.db, self.year, self.month)
         self.month.currentIndexChanged.connect(lambda _: self._start_checks())
         self.approve_button = QPushButton("&Godkend måned", objectName="approve")
         self.approve_button.clicked.connect(self.approve)
@@ -99,6 +97,7 @@ class Screen(QWidget):
         layout.addWidget(split, 1)
 
     def refresh(self) -> None:
+        self.newest.follow(self.context.db)
         self.snapshots = approval.snapshots(self.context.db, self.year.value())
         self.model.set_rows(self.snapshots)
         self.view.resizeColumnsToContents()

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
                                QMessageBox, QProgressDialog, QPushButton, QSpinBox, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from core import monthly_cycle
 from core.reports import DETAIL, WARNING_COLOUR, Report, ReportTable, display, is_warning
 from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
 from gui.models import Column, RecordFilterProxy, RecordModel
 from gui.pdf_report import page_layout, render, write_pdf
+from gui.widgets import NewestMonth
 from gui.workers import Runner, own_connection
 
 MONTHS = ("Januar", "Februar", "Marts", "April", "Maj", "Juni", "Juli", "August", "September", "Oktober",
@@ -82,13 +82,11 @@ class Screen(QWidget):
             self.kind.addItem(kind.title, kind.key)
         self.kind.setAccessibleName("Rapport")
         today = dt.date.today()
-        year, month = monthly_cycle.latest_month(context.db)  # the month Månedens gang starts on
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(year)
         self.month = QComboBox()
         self.month.addItems([*MONTHS, OTHER_DATE])
-        self.month.setCurrentIndex(month - 1)
+        self.newest = NewestMonth(context.db, self.year, self.month)  # the month Månedens gang starts on
         self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
         self.as_of.setDisplayFormat("dd-MM-yyyy")
         self.as_of.setCalendarPopup(True)
@@ -158,6 +156,7 @@ class Screen(QWidget):
 
     def refresh(self) -> None:
         """Nothing to reload until the user asks; an old preview is marked as possibly stale."""
+        self.newest.follow(self.context.db)
         if self.report is not None:
             self.status.setText("Data kan være ændret siden forhåndsvisningen – tryk Vis igen.")
 

@@ -108,6 +108,16 @@ def test_after_the_first_bookings_the_start_screen_moves_to_their_month(qtbot, n
     ctx.notify_changed("postings")
     qtbot.waitUntil(lambda: screen.period == (2026, 3), timeout=10_000)
     qtbot.waitUntil(lambda: "posteringerne for marts" in screen.rows["import"][2].text(), timeout=10_000)
+    # Godkend måned and Rapporter, made with the window on the empty database, follow too
+    approve = new_window.show_screen("Godkend måned")
+    assert (approve.year.value(), approve.month.currentData()) == (2026, 3)
+    reports = new_window.show_screen("Rapporter")
+    assert reports.chosen_as_of() == dt.date(2026, 3, 31)
+    reports.month.setCurrentIndex(0)  # she picks January there: showing the screen again keeps it
+    new_window.show_screen("Rapporter")
+    assert reports.chosen_as_of() == dt.date(2026, 1, 31)
+
+    new_window.show_screen("Månedens gang")
     screen.month.setCurrentIndex(1)  # she picks February: a later change keeps her choice
     ctx.notify_changed("postings")
     assert screen.period == (2026, 2)
