@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
 from core.reports import DETAIL, WARNING_COLOUR, Report, ReportTable, display, is_warning
 from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
+from gui.headers import fit_table
 from gui.models import Column, RecordFilterProxy, RecordModel
 from gui.pdf_report import page_layout, render, write_pdf
 from gui.widgets import NewestMonth
@@ -220,7 +221,7 @@ class Screen(QWidget):
             model = ReportTableModel(table, mask, self)
             proxy = RecordFilterProxy(self)
             proxy.setSourceModel(model)
-            view = QTableView()
+            view = fit_table(QTableView())  # at laptop size the long texts give way to the figures
             view.setModel(proxy)
             view.setSortingEnabled(False)
             view.resizeColumnsToContents()

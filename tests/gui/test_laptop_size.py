@@ -136,3 +136,21 @@ def test_the_drill_down_shows_the_postings_amounts_whole(qtbot, context, tmp_pat
     settle(qtbot)
     window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "drill_down.png"))
     assert column_problems(screen, ["Dato", "Beløb", "Forventet regnskab"]) == []
+
+
+def test_the_report_preview_shows_the_expected_outturn_and_deviation(qtbot, context, tmp_path):
+    """The monthly report's overview at 1366 × 768: the long account texts give way, so the
+    figures she reports (forventet regnskab, afvigelse) are on screen without scrolling."""
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(*LAPTOP)
+    window.show()
+    screen = window.show_screen("Rapporter")
+    with qtbot.waitSignal(screen.report_ready, timeout=60_000):
+        screen.preview_button.click()
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "report_preview.png"))
+    overview = screen.tabs.widget(0)
+    titles = [overview.model().headerData(i, Qt.Orientation.Horizontal) for i in range(overview.model().columnCount())]
+    assert "Forventet regnskab" in titles and "Afvigelse" in titles
+    assert column_problems(screen, ["Konto", "Budget", "Forventet regnskab", "Afvigelse"]) == []
