@@ -46,7 +46,8 @@ KEY_COLUMNS: dict[str, list[str]] = {
 # or None). The hint shows while the table has no rows and the query counts 0.
 EMPTY_HINTS: dict[str, tuple] = {
     "Importer": ("batches", "Ingen importer endnu. Start med bevillingerne, derefter budgettet og månedens "
-                 "posteringer fra økonomisystemet.", "Importér en fil …", "import", None),
+                 "posteringer fra økonomisystemet.", "Importér en fil …", "import",
+                 "SELECT count(*) FROM grants"),  # grants entered by hand (the demo): no 'start with
     "Afstemning": ("reconcile_table", "Der er ingen posteringer at afstemme. Importér udtrækket fra "
                    "økonomisystemet, og tryk Afstem.", "Importér posteringer …", "import",
                    "SELECT count(*) FROM postings"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTableView
 
 from core import settings
 from gui.help_dialog import HELP_FILE, SECTIONS
@@ -280,6 +280,10 @@ def test_every_empty_table_says_what_to_do_and_the_link_does_it(qtbot, new_windo
 def test_hints_hide_when_there_are_rows(qtbot, window):
     window.show_screen("Bevillinger")
     assert not window.empty_hints["Bevillinger"][0].isVisible()
+    # the demo's grants were not imported: no 'start with the grants' over its empty imports list
+    imports = window.show_screen("Importer")
+    assert imports.findChild(QTableView, "batches").model().rowCount() == 0
+    assert not window.empty_hints["Importer"][0].isVisible()
     screen = window.show_screen("Budgetopfølgning")
     hints = {h.view.objectName(): h for h in window.empty_hints["Budgetopfølgning"]}
     qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
