@@ -449,3 +449,16 @@ def test_approval_and_reports_start_on_the_month_of_the_newest_booking(qtbot, de
     finally:
         ctx.undo_stack.clear()
         ctx.close()
+
+
+def test_a_relative_db_file_is_shown_with_its_folder(qtbot, tmp_path, monkeypatch):
+    """`--db mine.sqlite`: the guide shows where the file will be, not just its name."""
+    from pathlib import Path as P
+
+    from gui.first_run import FirstRunWizard
+
+    monkeypatch.chdir(tmp_path)
+    wizard = FirstRunWizard(fixed_path=P("mine.sqlite"))
+    qtbot.addWidget(wizard)
+    assert wizard.database_page.path.text() == str(tmp_path / "mine.sqlite")
+    assert wizard.database_page.create.isChecked() and not wizard.database_page.path.isEnabled()
