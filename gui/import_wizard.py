@@ -22,7 +22,7 @@ from core.importing import batches, plausibility
 from core.importing.fields import KINDS
 from core.importing.matching import SURE, samples
 from core.importing.parsers import text
-from core.formatting import count, date_text
+from core.formatting import count, date_text, import_counts
 from core.importing.records import CHANGED, REJECTED, STATUS_LABELS
 from core.money import format_date, format_kr, format_number
 from gui.models import show_cpr
@@ -764,9 +764,7 @@ class CommitPage(BusyPage):
         self.cancel_button.hide()
         self.setTitle("Importen er gemt")
         self.summary.setText(
-            f"Import nr. {result['batch_id']}: {count(result['imported'])} nye, {count(result['updated'])} opdateret, "
-            f"{count(result['unchanged'])} fandtes allerede, {count(len(result['rejected']))} afvist. "
-            "Importen kan fortrydes under Importer.")
+            f"Import nr. {result['batch_id']}: {import_counts(result)}. Importen kan fortrydes under Importer.")
         self.save_errors.setVisible(bool(result["rejected"]))
         self.w.setOption(QWizard.WizardOption.NoCancelButton, True)  # saved: nothing left to cancel
         self.w.context.notify_changed("*")
