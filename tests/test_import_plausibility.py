@@ -84,7 +84,7 @@ def test_ordinary_files_and_far_dates_the_whole_file_shares_give_no_warning(tmp_
 def test_the_wizard_saves_unlikely_values_only_when_she_confirms_she_has_looked(qtbot, db_path, tmp_path):
     from gui.context import AppContext
     from gui.import_wizard import ImportWizard
-    from tests.test_import_gui import _walk_to_preview
+    from tests.gui.test_import_gui import _walk_to_preview
 
     rows = [_row(i, dt.date(2020 + i, 3, 1)) for i in range(1, 8)] + [_row(8, 90000)]
     path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)})

@@ -154,3 +154,25 @@ def test_the_report_preview_shows_the_expected_outturn_and_deviation(qtbot, cont
     titles = [overview.model().headerData(i, Qt.Orientation.Horizontal) for i in range(overview.model().columnCount())]
     assert "Forventet regnskab" in titles and "Afvigelse" in titles
     assert column_problems(screen, ["Konto", "Budget", "Forventet regnskab", "Afvigelse"]) == []
+
+
+def test_the_import_preview_shows_the_rates_and_dates_of_the_grants_list(qtbot, context, samples, tmp_path):
+    """The sample grants list in the wizard's preview, at the wizard's size: the names, providers
+    and texts give way so the rate and the dates are on screen without scrolling."""
+    from gui.import_wizard import ImportWizard
+
+    wizard = ImportWizard(context, samples / "dispositionsregnskab_2026.xlsx")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=10000)
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(wizard.preview_page.isComplete, timeout=20000)
+    settle(qtbot)
+    wizard.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "import_preview.png"))
+    assert column_problems(wizard.preview_page, ["CPR-nr.", "Leverandør", "Takst"]) == []
+    model = wizard.preview_page.model
+    rate = next(i for i in range(model.columnCount()) if model.headerData(i, Qt.Orientation.Horizontal) == "Takst")
+    rates = [model.index(r, rate).data() for r in range(model.rowCount())]
+    assert rates[:2] == ["502,04", "587,77"] and "502,90" in rates  # the list's 502.9 as kroner
