@@ -160,15 +160,11 @@ def test_the_import_preview_shows_the_rates_and_dates_of_the_grants_list(qtbot, 
     """The sample grants list in the wizard's preview, at the wizard's size: the names, providers
     and texts give way so the rate and the dates are on screen without scrolling."""
     from gui.import_wizard import ImportWizard
+    from tests.gui.test_import_gui import _walk_to_preview
 
     wizard = ImportWizard(context, samples / "dispositionsregnskab_2026.xlsx")
     qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.next()
-    qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=10000)
-    wizard.next()
-    wizard.next()
-    qtbot.waitUntil(wizard.preview_page.isComplete, timeout=20000)
+    _walk_to_preview(qtbot, wizard)
     settle(qtbot)
     wizard.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "import_preview.png"))
     assert column_problems(wizard.preview_page, ["CPR-nr.", "Leverandør", "Takst"]) == []
