@@ -56,6 +56,9 @@ class FittingHeader(QHeaderView):
         self._fitting = False
         self._pending = QTimer(self, singleShot=True, interval=0)
         self._pending.timeout.connect(self.fit)
+        # a child timer dies with the header: a table deleted before it fires is never called
+        self._titles_pending = QTimer(self, singleShot=True, interval=0)
+        self._titles_pending.timeout.connect(self._show_titles)
         self.sectionResized.connect(self._resized)
 
     def setModel(self, model) -> None:
@@ -66,7 +69,7 @@ class FittingHeader(QHeaderView):
             self._titles_changed()
 
     def _titles_changed(self, *_) -> None:
-        QTimer.singleShot(0, self._show_titles)
+        self._titles_pending.start()
 
     def _show_titles(self) -> None:
         """Nothing cut: a section narrower than its (wrapped) title or its figures grows to

@@ -172,3 +172,21 @@ def test_the_import_preview_shows_the_rates_and_dates_of_the_grants_list(qtbot, 
     rate = next(i for i in range(model.columnCount()) if model.headerData(i, Qt.Orientation.Horizontal) == "Takst")
     rates = [model.index(r, rate).data() for r in range(model.rowCount())]
     assert rates[:2] == ["502,04", "587,77"] and "502,90" in rates  # the list's 502.9 as kroner
+
+
+def test_a_fitting_table_deleted_before_its_titles_are_fitted_is_left_alone(qtbot):
+    """A preview replaced at once (Vis again, a wizard closed) must not be fitted after it is gone."""
+    import shiboken6
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QWidget
+
+    from gui.headers import fit_table
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    view = fit_table(QTableView(holder))
+    view.setModel(QStringListModel(["a", "b"], holder))  # queues the fitting of the titles
+    header = view.horizontalHeader()
+    header.setParent(None)  # the header alone, then deleted at once, as a replaced preview's is
+    shiboken6.delete(header)
+    qtbot.wait(50)  # the queued fitting would run on the deleted header (an error in the event loop)
