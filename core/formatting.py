@@ -16,7 +16,7 @@ from fractions import Fraction
 from core.money import format_date, format_kr, format_number
 
 __all__ = ["format_number", "format_kr", "format_date", "kr_text", "count", "plural", "date_text",
-           "datetime_text", "persons", "NOUNS"]
+           "datetime_text", "persons", "import_counts", "NOUNS"]
 
 # singular -> plural of the nouns Dispo counts
 NOUNS = {
@@ -26,7 +26,7 @@ NOUNS = {
     "budget": "budgetter", "budgetlinje": "budgetlinjer", "sag": "sager", "vurdering": "vurderinger",
     "ændring": "ændringer", "person": "personer", "helårsperson": "helårspersoner", "linje": "linjer",
     "kommende borger": "kommende borgere", "sikkerhedskopi": "sikkerhedskopier", "tilbud": "tilbud",
-    "ny": "nye", "ændret": "ændrede", "uændret": "uændrede", "afvist": "afviste", "indlæst": "indlæste",
+    "ny": "nye", "opdateret": "opdaterede", "ændret": "ændrede", "uændret": "uændrede", "afvist": "afviste", "indlæst": "indlæste",
 }
 
 
@@ -95,3 +95,10 @@ def datetime_text(value) -> str:
     if m:
         return f"{m[3]}-{m[2]}-{m[1]} {m[4]}:{m[5]}"
     return date_text(value)
+
+
+def import_counts(result: dict) -> str:
+    """An import's outcome as the wizard and the CLI say it, in the right number:
+    ``1 ny, 3 opdaterede, 0 fandtes allerede, 0 afviste``."""
+    return (f"{count(result['imported'], 'ny')}, {count(result['updated'], 'opdateret')}, "
+            f"{count(result['unchanged'])} fandtes allerede, {count(len(result['rejected']), 'afvist')}")

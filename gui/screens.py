@@ -46,7 +46,8 @@ KEY_COLUMNS: dict[str, list[str]] = {
 # or None). The hint shows while the table has no rows and the query counts 0.
 EMPTY_HINTS: dict[str, tuple] = {
     "Importer": ("batches", "Ingen importer endnu. Start med bevillingerne, derefter budgettet og månedens "
-                 "posteringer fra økonomisystemet.", "Importér en fil …", "import", None),
+                 "posteringer fra økonomisystemet.", "Importér en fil …", "import",
+                 "SELECT count(*) FROM grants"),  # grants entered by hand (the demo): no 'start with
     "Afstemning": ("reconcile_table", "Der er ingen posteringer at afstemme. Importér udtrækket fra "
                    "økonomisystemet, og tryk Afstem.", "Importér posteringer …", "import",
                    "SELECT count(*) FROM postings"),
@@ -55,8 +56,9 @@ EMPTY_HINTS: dict[str, tuple] = {
     "Budgetopfølgning": [("forecast_table", "Intet at vise for året endnu. Opfølgningen bygger på bevillinger, "
                           "posteringer og budget: importér dem, og tryk Beregn.", "Importér …", "import", None),
                          ("detail_table", "Vælg en konto ovenfor for at se den opdelt.", None, None, None),
-                         ("postings_table", "Vælg en række til venstre for at se posteringerne bag den.",
-                          None, None, None)],
+                         # the postings are a citizen's: a provider's row has none of its own
+                         ("postings_table", "Vælg en borger eller bevilling til venstre for at se posteringerne "
+                          "bag den (Opdelt på Borger eller Bevilling).", None, None, None)],
     "Godkend måned": ("snapshots_table", "Ingen måneder er godkendt i året. Gennemgå månedens tal, og godkend "
                       "måneden her.", "Se Månedens gang", "month", None),
     "Bevillinger": (None, "Ingen bevillinger endnu. Importér dem fra et regneark, eller opret en med "

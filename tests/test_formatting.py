@@ -39,3 +39,14 @@ def test_a_finding_names_its_record_in_the_screens_words():
 
     assert Finding("rate", "x", "grants", 73).record_text == "Bevilling 73"
     assert Finding("ownership", "x", "providers", 4).record_text == "Leverandør 4"
+    # a missing yearly value is no one row: the screens call the table 'Årlige satser', never 'Sats 0'
+    assert Finding("sats_missing", "x", "satser", 0).record_text == "Årlige satser"
+
+
+def test_an_imports_counts_are_in_the_right_number():
+    from core.formatting import import_counts
+
+    one = {"imported": 1, "updated": 1, "unchanged": 1, "rejected": [{"row": 5}]}
+    assert import_counts(one) == "1 ny, 1 opdateret, 1 fandtes allerede, 1 afvist"
+    many = {"imported": 237000, "updated": 0, "unchanged": 2, "rejected": []}
+    assert import_counts(many) == "237.000 nye, 0 opdaterede, 2 fandtes allerede, 0 afviste"

@@ -248,6 +248,16 @@ def _readonly_message(session) -> str:
     return text
 
 
+def _innermost_parser(parser: argparse.ArgumentParser, args) -> argparse.ArgumentParser:
+    """The parser of the (sub)command ``args`` was parsed for, e.g. ``vum due``'s."""
+    while True:
+        action = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        chosen = getattr(args, action.dest, None) if action is not None else None
+        if chosen not in (action.choices if action is not None else {}):
+            return parser
+        parser = action.choices[chosen]
+
+
 def run(argv: list[str], *, pdf_writer=None) -> int:
     """Run one command; returns the exit status.
 
@@ -266,7 +276,9 @@ def run(argv: list[str], *, pdf_writer=None) -> int:
     from core.store.logs import setup_logging
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # told by the command's own parser: its usage line and its options, not the top level's
+        _innermost_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     args.pdf_writer = pdf_writer
     if not getattr(args, "handler", None):
         parser.print_help()

@@ -8,7 +8,7 @@ from pathlib import Path
 from core.cli import print_json, print_table, year_arg
 from core.cpr import mask_all
 from core.errors import DispoError
-from core.formatting import count, date_text, datetime_text
+from core.formatting import count, date_text, datetime_text, import_counts
 from core.importing.batches import commit, list_batches, prepare, preview_result, save_plan_profile, undo
 from core.importing.choices import Choices
 from core.importing.fields import KINDS
@@ -120,8 +120,7 @@ def cmd_import(args, db) -> int:
     print(f"{res['file']} ({res['sheet']}), {KINDS[res['kind']].label.lower()}: "
           f"{count(res['rows_read'], 'række')} læst.")
     head = "Prøvekørsel, intet er gemt" if args.dry_run else f"Import nr. {res['batch_id']}"
-    print(f"{head}: {count(res['imported'])} nye, {count(res['updated'])} opdateret, "
-          f"{count(res['unchanged'])} fandtes allerede, {count(len(res['rejected']))} afvist.")
+    print(f"{head}: {import_counts(res)}.")
     for r in res["rejected"][:50]:
         print(f"  Afvist: ark '{r['sheet']}' række {r['row']}, kolonne '{r['column']}' ('{r['value']}'): {r['reason']}")
     for note in res["notes"]:

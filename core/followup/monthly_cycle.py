@@ -101,8 +101,12 @@ def cycle(db, year: int, month: int) -> list[Step]:
     if not grants:
         steps.append(Step("validate", "Validér", OPEN, None, "Der er intet at validere endnu.", "Åbn valideringen"))
     elif errors:
+        # a missing yearly value is no fault of the grants: say what it is and where it is entered
+        satser = sum(1 for f in findings if f.rule == "sats_missing" and f.severity == "fejl")
+        where = (f". Heraf er {count(satser, 'årlig sats', 'årlige satser')} for {year} ikke indtastet "
+                 "(Katalog og satser)" if satser else " i bevillingerne")
         steps.append(Step("validate", "Validér", PROBLEMS, errors,
-                          f"{count(errors, 'fejl')} og {count(warnings, 'advarsel')} i bevillingerne. "
+                          f"{count(errors, 'fejl')} og {count(warnings, 'advarsel')}{where}. "
                           "Ret fejlene først.", "Åbn valideringen"))
     else:
         steps.append(Step("validate", "Validér", DONE, 0,

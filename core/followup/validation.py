@@ -62,6 +62,8 @@ class Finding:
         """The record to fix as the screens name it: ``Bevilling 73``."""
         from core.store.audit import TABLES
 
+        if self.table == "satser" and not self.record_id:  # the year's values, not one row
+            return "Årlige satser"
         return f"{TABLES.get(self.table, self.table)} {self.record_id}"
 
     def as_json(self) -> dict:

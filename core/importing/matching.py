@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from core.errors import DispoError
+from core.formatting import date_text
 from core.importing import parsers as p
 from core.importing.fields import CPR, KINDS, VUM_COLUMN_WORDS, Field, Kind
 from core.importing.table import Table, header_spellings, may_name_a_field, normalize_header
+from core.money import format_number
 
 ACCEPT = 0.6      # lowest confidence that is proposed at all
 SURE = 0.85       # shown as certain; below it the wizard marks the field for checking
@@ -324,8 +328,16 @@ def _no_kind_message(table: Table, near: tuple | None) -> str:
 
 
 def samples(table: Table, col: int, n: int = 2) -> list[str]:
-    """The first ``n`` non-blank values of a column as text (shown next to the mapping)."""
-    return [p.text(v) for v in table.column_values(col, n)]
+    """The first ``n`` non-blank values of a column as she reads them next to the mapping:
+    dates ``31-10-2026``, a number cell with a decimal comma (``502,04``, not ``502.04``)."""
+    out = []
+    for v in table.column_values(col, n):
+        if isinstance(v, float) and math.isfinite(v) and v != int(v):
+            number = Decimal(repr(v))
+            out.append(format_number(number, max(0, -number.as_tuple().exponent)))
+        else:
+            out.append(date_text(p.text(v)))
+    return out
 
 
 def header_signature(headers: list[str], normalize=normalize_header) -> str:

@@ -66,6 +66,7 @@ FIELDS = {
     "keep_daily": "Daglige", "keep_weekly": "Ugentlige", "keep_monthly": "Månedlige", "amount": "Beløb",
     "undone_at": "Fortrudt den", "mapping": "Kolonner", "rows_read": "Rækker læst", "imported": "Nye",
     "updated": "Ændrede", "unchanged": "Uændrede", "rejected": "Afviste", "user": "Bruger",
+    "checks": "Kontroller",
 }
 _FLAGS = {"payment_only", "temporary", "rate_from_catalogue"}
 _KRONER = {"rate", "hourly_price"}  # kroner stored as decimal text

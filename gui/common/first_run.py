@@ -75,7 +75,8 @@ class _DatabasePage(QWizardPage):
         group = QButtonGroup(self)
         group.addButton(self.create)
         group.addButton(self.existing)
-        self.path = QLineEdit(str(fixed_path or default_db_path()), objectName="path")
+        # a --db file given as 'mine.sqlite': show the folder it is made in too
+        self.path = QLineEdit(str(Path(fixed_path).absolute() if fixed_path else default_db_path()), objectName="path")
         browse = QPushButton("&Gennemse …")
         browse.clicked.connect(self._browse)
         self.warning = QLabel(objectName="network_warning", wordWrap=True)

@@ -401,3 +401,31 @@ def button(text: str, slot: Callable[[], None], shortcut: str | QKeySequence | N
         push.setToolTip(f"{text} ({sequence.toString(QKeySequence.SequenceFormat.NativeText)})")
         QShortcut(sequence, parent or push, context=context).activated.connect(when_enabled(push, slot))
     return push
+
+
+# ------------------------------------------------------------------ the month to work on
+
+class NewestMonth:
+    """Keeps a screen's year and month boxes on the month of the newest booking (Månedens gang's
+    month) until she, or Månedens gang, sets another: ``follow()`` on each refresh moves them only
+    while they still show the month last put there, so her first import of bookings moves them
+    from the month before today to the bookings' month."""
+
+    def __init__(self, db, year_box: QSpinBox, month_box: QComboBox):
+        self.year_box, self.month_box = year_box, month_box
+        self.shown: tuple[int, int] | None = None
+        self.follow(db)
+
+    def follow(self, db) -> None:
+        from core.followup.monthly_cycle import latest_month
+
+        now = (self.year_box.value(), self.month_box.currentIndex() + 1)
+        if self.shown is not None and now != self.shown:
+            return  # another month was chosen
+        self.shown = latest_month(db)
+        for box in (self.year_box, self.month_box):
+            box.blockSignals(True)
+        self.year_box.setValue(self.shown[0])
+        self.month_box.setCurrentIndex(self.shown[1] - 1)
+        for box in (self.year_box, self.month_box):
+            box.blockSignals(False)

@@ -6,7 +6,6 @@ be approved."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 from PySide6.QtCharts import QChartView, QLineSeries, QScatterSeries
 from PySide6.QtCore import Qt
@@ -22,7 +21,7 @@ from core.money import format_number, ore_to_kr
 from gui.common.charts import danish_chart, set_month_series
 from gui.common.followup_common import Column, Job, RowsModel, table_view
 from gui.common.models import show_cpr
-from gui.common.widgets import mark_edits
+from gui.common.widgets import NewestMonth, mark_edits
 
 
 def _kr(key):
@@ -47,12 +46,12 @@ class Screen(QWidget):
         self.checks_label.setWordWrap(True)
         context.cpr_masking_changed.connect(lambda _: self.found is not None and self._checks_done(self.found))
         self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
-        self.year.setValue(dt.date.today().year)
         self.year.valueChanged.connect(lambda _: self.refresh())
         self.month = QComboBox(objectName="month")
         for i, name in enumerate(approval.MONTHS, start=1):
             self.month.addItem(name.capitalize(), i)
-        self.month.setCurrentIndex(max(0, dt.date.today().month - 2))
+        # the month to approve is the one Månedens gang starts on: the month of the newest booking
+        self.newest = NewestMonth(context.db, self.year, self.month)
         self.month.currentIndexChanged.connect(lambda _: self._start_checks())
         self.approve_button = QPushButton("&Godkend måned", objectName="approve")
         self.approve_button.clicked.connect(self.approve)
@@ -98,6 +97,7 @@ class Screen(QWidget):
         layout.addWidget(split, 1)
 
     def refresh(self) -> None:
+        self.newest.follow(self.context.db)
         self.snapshots = approval.snapshots(self.context.db, self.year.value())
         self.model.set_rows(self.snapshots)
         self.view.resizeColumnsToContents()

@@ -36,6 +36,7 @@ class Screen(QWidget):
         self.job.finished.connect(self._show_steps)
         self.job.failed.connect(lambda message: self.status.setText(message))
         self._chosen = False
+        self._auto = False  # the month shown is the newest booking's, not one she chose
         self._readonly = False
 
         self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
@@ -51,8 +52,8 @@ class Screen(QWidget):
         head.addWidget(month_label)
         head.addWidget(self.month)
         head.addWidget(self.year)
-        self.year.valueChanged.connect(lambda _: self._load())
-        self.month.currentIndexChanged.connect(lambda _: self._load())
+        self.year.valueChanged.connect(lambda _: self._picked())
+        self.month.currentIndexChanged.connect(lambda _: self._picked())
 
         intro = QLabel("Gør trinene i rækkefølge hver måned. Hvert trin viser, hvor langt måneden er, "
                        "og knappen til højre gør det næste.")
@@ -90,6 +91,7 @@ class Screen(QWidget):
 
     def choose_month(self, year: int, month: int) -> None:
         self._chosen = True
+        self._auto = False
         self.year.blockSignals(True)
         self.month.blockSignals(True)
         self.year.setValue(year)
@@ -102,10 +104,16 @@ class Screen(QWidget):
     def period(self) -> tuple[int, int]:
         return self.year.value(), self.month.currentData()
 
+    def _picked(self) -> None:
+        self._auto = False
+        self._load()
+
     def refresh(self) -> None:
-        if not self._chosen:  # the month of the newest booking, until she picks another
-            self._chosen = True
+        # the month of the newest booking, until she picks another: after her first import of
+        # bookings that is their month, not the month before today chosen on the empty database
+        if not self._chosen or self._auto:
             self.choose_month(*monthly_cycle.latest_month(self.context.db))
+            self._auto = True
             return
         self._load()
 

@@ -22,9 +22,10 @@ from core.importing import batches, plausibility
 from core.importing.fields import KINDS
 from core.importing.matching import SURE, propose, samples
 from core.importing.parsers import text
-from core.formatting import count, date_text
+from core.formatting import count, date_text, import_counts
 from core.importing.records import CHANGED, REJECTED, STATUS_LABELS
 from core.money import format_date, format_kr, format_number
+from gui.common.headers import fit_table
 from gui.common.models import show_cpr
 from gui.common.workers import Task, start
 
@@ -43,7 +44,8 @@ class PreviewModel(QAbstractTableModel):
         self.fields: list[str] = []
         self.set_records(records or [])
 
-    def set_records(self, records) -> None:
+    def set_records(self, records, order: tuple[str, ...] = ()) -> None:
+        """``order``: the kind's fields in the mapping's order (rate before the dates and texts)."""
         self.beginResetModel()
         self.records = list(records)
         names: list[str] = []
@@ -51,6 +53,8 @@ class PreviewModel(QAbstractTableModel):
             for k in r.values:
                 if k not in names and k not in ("sheet", "row", "own"):
                     names.append(k)
+        rank = {name: i for i, name in enumerate(order)}
+        names.sort(key=lambda name: rank.get(name, len(rank)))  # stable: the others keep their order
         if "provider_id" in names and ({"facility", "provider"} & set(names)):
             names.remove("provider_id")  # an internal number; the provider's name is shown
         self.fields = names
@@ -128,6 +132,8 @@ class PreviewModel(QAbstractTableModel):
                     return _display(rec.raw.get(key, value))
                 if key.endswith("_ore") and isinstance(value, int):
                     return format_kr(value)
+                if key == "rate" and isinstance(value, Decimal):  # kroner: 502,90 beside 502,04
+                    return format_number(value, 2)
                 return _display(value)
             return self._message(rec)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -554,7 +560,7 @@ class MappingPage(QWizardPage):
     def _samples(self, combo: QComboBox, label: QLabel) -> None:
         col = combo.currentData()
         label.setText("" if col is None or col < 0 else
-                      show_cpr("  |  ".join(date_text(s) for s in samples(self.w.table, col))))
+                      show_cpr("  |  ".join(samples(self.w.table, col))))
 
     def chosen(self) -> dict[str, str]:
         out = {}
@@ -619,7 +625,7 @@ class PreviewPage(BusyPage):
         self.model = PreviewModel(parent=self)
         self.proxy = SourceSortProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView()
+        self.view = fit_table(QTableView())  # long names and texts give way to the rates and dates
         self.view.setObjectName("preview")
         self.view.setModel(self.proxy)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the file's order
@@ -707,7 +713,9 @@ class PreviewPage(BusyPage):
         self.confirm_unlikely.setChecked(False)
         self.confirm_unlikely.setText(f"&Jeg har tjekket {values} (gule rækker: 'usandsynlig') og vil gemme alligevel")
         self.confirm_unlikely.setVisible(bool(odd))
-        self.model.set_records(plan.records)
+        self.model.set_records(plan.records, tuple(f.name for f in KINDS[self.w.kind].fields))
+        # the sheet only tells rows apart when the file gave several (a csv's is its file name)
+        self.view.setColumnHidden(1, len({r.sheet for r in plan.records}) <= 1)
         self.view.resizeColumnsToContents()
         c = plan.counts()
         self.counts.setText(f"{count(plan.rows_read, 'række')} læst: nye {count(c.get('new', 0))}, "
@@ -786,9 +794,7 @@ class CommitPage(BusyPage):
         self.cancel_button.hide()
         self.setTitle("Importen er gemt")
         self.summary.setText(
-            f"Import nr. {result['batch_id']}: {count(result['imported'])} nye, {count(result['updated'])} opdateret, "
-            f"{count(result['unchanged'])} fandtes allerede, {count(len(result['rejected']))} afvist. "
-            "Importen kan fortrydes under Importer.")
+            f"Import nr. {result['batch_id']}: {import_counts(result)}. Importen kan fortrydes under Importer.")
         self.save_errors.setVisible(bool(result["rejected"]))
         self.w.setOption(QWizard.WizardOption.NoCancelButton, True)  # saved: nothing left to cancel
         self.w.context.notify_changed("*")

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
 from core.reports import DETAIL, WARNING_COLOUR, Report, ReportTable, display, is_warning
 from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
+from gui.common.headers import fit_table
 from gui.common.models import Column, RecordFilterProxy, RecordModel
 from gui.reports.pdf_report import page_layout, render, write_pdf
+from gui.common.widgets import NewestMonth
 from gui.common.workers import Runner, own_connection
 
 MONTHS = ("Januar", "Februar", "Marts", "April", "Maj", "Juni", "Juli", "August", "September", "Oktober",
@@ -83,10 +85,9 @@ class Screen(QWidget):
         today = dt.date.today()
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(today.year)
         self.month = QComboBox()
         self.month.addItems([*MONTHS, OTHER_DATE])
-        self.month.setCurrentIndex(max(today.month - 2, 0))
+        self.newest = NewestMonth(context.db, self.year, self.month)  # the month Månedens gang starts on
         self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
         self.as_of.setDisplayFormat("dd-MM-yyyy")
         self.as_of.setCalendarPopup(True)
@@ -156,6 +157,7 @@ class Screen(QWidget):
 
     def refresh(self) -> None:
         """Nothing to reload until the user asks; an old preview is marked as possibly stale."""
+        self.newest.follow(self.context.db)
         if self.report is not None:
             self.status.setText("Data kan være ændret siden forhåndsvisningen – tryk Vis igen.")
 
@@ -219,7 +221,7 @@ class Screen(QWidget):
             model = ReportTableModel(table, mask, self)
             proxy = RecordFilterProxy(self)
             proxy.setSourceModel(model)
-            view = QTableView()
+            view = fit_table(QTableView())  # at laptop size the long texts give way to the figures
             view.setModel(proxy)
             view.setSortingEnabled(False)
             view.resizeColumnsToContents()

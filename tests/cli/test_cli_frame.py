@@ -31,6 +31,10 @@ def test_help_and_errors_have_no_english_frame(db_path):
     assert "brug: dispo import" in r.stderr and "dispo import: fejl: disse argumenter mangler: FIL" in r.stderr
     r = run_cli("grants", "--bogus", db=db_path)
     assert r.returncode == 2 and "ukendte argumenter: --bogus" in r.stderr and "error" not in r.stderr
+    # a mistyped option is answered with the command's own usage (its options), not the top level's
+    assert "brug: dispo grants" in r.stderr and "dispo grants: fejl: ukendte argumenter: --bogus" in r.stderr
+    r = run_cli("vum", "due", "--bogus", "x", db=db_path)
+    assert r.returncode == 2 and "dispo vum due: fejl: ukendte argumenter: --bogus x" in r.stderr
 
 
 @pytest.mark.parametrize("args", [

@@ -64,6 +64,23 @@ def test_steps_follow_the_months_data(db):
     assert monthly_cycle.latest_month(db) == (2026, 3)
 
 
+def test_missing_yearly_values_are_not_called_faults_in_the_grants(db):
+    """A new database has the yearly values of an earlier year only: the validation step must
+    say that its errors are missing satser for the year, not errors 'i bevillingerne'."""
+    db["settings"].upsert({"key": "municipality", "value": OWN}, pk="key")
+    create_provider(db, "Privat ApS", "privat", invoice_lag_days=0)
+    create_grant(db, {"cpr": "010180-1234", "section": "§ 108", "provider": "Privat ApS", "unit": "døgn",
+                      "rate": "1000", "start": "2026-03-01", "paying_municipality": OWN})
+    kinds = db.execute("SELECT count(DISTINCT kind) FROM satser").fetchone()[0]
+    have_2026 = db.execute("SELECT count(DISTINCT kind) FROM satser WHERE year = 2026").fetchone()[0]
+    missing = kinds - have_2026  # every kind without a 2026 value (the shipped ones are older)
+    assert missing > 1
+    step = monthly_cycle.cycle(db, 2026, 3)[2]
+    assert (step.state, step.count) == ("problems", missing)
+    assert step.summary == (f"{missing} fejl og 0 advarsler. Heraf er {missing} årlige satser for 2026 ikke "
+                            "indtastet (Katalog og satser). Ret fejlene først.")
+
+
 def test_a_booking_far_from_the_grant_is_a_problem_to_reconcile(db):
     db["settings"].upsert({"key": "municipality", "value": OWN}, pk="key")
     create_provider(db, "Privat ApS", "privat", invoice_lag_days=0)

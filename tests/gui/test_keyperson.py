@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTableView
 
 from core.store import settings
 from gui.common.help_dialog import HELP_FILE, SECTIONS
@@ -92,6 +92,35 @@ def test_on_a_new_database_the_first_step_offers_the_import(qtbot, new_window):
     assert "Importér først bevillingerne" in screen.rows["import"][2].text()
     qtbot.mouseClick(screen.rows["import"][3], Qt.MouseButton.LeftButton)
     the_import_wizard_opened()
+
+
+def test_after_the_first_bookings_the_start_screen_moves_to_their_month(qtbot, new_window):
+    """On the empty database it shows the month before today; once the bookings of March 2026
+    are imported it shows March 2026, until she picks a month herself."""
+    import datetime as dt
+
+    assert dt.date.today() > dt.date(2026, 4, 30)  # so the month before today is not March 2026 itself
+    screen = month_screen(qtbot, new_window)
+    ctx = new_window.context
+    with ctx.db.conn:
+        ctx.db["postings"].insert({"date": "2026-03-31", "account": "5.38.50", "amount_ore": 100_000,
+                                   "cpr": "010180-1234", "voucher": "B1"})
+    ctx.notify_changed("postings")
+    qtbot.waitUntil(lambda: screen.period == (2026, 3), timeout=10_000)
+    qtbot.waitUntil(lambda: "posteringerne for marts" in screen.rows["import"][2].text(), timeout=10_000)
+    # Godkend måned and Rapporter, made with the window on the empty database, follow too
+    approve = new_window.show_screen("Godkend måned")
+    assert (approve.year.value(), approve.month.currentData()) == (2026, 3)
+    reports = new_window.show_screen("Rapporter")
+    assert reports.chosen_as_of() == dt.date(2026, 3, 31)
+    reports.month.setCurrentIndex(0)  # she picks January there: showing the screen again keeps it
+    new_window.show_screen("Rapporter")
+    assert reports.chosen_as_of() == dt.date(2026, 1, 31)
+
+    new_window.show_screen("Månedens gang")
+    screen.month.setCurrentIndex(1)  # she picks February: a later change keeps her choice
+    ctx.notify_changed("postings")
+    assert screen.period == (2026, 2)
 
 
 # ------------------------------------------------------------------ help
@@ -251,11 +280,32 @@ def test_every_empty_table_says_what_to_do_and_the_link_does_it(qtbot, new_windo
 def test_hints_hide_when_there_are_rows(qtbot, window):
     window.show_screen("Bevillinger")
     assert not window.empty_hints["Bevillinger"][0].isVisible()
+    # the demo's grants were not imported: no 'start with the grants' over its empty imports list
+    imports = window.show_screen("Importer")
+    assert imports.findChild(QTableView, "batches").model().rowCount() == 0
+    assert not window.empty_hints["Importer"][0].isVisible()
     screen = window.show_screen("Budgetopfølgning")
     hints = {h.view.objectName(): h for h in window.empty_hints["Budgetopfølgning"]}
     qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
     assert not hints["forecast_table"].isVisible()
-    assert hints["postings_table"].isVisible() and "Vælg en række" in hints["postings_table"].text()
+    assert hints["postings_table"].isVisible() and "Vælg en borger" in hints["postings_table"].text()
+
+
+def test_the_postings_hint_says_how_to_see_them_when_a_provider_is_chosen(qtbot, window):
+    """Opdelt på Leverandør (the default) has no postings per row: choosing one must not leave
+    'choose a row' standing as if nothing happened; the hint names the breakdowns that have them."""
+    screen = window.show_screen("Budgetopfølgning")
+    hints = {h.view.objectName(): h for h in window.empty_hints["Budgetopfølgning"]}
+    qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
+    screen.main_view.setCurrentIndex(screen.main_proxy.index(0, 0))
+    assert screen.detail_level.currentData() == "provider" and screen.detail_model.rowCount() > 0
+    screen.detail_view.setCurrentIndex(screen.detail_proxy.index(0, 0))
+    assert screen.postings_model.rowCount() == 0
+    assert hints["postings_table"].isVisible() and "Opdelt på Borger eller Bevilling" in hints["postings_table"].text()
+    screen.detail_level.setCurrentIndex(screen.detail_level.findData("citizen"))
+    booked = next(i for i, r in enumerate(screen.detail_model.rows) if r.booked_to_date > 0)
+    screen.detail_view.setCurrentIndex(screen.detail_proxy.mapFromSource(screen.detail_model.index(booked, 0)))
+    assert screen.postings_model.rowCount() > 0 and not hints["postings_table"].isVisible()
 
 
 def test_the_imports_list_shows_counts_with_thousands_dots_and_danish_times():
@@ -377,3 +427,38 @@ def test_f1_in_the_settings_dialog_opens_its_section(qtbot, window):
     assert dialog.help_dialog.section == "indstillinger"
     dialog.help_dialog.close()
     dialog.reject()
+
+
+def test_approval_and_reports_start_on_the_month_of_the_newest_booking(qtbot, demo_db, tmp_path):
+    """Opened from the navigation (not from Månedens gang) they must not offer the month before
+    today: with bookings only up to March 2026 that is March, the month there is to approve."""
+    from gui.common.context import AppContext
+
+    with demo_db.conn:  # the demo books to October 2026; keep January to March
+        demo_db.execute("DELETE FROM postings WHERE date >= '2026-04-01'")
+    ctx = AppContext(tmp_path / "demo.sqlite")
+    try:
+        w = MainWindow(ctx)
+        qtbot.addWidget(w)
+        w.show()
+        approve = w.show_screen("Godkend måned")
+        assert (approve.year.value(), approve.month.currentData()) == (2026, 3)
+        reports = w.show_screen("Rapporter")
+        assert (reports.year.value(), reports.month.currentText()) == (2026, "Marts")
+        assert reports.chosen_as_of().isoformat() == "2026-03-31"
+    finally:
+        ctx.undo_stack.clear()
+        ctx.close()
+
+
+def test_a_relative_db_file_is_shown_with_its_folder(qtbot, tmp_path, monkeypatch):
+    """`--db mine.sqlite`: the guide shows where the file will be, not just its name."""
+    from pathlib import Path as P
+
+    from gui.common.first_run import FirstRunWizard
+
+    monkeypatch.chdir(tmp_path)
+    wizard = FirstRunWizard(fixed_path=P("mine.sqlite"))
+    qtbot.addWidget(wizard)
+    assert wizard.database_page.path.text() == str(tmp_path / "mine.sqlite")
+    assert wizard.database_page.create.isChecked() and not wizard.database_page.path.isEnabled()

@@ -136,3 +136,57 @@ def test_the_drill_down_shows_the_postings_amounts_whole(qtbot, context, tmp_pat
     settle(qtbot)
     window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "drill_down.png"))
     assert column_problems(screen, ["Dato", "Beløb", "Forventet regnskab"]) == []
+
+
+def test_the_report_preview_shows_the_expected_outturn_and_deviation(qtbot, context, tmp_path):
+    """The monthly report's overview at 1366 × 768: the long account texts give way, so the
+    figures she reports (forventet regnskab, afvigelse) are on screen without scrolling."""
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(*LAPTOP)
+    window.show()
+    screen = window.show_screen("Rapporter")
+    with qtbot.waitSignal(screen.report_ready, timeout=60_000):
+        screen.preview_button.click()
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "report_preview.png"))
+    overview = screen.tabs.widget(0)
+    titles = [overview.model().headerData(i, Qt.Orientation.Horizontal) for i in range(overview.model().columnCount())]
+    assert "Forventet regnskab" in titles and "Afvigelse" in titles
+    assert column_problems(screen, ["Konto", "Budget", "Forventet regnskab", "Afvigelse"]) == []
+
+
+def test_the_import_preview_shows_the_rates_and_dates_of_the_grants_list(qtbot, context, samples, tmp_path):
+    """The sample grants list in the wizard's preview, at the wizard's size: the names, providers
+    and texts give way so the rate and the dates are on screen without scrolling."""
+    from gui.importing.import_wizard import ImportWizard
+    from tests.gui.importing.test_import_gui import _walk_to_preview
+
+    wizard = ImportWizard(context, samples / "dispositionsregnskab_2026.xlsx")
+    qtbot.addWidget(wizard)
+    _walk_to_preview(qtbot, wizard)
+    settle(qtbot)
+    wizard.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "import_preview.png"))
+    assert column_problems(wizard.preview_page, ["CPR-nr.", "Leverandør", "Takst"]) == []
+    model = wizard.preview_page.model
+    rate = next(i for i in range(model.columnCount()) if model.headerData(i, Qt.Orientation.Horizontal) == "Takst")
+    rates = [model.index(r, rate).data() for r in range(model.rowCount())]
+    assert rates[:2] == ["502,04", "587,77"] and "502,90" in rates  # the list's 502.9 as kroner
+
+
+def test_a_fitting_table_deleted_before_its_titles_are_fitted_is_left_alone(qtbot):
+    """A preview replaced at once (Vis again, a wizard closed) must not be fitted after it is gone."""
+    import shiboken6
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QWidget
+
+    from gui.common.headers import fit_table
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    view = fit_table(QTableView(holder))
+    view.setModel(QStringListModel(["a", "b"], holder))  # queues the fitting of the titles
+    header = view.horizontalHeader()
+    header.setParent(None)  # the header alone, then deleted at once, as a replaced preview's is
+    shiboken6.delete(header)
+    qtbot.wait(50)  # the queued fitting would run on the deleted header (an error in the event loop)

@@ -44,7 +44,7 @@ def test_the_cli_keeps_existing_values_unless_told_to_update_and_shows_old_and_n
     grants[1][3], grants[1][6] = "3.600,00", "30-06-2026"
     changed = write_csv(tmp_path / "b.csv", grants)
     r = run_cli("import", changed, db=db)
-    assert r.returncode == 0 and "0 opdateret" in r.stdout and "--update-changed" in r.stdout
+    assert r.returncode == 0 and "0 opdaterede" in r.stdout and "--update-changed" in r.stdout
     assert "end: (tom) → 2026-06-30" in r.stdout and "rate: 3500.00 → 3600.00" in r.stdout
     conn = open_db(db)
     assert [tuple(g.values()) for g in query(conn, "SELECT end FROM grants")] == [(None,)]

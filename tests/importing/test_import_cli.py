@@ -103,6 +103,6 @@ def test_plain_output_summarises(tmp_path):
     path = write_xlsx(tmp_path / "g.xlsx", {"Dispo": grants_sheet()})
     r = run_cli("import", path, db=db)
     assert r.returncode == 0
-    assert "Import nr. 1: 3 nye, 0 opdateret, 0 fandtes allerede, 0 afvist." in r.stdout
+    assert "Import nr. 1: 3 nye, 0 opdaterede, 0 fandtes allerede, 0 afviste." in r.stdout
     assert "Sum-rækker sprunget over i arket 'Dispo': række 7, 9" in r.stdout
     assert "række 10: Samme række som række 5" in r.stdout

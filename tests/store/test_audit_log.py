@@ -63,3 +63,21 @@ def test_the_audit_screen_shows_table_names_in_danish(db):
 def test_hours_have_two_decimals_whole_or_not():
     entry = {"old": None, "new": {"hours_per_week": "377", "hours_per_year": "12690.78"}}
     assert audit.describe_change(entry) == "Timer pr. uge: 377,00; Timer pr. år: 12.690,78"
+
+
+def test_every_field_in_the_demos_audit_log_has_a_danish_name(demo_db):
+    """The demo's log holds what every kind of change writes (grants, budgets, VUM, approvals
+    with their checks, ...): no stored field name may reach Revisionsspor in English."""
+    import json
+
+    keys = set()
+    for old, new in demo_db.execute("SELECT old, new FROM audit").fetchall():
+        for text in (old, new):
+            value = json.loads(text) if text else None
+            if isinstance(value, dict):
+                keys |= set(value)
+    assert "checks" in keys  # the approvals' checks are there to be named
+    assert sorted(k for k in keys if k not in audit.FIELDS) == []
+    old, new = demo_db.execute("SELECT old, new FROM audit WHERE table_name = 'approvals' LIMIT 1").fetchone()
+    entry = {"old": json.loads(old) if old else None, "new": json.loads(new)}
+    assert audit.describe_change(entry).startswith("Kontroller: Datavalideringen har")

@@ -34,13 +34,17 @@ def grants_file(tmp_path):
                       hidden=("Opslag",))
 
 
-def _walk_to_preview(qtbot, wizard):
+def _walk_to_mapping(qtbot, wizard):
     wizard.show()
     wizard.next()
     qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=10000)
     wizard.next()
+
+
+def _walk_to_preview(qtbot, wizard):
+    _walk_to_mapping(qtbot, wizard)
     wizard.next()
-    qtbot.waitUntil(wizard.preview_page.isComplete, timeout=10000)
+    qtbot.waitUntil(wizard.preview_page.isComplete, timeout=20000)
 
 
 def test_wizard_end_to_end(qtbot, context, grants_file, tmp_path):
@@ -186,6 +190,7 @@ def test_wizard_offers_all_facility_sheets_of_an_occupancy_list(qtbot, context, 
     assert wizard.sheet is None and wizard.kind == "occupancy"
     sheets = {r.sheet for r in wizard.preview_page.plan.records}
     assert len(sheets) == 3
+    assert not wizard.preview_page.view.isColumnHidden(1)  # 'Ark' tells the facilities' rows apart
     assert wizard.preview_page.model.rowCount() == wizard.preview_page.plan.rows_read
 
 
@@ -212,3 +217,25 @@ def test_preview_shows_danish_headers_dates_and_amounts(db, grants_file):
     anna = next(i for i, r in enumerate(model.records) if r.values.get("start") == date(2024, 1, 15))
     row = {headers[c]: model.index(anna, c).data() for c in range(model.columnCount())}
     assert (row["Startdato"], row["Takst"], row["Leverandør"]) == ("15-01-2024", "512,50", "Bostøtten")
+
+
+def test_mapping_samples_show_numbers_with_a_decimal_comma(qtbot, context, samples):
+    """The sample list's first rate is the number cell 502.04, the second the text '587,77':
+    both are shown as she writes them, 502,04 and 587,77; start dates as 06-10-2014."""
+    wizard = ImportWizard(context, samples / "dispositionsregnskab_2026.xlsx")
+    qtbot.addWidget(wizard)
+    _walk_to_mapping(qtbot, wizard)
+    page = wizard.mapping_page
+    labels = {combo: label.text() for combo, label in page._sample_labels}
+    rate, start = labels[page.combos["rate"]], labels[page.combos["start"]]
+    assert rate == "502,04  |  587,77"
+    assert start.startswith("06-10-2014")
+
+
+def test_preview_of_a_one_sheet_file_hides_the_sheet_column(qtbot, context, samples):
+    """A csv has one 'sheet', its file name: the column only takes the width of the amounts."""
+    wizard = ImportWizard(context, samples / "bogfoering_jan-okt_2026.csv")
+    qtbot.addWidget(wizard)
+    _walk_to_preview(qtbot, wizard)
+    assert wizard.preview_page.model.headerData(1, Qt.Orientation.Horizontal) == "Ark"
+    assert wizard.preview_page.view.isColumnHidden(1)
