@@ -7,11 +7,13 @@ Flags (DOMAIN.md, "Reconciliation"):
   while the citizen does have a grant on another account;
 - ``no_postings``: a grant active since before as-of − the provider's invoice lag with no
   posting for its citizen and account in the last month before that point;
-- ``difference``: booked differs from what should have been invoiced by now by more than the
-  threshold (setting ``reconcile_threshold`` in kroner, default 1.000 kr.). Providers invoice
-  monthly, so what is due is the cost up to the end of the last month whose invoice should
-  have arrived (month end + the provider's invoice lag ≤ as-of); comparing with the full
-  computed to-date cost would flag every grant by one invoice lag;
+- ``difference``: booked lies outside what is expected by now by more than the threshold
+  (setting ``reconcile_threshold`` in kroner, default 1.000 kr.). Providers invoice monthly,
+  so at least the cost up to the end of the last month whose invoice should have arrived
+  (month end + the provider's invoice lag ≤ as-of) is due, and at most the full computed
+  to-date cost can have been invoiced: booked between the two is as expected (comparing with
+  either end alone would flag every grant whose provider invoices faster or slower than
+  its lag);
 - ``double_payment``: the same amount booked in one month for the same citizen and account
   more often than the citizen has grants on the account (monthly invoices).
 """
@@ -162,10 +164,16 @@ def _flag(row: ReconRow, accounts_of, grant_lag, as_of: dt.date, limit: int) -> 
             row.messages.append(f"Bevilling {gid}: ingen posteringer siden {since} "
                                 f"(leverandørens fakturaforsinkelse er {lag} dage)")
             break
-    if row.grant_ids and abs(row.booked - row.due) > limit:
+    # between what must have been invoiced by now and the whole computed cost to date, booked is
+    # as expected: the last month's invoice may or may not have arrived within the lag
+    low, high = sorted((row.due, row.computed))
+    if row.grant_ids and not low - limit <= row.booked <= high + limit:
         row.flags.append("difference")
-        row.messages.append(f"Bogført {format_kr(row.booked)} kr., forventet faktureret {format_kr(row.due)} kr.: "
-                            f"difference {format_kr(row.booked - row.due)} kr.")
+        expected = low if row.booked < low else high
+        row.messages.append(f"Bogført {format_kr(row.booked)} kr., forventet faktureret "
+                            + (f"{format_kr(low)} kr." if low == high else
+                               f"mellem {format_kr(low)} og {format_kr(high)} kr.")
+                            + f": difference {format_kr(row.booked - expected)} kr.")
 
 
 def postings_of(db, cpr: str, account: str, year: int, as_of: dt.date) -> list[dict]:

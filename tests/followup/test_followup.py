@@ -67,11 +67,30 @@ def test_reconciliation_flags(fdb):
     # August (Aug 31 + 45 = Oct 15; Sep 30 + 45 = Nov 14 is not due yet): 243 days
     assert paid_twice.booked == (273000 + 31000) * 100
     assert paid_twice.due == 243000 * 100
-    assert "difference" in paid_twice.flags
+    # booked 304.000 lies between due (243.000) and computed to date (304 days = 304.000): the
+    # amounts alone look as expected; the double payment is what gives it away
+    assert paid_twice.computed == 304000 * 100 and "difference" not in paid_twice.flags
     assert rows[("020290-2345", "5.38.50")].flags[0] == "no_postings"
     assert rows[("030370-3456", "5.38.50")].flags == ["wrong_account"]
     assert "no_postings" in rows[("030370-3456", "5.38.59")].flags
     assert rows[("040460-4567", "5.38.52")].flags == ["no_grant"]
+
+
+def test_a_difference_is_booked_outside_due_to_computed(fdb):
+    # 1.000 kr. a day from 1 January; as of 31 March with a 45-day lag, January is due
+    # (31.000 kr.) and 90 days are computed (90.000 kr.); the threshold is 1.000 kr.
+    for cpr in ("010180-1234", "020290-2345", "030370-3456", "040460-4567"):
+        grant(fdb, cpr=cpr)
+    for cpr, amount in (("010180-1234", "31000"),    # January only: as expected
+                        ("020290-2345", "90000"),    # all three months already: as expected
+                        ("030370-3456", "29500"),    # 1.500 kr. short of what is due: flagged
+                        ("040460-4567", "91500")):   # 1.500 kr. more than computed: flagged
+        posting(fdb, cpr, "5.38.50", amount, "2026-01-31")
+    rows = {r.cpr: r for r in reconcile(fdb, 2026, dt.date(2026, 3, 31))}
+    assert rows["010180-1234"].due == 31000 * 100 and rows["010180-1234"].computed == 90000 * 100
+    assert "difference" not in rows["010180-1234"].flags and "difference" not in rows["020290-2345"].flags
+    assert "difference" in rows["030370-3456"].flags and "-1.500,00" in rows["030370-3456"].messages[-1]
+    assert "difference" in rows["040460-4567"].flags and "1.500,00" in rows["040460-4567"].messages[-1]
 
 
 @pytest.mark.parametrize("as_of, lag, through", [
