@@ -72,15 +72,16 @@ def _finish(db, year, as_of, figures, unmatched, include_expected, include_refun
         line = expected_line(db, year, as_of)
         if line is not None:
             lines.append(line)
-    if include_refund:
-        line = refund_line(db, year, figures)
-        if line is not None:
-            lines.append(line)
+    refund = refund_line(db, year, figures) if include_refund else None
+    if refund is not None:
+        lines.append(refund)
     grand = add_rows(total, *lines)
-    budgeted = [r for r in (total, *lines) if r.budget is not None]
-    if budgeted:
-        grand.budget = sum((r.budget for r in budgeted), Decimal("0.00"))
-        grand.deviation = sum((r.deviation for r in budgeted), Decimal("0.00"))
+    # the grand total has a budget only when every part of it that can have one has it (the
+    # expected citizens are spent from the operating budget); its deviation is then
+    # expected − budget like every other row's, so the row adds up (DOMAIN.md)
+    if total.budget is not None and (refund is None or refund.budget is not None):
+        grand.budget = total.budget + (refund.budget if refund is not None else 0)
+        grand.deviation = grand.expected_outturn - grand.budget
     warnings = [w for w in (municipality_warning(db),) if w]
     if include_refund:
         note = thresholds_note(db, year)

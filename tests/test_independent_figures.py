@@ -1,0 +1,441 @@
+"""An independent recomputation of the follow-up's figures from DOMAIN.md's rules alone.
+
+Nothing here calls Dispo's arithmetic: the grants, rates, postings and budgets are read with
+plain SQL from the file the CLI wrote, and every figure is recomputed with ``Fraction`` and
+the rules as DOMAIN.md states them (cost per calendar day, each grant's two figures rounded
+to øre once half away from zero, the booked split by art, full-year equivalents, volume and
+price effects, the § 176 refund). The result is then compared, to the øre, with every place
+the CLI shows it: ``forecast --json`` at every level, ``refund --json`` and the monthly
+workbook's cells.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import sqlite3
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+AS_OF_DATES = ("2026-01-31", "2026-02-28", "2026-06-30", "2026-10-31", "2026-12-31")
+T_DEFAULT = (86_000_000, 168_000_000, 212_000_000)  # 2022 thresholds in øre
+
+
+def rha(x: Fraction) -> int:
+    """Round a Fraction of øre half away from zero."""
+    sign = -1 if x < 0 else 1
+    x = abs(x)
+    whole = x.numerator // x.denominator
+    return sign * (whole + (1 if x - whole >= Fraction(1, 2) else 0))
+
+
+def d(iso: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(iso) if iso else None
+
+
+class Independent:
+    """The data of a Dispo file, read with SQL, and DOMAIN.md's rules over it."""
+
+    def __init__(self, path: Path, year: int):
+        self.year = year
+        con = sqlite3.connect(path)
+        con.row_factory = sqlite3.Row
+        settings = dict(con.execute("SELECT key, value FROM settings").fetchall())
+        self.own = " ".join(settings.get("municipality", "").split()).casefold()
+        self.grants = [dict(r) for r in con.execute(
+            "SELECT g.*, c.cpr, p.name AS provider, p.kind AS provider_kind FROM grants g "
+            "JOIN citizens c ON c.id = g.citizen_id JOIN providers p ON p.id = g.provider_id ORDER BY g.id")]
+        rates = defaultdict(list)
+        for r in con.execute("SELECT grant_id, valid_from, rate FROM grant_rates ORDER BY grant_id, valid_from"):
+            rates[r["grant_id"]].append((d(r["valid_from"]), Fraction(Decimal(r["rate"]))))
+        for g in self.grants:
+            g["rates"] = rates[g["id"]]
+            g["start"], g["end"] = d(g["start"]), d(g["end"])
+            paying = " ".join((g["paying_municipality"] or "").split()).casefold()
+            g["sold"] = g["provider_kind"] == "egen" and bool(self.own) and bool(paying) and paying != self.own
+        self.postings = [dict(r) for r in con.execute("SELECT * FROM postings")]
+        self.budgets = [dict(r) for r in con.execute("SELECT * FROM budgets WHERE year = ?", [year])]
+        self.expected = [dict(r) for r in con.execute("SELECT * FROM expected_citizens")]
+        self.satser = {(r["kind"], r["year"]): Decimal(r["value"]) for r in con.execute("SELECT * FROM satser")}
+        try:
+            self.refund_budget = con.execute("SELECT amount_ore FROM refund_budgets WHERE year = ?",
+                                             [year]).fetchone()
+        except sqlite3.OperationalError:
+            self.refund_budget = None
+        con.close()
+
+    # ---------------------------------------------------------------- cost rule
+    @staticmethod
+    def per_day(unit, quantity, quantity_per, rate: Fraction, year: int) -> Fraction:
+        q = Fraction(Decimal(quantity)) if quantity not in (None, "") else None
+        days = 366 if calendar.isleap(year) else 365
+        if unit == "døgn":
+            return rate
+        if unit == "dag":
+            return rate * q / 7
+        if unit == "time":
+            return rate * q * 12 / days if quantity_per == "måned" else rate * q / 7
+        if unit == "uge":
+            return rate / 7
+        if unit == "måned":
+            return rate * 12 / days
+        if unit == "år":
+            return rate / days
+        raise AssertionError(unit)
+
+    def cost(self, g, lo: dt.date, hi: dt.date) -> Fraction:
+        """Exact cost in kroner of grant ``g`` on the days lo..hi (day by day, no shortcuts)."""
+        def rate_on(day):
+            current = g["rates"][0][1]
+            for since, rate in g["rates"]:
+                if since <= day:
+                    current = rate
+            return current
+        if g["unit"] == "engang":
+            return rate_on(g["start"]) if lo <= g["start"] <= hi else Fraction(0)
+        first = max(lo, g["start"])
+        last = min(hi, g["end"]) if g["end"] else hi
+        total = Fraction(0)
+        day = first
+        while day <= last:
+            total += self.per_day(g["unit"], g["quantity"], g["quantity_per"], rate_on(day), day.year)
+            day += dt.timedelta(days=1)
+        return total
+
+    def active_in_year(self, g) -> bool:
+        jan1, dec31 = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
+        return g["start"] <= dec31 and (g["end"] is None or g["end"] >= jan1)
+
+    # ---------------------------------------------------------------- forecast per grant
+    def forecast(self, as_of: dt.date) -> list[dict]:
+        jan1, dec31 = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
+        rows = []
+        for g in self.grants:
+            if not self.active_in_year(g):
+                continue
+            sign = -1 if g["sold"] else 1
+            to_date = sign * rha(self.cost(g, jan1, as_of) * 100)
+            rest = sign * rha(self.cost(g, as_of + dt.timedelta(days=1), dec31) * 100)
+            rows.append({"grant": g, "id": g["id"], "cpr": g["cpr"], "account": g["account"],
+                         "section": g["section"], "provider": g["provider"], "to_date": to_date,
+                         "rest": rest, "booked": 0})
+        # booked: art 4.x expenses to the citizen's expense grants on the account, art 7.x income
+        # to her sold places there, each shared in proportion to computed_to_date (largest remainder)
+        sums = defaultdict(int)
+        for p in self.postings:
+            if jan1 <= d(p["date"]) <= as_of:
+                income = p["art"].startswith("7")
+                assert p["art"][:1] in ("4", "7"), p  # the files audited here all name an art
+                sums[(p["cpr"], p["account"], income)] += p["amount_ore"]
+        groups = defaultdict(list)
+        for r in rows:
+            groups[(r["cpr"], r["account"], r["grant"]["sold"])].append(r)
+        self.unmatched = 0
+        self.unmatched_by_account = defaultdict(int)
+        for key, amount in sums.items():
+            group = groups.get(key)
+            if not group:
+                self.unmatched += amount
+                self.unmatched_by_account[key[1]] += amount
+                continue
+            weights = [abs(r["to_date"]) for r in group]
+            total = sum(weights)
+            if total == 0 or len(group) == 1:
+                group[0]["booked"] += amount
+                continue
+            exact = [Fraction(abs(amount) * w, total) for w in weights]
+            shares = [int(x) for x in exact]
+            order = sorted(range(len(group)), key=lambda i: (-(exact[i] - shares[i]), i))
+            for i in order[: abs(amount) - sum(shares)]:
+                shares[i] += 1
+            for r, s in zip(group, shares):
+                r["booked"] += s if amount >= 0 else -s
+        return rows
+
+    # ---------------------------------------------------------------- budgets, FYE, effects
+    def account_budgets(self) -> dict[str, tuple[int, Fraction | None]]:
+        """Per account: (øre, budgeted FYE or None). Section budgets break an account down:
+        used (summed) only for an account without a budget of its own."""
+        own, parts = {}, defaultdict(list)
+        for b in self.budgets:
+            amount = b["corrected_ore"] if b["corrected_ore"] is not None else b["original_ore"]
+            fye = Fraction(Decimal(b["full_year_equivalents"])) if b["full_year_equivalents"] else None
+            (own.setdefault(b["account"], []) if b["section"] is None else parts[b["account"]]).append((amount, fye))
+        out = {}
+        for account in set(own) | set(parts):
+            items = own.get(account) or parts[account]
+            fyes = [f for _, f in items]
+            out[account] = (sum(a for a, _ in items), None if None in fyes else sum(fyes))
+        return out
+
+    def fye(self, key) -> dict:
+        """Full-year equivalents per group: per citizen the days of the year with at least one
+        active expense grant (no sold places, no one-offs) of the group, / days in the year."""
+        jan1, dec31 = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
+        days = defaultdict(set)
+        for g in self.grants:
+            if g["sold"] or g["unit"] == "engang" or not self.active_in_year(g):
+                continue
+            first, last = max(jan1, g["start"]), min(dec31, g["end"] or dec31)
+            n = (last - first).days + 1
+            days[(key(g), g["cpr"])].update(range(first.toordinal(), first.toordinal() + n))
+        out = defaultdict(Fraction)
+        total_days = (dec31 - jan1).days + 1
+        for (k, _), s in days.items():
+            out[k] += Fraction(len(s), total_days)
+        return out
+
+    # ---------------------------------------------------------------- refund
+    def age_on(self, cpr: str, day: dt.date) -> int:
+        dd, mm, yy, c7 = int(cpr[:2]), int(cpr[2:4]), int(cpr[4:6]), int(cpr[7])
+        if c7 <= 3:
+            century = 1900
+        elif c7 in (4, 9):
+            century = 2000 if yy <= 36 else 1900
+        else:
+            century = 2000 if yy <= 57 else 1800
+        born = dt.date(century + yy, mm, dd)
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def thresholds(self, year):
+        for y in range(year, 1899, -1):
+            if ("refund_t1", y) in self.satser:
+                return y, tuple(int(self.satser[(f"refund_t{i}", y)] * 100) for i in (1, 2, 3))
+        return None, None
+
+    @staticmethod
+    def refund_of(expenses: int, t) -> int:
+        t1, t2, t3 = t
+        part = (Fraction(max(0, min(expenses, t2) - t1)) * Fraction(25, 100)
+                + Fraction(max(0, min(expenses, t3) - t2)) * Fraction(50, 100)
+                + Fraction(max(0, expenses - t3)) * Fraction(75, 100))
+        return rha(part)
+
+    def year_expenses(self, cpr, year) -> int:
+        """A whole earlier year's expenses of a person (each grant rounded once)."""
+        return sum(rha(self.cost(g, dt.date(year, 1, 1), dt.date(year, 12, 31)) * 100)
+                   for g in self.grants if g["cpr"] == cpr and not g["sold"]
+                   and g["start"] <= dt.date(year, 12, 31) and (g["end"] is None or g["end"] >= dt.date(year, 1, 1)))
+
+    def in_scheme(self, cpr, year, expenses) -> bool:
+        _, t = self.thresholds(year)
+        if t is None or expenses <= t[0]:
+            return False
+        if self.age_on(cpr, dt.date(year, 1, 1)) < 67:
+            return True
+        return year > self.year - 60 and self.in_scheme(cpr, year - 1, self.year_expenses(cpr, year - 1))
+
+    def refund(self, rows) -> dict[str, int]:
+        _, t = self.thresholds(self.year)
+        per = defaultdict(int)
+        for r in rows:
+            if not r["grant"]["sold"]:
+                per[r["cpr"]] += r["to_date"] + r["rest"]
+        out = {}
+        for cpr, expenses in per.items():
+            if cpr.startswith("T-") or not self.in_scheme(cpr, self.year, expenses):
+                continue
+            out[cpr] = self.refund_of(expenses, t)
+        return out
+
+    def expected_line(self, as_of) -> tuple[int, int]:
+        to_date = rest = 0
+        jan1, dec31 = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
+        for e in self.expected:
+            g = dict(e, start=d(e["start"]), end=d(e["end"]), rates=[(d(e["start"]), Fraction(Decimal(e["rate"])))])
+            to_date += rha(self.cost(g, jan1, as_of) * 100)
+            rest += rha(self.cost(g, as_of + dt.timedelta(days=1), dec31) * 100)
+        return to_date, rest
+
+
+def ore(x) -> int:
+    """A JSON number of kroner (two decimals) as øre."""
+    return int((Decimal(str(x)) * 100).to_integral_value())
+
+
+def cli_json(path, *args):
+    res = run_cli(*args, "--json", db=path)
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("independent") / "demo.sqlite"
+    res = run_cli("demo", db=path)
+    assert res.returncode == 0, res.stderr
+    return path
+
+
+def _sum(rows, field, key):
+    out = defaultdict(int)
+    for r in rows:
+        out[key(r)] += r[field]
+    return out
+
+
+def check_forecast(path: Path, year: int, as_of: str) -> Independent:
+    """Compare ``forecast --json`` (grant, account, section, provider) with the recomputation."""
+    ind = Independent(path, year)
+    rows = ind.forecast(dt.date.fromisoformat(as_of))
+    mine = {r["id"]: r for r in rows}
+    got = cli_json(path, "forecast", "--year", year, "--as-of", as_of, "--by", "grant")
+    assert len(got["rows"]) == len(mine)
+    for g in got["rows"]:
+        r = mine[g["grant_id"]]
+        assert (ore(g["computed_to_date"]), ore(g["committed_rest"]), ore(g["booked_to_date"])) == \
+            (r["to_date"], r["rest"], r["booked"]), (as_of, g)
+        assert ore(g["expected_outturn"]) == r["to_date"] + r["rest"]
+        assert ore(g["backlog"]) == r["to_date"] - r["booked"]
+    to_date, rest = sum(r["to_date"] for r in rows), sum(r["rest"] for r in rows)
+    assert ore(got["total"]["computed_to_date"]) == to_date
+    assert ore(got["total"]["committed_rest"]) == rest
+    assert ore(got["unmatched"]["booked_to_date"]) == ind.unmatched
+
+    budgets = ind.account_budgets()
+    for level, key in (("account", lambda r: r["account"]), ("section", lambda r: r["section"]),
+                       ("provider", lambda r: r["provider"])):
+        got = cli_json(path, "forecast", "--year", year, "--as-of", as_of, "--by", level)
+        sums = {f: _sum(rows, f, key) for f in ("to_date", "rest", "booked")}
+        fyes = ind.fye(lambda g: g[level])
+        if level == "account":  # postings with no grant are booked on their account all the same
+            for account, amount in ind.unmatched_by_account.items():
+                sums["booked"][account] += amount
+        else:  # elsewhere they are a row of their own, with no key
+            sums["booked"][None] += ind.unmatched
+            sums["to_date"][None] += 0
+            sums["rest"][None] += 0
+        assert {r[level] for r in got["rows"]} | {None} == set(sums["to_date"]) | {None}, level
+        for g in got["rows"]:
+            k = g[level]
+            outturn = sums["to_date"][k] + sums["rest"][k]
+            assert ore(g["computed_to_date"]) == sums["to_date"][k], (level, k)
+            assert ore(g["committed_rest"]) == sums["rest"][k], (level, k)
+            assert ore(g["expected_outturn"]) == outturn, (level, k)
+            assert ore(g["booked_to_date"]) == sums["booked"][k], (level, k)
+            fye = fyes.get(k, Fraction(0))
+            if g["full_year_equivalents"] is not None:
+                assert Decimal(str(g["full_year_equivalents"])) == round(Decimal(fye.numerator) / fye.denominator, 2)
+            if fye and g["average_price"] is not None:
+                assert ore(g["average_price"]) == rha(Fraction(outturn) / fye), (level, k)
+            if level == "account":
+                if k in budgets:
+                    b, bfye = budgets[k]
+                    assert ore(g["budget"]) == b and ore(g["deviation"]) == outturn - b, k
+                    vol = rha((fye - bfye) * Fraction(b) / bfye) if bfye else outturn - b
+                    assert ore(g["volume_effect"]) == vol, k
+                    assert ore(g["volume_effect"]) + ore(g["price_effect"]) == outturn - b, k
+                else:
+                    assert g["budget"] is None and g["deviation"] is None, k
+        # Drift i alt adds up and its effects add up to its deviation
+        total = got["total"]
+        assert ore(total["expected_outturn"]) == to_date + rest
+        assert ore(total["booked_to_date"]) == sum(r["booked"] for r in rows) + ind.unmatched
+        assert sum(ore(r["booked_to_date"]) for r in got["rows"]) == ore(total["booked_to_date"]), level
+        if total["budget"] is not None:
+            assert ore(total["deviation"]) == ore(total["expected_outturn"]) - ore(total["budget"])
+            assert ore(total["volume_effect"]) + ore(total["price_effect"]) == ore(total["deviation"])
+        # the separate lines and the grand total
+        lines = {line["name"]: line for line in got["lines"]}
+        exp_to, exp_rest = ind.expected_line(dt.date.fromisoformat(as_of))
+        if exp_to or exp_rest:
+            assert ore(lines["Kommende borgere"]["expected_outturn"]) == exp_to + exp_rest
+        refund = sum(ind.refund(rows).values())
+        if refund:
+            line = lines["Forventet refusion (§ 176)"]
+            assert ore(line["expected_outturn"]) == -refund
+            assert line["volume_effect"] is None and line["price_effect"] is None
+        assert ore(got["grand_total"]["expected_outturn"]) == to_date + rest + exp_to + exp_rest - refund
+    return ind
+
+
+@pytest.mark.parametrize("as_of", AS_OF_DATES)
+def test_demo_forecast_recomputed_at_every_level(demo_file, as_of):
+    check_forecast(demo_file, 2026, as_of)
+
+
+def test_demo_refund_cli_equals_recomputation(demo_file):
+    ind = Independent(demo_file, 2026)
+    rows = ind.forecast(dt.date(2026, 10, 31))
+    mine = ind.refund(rows)
+    got = cli_json(demo_file, "refund", "--year", 2026, "--as-of", "2026-10-31")
+    assert {r["cpr"]: ore(r["refund"]) for r in got["rows"]} == mine
+    assert ore(got["total"]) == sum(mine.values())
+    assert got["thresholds_year"] == ind.thresholds(2026)[0] == 2022
+    assert any("2022" in w for w in got["warnings"])
+
+
+def overview_rows(path: Path, tmp_path: Path) -> tuple[dict, list[dict]]:
+    """The workbook's overview sheet, recalculated by LibreOffice, as rows keyed by header."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from tests.reports.conftest import recalc_with_libreoffice
+
+    wb = openpyxl.load_workbook(recalc_with_libreoffice(path, tmp_path), data_only=True)
+    ws = wb["Oversigt"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    head = next(i for i, r in enumerate(rows) if r[0] == "Konto")
+    header = rows[head]
+    out = []
+    for r in rows[head + 1:]:
+        if not any(v is not None for v in r):
+            break
+        out.append(dict(zip(header, r)))
+    return header, out
+
+
+def _cell_ore(row, name):
+    v = row.get(name)
+    return None if v in (None, "") else ore(v)
+
+
+def test_demo_monthly_workbook_equals_recomputation(demo_file, tmp_path):
+    """Every account's subtotal, Drift i alt, the separate lines and the total of the
+    workbook's overview sheet (its formulas computed by LibreOffice) equal the recomputation
+    to the øre, and every total row adds up: deviation = expected − budget where both show."""
+    out = tmp_path / "m.xlsx"
+    res = run_cli("report", "monthly", "--year", 2026, "--as-of", "31-10-2026", "--out", out, db=demo_file)
+    assert res.returncode == 0, res.stderr
+    ind = Independent(demo_file, 2026)
+    rows = ind.forecast(dt.date(2026, 10, 31))
+    to_date = _sum(rows, "to_date", lambda r: r["account"])
+    rest = _sum(rows, "rest", lambda r: r["account"])
+    budgets = ind.account_budgets()
+    refund = sum(ind.refund(rows).values())
+    exp_to, exp_rest = ind.expected_line(dt.date(2026, 10, 31))
+    _, sheet = overview_rows(out, tmp_path)
+    by_label = {(r["Konto"] or r["Tekst"]): r for r in sheet}
+    for account in to_date:
+        r = by_label[f"{account} i alt"]
+        outturn = to_date[account] + rest[account]
+        assert _cell_ore(r, "Beregnet til dato") == to_date[account], account
+        assert _cell_ore(r, "Disponeret resten af året") == rest[account], account
+        assert _cell_ore(r, "Forventet regnskab") == outturn, account
+        assert _cell_ore(r, "Budget") == budgets[account][0], account
+        assert _cell_ore(r, "Afvigelse") == outturn - budgets[account][0], account
+        assert _cell_ore(r, "Mængdeeffekt") + _cell_ore(r, "Priseffekt") == outturn - budgets[account][0]
+    drift = by_label["Drift i alt"]
+    operating = sum(to_date.values()) + sum(rest.values())
+    assert _cell_ore(drift, "Forventet regnskab") == operating
+    assert _cell_ore(drift, "Afvigelse") == operating - _cell_ore(drift, "Budget")
+    assert _cell_ore(drift, "Mængdeeffekt") + _cell_ore(drift, "Priseffekt") == _cell_ore(drift, "Afvigelse")
+    assert _cell_ore(by_label["Kommende borgere"], "Forventet regnskab") == exp_to + exp_rest
+    assert _cell_ore(by_label["Forventet refusion (§ 176)"], "Forventet regnskab") == -refund
+    grand = by_label["I alt"]
+    assert _cell_ore(grand, "Forventet regnskab") == operating + exp_to + exp_rest - refund
+    # the refund has no budget here, so the total has no (complete) budget: no budget, no deviation
+    assert _cell_ore(grand, "Budget") is None and _cell_ore(grand, "Afvigelse") is None
+
+
+def test_demo_grand_total_adds_up_in_forecast_json(demo_file):
+    """The forecast's grand total: with the refund line unbudgeted it shows no budget and no
+    deviation (it would not add up: 81,6 mio. − 96,8 mio. is not the operating 1,5 mio.)."""
+    got = cli_json(demo_file, "forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", "account")
+    grand = got["grand_total"]
+    assert grand["budget"] is None and grand["deviation"] is None
