@@ -91,7 +91,7 @@ from core.grant_forecast import (_add_budget,
                                  rate_ratio, rate_sums, _RATES_SQL, _RATIOS, refund_budget,
                                  split_proportionally, _union_days, unit_factor, volume_price_effects)  # noqa: F401 (re-exported)
 from core.refund import refund_line
-from core.rollup import (add_rows, _figures_row, _finish, _row, _sort_key, _Sum, 
+from core.rollup import (UNMATCHED, add_rows, _figures_row, _finish, _row, _sort_key, _Sum, 
                          _total_budget_figures)  # noqa: F401 (re-exported)
 
 def forecast(db, year: int, as_of: dt.date | None = None, by: str = "grant", include_expected: bool = True,
@@ -161,7 +161,8 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
         k = {"citizen": (cpr,), "account": (account,)}.get(by, (None,))
         if k not in sums:
             sums[k] = _Sum({"citizen": {"cpr": cpr, "name": names.get(cpr)},
-                            "account": {"account": account, "name": labels.get(account)}}.get(by, {}))
+                            "account": {"account": account, "name": labels.get(account)}}.get(
+                                by, {"name": UNMATCHED}))
         sums[k].booked += amount
 
     budgets = {}

@@ -16,6 +16,8 @@ from core.grant_forecast import (BUDGET_FIGURES, FIGURES, KEY_FIELDS, Forecast, 
 from core.money import ore_to_kr, to_ore
 from core.refund import refund_line, thresholds_note
 
+UNMATCHED = "Posteringer uden bevilling"
+
 
 def _row(keys: dict, to_date: int, rest: int, booked: int, **extra) -> ForecastRow:
     get = keys.get
@@ -88,7 +90,7 @@ def _finish(db, year, as_of, figures, unmatched, include_expected, include_refun
         if note:
             warnings.append(note)
     return Forecast(year=year, as_of=as_of, rows=rows, total=total, by=by,
-                    unmatched=_row({"name": "Posteringer uden bevilling"}, 0, 0, unmatched_total),
+                    unmatched=_row({"name": UNMATCHED}, 0, 0, unmatched_total),
                     lines=tuple(lines), grand_total=grand, warnings=tuple(warnings))
 
 

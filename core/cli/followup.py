@@ -175,7 +175,10 @@ def cmd_forecast(args, db) -> int:
         money += [("budget", "Budget"), ("deviation", "Afvigelse")]
     rows = []
     for r in result.rows:
-        rows.append({**{k: getattr(r, k) for k, _ in key_columns}, **{k: _kr(getattr(r, k)) for k, _ in money}})
+        keys = {k: getattr(r, k) for k, _ in key_columns}
+        if keys[key_columns[0][0]] is None and "name" not in keys:  # postings with no grant: no key, a label
+            keys[key_columns[0][0]] = r.name
+        rows.append({**keys, **{k: _kr(getattr(r, k)) for k, _ in money}})
     # DOMAIN.md's structure: "Drift i alt", the separate lines, the grand total with them
     for label, r in (("Drift i alt", result.total), *((line.name, line) for line in result.lines),
                      ("I alt", result.grand_total)):

@@ -199,7 +199,7 @@ def build_citizens(by_grant, total, unmatched=None) -> ReportTable:
         table.add([r.cpr or "", r.name or "", r.section or "", r.account or "", r.provider or "",
                    *(_num(getattr(r, k)) for k in CITIZEN_FIGURES)])
     if unmatched is not None and any(_num(getattr(unmatched, k)) for k in CITIZEN_FIGURES):
-        table.add(["", unmatched.name or "Posteringer uden bevilling", "", "", "",
+        table.add(["", unmatched.name, "", "", "",
                    *(_num(getattr(unmatched, k)) for k in CITIZEN_FIGURES)])
     table.add(["I alt", "", "", "", "", *(_num(getattr(total, k)) for k in CITIZEN_FIGURES)], TOTAL)
     return table
