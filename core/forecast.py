@@ -191,8 +191,11 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
                              budget_full_year_equivalents=ore_to_kr(to_ore(b.fye)) if b.fye else None)
         rows.append(_row(s.keys, s.to_date, s.rest, s.booked, **extra))
     rows.sort(key=lambda r: _sort_key(r, by))
+    # "Drift i alt" is one figure at every level: the accounts' (section budgets break them down)
+    drift = build_forecast(db, year, as_of, figures, unmatched, "account", False, False).total \
+        if by == "section" else None
     return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows,
-                   fye_total if by in ("account", "section") else None)
+                   fye_total if by in ("account", "section") else None, drift)
 
 
 # ------------------------------------------------------------------ month by month

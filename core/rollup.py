@@ -53,8 +53,12 @@ def _total_budget_figures(rows: list[ForecastRow], expected: int, fye_exact: Fra
     out = {"full_year_equivalents": total("full_year_equivalents") or Decimal("0.00"),
            "average_price": ore_to_kr(to_ore(Fraction(expected, 100) / fye_exact)) if fye_exact else None}
     if any(r.budget is not None for r in rows):
-        out.update(budget=total("budget"), deviation=total("deviation"), volume_effect=total("volume_effect"),
-                   price_effect=total("price_effect"))
+        # a line without a budget has no budgeted volume: its whole cost is volume (as
+        # ``volume_price_effects`` has it), so deviation = expected − budget here as on every row
+        unbudgeted = sum((r.expected_outturn for r in rows if r.budget is None), Decimal("0.00"))
+        budget = total("budget")
+        out.update(budget=budget, deviation=ore_to_kr(expected) - budget,
+                   volume_effect=total("volume_effect") + unbudgeted, price_effect=total("price_effect"))
         budgeted = [r for r in rows if r.budget is not None]
         if all(r.budget_full_year_equivalents is not None for r in budgeted):
             out["budget_full_year_equivalents"] = total("budget_full_year_equivalents")
@@ -62,12 +66,17 @@ def _total_budget_figures(rows: list[ForecastRow], expected: int, fye_exact: Fra
 
 
 def _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows,
-            fye_exact: Fraction | None = None) -> Forecast:
+            fye_exact: Fraction | None = None, drift: ForecastRow | None = None) -> Forecast:
     """The forecast of ``rows``: the total ("Drift i alt"), the unmatched postings, the separate
-    lines and the grand total."""
+    lines and the grand total.
+
+    ``drift``: the account level's "Drift i alt", whose budget columns every level shows (the
+    budget is set per account; section budgets only break it down)."""
     unmatched_total = sum(unmatched.values())
     to_date, rest = sum(f.to_date for f in figures), sum(f.rest for f in figures)
     extra = _total_budget_figures(rows, to_date + rest, fye_exact) if fye_exact is not None else {}
+    if drift is not None:
+        extra = {name: getattr(drift, name) for name in (*BUDGET_FIGURES, "budget_full_year_equivalents")}
     total = _row({}, to_date, rest, sum(f.booked for f in figures) + unmatched_total, **extra)
     lines = []
     if include_expected:

@@ -484,3 +484,40 @@ def test_postings_without_a_grant_are_labelled_at_every_level(demo_file):
         assert [r["name"] for r in keyless] == [data["unmatched"]["name"]] == ["Posteringer uden bevilling"]
         text = run_cli("forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", level, db=demo_file).stdout
         assert "Posteringer uden bevilling" in text, level
+
+
+def test_drift_i_alt_is_one_figure_at_every_level_and_adds_up(demo_file, tmp_path):
+    """Section budgets break an account down: "Drift i alt" is the same at the account and
+    section level (it was the sum of the sections that had a budget: 5.000.000 of budget
+    against 98 mio. of outturn at section level). An account with only section budgets has
+    their sum; an account with no budget at all still adds up on "Drift i alt"."""
+    path = tmp_path / "b.sqlite"
+    path.write_bytes(demo_file.read_bytes())
+    for args in (("--account", "5.32.32", "--section", "§ 95", "--amount", "5000000"),
+                 ("--account", "5.38.99", "--section", "§ 108", "--amount", "100")):
+        assert run_cli("budget", "set", "--year", 2026, *args, db=path).returncode == 0
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("DELETE FROM budgets WHERE account = '5.38.59'")  # § 104's account: no budget now
+    con.close()
+    levels = {level: cli_json(path, "forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", level)
+              for level in ("account", "section")}
+    ind = Independent(path, 2026)
+    budgets = ind.account_budgets()
+    # 21.132.019 + 83.366.54 + 45.174.639 + 15.257.836 + 1.113.385 + 2.453.103 + 100 (5.38.99 from its section)
+    assert budgets["5.38.99"][0] == 10000 and "5.38.59" not in budgets
+    budget = sum(b for b, _ in budgets.values())
+    drift = {level: data["total"] for level, data in levels.items()}
+    assert drift["account"] == drift["section"]
+    total = drift["account"]
+    assert ore(total["budget"]) == budget
+    assert ore(total["deviation"]) == ore(total["expected_outturn"]) - budget
+    assert ore(total["volume_effect"]) + ore(total["price_effect"]) == ore(total["deviation"])
+    by_section = {r["section"]: r for r in levels["section"]["rows"]}
+    assert ore(by_section["§ 95"]["budget"]) == 500000000
+    assert by_section["§ 96"]["budget"] is None and by_section["§ 96"]["deviation"] is None
+    by_account = {r["account"]: r for r in levels["account"]["rows"]}
+    assert ore(by_account["5.32.32"]["budget"]) == 2113201900  # its own budget, not 21,1 mio. + 5 mio.
+    assert by_account["5.38.59"]["budget"] is None
+    validation = run_cli("validate", db=path).stdout
+    assert "5.32.32" in validation and "5.000.000,00" in validation
