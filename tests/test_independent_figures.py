@@ -521,3 +521,33 @@ def test_drift_i_alt_is_one_figure_at_every_level_and_adds_up(demo_file, tmp_pat
     assert by_account["5.38.59"]["budget"] is None
     validation = run_cli("validate", db=path).stdout
     assert "5.32.32" in validation and "5.000.000,00" in validation
+
+
+def test_workbook_totals_equal_the_forecast_with_a_refund_budget_and_an_unbudgeted_account(demo_file, tmp_path):
+    """The workbook's "Drift i alt" and "I alt" (formulas, computed by LibreOffice) equal the
+    forecast's to the øre also when the refund has a budget (the grand total then has one, and
+    its deviation includes the expected citizens' cost) and one account has no budget."""
+    path = tmp_path / "r.sqlite"
+    path.write_bytes(demo_file.read_bytes())
+    assert run_cli("budget", "set", "--year", 2026, "--refund", "15000000", db=path).returncode == 0
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("DELETE FROM budgets WHERE account = '5.38.59'")
+    con.close()
+    data = cli_json(path, "forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", "account")
+    grand = data["grand_total"]
+    # 96.832.199 − 3.364.563 (5.38.59's) − 15.000.000 of refund income = 78.467.636
+    assert ore(grand["budget"]) == 7846763600
+    assert ore(grand["deviation"]) == ore(grand["expected_outturn"]) - ore(grand["budget"])
+    out = tmp_path / "r.xlsx"
+    res = run_cli("report", "monthly", "--year", 2026, "--as-of", "31-10-2026", "--out", out, db=path)
+    assert res.returncode == 0, res.stderr
+    _, sheet = overview_rows(out, tmp_path)
+    by_label = {(r["Konto"] or r["Tekst"]): r for r in sheet}
+    for label, row in (("Drift i alt", data["total"]), ("I alt", grand)):
+        shown = by_label[label]
+        for key, heading in (("budget", "Budget"), ("expected_outturn", "Forventet regnskab"),
+                             ("deviation", "Afvigelse"), ("volume_effect", "Mængdeeffekt"),
+                             ("price_effect", "Priseffekt")):
+            want = None if row[key] is None else ore(row[key])
+            assert _cell_ore(shown, heading) == want, (label, heading)
