@@ -551,3 +551,14 @@ def test_workbook_totals_equal_the_forecast_with_a_refund_budget_and_an_unbudget
                              ("price_effect", "Priseffekt")):
             want = None if row[key] is None else ore(row[key])
             assert _cell_ore(shown, heading) == want, (label, heading)
+
+
+def test_a_projected_rate_is_rounded_half_away_from_zero():
+    """100,50 kr. projected by 5 % is 105,525 kr.: 105,53 (half away from zero), not Decimal's
+    default half-even 105,52; the budget proposal's expected citizens use the same rule."""
+    from core.budget_year.rates import projected_periods, projected_rate
+
+    assert projected_rate(Decimal("100.50"), Decimal("5")) == Decimal("105.53")
+    assert projected_rate(Decimal("-100.50"), Decimal("5")) == Decimal("-105.53")
+    periods, projected = projected_periods([(dt.date(2026, 1, 1), Decimal("100.50"))], 2027, Decimal("5"))
+    assert projected and periods[-1] == (dt.date(2027, 1, 1), Decimal("105.53"))
