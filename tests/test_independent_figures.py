@@ -562,3 +562,62 @@ def test_a_projected_rate_is_rounded_half_away_from_zero():
     assert projected_rate(Decimal("-100.50"), Decimal("5")) == Decimal("-105.53")
     periods, projected = projected_periods([(dt.date(2026, 1, 1), Decimal("100.50"))], 2027, Decimal("5"))
     assert projected and periods[-1] == (dt.date(2027, 1, 1), Decimal("105.53"))
+
+
+# ------------------------------------------------------------------ occupancy
+
+def independent_occupancy(path: Path, ind: Independent, year: int) -> dict[tuple[str, int], dict]:
+    """Per own facility with places and month: capacity, occupied and sold place-days, percent.
+
+    A citizen occupies one place a day however many grants she has there; a day offer (dag,
+    q days a week) q/5 of a place on Monday–Friday, and a facility of day offers only has its
+    capacity on those days; sold places count as occupied. One-offs occupy nothing."""
+    con = sqlite3.connect(path)
+    facilities = {name: places for name, places in con.execute(
+        "SELECT name, places FROM providers WHERE kind = 'egen' AND places > 0")}
+    con.close()
+    out = {}
+    for name, places in facilities.items():
+        grants = [g for g in ind.grants if g["provider"] == name and g["unit"] != "engang"]
+        day_only = all(g["unit"] == "dag" for g in grants)
+        for month in range(1, 13):
+            days = [dt.date(year, month, n) for n in range(1, calendar.monthrange(year, month)[1] + 1)]
+            capacity = places * len([d for d in days if not day_only or d.weekday() < 5])
+            occupied = sold = Fraction(0)
+            for day in days:
+                present = {}
+                for g in grants:
+                    if g["start"] <= day and (g["end"] is None or day <= g["end"]):
+                        if g["unit"] == "dag":
+                            if day.weekday() >= 5:
+                                continue
+                            share = min(Fraction(Decimal(g["quantity"])) / 5, Fraction(1))
+                        else:
+                            share = Fraction(1)
+                        was = present.get(g["cpr"], (Fraction(0), False))
+                        present[g["cpr"]] = (max(was[0], share), was[1] or g["sold"])
+                for share, is_sold in present.values():
+                    occupied += share
+                    sold += share if is_sold else 0
+            out[(name, month)] = {"capacity": capacity, "occupied": rha(occupied * 100), "sold": rha(sold * 100),
+                                  "pct": rha(occupied * 1000 / capacity) if capacity else 0}
+    return out
+
+
+@pytest.mark.parametrize("which", ["demo", "samples"])
+def test_occupancy_recomputed(request, which, tmp_path):
+    source = request.getfixturevalue("demo_file" if which == "demo" else "sample_file")
+    path = tmp_path / "o.sqlite"
+    path.write_bytes(source.read_bytes())
+    if which == "samples":
+        assert run_cli("settings", "set", "municipality", "Eksempel Kommune", db=path).returncode == 0
+    ind = Independent(path, 2026)
+    mine = independent_occupancy(path, ind, 2026)
+    got = cli_json(path, "occupancy", "--year", 2026)["rows"]
+    assert {(r["provider"], r["month"]) for r in got} == set(mine)
+    for r in got:
+        m = mine[(r["provider"], r["month"])]
+        assert (r["capacity"], ore(r["occupied"]), ore(r["sold"]), int(Decimal(str(r["occupancy"])) * 10)) == \
+            (m["capacity"], m["occupied"], m["sold"], m["pct"]), r
+    if which == "samples":
+        assert any(r["sold"] for r in got), "the samples sell places at own facilities"
