@@ -621,3 +621,35 @@ def test_occupancy_recomputed(request, which, tmp_path):
             (m["capacity"], m["occupied"], m["sold"], m["pct"]), r
     if which == "samples":
         assert any(r["sold"] for r in got), "the samples sell places at own facilities"
+
+
+# ------------------------------------------------------------------ approval and snapshots
+
+def test_an_approved_month_keeps_the_figures_of_the_forecast(demo_file, tmp_path):
+    """The snapshot of an approved month holds, per account, section and "Drift i alt", the
+    figures the forecast shows on the month's last day, to the øre (and the recomputation's)."""
+    path = tmp_path / "a.sqlite"
+    path.write_bytes(demo_file.read_bytes())
+    approved = cli_json(path, "approve", "--year", 2026, "--month", 10, "--replace", "--reason", "revision")
+    snap = next(s for s in cli_json(path, "snapshots", "--year", 2026) if s["month"] == 10)
+    assert snap["rows"] == approved["rows"]
+    ind = Independent(path, 2026)
+    rows = ind.forecast(dt.date(2026, 10, 31))
+    for level in ("account", "section"):
+        data = cli_json(path, "forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", level)
+        want = {r[level]: r for r in data["rows"]}
+        mine = {k: v + _sum(rows, "rest", lambda r: r[level])[k]
+                for k, v in _sum(rows, "to_date", lambda r: r[level]).items()}
+        for r in (r for r in snap["rows"] if r["level"] == level):
+            f = want[r["key"]]
+            for key in ("budget", "booked_to_date", "computed_to_date", "committed_rest", "expected_outturn",
+                        "deviation", "full_year_equivalents"):
+                assert r[key] == f[key], (level, r["key"], key)
+            assert ore(r["expected_outturn"]) == mine.get(r["key"], 0)
+    total = next(r for r in snap["rows"] if r["level"] == "total")
+    drift = cli_json(path, "forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", "account")["total"]
+    for key in ("budget", "booked_to_date", "computed_to_date", "committed_rest", "expected_outturn", "deviation"):
+        assert total[key] == drift[key], key
+    # the list names the figure it shows: the operating total, not the overview's "I alt"
+    listing = run_cli("snapshots", "--year", 2026, db=path).stdout
+    assert "Drift i alt" in listing

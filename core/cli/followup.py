@@ -353,4 +353,6 @@ def cmd_snapshots(args, db) -> int:
                  for s in snaps],
                 [("period", "Måned"), ("at", "Godkendt"), ("user", "Af"), ("expected", "Forventet regnskab"),
                  ("budget", "Budget"), ("deviation", "Afvigelse")])
+    if snaps:  # the figure stored is the operating total, not the overview's bottom line
+        print("Beløbene er 'Drift i alt' (uden kommende borgere og forventet refusion).")
     return 0
