@@ -88,3 +88,37 @@ def test_followup_screen_equals_the_recomputation(qtbot, context, level):
         assert danish_ore(drift["Mængdeeffekt"]) + danish_ore(drift["Priseffekt"]) == operating - budget
     assert "I alt: forventet" in screen.status.text()
     assert "tærskelværdierne for 2022" in screen.status.text()
+
+
+def test_reconcile_screen_shows_the_figures_of_the_cli_and_the_workbook(qtbot, context, tmp_path):
+    """The reconciliation screen's "Difference" is the workbook's and reconcile --json's
+    (booked − computed to date), under the same heading; it was booked − due there."""
+    import json
+
+    from gui.reconcile_screen import Screen
+    from tests.conftest import run_cli
+
+    data = json.loads(run_cli("reconcile", "--year", 2026, "--as-of", "31-10-2026", "--all", "--json",
+                              db=context.db_path).stdout)
+    ind = Independent(context.db_path, 2026)
+    rows = ind.forecast(dt.date(2026, 10, 31))
+    computed = _sum(rows, "to_date", lambda r: (r["cpr"], r["account"]))
+    for r in data["rows"]:
+        assert round(Decimal(str(r["computed"])) * 100) == computed.get((r["cpr"], r["account"]), 0), r
+        assert Decimal(str(r["difference"])) == Decimal(str(r["booked"])) - Decimal(str(r["computed"]))
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.year.setValue(2026)
+    screen.as_of.setDate(QDate(2026, 10, 31))
+    screen.only_flagged.setChecked(False)
+    with qtbot.waitSignal(screen.job.finished, timeout=60000):
+        screen.compute()
+    QThreadPool.globalInstance().waitForDone(30000)
+    shown = shown_texts(screen.model)
+    want = {(r["cpr"] or "", r["account"]): r for r in data["rows"]}
+    assert len(shown) == len(want)
+    for row in shown:
+        r = want[(row["CPR-nr."], row["Konto"])]
+        assert danish_ore(row["Difference (bogført − beregnet)"]) == round(Decimal(str(r["difference"])) * 100)
+        assert danish_ore(row["Forfaldent efter fakturaforsinkelse"]) == round(Decimal(str(r["due"])) * 100)
