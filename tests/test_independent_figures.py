@@ -653,3 +653,14 @@ def test_an_approved_month_keeps_the_figures_of_the_forecast(demo_file, tmp_path
     # the list names the figure it shows: the operating total, not the overview's "I alt"
     listing = run_cli("snapshots", "--year", 2026, db=path).stdout
     assert "Drift i alt" in listing
+
+
+def test_refund_text_has_the_total_the_forecast_line_shows(demo_file):
+    """``refund`` (text) ends with the total the forecast's refund line shows (it had no total)."""
+    ind = Independent(demo_file, 2026)
+    total = sum(ind.refund(ind.forecast(dt.date(2026, 10, 31))).values())
+    out = run_cli("refund", "--year", 2026, "--as-of", "2026-10-31", db=demo_file).stdout
+    last = out.strip().splitlines()[-1].split()
+    assert last[0] == "I" and last[1] == "alt"
+    assert int(last[-1].replace(".", "").replace(",", "")) == total
+    assert "tærskelværdierne for 2022" in out

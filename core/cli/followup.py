@@ -274,8 +274,10 @@ def cmd_refund(args, db) -> int:
     for w in (note, warning):
         if w:
             print(w)
+    total = {"cpr": "I alt", "name": "", "age": "", "expenses": _kr(sum((r.expenses for r in rows), Decimal(0))),
+             "refund": _kr(sum((r.refund for r in rows), Decimal(0)))}
     print_table([{"cpr": r.cpr, "name": r.name, "age": r.age, "expenses": _kr(r.expenses), "refund": _kr(r.refund)}
-                 for r in rows],
+                 for r in rows] + [total],
                 [("cpr", "CPR-nr."), ("name", "Navn"), ("age", "Alder"), ("expenses", "Udgifter"),
                  ("refund", "Refusion")])
     return 0
