@@ -664,3 +664,70 @@ def test_refund_text_has_the_total_the_forecast_line_shows(demo_file):
     assert last[0] == "I" and last[1] == "alt"
     assert int(last[-1].replace(".", "").replace(",", "")) == total
     assert "tærskelværdierne for 2022" in out
+
+
+# ------------------------------------------------------------------ edge cases, worked the same way
+
+@pytest.fixture
+def edge_file(db, db_path) -> Path:
+    """2028 (a leap year): every unit, rate changes inside a month (on 29 February too),
+    one-offs in and outside the year, open-ended grants, a sold place, refund cases at the
+    thresholds ± 1 kr., on both sides of 67 on 1 January and continuing past 67."""
+    from core import budgets, settings
+    from core.catalogue import set_sats
+    from core.grants import change_rate, create_grant
+    from core.providers import create_provider
+
+    settings.set_value(db, "municipality", "Testrup Kommune")
+    create_provider(db, "Privat ApS", "privat")
+    create_provider(db, "Eget Bo", "egen", places=3)
+
+    def grant(cpr, section, unit, rate, start, end=None, **extra):
+        return create_grant(db, {"cpr": cpr, "section": section, "provider": extra.pop("provider", "Privat ApS"),
+                                 "unit": unit, "rate": rate, "start": start, "end": end, **extra})
+
+    g = grant("010170-1111", "§ 103", "måned", "10000.37", "2027-12-15", "2028-03-10")
+    change_rate(db, g, dt.date(2028, 2, 29), "10500.11")
+    g = grant("010170-1111", "§ 95", "år", "100000", "2028-02-29")
+    change_rate(db, g, dt.date(2028, 7, 17), "101234.57")
+    grant("020270-1222", "§ 97", "time", "412.37", "2028-01-10", "2028-11-30", quantity="6", quantity_per="måned")
+    grant("020270-1222", "§ 104", "dag", "611.11", "2027-06-01", quantity="3", quantity_per="uge")
+    grant("030370-1333", "§ 85", "time", "523.45", "2028-02-01", quantity="7.5", quantity_per="uge")
+    grant("030370-1333", "§ 108", "uge", "21000.01", "2028-02-29", "2028-02-29")
+    grant("040470-1444", "§ 108", "engang", "25000.55", "2028-02-29", "2028-02-29")
+    grant("040470-1444", "§ 108", "engang", "9999.99", "2027-12-31", "2027-12-31")
+    grant("050570-1555", "§ 108", "døgn", "3000", "2028-01-01", provider="Eget Bo",
+          paying_municipality="Nabo Kommune")
+    grant("050570-1555", "§ 108", "døgn", "500", "2028-03-01", "2028-03-31", provider="Eget Bo")
+    # refund: 2028 has no thresholds of its own; the newest earlier year's (2027) are used
+    for i, value in enumerate(("900000", "1700000", "2200000"), 1):
+        set_sats(db, f"refund_t{i}", 2027, value)
+    # a whole 2028 (366 days) at a døgn rate gives the expenses exactly
+    grant("060670-1666", "§ 108", "døgn", str(Decimal(900000) / 366), "2028-01-01")           # = T1
+    grant("070770-1777", "§ 108", "døgn", str(Decimal(900001) / 366), "2028-01-01")           # T1 + 1 kr.
+    grant("080870-1888", "§ 108", "døgn", str(Decimal(1700001) / 366), "2028-01-01")          # T2 + 1 kr.
+    grant("090970-1999", "§ 108", "døgn", str(Decimal(2199999) / 366), "2028-01-01")          # T3 − 1 kr.
+    grant("101070-1010", "§ 108", "døgn", "7000.33", "2028-01-01")                            # above T3
+    grant("010161-1212", "§ 108", "døgn", "5000", "2026-01-01")  # 67 on 1 Jan 2028, 66 in 2027: continues
+    grant("020161-1313", "§ 108", "døgn", "5000", "2028-01-01")  # 66 on 1 Jan 2028: admitted
+    grant("010160-1414", "§ 108", "døgn", "5000", "2028-01-01")  # 68, not in the scheme in 2027: not admitted
+    grant("010159-1515", "§ 108", "døgn", "1000", "2026-01-01")  # 69, below T1 in 2027: not admitted
+    budgets.set_budget(db, 2028, "5.38.50", "20000000", full_year_equivalents="9.5")
+    budgets.set_budget(db, 2028, "5.32.33", "100000", section="§ 85")
+    db.close()
+    return db_path
+
+
+@pytest.mark.parametrize("as_of", ("2028-01-01", "2028-02-28", "2028-02-29", "2028-03-01", "2028-07-16",
+                                   "2028-12-31"))
+def test_edge_cases_recomputed(edge_file, as_of):
+    ind = check_forecast(edge_file, 2028, as_of)
+    rows = ind.forecast(dt.date.fromisoformat(as_of))
+    mine = ind.refund(rows)
+    got = cli_json(edge_file, "refund", "--year", 2028, "--as-of", as_of)
+    assert {r["cpr"]: ore(r["refund"]) for r in got["rows"]} == mine
+    assert got["thresholds_year"] == 2027 and any("2027" in w for w in got["warnings"])
+    # by hand: T1 exactly gives nothing; the people over 67 are in or out as DOMAIN.md says
+    assert "060670-1666" not in mine and mine["070770-1777"] == 25  # 25 % of 1 kr.
+    assert "010161-1212" in mine and "020161-1313" in mine
+    assert "010160-1414" not in mine and "010159-1515" not in mine
