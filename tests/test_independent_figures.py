@@ -731,3 +731,67 @@ def test_edge_cases_recomputed(edge_file, as_of):
     assert "060670-1666" not in mine and mine["070770-1777"] == 25  # 25 % of 1 kr.
     assert "010161-1212" in mine and "020161-1313" in mine
     assert "010160-1414" not in mine and "010159-1515" not in mine
+
+
+def test_samples_workbook_with_the_own_municipality(sample_file, tmp_path):
+    """The samples (no budgets) with the own municipality set: the workbook's accounts, Drift i
+    alt, refund and total equal the recomputation (sold places as income), no budget shown."""
+    path = tmp_path / "s.sqlite"
+    path.write_bytes(sample_file.read_bytes())
+    assert run_cli("settings", "set", "municipality", "Eksempel Kommune", db=path).returncode == 0
+    out = tmp_path / "s.xlsx"
+    res = run_cli("report", "monthly", "--year", 2026, "--as-of", "31-10-2026", "--out", out, db=path)
+    assert res.returncode == 0, res.stderr
+    ind = Independent(path, 2026)
+    rows = ind.forecast(dt.date(2026, 10, 31))
+    outturn = _sum(rows, "to_date", lambda r: r["account"])
+    for k, v in _sum(rows, "rest", lambda r: r["account"]).items():
+        outturn[k] += v
+    refund = sum(ind.refund(rows).values())
+    _, sheet = overview_rows(out, tmp_path)
+    by_label = {(r["Konto"] or r["Tekst"]): r for r in sheet}
+    for account, value in outturn.items():
+        row = by_label[f"{account} i alt"]
+        assert _cell_ore(row, "Forventet regnskab") == value, account
+        assert _cell_ore(row, "Budget") is None and _cell_ore(row, "Afvigelse") is None
+    assert _cell_ore(by_label["Drift i alt"], "Forventet regnskab") == sum(outturn.values())
+    if refund:
+        assert _cell_ore(by_label["Forventet refusion (§ 176)"], "Forventet regnskab") == -refund
+    assert _cell_ore(by_label["I alt"], "Forventet regnskab") == sum(outturn.values()) - refund
+    assert any(g["sold"] for g in ind.grants)
+
+
+def _danish_numbers(line: str) -> list[int]:
+    import re
+
+    return [int(m.replace(".", "").replace(",", "")) for m in re.findall(r"-?\d{1,3}(?:\.\d{3})*,\d{2}", line)]
+
+
+def test_pdf_overview_lines_equal_the_forecast(demo_file, tmp_path):
+    """The printed overview's "Drift i alt", separate lines and "I alt" carry the forecast's
+    figures to the øre, and the thresholds year note is printed."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed")
+    out = tmp_path / "m.pdf"
+    res = run_cli("report", "monthly", "--year", 2026, "--as-of", "31-10-2026", "--out", out, db=demo_file)
+    assert res.returncode == 0, res.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    data = cli_json(demo_file, "forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", "account")
+    lines = text.splitlines()
+
+    def first_line(prefix):
+        return next(line for line in lines if line.strip().startswith(prefix))
+
+    order = ("budget", "booked_to_date", "computed_to_date", "committed_rest", "expected_outturn", "deviation")
+    drift = _danish_numbers(first_line("Drift i alt"))
+    assert drift[:6] == [ore(data["total"][k]) for k in order]
+    grand = _danish_numbers(first_line("I alt"))
+    assert grand == [ore(data["grand_total"][k]) for k in order if data["grand_total"][k] is not None]
+    for line in data["lines"]:
+        shown = _danish_numbers(first_line(line["name"]))
+        assert shown == [ore(line[k]) for k in order if line[k] is not None], line["name"]
+    assert "tærskelværdierne for 2022" in text
