@@ -699,6 +699,8 @@ def edge_file(db, db_path) -> Path:
     grant("050570-1555", "§ 108", "døgn", "3000", "2028-01-01", provider="Eget Bo",
           paying_municipality="Nabo Kommune")
     grant("050570-1555", "§ 108", "døgn", "500", "2028-03-01", "2028-03-31", provider="Eget Bo")
+    grant("060570-1556", "§ 108", "måned", "31234.57", "2028-01-01", provider="Eget Bo",
+          paying_municipality="Nabo Kommune")
     # refund: 2028 has no thresholds of its own; the newest earlier year's (2027) are used
     for i, value in enumerate(("900000", "1700000", "2200000"), 1):
         set_sats(db, f"refund_t{i}", 2027, value)
@@ -731,6 +733,11 @@ def test_edge_cases_recomputed(edge_file, as_of):
     assert "060670-1666" not in mine and mine["070770-1777"] == 25  # 25 % of 1 kr.
     assert "010161-1212" in mine and "020161-1313" in mine
     assert "010160-1414" not in mine and "010159-1515" not in mine
+    # the sold places' income month by month adds up to the forecast's, to the øre
+    sold = [r for r in rows if r["grant"]["sold"]]
+    if as_of == "2028-12-31":
+        occ = cli_json(edge_file, "occupancy", "--year", 2028)["rows"]
+        assert sum(ore(r["sold_income"]) for r in occ) == -sum(r["to_date"] for r in sold)
 
 
 def test_samples_workbook_with_the_own_municipality(sample_file, tmp_path):
