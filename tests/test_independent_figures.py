@@ -822,3 +822,19 @@ def test_quarterly_costs_add_up_to_the_forecasts_computed_to_date(demo_file, tmp
     for r in cells[header + 1:]:
         if r[0] in to_date:
             assert ore(r[col]) == to_date[r[0]], r[0]
+
+
+def test_the_import_fast_path_rounds_as_the_one_rule():
+    """``kroner_to_ore`` (the bulk import path) is ``to_ore`` (half away from zero) on any amount."""
+    from hypothesis import given, settings as hsettings, strategies as st
+
+    from core.importing.importers import kroner_to_ore
+    from core.money import to_ore
+
+    @hsettings(max_examples=300, deadline=None)
+    @given(st.decimals(min_value=-10**9, max_value=10**9, places=4, allow_nan=False, allow_infinity=False))
+    def same(amount):
+        assert kroner_to_ore(amount) == to_ore(amount)
+
+    same()
+    assert kroner_to_ore(Decimal("0.005")) == 1 and kroner_to_ore(Decimal("-0.005")) == -1
