@@ -115,7 +115,8 @@ def forecast(db, year: int, as_of: dt.date | None = None, by: str = "grant", inc
     with bulk_work():
         figures, unmatched = grant_figures(db, year, as_of)
         if by in BREAKDOWNS:
-            return build_breakdown(db, year, as_of, figures, unmatched, by, include_expected, include_refund)
+            return build_breakdown(db, year, as_of, figures, unmatched, by, include_expected, include_refund,
+                                   drift=area_total(db, year, as_of, figures, unmatched))
         return build_forecast(db, year, as_of, figures, unmatched, by, include_expected, include_refund)
 
 
@@ -132,7 +133,8 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
         rows = [_figures_row(f.grant_id, f.cpr, f.name, f.section, f.account, f.provider, f.to_date, f.rest,
                              f.booked) for f in figures]
         rows.sort(key=lambda r: r.grant_id)
-        return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows)
+        return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows,
+                       drift=area_total(db, year, as_of, figures, unmatched))
 
     attr = "cpr" if by == "citizen" else by
 
@@ -191,11 +193,15 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
                              budget_full_year_equivalents=ore_to_kr(to_ore(b.fye)) if b.fye else None)
         rows.append(_row(s.keys, s.to_date, s.rest, s.booked, **extra))
     rows.sort(key=lambda r: _sort_key(r, by))
-    # "Drift i alt" is one figure at every level: the accounts' (section budgets break them down)
-    drift = build_forecast(db, year, as_of, figures, unmatched, "account", False, False).total \
-        if by == "section" else None
+    drift = area_total(db, year, as_of, figures, unmatched) if by != "account" else None
     return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows,
                    fye_total if by in ("account", "section") else None, drift)
+
+
+def area_total(db, year, as_of, figures, unmatched):
+    """"Drift i alt" as the account level has it: one figure at every level, with the area's
+    budget columns (the budget is set per account; section budgets only break it down)."""
+    return build_forecast(db, year, as_of, figures, unmatched, "account", False, False).total
 
 
 # ------------------------------------------------------------------ month by month

@@ -838,3 +838,23 @@ def test_the_import_fast_path_rounds_as_the_one_rule():
 
     same()
     assert kroner_to_ore(Decimal("0.005")) == 1 and kroner_to_ore(Decimal("-0.005")) == -1
+
+
+@pytest.mark.parametrize("level", ["grant", "citizen", "account", "section", "provider", "caseworker", "target_group",
+                                   "age_group", "provider_kind", "paying_municipality", "grouping"])
+def test_every_level_adds_up_to_the_same_drift_i_alt_and_grand_total(demo_file, level):
+    """Every --by level's rows add up to its "Drift i alt", which (with the separate lines and
+    the grand total) is the same figure at every level and the recomputation's."""
+    ind = Independent(demo_file, 2026)
+    rows = ind.forecast(dt.date(2026, 10, 31))
+    data = cli_json(demo_file, "forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", level)
+    total = data["total"]
+    assert ore(total["computed_to_date"]) == sum(r["to_date"] for r in rows)
+    assert ore(total["committed_rest"]) == sum(r["rest"] for r in rows)
+    assert ore(total["booked_to_date"]) == sum(r["booked"] for r in rows) + ind.unmatched
+    for key in ("computed_to_date", "committed_rest", "expected_outturn"):
+        assert sum(ore(r[key]) for r in data["rows"]) == ore(total[key]), (level, key)
+    reference = cli_json(demo_file, "forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", "account")
+    assert data["total"] == reference["total"]  # with the area's budget at every level
+    assert data["grand_total"] == reference["grand_total"]
+    assert data["lines"] == reference["lines"]
