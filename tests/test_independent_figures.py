@@ -395,13 +395,20 @@ def _cell_ore(row, name):
     return None if v in (None, "") else ore(v)
 
 
+def monthly_overview(path: Path, tmp_path: Path) -> dict[str, dict]:
+    """``report monthly`` as of 31-10-2026 written to a workbook; its overview rows by label."""
+    out = tmp_path / f"{path.stem}.xlsx"
+    res = run_cli("report", "monthly", "--year", 2026, "--as-of", "31-10-2026", "--out", out, db=path)
+    assert res.returncode == 0, res.stderr
+    _, sheet = overview_rows(out, tmp_path)
+    return {(r["Konto"] or r["Tekst"]): r for r in sheet}
+
+
 def test_demo_monthly_workbook_equals_recomputation(demo_file, tmp_path):
     """Every account's subtotal, Drift i alt, the separate lines and the total of the
     workbook's overview sheet (its formulas computed by LibreOffice) equal the recomputation
     to the øre, and every total row adds up: deviation = expected − budget where both show."""
-    out = tmp_path / "m.xlsx"
-    res = run_cli("report", "monthly", "--year", 2026, "--as-of", "31-10-2026", "--out", out, db=demo_file)
-    assert res.returncode == 0, res.stderr
+    by_label = monthly_overview(demo_file, tmp_path)
     ind = Independent(demo_file, 2026)
     rows = ind.forecast(dt.date(2026, 10, 31))
     to_date = _sum(rows, "to_date", lambda r: r["account"])
@@ -409,8 +416,6 @@ def test_demo_monthly_workbook_equals_recomputation(demo_file, tmp_path):
     budgets = ind.account_budgets()
     refund = sum(ind.refund(rows).values())
     exp_to, exp_rest = ind.expected_line(dt.date(2026, 10, 31))
-    _, sheet = overview_rows(out, tmp_path)
-    by_label = {(r["Konto"] or r["Tekst"]): r for r in sheet}
     for account in to_date:
         r = by_label[f"{account} i alt"]
         outturn = to_date[account] + rest[account]
@@ -746,17 +751,13 @@ def test_samples_workbook_with_the_own_municipality(sample_file, tmp_path):
     path = tmp_path / "s.sqlite"
     path.write_bytes(sample_file.read_bytes())
     assert run_cli("settings", "set", "municipality", "Eksempel Kommune", db=path).returncode == 0
-    out = tmp_path / "s.xlsx"
-    res = run_cli("report", "monthly", "--year", 2026, "--as-of", "31-10-2026", "--out", out, db=path)
-    assert res.returncode == 0, res.stderr
+    by_label = monthly_overview(path, tmp_path)
     ind = Independent(path, 2026)
     rows = ind.forecast(dt.date(2026, 10, 31))
     outturn = _sum(rows, "to_date", lambda r: r["account"])
     for k, v in _sum(rows, "rest", lambda r: r["account"]).items():
         outturn[k] += v
     refund = sum(ind.refund(rows).values())
-    _, sheet = overview_rows(out, tmp_path)
-    by_label = {(r["Konto"] or r["Tekst"]): r for r in sheet}
     for account, value in outturn.items():
         row = by_label[f"{account} i alt"]
         assert _cell_ore(row, "Forventet regnskab") == value, account
