@@ -66,7 +66,7 @@ class FittingHeader(QHeaderView):
             self._titles_changed()
 
     def _titles_changed(self, *_) -> None:
-        QTimer.singleShot(0, self._show_titles)
+        QTimer.singleShot(0, self, self._show_titles)  # with self as context: dropped once the header is gone
 
     def _show_titles(self) -> None:
         """Nothing cut: a section narrower than its (wrapped) title or its figures grows to
