@@ -28,7 +28,7 @@ SCREEN_MODULES: list[str] = [
 # what she reads the screen for. tests/gui/test_laptop_size.py checks them on the demo.
 KEY_COLUMNS: dict[str, list[str]] = {
     "Importer": ["Fil", "Nye"],
-    "Afstemning": ["CPR-nr.", "Difference", "Bemærkning"],
+    "Afstemning": ["CPR-nr.", "Difference (bogført − beregnet)", "Bemærkning"],
     "Datavalidering": ["Niveau", "Regel", "Fund"],
     "Budgetopfølgning": ["Konto", "Forventet regnskab", "Afvigelse", "Helårspersoner", "Gns. pris pr. helårsperson",
                          "Mængdeeffekt", "Priseffekt", "Beløb"],

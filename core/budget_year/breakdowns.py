@@ -94,7 +94,7 @@ def grant_keys(db, by: str, year: int) -> dict[int, str]:
 
 
 def build_breakdown(db, year: int, as_of: dt.date, figures, unmatched: dict, by: str, include_expected: bool,
-                    include_refund: bool) -> Forecast:
+                    include_refund: bool, drift=None) -> Forecast:
     """The forecast rolled up by ``by`` (one of ``LABELS``); see the module's docstring."""
     keys = grant_keys(db, by, year)
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -120,7 +120,7 @@ def build_breakdown(db, year: int, as_of: dt.date, figures, unmatched: dict, by:
                            average_price=ore_to_kr(to_ore(Fraction(to_date + rest, 100) / fye)) if fye else None)
         rows.append(BreakdownRow(**{name: getattr(row, name) for name in ForecastRow.__dataclass_fields__},
                                  group=by, key=k))
-    return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows)
+    return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows, drift=drift)
 
 
 def _age_order(label: str) -> int:

@@ -36,7 +36,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from core.store import audit
-from core.budget_year.rates import _periods, known_rates, price_index, projected_periods
+from core.budget_year.rates import _periods, known_rates, price_index, projected_periods, projected_rate
 from core.register.costs import days_in_year
 from core.errors import DispoError, NotFoundError, ValidationError
 from core.followup.forecast import CostCalc, _union_days, budgets_by, is_income, load_rows, own_municipality
@@ -179,7 +179,7 @@ def year_sums(db, year: int, *, project: bool) -> dict[tuple[str, str | None], _
         start, end = e.start.toordinal(), e.end.toordinal() if e.end else None
         rate = e.rate
         if project and index is not None and e.start.year < year:
-            rate = (rate * (1 + index / 100)).quantize(Decimal("0.01"))
+            rate = projected_rate(rate, index)
         calc = CostCalc(e.unit, e.quantity, e.quantity_per, start, end, [(start, rate)], year)
         cost = calc.cost_ore(first, last)
         lo, hi = max(start, first), min(end or last, last)

@@ -21,7 +21,7 @@ from core.store import audit
 from core.errors import ValidationError
 from core.followup.forecast import CostCalc, is_income, own_municipality
 from core.importing.importers import grant_snapshot, record_change
-from core.money import InvalidNumber, format_date, format_number, ore_to_kr, to_decimal
+from core.money import InvalidNumber, format_date, format_number, kr, ore_to_kr, to_decimal
 from core.register.providers import find_by_name
 from core.store.storage import current_user, query
 
@@ -262,6 +262,12 @@ def price_index(db, year: int) -> tuple[Decimal, int] | None:
     return (Decimal(row[0]), row[1]) if row else None
 
 
+def projected_rate(rate: Decimal, index: Decimal) -> Decimal:
+    """``rate`` projected by ``index`` percent, rounded to øre half away from zero (Dispo's one
+    rounding rule; Decimal's quantize would round half to even)."""
+    return kr(Decimal(rate) * (1 + Decimal(index) / 100))
+
+
 def projected_periods(periods: list[tuple[dt.date, Decimal]], year: int, index: Decimal | None,
                       known: tuple[dt.date, Decimal] | None = None) -> tuple[list[tuple[dt.date, Decimal]], bool]:
     """A grant's rate periods for ``year``. When no period starts in the year or later, the year's
@@ -279,7 +285,7 @@ def projected_periods(periods: list[tuple[dt.date, Decimal]], year: int, index: 
     if index is None:
         return periods, False
     current = _rate_in_force(periods, jan1)
-    projected = (current * (1 + index / 100)).quantize(Decimal("0.01"))
+    projected = projected_rate(current, index)
     return [*periods, (jan1, projected)], True
 
 

@@ -176,7 +176,10 @@ def cmd_forecast(args, db) -> int:
         money += [("budget", "Budget"), ("deviation", "Afvigelse")]
     rows = []
     for r in result.rows:
-        rows.append({**{k: getattr(r, k) for k, _ in key_columns}, **{k: _kr(getattr(r, k)) for k, _ in money}})
+        keys = {k: getattr(r, k) for k, _ in key_columns}
+        if keys[key_columns[0][0]] is None and "name" not in keys:  # postings with no grant: no key, a label
+            keys[key_columns[0][0]] = r.name
+        rows.append({**keys, **{k: _kr(getattr(r, k)) for k, _ in money}})
     # DOMAIN.md's structure: "Drift i alt", the separate lines, the grand total with them
     for label, r in (("Drift i alt", result.total), *((line.name, line) for line in result.lines),
                      ("I alt", result.grand_total)):
@@ -272,8 +275,10 @@ def cmd_refund(args, db) -> int:
     for w in (note, warning):
         if w:
             print(w)
+    total = {"cpr": "I alt", "name": "", "age": "", "expenses": _kr(sum((r.expenses for r in rows), Decimal(0))),
+             "refund": _kr(sum((r.refund for r in rows), Decimal(0)))}
     print_table([{"cpr": r.cpr, "name": r.name, "age": r.age, "expenses": _kr(r.expenses), "refund": _kr(r.refund)}
-                 for r in rows],
+                 for r in rows] + [total],
                 [("cpr", "CPR-nr."), ("name", "Navn"), ("age", "Alder"), ("expenses", "Udgifter"),
                  ("refund", "Refusion")])
     return 0
@@ -351,4 +356,6 @@ def cmd_snapshots(args, db) -> int:
                  for s in snaps],
                 [("period", "Måned"), ("at", "Godkendt"), ("user", "Af"), ("expected", "Forventet regnskab"),
                  ("budget", "Budget"), ("deviation", "Afvigelse")])
+    if snaps:  # the figure stored is the operating total, not the overview's bottom line
+        print("Beløbene er 'Drift i alt' (uden kommende borgere og forventet refusion).")
     return 0

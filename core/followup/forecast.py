@@ -91,7 +91,7 @@ from core.followup.grant_forecast import (_add_budget,
                                  rate_ratio, rate_sums, _RATES_SQL, _RATIOS, refund_budget,
                                  split_proportionally, _union_days, unit_factor, volume_price_effects)  # noqa: F401 (re-exported)
 from core.followup.refund import refund_line
-from core.followup.rollup import (add_rows, _figures_row, _finish, _row, _sort_key, _Sum, 
+from core.followup.rollup import (UNMATCHED, add_rows, _figures_row, _finish, _row, _sort_key, _Sum, 
                          _total_budget_figures)  # noqa: F401 (re-exported)
 
 def forecast(db, year: int, as_of: dt.date | None = None, by: str = "grant", include_expected: bool = True,
@@ -115,7 +115,8 @@ def forecast(db, year: int, as_of: dt.date | None = None, by: str = "grant", inc
     with bulk_work():
         figures, unmatched = grant_figures(db, year, as_of)
         if by in BREAKDOWNS:
-            return build_breakdown(db, year, as_of, figures, unmatched, by, include_expected, include_refund)
+            return build_breakdown(db, year, as_of, figures, unmatched, by, include_expected, include_refund,
+                                   drift=area_total(db, year, as_of, figures, unmatched))
         return build_forecast(db, year, as_of, figures, unmatched, by, include_expected, include_refund)
 
 
@@ -132,7 +133,8 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
         rows = [_figures_row(f.grant_id, f.cpr, f.name, f.section, f.account, f.provider, f.to_date, f.rest,
                              f.booked) for f in figures]
         rows.sort(key=lambda r: r.grant_id)
-        return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows)
+        return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows,
+                       drift=area_total(db, year, as_of, figures, unmatched))
 
     attr = "cpr" if by == "citizen" else by
 
@@ -161,7 +163,8 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
         k = {"citizen": (cpr,), "account": (account,)}.get(by, (None,))
         if k not in sums:
             sums[k] = _Sum({"citizen": {"cpr": cpr, "name": names.get(cpr)},
-                            "account": {"account": account, "name": labels.get(account)}}.get(by, {}))
+                            "account": {"account": account, "name": labels.get(account)}}.get(
+                                by, {"name": UNMATCHED}))
         sums[k].booked += amount
 
     budgets = {}
@@ -190,8 +193,15 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
                              budget_full_year_equivalents=ore_to_kr(to_ore(b.fye)) if b.fye else None)
         rows.append(_row(s.keys, s.to_date, s.rest, s.booked, **extra))
     rows.sort(key=lambda r: _sort_key(r, by))
+    drift = area_total(db, year, as_of, figures, unmatched) if by != "account" else None
     return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows,
-                   fye_total if by in ("account", "section") else None)
+                   fye_total if by in ("account", "section") else None, drift)
+
+
+def area_total(db, year, as_of, figures, unmatched):
+    """"Drift i alt" as the account level has it: one figure at every level, with the area's
+    budget columns (the budget is set per account; section budgets only break it down)."""
+    return build_forecast(db, year, as_of, figures, unmatched, "account", False, False).total
 
 
 # ------------------------------------------------------------------ month by month

@@ -90,11 +90,12 @@ def occupancy(db, year: int) -> list[OccupancyMonth]:
                 citizens[r["cpr"]] = [share, is_sold]
             else:
                 seen[0], seen[1] = max(seen[0], share), seen[1] or is_sold
-        if is_sold:
+        if is_sold:  # a month's income: the grant's cost to its end less to the month before, each
+            # rounded once as the forecast's computed_to_date, so the months add up to the forecast's
             for m, m_lo, m_hi in months:
                 a, b = max(m_lo, calc.start), min(m_hi, calc.end) if calc.end is not None else m_hi
                 if a <= b:
-                    income[(pid, m)] += calc.cost_ore(a, b)
+                    income[(pid, m)] += calc.cost_ore(first, m_hi) - calc.cost_ore(first, m_lo - 1)
     out = []
     for f in facilities:
         target = Decimal(f["occupancy_target"]) if f["occupancy_target"] is not None else None

@@ -16,6 +16,8 @@ from core.followup.grant_forecast import (BUDGET_FIGURES, FIGURES, KEY_FIELDS, F
 from core.money import ore_to_kr, to_ore
 from core.followup.refund import refund_line, thresholds_note
 
+UNMATCHED = "Posteringer uden bevilling"
+
 
 def _row(keys: dict, to_date: int, rest: int, booked: int, **extra) -> ForecastRow:
     get = keys.get
@@ -51,8 +53,12 @@ def _total_budget_figures(rows: list[ForecastRow], expected: int, fye_exact: Fra
     out = {"full_year_equivalents": total("full_year_equivalents") or Decimal("0.00"),
            "average_price": ore_to_kr(to_ore(Fraction(expected, 100) / fye_exact)) if fye_exact else None}
     if any(r.budget is not None for r in rows):
-        out.update(budget=total("budget"), deviation=total("deviation"), volume_effect=total("volume_effect"),
-                   price_effect=total("price_effect"))
+        # a line without a budget has no budgeted volume: its whole cost is volume (as
+        # ``volume_price_effects`` has it), so deviation = expected − budget here as on every row
+        unbudgeted = sum((r.expected_outturn for r in rows if r.budget is None), Decimal("0.00"))
+        budget = total("budget")
+        out.update(budget=budget, deviation=ore_to_kr(expected) - budget,
+                   volume_effect=total("volume_effect") + unbudgeted, price_effect=total("price_effect"))
         budgeted = [r for r in rows if r.budget is not None]
         if all(r.budget_full_year_equivalents is not None for r in budgeted):
             out["budget_full_year_equivalents"] = total("budget_full_year_equivalents")
@@ -60,34 +66,40 @@ def _total_budget_figures(rows: list[ForecastRow], expected: int, fye_exact: Fra
 
 
 def _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows,
-            fye_exact: Fraction | None = None) -> Forecast:
+            fye_exact: Fraction | None = None, drift: ForecastRow | None = None) -> Forecast:
     """The forecast of ``rows``: the total ("Drift i alt"), the unmatched postings, the separate
-    lines and the grand total."""
+    lines and the grand total.
+
+    ``drift``: the account level's "Drift i alt", whose budget columns every level shows (the
+    budget is set per account; section budgets only break it down)."""
     unmatched_total = sum(unmatched.values())
     to_date, rest = sum(f.to_date for f in figures), sum(f.rest for f in figures)
     extra = _total_budget_figures(rows, to_date + rest, fye_exact) if fye_exact is not None else {}
+    if drift is not None:
+        extra = {name: getattr(drift, name) for name in (*BUDGET_FIGURES, "budget_full_year_equivalents")}
     total = _row({}, to_date, rest, sum(f.booked for f in figures) + unmatched_total, **extra)
     lines = []
     if include_expected:
         line = expected_line(db, year, as_of)
         if line is not None:
             lines.append(line)
-    if include_refund:
-        line = refund_line(db, year, figures)
-        if line is not None:
-            lines.append(line)
+    refund = refund_line(db, year, figures) if include_refund else None
+    if refund is not None:
+        lines.append(refund)
     grand = add_rows(total, *lines)
-    budgeted = [r for r in (total, *lines) if r.budget is not None]
-    if budgeted:
-        grand.budget = sum((r.budget for r in budgeted), Decimal("0.00"))
-        grand.deviation = sum((r.deviation for r in budgeted), Decimal("0.00"))
+    # the grand total has a budget only when every part of it that can have one has it (the
+    # expected citizens are spent from the operating budget); its deviation is then
+    # expected − budget like every other row's, so the row adds up (DOMAIN.md)
+    if total.budget is not None and (refund is None or refund.budget is not None):
+        grand.budget = total.budget + (refund.budget if refund is not None else 0)
+        grand.deviation = grand.expected_outturn - grand.budget
     warnings = [w for w in (municipality_warning(db),) if w]
     if include_refund:
         note = thresholds_note(db, year)
         if note:
             warnings.append(note)
     return Forecast(year=year, as_of=as_of, rows=rows, total=total, by=by,
-                    unmatched=_row({"name": "Posteringer uden bevilling"}, 0, 0, unmatched_total),
+                    unmatched=_row({"name": UNMATCHED}, 0, 0, unmatched_total),
                     lines=tuple(lines), grand_total=grand, warnings=tuple(warnings))
 
 

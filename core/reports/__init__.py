@@ -39,6 +39,8 @@ class Column:
             ``"value"`` (the figure in the row as it is) or ``"none"``.
         ratio: for ``total="ratio"``: (numerator key, denominator key, factor expression
             or ``None``); the cell is ``IF(den=0, 0, num*factor/den)``.
+        difference: for ``total="difference"``: (key a, key b); the cell is ``a − b`` of the
+            same row (a deviation is expected − budget on a total row as on every other).
     """
 
     key: str
@@ -47,6 +49,7 @@ class Column:
     width: float | None = None
     total: str = "none"
     ratio: tuple[str, str, str | None] | None = None
+    difference: tuple[str, str] | None = None
     warn: bool = False  # a positive amount here is an overspend: marked as a warning (``is_warning``)
 
     def __post_init__(self):
@@ -54,6 +57,8 @@ class Column:
             raise ValueError(f"unknown column kind {self.kind!r}")
         if self.total == "ratio" and not self.ratio:
             raise ValueError("a ratio column needs ratio=(numerator, denominator, factor)")
+        if self.total == "difference" and not self.difference:
+            raise ValueError("a difference column needs difference=(a, b)")
 
 
 @dataclass(frozen=True)

@@ -55,11 +55,17 @@ def _num(value) -> Decimal:
 def overview_columns() -> tuple[Column, ...]:
     cols = [Column("account", "Konto", "text", 12), Column("section", "Paragraf", "text", 10),
             Column("text", "Tekst", "text", 32)]
-    cols += [Column(key, heading, kind, total="sum", warn=key == "deviation")
+    # a total's deviation is its expected − budget and its volume effect the deviation's part
+    # that is not price, as in core (a line without a budget adds to the deviation, not to a
+    # sum of the lines' deviations)
+    cols += [Column(key, heading, kind, total="difference", difference=("expected_outturn", "budget"), warn=True)
+             if key == "deviation" else Column(key, heading, kind, total="sum")
              for key, heading, kind in OVERVIEW_FIGURES]
     # the forecast's average price (from the exact full-year equivalents), not a ratio of rounded cells
     cols.append(Column("average_price", "Gns. pris pr. helårsperson", "amount", 18, total="value"))
-    cols += [Column(key, heading, kind, total="sum", warn=True) for key, heading, kind in EFFECTS]
+    cols += [Column("volume_effect", EFFECTS[0][1], EFFECTS[0][2], total="difference",
+                    difference=("deviation", "price_effect"), warn=True),
+             Column("price_effect", EFFECTS[1][1], EFFECTS[1][2], total="sum", warn=True)]
     return tuple(cols)
 
 
@@ -134,6 +140,8 @@ def build_overview(by_section, by_account, lines, section_texts: dict[str, str],
         grand = _add(grand, figures)
     if grand_total is not None:
         grand = _figures(grand_total)
+    elif grand["budget"] is not None:  # as core.followup.rollup has it: expected − budget on every row
+        grand["deviation"] = grand["expected_outturn"] - grand["budget"]
     grand |= {"full_year_equivalents": None, "average_price": None, "volume_effect": None, "price_effect": None}
     table.add(_values(GRAND_TOTAL, "", "", grand), TOTAL)
     return table
@@ -199,7 +207,7 @@ def build_citizens(by_grant, total, unmatched=None) -> ReportTable:
         table.add([r.cpr or "", r.name or "", r.section or "", r.account or "", r.provider or "",
                    *(_num(getattr(r, k)) for k in CITIZEN_FIGURES)])
     if unmatched is not None and any(_num(getattr(unmatched, k)) for k in CITIZEN_FIGURES):
-        table.add(["", unmatched.name or "Posteringer uden bevilling", "", "", "",
+        table.add(["", unmatched.name, "", "", "",
                    *(_num(getattr(unmatched, k)) for k in CITIZEN_FIGURES)])
     table.add(["I alt", "", "", "", "", *(_num(getattr(total, k)) for k in CITIZEN_FIGURES)], TOTAL)
     return table

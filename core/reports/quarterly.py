@@ -13,8 +13,10 @@ Decisions (shown as notes in the sheet):
   section active on the month's last day (31 March, 30 June, ...). Subtotals and the
   total add the section counts, as the Ringsted sheet does, so a citizen with two
   sections counts twice there; the last row "Unikke CPR-numre" counts each person once.
-- *Cost* of a quarter = the cost rule (``core.register.costs``) over the quarter's days, rounded
-  to øre once per grant.
+- *Cost* of a quarter = the cost rule (``core.register.costs``) over the quarter's days: each grant's
+  cost from 1 January to the quarter's end rounded to øre once (the forecast's
+  computed_to_date on that day) minus the same to the previous quarter's end, so the
+  quarters add up to the forecast's figure.
 - Only quarters that have ended by the as-of date are shown; later ones stay empty.
 - Places at own facilities sold to another municipality are income, not an expense of
   the area (the forecast's rule, ``core.followup.forecast.is_income``), and are left out.
@@ -118,7 +120,11 @@ def build_quarterly(db, year: int, as_of: dt.date | None = None) -> Report:
                 first, last = quarter_bounds(year, month)
                 items = by_section.get(number, [])
                 counts.append(len({g.citizen_id for g in items if g.is_active_on(last)}))
-                costs.append(sum(to_ore(cost_between(g.basis, first, last)) for g in items))
+                # each grant's cost to the quarter's end rounded once, as the forecast's
+                # computed_to_date on that day: a quarter is the difference of two such figures
+                jan1, before = dt.date(year, 1, 1), first - dt.timedelta(days=1)
+                costs.append(sum(to_ore(cost_between(g.basis, jan1, last)) - to_ore(cost_between(g.basis, jan1, before))
+                                 for g in items))
             for i in range(4):
                 group_counts[i] += counts[i] or 0
                 group_costs[i] += costs[i] or 0

@@ -210,6 +210,9 @@ def _total_formula(table: ReportTable, ci: int, row_no: int, group_first: int, f
             return None
         function = 9 if column.total == "sum" else 3  # 9 = SUM, 3 = COUNTA; both skip nested subtotals
         return f"=SUBTOTAL({function},{letter}{first}:{letter}{row_no - 1})"
+    if column.total == "difference":
+        a, b = (f"{get_column_letter(table.index(key) + 1)}{row_no}" for key in column.difference)
+        return f"={a}-{b}"
     if column.total == "ratio":
         num_key, den_key, factor = column.ratio
         num = f"{get_column_letter(table.index(num_key) + 1)}{row_no}"

@@ -70,7 +70,7 @@ class Screen(QWidget):
             Column("computed", "Beregnet til dato", "kr", _kr("computed_ore")),
             Column("reason", "Godkendt trods bemærkninger", getter=lambda s: s.reason)], self)
         self.view, _ = table_view(self.model, "snapshots_table")
-        self.chart = danish_chart("Godkendte måneder: forventet regnskab (og det aktuelle)")
+        self.chart = danish_chart("Godkendte måneder: forventet regnskab, drift i alt (og det aktuelle)")
         self.chart_view = QChartView(self.chart, objectName="trend_chart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         bar = QHBoxLayout()
@@ -123,7 +123,7 @@ class Screen(QWidget):
 
     def _live_done(self, result) -> None:
         self.live = result
-        self.live_label.setText(f"Aktuelt forventet regnskab pr. {result.as_of:%d-%m-%Y}: "
+        self.live_label.setText(f"Aktuelt forventet regnskab (drift i alt) pr. {result.as_of:%d-%m-%Y}: "
                                 f"{format_number(result.total.expected_outturn)} kr.")
         self._draw()
 

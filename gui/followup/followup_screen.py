@@ -246,7 +246,7 @@ class Screen(QWidget):
                      (GRAND_TOTAL, level.grand_total)]
         self._labels = {id(row): label for label, row in structure}
         self.main_model.columns[0] = Column("key", LEVELS[key],
-                                            getter=lambda r, k=key: getattr(r, k) or "Uden bevilling")
+                                            getter=lambda r, k=key: getattr(r, k) or r.name)
         self.main_model.set_rows(level.rows)
         self.main_view.resizeColumnsToContents()
         self.totals_model.set_rows([row for _, row in structure])

@@ -38,8 +38,9 @@ class Screen(QWidget):
             Column("providers", "Leverandør", getter=lambda r: ", ".join(r.providers)),
             Column("booked", "Bogført", "kr", lambda r: ore_to_kr(r.booked)),
             Column("computed", "Beregnet til dato", "kr", lambda r: ore_to_kr(r.computed)),
-            Column("due", "Forventet faktureret", "kr", lambda r: ore_to_kr(r.due)),
-            Column("difference", "Difference", "kr", lambda r: ore_to_kr(r.booked - r.due)),
+            # the headings and figures of the workbook's sheet and of reconcile --json
+            Column("due", "Forfaldent efter fakturaforsinkelse", "kr", lambda r: ore_to_kr(r.due)),
+            Column("difference", "Difference (bogført − beregnet)", "kr", lambda r: ore_to_kr(r.difference)),
             Column("flags", "Markering", getter=lambda r: ", ".join(dict.fromkeys(FLAG_LABELS[f] for f in r.flags))),
             Column("messages", "Bemærkning", getter=lambda r: "; ".join(r.messages))], self)
         self.view, self.proxy = table_view(self.model, "reconcile_table")

@@ -64,9 +64,10 @@ def test_sections_sit_under_their_account_and_differences_are_shown(tmp_path):
     assert evaluate(ws, f"{chr(65 + budget)}11") == operating[budget] == D(1900)
     assert evaluate(ws, f"{chr(65 + dev)}11") == operating[dev] == D(250)
     assert operating[price] == D("537.50")
-    # the expected citizens (50) have no budget: they add to the outturn, not to the deviation
+    # the expected citizens (50) are spent from the operating budget: the total's deviation is
+    # its expected − budget, 2200 − 1900 = 300, as on every row (the formula says the same)
     assert evaluate(ws, f"{chr(65 + budget)}13") == total[budget] == D(1900)
-    assert evaluate(ws, f"{chr(65 + dev)}13") == total[dev] == D(250)
+    assert evaluate(ws, f"{chr(65 + dev)}13") == total[dev] == D(300)
     assert total[table.index("expected_outturn")] == D(2200)
     assert table.rows[-2].values[dev] is None and table.rows[-2].values[table.index("volume_effect")] is None
 

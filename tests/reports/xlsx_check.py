@@ -16,6 +16,9 @@ RATIO_RE = re.compile(r"^=IF\(([A-Z]+\d+)=0,0,([A-Z]+\d+)(?:\*(\d+)/(\d+))?/([A-
 FULL_CPR = re.compile(r"(?<![\d.])\d{6}-?\d{4}(?![\d.])")
 
 
+DIFFERENCE_RE = re.compile(r"^=([A-Z]+\d+)-([A-Z]+\d+)$")
+
+
 def evaluate(ws, ref: str) -> Decimal:
     """The value of a cell, evaluating SUBTOTAL(9|3, range) and IF(d=0,0,n*a/b/d) formulas."""
     value = ws[ref].value
@@ -31,6 +34,9 @@ def evaluate(ws, ref: str) -> Decimal:
                 if cell.value is not None:
                     total += 1 if function == "3" else Decimal(str(cell.value))
             return total
+        m = DIFFERENCE_RE.match(value)
+        if m:
+            return evaluate(ws, m.group(1)) - evaluate(ws, m.group(2))
         m = RATIO_RE.match(value)
         if m:
             den_ref, num_ref, a, b, den_ref2 = m.groups()
