@@ -31,6 +31,7 @@ from decimal import Decimal
 from core.followup.forecast import budget_mismatches, own_municipality
 from core.money import format_date, format_kr, format_number
 from core.register.providers import catalogue_rate
+from core.store.audit import TABLES
 from core.store.storage import query
 
 ENDING_SOON_DAYS = 60  # the default of the setting 'validation.ending_soon_days'
@@ -58,13 +59,18 @@ class Finding:
         return RULE_LABELS[self.rule]
 
     @property
-    def record_text(self) -> str:
-        """The record to fix as the screens name it: ``Bevilling 73``."""
-        from core.store.audit import TABLES
-
+    def table_text(self) -> str:
+        """The kind of record as the screens name it: ``Bevilling``, ``Årlige satser``."""
         if self.table == "satser" and not self.record_id:  # the year's values, not one row
             return "Årlige satser"
-        return f"{TABLES.get(self.table, self.table)} {self.record_id}"
+        return TABLES.get(self.table, self.table)
+
+    @property
+    def record_text(self) -> str:
+        """The record to fix as the screens name it: ``Bevilling 73``."""
+        if self.table == "satser" and not self.record_id:
+            return self.table_text
+        return f"{self.table_text} {self.record_id}"
 
     def as_json(self) -> dict:
         return {"rule": self.rule, "label": self.label, "severity": self.severity, "message": self.message,

@@ -43,7 +43,7 @@ def build_validation(db, year: int, as_of: dt.date | None = None) -> Report:
         summary.add([f"{SEVERITY_TEXT[severity]} i alt", "", len(mine)], SUBTOTAL)
         for f in mine:
             details.add([SEVERITY_TEXT[severity], labels.get(f.rule, f.rule), f.message,
-                         f.record_text.rsplit(" ", 1)[0], f.record_id])
+                         f.table_text, f.record_id or None])
     summary.add(["I alt", "", len(findings)], TOTAL)
     details.add(["I alt", "", f"{len(findings)} fund", "", None], TOTAL)
     if not findings:
