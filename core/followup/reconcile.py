@@ -28,9 +28,9 @@ from decimal import Decimal
 
 from core.followup.forecast import check_year, default_as_of, is_income, load_calcs, own_municipality
 from core.money import format_date, format_kr, ore_to_kr, to_decimal, to_ore
+from core.store import settings
 from core.store.storage import query
 
-DEFAULT_THRESHOLD = Decimal("1000")
 FLAG_LABELS = {"no_grant": "Postering uden bevilling", "wrong_account": "Postering på anden konto end bevillingens",
                "no_postings": "Bevilling uden posteringer", "difference": "Difference over tærsklen",
                "double_payment": "Mulig dobbeltbetaling"}
@@ -67,19 +67,8 @@ class ReconRow:
 
 
 def threshold(db) -> Decimal:
-    row = db.execute("SELECT value FROM settings WHERE key = 'reconcile_threshold'").fetchone()
-    return to_decimal(row[0]) if row else DEFAULT_THRESHOLD
-
-
-def set_threshold(db, value) -> None:
-    from core.store import audit
-
-    amount = to_decimal(value)
-    with db.atomic():
-        old = db.execute("SELECT value FROM settings WHERE key = 'reconcile_threshold'").fetchone()
-        db["settings"].upsert({"key": "reconcile_threshold", "value": str(amount)}, pk="key")
-        audit.record(db, "settings", None, "update", {"reconcile_threshold": old[0] if old else None},
-                     {"reconcile_threshold": str(amount)})
+    """The smallest difference that is flagged (the setting ``reconcile_threshold``, in kroner)."""
+    return settings.get(db, "reconcile_threshold")
 
 
 def invoiced_through(as_of: dt.date, lag: int) -> dt.date:

@@ -265,14 +265,7 @@ def retire_account(db, code: str, retired_from) -> None:
     """Stop using an account from a date."""
     problems: dict[str, str] = {}
     day = _iso(retired_from, "Udgår fra", problems, "retired_from")
-    old = query(db, "SELECT * FROM accounts WHERE code = ?", [code])
-    if not old:
-        problems["code"] = f"Kontoen '{code}' findes ikke"
-    if problems:
-        raise ValidationError(problems)
-    with db.atomic():
-        db["accounts"].update(code, {"retired_from": day})
-        audit.record(db, "accounts", None, "update", old[0], {**old[0], "retired_from": day})
+    _retire(db, "accounts", code, day, problems, f"Kontoen '{code}' findes ikke")
 
 
 def add_account(db, code: str, text: str, valid_from) -> None:
@@ -306,14 +299,20 @@ def retire_unit(db, code: str, retired_from) -> None:
     knows a fixed set of units, so units cannot be added, only retired."""
     problems: dict[str, str] = {}
     day = None if retired_from is None else _iso(retired_from, "Udgår fra", problems, "retired_from")
-    old = query(db, "SELECT * FROM units WHERE code = ?", [code])
+    _retire(db, "units", code, day, problems, f"Enheden '{code}' findes ikke")
+
+
+def _retire(db, table: str, code: str, day: str | None, problems: dict[str, str], missing: str) -> None:
+    """Set a catalogue row's ``retired_from`` (audited), or raise the problems found so far
+    and ``missing`` when the code is not in the table."""
+    old = query(db, f"SELECT * FROM {table} WHERE code = ?", [code])
     if not old:
-        problems["code"] = f"Enheden '{code}' findes ikke"
+        problems["code"] = missing
     if problems:
         raise ValidationError(problems)
     with db.atomic():
-        db["units"].update(code, {"retired_from": day})
-        audit.record(db, "units", None, "update", old[0], {**old[0], "retired_from": day})
+        db[table].update(code, {"retired_from": day})
+        audit.record(db, table, None, "update", old[0], {**old[0], "retired_from": day})
 
 
 def active_sections(db, on) -> list[Section]:

@@ -130,10 +130,15 @@ WARNING_COLOUR = "B00020"
 """The one colour of a warning (an overspend) on screen, in workbooks and in print."""
 
 
+def is_overspend(value) -> bool:
+    """Whether a deviation or effect is an overspend (expected above budget: positive). An
+    underspend, or any other negative number, is not."""
+    return value is not None and not isinstance(value, str) and value > 0
+
+
 def is_warning(column: Column, value) -> bool:
-    """Whether a cell is marked as a warning: an overspend (a positive deviation or effect:
-    expected above budget). An underspend, or any other negative number, is not."""
-    return column.warn and value is not None and not isinstance(value, str) and value > 0
+    """Whether a cell is marked as a warning: an overspend in a column that marks them."""
+    return column.warn and is_overspend(value)
 
 
 mask_text = mask_all

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any, Callable
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from core.money import format_date, format_number
-from core.reports import WARNING_COLOUR, is_warning
+from core.reports import WARNING_COLOUR, is_overspend
 from gui.common import models
 from gui.common.headers import fit_table
 from gui.common.workers import Runner
@@ -42,16 +41,14 @@ def Column(key: str, title: str, kind: str = "text", getter: Callable[[Any], Any
     """A column of ``gui.common.models``, declared the follow-up way: the row's attribute (or dict
     key) ``key`` or ``getter(row)``, shown as ``kind`` (text, kr, number, int, percent, date);
     numbers are right-aligned and sorted as numbers; with ``warn`` an overspend (a positive
-    amount) is shown in the warning colour (``core.reports.is_warning``)."""
+    amount) is shown in the warning colour (``core.reports.is_overspend``)."""
     def value(row):
         if getter is not None:
             return getter(row)
         return row.get(key) if isinstance(row, dict) else getattr(row, key, None)
 
-    spec = SimpleNamespace(warn=warn)
-
     def color(row):
-        return "#" + WARNING_COLOUR if is_warning(spec, value(row)) else None
+        return "#" + WARNING_COLOUR if is_overspend(value(row)) else None
 
     return models.Column(title, lambda row: cell_text(kind, value(row)), lambda row: _sort_value(value(row)),
                          numeric=kind not in ("text", "date"), color=color if warn else None, value=value,
