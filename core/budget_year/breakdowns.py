@@ -169,28 +169,3 @@ def set_target_group(db, citizen_id: int, name: str | None) -> None:
     with db.atomic():
         db["citizens"].update(citizen_id, {"target_group": value})
         audit.record(db, "citizens", citizen_id, "update", {"target_group": row[0]}, {"target_group": value})
-
-
-def breakdown_table(result: Forecast):
-    """A forecast by one of the breakdowns as a report sheet (the rows add up to the total)."""
-    from core.reports import TOTAL, Column, ReportTable
-
-    figures = (("computed_to_date", "Beregnet til dato"), ("committed_rest", "Disponeret resten af året"),
-               ("expected_outturn", "Forventet regnskab"), ("booked_to_date", "Bogført til dato"),
-               ("backlog", "Efterslæb"))
-    table = ReportTable(f"Pr. {LABELS[result.by]}"[:31], (
-        Column("key", LABELS[result.by].capitalize(), "text", 32),
-        *(Column(k, heading, "amount", total="sum") for k, heading in figures),
-        Column("full_year_equivalents", "Helårspersoner", "number", total="sum"),
-        Column("average_price", "Gns. pris pr. helårsperson", "amount", 18, total="ratio",
-               ratio=("expected_outturn", "full_year_equivalents", None))))
-    for r in result.rows:
-        table.add([r.key, *(getattr(r, k) for k, _ in figures), r.full_year_equivalents, r.average_price])
-    fye = sum((r.full_year_equivalents or 0 for r in result.rows), 0)
-    total = result.total
-    table.add(["I alt", *(getattr(total, k) for k, _ in figures), fye,
-               ore_to_kr(to_ore(Fraction(to_ore(total.expected_outturn), 100) / Fraction(fye))) if fye else None],
-              TOTAL)
-    table.subtitle = f"Forventet regnskab {result.year} pr. {result.as_of:%d-%m-%Y}"
-    table.notes.append("Uden kommende borgere og forventet refusion.")
-    return table

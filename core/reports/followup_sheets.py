@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
+from core.budget_year.breakdowns import LABELS as BREAKDOWN_LABELS
 from core.followup import approval, occupancy, reconcile
 from core.followup.forecast import municipality_warning
-from core.money import format_date, ore_to_kr
+from core.money import format_date, ore_to_kr, to_ore
 from core.reports import SUBTOTAL, TOTAL, Column, ReportTable
 
 MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
@@ -101,3 +103,26 @@ def approval_status(db, year: int, as_of: dt.date) -> str:
                 pass
             return f"{MONTH_NAMES[snap.month - 1].capitalize()} godkendt {when} af {snap.user}"
     return "Ikke godkendt"
+
+
+def breakdown_table(result):
+    """A forecast by one of the breakdowns as a report sheet (the rows add up to the total)."""
+    figures = (("computed_to_date", "Beregnet til dato"), ("committed_rest", "Disponeret resten af året"),
+               ("expected_outturn", "Forventet regnskab"), ("booked_to_date", "Bogført til dato"),
+               ("backlog", "Efterslæb"))
+    table = ReportTable(f"Pr. {BREAKDOWN_LABELS[result.by]}"[:31], (
+        Column("key", BREAKDOWN_LABELS[result.by].capitalize(), "text", 32),
+        *(Column(k, heading, "amount", total="sum") for k, heading in figures),
+        Column("full_year_equivalents", "Helårspersoner", "number", total="sum"),
+        Column("average_price", "Gns. pris pr. helårsperson", "amount", 18, total="ratio",
+               ratio=("expected_outturn", "full_year_equivalents", None))))
+    for r in result.rows:
+        table.add([r.key, *(getattr(r, k) for k, _ in figures), r.full_year_equivalents, r.average_price])
+    fye = sum((r.full_year_equivalents or 0 for r in result.rows), 0)
+    total = result.total
+    table.add(["I alt", *(getattr(total, k) for k, _ in figures), fye,
+               ore_to_kr(to_ore(Fraction(to_ore(total.expected_outturn), 100) / Fraction(fye))) if fye else None],
+              TOTAL)
+    table.subtitle = f"Forventet regnskab {result.year} pr. {result.as_of:%d-%m-%Y}"
+    table.notes.append("Uden kommende borgere og forventet refusion.")
+    return table

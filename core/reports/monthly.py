@@ -22,6 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from types import SimpleNamespace
 
+from core.budget_year.savings import list_savings, savings_table
 from core.followup.forecast import forecast, monthly_outturn, own_municipality
 from core.money import format_date, format_number, kr, ore_to_kr
 from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable
@@ -330,8 +331,6 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
     if include_expected:
         tables.append(expected_sheet(db, year, as_of))
     tables += [refund_sheet(db, year, as_of), occupancy_sheet(db, year)]
-    from core.budget_year.savings import list_savings, savings_table
-
     if list_savings(db, year):  # the budget agreement's measures next to budget and forecast (issue #16)
         tables.append(savings_table(db, year))
     # the printed chart shows the grants' outturn: the separate lines are not computed twice

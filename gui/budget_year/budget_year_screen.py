@@ -22,6 +22,7 @@ from core.budget_year import proposal as core_proposal, rates, savings as core_s
 from core.errors import DispoError, ValidationError
 from core.importing.batches import undo as undo_batch
 from core.money import format_kr, format_number, ore_to_kr, to_ore
+from core.reports.followup_sheets import breakdown_table
 from core.store.storage import open_db
 from gui.common.charts import danish_chart, nice_range
 from gui.common.followup_common import Column, Job, RowsModel, table_view
@@ -593,8 +594,6 @@ class BreakdownTab(QWidget):
 
     def write(self, path: str) -> None:
         """The shown breakdown as a sheet (the figures are computed already)."""
-        from core.budget_year.breakdowns import breakdown_table
-
         _write_sheet(self, path, breakdown_table(self.result), f"Forventet regnskab {self.result.year}", "Opdelingen")
 
     def _show(self, result) -> None:
