@@ -37,3 +37,15 @@ def restore_row(db, table: str, where: dict, state: dict | None, *, expected=_UN
         if state is not None:
             db[table].insert(state)
         audit.record(db, table, where.get("id"), "restore", before, state)
+
+
+def restore_rows(db, keys: list[tuple[str, dict]], states: list[dict | None], expected: list[dict | None]) -> None:
+    """Write each (table, key columns) row of ``keys`` back to its state in ``states``, if each
+    is now as in ``expected``: all rows or none (one transaction).
+
+    Raises:
+        DispoError: a row is no longer as expected; nothing is written.
+    """
+    with db.atomic():
+        for (table, where), state, now in zip(keys, states, expected, strict=True):
+            restore_row(db, table, where, state, expected=now)

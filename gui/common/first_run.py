@@ -193,9 +193,7 @@ class FirstRunWizard(QWizard):
 
 def apply_choice(db, choice: FirstRunChoice) -> None:
     """Store what the guide asked for in her database (audited, one transaction)."""
-    with db.atomic():
-        settings.set_value(db, "municipality", choice.municipality)
-        settings.set_value(db, "budget_year", str(choice.year))
+    settings.set_values(db, {"municipality": choice.municipality, "budget_year": str(choice.year)})
 
 
 def needs_first_run(context) -> bool:

@@ -15,8 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.errors import DispoError
-from core.register.citizens import citizen_state, restore_citizen_state
-from core.register.grants import grant_state, restore_grant_state
+from core.register.edits import make_grant_edit, redo_grant_edit, undo_grant_edit
 
 log = logging.getLogger(__name__)
 
@@ -103,26 +102,7 @@ def edit_grant(context, text: str, change: Callable[[], int | None], grant_id: i
     Raises:
         DispoError: from ``change``; nothing is pushed then.
     """
-    db = context.db
-    before = grant_state(db, grant_id) if grant_id is not None else None
-    last_citizen = db.execute("SELECT coalesce(max(id), 0) FROM citizens").fetchone()[0]
-    created = change()
-    gid = grant_id if grant_id is not None else created
-    after = grant_state(db, gid)
-    new_citizen = after["citizen_id"] if before is None and after["citizen_id"] > last_citizen else None
-    citizen = citizen_state(db, new_citizen) if new_citizen is not None else None
-
-    def redo() -> None:
-        with context.db.atomic():
-            if citizen is not None:
-                restore_citizen_state(context.db, new_citizen, citizen)
-            restore_grant_state(context.db, gid, after, expected=before)
-
-    def undo() -> None:
-        with context.db.atomic():
-            restore_grant_state(context.db, gid, before, expected=after)
-            if citizen is not None:
-                restore_citizen_state(context.db, new_citizen, None)
-
-    push_done(context, text, "grants", redo, undo)
-    return gid
+    edit = make_grant_edit(context.db, change, grant_id)
+    push_done(context, text, "grants", lambda: redo_grant_edit(context.db, edit),
+              lambda: undo_grant_edit(context.db, edit))
+    return edit.grant_id

@@ -122,9 +122,7 @@ class SettingsDialog(QDialog):
             self.general_error.setText("Ret de markerede værdier, før der gemmes.")
             return
         try:
-            with self.context.db.atomic():
-                for name, text in changed.items():
-                    settings.set_value(self.context.db, name, text)
+            settings.set_values(self.context.db, changed)
         except DispoError as ex:
             self.general_error.setText(str(ex))
             return

@@ -7,7 +7,7 @@ the undo stack, as for the register's edits.
 
 from __future__ import annotations
 
-from core.vum.undo import restore_row, row_state
+from core.vum.undo import restore_rows, row_state
 from gui.common.undo import DoneCommand
 
 
@@ -30,9 +30,7 @@ class RowsChange(DoneCommand):
 
     def _write(self, states: list[dict | None], expected: list[dict | None]) -> None:
         """Write ``states`` if every row is as ``expected``; all rows or none."""
-        with self.context.db.atomic():
-            for (table, where), state, now in zip(self.keys, states, expected):
-                restore_row(self.context.db, table, where, state, expected=now)
+        restore_rows(self.context.db, self.keys, states, expected)
 
 
 def push_new_row(context, text: str, table: str, row_id: int) -> None:

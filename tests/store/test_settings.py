@@ -44,6 +44,20 @@ def test_bad_values_are_refused_and_nothing_is_stored(db, name, text):
     assert db.execute("SELECT count(*) FROM audit").fetchone()[0] == audit_before
 
 
+def test_set_values_stores_several_in_one_go(db):
+    stored = settings.set_values(db, {"municipality": "Testrup Kommune", "reconcile_threshold": "1.500"})
+    assert stored == {"municipality": "Testrup Kommune", "reconcile_threshold": Decimal("1500")}
+    assert settings.get(db, "municipality") == "Testrup Kommune"
+
+
+def test_set_values_stores_none_when_one_is_bad(db):
+    audit_before = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    with pytest.raises(ValidationError):  # the first is fine, the second is not: neither is stored
+        settings.set_values(db, {"municipality": "Testrup Kommune", "reconcile_threshold": "mange"})
+    assert settings.get(db, "municipality") is None
+    assert db.execute("SELECT count(*) FROM audit").fetchone()[0] == audit_before
+
+
 def test_cli_sets_and_lists_the_municipality(db_path):
     r = dispo(db_path, "settings", "set", "municipality", "Testrup Kommune")
     assert r.returncode == 0, r.stderr

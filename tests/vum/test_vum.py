@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 from core.register import catalogue, grants, providers
 from core import vum
 from core.register.citizens import ensure_citizen
-from core.errors import ValidationError
+from core.errors import DispoError, ValidationError
 from core.money import to_ore
 
 D = dt.date
@@ -457,3 +457,20 @@ def test_the_demo_extension_places_planned_cases_in_last_year_s_allocation(db, m
     with pytest.raises(ValidationError) as ex:
         vum.save_allocation(db, vum.compute_allocation(db, home, 2027))
     assert "forventet" in str(ex.value)
+
+
+def test_restore_rows_writes_all_rows_back_or_none(db, home):
+    from core.vum.undo import restore_rows, row_state
+
+    keys = [("vum_fixed_budgets", {"provider_id": home, "year": y}) for y in (2026, 2027)]
+    vum.set_fixed_budget(db, home, 2026, 500_000_00)
+    before = [row_state(db, t, w) for t, w in keys]  # 2026 set, 2027 none
+    vum.set_fixed_budget(db, home, 2026, 510_000_00)
+    vum.set_fixed_budget(db, home, 2027, 520_000_00)
+    after = [row_state(db, t, w) for t, w in keys]
+    restore_rows(db, keys, before, after)  # undo both
+    assert [(r or {}).get("amount_ore") for r in (row_state(db, t, w) for t, w in keys)] == [500_000_00, None]
+    vum.set_fixed_budget(db, home, 2027, 1_00)  # a later change to the second row only
+    with pytest.raises(DispoError, match="ændret siden"):
+        restore_rows(db, keys, after, before)  # redo refused: the first row is not written either
+    assert row_state(db, *keys[0])["amount_ore"] == 500_000_00
