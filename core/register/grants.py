@@ -508,6 +508,29 @@ def delete_grant(db, grant_id: int) -> None:
         audit.record(db, "grants", grant_id, "delete", before, None)
 
 
+@dataclass(frozen=True)
+class RatePeriodRow:
+    """One rate period of one grant as it applied: the rate from ``first`` to ``last`` (``None``: open)."""
+
+    grant: Grant
+    first: dt.date
+    last: dt.date | None
+    rate: Decimal
+
+
+def rate_period_rows(grants: list[Grant]) -> list[RatePeriodRow]:
+    """Every grant's rate periods as they applied, each ending the day before the next begins
+    (the last with the grant); a period starting after the grant ended never applied."""
+    rows = []
+    for g in grants:
+        for i, period in enumerate(g.rates):
+            nxt = g.rates[i + 1].valid_from - dt.timedelta(days=1) if i + 1 < len(g.rates) else g.end
+            if g.end is not None and period.valid_from > g.end:
+                continue  # a price regulation after the grant ended never applied
+            rows.append(RatePeriodRow(g, period.valid_from, nxt, period.rate))
+    return rows
+
+
 def grant_state(db, grant_id: int) -> dict | None:
     """Everything stored about one grant (row and rate periods), for undo and the audit log."""
     rows = query(db, "SELECT * FROM grants WHERE id = ?", [grant_id])

@@ -86,6 +86,28 @@ def _decode(rows: list[dict]) -> list[dict]:
     return rows
 
 
+def _citizen_of(alias: str) -> tuple[str, str]:
+    """SQL for the citizen an audit row's old and new states name (NULL when none)."""
+    return tuple(f"(CASE WHEN json_valid({alias}{state}) THEN json_extract({alias}{state}, '$.citizen_id') END)"
+                 for state in ("old", "new"))
+
+
+_OLD, _NEW = _citizen_of("")
+_A_OLD, _A_NEW = _citizen_of("a.")
+# Every audit row about one citizen (each ? is her id): her own row; every row whose old or
+# new state names her (her grants' edits and deletions, assessments, ...); the rows of a
+# grant of hers that name nobody (a new rate period), whether the grant is still there or
+# was deleted (then a row naming her tells it was hers); the imports that brought her bookings.
+_CITIZEN_ROWS = (
+    "((table_name = 'citizens' AND row_id = ?)"
+    f" OR ? IN ({_OLD}, {_NEW})"
+    f" OR (table_name = 'grants' AND {_OLD} IS NULL AND {_NEW} IS NULL AND row_id IN ("
+    "     SELECT id FROM grants WHERE citizen_id = ?"
+    f"    UNION SELECT a.row_id FROM audit a WHERE a.table_name = 'grants' AND ? IN ({_A_OLD}, {_A_NEW})))"
+    " OR (table_name = 'batches' AND row_id IN (SELECT p.batch_id FROM postings p"
+    "     WHERE p.citizen_id = ? OR p.cpr = (SELECT cpr FROM citizens WHERE id = ?))))")
+
+
 def entries(db, table: str | None = None, row_id: int | None = None, limit: int | None = 1000, *,
             citizen_id: int | None = None, search: str = "") -> list[dict]:
     """Audit rows, newest first.
@@ -105,12 +127,8 @@ def entries(db, table: str | None = None, row_id: int | None = None, limit: int 
         where.append("row_id = ?")
         params.append(row_id)
     if citizen_id is not None:
-        where.append(
-            "((table_name = 'citizens' AND row_id = ?)"
-            " OR (table_name = 'grants' AND row_id IN (SELECT id FROM grants WHERE citizen_id = ?))"
-            " OR (CASE WHEN json_valid(old) THEN json_extract(old, '$.citizen_id') END) = ?"
-            " OR (CASE WHEN json_valid(new) THEN json_extract(new, '$.citizen_id') END) = ?)")
-        params += [citizen_id] * 4
+        where.append(_CITIZEN_ROWS)
+        params += [citizen_id] * _CITIZEN_ROWS.count("?")
     if search:
         where.append("(user || ' ' || table_name || ' ' || action || ' ' || coalesce(old, '') || ' ' || "
                      "coalesce(new, '')) LIKE ?")
@@ -128,8 +146,25 @@ def for_grant(db, grant_id: int) -> list[dict]:
 
 
 def for_citizen(db, citizen_id: int) -> list[dict]:
-    """The history of one citizen across all her grants, newest first."""
-    return entries(db, citizen_id=citizen_id, limit=None)
+    """The whole history of one citizen, newest first, in one query: her own row, every row
+    of her grants (deleted ones and their rate periods included), of anything else whose
+    state names her, and the imports that brought her bookings.
+
+    Each entry also has ``grant_id`` (the grant it is about, else None) and ``section`` (that
+    grant's section, from the entry, another entry of the grant or the grant as it is now).
+    """
+    rows = entries(db, citizen_id=citizen_id, limit=None)
+    sections = dict(db.execute("SELECT id, section FROM grants WHERE citizen_id = ?", [citizen_id]).fetchall())
+    for r in rows:  # newest first: a deleted grant's last section
+        if r["table_name"] == "grants":
+            for state in (r["old"], r["new"]):
+                if isinstance(state, dict) and state.get("section") and r["row_id"] not in sections:
+                    sections[r["row_id"]] = state["section"]
+    for r in rows:
+        grant = r["table_name"] == "grants"
+        r["grant_id"] = r["row_id"] if grant else None
+        r["section"] = sections.get(r["row_id"]) if grant else None
+    return rows
 
 
 def field_label(key: str, table: str | None = None) -> str:

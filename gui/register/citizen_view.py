@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
@@ -14,7 +12,7 @@ from core import cpr as cprs
 from core.register.citizens import get_citizen
 from core.errors import NotFoundError
 from core.formatting import count
-from core.register.grants import Grant, list_grants
+from core.register.grants import list_grants, rate_period_rows
 from core.money import format_date
 from gui.common.models import OPEN_END, Column, date_column, number_column, quantity_text, section_number, show_cpr
 from gui.register.target_groups import TargetGroupField
@@ -28,28 +26,6 @@ FIELD_LABELS = {"section": "paragraf", "provider_id": "leverandør-id", "account
                 "status": "status", "paying_municipality": "betalingskommune", "caseworker": "sagsbehandler",
                 "followup_date": "opfølgning", "vum_category": "VUM", "payment_only": "kun betaling",
                 "note": "note", "rates": "takster", "citizen_id": "borger-id"}
-
-
-@dataclass(frozen=True)
-class RatePeriodRow:
-    """One rate period of one grant: the rate from ``first`` to ``last`` (``None`` = open)."""
-
-    grant: Grant
-    first: dt.date
-    last: dt.date | None
-    rate: Decimal
-
-
-def rate_period_rows(grants: list[Grant]) -> list[RatePeriodRow]:
-    """Every grant's rate periods, each ending the day before the next begins (or with the grant)."""
-    rows = []
-    for g in grants:
-        for i, period in enumerate(g.rates):
-            nxt = g.rates[i + 1].valid_from - dt.timedelta(days=1) if i + 1 < len(g.rates) else g.end
-            if g.end is not None and period.valid_from > g.end:
-                continue  # a price regulation after the grant ended never applied
-            rows.append(RatePeriodRow(g, period.valid_from, nxt, period.rate))
-    return rows
 
 
 def _show_value(value) -> str:
@@ -163,23 +139,28 @@ class CitizenView(QDialog):
         self.header.setText(f"{citizen.name}   CPR {cpr}   født {format_date(born)}{age}   "
                             f"{count(len(grants), 'bevilling')}")
         self.periods.set_records(rate_period_rows(grants))
-        self.history.set_records(self._history(grants))
+        self.history.set_records(self._history())
 
     def reveal_cpr(self) -> None:
         """Show this citizen's full CPR number although the GUI masks CPR numbers."""
         self.cpr_revealed = True
         self.refresh()
 
-    def _history(self, grants: list[Grant]) -> list[dict]:
-        """Audit entries of the citizen and of every grant she has, newest first."""
-        entries = []
-        for g in grants:
-            for e in audit.entries(self.context.db, "grants", g.id):
-                entries.append({**e, "grant_label": f"{g.section} (nr. {g.id})"})
-        for e in audit.entries(self.context.db, "citizens", self.citizen_id):
-            entries.append({**e, "grant_label": "Borger"})
-        entries.sort(key=lambda e: (e["at"], e["id"]), reverse=True)
-        return entries
+    def _history(self) -> list[dict]:
+        """The citizen's whole history (``core.store.audit.for_citizen``), newest first."""
+        return [{**e, "grant_label": _subject(e)} for e in audit.for_citizen(self.context.db, self.citizen_id)]
+
+
+def _subject(entry: dict) -> str:
+    """What an entry of her history is about: her, one of her grants, an import, ..."""
+    table = entry["table_name"]
+    if table == "citizens":
+        return "Borger"
+    if table == "grants":
+        return f"{entry['section'] or 'Bevilling'} (nr. {entry['grant_id']})"
+    if table == "batches":
+        return f"Import nr. {entry['row_id']}"
+    return audit.TABLES.get(table, table)
 
 
 def open_citizen(context, citizen_id: int, parent=None) -> CitizenView:

@@ -49,3 +49,13 @@ def test_grant_counts_per_citizen(db, hourly_grant):
     assert citizens.grant_counts(db, dt.date(2025, 12, 31)) == {cid: (2, 1)}
     assert citizens.grant_counts(db, dt.date(2025, 6, 1)) == {cid: (2, 1)}
     assert citizens.grant_counts(db, dt.date(2026, 1, 15)) == {cid: (2, 0)}
+
+
+def test_rate_periods_end_the_day_before_the_next_one_and_with_the_grant(db, hourly_grant):
+    grants.change_rate(db, hourly_grant, dt.date(2026, 9, 1), "550")
+    grants.change_rate(db, hourly_grant, dt.date(2027, 1, 1), "600")
+    grants.end_grant(db, hourly_grant, dt.date(2026, 12, 31))  # the 600 from 2027 never applied
+    rows = grants.rate_period_rows([grants.get_grant(db, hourly_grant)])
+    # 500 from the start, 01-02-2026, to the day before 01-09-2026; 550 from then to the end
+    assert [(r.first, r.last, r.rate) for r in rows] == [
+        (dt.date(2026, 2, 1), dt.date(2026, 8, 31), 500), (dt.date(2026, 9, 1), dt.date(2026, 12, 31), 550)]

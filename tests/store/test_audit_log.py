@@ -30,6 +30,46 @@ def test_a_citizens_history_spans_all_her_grants_and_nobody_elses(db):
     assert "Takster: " in audit.describe_change(audit.for_grant(db, first)[0])
 
 
+def test_a_citizens_whole_history_in_one_query_deleted_grants_rate_periods_and_imports(db, tmp_path):
+    from core.importing.batches import import_file
+    from tests.import_files import write_xlsx
+
+    providers.create_provider(db, "Skovbrynet", "egen")
+    kept = _grant(db, "010190-1234")
+    gone = _grant(db, "010190-1234", section="§ 107", start="01-03-2026")
+    anna = citizens.find_by_cpr(db, "010190-1234").id
+    grants.update_grant(db, gone, {"caseworker": "Lise Holm"})
+    # a rate period as the price and wage projection records it: the grant's id, no citizen named
+    audit.record(db, "grants", gone, "rate", None, {"valid_from": "2026-07-01", "rate": "3100.00"})
+    grants.delete_grant(db, gone)
+    other = _grant(db, "020185-1234")
+    rows = [["Forbrug 2026 pr. borger"], ["CPR-nr.", "Konto", "Art", "Januar", "Februar", "Marts"],
+            ["0101901234", "5.38.50", "4.0", "10.000,00", "10.000,00", ""],
+            ["0201851234", "5.38.50", "4.0", "", "2.000,50", "2.000,50"]]
+    batch = import_file(db, write_xlsx(tmp_path / "forbrug.xlsx", {"Ark": rows}))["batch_id"]
+    only_bo = import_file(db, write_xlsx(tmp_path / "bo.xlsx", {"Ark": [*rows[:2], rows[3]]}))["batch_id"]
+
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    history = audit.for_citizen(db, anna)
+    db.conn.set_trace_callback(None)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 2
+
+    seen = [(e["table_name"], e["row_id"], e["action"], e["section"]) for e in history]
+    assert seen == [("batches", batch, "import", None),
+                    ("grants", gone, "delete", "§ 107"), ("grants", gone, "rate", "§ 107"),
+                    ("grants", gone, "update", "§ 107"), ("grants", gone, "insert", "§ 107"),
+                    ("grants", kept, "insert", "§ 108"), ("citizens", anna, "insert", None)]
+    # Bo's grant got the deleted grant's id back (SQLite reuses the highest rowid): his rows
+    # name him, so they are not hers; nor is the import of his bookings only
+    bo = citizens.find_by_cpr(db, "020185-1234").id
+    assert other == gone and only_bo != batch
+    assert not [e for e in history for state in (e["old"], e["new"])
+                if isinstance(state, dict) and state.get("citizen_id") == bo]
+    # the log screen and the CLI filtered by citizen show the same rows
+    assert [e["id"] for e in audit.entries(db, citizen_id=anna)] == [e["id"] for e in history]
+
+
 def test_describe_change_lists_only_what_changed():
     entry = {"old": {"name": "Anna", "note": "", "id": 3}, "new": {"name": "Anna Hansen", "note": "", "id": 3}}
     assert audit.describe_change(entry) == "Navn: Anna → Anna Hansen"

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.register import grants as core_grants
-from gui.register.citizen_view import describe_change, rate_period_rows
+from gui.register.citizen_view import describe_change
 from tests.gui.helpers import add_grant, count, fill
 
 
@@ -67,14 +67,6 @@ def test_citizen_view_from_the_citizens_screen(qtbot, citizens, demo_db):
     assert views[0].periods.model.rowCount() == periods >= n
 
 
-def test_rate_periods_end_the_day_before_the_next_one(context):
-    gid = add_grant(context.db, "010203-4005", "Test", start="2025-03-01", end="2027-06-30")
-    core_grants.change_rate(context.db, gid, dt.date(2026, 1, 1), "1100")
-    rows = rate_period_rows([core_grants.get_grant(context.db, gid)])
-    assert [(r.first, r.last, r.rate) for r in rows] == [
-        (dt.date(2025, 3, 1), dt.date(2025, 12, 31), 1000), (dt.date(2026, 1, 1), dt.date(2027, 6, 30), 1100)]
-
-
 def test_citizen_view_shows_history_and_follows_changes(qtbot, qtmodeltester, grants_screen, context, demo_db):
     gid = demo_db.execute("SELECT id FROM grants WHERE end IS NULL ORDER BY id LIMIT 1").fetchone()[0]
     grants_screen.panel.select_key(gid)
@@ -91,6 +83,24 @@ def test_citizen_view_shows_history_and_follows_changes(qtbot, qtmodeltester, gr
     assert "slut: løbende → 30-11-2026" in view.history.proxy.index(0, 4).data()
     assert view.history.proxy.index(0, 2).data() == "Rettet"
     qtmodeltester.check(view.history.model)
+
+
+def test_citizen_view_keeps_a_deleted_grants_history(qtbot, context):
+    from gui.register.citizen_view import CitizenView
+
+    gid = add_grant(context.db, "010203-4005", "Test", start="2025-03-01", end="2027-06-30")
+    core_grants.update_grant(context.db, gid, {"caseworker": "Lise Holm"})
+    cid = core_grants.get_grant(context.db, gid).citizen_id
+    section = core_grants.get_grant(context.db, gid).section
+    kept = add_grant(context.db, "010203-4005", "Test", start="2026-01-01")
+    view = CitizenView(context, cid)
+    qtbot.addWidget(view)
+    core_grants.delete_grant(context.db, gid)
+    context.notify_changed("grants")
+    shown = [(e["action"], e["grant_label"]) for e in view.history.model.records()]
+    assert shown == [("delete", f"{section} (nr. {gid})"), ("insert", f"{section} (nr. {kept})"),
+                     ("update", f"{section} (nr. {gid})"), ("insert", f"{section} (nr. {gid})"), ("insert", "Borger")]
+    assert view.history.proxy.index(0, 2).data() == "Slettet"
 
 
 def test_describe_change_names_fields_in_danish():
