@@ -9,7 +9,6 @@ outturn month by month against the budget and what is booked.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from PySide6.QtCharts import QChartView, QLineSeries
 from PySide6.QtCore import QDate, Qt
@@ -17,10 +16,10 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QProgressBar,
                                QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
-from core.followup.forecast import add_rows, default_as_of, forecast, monthly_outturn
+from core.followup.drilldown import FollowUp, drill_down, follow_up, postings_behind
+from core.followup.forecast import default_as_of
 from core.money import format_date, format_number
 from core.reports.monthly import GRAND_TOTAL, LEGEND, OPERATING_TOTAL
-from core.followup.reconcile import postings_of
 from gui.common.charts import danish_chart, set_month_series
 from gui.common.followup_common import Column, Job, RowsModel, table_view
 
@@ -55,23 +54,13 @@ def summary(row) -> str:
     return text
 
 
-def compute(db, year: int, as_of: dt.date | None, level: str, include_expected: bool, include_refund: bool) -> dict:
-    """Everything the screen shows, computed in one go (runs off the GUI thread)."""
-    as_of = as_of or default_as_of(db, year)
-    return {"level": forecast(db, year, as_of, by=level, include_expected=include_expected,
-                              include_refund=include_refund),
-            "grants": forecast(db, year, as_of, by="grant", include_expected=False, include_refund=False),
-            "months": monthly_outturn(db, year, as_of, include_expected=include_expected,
-                                      include_refund=include_refund)}
-
-
 class Screen(QWidget):
     TITLE = "Budgetopfølgning"
 
     def __init__(self, context):
         super().__init__()
         self.context = context
-        self.result: dict | None = None
+        self.result: FollowUp | None = None
         self.job = Job(self)
         self.job.finished.connect(self._show_result)
         self.job.failed.connect(self._show_error)
@@ -221,7 +210,8 @@ class Screen(QWidget):
         level = self.level.currentData()
         expected, refund = self.expected_box.isChecked(), self.refund_box.isChecked()
         self.status.setText("Beregner …")
-        self.job.start(self.context.db_path, lambda db: compute(db, year, as_of, level, expected, refund))
+        self.job.start(self.context.db_path, lambda db: follow_up(db, year, as_of, level, include_expected=expected,
+                                                                  include_refund=refund))
 
     def _running(self, running: bool) -> None:
         self.progress.setVisible(running)
@@ -237,9 +227,9 @@ class Screen(QWidget):
         self.postings_model.set_rows([])
         self.status.setText(message)
 
-    def _show_result(self, result: dict) -> None:
+    def _show_result(self, result: FollowUp) -> None:
         self.result = result
-        level = result["level"]
+        level = result.level
         key = level.by
         # DOMAIN.md's structure: the operating lines, "Drift i alt", the separate lines, "I alt"
         structure = [(OPERATING_TOTAL, level.total), *((line.name, line) for line in level.lines),
@@ -255,7 +245,7 @@ class Screen(QWidget):
         self.status.setText(f"{level.year} pr. {format_date(level.as_of)}: " + "; ".join(parts)
                             + "".join(f"\n{w}" for w in level.warnings))
         self._fill_detail()
-        self._draw_chart(result["months"])
+        self._draw_chart(result.months)
 
     def _align_totals(self) -> None:
         """The totals in the main table's columns. A total's label ("Forventet refusion (§ 176)")
@@ -297,21 +287,12 @@ class Screen(QWidget):
         if row is None:
             self.detail_model.set_rows([])
             return
-        level = self.result["level"].by
-        grants = [g for g in self.result["grants"].rows if getattr(g, level) == getattr(row, level)]
         by = self.detail_level.currentData()
+        rows = drill_down(self.result, row, by)
         if by == "grant":
             columns = [Column("grant_id", "Nr.", "int"), Column("cpr", "CPR-nr."), Column("name", "Navn"),
                        Column("section", "Paragraf"), Column("provider", "Leverandør")]
-            rows = grants
         else:
-            field = {"provider": "provider", "citizen": "cpr"}[by]
-            groups: dict = {}
-            for g in grants:
-                groups.setdefault(getattr(g, field), []).append(g)
-            rows = [add_rows(*items, **{field: k, "name": items[0].name if by == "citizen" else None,
-                                        "account": items[0].account})
-                    for k, items in groups.items()]
             columns = [Column("provider", "Leverandør")] if by == "provider" else \
                 [Column("cpr", "CPR-nr."), Column("name", "Navn")]
         self.detail_model.columns = columns + DETAIL_MONEY
@@ -324,11 +305,7 @@ class Screen(QWidget):
             self.postings_model.set_rows([])
             return
         row = self.detail_model.row(self.detail_proxy.mapToSource(index))
-        if row.cpr is None or row.account is None:
-            self.postings_model.set_rows([])
-            return
-        level = self.result["level"]
-        self.postings_model.set_rows(postings_of(self.context.db, row.cpr, row.account, level.year, level.as_of))
+        self.postings_model.set_rows(postings_behind(self.context.db, self.result, row))
 
     # ------------------------------------------------------------------ chart
 

@@ -49,7 +49,7 @@ def axis_labels(qtbot, chart_view) -> list[str]:
 
 
 def test_the_lines_follow_the_switches(qtbot, followup):
-    result = followup.result["level"]
+    result = followup.result.level
     names = {line.name: float(line.expected_outturn) / 1e6 for line in result.lines}
     refund = next(v for k, v in names.items() if "refusion" in k)
     assert set(followup.chart_points()) == {"Forventet regnskab", "Kommende borgere", "Refusion (§ 176)",
@@ -63,7 +63,7 @@ def test_the_lines_follow_the_switches(qtbot, followup):
     # without expected citizens: the table totals and the chart both lose that line
     with qtbot.waitSignal(followup.job.finished, timeout=60000):
         followup.expected_box.setChecked(False)
-    result = followup.result["level"]
+    result = followup.result.level
     assert [line.name for line in result.lines] == [k for k in names if "refusion" in k]
     assert "Kommende borgere" not in followup.status.text()
     assert "Kommende borgere" not in followup.chart_points()
@@ -72,10 +72,10 @@ def test_the_lines_follow_the_switches(qtbot, followup):
     # both off: the grants only, as before the lines existed
     with qtbot.waitSignal(followup.job.finished, timeout=60000):
         followup.refund_box.setChecked(False)
-    assert followup.result["level"].lines == ()
+    assert followup.result.level.lines == ()
     assert set(followup.chart_points()) == {"Forventet regnskab", "Budget", "Bogført"}
     assert december(followup, "Forventet regnskab") == pytest.approx(
-        float(followup.result["level"].total.expected_outturn) / 1e6)
+        float(followup.result.level.total.expected_outturn) / 1e6)
 
 
 def test_followup_chart_axes_read_danish(qtbot, followup):

@@ -45,7 +45,7 @@ def test_followup_screen_computes_drills_down_and_charts(qtbot, qtmodeltester, c
     for r in model.rows:
         if r.deviation is not None:
             assert r.volume_effect + r.price_effect == r.deviation
-    assert format_number(screen.result["level"].total.expected_outturn) in screen.status.text()
+    assert format_number(screen.result.level.total.expected_outturn) in screen.status.text()
     assert "Kommende borgere" in screen.status.text()
 
     # sort by expected outturn, largest first
@@ -79,7 +79,7 @@ def test_followup_screen_computes_drills_down_and_charts(qtbot, qtmodeltester, c
     points = screen.chart_points()
     assert set(points) >= {"Forventet regnskab", "Budget", "Bogført"}   # the lines: test_followup_chart.py
     assert points["Forventet regnskab"][-1][1] == pytest.approx(
-        float(screen.result["level"].total.expected_outturn) / 1e6)
+        float(screen.result.level.total.expected_outturn) / 1e6)
 
 
 def top_row_expected(model, account):
