@@ -342,6 +342,43 @@ def all_allocations(db, year: int) -> list[Allocation]:
     return [compute_allocation(db, f.id, year, by_facility[f.id]) for f in facilities(db, year, by_facility)]
 
 
+@dataclass(frozen=True)
+class FacilityOverview:
+    """One own facility in a year: the allocation in force, its fixed budget and what the
+    assessments imply now (the screen "VUM-tildeling"'s overview)."""
+
+    provider_id: int
+    facility: str
+    residents: int
+    allocated: AllocationVersion | None  # the newest version saved for the year or an earlier one
+    fixed_budget_ore: int | None
+    implied_ore: int                     # kr. a year the assessments give now, to the øre
+    vs_allocation_pct: Fraction | None   # (implied − allocated) / allocated × 100; None without one
+    vs_budget_ore: int | None            # implied − fixed budget; None without a fixed budget
+    significant: bool
+    uncategorised: int
+
+    @property
+    def allocated_ore(self) -> int | None:
+        return self.allocated.kr_per_year_ore if self.allocated else None
+
+
+def overview(db, year: int) -> list[FacilityOverview]:
+    """Per own facility with VUM residents: the allocation in force for ``year``, its fixed budget
+    and what the assessments imply now, with the differences."""
+    rows = []
+    for now in all_allocations(db, year):
+        allocated = latest_version(db, now.provider_id, year)
+        implied = to_ore(now.kr_per_year)
+        rows.append(FacilityOverview(
+            now.provider_id, now.facility, len(now.residents), allocated, now.fixed_budget_ore, implied,
+            Fraction(implied - allocated.kr_per_year_ore, allocated.kr_per_year_ore) * 100
+            if allocated and allocated.kr_per_year_ore else None,
+            implied - now.fixed_budget_ore if now.fixed_budget_ore is not None else None,
+            now.significant, len(now.uncategorised)))
+    return rows
+
+
 def allocation_json(a: Allocation) -> dict:
     """The CLI's JSON form of an allocation (amounts in kroner, hours and counts to 0.01)."""
     return {

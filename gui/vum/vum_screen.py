@@ -4,7 +4,7 @@ and the citizens due for re-assessment or whose category changed since the alloc
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QTableView, QVBoxLayout,
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QS
 from core import vum
 from core.errors import DispoError
 from core.money import format_kr, format_number, parse_number, to_ore
-from core.vum.allocation import latest_version
 from gui.common.headers import fit_table
 from gui.vum.vum_assessment_dialog import AssessmentDialog
 from gui.vum.vum_widgets import Column, RowsModel, date_column, sorted_view
@@ -27,22 +26,8 @@ def _pct(value) -> str:
     return "" if value is None else f"{format_number(value)} %"
 
 
-def overview_rows(db, year: int) -> list[dict]:
-    """Per facility: the allocation in force for the year, its fixed budget and what the assessments imply now."""
-    rows = []
-    for now in vum.all_allocations(db, year):
-        allocated = latest_version(db, now.provider_id, year)
-        implied = to_ore(now.kr_per_year)
-        rows.append({
-            "provider_id": now.provider_id, "facility": now.facility, "residents": len(now.residents),
-            "allocated_ore": allocated.kr_per_year_ore if allocated else None,
-            "allocated_from": f"{allocated.year} v{allocated.version}" if allocated else "",
-            "fixed_budget_ore": now.fixed_budget_ore, "implied_ore": implied,
-            "vs_allocation": (Fraction(implied - allocated.kr_per_year_ore, allocated.kr_per_year_ore) * 100
-                              if allocated and allocated.kr_per_year_ore else None),
-            "vs_budget_ore": implied - now.fixed_budget_ore if now.fixed_budget_ore is not None else None,
-            "significant": now.significant, "missing": len(now.uncategorised)})
-    return rows
+def _allocated_from(row: vum.FacilityOverview) -> str:
+    return f"{row.allocated.year} v{row.allocated.version}" if row.allocated else ""
 
 
 class Screen(QWidget):
@@ -75,16 +60,16 @@ class Screen(QWidget):
 
         layout.addWidget(QLabel("<b>Tilbud: tildeling, fast budget og hvad vurderingerne giver nu (kr. pr. år)</b>"))
         self.overview = RowsModel([
-            Column("Tilbud", lambda r: r["facility"]),
-            Column("Beboere", lambda r: r["residents"], numeric=True),
-            Column("Tildelt", lambda r: r["allocated_ore"], format_kr, numeric=True),
-            Column("Tildeling fra", lambda r: r["allocated_from"]),
-            Column("Fast budget", lambda r: r["fixed_budget_ore"], format_kr, numeric=True, editable=True),
-            Column("Vurderingerne giver nu", lambda r: r["implied_ore"], format_kr, numeric=True),
-            Column("Ændring mod tildeling", lambda r: r["vs_allocation"], _pct, numeric=True),
-            Column("Forskel mod fast budget", lambda r: r["vs_budget_ore"], format_kr, numeric=True),
-            Column("Væsentlig ændring", lambda r: r["significant"], lambda v: "ja" if v else "nej"),
-            Column("Uden kategori", lambda r: r["missing"], numeric=True),
+            Column("Tilbud", lambda r: r.facility),
+            Column("Beboere", lambda r: r.residents, numeric=True),
+            Column("Tildelt", lambda r: r.allocated_ore, format_kr, numeric=True),
+            Column("Tildeling fra", _allocated_from),
+            Column("Fast budget", lambda r: r.fixed_budget_ore, format_kr, numeric=True, editable=True),
+            Column("Vurderingerne giver nu", lambda r: r.implied_ore, format_kr, numeric=True),
+            Column("Ændring mod tildeling", lambda r: r.vs_allocation_pct, _pct, numeric=True),
+            Column("Forskel mod fast budget", lambda r: r.vs_budget_ore, format_kr, numeric=True),
+            Column("Væsentlig ændring", lambda r: r.significant, lambda v: "ja" if v else "nej"),
+            Column("Uden kategori", lambda r: r.uncategorised, numeric=True),
         ], self, on_edit=self._edit_fixed_budget)
         self.overview_view = self._view(self.overview)
         layout.addWidget(self.overview_view, 1)
@@ -125,14 +110,14 @@ class Screen(QWidget):
         text = str(value or "").strip()
         try:
             amount = to_ore(parse_number(text)) if text else None
-            key = [("vum_fixed_budgets", {"provider_id": item["provider_id"], "year": self.year.value()})]
+            key = [("vum_fixed_budgets", {"provider_id": item.provider_id, "year": self.year.value()})]
             before = capture(self.context, key)
-            vum.set_fixed_budget(self.context.db, item["provider_id"], self.year.value(), amount)
+            vum.set_fixed_budget(self.context.db, item.provider_id, self.year.value(), amount)
         except DispoError as ex:
             self.message.setText(str(ex))
             return False
-        self.context.undo_stack.push(RowsChange(self.context, f"Fast budget for {item['facility']}", key, before))
-        item["fixed_budget_ore"] = amount
+        self.context.undo_stack.push(RowsChange(self.context, f"Fast budget for {item.facility}", key, before))
+        self.overview.rows[row] = replace(item, fixed_budget_ore=amount)
         QTimer.singleShot(0, self.refresh)
         return True
 
@@ -142,7 +127,7 @@ class Screen(QWidget):
 
     def refresh(self) -> None:
         try:
-            self.overview.set_rows(overview_rows(self.context.db, self.year.value()))
+            self.overview.set_rows(vum.overview(self.context.db, self.year.value()))
             self.due.set_rows(vum.due(self.context.db))
             self.message.setText("")
         except DispoError as ex:

@@ -474,3 +474,27 @@ def test_restore_rows_writes_all_rows_back_or_none(db, home):
     with pytest.raises(DispoError, match="ændret siden"):
         restore_rows(db, keys, after, before)  # redo refused: the first row is not written either
     assert row_state(db, *keys[0])["amount_ore"] == 500_000_00
+
+
+def test_the_overview_per_facility_against_the_allocation_and_the_fixed_budget(db, home):
+    add_resident(db, home, "010180-1234", category="A")
+    add_resident(db, home, "020280-1234", category="A")
+    vum.save_allocation(db, vum.compute_allocation(db, home, 2026))  # 2 × 1 h a week × 52 × 412 kr. = 42.848 kr.
+    add_resident(db, home, "030380-1234", category="C")
+    add_resident(db, home, "040480-1234")                            # no category yet: no hours
+    vum.set_fixed_budget(db, home, 2027, 400_000_00)
+    (row,) = vum.overview(db, 2027)
+    assert (row.facility, row.residents, row.uncategorised) == ("Botilbuddet Skovbrynet", 4, 1)
+    assert (row.allocated.year, row.allocated.version, row.allocated_ore) == (2026, 1, 42_848_00)
+    # now (1 + 1 + 15,5) h a week × 52 × 412 kr. = 17,5 × 21.424 = 374.920 kr.
+    assert row.implied_ore == 374_920_00
+    # (374.920 − 42.848) / 42.848 = 17,5 / 2 − 1 = 7,75: +775 %, far over the threshold
+    assert row.vs_allocation_pct == 775 and row.significant
+    assert (row.fixed_budget_ore, row.vs_budget_ore) == (400_000_00, -25_080_00)  # 374.920 − 400.000
+
+
+def test_the_overview_without_allocation_or_fixed_budget_has_no_differences(db, home):
+    add_resident(db, home, "010180-1234", category="B")
+    (row,) = vum.overview(db, 2027)
+    assert row.implied_ore == to_ore(Fraction("6.5") * 52 * 412)  # B: 6,5 h a week = 139.256 kr.
+    assert (row.allocated, row.allocated_ore, row.vs_allocation_pct, row.vs_budget_ore) == (None, None, None, None)

@@ -193,7 +193,7 @@ def test_the_fixed_budget_is_typed_in_the_overview_and_undone(qtbot, context):
     screen.refresh()
     model = screen.overview
     row = [model.index(r, 0).data() for r in range(model.rowCount())].index("Åhuset, midlertidigt botilbud")
-    pid = model.rows[row]["provider_id"]
+    pid = model.rows[row].provider_id
     before = vum.fixed_budget_ore(context.db, pid, 2028)
     assert model.setData(model.index(row, 4), "6.100.000,50")
     assert vum.fixed_budget_ore(context.db, pid, 2028) == 610_000_050

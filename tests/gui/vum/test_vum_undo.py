@@ -36,7 +36,7 @@ def type_fixed_budget(screen, text: str) -> int:
     model = screen.overview
     row = [model.index(r, 0).data() for r in range(model.rowCount())].index(FACILITY)
     assert model.setData(model.index(row, 4), text)
-    return model.rows[row]["provider_id"]
+    return model.rows[row].provider_id
 
 
 def test_undo_over_a_later_change_is_refused_in_danish(screen, context, tmp_path):
