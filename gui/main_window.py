@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLab
                                QMessageBox, QStackedWidget, QWidget)
 
 from core.errors import DispoError
+from core.store import contents
 from core.store.storage import remember_database
 from gui.common.context import AppContext
 from gui.common.opening import open_context
@@ -73,11 +74,11 @@ class MainWindow(QMainWindow):
         self.empty_hints = {}
         for screen in self.screens:
             hints = EMPTY_HINTS.get(screen.TITLE, [])
-            for name, text, link, action, sql in hints if isinstance(hints, list) else [hints]:
+            for name, text, link, action, what in hints if isinstance(hints, list) else [hints]:
                 views = [v for v in screen.findChildren(QTableView) if name is None or v.objectName() == name]
                 if not views or views[0].model() is None:
                     continue
-                condition = None if sql is None else (lambda q=sql: self.context.db.execute(q).fetchone()[0] == 0)
+                condition = None if what is None else (lambda w=what: contents.count(self.context.db, w) == 0)
                 hint = EmptyHint(views[0], text, link, actions.get(action), condition)
                 if action == "import":
                     mark_edits(hint)

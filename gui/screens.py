@@ -42,17 +42,18 @@ KEY_COLUMNS: dict[str, list[str]] = {
 
 # What an empty table says and offers, by screen (one hint or a list): (the table's object name or None for the
 # screen's first table, the text, the link's text or None, the link's action: 'import' opens
-# the import wizard, 'month' shows Månedens gang; a query counting what the hint is about,
-# or None). The hint shows while the table has no rows and the query counts 0.
+# the import wizard, 'month' shows Månedens gang; what the hint is about, counted by
+# ``core.store.contents.count``, or None). The hint shows while the table has no rows and
+# the database holds none of it.
 EMPTY_HINTS: dict[str, tuple] = {
     "Importer": ("batches", "Ingen importer endnu. Start med bevillingerne, derefter budgettet og månedens "
                  "posteringer fra økonomisystemet.", "Importér en fil …", "import",
-                 "SELECT count(*) FROM grants"),  # grants entered by hand (the demo): no 'start with
+                 "grants"),  # grants entered by hand (the demo): no 'start with
     "Afstemning": ("reconcile_table", "Der er ingen posteringer at afstemme. Importér udtrækket fra "
                    "økonomisystemet, og tryk Afstem.", "Importér posteringer …", "import",
-                   "SELECT count(*) FROM postings"),
+                   "postings"),
     "Datavalidering": ("findings_table", "Der er ingen bevillinger at kontrollere endnu.",
-                       "Importér bevillinger …", "import", "SELECT count(*) FROM grants"),
+                       "Importér bevillinger …", "import", "grants"),
     "Budgetopfølgning": [("forecast_table", "Intet at vise for året endnu. Opfølgningen bygger på bevillinger, "
                           "posteringer og budget: importér dem, og tryk Beregn.", "Importér …", "import", None),
                          ("detail_table", "Vælg en konto ovenfor for at se den opdelt.", None, None, None),
@@ -62,15 +63,15 @@ EMPTY_HINTS: dict[str, tuple] = {
     "Godkend måned": ("snapshots_table", "Ingen måneder er godkendt i året. Gennemgå månedens tal, og godkend "
                       "måneden her.", "Se Månedens gang", "month", None),
     "Bevillinger": (None, "Ingen bevillinger endnu. Importér dem fra et regneark, eller opret en med "
-                    "Ny bevilling.", "Importér bevillinger …", "import", "SELECT count(*) FROM grants"),
+                    "Ny bevilling.", "Importér bevillinger …", "import", "grants"),
     "Borgere": (None, "Ingen borgere endnu: de kommer med bevillingerne.", "Importér bevillinger …", "import",
-                "SELECT count(*) FROM citizens"),
+                "citizens"),
     "Leverandører og takster": (None, "Ingen leverandører endnu: de kommer med bevillingerne, eller opret "
                                 "en med Ny leverandør.", "Importér bevillinger …", "import",
-                                "SELECT count(*) FROM providers"),
+                                "providers"),
     "VUM-tildeling": (None, "Ingen egne tilbud endnu. VUM-tildelingen gælder leverandører med ejerformen "
                       "'egen' og deres beboere.", "Importér …", "import",
-                      "SELECT count(*) FROM providers WHERE kind = 'egen'"),
+                      "own_providers"),
     "Revisionsspor": (None, "Ingen ændringer endnu. Her ses hver ændring med hvem, hvornår, før og efter.",
-                      None, None, "SELECT count(*) FROM audit"),
+                      None, None, "audit"),
 }

@@ -150,6 +150,12 @@ def add_target_group(db, name: str) -> str:
     return name
 
 
+def target_group_of(db, citizen_id: int) -> str:
+    """A citizen's target group ("" when she has none, or there is no such citizen)."""
+    row = db.execute("SELECT target_group FROM citizens WHERE id = ?", [citizen_id]).fetchone()
+    return (row[0] or "") if row else ""
+
+
 def set_target_group(db, citizen_id: int, name: str | None) -> None:
     """Give a citizen a target group from the list (empty: none).
 

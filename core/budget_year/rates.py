@@ -22,7 +22,7 @@ from core.errors import ValidationError
 from core.followup.forecast import CostCalc, is_income, own_municipality
 from core.importing.importers import grant_snapshot, record_change
 from core.money import InvalidNumber, format_date, format_number, kr, ore_to_kr, to_decimal
-from core.register.providers import find_by_name
+from core.register.providers import find_by_name, provider_units
 from core.store.storage import current_user, query
 
 BATCH_KIND = "takstændring"
@@ -140,9 +140,7 @@ def plan_rate_change(db, provider: str, valid_from, rate, unit: str | None = Non
             problems["section"] = f"Paragraffen '{section}' findes ikke"
     if problems:
         raise ValidationError(problems)
-    used_units = {u for (u,) in db.execute(
-        "SELECT unit FROM grants WHERE provider_id = ? UNION SELECT unit FROM provider_rates WHERE provider_id = ?",
-        [prov.id, prov.id])}
+    used_units = set(provider_units(db, prov.id))
     if unit is None:
         if len(used_units) != 1:
             raise ValidationError({"unit": f"Angiv enheden: {prov.name} har takster eller bevillinger i "

@@ -156,6 +156,13 @@ def delete_provider(db, provider_id: int) -> None:
         audit.record(db, "providers", provider_id, "delete", old.__dict__, None)
 
 
+def provider_units(db, provider_id: int) -> list[str]:
+    """The units a provider has grants or rates in, sorted (a rate change is for one of them)."""
+    return sorted(u for (u,) in db.execute(
+        "SELECT unit FROM grants WHERE provider_id = ? UNION SELECT unit FROM provider_rates WHERE provider_id = ?",
+        [provider_id, provider_id]))
+
+
 def provider_rates(db, provider_id: int | None = None) -> list[ProviderRate]:
     sql = "SELECT * FROM provider_rates" + (" WHERE provider_id = ?" if provider_id else "")
     rows = query(db, sql + " ORDER BY provider_id, section, unit, valid_from", [provider_id] if provider_id else [])

@@ -15,6 +15,7 @@ from core.budget_year import rates
 from core.errors import DispoError, ValidationError
 from core.importing.batches import undo as undo_batch
 from core.money import format_kr, ore_to_kr
+from core.register.providers import provider_units
 from gui.common.followup_common import Column, RowsModel, table_view
 from gui.common.undo import push_done
 from gui.common.widgets import ERROR_STYLE, DateField, combo
@@ -29,9 +30,7 @@ class RateChangeDialog(QDialog):
         self.applied = None
         self.setWindowTitle(f"Ny takst til bevillingerne – {provider.name}")
         db = context.db
-        units = sorted({u for (u,) in db.execute(
-            "SELECT unit FROM grants WHERE provider_id = ? UNION SELECT unit FROM provider_rates WHERE provider_id = ?",
-            [provider.id, provider.id])}) or [u.code for u in catalogue.units(db)]
+        units = provider_units(db, provider.id) or [u.code for u in catalogue.units(db)]
         self.unit = combo([(u, u) for u in units])
         self.unit.setObjectName("unit")
         self.section = combo([("Alle leverandørens paragraffer", None)]

@@ -34,8 +34,7 @@ class TargetGroupField(QWidget):
             self.reload()
 
     def current(self) -> str:
-        row = self.context.db.execute("SELECT target_group FROM citizens WHERE id = ?", [self.citizen_id]).fetchone()
-        return row[0] if row else ""
+        return breakdowns.target_group_of(self.context.db, self.citizen_id)
 
     def reload(self) -> None:
         current = self.current()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
 from core.reports import DETAIL, WARNING_COLOUR, Report, ReportTable, display, is_warning
 from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
+from core.store import contents
 from gui.common.headers import fit_table
 from gui.common.models import Column, RecordFilterProxy, RecordModel
 from gui.reports.pdf_report import page_layout, render, write_pdf
@@ -189,7 +190,7 @@ class Screen(QWidget):
 
     def _job_failed(self, message: str) -> None:
         self._end_progress()
-        if self.context.db.execute("SELECT count(*) FROM grants").fetchone()[0] == 0:
+        if contents.count(self.context.db, "grants") == 0:
             # a new database: not an error of hers, the next step
             self.status.setText(f"{message.rstrip('.')}. Importér bevillinger, budget og posteringer først "
                                 "(Filer → Importér, eller Månedens gang).")

@@ -340,8 +340,11 @@ def test_target_group_from_the_list(bdb):
     cid = bdb.execute("SELECT id FROM citizens").fetchone()[0]
     with pytest.raises(ValidationError):
         breakdowns.set_target_group(bdb, cid, "Sindslidende")  # not on the list yet
+    assert breakdowns.target_group_of(bdb, cid) == ""
     breakdowns.add_target_group(bdb, "Sindslidende")
     breakdowns.set_target_group(bdb, cid, "sindslidende")
+    assert breakdowns.target_group_of(bdb, cid) == "Sindslidende"  # the list's spelling
+    assert breakdowns.target_group_of(bdb, cid + 1) == ""  # no such citizen
     rows = forecast(bdb, 2026, dt.date(2026, 6, 30), by="target_group", include_expected=False,
                     include_refund=False).rows
     assert [(r.key, r.expected_outturn) for r in rows] == [("Sindslidende", D("365000.00"))]

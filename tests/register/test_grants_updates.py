@@ -59,3 +59,12 @@ def test_rate_periods_end_the_day_before_the_next_one_and_with_the_grant(db, hou
     # 500 from the start, 01-02-2026, to the day before 01-09-2026; 550 from then to the end
     assert [(r.first, r.last, r.rate) for r in rows] == [
         (dt.date(2026, 2, 1), dt.date(2026, 8, 31), 500), (dt.date(2026, 9, 1), dt.date(2026, 12, 31), 550)]
+
+
+def test_a_providers_units_from_its_grants_and_rates(db, hourly_grant):
+    pid = grants.get_grant(db, hourly_grant).provider_id
+    other = providers.create_provider(db, "Andet Sted", "privat")
+    providers.add_provider_rate(db, pid, "døgn", dt.date(2026, 1, 1), "1200")
+    providers.add_provider_rate(db, pid, "time", dt.date(2026, 1, 1), "500")  # a unit it has grants in: once
+    assert providers.provider_units(db, pid) == ["døgn", "time"]
+    assert providers.provider_units(db, other) == []
