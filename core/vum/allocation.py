@@ -121,6 +121,16 @@ class Allocation:
         """'ændr' when the change is significant, else 'behold' (keep the allocation)."""
         return "ændr" if self.significant else "behold"
 
+    @property
+    def resident_count(self) -> Fraction:
+        """The residents, each weighted by her share of the year (the categories' counts added)."""
+        return sum((c.count for c in self.categories.values()), Fraction(0))
+
+    @property
+    def kr_per_week(self) -> Fraction:
+        """The hours a week at the hourly price: the categories' kr. a week added."""
+        return self.hours_per_week * Fraction(self.hourly_price)
+
 
 # ------------------------------------------------------------------ residents
 
@@ -525,12 +535,21 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def assessment_problem(resident: Resident, today: dt.date, months: int) -> str:
+    """Why a resident's assessment is due on ``today``: missing, or older than ``months`` (the
+    setting ``vum.reassessment_months``); "" when it is not."""
+    if resident.assessed_on is None:
+        return "mangler VUM-vurdering"
+    if resident.assessed_on < months_before(today, months):
+        return f"vurderingen er ældre end {months} måneder"
+    return ""
+
+
 def due(db, today: dt.date | None = None) -> list[dict]:
     """Residents of own facilities today whose assessment is missing or older than the limit,
     or whose category differs from the one in the facility's newest allocation."""
     today = today or dt.date.today()
     months = reassessment_months(db)
-    limit = months_before(today, months)
     out = []
     names = {p.id: p.name for p in list_providers(db)}
     for provider_id, people in residents_by_facility(db, today.year).items():
@@ -541,11 +560,7 @@ def due(db, today: dt.date | None = None) -> list[dict]:
         for r in people:
             if r.expected or not r.first_day <= today <= r.last_day:
                 continue
-            reasons = []
-            if r.assessed_on is None:
-                reasons.append("mangler VUM-vurdering")
-            elif r.assessed_on < limit:
-                reasons.append(f"vurderingen er ældre end {months} måneder")
+            reasons = [problem] if (problem := assessment_problem(r, today, months)) else []
             line = allocated.get(r.key)
             if line is not None and line["category"] != r.category:
                 reasons.append(f"kategori ændret siden tildelingen {latest.year} "

@@ -4,7 +4,6 @@ and the significant-change verdict → save the year's allocation version."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from PySide6.QtCore import Qt
@@ -15,9 +14,9 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHeaderView
 from core import vum
 from core.errors import DispoError, ValidationError
 from core.formatting import persons
-from core.money import format_date, format_kr, format_number, to_ore
+from core.money import InvalidNumber, format_date, format_kr, format_number, parse_number, to_ore
 from core.register.providers import list_providers
-from core.vum.allocation import months_before, verdict_text
+from core.vum.allocation import assessment_problem, verdict_text
 from gui.common.headers import fit_table
 from gui.vum.vum_assessment_dialog import AssessmentDialog
 from gui.vum.vum_undo import push_new_row
@@ -138,11 +137,7 @@ class ResidentsPage(QWizardPage):
     def flag(self, r) -> str:
         if r.expected:
             return "forventet borger"
-        if r.assessed_on is None:
-            return "mangler VUM-vurdering"
-        if r.assessed_on < self.w.too_old:
-            return f"vurderingen er ældre end {self.w.months} måneder"
-        return ""
+        return assessment_problem(r, dt.date.today(), self.w.months)
 
     def initializePage(self) -> None:
         self.w.allocation = None  # computed again from the residents as they are placed now
@@ -190,8 +185,8 @@ class ResidentsPage(QWizardPage):
             updated = r.with_category(category, r.hours)
         else:
             try:
-                hours = Decimal(str(value).replace(",", ".")) if str(value).strip() else None
-            except InvalidOperation:
+                hours = parse_number(str(value)) if str(value).strip() else None
+            except InvalidNumber:
                 return False
             if r.category != vum.CATEGORIES[-1]:
                 return False
@@ -228,15 +223,14 @@ class ResultPage(QWizardPage):
         self.model = RowsModel([
             Column("Kategori", lambda c: c.code if c else "I alt"),
             Column("Betegnelse", lambda c: c.label if c else ""),
-            Column("Antal", lambda c: c.count if c else sum((x.count for x in self.w.allocation.categories.values())),
+            Column("Antal", lambda c: c.count if c else self.w.allocation.resident_count,
                    persons, numeric=True),  # residents weighted by their share of the year
             Column("Normtimer", lambda c: c.norm_hours if c else "",
                    lambda v: "individuel" if v is None else v if isinstance(v, str) else format_number(v),
                    numeric=True),
             Column("Timer pr. uge", lambda c: c.hours_per_week if c else self.w.allocation.hours_per_week,
                    hours_text, numeric=True),
-            Column("Kr. pr. uge", lambda c: c.kr_per_week if c else
-                   self.w.allocation.hours_per_week * Fraction(self.w.allocation.hourly_price), kr_text,
+            Column("Kr. pr. uge", lambda c: c.kr_per_week if c else self.w.allocation.kr_per_week, kr_text,
                    numeric=True),
         ], self)
         view = fit_table(QTableView())
@@ -303,7 +297,6 @@ class AllocationWizard(QWizard):
         self.allocation = None
         self.saved_id: int | None = None
         self.months = vum.reassessment_months(context.db)
-        self.too_old = months_before(dt.date.today(), self.months)
         self.setButtonText(QWizard.WizardButton.NextButton, "&Næste >")
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Tilbage")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Gem tildeling")

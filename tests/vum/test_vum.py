@@ -3,6 +3,7 @@ the significant-change rule, versions, and applying imported VUM lists (incl. th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from decimal import Decimal
@@ -170,6 +171,8 @@ def test_full_year_residents_and_individual_hours(db, home):
     assert a.categories["F"].hours_per_week == Fraction("42.5") and a.categories["F"].norm_hours is None
     assert a.hours_per_week == 49 and a.hours_per_year == 2548 and a.kr_per_year == 1_049_776
     assert a.categories["F"].kr_per_week == Fraction("42.5") * 412
+    # the totals row: 2 residents; 49 h × 412 kr. = 20.188 kr. a week
+    assert a.resident_count == 2 and a.kr_per_week == 20_188
 
 
 def test_residents_count_pro_rata_by_days_in_the_year(db, home):
@@ -181,6 +184,7 @@ def test_residents_count_pro_rata_by_days_in_the_year(db, home):
     weekly = Fraction(184, 365) * Fraction("6.5") + Fraction(31, 365) * Fraction("35.5")
     assert a.categories["B"].count == Fraction(184, 365)
     assert a.hours_per_week == weekly
+    assert a.resident_count == Fraction(184 + 31, 365)
     assert to_ore(a.kr_per_year) == to_ore(weekly * 52 * 412)
 
 
@@ -498,3 +502,19 @@ def test_the_overview_without_allocation_or_fixed_budget_has_no_differences(db, 
     (row,) = vum.overview(db, 2027)
     assert row.implied_ore == to_ore(Fraction("6.5") * 52 * 412)  # B: 6,5 h a week = 139.256 kr.
     assert (row.allocated, row.allocated_ore, row.vs_allocation_pct, row.vs_budget_ore) == (None, None, None, None)
+
+
+def test_an_assessment_is_due_when_missing_or_older_than_the_setting(db, home):
+    from core.vum.allocation import assessment_problem
+
+    add_resident(db, home, "010180-1234", category="A")
+    (r,) = vum.residents(db, home, 2027)
+    today = D(2027, 3, 31)
+    assert assessment_problem(r, today, 24) == "mangler VUM-vurdering"
+    # 24 months before 31-03-2027 is 31-03-2025: an assessment of that day is not older
+    assert assessment_problem(dataclasses.replace(r, assessed_on=D(2025, 3, 31)), today, 24) == ""
+    assert assessment_problem(dataclasses.replace(r, assessed_on=D(2025, 3, 30)), today, 24) == \
+        "vurderingen er ældre end 24 måneder"
+    # 31-05-2027 less 3 months: February has no 31st, so its last day, 28-02-2027
+    assert assessment_problem(dataclasses.replace(r, assessed_on=D(2027, 2, 28)), D(2027, 5, 31), 3) == ""
+    assert assessment_problem(dataclasses.replace(r, assessed_on=D(2027, 2, 27)), D(2027, 5, 31), 3) != ""
