@@ -52,6 +52,12 @@ class InhouseResult:
     def total_saving(self) -> Decimal:
         return self.years[-1].cumulative_saving if self.years else Decimal("0.00")
 
+    def cumulative_costs(self) -> list[tuple[int, Decimal, Decimal]]:
+        """(month, bought place's cost so far, own place's cost so far incl. the investment) for
+        month 0 to the last month of the horizon, each to the øre: the lines cross at break-even."""
+        return [(m, kr(self.external_per_year * m / 12), kr(self.investment + self.own_per_year * m / 12))
+                for m in range(12 * len(self.years) + 1)]
+
 
 def compare(external_per_year, own_per_year, investment=Decimal(0), years: int = 4) -> InhouseResult:
     """The comparison over ``years`` (1–4) years; amounts in kroner per year.
@@ -131,6 +137,21 @@ def vum_place_per_year(db, category: str, year: int, hours=None) -> Decimal:
     if norm is None:
         raise InhouseError(f"Kategori {category} har ingen normtimer; angiv timerne pr. uge")
     return kr(norm * 52 * catalogue.sats(db, "vum_hourly_price", year))
+
+
+def vum_places_per_year(db, category: str, year: int, bought: list[dict]) -> tuple[Decimal, int]:
+    """Own places by VUM allocation for the citizens of the bought places (rows as
+    ``external_cost_per_year`` gives them): one place a citizen, however many grants she has,
+    and one place when none is given.
+
+    Returns:
+        (kr. a year for them all, the number of places).
+
+    Raises:
+        NotFoundError, InhouseError: as ``vum_place_per_year``.
+    """
+    places = max(1, len({r["cpr"] for r in bought}))
+    return vum_place_per_year(db, category, year) * places, places
 
 
 def own_cost_for(db, provider_id: int, bought: list[dict], on: dt.date) -> Decimal:

@@ -531,9 +531,8 @@ class InhouseTab(QWidget):
         if category is None:
             return
         year = (self.on.date() or dt.date.today()).year
-        people = max(1, len({r["cpr"] for r in self.grants_model.rows}))
         try:
-            value = inhouse.vum_place_per_year(self.context.db, category, year) * people
+            value, people = inhouse.vum_places_per_year(self.context.db, category, year, self.grants_model.rows)
         except DispoError as ex:
             self.message.setText(str(ex))
             return
@@ -568,9 +567,9 @@ class InhouseTab(QWidget):
         bought, own = QLineSeries(), QLineSeries()
         bought.setName("Købt plads")
         own.setName("Egen plads")
-        for m in range(months + 1):
-            bought.append(m, float(r.external_per_year) * m / 12 / 1e6)
-            own.append(m, (float(r.investment) + float(r.own_per_year) * m / 12) / 1e6)
+        for m, bought_cost, own_cost in r.cumulative_costs():  # plotting only: mio. kr.
+            bought.append(m, float(bought_cost) / 1e6)
+            own.append(m, float(own_cost) / 1e6)
         for s in (bought, own):
             self.chart.addSeries(s)
         x, y = QValueAxis(), QValueAxis()

@@ -75,6 +75,18 @@ def test_inhouse_break_even_and_years():
     assert inhouse.compare(600000, 480000, 0, 2).break_even_month == 1
 
 
+def test_the_cumulative_costs_cross_at_break_even():
+    r = inhouse.compare(D("120000"), D("60000"), D("30000"), years=1)
+    # break-even: 12 · 30.000 / (120.000 − 60.000) = month 6
+    assert r.break_even_month == 6
+    costs = {m: (bought, own) for m, bought, own in r.cumulative_costs()}
+    assert sorted(costs) == list(range(13))
+    assert costs[0] == (D("0.00"), D("30000.00"))            # the investment at the start
+    assert costs[6] == (D("60000.00"), D("60000.00"))        # 120.000 · 6/12 = 30.000 + 60.000 · 6/12
+    assert costs[12] == (D("120000.00"), D("90000.00"))
+    assert costs[1] == (D("10000.00"), D("35000.00"))        # 120.000 / 12; 30.000 + 60.000 / 12
+
+
 @pytest.mark.parametrize("args, message", [((1, 1, 0, 5), "1–4 år"), ((1, -1, 0, 2), "egen plads"),
                                            ((1, 1, -5, 2), "investeringen")])
 def test_inhouse_bad_input(args, message):
@@ -108,6 +120,11 @@ def test_external_cost_and_own_place_from_the_register(db):
     assert inhouse.own_cost_for(db, own, rows, dt.date(2026, 6, 1)) == D("703928.57")
     # VUM category C: 15,5 norm hours · 52 · 412 (2026) = 332.072
     assert inhouse.vum_place_per_year(db, "C", 2026) == D("332072.00")
+    # a place a citizen: Anna's two bought grants are one place; with Bo's too, 2 · 332.072 = 664.144
+    assert inhouse.vum_places_per_year(db, "C", 2026, rows) == (D("332072.00"), 1)
+    assert inhouse.vum_places_per_year(db, "C", 2026, [*rows, {**rows[0], "cpr": "020290-2345"}]) == \
+        (D("664144.00"), 2)
+    assert inhouse.vum_places_per_year(db, "C", 2026, []) == (D("332072.00"), 1)
 
 
 def test_grant_warnings_read_working_hours_and_reason_from_the_note(db):
