@@ -14,8 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.errors import DispoError
-from core.followup.forecast import (Forecast, ForecastRow, MonthFigures, add_rows, build_forecast, check_year,
-                                    default_as_of, grant_figures, monthly_outturn)
+from core.followup.forecast import (Forecast, ForecastRow, MonthFigures, add_rows, build_forecast, grant_figures,
+                                    monthly_outturn)
+from core.followup.grant_forecast import checked_as_of
 from core.followup.reconcile import postings_of
 from core.store.storage import bulk_work
 
@@ -42,10 +43,7 @@ def follow_up(db, year: int, as_of: dt.date | None = None, by: str = "account", 
     """
     if by not in LEVELS:
         raise DispoError(f"Ukendt niveau '{by}': vælg mellem {', '.join(LEVELS)}")
-    if as_of is None:
-        check_year(db, year)
-        as_of = default_as_of(db, year)
-    check_year(db, year, as_of)
+    as_of = checked_as_of(db, year, as_of)
     with bulk_work():
         figures, unmatched = grant_figures(db, year, as_of)
         level = build_forecast(db, year, as_of, figures, unmatched, by, include_expected, include_refund)

@@ -82,6 +82,7 @@ GROUPING_LABELS = {"grant": "bevilling", "citizen": "borger", "account": "konto"
                    "provider": "leverandør"}
 
 from core.budget_year.breakdowns import build_breakdown
+from core.followup.grant_forecast import checked_as_of
 from core.followup.expected import list_expected
 from core.followup.grant_forecast import (_add_budget, 
                                  budget_mismatches, _budget_parts, budgets_by, calc_of, check_year, CostCalc,
@@ -108,10 +109,7 @@ def forecast(db, year: int, as_of: dt.date | None = None, by: str = "grant", inc
     """
     if by not in GROUPINGS + BREAKDOWNS:
         raise DispoError(f"Ukendt opdeling '{by}': vælg mellem {', '.join(GROUPINGS + BREAKDOWNS)}")
-    if as_of is None:
-        check_year(db, year)
-        as_of = default_as_of(db, year)
-    check_year(db, year, as_of)
+    as_of = checked_as_of(db, year, as_of)
     with bulk_work():
         figures, unmatched = grant_figures(db, year, as_of)
         if by in BREAKDOWNS:
@@ -261,10 +259,7 @@ def monthly_outturn(db, year: int, as_of: dt.date | None = None, *, include_expe
     The budget is spread by its monthly rows when the year has them, otherwise evenly
     over the months (øre remainder to the first months).
     """
-    if as_of is None:
-        check_year(db, year)
-        as_of = default_as_of(db, year)
-    check_year(db, year, as_of)
+    as_of = checked_as_of(db, year, as_of)
     own = own_municipality(db)
     cumulative = cumulative_by_month(
         ((-1 if is_income(r["provider_kind"], r["paying_municipality"], own) else 1, calc)

@@ -567,3 +567,16 @@ def check_year(db, year: int, as_of: dt.date | None = None) -> None:
                   OR EXISTS(SELECT 1 FROM budgets WHERE year = ?)""", [last, first, first, last, year]).fetchone()[0]
     if not has:
         raise DispoError(f"Der er ingen bevillinger, posteringer eller budgetter for {year}")
+
+
+def checked_as_of(db, year: int, as_of: dt.date | None) -> dt.date:
+    """``as_of``, or the year's default (``default_as_of``), once ``check_year`` allows them.
+
+    Raises:
+        DispoError: as ``check_year``.
+    """
+    if as_of is None:
+        check_year(db, year)
+        as_of = default_as_of(db, year)
+    check_year(db, year, as_of)
+    return as_of
