@@ -69,12 +69,23 @@ def is_set(db, name: str) -> bool:
 
 def set_value(db, name: str, text) -> object:
     """Parse, check and store one setting (audited, one transaction); returns the typed value."""
-    value = parse(name, text)
+    return set_values(db, {name: text})[name]
+
+
+def set_values(db, texts: dict[str, object]) -> dict[str, object]:
+    """Parse and check several settings, then store them all in one transaction with one audit
+    entry (the backup dialog's three numbers are one change); nothing is stored when one is wrong.
+
+    Returns:
+        Each setting's typed value.
+    """
+    values = {name: parse(name, text) for name, text in texts.items()}
     with db.atomic():
-        old = _stored(db, name)
-        db["settings"].upsert({"key": name, "value": str(value)}, pk="key")
-        audit.record(db, "settings", None, "update", {name: old}, {name: str(value)})
-    return value
+        old = {name: _stored(db, name) for name in values}
+        for name, value in values.items():
+            db["settings"].upsert({"key": name, "value": str(value)}, pk="key")
+        audit.record(db, "settings", None, "update", old, {name: str(value) for name, value in values.items()})
+    return values
 
 
 def all_values(db) -> list[dict]:
