@@ -83,15 +83,17 @@ class RecordTable(QTableView):
 
 
 class TablePanel(QWidget):
-    """A filter field above a ``RecordTable`` on one model and its filter proxy.
+    """A filter field above a ``RecordTable`` on one model and its filter proxy (``lazy`` and
+    ``tooltips``: see ``RecordModel``); ``filters`` is the row of the filter field, for more filters.
 
     Ctrl+F in the panel's window focuses the filter field.
     """
 
     def __init__(self, columns: list[Column], key: Callable[[Any], Any] | None = None,
-                 placeholder: str = "Filtrér (skriv for at søge i alle kolonner) …", parent=None):
+                 placeholder: str = "Filtrér (skriv for at søge i alle kolonner) …", parent=None, *,
+                 lazy: bool = False, tooltips: bool = False):
         super().__init__(parent)
-        self.model = RecordModel(columns, key, self)
+        self.model = RecordModel(columns, key, self, lazy=lazy, tooltips=tooltips)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.filter_edit = QLineEdit()
