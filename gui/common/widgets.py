@@ -184,6 +184,17 @@ class DateField(QLineEdit):
             return None
 
 
+def add_labelled(row: QHBoxLayout, pairs) -> None:
+    """Add (label, widget) pairs to a tool row, each label the buddy of its widget (so that its
+    mnemonic, ``&År``, focuses the widget); a pair without a label adds the widget alone."""
+    for label, widget in pairs:
+        if label:
+            text = QLabel(label)
+            text.setBuddy(widget)
+            row.addWidget(text)
+        row.addWidget(widget)
+
+
 def combo(items: list[tuple[str, Any]], current: Any = None) -> QComboBox:
     """A combo box of (label, value) pairs with ``current`` selected."""
     box = QComboBox()

@@ -18,7 +18,7 @@ from core import cpr as cprs
 from core.errors import DispoError
 from core.formatting import datetime_text
 from gui.common.models import Column, number_key
-from gui.common.widgets import TablePanel
+from gui.common.widgets import TablePanel, add_labelled
 
 LIMIT = 5000
 
@@ -64,12 +64,7 @@ class Screen(QWidget):
         self.model, self.proxy, self.view = self.panel.model, self.panel.proxy, self.panel.table
         self.text_edit = self.panel.filter_edit
         self.export_button = QPushButton("&Eksportér …")
-        for label, widget in (("&Tabel:", self.table_box), (None, self.row_edit), ("&Borger:", self.citizen_edit)):
-            if label:
-                lab = QLabel(label)
-                lab.setBuddy(widget)
-                filters.addWidget(lab)
-            filters.addWidget(widget)
+        add_labelled(filters, (("&Tabel:", self.table_box), (None, self.row_edit), ("&Borger:", self.citizen_edit)))
         self.panel.filters.insertLayout(0, filters)  # one row: table, row, citizen, search, export
         self.panel.filters.addWidget(self.export_button)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
