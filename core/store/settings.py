@@ -46,15 +46,25 @@ def parse(name: str, text: str):
     return number
 
 
-def _stored(db, name: str) -> str | None:
+def stored(db, name: str) -> str | None:
+    """The text stored for ``name``, or None. The one reader of the ``settings`` table: also for
+    the keys VUM declares itself (its category rule, with defaults in ``resources/vum.json``)."""
     row = db.execute("SELECT value FROM settings WHERE key = ?", [name]).fetchone()
     return row[0] if row else None
+
+
+def store(db, name: str, text: str) -> str | None:
+    """Store ``text`` for ``name`` as it is (checked and audited by the caller, in its transaction);
+    returns the text stored before. The one writer of the ``settings`` table."""
+    old = stored(db, name)
+    db["settings"].upsert({"key": name, "value": text}, pk="key")
+    return old
 
 
 def get(db, name: str):
     """The setting's value, typed; the declared default where none is stored (or unreadable)."""
     setting = _setting(name)
-    text = _stored(db, name)
+    text = stored(db, name)
     if text is None or text == "":
         return setting.default
     try:
@@ -64,7 +74,7 @@ def get(db, name: str):
 
 
 def is_set(db, name: str) -> bool:
-    return _setting(name) is not None and _stored(db, name) not in (None, "")
+    return _setting(name) is not None and stored(db, name) not in (None, "")
 
 
 def set_value(db, name: str, text) -> object:
@@ -81,9 +91,7 @@ def set_values(db, texts: dict[str, object]) -> dict[str, object]:
     """
     values = {name: parse(name, text) for name, text in texts.items()}
     with db.atomic():
-        old = {name: _stored(db, name) for name in values}
-        for name, value in values.items():
-            db["settings"].upsert({"key": name, "value": str(value)}, pk="key")
+        old = {name: store(db, name, str(value)) for name, value in values.items()}
         audit.record(db, "settings", None, "update", old, {name: str(value) for name, value in values.items()})
     return values
 
@@ -92,8 +100,8 @@ def all_values(db) -> list[dict]:
     """Every declared setting with its value and whether it is the default (for lists and JSON)."""
     out = []
     for s in SETTINGS.values():
-        stored = _stored(db, s.name)
+        text = stored(db, s.name)
         out.append({"name": s.name, "label": s.label, "description": s.description, "group": s.group,
                     "kind": s.kind, "value": get(db, s.name), "default": s.default,
-                    "is_default": stored in (None, "")})
+                    "is_default": text in (None, "")})
     return out
