@@ -55,7 +55,8 @@ def stored(db, name: str) -> str | None:
 
 def store(db, name: str, text: str) -> str | None:
     """Store ``text`` for ``name`` as it is (checked and audited by the caller, in its transaction);
-    returns the text stored before. The one writer of the ``settings`` table."""
+    returns the text stored before. The one writer of the ``settings`` table (but for the
+    migrations, which seed VUM's shipped defaults: ``core.store.shipped``)."""
     old = stored(db, name)
     db["settings"].upsert({"key": name, "value": text}, pk="key")
     return old

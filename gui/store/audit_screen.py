@@ -62,6 +62,7 @@ class Screen(QWidget):
         # a long change is read whole in its tooltip
         self.panel = TablePanel(AUDIT_COLUMNS, placeholder="Søg i sporet …", lazy=True, tooltips=True)
         self.model, self.proxy, self.view = self.panel.model, self.panel.proxy, self.panel.table
+        self.panel.count_label.hide()  # the status line below counts the changes read
         self.text_edit = self.panel.filter_edit
         self.export_button = QPushButton("&Eksportér …")
         add_labelled(filters, (("&Tabel:", self.table_box), (None, self.row_edit), ("&Borger:", self.citizen_edit)))
