@@ -27,6 +27,13 @@ from core.store.storage import bulk_work
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY, _EDIT, _TOOLTIP = (int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole,
+                                              Qt.ItemDataRole.ToolTipRole))
+_BACKGROUND, _FOREGROUND, _ALIGNMENT = (int(r) for r in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+                                                         Qt.ItemDataRole.TextAlignmentRole))
+_ANSWERED = frozenset({_DISPLAY, _EDIT, _TOOLTIP, _BACKGROUND, _FOREGROUND, _ALIGNMENT, int(SORT_ROLE),
+                       int(RECORD_ROLE)})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 OPEN_END = "løbende"
 
 # Danish alphabetical order puts æ, ø, å after z (and in that order); ä, ö and é, ü go with æ, ø and e, y.
@@ -290,8 +297,9 @@ class RecordModel(QAbstractTableModel):
         keys = self._sort_keys.get(column)
         if keys is None:
             get = self.columns[column].sort
-            keys = ([get(r) for r in self._records] if get
-                    else [text_key(self._row_cells(row)[column]) for row in range(len(self._records))])
+            with bulk_work():  # a key per row: 237,000 new objects the collector need not scan
+                keys = ([get(r) for r in self._records] if get
+                        else [text_key(self._row_cells(row)[column]) for row in range(len(self._records))])
             self._sort_keys[column] = keys
         return keys
 
@@ -327,29 +335,30 @@ class RecordModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # the roles are compared as plain ints: a view asks for ten roles per cell it paints or
+        # measures, for thousands of cells, and looking up ``Qt.ItemDataRole.X`` costs each time
+        if role not in _ANSWERED or not index.isValid():
             return None
         row, column = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return show_cpr(self._row_cells(row)[column])
         if role == SORT_ROLE:
             return self._sort_column(column)[row]
         declared = self.columns[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole and declared.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _BACKGROUND:
+            return None if declared.background is None else _brush(declared.background(self._records[row]))
+        if role == _FOREGROUND:
+            return None if declared.color is None else _brush(declared.color(self._records[row]))
+        if role == _ALIGNMENT:
+            return _RIGHT if declared.numeric else None
+        if role == _EDIT:  # the unmasked text
+            return self._row_cells(row)[column]
         if role == RECORD_ROLE:
             return self._records[row]
-        if role == Qt.ItemDataRole.EditRole:  # the unmasked text
-            return self._row_cells(row)[column]
-        if role == Qt.ItemDataRole.ForegroundRole and declared.color is not None:
-            return _brush(declared.color(self._records[row]))
-        if role == Qt.ItemDataRole.BackgroundRole and declared.background is not None:
-            return _brush(declared.background(self._records[row]))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if declared.tooltip is not None:
-                return show_cpr(declared.tooltip(self._records[row])) or None
-            return show_cpr(self._row_cells(row)[column]) if self.tooltips else None
-        return None
+        # the tooltip
+        if declared.tooltip is not None:
+            return show_cpr(declared.tooltip(self._records[row])) or None
+        return show_cpr(self._row_cells(row)[column]) if self.tooltips else None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
@@ -401,13 +410,15 @@ class RecordFilterProxy(QSortFilterProxyModel):
             super().sort(column, order)
 
     def _change_filter(self, change: Callable[[], None]) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9; invalidateFilter is deprecated there
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - older Qt
-            change()
-            self.invalidateFilter()
+        # every row is tested now; a lazy model formats the rows not shown yet (many new objects)
+        with bulk_work():
+            if hasattr(self, "beginFilterChange"):  # Qt >= 6.9; invalidateFilter is deprecated there
+                self.beginFilterChange()
+                change()
+                self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+            else:  # pragma: no cover - older Qt
+                change()
+                self.invalidateFilter()
 
     def set_text(self, text: str) -> None:
         words = text.casefold().split()
@@ -418,6 +429,8 @@ class RecordFilterProxy(QSortFilterProxyModel):
         self._change_filter(lambda: setattr(self, "_predicate", predicate))
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not self._words and self._predicate is None:  # asked for every row after each sort in the model
+            return True
         model = self.sourceModel()
         if self._words:
             hay = model.haystack(source_row)

@@ -23,9 +23,9 @@ from core.importing.matching import SURE, propose, samples
 from core.importing.parsers import text
 from core.formatting import count, date_text, import_counts
 from core.importing.records import CHANGED, REJECTED, STATUS_LABELS
-from core.money import format_date, format_kr, format_number
+from core.money import format_date, format_number
 from gui.common.headers import fit_table
-from gui.common.models import Column, RecordFilterProxy, RecordModel, show_cpr
+from gui.common.models import Column, RecordFilterProxy, RecordModel, show_cpr, show_date, show_number
 from gui.common.workers import Task, start
 
 ALL_SHEETS = "__alle__"
@@ -63,7 +63,7 @@ def _field_text(rec, key: str) -> str:
     if rec.status == CHANGED and key in rec.changes:
         return _old_new(*rec.changes[key])
     if key.endswith("_ore") and isinstance(value, int):
-        return format_kr(value)
+        return show_number(Decimal(value).scaleb(-2))  # core.money.format_kr, fast (237,000 amounts)
     if key == "rate" and isinstance(value, Decimal):  # kroner: 502,90 beside 502,04
         return format_number(value, 2)
     return _display(value)
@@ -164,9 +164,14 @@ def _display(value) -> str:
     """A value as the preview shows it: Danish dates and numbers."""
     if value is None:
         return ""
+    if isinstance(value, str):  # most cells: trimmed, an ISO date read as text shown dd-mm-yyyy too
+        value = " ".join(value.split())
+        return date_text(value) if value[4:5] == "-" else value
     if isinstance(value, bool):
         return "ja" if value else "nej"
-    if hasattr(value, "isoformat") and not isinstance(value, str):
+    if isinstance(value, dt.date):
+        return show_date(value)
+    if hasattr(value, "isoformat"):
         return format_date(value)
     if isinstance(value, tuple):
         return " ".join(_display(v) for v in value if v is not None)
