@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from core.followup import approval, expected
 from core.register import budgets
+from core.store import settings
 from core.register.demo import AS_OF, DEMO_YEAR, MUNICIPALITY
 from core.followup.forecast import forecast, is_income, load_calcs
 from core.followup.occupancy import occupancy
@@ -33,7 +34,7 @@ def extend_demo(db, rng) -> dict:
     postings = _postings(db, rng)
     budget_rows = _budgets(db, rng)
     n_expected = _expected(db)
-    db["settings"].upsert({"key": "reconcile_threshold", "value": "5000"}, pk="key")
+    settings.set_value(db, "reconcile_threshold", "5000")
     months = 0
     for month in range(1, AS_OF.month):
         # the demo's deliberate errors (for the reconciliation and validation screens) need a reason

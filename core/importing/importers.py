@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
 from typing import Callable
 
-from core.store import audit
+from core.store import audit, settings
 from core.errors import NotFoundError, ValidationError
 from core.register.catalogue import section as get_section
 from core.register.grants import create_grant, grant_state, grant_warnings, validate_grant
@@ -49,8 +49,7 @@ class ImportContext:
     def __init__(self, db, file_name: str = ""):
         self.db = db
         self.file_name = file_name
-        row = db.execute("SELECT value FROM settings WHERE key = 'municipality'").fetchone()
-        self.own_municipality = row[0] if row else ""
+        self.own_municipality = settings.get(db, "municipality") or ""
         self.providers = ProviderMatcher(db, self.own_municipality)
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 import importlib
 
 from core.register import catalogue
+from core.store import settings
 from core.store.storage import MIGRATIONS_TABLE
 
 MUNICIPALITY = "Eksempel Kommune"
@@ -107,7 +108,7 @@ def build_demo(db) -> dict:
     with db.atomic():
         reset_data(db)
         catalogue.load_shipped_catalogue(db)
-        db["settings"].upsert({"key": "municipality", "value": MUNICIPALITY}, pk="key")
+        settings.set_value(db, "municipality", MUNICIPALITY)
         providers = _providers(db)
         counts = {"providers": len(providers), **_citizens_and_grants(db, rng, providers)}
         for name in DEMO_EXTENSIONS:

@@ -12,7 +12,8 @@ that is the user's data folder; for a ``--db`` file it is that file's folder), n
 
 Old backups are thinned out by a grandfather-father-son rule (``Retention``): every
 backup of today, then the newest of each of the last 7 days, 4 ISO weeks and 12 months
-that have one. The numbers are settings in the database.
+that have one. The numbers are settings (``backup.keep_*``, declared in
+``core.store.declared_settings``).
 
 A backup is written to a temporary name and renamed when complete, so a crash while
 backing up never leaves a half file that looks like a backup.
@@ -31,9 +32,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.store import audit
+from core.store import audit, settings
 from core.store.connection import APPLICATION_ID, MIGRATIONS_TABLE, connect, database_path, readonly_uri
-from core.errors import DispoError, ValidationError, from_environment
+from core.errors import DispoError, from_environment
+from core.store.declared_settings import SETTINGS
 from core.store.migrations import apply_migrations, known_migrations, pending_migrations
 
 log = logging.getLogger(__name__)
@@ -53,11 +55,12 @@ SETTING_KEYS = {"daily": "backup.keep_daily", "weekly": "backup.keep_weekly", "m
 
 @dataclass(frozen=True)
 class Retention:
-    """How many backups rotation keeps: the newest of each of this many days, weeks, months."""
+    """How many backups rotation keeps: the newest of each of this many days, weeks, months
+    (by default the declared settings' defaults)."""
 
-    daily: int = 7
-    weekly: int = 4
-    monthly: int = 12
+    daily: int = SETTINGS[SETTING_KEYS["daily"]].default
+    weekly: int = SETTINGS[SETTING_KEYS["weekly"]].default
+    monthly: int = SETTINGS[SETTING_KEYS["monthly"]].default
 
 
 @dataclass(frozen=True)
@@ -240,33 +243,16 @@ def daily_backup(db_or_path, *, now: dt.datetime | None = None) -> Backup | None
 
 
 def retention(db) -> Retention:
-    """The rotation settings stored in the database (defaults when not set)."""
-    values = {}
+    """The rotation settings (``backup.keep_*`` in ``core.store.settings``; their defaults where not set)."""
     try:
-        rows = dict(db.execute("SELECT key, value FROM settings WHERE key IN (?, ?, ?)",
-                               list(SETTING_KEYS.values())).fetchall())
-    except sqlite3.Error:
-        rows = {}
-    for field, key in SETTING_KEYS.items():
-        if key in rows:
-            try:
-                values[field] = max(0, int(rows[key]))
-            except ValueError:
-                pass
-    return Retention(**values)
+        return Retention(**{field: settings.get(db, name) for field, name in SETTING_KEYS.items()})
+    except sqlite3.Error:  # a file that is not (yet) a Dispo database has no settings
+        return Retention()
 
 
 def set_retention(db, keep: Retention) -> None:
-    """Store the rotation settings (audited)."""
-    old = retention(db)
-    with db.atomic():
-        for field, key in SETTING_KEYS.items():
-            value = getattr(keep, field)
-            if not isinstance(value, int) or value < 0:
-                raise ValidationError({field: "Antallet af sikkerhedskopier skal være et helt tal, 0 eller større"})
-            db["settings"].upsert({"key": key, "value": str(value)}, pk="key")
-        audit.record(db, "settings", None, "update", {"backup_retention": old.__dict__},
-                     {"backup_retention": keep.__dict__})
+    """Store the rotation settings (checked as the settings are, one audited change)."""
+    settings.set_values(db, {name: getattr(keep, field) for field, name in SETTING_KEYS.items()})
 
 
 def _retention_of(db_or_path, path: Path) -> Retention:

@@ -46,15 +46,26 @@ def parse(name: str, text: str):
     return number
 
 
-def _stored(db, name: str) -> str | None:
+def stored(db, name: str) -> str | None:
+    """The text stored for ``name``, or None. The one reader of the ``settings`` table: also for
+    the keys VUM declares itself (its category rule, with defaults in ``resources/vum.json``)."""
     row = db.execute("SELECT value FROM settings WHERE key = ?", [name]).fetchone()
     return row[0] if row else None
+
+
+def store(db, name: str, text: str) -> str | None:
+    """Store ``text`` for ``name`` as it is (checked and audited by the caller, in its transaction);
+    returns the text stored before. The one writer of the ``settings`` table (but for the
+    migrations, which seed VUM's shipped defaults: ``core.store.shipped``)."""
+    old = stored(db, name)
+    db["settings"].upsert({"key": name, "value": text}, pk="key")
+    return old
 
 
 def get(db, name: str):
     """The setting's value, typed; the declared default where none is stored (or unreadable)."""
     setting = _setting(name)
-    text = _stored(db, name)
+    text = stored(db, name)
     if text is None or text == "":
         return setting.default
     try:
@@ -64,17 +75,26 @@ def get(db, name: str):
 
 
 def is_set(db, name: str) -> bool:
-    return _setting(name) is not None and _stored(db, name) not in (None, "")
+    return _setting(name) is not None and stored(db, name) not in (None, "")
 
 
 def set_value(db, name: str, text) -> object:
     """Parse, check and store one setting (audited, one transaction); returns the typed value."""
-    value = parse(name, text)
+    return set_values(db, {name: text})[name]
+
+
+def set_values(db, texts: dict[str, object]) -> dict[str, object]:
+    """Parse and check several settings, then store them all in one transaction with one audit
+    entry (the backup dialog's three numbers are one change); nothing is stored when one is wrong.
+
+    Returns:
+        Each setting's typed value.
+    """
+    values = {name: parse(name, text) for name, text in texts.items()}
     with db.atomic():
-        old = _stored(db, name)
-        db["settings"].upsert({"key": name, "value": str(value)}, pk="key")
-        audit.record(db, "settings", None, "update", {name: old}, {name: str(value)})
-    return value
+        old = {name: store(db, name, str(value)) for name, value in values.items()}
+        audit.record(db, "settings", None, "update", old, {name: str(value) for name, value in values.items()})
+    return values
 
 
 def set_values(db, values: dict[str, object]) -> dict[str, object]:
@@ -94,8 +114,8 @@ def all_values(db) -> list[dict]:
     """Every declared setting with its value and whether it is the default (for lists and JSON)."""
     out = []
     for s in SETTINGS.values():
-        stored = _stored(db, s.name)
+        text = stored(db, s.name)
         out.append({"name": s.name, "label": s.label, "description": s.description, "group": s.group,
                     "kind": s.kind, "value": get(db, s.name), "default": s.default,
-                    "is_default": stored in (None, "")})
+                    "is_default": text in (None, "")})
     return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from core.store import audit
+from core.store import audit, settings
 from core.errors import ValidationError
 from core.money import InvalidNumber, format_number, to_decimal
 from core.store.shipped import load_shipped_vum as load_shipped, shipped_vum as shipped  # noqa: F401 (re-exported)
@@ -55,19 +55,18 @@ def parse_category(value) -> str | None:
 # ------------------------------------------------------------------ settings
 
 def _setting(db, key: str) -> str:
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    if row is not None:
-        return row[0]
+    """A VUM setting's stored text, or its shipped default (``resources/vum.json``)."""
+    value = settings.stored(db, key)
+    if value is not None:
+        return value
     value = shipped()["settings"][key]
     return value if isinstance(value, str) else json.dumps(value)
 
 
 def _set_setting(db, key: str, value: str) -> None:
     with db.atomic():
-        old = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-        db["settings"].upsert({"key": key, "value": value}, pk="key")
-        audit.record(db, "settings", None, "update", {"key": key, "value": old[0] if old else None},
-                     {"key": key, "value": value})
+        old = settings.store(db, key, value)
+        audit.record(db, "settings", None, "update", {"key": key, "value": old}, {"key": key, "value": value})
 
 
 def _positive_decimal(value, label: str, key: str) -> Decimal:

@@ -28,7 +28,7 @@ from gui.common.charts import danish_chart, nice_range
 from gui.common.followup_common import Column, Job, RowsModel, table_view
 from gui.register.target_groups import add_target_group
 from gui.common.undo import push_done
-from gui.common.widgets import FormDialog, Screen as ScreenBase, button, combo, mark_edits
+from gui.common.widgets import FormDialog, Screen as ScreenBase, add_labelled, button, combo, mark_edits
 from gui.common import workers
 
 NO_VERSION = "(registrets tal)"
@@ -36,15 +36,6 @@ NO_VERSION = "(registrets tal)"
 
 def _kr(ore):
     return None if ore is None else ore_to_kr(ore)
-
-
-def _labelled(row: QHBoxLayout, pairs) -> None:
-    """Add (label, widget) pairs to a tool row, each label the buddy of its widget."""
-    for label, widget in pairs:
-        text = QLabel(label)
-        text.setBuddy(widget)
-        row.addWidget(text)
-        row.addWidget(widget)
 
 
 def _ask_and_write(tab, what: str, default_name: str) -> None:
@@ -115,7 +106,7 @@ class ProposalTab(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._fill_whatif())
 
         bar = QHBoxLayout()
-        _labelled(bar, (("&År", self.year), ("&Version", self.version)))
+        add_labelled(bar, (("&År", self.year), ("&Version", self.version)))
         self.version.setMinimumWidth(180)
         bar.addWidget(self.compute_button)
         bar.addWidget(self.export_button)
@@ -125,7 +116,7 @@ class ProposalTab(QWidget):
         bar.addWidget(self.progress)
         bar.addStretch(1)
         edit = QHBoxLayout()
-        _labelled(edit, (("Ændring i &helårspersoner", self.fye_change), ("Anden gns. &pris", self.average_price)))
+        add_labelled(edit, (("Ændring i &helårspersoner", self.fye_change), ("Anden gns. &pris", self.average_price)))
         edit.addWidget(self.save_button)
         edit.addStretch(1)
         layout = QVBoxLayout(self)
@@ -303,7 +294,7 @@ class SavingsTab(QWidget):
         self.view, self.proxy = table_view(self.model, "savings_table")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         bar = QHBoxLayout()
-        _labelled(bar, [("&År", self.year)])
+        add_labelled(bar, [("&År", self.year)])
         bar.addWidget(button("&Nyt tiltag", self.new_saving, parent=self, edits=True))
         self.status_box = combo([(label, code) for code, label in core_savings.STATUSES.items()])
         self.status_box.setObjectName("saving_status")
@@ -442,7 +433,7 @@ class TrendTab(QWidget):
         self.chart_view = QChartView(self.chart, objectName="trend_chart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         bar = QHBoxLayout()
-        _labelled(bar, (("&Fra", self.first), ("&Til", self.last), ("&Opdelt på", self.by)))
+        add_labelled(bar, (("&Fra", self.first), ("&Til", self.last), ("&Opdelt på", self.by)))
         bar.addWidget(self.show_button)
         self.export_button = QPushButton("&Eksportér …", objectName="export_trend")
         self.export_button.clicked.connect(self.export)
@@ -568,7 +559,7 @@ class BreakdownTab(QWidget):
         self.view, self.proxy = table_view(self.model, "breakdown_table")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         bar = QHBoxLayout()
-        _labelled(bar, (("&År", self.year), ("&Opdelt på", self.by)))
+        add_labelled(bar, (("&År", self.year), ("&Opdelt på", self.by)))
         bar.addWidget(self.compute_button)
         self.export_button = QPushButton("&Eksportér …", objectName="export_breakdown")
         self.export_button.clicked.connect(self.export)

@@ -1,3 +1,3 @@
 """What every screen uses: the one table model and filter proxy (models), the one job runner
-(workers, background), widgets and headers, the bug dialog (errors), the application context,
+(workers), widgets and headers, the bug dialog (errors), the application context,
 undo, charts, and the app-wide dialogs (help, about, first run)."""

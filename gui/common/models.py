@@ -4,6 +4,11 @@ A screen hands a list of records (core dataclasses or dicts) to a ``RecordModel`
 with its ``Column`` declarations. The model formats every cell once, when the records are
 set, so that painting, filtering and copying never call back into core or the database;
 sort keys are computed per column the first time that column is sorted.
+
+For hundreds of thousands of rows (an import's preview) the model is ``lazy``: a row's cells
+are formatted the first time it is shown or filtered, and its proxy lets the model sort
+itself (``RecordFilterProxy(sort_in_model=True)``), one key per row instead of two ``data``
+calls per comparison.
 """
 
 from __future__ import annotations
@@ -22,6 +27,13 @@ from core.store.storage import bulk_work
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY, _EDIT, _TOOLTIP = (int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole,
+                                              Qt.ItemDataRole.ToolTipRole))
+_BACKGROUND, _FOREGROUND, _ALIGNMENT = (int(r) for r in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+                                                         Qt.ItemDataRole.TextAlignmentRole))
+_ANSWERED = frozenset({_DISPLAY, _EDIT, _TOOLTIP, _BACKGROUND, _FOREGROUND, _ALIGNMENT, int(SORT_ROLE),
+                       int(RECORD_ROLE)})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 OPEN_END = "løbende"
 
 # Danish alphabetical order puts æ, ø, å after z (and in that order); ä, ö and é, ü go with æ, ø and e, y.
@@ -104,7 +116,7 @@ def date_key(day: dt.date | None, missing: str = "") -> str:
 @dataclass(frozen=True)
 class Column:
     """One column of a record table, declared once: its header, how a record is shown, how it
-    sorts, its alignment, whether it can be edited and its colour.
+    sorts, its alignment, whether it can be edited, its colours and its tooltip.
 
     Args:
         display: record -> the cell's Danish text (formatted once, when the records are set).
@@ -115,6 +127,9 @@ class Column:
         color: record -> the text colour (``"#b00020"``) or None.
         value: record -> the cell's value before formatting (for callers that need the figure).
         key: a stable name for the column (tests and code find a column by it).
+        background: record -> the cell's background colour or None (a rejected row, a changed field).
+        tooltip: record -> the cell's tooltip (CPR numbers masked as in the cells); default: none,
+            or the cell's text when the model shows ``tooltips``.
     """
 
     header: str
@@ -125,6 +140,8 @@ class Column:
     color: Callable[[Any], str | None] | None = None
     value: Callable[[Any], Any] | None = None
     key: str = ""
+    background: Callable[[Any], str | None] | None = None
+    tooltip: Callable[[Any], str] | None = None
 
 
 def date_column(header: str, get: Callable[[Any], dt.date | None], empty: str = "",
@@ -141,22 +158,42 @@ def number_column(header: str, get: Callable[[Any], Decimal | int | None], decim
 
 @dataclass(frozen=True)
 class PreparedRows:
-    """Records with their cells formatted, ready for ``RecordModel.set_prepared``."""
+    """Records with their cells formatted, ready for ``RecordModel.set_prepared`` (``None`` for
+    a row a lazy model formats when it is first shown)."""
 
     records: list
-    cells: list[tuple[str, ...]]
-    haystacks: list[str]
+    cells: list[tuple[str, ...] | None]
+    haystacks: list[str | None]
     rows_by_key: dict
 
 
-def prepare_rows(columns: list[Column], records: list, key: Callable[[Any], Any] | None = None) -> PreparedRows:
-    """Format every cell of ``records`` once; plain Python, so it may run on a background thread."""
+def prepare_rows(columns: list[Column], records: list, key: Callable[[Any], Any] | None = None,
+                 lazy: bool = False) -> PreparedRows:
+    """Format every cell of ``records`` once (with ``lazy``, none yet); plain Python, so it may
+    run on a background thread."""
     records = list(records)
-    displays = [c.display for c in columns]
-    with bulk_work():
-        cells = [tuple([show(r) for show in displays]) for r in records]
-        haystacks = ["\t".join(row).casefold() for row in cells]
+    if lazy:
+        cells: list = [None] * len(records)
+        haystacks: list = [None] * len(records)
+    else:
+        displays = [c.display for c in columns]
+        with bulk_work():
+            cells = [tuple([show(r) for show in displays]) for r in records]
+            haystacks = ["\t".join(row).casefold() for row in cells]
     return PreparedRows(records, cells, haystacks, {key(r): i for i, r in enumerate(records)} if key else {})
+
+
+_BRUSHES: dict[str, QBrush] = {}
+
+
+def _brush(color: str | None) -> QBrush | None:
+    """One brush per colour: a large table asks for the same few colours again and again."""
+    if not color:
+        return None
+    brush = _BRUSHES.get(color)
+    if brush is None:
+        brush = _BRUSHES[color] = QBrush(QColor(color))
+    return brush
 
 
 class RecordModel(QAbstractTableModel):
@@ -166,36 +203,47 @@ class RecordModel(QAbstractTableModel):
     chose so), ``SORT_ROLE`` with the column's sort key, ``RECORD_ROLE`` with the record
     itself and ``EditRole`` with the unmasked text. A cell of an ``editable``
     column can be edited when ``on_edit(row, column, value) -> bool`` is given; it changes
-    the record, and the model formats that row again.
+    the record, and the model formats that row again. A ``lazy`` model formats a row when it
+    is first asked for it (see the module's docstring); ``sort`` sorts the rows themselves.
     """
 
     def __init__(self, columns: list[Column], key: Callable[[Any], Any] | None = None, parent=None, *,
-                 on_edit: Callable[[int, int, Any], bool] | None = None, tooltips: bool = False):
+                 on_edit: Callable[[int, int, Any], bool] | None = None, tooltips: bool = False,
+                 lazy: bool = False):
         super().__init__(parent)
         self.columns = list(columns)
         self._key = key
         self.on_edit = on_edit
         self.tooltips = tooltips
+        self.lazy = lazy
         self._records: list = []
-        self._cells: list[tuple[str, ...]] = []
-        self._haystacks: list[str] = []
+        self._cells: list[tuple[str, ...] | None] = []
+        self._haystacks: list[str | None] = []
+        self._positions: list[int] = []  # each row's place in the records as they were set
         self._sort_keys: dict[int, list] = {}
         self._rows_by_key: dict = {}
 
     # ------------------------------------------------------------ our API
-    def set_records(self, records: list) -> None:
-        """Replace all rows; every cell is formatted here, once."""
-        self.set_prepared(prepare_rows(self.columns, records, self._key))
+    def set_records(self, records: list, columns: list[Column] | None = None) -> None:
+        """Replace all rows (and the columns, when given); every cell is formatted here, once
+        (in a lazy model when first shown)."""
+        self.beginResetModel()
+        if columns is not None:
+            self.columns = list(columns)
+        self._take(prepare_rows(self.columns, records, self._key, self.lazy))
+        self.endResetModel()
 
     def set_prepared(self, prepared: PreparedRows) -> None:
         """Replace all rows with ones formatted by ``prepare_rows`` (with this model's columns and key)."""
         self.beginResetModel()
-        self._records = prepared.records
-        self._cells = prepared.cells
-        self._haystacks = prepared.haystacks
-        self._rows_by_key = prepared.rows_by_key
-        self._sort_keys = {}
+        self._take(prepared)
         self.endResetModel()
+
+    def _take(self, prepared: PreparedRows) -> None:
+        self._records, self._cells = prepared.records, prepared.cells
+        self._haystacks, self._rows_by_key = prepared.haystacks, prepared.rows_by_key
+        self._positions = list(range(len(prepared.records)))
+        self._sort_keys = {}
 
     @property
     def key(self) -> Callable[[Any], Any] | None:
@@ -214,18 +262,22 @@ class RecordModel(QAbstractTableModel):
     def rows(self, records: list) -> None:
         """Set the records inside the caller's own ``beginResetModel``/``endResetModel``
         (after any change of ``columns``); ``set_records`` does the reset itself."""
-        prepared = prepare_rows(self.columns, records, self._key)
-        self._records, self._cells = prepared.records, prepared.cells
-        self._haystacks, self._rows_by_key = prepared.haystacks, prepared.rows_by_key
-        self._sort_keys = {}
+        self._take(prepare_rows(self.columns, records, self._key, self.lazy))
 
     def row_changed(self, row: int) -> None:
         """Format a changed record's cells again."""
-        record = self._records[row]
-        self._cells[row] = tuple(c.display(record) for c in self.columns)
-        self._haystacks[row] = "\t".join(self._cells[row]).casefold()
+        self._cells[row] = None
+        self._haystacks[row] = None
+        self._row_cells(row)
         self._sort_keys = {}
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+
+    def _row_cells(self, row: int) -> tuple[str, ...]:
+        cells = self._cells[row]
+        if cells is None:  # a lazy model's row, shown for the first time
+            record = self._records[row]
+            cells = self._cells[row] = tuple([c.display(record) for c in self.columns])
+        return cells
 
     def records(self) -> list:
         return list(self._records)
@@ -236,16 +288,44 @@ class RecordModel(QAbstractTableModel):
 
     def haystack(self, row: int) -> str:
         """All of a row's cells as one case-folded text, for the instant filter."""
-        return self._haystacks[row]
+        hay = self._haystacks[row]
+        if hay is None:
+            hay = self._haystacks[row] = "\t".join(self._row_cells(row)).casefold()
+        return hay
 
     def _sort_column(self, column: int) -> list:
         keys = self._sort_keys.get(column)
         if keys is None:
             get = self.columns[column].sort
-            keys = ([get(r) for r in self._records] if get
-                    else [text_key(cells[column]) for cells in self._cells])
+            with bulk_work():  # a key per row: 237,000 new objects the collector need not scan
+                keys = ([get(r) for r in self._records] if get
+                        else [text_key(self._row_cells(row)[column]) for row in range(len(self._records))])
             self._sort_keys[column] = keys
         return keys
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Put the rows themselves in the order of ``column``'s sort keys (one key per row; a
+        column of -1: the order they were set in). Equal keys keep their order. Used by a
+        ``RecordFilterProxy(sort_in_model=True)``; other proxies sort by ``SORT_ROLE`` themselves."""
+        if column >= len(self.columns):
+            return
+        keys = self._positions if column < 0 else self._sort_column(column)
+        new_order = sorted(range(len(self._records)), key=keys.__getitem__,
+                           reverse=column >= 0 and order == Qt.SortOrder.DescendingOrder)
+        self.layoutAboutToBeChanged.emit()
+        moved_from = self.persistentIndexList()
+        place = [0] * len(new_order)  # old row -> new row
+        for new, old in enumerate(new_order):
+            place[old] = new
+        self._records = [self._records[i] for i in new_order]
+        self._cells = [self._cells[i] for i in new_order]
+        self._haystacks = [self._haystacks[i] for i in new_order]
+        self._positions = [self._positions[i] for i in new_order]
+        self._sort_keys = {c: [keys_[i] for i in new_order] for c, keys_ in self._sort_keys.items()}
+        if self._key:
+            self._rows_by_key = {self._key(r): i for i, r in enumerate(self._records)}
+        self.changePersistentIndexList(moved_from, [self.index(place[i.row()], i.column()) for i in moved_from])
+        self.layoutChanged.emit()
 
     # ------------------------------------------------------------ Qt overrides
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -255,23 +335,30 @@ class RecordModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # the roles are compared as plain ints: a view asks for ten roles per cell it paints or
+        # measures, for thousands of cells, and looking up ``Qt.ItemDataRole.X`` costs each time
+        if role not in _ANSWERED or not index.isValid():
             return None
         row, column = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole or (role == Qt.ItemDataRole.ToolTipRole and self.tooltips):
-            return show_cpr(self._cells[row][column])
+        if role == _DISPLAY:
+            return show_cpr(self._row_cells(row)[column])
         if role == SORT_ROLE:
             return self._sort_column(column)[row]
-        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[column].numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        declared = self.columns[column]
+        if role == _BACKGROUND:
+            return None if declared.background is None else _brush(declared.background(self._records[row]))
+        if role == _FOREGROUND:
+            return None if declared.color is None else _brush(declared.color(self._records[row]))
+        if role == _ALIGNMENT:
+            return _RIGHT if declared.numeric else None
+        if role == _EDIT:  # the unmasked text
+            return self._row_cells(row)[column]
         if role == RECORD_ROLE:
             return self._records[row]
-        if role == Qt.ItemDataRole.EditRole:  # the unmasked text
-            return self._cells[row][column]
-        if role == Qt.ItemDataRole.ForegroundRole and self.columns[column].color is not None:
-            color = self.columns[column].color(self._records[row])
-            return QBrush(QColor(color)) if color else None
-        return None
+        # the tooltip
+        if declared.tooltip is not None:
+            return show_cpr(declared.tooltip(self._records[row])) or None
+        return show_cpr(self._row_cells(row)[column]) if self.tooltips else None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
@@ -303,23 +390,35 @@ class RecordFilterProxy(QSortFilterProxyModel):
     """Sorting by the columns' sort keys and an instant filter over all cells of a row.
 
     Every word of the filter text must occur somewhere in the row (case-insensitive);
-    ``set_predicate`` adds a test on the record itself (section, status, a date).
+    ``set_predicate`` adds a test on the record itself (section, status, a date). With
+    ``sort_in_model`` the source ``RecordModel`` sorts its rows itself (``RecordModel.sort``) and
+    the proxy keeps the model's order: for very many rows, where comparing through ``data``
+    takes a minute.
     """
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, *, sort_in_model: bool = False):
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
+        self.sort_in_model = sort_in_model
         self._words: list[str] = []
         self._predicate: Callable[[Any], bool] | None = None
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self.sort_in_model:
+            self.sourceModel().sort(column, order)
+        else:
+            super().sort(column, order)
+
     def _change_filter(self, change: Callable[[], None]) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9; invalidateFilter is deprecated there
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - older Qt
-            change()
-            self.invalidateFilter()
+        # every row is tested now; a lazy model formats the rows not shown yet (many new objects)
+        with bulk_work():
+            if hasattr(self, "beginFilterChange"):  # Qt >= 6.9; invalidateFilter is deprecated there
+                self.beginFilterChange()
+                change()
+                self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+            else:  # pragma: no cover - older Qt
+                change()
+                self.invalidateFilter()
 
     def set_text(self, text: str) -> None:
         words = text.casefold().split()
@@ -330,6 +429,8 @@ class RecordFilterProxy(QSortFilterProxyModel):
         self._change_filter(lambda: setattr(self, "_predicate", predicate))
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not self._words and self._predicate is None:  # asked for every row after each sort in the model
+            return True
         model = self.sourceModel()
         if self._words:
             hay = model.haystack(source_row)

@@ -83,15 +83,17 @@ class RecordTable(QTableView):
 
 
 class TablePanel(QWidget):
-    """A filter field above a ``RecordTable`` on one model and its filter proxy.
+    """A filter field above a ``RecordTable`` on one model and its filter proxy (``lazy`` and
+    ``tooltips``: see ``RecordModel``); ``filters`` is the row of the filter field, for more filters.
 
     Ctrl+F in the panel's window focuses the filter field.
     """
 
     def __init__(self, columns: list[Column], key: Callable[[Any], Any] | None = None,
-                 placeholder: str = "Filtrér (skriv for at søge i alle kolonner) …", parent=None):
+                 placeholder: str = "Filtrér (skriv for at søge i alle kolonner) …", parent=None, *,
+                 lazy: bool = False, tooltips: bool = False):
         super().__init__(parent)
-        self.model = RecordModel(columns, key, self)
+        self.model = RecordModel(columns, key, self, lazy=lazy, tooltips=tooltips)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.filter_edit = QLineEdit()
@@ -180,6 +182,17 @@ class DateField(QLineEdit):
             return parse_date(self.text()) if self.text().strip() else None
         except InvalidNumber:
             return None
+
+
+def add_labelled(row: QHBoxLayout, pairs) -> None:
+    """Add (label, widget) pairs to a tool row, each label the buddy of its widget (so that its
+    mnemonic, ``&År``, focuses the widget); a pair without a label adds the widget alone."""
+    for label, widget in pairs:
+        if label:
+            text = QLabel(label)
+            text.setBuddy(widget)
+            row.addWidget(text)
+        row.addWidget(widget)
 
 
 def combo(items: list[tuple[str, Any]], current: Any = None) -> QComboBox:

@@ -10,8 +10,8 @@ and every failure handled the same way.
   which also logs it) opens on the GUI thread, and ``failed`` gets a one-line message, so
   the caller always learns that the work ended.
 - ``Runner`` starts tasks of which only the newest counts: starting one cancels the one
-  before, whose result is dropped. ``gui.common.background.BackgroundJob`` and
-  ``gui.common.followup_common.Job`` are this module's ``Task`` and ``Runner`` under their old names.
+  before, whose result is dropped (as is the result of a task cancelled with ``cancel``).
+  ``gui.common.followup_common.Job`` is ``Runner`` under the follow-up screens' old name.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from core.money import format_number, ore_to_kr
 from gui.common.charts import danish_chart, set_month_series
 from gui.common.followup_common import Column, Job, RowsModel, table_view
 from gui.common.models import show_cpr
-from gui.common.widgets import NewestMonth, mark_edits
+from gui.common.widgets import NewestMonth, add_labelled, mark_edits
 
 
 def _kr(key):
@@ -74,11 +74,7 @@ class Screen(QWidget):
         self.chart_view = QChartView(self.chart, objectName="trend_chart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         bar = QHBoxLayout()
-        for label, widget in (("&År", self.year), ("&Måned", self.month)):
-            text = QLabel(label)
-            text.setBuddy(widget)
-            bar.addWidget(text)
-            bar.addWidget(widget)
+        add_labelled(bar, (("&År", self.year), ("&Måned", self.month)))
         bar.addWidget(self.approve_button)
         bar.addStretch(1)
         split = QSplitter(Qt.Orientation.Horizontal)

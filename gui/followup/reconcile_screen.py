@@ -12,6 +12,7 @@ from core.followup.forecast import default_as_of
 from core.money import ore_to_kr
 from core.followup.reconcile import FLAG_LABELS, reconcile
 from gui.common.followup_common import Column, Job, RowsModel, table_view
+from gui.common.widgets import add_labelled
 
 
 class Screen(QWidget):
@@ -46,11 +47,7 @@ class Screen(QWidget):
         self.view, self.proxy = table_view(self.model, "reconcile_table")
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         bar = QHBoxLayout()
-        for label, widget in (("&År", self.year), ("&Opgjort pr.", self.as_of)):
-            text = QLabel(label)
-            text.setBuddy(widget)
-            bar.addWidget(text)
-            bar.addWidget(widget)
+        add_labelled(bar, (("&År", self.year), ("&Opgjort pr.", self.as_of)))
         bar.addWidget(self.compute_button)
         bar.addWidget(self.only_flagged)
         bar.addStretch(1)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
 from core.formatting import count
 from core.followup.validation import RULE_LABELS, record_details, validate
 from gui.common.followup_common import Column, RowsModel, table_view
+from gui.common.widgets import add_labelled
 
 SEVERITY_LABELS = {"fejl": "Fejl", "advarsel": "Advarsel", "info": "Info"}
 
@@ -60,11 +61,7 @@ class Screen(QWidget):
         self.view.doubleClicked.connect(lambda _: self.open_current())
         self.view.activated.connect(lambda _: self.open_current())
         bar = QHBoxLayout()
-        label = QLabel("&Kontroldato")
-        label.setBuddy(self.as_of)
-        bar.addWidget(label)
-        bar.addWidget(self.as_of)
-        bar.addWidget(self.rule)
+        add_labelled(bar, (("&Kontroldato", self.as_of), (None, self.rule)))
         bar.addWidget(self.check_button)
         bar.addWidget(self.open_button)
         bar.addStretch(1)

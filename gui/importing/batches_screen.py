@@ -3,70 +3,56 @@ saved import profiles with what each fixes and translates."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from core.errors import DispoError
 from core.importing.batches import list_batches, undo
 from core.importing.fields import KINDS
 from core.formatting import count, datetime_text
-from gui.common.headers import fit_table
 from core.importing.profiles import describe_profile, list_profiles
-from gui.common.widgets import mark_edits
+from gui.common.models import Column
+from gui.common.widgets import TablePanel, mark_edits
 
 
-class BatchesModel(QAbstractTableModel):
-    COLUMNS = [("id", "Nr."), ("file", "Fil"), ("sheet", "Ark"), ("kind", "Slags"), ("created_at", "Tidspunkt"),
-               ("user", "Bruger"), ("imported", "Nye"), ("updated", "Opdateret"), ("unchanged", "Uændret"),
-               ("rejected", "Afvist"), ("undone_at", "Fortrudt")]
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[dict] = []
-
-    def set_rows(self, rows: list[dict]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section][1]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        key = self.COLUMNS[index.column()][0]
-        value = row.get(key)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if key == "kind":
-                return KINDS[value].label if value in KINDS else value
-            if key in ("created_at", "undone_at"):
-                return datetime_text(value)
-            if isinstance(value, int) and key != "id":
-                return count(value)  # 237.000, not 237000
-            return value
-        if role == Qt.ItemDataRole.EditRole:  # sorting by the raw value
-            return value
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+def _text(key: str, show=str) -> Callable[[dict], str]:
+    return lambda row: "" if row.get(key) is None else show(row[key])
 
 
-class ProfilesModel(BatchesModel):
-    """The saved import profiles: name, kind, columns, and what each fixes and translates."""
+def _count_column(key: str, header: str) -> Column:
+    """A count of rows, ``237.000`` (not 237000), right-aligned and sorted as a number."""
+    return Column(header, _text(key, count), lambda row: row.get(key) or 0, numeric=True, key=key)
 
-    COLUMNS = [("id", "Nr."), ("name", "Navn"), ("kind", "Slags"), ("columns", "Kolonner"),
-               ("choices", "Faste værdier og oversættelser"), ("created_at", "Gemt")]
+
+def _kind_label(code: str) -> str:
+    return KINDS[code].label if code in KINDS else code
+
+
+def _time_column(key: str, header: str) -> Column:
+    """A point in time, ``03-11-2026 09:05``, sorted by time (ISO text); none sorts first."""
+    return Column(header, _text(key, datetime_text), lambda row: row.get(key) or "", key=key)
+
+
+# the imports as core's ``list_batches`` gives them
+BATCH_COLUMNS = [
+    Column("Nr.", _text("id"), lambda row: row["id"], numeric=True, key="id"),
+    Column("Fil", _text("file"), key="file"), Column("Ark", _text("sheet"), key="sheet"),
+    Column("Slags", _text("kind", _kind_label), key="kind"),
+    _time_column("created_at", "Tidspunkt"), Column("Bruger", _text("user"), key="user"),
+    _count_column("imported", "Nye"), _count_column("updated", "Opdateret"), _count_column("unchanged", "Uændret"),
+    _count_column("rejected", "Afvist"), _time_column("undone_at", "Fortrudt"),
+]
+
+# the saved import profiles: name, kind, columns, and what each fixes and translates (``profile_rows``)
+PROFILE_COLUMNS = [
+    Column("Nr.", _text("id"), lambda row: row["id"], numeric=True, key="id"),
+    Column("Navn", _text("name"), key="name"), Column("Slags", _text("kind", _kind_label), key="kind"),
+    Column("Kolonner", _text("columns"), key="columns"),
+    Column("Faste værdier og oversættelser", _text("choices"), key="choices"),
+    _time_column("created_at", "Gemt"),
+]
 
 
 def profile_rows(db) -> list[dict]:
@@ -81,14 +67,10 @@ class Screen(QWidget):
     def __init__(self, context):
         super().__init__()
         self.context = context
-        self.model = BatchesModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.EditRole)
-        self.view = fit_table(QTableView())
+        self.panel = TablePanel(BATCH_COLUMNS, key=lambda row: row["id"],
+                                placeholder="Søg i importerne (fil, slags, bruger …)")
+        self.model, self.proxy, self.view = self.panel.model, self.panel.proxy, self.panel.table
         self.view.setObjectName("batches")
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
@@ -104,29 +86,29 @@ class Screen(QWidget):
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.undo_button)
         buttons.addStretch()
-        self.profiles = ProfilesModel(self)
-        self.profiles_view = QTableView()
+        self.profiles_panel = TablePanel(PROFILE_COLUMNS, key=lambda row: row["id"],
+                                         placeholder="Søg i importprofilerne …")
+        self.profiles, self.profiles_view = self.profiles_panel.model, self.profiles_panel.table
         self.profiles_view.setObjectName("import_profiles")
-        self.profiles_view.setModel(self.profiles)
         self.profiles_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
-        layout.addWidget(self.view, 3)
+        layout.addWidget(self.panel, 3)
         layout.addWidget(QLabel("Importprofiler (en fil med samme kolonner importeres som sidst):"))
-        layout.addWidget(self.profiles_view, 1)
+        layout.addWidget(self.profiles_panel, 1)
         layout.addWidget(self.message)
         context.data_changed.connect(lambda area: self.refresh())
         self.refresh()
 
     def refresh(self) -> None:
-        self.model.set_rows(list_batches(self.context.db))
-        self.profiles.set_rows(profile_rows(self.context.db))
+        self.panel.set_records(list_batches(self.context.db))
+        self.profiles_panel.set_records(profile_rows(self.context.db))
 
     def selected_batch(self) -> dict | None:
         rows = self.view.selectionModel().selectedRows()
         if not rows:
             return None
-        return self.model.rows[self.proxy.mapToSource(rows[0]).row()]
+        return self.model.record(self.proxy.mapToSource(rows[0]).row())
 
     def open_wizard(self) -> None:
         from gui.importing.import_wizard import ImportWizard

@@ -11,10 +11,9 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QMessageBox, QProgressBar, QPushButton, QRadioButton, QScrollArea,
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QApplication, QButtonGroup, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QRadioButton, QScrollArea,
                                QTableView, QVBoxLayout, QWidget, QWizard, QWizardPage)
 
 from core.errors import DispoError
@@ -24,126 +23,120 @@ from core.importing.matching import SURE, propose, samples
 from core.importing.parsers import text
 from core.formatting import count, date_text, import_counts
 from core.importing.records import CHANGED, REJECTED, STATUS_LABELS
-from core.money import format_date, format_kr, format_number
+from core.money import format_date, format_number
 from gui.common.headers import fit_table
-from gui.common.models import show_cpr
+from gui.common.models import Column, RecordFilterProxy, RecordModel, show_cpr, show_date, show_number
 from gui.common.workers import Task, start
 
 ALL_SHEETS = "__alle__"
 FILE_FILTER = "Regneark og CSV (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;Alle filer (*)"
-ERROR_BRUSH = QBrush(QColor("#f8d0d0"))
-WARNING_BRUSH = QBrush(QColor("#fff2b3"))
+ERROR_COLOUR = "#f8d0d0"    # a rejected row
+WARNING_COLOUR = "#fff2b3"  # a row with a remark
+CHANGED_COLOUR = "#d6e6ff"  # a field whose value the file changes
+HEAD = ["Status", "Ark", "Række"]
 
 
-class PreviewModel(QAbstractTableModel):
-    """Every parsed record of a plan: status, place in the file, values, and the reason when rejected."""
+def _message(rec) -> str:
+    """A row's remark: why it is rejected, what it changes, its warnings."""
+    parts = [f"{p['column']}: {p['reason']}" if p["column"] else p["reason"] for p in rec.problems]
+    if rec.status == CHANGED:
+        parts.append("Ændret: " + ", ".join(f"{FIELD_LABELS.get(k, k)}: {_old_new(old, new)}"
+                                             for k, (old, new) in rec.changes.items()))
+    return "; ".join(parts + rec.warnings)
 
-    def __init__(self, records=None, parent=None):
-        super().__init__(parent)
-        self.records = []
-        self.fields: list[str] = []
-        self.set_records(records or [])
 
-    def set_records(self, records, order: tuple[str, ...] = ()) -> None:
-        """``order``: the kind's fields in the mapping's order (rate before the dates and texts)."""
-        self.beginResetModel()
-        self.records = list(records)
-        names: list[str] = []
-        for r in self.records:
-            for k in r.values:
-                if k not in names and k not in ("sheet", "row", "own"):
-                    names.append(k)
-        rank = {name: i for i, name in enumerate(order)}
-        names.sort(key=lambda name: rank.get(name, len(rank)))  # stable: the others keep their order
-        if "provider_id" in names and ({"facility", "provider"} & set(names)):
-            names.remove("provider_id")  # an internal number; the provider's name is shown
-        self.fields = names
-        self.endResetModel()
+def _old_new(old, new) -> str:
+    return f"{_shown_change(old)} → {_shown_change(new)}"
 
-    HEAD = ["Status", "Ark", "Række"]
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.records)
+def _row_colour(rec) -> str | None:
+    if rec.status == REJECTED:
+        return ERROR_COLOUR
+    return WARNING_COLOUR if rec.warnings else None
 
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        """Sort the records by one key per row (a preview may hold 237,000 rows: a proxy that asks
-        ``data`` twice per comparison takes a minute)."""
-        self.layoutAboutToBeChanged.emit()
-        self.records.sort(key=lambda rec: self._sort_key(rec, column),
-                          reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
 
-    def _sort_key(self, rec, col: int):
-        if col == 0:
-            return (0, STATUS_LABELS.get(rec.status, rec.status))
-        if col == 1:
-            return (0, rec.sheet, rec.row)
-        if col == 2:
-            return (0, rec.row)
-        if col < len(self.HEAD) + len(self.fields):
-            key = self.fields[col - len(self.HEAD)]
-            value = rec.raw.get(key) if rec.status == REJECTED else rec.values.get(key)
-            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-                return (0, value)
-            if hasattr(value, "isoformat") and not isinstance(value, str):
-                return (1, value.isoformat())
-            return (2, _display(value).casefold()) if value not in (None, "") else (3, "")
-        return (0, self._message(rec))
+def _field_text(rec, key: str) -> str:
+    """A field's cell: the file's text where the row is rejected, old → new where it changes."""
+    value = rec.values.get(key)
+    if rec.status == REJECTED:
+        return _display(rec.raw.get(key, value))
+    if rec.status == CHANGED and key in rec.changes:
+        return _old_new(*rec.changes[key])
+    if key.endswith("_ore") and isinstance(value, int):
+        return show_number(Decimal(value).scaleb(-2))  # core.money.format_kr, fast (237,000 amounts)
+    if key == "rate" and isinstance(value, Decimal):  # kroner: 502,90 beside 502,04
+        return format_number(value, 2)
+    return _display(value)
 
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEAD) + len(self.fields) + 1
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if section < len(self.HEAD):
-            return self.HEAD[section]
-        if section < len(self.HEAD) + len(self.fields):
-            key = self.fields[section - len(self.HEAD)]
-            return FIELD_LABELS.get(key, key)
-        return "Bemærkning"
+def _field_sort(key: str):
+    """Numbers by value, then dates, then texts, then empty cells (a rejected row by its file text)."""
+    def sort_key(rec):
+        value = rec.raw.get(key) if rec.status == REJECTED else rec.values.get(key)
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return (0, value)
+        if hasattr(value, "isoformat") and not isinstance(value, str):
+            return (1, value.isoformat())
+        return (2, _display(value).casefold()) if value not in (None, "") else (3, "")
+    return sort_key
 
-    def _message(self, rec) -> str:
-        parts = [f"{p['column']}: {p['reason']}" if p["column"] else p["reason"] for p in rec.problems]
-        if rec.status == CHANGED:
-            parts.append("Ændret: " + ", ".join(f"{FIELD_LABELS.get(k, k)}: {_shown_change(old)} → "
-                                                 f"{_shown_change(new)}" for k, (old, new) in rec.changes.items()))
-        return "; ".join(parts + rec.warnings)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.records):
-            return None
-        rec = self.records[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            text = self.data(index, Qt.ItemDataRole.EditRole)
-            return show_cpr(text) if isinstance(text, str) else text
-        if role == Qt.ItemDataRole.EditRole:  # the real values (CPR numbers unmasked)
-            if col == 0:
-                return STATUS_LABELS.get(rec.status, rec.status)
-            if col == 1:
-                return rec.sheet
-            if col == 2:
-                return rec.row
-            if col < len(self.HEAD) + len(self.fields):
-                key = self.fields[col - len(self.HEAD)]
-                value = rec.values.get(key)
-                if rec.status == REJECTED:
-                    return _display(rec.raw.get(key, value))
-                if key.endswith("_ore") and isinstance(value, int):
-                    return format_kr(value)
-                if key == "rate" and isinstance(value, Decimal):  # kroner: 502,90 beside 502,04
-                    return format_number(value, 2)
-                return _display(value)
-            return self._message(rec)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if rec.status == REJECTED:
-                return ERROR_BRUSH
-            if rec.warnings:
-                return WARNING_BRUSH
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return show_cpr(self._message(rec)) or None
-        return None
+def _field_column(key: str, numeric: bool) -> Column:
+    def background(rec):
+        if rec.status == CHANGED and key in rec.changes:
+            return CHANGED_COLOUR
+        return _row_colour(rec)
+
+    def tooltip(rec):
+        if rec.status == CHANGED and key in rec.changes:
+            return f"{FIELD_LABELS.get(key, key)} ændres: {_old_new(*rec.changes[key])}"
+        return _message(rec)
+
+    return Column(FIELD_LABELS.get(key, key), lambda rec: _field_text(rec, key), _field_sort(key), numeric=numeric,
+                  background=background, tooltip=tooltip, value=lambda rec: rec.values.get(key), key=key)
+
+
+def preview_fields(records, order: tuple[str, ...] = ()) -> list[str]:
+    """The fields the records hold, in the kind's order (``order``, the mapping's: rate before the
+    dates and texts), the others after them in the order met."""
+    names: list[str] = []
+    for r in records:
+        for k in r.values:
+            if k not in names and k not in ("sheet", "row", "own"):
+                names.append(k)
+    rank = {name: i for i, name in enumerate(order)}
+    names.sort(key=lambda name: rank.get(name, len(rank)))  # stable: the others keep their order
+    if "provider_id" in names and ({"facility", "provider"} & set(names)):
+        names.remove("provider_id")  # an internal number; the provider's name is shown
+    return names
+
+
+def preview_columns(records, order: tuple[str, ...] = ()) -> list[Column]:
+    """The preview's columns: status, sheet and row in the file, each field, the remark."""
+    def numeric(key: str) -> bool:  # amounts and rates right-aligned, as in the other tables
+        return key.endswith("_ore") or any(isinstance(r.values.get(key), (int, float, Decimal))
+                                           and not isinstance(r.values.get(key), bool) for r in records[:50])
+
+    status = lambda rec: STATUS_LABELS.get(rec.status, rec.status)  # noqa: E731
+    return ([Column(HEAD[0], status, lambda rec: (0, status(rec)), background=_row_colour, tooltip=_message,
+                    key="status"),
+             Column(HEAD[1], lambda rec: rec.sheet, lambda rec: (0, rec.sheet, rec.row), background=_row_colour,
+                    tooltip=_message, key="sheet"),
+             Column(HEAD[2], lambda rec: str(rec.row), lambda rec: (0, rec.row), numeric=True,
+                    background=_row_colour, tooltip=_message, key="row")]
+            + [_field_column(key, numeric(key)) for key in preview_fields(records, order)]
+            + [Column("Bemærkning", _message, lambda rec: (0, _message(rec)), background=_row_colour,
+                      tooltip=_message, key="message")])
+
+
+def preview_model(records=(), order: tuple[str, ...] = (), parent=None) -> RecordModel:
+    """Every parsed record of a plan: status, place in the file, values, and the reason when
+    rejected. Lazy (a preview may hold 237,000 rows): a row is formatted when shown; sorted by
+    the model itself (``RecordFilterProxy(sort_in_model=True)``)."""
+    records = list(records)
+    model = RecordModel(preview_columns(records, order), parent=parent, lazy=True)
+    model.set_records(records)
+    return model
 
 
 FIELD_LABELS: dict[str, str] = {}
@@ -153,13 +146,6 @@ for _kind in KINDS.values():
 FIELD_LABELS.update({"amount_ore": "Beløb", "original_ore": "Oprindeligt budget",
                      "corrected_ore": "Korrigeret budget", "quantity_per": "Pr.", "grouping": "Gruppering",
                      "facility": "Tilbud", "provider_id": "Leverandør", "year": "År", "month": "Måned"})
-
-
-class SourceSortProxy(QSortFilterProxyModel):
-    """A proxy whose sorting the source model does (``PreviewModel.sort``), one key per row."""
-
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        self.sourceModel().sort(column, order)
 
 
 def _shown_change(value) -> str:
@@ -178,9 +164,14 @@ def _display(value) -> str:
     """A value as the preview shows it: Danish dates and numbers."""
     if value is None:
         return ""
+    if isinstance(value, str):  # most cells: trimmed, an ISO date read as text shown dd-mm-yyyy too
+        value = " ".join(value.split())
+        return date_text(value) if value[4:5] == "-" else value
     if isinstance(value, bool):
         return "ja" if value else "nej"
-    if hasattr(value, "isoformat") and not isinstance(value, str):
+    if isinstance(value, dt.date):
+        return show_date(value)
+    if hasattr(value, "isoformat"):
         return format_date(value)
     if isinstance(value, tuple):
         return " ".join(_display(v) for v in value if v is not None)
@@ -622,14 +613,22 @@ class PreviewPage(BusyPage):
         self.w = wizard
         self.plan = None
         self.setTitle("Forhåndsvisning")
-        self.model = PreviewModel(parent=self)
-        self.proxy = SourceSortProxy(self)
+        self.model = preview_model(parent=self)
+        self.proxy = RecordFilterProxy(self, sort_in_model=True)
         self.proxy.setSourceModel(self.model)
         self.view = fit_table(QTableView())  # long names and texts give way to the rates and dates
         self.view.setObjectName("preview")
         self.view.setModel(self.proxy)
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the file's order
         self.view.setSortingEnabled(True)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("preview_filter")
+        self.filter_edit.setPlaceholderText("Søg i rækkerne, fx 'afvist' eller et CPR-nr. …")
+        self.filter_edit.setClearButtonEnabled(True)
+        # filtered when she pauses: the first filter of a large file formats every row once (seconds)
+        self._filter_pause = QTimer(self, singleShot=True, interval=250)
+        self._filter_pause.timeout.connect(self._filter)
+        self.filter_edit.textChanged.connect(self._filter_pause.start)
         self.counts = QLabel()
         self.counts.setObjectName("counts")
         self.providers = QLabel()
@@ -657,6 +656,7 @@ class PreviewPage(BusyPage):
         self.confirm_unlikely.toggled.connect(self.completeChanged)
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts)
+        layout.addWidget(self.filter_edit)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.notes)
         layout.addWidget(self.providers)
@@ -670,6 +670,13 @@ class PreviewPage(BusyPage):
     def initializePage(self) -> None:
         self.decisions = {}
         self.reload()
+
+    def _filter(self) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.proxy.set_text(self.filter_edit.text())
+        finally:
+            QApplication.restoreOverrideCursor()
 
     def reload(self) -> None:
         self.plan = None
@@ -713,7 +720,9 @@ class PreviewPage(BusyPage):
         self.confirm_unlikely.setChecked(False)
         self.confirm_unlikely.setText(f"&Jeg har tjekket {values} (gule rækker: 'usandsynlig') og vil gemme alligevel")
         self.confirm_unlikely.setVisible(bool(odd))
-        self.model.set_records(plan.records, tuple(f.name for f in KINDS[self.w.kind].fields))
+        order = tuple(f.name for f in KINDS[self.w.kind].fields)
+        self.model.set_records(plan.records, preview_columns(plan.records, order))
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # a new plan: the file's order
         # the sheet only tells rows apart when the file gave several (a csv's is its file name)
         self.view.setColumnHidden(1, len({r.sheet for r in plan.records}) <= 1)
         self.view.resizeColumnsToContents()

@@ -13,13 +13,12 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QProg
 
 from core.register import catalogue
 from core.register.grants import STATUSES, Grant, count_grants, list_grants
-from core.store.storage import connect
-from gui.common.background import BackgroundJob
 from gui.register.citizen_view import open_citizen
 from gui.register.grant_dialog import GrantDialog, end_grant_dialog, rate_change_dialog
 from gui.common.models import (OPEN_END, Column, PreparedRows, date_column, number_column, number_key, prepare_rows,
                         quantity_text, section_number, text_key)
 from gui.common.widgets import DateField, FormDialog, Screen as ScreenBase, TablePanel, button, combo, when_enabled
+from gui.common.workers import Runner
 
 
 def grant_columns(today: dt.date) -> list[Column]:
@@ -91,7 +90,6 @@ class GrantsScreen(ScreenBase):
         self.dialog: FormDialog | None = None
 
         self.background_above = BACKGROUND_ABOVE
-        self._job: BackgroundJob | None = None
         self._select_when_loaded: int | None = None
         self.progress = QWidget()
         self.progress.setObjectName("loading")
@@ -106,6 +104,10 @@ class GrantsScreen(ScreenBase):
         progress_layout.addStretch(1)
         self.progress.hide()
         layout.insertWidget(1, self.progress)
+        self.loader = Runner(self)  # a newer load (or a cancel) drops the older one's result
+        self.loader.finished.connect(self._loaded)
+        self.loader.failed.connect(self._load_failed)
+        self.loader.running_changed.connect(self.progress.setVisible)
 
     # ------------------------------------------------------------ data
     def refresh(self) -> None:
@@ -125,45 +127,22 @@ class GrantsScreen(ScreenBase):
         if count_grants(db) <= self.background_above:
             self.panel.set_records(list_grants(db))
             return
-        path = self.context.db_path
-
-        def load() -> PreparedRows:
-            own = connect(path)
-            try:
-                grants = list_grants(own)
-            finally:
-                own.close()
-            return prepare_rows(columns, grants, grant_key)
-
-        job = self._job = BackgroundJob(load)
-        job.signals.done.connect(lambda rows: self._loaded(job, rows))
-        job.signals.failed.connect(lambda message: self._load_failed(job, message))
-        self.progress.show()
-        job.start()
+        self.loader.start(self.context.db_path, lambda own: prepare_rows(columns, list_grants(own), grant_key))
 
     @property
     def loading(self) -> bool:
-        return self._job is not None
+        return self.loader.running
 
-    def _loaded(self, job: BackgroundJob, rows: PreparedRows) -> None:
-        if job is not self._job:
-            return  # cancelled or replaced by a newer load
-        self._job = None
-        self.progress.hide()
+    def _loaded(self, rows: PreparedRows) -> None:
         self.panel.set_records(rows, keep_key=self._select_when_loaded)
         self._select_when_loaded = None
 
-    def _load_failed(self, job: BackgroundJob, message: str) -> None:
-        if job is self._job:
-            self.cancel_load()
-            QMessageBox.warning(self, "Bevillingerne kan ikke læses", message)
+    def _load_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Bevillingerne kan ikke læses", message)
 
     def cancel_load(self) -> None:
         """Stop waiting for a background load; the grants shown before stay."""
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
-        self.progress.hide()
+        self.loader.cancel()
 
     def _apply_filters(self) -> None:
         section = self.section_filter.currentData()

@@ -517,28 +517,39 @@ class InhouseTab(QWidget):
                                  "enhed og mængde.")
             return
         on = self.on.date() or dt.date.today()
-        try:
-            value = inhouse.own_cost_for(self.context.db, provider_id, bought, on)
-        except DispoError as ex:
-            self.message.setText(str(ex))
-            return
-        self.own.setText(format_number(value))
-        self.message.setText(f"Egen plads hos {self.facility.currentText()}: de samme {len(bought)} bevillinger med "
-                             f"tilbuddets takster pr. {on:%d-%m-%Y} = {format_number(value)} kr. pr. år.")
+        self._set_own(lambda: inhouse.own_cost_for(self.context.db, provider_id, bought, on),
+                      lambda kr: f"Egen plads hos {self.facility.currentText()}: de samme {len(bought)} bevillinger "
+                                 f"med tilbuddets takster pr. {on:%d-%m-%Y} = {kr} kr. pr. år.")
 
     def own_from_vum(self) -> None:
         category = self.vum_category.currentData()
         if category is None:
             return
         year = (self.on.date() or dt.date.today()).year
+        found = {}
+
+        def compute():
+            found["value"], found["people"] = inhouse.vum_places_per_year(self.context.db, category, year,
+                                                                          self.grants_model.rows)
+            return found["value"]
+
+        def explain(kr: str) -> str:
+            people = found["people"]
+            return (f"Egen plads efter VUM-kategori {category}: normtimer · 52 · årets timepris for {year}"
+                    f"{f' · {people} borgere' if people > 1 else ''} = {kr} kr.")
+
+        self._set_own(compute, explain)
+
+    def _set_own(self, compute, explain) -> None:
+        """The own place's yearly cost from ``compute()`` into its field, and ``explain(figure)``, how
+        it was found; core's message instead when it cannot be computed."""
         try:
-            value, people = inhouse.vum_places_per_year(self.context.db, category, year, self.grants_model.rows)
+            value = compute()
         except DispoError as ex:
             self.message.setText(str(ex))
             return
         self.own.setText(format_number(value))
-        self.message.setText(f"Egen plads efter VUM-kategori {category}: normtimer · 52 · årets timepris for {year}"
-                             f"{f' · {people} borgere' if people > 1 else ''} = {format_number(value)} kr.")
+        self.message.setText(explain(format_number(value)))
 
     def compute(self) -> bool:
         try:

@@ -8,69 +8,36 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 from core.store import audit
 from core.register import citizens
 from core import cpr as cprs
 from core.errors import DispoError
 from core.formatting import datetime_text
-from gui.common.headers import fit_table
+from gui.common.models import Column, number_key
+from gui.common.widgets import TablePanel, add_labelled
 
 LIMIT = 5000
 
 
-class AuditModel(QAbstractTableModel):
-    """Audit rows as returned by ``core.store.audit.entries`` (newest first)."""
+def _text(row: dict, key: str) -> str:
+    return "" if row.get(key) is None else str(row[key])
 
-    COLUMNS = [("at", "Tidspunkt"), ("user", "Bruger"), ("table_name", "Tabel"), ("row_id", "Række"),
-               ("action", "Handling"), ("change", "Ændring")]
 
-    def __init__(self, parent=None, show_cpr=lambda text: text):
-        super().__init__(parent)
-        self.rows: list[dict] = []
-        self.show_cpr = show_cpr
-
-    def set_rows(self, rows: list[dict]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section][1]
-        return None
-
-    def _text(self, row: dict, key: str) -> str:
-        if key == "at":
-            return datetime_text(row["at"])
-        if key == "table_name":
-            return audit.TABLES.get(row[key], row[key])
-        if key == "action":
-            return audit.ACTIONS.get(row[key], row[key])
-        if key == "change":
-            return self.show_cpr(audit.describe_change(row))
-        return "" if row.get(key) is None else str(row[key])
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
-            return None
-        row, key = self.rows[index.row()], self.COLUMNS[index.column()][0]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = self._text(row, key)
-            return text if role == Qt.ItemDataRole.DisplayRole or key == "change" else None
-        if role == Qt.ItemDataRole.UserRole:  # sort key
-            return row["id"] if key == "at" else (row.get(key) if key == "row_id" else self._text(row, key))
-        return None
+# audit rows as ``core.store.audit.entries`` gives them (newest first); the change is described
+# when a row is first shown (5,000 rows each describe their change in the screens' words)
+AUDIT_COLUMNS = [
+    Column("Tidspunkt", lambda row: datetime_text(row["at"]), lambda row: row["id"], key="at"),
+    Column("Bruger", lambda row: _text(row, "user"), key="user"),
+    Column("Tabel", lambda row: audit.TABLES.get(row["table_name"], row["table_name"]), key="table_name"),
+    Column("Række", lambda row: _text(row, "row_id"), lambda row: number_key(row.get("row_id")), numeric=True,
+           key="row_id"),
+    Column("Handling", lambda row: audit.ACTIONS.get(row["action"], row["action"]), key="action"),
+    Column("Ændring", audit.describe_change, key="change"),
+]
 
 
 class Screen(QWidget):
@@ -92,38 +59,24 @@ class Screen(QWidget):
         self.citizen_edit = QLineEdit()
         self.citizen_edit.setPlaceholderText("Borgerens CPR-nr.")
         self.citizen_edit.setMaximumWidth(150)
-        self.text_edit = QLineEdit()
-        self.text_edit.setPlaceholderText("Søg i sporet …")
+        # a long change is read whole in its tooltip
+        self.panel = TablePanel(AUDIT_COLUMNS, placeholder="Søg i sporet …", lazy=True, tooltips=True)
+        self.model, self.proxy, self.view = self.panel.model, self.panel.proxy, self.panel.table
+        self.panel.count_label.hide()  # the status line below counts the changes read
+        self.text_edit = self.panel.filter_edit
         self.export_button = QPushButton("&Eksportér …")
-        for label, widget in (("&Tabel:", self.table_box), (None, self.row_edit), ("&Borger:", self.citizen_edit),
-                              (None, self.text_edit)):
-            if label:
-                lab = QLabel(label)
-                lab.setBuddy(widget)
-                filters.addWidget(lab)
-            filters.addWidget(widget)
-        filters.addWidget(self.export_button)
-        layout.addLayout(filters)
-        self.model = AuditModel(self, context.show_cpr)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
-        self.view = fit_table(QTableView())
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        add_labelled(filters, (("&Tabel:", self.table_box), (None, self.row_edit), ("&Borger:", self.citizen_edit)))
+        self.panel.filters.insertLayout(0, filters)  # one row: table, row, citizen, search, export
+        self.panel.filters.addWidget(self.export_button)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.panel, 1)
         self.status = QLabel()
         layout.addWidget(self.status)
         self.table_box.currentIndexChanged.connect(self.refresh)
         self.row_edit.editingFinished.connect(self.refresh)
         self.citizen_edit.editingFinished.connect(self._citizen_entered)
-        self.text_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.export_button.clicked.connect(self.export)
         context.data_changed.connect(lambda _area: self.refresh() if self.isVisible() else None)
 
@@ -137,7 +90,7 @@ class Screen(QWidget):
                 found = None
             if found is None:
                 self.status.setText(f"Ingen borger med CPR-nr. '{text}'")
-                self.model.set_rows([])
+                self.panel.set_records([])
                 return
             self.citizen_id = found.id
         self.refresh()
@@ -164,7 +117,7 @@ class Screen(QWidget):
         row_text = self.row_edit.text().strip()
         row_id = int(row_text) if row_text.isdigit() else None
         rows = audit.entries(self.context.db, table, row_id, LIMIT, citizen_id=self.citizen_id)
-        self.model.set_rows(rows)
+        self.panel.set_records(rows)
         more = " (de nyeste)" if len(rows) == LIMIT else ""
         self.status.setText(f"{len(rows)} ændringer{more}")
 
@@ -175,7 +128,7 @@ class Screen(QWidget):
                                                   "Excel (*.xlsx);;CSV (*.csv)")
             if not path:
                 return
-        shown = [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()]
+        shown = [self.model.record(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
                  for r in range(self.proxy.rowCount())]
         try:
             n = audit.export(shown, path)

@@ -20,11 +20,12 @@ class BackupsModel(RecordModel):
     """The backups of one database, newest first; the tooltip is the file's full path."""
 
     def __init__(self, parent=None):
+        path = lambda b: str(b.path)  # noqa: E731
         super().__init__([Column("Tidspunkt", lambda b: f"{b.created:%d-%m-%Y %H:%M:%S}",
-                                 lambda b: b.created.timestamp()),
-                          Column("Årsag", lambda b: b.label),
-                          Column("Størrelse", _size, lambda b: b.size, numeric=True),
-                          Column("Fil", lambda b: b.path.name)], parent=parent)
+                                 lambda b: b.created.timestamp(), tooltip=path),
+                          Column("Årsag", lambda b: b.label, tooltip=path),
+                          Column("Størrelse", _size, lambda b: b.size, numeric=True, tooltip=path),
+                          Column("Fil", lambda b: b.path.name, tooltip=path)], parent=parent)
 
     @property
     def items(self) -> list[backup.Backup]:
@@ -32,11 +33,6 @@ class BackupsModel(RecordModel):
 
     def set_items(self, items: list[backup.Backup]) -> None:
         self.set_records(items)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
-            return str(self.record(index.row()).path)
-        return super().data(index, role)
 
 
 class BackupDialog(QDialog):

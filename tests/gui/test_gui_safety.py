@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox
 
@@ -157,6 +158,8 @@ def test_the_backups_dialog_backs_up_and_restores(demo_file, window, qtmodeltest
     dialog.backup_button.click()
     assert dialog.proxy.rowCount() == n + 1 and dialog.selected().reason == "manual"
     saved = dialog.selected()
+    row = next(r for r in range(dialog.proxy.rowCount()) if dialog.proxy.index(r, 3).data() == saved.path.name)
+    assert dialog.proxy.index(row, 1).data(Qt.ItemDataRole.ToolTipRole) == str(saved.path)  # every cell: the file
     grants.delete_grant(context.db, 1)
     dialog.view.selectRow(0)
     dialog.keep_boxes["daily"].setValue(3)

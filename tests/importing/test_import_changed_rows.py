@@ -61,14 +61,21 @@ def test_the_cli_keeps_existing_values_unless_told_to_update_and_shows_old_and_n
 def test_the_preview_shows_each_changed_field_old_and_new(qtbot, db, tmp_path):
     from PySide6.QtCore import Qt
 
-    from gui.importing.import_wizard import PreviewModel
+    from gui.importing.import_wizard import preview_model
 
     grants = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Enhed", "Startdato", "Slutdato"],
               ["010190-1234", "§ 108", "Skovbrynet", "3.500,00", "døgn", "01-01-2026", ""]]
     import_file(db, write_csv(tmp_path / "a.csv", grants))
     grants[1][3], grants[1][6] = "3.600,00", "30-06-2026"
-    model = PreviewModel(prepare(db, write_csv(tmp_path / "b.csv", grants)).records)
+    model = preview_model(prepare(db, write_csv(tmp_path / "b.csv", grants)).records)
     message = model.index(0, model.columnCount() - 1).data()
     assert model.index(0, 0).data() == "Ændret"
     assert "Slutdato: (tom) → 30-06-2026" in message and "Takst: 3.500,00 → 3.600,00" in message
     assert "Ændret" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    # the changed fields' own cells show old → new, marked; an unchanged field shows its value
+    cells = {model.headerData(c, Qt.Orientation.Horizontal): model.index(0, c) for c in range(model.columnCount())}
+    assert cells["Takst"].data() == "3.500,00 → 3.600,00" and cells["Slutdato"].data() == "(tom) → 30-06-2026"
+    assert cells["Takst"].data(Qt.ItemDataRole.BackgroundRole).color().name() == "#d6e6ff"
+    assert cells["Takst"].data(Qt.ItemDataRole.ToolTipRole) == "Takst ændres: 3.500,00 → 3.600,00"
+    assert cells["Startdato"].data() == "01-01-2026"
+    assert cells["Startdato"].data(Qt.ItemDataRole.BackgroundRole) is None

@@ -92,18 +92,19 @@ def test_preview_of_237000_rows_counts_rows_read_and_says_done_only_when_done(qt
 def test_sorting_a_large_preview_sorts_by_value_in_the_model(qtbot, db, tmp_path):
     from PySide6.QtCore import Qt
 
-    from gui.importing.import_wizard import PreviewModel, SourceSortProxy
+    from gui.common.models import RecordFilterProxy
+    from gui.importing.import_wizard import preview_model
 
     plan = prepare(db, bookings_csv(tmp_path / "b.csv", 20_000))
-    model = PreviewModel(plan.records)
-    proxy = SourceSortProxy()
+    model = preview_model(plan.records)
+    proxy = RecordFilterProxy(sort_in_model=True)
     proxy.setSourceModel(model)
-    amount = model.fields.index("amount_ore") + len(PreviewModel.HEAD)
+    amount = next(i for i, column in enumerate(model.columns) if column.key == "amount_ore")
     start = time.perf_counter()
     proxy.sort(amount, Qt.SortOrder.DescendingOrder)
     assert time.perf_counter() - start < 5  # one key per row; the proxy's own sort took ~4 s for 20,000
     shown = [proxy.index(r, amount).data(Qt.ItemDataRole.EditRole) for r in range(3)]
-    ore = [model.records[r].values["amount_ore"] for r in range(len(model.records))]
+    ore = [model.record(r).values["amount_ore"] for r in range(model.rowCount())]
     assert ore == sorted(ore, reverse=True)  # by the amount, not by its text ('9.999,00' before '10.000,00')
     assert all(s.endswith("kr.") or "," in s for s in shown)
 

@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
-from core.store import audit, backup, storage
+from core.store import audit, backup, settings, storage
 from core.store.backup import Retention
-from core.errors import CorruptDatabaseError, DispoError
+from core.errors import CorruptDatabaseError, DispoError, ValidationError
 from core.store.migrations import MIGRATION_SETS
 from core.store.storage import open_db
 from tests.dbcontent import content, integrity
@@ -99,8 +99,8 @@ def test_rotation_follows_the_setting_and_keeps_all_of_today(demo_db, tmp_path):
     _fake_backups(path, [now.date() - dt.timedelta(days=n) for n in range(1, 30)])
     backup.set_retention(demo_db, Retention(daily=3, weekly=0, monthly=0))
     assert backup.retention(demo_db) == Retention(3, 0, 0)
-    assert audit.entries(demo_db, "settings")[0]["new"] == {"backup_retention": {"daily": 3, "weekly": 0,
-                                                                               "monthly": 0}}
+    assert audit.entries(demo_db, "settings")[0]["new"] == {"backup.keep_daily": "3", "backup.keep_weekly": "0",
+                                                           "backup.keep_monthly": "0"}
     backup.backup(demo_db, "manual")
     backup.backup(demo_db, "import")
     dates = [b.created.date() for b in backup.list_backups(path)]
@@ -212,3 +212,27 @@ def test_backups_made_at_the_same_moment_from_several_threads_all_succeed(_demo_
     # and take ``-2``: either way every backup file is whole
     assert all(integrity(b.path) == "ok" for b in made)
     assert not list(made[0].path.parent.glob("*.partial"))
+
+
+def test_retention_is_the_settings_the_dialog_and_the_settings_command_change(db):
+    # nothing stored: the declared defaults, 7 days, 4 weeks, 12 months
+    assert backup.retention(db) == Retention() == Retention(7, 4, 12)
+    settings.set_value(db, "backup.keep_weekly", "2")   # as Filer → Indstillinger and `settings set` do
+    assert backup.retention(db) == Retention(7, 2, 12)
+    backup.set_retention(db, Retention(1, 2, 3))      # as the backup dialog and `backup --keep 1,2,3` do
+    assert [settings.get(db, f"backup.keep_{p}") for p in ("daily", "weekly", "monthly")] == [1, 2, 3]
+
+
+def test_a_negative_retention_is_refused_and_nothing_is_stored(db, db_path):
+    backup.set_retention(db, Retention(5, 4, 3))
+    before = content(db_path)
+    with pytest.raises(ValidationError, match="Sikkerhedskopier: ugentlige skal være mindst 0"):
+        backup.set_retention(db, Retention(6, -1, 3))
+    assert backup.retention(db) == Retention(5, 4, 3)   # the valid daily 6 was not stored either
+    assert content(db_path) == before
+
+
+def test_a_file_without_settings_rotates_by_the_defaults(tmp_path):
+    plain = tmp_path / "plain.sqlite"
+    sqlite3.connect(plain).close()
+    assert backup._retention_of(plain, plain) == Retention(7, 4, 12)

@@ -6,11 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 from hypothesis import given, strategies as st
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from core.money import format_date, format_number
-from gui.common.models import (SORT_ROLE, Column, RecordFilterProxy, RecordModel, date_column, number_column, show_date,
-                        show_number, show_quantity, text_key)
+from gui.common.models import (SORT_ROLE, Column, RecordFilterProxy, RecordModel, cpr_masking, date_column, number_column,
+                               show_date, show_number, show_quantity, text_key)
 
 
 @given(st.integers(0, 4).flatmap(lambda places: st.decimals(-10**12, 10**12, places=places))
@@ -116,3 +116,71 @@ def test_rows_can_be_set_inside_the_callers_own_reset():
     model.rows = ["anna", "bo"]
     model.endResetModel()
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["ANNA", "BO"]
+
+
+def test_a_lazy_model_formats_a_row_only_when_it_is_shown_or_filtered(qtmodeltester):
+    shown = []
+
+    def name(r):
+        shown.append(r["name"])
+        return r["name"]
+
+    model = RecordModel([Column("Navn", name)], lazy=True)
+    model.set_records([{"name": "Åse"}, {"name": "Bo"}, {"name": "Cecilie"}])
+    assert shown == []  # nothing formatted while 237,000 rows are set
+    assert model.index(1, 0).data() == "Bo" and shown == ["Bo"]
+    assert model.index(1, 0).data() == "Bo" and shown == ["Bo"]  # formatted once
+    proxy = RecordFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_text("cecil")  # the filter needs every row's text
+    assert proxy.rowCount() == 1 and sorted(shown) == ["Bo", "Cecilie", "Åse"]
+    qtmodeltester.check(model)
+
+
+def test_a_proxy_that_sorts_in_the_model_sorts_the_rows_keeps_the_selection_and_filters(qtmodeltester):
+    model = make_model()
+    model.lazy = True
+    model.set_records(model.records())
+    proxy = RecordFilterProxy(sort_in_model=True)
+    proxy.setSourceModel(model)
+    bo = QPersistentModelIndex(model.index(1, 0))
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    # 10.000,00 > 900,50 > (empty, sorts first ascending, so last descending)
+    assert [model.index(r, 0).data() for r in range(3)] == ["Åse", "Bo", "Ærø Jensen"]
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, 0).data() for r in range(3)] == ["Bo", "Ærø Jensen", "Åse"]
+    assert bo.row() == 0 and bo.data() == "Bo"  # a selected row stays selected
+    assert model.row_of("Åse") == 2
+    proxy.set_text("jensen")
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["Ærø Jensen"]
+    proxy.set_text("")
+    proxy.sort(-1, Qt.SortOrder.AscendingOrder)  # no column: the order the rows were set in
+    assert [proxy.index(r, 0).data() for r in range(3)] == ["Åse", "Bo", "Ærø Jensen"]
+    qtmodeltester.check(proxy)
+
+
+def test_columns_give_cells_their_own_background_and_tooltip():
+    model = RecordModel([
+        Column("Navn", lambda r: r["name"], background=lambda r: "#f8d0d0" if r["bad"] else None,
+               tooltip=lambda r: f"CPR 010180-1234: {r['name']}" if r["bad"] else ""),
+        Column("Note", lambda r: "x")])
+    model.set_records([{"name": "Åse", "bad": True}, {"name": "Bo", "bad": False}])
+    assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d0d0"
+    assert model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert model.index(0, 1).data(Qt.ItemDataRole.BackgroundRole) is None  # only the column that says so
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "CPR 010180-1234: Åse"
+    assert model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) is None
+    cpr_masking.masked = True
+    try:
+        assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "CPR 010180-xxxx: Åse"
+    finally:
+        cpr_masking.masked = False
+
+
+def test_columns_can_be_replaced_with_the_records():
+    model = RecordModel([Column("Navn", lambda r: r["name"])])
+    model.set_records([{"name": "Bo"}])
+    model.set_records([{"name": "Bo", "age": 40}], columns=[Column("Navn", lambda r: r["name"]),
+                                                            Column("Alder", lambda r: str(r["age"]), numeric=True)])
+    assert model.columnCount() == 2 and model.headerData(1, Qt.Orientation.Horizontal) == "Alder"
+    assert model.index(0, 1).data() == "40"

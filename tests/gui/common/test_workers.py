@@ -8,7 +8,6 @@ import pytest
 
 from core.errors import ValidationError
 from gui.common import errors
-from gui.common.background import BackgroundJob
 from gui.common.followup_common import Job
 from gui.common.workers import Runner, Task, bug_message
 
@@ -88,14 +87,16 @@ def test_the_follow_up_job_runs_on_its_own_connection(qtbot, demo_db, tmp_path):
     assert blocker.args == [demo_db.execute("SELECT count(*) FROM grants").fetchone()[0]]
 
 
-def test_a_cancelled_background_job_delivers_nothing(qtbot):
+def test_a_cancelled_runner_delivers_nothing(qtbot):
+    runner = Runner()
     gate = threading.Event()
-    job = BackgroundJob(lambda: gate.wait(10) and "late")
     delivered = []
-    job.signals.done.connect(delivered.append)
-    job.signals.failed.connect(delivered.append)
-    job.start()
-    job.cancel()
-    gate.set()
-    qtbot.wait(200)
+    runner.finished.connect(delivered.append)
+    runner.failed.connect(delivered.append)
+    task = runner.start_task(lambda task: gate.wait(10) and "late")
+    runner.cancel()
+    assert not runner.running and task.cancelled()
+    with qtbot.waitSignal(task.signals.done, timeout=10000):
+        gate.set()
+    qtbot.wait(50)
     assert delivered == []

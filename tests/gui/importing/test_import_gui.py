@@ -11,11 +11,12 @@ from PySide6.QtWidgets import QWizard
 
 from core.register.grants import list_grants
 from core.importing.batches import list_batches, prepare
-from gui.importing.batches_screen import BatchesModel, Screen
+from gui.importing.batches_screen import BATCH_COLUMNS, Screen
 from gui.common.context import AppContext
-from gui.importing.import_wizard import ImportWizard, PreviewModel
+from gui.common.models import RecordModel
+from gui.importing.import_wizard import ImportWizard, preview_model
 from gui.common.workers import Task, start
-from tests.import_files import GRANT_ROWS, grants_sheet, write_xlsx
+from tests.import_files import GRANT_ROWS, grants_sheet, write_csv, write_xlsx
 from tests.importing.test_import_samples import content
 
 
@@ -121,9 +122,9 @@ def test_cancel_during_commit_leaves_nothing(qtbot, context, grants_file):
 
 def test_models_pass_the_model_tester(qtmodeltester, db, grants_file):
     plan = prepare(db, grants_file)
-    qtmodeltester.check(PreviewModel(plan.records))
-    model = BatchesModel()
-    model.set_rows([{"id": 1, "file": "a.xlsx", "sheet": "Ark", "kind": "grants", "created_at": "2026-11-27T05:00:00",
+    qtmodeltester.check(preview_model(plan.records))
+    model = RecordModel(BATCH_COLUMNS)
+    model.set_records([{"id": 1, "file": "a.xlsx", "sheet": "Ark", "kind": "grants", "created_at": "2026-11-27T05:00:00",
                      "user": "x", "imported": 1, "updated": 0, "unchanged": 0, "rejected": 0, "undone_at": None}])
     qtmodeltester.check(model)
 
@@ -211,10 +212,10 @@ def test_preview_shows_danish_headers_dates_and_amounts(db, grants_file):
     from datetime import date
 
     plan = prepare(db, grants_file)
-    model = PreviewModel(plan.records)
+    model = preview_model(plan.records)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert {"CPR-nr.", "Takst", "Startdato", "Leverandør", "Bemærkning"} <= set(headers)
-    anna = next(i for i, r in enumerate(model.records) if r.values.get("start") == date(2024, 1, 15))
+    anna = next(i for i, r in enumerate(model.rows) if r.values.get("start") == date(2024, 1, 15))
     row = {headers[c]: model.index(anna, c).data() for c in range(model.columnCount())}
     assert (row["Startdato"], row["Takst"], row["Leverandør"]) == ("15-01-2024", "512,50", "Bostøtten")
 
@@ -239,3 +240,55 @@ def test_preview_of_a_one_sheet_file_hides_the_sheet_column(qtbot, context, samp
     _walk_to_preview(qtbot, wizard)
     assert wizard.preview_page.model.headerData(1, Qt.Orientation.Horizontal) == "Ark"
     assert wizard.preview_page.view.isColumnHidden(1)
+
+
+def _grants_csv(path, n: int):
+    """``n`` new grants, one citizen each (born 1-n January 1990)."""
+    rows = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Enhed", "Startdato"]]
+    rows += [[f"{day:02d}0190-1234", "§ 108", "Skovbrynet", "3.500,00", "døgn", "01-01-2026"] for day in range(1, n + 1)]
+    return write_csv(path, rows)
+
+
+def test_the_imports_list_sorts_counts_as_numbers_and_filters(qtbot, context, tmp_path):
+    from core.importing.batches import import_file
+
+    import_file(context.db, _grants_csv(tmp_path / "to.csv", 2))
+    import_file(context.db, _grants_csv(tmp_path / "ti.csv", 10))  # the same 2 again (unchanged) and 8 new
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    shown = lambda column: [screen.proxy.index(r, column).data() for r in range(screen.proxy.rowCount())]  # noqa: E731
+    assert shown(1) == ["ti.csv", "to.csv"]  # the newest first
+    screen.view.sortByColumn(6, Qt.SortOrder.AscendingOrder)  # Nye: 2 before 8 (as text '8' would follow '2' too)
+    assert shown(6) == ["2", "8"]
+    screen.view.sortByColumn(8, Qt.SortOrder.DescendingOrder)  # Uændret: 2, then 0
+    assert shown(8) == ["2", "0"] and shown(1) == ["ti.csv", "to.csv"]
+    screen.panel.filter_edit.setText("TO.csv")
+    assert shown(1) == ["to.csv"]
+    screen.panel.filter_edit.setText("")
+    screen.view.selectRow(1)  # to.csv, after sorting: the selected import is the one undone
+    assert screen.selected_batch()["file"] == "to.csv"
+
+
+def test_the_preview_filters_and_sorts_its_rows(qtbot, context, tmp_path):
+    rows = [["CPR-nr.", "Paragraf", "Leverandør", "Takst", "Enhed", "Startdato"],
+            ["010190-1234", "§ 108", "Skovbrynet", "900,00", "døgn", "01-01-2026"],
+            ["320190-1234", "§ 108", "Skovbrynet", "3.500,00", "døgn", "01-01-2026"],   # no 32 January: rejected
+            ["020190-1234", "§ 108", "Skovbrynet", "10.000,00", "døgn", "01-01-2026"]]
+    wizard = ImportWizard(context, write_csv(tmp_path / "b.csv", rows))
+    qtbot.addWidget(wizard)
+    _walk_to_preview(qtbot, wizard)
+    page = wizard.preview_page
+    rate = next(c for c in range(page.model.columnCount()) if page.model.headerData(c, Qt.Orientation.Horizontal)
+                == "Takst")
+    shown = lambda column: [page.proxy.index(r, column).data() for r in range(page.proxy.rowCount())]  # noqa: E731
+    assert shown(rate) == ["900,00", "3.500,00", "10.000,00"]  # the file's order
+    page.view.horizontalHeader().setSortIndicator(rate, Qt.SortOrder.DescendingOrder)  # as a click on the title
+    # by the rate, not its text ('900,00' after '10.000,00'); the rejected row has only its text, and
+    # texts sort after numbers (so first, descending)
+    assert shown(rate) == ["3.500,00", "10.000,00", "900,00"]
+    assert shown(0) == ["Afvist", "Ny", "Ny"]
+    page.filter_edit.setText("afvist")
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 1)
+    assert shown(0) == ["Afvist"] and shown(rate) == ["3.500,00"]
+    page.filter_edit.setText("")
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 3)

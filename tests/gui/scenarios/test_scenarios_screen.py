@@ -176,7 +176,23 @@ def test_inhouse_tab_from_the_register(screen, context):
     tab.refresh()
     tab.facility.setCurrentIndex(tab.facility.findData(own.id))
     assert tab.own.text() == "730.000,00"
+    assert tab.message.text() == ("Egen plads hos Botilbuddet Skovbrynet: de samme 1 bevillinger med tilbuddets "
+                                  "takster pr. 01-06-2026 = 730.000,00 kr. pr. år.")
     tab.investment.setText("365.000")
     assert tab.compute()
     # 12 · 365.000 / (1.095.000 − 730.000) = 12 → month 12
     assert "måned 12" in tab.message.text()
+
+
+def test_inhouse_tab_prices_an_own_place_by_vum_category(screen):
+    tab = screen.inhouse_tab
+    tab.on.setText("01-06-2026")
+    tab.vum_category.setCurrentIndex(tab.vum_category.findData("B"))
+    # category B: 6,5 norm hours a week · 52 weeks · the 2026 hourly price 412 kr. = 139.256 kr.; one citizen
+    assert tab.own.text() == "139.256,00"
+    assert tab.message.text() == ("Egen plads efter VUM-kategori B: normtimer · 52 · årets timepris for 2026 = "
+                                  "139.256,00 kr.")
+    tab.on.setText("01-06-2020")  # no hourly price for 2020 or before: core's message, the figure kept
+    tab.vum_category.setCurrentIndex(tab.vum_category.findData("C"))
+    assert tab.own.text() == "139.256,00"
+    assert tab.message.text() == "Der er ingen sats 'vum_hourly_price' for 2020 eller tidligere år"
