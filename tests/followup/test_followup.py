@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -194,6 +195,40 @@ def test_validation_findings(fdb):
     assert ("ownership", nabo) in found
     assert all(f.message and f.table in ("grants", "providers", "expected_citizens", "satser", "budgets")
                for f in validation.validate(fdb, dt.date(2026, 6, 30)))
+
+
+def _yearly(findings) -> dict[str, str]:
+    """The missing yearly values: code (as the message names it in brackets) -> severity."""
+    return {re.search(r"\(([a-z0-9_]+)\) (?:mangler|er ikke)", f.message)[1]: f.severity
+            for f in findings if f.rule == "sats_missing"}
+
+
+def test_missing_yearly_values_on_a_new_database(fdb):
+    from core.register.catalogue import set_sats
+    from core.scenarios import businesscase, store
+
+    on = dt.date(2026, 11, 30)
+    # A new database carries the shipped 2022 values only. The refund thresholds (3) and the
+    # personal-assistance hourly rate are regulated each year: unknown for 2026, but nothing of
+    # 2026 is built on them yet, so they are warnings. The 8 values that hold until the law or the
+    # agreement changes (staircase, cap, weeks per month, occupancy target ...) are not missing.
+    assert _yearly(validation.validate(fdb, on)) == {"refund_t1": "advarsel", "refund_t2": "advarsel",
+                                                   "refund_t3": "advarsel", "pa_hourly_rate": "advarsel"}
+    # a grant in 2026: the year's refund is computed with the 2022 thresholds, an error now
+    grant(fdb)
+    # a business case saved for 2026 takes the hourly rate of 2026 (2022's): an error too
+    store.save_case(fdb, "Job med PA", businesscase.parse_case(
+        {"year": 2026, "before": [], "after": [{"kind": "pa", "hours_per_week": 7}]}))
+    assert _yearly(validation.validate(fdb, on)) == {"refund_t1": "fejl", "refund_t2": "fejl",
+                                                   "refund_t3": "fejl", "pa_hourly_rate": "fejl"}
+    message = next(f.message for f in validation.validate(fdb, on) if "refund_t1" in f.message)
+    assert "refusion" in message and "2022" in message
+    for kind, value in (("refund_t1", 900000), ("refund_t2", 1700000), ("refund_t3", 2200000),
+                        ("pa_hourly_rate", 135)):
+        set_sats(fdb, kind, 2026, value)
+    assert _yearly(validation.validate(fdb, on)) == {}
+    # the grant is open-ended, so 2027's refund needs 2027's thresholds: errors again
+    assert _yearly(validation.validate(fdb, dt.date(2027, 1, 31)))["refund_t1"] == "fejl"
 
 
 # ------------------------------------------------------------------ approval
