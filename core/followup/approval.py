@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from core.store import audit
 from core.errors import DispoError
 from core.followup.forecast import forecast, load_calcs
+from core.formatting import MONTH_NAMES
 from core.money import format_date, ore_to_kr, to_ore
 from core.store.storage import current_user, query
 
-MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-          "november", "december"]
+MONTHS = MONTH_NAMES
 
 
 @dataclass(frozen=True)

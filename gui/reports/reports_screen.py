@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
                                QMessageBox, QProgressDialog, QPushButton, QSpinBox, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from core.formatting import MONTH_NAMES
 from core.reports import DETAIL, WARNING_COLOUR, Report, ReportTable, display, is_warning
 from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
@@ -27,8 +28,7 @@ from gui.reports.pdf_report import page_layout, render, write_pdf
 from gui.common.widgets import NewestMonth
 from gui.common.workers import Runner, own_connection
 
-MONTHS = ("Januar", "Februar", "Marts", "April", "Maj", "Juni", "Juli", "August", "September", "Oktober",
-          "November", "December")
+MONTHS = tuple(name.capitalize() for name in MONTH_NAMES)
 OTHER_DATE = "Anden dato"
 NUMERIC = ("integer", "number", "amount", "percent")
 

@@ -269,6 +269,8 @@ def test_cli_approve_and_snapshots(fdb, db_path):
     data = json.loads(run_cli("snapshots", "--json", db=db_path).stdout)
     assert [(s["year"], s["month"]) for s in data] == [(2026, 2)]
     assert data[0]["rows"][-1]["level"] == "total" and data[0]["rows"][-1]["computed_to_date"] == 59000.0
+    listed = run_cli("snapshots", db=db_path).stdout
+    assert "februar 2026" in listed and "02 februar" not in listed
 
 
 # ------------------------------------------------------------------ expected citizens
