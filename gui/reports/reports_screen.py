@@ -165,7 +165,7 @@ class Screen(QWidget):
     def _start(self, label: str, fn, on_done) -> None:
         """Run ``fn(db, task)`` on a worker thread (``gui.common.workers``) behind a progress dialog."""
         self._on_done = on_done
-        self._progress = QProgressDialog(label, "Annullér", 0, 0, self)
+        self._progress = QProgressDialog(label, "Annuller", 0, 0, self)
         self._progress.setWindowTitle("Rapporter")
         self._progress.setMinimumDuration(300)
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
