@@ -258,6 +258,49 @@ def test_approve_month_and_snapshot(fdb):
     assert json.loads(replaced[0])["id"] == approval_id
 
 
+@pytest.mark.parametrize("year, month, bank_day", [
+    (2026, 5, dt.date(2026, 5, 29)),    # 31 May 2026 is a Sunday, 30 a Saturday: Friday the 29th
+    (2026, 3, dt.date(2026, 3, 31)),    # a Tuesday: the month's own last day
+    (2024, 3, dt.date(2024, 3, 27)),    # Easter 2024: Good Friday 29, Saturday, Easter Sunday 31; Maundy Thursday 28
+    (2026, 12, dt.date(2026, 12, 30)),  # 31 December the banks are closed (a Thursday in 2026)
+    (2026, 1, dt.date(2026, 1, 30)),    # 31 January 2026 is a Saturday
+    (2027, 5, dt.date(2027, 5, 31)),    # a Monday; Whit Monday 2027 is 17 May
+])
+def test_last_bank_day(year, month, bank_day):
+    assert approval.last_bank_day(year, month) == bank_day
+
+
+def test_bookings_through_the_last_bank_day_need_no_reason(fdb):
+    from core.register.catalogue import set_sats
+
+    grant(fdb, rate="1000")
+    for kind, value in (("refund_t1", 900000), ("refund_t2", 1700000), ("refund_t3", 2200000)):
+        set_sats(fdb, kind, 2026, value)  # the year's refund needs them: no validation error left
+    today = dt.date(2026, 6, 15)
+
+    def kinds():
+        return {c.kind for c in approval.checks(fdb, 2026, 5, today)}
+
+    assert "bookings_end" in kinds()
+    message = next(c.message for c in approval.checks(fdb, 2026, 5, today) if c.kind == "bookings_end")
+    assert message == ("Der er ingen bogføringer i 2026, ikke til månedens sidste bankdag 29-05-2026 "
+                       "(den sidste bankdag før 31-05-2026)")
+    posting(fdb, "010180-1234", "5.38.50", "31000", "2026-05-28")   # Thursday: a bank day is missing
+    assert "bookings_end" in kinds()
+    posting(fdb, "010180-1234", "5.38.50", "31000", "2026-05-29")   # Friday before the weekend month-end
+    assert kinds() == set()  # bookings in May on the grant's account, to the last bank day
+    before = counts(fdb)
+    approval_id = approval.approve_month(fdb, 2026, 5, today=today)   # no reason needed
+    assert approval.snapshot(fdb, approval_id).reason == "" and counts(fdb)["approvals"] == before["approvals"] + 1
+
+
+def test_bookings_after_the_month_cover_it(fdb):
+    grant(fdb, rate="1000")
+    posting(fdb, "010180-1234", "5.38.50", "31000", "2026-03-15")
+    posting(fdb, "010180-1234", "5.38.50", "30000", "2026-04-02")  # the export was drawn in April
+    assert "bookings_end" not in {c.kind for c in approval.checks(fdb, 2026, 3, dt.date(2026, 4, 5))}
+
+
 def test_cli_approve_and_snapshots(fdb, db_path):
     grant(fdb)
     fdb.close()
