@@ -16,7 +16,7 @@ from fractions import Fraction
 from core.money import format_date, format_kr, format_number
 
 __all__ = ["format_number", "format_kr", "format_date", "kr_text", "count", "plural", "date_text",
-           "datetime_text", "persons", "import_counts", "NOUNS", "MONTH_NAMES", "month_text", "text_key"]
+           "datetime_text", "persons", "import_counts", "NOUNS", "MONTH_NAMES", "month_text", "text_key", "and_list"]
 
 MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
                "november", "december")
@@ -107,6 +107,12 @@ _DANISH_ORDER = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å":
 def text_key(text: str) -> str:
     """A sort key for Danish text: case-insensitive, with æ, ø, å after z."""
     return text.casefold().translate(_DANISH_ORDER)
+
+
+def and_list(items) -> str:
+    """Items as a Danish enumeration: ``a``, ``a og b``, ``a, b og c``."""
+    items = [str(i) for i in items]
+    return ", ".join(items[:-1]) + " og " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def month_text(year: int, month: int) -> str:

@@ -64,6 +64,8 @@ def test_reconciliation_flags(fdb):
     rows = {(r.cpr, r.account): r for r in reconcile(fdb, 2026, dt.date(2026, 10, 31))}
     paid_twice = rows[("010180-1234", "5.38.50")]
     assert paid_twice.flags.count("double_payment") == 1 and "no_postings" not in paid_twice.flags
+    # named by the finance system's vouchers (the test's posting() numbers them B<date>), not Dispo's row ids
+    assert "2 posteringer à 31.000,00 kr. i 03-2026 (bilag B2026-03-15 og B2026-03-31)" in paid_twice.messages
     # booked Jan-Sep 273,000 + 31,000 twice; due with a 45-day lag on Oct 31: invoices through
     # August (Aug 31 + 45 = Oct 15; Sep 30 + 45 = Nov 14 is not due yet): 243 days
     assert paid_twice.booked == (273000 + 31000) * 100
