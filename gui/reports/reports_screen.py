@@ -93,6 +93,10 @@ class Screen(QWidget):
         self.as_of.setCalendarPopup(True)
         self.as_of.setEnabled(False)
         self.month.currentTextChanged.connect(lambda t: self.as_of.setEnabled(t == OTHER_DATE))
+        # a chosen month shows the date it is reported on (its last day), not today's date greyed out
+        self.month.currentIndexChanged.connect(lambda _: self._show_month_end())
+        self.year.valueChanged.connect(lambda _: self._show_month_end())
+        self._show_month_end()
         self.mask_cpr = QCheckBox("Maskér CPR-numre (DDMMÅÅ-xxxx)")
         # exports are masked by default while the GUI masks CPR numbers
         self.mask_cpr.setChecked(context.cpr_masked)
@@ -103,6 +107,7 @@ class Screen(QWidget):
         self._kind_changed()
 
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)  # no year field a screen wide
         form.addRow("&Rapport:", self.kind)
         form.addRow("&År:", self.year)
         pr = QHBoxLayout()
@@ -147,6 +152,11 @@ class Screen(QWidget):
     def _kind_changed(self) -> None:
         """Expected citizens are an option of the reports built on the forecast only."""
         self.include_expected.setEnabled(report_kind(self.kind.currentData()).uses_expected)
+
+    def _show_month_end(self) -> None:
+        if self.month.currentText() != OTHER_DATE:
+            end = self.chosen_as_of()
+            self.as_of.setDate(QDate(end.year, end.month, end.day))
 
     def chosen_as_of(self) -> dt.date:
         year = self.year.value()
