@@ -177,3 +177,19 @@ def test_validation_screen_opens_the_record(qtbot, qtmodeltester, context):
     qtbot.addWidget(dialog)
     finding = screen.current_finding()
     assert dialog.windowTitle() == f"Bevilling {finding.record_id}"
+
+
+def test_a_missing_yearly_value_opens_where_it_is_entered(qtbot, context):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.show_screen("Datavalidering")
+    screen.as_of.setDate(QDate(2026, 10, 31))
+    screen.refresh()
+    screen.rule.setCurrentIndex(screen.rule.findData("sats_missing"))
+    assert screen.model.rows  # the demo has no 2026 refund thresholds
+    screen.view.setCurrentIndex(screen.proxy.index(0, 0))
+    catalogue = screen.open_current(show=False)
+    assert window.current_screen() is catalogue and catalogue.tabs.currentWidget() is catalogue.satser_tab
