@@ -75,6 +75,9 @@ REFERENCES = {
     "citizen_id": ("Borger", "SELECT id, CASE WHEN trim(name) = '' THEN cpr ELSE name || ' (' || cpr || ')' END "
                              "FROM citizens WHERE id IN ({})"),
 }
+# Stored codes in the screens' words (core.followup.expected.SOURCES, core.vum.allocation.DECISIONS)
+_CODES = {"source": {"planlagt": "planlagt sag", "ung18": "ung, fylder 18"},
+          "decision": {"ændr": "ændre tildelingen", "behold": "beholde tildelingen"}}
 _FLAGS = {"payment_only", "temporary", "rate_from_catalogue"}
 _KRONER = {"rate", "hourly_price"}  # kroner stored as decimal text
 _HOURS = {"hours_per_week", "hours_per_year", "vum_hours", "norm_hours"}
@@ -231,6 +234,8 @@ def show_value(key: str, value) -> str:
             return f"{formatting.format_number(to_decimal(value))} kr."
         except InvalidNumber:
             return str(value)
+    if key in _CODES and value in _CODES[key]:
+        return _CODES[key][value]
     if key == "month" and isinstance(value, int) and 1 <= value <= 12:
         return formatting.MONTH_NAMES[value - 1]
     if key in _FLAGS and value in (0, 1, True, False):

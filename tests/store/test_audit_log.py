@@ -90,6 +90,12 @@ def test_the_log_names_providers_and_citizens_not_their_numbers(db, demo_db):
     entry = next(e for e in audit.entries(demo_db, "expected_citizens") if e["new"]["ident"] == "T-0001")
     change = audit.describe_change(entry)
     assert "Leverandør: Botilbuddet Skovbrynet" in change and "nr." not in change
+    assert "Kilde: planlagt sag" in change  # the stored code 'planlagt' in words
+    allocation = audit.entries(demo_db, "vum_allocations")[0]
+    assert "Beslutning: ændre tildelingen" in audit.describe_change(allocation)
+    from core.followup.expected import SOURCES
+    from core.vum.allocation import DECISIONS
+    assert set(audit._CODES["source"]) == set(SOURCES) and set(audit._CODES["decision"]) == set(DECISIONS)
     # a grant names its citizen (name and CPR) and its provider
     providers.create_provider(db, "Skovbrynet", "egen")
     first = _grant(db, "010180-1234")
