@@ -16,7 +16,10 @@ from fractions import Fraction
 from core.money import format_date, format_kr, format_number
 
 __all__ = ["format_number", "format_kr", "format_date", "kr_text", "count", "plural", "date_text",
-           "datetime_text", "persons", "import_counts", "NOUNS"]
+           "datetime_text", "persons", "import_counts", "NOUNS", "MONTH_NAMES", "month_text", "text_key", "and_list"]
+
+MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+               "november", "december")
 
 # singular -> plural of the nouns Dispo counts
 NOUNS = {
@@ -95,6 +98,26 @@ def datetime_text(value) -> str:
     if m:
         return f"{m[3]}-{m[2]}-{m[1]} {m[4]}:{m[5]}"
     return date_text(value)
+
+
+# Danish alphabetical order puts æ, ø, å after z (and in that order); ä, ö and é, ü go with æ, ø and e, y.
+_DANISH_ORDER = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}", "é": "e", "ü": "y"})
+
+
+def text_key(text: str) -> str:
+    """A sort key for Danish text: case-insensitive, with æ, ø, å after z."""
+    return text.casefold().translate(_DANISH_ORDER)
+
+
+def and_list(items) -> str:
+    """Items as a Danish enumeration: ``a``, ``a og b``, ``a, b og c``."""
+    items = [str(i) for i in items]
+    return ", ".join(items[:-1]) + " og " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def month_text(year: int, month: int) -> str:
+    """A month as people write it: ``januar 2026``."""
+    return f"{MONTH_NAMES[month - 1]} {year}"
 
 
 def import_counts(result: dict) -> str:

@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         edit = self.menuBar().addMenu("&Rediger")
         undo = self.context.undo_stack.createUndoAction(self, "Fortryd")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.context.undo_stack.createRedoAction(self, "Annullér fortryd")
+        redo = self.context.undo_stack.createRedoAction(self, "Annuller fortryd")
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
         edit.addAction(undo)
         edit.addAction(redo)

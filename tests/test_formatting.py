@@ -50,3 +50,9 @@ def test_an_imports_counts_are_in_the_right_number():
     assert import_counts(one) == "1 ny, 1 opdateret, 1 fandtes allerede, 1 afvist"
     many = {"imported": 237000, "updated": 0, "unchanged": 2, "rejected": []}
     assert import_counts(many) == "237.000 nye, 0 opdaterede, 2 fandtes allerede, 0 afviste"
+
+
+def test_and_list():
+    from core.formatting import and_list
+
+    assert [and_list([]), and_list(["a"]), and_list(["a", "b"]), and_list([1, 2, 3])] == ["", "a", "a og b", "1, 2 og 3"]

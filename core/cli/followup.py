@@ -13,7 +13,7 @@ from core.cli import budget_year, date_arg, month_arg, print_json, print_table, 
 from core.errors import DispoError
 from decimal import Decimal
 
-from core.formatting import datetime_text
+from core.formatting import datetime_text, month_text
 from core.money import format_date, format_kr, format_number, to_ore
 
 
@@ -350,7 +350,7 @@ def cmd_snapshots(args, db) -> int:
     if args.json:
         print_json([s.as_json() for s in snaps])
         return 0
-    print_table([{"period": f"{approval.MONTHS[s.month - 1]} {s.year}", "at": datetime_text(s.approved_at),
+    print_table([{"period": month_text(s.year, s.month), "at": datetime_text(s.approved_at),
                   "user": s.user, "expected": format_kr(s.total["expected_ore"]),
                   "budget": format_kr(s.total["budget_ore"]), "deviation": format_kr(s.total["deviation_ore"])}
                  for s in snaps],

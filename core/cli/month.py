@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.followup import monthly_cycle
+from core.formatting import month_text
 from core.cli import month_arg, print_json, print_table, year_arg
 
 
@@ -24,7 +25,7 @@ def cmd_month(args, db) -> int:
     if args.json:
         print_json({"year": year, "month": month, "steps": [s.as_json() for s in steps]})
         return 0
-    print(f"Månedens gang, {monthly_cycle.MONTHS[month - 1]} {year}:")
+    print(f"Månedens gang, {month_text(year, month)}:")
     print_table([{"number": f"{i}.", "title": s.title, "state": s.state_label, "summary": s.summary}
                  for i, s in enumerate(steps, start=1)],
                 [("number", ""), ("title", "Trin"), ("state", "Status"), ("summary", "Hvad nu")])

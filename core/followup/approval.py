@@ -11,7 +11,8 @@ is ever silently lost).
 
 Before approving, ``checks`` lists what speaks against it: open validation errors,
 accounts with grants in the month but no bookings dated in it, and bookings that end
-before the month does. A month that has not ended cannot be approved; approving despite a
+before the month's last bank day (a month ending on a weekend or a holiday is booked
+through the working day before it). A month that has not ended cannot be approved; approving despite a
 check needs a reason, which is kept with the snapshot (``approvals.note``) and in the audit
 log.
 """
@@ -25,11 +26,11 @@ from dataclasses import dataclass
 from core.store import audit
 from core.errors import DispoError
 from core.followup.forecast import forecast, load_calcs
+from core.formatting import MONTH_NAMES
 from core.money import format_date, ore_to_kr, to_ore
 from core.store.storage import current_user, query
 
-MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-          "november", "december"]
+MONTHS = MONTH_NAMES
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,37 @@ def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _easter(year: int) -> dt.date:
+    """Easter Sunday (the Gregorian computus, Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def bank_holidays(year: int) -> set[dt.date]:
+    """The days Danish banks are closed besides weekends: the public holidays, the Friday
+    after Ascension Day, Constitution Day (5 June), 24 and 31 December."""
+    easter = _easter(year)
+    after_easter = [-3, -2, 1, 39, 40, 50] + ([26] if year <= 2023 else [])  # store bededag until 2023
+    return ({easter + dt.timedelta(days=n) for n in after_easter}
+            | {dt.date(year, m, d) for m, d in ((1, 1), (6, 5), (12, 24), (12, 25), (12, 26), (12, 31))})
+
+
+def last_bank_day(year: int, month: int) -> dt.date:
+    """The month's last day on which the finance system books payments."""
+    closed = bank_holidays(year)
+    day = month_end(year, month)
+    while day.weekday() >= 5 or day in closed:
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def checks(db, year, month, today: dt.date | None = None) -> list[Check]:
     """What speaks against approving ``year``/``month`` (empty: nothing), to show before approving.
 
@@ -120,13 +152,16 @@ def checks(db, year, month, today: dt.date | None = None) -> list[Check]:
     if missing:
         out.append(Check("no_bookings", f"Ingen bogføringer i måneden på {len(missing)} konti med bevillinger: "
                                         + ", ".join(missing)))
-    row = db.execute("SELECT MAX(date) FROM postings WHERE date BETWEEN ? AND ?",
-                     [f"{year:04d}-01-01", last.isoformat()]).fetchone()
+    # the bookings are complete through the month when they reach its last bank day (or later:
+    # an export drawn after the month's end has all of it)
+    row = db.execute("SELECT MAX(date) FROM postings WHERE date >= ?", [f"{year:04d}-01-01"]).fetchone()
     latest = dt.date.fromisoformat(row[0]) if row and row[0] else None
-    if latest is None or latest < last:
-        out.append(Check("bookings_end", "Bogføringerne når kun til "
-                                         + (format_date(latest) if latest else "årets start")
-                         + f", før månedens udgang {format_date(last)}"))
+    bank_day = last_bank_day(year, month)
+    if latest is None or latest < bank_day:
+        last_text = "" if bank_day == last else f" (den sidste bankdag før {format_date(last)})"
+        out.append(Check("bookings_end", (f"Bogføringerne når kun til {format_date(latest)}" if latest else
+                                          f"Der er ingen bogføringer i {year}")
+                         + f", ikke til månedens sidste bankdag {format_date(bank_day)}{last_text}"))
     return out
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.followup.forecast import check_year, default_as_of, is_income, load_calcs, own_municipality
+from core.formatting import and_list
 from core.money import format_date, format_kr, ore_to_kr, to_decimal, to_ore
 from core.store import settings
 from core.store.storage import query
@@ -118,16 +119,18 @@ def reconcile(db, year: int, as_of: dt.date | None = None, limit_ore: int | None
         row.posting_ids = [int(i) for i in ids.split(",")]
     for row in rows.values():
         _flag(row, accounts_of, grant_lag, as_of, limit)
-    for cpr, account, amount, month, count, ids in db.execute(
-            "SELECT cpr, account, amount_ore, substr(date, 1, 7), COUNT(*), GROUP_CONCAT(id) FROM postings "
+    for cpr, account, amount, month, count, vouchers in db.execute(
+            "SELECT cpr, account, amount_ore, substr(date, 1, 7), COUNT(*), "
+            "GROUP_CONCAT(coalesce(nullif(trim(voucher), ''), 'uden nr.'), char(31)) FROM postings "
             "WHERE +date BETWEEN ? AND ? AND amount_ore > 0 GROUP BY cpr, account, amount_ore, substr(date, 1, 7) "
             "HAVING COUNT(*) > 1", [first.isoformat(), as_of.isoformat()]):
         row = rows[(cpr, account)]
         if count <= len(row.grant_ids):  # one invoice per grant: several grants, several equal invoices
             continue
         row.flags.append("double_payment")
+        # the vouchers as the finance system numbers them (the database's own ids mean nothing to her)
         row.messages.append(f"{count} posteringer à {format_kr(amount)} kr. i {month[5:]}-{month[:4]} "
-                            f"(bilag {ids})")
+                            f"(bilag {and_list(sorted(vouchers.split(chr(31))))})")
     return sorted(rows.values(), key=lambda r: (not r.flags, r.cpr or "", r.account))
 
 

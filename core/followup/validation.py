@@ -15,7 +15,9 @@ the screen can open it. Rules:
 - ``ownership``: provider ownership set consistently (a municipal provider names its
   municipality; an own provider has none), so VAT refund can be handled;
 - ``sats_missing``: a yearly value (sats) used in earlier years has no value for the
-  year checked; the newest earlier one is used until it is entered (DOMAIN.md);
+  year checked; the newest earlier one is used until it is entered (DOMAIN.md): an error
+  when a figure of the year is built on it (``sats_users``), else a warning; values that
+  hold until they change (``STANDING_KINDS``) are never missing;
 - ``budget_mismatch``: an account's budget and its section budgets do not add up;
 - ``ending_soon`` (information): grants ending within the next 60 days;
 - ``expected_overdue`` (information): expected citizens whose start has passed.
@@ -30,6 +32,7 @@ from decimal import Decimal
 
 from core.followup.forecast import budget_mismatches, own_municipality
 from core.money import format_date, format_kr, format_number
+from core.register.catalogue import STANDING_KINDS
 from core.register.providers import catalogue_rate
 from core.store.audit import TABLES
 from core.store.storage import query
@@ -155,17 +158,45 @@ def validate(db, as_of: dt.date | None = None) -> list[Finding]:
 def yearly_findings(db, year: int) -> list[Finding]:
     """The year's missing yearly values and budget mismatches."""
     out = []
+    users = sats_users(db, year)
     for kind, text, latest in db.execute(
             "SELECT s.kind, k.text, MAX(s.year) FROM satser s JOIN rate_kinds k ON k.code = s.kind "
             "WHERE s.year <= ? GROUP BY s.kind HAVING MAX(s.year) < ? ORDER BY k.rowid", [year, year]):
-        out.append(_find("sats_missing", f"{text} ({kind}) mangler for {year}; værdien for {latest} bruges, "
-                         "til den er indtastet", "satser", 0))
+        if kind in STANDING_KINDS:  # holds until it changes: nothing is missing
+            continue
+        if kind in users:
+            out.append(_find("sats_missing", f"{text} ({kind}) mangler for {year}: {users[kind]} regnes med "
+                             f"værdien for {latest}, til den er indtastet", "satser", 0))
+        else:  # unknown for the year, but no figure of the year is built on it yet
+            out.append(Finding("sats_missing", f"{text} ({kind}) er ikke indtastet for {year}; intet af årets "
+                               f"tal bygger på den endnu, ellers bruges værdien for {latest}", "satser", 0,
+                               "advarsel"))
     for account, own, sections in budget_mismatches(db, year):
         row = db.execute("SELECT id FROM budgets WHERE year = ? AND account = ? AND section IS NULL "
                          "ORDER BY month IS NOT NULL, month LIMIT 1", [year, account]).fetchone()
         out.append(_find("budget_mismatch", f"Konto {account}: budget {format_kr(own)} kr., men paragrafferne "
                          f"har tilsammen {format_kr(sections)} kr. ({year})", "budgets", row[0]))
     return out
+
+
+def sats_users(db, year: int) -> dict[str, str]:
+    """The yearly values that a figure of ``year`` is built on, each with what uses it (Danish).
+
+    A missing value is an error only when something of the year needs it (DOMAIN.md, "Yearly
+    values"): the refund thresholds when the year has grants, the personal-assistance hourly
+    rate when a business case is saved for the year, the VUM hourly price when residents of an
+    own facility are assessed.
+    """
+    first, last = f"{year}-01-01", f"{year}-12-31"
+    used = {}
+    if db.execute("SELECT 1 FROM grants WHERE start <= ? AND (end IS NULL OR end >= ?) LIMIT 1",
+                  [last, first]).fetchone():
+        used.update({f"refund_t{i}": f"refusionen for {year}" for i in (1, 2, 3)})
+    if db.execute("SELECT 1 FROM scenario_cases WHERE year = ? LIMIT 1", [year]).fetchone():
+        used["pa_hourly_rate"] = f"business cases for {year}"
+    if db.execute("SELECT 1 FROM vum_assessments LIMIT 1").fetchone():
+        used["vum_hourly_price"] = "VUM-tildelingen"
+    return used
 
 
 def _d(iso: str) -> str:

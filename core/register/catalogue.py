@@ -74,6 +74,16 @@ def satser(db) -> list[dict]:
     return rows
 
 
+# Values set by law or agreement that hold until they change (the refund staircase, the
+# personal-assistance cap, 4.33 weeks a month, the framework agreement's occupancy target):
+# a later year without its own value has the newest earlier one and nothing is missing.
+# The other kinds are amounts regulated every year (refund thresholds, hourly prices, the
+# price and wage index), which validation asks for until the year's value is entered.
+STANDING_KINDS = frozenset({
+    "occupancy_target", "weeks_per_month", "pa_refund_pct", "benefit_refund_w1_4", "benefit_refund_w5_26",
+    "benefit_refund_w27_52", "benefit_refund_w53", "pa_cap_hours", "full_time_hours"})
+
+
 def sats(db, kind: str, year: int) -> Decimal:
     """The value of ``kind`` for ``year``: the latest year's value at or before ``year``.
 

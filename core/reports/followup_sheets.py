@@ -14,11 +14,10 @@ from fractions import Fraction
 from core.budget_year.breakdowns import LABELS as BREAKDOWN_LABELS
 from core.followup import approval, occupancy, reconcile
 from core.followup.forecast import municipality_warning
+from core.formatting import MONTH_NAMES
 from core.money import format_date, ore_to_kr, to_ore
 from core.reports import SUBTOTAL, TOTAL, Column, ReportTable
 
-MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-               "november", "december")
 
 
 def reconciliation_sheet(db, year: int, as_of: dt.date) -> ReportTable:

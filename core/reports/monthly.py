@@ -24,6 +24,7 @@ from types import SimpleNamespace
 
 from core.budget_year.savings import list_savings, savings_table
 from core.followup.forecast import forecast, monthly_outturn, own_municipality
+from core.formatting import text_key
 from core.money import format_date, format_number, kr, ore_to_kr
 from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable
 from core.followup.reconcile import reconcile
@@ -202,9 +203,11 @@ CITIZEN_FIGURES = ("computed_to_date", "committed_rest", "expected_outturn", "bo
 
 
 def build_citizens(by_grant, total, unmatched=None) -> ReportTable:
-    """Sheet "Borgere": the forecast per citizen and grant, postings without a grant, the total."""
+    """Sheet "Borgere": the forecast per citizen and grant (by name, as a printed list is looked
+    up), postings without a grant, the total."""
     table = ReportTable("Borgere", citizen_columns())
-    for r in by_grant:
+    for r in sorted(by_grant, key=lambda r: (text_key(r.name or ""), r.cpr or "", r.account or "",
+                                             r.section or "")):
         table.add([r.cpr or "", r.name or "", r.section or "", r.account or "", r.provider or "",
                    *(_num(getattr(r, k)) for k in CITIZEN_FIGURES)])
     if unmatched is not None and any(_num(getattr(unmatched, k)) for k in CITIZEN_FIGURES):

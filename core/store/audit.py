@@ -68,6 +68,16 @@ FIELDS = {
     "updated": "Ændrede", "unchanged": "Uændrede", "rejected": "Afviste", "user": "Bruger",
     "checks": "Kontroller",
 }
+# Fields holding another row's id: shown by what that row is called, not by its number
+# (``Leverandør: Åhuset`` rather than ``Leverandør nr.: 2``); a row deleted since keeps its number.
+REFERENCES = {
+    "provider_id": ("Leverandør", "SELECT id, name FROM providers WHERE id IN ({})"),
+    "citizen_id": ("Borger", "SELECT id, CASE WHEN trim(name) = '' THEN cpr ELSE name || ' (' || cpr || ')' END "
+                             "FROM citizens WHERE id IN ({})"),
+}
+# Stored codes in the screens' words (core.followup.expected.SOURCES, core.vum.allocation.DECISIONS)
+_CODES = {"source": {"planlagt": "planlagt sag", "ung18": "ung, fylder 18"},
+          "decision": {"ændr": "ændre tildelingen", "behold": "beholde tildelingen"}}
 _FLAGS = {"payment_only", "temporary", "rate_from_catalogue"}
 _KRONER = {"rate", "hourly_price"}  # kroner stored as decimal text
 _HOURS = {"hours_per_week", "hours_per_year", "vum_hours", "norm_hours"}
@@ -137,7 +147,36 @@ def entries(db, table: str | None = None, row_id: int | None = None, limit: int 
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    return _decode(query(db, sql, params))
+    return _add_names(db, _decode(query(db, sql, params)))
+
+
+def _add_names(db, rows: list[dict]) -> list[dict]:
+    """Give each row ``names``: {field: {id: name}} for the ids in it that name another row
+    (``REFERENCES``), so ``describe_change`` shows the provider's or the citizen's name."""
+    wanted: dict[str, set] = {field: set() for field in REFERENCES}
+    for r in rows:
+        for state in (r["old"], r["new"]):
+            if isinstance(state, dict):
+                for field in REFERENCES:
+                    if isinstance(state.get(field), int):
+                        wanted[field].add(state[field])
+    found = {}
+    for field, ids in wanted.items():
+        ids = sorted(ids)
+        for start in range(0, len(ids), 500):  # SQLite's limit on parameters
+            chunk = ids[start:start + 500]
+            sql = REFERENCES[field][1].format(", ".join("?" * len(chunk)))
+            found.update({(field, i): name for i, name in db.execute(sql, chunk)})
+    for r in rows:
+        names = {}
+        for state in (r["old"], r["new"]):
+            if isinstance(state, dict):
+                for field in REFERENCES:
+                    name = found.get((field, state.get(field)))
+                    if name is not None:
+                        names.setdefault(field, {})[state[field]] = name
+        r["names"] = names
+    return rows
 
 
 def for_grant(db, grant_id: int) -> list[dict]:
@@ -179,11 +218,20 @@ def describe_change(entry: dict) -> str:
     ``Slut: 31-12-2026 → 30-06-2026; Takst: 1.200,00 kr.``. Amounts in kroner, dates dd-mm-yyyy."""
     old, new = entry.get("old"), entry.get("new")
     table = entry.get("table_name")
+    names = entry.get("names") or {}
+
+    def label(k):
+        return REFERENCES[k][0] if k in REFERENCES else field_label(k, table)
+
+    def shown(k, v):
+        if k in REFERENCES and isinstance(v, int):  # a row deleted since has no name: its number
+            return names.get(k, {}).get(v) or f"nr. {v}"
+        return show_value(k, v)
+
     if not isinstance(old, dict) or not isinstance(new, dict):
         value = new if new is not None else old
         if isinstance(value, dict):
-            return "; ".join(f"{field_label(k, table)}: {show_value(k, v)}" for k, v in value.items()
-                             if v not in (None, ""))
+            return "; ".join(f"{label(k)}: {shown(k, v)}" for k, v in value.items() if v not in (None, ""))
         return show_value("", value)
     if set(old) == {"key", "value"} and set(new) <= {"key", "value"}:  # a setting stored as key/value
         key = old.get("key") or new.get("key") or ""
@@ -192,11 +240,11 @@ def describe_change(entry: dict) -> str:
     for k in dict.fromkeys([*old, *new]):
         if k in old and k in new:
             if old[k] != new[k]:
-                parts.append(f"{field_label(k, table)}: {show_value(k, old[k])} → {show_value(k, new[k])}")
+                parts.append(f"{label(k)}: {shown(k, old[k])} → {shown(k, new[k])}")
         elif k in new:
-            parts.append(f"{field_label(k, table)}: {show_value(k, new[k])}")
+            parts.append(f"{label(k)}: {shown(k, new[k])}")
         else:
-            parts.append(f"{field_label(k, table)} (før): {show_value(k, old[k])}")
+            parts.append(f"{label(k)} (før): {shown(k, old[k])}")
     return "; ".join(parts)
 
 
@@ -221,6 +269,10 @@ def show_value(key: str, value) -> str:
             return f"{formatting.format_number(to_decimal(value))} kr."
         except InvalidNumber:
             return str(value)
+    if key in _CODES and value in _CODES[key]:
+        return _CODES[key][value]
+    if key == "month" and isinstance(value, int) and 1 <= value <= 12:
+        return formatting.MONTH_NAMES[value - 1]
     if key in _FLAGS and value in (0, 1, True, False):
         return "ja" if value else "nej"
     if key == "rates" and isinstance(value, list):

@@ -170,7 +170,7 @@ class FirstRunWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.NextButton, "&Næste >")
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Tilbage")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Start Dispo")
-        self.setButtonText(QWizard.WizardButton.CancelButton, "Annullér")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Annuller")
         self.municipality_page = _MunicipalityPage(self)
         self.municipality_page.municipality.setText(municipality)
         self.database_page = _DatabasePage(self, fixed_path)

@@ -21,6 +21,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from core.formatting import text_key  # noqa: F401 (the screens sort by it from here)
 from core.cpr import mask_all
 from core.money import format_number
 from core.store.storage import bulk_work
@@ -35,15 +36,6 @@ _ANSWERED = frozenset({_DISPLAY, _EDIT, _TOOLTIP, _BACKGROUND, _FOREGROUND, _ALI
                        int(RECORD_ROLE)})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 OPEN_END = "løbende"
-
-# Danish alphabetical order puts æ, ø, å after z (and in that order); ä, ö and é, ü go with æ, ø and e, y.
-_DANISH_ORDER = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}", "é": "e", "ü": "y"})
-
-
-def text_key(text: str) -> str:
-    """A sort key for Danish text: case-insensitive, with æ, ø, å after z."""
-    return text.casefold().translate(_DANISH_ORDER)
-
 
 class _CprMasking:
     """Whether the GUI masks CPR numbers now; ``gui.common.context.AppContext`` keeps it in step with

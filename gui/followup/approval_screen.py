@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMe
 from core.followup import approval
 from core.errors import DispoError
 from core.followup.forecast import default_as_of, forecast
-from core.formatting import datetime_text
+from core.formatting import datetime_text, month_text
 from core.money import format_number, ore_to_kr
 from gui.common.charts import danish_chart, set_month_series
 from gui.common.followup_common import Column, Job, RowsModel, table_view
+from gui.common import models
 from gui.common.models import show_cpr
 from gui.common.widgets import NewestMonth, add_labelled, mark_edits
 
@@ -59,7 +60,7 @@ class Screen(QWidget):
         self.message = QLabel(objectName="message")
         self.live_label = QLabel(objectName="live")
         self.model = RowsModel([
-            Column("month", "Måned", getter=lambda s: f"{s.month:02d} {approval.MONTHS[s.month - 1]}"),
+            models.Column("Måned", lambda s: month_text(s.year, s.month), lambda s: s.year * 100 + s.month, key="month"),
             Column("approved_at", "Godkendt", getter=lambda s: datetime_text(s.approved_at)),
             Column("user", "Af"),
             # what the month is approved for first: on a laptop the rest may scroll

@@ -79,7 +79,7 @@ class Screen(QWidget):
             box.toggled.connect(self._switch_toggled)
         self.compute_button = QPushButton("&Beregn", objectName="compute")
         self.compute_button.clicked.connect(self.compute)
-        self.cancel_button = QPushButton("Annullér", objectName="cancel", enabled=False)
+        self.cancel_button = QPushButton("Annuller", objectName="cancel", enabled=False)
         self.cancel_button.clicked.connect(self.job.cancel)
         self.progress = QProgressBar(objectName="progress", minimum=0, maximum=0, visible=False)
         self.status = QLabel(objectName="status")

@@ -88,10 +88,16 @@ class Screen(QWidget):
         return self.model.row(self.proxy.mapToSource(index)) if index.isValid() else None
 
     def open_current(self, *, show: bool = True):
-        """Open the record behind the selected finding; returns the dialog."""
+        """Open the record behind the selected finding; returns the dialog (for a missing yearly
+        value: the catalogue's Satser tab, where it is entered, rather than a list to read)."""
         finding = self.current_finding()
         if finding is None:
             return None
+        window = self.window()
+        if finding.table == "satser" and not finding.record_id and hasattr(window, "show_screen"):
+            catalogue = window.show_screen("Katalog og satser")
+            catalogue.tabs.setCurrentWidget(catalogue.satser_tab)
+            return catalogue
         title, fields = record_details(self.context.db, finding.table, finding.record_id)
         dialog = RecordDialog(title, fields, self)
         if show:

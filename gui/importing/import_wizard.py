@@ -772,7 +772,7 @@ class CommitPage(BusyPage):
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
-        self.cancel_button = QPushButton("&Annullér importen")
+        self.cancel_button = QPushButton("&Annuller importen")
         self.cancel_button.clicked.connect(self.cancel)
         self.save_errors = QPushButton("Gem &fejlliste …")
         self.save_errors.clicked.connect(self.save_error_workbook)

@@ -81,10 +81,11 @@ class CatalogueScreen(ScreenBase):
         self.tabs = QTabWidget()
         self.tabs.addTab(_tab(self.sections, edit_section, *section_buttons(self)), "Paragraffer")
         self.tabs.addTab(_tab(self.vum, edit_vum), "VUM-kategorier")
-        self.tabs.addTab(_tab(self.satser, button("Ny sats", self.new_sats, "Ctrl+N", self.satser, edits=True),
-                              edit_sats,
-                              button("Slet sats", self.delete_sats, "Delete", self.satser.table,
-                                     Qt.ShortcutContext.WidgetShortcut, edits=True)), "Satser")
+        self.satser_tab = _tab(self.satser, button("Ny sats", self.new_sats, "Ctrl+N", self.satser, edits=True),
+                               edit_sats,
+                               button("Slet sats", self.delete_sats, "Delete", self.satser.table,
+                                      Qt.ShortcutContext.WidgetShortcut, edits=True))
+        self.tabs.addTab(self.satser_tab, "Satser")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.dialog: FormDialog | None = None

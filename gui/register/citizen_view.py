@@ -21,11 +21,11 @@ from gui.common.widgets import TablePanel
 ACTIONS = {"insert": "Oprettet", "update": "Rettet", "rate": "Ny takst", "restore": "Fortrudt/gentaget",
            "delete": "Slettet", "import": "Importeret"}
 # Fields of a grant's stored state worth showing in the history, with their Danish names.
-FIELD_LABELS = {"section": "paragraf", "provider_id": "leverandør-id", "account": "konto", "unit": "enhed",
+FIELD_LABELS = {"section": "paragraf", "provider_id": "leverandør", "account": "konto", "unit": "enhed",
                 "quantity": "mængde", "quantity_per": "mængde pr.", "start": "start", "end": "slut",
                 "status": "status", "paying_municipality": "betalingskommune", "caseworker": "sagsbehandler",
                 "followup_date": "opfølgning", "vum_category": "VUM", "payment_only": "kun betaling",
-                "note": "note", "rates": "takster", "citizen_id": "borger-id"}
+                "note": "note", "rates": "takster", "citizen_id": "borger"}
 
 
 def _show_value(value) -> str:
@@ -41,13 +41,19 @@ def _show_value(value) -> str:
     return str(value)
 
 
-def describe_change(old: dict | None, new: dict | None) -> str:
-    """What changed between two stored states, in Danish: ``slut: løbende → 31-12-2026``."""
+def describe_change(old: dict | None, new: dict | None, names: dict | None = None) -> str:
+    """What changed between two stored states, in Danish: ``slut: løbende → 31-12-2026``;
+    a provider or citizen by name (``names`` as ``core.store.audit.entries`` gives them)."""
     if old is None or new is None:
         return ""
+    names = names or {}
     parts = []
     for key, label in FIELD_LABELS.items():
         if key in old and key in new and old[key] != new[key]:
+            if key in audit.REFERENCES:
+                before, after = (names.get(key, {}).get(v) or f"nr. {v}" for v in (old[key], new[key]))
+                parts.append(f"{label}: {before} → {after}")
+                continue
             before = OPEN_END if key == "end" and old[key] is None else _show_value(old[key])
             after = OPEN_END if key == "end" and new[key] is None else _show_value(new[key])
             parts.append(f"{label}: {before} → {after}")
@@ -78,7 +84,7 @@ HISTORY_COLUMNS = [
     Column("Bruger", lambda e: e["user"]),
     Column("Handling", lambda e: ACTIONS.get(e["action"], e["action"])),
     Column("Bevilling", lambda e: e["grant_label"]),
-    Column("Ændringer", lambda e: describe_change(e["old"], e["new"])),
+    Column("Ændringer", lambda e: describe_change(e["old"], e["new"], e.get("names"))),
 ]
 
 

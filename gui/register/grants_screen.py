@@ -100,7 +100,7 @@ class GrantsScreen(ScreenBase):
         progress_layout.setContentsMargins(0, 0, 0, 0)
         progress_layout.addWidget(QLabel("Indlæser bevillinger …"))
         progress_layout.addWidget(busy)
-        progress_layout.addWidget(button("Annullér", self.cancel_load))
+        progress_layout.addWidget(button("Annuller", self.cancel_load))
         progress_layout.addStretch(1)
         self.progress.hide()
         layout.insertWidget(1, self.progress)

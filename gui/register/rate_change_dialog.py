@@ -61,7 +61,7 @@ class RateChangeDialog(QDialog):
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Læg taksten på bevillingerne")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuller")
         self.buttons.accepted.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
         self.ok_button.setEnabled(False)

@@ -32,6 +32,7 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QGuiApplication
 from core.money import format_date, format_number
 from core.reports import DETAIL, SUBTOTAL, TOTAL, WARNING_COLOUR, Report, ReportTable, display, is_warning, mask_text
 from core.reports.xlsx_writer import DEFAULT_WIDTHS, ReportWriteError, cannot_save, check_folder
+from gui.common.charts import decimals_of, nice_range
 
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 NUMERIC = ("integer", "number", "amount", "percent")
@@ -298,7 +299,10 @@ class _Renderer:
         values = [Decimal(v) for v in chart.get("expected") or []]
         budget = [Decimal(v) for v in chart.get("budget") or []]
         booked = [Decimal(v) for v in chart.get("booked") or []]
-        top = max([*values, *budget, *booked, Decimal(1)]) * Decimal("1.1")
+        # round steps in mio. kr. (0, 25, 50, ...), the screen charts' rule
+        _, end, ticks = nice_range(0.0, float(max([*values, *budget, *booked, Decimal(1)])) / 1_000_000, 4)
+        top = Decimal(str(end)) * 1_000_000
+        step_decimals = decimals_of(end / (ticks - 1))
         label_w = self.fm.horizontalAdvance("000.000,0") + 6
         plot = QRectF(area.left() + label_w, area.top() + 4, area.width() - label_w - 4,
                       area.height() - self.row_h - 8)
@@ -310,15 +314,15 @@ class _Renderer:
             return plot.left() + (month_index + 0.5) * plot.width() / 12
 
         p.setFont(self.small)
-        for i in range(5):
-            v = top * i / 4
+        for i in range(ticks):
+            v = top * i / (ticks - 1)
             y = y_of(v)
             p.setPen(QPen(QColor("#C0C0C0"), 0))
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(QColor("#404040"))
             p.drawText(QRectF(area.left(), y - self.row_h / 2, label_w - 4, self.row_h),
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       format_number(v / 1_000_000, 1))
+                       format_number(v / 1_000_000, step_decimals if end < 10 else 0))
         for i, name in enumerate(MONTH_NAMES):
             p.drawText(QRectF(x_of(i) - 30, plot.bottom() + 2, 60, self.row_h), Qt.AlignmentFlag.AlignHCenter, name)
         bar_w = plot.width() / 12 * 0.5

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
                                QMessageBox, QProgressDialog, QPushButton, QSpinBox, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from core.formatting import MONTH_NAMES
 from core.reports import DETAIL, WARNING_COLOUR, Report, ReportTable, display, is_warning
 from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
 from core.reports.xlsx_writer import write_report
@@ -28,8 +29,7 @@ from gui.reports.pdf_report import page_layout, render, write_pdf
 from gui.common.widgets import NewestMonth
 from gui.common.workers import Runner, own_connection
 
-MONTHS = ("Januar", "Februar", "Marts", "April", "Maj", "Juni", "Juli", "August", "September", "Oktober",
-          "November", "December")
+MONTHS = tuple(name.capitalize() for name in MONTH_NAMES)
 OTHER_DATE = "Anden dato"
 NUMERIC = ("integer", "number", "amount", "percent")
 
@@ -94,6 +94,10 @@ class Screen(QWidget):
         self.as_of.setCalendarPopup(True)
         self.as_of.setEnabled(False)
         self.month.currentTextChanged.connect(lambda t: self.as_of.setEnabled(t == OTHER_DATE))
+        # a chosen month shows the date it is reported on (its last day), not today's date greyed out
+        self.month.currentIndexChanged.connect(lambda _: self._show_month_end())
+        self.year.valueChanged.connect(lambda _: self._show_month_end())
+        self._show_month_end()
         self.mask_cpr = QCheckBox("Maskér CPR-numre (DDMMÅÅ-xxxx)")
         # exports are masked by default while the GUI masks CPR numbers
         self.mask_cpr.setChecked(context.cpr_masked)
@@ -104,6 +108,7 @@ class Screen(QWidget):
         self._kind_changed()
 
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)  # no year field a screen wide
         form.addRow("&Rapport:", self.kind)
         form.addRow("&År:", self.year)
         pr = QHBoxLayout()
@@ -149,6 +154,11 @@ class Screen(QWidget):
         """Expected citizens are an option of the reports built on the forecast only."""
         self.include_expected.setEnabled(report_kind(self.kind.currentData()).uses_expected)
 
+    def _show_month_end(self) -> None:
+        if self.month.currentText() != OTHER_DATE:
+            end = self.chosen_as_of()
+            self.as_of.setDate(QDate(end.year, end.month, end.day))
+
     def chosen_as_of(self) -> dt.date:
         year = self.year.value()
         if self.month.currentText() == OTHER_DATE:
@@ -166,7 +176,7 @@ class Screen(QWidget):
     def _start(self, label: str, fn, on_done) -> None:
         """Run ``fn(db, task)`` on a worker thread (``gui.common.workers``) behind a progress dialog."""
         self._on_done = on_done
-        self._progress = QProgressDialog(label, "Annullér", 0, 0, self)
+        self._progress = QProgressDialog(label, "Annuller", 0, 0, self)
         self._progress.setWindowTitle("Rapporter")
         self._progress.setMinimumDuration(300)
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)

@@ -79,7 +79,7 @@ class SettingsDialog(QDialog):
         self.general_error.setStyleSheet(ERROR_STYLE)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Gem")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuller")
         mark_edits(self.save_button)
         self.save_button.setEnabled(not context.readonly)
         self.buttons.accepted.connect(self.save)

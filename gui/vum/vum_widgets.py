@@ -59,14 +59,14 @@ def sorted_view(model: RowsModel) -> QSortFilterProxyModel:
 
 
 def dialog_footer(dialog, layout, ok_text: str) -> QLabel:
-    """Add a red error line and OK/Annullér buttons to a dialog; returns the error label."""
+    """Add a red error line and OK/Annuller buttons to a dialog; returns the error label."""
     error = QLabel()
     error.setStyleSheet("color: #b00020")
     error.setWordWrap(True)
     layout.addWidget(error)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuller")
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)

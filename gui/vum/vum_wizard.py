@@ -300,7 +300,7 @@ class AllocationWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.NextButton, "&Næste >")
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Tilbage")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Gem tildeling")
-        self.setButtonText(QWizard.WizardButton.CancelButton, "Annullér")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Annuller")
         self.choose_page = ChoosePage(self)
         self.residents_page = ResidentsPage(self)
         self.result_page = ResultPage(self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -63,6 +64,8 @@ def test_reconciliation_flags(fdb):
     rows = {(r.cpr, r.account): r for r in reconcile(fdb, 2026, dt.date(2026, 10, 31))}
     paid_twice = rows[("010180-1234", "5.38.50")]
     assert paid_twice.flags.count("double_payment") == 1 and "no_postings" not in paid_twice.flags
+    # named by the finance system's vouchers (the test's posting() numbers them B<date>), not Dispo's row ids
+    assert "2 posteringer à 31.000,00 kr. i 03-2026 (bilag B2026-03-15 og B2026-03-31)" in paid_twice.messages
     # booked Jan-Sep 273,000 + 31,000 twice; due with a 45-day lag on Oct 31: invoices through
     # August (Aug 31 + 45 = Oct 15; Sep 30 + 45 = Nov 14 is not due yet): 243 days
     assert paid_twice.booked == (273000 + 31000) * 100
@@ -196,6 +199,40 @@ def test_validation_findings(fdb):
                for f in validation.validate(fdb, dt.date(2026, 6, 30)))
 
 
+def _yearly(findings) -> dict[str, str]:
+    """The missing yearly values: code (as the message names it in brackets) -> severity."""
+    return {re.search(r"\(([a-z0-9_]+)\) (?:mangler|er ikke)", f.message)[1]: f.severity
+            for f in findings if f.rule == "sats_missing"}
+
+
+def test_missing_yearly_values_on_a_new_database(fdb):
+    from core.register.catalogue import set_sats
+    from core.scenarios import businesscase, store
+
+    on = dt.date(2026, 11, 30)
+    # A new database carries the shipped 2022 values only. The refund thresholds (3) and the
+    # personal-assistance hourly rate are regulated each year: unknown for 2026, but nothing of
+    # 2026 is built on them yet, so they are warnings. The 8 values that hold until the law or the
+    # agreement changes (staircase, cap, weeks per month, occupancy target ...) are not missing.
+    assert _yearly(validation.validate(fdb, on)) == {"refund_t1": "advarsel", "refund_t2": "advarsel",
+                                                   "refund_t3": "advarsel", "pa_hourly_rate": "advarsel"}
+    # a grant in 2026: the year's refund is computed with the 2022 thresholds, an error now
+    grant(fdb)
+    # a business case saved for 2026 takes the hourly rate of 2026 (2022's): an error too
+    store.save_case(fdb, "Job med PA", businesscase.parse_case(
+        {"year": 2026, "before": [], "after": [{"kind": "pa", "hours_per_week": 7}]}))
+    assert _yearly(validation.validate(fdb, on)) == {"refund_t1": "fejl", "refund_t2": "fejl",
+                                                   "refund_t3": "fejl", "pa_hourly_rate": "fejl"}
+    message = next(f.message for f in validation.validate(fdb, on) if "refund_t1" in f.message)
+    assert "refusion" in message and "2022" in message
+    for kind, value in (("refund_t1", 900000), ("refund_t2", 1700000), ("refund_t3", 2200000),
+                        ("pa_hourly_rate", 135)):
+        set_sats(fdb, kind, 2026, value)
+    assert _yearly(validation.validate(fdb, on)) == {}
+    # the grant is open-ended, so 2027's refund needs 2027's thresholds: errors again
+    assert _yearly(validation.validate(fdb, dt.date(2027, 1, 31)))["refund_t1"] == "fejl"
+
+
 # ------------------------------------------------------------------ approval
 
 def test_approve_month_and_snapshot(fdb):
@@ -223,6 +260,49 @@ def test_approve_month_and_snapshot(fdb):
     assert json.loads(replaced[0])["id"] == approval_id
 
 
+@pytest.mark.parametrize("year, month, bank_day", [
+    (2026, 5, dt.date(2026, 5, 29)),    # 31 May 2026 is a Sunday, 30 a Saturday: Friday the 29th
+    (2026, 3, dt.date(2026, 3, 31)),    # a Tuesday: the month's own last day
+    (2024, 3, dt.date(2024, 3, 27)),    # Easter 2024: Good Friday 29, Saturday, Easter Sunday 31; Maundy Thursday 28
+    (2026, 12, dt.date(2026, 12, 30)),  # 31 December the banks are closed (a Thursday in 2026)
+    (2026, 1, dt.date(2026, 1, 30)),    # 31 January 2026 is a Saturday
+    (2027, 5, dt.date(2027, 5, 31)),    # a Monday; Whit Monday 2027 is 17 May
+])
+def test_last_bank_day(year, month, bank_day):
+    assert approval.last_bank_day(year, month) == bank_day
+
+
+def test_bookings_through_the_last_bank_day_need_no_reason(fdb):
+    from core.register.catalogue import set_sats
+
+    grant(fdb, rate="1000")
+    for kind, value in (("refund_t1", 900000), ("refund_t2", 1700000), ("refund_t3", 2200000)):
+        set_sats(fdb, kind, 2026, value)  # the year's refund needs them: no validation error left
+    today = dt.date(2026, 6, 15)
+
+    def kinds():
+        return {c.kind for c in approval.checks(fdb, 2026, 5, today)}
+
+    assert "bookings_end" in kinds()
+    message = next(c.message for c in approval.checks(fdb, 2026, 5, today) if c.kind == "bookings_end")
+    assert message == ("Der er ingen bogføringer i 2026, ikke til månedens sidste bankdag 29-05-2026 "
+                       "(den sidste bankdag før 31-05-2026)")
+    posting(fdb, "010180-1234", "5.38.50", "31000", "2026-05-28")   # Thursday: a bank day is missing
+    assert "bookings_end" in kinds()
+    posting(fdb, "010180-1234", "5.38.50", "31000", "2026-05-29")   # Friday before the weekend month-end
+    assert kinds() == set()  # bookings in May on the grant's account, to the last bank day
+    before = counts(fdb)
+    approval_id = approval.approve_month(fdb, 2026, 5, today=today)   # no reason needed
+    assert approval.snapshot(fdb, approval_id).reason == "" and counts(fdb)["approvals"] == before["approvals"] + 1
+
+
+def test_bookings_after_the_month_cover_it(fdb):
+    grant(fdb, rate="1000")
+    posting(fdb, "010180-1234", "5.38.50", "31000", "2026-03-15")
+    posting(fdb, "010180-1234", "5.38.50", "30000", "2026-04-02")  # the export was drawn in April
+    assert "bookings_end" not in {c.kind for c in approval.checks(fdb, 2026, 3, dt.date(2026, 4, 5))}
+
+
 def test_cli_approve_and_snapshots(fdb, db_path):
     grant(fdb)
     fdb.close()
@@ -234,6 +314,8 @@ def test_cli_approve_and_snapshots(fdb, db_path):
     data = json.loads(run_cli("snapshots", "--json", db=db_path).stdout)
     assert [(s["year"], s["month"]) for s in data] == [(2026, 2)]
     assert data[0]["rows"][-1]["level"] == "total" and data[0]["rows"][-1]["computed_to_date"] == 59000.0
+    listed = run_cli("snapshots", db=db_path).stdout
+    assert "februar 2026" in listed and "02 februar" not in listed
 
 
 # ------------------------------------------------------------------ expected citizens

@@ -14,3 +14,19 @@ def test_standard_buttons_speak_danish(qtbot):
     texts = {box.button(b).text().replace("&", "") for b in (QMessageBox.StandardButton.Yes,
                                                             QMessageBox.StandardButton.No)}
     assert texts == {"Ja", "Nej"}
+
+
+def test_one_word_for_cancel(qtbot):
+    """Qt's Danish standard button says "Annuller"; Dispo's own buttons say it the same way."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    create_application()
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == "Annuller"
+    root = Path(__file__).resolve().parents[2]
+    spelled = [str(p.relative_to(root)) for folder in ("gui", "core", "resources") for p in (root / folder).rglob("*")
+               if p.suffix in (".py", ".html") and "Annull\u00e9r" in p.read_text(encoding="utf-8")]
+    assert spelled == []

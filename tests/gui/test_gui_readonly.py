@@ -16,12 +16,12 @@ from tests.gui.test_gui_safety import _answer, demo_file, live_lock, window  # n
 READING = {
     "Månedens gang": {"Åbn afstemningen", "Åbn valideringen", "Åbn opfølgningen", "Åbn godkendelsen", "Godkend …",
                       "Skriv rapport …"},
-    "Budgetopfølgning": {"Beregn", "Annullér"},
+    "Budgetopfølgning": {"Beregn", "Annuller"},
     "Afstemning": {"Afstem"},
     "Datavalidering": {"Kontrollér", "Åbn posten"},
     "Godkend måned": set(),
     "Budgetår": {"Beregn", "Eksportér …", "Vis"},  # issue #16: computing and exporting only
-    "Bevillinger": {"Vis borger", "Annullér"},
+    "Bevillinger": {"Vis borger", "Annuller"},
     "Borgere": {"Vis borger"},
     "Leverandører og takster": set(),
     "VUM-tildeling": set(),

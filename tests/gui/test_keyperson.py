@@ -447,6 +447,12 @@ def test_approval_and_reports_start_on_the_month_of_the_newest_booking(qtbot, de
         reports = w.show_screen("Rapporter")
         assert (reports.year.value(), reports.month.currentText()) == (2026, "Marts")
         assert reports.chosen_as_of().isoformat() == "2026-03-31"
+        # the greyed date beside the month is the month's last day, not today
+        assert reports.as_of.date().toString("dd-MM-yyyy") == "31-03-2026" and not reports.as_of.isEnabled()
+        reports.month.setCurrentText("Februar")
+        assert reports.as_of.date().toString("dd-MM-yyyy") == "28-02-2026"
+        reports.month.setCurrentText("Anden dato")
+        assert reports.as_of.isEnabled() and reports.chosen_as_of().isoformat() == "2026-02-28"
     finally:
         ctx.undo_stack.clear()
         ctx.close()

@@ -165,6 +165,24 @@ def test_workbook_matches_the_forecast(forecast_module, booked_db, tmp_path):
     assert {"Anna Hansen", "Dorte Dag", "Posteringer uden bevilling"} <= names
 
 
+def test_the_citizens_are_listed_by_name_as_a_printed_list_is_looked_up():
+    from types import SimpleNamespace
+
+    from core.reports.monthly import build_citizens
+
+    def grant(name, cpr, section="§ 108"):
+        return SimpleNamespace(cpr=cpr, name=name, section=section, account="5.38.50", provider="X",
+                               computed_to_date=1, committed_rest=1, expected_outturn=2, booked_to_date=0, backlog=1)
+
+    rows = [grant("Åse Møller", "010101-1111"), grant("Bo Berg", "020202-2222"), grant("anna Ørum", "030303-3333"),
+            grant("Øjvind Ask", "040404-4444"), grant("Bo Berg", "010101-0000", "§ 107"), grant("Ærlig Ejner", "050505-5555")]
+    table = build_citizens(rows, grant("", ""))
+    # Danish order: a, b, …, z, æ, ø, å; case does not count; one name by CPR
+    assert [(r.values[1], r.values[0]) for r in table.rows[:-1]] == [
+        ("anna Ørum", "030303-3333"), ("Bo Berg", "010101-0000"), ("Bo Berg", "020202-2222"),
+        ("Ærlig Ejner", "050505-5555"), ("Øjvind Ask", "040404-4444"), ("Åse Møller", "010101-1111")]
+
+
 def test_monthly_pdf_has_overview_chart_and_deviations(forecast_module, qapp, booked_db, tmp_path):
     from core.reports.monthly import build_monthly
     from gui.reports.pdf_report import write_pdf

@@ -60,3 +60,14 @@ def test_cli_writes_a_pdf(small_db, db_path, tmp_path):
     text = pdf_text(out)
     assert "Kvartalsoversigt 2026" in text and "Pr. 30-06-2026" in text
     assert "90.000,00" in text  # § 108 in the first quarter: 90 days at 1.000 kr.
+
+
+def test_the_printed_chart_has_round_steps(qapp, tmp_path):
+    # expected outturn reaching 98,3 mio. kr.: the axis goes 0, 25, 50, 75, 100 (not 0, 27,0, 54,1 … 108,2)
+    months = [Decimal(8_194_024) * m for m in range(1, 13)]
+    report = long_report(1)
+    report.chart = {"expected": [str(v) for v in months], "budget": [str(v - 100_000) for v in months],
+                    "booked": [str(v - 1_000_000) for v in months[:10]]}
+    text = pdf_text(write_pdf(report, tmp_path / "graf.pdf"))
+    labels = re.findall(r"^\s*(\d+)\s*$", text, re.MULTILINE)
+    assert labels[:5] == ["100", "75", "50", "25", "0"]

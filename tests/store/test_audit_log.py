@@ -79,7 +79,7 @@ def test_describe_change_lists_only_what_changed():
 def test_describe_change_speaks_the_screens_words_kroner_and_danish_dates():
     # an approval as the demo writes it: 9832829489 øre = 98.328.294,89 kr.
     approval = {"old": None, "new": {"expected_ore": 9832829489, "month": 1, "year": 2026}}
-    assert audit.describe_change(approval) == "Forventet regnskab: 98.328.294,89 kr.; Måned: 1; År: 2026"
+    assert audit.describe_change(approval) == "Forventet regnskab: 98.328.294,89 kr.; Måned: januar; År: 2026"
     grant = {"old": {"end": None, "rate": "1200.5", "payment_only": 0, "rates": [["2026-01-01", "1200.5"]]},
              "new": {"end": "2026-06-30", "rate": "1250", "payment_only": 1,
                      "rates": [["2026-01-01", "1200.5"], ["2026-07-01", "1250"]]}}
@@ -121,3 +121,36 @@ def test_every_field_in_the_demos_audit_log_has_a_danish_name(demo_db):
     old, new = demo_db.execute("SELECT old, new FROM audit WHERE table_name = 'approvals' LIMIT 1").fetchone()
     entry = {"old": json.loads(old) if old else None, "new": json.loads(new)}
     assert audit.describe_change(entry).startswith("Kontroller: Datavalideringen har")
+
+
+def test_the_log_names_providers_and_citizens_not_their_numbers(db, demo_db):
+    from core.followup import expected
+
+    # the demo's expected citizen T-0001 is planned at Botilbuddet Skovbrynet (provider 1)
+    entry = next(e for e in audit.entries(demo_db, "expected_citizens") if e["new"]["ident"] == "T-0001")
+    change = audit.describe_change(entry)
+    assert "Leverandør: Botilbuddet Skovbrynet" in change and "nr." not in change
+    assert "Kilde: planlagt sag" in change  # the stored code 'planlagt' in words
+    allocation = audit.entries(demo_db, "vum_allocations")[0]
+    assert "Beslutning: ændre tildelingen" in audit.describe_change(allocation)
+    from core.followup.expected import SOURCES
+    from core.vum.allocation import DECISIONS
+    assert set(audit._CODES["source"]) == set(SOURCES) and set(audit._CODES["decision"]) == set(DECISIONS)
+    # a grant names its citizen (name and CPR) and its provider
+    providers.create_provider(db, "Skovbrynet", "egen")
+    first = _grant(db, "010180-1234")
+    change = audit.describe_change(audit.for_grant(db, first)[0])
+    assert "Borger: Anna Hansen (010180-1234)" in change and "Leverandør: Skovbrynet" in change
+    # a provider changed on a grant: old → new by name
+    providers.create_provider(db, "Lærkevej", "egen")
+    grants.update_grant(db, first, {"provider": "Lærkevej"})
+    assert "Leverandør: Skovbrynet → Lærkevej" in audit.describe_change(audit.for_grant(db, first)[0])
+    # a row deleted since keeps its number
+    providers.create_provider(db, "Lukket Bosted", "privat")
+    new = expected.add_expected(db, {"section": "§ 108", "rate": "1000", "start": "2026-07-01",
+                                     "provider": "Lukket Bosted"})
+    gone = db.execute("SELECT provider_id FROM expected_citizens WHERE id = ?", [new]).fetchone()[0]
+    expected.delete_expected(db, new)
+    providers.delete_provider(db, gone)
+    entry = next(e for e in audit.entries(db, "expected_citizens") if e["row_id"] == new)
+    assert f"Leverandør: nr. {gone}" in audit.describe_change(entry)

@@ -113,6 +113,12 @@ def test_approval_screen(qtbot, qtmodeltester, context):
     screen.refresh()
     qtmodeltester.check(screen.model)
     assert [s.month for s in screen.model.rows] == list(range(1, 10))   # the demo approved Jan-Sep
+    # a month reads as people write it, and sorts by time (not alphabetically: april before januar)
+    month = next(c for c, col in enumerate(screen.model.columns) if col.key == "month")
+    shown = [screen.model.index(r, month).data() for r in range(screen.model.rowCount())]
+    assert shown[:2] == ["januar 2026", "februar 2026"] and shown[-1] == "september 2026"
+    screen.view.sortByColumn(month, Qt.SortOrder.DescendingOrder)
+    assert screen.view.model().index(0, month).data() == "september 2026"
     qtbot.waitUntil(lambda: screen.live is not None, timeout=60000)
     screen.month.setCurrentIndex(screen.month.findData(10))
     # the demo's deliberate errors are shown before approving, and approving needs a reason
@@ -171,3 +177,19 @@ def test_validation_screen_opens_the_record(qtbot, qtmodeltester, context):
     qtbot.addWidget(dialog)
     finding = screen.current_finding()
     assert dialog.windowTitle() == f"Bevilling {finding.record_id}"
+
+
+def test_a_missing_yearly_value_opens_where_it_is_entered(qtbot, context):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.show_screen("Datavalidering")
+    screen.as_of.setDate(QDate(2026, 10, 31))
+    screen.refresh()
+    screen.rule.setCurrentIndex(screen.rule.findData("sats_missing"))
+    assert screen.model.rows  # the demo has no 2026 refund thresholds
+    screen.view.setCurrentIndex(screen.proxy.index(0, 0))
+    catalogue = screen.open_current(show=False)
+    assert window.current_screen() is catalogue and catalogue.tabs.currentWidget() is catalogue.satser_tab

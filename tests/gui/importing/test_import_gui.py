@@ -84,7 +84,7 @@ def test_wizard_end_to_end(qtbot, context, grants_file, tmp_path):
     qtbot.waitUntil(lambda: wizard.commit_page.result is not None, timeout=10000)
     assert "3 nye" in wizard.commit_page.summary.text()
     assert wizard.commit_page.save_errors.isVisible()
-    # the result page offers no Annullér: the import is saved (it can be undone under Importer)
+    # the result page offers no Annuller: the import is saved (it can be undone under Importer)
     assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()
     assert wizard.button(QWizard.WizardButton.FinishButton).isVisible()
     errors = tmp_path / "fejl.xlsx"

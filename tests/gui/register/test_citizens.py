@@ -108,3 +108,15 @@ def test_describe_change_names_fields_in_danish():
                                                                        "id": 1}) \
         == "slut: løbende → 31-12-2026; sagsbehandler: A → B"
     assert describe_change(None, {"end": None}) == ""
+
+
+def test_a_changed_provider_reads_by_name(context):
+    from core.register import providers
+    from core.store import audit
+
+    gid = add_grant(context.db, "010203-4005", "Test")
+    before = core_grants.get_grant(context.db, gid).provider
+    providers.create_provider(context.db, "Nyt Bosted", "privat")
+    core_grants.update_grant(context.db, gid, {"provider": "Nyt Bosted"})
+    newest = audit.for_grant(context.db, gid)[0]
+    assert describe_change(newest["old"], newest["new"], newest["names"]) == f"leverandør: {before} → Nyt Bosted"

@@ -308,7 +308,7 @@ def test_cancelled_load_keeps_the_grants_shown(qtbot, screen, context, demo_db):
     add_grant(context.db, "020304-1234", "Baggrund Borger")
     screen.refresh()
     cancel = screen.progress.findChild(type(screen.new_button))
-    assert cancel.text() == "Annullér"
+    assert cancel.text() == "Annuller"
     cancel.click()  # synchronous: no event is processed between starting and cancelling
     assert not screen.loading and not screen.progress.isVisible()
     QThreadPool.globalInstance().waitForDone()
