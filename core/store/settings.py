@@ -97,19 +97,6 @@ def set_values(db, texts: dict[str, object]) -> dict[str, object]:
     return values
 
 
-def set_values(db, values: dict[str, object]) -> dict[str, object]:
-    """Parse, check and store several settings (name -> text) in one transaction: all or none.
-
-    Returns:
-        name -> the typed value stored.
-
-    Raises:
-        ValidationError: a value that is not valid for its setting; nothing is stored then.
-    """
-    with db.atomic():
-        return {name: set_value(db, name, text) for name, text in values.items()}
-
-
 def all_values(db) -> list[dict]:
     """Every declared setting with its value and whether it is the default (for lists and JSON)."""
     out = []
