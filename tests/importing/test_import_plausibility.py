@@ -117,3 +117,97 @@ def _walk_to_preview_unconfirmed(qtbot, wizard):
         wizard.next()
         if ready is not None:
             qtbot.waitUntil(ready, timeout=10000)
+
+
+# ---------------------------------------------------------------- unlikely values are confirmed in the CLI
+
+def _bookings_with_a_13_digit_amount(tmp_path):
+    rows = [["Bogf.dato", "Funktion", "Art", "Beløb", "CPR-nr", "Tekst", "Bilagsnr"]]
+    rows += [[f"0{d}-01-2026", "5.32.33", "4.0", f"{d}.000,00", "2006580648", "a", str(100 + d)] for d in range(1, 8)]
+    rows += [["09-01-2026", "5.32.33", "4.0", "9876543210123", "2006580648", "b", "200"]]
+    return write_csv(tmp_path / "p.csv", rows)
+
+
+def _stored(db_file):
+    from core.store.storage import open_db, query
+
+    db = open_db(db_file)
+    try:
+        return ([(r["date"], r["amount_ore"]) for r in query(db, "SELECT date, amount_ore FROM postings ORDER BY id")],
+                len(query(db, "SELECT id FROM batches")))
+    finally:
+        db.close()
+
+
+def test_the_cli_saves_no_unlikely_value_unless_confirmed(tmp_path):
+    from tests.fuzzing import run_cli as run_here
+
+    path = _bookings_with_a_13_digit_amount(tmp_path)
+    db_file = tmp_path / "d.sqlite"
+    code, out, err = run_here("--db", db_file, "import", path)
+    assert code == 1 and out == ""
+    assert err.startswith("Fejl: Intet er gemt: 'p.csv' har 1 usandsynlig værdi på 1 række")
+    # the place, the cell as written and why; then the two ways on
+    assert ("ark 'p' række 9, kolonne 'Beløb' ('9876543210123'): Beløb 9.876.543.210.123,00 kr. er usandsynlig "
+            "(højst 100.000.000 kr.") in err
+    assert "--accept-unlikely" in err and "--skip-unlikely" in err
+    assert _stored(db_file) == ([], 0)  # nothing saved, no import recorded
+
+    # confirmed: all eight rows, the odd amount as written (9.876.543.210.123 kr. = 987.654.321.012.300 øre)
+    code, out, err = run_here("--db", db_file, "import", path, "--accept-unlikely")
+    assert (code, err) == (0, "")
+    assert "Usandsynlige værdier gemt, som du bekræftede med --accept-unlikely: 1" in out
+    postings, batches = _stored(db_file)
+    assert batches == 1 and len(postings) == 8
+    assert postings[-1] == ("2026-01-09", 987_654_321_012_300)
+
+
+def test_the_cli_can_leave_the_rows_with_unlikely_values_out(tmp_path):
+    from tests.fuzzing import run_cli as run_here
+
+    path = _bookings_with_a_13_digit_amount(tmp_path)
+    db_file = tmp_path / "d.sqlite"
+    code, out, err = run_here("--db", db_file, "import", path, "--skip-unlikely", "--json")
+    assert (code, err) == (0, "")
+    res = json.loads(out)
+    assert (res["imported"], res["unlikely"], res["questions"]) == (7, [], [])
+    [rejected] = res["rejected"]
+    assert (rejected["row"], rejected["column"], rejected["value"]) == (9, "Beløb", "9876543210123")
+    assert rejected["reason"].startswith("Udeladt: Beløb 9.876.543.210.123,00 kr. er usandsynlig")
+    # the seven ordinary bookings of 1.000 ... 7.000 kr., in øre
+    assert _stored(db_file) == ([(f"2026-01-0{d}", d * 100_000) for d in range(1, 8)], 1)
+    # the two options exclude each other (a usage error)
+    assert run_here("--db", db_file, "import", path, "--skip-unlikely", "--accept-unlikely")[0] == 2
+
+
+def test_dry_run_and_json_list_the_unlikely_values(tmp_path):
+    from tests.fuzzing import run_cli as run_here
+
+    path = _bookings_with_a_13_digit_amount(tmp_path)
+    db_file = tmp_path / "d.sqlite"
+    code, out, _ = run_here("--db", db_file, "import", path, "--dry-run", "--json")
+    assert code == 0
+    [u] = json.loads(out)["unlikely"]
+    assert {k: u[k] for k in ("sheet", "row", "column", "field", "value")} == {
+        "sheet": "p", "row": 9, "column": "Beløb", "field": "amount", "value": "9876543210123"}
+    assert u["reason"].startswith("Beløb 9.876.543.210.123,00 kr. er usandsynlig")
+    code, out, _ = run_here("--db", db_file, "import", path, "--dry-run")
+    assert code == 0
+    assert "Usandsynlige værdier (se ovenfor): 1. De gemmes kun med --accept-unlikely" in out
+    assert _stored(db_file) == ([], 0)
+
+
+def test_an_xlsx_date_that_is_a_day_number_far_off_is_refused_until_confirmed(tmp_path):
+    from tests.fuzzing import run_cli as run_here
+
+    rows = [_row(i, dt.date(2020 + i, 3, 1)) for i in range(1, 8)] + [_row(8, 90000)]
+    path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)})
+    db_file = tmp_path / "d.sqlite"
+    code, _, err = run_here("--db", db_file, "import", path, "--kind", "grants")
+    day = EXCEL_EPOCH + dt.timedelta(days=90000)  # 29-05-2146
+    assert code == 1
+    assert f"ark 'Ark' række 9, kolonne 'Startdato' ('90000'): Startdato {day:%d-%m-%Y} (cellen: 90000)" in err
+    code, out, _ = run_here("--db", db_file, "import", path, "--kind", "grants", "--accept-unlikely", "--json")
+    assert code == 0, out
+    res = json.loads(out)
+    assert res["imported"] == 8 and [(u["row"], u["value"]) for u in res["unlikely"]] == [(9, "90000")]
