@@ -655,6 +655,14 @@ class PreviewPage(BusyPage):
         self.confirm_unlikely.setObjectName("confirm_unlikely")
         self.confirm_unlikely.hide()
         self.confirm_unlikely.toggled.connect(self.completeChanged)
+        self.skip_unlikely = QPushButton("&Udelad rækkerne med usandsynlige værdier")
+        self.skip_unlikely.setObjectName("skip_unlikely")
+        self.skip_unlikely.hide()
+        self.skip_unlikely.clicked.connect(self.leave_out_unlikely)
+        unlikely = QHBoxLayout()
+        unlikely.addWidget(self.confirm_unlikely)
+        unlikely.addWidget(self.skip_unlikely)
+        unlikely.addStretch()
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts)
         layout.addWidget(self.view, 1)
@@ -662,7 +670,7 @@ class PreviewPage(BusyPage):
         layout.addWidget(self.providers)
         layout.addWidget(self.provider_box)
         layout.addLayout(radios)
-        layout.addWidget(self.confirm_unlikely)
+        layout.addLayout(unlikely)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         self.setCommitPage(False)
@@ -674,6 +682,7 @@ class PreviewPage(BusyPage):
     def reload(self) -> None:
         self.plan = None
         self.confirm_unlikely.hide()
+        self.skip_unlikely.hide()
         self.model.set_records([])
         self.setSubTitle("Filen læses og rækkerne tjekkes …")
         w = self.w
@@ -713,6 +722,7 @@ class PreviewPage(BusyPage):
         self.confirm_unlikely.setChecked(False)
         self.confirm_unlikely.setText(f"&Jeg har tjekket {values} (gule rækker: 'usandsynlig') og vil gemme alligevel")
         self.confirm_unlikely.setVisible(bool(odd))
+        self.skip_unlikely.setVisible(bool(odd))
         self.model.set_records(plan.records, tuple(f.name for f in KINDS[self.w.kind].fields))
         # the sheet only tells rows apart when the file gave several (a csv's is its file name)
         self.view.setColumnHidden(1, len({r.sheet for r in plan.records}) <= 1)
@@ -741,6 +751,15 @@ class PreviewPage(BusyPage):
             self.w.quick = False
             if not c.get("rejected") and not plan.column_warnings() and not self.provider_combos:
                 QTimer.singleShot(0, self.wizard().next)
+
+    def leave_out_unlikely(self) -> None:
+        """Her other answer to unlikely values: their rows are left out (shown as rejected, with the
+        reason) and the rest can be saved."""
+        if self.plan is None:
+            return
+        batches.confirm_unlikely(self.plan, skip=True)
+        self._prepared(self.plan)
+        self.completeChanged.emit()
 
     def failed(self, message: str) -> None:
         self.setSubTitle("Forhåndsvisningen kunne ikke laves (se nedenfor).")

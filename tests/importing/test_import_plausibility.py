@@ -110,6 +110,36 @@ def test_the_wizard_saves_unlikely_values_only_when_she_confirms_she_has_looked(
         ctx.close()
 
 
+def test_the_wizard_can_leave_the_rows_with_unlikely_values_out(qtbot, db_path, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from core.register.grants import list_grants
+    from gui.common.context import AppContext
+    from gui.importing.import_wizard import ImportWizard
+
+    rows = [_row(i, dt.date(2020 + i, 3, 1)) for i in range(1, 8)] + [_row(8, 90000)]
+    path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)})
+    ctx = AppContext(db_path)
+    try:
+        wizard = ImportWizard(ctx, path)
+        qtbot.addWidget(wizard)
+        _walk_to_preview_unconfirmed(qtbot, wizard)
+        page = wizard.preview_page
+        assert page.skip_unlikely.isVisible() and not page.isComplete()
+        qtbot.mouseClick(page.skip_unlikely, Qt.MouseButton.LeftButton)
+        # row 9 (the day number 90000) is now a rejected row with its reason; the rest can be saved
+        assert page.isComplete() and page.confirm_unlikely.isHidden() and page.skip_unlikely.isHidden()
+        assert "afvist 1" in page.counts.text()
+        [rejected] = page.plan.rejected
+        assert rejected["row"] == 9 and rejected["reason"].startswith("Udeladt: Startdato")
+        wizard.next()
+        qtbot.waitUntil(lambda: wizard.commit_page.result is not None, timeout=20000)
+        # the seven ordinary rows: CPR 010190-1234 ... 070190-1234
+        assert sorted(g.cpr for g in list_grants(ctx.db)) == [f"0{i}0190-1234" for i in range(1, 8)]
+    finally:
+        ctx.close()
+
+
 def _walk_to_preview_unconfirmed(qtbot, wizard):
     """File, sheet, mapping, preview: up to a preview that has its plan (complete or not)."""
     wizard.show()
