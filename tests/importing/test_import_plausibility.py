@@ -81,6 +81,23 @@ def test_ordinary_files_and_far_dates_the_whole_file_shares_give_no_warning(tmp_
     assert _warnings(prepare(db, write_csv(tmp_path / "p.csv", rows))) == []
 
 
+def test_an_unlikely_change_is_refused_only_when_changed_rows_are_updated(tmp_path):
+    from tests.fuzzing import run_cli as run_here
+
+    rows = [_row(i, dt.date(2020 + i, 3, 1), end=dt.date(2030, 12, 31)) for i in range(1, 8)]
+    db_file = tmp_path / "d.sqlite"
+    assert run_here("--db", db_file, "import", write_xlsx(tmp_path / "a.xlsx", {"Ark": _grants(rows)}))[0] == 0
+    rows[6][7] = 90000  # next month's file: row 8's end date became a day number (29-05-2146)
+    path = write_xlsx(tmp_path / "b.xlsx", {"Ark": _grants(rows)})
+    # changed rows are kept by default: nothing unlikely is saved, so nothing to confirm
+    code, out, _ = run_here("--db", db_file, "import", path)
+    assert code == 0 and "række 8, end: 2030-12-31 → 2146-05-29" in out
+    code, _, err = run_here("--db", db_file, "import", path, "--update-changed")
+    assert code == 1 and "ark 'Ark' række 8, kolonne 'Slutdato' ('90000')" in err
+    code, out, _ = run_here("--db", db_file, "import", path, "--update-changed", "--skip-unlikely", "--json")
+    assert code == 0 and json.loads(out)["updated"] == 0 and [r["row"] for r in json.loads(out)["rejected"]] == [8]
+
+
 def test_the_wizard_saves_unlikely_values_only_when_she_confirms_she_has_looked(qtbot, db_path, tmp_path):
     from gui.common.context import AppContext
     from gui.importing.import_wizard import ImportWizard
