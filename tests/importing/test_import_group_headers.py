@@ -90,3 +90,30 @@ def test_a_group_word_before_a_sub_header_names_the_sub_headers_field(header, fi
     scores = {f.name: header_score(f, header) for f in grants.fields}
     best = max(scores, key=scores.get)
     assert best == field and scores[field] >= 0.8, scores
+
+
+# ---------------------------------------------------------------- merged cells in ods
+
+def test_merged_cells_of_an_ods_header_are_read(tmp_path):
+    # as LibreOffice writes them: a spanned cell, then covered cells; calamine itself reports none for ods
+    rows = [["Bevillinger 2026"], [], ["Borger", "", "Periode", ""], ["CPR-nr.", "Navn", "Startdato", "Ophørsdato"],
+            ["0101901234", "Anna", "01-03-2026", "30-09-2026"]]
+    path = write_ods(tmp_path / "g.ods", {"Ark": rows, "Andet": [["A", "B"], ["x", "y"]]},
+                     merged={"Ark": ["A1:D1", "A3:B3", "C3:D3"], "Andet": ["A1:B1"]})
+    sheets = {s.name: s for s in read_file(path)}
+    assert sorted(sheets["Ark"].merged) == [((0, 0), (0, 3)), ((2, 0), (2, 1)), ((2, 2), (2, 3))]
+    assert sheets["Andet"].merged == [((0, 0), (0, 1))]
+    # the merge says 'Periode' spans 'Ophørsdato' too (a long header no group word spreads over by itself)
+    assert build_table(sheets["Ark"]).headers == ["Borger CPR-nr.", "Borger Navn", "Periode Startdato",
+                                                  "Periode Ophørsdato"]
+
+
+def test_an_ods_header_merged_down_over_two_rows(db, tmp_path):
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Bevilling", ""],
+            ["", "", "", "", "", "Fra", "Til"],
+            ["0101901234", "Anna Hansen", "§ 108", "Engen", 2000.5, D(2026, 3, 1), D(2026, 9, 30)]]
+    path = write_ods(tmp_path / "g.ods", {"Ark": rows}, merged={"Ark": ["A1:A2", "B1:B2", "F1:G1"]})
+    res = import_file(db, path, "grants")
+    assert (res["mapping"]["start"], res["mapping"]["end"], res["imported"]) == ("Bevilling Fra", "Bevilling Til", 1)
+    [g] = list_grants(db)
+    assert (g.start, g.end, g.rates[0].rate) == (D(2026, 3, 1), D(2026, 9, 30), Decimal("2000.5"))
