@@ -13,9 +13,9 @@ and never a grant that is not in the file. The kinds of change, combined at rand
  6. blank and note rows inside the data          12. the section in the sheet's name or title, not a column
                                                  13. a column under a heading nobody taught Dispo
 14. a group row above the header (``Borger`` over CPR and name, ``Periode`` over start and end, or group
-    titles nobody taught Dispo), its cells merged across each group in xlsx or not
+    titles nobody taught Dispo), its cells merged across each group in xlsx and ods or not
 15. a two-row header: group words over sub-headers (``Bevilling`` over ``Fra``/``Til``, ``Takst`` over
-    ``kr.``), the other headers merged down over both rows in xlsx or not
+    ``kr.``), the other headers merged down over both rows in xlsx and ods or not
 
 A short run in CI; ``DISPO_FUZZ_EXAMPLES=2000`` (or ``DISPO_FUZZ_LONG=1``) for a long one by hand.
 """
@@ -101,7 +101,7 @@ class Layout:
     duplicate: bool = False
     changes: list[str] = field(default_factory=list)
     header_form: str = "one row"           # one row | group row | two rows
-    merged: bool = False                   # xlsx: group cells merged (across, and down over two rows)
+    merged: bool = False                   # xlsx, ods: group cells merged (across, and down over two rows)
     header_words: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (upper, lower) cell
     merges: list[str] = field(default_factory=list)  # the ranges merged, as render placed them
 
@@ -264,7 +264,7 @@ def make_layout(rnd: random.Random, records: list[dict]) -> Layout:
         title.insert(0, section_title)
     return Layout(fmt, cols, headers, forms, title, sheet, rnd.random() < 0.3, rnd.random() < 0.3,
                   rnd.random() < 0.3, rnd.random() < 0.2, changes, form,
-                  fmt == "xlsx" and form != "one row" and rnd.random() < 0.6, words)
+                  fmt in ("xlsx", "ods") and form != "one row" and rnd.random() < 0.6, words)
 
 
 def _letter(col: int) -> str:
@@ -274,7 +274,7 @@ def _letter(col: int) -> str:
 def header_rows(layout: Layout, first_row: int) -> list[list]:
     """The header as one row, or as a group row over it, or as two rows (group words over sub-headers).
 
-    A group word stands in the first cell of its run of columns; in xlsx with ``merged`` the run is
+    A group word stands in the first cell of its run of columns; in xlsx or ods with ``merged`` the run is
     merged (and in two rows a header without a sub-header is merged down over both rows); the merged
     ranges go to ``layout.merges`` (``first_row`` is the 1-based row of the upper header row).
     """
@@ -353,7 +353,7 @@ def write(layout: Layout, rows: list[list], folder: Path) -> Path:
     if layout.fmt == "xlsx":
         return write_xlsx(folder / "bevillinger.xlsx", {layout.sheet: rows}, merged={layout.sheet: layout.merges})
     if layout.fmt == "ods":
-        return write_ods(folder / "bevillinger.ods", {layout.sheet: rows})
+        return write_ods(folder / "bevillinger.ods", {layout.sheet: rows}, merged={layout.sheet: layout.merges})
     path = folder / f"{layout.sheet.replace('§ ', 'paragraf ')}.csv"
     with open(path, "w", encoding="utf-8-sig" if layout.fmt == "csv;" else "cp1252", newline="") as out:
         csv.writer(out, delimiter=layout.fmt[-1]).writerows([[("" if v is None else str(v)) for v in r] for r in rows])
