@@ -27,8 +27,7 @@ def _warnings(plan):
 
 
 def test_a_five_digit_number_in_a_date_column_is_warned_about(tmp_path, db):
-    rows = [_row(i, dt.date(2020 + i, 3, 1)) for i in range(1, 8)] + [_row(8, 90000)]
-    path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)})
+    path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(_with_a_day_number())})
     plan = prepare(db, path, "grants")
     (row, warning), = _warnings(plan)
     day = EXCEL_EPOCH + dt.timedelta(days=90000)  # 29-05-2146
@@ -103,13 +102,10 @@ def test_the_wizard_saves_unlikely_values_only_when_she_confirms_she_has_looked(
     from gui.importing.import_wizard import ImportWizard
     from tests.gui.importing.test_import_gui import _walk_to_preview
 
-    rows = [_row(i, dt.date(2020 + i, 3, 1)) for i in range(1, 8)] + [_row(8, 90000)]
-    path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)})
+    rows = _with_a_day_number()
     ctx = AppContext(db_path)
     try:
-        wizard = ImportWizard(ctx, path)
-        qtbot.addWidget(wizard)
-        _walk_to_preview_unconfirmed(qtbot, wizard)
+        wizard = _wizard_at_preview(qtbot, ctx, write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)}))
         page = wizard.preview_page
         assert page.plan is not None and not page.isComplete()
         assert page.confirm_unlikely.isVisible()
@@ -132,15 +128,10 @@ def test_the_wizard_can_leave_the_rows_with_unlikely_values_out(qtbot, db_path, 
 
     from core.register.grants import list_grants
     from gui.common.context import AppContext
-    from gui.importing.import_wizard import ImportWizard
 
-    rows = [_row(i, dt.date(2020 + i, 3, 1)) for i in range(1, 8)] + [_row(8, 90000)]
-    path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)})
     ctx = AppContext(db_path)
     try:
-        wizard = ImportWizard(ctx, path)
-        qtbot.addWidget(wizard)
-        _walk_to_preview_unconfirmed(qtbot, wizard)
+        wizard = _wizard_at_preview(qtbot, ctx, write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(_with_a_day_number())}))
         page = wizard.preview_page
         assert page.skip_unlikely.isVisible() and not page.isComplete()
         qtbot.mouseClick(page.skip_unlikely, Qt.MouseButton.LeftButton)
@@ -155,6 +146,20 @@ def test_the_wizard_can_leave_the_rows_with_unlikely_values_out(qtbot, db_path, 
         assert sorted(g.cpr for g in list_grants(ctx.db)) == [f"0{i}0190-1234" for i in range(1, 8)]
     finally:
         ctx.close()
+
+
+def _with_a_day_number() -> list[list]:
+    """Seven grants starting 2021 ... 2027 and one whose start is the day number 90000 (29-05-2146)."""
+    return [_row(i, dt.date(2020 + i, 3, 1)) for i in range(1, 8)] + [_row(8, 90000)]
+
+
+def _wizard_at_preview(qtbot, ctx, path):
+    from gui.importing.import_wizard import ImportWizard
+
+    wizard = ImportWizard(ctx, path)
+    qtbot.addWidget(wizard)
+    _walk_to_preview_unconfirmed(qtbot, wizard)
+    return wizard
 
 
 def _walk_to_preview_unconfirmed(qtbot, wizard):
@@ -247,8 +252,7 @@ def test_dry_run_and_json_list_the_unlikely_values(tmp_path):
 def test_an_xlsx_date_that_is_a_day_number_far_off_is_refused_until_confirmed(tmp_path):
     from tests.fuzzing import run_cli as run_here
 
-    rows = [_row(i, dt.date(2020 + i, 3, 1)) for i in range(1, 8)] + [_row(8, 90000)]
-    path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(rows)})
+    path = write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(_with_a_day_number())})
     db_file = tmp_path / "d.sqlite"
     code, _, err = run_here("--db", db_file, "import", path, "--kind", "grants")
     day = EXCEL_EPOCH + dt.timedelta(days=90000)  # 29-05-2146
