@@ -749,8 +749,8 @@ class PreviewPage(BusyPage):
         self._provider_rows(plan)
         if self.w.quick:
             self.w.quick = False
-            if not c.get("rejected") and not plan.column_warnings() and not self.provider_combos:
-                QTimer.singleShot(0, self.wizard().next)
+            if not c.get("rejected") and not plan.column_warnings() and not self.provider_combos and self.ready():
+                QTimer.singleShot(0, self.wizard().next)  # unlikely values stop here too: she confirms them
 
     def leave_out_unlikely(self) -> None:
         """Her other answer to unlikely values: their rows are left out (shown as rejected, with the
@@ -768,6 +768,8 @@ class PreviewPage(BusyPage):
         return self.plan is not None and (self.confirm_unlikely.isHidden() or self.confirm_unlikely.isChecked())
 
     def validatePage(self) -> bool:
+        if not self.ready():  # never saved past unlikely values she has not confirmed or left out
+            return False
         self.w.update_changed = self.update_radio.isChecked()
         return True
 

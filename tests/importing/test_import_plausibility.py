@@ -148,6 +148,36 @@ def test_the_wizard_can_leave_the_rows_with_unlikely_values_out(qtbot, db_path, 
         ctx.close()
 
 
+def test_a_one_click_import_with_a_profile_stops_at_unlikely_values(qtbot, db_path, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from core.importing.profiles import save_profile
+    from core.register.grants import list_grants
+    from gui.common.context import AppContext
+    from gui.importing.import_wizard import ImportWizard
+
+    ctx = AppContext(db_path)
+    try:
+        save_profile(ctx.db, "grants", HEADER, {"cpr": "CPR-nr.", "name": "Navn", "section": "Paragraf",
+                                                "provider": "Leverandør", "rate": "Takst", "unit": "Enhed",
+                                                "start": "Startdato", "end": "Slutdato"}, "Bostedet")
+        wizard = ImportWizard(ctx, write_xlsx(tmp_path / "g.xlsx", {"Ark": _grants(_with_a_day_number())}))
+        qtbot.addWidget(wizard)
+        wizard.show()
+        wizard.next()
+        qtbot.waitUntil(wizard.sheet_page.quick_button.isVisible, timeout=10000)
+        qtbot.mouseClick(wizard.sheet_page.quick_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: wizard.preview_page.plan is not None, timeout=20000)
+        qtbot.wait(200)  # a one-click import would have moved on to saving by now
+        # it stops at the preview and asks, as any import does; nothing is saved
+        assert wizard.currentPage() is wizard.preview_page and wizard.commit_page.result is None
+        assert wizard.preview_page.confirm_unlikely.isVisible() and not wizard.preview_page.isComplete()
+        assert not wizard.preview_page.validatePage()  # the page itself refuses to go on unconfirmed
+        assert list_grants(ctx.db) == []
+    finally:
+        ctx.close()
+
+
 def _with_a_day_number() -> list[list]:
     """Seven grants starting 2021 ... 2027 and one whose start is the day number 90000 (29-05-2146)."""
     return [_row(i, dt.date(2020 + i, 3, 1)) for i in range(1, 8)] + [_row(8, 90000)]
