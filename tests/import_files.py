@@ -26,24 +26,54 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], *, hidden: tuple[str, 
     return path
 
 
-def _ods_cell(value) -> str:
+def _ods_cell(value, span: str = "") -> str:
+    if span and (value is None or value == ""):
+        return f"<table:table-cell{span}/>"
     if value is None or value == "":
         return "<table:table-cell/>"
     if isinstance(value, dt.date):
-        return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+        return (f'<table:table-cell{span} office:value-type="date" office:date-value="{value.isoformat()}">'
                 f"<text:p>{value.isoformat()}</text:p></table:table-cell>")
     if isinstance(value, (int, float)):
-        return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+        return (f'<table:table-cell{span} office:value-type="float" office:value="{value}">'
                 f"<text:p>{value}</text:p></table:table-cell>")
-    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+    return (f'<table:table-cell{span} office:value-type="string"><text:p>{escape(str(value))}</text:p>'
+            "</table:table-cell>")
 
 
-def write_ods(path: Path, sheets: dict[str, list[list]]) -> Path:
-    """A minimal but valid OpenDocument spreadsheet, written by hand (no ods library is installed)."""
-    tables = "".join(
-        f'<table:table table:name="{escape(name)}">'
-        + "".join("<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>" for row in rows)
-        + "</table:table>" for name, rows in sheets.items())
+def _ods_row(cells: list, r: int, spans: dict[tuple[int, int], tuple[int, int]], covered: set) -> str:
+    out = []
+    for c, v in enumerate(cells):
+        if (r, c) in covered:
+            out.append("<table:covered-table-cell/>")
+        elif (r, c) in spans:
+            down, across = spans[r, c]
+            out.append(_ods_cell(v, f' table:number-columns-spanned="{across}" table:number-rows-spanned="{down}"'))
+        else:
+            out.append(_ods_cell(v))
+    return "<table:table-row>" + "".join(out) + "</table:table-row>"
+
+
+def _ranges(ranges: list[str]) -> tuple[dict[tuple[int, int], tuple[int, int]], set]:
+    """Merged ranges like ``A1:B2`` as {top-left (row, col): (rows, cols)} and the covered cells."""
+    from openpyxl.utils.cell import range_boundaries
+
+    spans, covered = {}, set()
+    for rng in ranges:
+        c0, r0, c1, r1 = range_boundaries(rng)
+        spans[r0 - 1, c0 - 1] = (r1 - r0 + 1, c1 - c0 + 1)
+        covered |= {(r - 1, c - 1) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0 - 1, c0 - 1)}
+    return spans, covered
+
+
+def write_ods(path: Path, sheets: dict[str, list[list]], *, merged: dict[str, list[str]] | None = None) -> Path:
+    """A minimal but valid OpenDocument spreadsheet, written by hand (no ods library is installed);
+    ``merged`` ranges (``A1:B1``) are written as LibreOffice does: spanned cells and covered cells."""
+    tables = ""
+    for name, rows in sheets.items():
+        spans, covered = _ranges((merged or {}).get(name, []))
+        tables += (f'<table:table table:name="{escape(name)}">'
+                   + "".join(_ods_row(row, r, spans, covered) for r, row in enumerate(rows)) + "</table:table>")
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

@@ -9,7 +9,8 @@ from core.cli import print_json, print_table, year_arg
 from core.cpr import mask_all
 from core.errors import DispoError
 from core.formatting import count, date_text, datetime_text, import_counts
-from core.importing.batches import commit, list_batches, prepare, preview_result, save_plan_profile, undo
+from core.importing.batches import (ACCEPT_UNLIKELY, SKIP_UNLIKELY, commit, confirm_unlikely, list_batches, prepare,
+                                    preview_result, save_plan_profile, undo)
 from core.importing.choices import Choices
 from core.importing.fields import KINDS
 from core.money import format_kr
@@ -40,6 +41,12 @@ def register(sub) -> None:
                          help="opdatér rækker, der findes med andre værdier, med filens værdier")
     changed.add_argument("--skip-changed", action="store_true",
                          help="behold databasens værdier for ændrede rækker (standard)")
+    unlikely = p.add_mutually_exclusive_group()
+    unlikely.add_argument(ACCEPT_UNLIKELY, action="store_true",
+                          help="gem også usandsynlige værdier (fx en dato i år 2146 eller et beløb på milliarder); "
+                               "uden dette gemmes en fil med sådanne værdier ikke")
+    unlikely.add_argument(SKIP_UNLIKELY, action="store_true",
+                          help="udelad rækkerne med usandsynlige værdier (de står som afviste rækker), og gem resten")
     p.add_argument("--errors", metavar="FIL.xlsx", help="gem de afviste rækker i en fejlliste (xlsx)")
     p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     p.set_defaults(handler=cmd_import)
@@ -97,6 +104,8 @@ def choices_from_args(args) -> Choices:
 
 def cmd_import(args, db) -> int:
     plan = prepare(db, Path(args.file), args.kind, args.sheet, choices=choices_from_args(args), profile=args.profile)
+    if args.skip_unlikely:
+        confirm_unlikely(plan, skip=True, update_changed=args.update_changed)
     question = plan.needs_choice()
     if args.dry_run:
         res = preview_result(plan, args.update_changed)
@@ -107,6 +116,7 @@ def cmd_import(args, db) -> int:
             write_error_workbook(Path(args.errors), plan, plan.rejected)
         raise DispoError(question)
     else:
+        confirm_unlikely(plan, accept=args.accept_unlikely, update_changed=args.update_changed)
         res = commit(db, plan, update_changed=args.update_changed)
         if args.save_profile:
             res["profile_id"] = save_plan_profile(db, plan, args.save_profile)
@@ -160,6 +170,13 @@ def cmd_import(args, db) -> int:
     for w in others[:50]:
         place = f"række {w['row']}: " if w.get("row") is not None else ""
         print(f"  Bemærk: ark '{w['sheet']}' {place}{w['warning']}")
+    if res["unlikely"]:
+        n = count(len(res["unlikely"]))
+        if args.dry_run and not args.accept_unlikely:
+            print(f"  Usandsynlige værdier (se ovenfor): {n}. De gemmes kun med {ACCEPT_UNLIKELY}; udelad rækkerne "
+                  f"med {SKIP_UNLIKELY}")
+        elif not args.dry_run:
+            print(f"  Usandsynlige værdier gemt, som du bekræftede med {ACCEPT_UNLIKELY}: {n}")
     return 0
 
 

@@ -18,6 +18,7 @@ from typing import Callable
 
 from core.store import audit, backup
 from core.errors import DispoError, NotFoundError
+from core.formatting import count
 from core.importing import plausibility
 from core.importing.fields import KINDS
 from core.importing.importers import IMPORTERS, ImportContext, Importer, provider_sections, restore_grant_snapshot
@@ -27,6 +28,7 @@ from core.importing.choices import (GIVEN, MATCHED, PROFILE, ChoiceError, Choice
                                     check_columns_exist, choices_of, field_of, lookalike_warnings,
                                     map_translated_fields, unused_columns)
 from core.importing.profiles import find_profile, mapping_from_headers, profile_named, save_profile
+from core.importing.parsers import is_blank, text
 from core.importing.readers import read_file
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
 from core.importing.table import NoTableError, Table, build_table
@@ -76,6 +78,8 @@ class Plan:
     importer: Importer
     hidden_sheets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: values far outside what the field and the file hold (``plausibility.check``)
+    findings: list[plausibility.Finding] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -131,6 +135,8 @@ class Plan:
                 continue
             headers = {s.table.headers[c]: name for name, c in s.mapping.columns.items()}
             for pr in r.problems:
+                if pr.get("unlikely"):
+                    continue  # left out at her word, not a value to explain
                 name = headers.get(pr["column"])
                 has_column = name is not None
                 name = name or labels.get(pr["column"])
@@ -160,6 +166,32 @@ class Plan:
                 parts.append(f"{q['field']} er ukendt ({values}); giv alle rækker en værdi med {q['option']}")
         return f"Ingen rækker i '{self.file.name}' kan importeres endnu: " + "; ".join(parts) + "."
 
+    def unlikely(self, update_changed: bool = True) -> list[dict]:
+        """The unlikely values that saving would store (``[{sheet, row, column, field, value, reason}]``):
+        on new rows, and on changed rows when they are updated; ``value`` is the cell as written."""
+        return [u for _, u in self._unlikely(update_changed)]
+
+    def _unlikely(self, update_changed: bool) -> list[tuple[plausibility.Finding, dict]]:
+        sheets = {s.table.sheet: s for s in self.sheets}
+        cells: dict[str, dict[int, list]] = {}
+        out = []
+        for f in self.findings:
+            rec = f.record
+            if not (rec.status == NEW or (rec.status == CHANGED and update_changed)):
+                continue
+            sp = sheets.get(rec.sheet)
+            column, col = _column_of(sp, f.field, self.kind)
+            value = f.cell
+            if col is not None:
+                if rec.sheet not in cells:
+                    cells[rec.sheet] = dict(sp.table.rows)
+                row = cells[rec.sheet].get(rec.row, [])
+                if col < len(row) and not is_blank(row[col]) and not isinstance(row[col], dt.date):
+                    value = text(row[col])
+            out.append((f, {"sheet": rec.sheet, "row": rec.row, "column": column, "field": f.field, "value": value,
+                            "reason": f.reason}))
+        return out
+
     def mapping_headers(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for s in self.sheets:
@@ -169,6 +201,58 @@ class Plan:
 
     def provider_choices(self):
         return list(self.importer.ctx.providers.choices.values())
+
+
+def _column_of(sp: SheetPlan | None, name: str, kind: str) -> tuple[str, int | None]:
+    """The header and index of the column a field was read from (its label and ``None`` when it
+    has no column of its own)."""
+    m = sp.mapping if sp is not None else None
+    if m is not None and name in m.columns:
+        return sp.table.headers[m.columns[name]], m.columns[name]
+    if m is not None and name == "amount" and {"debit", "credit"} & set(m.columns):
+        return "/".join(sp.table.headers[m.columns[n]] for n in ("debit", "credit") if n in m.columns), None
+    label = KINDS[kind].field(name).label
+    return (f"{label} (fast værdi)" if m is not None and name in m.defaults else label), None
+
+
+class UnlikelyValuesError(DispoError):
+    """A file holds values far outside what their field and the file hold, and nobody confirmed them."""
+
+
+#: the command-line options that answer an ``UnlikelyValuesError``
+ACCEPT_UNLIKELY, SKIP_UNLIKELY = "--accept-unlikely", "--skip-unlikely"
+
+
+def confirm_unlikely(plan: Plan, *, accept: bool = False, skip: bool = False, update_changed: bool = True) -> None:
+    """Unlikely values are saved only when she says so: ``accept`` keeps them, ``skip`` leaves their
+    rows out (rejected, with the reason); with neither, the plan is refused.
+
+    Raises:
+        UnlikelyValuesError: the plan would save unlikely values, and neither was chosen; the message
+            lists them (sheet, row, column, value, why) and names the options.
+    """
+    pairs = plan._unlikely(update_changed)
+    if not pairs or accept:
+        return
+    if skip:
+        for f, u in pairs:
+            f.record.warnings.remove(f.reason)
+            f.record.reject(u["column"], u["value"], f"Udeladt: {f.reason}")
+            f.record.problems[-1]["unlikely"] = True
+        plan.findings = [f for f in plan.findings if f.record.status != REJECTED]
+        return
+    found = [u for _, u in pairs]
+    lines = [f"  ark '{u['sheet']}' række {u['row']}, kolonne '{u['column']}' ('{u['value']}'): {u['reason']}"
+             for u in found[:20]]
+    if len(found) > 20:
+        lines.append(f"  … og {len(found) - 20} mere (se dem alle med --dry-run --json)")
+    rows = len({(u["sheet"], u["row"]) for u in found})
+    raise UnlikelyValuesError(
+        f"Intet er gemt: '{plan.file.name}' har {count(len(found), 'usandsynlig værdi', 'usandsynlige værdier')} "
+        f"på {count(rows, 'række', 'rækker')}, langt fra hvad feltet og resten af filen rummer:\n"
+        + "\n".join(lines)
+        + f"\nTjek værdierne og kolonnevalget. Gem dem alligevel med {ACCEPT_UNLIKELY}, eller udelad rækkerne "
+          f"med {SKIP_UNLIKELY} (de står så som afviste rækker).")
 
 
 def _plain(value):
@@ -385,11 +469,11 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
             sp.table.totals = sorted(sp.table.totals + [(row, "uden tekst") for row in sums])
             sp.table.rows = [r for r in sp.table.rows if r[0] not in sums]
     importer.classify(records)
-    plausibility.check(records, kind_decl)
+    findings = plausibility.check(records, kind_decl)
     if hidden:
         notes.append("Skjulte ark er ikke læst: " + ", ".join(f"'{h}'" for h in hidden) +
                      " (vælg et skjult ark med --sheet eller i guiden)")
-    return Plan(path, kind, plans, records, importer, hidden, notes + problems + importer.notes)
+    return Plan(path, kind, plans, records, importer, hidden, notes + problems + importer.notes, findings)
 
 
 def kinds_of_choices(choices: Choices) -> list[str]:
@@ -441,7 +525,8 @@ def how_to_supply(kind, labels) -> str:
             + " (eller brug en gemt profil med --profile NAVN).")
 
 
-def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: list[str] | None = None) -> dict:
+def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: list[str] | None = None,
+           update_changed: bool = True) -> dict:
     """The import result as the CLI prints it."""
     if new_providers is None:
         new_providers = sorted(c.name for c in plan.provider_choices() if c.is_new)
@@ -457,6 +542,7 @@ def result(plan: Plan, batch_id: int | None, counts: Counter, new_providers: lis
         "choices": choices_report([(s.table, s.mapping) for s in plan.sheets]),
         "questions": plan.questions(),
         "changes": plan.changes(),
+        "unlikely": plan.unlikely(update_changed),
     }
 
 
@@ -465,7 +551,7 @@ def preview_result(plan: Plan, update_changed: bool = True) -> dict:
     counts = plan.counts()
     if not update_changed:
         counts[UNCHANGED] += counts.pop(CHANGED, 0)
-    return result(plan, None, counts)
+    return result(plan, None, counts, update_changed=update_changed)
 
 
 def commit(db, plan: Plan, *, update_changed: bool = True, progress: Callable[[int, int], None] | None = None,
@@ -502,7 +588,7 @@ def commit(db, plan: Plan, *, update_changed: bool = True, progress: Callable[[i
             counts, extra_rejected = importer.write(usable, batch_id, update_changed,
                                                     lambda i: _tick(i, total, progress, cancelled))
             _tick(total, total, progress, cancelled)
-            out = result(plan, batch_id, counts, new_providers)
+            out = result(plan, batch_id, counts, new_providers, update_changed)
             out["rejected"] = out["rejected"] + extra_rejected
             db["batches"].update(batch_id, {"imported": out["imported"], "updated": out["updated"],
                                             "unchanged": out["unchanged"], "rejected": len(out["rejected"])})

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from core.errors import DispoError
 from core.formatting import date_text
 from core.importing import parsers as p
-from core.importing.fields import CPR, KINDS, VUM_COLUMN_WORDS, Field, Kind
+from core.importing.fields import CPR, KINDS, VUM_COLUMN_WORDS, Field, Kind, all_synonyms
 from core.importing.table import Table, header_spellings, may_name_a_field, normalize_header
 from core.money import format_number
 
@@ -126,10 +126,22 @@ def _header_score(f: Field, h: str) -> float:
         return 1.0 - 0.002 * words.exact.index(h)  # earlier synonyms are the better names ('Bogføringsdato' before 'Bilagsdato')
     hit = process.extractOne(h, words.exact, scorer=fuzz.ratio, score_cutoff=85)
     best = hit[1] / 100 if hit else 0.0
+    if hit and _ends_in_another_name(h, hit[0]):
+        best = min(best, 0.8)
+    elif not hit and " " in h:
+        # a group word over a sub-header spelled its own way ('Bevilling START_DATO'): the sub-header's likeness
+        words_of_h = h.split(" ")
+        for i in range(1, len(words_of_h)):
+            end = " ".join(words_of_h[i:])
+            if len(end) >= 5 and process.extractOne(end, words.exact, scorer=fuzz.ratio, score_cutoff=90):
+                best = 0.82
+                break
     if h.endswith(words.last):
         # the last words are the specific ones: 'Beløb Debet' under a merged 'Beløb' is the debit,
-        # 'Behov (VUM)' the VUM category
-        best = max(best, 0.82)
+        # 'Behov (VUM)' the VUM category; a longer known ending says more ('Bevilling Lev. navn' ends
+        # in the provider's 'lev navn', not just in the name's 'navn')
+        ending = max(s.count(" ") for s in words.last if h.endswith(s))
+        best = max(best, 0.82 + 0.01 * min(ending - 1, 2))
     elif h.startswith(words.first):
         best = max(best, 0.8)
     elif f.looks and " " not in h and (h.startswith(words.compound) or h.endswith(words.compound)):
@@ -137,6 +149,23 @@ def _header_score(f: Field, h: str) -> float:
         # values must then look right too, which ``propose`` checks
         best = max(best, 0.8)
     return best
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    return frozenset(normalize_header(s) for s in all_synonyms())
+
+
+def _ends_in_another_name(h: str, name: str) -> bool:
+    """Whether a header of several words ends in a known header word (of any field) that the name
+    it resembles does not end in: then it is another name, not a spelling of that one. A group word
+    over a sub-header ('Borger Fornavn', 'Bevilget Til dato') is no 'Borger navn' or 'Bevilget dato'."""
+    words = h.split(" ")
+    for i in range(1, len(words)):
+        end = " ".join(words[i:])
+        if end in _known_names() and not name.endswith(end):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -152,7 +181,8 @@ class _FieldWords:
 @lru_cache(maxsize=256)
 def _field_words(synonyms: tuple[str, ...]) -> _FieldWords:
     exact = tuple(normalize_header(s) for s in synonyms)
-    return _FieldWords(exact, tuple(" " + s for s in exact if len(s) >= 3), tuple(s + " " for s in exact if len(s) >= 3),
+    return _FieldWords(exact, tuple(" " + s for s in exact if len(s) >= 3 or s == "§"),
+                       tuple(s + " " for s in exact if len(s) >= 3),
                        tuple(s for s in exact if len(s) >= 6 and " " not in s))
 
 

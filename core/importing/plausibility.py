@@ -6,8 +6,10 @@ amount column is an amount of billions. Such a value is flagged on its row when 
 outside what the field plausibly holds (``CHECKS``) and far from the column's other values in
 the same file: a file whose every end date is 31-12-2099 ("no end") is left alone, a single
 2146 among dates of the 2020s is not, nor are dates scattered over 1927-2146 (a column of case
-numbers read as dates). The warnings appear in the preview (a yellow row she
-looks at before saving), in the CLI result and in ``--json``.
+numbers read as dates). The warnings appear in the preview (a yellow row; the wizard saves only
+when she ticks that she has looked at them), in the CLI result and in ``--json`` (``unlikely``); the
+CLI saves such a file only with ``--accept-unlikely``, or without those rows with ``--skip-unlikely``
+(``core.importing.batches.confirm_unlikely``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,16 @@ AMOUNT_FACTOR = 100
 MIN_VALUES = 5
 #: every warning of this module says so (the wizard asks her to confirm she has looked at them)
 UNLIKELY = "er usandsynlig"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A value ``check`` warned about: its record, the field, the cell as written and the warning."""
+
+    record: Record
+    field: str
+    cell: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -88,9 +100,10 @@ def _quantiles(values: list) -> tuple:
     return ordered[int(0.05 * (n - 1))], ordered[int(0.95 * (n - 1))]
 
 
-def check(records: list[Record], kind: Kind) -> int:
+def check(records: list[Record], kind: Kind) -> list[Finding]:
     """Warn on the new and changed records whose dates, amounts or quantities lie far outside what
-    the field and the rest of the file hold. Returns the number of warnings added.
+    the field and the rest of the file hold. Returns the findings, one per warning added (what the
+    CLI lists and refuses to save unconfirmed).
 
     Cheap when nothing is odd: values are only compared with the field's bounds, and the file's
     range is computed only for a field that has a value beyond them.
@@ -101,7 +114,7 @@ def check(records: list[Record], kind: Kind) -> int:
         found = _beyond_the_field(records, key, CHECKS[key])
         if found:
             suspects[key] = found
-    added = 0
+    findings = []
     for key, found in suspects.items():
         c = CHECKS[key]
         label = kind.field(c.field).label
@@ -118,9 +131,12 @@ def check(records: list[Record], kind: Kind) -> int:
         for rec, value in found:
             if rec.status not in (NEW, CHANGED) or value in habit or not _far_outside(c, value, span):
                 continue
-            rec.warnings.append(_message(c, label, rec, value, span))
-            added += 1
-    return added
+            reason = _message(c, label, rec, value, span)
+            rec.warnings.append(reason)
+            raw = _raw(c, rec)
+            cell = text(raw) if raw not in (None, "") and not isinstance(raw, dt.date) else _shown(c, value)
+            findings.append(Finding(rec, c.field, cell, reason))
+    return findings
 
 
 def _beyond_the_field(records: list[Record], key: str, c: Check) -> list[tuple[Record, object]]:
@@ -169,8 +185,13 @@ def _far_outside(c: Check, value, span) -> bool:
     return abs(value) > AMOUNT_FACTOR * max(hi, Decimal(1))
 
 
+def _raw(c: Check, rec: Record):
+    """The cell the value was read from, as the record keeps it."""
+    return rec.raw.get(c.field, rec.raw.get(c.field.removesuffix("_ore")))
+
+
 def _message(c: Check, label: str, rec: Record, value, span) -> str:
-    raw = rec.raw.get(c.field, rec.raw.get(c.field.removesuffix("_ore")))
+    raw = _raw(c, rec)
     cell = f" (cellen: {text(raw)})" if raw not in (None, "") and not isinstance(raw, dt.date) \
         and text(raw) != _shown(c, value) else ""
     if c.kind == "date":

@@ -8,6 +8,10 @@ standard input, the answer goes to standard output (marshalled, or pickled when 
     answer:   ("ok", [(name, rows, hidden, merged, missing), ...])
               ("password", detail) | ("unreadable", detail)
 
+Merged cells come from calamine for xlsx and xls; for ods, which calamine reads without them, from the
+first rows of each sheet's XML (``ods_merged``), so a header merged over two rows or columns is read
+alike in every format.
+
 A memory limit (``RLIMIT_AS`` on POSIX, a job object's process memory limit on Windows, best
 effort) makes a reader that allocates without bound fail inside this process; the parent's
 time limit covers the rest.
@@ -19,6 +23,8 @@ import io
 import marshal
 import pickle
 import sys
+import zipfile
+from xml.etree.ElementTree import XMLPullParser
 
 
 def _limit_memory(limit: int | None) -> None:
@@ -92,6 +98,97 @@ def _misbehave(how: str | None) -> None:
         os.abort()
 
 
+#: an ods sheet's merged cells are looked for in its first rows only (where a header is)
+ODS_MERGE_ROWS = 60
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_SHEET, _ROW_END = b"<table:table ", b"</table:table-row>"
+
+
+def ods_merged(path: str, sheets: int, rows: int = ODS_MERGE_ROWS) -> dict[str, list]:
+    """The merged cells in the first ``rows`` rows of each sheet of an OpenDocument spreadsheet:
+    ``{sheet: [((first_row, first_col), (last_row, last_col)), ...]}``, 0-based as calamine gives
+    them for xlsx (it gives none for ods).
+
+    Only the first rows of each sheet are parsed, where a header's merged cells are; the rest of a
+    sheet is skipped unparsed, and reading stops after the ``sheets``-th sheet.
+    """
+    out: dict[str, list] = {}
+    with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
+        buf = b""
+
+        def more() -> bool:
+            nonlocal buf
+            chunk = f.read(1 << 18)
+            buf += chunk
+            return bool(chunk)
+
+        while (at := buf.find(b"<office:document-content")) == -1 or buf.find(b">", at) == -1:
+            if not more():
+                return out
+        root_end = buf.find(b">", at) + 1
+        root, buf = buf[at:root_end], buf[root_end:]
+        for _ in range(sheets):
+            while (at := buf.find(_SHEET)) == -1:
+                buf = buf[-len(_SHEET):]  # a tag may be split across two chunks
+                if not more():
+                    return out
+            buf = buf[at:]
+            # the sheet's first rows: up to the end of its rows-th row, the next sheet, or the file's end
+            end, n = 0, 0
+            while n < rows:
+                row_end = buf.find(_ROW_END, end)
+                if row_end == -1:
+                    if more():
+                        continue
+                    break
+                following = buf.find(_SHEET, 1, row_end)
+                if following != -1:
+                    break
+                end, n = row_end + len(_ROW_END), n + 1
+            name, spans = _spans(root + buf[:end], rows)
+            if name is not None and spans:
+                out[name] = spans
+            buf = buf[max(end, 1):]
+    return out
+
+
+def _spans(fragment: bytes, rows: int) -> tuple[str | None, list]:
+    """The sheet name and merged ranges in the XML of one sheet's first rows (a fragment, left open)."""
+    parser = XMLPullParser(events=("start", "end"))
+    parser.feed(fragment)
+    name, spans, row, col, depth, repeat = None, [], 0, 0, 0, 1
+    for event, elem in parser.read_events():
+        tag = elem.tag
+        if tag == _TABLE + "table":
+            depth += 1 if event == "start" else -1
+            if depth == 1 and name is None:
+                name = elem.get(_TABLE + "name")
+        elif depth != 1:
+            continue  # a table inside a cell
+        elif tag == _TABLE + "table-row":
+            if event == "start":
+                repeat, col = int(elem.get(_TABLE + "number-rows-repeated", "1")), 0
+            else:
+                row += repeat
+                elem.clear()
+        elif event == "start" and tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+            across = int(elem.get(_TABLE + "number-columns-spanned", "1"))
+            down = int(elem.get(_TABLE + "number-rows-spanned", "1"))
+            if tag == _TABLE + "table-cell" and (across > 1 or down > 1) and row < rows:
+                spans.append(((row, col), (row + down - 1, col + across - 1)))
+            col += int(elem.get(_TABLE + "number-columns-repeated", "1"))
+    return name, spans
+
+
+def _ods_merged_or_none(path: str, sheets: int) -> dict[str, list]:
+    """``ods_merged``, or nothing when the file is no OpenDocument package or its XML is broken (a
+    header without merge information is still read)."""
+    try:
+        return ods_merged(path, sheets)
+    except Exception:
+        return {}
+
+
 def read(request: dict):
     from python_calamine import (CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum,
                                  WorksheetNotFound)
@@ -109,6 +206,7 @@ def read(request: dict):
         return ("unreadable", f"{type(ex).__name__}: {ex}")
     wanted = request.get("sheets")
     out = []
+    ods_spans = None
     try:
         for meta in workbook.sheets_metadata:
             if wanted is not None and meta.name not in wanted:
@@ -122,10 +220,14 @@ def read(request: dict):
                 continue
             rows = sheet.to_python(skip_empty_area=False)
             try:
-                merged = list(sheet.merged_cell_ranges or [])
+                merged = sheet.merged_cell_ranges
             except Exception:  # not every format reports merged cells
                 merged = []
-            out.append((meta.name, rows, meta.visible != SheetVisibleEnum.Visible, merged, False))
+            if merged is None:  # calamine reads no merged cells in ods: read the header's from the file
+                if ods_spans is None:
+                    ods_spans = _ods_merged_or_none(request["path"], len(workbook.sheet_names))
+                merged = ods_spans.get(meta.name, [])
+            out.append((meta.name, rows, meta.visible != SheetVisibleEnum.Visible, list(merged), False))
     except PasswordError as ex:
         return ("password", str(ex))
     except Exception as ex:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from core.errors import DispoError
-from core.importing.fields import VUM_COLUMN_WORDS, all_synonyms
+from core.importing.fields import KINDS, VUM_COLUMN_WORDS, all_synonyms
 from core.importing.parsers import ParseError, is_blank, month_of, parse_cpr, text
 from core.importing.readers import RawSheet, missing_sheet_message
 
@@ -28,6 +29,9 @@ TOTAL_WORDS = re.compile(
     r"(?<![a-zæøå])(i alt|ialt|(?:hoved|sub|del|grand ?)?total(?:t|sum|er)?|sum(?:total)?|samlet|heraf|gennemsnit|"
     r"belægningsprocent|overført|saldo)(?![a-zæøå])")
 
+
+#: a header this short under a blank group cell is a sub-header of the group word to its left
+SUB_HEADER_CHARS = 8
 
 # a second header row of units or explanations: "(kr.)", "kr.", "pr. uge", "dd-mm-åååå"
 _UNIT_NOTE = re.compile(r"^\(.*\)$|^(kr\.?|dkk|pr\..*|i alt kr\.?|dd-mm-(åå)?åå|timer|dage|antal)$")
@@ -151,7 +155,7 @@ def _word_score(h: str) -> float:
         for j in range(i + 1, min(n, i + _SYNONYM_WORDS) + 1):
             if j - i < n:  # a part of the header that is a known word
                 part = " ".join(words[i:j])
-                if len(part) >= 3 and part in _SYNONYM_SET:
+                if (len(part) >= 3 or part == "§") and part in _SYNONYM_SET:
                     best = 0.8
                     break
         if best:
@@ -302,6 +306,64 @@ def _spread_groups(upper: list[str], lower: list) -> list[str]:
     return out
 
 
+def _joined_with_group_row(above: list, headers: list[str]) -> list[str] | None:
+    """The headers under a row of group words (``Takst`` over ``Beløb``/``Enhed``, ``Opfølgning`` over
+    ``Dato``) kept without merge information (ods, csv, 'centre across selection'), joined into one
+    heading per column (``Takst Beløb``); ``None`` when the row above is no group row, or joining does
+    not make the headers name more fields of some kind than they do alone.
+
+    A group row holds short texts without digits (a title says ``Bevillinger 2026``), each over a
+    header; one text in the first column alone is a title. A group word stands over its column and
+    the following ones up to the next group word, as long as their headers are short known sub-headers
+    (``Til``, ``Slut``, ``Beløb``): a full header (``Leverandør``) or an unknown one (``Sagsnr``) stands
+    on its own.
+    """
+    filled = [c for c, v in enumerate(above) if not is_blank(v)]
+    if not filled or filled == [0] or len(filled) * 2 > len(headers) + 1:
+        return None
+    for c in filled:
+        v = above[c]
+        if not _is_texty(v) or len(text(v)) > 40 or re.search(r"\d", text(v)) or c >= len(headers) \
+                or not headers[c]:
+            return None
+    group, word = [], ""
+    for c, header in enumerate(headers):
+        if c in filled:
+            word = text(above[c])
+        elif not header or len(normalize_header(header)) > SUB_HEADER_CHARS or header_word_score(header) < 0.8:
+            word = ""
+        group.append(word)
+    joined = [" ".join(x for x in (group[c], headers[c]) if x) for c in range(len(headers))]
+    return joined if _fields_named(joined) > _fields_named(headers) else None
+
+
+@lru_cache(maxsize=1)
+def _fields_by_synonym() -> dict[str, frozenset[tuple[str, str]]]:
+    """Each known header word, normalised, with the (kind, field) pairs it names."""
+    out: dict[str, set] = {}
+    for kind in KINDS.values():
+        for f in kind.fields:
+            for s in f.synonyms:
+                out.setdefault(normalize_header(s), set()).add((kind.code, f.name))
+    return {s: frozenset(pairs) for s, pairs in out.items()}
+
+
+def _fields_named(headers: list[str]) -> int:
+    """The most fields of one kind that the headers name by a known word each header is, begins with
+    or ends with (the words the column matcher weighs at 0.8 or more, without its fuzzy likeness)."""
+    by_word = _fields_by_synonym()
+    named: set[tuple[str, str]] = set()
+    for header in headers:
+        for h in header_spellings(header):
+            words = h.split(" ")
+            for i in range(len(words)):
+                for part in (" ".join(words[i:]), " ".join(words[:len(words) - i])):
+                    if i == 0 or len(part) >= 3 or part == "§":
+                        named |= by_word.get(part, frozenset())
+    per_kind = Counter(kind for kind, _ in named)
+    return max(per_kind.values(), default=0)
+
+
 def build_table(sheet: RawSheet) -> Table:
     """The table of a sheet.
 
@@ -324,15 +386,22 @@ def build_table(sheet: RawSheet) -> Table:
         notes_only = all(is_blank(v) or _UNIT_NOTE.match(text(v).casefold()) for v in below)
         if (all(is_blank(v) or _is_texty(v) for v in below)
                 and sum(1 for v in below if not is_blank(v)) >= 1
-                and (merged_above or notes_only
-                     or any(is_blank(headers[c]) and not is_blank(below[c]) for c in range(width)))
                 and all(is_blank(v) or header_word_score(v) >= 0.8 or _UNIT_NOTE.match(text(v).casefold())
                         for v in below)):
-            if not merged_above:
-                headers = _spread_groups(headers, below)
-            headers = [" ".join(x for x in (headers[c], text(below[c])) if x) for c in range(width)]
-            first_data += 1
-    # a group row above the header: text in merged cells spanning several columns (``Periode`` over Start/Slut)
+            upper = headers if merged_above else _spread_groups(headers, below)
+            joined = [" ".join(x for x in (upper[c], text(below[c])) if x) for c in range(width)]
+            # under merged or blank header cells, or units; else when the two rows name more fields together
+            # than the first alone ('Bevilling' over 'Til'), or as many and the row holds several header
+            # words ('Borger' over 'CPR-nr.', 'Takst' over 'Beløb'): a lone text is a group heading
+            named, named_alone = _fields_named(joined), _fields_named(headers)
+            if (merged_above or notes_only or any(is_blank(headers[c]) and not is_blank(below[c]) for c in range(width))
+                    or named > named_alone
+                    or (named == named_alone and sum(1 for v in below if not is_blank(v)) >= 2)):
+                headers = joined
+                first_data += 1
+    # a group row above the header: text in merged cells spanning several columns (``Periode`` over Start/Slut),
+    # or, where the file keeps no merge information, group words that make the headers name more fields
+    h_title = h
     if h > 0:
         spans = [(c0, c1) for (r0, c0), (r1, c1) in sheet.merged if r0 <= h - 1 <= r1 and r1 < h and c1 > c0]
         above = list(sheet.rows[h - 1]) + [""] * (width - len(sheet.rows[h - 1]))
@@ -341,10 +410,10 @@ def build_table(sheet: RawSheet) -> Table:
             group = [text(v) for v in _filled_headers(sheet, h - 1, width)]
             headers = [" ".join(x for x in (group[c], headers[c]) if x) for c in range(width)]
             h_title = h - 1
-        else:
-            h_title = h
-    else:
-        h_title = h
+        elif not spans:
+            joined = _joined_with_group_row(above, headers)
+            if joined:
+                headers, h_title = joined, h - 1
     title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h_title]]
     rows, totals, headings = [], [], []
     for r in range(first_data, len(sheet.rows)):

@@ -654,6 +654,14 @@ class PreviewPage(BusyPage):
         self.confirm_unlikely.setObjectName("confirm_unlikely")
         self.confirm_unlikely.hide()
         self.confirm_unlikely.toggled.connect(self.completeChanged)
+        self.skip_unlikely = QPushButton("&Udelad rækkerne med usandsynlige værdier")
+        self.skip_unlikely.setObjectName("skip_unlikely")
+        self.skip_unlikely.hide()
+        self.skip_unlikely.clicked.connect(self.leave_out_unlikely)
+        unlikely = QHBoxLayout()
+        unlikely.addWidget(self.confirm_unlikely)
+        unlikely.addWidget(self.skip_unlikely)
+        unlikely.addStretch()
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts)
         layout.addWidget(self.filter_edit)
@@ -662,7 +670,7 @@ class PreviewPage(BusyPage):
         layout.addWidget(self.providers)
         layout.addWidget(self.provider_box)
         layout.addLayout(radios)
-        layout.addWidget(self.confirm_unlikely)
+        layout.addLayout(unlikely)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         self.setCommitPage(False)
@@ -681,6 +689,7 @@ class PreviewPage(BusyPage):
     def reload(self) -> None:
         self.plan = None
         self.confirm_unlikely.hide()
+        self.skip_unlikely.hide()
         self.model.set_records([])
         self.setSubTitle("Filen læses og rækkerne tjekkes …")
         w = self.w
@@ -720,6 +729,7 @@ class PreviewPage(BusyPage):
         self.confirm_unlikely.setChecked(False)
         self.confirm_unlikely.setText(f"&Jeg har tjekket {values} (gule rækker: 'usandsynlig') og vil gemme alligevel")
         self.confirm_unlikely.setVisible(bool(odd))
+        self.skip_unlikely.setVisible(bool(odd))
         order = tuple(f.name for f in KINDS[self.w.kind].fields)
         self.model.set_records(plan.records, preview_columns(plan.records, order))
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # a new plan: the file's order
@@ -748,8 +758,17 @@ class PreviewPage(BusyPage):
         self._provider_rows(plan)
         if self.w.quick:
             self.w.quick = False
-            if not c.get("rejected") and not plan.column_warnings() and not self.provider_combos:
-                QTimer.singleShot(0, self.wizard().next)
+            if not c.get("rejected") and not plan.column_warnings() and not self.provider_combos and self.ready():
+                QTimer.singleShot(0, self.wizard().next)  # unlikely values stop here too: she confirms them
+
+    def leave_out_unlikely(self) -> None:
+        """Her other answer to unlikely values: their rows are left out (shown as rejected, with the
+        reason) and the rest can be saved."""
+        if self.plan is None:
+            return
+        batches.confirm_unlikely(self.plan, skip=True)
+        self._prepared(self.plan)
+        self.completeChanged.emit()
 
     def failed(self, message: str) -> None:
         self.setSubTitle("Forhåndsvisningen kunne ikke laves (se nedenfor).")
@@ -758,6 +777,8 @@ class PreviewPage(BusyPage):
         return self.plan is not None and (self.confirm_unlikely.isHidden() or self.confirm_unlikely.isChecked())
 
     def validatePage(self) -> bool:
+        if not self.ready():  # never saved past unlikely values she has not confirmed or left out
+            return False
         self.w.update_changed = self.update_radio.isChecked()
         return True
 

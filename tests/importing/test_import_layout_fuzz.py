@@ -12,6 +12,10 @@ and never a grant that is not in the file. The kinds of change, combined at rand
  5. title rows above the header                  11. the same row twice
  6. blank and note rows inside the data          12. the section in the sheet's name or title, not a column
                                                  13. a column under a heading nobody taught Dispo
+14. a group row above the header (``Borger`` over CPR and name, ``Periode`` over start and end, or group
+    titles nobody taught Dispo), its cells merged across each group in xlsx and ods or not
+15. a two-row header: group words over sub-headers (``Bevilling`` over ``Fra``/``Til``, ``Takst`` over
+    ``kr.``), the other headers merged down over both rows in xlsx and ods or not
 
 A short run in CI; ``DISPO_FUZZ_EXAMPLES=2000`` (or ``DISPO_FUZZ_LONG=1``) for a long one by hand.
 """
@@ -65,6 +69,18 @@ HEADERS = {
     "account": ["Konto", "Kontonr.", "Funktion", "Kontonummer"],
     "vum": ["VUM", "VUM-kategori", "Støttekategori"],
 }
+#: the groups a group row names over the columns, and the words it may use (header words or plain titles)
+GROUP_OF = {"cpr": "person", "name": "person", "first": "person", "last": "person", "section": "service",
+            "provider": "service", "account": "service", "vum": "service", "rate": "price", "unit": "price",
+            "quantity": "price", "start": "period", "end": "period", "period": "period"}
+GROUP_WORDS = {"person": ["Borger", "Borgeroplysninger", "Person"], "service": ["Ydelse", "Bevilling", "Indsatsen"],
+               "price": ["Takst", "Afregning", "Økonomi"], "period": ["Periode", "Bevilling", "Gyldighed"],
+               "other": ["Andet", "Diverse", ""]}
+#: two-row headers: a field's column as (group word, sub-header); columns sharing a group word stand side by side
+SUB_HEADERS = {"cpr": [("Borger", "CPR-nr."), ("Borger", "CPR")], "name": [("Borger", "Navn")],
+               "start": [("Bevilling", "Fra"), ("Periode", "Start"), ("Bevilget", "Fra dato")],
+               "end": [("Bevilling", "Til"), ("Periode", "Slut"), ("Bevilget", "Til dato")],
+               "rate": [("Takst", "kr."), ("Takst", "Beløb"), ("Pris", "(kr.)")]}
 NOISE = {"Intern kode": lambda i: f"X{i}", "Sagsnr": lambda i: 40100 + i, "Kørselsrute": lambda i: f"Rute {i % 5}",
          "Bemærkning": lambda i: ""}
 
@@ -84,6 +100,10 @@ class Layout:
     subtotals: bool = False
     duplicate: bool = False
     changes: list[str] = field(default_factory=list)
+    header_form: str = "one row"           # one row | group row | two rows
+    merged: bool = False                   # xlsx, ods: group cells merged (across, and down over two rows)
+    header_words: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (upper, lower) cell
+    merges: list[str] = field(default_factory=list)  # the ranges merged, as render placed them
 
     @property
     def carries_name(self) -> bool:
@@ -212,12 +232,77 @@ def make_layout(rnd: random.Random, records: list[dict]) -> Layout:
             changes.append("unknown heading")
         h = case(h)
         headers[c] = _ascii(h) if ascii_ else h
+    form = rnd.choices(["one row", "group row", "two rows"], [6, 2, 2])[0]
+    words: dict[str, tuple[str, str]] = {}
+    if form == "group row":
+        # columns side by side by group, each group under one word (the first cell of its run)
+        order = list(dict.fromkeys(GROUP_OF.get(c, "other") for c in cols))
+        rnd.shuffle(order)
+        cols.sort(key=lambda c: order.index(GROUP_OF.get(c, "other")))
+        chosen = {g: case(rnd.choice(GROUP_WORDS[g])) for g in order}
+        words = {c: (chosen[GROUP_OF.get(c, "other")], headers[c]) for c in cols}
+        changes.append("group row")
+    elif form == "two rows":
+        split = [c for c in cols if c in SUB_HEADERS and rnd.random() < 0.7]
+        pick = rnd.randrange(3)
+        for c in split:
+            group, sub = SUB_HEADERS[c][pick % len(SUB_HEADERS[c])]
+            words[c] = (case(group), case(sub))
+        for first, second in (("start", "end"), ("cpr", "name")):  # one group word over a pair: side by side
+            if first in words and second in words and words[first][0] == words[second][0]:
+                cols.remove(second)
+                cols.insert(cols.index(first) + 1, second)
+        for c in cols:
+            words.setdefault(c, (headers[c], ""))
+        if split:
+            changes.append("two-row header")
+        else:
+            form = "one row"
     title = [] if rnd.random() < 0.5 else rnd.sample(["Bevillinger 2026", "Udskrevet 01-11-2026", "Eksempel Kommune",
                                                       "Social og Sundhed"], rnd.randint(1, 3))
     if section_title:
         title.insert(0, section_title)
     return Layout(fmt, cols, headers, forms, title, sheet, rnd.random() < 0.3, rnd.random() < 0.3,
-                  rnd.random() < 0.3, rnd.random() < 0.2, changes)
+                  rnd.random() < 0.3, rnd.random() < 0.2, changes, form,
+                  fmt in ("xlsx", "ods") and form != "one row" and rnd.random() < 0.6, words)
+
+
+def _letter(col: int) -> str:
+    return chr(ord("A") + col) if col < 26 else "A" + chr(ord("A") + col - 26)
+
+
+def header_rows(layout: Layout, first_row: int) -> list[list]:
+    """The header as one row, or as a group row over it, or as two rows (group words over sub-headers).
+
+    A group word stands in the first cell of its run of columns; in xlsx or ods with ``merged`` the run is
+    merged (and in two rows a header without a sub-header is merged down over both rows); the merged
+    ranges go to ``layout.merges`` (``first_row`` is the 1-based row of the upper header row).
+    """
+    cols = layout.columns
+    if layout.header_form == "one row":
+        return [[layout.headers[c] for c in cols]]
+    upper, lower = [], []
+    runs: list[list[int]] = []
+    for i, c in enumerate(cols):
+        group, sub = layout.header_words[c]
+        same = i > 0 and group and layout.header_words[cols[i - 1]][0] == group and \
+            (layout.header_form == "group row" or (sub and layout.header_words[cols[i - 1]][1]))
+        if same:
+            runs[-1].append(i)
+            upper.append("")
+        else:
+            runs.append([i])
+            upper.append(group)
+        lower.append(sub)
+    layout.merges = []
+    if layout.merged:
+        for run in runs:
+            if len(run) > 1:
+                layout.merges.append(f"{_letter(run[0])}{first_row}:{_letter(run[-1])}{first_row}")
+        if layout.header_form == "two rows":
+            layout.merges += [f"{_letter(i)}{first_row}:{_letter(i)}{first_row + 1}"
+                              for i, c in enumerate(cols) if not lower[i]]
+    return [upper, lower]
 
 
 def render(layout: Layout, records: list[dict], rnd: random.Random) -> list[list]:
@@ -225,7 +310,7 @@ def render(layout: Layout, records: list[dict], rnd: random.Random) -> list[list
     fmt = "csv" if layout.fmt.startswith("csv") else layout.fmt
     f = layout.forms
     rows: list[list] = [[t] for t in layout.title] + ([[]] if layout.title else [])
-    rows.append([layout.headers[c] for c in layout.columns])
+    rows += header_rows(layout, len(rows) + 1)
     for i, g in enumerate(records):
         first, _, last = g["navn"].rpartition(" ")
         name = f"{last}, {first}" if f.get("name_reversed") else g["navn"]
@@ -266,9 +351,9 @@ def render(layout: Layout, records: list[dict], rnd: random.Random) -> list[list
 
 def write(layout: Layout, rows: list[list], folder: Path) -> Path:
     if layout.fmt == "xlsx":
-        return write_xlsx(folder / "bevillinger.xlsx", {layout.sheet: rows})
+        return write_xlsx(folder / "bevillinger.xlsx", {layout.sheet: rows}, merged={layout.sheet: layout.merges})
     if layout.fmt == "ods":
-        return write_ods(folder / "bevillinger.ods", {layout.sheet: rows})
+        return write_ods(folder / "bevillinger.ods", {layout.sheet: rows}, merged={layout.sheet: layout.merges})
     path = folder / f"{layout.sheet.replace('§ ', 'paragraf ')}.csv"
     with open(path, "w", encoding="utf-8-sig" if layout.fmt == "csv;" else "cp1252", newline="") as out:
         csv.writer(out, delimiter=layout.fmt[-1]).writerows([[("" if v is None else str(v)) for v in r] for r in rows])
@@ -299,7 +384,8 @@ def wrong_values(layout: Layout, records: list[dict], got: list[dict], warned: s
             expect["name"] = g["navn"]
         if "vum" in layout.columns and "vum_category" not in warned:
             expect["vum_category"] = g["vum"]
-            if layout.headers["vum"] in unused:  # listed as not used, with what it holds: not silent
+            if any(u == layout.headers["vum"] or u.endswith(" " + layout.headers["vum"]) for u in unused):
+                # listed as not used (under a group word too), with what it holds: not silent
                 readable = [x for x in records if x["vum"] and not _vum(x["vum"], layout.forms["vum"] +
                                                                            records.index(x)).startswith("N")]
                 if 2 * len(readable) < len(records):
