@@ -112,6 +112,14 @@ GRANTS = Kind("grants", "Bevillinger (dispositionsregnskab)", (
     Field("followup_date", "Opfølgning", ("opfølgning", "opfølgningsdato", "revurdering", "næste opfølgning",
                                          "revisitation"), p.parse_optional_date, False, "date"),
     Field("note", "Bemærkning", ("bemærkning", "bemærkninger", "note", "noter", "kommentar"), p.parse_text),
+    # personal assistance in employment (LKB): the citizen's working hours and why more hours than the cap
+    Field("working_hours", "Arbejdstimer", ("arbejdstimer", "ugentlig arbejdstid", "arbejdstid", "arbejdstimer pr uge",
+                                            "arbejdstid pr uge", "arbejdstimer om ugen", "ugentlige arbejdstimer",
+                                            "arbejdstid timer pr uge", "timer i job", "timer i jobbet"),
+          p.parse_quantity, False, "number"),
+    Field("cap_reason", "Begrundelse", ("begrundelse", "begrundelse for timer", "begrundelse for flere timer",
+                                        "begrundelse over loft", "begrundelse for timer over loftet",
+                                        "begrundelse loft", "årsag til flere timer"), p.parse_text),
 ))
 
 POSTINGS = Kind("postings", "Posteringer (bogføring)", (

@@ -309,7 +309,8 @@ class GrantsImporter(Importer):
     kind = KINDS["grants"]
     what = "bevilling (CPR, leverandør, paragraf, start)"
     compared = ("account", "grouping", "unit", "quantity", "quantity_per", "end", "rate", "paying_municipality",
-                "acting_municipality", "vum_category", "caseworker", "granted_on", "followup_date", "note")
+                "acting_municipality", "vum_category", "caseworker", "granted_on", "followup_date", "note",
+                "working_hours", "cap_reason")
 
     def start_sheet(self, table, mapping):
         # compare with the database only what the file says; a missing column changes nothing
@@ -350,7 +351,8 @@ class GrantsImporter(Importer):
         v = rec.values
         data = {k: v.get(k) for k in ("cpr", "section", "rate", "start", "end", "vum_category",
                                       "paying_municipality", "acting_municipality", "caseworker", "granted_on",
-                                      "followup_date", "note") if k in mapping.columns or k in mapping.defaults}
+                                      "followup_date", "note", "working_hours", "cap_reason")
+                if k in mapping.columns or k in mapping.defaults}
         name = v.get("name") or p.name_beside_cpr(rec.raw.get("cpr"))
         if name:
             data["name"] = name
@@ -379,7 +381,7 @@ class GrantsImporter(Importer):
                 data["quantity_per"] = self.quantity_per_hint
         if "paying_municipality" not in mapping.columns or not data.get("paying_municipality"):
             data["paying_municipality"] = self.ctx.own_municipality
-        for k in ("note", "caseworker", "acting_municipality"):
+        for k in ("note", "caseworker", "acting_municipality", "cap_reason"):
             if k in data and data[k] is None:
                 data[k] = ""
         choice = self.ctx.providers.match(v["provider"])
@@ -450,7 +452,7 @@ class GrantsImporter(Importer):
             if k not in clean or k not in self.given:
                 continue
             value = clean[k]
-            if k in ("quantity", "rate"):
+            if k in ("quantity", "rate", "working_hours"):
                 value = _dec(value)
             out[k] = _iso(value)
         return out

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from core.followup.forecast import grant_figures
 from core.register.grants import list_grants
-from core.scenarios.pa_cap import followup_date, grant_hours_per_week, grant_warning, is_pa_employment
+from core.register.pa_cap import followup_date, grant_hours_per_week, grant_warning, is_pa_employment
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ def followups_due(db, on: dt.date, days: int = 30) -> list[FollowUp]:
             return None if not rate or f is None else (Decimal(ore) / 100 / rate).quantize(Decimal("0.01"))
 
         warning = grant_warning(db, {"account": g.account, "unit": g.unit, "quantity": g.quantity,
-                                     "quantity_per": g.quantity_per, "note": g.note}, on=on)
+                                     "quantity_per": g.quantity_per, "working_hours": g.working_hours,
+                                     "cap_reason": g.cap_reason}, on=on)
         out.append(FollowUp(g.id, g.cpr, g.name, g.provider, g.start, g.end, due,
                             grant_hours_per_week(g.unit, g.quantity, g.quantity_per),
                             hours(f.to_date) if f else None, hours(f.booked) if f else None, warning))

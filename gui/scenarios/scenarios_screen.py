@@ -24,7 +24,8 @@ from core.register.citizens import find_by_cpr
 from core.errors import DispoError
 from core.register.providers import list_providers
 from core.money import InvalidNumber, format_date, format_number, parse_number
-from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, pa_followup, store
+from core.register import pa_cap
+from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_followup, store
 from core.scenarios.export import case_report, write_business_case
 from gui.common.charts import danish_chart, nice_range
 from gui.common.followup_common import Job
@@ -786,8 +787,7 @@ class AssistanceTab(QWidget):
         rows = pa_followup.followups_due(self.context.db, self.on.date() or dt.date.today(), self.days.value())
         self.due_model.set_rows(rows)
         self.message.setText(f"{len(rows)} bevillinger til opfølgning. Personlig assistance i job er bevillinger "
-                             "på konto 5.68.91; arbejdstimer og begrundelse står i noten som 'Arbejdstimer: 30' "
-                             "og 'Begrundelse: …'.")
+                             "på konto 5.68.91; arbejdstimer og begrundelse for flere timer står på bevillingen.")
 
 
 class Screen(BaseScreen):
