@@ -756,11 +756,14 @@ class AssistanceTab(QWidget):
             Column("Slutdato", lambda r: r.end, format_date),
             Column("Timer/uge", lambda r: r.hours_per_week, _money, numeric=True),
             Column("Timer bevilget i år", lambda r: r.hours_granted, _money, numeric=True),
-            Column("Timer brugt i år", lambda r: r.hours_used, _money, numeric=True),
+            Column("Timer brugt i år", lambda r: r, pa_followup.used_text, numeric=True,
+                   sort_key=lambda r: float(r.hours_used) if r.hours_used is not None else float("-inf")),
             Column("Advarsel", lambda r: r.warning or ""),
         ], self, lambda r, c: (r.warning if c == 8 else
                                "Beregnet udgift i året til datoen / timesatsen" if c == 6 else
-                               "Bogførte udbetalinger i året til datoen / timesatsen" if c == 7 else None))
+                               ("Bogførte udbetalinger i året til datoen / timesatsen (et skøn: ingen "
+                                "importerede forbrugte timer)" if r.hours_used_estimated else
+                                "Importerede forbrugte timer i året til datoen") if c == 7 else None))
         layout.addWidget(_view(self.due_model), 1)
         self.message = QLabel()
         layout.addWidget(self.message)
