@@ -40,6 +40,8 @@ class FollowUp:
     hours_used: Decimal | None
     warning: str | None
     hours_used_estimated: bool = True
+    working_hours: Decimal | None = None  # the grant's fields of the cap (``core.register.pa_cap``)
+    cap_reason: str = ""
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -80,5 +82,6 @@ def followups_due(db, on: dt.date, days: int = 30) -> list[FollowUp]:
             used = hours(f.booked) if f else None
         out.append(FollowUp(g.id, g.cpr, g.name, g.provider, g.start, g.end, due,
                             grant_hours_per_week(g.unit, g.quantity, g.quantity_per),
-                            hours(f.to_date) if f else None, used, warning, estimated))
+                            hours(f.to_date) if f else None, used, warning, estimated, g.working_hours,
+                            g.cap_reason))
     return out

@@ -133,6 +133,7 @@ def test_followup_uses_imported_hours_and_marks_estimates(pa_db, tmp_path):
     # imported: January 40 + February 38,5 (1 March is outside both) = 78,50 hours, not an estimate
     assert (due.hours_used, due.hours_used_estimated) == (D("78.50"), False)
     assert due.as_json()["hours_used_estimated"] is False
+    assert (due.as_json()["working_hours"], due.as_json()["cap_reason"]) == (None, "")
 
 
 def test_import_cli_with_kind_pa_hours(pa_db, db_path, tmp_path):
@@ -150,6 +151,14 @@ def test_import_cli_with_kind_pa_hours(pa_db, db_path, tmp_path):
     [rejected] = out["rejected"]
     assert (rejected["row"], rejected["reason"]) == (3, "Perioden mangler: giv en måned (fx 2026-03) eller både fra "
                                                         "og til")
+    # Anna's follow-up (15-03-2026) is due within 30 days of 01-03-2026: January's 40 imported hours are used
+    r = run_cli("pa-followup", "--date", "01-03-2026", "--json", db=db_path)
+    assert r.returncode == 0, r.stderr
+    [due] = json.loads(r.stdout)
+    assert (due["name"], due["hours_used"], due["hours_used_estimated"], due["working_hours"]) == (
+        "Anna", 40.0, False, None)
+    r = run_cli("pa-followup", "--date", "01-03-2026", db=db_path)
+    assert "40,00" in r.stdout and "(skøn)" not in r.stdout
     r = run_cli("undo", out["batch_id"], db=db_path)
     assert r.returncode == 0, r.stderr
 
