@@ -63,3 +63,7 @@ def test_fields_from_note_takes_the_first_line_of_each():
     assert fields_from_note("Arbejdstimer: 20\nArbejdstimer: 25\nBegrundelse: a\nBegrundelse: b") == (
         "20", "a", "Arbejdstimer: 25\nBegrundelse: b")
     assert fields_from_note("") == (None, "", "")
+    # the hours with their unit move; a line that says more stays for her to read
+    assert fields_from_note("Arbejdstimer: 30 timer pr. uge") == ("30", "", "")
+    assert fields_from_note("Arbejdstimer: 30 t/uge") == ("30", "", "")
+    assert fields_from_note("Arbejdstimer: 30 (37 fra marts)") == (None, "", "Arbejdstimer: 30 (37 fra marts)")

@@ -14,7 +14,9 @@ from core.store.migrations.util import run_script
 migrations = Migrations("dispo.pa_grants")
 
 # How notes held the two values before they had fields (``core.register.pa_cap`` read them so).
-_NOTE_HOURS = re.compile(r"(?i)^\s*arbejdstimer\s*:\s*([\d.,]+)\s*$")
+# A line that says more than the hours ('Arbejdstimer: 30 (37 fra marts)') stays in the note for her to read.
+_NOTE_HOURS = re.compile(r"(?i)^\s*arbejdstimer\s*:\s*([\d.,]+)\s*(?:t\.?|timer)?\s*(?:pr\.?\s*uge|om ugen|/\s*uge)?"
+                         r"\s*\.?\s*$")
 _NOTE_REASON = re.compile(r"(?i)^\s*begrundelse\s*:\s*(.*\S)\s*$")
 
 
