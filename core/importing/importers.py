@@ -423,7 +423,6 @@ class GrantsImporter(Importer):
             clean["grouping"] = sec.grouping if clean["account"] == sec.account else ""
         clean["provider"] = v["provider"]
         rec.values = clean
-        rec.warnings.extend(grant_warnings(self.db, clean))
         rec.key = (clean["cpr"], choice.provider_id or "ny:" + " ".join(v["provider"].casefold().split()),
                    clean["section"], clean["start"])
         return [rec]
@@ -438,9 +437,13 @@ class GrantsImporter(Importer):
             pid = self.ctx.providers.match(c["provider"]).provider_id
             gid = existing.get((c["cpr"], pid, c["section"], c["start"].isoformat())) if pid else None
             if gid is None:
+                rec.warnings.extend(grant_warnings(self.db, c))
                 continue
             rec.existing_id = gid
             state = grant_state(self.db, gid)
+            # the cap is checked with the working hours and reason the grant has where the file has none
+            kept = {k: state[k] for k in ("working_hours", "cap_reason") if k not in self.given}
+            rec.warnings.extend(grant_warnings(self.db, {**c, **kept}))
             old = {k: state.get(k) for k in self.compared}
             old["rate"] = state["rates"][0][1] if state["rates"] else None
             new = self._row(c)

@@ -207,3 +207,22 @@ def test_followup_date_is_the_next_anniversary():
     # never before the first anniversary; a date set on the grant wins
     assert pa_cap.followup_date(dt.date(2026, 1, 5), None, dt.date(2026, 1, 6)) == dt.date(2027, 1, 5)
     assert pa_cap.followup_date(dt.date(2026, 1, 5), dt.date(2026, 6, 1), dt.date(2026, 1, 6)) == dt.date(2026, 6, 1)
+
+
+def test_import_without_the_columns_checks_the_cap_with_the_grants_own_fields(db, tmp_path):
+    from core.importing.batches import import_file
+    from tests.import_files import write_xlsx
+
+    providers.create_provider(db, "Jobassistance ApS", "privat")
+    add(db, "010190-1234", "Anna", "§ 85", "180", "01-03-2026", provider="Jobassistance ApS", unit="time",
+        quantity="10", quantity_per="uge", account="5.68.91", working_hours="25", cap_reason="blind")
+    add(db, "020185-1234", "Bo", "§ 85", "180", "01-03-2026", provider="Jobassistance ApS", unit="time",
+        quantity="10", quantity_per="uge", account="5.68.91", working_hours="25")
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Enhed", "Antal timer", "Konto", "Startdato"],
+            ["010190-1234", "Anna", "§ 85", "Jobassistance ApS", 180, "time", 18, "5.68.91", "01-03-2026"],
+            ["020185-1234", "Bo", "§ 85", "Jobassistance ApS", 180, "time", 18, "5.68.91", "01-03-2026"]]
+    res = import_file(db, write_xlsx(tmp_path / "pa.xlsx", {"PA": rows}))
+    # both grants go from 10 to 18 hours; the cap is 20 · 25 / 37 = 13,51 (their own working hours, not the
+    # full-time 20): Anna has a reason, Bo has none and is warned about (row 3)
+    assert res["updated"] == 2
+    assert [(w["row"], "loftet på 13,51 timer" in w["warning"]) for w in res["warnings"]] == [(3, True)]
