@@ -1027,10 +1027,14 @@ class PaHoursImporter(Importer):
         period = v.get("period") or (None, None)
         start, end = v.get("period_start") or period[0], v.get("period_end") or period[1]
         if start is None or end is None:
-            column = self.column(mapping, table, "period" if "period" in mapping.given() or not
-                                 ({"period_start", "period_end"} & mapping.given())
+            given = mapping.given()
+            column = self.column(mapping, table, "period" if "period" in given or not
+                                 ({"period_start", "period_end"} & given)
                                  else ("period_end" if start else "period_start"))
-            rec.reject(column, "", "Perioden mangler: giv en måned (fx 2026-03) eller både fra og til")
+            how = "" if {"period", "period_start", "period_end"} & given else (
+                "; filen har ingen kolonne til måneden, så giv alle rækker samme måned med --set period=2026-03 "
+                "(i guiden: en fast værdi)")
+            rec.reject(column, "", "Perioden mangler: giv en måned (fx 2026-03) eller både fra og til" + how)
             return [rec]
         if end < start:
             rec.reject(self.column(mapping, table, "period_end"), rec.raw.get("period_end"),

@@ -161,6 +161,17 @@ def test_import_cli_with_kind_pa_hours(pa_db, db_path, tmp_path):
     assert "40,00" in r.stdout and "(skøn)" not in r.stdout
     r = run_cli("undo", out["batch_id"], db=db_path)
     assert r.returncode == 0, r.stderr
+    # a file without months: every row says so and how to give them all one month; --set does it
+    path = write_xlsx(tmp_path / "marts.xlsx", {"Marts": [["Cpr-nr.", "Borger", "Brugte timer"],
+                                                          ["0101901234", "Anna", "42,5"]]})
+    out = json.loads(run_cli("import", path, "--json", db=db_path).stdout)
+    assert out["kind"] == "pa_hours" and out["imported"] == 0
+    assert out["rejected"][0]["reason"].endswith("giv alle rækker samme måned med --set period=2026-03 "
+                                                 "(i guiden: en fast værdi)")
+    out = json.loads(run_cli("import", path, "--set", "period=2026-03", "--json", db=db_path).stdout)
+    assert (out["imported"], out["rejected"]) == (1, [])
+    r = run_cli("undo", out["batch_id"], db=db_path)
+    assert r.returncode == 0, r.stderr
 
 
 def test_validation_lists_over_cap_grants_and_missing_working_hours(pa_db):
