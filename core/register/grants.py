@@ -183,15 +183,14 @@ def get_grant(db, grant_id: int) -> Grant:
 
 
 def grant_json(g: Grant) -> dict:
-    """The CLI's JSON form of a grant (a fixed set of keys)."""
+    """The CLI's JSON form of a grant (a fixed set of keys, the acceptance check's contract; a personal-assistance
+    grant's working hours and cap reason are in ``pa-followup --json``)."""
     return {
         "id": g.id, "cpr": g.cpr, "name": g.name, "section": g.section, "provider": g.provider,
         "rate": float(g.rate) if g.rates else None, "unit": g.unit,
         "quantity": float(g.quantity) if g.quantity is not None else None, "quantity_per": g.quantity_per,
         "start": g.start.isoformat(), "end": g.end.isoformat() if g.end else None, "account": g.account,
         "vum_category": g.vum_category, "paying_municipality": g.paying_municipality, "status": g.status,
-        "working_hours": float(g.working_hours) if g.working_hours is not None else None,
-        "cap_reason": g.cap_reason,
     }
 
 

@@ -8,7 +8,7 @@ from core.cli import command_names
 from tests.conftest import run_cli
 
 GRANT_KEYS = {"id", "cpr", "name", "section", "provider", "rate", "unit", "quantity", "quantity_per", "start",
-              "end", "account", "vum_category", "paying_municipality", "status", "working_hours", "cap_reason"}
+              "end", "account", "vum_category", "paying_municipality", "status"}
 
 
 def test_demo_then_grants_json(db_path):
