@@ -203,7 +203,7 @@ LAYERS = [
                 "core.licences"]),
     ("store", ["core.store"]),
     # the hours cap of personal assistance is checked when a grant is entered
-    ("register", ["core.register", "core.scenarios.pa_cap"]),
+    ("register", ["core.register"]),
     # the forecast's extra breakdowns (caseworker, target group, age group, ...) are the follow-up's
     ("follow-up", ["core.followup", "core.vum", "core.budget_year.breakdowns"]),
     # the savings measures are a sheet of the monthly report

@@ -93,7 +93,10 @@ def register_comparisons(sub) -> None:
                        description="Tidsbegrænsede bevillinger af personlig assistance i job (konto 5.68.91), hvis "
                                    "årlige opfølgning (opfølgningsdatoen, ellers årsdagen for starten) er inden for "
                                    "--days dage eller overskredet, med timer bevilget og brugt i året til datoen "
-                                   "(beregnet og bogført divideret med timesatsen) og advarsel over timeloftet.")
+                                   "og advarsel over timeloftet. Bevilget: beregnet udgift divideret med timesatsen. "
+                                   "Brugt: de importerede forbrugte timer (import --kind pa_hours), ellers et skøn: "
+                                   "bogført divideret med timesatsen, markeret '(skøn)' (i JSON "
+                                   "hours_used_estimated).")
     p.add_argument("--date", type=date_arg, help="opgørelsesdato (standard: i dag)")
     p.add_argument("--days", type=int, default=30, help="dage frem (standard: 30)")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
@@ -179,7 +182,7 @@ def cmd_pa_followup(args, db) -> int:
         return 0
     print_table([{"due": format_date(r.due), "cpr": r.cpr, "name": r.name, "provider": r.provider,
                   "end": format_date(r.end), "hours": format_number(r.hours_per_week),
-                  "granted": format_number(r.hours_granted), "used": format_number(r.hours_used),
+                  "granted": format_number(r.hours_granted), "used": pa_followup.used_text(r),
                   "warning": r.warning or ""} for r in rows],
                 [("due", "Opfølgning"), ("cpr", "CPR"), ("name", "Navn"), ("provider", "Leverandør"),
                  ("end", "Slutdato"), ("hours", "Timer/uge"), ("granted", "Bevilget i år"), ("used", "Brugt i år"),

@@ -19,6 +19,9 @@ the screen can open it. Rules:
   when a figure of the year is built on it (``sats_users``), else a warning; values that
   hold until they change (``STANDING_KINDS``) are never missing;
 - ``budget_mismatch``: an account's budget and its section budgets do not add up;
+- ``pa_cap`` (warning): an active grant of personal assistance in employment has more hours
+  than the cap (20 · working hours / 37, ``core.register.pa_cap``) and no recorded reason;
+- ``pa_working_hours`` (warning): such a grant has no working hours (the full-time cap is used);
 - ``ending_soon`` (information): grants ending within the next 60 days;
 - ``expected_overdue`` (information): expected citizens whose start has passed.
 """
@@ -33,6 +36,7 @@ from decimal import Decimal
 from core.followup.forecast import budget_mismatches, own_municipality
 from core.money import format_date, format_kr, format_number
 from core.register.catalogue import STANDING_KINDS
+from core.register.pa_cap import cap_satser, grant_check, is_pa_employment
 from core.register.providers import catalogue_rate
 from core.store.audit import TABLES
 from core.store.storage import query
@@ -45,8 +49,10 @@ RULE_LABELS = {
     "payment_only": "Kun betaling ikke markeret", "ownership": "Ejerform ikke sat korrekt",
     "ending_soon": "Bevilling udløber snart", "expected_overdue": "Kommende borger skulle være startet",
     "sats_missing": "Årlig sats mangler", "budget_mismatch": "Budget pr. paragraf passer ikke med kontoen",
+    "pa_cap": "Personlig assistance over timeloftet", "pa_working_hours": "Arbejdstimer mangler",
 }
-SEVERITY = {"ending_soon": "info", "expected_overdue": "info", "followup": "advarsel", "manual_rate": "advarsel"}
+SEVERITY = {"ending_soon": "info", "expected_overdue": "info", "followup": "advarsel", "manual_rate": "advarsel",
+            "pa_cap": "advarsel", "pa_working_hours": "advarsel"}
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,7 @@ def validate(db, as_of: dt.date | None = None) -> list[Finding]:
                 out.append(_find("followup", f"{who}: opfølgning var {_d(g['followup_date'])}", "grants", g["id"]))
             if end and end <= (as_of + dt.timedelta(days=ending_soon)).isoformat():
                 out.append(_find("ending_soon", f"{who} udløber {_d(end)}", "grants", g["id"]))
+            out += _assistance_findings(db, g, as_of)
         acting = (g["acting_municipality"] or "").casefold()
         paying = (g["paying_municipality"] or "").casefold()
         if own and acting and acting != own and paying in ("", own) and not g["payment_only"]:
@@ -153,6 +160,24 @@ def validate(db, as_of: dt.date | None = None) -> list[Finding]:
     out += yearly_findings(db, as_of.year)
     order = {"fejl": 0, "advarsel": 1, "info": 2}
     return sorted(out, key=lambda f: (order[f.severity], f.rule, f.record_id))
+
+
+def _assistance_findings(db, g: dict, as_of: dt.date) -> list[Finding]:
+    """An active grant of personal assistance in employment: hours over the cap without a reason,
+    and working hours missing (DOMAIN.md, "Employment-support business case")."""
+    if not is_pa_employment(g["account"]):
+        return []
+    who = f"Bevilling {g['id']} ({g['cpr']} {g['citizen']}, {g['section']})".replace(" ,", ",")
+    out = []
+    check = grant_check(db, g, as_of)
+    if check is not None and check.warning:
+        out.append(_find("pa_cap", f"{who}: {check.warning}", "grants", g["id"]))
+    if g["working_hours"] in (None, ""):
+        cap_hours, full_time = cap_satser(db, as_of.year)
+        out.append(_find("pa_working_hours", f"{who}: personlig assistance i job uden arbejdstimer; loftet for "
+                         f"fuld tid ({format_number(cap_hours, 0)} timer ved {format_number(full_time, 0)} "
+                         "timer om ugen) er brugt, til arbejdstimerne er udfyldt", "grants", g["id"]))
+    return out
 
 
 def yearly_findings(db, year: int) -> list[Finding]:
@@ -222,7 +247,10 @@ def record_details(db, table: str, record_id: int) -> tuple[str, list[tuple[str,
             ("Slut", format_date(g.end) or "løbende"), ("Status", g.status),
             ("Betalingskommune", g.paying_municipality), ("Handlekommune", g.acting_municipality),
             ("Kun betaling", "ja" if g.payment_only else "nej"), ("Opfølgning", format_date(g.followup_date)),
-            ("Takst fra katalog", "ja" if g.rate_from_catalogue else "nej")]
+            ("Takst fra katalog", "ja" if g.rate_from_catalogue else "nej")] + ([
+            ("Mængde", f"{format_number(g.quantity)} pr. {g.quantity_per}" if g.quantity is not None else ""),
+            ("Arbejdstimer pr. uge", format_number(g.working_hours) if g.working_hours is not None else "mangler"),
+            ("Begrundelse for flere timer", g.cap_reason)] if is_pa_employment(g.account) else [])
     if table == "providers":
         p = get_provider(db, record_id)
         return f"Leverandør {p.name}", [("Navn", p.name), ("Ejerform", KIND_LABELS[p.kind]),

@@ -37,7 +37,7 @@ from core.store.storage import bulk_work, current_user, query
 #: tables whose rows are bookkeeping of the import itself, never removed by undo
 BOOKKEEPING = {"audit", "batches", "import_changes"}
 TABLE_LABELS = {"grants": "bevilling", "citizens": "borger", "providers": "leverandør", "postings": "postering",
-                "budgets": "budgetlinje"}
+                "budgets": "budgetlinje", "pa_hours_used": "forbrugte timer"}
 
 
 #: (rows done, rows in all, what is being done); rows done 0 = not counted while it runs

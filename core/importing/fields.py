@@ -112,6 +112,14 @@ GRANTS = Kind("grants", "Bevillinger (dispositionsregnskab)", (
     Field("followup_date", "Opfølgning", ("opfølgning", "opfølgningsdato", "revurdering", "næste opfølgning",
                                          "revisitation"), p.parse_optional_date, False, "date"),
     Field("note", "Bemærkning", ("bemærkning", "bemærkninger", "note", "noter", "kommentar"), p.parse_text),
+    # personal assistance in employment (LKB): the citizen's working hours and why more hours than the cap
+    Field("working_hours", "Arbejdstimer", ("arbejdstimer", "ugentlig arbejdstid", "arbejdstid", "arbejdstimer pr uge",
+                                            "arbejdstid pr uge", "arbejdstimer om ugen", "ugentlige arbejdstimer",
+                                            "arbejdstid timer pr uge", "timer i job", "timer i jobbet"),
+          p.parse_quantity, False, "number"),
+    Field("cap_reason", "Begrundelse", ("begrundelse", "begrundelse for timer", "begrundelse for flere timer",
+                                        "begrundelse over loft", "begrundelse for timer over loftet",
+                                        "begrundelse loft", "årsag til flere timer"), p.parse_text),
 ))
 
 POSTINGS = Kind("postings", "Posteringer (bogføring)", (
@@ -183,7 +191,27 @@ VUM = Kind("vum", "VUM-liste", (
           p.parse_quantity, False, "number"),
 ), multi_sheet=True)
 
-KINDS: dict[str, Kind] = {k.code: k for k in (GRANTS, POSTINGS, BUDGET, OCCUPANCY, VUM)}
+# hours of personal assistance in employment used per citizen and period (``core.scenarios.pa_hours``)
+PA_HOURS = Kind("pa_hours", "Forbrugte timer (personlig assistance i job)", (
+    *PERSON,
+    Field("period", "Måned", ("måned", "periode", "md", "forbrugsmåned", "måned (åååå-mm)", "år-måned",
+                              "udbetalingsmåned", "lønperiode", "timeperiode", "opgørelsesperiode"),
+          p.parse_month_or_range),
+    Field("period_start", "Fra", ("fra", "fra dato", "periode fra", "fra og med", "startdato"), p.parse_date, False,
+          "date"),
+    Field("period_end", "Til", ("til", "til dato", "periode til", "til og med", "slutdato"), p.parse_date, False,
+          "date"),
+    Field("hours_used", "Forbrugte timer", ("forbrugte timer", "brugte timer", "timer brugt", "timer forbrugt",
+                                       "leverede timer", "udførte timer", "faktiske timer", "afholdte timer",
+                                       "timeforbrug", "forbrug timer", "forbrug (timer)", "antal forbrugte timer"),
+          p.parse_quantity, True, "number"),
+    Field("provider", "Leverandør", ("leverandør", "leverandor", "udfører", "leverandørnavn", "firma"),
+          p.parse_provider),
+    Field("grant_id", "Bevilling nr.", ("bevilling nr", "bevillingsnr", "bevillingsnummer", "bevilling id",
+                                        "bevillings id", "bevilling"), p.parse_int),
+))
+
+KINDS: dict[str, Kind] = {k.code: k for k in (GRANTS, POSTINGS, BUDGET, OCCUPANCY, VUM, PA_HOURS)}
 
 #: words that, with their letter, name the VUM category columns of an x-marked layout
 VUM_COLUMN_WORDS = {"let": "A", "moderat": "B", "omfattende": "C", "svær": "D", "fuldstændig": "E",

@@ -21,6 +21,7 @@ from core.store import audit, settings
 from core.errors import NotFoundError, ValidationError
 from core.register.catalogue import section as get_section
 from core.register.grants import create_grant, grant_state, grant_warnings, validate_grant
+from core.scenarios import pa_hours
 from core.importing import parsers as p
 from core.importing.choices import translate_cells
 from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
@@ -308,7 +309,8 @@ class GrantsImporter(Importer):
     kind = KINDS["grants"]
     what = "bevilling (CPR, leverandør, paragraf, start)"
     compared = ("account", "grouping", "unit", "quantity", "quantity_per", "end", "rate", "paying_municipality",
-                "acting_municipality", "vum_category", "caseworker", "granted_on", "followup_date", "note")
+                "acting_municipality", "vum_category", "caseworker", "granted_on", "followup_date", "note",
+                "working_hours", "cap_reason")
 
     def start_sheet(self, table, mapping):
         # compare with the database only what the file says; a missing column changes nothing
@@ -349,7 +351,8 @@ class GrantsImporter(Importer):
         v = rec.values
         data = {k: v.get(k) for k in ("cpr", "section", "rate", "start", "end", "vum_category",
                                       "paying_municipality", "acting_municipality", "caseworker", "granted_on",
-                                      "followup_date", "note") if k in mapping.columns or k in mapping.defaults}
+                                      "followup_date", "note", "working_hours", "cap_reason")
+                if k in mapping.columns or k in mapping.defaults}
         name = v.get("name") or p.name_beside_cpr(rec.raw.get("cpr"))
         if name:
             data["name"] = name
@@ -378,7 +381,7 @@ class GrantsImporter(Importer):
                 data["quantity_per"] = self.quantity_per_hint
         if "paying_municipality" not in mapping.columns or not data.get("paying_municipality"):
             data["paying_municipality"] = self.ctx.own_municipality
-        for k in ("note", "caseworker", "acting_municipality"):
+        for k in ("note", "caseworker", "acting_municipality", "cap_reason"):
             if k in data and data[k] is None:
                 data[k] = ""
         choice = self.ctx.providers.match(v["provider"])
@@ -419,7 +422,6 @@ class GrantsImporter(Importer):
             clean["grouping"] = sec.grouping if clean["account"] == sec.account else ""
         clean["provider"] = v["provider"]
         rec.values = clean
-        rec.warnings.extend(grant_warnings(self.db, clean))
         rec.key = (clean["cpr"], choice.provider_id or "ny:" + " ".join(v["provider"].casefold().split()),
                    clean["section"], clean["start"])
         return [rec]
@@ -434,9 +436,13 @@ class GrantsImporter(Importer):
             pid = self.ctx.providers.match(c["provider"]).provider_id
             gid = existing.get((c["cpr"], pid, c["section"], c["start"].isoformat())) if pid else None
             if gid is None:
+                rec.warnings.extend(grant_warnings(self.db, c))
                 continue
             rec.existing_id = gid
             state = grant_state(self.db, gid)
+            # the cap is checked with the working hours and reason the grant has where the file has none
+            kept = {k: state[k] for k in ("working_hours", "cap_reason") if k not in self.given}
+            rec.warnings.extend(grant_warnings(self.db, {**c, **kept}))
             old = {k: state.get(k) for k in self.compared}
             old["rate"] = state["rates"][0][1] if state["rates"] else None
             new = self._row(c)
@@ -449,7 +455,7 @@ class GrantsImporter(Importer):
             if k not in clean or k not in self.given:
                 continue
             value = clean[k]
-            if k in ("quantity", "rate"):
+            if k in ("quantity", "rate", "working_hours"):
                 value = _dec(value)
             out[k] = _iso(value)
         return out
@@ -1001,8 +1007,103 @@ class VumImporter(Importer):
         return counts, list(res.get("rejected", []))
 
 
+# ====================================================================== used hours
+
+class PaHoursImporter(Importer):
+    """Used hours of personal assistance in employment: citizen, month (or from–to), hours; optionally
+    the provider or the grant's number. Each row is placed on the citizen's grant by
+    ``core.scenarios.pa_hours.match_grant`` (a row it cannot place is rejected with the reason);
+    a period already imported for the grant with other hours is a changed row; a period that
+    overlaps another one of the grant is rejected (the hours would count twice)."""
+
+    kind = KINDS["pa_hours"]
+    what = "periode på bevillingen"
+
+    def finish(self, rec, table, mapping, cells):
+        if not rec.ok:
+            return [rec]
+        v = rec.values
+        period = v.get("period") or (None, None)
+        start, end = v.get("period_start") or period[0], v.get("period_end") or period[1]
+        if start is None or end is None:
+            given = mapping.given()
+            column = self.column(mapping, table, "period" if "period" in given or not
+                                 ({"period_start", "period_end"} & given)
+                                 else ("period_end" if start else "period_start"))
+            how = "" if {"period", "period_start", "period_end"} & given else (
+                "; filen har ingen kolonne til måneden, så giv alle rækker samme måned med --set period=2026-03 "
+                "(i guiden: en fast værdi)")
+            rec.reject(column, "", "Perioden mangler: giv en måned (fx 2026-03) eller både fra og til" + how)
+            return [rec]
+        if end < start:
+            rec.reject(self.column(mapping, table, "period_end"), rec.raw.get("period_end"),
+                       "Perioden slutter før den starter")
+            return [rec]
+        hours = v["hours_used"]
+        days = (end - start).days + 1
+        if hours < 0 or hours > 24 * days:
+            rec.reject(self.column(mapping, table, "hours_used"), rec.raw.get("hours_used"),
+                       f"Timerne skal være mellem 0 og {24 * days} (24 timer i hver af periodens {days} dage)")
+            return [rec]
+        try:
+            grant, warnings = pa_hours.match_grant(self.db, v["cpr"], start, end, v.get("provider"),
+                                                   v.get("grant_id"))
+        except pa_hours.NoGrantForHours as ex:
+            rec.reject(self.column(mapping, table, "cpr"), rec.raw.get("cpr") or v["cpr"], str(ex))
+            return [rec]
+        rec.warnings.extend(warnings)
+        # the preview shows the kind's fields: the person, the period, the hours, the grant found
+        rec.values = {"cpr": v["cpr"], "name": v.get("name") or "", "period_start": start, "period_end": end,
+                      "hours_used": hours, "provider": v.get("provider") or grant.provider, "grant_id": grant.id}
+        rec.key = (grant.id, start, end)
+        return [rec]
+
+    def compare(self, records):
+        by_grant: dict[int, list] = {}
+        for row in pa_hours.used_rows(self.db, sorted({r.values["grant_id"] for r in records})):
+            by_grant.setdefault(row.grant_id, []).append(row)
+        placed: dict[int, list[Record]] = {}
+        for rec in records:
+            v = rec.values
+            start, end = rec.key[1], rec.key[2]
+            same = next((u for u in by_grant.get(v["grant_id"], []) if (u.start, u.end) == (start, end)), None)
+            other = next((u for u in by_grant.get(v["grant_id"], []) if u is not same and u.start <= end
+                          and u.end >= start), None)
+            earlier = next((r for r in placed.get(v["grant_id"], []) if r.key[1] <= end and r.key[2] >= start), None)
+            if other is not None:
+                rec.reject(self.kind.field("period").label, f"{format_date(start)}–{format_date(end)}",
+                           f"Perioden overlapper de timer, der allerede er importeret for bevilling {v['grant_id']} "
+                           f"{format_date(other.start)}–{format_date(other.end)} (import {other.batch_id}); "
+                           "fortryd den import eller brug samme periode")
+                continue
+            if earlier is not None:
+                rec.reject(self.kind.field("period").label, f"{format_date(start)}–{format_date(end)}",
+                           f"Perioden overlapper række {earlier.row} i arket '{earlier.sheet}' for samme bevilling")
+                continue
+            placed.setdefault(v["grant_id"], []).append(rec)
+            if same is not None:
+                rec.existing_id = same.id
+                rec.changes = _changes({"hours_used": str(same.hours)}, {"hours_used": str(v["hours_used"])})
+                rec.status = CHANGED if rec.changes else UNCHANGED
+
+    def apply(self, rec, batch_id, update_changed):
+        v = rec.values
+        if rec.status == NEW:
+            self.db["pa_hours_used"].insert({
+                "grant_id": v["grant_id"], "period_start": v["period_start"].isoformat(),
+                "period_end": v["period_end"].isoformat(), "hours": str(v["hours_used"]), "provider": v["provider"],
+                "batch_id": batch_id})
+            return NEW
+        if rec.status == CHANGED and update_changed:
+            old = query(self.db, "SELECT * FROM pa_hours_used WHERE id = ?", [rec.existing_id])[0]
+            record_change(self.db, batch_id, "pa_hours_used", rec.existing_id, old)
+            self.db["pa_hours_used"].update(rec.existing_id, {"hours": str(v["hours_used"])})
+            return CHANGED
+        return UNCHANGED
+
+
 IMPORTERS = {cls.kind.code: cls for cls in (GrantsImporter, PostingsImporter, BudgetImporter, OccupancyImporter,
-                                            VumImporter)}
+                                            VumImporter, PaHoursImporter)}
 
 
 def apply_vum(db, records: list[Record], batch_id: int) -> dict:

@@ -350,7 +350,7 @@ def _found(mapping: Mapping) -> int:
 def _no_kind_message(table: Table, near: tuple | None) -> str:
     """Why no kind fits: the nearest kind (most columns recognised) and the columns it lacks."""
     text = (f"Arket '{table.sheet}' ligner ikke en kendt slags data (bevillinger, posteringer, budget, "
-            "belægningsliste eller VUM-liste)")
+            "belægningsliste, VUM-liste eller forbrugte timer)")
     if near is not None and near[1] >= 2:
         _, _, kind, missing = near
         text += f". Det ligner mest {kind.label.lower()}, men der er ingen kolonne til {', '.join(missing)}"

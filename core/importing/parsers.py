@@ -8,6 +8,7 @@ says so, so the user can decide.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -373,6 +374,28 @@ def parse_period(value) -> tuple[int, int | None]:
     except ParseError:
         raise ParseError(f"'{t}' er ikke en periode (fx 2026-03, 03-2026 eller marts 2026)") from None
     return day.month, day.year
+
+
+def parse_month_or_range(value) -> tuple[dt.date, dt.date]:
+    """A period of used hours as ``(first day, last day)``: a whole month (``2026-03``, ``03-2026``,
+    ``marts 2026``, a date cell: its month) or from–to in one cell (``01.03.2026 - 15.03.2026``).
+
+    Raises:
+        ParseError: no month or period, a month without its year, or a period without an end.
+    """
+    if is_blank(value):
+        raise ParseError("Periode mangler")
+    if isinstance(value, str):
+        try:
+            start, end = parse_date_range(value)
+        except ParseError:
+            start = end = None
+        if start is not None and end is not None:
+            return start, end
+    month, year = parse_period(value)
+    if year is None:
+        raise ParseError(f"'{text(value)}' mangler året (skriv fx 2026-03)")
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def month_of(header) -> tuple[int, int | None] | None:

@@ -23,7 +23,7 @@ from core.register.costs import QUANTITY_PER, QUANTITY_UNITS, UNITS, CostBasis, 
 from core.errors import DispoError, NotFoundError, ValidationError
 from core.money import InvalidNumber, parse_date, to_decimal
 from core.register.providers import find_by_name, get_provider
-from core.scenarios.pa_cap import grant_warning
+from core.register.pa_cap import grant_warning
 from core.store.storage import bulk_work, query
 
 STATUSES = ("aktiv", "afsluttet")
@@ -60,6 +60,8 @@ class Grant:
     rate_from_catalogue: bool
     note: str
     batch_id: int | None
+    working_hours: Decimal | None  # personal assistance in employment: the citizen's hours a week in her job
+    cap_reason: str                # ... and why the hours may exceed the cap (``core.register.pa_cap``)
     rates: tuple[RatePeriod, ...]
 
     @property
@@ -124,12 +126,13 @@ def _grant(values: tuple, rates) -> Grant:
     register reads tens of thousands of them)."""
     (gid, citizen_id, cpr, name, section, provider_id, provider, provider_kind, account, grouping, unit, quantity,
      quantity_per, start, end, status, paying, acting, payment_only, caseworker, granted_on, followup_date,
-     vum_category, vum_hours, rate_from_catalogue, note, batch_id) = values
+     vum_category, vum_hours, rate_from_catalogue, note, batch_id, working_hours, cap_reason) = values
     return Grant(gid, citizen_id, cpr, name, section, provider_id, provider, provider_kind, account, grouping, unit,
                  Decimal(quantity) if quantity is not None else None, quantity_per, _iso_date(start), _date(end),
                  status, paying, acting, bool(payment_only), caseworker, _date(granted_on), _date(followup_date),
                  vum_category, Decimal(vum_hours) if vum_hours is not None else None, bool(rate_from_catalogue),
-                 note, batch_id, tuple(rates))
+                 note, batch_id, Decimal(working_hours) if working_hours is not None else None, cap_reason,
+                 tuple(rates))
 
 
 def list_grants(db, *, active_on: dt.date | None = None, citizen_id: int | None = None,
@@ -180,7 +183,8 @@ def get_grant(db, grant_id: int) -> Grant:
 
 
 def grant_json(g: Grant) -> dict:
-    """The CLI's JSON form of a grant (a fixed set of keys)."""
+    """The CLI's JSON form of a grant (a fixed set of keys, the acceptance check's contract; a personal-assistance
+    grant's working hours and cap reason are in ``pa-followup --json``)."""
     return {
         "id": g.id, "cpr": g.cpr, "name": g.name, "section": g.section, "provider": g.provider,
         "rate": float(g.rate) if g.rates else None, "unit": g.unit,
@@ -195,7 +199,8 @@ def grant_json(g: Grant) -> dict:
 EDITABLE = ("cpr", "name", "section", "provider", "provider_id", "account", "grouping", "unit", "quantity",
             "quantity_per", "start", "end", "rate", "status", "paying_municipality", "acting_municipality",
             "payment_only", "caseworker", "granted_on", "followup_date", "vum_category", "vum_hours",
-            "rate_from_catalogue", "note")
+            "rate_from_catalogue", "note", "working_hours", "cap_reason")
+HOURS_IN_A_WEEK = 168
 
 
 def _as_date(value, label: str, problems: dict, key: str) -> dt.date | None:
@@ -354,6 +359,13 @@ def validate_grant(db, data: dict, *, partial: bool = False) -> dict:
         out["vum_category"] = cat
     if "vum_hours" in data:
         out["vum_hours"] = _as_decimal(data["vum_hours"], "Individuelle timer", problems, "vum_hours")
+    if "working_hours" in data:
+        working = _as_decimal(data["working_hours"], "Arbejdstimer", problems, "working_hours")
+        if working is not None and not 0 < working <= HOURS_IN_A_WEEK:
+            problems["working_hours"] = f"Arbejdstimer skal være flere end 0 og højst {HOURS_IN_A_WEEK} om ugen"
+        out["working_hours"] = working
+    if "cap_reason" in data:
+        out["cap_reason"] = " ".join(str(data["cap_reason"] or "").split())
     for key in ("paying_municipality", "acting_municipality", "caseworker", "note"):
         if key in data:
             out[key] = " ".join(str(data[key] or "").split()) if key != "note" else str(data[key] or "")
@@ -368,7 +380,7 @@ def validate_grant(db, data: dict, *, partial: bool = False) -> dict:
 def grant_warnings(db, data: dict) -> list[str]:
     """Warnings about a valid grant that deserves a second look; shown at entry, never blocking.
 
-    Today: personal assistance in employment above the hours cap (``core.scenarios.pa_cap``).
+    Today: personal assistance in employment above the hours cap (``core.register.pa_cap``).
     """
     warning = grant_warning(db, data)
     return [warning] if warning else []
@@ -502,6 +514,12 @@ def end_grant(db, grant_id: int, end: dt.date) -> None:
 
 
 def delete_grant(db, grant_id: int) -> None:
+    """Delete a grant (its rate periods go with it).
+
+    Raises:
+        DispoError: used hours are imported on the grant (undo that import first).
+    """
+    refuse_when_hours_are_imported(db, grant_id)
     before = grant_state(db, grant_id)
     with db.atomic():
         db.execute("DELETE FROM grants WHERE id = ?", [grant_id])
@@ -542,6 +560,19 @@ def grant_state(db, grant_id: int) -> dict | None:
     return state
 
 
+def refuse_when_hours_are_imported(db, grant_id: int) -> None:
+    """A grant with imported used hours (``pa_hours_used``) cannot go: the hours would lose their grant.
+
+    Raises:
+        DispoError: naming the imports that hold its hours.
+    """
+    batches = [b for (b,) in db.execute("SELECT DISTINCT batch_id FROM pa_hours_used WHERE grant_id = ? "
+                                        "ORDER BY batch_id", [grant_id])]
+    if batches:
+        raise DispoError(f"Bevilling {grant_id} har importerede forbrugte timer (import "
+                         f"{', '.join(str(b) for b in batches)}); fortryd importen først")
+
+
 _UNCHECKED = object()
 
 
@@ -558,6 +589,8 @@ def restore_grant_state(db, grant_id: int, state: dict | None, *, expected=_UNCH
     if expected is not _UNCHECKED and before != expected:
         raise DispoError("Bevillingen er ændret siden (fx af en import eller i et andet vindue), "
                          "så ændringen kan ikke længere fortrydes eller gentages")
+    if state is None:
+        refuse_when_hours_are_imported(db, grant_id)
     with db.atomic():
         if state is None:
             db.execute("DELETE FROM grants WHERE id = ?", [grant_id])

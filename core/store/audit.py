@@ -40,7 +40,8 @@ TABLES = {"grants": "Bevilling", "citizens": "Borger", "providers": "Leverandør
           "settings": "Indstilling", "database": "Database", "sections": "Paragraf", "accounts": "Konto",
           "approvals": "Godkendelse", "expected_citizens": "Kommende borger", "vum_allocations": "VUM-tildeling",
           "vum_assessments": "VUM-vurdering", "vum_fixed_budgets": "Fast budget (VUM)", "vum_themes": "VUM-tema",
-          "vum_categories": "VUM-kategori", "units": "Enhed", "rate_kinds": "Satstype", "grant_rates": "Takst"}
+          "vum_categories": "VUM-kategori", "units": "Enhed", "rate_kinds": "Satstype", "grant_rates": "Takst",
+          "pa_hours_used": "Forbrugte timer"}
 # The screens' names for the stored fields (an amount's ``_ore`` field is shown in kroner).
 FIELDS = {
     "account": "Konto", "section": "Paragraf", "grouping": "Gruppering", "unit": "Enhed", "quantity": "Antal",
@@ -66,7 +67,8 @@ FIELDS = {
     "keep_daily": "Daglige", "keep_weekly": "Ugentlige", "keep_monthly": "Månedlige", "amount": "Beløb",
     "undone_at": "Fortrudt den", "mapping": "Kolonner", "rows_read": "Rækker læst", "imported": "Nye",
     "updated": "Ændrede", "unchanged": "Uændrede", "rejected": "Afviste", "user": "Bruger",
-    "checks": "Kontroller",
+    "checks": "Kontroller", "working_hours": "Arbejdstimer pr. uge", "cap_reason": "Begrundelse for timer over loftet",
+    "period_start": "Periode fra", "period_end": "Periode til", "hours": "Timer",
 }
 # Fields holding another row's id: shown by what that row is called, not by its number
 # (``Leverandør: Åhuset`` rather than ``Leverandør nr.: 2``); a row deleted since keeps its number.
@@ -80,7 +82,7 @@ _CODES = {"source": {"planlagt": "planlagt sag", "ung18": "ung, fylder 18"},
           "decision": {"ændr": "ændre tildelingen", "behold": "beholde tildelingen"}}
 _FLAGS = {"payment_only", "temporary", "rate_from_catalogue"}
 _KRONER = {"rate", "hourly_price"}  # kroner stored as decimal text
-_HOURS = {"hours_per_week", "hours_per_year", "vum_hours", "norm_hours"}
+_HOURS = {"hours_per_week", "hours_per_year", "vum_hours", "norm_hours", "working_hours", "hours"}
 EXPORT_COLUMNS = [("id", "Nr."), ("at", "Tidspunkt"), ("user", "Bruger"), ("table_name", "Tabel"),
                   ("row_id", "Række"), ("action", "Handling"), ("change", "Ændring"), ("old", "Før (JSON)"),
                   ("new", "Efter (JSON)"), ("batch_id", "Import-nr.")]

@@ -256,6 +256,7 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.fields = {key: widget for key, _, widget in fields}
         self.errors: dict[str, QLabel] = {}
+        self.captions: dict[str, QLabel] = {}
         self._submit, self._validate = submit, validate
         self._order = [key for key, _, _ in fields]
         self._reached = -1  # the furthest field (index) she has typed in or left
@@ -264,6 +265,7 @@ class FormDialog(QDialog):
             widget.setObjectName(key)
             caption = QLabel(label)
             caption.setBuddy(widget)
+            self.captions[key] = caption
             error = QLabel()
             error.setObjectName(f"error_{key}")
             error.setStyleSheet(ERROR_STYLE)
@@ -296,6 +298,11 @@ class FormDialog(QDialog):
 
     def values(self) -> dict:
         return {key: widget_value(widget) for key, widget in self.fields.items()}
+
+    def show_field(self, key: str, shown: bool) -> None:
+        """Show or hide a field's row (caption, widget and message), e.g. fields only some records have."""
+        for widget in (self.captions[key], self.fields[key], self.errors[key]):
+            widget.setVisible(shown)
 
     # core's name of a problem -> the field that shows it, where they differ
     PROBLEM_FIELDS: dict[str, str] = {}

@@ -16,6 +16,7 @@ from core import cpr as cprs
 from core.register.citizens import find_by_cpr
 from core.errors import ValidationError
 from core.register.grants import Grant
+from core.register.pa_cap import is_pa_employment
 from core.money import format_date, format_number
 from gui.common.models import show_quantity
 from gui.common.undo import edit_grant
@@ -78,6 +79,8 @@ class GrantDialog(FormDialog):
             ("unit", "Enhed", units),
             ("quantity", "Mængde", QLineEdit(show_quantity(g.quantity) if g else "")),
             ("quantity_per", "Mængde pr.", combo(QUANTITY_PER_ITEMS, g.quantity_per if g else None)),
+            ("working_hours", "Arbejdstimer pr. uge", QLineEdit(show_quantity(g.working_hours) if g else "")),
+            ("cap_reason", "Begrundelse for flere timer", QLineEdit(g.cap_reason if g else "")),
             ("start", "Startdato", DateField(g.start if g else None)),
             ("end", "Slutdato", end),
             ("paying_municipality", "Betalingskommune", paying),
@@ -91,16 +94,28 @@ class GrantDialog(FormDialog):
                          validate=lambda values: core_grants.validate_grant(context.db, values))
         self.initial = self.values()
         sections.currentIndexChanged.connect(self._section_chosen)
+        self.fields["account"].textChanged.connect(self._show_assistance_fields)
+        self.fields["working_hours"].setToolTip("Borgerens arbejdstid i jobbet (personlig assistance i job): "
+                                                "loftet er 20 timer · arbejdstimer / 37")
+        self.fields["cap_reason"].setToolTip("Hvorfor bevillingen må have flere timer end loftet")
+        self._show_assistance_fields()
         if g is None:
             self.fields["cpr"].textChanged.connect(self._known_citizen)
 
     def revalidate(self) -> bool:
-        """The live validation, then warnings that do not block (e.g. the personal-assistance cap)."""
+        """The live validation, then warnings that do not block (the personal-assistance cap, as
+        soon as the hours are typed, even while other fields are still missing)."""
         valid = super().revalidate()
-        warnings = core_grants.grant_warnings(self.context.db, self.values()) if valid else []
-        if warnings:
+        warnings = core_grants.grant_warnings(self.context.db, self.values())
+        if warnings and not self.errors["quantity"].text():
             self.errors["quantity"].setText("Advarsel: " + " ".join(warnings))
         return valid
+
+    def _show_assistance_fields(self) -> None:
+        """Working hours and the reason for hours above the cap belong to personal assistance in employment."""
+        shown = is_pa_employment(self.fields["account"].text())
+        for key in ("working_hours", "cap_reason"):
+            self.show_field(key, shown)
 
     def _known_citizen(self) -> None:
         """A CPR number already in the register brings the citizen's name."""

@@ -24,7 +24,8 @@ from core.register.citizens import find_by_cpr
 from core.errors import DispoError
 from core.register.providers import list_providers
 from core.money import InvalidNumber, format_date, format_number, parse_number
-from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_cap, pa_followup, store
+from core.register import pa_cap
+from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_followup, store
 from core.scenarios.export import case_report, write_business_case
 from gui.common.charts import danish_chart, nice_range
 from gui.common.followup_common import Job
@@ -765,11 +766,14 @@ class AssistanceTab(QWidget):
             Column("Slutdato", lambda r: r.end, format_date),
             Column("Timer/uge", lambda r: r.hours_per_week, _money, numeric=True),
             Column("Timer bevilget i år", lambda r: r.hours_granted, _money, numeric=True),
-            Column("Timer brugt i år", lambda r: r.hours_used, _money, numeric=True),
+            Column("Timer brugt i år", lambda r: r, pa_followup.used_text, numeric=True,
+                   sort_key=lambda r: float(r.hours_used) if r.hours_used is not None else float("-inf")),
             Column("Advarsel", lambda r: r.warning or ""),
         ], self, lambda r, c: (r.warning if c == 8 else
                                "Beregnet udgift i året til datoen / timesatsen" if c == 6 else
-                               "Bogførte udbetalinger i året til datoen / timesatsen" if c == 7 else None))
+                               ("Bogførte udbetalinger i året til datoen / timesatsen (et skøn: ingen "
+                                "importerede forbrugte timer)" if r.hours_used_estimated else
+                                "Importerede forbrugte timer i året til datoen") if c == 7 else None))
         layout.addWidget(_view(self.due_model), 1)
         self.message = QLabel()
         layout.addWidget(self.message)
@@ -796,8 +800,7 @@ class AssistanceTab(QWidget):
         rows = pa_followup.followups_due(self.context.db, self.on.date() or dt.date.today(), self.days.value())
         self.due_model.set_rows(rows)
         self.message.setText(f"{len(rows)} bevillinger til opfølgning. Personlig assistance i job er bevillinger "
-                             "på konto 5.68.91; arbejdstimer og begrundelse står i noten som 'Arbejdstimer: 30' "
-                             "og 'Begrundelse: …'.")
+                             "på konto 5.68.91; arbejdstimer og begrundelse for flere timer står på bevillingen.")
 
 
 class Screen(BaseScreen):

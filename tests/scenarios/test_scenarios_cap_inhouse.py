@@ -10,7 +10,8 @@ import pytest
 
 from core.register import catalogue, providers
 from core.errors import NotFoundError
-from core.scenarios import inhouse, pa_cap, pa_followup
+from core.register import pa_cap
+from core.scenarios import inhouse, pa_followup
 from tests.reports.conftest import add
 
 
@@ -49,7 +50,8 @@ def test_grant_warning_only_for_pa_in_employment(db):
     assert pa_cap.grant_warning(db, {**per_month, "quantity": "80"}, on=on) is None
     assert "20,79 timer om ugen" in pa_cap.grant_warning(db, {**per_month, "quantity": "90"}, on=on)
     # 15 h/week with 20 working hours: cap 20 · 20 / 37 = 10,81
-    warning = pa_cap.grant_warning(db, {**per_month, "quantity": "15", "quantity_per": "uge"}, working_hours=20, on=on)
+    warning = pa_cap.grant_warning(db, {**per_month, "quantity": "15", "quantity_per": "uge", "working_hours": "20"},
+                                   on=on)
     assert "loftet på 10,81 timer" in warning
     # § 85 support on another account is not capped
     assert pa_cap.grant_warning(db, {"account": "5.32.33", "unit": "time", "quantity": "30",
@@ -127,33 +129,70 @@ def test_external_cost_and_own_place_from_the_register(db):
     assert inhouse.vum_places_per_year(db, "C", 2026, []) == (D("332072.00"), 1)
 
 
-def test_grant_warnings_read_working_hours_and_reason_from_the_note(db):
+def test_grant_warnings_use_the_working_hours_and_reason_fields(db):
     from core.register.grants import grant_warnings
 
     grant = {"account": "5.68.91", "unit": "time", "quantity": "18", "quantity_per": "uge", "start": "01-03-2026"}
     assert grant_warnings(db, grant) == []  # 18 ≤ 20 (full time)
     # 25 working hours: cap 20 · 25 / 37 = 13,51 < 18
-    [warning] = grant_warnings(db, {**grant, "note": "Fleksjob.\nArbejdstimer: 25"})
+    [warning] = grant_warnings(db, {**grant, "working_hours": "25"})
     assert "loftet på 13,51 timer" in warning
-    assert grant_warnings(db, {**grant, "note": "arbejdstimer: 25\nBegrundelse: blind, al læsning"}) == []
-    assert pa_cap.note_fields("Arbejdstimer: 22,5\nBegrundelse:  synshandicap ") == (D("22.5"), "synshandicap")
+    assert grant_warnings(db, {**grant, "working_hours": "25", "cap_reason": "blind, al læsning"}) == []
+    # the note is only a note now: 'Arbejdstimer: 25' there changes nothing (18 ≤ 20)
+    assert grant_warnings(db, {**grant, "note": "Arbejdstimer: 25"}) == []
+    # 22 hours without working hours: over the full-time cap, and the warning says the hours are missing
+    [warning] = grant_warnings(db, {**grant, "quantity": "22"})
+    assert warning.endswith("Arbejdstimerne er ikke udfyldt, så loftet for fuld tid er brugt.")
 
 
-def test_import_warns_about_grants_above_the_cap(db, tmp_path):
+def test_import_maps_working_hours_and_reason_and_warns_above_the_cap(db, tmp_path):
+    from core.importing.batches import import_file, undo
+    from core.register.grants import list_grants
+    from tests.import_files import write_xlsx
+
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Enhed", "Antal timer", "Konto", "Startdato",
+             "Ugentlig arbejdstid", "Begrundelse"],
+            ["010190-1234", "Anna", "§ 85", "Jobassistance ApS", 180, "time", 25, "5.68.91", "01-03-2026", 37, ""],
+            ["020185-1234", "Bo", "§ 85", "Jobassistance ApS", 180, "time", 12, "5.68.91", "01-03-2026", "22,5", ""],
+            ["030185-1234", "Carl", "§ 85", "Jobassistance ApS", 180, "time", 25, "5.68.91", "01-03-2026", 30,
+             "døvblind"],
+            ["040185-1234", "Dorte", "§ 85", "Jobassistance ApS", 180, "time", 14, "5.68.91", "01-03-2026", 25, ""]]
+    res = import_file(db, write_xlsx(tmp_path / "pa.xlsx", {"PA": rows}))
+    assert res["mapping"]["working_hours"] == "Ugentlig arbejdstid" and res["mapping"]["cap_reason"] == "Begrundelse"
+    # all four are imported. Anna: 25 > 20 · 37 / 37 = 20, no reason: warned (row 2); Bo: 12 ≤ 20 · 22,5 / 37
+    # = 12,16; Carl: 25 > 20 · 30 / 37 = 16,22 but with a reason; Dorte: 14 > 20 · 25 / 37 = 13,51: warned (row 5)
+    assert res["imported"] == 4
+    assert [w["row"] for w in res["warnings"]] == [2, 5]
+    assert res["warnings"][0]["warning"].startswith(
+        "Personlig assistance på 25 timer om ugen er over loftet på 20 timer (20 · 37 / 37 arbejdstimer)")
+    assert "loftet på 13,51 timer (20 · 25 / 37" in res["warnings"][1]["warning"]
+    fields = {g.name: (g.working_hours, g.cap_reason) for g in list_grants(db)}
+    assert fields == {"Anna": (D(37), ""), "Bo": (D("22.5"), ""), "Carl": (D(30), "døvblind"), "Dorte": (D(25), "")}
+    # the same file with Dorte's reason and Bo's new hours: two changed rows, old -> new; undo puts them back
+    rows[2][9], rows[4][10] = 20, "kræver tolk"
+    res = import_file(db, write_xlsx(tmp_path / "pa2.xlsx", {"PA": rows}))
+    assert (res["updated"], res["unchanged"]) == (2, 2)
+    assert sorted((c["field"], c["old"], c["new"]) for c in res["changes"]) == [
+        ("cap_reason", "", "kræver tolk"), ("working_hours", "22.5", "20.0")]  # 20 read from a number cell
+    undo(db, res["batch_id"])
+    assert {g.name: (g.working_hours, g.cap_reason) for g in list_grants(db)} == fields
+
+
+def test_import_rejects_working_hours_that_are_no_hours(db, tmp_path):
     from core.importing.batches import import_file
     from tests.import_files import write_xlsx
 
-    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Enhed", "Antal timer", "Konto", "Startdato", "Note"],
-            ["010190-1234", "Anna", "§ 85", "Jobassistance ApS", 180, "time", 25, "5.68.91", "01-03-2026", ""],
-            ["020185-1234", "Bo", "§ 85", "Jobassistance ApS", 180, "time", 12, "5.68.91", "01-03-2026", ""],
-            ["030185-1234", "Carl", "§ 85", "Jobassistance ApS", 180, "time", 25, "5.68.91", "01-03-2026",
-             "Begrundelse: døvblind"]]
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Enhed", "Antal timer", "Konto", "Startdato",
+             "Arbejdstimer"],
+            ["010190-1234", "Anna", "§ 85", "Jobassistance ApS", 180, "time", 10, "5.68.91", "01-03-2026", "fuld tid"],
+            ["020185-1234", "Bo", "§ 85", "Jobassistance ApS", 180, "time", 10, "5.68.91", "01-03-2026", 0]]
+    before = db.execute("SELECT count(*) FROM grants").fetchone()[0]
     res = import_file(db, write_xlsx(tmp_path / "pa.xlsx", {"PA": rows}))
-    # all three are imported; only Anna's 25 hours > 20 without a reason is warned about (row 2)
-    assert res["imported"] == 3
-    assert [w["row"] for w in res["warnings"]] == [2]
-    assert res["warnings"][0]["warning"].startswith(
-        "Personlig assistance på 25 timer om ugen er over loftet på 20 timer (20 · 37 / 37 arbejdstimer)")
+    assert res["imported"] == 0
+    assert [(r["row"], r["column"]) for r in res["rejected"]] == [(2, "Arbejdstimer"), (3, "Arbejdstimer")]
+    assert "er ikke en mængde" in res["rejected"][0]["reason"]
+    assert res["rejected"][1]["reason"] == "Arbejdstimer skal være flere end 0 og højst 168 om ugen"
+    assert db.execute("SELECT count(*) FROM grants").fetchone()[0] == before
 
 
 def test_followups_due_with_hours_granted_and_used(db):
@@ -185,3 +224,22 @@ def test_followup_date_is_the_next_anniversary():
     # never before the first anniversary; a date set on the grant wins
     assert pa_cap.followup_date(dt.date(2026, 1, 5), None, dt.date(2026, 1, 6)) == dt.date(2027, 1, 5)
     assert pa_cap.followup_date(dt.date(2026, 1, 5), dt.date(2026, 6, 1), dt.date(2026, 1, 6)) == dt.date(2026, 6, 1)
+
+
+def test_import_without_the_columns_checks_the_cap_with_the_grants_own_fields(db, tmp_path):
+    from core.importing.batches import import_file
+    from tests.import_files import write_xlsx
+
+    providers.create_provider(db, "Jobassistance ApS", "privat")
+    add(db, "010190-1234", "Anna", "§ 85", "180", "01-03-2026", provider="Jobassistance ApS", unit="time",
+        quantity="10", quantity_per="uge", account="5.68.91", working_hours="25", cap_reason="blind")
+    add(db, "020185-1234", "Bo", "§ 85", "180", "01-03-2026", provider="Jobassistance ApS", unit="time",
+        quantity="10", quantity_per="uge", account="5.68.91", working_hours="25")
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Enhed", "Antal timer", "Konto", "Startdato"],
+            ["010190-1234", "Anna", "§ 85", "Jobassistance ApS", 180, "time", 18, "5.68.91", "01-03-2026"],
+            ["020185-1234", "Bo", "§ 85", "Jobassistance ApS", 180, "time", 18, "5.68.91", "01-03-2026"]]
+    res = import_file(db, write_xlsx(tmp_path / "pa.xlsx", {"PA": rows}))
+    # both grants go from 10 to 18 hours; the cap is 20 · 25 / 37 = 13,51 (their own working hours, not the
+    # full-time 20): Anna has a reason, Bo has none and is warned about (row 3)
+    assert res["updated"] == 2
+    assert [(w["row"], "loftet på 13,51 timer" in w["warning"]) for w in res["warnings"]] == [(3, True)]

@@ -51,3 +51,27 @@ def test_pa_followup_command(tmp_path):
     assert json.loads(r.stdout) == []  # the demo has no personal assistance in employment
     r = run_cli("pa-followup", "--date", "31-02-2026", db=db)
     assert r.returncode == 2  # not a date: a usage error
+
+
+def test_import_sets_working_hours_and_pa_followup_json_shows_them(tmp_path):
+    from tests.import_files import write_xlsx
+
+    db = tmp_path / "a.sqlite"
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Enhed", "Timer pr. uge", "Konto", "Startdato",
+             "Slutdato"],
+            ["010190-1234", "Anna", "§ 85", "Jobassistance ApS", 180, "time", 14, "5.68.91", "01-03-2026",
+             "28-02-2028"]]
+    path = write_xlsx(tmp_path / "pa.xlsx", {"PA": rows})
+    # no column for the working hours: the same for every row with --set; 14 > 20 · 25 / 37 = 13,51: warned
+    r = run_cli("import", path, "--set", "working_hours=25", "--json", db=db)
+    assert r.returncode == 0, r.stderr
+    [warning] = json.loads(r.stdout)["warnings"]
+    assert "over loftet på 13,51 timer" in warning["warning"]
+    # the yearly follow-up is 01-03-2027 (the first anniversary), within 400 days of 01-03-2026
+    r = run_cli("pa-followup", "--date", "01-03-2026", "--days", "400", "--json", db=db)
+    [grant] = json.loads(r.stdout)
+    assert (grant["working_hours"], grant["cap_reason"], grant["due"]) == (25.0, "", "2027-03-01")
+    # a fixed value that is no number of hours: exit 1, a Danish message, nothing imported
+    r = run_cli("import", path, "--set", "working_hours=mange", "--json", db=db)
+    assert r.returncode == 1 and "'mange' er ikke en mængde" in r.stderr
+    assert len(json.loads(run_cli("grants", "--json", db=db).stdout)) == 1

@@ -15,6 +15,7 @@ from core.store.migrations.import_choices import migrations as import_choices
 from core.store.migrations.numbers import migrations as numbers
 from core.store.migrations.budget_year import migrations as budget_year
 from core.store.migrations.scenarios import migrations as scenarios
+from core.store.migrations.pa_grants import migrations as pa_grants
 
 MIGRATION_SETS = [
     base,
@@ -26,6 +27,7 @@ MIGRATION_SETS = [
     numbers,
     budget_year,
     scenarios,
+    pa_grants,
 ]
 
 

@@ -156,6 +156,9 @@ def test_assistance_tab(screen, context):
     # 1 Jan–1 Mar 2026: 60 days · 10/7 hours = 85,71 hours granted this year
     assert tab.due_model.index(0, 6).data() == "85,71"
     assert tab.due_model.index(0, 0).data() == "15-03-2026"
+    # nothing booked and no used hours imported: 0 hours used, shown as an estimate
+    assert tab.due_model.index(0, 7).data() == "0,00 (skøn)"
+    assert "et skøn" in tab.due_model.index(0, 7).data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_inhouse_tab_from_the_register(screen, context):

@@ -8,20 +8,21 @@ needs a recorded reason. The cap and the full-time hours are yearly values (sats
 Grants of personal assistance in employment are those on account 5.68.91 (DOMAIN.md: LKB
 on 5.68.91, groupings 007/008) with hours per week (unit ``time``, per ``uge``); hours
 per month are counted as hours per month / weeks per month. A grant records the citizen's
-working hours and the reason for more hours in its note, as the lines ``Arbejdstimer: 30``
-and ``Begrundelse: …`` (the grant has no fields of its own for them).
+working hours a week (``working_hours``) and the reason for hours above the cap
+(``cap_reason``) in fields of its own; without working hours the full-time cap applies.
+The grant register warns at entry and on import (``grants.grant_warnings``), validation
+lists such grants (``core.followup.validation``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from core.errors import DispoError
-from core.money import InvalidNumber, format_number, parse_date, parse_number, to_decimal
+from core.money import InvalidNumber, format_number, parse_date, to_decimal
 
 PA_EMPLOYMENT_ACCOUNT = "5.68.91"
 
@@ -97,40 +98,30 @@ def grant_hours_per_week(unit: str, quantity, quantity_per: str | None, weeks_pe
     return quantity if quantity_per != "måned" else quantity / Decimal(weeks_per_month)
 
 
-_NOTE_HOURS = re.compile(r"(?im)^\s*arbejdstimer\s*:\s*([\d.,]+)")
-_NOTE_REASON = re.compile(r"(?im)^\s*begrundelse\s*:\s*(.+)$")
+def grant_warning(db, data: dict, on: dt.date | None = None) -> str | None:
+    """The cap warning for a grant (fields as the grant form or the register has them), or None.
 
-
-def note_fields(note: str) -> tuple[Decimal | None, str]:
-    """(working hours a week, reason) written in a grant's note as lines ``Arbejdstimer: 30`` and
-    ``Begrundelse: …``; (None, '') where they are not there."""
-    note = note or ""
-    hours = _NOTE_HOURS.search(note)
-    reason = _NOTE_REASON.search(note)
-    try:
-        working = parse_number(hours.group(1)) if hours else None
-    except InvalidNumber:
-        working = None
-    return working, reason.group(1).strip() if reason else ""
-
-
-def grant_warning(db, data: dict, working_hours=None, reason: str | None = None,
-                  on: dt.date | None = None) -> str | None:
-    """The cap warning for a grant being entered (fields as the grant form has them), or None.
-
-    ``working_hours`` (the citizen's working hours a week) and ``reason`` default to what the
-    grant's note says (``Arbejdstimer: 30``, ``Begrundelse: …``); without working hours the
-    full-time cap applies (the most a grant can have without a reason). The year's satser are
-    those of ``on``, else of the grant's start, else of today.
+    ``working_hours`` (the citizen's working hours a week) and ``cap_reason`` are the grant's
+    fields; without working hours the full-time cap applies (the most a grant can have without
+    a reason). The year's satser are those of ``on``, else of the grant's start, else of today.
     """
+    check = grant_check(db, data, on)
+    if check is None or check.warning is None:
+        return None
+    if data.get("working_hours") in (None, ""):
+        return check.warning + " Arbejdstimerne er ikke udfyldt, så loftet for fuld tid er brugt."
+    return check.warning
+
+
+def grant_check(db, data: dict, on: dt.date | None = None) -> CapCheck | None:
+    """The cap check of a grant of personal assistance in employment (None for other grants, and
+    for one whose hours or working hours are not numbers: validation says so)."""
     if not is_pa_employment(str(data.get("account") or "")):
         return None
     hours = grant_hours_per_week(data.get("unit") or "", data.get("quantity"), data.get("quantity_per"))
     if hours is None:
         return None
-    note_hours, note_reason = note_fields(str(data.get("note") or ""))
-    working_hours = working_hours if working_hours not in (None, "") else note_hours
-    reason = note_reason if reason is None else reason
+    working_hours = data.get("working_hours")
     if on is None:
         start = data.get("start")
         try:
@@ -139,11 +130,14 @@ def grant_warning(db, data: dict, working_hours=None, reason: str | None = None,
             on = None
     year = (on or dt.date.today()).year
     cap_hours, full_time = cap_satser(db, year)
-    working = Decimal(working_hours) if working_hours is not None else full_time
-    warning = check_hours(hours, working, reason, cap_hours=cap_hours, full_time_hours=full_time).warning
-    if warning and note_hours is None and working_hours is None:
-        warning += " Skriv arbejdstimerne i noten som 'Arbejdstimer: 30' og en begrundelse som 'Begrundelse: …'."
-    return warning
+    try:
+        working = to_decimal(working_hours) if working_hours not in (None, "") else full_time
+    except InvalidNumber:
+        return None
+    if working <= 0:
+        return None
+    return check_hours(hours, working, str(data.get("cap_reason") or ""), cap_hours=cap_hours,
+                       full_time_hours=full_time)
 
 
 def _anniversary(start: dt.date, year: int) -> dt.date:
