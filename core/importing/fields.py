@@ -191,7 +191,7 @@ VUM = Kind("vum", "VUM-liste", (
           p.parse_quantity, False, "number"),
 ), multi_sheet=True)
 
-# hours of personal assistance in employment used per citizen and period (``core.scenarios.pa_hours``)
+# hours of personal assistance in employment used per citizen and period (``core.register.pa_hours``)
 PA_HOURS = Kind("pa_hours", "Forbrugte timer (personlig assistance i job)", (
     *PERSON,
     Field("period", "Måned", ("måned", "periode", "md", "forbrugsmåned", "måned (åååå-mm)", "år-måned",

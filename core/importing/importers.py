@@ -21,7 +21,7 @@ from core.store import audit, settings
 from core.errors import NotFoundError, ValidationError
 from core.register.catalogue import section as get_section
 from core.register.grants import create_grant, grant_state, grant_warnings, validate_grant
-from core.scenarios import pa_hours
+from core.register import pa_hours
 from core.importing import parsers as p
 from core.importing.choices import translate_cells
 from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
@@ -1012,7 +1012,7 @@ class VumImporter(Importer):
 class PaHoursImporter(Importer):
     """Used hours of personal assistance in employment: citizen, month (or from–to), hours; optionally
     the provider or the grant's number. Each row is placed on the citizen's grant by
-    ``core.scenarios.pa_hours.match_grant`` (a row it cannot place is rejected with the reason);
+    ``core.register.pa_hours.match_grant`` (a row it cannot place is rejected with the reason);
     a period already imported for the grant with other hours is a changed row; a period that
     overlaps another one of the grant is rejected (the hours would count twice)."""
 

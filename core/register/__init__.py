@@ -1,2 +1,2 @@
 """The register: citizens, grants, providers and their rates, the catalogue, budgets, the cost
-rule, and the demo municipality's register. Built on the store."""
+rule, personal assistance's hours cap and used hours, and the demo municipality's register. Built on the store."""

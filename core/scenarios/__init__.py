@@ -4,8 +4,8 @@
   wage subsidy, personal assistance lines), variants side by side;
 - ``store``: business cases saved and named per citizen;
 - ``export``: a business case with its variants as a workbook whose figures are formulas;
-- ``pa_hours``: used hours of personal assistance in employment, imported per grant and period;
 - ``pa_followup``: personal-assistance grants due for their yearly follow-up, hours granted vs used
-  (the cap itself is a register rule: ``core.register.pa_cap``);
+  (the cap and the used hours imported per grant and period are the register's:
+  ``core.register.pa_cap``, ``core.register.pa_hours``);
 - ``inhouse``: a bought place against an own place, with the break-even month.
 """

@@ -14,7 +14,7 @@ from core.followup.forecast import grant_figures
 from core.money import format_number
 from core.register.grants import list_grants
 from core.register.pa_cap import followup_date, grant_hours_per_week, grant_warning, is_pa_employment
-from core.scenarios.pa_hours import hours_used
+from core.register.pa_hours import hours_used
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class FollowUp:
 
     ``hours_granted`` and ``hours_used`` are for the year to the date. Granted: the computed
     cost divided by the hourly rate in force. Used: the imported used hours
-    (``core.scenarios.pa_hours``) where the grant has any in the year to the date, else an
+    (``core.register.pa_hours``) where the grant has any in the year to the date, else an
     estimate, the booked payments divided by the hourly rate (``hours_used_estimated``).
     None without a rate.
     """

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 
 from core.register.grants import create_grant
-from core.scenarios import pa_hours
+from core.register import pa_hours
 from tests.import_files import write_xlsx
 
 

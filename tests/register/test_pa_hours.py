@@ -14,7 +14,8 @@ from core.importing.parsers import ParseError, parse_month_or_range
 from core.register import providers
 from core.register.grants import delete_grant
 from core.errors import DispoError
-from core.scenarios import pa_followup, pa_hours
+from core.register import pa_hours
+from core.scenarios import pa_followup
 from tests.conftest import run_cli
 from tests.import_files import write_xlsx
 from tests.reports.conftest import add
