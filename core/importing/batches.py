@@ -28,7 +28,8 @@ from core.importing.choices import (GIVEN, MATCHED, PROFILE, ChoiceError, Choice
                                     map_translated_fields, unused_columns)
 from core.importing.profiles import find_profile, mapping_from_headers, profile_named, save_profile
 from core.importing.readers import read_file
-from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
+from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, with_problems,
+                                    with_warnings)
 from core.importing.table import NoTableError, Table, build_table
 from core.store.storage import bulk_work, current_user, query
 
@@ -90,7 +91,7 @@ class Plan:
 
     @property
     def rejected(self) -> list[dict]:
-        return [pr for r in self.records for pr in r.problems]
+        return [pr for r in with_problems(self.records) for pr in r.problems]
 
     @property
     def warnings(self) -> list[dict]:
@@ -100,7 +101,8 @@ class Plan:
             skipped += [(row, f"Rækken '{label}' har kun denne tekst (en mellemoverskrift) og springes over")
                         for row, label in s.table.headings]
             totals += [{"sheet": s.table.sheet, "row": row, "warning": w} for row, w in sorted(skipped)]
-        return (totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in self.records for w in r.warnings]
+        return (totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in with_warnings(self.records)
+                          for w in r.warnings]
                 + self.column_warnings())
 
     def unused_columns(self) -> list[dict]:
@@ -125,11 +127,11 @@ class Plan:
         labels = {f.label: f.name for f in kind.fields}
         sheets = {s.table.sheet: s for s in self.sheets}
         by_field: dict[tuple[str, str, bool], Counter] = {}
-        for r in self.records:
-            s = sheets.get(r.sheet)
-            if s is None:
+        headers_of = {name: {s.table.headers[c]: f for f, c in s.mapping.columns.items()} for name, s in sheets.items()}
+        for r in with_problems(self.records):
+            headers = headers_of.get(r.sheet)
+            if headers is None:
                 continue
-            headers = {s.table.headers[c]: name for name, c in s.mapping.columns.items()}
             for pr in r.problems:
                 name = headers.get(pr["column"])
                 has_column = name is not None
@@ -147,8 +149,10 @@ class Plan:
     def needs_choice(self) -> str:
         """When no row can come in until the user answers the questions: what to answer, in Danish
         (naming each field and the option that answers it); else ``''``."""
+        if any(r.status != REJECTED for r in self.records):
+            return ""
         questions = self.questions()
-        if not questions or any(r.status != REJECTED for r in self.records):
+        if not questions:
             return ""
         parts = []
         for q in questions:

@@ -549,6 +549,21 @@ class PostingsImporter(Importer):
             cols.bad.union(i for i, ore in enumerate(amounts) if ore.__class__ is not int)
         occurrence = self.occurrence
         sheet = table.sheet
+        if not slow:  # every row assembled here: column by column, what the loop below does row by row
+            rows = list(zip(dates, account, grouping, art, amounts, cpr, text, voucher))
+            idents = [("bilag", row[7]) if row[7] else ("række",) + row for row in rows]
+            if not occurrence and len(set(idents)) == n:  # the first sheet, every row met once
+                occurrence.update(dict.fromkeys(idents, 1))
+                keys = [ident + (1,) for ident in idents]
+            else:
+                keys = []
+                for ident in idents:
+                    seen = occurrence.get(ident, 0) + 1
+                    occurrence[ident] = seen
+                    keys.append(ident + (seen,))
+            return [Record(sheet, row_no, {"date": d, "account": a, "grouping": g, "art": ar, "amount_ore": ore,
+                                           "cpr": c, "text": t, "voucher": v}, None, NEW, None, None, None, None, key)
+                    for (row_no, _), (d, a, g, ar, ore, c, t, v), key in zip(table.rows, rows, keys)]
         out = []
         # the raw cells of a row are kept only where the general way reads it: a row assembled
         # here is never rejected, and only a rejected row shows its raw cells

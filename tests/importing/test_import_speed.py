@@ -139,7 +139,13 @@ def test_cpr_fast_path_gives_what_the_cpr_parser_gives(raws, required):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.one_of(texts, cells), max_size=15), st.booleans())
+@given(st.one_of(st.lists(st.one_of(texts, cells), max_size=15),
+                 # all text and (nearly) all different: the column taken as it is when every text is tidy
+                 st.lists(texts, min_size=1, max_size=15, unique=True), st.lists(texts, min_size=1, max_size=15),
+                 # texts that repeat: tidied once per distinct text
+                 st.lists(st.sampled_from(["a b", "a  b", " a", "a ", "æ", "", " ", "a\tb", 7, 7.0, True, None]),
+                          min_size=1, max_size=15)),
+       st.booleans())
 def test_text_fast_path_gives_what_the_text_parser_gives(raws, required):
     assert parse_column(p.parse_text, raws, required) == _general(p.parse_text, raws, required)
 
