@@ -379,12 +379,13 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
     if progress is not None:
         progress(0, sum(len(sp.table.rows) for sp in plans), CHECKING)
     for sp in plans:
-        sums = set()
-        for rec in importer.parse(sp.table, sp.mapping):
-            if not rec.ok and kind_decl.is_bare_sum(rec.raw, bool(sp.mapping.month_columns)):
-                sums.add(rec.row)  # a sum row without a label: skipped like 'I alt'
-            else:
-                records.append(rec)
+        parsed = importer.parse(sp.table, sp.mapping)
+        wide = bool(sp.mapping.month_columns)
+        # a sum row without a label: skipped like 'I alt'
+        bare_sums = {id(rec): rec.row for rec in parsed
+                     if rec.status == REJECTED and kind_decl.is_bare_sum(rec.raw, wide)}
+        records.extend([rec for rec in parsed if id(rec) not in bare_sums] if bare_sums else parsed)
+        sums = set(bare_sums.values())
         if sums:
             sp.table.totals = sorted(sp.table.totals + [(row, "uden tekst") for row in sums])
             sp.table.rows = [r for r in sp.table.rows if r[0] not in sums]

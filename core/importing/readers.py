@@ -181,7 +181,7 @@ def sniff_delimiter(text: str) -> str:
 
     Quoted fields are respected (``"1.234,50"`` does not count its comma).
     """
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    lines = [ln for ln in _first_lines(text, 50) if ln.strip()]
     best, best_score = ",", (-1, -1)
     for delim in DELIMITERS:
         counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
@@ -192,6 +192,18 @@ def sniff_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = delim, score
     return best
+
+
+def _first_lines(text: str, n: int) -> list[str]:
+    """``text.splitlines()[:n]`` without splitting the whole of a big file: a head of the text that
+    holds more than ``n`` lines has the first ``n`` whole."""
+    size = 1 << 16
+    while size < len(text):
+        lines = text[:size].splitlines()
+        if len(lines) > n:
+            return lines[:n]
+        size *= 4
+    return text.splitlines()[:n]
 
 
 def read_csv_bytes(data: bytes, name: str = "", progress: Callable[[int, int], None] | None = None) -> list[list]:
@@ -220,7 +232,8 @@ def read_csv_bytes(data: bytes, name: str = "", progress: Callable[[int, int], N
     if not any(any(c.strip() for c in r) for r in rows):
         raise ReadError(f"Filen '{name}' er tom")
     width = max(map(len, rows))
-    for r in rows:
-        if len(r) < width:
-            r.extend([""] * (width - len(r)))
+    if min(map(len, rows)) < width:
+        for r in rows:
+            if len(r) < width:
+                r.extend([""] * (width - len(r)))
     return rows

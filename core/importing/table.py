@@ -347,8 +347,21 @@ def build_table(sheet: RawSheet) -> Table:
         h_title = h
     title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h_title]]
     rows, totals, headings = [], [], []
+    sums: dict[str, bool] = {}  # a first cell's text -> whether it says its row sums up
     for r in range(first_data, len(sheet.rows)):
         cells = sheet.rows[r]
+        if width >= 2 and len(cells) == width:
+            # the common row, told in a few steps: a first cell of text that does not sum up and a
+            # second cell that is not blank (so not blank, not a total, not a lone heading)
+            first, second = cells[0], cells[1]
+            if first.__class__ is str and first and not first.isspace() and second is not None and \
+                    (second.__class__ is not str or second and not second.isspace()):
+                total = sums.get(first)
+                if total is None:
+                    total = sums[first] = _is_total_label(first)
+                if not total:
+                    rows.append((r + 1, cells))
+                    continue
         if _all_blank(cells):
             continue
         if is_total_row(cells) and not _names_a_person(cells):

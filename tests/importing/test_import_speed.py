@@ -327,3 +327,17 @@ def test_a_budget_row_for_a_section_not_in_the_catalogue_is_rejected(db, tmp_pat
     assert [(r["row"], r["column"], r["value"]) for r in res["rejected"]] == [(2, "Paragraf", "10")]
     assert "findes ikke" in res["rejected"][0]["reason"]
     assert content(db)["budgets"] != before["budgets"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="ab;,\"", max_size=40),
+                          st.sampled_from(["\n", "\r\n", "\r", "\x0b", "\x1c", "\u2028", "\n\n"])), max_size=80),
+       st.integers(0, 60), st.integers(0, 5000))
+def test_the_first_lines_of_a_big_text_are_those_of_the_whole_text(lines, n, long_line):
+    from core.importing.readers import _first_lines
+
+    # a line far longer than the head first read, somewhere in the text
+    parts = [text + end for text, end in lines]
+    parts.insert(len(parts) // 2, "x" * (long_line * 40) + "\n")
+    text = "".join(parts)
+    assert _first_lines(text, n) == text.splitlines()[:n]
