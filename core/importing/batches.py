@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable
 
@@ -87,7 +88,7 @@ class Plan:
         return "; ".join(s.table.sheet for s in self.sheets)
 
     def counts(self) -> Counter:
-        return Counter(r.status for r in self.records)
+        return Counter(map(attrgetter("status"), self.records))
 
     @property
     def rejected(self) -> list[dict]:

@@ -310,7 +310,7 @@ def build_table(sheet: RawSheet) -> Table:
     """
     if sheet.missing:
         raise NoTableError(missing_sheet_message(None, [sheet.name]))
-    width = max((len(r) for r in sheet.rows), default=0)
+    width = max(map(len, sheet.rows), default=0)
     h = find_header_row(sheet)
     if h is None:
         raise NoTableError(f"Arket '{sheet.name}' har ingen genkendelig overskriftsrække "

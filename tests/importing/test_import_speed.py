@@ -341,3 +341,13 @@ def test_the_first_lines_of_a_big_text_are_those_of_the_whole_text(lines, n, lon
     parts.insert(len(parts) // 2, "x" * (long_line * 40) + "\n")
     text = "".join(parts)
     assert _first_lines(text, n) == text.splitlines()[:n]
+
+
+def test_the_reader_child_is_told_where_python_calamine_is():
+    from pathlib import Path
+
+    from core.importing.sandbox import _reader_folder
+
+    folder = _reader_folder()
+    # the child starts without the site machinery (-S), so it must be given the folder that holds the package
+    assert folder is not None and (Path(folder) / "python_calamine" / "__init__.py").is_file()
