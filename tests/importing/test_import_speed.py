@@ -351,3 +351,32 @@ def test_the_reader_child_is_told_where_python_calamine_is():
     folder = _reader_folder()
     # the child starts without the site machinery (-S), so it must be given the folder that holds the package
     assert folder is not None and (Path(folder) / "python_calamine" / "__init__.py").is_file()
+
+
+table_cells = st.one_of(st.none(), st.sampled_from(["", " ", "\t", "I alt", "Total:", "Sum", "x", "Ledig plads", "ab",
+                                                    "05-01-2026", "5.38.50", "0101801234"]),
+                        st.integers(-5, 5), st.floats(allow_nan=False), st.dates())
+
+
+plain_rows = st.lists(st.tuples(st.sampled_from(["05-01-2026", "x", "ab", "Sum", "I alt", " ", ""]),
+                                st.one_of(st.sampled_from(["1", "1.234,50", " ", "", "Total"]), table_cells),
+                                table_cells, table_cells).map(list), min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.lists(st.lists(table_cells, min_size=1, max_size=4), max_size=12), plain_rows),
+       st.integers(2, 4))
+def test_a_table_told_column_wise_is_the_table_told_row_by_row(body, width):
+    from core.importing import table as t
+    from core.importing.readers import RawSheet
+
+    # a header row the table finder knows, then the generated rows (some full, some short)
+    header = ["Bogf.dato", "Beløb", "CPR-nr", "Tekst"][:width]
+    sheet = RawSheet("Ark", [header] + [row[:width] for row in body])
+    fast = t.build_table(sheet)
+    original, t._plain_data_rows = t._plain_data_rows, lambda rows, width, sums: False
+    try:
+        slow = t.build_table(sheet)
+    finally:
+        t._plain_data_rows = original
+    assert (fast.rows, fast.totals, fast.headings, fast.headers) == (slow.rows, slow.totals, slow.headings, slow.headers)
