@@ -57,3 +57,12 @@ def test_an_import_loads_neither_openpyxl_nor_the_reports_nor_the_forecast(tmp_p
     assert result["imported"] == 2, r.stderr
     report = json.loads(r.stderr.strip().splitlines()[-1])
     assert report == {"status": 0, "loaded": []}
+
+
+def test_opening_a_database_does_not_look_for_sqlite_utils_plugins(tmp_path):
+    # looking for plugins reads the metadata of every installed package at each start; Dispo uses none
+    script = ("import sys\nfrom core.store.storage import open_db\n"
+              f"open_db({str(tmp_path / 'dispo.sqlite')!r}).close()\n"
+              "import sqlite_utils.plugins\nprint(sqlite_utils.plugins._plugins_loaded)\n")
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert r.stdout.strip() == "False", r.stderr
