@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import re
 import sys
 from decimal import Decimal
@@ -124,17 +125,39 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 def _command_word(argv: list[str]) -> str | None:
     """The command ``argv`` calls: its first word that is neither an option of the top level nor the
     value of ``--db`` (``None`` when it asks for help or the version first)."""
-    rest = list(argv)
-    while rest:
-        arg = rest.pop(0)
+    at = _command_at(argv)
+    return None if at is None else argv[at]
+
+
+def _command_at(argv: list[str]) -> int | None:
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
         if arg == "--db":
-            if rest:
-                rest.pop(0)
+            i += 2
             continue
         if arg.startswith("--db=") or arg == "--take-over-lock":
+            i += 1
             continue
-        return None if arg.startswith("-") else arg
+        return None if arg.startswith("-") else i
     return None
+
+
+def _read_ahead(argv: list[str]) -> None:
+    """An import's workbook starts being read in its child while the rest of Dispo loads (the read
+    proper takes the child's answer): when the words after ``import`` name exactly one existing file
+    and choose no sheet. Otherwise, or when they were misread, the file is simply read as usual."""
+    at = _command_at(argv)
+    if at is None or argv[at] != "import":
+        return
+    words = argv[at + 1:]
+    if any(w.startswith("--sh") for w in words):  # --sheet, also abbreviated
+        return
+    files = [w for w in words if not w.startswith("-") and os.path.isfile(w)]
+    if len(files) == 1:
+        from core.importing.readers import read_ahead
+
+        read_ahead(files[0])
 
 
 def command_names() -> set[str]:
@@ -313,6 +336,7 @@ def run(argv: list[str], *, pdf_writer=None) -> int:
     from core.errors import ReadOnlyError, from_environment
     from core.store.logs import setup_logging
 
+    _read_ahead(argv)
     parser = build_parser(argv)
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # told by the command's own parser: its usage line and its options, not the top level's
