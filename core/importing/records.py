@@ -10,6 +10,22 @@ STATUS_LABELS = {NEW: "Ny", CHANGED: "Ændret", UNCHANGED: "Findes allerede", DU
 _FIELDS = ("sheet", "row", "values", "raw", "status", "problems", "warnings", "existing_id", "changes", "key")
 
 
+def _made_when_used(slot: str, make) -> property:
+    """An attribute whose empty container is made on first use (and kept, so it can be added to)."""
+
+    def get(self):
+        value = getattr(self, slot)
+        if value is None:
+            value = make()
+            setattr(self, slot, value)
+        return value
+
+    def set_value(self, value) -> None:
+        setattr(self, slot, value)
+
+    return property(get, set_value)
+
+
 class Record:
     """One record to import (a wide row may give several), with its place in the file.
 
@@ -43,45 +59,10 @@ class Record:
         self._changes = changes
         self.key = key
 
-    @property
-    def raw(self) -> dict:
-        if self._raw is None:
-            self._raw = {}
-        return self._raw
-
-    @raw.setter
-    def raw(self, value: dict) -> None:
-        self._raw = value
-
-    @property
-    def problems(self) -> list[dict]:
-        if self._problems is None:
-            self._problems = []
-        return self._problems
-
-    @problems.setter
-    def problems(self, value: list[dict]) -> None:
-        self._problems = value
-
-    @property
-    def warnings(self) -> list[str]:
-        if self._warnings is None:
-            self._warnings = []
-        return self._warnings
-
-    @warnings.setter
-    def warnings(self, value: list[str]) -> None:
-        self._warnings = value
-
-    @property
-    def changes(self) -> dict:
-        if self._changes is None:
-            self._changes = {}
-        return self._changes
-
-    @changes.setter
-    def changes(self, value: dict) -> None:
-        self._changes = value
+    raw = _made_when_used("_raw", dict)
+    problems = _made_when_used("_problems", list)
+    warnings = _made_when_used("_warnings", list)
+    changes = _made_when_used("_changes", dict)
 
     def reject(self, column: str, value, reason: str) -> None:
         from core.importing.parsers import text

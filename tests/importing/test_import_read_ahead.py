@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
 from openpyxl import Workbook
 
 from core.cli import _read_ahead
@@ -29,45 +30,37 @@ BOOKINGS = [["Bogf.dato", "Funktion", "Art", "Beløb", "CPR-nr", "Posteringsteks
             ["05-02-2026", "5.38.50", "4.0", "-100,00", "0101801234", "Betaling februar"]]
 
 
-def _stop_reads_ahead():
+@pytest.fixture
+def reads_ahead_stopped():
+    """Reads ahead left by a test are stopped after it (as when Dispo ends)."""
+    yield
     sandbox._stop_reads_ahead()
     assert not sandbox._AHEAD
 
 
-def test_a_read_ahead_is_taken_by_the_read_of_the_same_file(tmp_path):
+def test_a_read_ahead_is_taken_by_the_read_of_the_same_file(tmp_path, reads_ahead_stopped):
     path = _workbook(tmp_path / "b.xlsx", BOOKINGS)
     want = read_file(path)
-    try:
-        read_ahead(path)
-        assert len(sandbox._AHEAD) == 1
-        got = read_file(path)
-        assert not sandbox._AHEAD  # taken, not read again
-        assert [(s.name, s.rows) for s in got] == [(s.name, s.rows) for s in want]
-    finally:
-        _stop_reads_ahead()
+    read_ahead(path)
+    assert len(sandbox._AHEAD) == 1
+    got = read_file(path)
+    assert not sandbox._AHEAD  # taken, not read again
+    assert [(s.name, s.rows) for s in got] == [(s.name, s.rows) for s in want]
 
 
-def test_a_file_changed_after_its_read_ahead_is_read_anew(tmp_path):
+def test_a_file_changed_after_its_read_ahead_is_read_anew(tmp_path, reads_ahead_stopped):
     path = _workbook(tmp_path / "b.xlsx", BOOKINGS)
-    try:
-        read_ahead(path)
-        changed = BOOKINGS[:2] + [["05-03-2026", "5.38.50", "4.0", "7,00", "0101801234", "Betaling marts"]]
-        _workbook(path, changed)
-        os.utime(path, ns=(os.stat(path).st_atime_ns, os.stat(path).st_mtime_ns + 10**9))
-        rows = read_file(path)[0].rows
-        assert rows[-1][3] == "7,00"  # the new content, not what was read ahead
-    finally:
-        _stop_reads_ahead()
+    read_ahead(path)
+    _workbook(path, BOOKINGS[:2] + [["05-03-2026", "5.38.50", "4.0", "7,00", "0101801234", "Betaling marts"]])
+    os.utime(path, ns=(os.stat(path).st_atime_ns, os.stat(path).st_mtime_ns + 10**9))
+    assert read_file(path)[0].rows[-1][3] == "7,00"  # the new content, not what was read ahead
 
 
-def test_a_read_of_one_sheet_does_not_take_the_read_ahead_of_all(tmp_path):
+def test_a_read_of_one_sheet_does_not_take_the_read_ahead_of_all(tmp_path, reads_ahead_stopped):
     path = _workbook(tmp_path / "b.xlsx", BOOKINGS)
-    try:
-        read_ahead(path)
-        assert read_file(path, ["Bogføring"])[0].rows == BOOKINGS
-        assert len(sandbox._AHEAD) == 1  # left; stopped when Dispo ends
-    finally:
-        _stop_reads_ahead()
+    read_ahead(path)
+    assert read_file(path, ["Bogføring"])[0].rows == BOOKINGS
+    assert len(sandbox._AHEAD) == 1  # left; stopped when Dispo ends
 
 
 def test_csv_files_and_unreadable_files_are_not_read_ahead(tmp_path):
