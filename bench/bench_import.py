@@ -19,6 +19,15 @@ For xlsx and csv it prints four lines, each Dispo's time beside a yardstick and 
 pandas is a bench-only extra (``pip install -e .[bench]``), never a runtime dependency: without
 it the pandas lines are skipped.
 
+Where Dispo's time goes (csv, 50,000 rows, processor seconds on a two-core machine, December 2026):
+reading 0.05 (the bare read 0.03), finding the table 0.01, header, kind and mapping 0.03, parsing
+0.17 (the columns 0.05, CPR numbers searched for in the other columns 0.02, the records 0.06),
+classifying and plausibility 0.01, the insert 0.12 (executemany 0.07, rebuilding the three
+indexes 0.05; the floor's executemany into the indexed table takes 0.25), the result 0.01. pandas'
+whole csv import takes 0.08: it parses dates and CPR numbers not at all, amounts as floats, looks
+for nobody, and stores into a table without indexes; its whole process is mostly its own start
+(0.35 of importing pandas, against Dispo's 0.1).
+
 Every timing is the best of ``REPEAT`` runs (the machine may be shared); each whole process is run
 once more first, not counted, so that every side has its modules compiled, as installed. Each time
 is printed as wall seconds and as processor seconds (``cpu``: this process and the children it
