@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import re
 import sys
 from decimal import Decimal
@@ -34,6 +35,25 @@ COMMAND_MODULES = [
     "core.cli.scenarios",
     "core.cli.month",
 ]
+
+#: the module that registers each command: a call of one command imports only that module (an
+#: import does not load the reports' openpyxl nor the forecast). A command not named here (a new
+#: one) makes every module register, as does ``--help``; tests/cli/test_cli.py checks the names.
+MODULE_OF_COMMAND = {
+    **dict.fromkeys(["demo", "citizens", "grants", "catalogue"], "core.cli.register"),
+    **dict.fromkeys(["import", "batches", "undo", "import-profiles", "postings"], "core.cli.importing"),
+    **dict.fromkeys(["forecast", "budget", "expected", "refund", "reconcile", "occupancy", "validate", "approve",
+                     "snapshots"], "core.cli.followup"),
+    "vum": "core.cli.vum",
+    "report": "core.cli.reports",
+    **dict.fromkeys(["backup", "backups", "restore", "integrity", "audit"], "core.cli.safety"),
+    "settings": "core.cli.settings",
+    "satser": "core.cli.satser",
+    **dict.fromkeys(["rates", "savings", "trend", "activity", "unit-report", "targetgroups"], "core.cli.budget_year"),
+    **dict.fromkeys(["businesscase", "scenarios", "inhouse", "pa-followup", "keyfigures", "keyfigure-reference"],
+                    "core.cli.scenarios"),
+    "month": "core.cli.month",
+}
 
 
 # argparse's own English texts and their Danish wording (help sections, usage, errors).
@@ -83,7 +103,9 @@ class DispoArgumentParser(argparse.ArgumentParser):
         self.exit(USAGE, f"{self.prog}: fejl: {danish(message)}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``argv``, only the module of the command it calls registers
+    (every module when the command is not known by name, or none is given)."""
     parser = DispoArgumentParser(
         prog="dispo",
         description="Dispo: budgetopfølgning på det specialiserede voksenområde. "
@@ -94,9 +116,48 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--take-over-lock", action="store_true",
                         help="overtag låsen fra en Dispo, der ikke blev lukket korrekt (fx efter et nedbrud)")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
-    for name in COMMAND_MODULES:
+    command = _command_word(argv) if argv is not None else None
+    for name in [MODULE_OF_COMMAND[command]] if command in MODULE_OF_COMMAND else COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
+
+
+def _command_word(argv: list[str]) -> str | None:
+    """The command ``argv`` calls: its first word that is neither an option of the top level nor the
+    value of ``--db`` (``None`` when it asks for help or the version first)."""
+    at = _command_at(argv)
+    return None if at is None else argv[at]
+
+
+def _command_at(argv: list[str]) -> int | None:
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--db":
+            i += 2
+            continue
+        if arg.startswith("--db=") or arg == "--take-over-lock":
+            i += 1
+            continue
+        return None if arg.startswith("-") else i
+    return None
+
+
+def _read_ahead(argv: list[str]) -> None:
+    """An import's workbook starts being read in its child while the rest of Dispo loads (the read
+    proper takes the child's answer): when the words after ``import`` name exactly one existing file
+    and choose no sheet. Otherwise, or when they were misread, the file is simply read as usual."""
+    at = _command_at(argv)
+    if at is None or argv[at] != "import":
+        return
+    words = argv[at + 1:]
+    if any(w.startswith("--sh") for w in words):  # --sheet, also abbreviated
+        return
+    files = [w for w in words if not w.startswith("-") and os.path.isfile(w)]
+    if len(files) == 1:
+        from core.importing.readers import read_ahead
+
+        read_ahead(files[0])
 
 
 def command_names() -> set[str]:
@@ -275,7 +336,8 @@ def run(argv: list[str], *, pdf_writer=None) -> int:
     from core.errors import ReadOnlyError, from_environment
     from core.store.logs import setup_logging
 
-    parser = build_parser()
+    _read_ahead(argv)
+    parser = build_parser(argv)
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # told by the command's own parser: its usage line and its options, not the top level's
         _innermost_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")

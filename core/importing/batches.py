@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable
 
@@ -30,7 +31,8 @@ from core.importing.choices import (GIVEN, MATCHED, PROFILE, ChoiceError, Choice
 from core.importing.profiles import find_profile, mapping_from_headers, profile_named, save_profile
 from core.importing.parsers import is_blank, text
 from core.importing.readers import read_file
-from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
+from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, with_problems,
+                                    with_warnings)
 from core.importing.table import NoTableError, Table, build_table
 from core.store.storage import bulk_work, current_user, query
 
@@ -90,11 +92,11 @@ class Plan:
         return "; ".join(s.table.sheet for s in self.sheets)
 
     def counts(self) -> Counter:
-        return Counter(r.status for r in self.records)
+        return Counter(map(attrgetter("status"), self.records))
 
     @property
     def rejected(self) -> list[dict]:
-        return [pr for r in self.records for pr in r.problems]
+        return [pr for r in with_problems(self.records) for pr in r.problems]
 
     @property
     def warnings(self) -> list[dict]:
@@ -104,7 +106,8 @@ class Plan:
             skipped += [(row, f"Rækken '{label}' har kun denne tekst (en mellemoverskrift) og springes over")
                         for row, label in s.table.headings]
             totals += [{"sheet": s.table.sheet, "row": row, "warning": w} for row, w in sorted(skipped)]
-        return (totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in self.records for w in r.warnings]
+        return (totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in with_warnings(self.records)
+                          for w in r.warnings]
                 + self.column_warnings())
 
     def unused_columns(self) -> list[dict]:
@@ -129,11 +132,11 @@ class Plan:
         labels = {f.label: f.name for f in kind.fields}
         sheets = {s.table.sheet: s for s in self.sheets}
         by_field: dict[tuple[str, str, bool], Counter] = {}
-        for r in self.records:
-            s = sheets.get(r.sheet)
-            if s is None:
+        headers_of = {name: {s.table.headers[c]: f for f, c in s.mapping.columns.items()} for name, s in sheets.items()}
+        for r in with_problems(self.records):
+            headers = headers_of.get(r.sheet)
+            if headers is None:
                 continue
-            headers = {s.table.headers[c]: name for name, c in s.mapping.columns.items()}
             for pr in r.problems:
                 if pr.get("unlikely"):
                     continue  # left out at her word, not a value to explain
@@ -153,8 +156,10 @@ class Plan:
     def needs_choice(self) -> str:
         """When no row can come in until the user answers the questions: what to answer, in Danish
         (naming each field and the option that answers it); else ``''``."""
+        if any(r.status != REJECTED for r in self.records):
+            return ""
         questions = self.questions()
-        if not questions or any(r.status != REJECTED for r in self.records):
+        if not questions:
             return ""
         parts = []
         for q in questions:
@@ -459,12 +464,13 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
     if progress is not None:
         progress(0, sum(len(sp.table.rows) for sp in plans), CHECKING)
     for sp in plans:
-        sums = set()
-        for rec in importer.parse(sp.table, sp.mapping):
-            if not rec.ok and kind_decl.is_bare_sum(rec.raw, bool(sp.mapping.month_columns)):
-                sums.add(rec.row)  # a sum row without a label: skipped like 'I alt'
-            else:
-                records.append(rec)
+        parsed = importer.parse(sp.table, sp.mapping)
+        wide = bool(sp.mapping.month_columns)
+        # a sum row without a label: skipped like 'I alt'
+        bare_sums = {id(rec): rec.row for rec in parsed
+                     if rec.status == REJECTED and kind_decl.is_bare_sum(rec.raw, wide)}
+        records.extend([rec for rec in parsed if id(rec) not in bare_sums] if bare_sums else parsed)
+        sums = set(bare_sums.values())
         if sums:
             sp.table.totals = sorted(sp.table.totals + [(row, "uden tekst") for row in sums])
             sp.table.rows = [r for r in sp.table.rows if r[0] not in sums]

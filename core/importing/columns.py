@@ -96,7 +96,19 @@ def _cpr_column(raws: list) -> list:
 
 
 def _text_column(raws: list) -> list:
-    """Text cells with their whitespace tidied, as ``parsers.text``; blank cells are missed."""
+    """Text cells with their whitespace tidied, as ``parsers.text``; blank cells are missed.
+
+    A column that repeats its texts (a posting text per month) is tidied once per distinct text;
+    one whose every text is tidy already (no blank cell, no whitespace but single spaces between
+    words: then the tidied column joined by spaces is the column as it is) is taken as it is.
+    """
+    distinct = set(raws)
+    if 2 * len(distinct) <= len(raws):
+        memo = {s: " ".join(s.split()) or _MISS if s.__class__ is str else _MISS for s in distinct}
+        return list(map(memo.__getitem__, raws))
+    joined = _lines(raws)
+    if joined is not None and "" not in distinct and " ".join(joined.split()) == joined.replace("\n", " "):
+        return list(raws)
     return [" ".join(s.split()) or _MISS if s.__class__ is str else _MISS for s in raws]
 
 

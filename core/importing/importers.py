@@ -487,7 +487,14 @@ def _or_default(values: list | None, keys: list, default: dict) -> list:
     """``value or default[key]`` for each row: a column's own value, else the default its key gives."""
     if values is None:
         return list(map(default.__getitem__, keys))
+    if all(values):  # every row has its own value
+        return values
     return [v or default[k] for v, k in zip(values, keys)]
+
+
+def _never_none(values: list) -> list:
+    """A text column with ``''`` for None (the column itself when it holds no None)."""
+    return [v or "" for v in values] if None in values else values
 
 
 def year_of(table: Table, mapping: Mapping, file_name: str, amount_fields: tuple[str, ...]) -> int | None:
@@ -546,14 +553,32 @@ class PostingsImporter(Importer):
         account = [parts[a][0] for a in accounts]
         grouping = _or_default(cols.column("grouping"), accounts, {a: p[1] or "" for a, p in parts.items()})
         art = _or_default(cols.column("art"), accounts, {a: p[2] or "" for a, p in parts.items()})
-        text = [t or "" for t in cols.column("text")] if "text" in given else [""] * n
-        voucher = [v or "" for v in cols.column("voucher")] if "voucher" in given else [""] * n
+        text = _never_none(cols.column("text")) if "text" in given else [""] * n
+        voucher = _never_none(cols.column("voucher")) if "voucher" in given else [""] * n
         cpr = cols.column("cpr") or [None] * n
         amounts = cols.column("amount")  # whole øre, or kroner with more decimals, or None when blank
         slow = cols.bad if set(map(type, amounts)) <= {int} else \
             cols.bad.union(i for i, ore in enumerate(amounts) if ore.__class__ is not int)
         occurrence = self.occurrence
         sheet = table.sheet
+        if not slow:  # every row assembled here: column by column, what the loop below does row by row
+            columns = (dates, account, grouping, art, amounts, cpr, text, voucher)
+            if all(voucher):
+                idents = [("bilag", v) for v in voucher]
+            else:
+                idents = [("bilag", row[7]) if row[7] else ("række",) + row for row in zip(*columns)]
+            if not occurrence and len(set(idents)) == n:  # the first sheet, every row met once
+                occurrence.update(dict.fromkeys(idents, 1))
+                keys = [ident + (1,) for ident in idents]
+            else:
+                keys = []
+                for ident in idents:
+                    seen = occurrence.get(ident, 0) + 1
+                    occurrence[ident] = seen
+                    keys.append(ident + (seen,))
+            return [Record(sheet, row_no, {"date": d, "account": a, "grouping": g, "art": ar, "amount_ore": ore,
+                                           "cpr": c, "text": t, "voucher": v}, None, NEW, None, None, None, None, key)
+                    for (row_no, _), d, a, g, ar, ore, c, t, v, key in zip(table.rows, *columns, keys)]
         out = []
         # the raw cells of a row are kept only where the general way reads it: a row assembled
         # here is never rejected, and only a rejected row shows its raw cells
@@ -688,9 +713,10 @@ class PostingsImporter(Importer):
         """New postings go in with ``executemany`` straight from their values (a finance extract
         has tens of thousands of rows); the citizen is looked up by SQLite."""
         tick(0)
-        new = [rec.values for rec in records if rec.status == NEW]
+        # positional parameters: SQLite binds a tuple faster than it looks names up in a dict
+        new = list(map(itemgetter(*POSTING_COLUMNS), [rec.values for rec in records if rec.status == NEW]))
         counts: Counter = Counter({NEW: len(new)} if new else {})
-        for rec in records:
+        for rec in [rec for rec in records if rec.status != NEW] if len(new) < len(records) else ():
             if rec.status == CHANGED and update_changed:
                 old = query(self.db, "SELECT * FROM postings WHERE id = ?", [rec.existing_id])[0]
                 record_change(self.db, batch_id, "postings", rec.existing_id, old)
@@ -704,8 +730,9 @@ class PostingsImporter(Importer):
             elif rec.status in (CHANGED, UNCHANGED):
                 counts[UNCHANGED] += 1
         bulk_insert(self.db, "postings", [*POSTING_COLUMNS, "citizen_id", "batch_id"], new,
-                    values=[f":{c}" for c in POSTING_COLUMNS] + ["(SELECT id FROM citizens WHERE cpr = :cpr)",
-                                                                 str(int(batch_id))],
+                    values=["?"] * len(POSTING_COLUMNS) + [
+                        f"(SELECT id FROM citizens WHERE cpr = ?{POSTING_COLUMNS.index('cpr') + 1})",
+                        str(int(batch_id))],
                     progress=lambda done: tick(len(records) - len(new) + done))
         return counts, []
 

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate
+from operator import itemgetter
 
 from core import cpr as cprs
 from core.importing import parsers as p
@@ -88,7 +89,10 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind) -> dict[int, dict
         cpr_column = header_score(CPR, header) >= 0.8 or bool(_CPR_HEADER.search(header))
         name_column = c in names
         name = header or f"kolonne {c + 1}"
-        cells = [r[c] if c < len(r) else None for r in rows]
+        try:
+            cells = list(map(itemgetter(c), rows))
+        except IndexError:  # a short row: its missing cells are blank
+            cells = [r[c] if c < len(r) else None for r in rows]
         found = None if cpr_column or name_column else _texts_searched_at_once(cells)
         if found is None:
             found = _cells_searched_one_by_one(cells, cpr_column, name_column)
@@ -101,18 +105,32 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind) -> dict[int, dict
 
 def _texts_searched_at_once(cells: list) -> list[tuple[int, set]] | None:
     """``(row index, CPR numbers)`` of a column whose cells are texts or blank, found in one pass over
-    the cells joined by line breaks; ``None`` when a cell is a number or holds a line break itself."""
+    the cells joined by line breaks; ``None`` when a cell is a number or holds a line break itself.
+
+    A column that repeats its texts (a posting text per month) is searched once per distinct text."""
     if not set(map(type, cells)) <= _TEXT_OR_BLANK:
         return None
     if not cells:
         return []
     texts = [v or "" for v in cells] if None in cells else cells
+    distinct = list(dict.fromkeys(texts))
+    if 2 * len(distinct) > len(texts):
+        return _joined_texts_searched(texts)
+    found = _joined_texts_searched(distinct)
+    if not found:
+        return found
+    by_text = {distinct[j]: cprs_found for j, cprs_found in found}
+    return [(i, by_text[t]) for i, t in enumerate(texts) if t in by_text]
+
+
+def _joined_texts_searched(texts: list[str]) -> list[tuple[int, set]] | None:
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:
         return None
     starts = None
     by_row: dict[int, set] = {}
-    searches = [(_CPR_DASHED, joined)]
+    # a dashed number needs a dash or a space, a number after a word needs the word
+    searches = [(_CPR_DASHED, joined)] if "-" in joined or " " in joined else []
     lowered = joined.lower()
     if len(lowered) == len(joined) and ("cpr" in lowered or "pers" in lowered):
         searches.append((_CPR_AFTER_WORD_LOWER, lowered))

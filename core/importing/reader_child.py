@@ -4,7 +4,7 @@ It imports nothing of Dispo, only the standard library and python-calamine, so t
 fast and a damaged file can take down nothing but this process. The request comes pickled on
 standard input, the answer goes to standard output (marshalled, or pickled when cells hold dates):
 
-    request:  {"path", "format", "by_content", "sheets", "memory", "misbehave"}
+    request:  {"path", "format", "by_content", "sheets", "memory", "misbehave", "path_entries"}
     answer:   ("ok", [(name, rows, hidden, merged, missing), ...])
               ("password", detail) | ("unreadable", detail)
 
@@ -239,6 +239,7 @@ def read(request: dict):
 
 def main() -> None:
     request = pickle.load(sys.stdin.buffer)
+    sys.path[:0] = request.get("path_entries") or []  # started with -S: where python-calamine is
     _limit_memory(request.get("memory"))
     answer = read(request)
     out = sys.stdout.buffer

@@ -132,10 +132,8 @@ def read_spreadsheet(path: Path, sheets: list[str] | None = None, fmt: str | Non
     from core.importing.sandbox import read_workbook
 
     fmt = fmt or sniff_format(path.read_bytes(), path.name)
-    by_content = SUFFIX_OF.get(fmt) != path.suffix.casefold() and \
-        not (fmt == "xlsx" and path.suffix.casefold() in (".xlsm", ".xltx", ".xltm"))
     try:
-        found = read_workbook(path, by_content=by_content, sheets=sheets)
+        found = read_workbook(path, by_content=_by_content(fmt, path), sheets=sheets)
     except DispoError as ex:
         raise ReadError(str(ex)) from ex
     out = [RawSheet(name, rows, hidden=hidden, merged=merged, missing=missing)
@@ -152,6 +150,27 @@ def read_spreadsheet(path: Path, sheets: list[str] | None = None, fmt: str | Non
     if not out:
         raise ReadError(f"Filen '{path.name}' har ingen ark med data")
     return out
+
+
+def _by_content(fmt: str, path: Path) -> bool:
+    """Whether the reader must tell the format from the content (the extension says another)."""
+    return SUFFIX_OF.get(fmt) != path.suffix.casefold() and \
+        not (fmt == "xlsx" and path.suffix.casefold() in (".xlsm", ".xltx", ".xltm"))
+
+
+def read_ahead(path: str | Path) -> None:
+    """Start reading a workbook's sheets now, in its child (``sandbox.read_ahead``), for a caller that
+    knows the file before it has loaded the rest of Dispo: ``read_file`` of the same file then takes
+    what the child read meanwhile. A CSV file, or a file that cannot be read, is left to ``read_file``."""
+    from core.importing.sandbox import read_ahead as start_reading
+
+    path = Path(path)
+    try:
+        fmt = sniff_format(path.read_bytes(), path.name)
+        if fmt != "csv":
+            start_reading(path, by_content=_by_content(fmt, path))
+    except (OSError, DispoError):
+        return
 
 
 def missing_sheet_message(name: str | None, sheets: list[str]) -> str:
@@ -181,7 +200,7 @@ def sniff_delimiter(text: str) -> str:
 
     Quoted fields are respected (``"1.234,50"`` does not count its comma).
     """
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    lines = [ln for ln in _first_lines(text, 50) if ln.strip()]
     best, best_score = ",", (-1, -1)
     for delim in DELIMITERS:
         counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
@@ -192,6 +211,18 @@ def sniff_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = delim, score
     return best
+
+
+def _first_lines(text: str, n: int) -> list[str]:
+    """``text.splitlines()[:n]`` without splitting the whole of a big file: a head of the text that
+    holds more than ``n`` lines has the first ``n`` whole."""
+    size = 1 << 16
+    while size < len(text):
+        lines = text[:size].splitlines()
+        if len(lines) > n:
+            return lines[:n]
+        size *= 4
+    return text.splitlines()[:n]
 
 
 def read_csv_bytes(data: bytes, name: str = "", progress: Callable[[int, int], None] | None = None) -> list[list]:
@@ -220,7 +251,8 @@ def read_csv_bytes(data: bytes, name: str = "", progress: Callable[[int, int], N
     if not any(any(c.strip() for c in r) for r in rows):
         raise ReadError(f"Filen '{name}' er tom")
     width = max(map(len, rows))
-    for r in rows:
-        if len(r) < width:
-            r.extend([""] * (width - len(r)))
+    if min(map(len, rows)) < width:
+        for r in rows:
+            if len(r) < width:
+                r.extend([""] * (width - len(r)))
     return rows

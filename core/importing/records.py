@@ -2,28 +2,67 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 NEW, CHANGED, UNCHANGED, DUPLICATE, REJECTED, SKIPPED = ("new", "changed", "unchanged", "duplicate", "rejected",
                                                           "skipped")
 STATUS_LABELS = {NEW: "Ny", CHANGED: "Ændret", UNCHANGED: "Findes allerede", DUPLICATE: "Dublet i filen",
                  REJECTED: "Afvist", SKIPPED: "Springes over"}
 
+_FIELDS = ("sheet", "row", "values", "raw", "status", "problems", "warnings", "existing_id", "changes", "key")
 
-@dataclass(slots=True)
+
+def _made_when_used(slot: str, make) -> property:
+    """An attribute whose empty container is made on first use (and kept, so it can be added to)."""
+
+    def get(self):
+        value = getattr(self, slot)
+        if value is None:
+            value = make()
+            setattr(self, slot, value)
+        return value
+
+    def set_value(self, value) -> None:
+        setattr(self, slot, value)
+
+    return property(get, set_value)
+
+
 class Record:
-    """One record to import (a wide row may give several), with its place in the file."""
+    """One record to import (a wide row may give several), with its place in the file.
 
-    sheet: str
-    row: int
-    values: dict
-    raw: dict = field(default_factory=dict)          # field -> raw cell (for messages and the preview)
-    status: str = NEW
-    problems: list[dict] = field(default_factory=list)  # {sheet,row,column,value,reason}
-    warnings: list[str] = field(default_factory=list)
-    existing_id: int | None = None
-    changes: dict = field(default_factory=dict)      # field -> (old, new) for a changed record
-    key: tuple | None = None
+    Attributes:
+        values: field -> parsed value (for postings: the columns as stored).
+        raw: field -> raw cell (for messages and the preview).
+        problems: ``{sheet, row, column, value, reason}`` of each reason it is rejected.
+        warnings: what the user should look at before saving.
+        changes: field -> (old, new) for a changed record.
+        key: what identifies it against the database and the rest of the file.
+
+    A finance extract makes tens of thousands of records, nearly all without problems,
+    warnings or changes: those three and ``raw`` are made only when first used (the same
+    lists and dicts to every reader and writer as ever, just not made for every row).
+    """
+
+    __slots__ = ("sheet", "row", "values", "status", "existing_id", "key", "_raw", "_problems", "_warnings",
+                 "_changes")
+
+    def __init__(self, sheet: str, row: int, values: dict, raw: dict | None = None, status: str = NEW,
+                 problems: list[dict] | None = None, warnings: list[str] | None = None,
+                 existing_id: int | None = None, changes: dict | None = None, key: tuple | None = None):
+        self.sheet = sheet
+        self.row = row
+        self.values = values
+        self._raw = raw
+        self.status = status
+        self._problems = problems
+        self._warnings = warnings
+        self.existing_id = existing_id
+        self._changes = changes
+        self.key = key
+
+    raw = _made_when_used("_raw", dict)
+    problems = _made_when_used("_problems", list)
+    warnings = _made_when_used("_warnings", list)
+    changes = _made_when_used("_changes", dict)
 
     def reject(self, column: str, value, reason: str) -> None:
         from core.importing.parsers import text
@@ -35,3 +74,26 @@ class Record:
     @property
     def ok(self) -> bool:
         return self.status != REJECTED
+
+    def _fields(self) -> tuple:
+        return tuple(getattr(self, name) for name in _FIELDS)
+
+    def __eq__(self, other) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # mutable, as the dataclass it was
+
+    def __repr__(self) -> str:
+        return "Record(" + ", ".join(f"{name}={value!r}" for name, value in zip(_FIELDS, self._fields())) + ")"
+
+
+def with_problems(records: list[Record]) -> list[Record]:
+    """The records that have a problem (without making the empty list of each other record)."""
+    return [r for r in records if r._problems]
+
+
+def with_warnings(records: list[Record]) -> list[Record]:
+    """The records that have a warning (without making the empty list of each other record)."""
+    return [r for r in records if r._warnings]

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -372,7 +373,7 @@ def build_table(sheet: RawSheet) -> Table:
     """
     if sheet.missing:
         raise NoTableError(missing_sheet_message(None, [sheet.name]))
-    width = max((len(r) for r in sheet.rows), default=0)
+    width = max(map(len, sheet.rows), default=0)
     h = find_header_row(sheet)
     if h is None:
         raise NoTableError(f"Arket '{sheet.name}' har ingen genkendelig overskriftsrække "
@@ -416,8 +417,24 @@ def build_table(sheet: RawSheet) -> Table:
                 headers, h_title = joined, h - 1
     title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h_title]]
     rows, totals, headings = [], [], []
+    sums: dict[str, bool] = {}  # a first cell's text -> whether it says its row sums up
+    if _plain_data_rows(sheet.rows[first_data:], width, sums):
+        rows = list(zip(range(first_data + 1, len(sheet.rows) + 1), sheet.rows[first_data:]))
+        return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals, headings)
     for r in range(first_data, len(sheet.rows)):
         cells = sheet.rows[r]
+        if width >= 2 and len(cells) == width:
+            # the common row, told in a few steps: a first cell of text that does not sum up and a
+            # second cell that is not blank (so not blank, not a total, not a lone heading)
+            first, second = cells[0], cells[1]
+            if first.__class__ is str and first and not first.isspace() and second is not None and \
+                    (second.__class__ is not str or second and not second.isspace()):
+                total = sums.get(first)
+                if total is None:
+                    total = sums[first] = _is_total_label(first)
+                if not total:
+                    rows.append((r + 1, cells))
+                    continue
         if _all_blank(cells):
             continue
         if is_total_row(cells) and not _names_a_person(cells):
@@ -430,6 +447,32 @@ def build_table(sheet: RawSheet) -> Table:
         # a full row is the sheet's own list (nothing changes a table's cells); a short one is padded
         rows.append((r + 1, cells if len(cells) == width else list(cells) + [""] * (width - len(cells))))
     return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals, headings)
+
+
+def _plain_data_rows(rows: list, width: int, sums: dict[str, bool]) -> bool:
+    """Whether every row is a data row of the common kind, told column-wise: full width, a first
+    cell of text that does not sum up, a second cell that is not blank (so no row is blank, a total
+    or a lone heading; the row loop of ``build_table`` would keep every one as it is)."""
+    if width < 2 or not rows or min(map(len, rows)) != width:
+        return False
+    try:
+        firsts = set(map(itemgetter(0), rows))
+        seconds = set(map(itemgetter(1), rows))
+    except TypeError:  # a cell that is no plain value
+        return False
+    if set(map(type, firsts)) != {str}:
+        return False
+    if None in seconds or any(v.__class__ is str and (not v or v.isspace()) for v in seconds):
+        return False
+    for first in firsts:
+        if not first or first.isspace():
+            return False
+        total = sums.get(first)
+        if total is None:
+            total = sums[first] = _is_total_label(first)
+        if total:
+            return False
+    return True
 
 
 def _lone_text(cells: list) -> str | None:

@@ -263,7 +263,7 @@ def _retention_of(db_or_path, path: Path) -> Retention:
     except sqlite3.Error:
         return Retention()
     try:
-        return retention(Database(conn))
+        return retention(Database(conn, execute_plugins=False))
     finally:
         conn.close()
 

@@ -139,7 +139,13 @@ def test_cpr_fast_path_gives_what_the_cpr_parser_gives(raws, required):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.one_of(texts, cells), max_size=15), st.booleans())
+@given(st.one_of(st.lists(st.one_of(texts, cells), max_size=15),
+                 # all text and (nearly) all different: the column taken as it is when every text is tidy
+                 st.lists(texts, min_size=1, max_size=15, unique=True), st.lists(texts, min_size=1, max_size=15),
+                 # texts that repeat: tidied once per distinct text
+                 st.lists(st.sampled_from(["a b", "a  b", " a", "a ", "æ", "", " ", "a\tb", 7, 7.0, True, None]),
+                          min_size=1, max_size=15)),
+       st.booleans())
 def test_text_fast_path_gives_what_the_text_parser_gives(raws, required):
     assert parse_column(p.parse_text, raws, required) == _general(p.parse_text, raws, required)
 
@@ -321,3 +327,56 @@ def test_a_budget_row_for_a_section_not_in_the_catalogue_is_rejected(db, tmp_pat
     assert [(r["row"], r["column"], r["value"]) for r in res["rejected"]] == [(2, "Paragraf", "10")]
     assert "findes ikke" in res["rejected"][0]["reason"]
     assert content(db)["budgets"] != before["budgets"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="ab;,\"", max_size=40),
+                          st.sampled_from(["\n", "\r\n", "\r", "\x0b", "\x1c", "\u2028", "\n\n"])), max_size=80),
+       st.integers(0, 60), st.integers(0, 5000))
+def test_the_first_lines_of_a_big_text_are_those_of_the_whole_text(lines, n, long_line):
+    from core.importing.readers import _first_lines
+
+    # a line far longer than the head first read, somewhere in the text
+    parts = [text + end for text, end in lines]
+    parts.insert(len(parts) // 2, "x" * (long_line * 40) + "\n")
+    text = "".join(parts)
+    assert _first_lines(text, n) == text.splitlines()[:n]
+
+
+def test_the_reader_child_is_told_where_python_calamine_is():
+    from pathlib import Path
+
+    from core.importing.sandbox import _reader_folder
+
+    folder = _reader_folder()
+    # the child starts without the site machinery (-S), so it must be given the folder that holds the package
+    assert folder is not None and (Path(folder) / "python_calamine" / "__init__.py").is_file()
+
+
+table_cells = st.one_of(st.none(), st.sampled_from(["", " ", "\t", "I alt", "Total:", "Sum", "x", "Ledig plads", "ab",
+                                                    "05-01-2026", "5.38.50", "0101801234"]),
+                        st.integers(-5, 5), st.floats(allow_nan=False), st.dates())
+
+
+plain_rows = st.lists(st.tuples(st.sampled_from(["05-01-2026", "x", "ab", "Sum", "I alt", " ", ""]),
+                                st.one_of(st.sampled_from(["1", "1.234,50", " ", "", "Total"]), table_cells),
+                                table_cells, table_cells).map(list), min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.lists(st.lists(table_cells, min_size=1, max_size=4), max_size=12), plain_rows),
+       st.integers(2, 4))
+def test_a_table_told_column_wise_is_the_table_told_row_by_row(body, width):
+    from core.importing import table as t
+    from core.importing.readers import RawSheet
+
+    # a header row the table finder knows, then the generated rows (some full, some short)
+    header = ["Bogf.dato", "Beløb", "CPR-nr", "Tekst"][:width]
+    sheet = RawSheet("Ark", [header] + [row[:width] for row in body])
+    fast = t.build_table(sheet)
+    original, t._plain_data_rows = t._plain_data_rows, lambda rows, width, sums: False
+    try:
+        slow = t.build_table(sheet)
+    finally:
+        t._plain_data_rows = original
+    assert (fast.rows, fast.totals, fast.headings, fast.headers) == (slow.rows, slow.totals, slow.headings, slow.headers)
