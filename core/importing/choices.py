@@ -106,6 +106,8 @@ def apply_choices(mapping: Mapping, table: Table, kind: Kind, choices: Choices, 
                     mapping.sources.pop(("map", other), None)
             mapping.category_columns.pop(c, None)
             mapping.month_columns.pop(c, None)
+            if f.name == "cpr" or c in (mapping.cpr_parts or ()):
+                mapping.cpr_parts = None
             mapping.columns[f.name] = c
             mapping.confidence[f.name] = 1.0
         mapping.sources[("map", f.name)] = source
@@ -215,7 +217,8 @@ def translate_cells(mapping: Mapping, name: str, cells: list) -> list:
 # ---------------------------------------------------------------------- unused columns
 
 def used_columns(mapping: Mapping) -> set[int]:
-    return set(mapping.columns.values()) | set(mapping.category_columns) | set(mapping.month_columns)
+    return (set(mapping.columns.values()) | set(mapping.category_columns) | set(mapping.month_columns)
+            | set(mapping.cpr_parts or ()))
 
 
 def column_name(table: Table, c: int) -> str:

@@ -25,7 +25,7 @@ from core.importing import parsers as p
 from core.importing.choices import translate_cells
 from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
 from core.importing.fields import KINDS, Kind
-from core.importing.matching import Mapping
+from core.importing.matching import Mapping, joined_cpr
 from core.importing.persons import find_persons, name_without_cpr
 from core.importing.providers import ProviderMatcher
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
@@ -87,10 +87,17 @@ class Importer:
         rows = [cells for _, cells in table.rows]
         specs = [(name, col) for name, col in mapping.columns.items()]
         specs += [(name, None) for name in mapping.defaults if name not in mapping.columns]
+        if mapping.cpr_parts and "cpr" not in mapping.columns:
+            specs.append(("cpr", mapping.cpr_parts))
         fields, raws, values, problems = [], [], [], []
         for name, col in specs:
             f = self.kind.field(name)
-            if col is None:
+            if isinstance(col, tuple):  # a CPR number split over two columns
+                a, b = col
+                cells = [joined_cpr(r[a] if a < len(r) else None, r[b] if b < len(r) else None) for r in rows]
+                header = f"{table.headers[a]} + {table.headers[b]}".strip(" +")
+                col = None
+            elif col is None:
                 fixed = mapping.defaults[name]
                 cells = [fixed] * len(rows)
                 header = f"{f.label} (fast værdi)"
@@ -495,6 +502,23 @@ def year_of(table: Table, mapping: Mapping, file_name: str, amount_fields: tuple
 
 # ====================================================================== postings
 
+def credit_signed(table: Table, mapping: Mapping) -> bool | None:
+    """How a sheet's credit column writes a credit: ``False`` as a positive amount (subtracted),
+    ``True`` already signed (every non-zero credit is negative: added as it is), ``None`` when the
+    column holds both positive and negative amounts (a negative credit is then asked about)."""
+    col = mapping.columns.get("credit")
+    if col is None:
+        return False
+    signs = set()
+    for v in table.column_values(col):
+        status, amount = parse_cell(p.parse_amount, v)
+        if status is OK and amount:
+            signs.add(amount > 0)
+            if len(signs) == 2:
+                return None
+    return signs == {False}
+
+
 POSTING_COLUMNS = ("date", "account", "grouping", "art", "amount_ore", "cpr", "text", "voucher")
 
 
@@ -506,6 +530,7 @@ class PostingsImporter(Importer):
         if not hasattr(self, "occurrence"):
             self.occurrence: Counter = Counter()
         self.default_year = year_of(table, mapping, self.ctx.file_name, ())
+        self.credit_signed = credit_signed(table, mapping)
 
     #: the fields a posting takes straight from their own columns. A layout of only these is
     #: assembled column by column (``parse``; the CPR number found elsewhere in a row included);
@@ -610,9 +635,16 @@ class PostingsImporter(Importer):
             if v.get("debit") is None and v.get("credit") is None:
                 rec.reject(self.column(mapping, table, "debit"), "", "Beløb mangler (hverken debet eller kredit)")
                 return rec
-            amount = (v.get("debit") or _ZERO) - (v.get("credit") or _ZERO)
+            credit = v.get("credit") or _ZERO
+            if credit < 0 and self.credit_signed is None:
+                rec.reject(self.column(mapping, table, "credit"), rec.raw.get("credit"),
+                           "Kreditkolonnen har både positive og negative beløb, så det kan ikke ses, om "
+                           f"{p.text(rec.raw.get('credit'))} er en kredit eller en tilbageført kredit; ret beløbet "
+                           "i filen, og importér igen")
+                return rec
+            amount = (v.get("debit") or _ZERO) + (credit if self.credit_signed else -credit)
         elif amount is not None and v.get("credit") and "amount" in mapping.columns:
-            amount = amount - v["credit"]
+            amount = amount + (v["credit"] if self.credit_signed else -v["credit"])
         if amount is None:
             rec.reject(self.column(mapping, table, "amount"), "", "Beløb mangler")
             return rec

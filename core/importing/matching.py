@@ -50,13 +50,15 @@ class Mapping:
     defaults: dict[str, object] = field(default_factory=dict)
     #: field -> {value as written (``choices.translation_key``) -> what it means}
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: the two columns a CPR number is split over (birth date DDMMYY, then the four last digits)
+    cpr_parts: tuple[int, int] | None = None
     #: where each choice came from (matched, profile, given): keys ("map", field), ("set", field),
     #: ("translate", field, value)
     sources: dict[tuple, str] = field(default_factory=dict)
 
     def given(self) -> set[str]:
         """The fields that get a value from the file or a fixed value."""
-        return set(self.columns) | set(self.defaults)
+        return set(self.columns) | set(self.defaults) | ({"cpr"} if self.cpr_parts else set())
 
     def headers(self, table: Table) -> dict[str, str]:
         """Field -> source header text (what the CLI reports as ``mapping``)."""
@@ -65,6 +67,8 @@ class Mapping:
             out[f"category_{letter}"] = table.headers[c]
         for c, (m, _) in sorted(self.month_columns.items()):
             out[f"month_{m:02d}"] = table.headers[c]
+        if self.cpr_parts:
+            out["cpr_part_1"], out["cpr_part_2"] = (table.headers[c] for c in self.cpr_parts)
         for name, value in self.defaults.items():
             how = "arkets navn eller titel" if self.sources.get(("set", name), "matched") == "matched" else "fast værdi"
             out.setdefault(name, f"{value} ({how})")
@@ -220,6 +224,8 @@ def propose(kind: Kind, table: Table) -> Mapping:
         mapping.columns[name] = c
         mapping.confidence[name] = round(conf, 2)
         taken.add(c)
+    if "cpr" not in mapping.columns and any(f.name == "cpr" for f in kind.fields):
+        mapping.cpr_parts = split_cpr_columns(table, samples, taken)
     if kind.code == "budget" and not ({"original", "corrected"} & set(mapping.columns)) and \
             not mapping.month_columns and re.search(KIND_WORDS["budget"], _sheet_words(table, headers=False)):
         # a sheet that says it is a budget may call its amount just 'Beløb'
@@ -232,28 +238,113 @@ def propose(kind: Kind, table: Table) -> Mapping:
     return add_sheet_defaults(mapping, table)
 
 
+#: headers of the first part of a split CPR number (the birth date) and of the second (the last four digits)
+_BIRTH_HEADER = re.compile(r"(?i)f(?:ø|oe?)d|cpr|person|birth")
+_SERIAL_HEADER = re.compile(r"(?i)l(?:ø|oe?)be|kontrol|cpr|sidste|\bnr\b|nummer")
+
+
+def cpr_part(value, digits: int) -> str | None:
+    """A cell as ``digits`` digits (a number that lost its leading zeros padded), else ``None``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10 ** digits:
+        return str(value).zfill(digits)
+    if isinstance(value, str) and re.fullmatch(rf"\d{{{digits}}}", value.strip()):
+        return value.strip()
+    return None
+
+
+def split_cpr_columns(table: Table, samples: list[list], taken: set[int] = frozenset()) -> tuple[int, int] | None:
+    """Two neighbouring columns that hold a CPR number split in two, as finance systems export it:
+    the birth date (``DDMMYY``) and the last four digits, under headers that say so (``Fødselsdato``,
+    ``Løbenr.``; or a ``CPR`` heading over both, the second without a header of its own).
+
+    Every row that fills one fills both, and together they form valid CPR numbers.
+    """
+    for c in range(len(table.headers) - 1):
+        first, second = table.headers[c], table.headers[c + 1]
+        if c in taken or c + 1 in taken or not samples[c]:
+            continue
+        if not (_BIRTH_HEADER.search(first) and (_SERIAL_HEADER.search(second) or not second.strip())):
+            continue
+        pairs = [(cells[c] if c < len(cells) else None, cells[c + 1] if c + 1 < len(cells) else None)
+                 for _, cells in table.rows[:200]]
+        pairs = [(a, b) for a, b in pairs if not (p.is_blank(a) and p.is_blank(b))]
+        if not pairs:
+            continue
+        try:
+            for a, b in pairs:
+                head, tail = cpr_part(a, 6), cpr_part(b, 4)
+                if head is None or tail is None:
+                    raise p.ParseError("")
+                p.parse_cpr(f"{head}-{tail}")
+        except p.ParseError:
+            continue
+        return c, c + 1
+    return None
+
+
+def joined_cpr(first, second):
+    """The CPR number of a row whose number is split over two cells (as written, for the CPR parser),
+    blank when both are blank; a cell that is no part of a number is left for the parser to refuse."""
+    if p.is_blank(first) and p.is_blank(second):
+        return None
+    head, tail = cpr_part(first, 6), cpr_part(second, 4)
+    if head is None or tail is None:
+        return f"{p.text(first)} {p.text(second)}".strip()
+    return f"{head}-{tail}"
+
+
 def _sheet_words(table: Table, headers: bool = True) -> str:
     """A sheet's name, title rows (and headers), lower case: where words that name a kind stand."""
     return " ".join([table.sheet, *table.title, *(table.headers if headers else [])]).casefold()
 
 
+#: the fields whose one value for a whole sheet a title row may state as ``Label: value``
+#: (``Leverandør: Botilbuddet Egely``, ``Paragraf: § 108``); dates and amounts never come from a title
+TITLE_FIELDS = ("provider", "section", "account", "unit")
+_LABELLED = re.compile(r"^\s*([^:]{2,40}?)\s*:\s*(\S.*?)\s*$")
+
+
 def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
     """Values a sheet gives all its rows: grants on a sheet named ``§ 108`` (or titled
-    ``Bevillinger SEL § 108``, ``Længerevarende botilbud``) without a section column are § 108 grants."""
-    if mapping.sources.get(("set", "section"), "matched") != "matched":
-        return mapping  # a section she chose stays
-    mapping.defaults.pop("section", None)
-    if mapping.kind == "grants" and "section" not in mapping.columns:
-        found = {p.section_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
+    ``Bevillinger SEL § 108``, ``Længerevarende botilbud``) without a section column are § 108 grants;
+    a title row ``Leverandør: Botilbuddet Egely`` gives the provider of a sheet without a provider column."""
+    kind = KINDS[mapping.kind]
+    for name in TITLE_FIELDS:
+        if mapping.sources.get(("set", name), "matched") != "matched":
+            continue  # a value she chose stays
+        mapping.defaults.pop(name, None)
+        if name in mapping.columns or not any(f.name == name for f in kind.fields):
+            continue
+        found = set(_labelled_values(kind.field(name), table.title[:5]))
+        if name == "section" and mapping.kind == "grants" and not found:
+            found = {p.section_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
         if len(found) == 1:
-            mapping.defaults["section"] = found.pop()
+            mapping.defaults[name] = found.pop()
     return mapping
+
+
+def _labelled_values(f: Field, titles: list[str]) -> list:
+    """The values title rows give a field as ``Label: value`` where the label is one of the field's
+    header words (each as the field's parser reads it; a value it cannot read is left out)."""
+    out = []
+    for t in titles:
+        m = _LABELLED.match(t)
+        if not m or max(_header_score(f, h) for h in header_spellings(m.group(1))) < 0.95:
+            continue
+        try:
+            f.parser(m.group(2))
+        except (p.ParseError, ValueError):
+            continue
+        out.append(m.group(2))
+    return out
 
 
 def missing_required(kind: Kind, mapping: Mapping) -> list[str]:
     """Labels of the required fields that have no column."""
     missing = [f.label for f in kind.fields
-               if f.required and f.name not in mapping.columns and f.name not in mapping.defaults]
+               if f.required and f.name not in mapping.given()]
     if kind.code == "vum" and "category" not in mapping.columns and not mapping.category_columns:
         missing.append("VUM-kategori")
     if kind.code == "grants" and "period" in mapping.columns and "Startdato" in missing:

@@ -106,10 +106,23 @@ def name_beside_cpr(value) -> str:
 NO_CPR = {"-", "--", "–", "ukendt", "ingen", "ingen cpr", "n/a", "na", "0", "0000000000", "000000-0000"}
 
 
+#: a company's CVR number (eight digits, maybe after the word CVR), which finance systems write in
+#: the same 'CPR/CVR' column on payments to a provider: no person
+_CVR = re.compile(r"(?i)^(?:cvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*)?\d{8}$|^cvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*\d{2} ?\d{2} ?\d{2} ?\d{2}$")
+
+
 def parse_optional_cpr(value) -> str | None:
-    """A CPR number, or ``None`` for blank and the usual 'no person' marks (``-``, ``Ukendt``, ``0``)."""
+    """A CPR number, or ``None`` for blank, the usual 'no person' marks (``-``, ``Ukendt``, ``0``) and a
+    company's eight-digit CVR number (``29189129``, ``CVR 29 18 91 29``).
+
+    A CPR number has ten digits, or nine when a spreadsheet dropped its leading zero; eight digits
+    are never a person's number."""
     if is_blank(value) or (value == 0 and not isinstance(value, bool)) or (
             isinstance(value, str) and value.strip().casefold() in NO_CPR):
+        return None
+    if isinstance(value, str) and _CVR.match(value.strip()):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1e7 <= value < 1e8 and value == int(value):
         return None
     return parse_cpr(value)
 
@@ -549,15 +562,21 @@ def parse_name(value) -> str:
 
 
 _ACCOUNT_NAME = re.compile(r"(?<=\d)\s+(?:[-–:]\s*)?[a-zæøåA-ZÆØÅ(].*$")
-_DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d))?$")
+# hovedkonto.hovedfunktion.funktion, then maybe the dranst (one digit: 1 drift, 2 statsrefusion, 3 anlæg, as
+# account strings such as '5.38.50.1-4.0' carry it), the grouping (three digits) and the art ('4.0')
+_DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -][1-3](?=$|[. -]\d{3}(?!\d)|[. -]\d[.,]\d$))?"
+                             r"(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d))?$")
+#: dranst digits: the digit a packed account may carry after its five digits (538501 = 5.38.50, drift)
+DRANST = "123"
 
 
 def parse_account(value) -> tuple[str, str, str]:
     """``(account, grouping, art)`` from ``5.38.50``, ``5.38.50.002``, ``5 38 50`` or packed digits,
-    also with the account's name after it (``5.38.50 Længerevarende botilbud``).
+    also with the account's name after it (``5.38.50 Længerevarende botilbud``) and with the dranst
+    (drift 1, statsrefusion 2, anlæg 3) after the function (``5.38.50.1-4.0``, ``538501``).
 
     Packed forms (function, grouping and art run together, as finance systems export
-    them): 5 digits = account (``53850``); 8 = account + grouping (``53850002``);
+    them): 5 digits = account (``53850``); 6 = account + dranst 1-3 (``538501``); 8 = account + grouping (``53850002``);
     10 = account + grouping + art (``5385000240``). Any other length can be read in
     more than one way and is refused with a question instead of a guess.
     """
@@ -575,13 +594,15 @@ def parse_account(value) -> tuple[str, str, str]:
     if digits.isdigit():
         if len(digits) == 5:
             return f"{digits[0]}.{digits[1:3]}.{digits[3:5]}", "", ""
+        if len(digits) == 6 and digits[5] in DRANST:  # the account and its dranst
+            return f"{digits[0]}.{digits[1:3]}.{digits[3:5]}", "", ""
         if len(digits) == 8:
             return f"{digits[0]}.{digits[1:3]}.{digits[3:5]}", digits[5:8], ""
         if len(digits) == 10:
             return f"{digits[0]}.{digits[1:3]}.{digits[3:5]}", digits[5:8], f"{digits[8]}.{digits[9]}"
         raise ParseError(f"Kontoen '{raw}' kan læses på flere måder ({len(digits)} cifre). Skriv den med punktum "
-                         "(fx 5.38.50) eller som 5 cifre (konto), 8 (konto + gruppering) eller 10 "
-                         "(konto + gruppering + art)")
+                         "(fx 5.38.50) eller som 5 cifre (konto), 6 (konto + dranst 1-3), 8 (konto + gruppering) "
+                         "eller 10 (konto + gruppering + art)")
     raise ParseError(f"'{raw}' er ikke en konto (fx 5.38.50)")
 
 

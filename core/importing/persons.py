@@ -78,7 +78,7 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind) -> dict[int, dict
     # the CPR column itself, and columns whose field holds something else than free text (dates,
     # amounts, accounts, codes) are not searched
     skip = {c for name, c in mapping.columns.items() if kind.field(name).parser not in _FREE_TEXT}
-    skip |= set(mapping.month_columns) | set(mapping.category_columns)
+    skip |= set(mapping.month_columns) | set(mapping.category_columns) | set(mapping.cpr_parts or ())
     out: dict[int, dict[str, str]] = {}
     rows = [cells for _, cells in table.rows]
     names = {mapping.columns[n] for n in ("name", "first_name", "last_name") if n in mapping.columns}

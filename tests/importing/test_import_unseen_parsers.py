@@ -1,0 +1,164 @@
+"""Written variants behind the unseen layouts (tests/importing/test_unseen_layouts.py): account strings
+with the dranst, a company's CVR number in a CPR/CVR column, a CPR number split over two columns,
+a credit column that is already signed, and values a title row gives a whole sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.importing import parsers as p
+from core.importing.batches import import_file, prepare
+from core.importing.matching import joined_cpr
+from core.store.storage import query
+from tests.import_files import write_csv, write_xlsx
+
+ACCOUNTS = st.tuples(st.integers(0, 9), st.integers(0, 99), st.integers(0, 99))
+ARTS = st.sampled_from(["", "4.0", "4.8", "7.8", "5.2", "4,0"])
+GROUPINGS = st.sampled_from(["", "002", "004", "010"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(ACCOUNTS, st.sampled_from(["1", "2", "3"]), GROUPINGS, ARTS, st.sampled_from([".", " ", "-"]),
+       st.sampled_from(["", " Længerevarende botilbud", " - Botilbud"]))
+def test_an_account_string_with_its_dranst_is_read_whatever_its_separators(account, dranst, grouping, art, sep,
+                                                                          name):
+    a, b, c = account
+    written = f"{a}.{b:02d}.{c:02d}{'.' if sep != ' ' else ' '}{dranst}"
+    if grouping:
+        written += f"{sep}{grouping}"
+    if art:
+        written += f"{sep}{art}"
+    # '5.38.50.1-4.0': the account 5.38.50, dranst 1 (drift), art 4.0; the dranst is not stored
+    assert p.parse_account(written + name) == (f"{a}.{b:02d}.{c:02d}", grouping, art.replace(",", "."))
+
+
+@settings(max_examples=100, deadline=None)
+@given(ACCOUNTS, st.sampled_from("123"))
+def test_six_packed_digits_ending_in_a_dranst_are_the_account(account, dranst):
+    a, b, c = account
+    assert p.parse_account(f"{a}{b:02d}{c:02d}{dranst}") == (f"{a}.{b:02d}.{c:02d}", "", "")
+
+
+@pytest.mark.parametrize("raw", ["538500", "538504", "538509", "5385012", "538501002"])
+def test_six_or_more_digits_that_are_no_known_form_are_still_asked_about(raw):
+    with pytest.raises(p.ParseError, match="flere måder"):
+        p.parse_account(raw)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(10_000_000, 99_999_999), st.sampled_from(["{}", "CVR {}", "cvr-nr. {}", "CVR: {}", "CVR-nummer {}"]),
+       st.booleans())
+def test_a_cvr_number_in_a_cpr_column_is_no_person(cvr, pattern, as_number):
+    value = cvr if as_number and pattern == "{}" else pattern.format(cvr)
+    assert p.parse_optional_cpr(value) is None
+    assert p.parse_optional_cpr(float(cvr)) is None
+
+
+@pytest.mark.parametrize("raw", ["1234567", "123456789012", "CVR 1234"])
+def test_numbers_that_are_neither_cpr_nor_cvr_are_refused(raw):
+    with pytest.raises(p.ParseError):
+        p.parse_optional_cpr(raw)
+
+
+def test_a_cpr_number_that_lost_its_leading_zero_is_still_a_person():
+    # nine digits: 010190-1234 written as a number; eight would be a CVR number
+    assert p.parse_optional_cpr(101901234) == "010190-1234"
+    assert p.parse_optional_cpr("101901234") == "010190-1234"
+
+
+BIRTHS = st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(1999, 12, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(BIRTHS, st.integers(0, 3999), st.booleans(), st.booleans())
+def test_a_cpr_number_split_in_two_cells_is_joined_as_text_or_numbers(born, serial, head_number, tail_number):
+    head, tail = f"{born:%d%m%y}", f"{serial:04d}"
+    first = int(head) if head_number else head       # a number loses its leading zeros
+    second = float(serial) if tail_number else tail
+    assert p.parse_cpr(joined_cpr(first, second)) == f"{head}-{tail}"
+
+
+def test_a_split_cpr_with_one_part_missing_is_refused_not_guessed():
+    assert joined_cpr(None, "") is None
+    with pytest.raises(p.ParseError):
+        p.parse_cpr(joined_cpr("010190", None))
+    with pytest.raises(p.ParseError):
+        p.parse_cpr(joined_cpr("Hansen", "1234"))
+
+
+def postings(db) -> list[tuple]:
+    return [tuple(r.values()) for r in query(db, "SELECT date, account, art, amount_ore, cpr FROM postings ORDER BY id")]
+
+
+def test_cpr_split_over_birth_date_and_serial_columns_is_booked_on_the_person(db, tmp_path):
+    rows = [["Bogf. dato", "Konto", "Art", "Fødselsdato", "Løbenr.", "Beløb", "Tekst"],
+            ["05-01-2026", "5.38.50", "4.0", "010190", "1234", "1.000,00", "Ophold"],
+            ["06-01-2026", "5.38.50", "4.0", "", "", "200,00", "Diverse"],
+            ["07-01-2026", "5.38.52", "4.0", "240385", "0042", "50,00", "Ophold"]]
+    res = import_file(db, write_csv(tmp_path / "split.csv", rows))
+    assert res["rejected"] == [] and res["mapping"]["cpr_part_1"] == "Fødselsdato"
+    assert res["unused_columns"] == []
+    assert postings(db) == [("2026-01-05", "5.38.50", "4.0", 100000, "010190-1234"),
+                            ("2026-01-06", "5.38.50", "4.0", 20000, None),
+                            ("2026-01-07", "5.38.52", "4.0", 5000, "240385-0042")]
+
+
+def test_two_columns_of_numbers_without_person_headers_are_not_joined(db, tmp_path):
+    # a date-like six-digit code beside a four-digit one under headers that do not name a person
+    rows = [["Bogf. dato", "Konto", "Art", "Sagsnr", "År", "Beløb"],
+            ["05-01-2026", "5.38.50", "4.0", "010190", "1234", "1.000,00"]]
+    res = import_file(db, write_csv(tmp_path / "nosplit.csv", rows))
+    assert "cpr_part_1" not in res["mapping"]
+    assert postings(db) == [("2026-01-05", "5.38.50", "4.0", 100000, None)]
+
+
+@pytest.mark.parametrize("credits, want", [
+    # credits written as positive amounts are subtracted; an already signed (negative) credit column is added
+    (["", "250,00"], [100000, -25000]),
+    (["", "-250,00"], [100000, -25000]),
+    ([0.0, -250.0], [100000, -25000]),
+])
+def test_a_credit_column_is_read_with_its_own_sign_convention(db, tmp_path, credits, want):
+    rows = [["Bogføringsdato", "Konto", "Art", "Debet", "Kredit"],
+            [dt.date(2026, 1, 5), "5.38.50", "4.0", 1000.0, credits[0]],
+            [dt.date(2026, 1, 6), "5.38.50", "4.0", None, credits[1]]]
+    res = import_file(db, write_xlsx(tmp_path / "dk.xlsx", {"Ark1": rows}))
+    assert res["rejected"] == []
+    assert [r[3] for r in postings(db)] == want
+
+
+def test_a_credit_column_with_both_signs_asks_about_the_negative_ones(db, tmp_path):
+    rows = [["Bogføringsdato", "Konto", "Art", "Debet", "Kredit"],
+            ["05-01-2026", "5.38.50", "4.0", "", "300,00"],
+            ["06-01-2026", "5.38.50", "4.0", "", "-250,00"]]
+    plan = prepare(db, write_csv(tmp_path / "mixed.csv", rows))
+    [rejected] = plan.rejected
+    assert (rejected["row"], rejected["column"]) == (3, "Kredit") and "tilbageført" in rejected["reason"]
+    # 300,00 in a credit column is a credit: -300 kr.
+    assert [r.values["amount_ore"] for r in plan.records if r.ok] == [-30000]
+
+
+def test_a_title_row_names_the_provider_of_a_sheet_without_a_provider_column(db, tmp_path):
+    rows = [["Leverandør: Botilbuddet Egely"], ["Udskrevet: 02-11-2026"], [],
+            ["CPR-nummer", "Navn", "Paragraf", "Døgntakst", "Startdato", "Slutdato"],
+            ["010190-1234", "Anna Holm", "§ 108", "2.000,00", "01-02-2024", ""]]
+    res = import_file(db, write_xlsx(tmp_path / "lev.xlsx", {"Ark1": rows}))
+    assert res["rejected"] == [] and res["imported"] == 1
+    [fixed] = res["choices"]["fixed"]
+    assert (fixed["field"], fixed["value"], fixed["source"]) == ("provider", "Botilbuddet Egely", "matched")
+    got = query(db, "SELECT p.name, g.end FROM grants g JOIN providers p ON p.id = g.provider_id")
+    # 'Udskrevet: 02-11-2026' is when the list was printed, never the grants' end
+    assert [(r["name"], r["end"]) for r in got] == [("Botilbuddet Egely", None)]
+
+
+def test_a_provider_column_wins_over_a_title_row(db, tmp_path):
+    rows = [["Leverandør: Botilbuddet Egely"], [],
+            ["CPR-nummer", "Navn", "Paragraf", "Leverandør", "Døgntakst", "Startdato"],
+            ["010190-1234", "Anna Holm", "§ 108", "Bofællesskabet Lærkevej", "2.000,00", "01-02-2024"]]
+    res = import_file(db, write_xlsx(tmp_path / "lev2.xlsx", {"Ark1": rows}))
+    assert res["choices"]["fixed"] == []
+    assert [r["name"] for r in query(db, "SELECT name FROM providers")] == ["Bofællesskabet Lærkevej"]
