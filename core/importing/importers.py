@@ -52,6 +52,13 @@ class ImportContext:
         row = db.execute("SELECT value FROM settings WHERE key = 'municipality'").fetchone()
         self.own_municipality = row[0] if row else ""
         self.providers = ProviderMatcher(db, self.own_municipality)
+        self._registered: frozenset | None = None
+
+    def registered_cprs(self) -> frozenset:
+        """The CPR numbers of the citizens already registered (read once per file)."""
+        if self._registered is None:
+            self._registered = frozenset(r[0] for r in self.db.execute("SELECT cpr FROM citizens"))
+        return self._registered
 
 
 class Importer:
@@ -125,7 +132,8 @@ class Importer:
                 problems.append({})
                 names.append("cpr")
             k = names.index("cpr")
-            taken = find_persons(table, mapping, self.kind, values[k], problems[k], fields[k][2])
+            taken = find_persons(table, mapping, self.kind, values[k], problems[k], fields[k][2],
+                                 self.ctx.registered_cprs())
             for header, n in taken.items():
                 self.notes.append(f"Arket '{table.sheet}': CPR-nummeret er læst fra kolonnen '{header}' på {n} "
                                   f"{'række' if n == 1 else 'rækker'} uden CPR-nummer i CPR-kolonnen")

@@ -23,7 +23,7 @@ from core.errors import DispoError
 from core.formatting import date_text
 from core.importing import parsers as p
 from core.importing.fields import CPR, KINDS, VUM_COLUMN_WORDS, Field, Kind
-from core.importing.table import Table, header_spellings, may_name_a_field, normalize_header
+from core.importing.table import Table, abbreviation, header_spellings, may_name_a_field, normalize_header
 from core.money import format_number
 
 ACCEPT = 0.6      # lowest confidence that is proposed at all
@@ -91,7 +91,7 @@ def value_fit(f: Field, values: list, at_least: float = 0.0) -> float:
             if f.looks == "cpr":
                 p.parse_cpr(v)
             elif f.looks == "date":
-                if isinstance(v, (int, float)) and not 10000 < v < 80000:
+                if isinstance(v, (int, float)) and not (10000 < v < 80000 or 19000101 <= v <= 21001231):
                     raise p.ParseError("")
                 if p.parse_open_date(v) is None and not (isinstance(v, str) and v.strip()):
                     raise p.ParseError("")
@@ -118,8 +118,15 @@ def value_fit(f: Field, values: list, at_least: float = 0.0) -> float:
 
 
 def header_score(f: Field, header: str) -> float:
-    """0..1: how well a header names the field (also read with ``oe``/``aa``/``ae`` as ``ø``/``å``/``æ``)."""
-    return max(_header_score(f, h) for h in header_spellings(header))
+    """0..1: how well a header names the field (also read with ``oe``/``aa``/``ae`` as ``ø``/``å``/``æ``);
+    an abbreviation with its dot (``Lev.``, ``Enh.``) of one of the field's words counts as 0.8, so the
+    values must look right too (``propose``)."""
+    best = max(_header_score(f, h) for h in header_spellings(header))
+    if best < 0.8:
+        short = abbreviation(header)
+        if short and any(w.startswith(short) and len(w) > len(short) for w in _field_words(f.synonyms).first_words):
+            best = 0.8
+    return best
 
 
 def _header_score(f: Field, h: str) -> float:
@@ -151,13 +158,14 @@ class _FieldWords:
     last: tuple[str, ...]      # ' beløb': a header ending in the word
     first: tuple[str, ...]     # 'beløb ': a header beginning with it
     compound: tuple[str, ...]  # one-word synonyms long enough to begin or end a compound
+    first_words: tuple[str, ...]  # each synonym's first word (what an abbreviation shortens)
 
 
 @lru_cache(maxsize=256)
 def _field_words(synonyms: tuple[str, ...]) -> _FieldWords:
     exact = tuple(normalize_header(s) for s in synonyms)
     return _FieldWords(exact, tuple(" " + s for s in exact if len(s) >= 3), tuple(s + " " for s in exact if len(s) >= 3),
-                       tuple(s for s in exact if len(s) >= 6 and " " not in s))
+                       tuple(s for s in exact if len(s) >= 6 and " " not in s), tuple({s.split(" ")[0] for s in exact}))
 
 
 def vum_category_of_header(header: str) -> str | None:
@@ -221,6 +229,12 @@ def propose(kind: Kind, table: Table) -> Mapping:
     for conf, name, c in pairs:
         if name in mapping.columns or c in taken:
             continue
+        rivals = [c2 for conf2, name2, c2 in pairs
+                  if name2 == name and c2 != c and c2 not in taken and conf - conf2 < 0.005]
+        if rivals:
+            c = _of_this_year(table.headers, [c, *rivals]) if kind.code in YEARLY_KINDS else c
+            if c is None:
+                continue  # 'Takst 2027' beside 'Takst 2028': which is meant is asked, not guessed
         mapping.columns[name] = c
         mapping.confidence[name] = round(conf, 2)
         taken.add(c)
@@ -293,6 +307,25 @@ def joined_cpr(first, second):
     if head is None or tail is None:
         return f"{p.text(first)} {p.text(second)}".strip()
     return f"{head}-{tail}"
+
+
+#: kinds whose values hold now (a grant's rate): of columns named alike but for a year ('Takst 2025',
+#: 'Takst 2026'), this year's is meant
+YEARLY_KINDS = ("grants", "occupancy")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _of_this_year(headers: list[str], cols: list[int]) -> int | None:
+    """Of columns that name a field equally well, the one whose header names the latest year up to
+    this year when they differ only by their years (``Takst 2025``, ``Takst 2026``); the first column
+    when they differ otherwise (the best name wins as before); ``None`` when only later years are named."""
+    bare = {normalize_header(_YEAR.sub(" ", headers[c])) for c in cols}
+    years = {c: [int(y) for y in _YEAR.findall(headers[c])] for c in cols}
+    if len(bare) > 1 or not all(len(y) == 1 for y in years.values()):
+        return cols[0]
+    now = dt.date.today().year
+    due = [(y[0], c) for c, y in years.items() if y[0] <= now]
+    return max(due)[1] if due else None
 
 
 def _sheet_words(table: Table, headers: bool = True) -> str:

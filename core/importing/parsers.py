@@ -64,7 +64,7 @@ def text(value) -> str:
 
 # ------------------------------------------------------------------ CPR
 
-_CPR_NOISE = re.compile(r"\s*[\u2010-\u2015\u2212]\s*")
+_CPR_NOISE = re.compile(r"\s*[\u2010-\u2015\u2212]\s*|(?<=\d)(?:\s+-\s*|\s*-\s+)(?=\d{4}\b)")
 _CPR_AS_FLOAT = re.compile(r"^\d{9,10}\.0+$")
 _CPR_GUARD = re.compile(r'^(?:\'|="?)([\d -]+?)"?$')
 _CPR = r"\d{6}[- ]?\d{4}"
@@ -273,6 +273,8 @@ def parse_date(value) -> dt.date:
     if isinstance(value, bool):
         raise ParseError(f"'{value}' er ikke en dato")
     if isinstance(value, (int, float)):
+        if 19000101 <= value <= 21001231 and value == int(value):  # yyyymmdd as a number (SAP-style exports)
+            return parse_date(str(int(value)))
         return excel_serial(value)
     raw = str(value).strip()
     t = " ".join(raw.casefold().split())
@@ -291,6 +293,9 @@ def parse_date(value) -> dt.date:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if re.fullmatch(r"\d{5}(\.0+)?", t):
             return excel_serial(float(t))
+        m = _COMPACT.match(t.split(".")[0]) if re.fullmatch(r"\d{8}\.0+", t) else None
+        if m and 1900 <= int(m.group(1)) <= 2100:  # '20260131.0': a yyyymmdd number stored as text
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         raise ParseError(f"'{raw}' er ikke en gyldig dato") from None
     raise ParseError(f"'{raw}' er ikke en dato (fx 01-03-2026)")

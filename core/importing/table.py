@@ -167,6 +167,20 @@ def _of_similar_length(length: int) -> list[str]:
     return [s for s in _synonyms() if 0.739 * length <= len(s) <= 1.353 * length]
 
 
+_ABBREVIATION = re.compile(r"^([a-zæøå]{2,6})\.$")
+
+
+def abbreviation(header) -> str | None:
+    """The letters of a header that is one word cut short with a dot (``Lev.``, ``Enh.``), lower case."""
+    m = _ABBREVIATION.match(text(header).casefold())
+    return m.group(1) if m else None
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> tuple[str, ...]:
+    return tuple({s.split(" ")[0] for s in _synonyms()})
+
+
 @lru_cache(maxsize=1 << 16)
 def may_name_a_field(header: str) -> bool:
     """Whether a header can name any field at all: it is, holds or fuzzily resembles a known header
@@ -177,6 +191,9 @@ def may_name_a_field(header: str) -> bool:
     on a sheet thousands of columns wide, weighing each column against each field's words costs
     seconds.
     """
+    short = abbreviation(header)
+    if short and any(w.startswith(short) and len(w) > len(short) for w in _first_words()):
+        return True
     for h in header_spellings(header):
         if not h:
             continue

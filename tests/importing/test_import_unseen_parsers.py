@@ -162,3 +162,80 @@ def test_a_provider_column_wins_over_a_title_row(db, tmp_path):
     res = import_file(db, write_xlsx(tmp_path / "lev2.xlsx", {"Ark1": rows}))
     assert res["choices"]["fixed"] == []
     assert [r["name"] for r in query(db, "SELECT name FROM providers")] == ["Bofællesskabet Lærkevej"]
+
+
+@pytest.mark.parametrize("header, field, named", [
+    ("Lev.", "provider", True), ("lev.", "provider", True), ("Par.", "section", True), ("Enh.", "unit", True),
+    ("Ant.", "quantity", True), ("Enh.", "rate", True),   # a word of both: the values decide (see below)
+    ("Lev", "provider", False), ("Levering af mad.", "provider", False), ("X.", "provider", False),
+])
+def test_an_abbreviated_header_with_its_dot_may_name_a_field(header, field, named):
+    from core.importing.fields import GRANTS
+    from core.importing.matching import header_score
+
+    assert (header_score(GRANTS.field(field), header) >= 0.8) is named
+
+
+def test_abbreviated_headers_are_matched_by_their_values(db, tmp_path):
+    rows = [["Cpr.nr.", "Navn", "Par.", "Lev.", "Takst", "Enh.", "Ant.", "Fra"],
+            ["010190-1234", "Anna Holm", "§ 85", "Bostøtteteamet", "512,00", "t/uge", "7", "01-02-2024"]]
+    res = import_file(db, write_xlsx(tmp_path / "abbr.xlsx", {"Ark1": rows}))
+    assert res["rejected"] == []
+    assert {k: res["mapping"][k] for k in ("section", "provider", "unit", "quantity", "rate")} == \
+        {"section": "Par.", "provider": "Lev.", "unit": "Enh.", "quantity": "Ant.", "rate": "Takst"}
+
+
+@pytest.mark.parametrize("headers, chosen", [
+    # the latest year up to now is the rate in force; a column of a later year only is asked about
+    (["Takst 2025", f"Takst {dt.date.today().year}"], f"Takst {dt.date.today().year}"),
+    ([f"Takst {dt.date.today().year}", "Takst 2019"], f"Takst {dt.date.today().year}"),
+    ([f"Takst {dt.date.today().year + 1}", f"Takst {dt.date.today().year + 2}"], None),
+])
+def test_of_rates_named_alike_but_for_the_year_this_years_is_taken(db, tmp_path, headers, chosen):
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", *headers, "Startdato"],
+            ["010190-1234", "Anna Holm", "§ 108", "Botilbuddet Egely", "1.000,00", "2.000,00", "01-02-2024"]]
+    path = write_xlsx(tmp_path / "takster.xlsx", {"Ark1": rows})
+    if chosen is None:
+        with pytest.raises(Exception, match="Takst"):
+            prepare(db, path)
+        return
+    plan = prepare(db, path)
+    assert plan.mapping_headers()["rate"] == chosen
+    assert [u["column"] for u in plan.unused_columns()] == [h for h in headers if h != chosen]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31)),
+       st.sampled_from(["int", "float", "text", "float text"]))
+def test_a_date_written_as_a_yyyymmdd_number_is_read(day, form):
+    n = int(f"{day:%Y%m%d}")
+    value = {"int": n, "float": float(n), "text": str(n), "float text": f"{n}.0"}[form]
+    assert p.parse_date(value) == day
+
+
+@pytest.mark.parametrize("value", [20261301, 20260230, 21010101.0])
+def test_a_yyyymmdd_number_that_is_no_date_is_refused(value):
+    with pytest.raises(p.ParseError):
+        p.parse_date(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(BIRTHS, st.integers(0, 3999), st.sampled_from([" - ", " -", "- ", "  -  ", " – ", "-"]))
+def test_a_cpr_number_with_spaces_around_its_dash_is_read(born, serial, dash):
+    cpr = f"{born:%d%m%y}-{serial:04d}"
+    assert p.parse_cpr(cpr.replace("-", dash)) == cpr
+
+
+def test_ten_bare_digits_in_the_text_are_the_person_only_when_the_file_or_register_knows_the_number(db, tmp_path):
+    rows = [["Bogføringsdato", "Konto", "Art", "CPR-nr.", "Tekst", "Beløb", "Bilag"],
+            ["05-01-2026", "5.38.50", "4.0", "0101901234", "Ophold jan", "1.000,00", "1"],
+            ["05-02-2026", "5.38.50", "4.0", "", "Ophold 0101901234", "1.000,00", "2"],
+            # ten digits no CPR cell of the file has: a person's number or an invoice? not guessed
+            ["05-02-2026", "5.38.50", "4.0", "", "Faktura 1503261234", "500,00", "3"]]
+    import_file(db, write_csv(tmp_path / "bare.csv", rows))
+    assert [r[4] for r in postings(db)] == ["010190-1234", "010190-1234", None]
+    # next month the person of the invoice number is registered: then it is hers
+    db["citizens"].insert({"cpr": "150326-1234", "name": "Test"})
+    rows = [rows[0], ["05-03-2026", "5.38.50", "4.0", "", "Faktura 1503261234", "500,00", "4"]]
+    import_file(db, write_csv(tmp_path / "bare2.csv", rows))
+    assert [r[4] for r in postings(db)][-1] == "150326-1234"
