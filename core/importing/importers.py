@@ -826,15 +826,24 @@ class BudgetImporter(Importer):
 
 # ====================================================================== facility sheets
 
+#: what a residents' list calls itself in its title (``Beboerliste - Botilbuddet Egely``)
+_LIST_WORDS = re.compile(r"(?i)beboer|belægning|belaegning|pladsoversigt|pladsliste|vum|tilbud\s*:|leverandør\s*:")
+
+
 def facility_name(table: Table) -> str:
-    """A facility's full name: from the title row (``Belægningsliste 2026 - Åhuset``) or else the sheet name."""
+    """A facility's full name: from the title row (``Belægningsliste 2026 - Åhuset``; ``Beboerliste -
+    Botilbuddet Egely`` on a sheet named otherwise; ``Tilbud: Egely``) or else the sheet name."""
     sheet = table.sheet.strip()
     for t in table.title[:3]:
-        for part in re.split(r"\s+[-–:]\s+", t)[1:]:
+        parts = re.split(r"\s+[-–]\s+|\s*:\s+", t)
+        for part in parts[1:]:
             part = part.strip()
             if part.casefold().startswith(sheet.casefold()[:12]) or len(part) > 3 and sheet.casefold().startswith(
                     part.casefold()[:12]):
                 return part
+        if len(parts) == 2 and _LIST_WORDS.search(parts[0] + (":" if ":" in t else "")) and \
+                re.search(r"[a-zæøå]{3}", parts[1].casefold()) and not re.search(r"\d{2}", parts[1]):
+            return parts[1].strip()
     return sheet
 
 

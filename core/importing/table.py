@@ -48,6 +48,7 @@ class Table:
     header_row: int = 0
     totals: list[tuple[int, str]] = field(default_factory=list)  # (row number, label) of skipped sum rows
     headings: list[tuple[int, str]] = field(default_factory=list)  # (row number, text) of group headings
+    repeated_headers: list[int] = field(default_factory=list)  # row numbers of the header written again
     memo: dict = field(default_factory=dict, repr=False, compare=False)  # per-column work done once per kind tried
 
     def column_samples(self, limit: int) -> list[list]:
@@ -363,10 +364,14 @@ def build_table(sheet: RawSheet) -> Table:
     else:
         h_title = h
     title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h_title]]
-    rows, totals, headings = [], [], []
+    rows, totals, headings, repeated = [], [], [], []
+    header_texts = [normalize_header(v) for v in sheet.rows[h]]
     for r in range(first_data, len(sheet.rows)):
         cells = sheet.rows[r]
         if _all_blank(cells):
+            continue
+        if _repeats_header(cells, header_texts):
+            repeated.append(r + 1)  # the header again: a second table below the first, or a printed page's
             continue
         if is_total_row(cells) and not _names_a_person(cells):
             totals.append((r + 1, next(text(v) for v in cells if isinstance(v, str) and v.strip())))
@@ -377,7 +382,25 @@ def build_table(sheet: RawSheet) -> Table:
             continue
         # a full row is the sheet's own list (nothing changes a table's cells); a short one is padded
         rows.append((r + 1, cells if len(cells) == width else list(cells) + [""] * (width - len(cells))))
-    return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals, headings)
+    return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals, headings, repeated)
+
+
+def _repeats_header(cells: list, header_texts: list[str]) -> bool:
+    """Whether a row is the header row written again: at least two of its cells, and all but one of
+    its texts, are the header's texts in the same columns."""
+    same = other = 0
+    for c, v in enumerate(cells):
+        if v is None or v.__class__ is not str or not v.strip():
+            if not is_blank(v):
+                return False  # a number or a date: data
+            continue
+        if c < len(header_texts) and header_texts[c] and normalize_header(v) == header_texts[c]:
+            same += 1
+        else:
+            other += 1
+            if other > 1:
+                return False
+    return same >= 2 and same > other
 
 
 def _lone_text(cells: list) -> str | None:

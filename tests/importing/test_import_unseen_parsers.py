@@ -239,3 +239,34 @@ def test_ten_bare_digits_in_the_text_are_the_person_only_when_the_file_or_regist
     rows = [rows[0], ["05-03-2026", "5.38.50", "4.0", "", "Faktura 1503261234", "500,00", "4"]]
     import_file(db, write_csv(tmp_path / "bare2.csv", rows))
     assert [r[4] for r in postings(db)][-1] == "150326-1234"
+
+
+def test_a_second_table_under_the_first_has_its_header_skipped_not_rejected(db, tmp_path):
+    header = ["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Startdato", "Slutdato"]
+    rows = [header, ["010190-1234", "Anna Holm", "§ 108", "Botilbuddet Egely", "2.000,00", "01-02-2024", ""],
+            [], ["Ophørte bevillinger"], header,
+            ["020290-1234", "Bo Holm", "§ 108", "Botilbuddet Egely", "2.100,00", "01-02-2023", "31-03-2026"]]
+    res = import_file(db, write_xlsx(tmp_path / "to_tabeller.xlsx", {"Ark1": rows}))
+    assert (res["imported"], res["rejected"]) == (2, [])
+    assert [w["row"] for w in res["warnings"] if "gentager overskriftsrækken" in w["warning"]] == [5]
+
+
+@pytest.mark.parametrize("row", [
+    ["CPR-nr.", "Navn", "§ 108", "Botilbuddet Egely"],      # two header words, but data beside them
+    ["CPR-nr.", "", "", "", 2000.0],                        # one header word and a number
+])
+def test_a_row_with_a_header_word_among_data_is_not_taken_for_the_header(row):
+    from core.importing.table import _repeats_header, normalize_header
+
+    header = [normalize_header(h) for h in ["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst"]]
+    assert not _repeats_header(row, header)
+
+
+def test_a_residents_list_titled_with_its_facility_on_a_sheet_named_otherwise(db, tmp_path):
+    from core.importing.importers import facility_name
+    from core.importing.table import Table
+
+    assert facility_name(Table("Beboere", [], [], ["Beboerliste - Botilbuddet Egely"])) == "Botilbuddet Egely"
+    assert facility_name(Table("Ark1", [], [], ["Tilbud: Egely", "Normerede pladser: 12"])) == "Egely"
+    # a title that names no facility leaves the sheet's name
+    assert facility_name(Table("Egely", [], [], ["Beboerliste 2026 - udskrevet 02-11-2026"])) == "Egely"
