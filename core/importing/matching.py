@@ -23,7 +23,7 @@ from core.errors import DispoError
 from core.formatting import date_text
 from core.importing import parsers as p
 from core.importing.fields import CPR, KINDS, VUM_COLUMN_WORDS, Field, Kind
-from core.importing.table import Table, abbreviation, header_spellings, may_name_a_field, normalize_header
+from core.importing.table import COMPOUND_PART, Table, abbreviation, header_spellings, may_name_a_field, normalize_header
 from core.money import format_number
 
 ACCEPT = 0.6      # lowest confidence that is proposed at all
@@ -157,7 +157,7 @@ class _FieldWords:
     exact: tuple[str, ...]
     last: tuple[str, ...]      # ' beløb': a header ending in the word
     first: tuple[str, ...]     # 'beløb ': a header beginning with it
-    compound: tuple[str, ...]  # one-word synonyms long enough to begin or end a compound
+    compound: tuple[str, ...]  # one-word synonyms long enough to begin or end a compound (COMPOUND_PART)
     first_words: tuple[str, ...]  # each synonym's first word (what an abbreviation shortens)
 
 
@@ -165,7 +165,8 @@ class _FieldWords:
 def _field_words(synonyms: tuple[str, ...]) -> _FieldWords:
     exact = tuple(normalize_header(s) for s in synonyms)
     return _FieldWords(exact, tuple(" " + s for s in exact if len(s) >= 3), tuple(s + " " for s in exact if len(s) >= 3),
-                       tuple(s for s in exact if len(s) >= 6 and " " not in s), tuple({s.split(" ")[0] for s in exact}))
+                       tuple(s for s in exact if len(s) >= COMPOUND_PART and " " not in s),
+                       tuple({s.split(" ")[0] for s in exact}))
 
 
 def vum_category_of_header(header: str) -> str | None:
@@ -240,6 +241,12 @@ def propose(kind: Kind, table: Table) -> Mapping:
         taken.add(c)
     if "cpr" not in mapping.columns and any(f.name == "cpr" for f in kind.fields):
         mapping.cpr_parts = split_cpr_columns(table, samples, taken)
+    if any(f.name == "name" for f in kind.fields) and not {"name", "first_name", "last_name"} & set(mapping.columns):
+        c = names_column(table, samples, taken | set(mapping.cpr_parts or ()))
+        if c is not None:
+            mapping.columns["name"] = c
+            mapping.confidence["name"] = ACCEPT  # by its values only: shown for checking
+            taken.add(c)
     if kind.code == "budget" and not ({"original", "corrected"} & set(mapping.columns)) and \
             not mapping.month_columns and re.search(KIND_WORDS["budget"], _sheet_words(table, headers=False)):
         # a sheet that says it is a budget may call its amount just 'Beløb'
@@ -250,6 +257,25 @@ def propose(kind: Kind, table: Table) -> Mapping:
             mapping.columns["original"] = c
             mapping.confidence["original"] = 0.8
     return add_sheet_defaults(mapping, table)
+
+
+_PERSON_NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåéü'-]+(?: (?:[a-zæøå]{1,3} )?[A-ZÆØÅ][a-zæøåéü'-]+){1,3}$"
+                          r"|^[A-ZÆØÅ][a-zæøåéü'-]+(?: [A-ZÆØÅ][a-zæøåéü'-]+){0,2}, [A-ZÆØÅ][a-zæøåéü'-]+"
+                          r"(?: [A-ZÆØÅ][a-zæøåéü'-]+){0,2}$")
+
+
+def names_column(table: Table, samples: list[list], taken: set[int]) -> int | None:
+    """The one column of a list of persons that holds their names under a header no field knows
+    ('Ydelsesmodtager'): nearly all its values are written as names ('Anna Holm', 'Holm, Anna') and
+    nearly all differ (a provider's or caseworker's name repeats). ``None`` when no column or several do."""
+    found = []
+    for c, values in enumerate(samples):
+        if c in taken or len(values) < 3 or not all(isinstance(v, str) for v in values):
+            continue
+        texts = [" ".join(v.split()) for v in values]
+        if sum(1 for t in texts if _PERSON_NAME.match(t)) >= 0.9 * len(texts) and len(set(texts)) >= 0.8 * len(texts):
+            found.append(c)
+    return found[0] if len(found) == 1 else None
 
 
 #: headers of the first part of a split CPR number (the birth date) and of the second (the last four digits)
@@ -334,8 +360,9 @@ def _sheet_words(table: Table, headers: bool = True) -> str:
 
 
 #: the fields whose one value for a whole sheet a title row may state as ``Label: value``
-#: (``Leverandør: Botilbuddet Egely``, ``Paragraf: § 108``); dates and amounts never come from a title
-TITLE_FIELDS = ("provider", "section", "account", "unit")
+#: (``Leverandør: Botilbuddet Egely``, ``Paragraf: § 108``); dates, amounts and units never come from a title
+#: (``Enhed: Voksne, døgn og bostøtte`` names an organisational unit, not the unit of the rates)
+TITLE_FIELDS = ("provider", "section", "account")
 _LABELLED = re.compile(r"^\s*([^:]{2,40}?)\s*:\s*(\S.*?)\s*$")
 
 

@@ -205,10 +205,15 @@ def may_name_a_field(header: str) -> bool:
     return False
 
 
+#: the fewest letters of a header word that begins or ends a compound header ('Ydelsespris', 'Prisenhed',
+#: 'Debetbeløb'); the field must then say what its values look like, and they must look so (``propose``)
+COMPOUND_PART = 4
+
+
 @lru_cache(maxsize=1)
 def _compounds() -> tuple[str, ...]:
     """Known one-word header words long enough to end or begin a compound header."""
-    return tuple(s for s in _synonyms() if len(s) >= 6 and " " not in s)
+    return tuple(s for s in _synonyms() if len(s) >= COMPOUND_PART and " " not in s)
 
 
 def _is_texty(v) -> bool:

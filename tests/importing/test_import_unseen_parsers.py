@@ -270,3 +270,53 @@ def test_a_residents_list_titled_with_its_facility_on_a_sheet_named_otherwise(db
     assert facility_name(Table("Ark1", [], [], ["Tilbud: Egely", "Normerede pladser: 12"])) == "Egely"
     # a title that names no facility leaves the sheet's name
     assert facility_name(Table("Egely", [], [], ["Beboerliste 2026 - udskrevet 02-11-2026"])) == "Egely"
+
+
+@pytest.mark.parametrize("header, field", [
+    ("Ydelsespris", "rate"), ("Prisenhed", "unit"), ("Ydelsesstart", "start"), ("Visiteret omfang", "quantity"),
+])
+def test_a_compound_of_a_short_header_word_names_a_field_whose_values_fit(header, field):
+    from core.importing.fields import GRANTS
+    from core.importing.matching import header_score
+
+    assert header_score(GRANTS.field(field), header) >= 0.8
+
+
+def test_a_compound_whose_values_do_not_fit_is_not_taken(db, tmp_path):
+    # 'Prisenhed' begins with 'pris' (a rate) but holds units; 'Ydelsespris' ends with it and holds amounts
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Prisenhed", "Ydelsespris", "Startdato"],
+            ["010190-1234", "Anna Holm", "§ 108", "Botilbuddet Egely", "Døgn", "2.000,00", "01-02-2024"]]
+    res = import_file(db, write_xlsx(tmp_path / "comp.xlsx", {"Ark1": rows}))
+    assert (res["mapping"]["unit"], res["mapping"]["rate"]) == ("Prisenhed", "Ydelsespris")
+
+
+@pytest.mark.parametrize("debit, credit", [("Debetbeløb", "Kreditbeløb"), ("Beløb debet", "Beløb kredit"),
+                                           ("Debet kr.", "Kredit kr.")])
+def test_debit_and_credit_under_longer_names(db, tmp_path, debit, credit):
+    rows = [["Bogføringsdato", "Konteringsstreng", debit, credit],
+            ["05-01-2026", "5.38.50.1.002-4.0", "1.000,00", ""], ["06-01-2026", "5.38.50.1.002-4.0", "", "250,00"]]
+    res = import_file(db, write_csv(tmp_path / "dk.csv", rows))
+    assert (res["mapping"]["debit"], res["mapping"]["credit"], res["mapping"]["account"]) == \
+        (debit, credit, "Konteringsstreng")
+    assert [(r[1], r[2], r[3]) for r in postings(db)] == [("5.38.50", "4.0", 100000), ("5.38.50", "4.0", -25000)]
+
+
+def test_a_column_of_person_names_under_an_unknown_header_is_the_name(db, tmp_path):
+    rows = [["CPR-nr.", "Ydelsesmodtager", "Paragraf", "Leverandør", "Takst", "Startdato"],
+            ["010190-1234", "Anna Holm", "§ 108", "Botilbuddet Egely", "2.000,00", "01-02-2024"],
+            ["020290-1234", "Holm, Bo", "§ 108", "Botilbuddet Egely", "2.000,00", "01-02-2024"],
+            ["030390-1234", "Eva de Jong", "§ 108", "Botilbuddet Egely", "2.000,00", "01-02-2024"]]
+    res = import_file(db, write_xlsx(tmp_path / "names.xlsx", {"Ark1": rows}))
+    assert res["mapping"]["name"] == "Ydelsesmodtager"
+    assert [r["name"] for r in query(db, "SELECT name FROM citizens ORDER BY cpr")] == \
+        ["Anna Holm", "Bo Holm", "Eva de Jong"]
+
+
+def test_two_columns_of_names_are_not_guessed_between(db, tmp_path):
+    # the citizen or her contact person? neither is taken; both are listed as not used
+    rows = [["CPR-nr.", "Modtager", "Kontaktperson", "Paragraf", "Leverandør", "Takst", "Startdato"]]
+    rows += [[f"0{i}0190-1234", f"Anna Holm{'x' * i}".replace("x", "e"), f"Bo Hansen{'n' * i}", "§ 108",
+              "Botilbuddet Egely", "2.000,00", "01-02-2024"] for i in range(1, 4)]
+    plan = prepare(db, write_xlsx(tmp_path / "names2.xlsx", {"Ark1": rows}))
+    assert "name" not in plan.mapping_headers()
+    assert {"Modtager", "Kontaktperson"} <= {u["column"] for u in plan.unused_columns()}

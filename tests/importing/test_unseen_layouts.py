@@ -578,10 +578,46 @@ def case_bare_cpr_in_text(folder: Path, rnd: random.Random) -> Case:
     return case
 
 
+def case_care_system_export(folder: Path, rnd: random.Random) -> Case:
+    """A care/case system's export with its own words: 'Borgerens CPR', 'Ydelsesmodtager', 'Visiteret ydelse',
+    'Ydelsespris', 'Prisenhed', 'Visiteret omfang', 'Ydelse startdato', 'Ydelse slutdato', and a title
+    naming the organisational unit ('Enhed: Voksne, døgn og bostøtte')."""
+    case = Case("omsorgssystem.xlsx", "grants", carries={"name", "unit", "quantity", "end"})
+    rows = [["Udtræk: Aktive og afsluttede ydelser"], ["Enhed: Voksne, døgn og bostøtte"], []]
+    rows.append(["Borgerens CPR", "Ydelsesmodtager", "Visiteret ydelse", "Leverandørnavn", "Ydelsespris",
+                 "Prisenhed", "Visiteret omfang", "Ydelse startdato", "Ydelse slutdato"])
+    for i, g in enumerate(grants(rnd, people(rnd, 10), ["§ 85", "§ 108", "§ 104", "§ 97"])):
+        unit = {"time": "Time", "døgn": "Døgn", "dag": "Dag"}[g.unit]
+        per = {"uge": "pr. uge", "måned": "pr. måned", None: ""}[g.per]
+        amount = f"{q_text(g.quantity)} {per}" if g.quantity else ""
+        _sheet(case, "Ydelser", rows, g, [g.person.cpr, g.person.name, f"SEL {g.section[2:]}", g.provider,
+                                          danish(g.rate), unit, amount, f"{g.start:%d-%m-%Y}",
+                                          f"{g.end:%d-%m-%Y}" if g.end else ""])
+    case.path = write_xlsx(folder / case.name, {"Ydelser": rows})
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_debit_credit_amount_words(folder: Path, rnd: random.Random) -> Case:
+    """A finance extract with 'Debetbeløb'/'Kreditbeløb', the account in 'Konteringsstreng' with dranst,
+    grouping and art ('5.38.50.1.002-4.0'), the CPR under 'Borger-CPR', dates '05-jan-2026'."""
+    case = Case("konteringsstreng.csv", "postings")
+    rows = [["Bilagsnr.", "Dato", "Konteringsstreng", "Borger-CPR", "Tekst", "Debetbeløb", "Kreditbeløb"]]
+    for b in bookings(rnd, people(rnd, 8), 30):
+        amount = kr(b.ore)
+        _sheet(case, "konteringsstreng", rows, b, [
+            b.voucher, f"{b.date.day:02d}-{MONTHS[b.date.month - 1]}-{b.date.year}", f"{b.account}.1.002-{b.art}",
+            b.cpr or "", b.text, danish(amount) if amount > 0 else "", danish(-amount) if amount < 0 else ""])
+    case.path = write_csv(folder / case.name, rows, ";", "cp1252")
+    case.least_right = len(case.truth)
+    return case
+
+
 CASES = [case_sheet_per_section, case_sheet_per_provider, case_residents, case_month_columns, case_case_system_csv,
          case_hand_kept, case_period_and_unit_in_one_cell, case_written_dates_csv, case_opus, case_prisme,
          case_nemoekonomi, case_periods, case_fujitsu_csv, case_two_years_of_rates, case_signed_credit_and_cvr,
-         case_sheet_per_month, case_workbook_with_summary, case_bare_cpr_in_text]
+         case_sheet_per_month, case_workbook_with_summary, case_bare_cpr_in_text,
+         case_care_system_export, case_debit_credit_amount_words]
 
 
 def build_cases(folder: Path, seed: int = 2026) -> list[Case]:
