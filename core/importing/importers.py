@@ -539,12 +539,15 @@ class PostingsImporter(Importer):
             self.occurrence: Counter = Counter()
         self.default_year = year_of(table, mapping, self.ctx.file_name, ())
         self.credit_signed = credit_signed(table, mapping)
+        # a blank booking date is the last day of the row's period, when the sheet has a period column
+        self.date_from_period = "period" in mapping.columns
 
     #: the fields a posting takes straight from their own columns. A layout of only these is
     #: assembled column by column (``parse``; the CPR number found elsewhere in a row included);
     #: debit/credit, a D/K column, month columns and a period go the general way, row by row.
     DIRECT_FIELDS = frozenset({"date", "account", "grouping", "art", "amount", "cpr", "text", "voucher"})
     ore_amounts = False  # while True, the amount column is parsed straight to whole øre
+    date_from_period = False
 
     def parse(self, table, mapping):
         """Bookings column by column, and each row's posting put together from its columns.
@@ -605,6 +608,8 @@ class PostingsImporter(Importer):
     def parse_field_column(self, f, cells):
         if self.ore_amounts and f.name == "amount" and f.parser is p.parse_amount:
             return ore_column(cells, f.required)
+        if f.name == "date" and self.date_from_period:
+            return parse_column(f.parser, cells, False)
         return super().parse_field_column(f, cells)
 
     def finish(self, rec, table, mapping, cells):
@@ -666,6 +671,9 @@ class PostingsImporter(Importer):
                            "Perioden nævner intet år, og filen heller ikke; skriv fx 2026-03")
                 return rec
             v["date"] = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+        if v.get("date") is None:
+            rec.reject(self.column(mapping, table, "date"), "", "Bogføringsdato mangler (og perioden med)")
+            return rec
         account, grouping, art = v["account"]
         cpr = v.get("cpr")
         row = {

@@ -48,7 +48,7 @@ class Table:
     header_row: int = 0
     totals: list[tuple[int, str]] = field(default_factory=list)  # (row number, label) of skipped sum rows
     headings: list[tuple[int, str]] = field(default_factory=list)  # (row number, text) of group headings
-    repeated_headers: list[int] = field(default_factory=list)  # row numbers of the header written again
+    repeated_headers: list[int] = field(default_factory=list)  # row numbers of the header or a title written again
     memo: dict = field(default_factory=dict, repr=False, compare=False)  # per-column work done once per kind tried
 
     def column_samples(self, limit: int) -> list[list]:
@@ -370,12 +370,17 @@ def build_table(sheet: RawSheet) -> Table:
         h_title = h
     title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h_title]]
     rows, totals, headings, repeated = [], [], [], []
-    header_texts = [normalize_header(v) for v in sheet.rows[h]]
+    header_texts = [v.strip() if v.__class__ is str else None for v in sheet.rows[h]]
+    # the rows above the header with two or more cells (a single text is a heading anyway), by their first cell
+    title_rows: dict[tuple, set[tuple]] = {}
+    for key in (_row_key(row) for row in sheet.rows[:h]):
+        if len(key) >= 2:
+            title_rows.setdefault(key[0], set()).add(key)
     for r in range(first_data, len(sheet.rows)):
         cells = sheet.rows[r]
         if _all_blank(cells):
             continue
-        if _repeats_header(cells, header_texts):
+        if _repeats_header(cells, header_texts) or (title_rows and _repeats_title(cells, title_rows)):
             repeated.append(r + 1)  # the header again: a second table below the first, or a printed page's
             continue
         if is_total_row(cells) and not _names_a_person(cells):
@@ -390,16 +395,33 @@ def build_table(sheet: RawSheet) -> Table:
     return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals, headings, repeated)
 
 
-def _repeats_header(cells: list, header_texts: list[str]) -> bool:
+def _row_key(cells) -> tuple:
+    """A row's non-blank cells as text with their columns (to find a title row written again)."""
+    return tuple((c, text(v)) for c, v in enumerate(cells) if not is_blank(v))
+
+
+def _repeats_title(cells: list, title_rows: dict[tuple, set[tuple]]) -> bool:
+    """Whether a row is one of the title rows above the header written again (a printed page's title)."""
+    for c, v in enumerate(cells):
+        if not is_blank(v):
+            keys = title_rows.get((c, text(v)))
+            return bool(keys) and _row_key(cells) in keys
+    return False
+
+
+def _repeats_header(cells: list, header_texts: list[str | None]) -> bool:
     """Whether a row is the header row written again: at least two of its cells, and all but one of
-    its texts, are the header's texts in the same columns."""
+    its texts, are the header's texts in the same columns (as written)."""
     same = other = 0
     for c, v in enumerate(cells):
-        if v is None or v.__class__ is not str or not v.strip():
-            if not is_blank(v):
-                return False  # a number or a date: data
+        if v is None:
             continue
-        if c < len(header_texts) and header_texts[c] and normalize_header(v) == header_texts[c]:
+        if v.__class__ is not str:
+            return False  # a number or a date: data
+        v = v.strip()
+        if not v:
+            continue
+        if c < len(header_texts) and v == header_texts[c]:
             same += 1
         else:
             other += 1

@@ -248,7 +248,7 @@ def test_a_second_table_under_the_first_has_its_header_skipped_not_rejected(db, 
             ["020290-1234", "Bo Holm", "§ 108", "Botilbuddet Egely", "2.100,00", "01-02-2023", "31-03-2026"]]
     res = import_file(db, write_xlsx(tmp_path / "to_tabeller.xlsx", {"Ark1": rows}))
     assert (res["imported"], res["rejected"]) == (2, [])
-    assert [w["row"] for w in res["warnings"] if "gentager overskriftsrækken" in w["warning"]] == [5]
+    assert [w["row"] for w in res["warnings"] if "gentager arkets overskrift" in w["warning"]] == [5]
 
 
 @pytest.mark.parametrize("row", [
@@ -256,10 +256,11 @@ def test_a_second_table_under_the_first_has_its_header_skipped_not_rejected(db, 
     ["CPR-nr.", "", "", "", 2000.0],                        # one header word and a number
 ])
 def test_a_row_with_a_header_word_among_data_is_not_taken_for_the_header(row):
-    from core.importing.table import _repeats_header, normalize_header
+    from core.importing.table import _repeats_header
 
-    header = [normalize_header(h) for h in ["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst"]]
+    header = ["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst"]
     assert not _repeats_header(row, header)
+    assert _repeats_header(header, header) and _repeats_header([" CPR-nr.", "Navn", "", "Leverandør"], header)
 
 
 def test_a_residents_list_titled_with_its_facility_on_a_sheet_named_otherwise(db, tmp_path):
@@ -320,3 +321,24 @@ def test_two_columns_of_names_are_not_guessed_between(db, tmp_path):
     plan = prepare(db, write_xlsx(tmp_path / "names2.xlsx", {"Ark1": rows}))
     assert "name" not in plan.mapping_headers()
     assert {"Modtager", "Kontaktperson"} <= {u["column"] for u in plan.unused_columns()}
+
+
+def test_a_blank_booking_date_is_the_last_day_of_the_rows_period(db, tmp_path):
+    rows = [["Posteringsdato", "Periode", "Konto", "Art", "Beløb"],
+            [dt.date(2026, 3, 5), "2026-03", "5.38.50", "4.0", 100.0],
+            [None, "2026-02", "5.38.50", "4.0", 50.0],
+            [None, None, "5.38.50", "4.0", 25.0]]
+    plan = prepare(db, write_xlsx(tmp_path / "periode.xlsx", {"Ark1": rows}))
+    assert [r.values["date"] for r in plan.records if r.ok] == ["2026-03-05", "2026-02-28"]
+    [rejected] = plan.rejected
+    assert (rejected["row"], rejected["column"]) == (4, "Posteringsdato")
+
+
+def test_a_printed_reports_page_titles_and_headers_are_skipped_not_rejected(db, tmp_path):
+    page = [["Posteringsliste"], ["Regnskabsår 2026", "Udskrevet 03-11-2026"],
+            ["Bogføringsdato", "Konto", "Art", "Beløb"]]
+    rows = page + [["05-01-2026", "5.38.50", "4.0", "100,00"], ["Side 1 af 2"]] + page + \
+        [["06-01-2026", "5.38.50", "4.0", "50,00"], ["Side 2 af 2"]]
+    res = import_file(db, write_csv(tmp_path / "udskrift.csv", rows))
+    assert (res["imported"], res["rejected"]) == (2, [])
+    assert [w["row"] for w in res["warnings"] if "gentager arkets overskrift" in w["warning"]] == [7, 8]
