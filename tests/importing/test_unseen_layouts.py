@@ -164,18 +164,9 @@ def surname_first(p: Person) -> str:
 # ---------------------------------------------------------------------- writers
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden_columns: dict[str, list[str]] | None = None) -> Path:
-    from openpyxl import Workbook
+    from tests.import_files import write_xlsx as write
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for letter in (hidden_columns or {}).get(name, []):
-            ws.column_dimensions[letter].hidden = True
-    wb.save(path)
-    return path
+    return write(path, sheets, hidden_columns=hidden_columns)
 
 
 def write_csv(path: Path, rows: list[list], delimiter: str = ";", encoding: str = "cp1252") -> Path:
