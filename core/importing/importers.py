@@ -118,7 +118,7 @@ class Importer:
                     cells = [fixed if c is None or (c.__class__ is str and not c.strip()) else c for c in cells]
                 header = table.headers[col] or name
             cells = translate_cells(mapping, name, cells)
-            parsed, bad = self.parse_field_column(f, cells)
+            parsed, bad = self.parse_dates_in_order(f, cells) if f.looks == "date" else self.parse_field_column(f, cells)
             fields.append((f, -1 if col is None else col, header))
             raws.append(cells)
             values.append(parsed)
@@ -140,6 +140,22 @@ class Importer:
             if "name" in names:
                 values[names.index("name")] = [name_without_cpr(v) for v in values[names.index("name")]]
         return ParsedColumns(table, fields, raws, values, problems)
+
+    def parse_dates_in_order(self, f, cells: list) -> tuple[list, dict]:
+        """A date column parsed in the order its slashed dates are written: month first when some value
+        proves it (``1/31/2026``), and a value that reads as two days asked about when the column holds
+        both orders."""
+        order = p.slash_date_order(cells)
+        if order == "md":
+            return self.parse_field_column(f, [p.month_first_as_day_first(c) for c in cells])
+        values, bad = self.parse_field_column(f, cells)
+        if order == "mixed":
+            for i, c in enumerate(cells):
+                if p.ambiguous_slash_date(c):
+                    values[i] = None
+                    bad[i] = (ERROR, f"'{p.text(c)}' kan være både dag/måned og måned/dag (kolonnen har datoer "
+                                     "skrevet på begge måder); skriv datoen som fx 01-03-2026")
+        return values, bad
 
     def parse_field_column(self, f, cells: list) -> tuple[list, dict]:
         """One field's column parsed: ``(values, problem cells)`` as ``columns.parse_column`` gives."""

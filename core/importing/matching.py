@@ -84,6 +84,8 @@ def value_fit(f: Field, values: list, at_least: float = 0.0) -> float:
         return 0.5
     ok = 0
     misses_allowed = len(values) * (1 - at_least)
+    if f.looks == "date" and p.slash_date_order(values) == "md":
+        values = [p.month_first_as_day_first(v) for v in values]
     for i, v in enumerate(values):
         if i - ok > misses_allowed:
             return 0.0

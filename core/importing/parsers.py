@@ -301,6 +301,40 @@ def parse_date(value) -> dt.date:
     raise ParseError(f"'{raw}' er ikke en dato (fx 01-03-2026)")
 
 
+_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?=$|[\sT])")
+
+
+def slash_date_order(cells: list) -> str:
+    """How a column writes its dates with slashes (``1/3/2026``): ``"dm"`` day first (the Danish way, and
+    the answer when nothing tells), ``"md"`` month first (an English export: some value's second number
+    is above 12 and no value's first is), ``"mixed"`` when both kinds stand in the column."""
+    day_first = month_first = False
+    for v in cells:
+        if v.__class__ is not str:
+            continue
+        m = _SLASHED.match(v)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            day_first |= a > 12 >= b
+            month_first |= b > 12 >= a
+    if month_first:
+        return "mixed" if day_first else "md"
+    return "dm"
+
+
+def month_first_as_day_first(value):
+    """``1/31/2026`` as ``31/1/2026`` (a cell of a month-first column), other values unchanged."""
+    if value.__class__ is not str:
+        return value
+    return _SLASHED.sub(lambda m: f"{m.group(2)}/{m.group(1)}/{m.group(3)}", value, count=1)
+
+
+def ambiguous_slash_date(value) -> bool:
+    """Whether a slashed date reads as two different days (``1/3/2026``: 1 March or 3 January)."""
+    m = _SLASHED.match(value) if value.__class__ is str else None
+    return bool(m) and int(m.group(1)) <= 12 and int(m.group(2)) <= 12 and m.group(1) != m.group(2)
+
+
 _NO_DATE = re.compile(r"^0{1,2}[-./]0{1,2}[-./]0{2,4}$|^0{4}-0{2}-0{2}$")
 
 

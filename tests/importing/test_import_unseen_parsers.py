@@ -342,3 +342,37 @@ def test_a_printed_reports_page_titles_and_headers_are_skipped_not_rejected(db, 
     res = import_file(db, write_csv(tmp_path / "udskrift.csv", rows))
     assert (res["imported"], res["rejected"]) == (2, [])
     assert [w["row"] for w in res["warnings"] if "gentager arkets overskrift" in w["warning"]] == [7, 8]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)), min_size=1, max_size=12),
+       st.sampled_from(["{d.month}/{d.day}/{d.year}", "{d.month:02d}/{d.day:02d}/{d.year}"]))
+def test_a_month_first_column_is_read_month_first_or_asked_never_swapped(days, pattern):
+    cells = [pattern.format(d=d) for d in days]
+    order = p.slash_date_order(cells)
+    if order == "md":
+        # some day is above 12: the whole column is month first
+        assert [p.parse_date(p.month_first_as_day_first(c)) for c in cells] == days
+    else:
+        # nothing proves the order: read day first, as Danish files write it; only days <= 12 can be so
+        assert order == "dm" and all(d.day <= 12 for d in days)
+
+
+def test_month_first_dates_in_a_grants_list_are_not_swapped(db, tmp_path):
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Startdato", "Slutdato"],
+            ["010190-1234", "Anna Holm", "§ 108", "Botilbuddet Egely", "2000.00", "1/31/2024", ""],
+            ["020290-1234", "Bo Holm", "§ 108", "Botilbuddet Egely", "2000.00", "3/1/2024", "12/31/2026"]]
+    import_file(db, write_csv(tmp_path / "us.csv", rows, delimiter=","))
+    got = [(r["start"], r["end"]) for r in query(db, "SELECT start, end FROM grants ORDER BY start")]
+    assert got == [("2024-01-31", None), ("2024-03-01", "2026-12-31")]
+
+
+def test_a_column_with_both_orders_asks_about_the_dates_that_read_two_ways(db, tmp_path):
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Startdato"],
+            ["010190-1234", "Anna Holm", "§ 108", "Botilbuddet Egely", "2000,00", "31/1/2024"],   # day first
+            ["020290-1234", "Bo Holm", "§ 108", "Botilbuddet Egely", "2000,00", "1/31/2024"],    # month first
+            ["030390-1234", "Eva Holm", "§ 108", "Botilbuddet Egely", "2000,00", "3/1/2024"]]    # which?
+    plan = prepare(db, write_csv(tmp_path / "mixed_dates.csv", rows))
+    asked = {r["row"]: r["reason"] for r in plan.rejected}
+    assert "begge måder" in asked[4] and "er ikke en gyldig dato" in asked[3]
+    assert [r.values["start"] for r in plan.records if r.ok] == [dt.date(2024, 1, 31)]

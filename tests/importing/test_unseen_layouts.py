@@ -661,12 +661,29 @@ def case_payments_per_citizen_and_month(folder: Path, rnd: random.Random) -> Cas
     return case
 
 
+def case_english_excel_csv(folder: Path, rnd: random.Random) -> Case:
+    """A grants list saved as csv by an English-language Excel: ',' between fields, month-first dates
+    ('1/31/2026'), amounts with a decimal point ('1234.50'), 'TRUE'/'FALSE' in a flag column."""
+    case = Case("engelsk_excel.csv", "grants", carries={"name", "end", "unit", "quantity"})
+    rows = [["CPR", "Name", "Paragraf", "Leverandør", "Takst", "Enhed", "Timer pr. uge", "Startdato", "Slutdato",
+             "Aktiv"]]
+    for g in grants(rnd, people(rnd, 12), ["§ 85", "§ 108", "§ 107"]):
+        us = lambda d: f"{d.month}/{d.day}/{d.year}"  # noqa: E731
+        _sheet(case, "engelsk_excel", rows, g, [g.person.cpr.replace("-", ""), g.person.name, g.section,
+                                                g.provider, f"{g.rate:.2f}", g.unit,
+                                                f"{g.quantity.normalize():f}" if g.quantity else "", us(g.start),
+                                                us(g.end) if g.end else "", "FALSE" if g.end else "TRUE"])
+    case.path = write_csv(folder / case.name, rows, ",", "utf-8-sig")
+    case.least_right = len(case.truth)
+    return case
+
+
 CASES = [case_sheet_per_section, case_sheet_per_provider, case_residents, case_month_columns, case_case_system_csv,
          case_hand_kept, case_period_and_unit_in_one_cell, case_written_dates_csv, case_opus, case_prisme,
          case_nemoekonomi, case_periods, case_fujitsu_csv, case_two_years_of_rates, case_signed_credit_and_cvr,
          case_sheet_per_month, case_workbook_with_summary, case_bare_cpr_in_text,
          case_care_system_export, case_debit_credit_amount_words, case_printed_report,
-         case_period_when_date_blank, case_payments_per_citizen_and_month]
+         case_period_when_date_blank, case_payments_per_citizen_and_month, case_english_excel_csv]
 
 
 def build_cases(folder: Path, seed: int = 2026) -> list[Case]:
@@ -728,7 +745,12 @@ def tally(case: Case, result: dict | None, refusal: str | None, stored: list[dic
         return t
     asked_rows = {(r["sheet"], r["row"]) for r in result["rejected"]}
     asked_rows |= {(w["sheet"], w["row"]) for w in result["warnings"] if w.get("row") and "importeres ikke" in w["warning"]}
-    if case.kind == "grants":
+    if case.kind == "grants" and len({rec.person.cpr for _, _, rec in case.truth}) == len(case.truth):
+        # one grant per person: a grant imported with a wrong start is wrong, not lost
+        index = {(g["cpr"],): g for g in stored}
+        key = lambda rec: (rec.person.cpr,)  # noqa: E731
+        check = lambda rec, got: grant_wrong(rec, got, case.carries)  # noqa: E731
+    elif case.kind == "grants":
         index = {(g["cpr"], g["start"]): g for g in stored}
         key = lambda rec: (rec.person.cpr, rec.start.isoformat())  # noqa: E731
         check = lambda rec, got: grant_wrong(rec, got, case.carries)  # noqa: E731
