@@ -171,6 +171,11 @@ def _field_words(synonyms: tuple[str, ...]) -> _FieldWords:
                        tuple({s.split(" ")[0] for s in exact}))
 
 
+def _wordy(values: list) -> bool:
+    """Whether a column's values are words (names, initials), not numbers or codes."""
+    return bool(values) and sum(1 for v in values if len(re.findall(r"[^\W\d_]", p.text(v))) >= 2) >= 0.8 * len(values)
+
+
 def vum_category_of_header(header: str) -> str | None:
     """The VUM letter a column of an x-marked layout stands for (``Let støtte/A`` -> A)."""
     h = p.text(header).casefold()
@@ -222,6 +227,8 @@ def propose(kind: Kind, table: Table) -> Mapping:
                 conf = 0.75 * hs + 0.25 * vs if f.looks else hs
                 if f.looks and samples[c] and vs < 0.5:
                     conf = min(conf, 0.7 * hs)  # the header says so, but the values do not
+                elif not f.looks and hs < 0.85 and abbreviation(header) and not _wordy(samples[c]):
+                    continue  # 'Sag.' over case numbers is no caseworker: a text field's abbreviation needs words
             elif f.looks == "cpr" and vs >= 0.9:
                 conf = 0.65
             else:

@@ -376,3 +376,14 @@ def test_a_column_with_both_orders_asks_about_the_dates_that_read_two_ways(db, t
     asked = {r["row"]: r["reason"] for r in plan.rejected}
     assert "begge måder" in asked[4] and "er ikke en gyldig dato" in asked[3]
     assert [r.values["start"] for r in plan.records if r.ok] == [dt.date(2024, 1, 31)]
+
+
+def test_an_abbreviation_over_numbers_is_not_a_text_field(db, tmp_path):
+    # 'Sag.' shortens 'Sagsbehandler', but the column holds case numbers: not the caseworker
+    rows = [["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst", "Startdato", "Sag."],
+            ["010190-1234", "Anna Holm", "§ 108", "Botilbuddet Egely", "2.000,00", "01-02-2024", "2024-1234"],
+            ["020290-1234", "Bo Holm", "§ 108", "Botilbuddet Egely", "2.000,00", "01-02-2024", "2024-1235"]]
+    plan = prepare(db, write_xlsx(tmp_path / "sag.xlsx", {"Ark1": rows}))
+    assert "caseworker" not in plan.mapping_headers()
+    rows = [r[:6] + [w] for r, w in zip(rows, ["Sagsbeh.", "LKH", "MJ"])]
+    assert prepare(db, write_xlsx(tmp_path / "sagsbeh.xlsx", {"Ark1": rows})).mapping_headers()["caseworker"] == "Sagsbeh."
