@@ -303,18 +303,23 @@ def cpr_part(value, digits: int) -> str | None:
     return None
 
 
-def split_cpr_columns(table: Table, samples: list[list], taken: set[int] = frozenset()) -> tuple[int, int] | None:
+def split_cpr_columns(table: Table, samples: list[list], taken: set[int] = frozenset(),
+                      headers_say_so: bool = True) -> tuple[int, int] | None:
     """Two neighbouring columns that hold a CPR number split in two, as finance systems export it:
     the birth date (``DDMMYY``) and the last four digits, under headers that say so (``Fødselsdato``,
     ``Løbenr.``; or a ``CPR`` heading over both, the second without a header of its own).
 
-    Every row that fills one fills both, and together they form valid CPR numbers.
+    Every row that fills one fills both, and together they form valid CPR numbers. Without
+    ``headers_say_so`` the values alone decide (for a warning, never for the mapping).
     """
     for c in range(len(table.headers) - 1):
         first, second = table.headers[c], table.headers[c + 1]
-        if c in taken or c + 1 in taken or not samples[c]:
+        if c in taken or c + 1 in taken or not samples[c] or not samples[c + 1]:
             continue
-        if not (_BIRTH_HEADER.search(first) and (_SERIAL_HEADER.search(second) or not second.strip())):
+        if headers_say_so and not (_BIRTH_HEADER.search(first) and (_SERIAL_HEADER.search(second)
+                                                                     or not second.strip())):
+            continue
+        if any(cpr_part(v, 6) is None for v in samples[c]) or any(cpr_part(v, 4) is None for v in samples[c + 1]):
             continue
         pairs = [(cells[c] if c < len(cells) else None, cells[c + 1] if c + 1 < len(cells) else None)
                  for _, cells in table.rows[:200]]

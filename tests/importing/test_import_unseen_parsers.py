@@ -387,3 +387,22 @@ def test_an_abbreviation_over_numbers_is_not_a_text_field(db, tmp_path):
     assert "caseworker" not in plan.mapping_headers()
     rows = [r[:6] + [w] for r, w in zip(rows, ["Sagsbeh.", "LKH", "MJ"])]
     assert prepare(db, write_xlsx(tmp_path / "sagsbeh.xlsx", {"Ark1": rows})).mapping_headers()["caseworker"] == "Sagsbeh."
+
+
+def test_a_cpr_split_under_headers_that_do_not_say_so_is_a_warning_and_can_be_chosen(db, tmp_path):
+    from core.importing.choices import ChoiceError, Choices
+
+    rows = [["Bogf. dato", "Konto", "Art", "Nr1", "Nr2", "Beløb"],
+            ["05-01-2026", "5.38.50", "4.0", "010190", "1234", "1.000,00"],
+            ["06-01-2026", "5.38.50", "4.0", "240385", "0042", "50,00"]]
+    path = write_csv(tmp_path / "nr.csv", rows)
+    plan = prepare(db, path)
+    [warning] = [w for w in plan.warnings if w.get("field") == "cpr"]
+    assert "'Nr1' og 'Nr2'" in warning["warning"] and "cpr_part_1" in warning["warning"]
+    res = import_file(db, path, choices=Choices(maps={"cpr_part_1": "Nr1", "cpr_part_2": "Nr2"}))
+    assert res["rejected"] == []
+    assert [(m["field"], m["column"], m["source"]) for m in res["choices"]["maps"] if m["field"].startswith("cpr")] \
+        == [("cpr_part_1", "Nr1", "given"), ("cpr_part_2", "Nr2", "given")]
+    assert [r[4] for r in postings(db)] == ["010190-1234", "240385-0042"]
+    with pytest.raises(ChoiceError, match="begge"):
+        prepare(db, path, choices=Choices(maps={"cpr_part_1": "Nr1"}))
