@@ -23,7 +23,7 @@ from core.errors import DispoError
 from core.formatting import date_text
 from core.importing import parsers as p
 from core.importing.fields import CPR, KINDS, VUM_COLUMN_WORDS, Field, Kind
-from core.importing.table import COMPOUND_PART, Table, abbreviation, header_spellings, may_name_a_field, normalize_header
+from core.importing.table import COMPOUND_END, Table, abbreviation, header_spellings, may_name_a_field, normalize_header
 from core.money import format_number
 
 ACCEPT = 0.6      # lowest confidence that is proposed at all
@@ -145,7 +145,7 @@ def _header_score(f: Field, h: str) -> float:
         best = max(best, 0.82)
     elif h.startswith(words.first):
         best = max(best, 0.8)
-    elif f.looks and " " not in h and (h.startswith(words.compound) or h.endswith(words.compound)):
+    elif f.looks and " " not in h and (h.startswith(words.compound) or h.endswith(words.compound_end)):
         # a Danish compound of a known name ('Ikrafttrædelsesdato', 'Bevillingsstartdato'); the
         # values must then look right too, which ``propose`` checks
         best = max(best, 0.8)
@@ -159,7 +159,9 @@ class _FieldWords:
     exact: tuple[str, ...]
     last: tuple[str, ...]      # ' beløb': a header ending in the word
     first: tuple[str, ...]     # 'beløb ': a header beginning with it
-    compound: tuple[str, ...]  # one-word synonyms long enough to begin or end a compound (COMPOUND_PART)
+    compound: tuple[str, ...]  # one-word synonyms long enough to begin a compound (six letters)
+    compound_end: tuple[str, ...]  # ... and to end one (COMPOUND_END letters: a Danish compound names the
+    # kind of its last part, 'Ydelsespris' is a price, 'Takstgruppe' no rate)
     first_words: tuple[str, ...]  # each synonym's first word (what an abbreviation shortens)
 
 
@@ -167,7 +169,8 @@ class _FieldWords:
 def _field_words(synonyms: tuple[str, ...]) -> _FieldWords:
     exact = tuple(normalize_header(s) for s in synonyms)
     return _FieldWords(exact, tuple(" " + s for s in exact if len(s) >= 3), tuple(s + " " for s in exact if len(s) >= 3),
-                       tuple(s for s in exact if len(s) >= COMPOUND_PART and " " not in s),
+                       tuple(s for s in exact if len(s) >= 6 and " " not in s),
+                       tuple(s for s in exact if len(s) >= COMPOUND_END and " " not in s),
                        tuple({s.split(" ")[0] for s in exact}))
 
 

@@ -200,20 +200,27 @@ def may_name_a_field(header: str) -> bool:
             continue
         if len(h) > 80 or _word_score(h) >= 0.8:
             return True
-        if " " not in h and (h.startswith(_compounds()) or h.endswith(_compounds())):
+        if " " not in h and (h.startswith(_compounds()) or h.endswith(_compound_ends())):
             return True
     return False
 
 
-#: the fewest letters of a header word that begins or ends a compound header ('Ydelsespris', 'Prisenhed',
-#: 'Debetbeløb'); the field must then say what its values look like, and they must look so (``propose``)
-COMPOUND_PART = 4
+#: the fewest letters of a header word that ends a compound header ('Ydelsespris', 'Prisenhed'; a word
+#: that begins one needs six: 'Takstgruppe' is a group, not a rate); the field must then say what its
+#: values look like, and they must look so (``propose``)
+COMPOUND_END = 4
 
 
 @lru_cache(maxsize=1)
 def _compounds() -> tuple[str, ...]:
-    """Known one-word header words long enough to end or begin a compound header."""
-    return tuple(s for s in _synonyms() if len(s) >= COMPOUND_PART and " " not in s)
+    """Known one-word header words long enough to begin a compound header."""
+    return tuple(s for s in _synonyms() if len(s) >= 6 and " " not in s)
+
+
+@lru_cache(maxsize=1)
+def _compound_ends() -> tuple[str, ...]:
+    """Known one-word header words long enough to end a compound header."""
+    return tuple(s for s in _synonyms() if len(s) >= COMPOUND_END and " " not in s)
 
 
 def _is_texty(v) -> bool:
