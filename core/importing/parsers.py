@@ -621,6 +621,8 @@ def parse_account(value) -> tuple[str, str, str]:
     """
     if is_blank(value):
         raise ParseError("Konto mangler")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParseError(f"'{text(value)}' er ikke en konto (fx 5.38.50)")
     if isinstance(value, float) and value != int(value):
         raise ParseError(f"'{text(value)}' er skrevet som et decimaltal; skriv kontoen som tekst (fx 5.38.50)")
     raw = text(value)

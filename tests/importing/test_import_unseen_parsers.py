@@ -409,3 +409,11 @@ def test_a_cpr_split_under_headers_that_do_not_say_so_is_a_warning_and_can_be_ch
     assert [r[4] for r in postings(db)] == ["010190-1234", "240385-0042"]
     with pytest.raises(ChoiceError, match="begge"):
         prepare(db, path, choices=Choices(maps={"cpr_part_1": "Nr1"}))
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_a_spreadsheet_error_value_is_no_account_nor_date(value):
+    with pytest.raises(p.ParseError):
+        p.parse_account(value)
+    with pytest.raises(p.ParseError):
+        p.parse_date(value)
