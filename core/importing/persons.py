@@ -67,13 +67,15 @@ def cprs_in_cell(value, cpr_column: bool = False, bare: bool = False) -> frozens
     return frozenset(found)
 
 
-def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind, known: frozenset = _NONE) -> dict[int, dict[str, str]]:
+def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind, known: frozenset = _NONE,
+                   bare_rows: list[int] | None = None) -> dict[int, dict[str, str]]:
     """Per row index (of ``table.rows``), the CPR numbers found outside the CPR column, each with
     the header of the first column that names it; rows that name none are left out.
 
     Ten bare digits in a text (``Husleje 0101901234``) count only when they are one of the ``known``
     numbers (the file's CPR column, the citizens already registered): a text holds other ten-digit
-    numbers too (invoices, accounts), and only a number known as a person's is surely one.
+    numbers too (invoices, accounts), and only a number known as a person's is surely one. They are
+    looked for only on ``bare_rows`` (the rows without a CPR number of their own; all when ``None``).
 
     A column of texts is searched at once (its cells joined one per line, so a finance extract's
     tens of thousands of posting texts cost one regular-expression pass); any other column is
@@ -93,9 +95,9 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind, known: frozenset 
         name_column = c in names
         name = header or f"kolonne {c + 1}"
         cells = [r[c] if c < len(r) else None for r in rows]
-        found = None if cpr_column or name_column else _texts_searched_at_once(cells, known)
+        found = None if cpr_column or name_column else _texts_searched_at_once(cells, known, bare_rows)
         if found is None:
-            found = _cells_searched_one_by_one(cells, cpr_column, name_column, known)
+            found = _cells_searched_one_by_one(cells, cpr_column, name_column, known, bare_rows)
         for i, cprs_found in found:
             row = out.setdefault(i, {})
             for cpr in cprs_found:
@@ -103,7 +105,8 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind, known: frozenset 
     return out
 
 
-def _texts_searched_at_once(cells: list, known: frozenset = _NONE) -> list[tuple[int, set]] | None:
+def _texts_searched_at_once(cells: list, known: frozenset = _NONE,
+                            bare_rows: list[int] | None = None) -> list[tuple[int, set]] | None:
     """``(row index, CPR numbers)`` of a column whose cells are texts or blank, found in one pass over
     the cells joined by line breaks; ``None`` when a cell is a number or holds a line break itself."""
     if not set(map(type, cells)) <= _TEXT_OR_BLANK:
@@ -120,8 +123,6 @@ def _texts_searched_at_once(cells: list, known: frozenset = _NONE) -> list[tuple
     lowered = joined.lower()
     if len(lowered) == len(joined) and ("cpr" in lowered or "pers" in lowered):
         searches.append((_CPR_AFTER_WORD_LOWER, lowered))
-    if known:
-        searches.append((_CPR_BARE, joined))
     for pattern, searched in searches:
         for m in pattern.finditer(searched):
             if pattern is _CPR_DASHED and m.start() and searched[m.start() - 1] in _NOT_BEFORE:
@@ -130,26 +131,41 @@ def _texts_searched_at_once(cells: list, known: frozenset = _NONE) -> list[tuple
                 cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
             except cprs.InvalidCPR:
                 continue
-            if pattern is _CPR_BARE and cpr not in known:
-                continue
             if starts is None:  # where each cell starts in the joined text, worked out only when needed
                 starts = [0, *accumulate(len(t) + 1 for t in texts)]
             by_row.setdefault(bisect_right(starts, m.start()) - 1, set()).add(cpr)
+    if known:  # ten bare digits, only on the rows without a number of their own, only a known number
+        rows = range(len(texts)) if bare_rows is None else bare_rows
+        some = [texts[i] for i in rows]
+        if any(some):
+            searched = "\n".join(some)
+            some_starts = None
+            for m in _CPR_BARE.finditer(searched):
+                try:
+                    cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
+                except cprs.InvalidCPR:
+                    continue
+                if cpr not in known:
+                    continue
+                if some_starts is None:
+                    some_starts = [0, *accumulate(len(t) + 1 for t in some)]
+                by_row.setdefault(rows[bisect_right(some_starts, m.start()) - 1], set()).add(cpr)
     return sorted(by_row.items())
 
 
-def _cells_searched_one_by_one(cells: list, cpr_column: bool, bare: bool = False,
-                               known: frozenset = _NONE) -> list[tuple[int, frozenset]]:
+def _cells_searched_one_by_one(cells: list, cpr_column: bool, bare: bool = False, known: frozenset = _NONE,
+                               bare_rows: list[int] | None = None) -> list[tuple[int, frozenset]]:
     memo: dict = {}
     out = []
+    may_be_bare = set(range(len(cells)) if bare_rows is None else bare_rows) if known and not bare else ()
     for i, v in enumerate(cells):
         if v is None or v == "":
             continue
-        key = v if v.__class__ is str else (v.__class__, v)
+        key = (v if v.__class__ is str else (v.__class__, v), i in may_be_bare)
         found = memo.get(key)
         if found is None:
             found = cprs_in_cell(v, cpr_column, bare)
-            if not found and known and not bare:
+            if not found and key[1]:
                 found = cprs_in_cell(v, bare=True) & known
             memo[key] = found
         if found:
@@ -169,8 +185,9 @@ def find_persons(table: Table, mapping: Mapping, kind: Kind, cpr_values: list, c
         How many rows took their CPR number from each column (header -> count).
     """
     taken: Counter = Counter()
-    known = frozenset(v for v in cpr_values if v) | registered
-    for i, found in cprs_elsewhere(table, mapping, kind, known).items():
+    bare_rows = [i for i, v in enumerate(cpr_values) if v is None and cpr_problems.get(i, (None,))[0] is not ERROR]
+    known = (frozenset(v for v in cpr_values if v) | registered) if bare_rows else _NONE
+    for i, found in cprs_elsewhere(table, mapping, kind, known, bare_rows).items():
         own = cpr_values[i]
         if own is not None:
             others = {c: h for c, h in found.items() if c != own}

@@ -378,6 +378,8 @@ def build_table(sheet: RawSheet) -> Table:
     title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h_title]]
     rows, totals, headings, repeated = [], [], [], []
     header_texts = [v.strip() if v.__class__ is str else None for v in sheet.rows[h]]
+    # a row can repeat the header only if one of its cells is a header text as written (checked in C first)
+    header_words = frozenset(v for v in sheet.rows[h] if v.__class__ is str and v.strip())
     # the rows above the header with two or more cells (a single text is a heading anyway), by their first cell
     title_rows: dict[tuple, set[tuple]] = {}
     for key in (_row_key(row) for row in sheet.rows[:h]):
@@ -387,7 +389,8 @@ def build_table(sheet: RawSheet) -> Table:
         cells = sheet.rows[r]
         if _all_blank(cells):
             continue
-        if _repeats_header(cells, header_texts) or (title_rows and _repeats_title(cells, title_rows)):
+        if (not header_words.isdisjoint(cells) and _repeats_header(cells, header_texts)) or \
+                (title_rows and _repeats_title(cells, title_rows)):
             repeated.append(r + 1)  # the header again: a second table below the first, or a printed page's
             continue
         if is_total_row(cells) and not _names_a_person(cells):
