@@ -21,7 +21,8 @@ stated in ``Case.least_right``: all of them, for every file but the residents' l
 facility (no section, no provider column), which is asked about until she gives those two values.
 
 Run as a script (``python -m tests.importing.test_unseen_layouts [FOLDER]``) to import every
-file with ``main.py import FILE --json`` and print the table per file.
+file with ``main.py import FILE --json`` and print the table per file; ``DISPO_UNSEEN_SEEDS=1,2,3``
+runs the test on files written with other seeds (other people, values and forms).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -815,9 +817,13 @@ def import_in_process(case: Case, db_file: Path) -> Tally:
         db.close()
 
 
-@pytest.fixture(scope="module")
-def cases(tmp_path_factory) -> list[Case]:
-    return build_cases(tmp_path_factory.mktemp("unseen"))
+#: more seeds by hand: DISPO_UNSEEN_SEEDS=1,2,3 (each seed writes every file with other people and values)
+SEEDS = [int(s) for s in os.environ.get("DISPO_UNSEEN_SEEDS", "2026").split(",")]
+
+
+@pytest.fixture(scope="module", params=SEEDS, ids=lambda seed: f"seed{seed}")
+def cases(request, tmp_path_factory) -> list[Case]:
+    return build_cases(tmp_path_factory.mktemp("unseen"), request.param)
 
 
 @pytest.fixture(scope="module")
