@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]], *, hidden: tuple[str, ...] = (),
-               merged: dict[str, list[str]] | None = None) -> Path:
+               merged: dict[str, list[str]] | None = None, hidden_columns: dict[str, list[str]] | None = None) -> Path:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -20,6 +20,8 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], *, hidden: tuple[str, 
             ws.append(row)
         for rng in (merged or {}).get(name, []):
             ws.merge_cells(rng)
+        for letter in (hidden_columns or {}).get(name, []):
+            ws.column_dimensions[letter].hidden = True
         if name in hidden:
             ws.sheet_state = "hidden"
     wb.save(path)

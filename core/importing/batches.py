@@ -105,6 +105,9 @@ class Plan:
             skipped = [(row, f"Sum-rækken '{label}' springes over") for row, label in s.table.totals]
             skipped += [(row, f"Rækken '{label}' har kun denne tekst (en mellemoverskrift) og springes over")
                         for row, label in s.table.headings]
+            skipped += [(row, "Rækken gentager arkets overskrift eller titel (en ny side i en udskrift, eller en "
+                        "tabel mere under den første) og springes over")
+                        for row in s.table.repeated_headers]
             totals += [{"sheet": s.table.sheet, "row": row, "warning": w} for row, w in sorted(skipped)]
         return (totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in with_warnings(self.records)
                           for w in r.warnings]

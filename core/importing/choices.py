@@ -22,7 +22,7 @@ from core.errors import DispoError
 from core.importing import parsers as p
 from core.importing.columns import ERROR, parse_cell
 from core.importing.fields import Field, Kind
-from core.importing.matching import Mapping, header_score, value_fit
+from core.importing.matching import Mapping, header_score, split_cpr_columns, value_fit
 from core.importing.table import Table, normalize_header
 
 MATCHED, PROFILE, GIVEN = "matched", "profile", "given"
@@ -89,6 +89,9 @@ def apply_choices(mapping: Mapping, table: Table, kind: Kind, choices: Choices, 
         ChoiceError: a field, column or value that does not fit.
     """
     for name, header in choices.maps.items():
+        if name in CPR_PARTS and any(f.name == "cpr" for f in kind.fields):
+            _map_cpr_part(mapping, table, name, header, source, missing_ok)
+            continue
         f = field_of(kind, name)
         c = column_index(table, header) if header else None
         if header and c is None and missing_ok:
@@ -106,9 +109,14 @@ def apply_choices(mapping: Mapping, table: Table, kind: Kind, choices: Choices, 
                     mapping.sources.pop(("map", other), None)
             mapping.category_columns.pop(c, None)
             mapping.month_columns.pop(c, None)
+            if f.name == "cpr" or c in (mapping.cpr_parts or ()):
+                mapping.cpr_parts = None
             mapping.columns[f.name] = c
             mapping.confidence[f.name] = 1.0
         mapping.sources[("map", f.name)] = source
+    if mapping.cpr_parts and None in mapping.cpr_parts:
+        raise ChoiceError("Et CPR-nummer delt i to kolonner kræver begge: --map cpr_part_1=KOLONNE (fødselsdato) "
+                          "og --map cpr_part_2=KOLONNE (løbenummer)")
     for name, value in choices.fixed.items():
         f = field_of(kind, name)
         if p.is_blank(value):
@@ -127,6 +135,28 @@ def apply_choices(mapping: Mapping, table: Table, kind: Kind, choices: Choices, 
             mapping.translations.setdefault(f.name, {})[p.text(value)] = p.text(meaning)
             mapping.sources[("translate", f.name, p.text(value))] = source
     return mapping
+
+
+#: the names that map the two columns a CPR number is split over (birth date, then the last four digits)
+CPR_PARTS = ("cpr_part_1", "cpr_part_2")
+
+
+def _map_cpr_part(mapping: Mapping, table: Table, name: str, header: str, source: str, missing_ok: bool) -> None:
+    """Put one of the two columns of a split CPR number on the mapping (the CPR column then goes)."""
+    c = column_index(table, header) if header else None
+    if c is None:
+        if missing_ok:
+            return
+        raise ChoiceError(f"Kolonnen '{header}' (til {name}) findes ikke i arket '{table.sheet}'")
+    parts = list(mapping.cpr_parts or (None, None))
+    parts[CPR_PARTS.index(name)] = c
+    mapping.cpr_parts = tuple(parts)
+    if None not in parts:
+        mapping.columns.pop("cpr", None)
+        for other, col in list(mapping.columns.items()):
+            if col in parts:
+                del mapping.columns[other]
+        mapping.sources[("map", "cpr")] = source
 
 
 def map_translated_fields(mapping: Mapping, table: Table, kind: Kind) -> Mapping:
@@ -193,6 +223,9 @@ def choices_report(sheets: list[tuple[Table, Mapping]]) -> dict:
         for name, c in mapping.columns.items():
             maps.append({"sheet": table.sheet, "field": name, "column": table.headers[c],
                          "source": mapping.sources.get(("map", name), MATCHED)})
+        for name, c in zip(CPR_PARTS, mapping.cpr_parts or ()):
+            maps.append({"sheet": table.sheet, "field": name, "column": table.headers[c],
+                         "source": mapping.sources.get(("map", "cpr"), MATCHED)})
         for name, value in mapping.defaults.items():
             fixed.append({"sheet": table.sheet, "field": name, "value": p.text(value),
                           "source": mapping.sources.get(("set", name), MATCHED)})
@@ -215,7 +248,8 @@ def translate_cells(mapping: Mapping, name: str, cells: list) -> list:
 # ---------------------------------------------------------------------- unused columns
 
 def used_columns(mapping: Mapping) -> set[int]:
-    return set(mapping.columns.values()) | set(mapping.category_columns) | set(mapping.month_columns)
+    return (set(mapping.columns.values()) | set(mapping.category_columns) | set(mapping.month_columns)
+            | set(mapping.cpr_parts or ()))
 
 
 def column_name(table: Table, c: int) -> str:
@@ -266,9 +300,18 @@ def _looks_like(f: Field, values: list) -> bool:
 
 
 def lookalike_warnings(table: Table, mapping: Mapping, kind: Kind) -> list[dict]:
-    """A warning for each unused column whose values look like a field of the kind (naming the field)."""
+    """A warning for each unused column whose values look like a field of the kind (naming the field),
+    and for two unused neighbouring columns that together hold CPR numbers when the person has no column."""
     used = used_columns(mapping)
     out = []
+    if any(f.name == "cpr" for f in kind.fields) and "cpr" not in mapping.given():
+        pair = split_cpr_columns(table, table.column_samples(30), used, headers_say_so=False)
+        if pair:
+            names = " og ".join(f"'{column_name(table, c)}'" for c in pair)
+            out.append({"sheet": table.sheet, "row": None, "column": column_name(table, pair[0]), "field": "cpr",
+                        "warning": f"Kolonnerne {names} bruges ikke, men sammen ligner de CPR-numre (fødselsdato "
+                                   "og løbenummer); vælg dem med --map cpr_part_1=KOLONNE --map cpr_part_2=KOLONNE, "
+                                   "hvis det er det"})
     for c in range(len(table.headers)):
         if c in used:
             continue

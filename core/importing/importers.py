@@ -26,7 +26,7 @@ from core.importing import parsers as p
 from core.importing.choices import translate_cells
 from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
 from core.importing.fields import KINDS, Kind
-from core.importing.matching import Mapping
+from core.importing.matching import Mapping, joined_cpr
 from core.importing.persons import find_persons, name_without_cpr
 from core.importing.providers import ProviderMatcher
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
@@ -52,6 +52,13 @@ class ImportContext:
         self.file_name = file_name
         self.own_municipality = settings.get(db, "municipality") or ""
         self.providers = ProviderMatcher(db, self.own_municipality)
+        self._registered: frozenset | None = None
+
+    def registered_cprs(self) -> frozenset:
+        """The CPR numbers of the citizens already registered (read once per file)."""
+        if self._registered is None:
+            self._registered = frozenset(r[0] for r in self.db.execute("SELECT cpr FROM citizens"))
+        return self._registered
 
 
 class Importer:
@@ -87,10 +94,17 @@ class Importer:
         rows = [cells for _, cells in table.rows]
         specs = [(name, col) for name, col in mapping.columns.items()]
         specs += [(name, None) for name in mapping.defaults if name not in mapping.columns]
+        if mapping.cpr_parts and "cpr" not in mapping.columns:
+            specs.append(("cpr", mapping.cpr_parts))
         fields, raws, values, problems = [], [], [], []
         for name, col in specs:
             f = self.kind.field(name)
-            if col is None:
+            if isinstance(col, tuple):  # a CPR number split over two columns
+                a, b = col
+                cells = [joined_cpr(r[a] if a < len(r) else None, r[b] if b < len(r) else None) for r in rows]
+                header = f"{table.headers[a]} + {table.headers[b]}".strip(" +")
+                col = None
+            elif col is None:
                 fixed = mapping.defaults[name]
                 cells = [fixed] * len(rows)
                 header = f"{f.label} (fast værdi)"
@@ -104,7 +118,7 @@ class Importer:
                     cells = [fixed if c is None or (c.__class__ is str and not c.strip()) else c for c in cells]
                 header = table.headers[col] or name
             cells = translate_cells(mapping, name, cells)
-            parsed, bad = self.parse_field_column(f, cells)
+            parsed, bad = self.parse_dates_in_order(f, cells) if f.looks == "date" else self.parse_field_column(f, cells)
             fields.append((f, -1 if col is None else col, header))
             raws.append(cells)
             values.append(parsed)
@@ -118,13 +132,30 @@ class Importer:
                 problems.append({})
                 names.append("cpr")
             k = names.index("cpr")
-            taken = find_persons(table, mapping, self.kind, values[k], problems[k], fields[k][2])
+            taken = find_persons(table, mapping, self.kind, values[k], problems[k], fields[k][2],
+                                 self.ctx.registered_cprs())
             for header, n in taken.items():
                 self.notes.append(f"Arket '{table.sheet}': CPR-nummeret er læst fra kolonnen '{header}' på {n} "
                                   f"{'række' if n == 1 else 'rækker'} uden CPR-nummer i CPR-kolonnen")
             if "name" in names:
                 values[names.index("name")] = [name_without_cpr(v) for v in values[names.index("name")]]
         return ParsedColumns(table, fields, raws, values, problems)
+
+    def parse_dates_in_order(self, f, cells: list) -> tuple[list, dict]:
+        """A date column parsed in the order its slashed dates are written: month first when some value
+        proves it (``1/31/2026``), and a value that reads as two days asked about when the column holds
+        both orders."""
+        order = p.slash_date_order(cells)
+        if order == "md":
+            return self.parse_field_column(f, [p.month_first_as_day_first(c) for c in cells])
+        values, bad = self.parse_field_column(f, cells)
+        if order == "mixed":
+            for i, c in enumerate(cells):
+                if p.ambiguous_slash_date(c):
+                    values[i] = None
+                    bad[i] = (ERROR, f"'{p.text(c)}' kan være både dag/måned og måned/dag (kolonnen har datoer "
+                                     "skrevet på begge måder); skriv datoen som fx 01-03-2026")
+        return values, bad
 
     def parse_field_column(self, f, cells: list) -> tuple[list, dict]:
         """One field's column parsed: ``(values, problem cells)`` as ``columns.parse_column`` gives."""
@@ -507,6 +538,23 @@ def year_of(table: Table, mapping: Mapping, file_name: str, amount_fields: tuple
 
 # ====================================================================== postings
 
+def credit_signed(table: Table, mapping: Mapping) -> bool | None:
+    """How a sheet's credit column writes a credit: ``False`` as a positive amount (subtracted),
+    ``True`` already signed (every non-zero credit is negative: added as it is), ``None`` when the
+    column holds both positive and negative amounts (a negative credit is then asked about)."""
+    col = mapping.columns.get("credit")
+    if col is None:
+        return False
+    signs = set()
+    for v in table.column_values(col):
+        status, amount = parse_cell(p.parse_amount, v)
+        if status is OK and amount:
+            signs.add(amount > 0)
+            if len(signs) == 2:
+                return None
+    return signs == {False}
+
+
 POSTING_COLUMNS = ("date", "account", "grouping", "art", "amount_ore", "cpr", "text", "voucher")
 
 
@@ -518,12 +566,16 @@ class PostingsImporter(Importer):
         if not hasattr(self, "occurrence"):
             self.occurrence: Counter = Counter()
         self.default_year = year_of(table, mapping, self.ctx.file_name, ())
+        self.credit_signed = credit_signed(table, mapping)
+        # a blank booking date is the last day of the row's period, when the sheet has a period column
+        self.date_from_period = "period" in mapping.columns
 
     #: the fields a posting takes straight from their own columns. A layout of only these is
     #: assembled column by column (``parse``; the CPR number found elsewhere in a row included);
     #: debit/credit, a D/K column, month columns and a period go the general way, row by row.
     DIRECT_FIELDS = frozenset({"date", "account", "grouping", "art", "amount", "cpr", "text", "voucher"})
     ore_amounts = False  # while True, the amount column is parsed straight to whole øre
+    date_from_period = False
 
     def parse(self, table, mapping):
         """Bookings column by column, and each row's posting put together from its columns.
@@ -602,6 +654,8 @@ class PostingsImporter(Importer):
     def parse_field_column(self, f, cells):
         if self.ore_amounts and f.name == "amount" and f.parser is p.parse_amount:
             return ore_column(cells, f.required)
+        if f.name == "date" and self.date_from_period:
+            return parse_column(f.parser, cells, False)
         return super().parse_field_column(f, cells)
 
     def finish(self, rec, table, mapping, cells):
@@ -640,9 +694,16 @@ class PostingsImporter(Importer):
             if v.get("debit") is None and v.get("credit") is None:
                 rec.reject(self.column(mapping, table, "debit"), "", "Beløb mangler (hverken debet eller kredit)")
                 return rec
-            amount = (v.get("debit") or _ZERO) - (v.get("credit") or _ZERO)
+            credit = v.get("credit") or _ZERO
+            if credit < 0 and self.credit_signed is None:
+                rec.reject(self.column(mapping, table, "credit"), rec.raw.get("credit"),
+                           "Kreditkolonnen har både positive og negative beløb, så det kan ikke ses, om "
+                           f"{p.text(rec.raw.get('credit'))} er en kredit eller en tilbageført kredit; ret beløbet "
+                           "i filen, og importér igen")
+                return rec
+            amount = (v.get("debit") or _ZERO) + (credit if self.credit_signed else -credit)
         elif amount is not None and v.get("credit") and "amount" in mapping.columns:
-            amount = amount - v["credit"]
+            amount = amount + (v["credit"] if self.credit_signed else -v["credit"])
         if amount is None:
             rec.reject(self.column(mapping, table, "amount"), "", "Beløb mangler")
             return rec
@@ -656,6 +717,9 @@ class PostingsImporter(Importer):
                            "Perioden nævner intet år, og filen heller ikke; skriv fx 2026-03")
                 return rec
             v["date"] = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+        if v.get("date") is None:
+            rec.reject(self.column(mapping, table, "date"), "", "Bogføringsdato mangler (og perioden med)")
+            return rec
         account, grouping, art = v["account"]
         cpr = v.get("cpr")
         row = {
@@ -818,15 +882,24 @@ class BudgetImporter(Importer):
 
 # ====================================================================== facility sheets
 
+#: what a residents' list calls itself in its title (``Beboerliste - Botilbuddet Egely``)
+_LIST_WORDS = re.compile(r"(?i)beboer|belægning|belaegning|pladsoversigt|pladsliste|vum|tilbud\s*:|leverandør\s*:")
+
+
 def facility_name(table: Table) -> str:
-    """A facility's full name: from the title row (``Belægningsliste 2026 - Åhuset``) or else the sheet name."""
+    """A facility's full name: from the title row (``Belægningsliste 2026 - Åhuset``; ``Beboerliste -
+    Botilbuddet Egely`` on a sheet named otherwise; ``Tilbud: Egely``) or else the sheet name."""
     sheet = table.sheet.strip()
     for t in table.title[:3]:
-        for part in re.split(r"\s+[-–:]\s+", t)[1:]:
+        parts = re.split(r"\s+[-–]\s+|\s*:\s+", t)
+        for part in parts[1:]:
             part = part.strip()
             if part.casefold().startswith(sheet.casefold()[:12]) or len(part) > 3 and sheet.casefold().startswith(
                     part.casefold()[:12]):
                 return part
+        if len(parts) == 2 and _LIST_WORDS.search(parts[0] + (":" if ":" in t else "")) and \
+                re.search(r"[a-zæøå]{3}", parts[1].casefold()) and not re.search(r"\d{2}", parts[1]):
+            return parts[1].strip()
     return sheet
 
 

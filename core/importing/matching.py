@@ -23,7 +23,7 @@ from core.errors import DispoError
 from core.formatting import date_text
 from core.importing import parsers as p
 from core.importing.fields import CPR, KINDS, VUM_COLUMN_WORDS, Field, Kind, all_synonyms
-from core.importing.table import Table, header_spellings, may_name_a_field, normalize_header
+from core.importing.table import COMPOUND_END, Table, abbreviation, header_spellings, may_name_a_field, normalize_header
 from core.money import format_number
 
 ACCEPT = 0.6      # lowest confidence that is proposed at all
@@ -50,13 +50,15 @@ class Mapping:
     defaults: dict[str, object] = field(default_factory=dict)
     #: field -> {value as written (``choices.translation_key``) -> what it means}
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: the two columns a CPR number is split over (birth date DDMMYY, then the four last digits)
+    cpr_parts: tuple[int, int] | None = None
     #: where each choice came from (matched, profile, given): keys ("map", field), ("set", field),
     #: ("translate", field, value)
     sources: dict[tuple, str] = field(default_factory=dict)
 
     def given(self) -> set[str]:
         """The fields that get a value from the file or a fixed value."""
-        return set(self.columns) | set(self.defaults)
+        return set(self.columns) | set(self.defaults) | ({"cpr"} if self.cpr_parts else set())
 
     def headers(self, table: Table) -> dict[str, str]:
         """Field -> source header text (what the CLI reports as ``mapping``)."""
@@ -65,6 +67,8 @@ class Mapping:
             out[f"category_{letter}"] = table.headers[c]
         for c, (m, _) in sorted(self.month_columns.items()):
             out[f"month_{m:02d}"] = table.headers[c]
+        if self.cpr_parts:
+            out["cpr_part_1"], out["cpr_part_2"] = (table.headers[c] for c in self.cpr_parts)
         for name, value in self.defaults.items():
             how = "arkets navn eller titel" if self.sources.get(("set", name), "matched") == "matched" else "fast værdi"
             out.setdefault(name, f"{value} ({how})")
@@ -80,6 +84,8 @@ def value_fit(f: Field, values: list, at_least: float = 0.0) -> float:
         return 0.5
     ok = 0
     misses_allowed = len(values) * (1 - at_least)
+    if f.looks == "date" and p.slash_date_order(values) == "md":
+        values = [p.month_first_as_day_first(v) for v in values]
     for i, v in enumerate(values):
         if i - ok > misses_allowed:
             return 0.0
@@ -87,7 +93,7 @@ def value_fit(f: Field, values: list, at_least: float = 0.0) -> float:
             if f.looks == "cpr":
                 p.parse_cpr(v)
             elif f.looks == "date":
-                if isinstance(v, (int, float)) and not 10000 < v < 80000:
+                if isinstance(v, (int, float)) and not (10000 < v < 80000 or 19000101 <= v <= 21001231):
                     raise p.ParseError("")
                 if p.parse_open_date(v) is None and not (isinstance(v, str) and v.strip()):
                     raise p.ParseError("")
@@ -114,8 +120,15 @@ def value_fit(f: Field, values: list, at_least: float = 0.0) -> float:
 
 
 def header_score(f: Field, header: str) -> float:
-    """0..1: how well a header names the field (also read with ``oe``/``aa``/``ae`` as ``ø``/``å``/``æ``)."""
-    return max(_header_score(f, h) for h in header_spellings(header))
+    """0..1: how well a header names the field (also read with ``oe``/``aa``/``ae`` as ``ø``/``å``/``æ``);
+    an abbreviation with its dot (``Lev.``, ``Enh.``) of one of the field's words counts as 0.8, so the
+    values must look right too (``propose``)."""
+    best = max(_header_score(f, h) for h in header_spellings(header))
+    if best < 0.8:
+        short = abbreviation(header)
+        if short and any(w.startswith(short) and len(w) > len(short) for w in _field_words(f.synonyms).first_words):
+            best = 0.8
+    return best
 
 
 def _header_score(f: Field, h: str) -> float:
@@ -144,7 +157,7 @@ def _header_score(f: Field, h: str) -> float:
         best = max(best, 0.82 + 0.01 * min(ending - 1, 2))
     elif h.startswith(words.first):
         best = max(best, 0.8)
-    elif f.looks and " " not in h and (h.startswith(words.compound) or h.endswith(words.compound)):
+    elif f.looks and " " not in h and (h.startswith(words.compound) or h.endswith(words.compound_end)):
         # a Danish compound of a known name ('Ikrafttrædelsesdato', 'Bevillingsstartdato'); the
         # values must then look right too, which ``propose`` checks
         best = max(best, 0.8)
@@ -175,15 +188,24 @@ class _FieldWords:
     exact: tuple[str, ...]
     last: tuple[str, ...]      # ' beløb': a header ending in the word
     first: tuple[str, ...]     # 'beløb ': a header beginning with it
-    compound: tuple[str, ...]  # one-word synonyms long enough to begin or end a compound
+    compound: tuple[str, ...]  # one-word synonyms long enough to begin a compound (six letters)
+    compound_end: tuple[str, ...]  # ... and to end one (COMPOUND_END letters: a Danish compound names the
+    # kind of its last part, 'Ydelsespris' is a price, 'Takstgruppe' no rate)
+    first_words: tuple[str, ...]  # each synonym's first word (what an abbreviation shortens)
 
 
 @lru_cache(maxsize=256)
 def _field_words(synonyms: tuple[str, ...]) -> _FieldWords:
     exact = tuple(normalize_header(s) for s in synonyms)
-    return _FieldWords(exact, tuple(" " + s for s in exact if len(s) >= 3 or s == "§"),
-                       tuple(s + " " for s in exact if len(s) >= 3),
-                       tuple(s for s in exact if len(s) >= 6 and " " not in s))
+    return _FieldWords(exact, tuple(" " + s for s in exact if len(s) >= 3 or s == "§"), tuple(s + " " for s in exact if len(s) >= 3),
+                       tuple(s for s in exact if len(s) >= 6 and " " not in s),
+                       tuple(s for s in exact if len(s) >= COMPOUND_END and " " not in s),
+                       tuple({s.split(" ")[0] for s in exact}))
+
+
+def _wordy(values: list) -> bool:
+    """Whether a column's values are words (names, initials), not numbers or codes."""
+    return bool(values) and sum(1 for v in values if len(re.findall(r"[^\W\d_]", p.text(v))) >= 2) >= 0.8 * len(values)
 
 
 def vum_category_of_header(header: str) -> str | None:
@@ -237,6 +259,8 @@ def propose(kind: Kind, table: Table) -> Mapping:
                 conf = 0.75 * hs + 0.25 * vs if f.looks else hs
                 if f.looks and samples[c] and vs < 0.5:
                     conf = min(conf, 0.7 * hs)  # the header says so, but the values do not
+                elif not f.looks and hs < 0.85 and abbreviation(header) and not _wordy(samples[c]):
+                    continue  # 'Sag.' over case numbers is no caseworker: a text field's abbreviation needs words
             elif f.looks == "cpr" and vs >= 0.9:
                 conf = 0.65
             else:
@@ -247,9 +271,23 @@ def propose(kind: Kind, table: Table) -> Mapping:
     for conf, name, c in pairs:
         if name in mapping.columns or c in taken:
             continue
+        rivals = [c2 for conf2, name2, c2 in pairs
+                  if name2 == name and c2 != c and c2 not in taken and conf - conf2 < 0.005]
+        if rivals:
+            c = _of_this_year(table.headers, [c, *rivals]) if kind.code in YEARLY_KINDS else c
+            if c is None:
+                continue  # 'Takst 2027' beside 'Takst 2028': which is meant is asked, not guessed
         mapping.columns[name] = c
         mapping.confidence[name] = round(conf, 2)
         taken.add(c)
+    if "cpr" not in mapping.columns and any(f.name == "cpr" for f in kind.fields):
+        mapping.cpr_parts = split_cpr_columns(table, samples, taken)
+    if any(f.name == "name" for f in kind.fields) and not {"name", "first_name", "last_name"} & set(mapping.columns):
+        c = names_column(table, samples, taken | set(mapping.cpr_parts or ()))
+        if c is not None:
+            mapping.columns["name"] = c
+            mapping.confidence["name"] = ACCEPT  # by its values only: shown for checking
+            taken.add(c)
     if kind.code == "budget" and not ({"original", "corrected"} & set(mapping.columns)) and \
             not mapping.month_columns and re.search(KIND_WORDS["budget"], _sheet_words(table, headers=False)):
         # a sheet that says it is a budget may call its amount just 'Beløb'
@@ -262,28 +300,157 @@ def propose(kind: Kind, table: Table) -> Mapping:
     return add_sheet_defaults(mapping, table)
 
 
+_PERSON_NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåéü'-]+(?: (?:[a-zæøå]{1,3} )?[A-ZÆØÅ][a-zæøåéü'-]+){1,3}$"
+                          r"|^[A-ZÆØÅ][a-zæøåéü'-]+(?: [A-ZÆØÅ][a-zæøåéü'-]+){0,2}, [A-ZÆØÅ][a-zæøåéü'-]+"
+                          r"(?: [A-ZÆØÅ][a-zæøåéü'-]+){0,2}$")
+
+
+def names_column(table: Table, samples: list[list], taken: set[int]) -> int | None:
+    """The one column of a list of persons that holds their names under a header no field knows
+    ('Ydelsesmodtager'): nearly all its values are written as names ('Anna Holm', 'Holm, Anna') and
+    nearly all differ (a provider's or caseworker's name repeats). ``None`` when no column or several do."""
+    found = []
+    for c, values in enumerate(samples):
+        if c in taken or len(values) < 3 or not all(isinstance(v, str) for v in values):
+            continue
+        texts = [" ".join(v.split()) for v in values]
+        if sum(1 for t in texts if _PERSON_NAME.match(t)) >= 0.9 * len(texts) and len(set(texts)) >= 0.8 * len(texts):
+            found.append(c)
+    return found[0] if len(found) == 1 else None
+
+
+#: headers of the first part of a split CPR number (the birth date) and of the second (the last four digits)
+_BIRTH_HEADER = re.compile(r"(?i)f(?:ø|oe?)d|cpr|person|birth")
+_SERIAL_HEADER = re.compile(r"(?i)l(?:ø|oe?)be|kontrol|cpr|sidste|\bnr\b|nummer")
+
+
+def cpr_part(value, digits: int) -> str | None:
+    """A cell as ``digits`` digits (a number that lost its leading zeros padded), else ``None``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10 ** digits:
+        return str(value).zfill(digits)
+    if isinstance(value, str) and re.fullmatch(rf"\d{{{digits}}}", value.strip()):
+        return value.strip()
+    return None
+
+
+def split_cpr_columns(table: Table, samples: list[list], taken: set[int] = frozenset(),
+                      headers_say_so: bool = True) -> tuple[int, int] | None:
+    """Two neighbouring columns that hold a CPR number split in two, as finance systems export it:
+    the birth date (``DDMMYY``) and the last four digits, under headers that say so (``Fødselsdato``,
+    ``Løbenr.``; or a ``CPR`` heading over both, the second without a header of its own).
+
+    Every row that fills one fills both, and together they form valid CPR numbers. Without
+    ``headers_say_so`` the values alone decide (for a warning, never for the mapping).
+    """
+    for c in range(len(table.headers) - 1):
+        first, second = table.headers[c], table.headers[c + 1]
+        if c in taken or c + 1 in taken or not samples[c] or not samples[c + 1]:
+            continue
+        if headers_say_so and not (_BIRTH_HEADER.search(first) and (_SERIAL_HEADER.search(second)
+                                                                     or not second.strip())):
+            continue
+        if any(cpr_part(v, 6) is None for v in samples[c]) or any(cpr_part(v, 4) is None for v in samples[c + 1]):
+            continue
+        pairs = [(cells[c] if c < len(cells) else None, cells[c + 1] if c + 1 < len(cells) else None)
+                 for _, cells in table.rows[:200]]
+        pairs = [(a, b) for a, b in pairs if not (p.is_blank(a) and p.is_blank(b))]
+        if not pairs:
+            continue
+        try:
+            for a, b in pairs:
+                head, tail = cpr_part(a, 6), cpr_part(b, 4)
+                if head is None or tail is None:
+                    raise p.ParseError("")
+                p.parse_cpr(f"{head}-{tail}")
+        except p.ParseError:
+            continue
+        return c, c + 1
+    return None
+
+
+def joined_cpr(first, second):
+    """The CPR number of a row whose number is split over two cells (as written, for the CPR parser),
+    blank when both are blank; a cell that is no part of a number is left for the parser to refuse."""
+    if p.is_blank(first) and p.is_blank(second):
+        return None
+    head, tail = cpr_part(first, 6), cpr_part(second, 4)
+    if head is None or tail is None:
+        return f"{p.text(first)} {p.text(second)}".strip()
+    return f"{head}-{tail}"
+
+
+#: kinds whose values hold now (a grant's rate): of columns named alike but for a year ('Takst 2025',
+#: 'Takst 2026'), this year's is meant
+YEARLY_KINDS = ("grants", "occupancy")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _of_this_year(headers: list[str], cols: list[int]) -> int | None:
+    """Of columns that name a field equally well, the one whose header names the latest year up to
+    this year when they differ only by their years (``Takst 2025``, ``Takst 2026``); the first column
+    when they differ otherwise (the best name wins as before); ``None`` when only later years are named."""
+    bare = {normalize_header(_YEAR.sub(" ", headers[c])) for c in cols}
+    years = {c: [int(y) for y in _YEAR.findall(headers[c])] for c in cols}
+    if len(bare) > 1 or not all(len(y) == 1 for y in years.values()):
+        return cols[0]
+    now = dt.date.today().year
+    due = [(y[0], c) for c, y in years.items() if y[0] <= now]
+    return max(due)[1] if due else None
+
+
 def _sheet_words(table: Table, headers: bool = True) -> str:
     """A sheet's name, title rows (and headers), lower case: where words that name a kind stand."""
     return " ".join([table.sheet, *table.title, *(table.headers if headers else [])]).casefold()
 
 
+#: the fields whose one value for a whole sheet a title row may state as ``Label: value``
+#: (``Leverandør: Botilbuddet Egely``, ``Paragraf: § 108``); dates, amounts and units never come from a title
+#: (``Enhed: Voksne, døgn og bostøtte`` names an organisational unit, not the unit of the rates)
+TITLE_FIELDS = ("provider", "section", "account")
+_LABELLED = re.compile(r"^\s*([^:]{2,40}?)\s*:\s*(\S.*?)\s*$")
+
+
 def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
     """Values a sheet gives all its rows: grants on a sheet named ``§ 108`` (or titled
-    ``Bevillinger SEL § 108``, ``Længerevarende botilbud``) without a section column are § 108 grants."""
-    if mapping.sources.get(("set", "section"), "matched") != "matched":
-        return mapping  # a section she chose stays
-    mapping.defaults.pop("section", None)
-    if mapping.kind == "grants" and "section" not in mapping.columns:
-        found = {p.section_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
+    ``Bevillinger SEL § 108``, ``Længerevarende botilbud``) without a section column are § 108 grants;
+    a title row ``Leverandør: Botilbuddet Egely`` gives the provider of a sheet without a provider column."""
+    kind = KINDS[mapping.kind]
+    for name in TITLE_FIELDS:
+        if mapping.sources.get(("set", name), "matched") != "matched":
+            continue  # a value she chose stays
+        mapping.defaults.pop(name, None)
+        if name in mapping.columns or not any(f.name == name for f in kind.fields):
+            continue
+        found = set(_labelled_values(kind.field(name), table.title[:5]))
+        if name == "section" and mapping.kind == "grants" and not found:
+            found = {p.section_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
         if len(found) == 1:
-            mapping.defaults["section"] = found.pop()
+            mapping.defaults[name] = found.pop()
     return mapping
+
+
+def _labelled_values(f: Field, titles: list[str]) -> list:
+    """The values title rows give a field as ``Label: value`` where the label is one of the field's
+    header words (each as the field's parser reads it; a value it cannot read is left out)."""
+    out = []
+    for t in titles:
+        m = _LABELLED.match(t)
+        if not m or max(_header_score(f, h) for h in header_spellings(m.group(1))) < 0.95:
+            continue
+        try:
+            f.parser(m.group(2))
+        except (p.ParseError, ValueError):
+            continue
+        out.append(m.group(2))
+    return out
 
 
 def missing_required(kind: Kind, mapping: Mapping) -> list[str]:
     """Labels of the required fields that have no column."""
     missing = [f.label for f in kind.fields
-               if f.required and f.name not in mapping.columns and f.name not in mapping.defaults]
+               if f.required and f.name not in mapping.given()]
     if kind.code == "vum" and "category" not in mapping.columns and not mapping.category_columns:
         missing.append("VUM-kategori")
     if kind.code == "grants" and "period" in mapping.columns and "Startdato" in missing:

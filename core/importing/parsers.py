@@ -65,7 +65,7 @@ def text(value) -> str:
 
 # ------------------------------------------------------------------ CPR
 
-_CPR_NOISE = re.compile(r"\s*[\u2010-\u2015\u2212]\s*")
+_CPR_NOISE = re.compile(r"\s*[\u2010-\u2015\u2212]\s*|(?<=\d)(?:\s+-\s*|\s*-\s+)(?=\d{4}\b)")
 _CPR_AS_FLOAT = re.compile(r"^\d{9,10}\.0+$")
 _CPR_GUARD = re.compile(r'^(?:\'|="?)([\d -]+?)"?$')
 _CPR = r"\d{6}[- ]?\d{4}"
@@ -107,10 +107,23 @@ def name_beside_cpr(value) -> str:
 NO_CPR = {"-", "--", "–", "ukendt", "ingen", "ingen cpr", "n/a", "na", "0", "0000000000", "000000-0000"}
 
 
+#: a company's CVR number (eight digits, maybe after the word CVR), which finance systems write in
+#: the same 'CPR/CVR' column on payments to a provider: no person
+_CVR = re.compile(r"(?i)^(?:cvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*)?\d{8}$|^cvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*\d{2} ?\d{2} ?\d{2} ?\d{2}$")
+
+
 def parse_optional_cpr(value) -> str | None:
-    """A CPR number, or ``None`` for blank and the usual 'no person' marks (``-``, ``Ukendt``, ``0``)."""
+    """A CPR number, or ``None`` for blank, the usual 'no person' marks (``-``, ``Ukendt``, ``0``) and a
+    company's eight-digit CVR number (``29189129``, ``CVR 29 18 91 29``).
+
+    A CPR number has ten digits, or nine when a spreadsheet dropped its leading zero; eight digits
+    are never a person's number."""
     if is_blank(value) or (value == 0 and not isinstance(value, bool)) or (
             isinstance(value, str) and value.strip().casefold() in NO_CPR):
+        return None
+    if isinstance(value, str) and _CVR.match(value.strip()):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1e7 <= value < 1e8 and value == int(value):
         return None
     return parse_cpr(value)
 
@@ -261,6 +274,8 @@ def parse_date(value) -> dt.date:
     if isinstance(value, bool):
         raise ParseError(f"'{value}' er ikke en dato")
     if isinstance(value, (int, float)):
+        if 19000101 <= value <= 21001231 and value == int(value):  # yyyymmdd as a number (SAP-style exports)
+            return parse_date(str(int(value)))
         return excel_serial(value)
     raw = str(value).strip()
     t = " ".join(raw.casefold().split())
@@ -279,9 +294,44 @@ def parse_date(value) -> dt.date:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if re.fullmatch(r"\d{5}(\.0+)?", t):
             return excel_serial(float(t))
+        m = _COMPACT.match(t.split(".")[0]) if re.fullmatch(r"\d{8}\.0+", t) else None
+        if m and 1900 <= int(m.group(1)) <= 2100:  # '20260131.0': a yyyymmdd number stored as text
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         raise ParseError(f"'{raw}' er ikke en gyldig dato") from None
     raise ParseError(f"'{raw}' er ikke en dato (fx 01-03-2026)")
+
+
+_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?=$|[\sT])")
+
+
+def slash_date_order(cells: list) -> str:
+    """How a column writes its dates with slashes (``1/3/2026``): ``"dm"`` day first (the Danish way, and
+    the answer when nothing tells), ``"md"`` month first (an English export: some value's second number
+    is above 12 and no value's first is), ``"mixed"`` when both kinds stand in the column."""
+    day_first = month_first = False
+    for v in [v for v in cells if v.__class__ is str and "/" in v]:  # most columns have none: one quick pass
+        m = _SLASHED.match(v)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            day_first |= a > 12 >= b
+            month_first |= b > 12 >= a
+    if month_first:
+        return "mixed" if day_first else "md"
+    return "dm"
+
+
+def month_first_as_day_first(value):
+    """``1/31/2026`` as ``31/1/2026`` (a cell of a month-first column), other values unchanged."""
+    if value.__class__ is not str:
+        return value
+    return _SLASHED.sub(lambda m: f"{m.group(2)}/{m.group(1)}/{m.group(3)}", value, count=1)
+
+
+def ambiguous_slash_date(value) -> bool:
+    """Whether a slashed date reads as two different days (``1/3/2026``: 1 March or 3 January)."""
+    m = _SLASHED.match(value) if value.__class__ is str else None
+    return bool(m) and int(m.group(1)) <= 12 and int(m.group(2)) <= 12 and m.group(1) != m.group(2)
 
 
 _NO_DATE = re.compile(r"^0{1,2}[-./]0{1,2}[-./]0{2,4}$|^0{4}-0{2}-0{2}$")
@@ -572,20 +622,28 @@ def parse_name(value) -> str:
 
 
 _ACCOUNT_NAME = re.compile(r"(?<=\d)\s+(?:[-–:]\s*)?[a-zæøåA-ZÆØÅ(].*$")
-_DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d))?$")
+# hovedkonto.hovedfunktion.funktion, then maybe the dranst (one digit: 1 drift, 2 statsrefusion, 3 anlæg, as
+# account strings such as '5.38.50.1-4.0' carry it), the grouping (three digits) and the art ('4.0')
+_DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -][1-3](?=$|[. -]\d{3}(?!\d)|[. -]\d[.,]\d$))?"
+                             r"(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d))?$")
+#: dranst digits: the digit a packed account may carry after its five digits (538501 = 5.38.50, drift)
+DRANST = "123"
 
 
 def parse_account(value) -> tuple[str, str, str]:
     """``(account, grouping, art)`` from ``5.38.50``, ``5.38.50.002``, ``5 38 50`` or packed digits,
-    also with the account's name after it (``5.38.50 Længerevarende botilbud``).
+    also with the account's name after it (``5.38.50 Længerevarende botilbud``) and with the dranst
+    (drift 1, statsrefusion 2, anlæg 3) after the function (``5.38.50.1-4.0``, ``538501``).
 
     Packed forms (function, grouping and art run together, as finance systems export
-    them): 5 digits = account (``53850``); 8 = account + grouping (``53850002``);
+    them): 5 digits = account (``53850``); 6 = account + dranst 1-3 (``538501``); 8 = account + grouping (``53850002``);
     10 = account + grouping + art (``5385000240``). Any other length can be read in
     more than one way and is refused with a question instead of a guess.
     """
     if is_blank(value):
         raise ParseError("Konto mangler")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParseError(f"'{text(value)}' er ikke en konto (fx 5.38.50)")
     if isinstance(value, float) and value != int(value):
         raise ParseError(f"'{text(value)}' er skrevet som et decimaltal; skriv kontoen som tekst (fx 5.38.50)")
     raw = text(value)
@@ -598,13 +656,15 @@ def parse_account(value) -> tuple[str, str, str]:
     if digits.isdigit():
         if len(digits) == 5:
             return f"{digits[0]}.{digits[1:3]}.{digits[3:5]}", "", ""
+        if len(digits) == 6 and digits[5] in DRANST:  # the account and its dranst
+            return f"{digits[0]}.{digits[1:3]}.{digits[3:5]}", "", ""
         if len(digits) == 8:
             return f"{digits[0]}.{digits[1:3]}.{digits[3:5]}", digits[5:8], ""
         if len(digits) == 10:
             return f"{digits[0]}.{digits[1:3]}.{digits[3:5]}", digits[5:8], f"{digits[8]}.{digits[9]}"
         raise ParseError(f"Kontoen '{raw}' kan læses på flere måder ({len(digits)} cifre). Skriv den med punktum "
-                         "(fx 5.38.50) eller som 5 cifre (konto), 8 (konto + gruppering) eller 10 "
-                         "(konto + gruppering + art)")
+                         "(fx 5.38.50) eller som 5 cifre (konto), 6 (konto + dranst 1-3), 8 (konto + gruppering) "
+                         "eller 10 (konto + gruppering + art)")
     raise ParseError(f"'{raw}' er ikke en konto (fx 5.38.50)")
 
 

@@ -68,9 +68,15 @@ def cprs_in_cell(value, cpr_column: bool = False, bare: bool = False) -> frozens
     return frozenset(found)
 
 
-def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind) -> dict[int, dict[str, str]]:
+def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind, known: frozenset = _NONE,
+                   bare_rows: list[int] | None = None) -> dict[int, dict[str, str]]:
     """Per row index (of ``table.rows``), the CPR numbers found outside the CPR column, each with
     the header of the first column that names it; rows that name none are left out.
+
+    Ten bare digits in a text (``Husleje 0101901234``) count only when they are one of the ``known``
+    numbers (the file's CPR column, the citizens already registered): a text holds other ten-digit
+    numbers too (invoices, accounts), and only a number known as a person's is surely one. They are
+    looked for only on ``bare_rows`` (the rows without a CPR number of their own; all when ``None``).
 
     A column of texts is searched at once (its cells joined one per line, so a finance extract's
     tens of thousands of posting texts cost one regular-expression pass); any other column is
@@ -79,7 +85,7 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind) -> dict[int, dict
     # the CPR column itself, and columns whose field holds something else than free text (dates,
     # amounts, accounts, codes) are not searched
     skip = {c for name, c in mapping.columns.items() if kind.field(name).parser not in _FREE_TEXT}
-    skip |= set(mapping.month_columns) | set(mapping.category_columns)
+    skip |= set(mapping.month_columns) | set(mapping.category_columns) | set(mapping.cpr_parts or ())
     out: dict[int, dict[str, str]] = {}
     rows = [cells for _, cells in table.rows]
     names = {mapping.columns[n] for n in ("name", "first_name", "last_name") if n in mapping.columns}
@@ -93,9 +99,9 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind) -> dict[int, dict
             cells = list(map(itemgetter(c), rows))
         except IndexError:  # a short row: its missing cells are blank
             cells = [r[c] if c < len(r) else None for r in rows]
-        found = None if cpr_column or name_column else _texts_searched_at_once(cells)
+        found = None if cpr_column or name_column else _texts_searched_at_once(cells, known, bare_rows)
         if found is None:
-            found = _cells_searched_one_by_one(cells, cpr_column, name_column)
+            found = _cells_searched_one_by_one(cells, cpr_column, name_column, known, bare_rows)
         for i, cprs_found in found:
             row = out.setdefault(i, {})
             for cpr in cprs_found:
@@ -103,11 +109,13 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind) -> dict[int, dict
     return out
 
 
-def _texts_searched_at_once(cells: list) -> list[tuple[int, set]] | None:
+def _texts_searched_at_once(cells: list, known: frozenset = _NONE,
+                            bare_rows: list[int] | None = None) -> list[tuple[int, set]] | None:
     """``(row index, CPR numbers)`` of a column whose cells are texts or blank, found in one pass over
     the cells joined by line breaks; ``None`` when a cell is a number or holds a line break itself.
 
-    A column that repeats its texts (a posting text per month) is searched once per distinct text."""
+    A column that repeats its texts (a posting text per month) is searched once per distinct text.
+    Ten bare digits count only as a number in ``known``, on ``bare_rows`` (all rows when None)."""
     if not set(map(type, cells)) <= _TEXT_OR_BLANK:
         return None
     if not cells:
@@ -115,12 +123,31 @@ def _texts_searched_at_once(cells: list) -> list[tuple[int, set]] | None:
     texts = [v or "" for v in cells] if None in cells else cells
     distinct = list(dict.fromkeys(texts))
     if 2 * len(distinct) > len(texts):
-        return _joined_texts_searched(texts)
-    found = _joined_texts_searched(distinct)
-    if not found:
+        found = _joined_texts_searched(texts)
+    else:
+        found = _joined_texts_searched(distinct)
+        if found:
+            by_text = {distinct[j]: cprs_found for j, cprs_found in found}
+            found = [(i, by_text[t]) for i, t in enumerate(texts) if t in by_text]
+    if found is None or not known:
         return found
-    by_text = {distinct[j]: cprs_found for j, cprs_found in found}
-    return [(i, by_text[t]) for i, t in enumerate(texts) if t in by_text]
+    by_row = {i: set(cprs_found) for i, cprs_found in found}
+    rows = range(len(texts)) if bare_rows is None else bare_rows
+    some = [texts[i] for i in rows]
+    if any(some):
+        searched = "\n".join(some)
+        some_starts = None
+        for m in _CPR_BARE.finditer(searched):
+            try:
+                cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
+            except cprs.InvalidCPR:
+                continue
+            if cpr not in known:
+                continue
+            if some_starts is None:
+                some_starts = [0, *accumulate(len(t) + 1 for t in some)]
+            by_row.setdefault(rows[bisect_right(some_starts, m.start()) - 1], set()).add(cpr)
+    return sorted(by_row.items())
 
 
 def _joined_texts_searched(texts: list[str]) -> list[tuple[int, set]] | None:
@@ -148,23 +175,28 @@ def _joined_texts_searched(texts: list[str]) -> list[tuple[int, set]] | None:
     return sorted(by_row.items())
 
 
-def _cells_searched_one_by_one(cells: list, cpr_column: bool, bare: bool = False) -> list[tuple[int, frozenset]]:
+def _cells_searched_one_by_one(cells: list, cpr_column: bool, bare: bool = False, known: frozenset = _NONE,
+                               bare_rows: list[int] | None = None) -> list[tuple[int, frozenset]]:
     memo: dict = {}
     out = []
+    may_be_bare = set(range(len(cells)) if bare_rows is None else bare_rows) if known and not bare else ()
     for i, v in enumerate(cells):
         if v is None or v == "":
             continue
-        key = v if v.__class__ is str else (v.__class__, v)
+        key = (v if v.__class__ is str else (v.__class__, v), i in may_be_bare)
         found = memo.get(key)
         if found is None:
-            found = memo[key] = cprs_in_cell(v, cpr_column, bare)
+            found = cprs_in_cell(v, cpr_column, bare)
+            if not found and key[1]:
+                found = cprs_in_cell(v, bare=True) & known
+            memo[key] = found
         if found:
             out.append((i, found))
     return out
 
 
 def find_persons(table: Table, mapping: Mapping, kind: Kind, cpr_values: list, cpr_problems: dict,
-                 cpr_header: str) -> Counter:
+                 cpr_header: str, registered: frozenset = _NONE) -> Counter:
     """Complete a parsed CPR column from the rest of each row, in place.
 
     A row whose CPR cell is blank takes the one CPR number named elsewhere in the row; a row
@@ -175,7 +207,9 @@ def find_persons(table: Table, mapping: Mapping, kind: Kind, cpr_values: list, c
         How many rows took their CPR number from each column (header -> count).
     """
     taken: Counter = Counter()
-    for i, found in cprs_elsewhere(table, mapping, kind).items():
+    bare_rows = [i for i, v in enumerate(cpr_values) if v is None and cpr_problems.get(i, (None,))[0] is not ERROR]
+    known = (frozenset(v for v in cpr_values if v) | registered) if bare_rows else _NONE
+    for i, found in cprs_elsewhere(table, mapping, kind, known, bare_rows).items():
         own = cpr_values[i]
         if own is not None:
             others = {c: h for c, h in found.items() if c != own}

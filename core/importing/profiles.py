@@ -111,7 +111,11 @@ def mapping_from_headers(kind: str, table: Table, by_header: dict[str, str]) -> 
         c = index.get(normalize_header(header))
         if c is None or not header:
             continue
-        if name.startswith("category_"):
+        if name in ("cpr_part_1", "cpr_part_2"):
+            parts = list(mapping.cpr_parts or (None, None))
+            parts[int(name[-1]) - 1] = c
+            mapping.cpr_parts = tuple(parts)
+        elif name.startswith("category_"):
             mapping.category_columns[c] = name[-1]
         elif name.startswith("month_"):
             m = month_of(table.headers[c])
@@ -119,4 +123,6 @@ def mapping_from_headers(kind: str, table: Table, by_header: dict[str, str]) -> 
         else:
             mapping.columns[name] = c
             mapping.confidence[name] = 1.0
+    if mapping.cpr_parts and None in mapping.cpr_parts:
+        mapping.cpr_parts = None
     return add_sheet_defaults(mapping, table)

@@ -53,6 +53,7 @@ class Table:
     header_row: int = 0
     totals: list[tuple[int, str]] = field(default_factory=list)  # (row number, label) of skipped sum rows
     headings: list[tuple[int, str]] = field(default_factory=list)  # (row number, text) of group headings
+    repeated_headers: list[int] = field(default_factory=list)  # row numbers of the header or a title written again
     memo: dict = field(default_factory=dict, repr=False, compare=False)  # per-column work done once per kind tried
 
     def column_samples(self, limit: int) -> list[list]:
@@ -172,6 +173,20 @@ def _of_similar_length(length: int) -> list[str]:
     return [s for s in _synonyms() if 0.739 * length <= len(s) <= 1.353 * length]
 
 
+_ABBREVIATION = re.compile(r"^([a-zæøå]{2,6})\.$")
+
+
+def abbreviation(header) -> str | None:
+    """The letters of a header that is one word cut short with a dot (``Lev.``, ``Enh.``), lower case."""
+    m = _ABBREVIATION.match(text(header).casefold())
+    return m.group(1) if m else None
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> tuple[str, ...]:
+    return tuple({s.split(" ")[0] for s in _synonyms()})
+
+
 @lru_cache(maxsize=1 << 16)
 def may_name_a_field(header: str) -> bool:
     """Whether a header can name any field at all: it is, holds or fuzzily resembles a known header
@@ -182,20 +197,35 @@ def may_name_a_field(header: str) -> bool:
     on a sheet thousands of columns wide, weighing each column against each field's words costs
     seconds.
     """
+    short = abbreviation(header)
+    if short and any(w.startswith(short) and len(w) > len(short) for w in _first_words()):
+        return True
     for h in header_spellings(header):
         if not h:
             continue
         if len(h) > 80 or _word_score(h) >= 0.8:
             return True
-        if " " not in h and (h.startswith(_compounds()) or h.endswith(_compounds())):
+        if " " not in h and (h.startswith(_compounds()) or h.endswith(_compound_ends())):
             return True
     return False
 
 
+#: the fewest letters of a header word that ends a compound header ('Ydelsespris', 'Prisenhed'; a word
+#: that begins one needs six: 'Takstgruppe' is a group, not a rate); the field must then say what its
+#: values look like, and they must look so (``propose``)
+COMPOUND_END = 4
+
+
 @lru_cache(maxsize=1)
 def _compounds() -> tuple[str, ...]:
-    """Known one-word header words long enough to end or begin a compound header."""
+    """Known one-word header words long enough to begin a compound header."""
     return tuple(s for s in _synonyms() if len(s) >= 6 and " " not in s)
+
+
+@lru_cache(maxsize=1)
+def _compound_ends() -> tuple[str, ...]:
+    """Known one-word header words long enough to end a compound header."""
+    return tuple(s for s in _synonyms() if len(s) >= COMPOUND_END and " " not in s)
 
 
 def _is_texty(v) -> bool:
@@ -416,11 +446,19 @@ def build_table(sheet: RawSheet) -> Table:
             if joined:
                 headers, h_title = joined, h - 1
     title = [" ".join(text(v) for v in row if not is_blank(v)) for row in sheet.rows[:h_title]]
-    rows, totals, headings = [], [], []
+    rows, totals, headings, repeated = [], [], [], []
+    header_texts = [v.strip() if v.__class__ is str else None for v in sheet.rows[h]]
+    # a row can repeat the header only if one of its cells is a header text as written (checked in C first)
+    header_words = frozenset(v for v in sheet.rows[h] if v.__class__ is str and v.strip())
+    # the rows above the header with two or more cells (a single text is a heading anyway), by their first cell
+    title_rows: dict[tuple, set[tuple]] = {}
+    for key in (_row_key(row) for row in sheet.rows[:h]):
+        if len(key) >= 2:
+            title_rows.setdefault(key[0], set()).add(key)
     sums: dict[str, bool] = {}  # a first cell's text -> whether it says its row sums up
-    if _plain_data_rows(sheet.rows[first_data:], width, sums):
+    if _plain_data_rows(sheet.rows[first_data:], width, sums, header_words, title_rows):
         rows = list(zip(range(first_data + 1, len(sheet.rows) + 1), sheet.rows[first_data:]))
-        return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals, headings)
+        return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals, headings, repeated)
     for r in range(first_data, len(sheet.rows)):
         cells = sheet.rows[r]
         if width >= 2 and len(cells) == width:
@@ -432,10 +470,14 @@ def build_table(sheet: RawSheet) -> Table:
                 total = sums.get(first)
                 if total is None:
                     total = sums[first] = _is_total_label(first)
-                if not total:
+                if not total and header_words.isdisjoint(cells) and not (title_rows and _repeats_title(cells, title_rows)):
                     rows.append((r + 1, cells))
                     continue
         if _all_blank(cells):
+            continue
+        if (not header_words.isdisjoint(cells) and _repeats_header(cells, header_texts)) or \
+                (title_rows and _repeats_title(cells, title_rows)):
+            repeated.append(r + 1)  # the header again: a second table below the first, or a printed page's
             continue
         if is_total_row(cells) and not _names_a_person(cells):
             totals.append((r + 1, next(text(v) for v in cells if isinstance(v, str) and v.strip())))
@@ -446,14 +488,53 @@ def build_table(sheet: RawSheet) -> Table:
             continue
         # a full row is the sheet's own list (nothing changes a table's cells); a short one is padded
         rows.append((r + 1, cells if len(cells) == width else list(cells) + [""] * (width - len(cells))))
-    return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals, headings)
+    return Table(sheet.name, headers, rows, [t for t in title if t], h + 1, totals, headings, repeated)
 
 
-def _plain_data_rows(rows: list, width: int, sums: dict[str, bool]) -> bool:
+def _row_key(cells) -> tuple:
+    """A row's non-blank cells as text with their columns (to find a title row written again)."""
+    return tuple((c, text(v)) for c, v in enumerate(cells) if not is_blank(v))
+
+
+def _repeats_title(cells: list, title_rows: dict[tuple, set[tuple]]) -> bool:
+    """Whether a row is one of the title rows above the header written again (a printed page's title)."""
+    for c, v in enumerate(cells):
+        if not is_blank(v):
+            keys = title_rows.get((c, text(v)))
+            return bool(keys) and _row_key(cells) in keys
+    return False
+
+
+def _repeats_header(cells: list, header_texts: list[str | None]) -> bool:
+    """Whether a row is the header row written again: at least two of its cells, and all but one of
+    its texts, are the header's texts in the same columns (as written)."""
+    same = other = 0
+    for c, v in enumerate(cells):
+        if v is None:
+            continue
+        if v.__class__ is not str:
+            return False  # a number or a date: data
+        v = v.strip()
+        if not v:
+            continue
+        if c < len(header_texts) and v == header_texts[c]:
+            same += 1
+        else:
+            other += 1
+            if other > 1:
+                return False
+    return same >= 2 and same > other
+
+
+def _plain_data_rows(rows: list, width: int, sums: dict[str, bool], header_words: frozenset = frozenset(),
+                     title_rows: dict | None = None) -> bool:
     """Whether every row is a data row of the common kind, told column-wise: full width, a first
-    cell of text that does not sum up, a second cell that is not blank (so no row is blank, a total
-    or a lone heading; the row loop of ``build_table`` would keep every one as it is)."""
+    cell of text that does not sum up, a second cell that is not blank, no cell a header text and no
+    first cell a title row's (so no row is blank, a total, a lone heading or the header or title
+    written again; the row loop of ``build_table`` would keep every one as it is)."""
     if width < 2 or not rows or min(map(len, rows)) != width:
+        return False
+    if header_words and not all(map(header_words.isdisjoint, rows)):
         return False
     try:
         firsts = set(map(itemgetter(0), rows))
@@ -464,8 +545,9 @@ def _plain_data_rows(rows: list, width: int, sums: dict[str, bool]) -> bool:
         return False
     if None in seconds or any(v.__class__ is str and (not v or v.isspace()) for v in seconds):
         return False
+    title_firsts = {t for c, t in (title_rows or ()) if c == 0}
     for first in firsts:
-        if not first or first.isspace():
+        if not first or first.isspace() or (title_firsts and text(first) in title_firsts):
             return False
         total = sums.get(first)
         if total is None:

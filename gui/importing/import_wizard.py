@@ -545,6 +545,9 @@ class MappingPage(QWizardPage):
                 for c, letter in sorted(self.mapping.category_columns.items(), key=lambda x: x[1])))
         if self.mapping.month_columns:
             extra.append("Én kolonne pr. måned: " + ", ".join(table.headers[c] for c in self.mapping.month_columns))
+        if m.cpr_parts:
+            extra.append("CPR-nummeret er delt i to kolonner: " + " + ".join(f"'{table.headers[c]}'" for c in m.cpr_parts)
+                         + " (fødselsdato og løbenummer)")
         self.extra.setText("\n".join(extra))
         self.completeChanged.emit()
 
@@ -563,6 +566,8 @@ class MappingPage(QWizardPage):
             out[f"category_{letter}"] = self.w.table.headers[c]
         for c, (m, _) in self.mapping.month_columns.items():
             out[f"month_{m:02d}"] = self.w.table.headers[c]
+        if self.mapping.cpr_parts and "cpr" not in out:  # the CPR number split over two columns
+            out["cpr_part_1"], out["cpr_part_2"] = (self.w.table.headers[c] for c in self.mapping.cpr_parts)
         return out
 
     def choices(self):

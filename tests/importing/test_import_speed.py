@@ -374,7 +374,7 @@ def test_a_table_told_column_wise_is_the_table_told_row_by_row(body, width):
     header = ["Bogf.dato", "Beløb", "CPR-nr", "Tekst"][:width]
     sheet = RawSheet("Ark", [header] + [row[:width] for row in body])
     fast = t.build_table(sheet)
-    original, t._plain_data_rows = t._plain_data_rows, lambda rows, width, sums: False
+    original, t._plain_data_rows = t._plain_data_rows, lambda *args: False
     try:
         slow = t.build_table(sheet)
     finally:

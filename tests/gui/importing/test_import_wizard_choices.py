@@ -121,3 +121,20 @@ def test_profile_model_passes_the_model_tester(qtbot, qtmodeltester, context):
     qtbot.addWidget(screen)
     qtmodeltester.check(screen.profiles)
     assert screen.profiles.rowCount() == 1
+
+
+def test_a_cpr_number_split_over_two_columns_is_shown_and_booked_on_the_person(qtbot, context, tmp_path):
+    rows = [["Bogf. dato", "Konto", "Art", "Fødselsdato", "Løbenr.", "Beløb"],
+            ["05-01-2026", "5.38.50", "4.0", "010190", "1234", "1.000,00"],
+            ["06-01-2026", "5.38.50", "4.0", "240385", "0042", "50,00"]]
+    wizard = _at_sheet_page(qtbot, context, write_xlsx(tmp_path / "split.xlsx", {"Ark1": rows}))
+    wizard.next()
+    mp = wizard.mapping_page
+    assert "CPR-nummeret er delt i to kolonner: 'Fødselsdato' + 'Løbenr.'" in mp.extra.text()
+    assert "Ikke brugt" not in mp.extra.text()
+    wizard.next()
+    qtbot.waitUntil(wizard.preview_page.isComplete, timeout=10000)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.commit_page.result is not None, timeout=10000)
+    got = [r["cpr"] for r in query(context.db, "SELECT cpr FROM postings ORDER BY date")]
+    assert got == ["010190-1234", "240385-0042"]
