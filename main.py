@@ -27,6 +27,9 @@ def _wants_cli(argv: list[str]) -> bool:
     return False
 
 
+# The edges are loaded inside the functions (LAZY_LOADS in tests/test_import_rules.py): a command never
+# loads Qt, and a Python without the dependencies is told how to start before any of them is imported.
+
 def write_pdf(report, path, *, mask_cpr: bool = False):
     """The CLI's PDF writer: Qt is loaded only when a PDF is actually written."""
     from gui.reports.pdf_report import write_pdf as qt_write_pdf

@@ -12,13 +12,14 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTimer, QTranslat
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from core.register.demo import build_demo
 from core.store import settings
 from core.errors import from_environment
 from core.store.logs import setup_logging
 from core.resources import resource_path
 from core.store.storage import data_dir, last_database, remember_database
 from gui.common import errors
-from gui.common.first_run import needs_first_run
+from gui.common.first_run import DEMO, FirstRunWizard, apply_choice, needs_first_run
 from gui.main_window import MainWindow
 from gui.common.opening import open_context  # noqa: F401 (re-exported)
 from gui.store.settings_dialog import apply_font_size
@@ -100,8 +101,6 @@ def run_gui(argv: list[str]) -> int:
     try:
         context = open_context(path) if path is not None and (path.exists() or args.demo) else None
         if args.demo:
-            from core.register.demo import build_demo
-
             build_demo(context.db)
         elif context is None or needs_first_run(context):
             gone = last_database(existing=False) if path is None else None
@@ -138,8 +137,6 @@ def first_run(context, path: Path | None, suggested: Path | None = None):
     With ``context`` (an opened database without a municipality) or a ``--db`` path the guide
     sets up that file; otherwise she chooses a new or an existing one.
     """
-    from gui.common.first_run import DEMO, FirstRunWizard, apply_choice
-
     fixed = context.db_path if context is not None else path
     wizard = FirstRunWizard(fixed_path=fixed, suggested_path=suggested)
     if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
@@ -151,8 +148,6 @@ def first_run(context, path: Path | None, suggested: Path | None = None):
         context = open_context(choice.path)
     apply_choice(context.db, choice)
     if choice.next_step == DEMO:  # hers is ready for next time; now the demo
-        from core.register.demo import build_demo
-
         remember_database(context.db_path)
         context.reopen(demo_db_path())
         if not settings.is_set(context.db, "municipality"):

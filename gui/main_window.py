@@ -13,10 +13,17 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLab
 from core.errors import DispoError
 from core.store import contents
 from core.store.storage import remember_database
+from gui.common.about_dialog import AboutDialog
 from gui.common.context import AppContext
+from gui.common.empty_hint import EmptyHint
+from gui.common.first_run import FirstRunWizard, apply_choice, needs_first_run
+from gui.common.help_dialog import HelpDialog, section_for
 from gui.common.opening import open_context
+from gui.importing.import_wizard import ImportWizard
 from gui.screens import EMPTY_HINTS, SCREEN_MODULES
 from gui.common.widgets import EDITS_PROPERTY, mark_edits
+from gui.store.backup_dialog import BackupDialog
+from gui.store.settings_dialog import SettingsDialog
 
 
 SCREEN_MIN_WIDTH = 520
@@ -67,8 +74,6 @@ class MainWindow(QMainWindow):
     def _add_empty_hints(self) -> None:
         """Every empty table says what to do next and offers it (``gui.screens.EMPTY_HINTS``)."""
         from PySide6.QtWidgets import QTableView
-
-        from gui.common.empty_hint import EmptyHint
 
         actions = {"import": lambda: self.open_import(), "month": lambda: self.show_screen("Månedens gang")}
         self.empty_hints = {}
@@ -187,8 +192,6 @@ class MainWindow(QMainWindow):
 
     def show_help(self, section: str | None = None):
         """The user guide at ``section``, or at the section of the screen shown now (F1)."""
-        from gui.common.help_dialog import HelpDialog, section_for
-
         if section is None:
             screen = self.current_screen()
             section = section_for(screen.TITLE if screen is not None else None)
@@ -199,8 +202,6 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_settings(self):
-        from gui.store.settings_dialog import SettingsDialog
-
         dialog = SettingsDialog(self.context, self)
         dialog.open()
         self.settings_dialog = dialog
@@ -253,8 +254,6 @@ class MainWindow(QMainWindow):
     def set_up_if_new(self) -> None:
         """A database without its municipality (a new file) gets the first-run guide's
         questions; the file itself is already chosen."""
-        from gui.common.first_run import FirstRunWizard, apply_choice, needs_first_run
-
         if not needs_first_run(self.context):
             return
         wizard = FirstRunWizard(self, fixed_path=self.context.db_path)
@@ -268,8 +267,6 @@ class MainWindow(QMainWindow):
 
     def open_import(self, path: str | None = None):
         """Open the import wizard (on ``path`` when a file was dropped on the window)."""
-        from gui.importing.import_wizard import ImportWizard
-
         wizard = ImportWizard(self.context, path, parent=self)
         wizard.open()
         return wizard
@@ -285,13 +282,9 @@ class MainWindow(QMainWindow):
             self.open_import(files[0])
 
     def show_backups(self) -> None:
-        from gui.store.backup_dialog import BackupDialog
-
         BackupDialog(self.context, self).exec()
 
     def show_about(self) -> None:
-        from gui.common.about_dialog import AboutDialog
-
         AboutDialog(self.context.db_path, self).exec()
 
     def _restore_geometry(self) -> None:

@@ -35,11 +35,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from core.followup.expected import list_expected
+from core.register.grants import ACCOUNT_PATTERN, normalize_section
+from core.reports import Column, Report, ReportTable, TOTAL
+from core.reports.xlsx_writer import write_report
 from core.store import audit
 from core.budget_year.rates import _periods, known_rates, price_index, projected_periods, projected_rate
 from core.register.costs import days_in_year
 from core.errors import DispoError, NotFoundError, ValidationError
-from core.followup.forecast import CostCalc, _union_days, budgets_by, is_income, load_rows, own_municipality
+from core.followup.forecast import (CostCalc, _union_days, budgets_by, default_as_of, grant_figures, is_income,
+                                    load_rows, own_municipality)
 from core.money import InvalidNumber, format_kr, ore_to_kr, to_decimal, to_ore
 from core.store.storage import current_user, query
 
@@ -153,8 +158,6 @@ class _Acc:
 def year_sums(db, year: int, *, project: bool) -> dict[tuple[str, str | None], _Acc]:
     """Per (account, section): the cost of ``year`` in øre of the grants and expected citizens,
     their active days per citizen, and how many rates were projected."""
-    from core.followup.expected import list_expected
-
     first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
     found = price_index(db, year) if project else None
     index = found[0] if found else None
@@ -196,8 +199,6 @@ def current_outturn(db, year: int) -> dict[tuple[str, str], int]:
     """This year's expected outturn per (account, section) in øre: the forecast's own per-grant
     figures as of its default date, so each figure is the one the follow-up shows (expected
     citizens and the refund are the follow-up's separate lines, not in these)."""
-    from core.followup.forecast import default_as_of, grant_figures
-
     out: dict[tuple[str, str], int] = defaultdict(int)
     for f in grant_figures(db, year, default_as_of(db, year), with_booked=False)[0]:
         out[(f.account, f.section)] += f.expected
@@ -320,8 +321,6 @@ def set_whatif(db, year: int, version: str, account: str, section: str | None = 
     Raises:
         ValidationError: an empty name, a bad number, a negative price (nothing saved).
     """
-    from core.register.grants import normalize_section
-
     problems: dict[str, str] = {}
     name = " ".join(str(version or "").split())
     if not name:
@@ -334,8 +333,6 @@ def set_whatif(db, year: int, version: str, account: str, section: str | None = 
     if section and (not code or not db.execute("SELECT 1 FROM sections WHERE code = ?", [code]).fetchone()):
         problems["section"] = f"Paragraffen '{section}' findes ikke"
     account = str(account or "").strip()
-    from core.register.grants import ACCOUNT_PATTERN
-
     if not ACCOUNT_PATTERN.match(account):
         problems["account"] = f"Konto skal skrives som 5.38.50, ikke '{account}'"
     if problems:
@@ -393,8 +390,6 @@ def delete_version(db, year: int, name: str) -> None:
 
 def proposal_table(p: Proposal):
     """The proposal as a report sheet in the reports' style (subtotals are formulas)."""
-    from core.reports import TOTAL, Column, ReportTable
-
     cols = (Column("account", "Konto", "text", 12), Column("section", "Paragraf", "text", 10),
             Column("text", "Tekst", "text", 32),
             Column("current_budget", f"Budget {p.year - 1}", "amount", total="sum"),
@@ -437,9 +432,6 @@ def proposal_table(p: Proposal):
 
 def write_proposal(db, p: Proposal, path, *, extra_tables=()) -> None:
     """The proposal as a workbook for økonomifunktionen (and any extra sheets, e.g. savings)."""
-    from core.reports import Report
-    from core.reports.xlsx_writer import write_report
-
     report = Report(f"Budgetforslag{' ' + p.version if p.version else ''}", p.year, dt.date.today(),
                     own_municipality(db), [proposal_table(p), *extra_tables])
     write_report(report, path)

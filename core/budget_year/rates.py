@@ -17,11 +17,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.register.catalogue import set_sats
+from core.register.grants import normalize_section
 from core.store import audit
 from core.errors import ValidationError
-from core.followup.forecast import CostCalc, is_income, own_municipality
+from core.followup.forecast import CostCalc, is_income, load_rows, own_municipality
 from core.importing.importers import grant_snapshot, record_change
-from core.money import InvalidNumber, format_date, format_number, kr, ore_to_kr, to_decimal
+from core.money import InvalidNumber, format_date, format_number, kr, ore_to_kr, parse_date, to_decimal
 from core.register.providers import find_by_name, provider_units
 from core.store.storage import current_user, query
 
@@ -113,8 +115,6 @@ def plan_rate_change(db, provider: str, valid_from, rate, unit: str | None = Non
     Raises:
         ValidationError: an unknown provider, a bad rate, date or unit (nothing is changed).
     """
-    from core.register.grants import normalize_section
-
     problems: dict[str, str] = {}
     prov = find_by_name(db, str(provider or ""))
     if prov is None:
@@ -127,8 +127,6 @@ def plan_rate_change(db, provider: str, valid_from, rate, unit: str | None = Non
         problems["rate"] = f"Takst: '{rate}' er ikke et tal"
         value = None
     if not isinstance(valid_from, dt.date):
-        from core.money import parse_date
-
         try:
             valid_from = parse_date(str(valid_from))
         except InvalidNumber:
@@ -336,8 +334,6 @@ def plan_projection(db, year: int) -> Projection:
     Raises:
         ValidationError: no price and wage index for the year or earlier.
     """
-    from core.followup.forecast import load_rows
-
     index = price_index(db, year)
     rows, _ = load_rows(db, f"{year:04d}-01-01", f"{year:04d}-12-31")
     periods = _periods(db, [r["id"] for r in rows])
@@ -385,6 +381,4 @@ def apply_projection(db, plan: Projection) -> Projection:
 
 def set_price_index(db, year: int, percent) -> None:
     """Set the price and wage index (pris- og lønfremskrivning) of a year, in percent."""
-    from core.register.catalogue import set_sats
-
     set_sats(db, PRICE_INDEX, year, percent)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from core.register.grants import ACCOUNT_PATTERN, normalize_section
+from core.reports import Column, ReportTable, TOTAL
 from core.store import audit
 from core.errors import NotFoundError, ValidationError
 from core.followup.forecast import grant_figures
@@ -80,8 +82,6 @@ def add_saving(db, year: int, text: str, amounts, *, account: str = "", section:
     Raises:
         ValidationError: an empty text, a bad amount, year, account, section or status (nothing saved).
     """
-    from core.register.grants import ACCOUNT_PATTERN, normalize_section
-
     problems: dict[str, str] = {}
     text = " ".join(str(text or "").split())
     if not text:
@@ -234,8 +234,6 @@ def list_savings(db, year: int | None = None) -> list[Saving]:
 
 def savings_table(db, year: int):
     """The committee's list of measures as a report sheet: planned per year, realised, status."""
-    from core.reports import TOTAL, Column, ReportTable
-
     items = list_savings(db, year)
     years = list(range(year, year + YEARS))
     cols = (Column("text", "Tiltag", "text", 40), Column("account", "Konto", "text", 10),

@@ -20,10 +20,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
+from core.budget_year.breakdowns import age_group
 from core.register.costs import days_in_year
 from core.errors import DispoError
 from core.followup.forecast import _union_days, grant_figures
 from core.money import ore_to_kr, to_ore
+from core.reports import Column, ReportTable
 
 KEYS = ("account", "section", "provider", "age_group")
 LABELS = {"account": "konto", "section": "paragraf", "provider": "leverandør", "age_group": "aldersgruppe"}
@@ -67,8 +69,6 @@ def trend(db, first_year: int, last_year: int, by: str = "account", *, progress=
         raise DispoError(f"Årene {first_year}–{last_year} er ikke et gyldigt interval")
     if last_year - first_year >= MAX_YEARS:
         raise DispoError(f"Højst {MAX_YEARS} år ad gangen")
-    from core.budget_year.breakdowns import age_group
-
     out: list[TrendRow] = []
     years = list(range(first_year, last_year + 1))
     for n, year in enumerate(years, 1):
@@ -104,8 +104,6 @@ def _order(key: str):
 
 def trend_table(rows: list[TrendRow], by: str):
     """The trend as a report sheet: one row per key and year."""
-    from core.reports import Column, ReportTable
-
     table = ReportTable("Udvikling", (
         Column("key", LABELS[by].capitalize(), "text", 28), Column("year", "År", "integer", 8),
         Column("expenses", "Udgift", "amount"), Column("booked", "Bogført", "amount"),
@@ -140,8 +138,6 @@ def activity_by_month(db, year: int, by: str = "age_group") -> list[ActivityRow]
     """
     if by not in KEYS:
         raise DispoError(f"Ukendt opdeling '{by}': vælg mellem {', '.join(KEYS)}")
-    from core.budget_year.breakdowns import age_group
-
     figures, _ = grant_figures(db, year, dt.date(year, 12, 31), with_booked=False)
     intervals: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     for f in figures:

@@ -18,7 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from core import __version__
-from core.errors import DispoError
+from core.errors import DatabaseError, DispoError, ReadOnlyError, from_environment
+from core.money import InvalidNumber, parse_date
 
 DONE, FAULT, USAGE = 0, 1, 2  # exit status: done; the user's or the file's fault; wrong usage
 
@@ -35,6 +36,11 @@ COMMAND_MODULES = [
     "core.cli.scenarios",
     "core.cli.month",
 ]
+
+# The store (sqlite-utils, the migrations), the locking and the logging are loaded inside the functions
+# that need them, once the command is known (LAZY_LOADS in tests/test_import_rules.py): an import's workbook
+# starts being read in its child (``_read_ahead``) before they load, and ``--help`` or a usage error needs
+# none of them.
 
 #: the module that registers each command: a call of one command imports only that module (an
 #: import does not load the reports' openpyxl nor the forecast). A command not named here (a new
@@ -170,8 +176,6 @@ def command_names() -> set[str]:
 
 def date_arg(text: str):
     """An argparse type: a date typed the Danish way (``31-10-2026``) or ISO."""
-    from core.money import InvalidNumber, parse_date
-
     try:
         return parse_date(text)
     except InvalidNumber as ex:
@@ -277,8 +281,6 @@ def check_database_exists(args, path: Path) -> None:
     Raises:
         DatabaseError: naming the missing file or folder.
     """
-    from core.errors import DatabaseError
-
     if path.exists():
         return
     if not path.parent.is_dir():
@@ -333,7 +335,6 @@ def run(argv: list[str], *, pdf_writer=None) -> int:
     import logging
     import sqlite3
 
-    from core.errors import ReadOnlyError, from_environment
     from core.store.logs import setup_logging
 
     _read_ahead(argv)

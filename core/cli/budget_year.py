@@ -4,9 +4,18 @@ groupings, which the follow-up and register modules hand over to this one."""
 
 from __future__ import annotations
 
-from core.budget_year import rates
+from core import cpr as cprs
+from core.budget_year import breakdowns, proposal, rates, savings, trend
+from core.budget_year.breakdowns import LABELS
+from core.budget_year.centre import build_unit_report
 from core.cli import date_arg, print_json, print_table, year_arg
+from core.errors import DispoError, NotFoundError
+from core.followup.forecast import add_rows, default_as_of
 from core.money import format_date, format_kr, format_number, to_ore
+from core.register import catalogue
+from core.register.citizens import find_by_cpr
+from core.register.grants import normalize_section
+from core.reports.xlsx_writer import write_report, write_tables
 
 
 def _kr(value) -> str:
@@ -228,18 +237,12 @@ def register_budget(bsub) -> None:
 
 
 def cmd_budget_proposal(args, db) -> int:
-    from core.budget_year import proposal
-
     p = proposal.budget_proposal(db, args.year, args.version)
     if args.out:
         from pathlib import Path
 
-        from core.errors import DispoError
-
         if Path(args.out).suffix.lower() != ".xlsx":
             raise DispoError(f"Filen skal ende på .xlsx, ikke '{Path(args.out).name}'")
-        from core.budget_year import savings
-
         proposal.write_proposal(db, p, args.out, extra_tables=[savings.savings_table(db, args.year)])
     data = p.as_json()
     if args.json:
@@ -262,8 +265,6 @@ def cmd_budget_proposal(args, db) -> int:
 
 
 def cmd_budget_whatif(args, db) -> int:
-    from core.budget_year import proposal
-
     proposal.set_whatif(db, args.year, args.version, args.account, args.section, fye_change=args.fye_change,
                         average_price=args.average_price)
     print(f"Ændringen er gemt i version '{args.version}' af budgetforslaget for {args.year}.")
@@ -271,8 +272,6 @@ def cmd_budget_whatif(args, db) -> int:
 
 
 def cmd_budget_versions(args, db) -> int:
-    from core.budget_year import proposal
-
     rows = proposal.list_versions(db, args.year)
     if args.json:
         print_json(rows)
@@ -284,8 +283,6 @@ def cmd_budget_versions(args, db) -> int:
 # ------------------------------------------------------------------ savings
 
 def cmd_savings_add(args, db) -> int:
-    from core.budget_year import savings
-
     parts = [x for x in args.amount.split(",") if x.strip()] if args.amount.count(",") and "." not in args.amount \
         and all(x.strip().lstrip("-").isdigit() for x in args.amount.split(",")) else [args.amount]
     amounts = {args.year + i: value for i, value in enumerate(parts)}
@@ -299,8 +296,6 @@ def cmd_savings_add(args, db) -> int:
 
 
 def cmd_savings_list(args, db) -> int:
-    from core.budget_year import savings
-
     items = savings.list_savings(db, args.year)
     if args.json:
         print_json([s.as_json(args.year) for s in items])
@@ -316,16 +311,12 @@ def cmd_savings_list(args, db) -> int:
 
 
 def cmd_savings_set(args, db) -> int:
-    from core.budget_year import savings
-
     savings.update_saving(db, args.id, status=args.status, responsible=args.responsible)
     print(f"Besparelse {args.id} er ændret.")
     return 0
 
 
 def cmd_savings_link(args, db) -> int:
-    from core.budget_year import savings
-
     savings.link(db, args.id, grant_id=args.grant, citizen_id=args.citizen)
     print(f"Besparelse {args.id} er tilknyttet.")
     return 0
@@ -383,8 +374,6 @@ def register_catalogue(p) -> None:
 
 
 def cmd_add_section(args, db) -> int:
-    from core.register import catalogue
-
     code = catalogue.add_section(db, args.section, args.text, args.account, args.unit, args.valid_from,
                                  grouping=args.grouping, quantity_per=args.quantity_per)
     if args.json:
@@ -395,18 +384,12 @@ def cmd_add_section(args, db) -> int:
 
 
 def cmd_retire_section(args, db) -> int:
-    from core.register import catalogue
-    from core.register.grants import normalize_section
-
     catalogue.retire_section(db, normalize_section(args.section) or args.section, args.retired_from)
     print(f"Paragraffen udgår fra {format_date(args.retired_from)}.")
     return 0
 
 
 def cmd_add_grouping(args, db) -> int:
-    from core.register import catalogue
-    from core.register.grants import normalize_section
-
     catalogue.add_grouping(db, normalize_section(args.section) or args.section, args.grouping, args.text,
                            args.valid_from, account=args.account)
     print(f"Grupperingen {args.grouping} er tilføjet.")
@@ -414,24 +397,18 @@ def cmd_add_grouping(args, db) -> int:
 
 
 def cmd_add_account(args, db) -> int:
-    from core.register import catalogue
-
     catalogue.add_account(db, args.account, args.text, args.valid_from)
     print(f"Kontoen {args.account} er tilføjet fra {format_date(args.valid_from)}.")
     return 0
 
 
 def cmd_retire_unit(args, db) -> int:
-    from core.register import catalogue
-
     catalogue.retire_unit(db, args.unit, args.retired_from)
     print(f"Enheden {args.unit} udgår fra {format_date(args.retired_from)}.")
     return 0
 
 
 def cmd_retire_account(args, db) -> int:
-    from core.register import catalogue
-
     catalogue.retire_account(db, args.account, args.retired_from)
     print(f"Kontoen {args.account} udgår fra {format_date(args.retired_from)}.")
     return 0
@@ -441,9 +418,6 @@ def cmd_retire_account(args, db) -> int:
 
 def print_breakdown(result) -> int:
     """The text table of ``forecast --by`` one of the breakdowns (called by core.cli.followup)."""
-    from core.budget_year.breakdowns import LABELS
-    from core.followup.forecast import add_rows
-
     print(f"Dispositionsregnskab {result.year} pr. {format_date(result.as_of)}, pr. {LABELS[result.by]}")
     money = [("computed_to_date", "Beregnet til dato"), ("committed_rest", "Disponeret rest"),
              ("expected_outturn", "Forventet regnskab"), ("booked_to_date", "Bogført"), ("backlog", "Efterslæb")]
@@ -460,12 +434,8 @@ def print_breakdown(result) -> int:
 # ------------------------------------------------------------------ trend, target groups
 
 def cmd_trend(args, db) -> int:
-    from core.budget_year import trend
-
     rows = trend.trend(db, args.first_year, args.last_year, args.by)
     if args.out:
-        from core.reports.xlsx_writer import write_tables
-
         write_tables([trend.trend_table(rows, args.by)], args.out,
                      title=f"Udvikling {args.first_year}-{args.last_year}")
     if args.json:
@@ -482,8 +452,6 @@ def cmd_trend(args, db) -> int:
 
 
 def cmd_targetgroups_list(args, db) -> int:
-    from core.budget_year import breakdowns
-
     names = breakdowns.target_groups(db)
     if args.json:
         print_json(names)
@@ -493,18 +461,11 @@ def cmd_targetgroups_list(args, db) -> int:
 
 
 def cmd_targetgroups_add(args, db) -> int:
-    from core.budget_year import breakdowns
-
     print(f"Målgruppen '{breakdowns.add_target_group(db, args.name)}' er tilføjet.")
     return 0
 
 
 def cmd_targetgroups_set(args, db) -> int:
-    from core import cpr as cprs
-    from core.budget_year import breakdowns
-    from core.register.citizens import find_by_cpr
-    from core.errors import NotFoundError
-
     citizen = find_by_cpr(db, cprs.normalize(args.cpr))
     if citizen is None:
         raise NotFoundError("Borgeren findes ikke")
@@ -516,11 +477,6 @@ def cmd_targetgroups_set(args, db) -> int:
 def cmd_unit_report(args, db) -> int:
     from pathlib import Path
 
-    from core.budget_year.centre import build_unit_report
-    from core.errors import DispoError
-    from core.followup.forecast import default_as_of
-    from core.reports.xlsx_writer import write_report
-
     if Path(args.out).suffix.lower() != ".xlsx":
         raise DispoError(f"Filen skal ende på .xlsx, ikke '{Path(args.out).name}'")
     as_of = args.as_of or default_as_of(db, args.year)
@@ -531,8 +487,6 @@ def cmd_unit_report(args, db) -> int:
 
 
 def cmd_activity(args, db) -> int:
-    from core.budget_year import trend
-
     rows = trend.activity_by_month(db, args.year, args.by)
     if args.json:
         print_json({"year": args.year, "by": args.by, "rows": [r.as_json() for r in rows]})

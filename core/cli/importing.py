@@ -12,6 +12,7 @@ from core.formatting import count, date_text, datetime_text, import_counts
 from core.importing.batches import (ACCEPT_UNLIKELY, SKIP_UNLIKELY, commit, confirm_unlikely, list_batches, prepare,
                                     preview_result, save_plan_profile, undo)
 from core.importing.choices import Choices
+from core.importing import profiles
 from core.importing.fields import KINDS
 from core.money import format_kr
 from core.store.storage import query
@@ -102,6 +103,15 @@ def choices_from_args(args) -> Choices:
     return Choices(dict(args.map), dict(args.set), translations)
 
 
+def _write_errors(path: Path, plan, rejected: list[dict]) -> None:
+    """The error workbook of ``--errors``."""
+    # loaded on use (LAZY_LOADS in tests/test_import_rules.py): the workbook needs the reports' writer and
+    # openpyxl, which an import without --errors does not load
+    from core.importing.errors_workbook import write_error_workbook
+
+    write_error_workbook(path, plan, rejected)
+
+
 def cmd_import(args, db) -> int:
     plan = prepare(db, Path(args.file), args.kind, args.sheet, choices=choices_from_args(args), profile=args.profile)
     if args.skip_unlikely:
@@ -111,9 +121,7 @@ def cmd_import(args, db) -> int:
         res = preview_result(plan, args.update_changed)
     elif question:  # nothing would come in: ask instead of saving an empty import
         if args.errors:
-            from core.importing.errors_workbook import write_error_workbook
-
-            write_error_workbook(Path(args.errors), plan, plan.rejected)
+            _write_errors(Path(args.errors), plan, plan.rejected)
         raise DispoError(question)
     else:
         confirm_unlikely(plan, accept=args.accept_unlikely, update_changed=args.update_changed)
@@ -121,9 +129,7 @@ def cmd_import(args, db) -> int:
         if args.save_profile:
             res["profile_id"] = save_plan_profile(db, plan, args.save_profile)
     if args.errors:
-        from core.importing.errors_workbook import write_error_workbook
-
-        write_error_workbook(Path(args.errors), plan, res["rejected"])
+        _write_errors(Path(args.errors), plan, res["rejected"])
     if args.json:
         print_json(res)
         return 0
@@ -205,8 +211,6 @@ def cmd_undo(args, db) -> int:
 
 
 def cmd_profiles(args, db) -> int:
-    from core.importing import profiles
-
     if args.rename:
         try:
             number = int(args.rename[0])

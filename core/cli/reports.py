@@ -6,6 +6,7 @@ from pathlib import Path
 
 from core.cli import date_arg, pdf_writer, year_arg
 from core.errors import DispoError
+from core.followup.forecast import default_as_of as last_posting_date
 from core.reports.build import REPORT_KINDS, build_report, default_as_of, month_end
 from core.reports.xlsx_writer import write_report
 
@@ -43,8 +44,6 @@ def cmd_report(args, db) -> int:
     elif args.as_of:
         as_of = args.as_of
     elif args.kind == "monthly":
-        from core.followup.forecast import default_as_of as last_posting_date
-
         as_of = last_posting_date(db, args.year)  # the forecast's own default: the last booked day
     else:
         as_of = default_as_of(args.year)

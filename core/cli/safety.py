@@ -6,6 +6,8 @@ from core.store import audit, backup
 from core.cli import database_path, print_json, print_table
 from core.errors import DispoError
 from core.formatting import count, datetime_text
+from core.store.locking import acquire
+from core.store.storage import check_integrity
 
 
 def register(sub) -> None:
@@ -87,8 +89,6 @@ def cmd_backups(args, db) -> int:
 
 
 def cmd_restore(args, db) -> int:
-    from core.store.locking import acquire
-
     path = database_path(args)
     with acquire(path, take_over=args.take_over_lock):
         result = backup.restore(path, args.file)
@@ -103,8 +103,6 @@ def cmd_restore(args, db) -> int:
 
 
 def cmd_integrity(args, db) -> int:
-    from core.store.storage import check_integrity
-
     check_integrity(db, database_path(args), full=args.full)
     if args.json:
         print_json({"ok": True, "check": "integrity_check" if args.full else "quick_check"})

@@ -23,6 +23,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from core.followup import validation
 from core.store import audit
 from core.errors import DispoError
 from core.followup.forecast import forecast, load_calcs
@@ -126,8 +127,6 @@ def checks(db, year, month, today: dt.date | None = None) -> list[Check]:
     A month that has not ended on ``today`` (default: today) is the first check; it blocks
     the approval. The others need a reason to approve anyway.
     """
-    from core.followup import validation
-
     year, month = _check(year, month)
     today = today or dt.date.today()
     first, last = dt.date(year, month, 1), month_end(year, month)

@@ -21,6 +21,7 @@ from math import gcd
 from core.register.costs import day_factor
 from core.errors import DispoError
 from core.money import round_half_away, to_ore
+from core.store import settings
 from core.store.storage import BackgroundRead, query
 
 KEY_FIELDS = ("grant_id", "cpr", "name", "section", "account", "provider")
@@ -226,8 +227,6 @@ def rate_ratio(rate) -> tuple[int, int]:
 
 def own_municipality(db) -> str:
     """The own municipality (the setting ``municipality``), or '' when it is not set."""
-    from core.store import settings
-
     return settings.get(db, "municipality") or ""
 
 

@@ -13,8 +13,10 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from core.followup import reconcile, validation
 from core.followup.approval import MONTHS
 from core.formatting import count, date_text
+from core.store import settings
 
 DONE, OPEN, PROBLEMS = "done", "open", "problems"
 STATE_LABELS = {DONE: "Færdig", OPEN: "Mangler", PROBLEMS: "Problemer"}
@@ -46,8 +48,6 @@ def month_end(year: int, month: int) -> dt.date:
 def latest_month(db, today: dt.date | None = None) -> tuple[int, int]:
     """The month to work on: the month of the newest booking; before anything is booked, the
     month before today, or January of the budget year she set up when that is another year."""
-    from core.store import settings
-
     row = db.execute("SELECT max(date) FROM postings").fetchone()
     if row and row[0]:
         day = dt.date.fromisoformat(row[0][:10])
@@ -62,8 +62,6 @@ def latest_month(db, today: dt.date | None = None) -> tuple[int, int]:
 
 def cycle(db, year: int, month: int) -> list[Step]:
     """The six steps of the month ``month`` of ``year``, in the order they are done."""
-    from core.followup import reconcile, validation
-
     name = MONTHS[month - 1]
     end = month_end(year, month)
     first = dt.date(year, month, 1)

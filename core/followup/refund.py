@@ -21,10 +21,11 @@ from decimal import Decimal
 
 from core import cpr as cprs
 from core.register.catalogue import sats_of_year
-from core.errors import NotFoundError
+from core.errors import NotFoundError, ValidationError
 from core.followup.grant_forecast import (ForecastRow, calc_of, default_as_of, grant_figures, is_income, load_rows,
                                  own_municipality, refund_budget, round_half_away)
-from core.money import ore_to_kr, to_ore
+from core.money import InvalidNumber, ore_to_kr, to_decimal, to_ore
+from core.store import audit
 
 RATES = ((1, 2, 25), (2, 3, 50), (3, None, 75))  # (from threshold, to threshold, percent)
 REFUND_LINE = "Forventet refusion (§ 176)"
@@ -204,10 +205,6 @@ def set_refund_budget(db, year, amount) -> None:
     Raises:
         ValidationError: a bad year or amount.
     """
-    from core.store import audit
-    from core.errors import ValidationError
-    from core.money import InvalidNumber, to_decimal
-
     try:
         year = int(year)
         if not 1900 <= year <= 2200:

@@ -33,11 +33,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.errors import NotFoundError
 from core.followup.forecast import budget_mismatches, own_municipality
 from core.money import format_date, format_kr, format_number
-from core.register.catalogue import STANDING_KINDS
+from core.register.catalogue import STANDING_KINDS, satser
+from core.register.grants import get_grant
 from core.register.pa_cap import cap_satser, grant_check, is_pa_employment
-from core.register.providers import catalogue_rate
+from core.register.providers import KIND_LABELS, catalogue_rate, get_provider
+from core.store import settings
 from core.store.audit import TABLES
 from core.store.storage import query
 
@@ -92,8 +95,6 @@ def _find(rule: str, message: str, table: str, record_id: int) -> Finding:
 
 def validate(db, as_of: dt.date | None = None) -> list[Finding]:
     """Every finding of the checklist on ``as_of`` (default today), errors first."""
-    from core.store import settings
-
     as_of = as_of or dt.date.today()
     today = as_of.isoformat()
     ending_soon = settings.get(db, "validation.ending_soon_days")
@@ -234,10 +235,6 @@ def record_details(db, table: str, record_id: int) -> tuple[str, list[tuple[str,
     Raises:
         NotFoundError: the record no longer exists.
     """
-    from core.errors import NotFoundError
-    from core.register.grants import get_grant
-    from core.register.providers import KIND_LABELS, get_provider
-
     if table == "grants":
         g = get_grant(db, record_id)
         rate = format_number(g.rate_on(max(g.start, dt.date.today()))) if g.rates else "mangler"
@@ -265,8 +262,6 @@ def record_details(db, table: str, record_id: int) -> tuple[str, list[tuple[str,
                                                  ("Takst", format_number(Decimal(e["rate"]))),
                                                  ("Start", _d(e["start"]))]
     if table == "satser":
-        from core.register.catalogue import satser
-
         return "Årlige satser", [(f"{r['text']} {r['year']}", format_number(r["value"])) for r in satser(db)]
     if table == "budgets":
         rows = query(db, "SELECT * FROM budgets WHERE id = ?", [record_id])

@@ -1208,12 +1208,9 @@ IMPORTERS = {cls.kind.code: cls for cls in (GrantsImporter, PostingsImporter, Bu
 
 def apply_vum(db, records: list[Record], batch_id: int) -> dict:
     """Hand a VUM list to the VUM module (``core.vum.apply_vum_list``)."""
-    from core.errors import DispoError
+    # loaded on use (LAZY_LOADS in tests/test_import_rules.py): an import of another kind does not load VUM
+    from core.vum import apply_vum_list
 
-    try:
-        from core.vum import apply_vum_list
-    except ImportError:
-        raise DispoError("VUM-modulet er ikke installeret; VUM-lister kan ikke importeres endnu") from None
     return apply_vum_list(db, [r.values for r in records], batch_id)
 
 

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from core import cpr as cprs
 from core.errors import DispoError
+from core.register.catalogue import shipped_catalogue
 from core.register.grants import normalize_section
 from core.money import AMBIGUOUS_COMMA, ambiguous_comma_message
 
@@ -534,8 +535,6 @@ def section_named_in(title: str) -> str | None:
 @lru_cache(maxsize=1)
 def _section_names() -> dict[str, str]:
     """Section name (lower case) -> code, from the shipped catalogue, plus the usual abbreviation BPA."""
-    from core.register.catalogue import shipped_catalogue
-
     names = {" ".join(s["text"].casefold().split()): s["code"] for s in shipped_catalogue()["sections"]}
     if "§ 96" in names.values():
         names["bpa"] = "§ 96"

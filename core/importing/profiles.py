@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from core.importing.parsers import month_of
 from core.store import audit
 from core.errors import NotFoundError
 from core.importing.matching import Mapping, add_sheet_defaults, header_signature, header_signatures
@@ -101,8 +102,6 @@ def mapping_from_headers(kind: str, table: Table, by_header: dict[str, str]) -> 
     Keys ``category_X`` name the x-marked VUM column of category X; ``month_MM`` a month column.
     Headers not found in the table are left out.
     """
-    from core.importing.parsers import month_of
-
     index = {}
     for c, h in enumerate(table.headers):
         index.setdefault(normalize_header(h), c)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from core.errors import DispoError
+from core.importing.sandbox import password_message, read_ahead as start_reading, read_workbook
 
 DELIMITERS = [";", ",", "\t", "|"]
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -83,8 +84,6 @@ def sniff_format(data: bytes, name: str = "") -> str:
         ReadError: the file is password-protected, a zip or binary file that is no spreadsheet, or a
             web page or XML file saved with a spreadsheet's name.
     """
-    from core.importing.sandbox import password_message
-
     if data.startswith(OLE2_MAGIC):
         if ENCRYPTED_PACKAGE in data:  # an encrypted xlsx: the zip package sits encrypted in a compound file
             raise ReadError(password_message(name))
@@ -129,8 +128,6 @@ def read_spreadsheet(path: Path, sheets: list[str] | None = None, fmt: str | Non
     A sheet the workbook lists but does not contain becomes a ``RawSheet`` with ``missing`` set
     (its table is then refused with that reason); when no listed sheet is there, the file is refused.
     """
-    from core.importing.sandbox import read_workbook
-
     fmt = fmt or sniff_format(path.read_bytes(), path.name)
     try:
         found = read_workbook(path, by_content=_by_content(fmt, path), sheets=sheets)
@@ -162,8 +159,6 @@ def read_ahead(path: str | Path) -> None:
     """Start reading a workbook's sheets now, in its child (``sandbox.read_ahead``), for a caller that
     knows the file before it has loaded the rest of Dispo: ``read_file`` of the same file then takes
     what the child read meanwhile. A CSV file, or a file that cannot be read, is left to ``read_file``."""
-    from core.importing.sandbox import read_ahead as start_reading
-
     path = Path(path)
     try:
         fmt = sniff_format(path.read_bytes(), path.name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.importing.parsers import text
+
 NEW, CHANGED, UNCHANGED, DUPLICATE, REJECTED, SKIPPED = ("new", "changed", "unchanged", "duplicate", "rejected",
                                                           "skipped")
 STATUS_LABELS = {NEW: "Ny", CHANGED: "Ændret", UNCHANGED: "Findes allerede", DUPLICATE: "Dublet i filen",
@@ -65,8 +67,6 @@ class Record:
     changes = _made_when_used("_changes", dict)
 
     def reject(self, column: str, value, reason: str) -> None:
-        from core.importing.parsers import text
-
         self.status = REJECTED
         self.problems.append({"sheet": self.sheet, "row": self.row, "column": column, "value": text(value),
                               "reason": reason})

@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 
 from core.errors import DispoError
+from core.importing import reader_child
+from core.importing.reader_child import decode
 
 CHILD = Path(__file__).with_name("reader_child.py")
 GIB = 1024 ** 3
@@ -85,7 +87,6 @@ def read_workbook(path: Path, *, by_content: bool, sheets: list[str] | None = No
     request = {"path": str(path), "by_content": by_content, "sheets": sheets, "memory": memory,
                "misbehave": misbehave}
     if _in_process():  # no interpreter to start: read here, unguarded
-        from core.importing import reader_child
         answer = reader_child.read(request)
     else:
         ahead = _AHEAD.pop(_read_key(path, request), None) if _AHEAD else None
@@ -163,8 +164,6 @@ def _finish_child(name: str, proc: subprocess.Popen, request: bytes | None, seco
     if proc.returncode != 0 or not stdout:
         raise ReaderFailed(f"Filen '{name}' kan ikke læses: regnearkslæseren brugte for meget hukommelse eller "
                            f"gik ned på den. Filen er nok beskadiget. {SAVE_AGAIN}")
-    from core.importing.reader_child import decode
-
     return decode(stdout)
 
 

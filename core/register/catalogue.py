@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from core.store import audit
 from core.errors import NotFoundError, ValidationError
-from core.money import to_decimal
+from core.money import InvalidNumber, parse_date, to_decimal
 from core.store.shipped import load_shipped_catalogue, shipped_catalogue  # noqa: F401 (re-exported)
 from core.store.storage import query
 
@@ -179,8 +179,6 @@ def set_vum_norm(db, code: str, norm_hours) -> None:
 
 def _iso(value, label: str, problems: dict, key: str) -> str | None:
     import datetime as dt
-
-    from core.money import InvalidNumber, parse_date
 
     if isinstance(value, dt.date):
         return value.isoformat()

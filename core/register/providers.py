@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, fields as dc_fields
 from decimal import Decimal
 
-from core.store import audit
+from core.store import audit, settings
 from core.errors import NotFoundError, ValidationError
 from core.money import InvalidNumber, to_decimal
 from core.store.storage import query
@@ -115,8 +115,6 @@ def _clean(fields: dict) -> dict:
 def create_provider(db, name: str, kind: str = "privat", batch_id: int | None = None, **fields) -> int:
     """Create a provider; its name must be new (case-insensitive)."""
     if fields.get("invoice_lag_days") in (None, ""):  # the setting's default for new providers
-        from core.store import settings
-
         fields["invoice_lag_days"] = settings.get(db, "provider.invoice_lag_days")
     data = _clean({"name": name, "kind": kind, **fields})
     if find_by_name(db, data["name"]):

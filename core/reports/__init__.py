@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from core.cpr import mask_all
 from core.formulas import FORMULA_STARTS, csv_safe, looks_like_formula  # noqa: F401 (re-exported)
+from core.money import format_date, format_number
 
 KINDS = ("text", "cpr", "integer", "number", "amount", "date", "percent", "mark")
 """Column kinds: ``cpr`` is text that masking applies to, ``mark`` a short text such as ``x``,
@@ -162,8 +163,6 @@ def sheet_name(title: str, used: set[str]) -> str:
 def display(value, kind: str, mask_cpr: bool = False) -> str:
     """A cell value as Danish text for the preview and the printed report (``1.234,56``,
     ``31-10-2026``, ``95,0 %``)."""
-    from core.money import format_date, format_number
-
     if value is None:
         return ""
     if isinstance(value, str):

@@ -23,7 +23,9 @@ from fractions import Fraction
 from types import SimpleNamespace
 
 from core.budget_year.savings import list_savings, savings_table
+from core.followup.expected import SOURCES, list_expected
 from core.followup.forecast import forecast, monthly_outturn, own_municipality
+from core.followup.refund import refund_rows, thresholds_note
 from core.formatting import text_key
 from core.money import format_date, format_number, kr, ore_to_kr
 from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable
@@ -247,8 +249,6 @@ def top_deviations(overview: ReportTable, count: int = TOP_DEVIATIONS) -> Report
 def expected_sheet(db, year: int, as_of: dt.date) -> ReportTable:
     """Sheet "Kommende borgere": each expected citizen's cost in the year; the total equals the
     forecast's "Kommende borgere" line (both sum per-person øre)."""
-    from core.followup.expected import SOURCES, list_expected
-
     table = ReportTable("Kommende borgere", (
         Column("ident", "CPR-nr./midl. nr.", "cpr", 16), Column("name", "Navn", "text", 24),
         Column("section", "Paragraf", "text", 10), Column("account", "Konto", "text", 12),
@@ -276,8 +276,6 @@ def expected_sheet(db, year: int, as_of: dt.date) -> ReportTable:
 def refund_sheet(db, year: int, as_of: dt.date | None = None) -> ReportTable:
     """Sheet "Refusion": the high-cost refund candidates (serviceloven § 176) of the year, with
     their expenses as the forecast has them on ``as_of`` (so the total equals its refund line)."""
-    from core.followup.refund import refund_rows, thresholds_note
-
     thresholds, rows = refund_rows(db, year, as_of=as_of)
     table = ReportTable("Refusion", (
         Column("cpr", "CPR-nr.", "cpr"), Column("name", "Navn", "text", 26), Column("age", "Alder", "integer"),

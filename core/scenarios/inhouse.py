@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from core.register import catalogue
 from core.register.costs import days_in_year, daily_cost
 from core.errors import DispoError, NotFoundError
 from core.money import kr
+from core.register.grants import list_grants
+from core.register.providers import catalogue_rate
 
 
 class InhouseError(DispoError):
@@ -91,8 +94,6 @@ def external_cost_per_year(db, citizen_ids: list[int], on: dt.date) -> tuple[Dec
     Returns:
         (the total, one row per grant: grant id, cpr, provider, section, per year).
     """
-    from core.register.grants import list_grants
-
     rows = []
     for citizen_id in citizen_ids:
         for g in list_grants(db, active_on=on, citizen_id=citizen_id):
@@ -113,8 +114,6 @@ def own_rate_per_year(db, provider_id: int, section: str, unit: str, on: dt.date
     Raises:
         NotFoundError: the facility has no rate for that unit on the date.
     """
-    from core.register.providers import catalogue_rate
-
     rate = catalogue_rate(db, provider_id, unit, on, section)
     if rate is None:
         raise NotFoundError(f"Tilbuddet har ingen takst pr. {unit} for {section} pr. {on:%d-%m-%Y}")
@@ -128,8 +127,6 @@ def vum_place_per_year(db, category: str, year: int, hours=None) -> Decimal:
     Raises:
         NotFoundError: an unknown category, or no hourly price for the year or before.
     """
-    from core.register import catalogue
-
     row = db.execute("SELECT norm_hours FROM vum_categories WHERE code = ?", [category]).fetchone()
     if row is None:
         raise NotFoundError(f"VUM-kategori '{category}' findes ikke")

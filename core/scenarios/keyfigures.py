@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from core.store import audit
 from core.errors import ValidationError
-from core.followup.forecast import forecast
+from core.followup.forecast import forecast, is_income, own_municipality
 from core.money import kr, to_decimal
 from core.store.storage import query
 
@@ -101,8 +101,6 @@ def key_figures(db, year: int, by: str = "section") -> list[KeyFigureRow]:
     """
     if by not in ("section", "provider"):
         raise ValidationError({"by": f"Nøgletal opdeles efter paragraf eller leverandør, ikke '{by}'"})
-    from core.followup.forecast import is_income, own_municipality
-
     fc = forecast(db, year, dt.date(year, 12, 31), by=by, include_expected=False, include_refund=False)
     own = own_municipality(db)
     counts: dict[str, dict] = defaultdict(lambda: {"grants": 0, "bands": defaultdict(int), "kinds": defaultdict(int)})

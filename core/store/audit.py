@@ -6,7 +6,9 @@ import datetime as dt
 import json
 import re
 
-from core import cpr as cprs
+from core import cpr as cprs, formatting
+from core.errors import DispoError, from_environment
+from core.formatting import datetime_text
 from core.store.connection import current_user, query
 from core.store.declared_settings import SETTINGS
 from core.formulas import csv_safe, looks_like_formula
@@ -253,8 +255,6 @@ def describe_change(entry: dict) -> str:
 def show_value(key: str, value) -> str:
     """One stored value as the screens show it: øre as kroner, ISO dates as dd-mm-yyyy,
     decimals with a comma, flags as ja/nej, a grant's rate periods and lists in words."""
-    from core import formatting
-
     if value is None or value == "":
         return "–"
     if key.endswith("_ore") and isinstance(value, int):
@@ -314,8 +314,6 @@ def export(rows: list[dict], path, *, mask_cpr: bool = False) -> int:
     import csv
     from pathlib import Path
 
-    from core.errors import DispoError, from_environment
-
     path = Path(path)
     table = [[_cell(r, key, mask_cpr) for key, _ in EXPORT_COLUMNS] for r in rows]
     headings = [h for _, h in EXPORT_COLUMNS]
@@ -356,8 +354,6 @@ def _cell(row: dict, key: str, mask_cpr: bool):
     elif key in ("old", "new"):
         value = _json(row[key]) or ""
     elif key == "at":
-        from core.formatting import datetime_text
-
         value = datetime_text(row[key])
     elif key == "table_name":
         value = TABLES.get(row[key], row[key])

@@ -28,7 +28,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import DatabaseLockedError, from_environment
+from core.errors import DatabaseLockedError, ReadOnlyError, from_environment
+from core.store.storage import current_user, open_db
 
 log = logging.getLogger(__name__)
 
@@ -268,8 +269,6 @@ def acquire(db_path: str | Path, *, take_over: bool = False) -> WriterLock:
 
 
 def _user() -> str:
-    from core.store.storage import current_user
-
     return current_user()
 
 
@@ -305,9 +304,6 @@ def open_session(db_path: str | Path, *, take_over: bool = False, readonly_if_lo
         LockedByOtherError / StaleLockError: when ``readonly_if_locked`` is false.
         DatabaseError and subclasses: from ``core.store.storage.open_db``.
     """
-    from core.errors import ReadOnlyError
-    from core.store.storage import open_db
-
     db_path = Path(db_path)
     if db_path.parent.exists() and not db_path.is_dir():
         try:

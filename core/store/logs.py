@@ -16,6 +16,9 @@ import re
 import traceback
 from pathlib import Path
 
+from core import __version__
+from core.store.storage import data_dir
+
 LOG_NAME = "dispo.log"
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5
@@ -56,8 +59,6 @@ class CprFilter(logging.Filter):
 def log_dir() -> Path:
     """The log folder: ``DISPO_LOG_DIR`` when set (the tests set it), else ``logs`` in the data folder."""
     import os
-
-    from core.store.storage import data_dir
 
     override = os.environ.get("DISPO_LOG_DIR")
     return Path(override) if override else data_dir() / "logs"
@@ -102,8 +103,6 @@ def bug_report(exc: BaseException) -> str:
     """The text of a bug report: version, platform and the traceback, CPR masked, no data."""
     import platform
     import sys
-
-    from core import __version__
 
     tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     return mask_cpr(f"Dispo {__version__}, Python {sys.version.split()[0]}, {platform.platform()}\n\n{tb}")

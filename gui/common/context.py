@@ -8,8 +8,9 @@ from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
+from core.errors import ReadOnlyError
 from core.store import backup
-from core.store.locking import open_session
+from core.store.locking import Session, open_session, read_lock
 from core.store.storage import open_db
 from gui.common.models import cpr_masking, show_cpr
 
@@ -50,8 +51,6 @@ class AppContext(QObject):
         lock = self.session.lock
         if lock is None or lock.still_ours:
             return lock is not None
-        from core.store.locking import Session, read_lock
-
         holder = read_lock(self.db_path)
         who = holder.describe() if holder else "en anden Dispo"
         self.db.close()
@@ -84,8 +83,6 @@ class AppContext(QObject):
         """Replace the open database with a backup (keeping the writer lock); the current
         state is backed up first, so the restore can be undone by restoring that."""
         if self.readonly:
-            from core.errors import ReadOnlyError
-
             raise ReadOnlyError(self.readonly_reason or "Databasen er åbnet skrivebeskyttet")
         self.db.close()
         try:

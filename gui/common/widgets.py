@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QVBoxLayout, QWidget)
 
 from core.errors import DispoError, ValidationError
+from core.followup.monthly_cycle import latest_month
 from core.money import InvalidNumber, format_date, parse_date
 from gui.common.headers import fit_table
 from gui.common.models import Column, PreparedRows, RecordFilterProxy, RecordModel
@@ -437,8 +438,6 @@ class NewestMonth:
         self.follow(db)
 
     def follow(self, db) -> None:
-        from core.followup.monthly_cycle import latest_month
-
         now = (self.year_box.value(), self.month_box.currentIndex() + 1)
         if self.shown is not None and now != self.shown:
             return  # another month was chosen

@@ -15,6 +15,7 @@ from core.formatting import count, datetime_text
 from core.importing.profiles import describe_profile, list_profiles
 from gui.common.models import Column
 from gui.common.widgets import TablePanel, mark_edits
+from gui.importing.import_wizard import ImportWizard
 
 
 def _text(key: str, show=str) -> Callable[[dict], str]:
@@ -111,8 +112,6 @@ class Screen(QWidget):
         return self.model.record(self.proxy.mapToSource(rows[0]).row())
 
     def open_wizard(self) -> None:
-        from gui.importing.import_wizard import ImportWizard
-
         ImportWizard(self.context, parent=self).exec()
 
     def undo_selected(self, *, confirm: bool = True) -> None:

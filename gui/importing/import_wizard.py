@@ -18,10 +18,13 @@ from PySide6.QtWidgets import (QApplication, QButtonGroup, QCheckBox, QComboBox,
 
 from core.errors import DispoError
 from core.importing import batches, plausibility
+from core.importing.choices import Choices, GIVEN, MATCHED, apply_choices, unreadable_values, unused_columns
+from core.importing.errors_workbook import write_error_workbook
 from core.importing.fields import KINDS
-from core.importing.matching import SURE, propose, samples
+from core.importing.matching import SURE, missing_required, propose, samples
 from core.importing.parsers import text
 from core.formatting import count, date_text, import_counts
+from core.importing.profiles import find_profile, list_profiles, mapping_from_headers, save_profile
 from core.importing.records import CHANGED, REJECTED, STATUS_LABELS
 from core.money import format_date, format_number
 from gui.common.headers import fit_table
@@ -438,8 +441,6 @@ class MappingPage(QWizardPage):
             self._samples(combo, label)
 
     def initializePage(self) -> None:
-        from core.importing.profiles import find_profile, list_profiles
-
         found = find_profile(self.w.db, self.w.table.headers, self.w.kind)
         self.profile_combo.clear()
         self.profile_combo.addItem("— Dispos eget forslag —" if found is None else self.NONE, None)
@@ -456,8 +457,6 @@ class MappingPage(QWizardPage):
 
     def _build(self, profile: dict | None) -> None:
         """A row per field, filled from the profile (or Dispo's proposal)."""
-        from core.importing.choices import MATCHED
-
         while self.form.rowCount():
             self.form.removeRow(0)
         self.combos.clear()
@@ -510,8 +509,6 @@ class MappingPage(QWizardPage):
     def _columns_changed(self) -> None:
         """Offer a translation for every value the chosen columns hold that Dispo cannot read, and
         list the columns no field uses."""
-        from core.importing.choices import unreadable_values, unused_columns
-
         kept = {key: edit.text() for key, edit in self.translations.items() if edit.text().strip()}
         while self.translation_form.rowCount():
             self.translation_form.removeRow(0)
@@ -572,8 +569,6 @@ class MappingPage(QWizardPage):
 
     def choices(self):
         """The fixed values and translations she wrote (the columns are ``chosen``)."""
-        from core.importing.choices import Choices
-
         fixed = {name: edit.text().strip() for name, edit in self.fixed.items() if edit.text().strip()}
         translations: dict[str, dict[str, str]] = {k: dict(v) for k, v in self.known_translations.items()}
         for (name, value), edit in self.translations.items():
@@ -582,9 +577,6 @@ class MappingPage(QWizardPage):
         return Choices({}, fixed, translations)
 
     def current_mapping(self):
-        from core.importing.choices import GIVEN, apply_choices
-        from core.importing.profiles import mapping_from_headers
-
         kind = KINDS[self.w.kind]
         m = mapping_from_headers(kind.code, self.w.table, self.chosen())
         try:
@@ -595,8 +587,6 @@ class MappingPage(QWizardPage):
         return m
 
     def isComplete(self) -> bool:
-        from core.importing.matching import missing_required
-
         kind = KINDS[self.w.kind]
         m = self.current_mapping()
         return not self.problem.text() and not missing_required(kind, m)
@@ -605,8 +595,6 @@ class MappingPage(QWizardPage):
         self.w.mapping = self.chosen()
         self.w.choices = self.choices()
         if self.save_profile.isChecked():
-            from core.importing.profiles import save_profile
-
             save_profile(self.w.db, self.w.kind, self.w.table.headers, self.w.mapping, self.w.path.name,
                          self.w.choices.fixed, self.w.choices.translations)
         return True
@@ -849,9 +837,6 @@ class CommitPage(BusyPage):
             self.write_errors(Path(path))
 
     def write_errors(self, path: Path) -> None:
-        from core.errors import DispoError
-        from core.importing.errors_workbook import write_error_workbook
-
         try:
             write_error_workbook(path, self.w.plan, self.result["rejected"])
         except DispoError as ex:

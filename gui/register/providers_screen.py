@@ -17,6 +17,7 @@ from gui.common.models import Column, date_column, number_column
 from gui.common.undo import push_done, push_field_changes
 from gui.common.widgets import (DateField, FormDialog, Screen as ScreenBase, TablePanel, button, combo, when_enabled,
                          widget_value)
+from gui.register.rate_change_dialog import RateChangeDialog
 
 PROVIDER_COLUMNS = [
     Column("Navn", lambda p: p.name),
@@ -187,8 +188,6 @@ class ProvidersScreen(ScreenBase):
 
     def change_rate_on_grants(self):
         """A provider's new rate from a date, previewed and put on the grants that follow it (issue #16)."""
-        from gui.register.rate_change_dialog import RateChangeDialog
-
         provider = self.current_provider()
         if provider is None:
             QMessageBox.information(self, "Ingen leverandør valgt", "Vælg først en leverandør.")
