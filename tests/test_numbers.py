@@ -273,7 +273,8 @@ def test_6_occupancy_counts_a_citizen_once_a_day_and_a_day_offer_as_q_over_5(ndb
 def test_7_overspend_is_the_warning_and_underspend_is_not(qtbot, ndb, tmp_path):
     from core.reports.monthly import LEGEND, build_monthly
     from core.reports.xlsx_writer import write_report
-    from gui.common.followup_common import Column, RowsModel
+    from gui.common.followup_common import Column
+    from gui.common.models import RecordModel
     from PySide6.QtCore import Qt
     from tests.reports.xlsx_check import load
 
@@ -288,8 +289,9 @@ def test_7_overspend_is_the_warning_and_underspend_is_not(qtbot, ndb, tmp_path):
     assert over.font.color is not None and over.font.color.rgb.endswith("B00020")
     assert under.font.color is None or not str(under.font.color.rgb).endswith("B00020")
 
-    model = RowsModel([Column("budget", "Budget", "kr"), Column("deviation", "Afvigelse", "kr", warn=True)])
-    model.set_rows([{"budget": D("-5"), "deviation": D("-100")}, {"budget": D("5"), "deviation": D("100")}])
+    model = RecordModel([Column("budget", "Budget", "kr"), Column("deviation", "Afvigelse", "kr", warn=True)],
+                        tooltips=True)
+    model.set_records([{"budget": D("-5"), "deviation": D("-100")}, {"budget": D("5"), "deviation": D("100")}])
     colour = lambda row, column: model.data(model.index(row, column), Qt.ItemDataRole.ForegroundRole)
     assert colour(0, 0) is None and colour(0, 1) is None      # negative numbers are not a warning
     assert colour(1, 1) is not None and colour(1, 0) is None  # an overspend is

@@ -1,7 +1,7 @@
 """Budgetår: next year's budget proposal with what-ifs saved as versions, the savings
 measures, and trends over years (chart and table).
 
-Every computation runs off the GUI thread (``gui.common.followup_common.Job``; the trend, which
+Every computation runs off the GUI thread (``gui.common.workers.Runner``; the trend, which
 runs year by year, through ``gui.common.workers.Task`` with progress). Changes go through
 ``core.budget_year`` and onto the undo stack.
 """
@@ -17,15 +17,21 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
                                QProgressBar, QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
+from core import cpr as cprs
+from core.followup.forecast import forecast
 from core.register import catalogue
 from core.budget_year import proposal as core_proposal, rates, savings as core_savings, trend as core_trend
 from core.errors import DispoError, ValidationError
 from core.importing.batches import undo as undo_batch
 from core.money import format_kr, format_number, ore_to_kr, to_ore
+from core.register.citizens import find_by_cpr
 from core.reports.followup_sheets import breakdown_table
+from core.reports.xlsx_writer import write_tables
 from core.store.storage import open_db
 from gui.common.charts import danish_chart, nice_range
-from gui.common.followup_common import Column, Job, RowsModel, table_view
+from gui.common.followup_common import Column, table_view
+from gui.common.models import RecordModel
+from gui.common.workers import Runner
 from gui.register.target_groups import add_target_group
 from gui.common.undo import push_done
 from gui.common.widgets import FormDialog, Screen as ScreenBase, add_labelled, button, combo, mark_edits
@@ -47,8 +53,6 @@ def _ask_and_write(tab, what: str, default_name: str) -> None:
 
 def _write_sheet(tab, path: str, table, title: str, what: str) -> None:
     """Write one computed sheet (quick) and say so in ``tab.status``."""
-    from core.reports.xlsx_writer import write_tables
-
     try:
         write_tables([table], path, title=title)
     except DispoError as ex:
@@ -69,7 +73,7 @@ class ProposalTab(QWidget):
         super().__init__(parent)
         self.context = context
         self.result: core_proposal.Proposal | None = None
-        self.job = Job(self)
+        self.job = Runner(self)
         self.job.finished.connect(self._show)
         self.job.failed.connect(self._failed)
         self.year = QSpinBox(objectName="proposal_year", minimum=1901, maximum=2200)
@@ -84,7 +88,7 @@ class ProposalTab(QWidget):
         _busy(self.progress, False)
         self.job.running_changed.connect(lambda running: _busy(self.progress, running))
         self.status = QLabel(objectName="proposal_status", wordWrap=True)
-        self.model = RowsModel([
+        self.model = RecordModel([
             Column("account", "Konto"), Column("section", "Paragraf", getter=lambda r: r.section or ""),
             Column("text", "Tekst"),
             Column("current_budget", "Budget i år", "kr", lambda r: _kr(r.current_budget_ore)),
@@ -96,7 +100,7 @@ class ProposalTab(QWidget):
             Column("fye", "Helårspersoner", "number", lambda r: ore_to_kr(to_ore(r.fye))),
             Column("average_price", "Gns. pris", "kr", lambda r: r.average_price),
             Column("savings", "Planlagte besparelser", "kr", lambda r: _kr(r.savings_ore) if r.savings_ore else None)],
-            self)
+                                 parent=self, tooltips=True)
         self.view, self.proxy = table_view(self.model, "proposal_table")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         self.fye_change = QLineEdit(objectName="fye_change", placeholderText="fx -1,5")
@@ -154,7 +158,7 @@ class ProposalTab(QWidget):
         """Which grants lack a rate for the year (computed off the GUI thread), then ask to apply."""
         year = self.year.value()
         self.status.setText(f"Finder bevillinger uden takst for {year} …")
-        self.plan_job = Job(self)
+        self.plan_job = Runner(self)
         self.plan_job.finished.connect(self.confirm_projection)
         self.plan_job.failed.connect(self._failed)
         self.plan_job.start(self.context.db_path, lambda db: rates.plan_projection(db, year))
@@ -202,7 +206,7 @@ class ProposalTab(QWidget):
 
     def _show(self, result) -> None:
         self.result = result
-        self.model.set_rows(result.lines)
+        self.model.set_records(result.lines)
         self.view.resizeColumnsToContents()
         total = result.total_ore("proposal_ore") or 0
         note = ""
@@ -213,7 +217,7 @@ class ProposalTab(QWidget):
 
     def current_line(self):
         index = self.view.currentIndex()
-        return self.model.row(self.proxy.mapToSource(index)) if index.isValid() else None
+        return self.model.record(self.proxy.mapToSource(index).row()) if index.isValid() else None
 
     def _fill_whatif(self) -> None:
         line = self.current_line()
@@ -267,7 +271,7 @@ class ProposalTab(QWidget):
                                          extra_tables=[core_savings.savings_table(db, result.year)])
             return path
 
-        self.export_job = Job(self)
+        self.export_job = Runner(self)
         self.export_job.finished.connect(lambda p: self.status.setText(f"Budgetforslaget er gemt i {p}"))
         self.export_job.failed.connect(self._failed)
         self.export_job.start(self.context.db_path, work)
@@ -282,7 +286,7 @@ class SavingsTab(QWidget):
         self.year = QSpinBox(objectName="savings_year", minimum=1900, maximum=2200)
         self.year.setValue(dt.date.today().year + 1)
         self.year.valueChanged.connect(lambda _: self.refresh())
-        self.model = RowsModel([
+        self.model = RecordModel([
             Column("id", "Nr.", "int"), Column("text", "Tiltag"), Column("account", "Konto"),
             Column("section", "Paragraf"),
             Column("status", "Status", getter=lambda s: core_savings.STATUSES[s.status]),
@@ -290,7 +294,8 @@ class SavingsTab(QWidget):
             Column("planned", "Planlagt", "kr", lambda s: _kr(s.planned.get(self.year.value(), 0))),
             Column("realised", "Realiseret", "kr", lambda s: _kr(s.realised_ore)),
             Column("links", "Tilknyttet", getter=lambda s: ", ".join(
-                f"{'bevilling' if kind == 'grant' else 'borger'} {i}" for kind, i in s.links))], self)
+                f"{'bevilling' if kind == 'grant' else 'borger'} {i}" for kind, i in s.links))],
+                                 parent=self, tooltips=True)
         self.view, self.proxy = table_view(self.model, "savings_table")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         bar = QHBoxLayout()
@@ -308,7 +313,7 @@ class SavingsTab(QWidget):
         layout.addWidget(self.view, 1)
 
     def refresh(self) -> None:
-        self.model.set_rows(core_savings.list_savings(self.context.db, self.year.value()))
+        self.model.set_records(core_savings.list_savings(self.context.db, self.year.value()))
         self.view.resizeColumnsToContents()
 
     def new_saving(self) -> FormDialog:
@@ -342,7 +347,7 @@ class SavingsTab(QWidget):
 
     def current(self):
         index = self.view.currentIndex()
-        return self.model.row(self.proxy.mapToSource(index)) if index.isValid() else None
+        return self.model.record(self.proxy.mapToSource(index).row()) if index.isValid() else None
 
     def link_grant(self) -> None:
         number, ok = QInputDialog.getInt(self, "Knyt til bevilling", "Bevillingens nummer:", 1, 1)
@@ -350,9 +355,6 @@ class SavingsTab(QWidget):
             _link(self, grant_id=number)
 
     def link_citizen(self) -> None:
-        from core import cpr as cprs
-        from core.register.citizens import find_by_cpr
-
         text, ok = QInputDialog.getText(self, "Knyt til borger", "Borgerens CPR-nummer:")
         if not ok:
             return
@@ -420,13 +422,14 @@ class TrendTab(QWidget):
         self.progress = QProgressBar(objectName="trend_progress", maximumWidth=160)
         self.progress.setVisible(False)
         self.status = QLabel(objectName="trend_status")
-        self.model = RowsModel([
+        self.model = RecordModel([
             Column("key", "Nøgle"), Column("year", "År", "int"),
             Column("expenses", "Udgift", "kr", lambda r: _kr(r.expenses_ore)),
             Column("booked", "Bogført", "kr", lambda r: _kr(r.booked_ore)),
             Column("fye", "Helårspersoner", "number", lambda r: ore_to_kr(to_ore(r.fye))),
             Column("unit_cost", "Enhedspris", "kr", lambda r: _kr(r.unit_cost_ore)),
-            Column("users_year", "Borgere i året", "int"), Column("users_dec31", "Borgere 31.12.", "int")], self)
+            Column("users_year", "Borgere i året", "int"), Column("users_dec31", "Borgere 31.12.", "int")],
+                                 parent=self, tooltips=True)
         self.view, self.proxy = table_view(self.model, "trend_table")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         self.chart = danish_chart("Udgift pr. år")
@@ -490,7 +493,7 @@ class TrendTab(QWidget):
     def _show(self, rows) -> None:
         self.progress.setVisible(False)
         self.rows = rows
-        self.model.set_rows(rows)
+        self.model.set_records(rows)
         self.view.resizeColumnsToContents()
         self.status.setText(f"{len(rows)} rækker")
         self.chart.removeAllSeries()
@@ -537,7 +540,7 @@ class BreakdownTab(QWidget):
         super().__init__(parent)
         self.context = context
         self.result = None
-        self.job = Job(self)
+        self.job = Runner(self)
         self.job.finished.connect(self._show)
         self.job.failed.connect(lambda message: self.status.setText(message))
         self.year = QSpinBox(objectName="breakdown_year", minimum=1900, maximum=2200)
@@ -550,12 +553,12 @@ class BreakdownTab(QWidget):
         _busy(self.progress, False)
         self.job.running_changed.connect(lambda running: _busy(self.progress, running))
         self.status = QLabel(objectName="breakdown_status")
-        self.model = RowsModel([
+        self.model = RecordModel([
             Column("key", "Opdeling"), Column("computed_to_date", "Beregnet til dato", "kr"),
             Column("committed_rest", "Disponeret rest", "kr"), Column("expected_outturn", "Forventet regnskab", "kr"),
             Column("booked_to_date", "Bogført", "kr"), Column("backlog", "Efterslæb", "kr"),
             Column("full_year_equivalents", "Helårspersoner", "number"),
-            Column("average_price", "Gns. pris", "kr")], self)
+            Column("average_price", "Gns. pris", "kr")], parent=self, tooltips=True)
         self.view, self.proxy = table_view(self.model, "breakdown_table")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         bar = QHBoxLayout()
@@ -572,8 +575,6 @@ class BreakdownTab(QWidget):
         layout.addWidget(self.view, 1)
 
     def compute(self) -> None:
-        from core.followup.forecast import forecast
-
         year, by = self.year.value(), self.by.currentData()
         self.status.setText("Beregner …")
         self.job.start(self.context.db_path, lambda db: forecast(db, year, by=by, include_expected=False,
@@ -589,7 +590,7 @@ class BreakdownTab(QWidget):
 
     def _show(self, result) -> None:
         self.result = result
-        self.model.set_rows(result.rows)
+        self.model.set_records(result.rows)
         self.view.resizeColumnsToContents()
         self.status.setText(f"Forventet regnskab {result.year} pr. {result.as_of:%d-%m-%Y}: "
                             f"{format_kr(to_ore(result.total.expected_outturn))} kr. (uden kommende borgere og "

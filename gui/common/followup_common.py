@@ -1,10 +1,8 @@
-"""What the follow-up screens share: their way of declaring columns, and a background job.
+"""What the follow-up screens share: their way of declaring columns, and their table view.
 
-``RowsModel`` is ``gui.common.models.RecordModel`` showing rows (dataclass objects or dicts)
-through columns declared by ``Column(key, title, kind)``; numbers and dates are shown the
-Danish way and sorted by their value.
-``Job`` (``gui.common.workers.Runner``) runs a core function on its own database connection in the
-thread pool, so the GUI stays responsive; a newer job makes the older one's result stale.
+The screens show rows (dataclass objects or dicts) in ``gui.common.models.RecordModel`` through
+columns declared by ``Column(key, title, kind)``; numbers and dates are shown the Danish way and
+sorted by their value. Their background jobs are ``gui.common.workers.Runner``.
 """
 
 from __future__ import annotations
@@ -13,14 +11,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Callable
 
-from PySide6.QtCore import QModelIndex, QObject, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from core.money import format_date, format_number
 from core.reports import WARNING_COLOUR, is_overspend
 from gui.common import models
 from gui.common.headers import fit_table
-from gui.common.workers import Runner
 
 
 def cell_text(kind: str, value) -> str:
@@ -55,19 +52,6 @@ def Column(key: str, title: str, kind: str = "text", getter: Callable[[Any], Any
                          key=key)
 
 
-class RowsModel(models.RecordModel):
-    """``gui.common.models.RecordModel`` with the follow-up screens' names: ``set_rows``, ``row(index)``."""
-
-    def __init__(self, columns: list[models.Column], parent: QObject | None = None):
-        super().__init__(columns, parent=parent, tooltips=True)
-
-    def set_rows(self, rows: list) -> None:
-        self.set_records(rows)
-
-    def row(self, index: QModelIndex):
-        return self.record(index.row())
-
-
 def _sort_value(value):
     """A value QVariant can compare: numbers as float (display keeps the exact øre), the rest as text."""
     if value is None:
@@ -95,7 +79,7 @@ class SortProxy(models.RecordFilterProxy):
         return str(a) < str(b)
 
 
-def table_view(model: RowsModel, name: str) -> tuple[QTableView, SortProxy]:
+def table_view(model: models.RecordModel, name: str) -> tuple[QTableView, SortProxy]:
     """A sortable, keyboard-friendly table on ``model`` through its own proxy."""
     proxy = SortProxy()
     proxy.setSourceModel(model)
@@ -115,6 +99,3 @@ def table_view(model: RowsModel, name: str) -> tuple[QTableView, SortProxy]:
     view.verticalHeader().setVisible(False)
     return view, proxy
 
-
-# The follow-up screens' background job: run ``fn(db)`` on its own connection, newest run wins.
-Job = Runner

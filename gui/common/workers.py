@@ -11,7 +11,6 @@ and every failure handled the same way.
   the caller always learns that the work ended.
 - ``Runner`` starts tasks of which only the newest counts: starting one cancels the one
   before, whose result is dropped (as is the result of a task cancelled with ``cancel``).
-  ``gui.common.followup_common.Job`` is ``Runner`` under the follow-up screens' old name.
 """
 
 from __future__ import annotations

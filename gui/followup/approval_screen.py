@@ -19,9 +19,10 @@ from core.followup.forecast import default_as_of, forecast
 from core.formatting import datetime_text, month_text
 from core.money import format_number, ore_to_kr
 from gui.common.charts import danish_chart, set_month_series
-from gui.common.followup_common import Column, Job, RowsModel, table_view
+from gui.common.followup_common import Column, table_view
+from gui.common.workers import Runner
 from gui.common import models
-from gui.common.models import show_cpr
+from gui.common.models import RecordModel, show_cpr
 from gui.common.widgets import NewestMonth, add_labelled, mark_edits
 
 
@@ -36,11 +37,11 @@ class Screen(QWidget):
         super().__init__()
         self.context = context
         self.live = None
-        self.job = Job(self)
+        self.job = Runner(self)
         self.job.finished.connect(self._live_done)
         self.job.failed.connect(lambda message: self.live_label.setText(message))
         self.found: list | None = None
-        self.check_job = Job(self)
+        self.check_job = Runner(self)
         self.check_job.finished.connect(self._checks_done)
         self.check_job.failed.connect(lambda message: self.checks_label.setText(message))
         self.checks_label = QLabel(objectName="checks")
@@ -59,7 +60,7 @@ class Screen(QWidget):
         mark_edits(self.approve_button)
         self.message = QLabel(objectName="message")
         self.live_label = QLabel(objectName="live")
-        self.model = RowsModel([
+        self.model = RecordModel([
             models.Column("Måned", lambda s: month_text(s.year, s.month), lambda s: s.year * 100 + s.month, key="month"),
             Column("approved_at", "Godkendt", getter=lambda s: datetime_text(s.approved_at)),
             Column("user", "Af"),
@@ -69,7 +70,7 @@ class Screen(QWidget):
             Column("deviation", "Afvigelse", "kr", _kr("deviation_ore"), warn=True),
             Column("booked", "Bogført", "kr", _kr("booked_ore")),
             Column("computed", "Beregnet til dato", "kr", _kr("computed_ore")),
-            Column("reason", "Godkendt trods bemærkninger", getter=lambda s: s.reason)], self)
+            Column("reason", "Godkendt trods bemærkninger", getter=lambda s: s.reason)], parent=self, tooltips=True)
         self.view, _ = table_view(self.model, "snapshots_table")
         self.chart = danish_chart("Godkendte måneder: forventet regnskab, drift i alt (og det aktuelle)")
         self.chart_view = QChartView(self.chart, objectName="trend_chart")
@@ -96,7 +97,7 @@ class Screen(QWidget):
     def refresh(self) -> None:
         self.newest.follow(self.context.db)
         self.snapshots = approval.snapshots(self.context.db, self.year.value())
-        self.model.set_rows(self.snapshots)
+        self.model.set_records(self.snapshots)
         self.view.resizeColumnsToContents()
         year = self.year.value()
         self.job.start(self.context.db_path, lambda db: forecast(db, year, default_as_of(db, year), by="account",

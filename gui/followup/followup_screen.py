@@ -21,7 +21,9 @@ from core.followup.forecast import default_as_of
 from core.money import format_date, format_number
 from core.reports.monthly import GRAND_TOTAL, LEGEND, OPERATING_TOTAL
 from gui.common.charts import danish_chart, set_month_series
-from gui.common.followup_common import Column, Job, RowsModel, table_view
+from gui.common.followup_common import Column, table_view
+from gui.common.models import RecordModel
+from gui.common.workers import Runner
 
 MONEY = [Column("budget", "Budget", "kr"), Column("booked_to_date", "Bogført", "kr"),
          Column("computed_to_date", "Beregnet til dato", "kr"), Column("committed_rest", "Disponeret rest", "kr"),
@@ -61,7 +63,7 @@ class Screen(QWidget):
         super().__init__()
         self.context = context
         self.result: FollowUp | None = None
-        self.job = Job(self)
+        self.job = Runner(self)
         self.job.finished.connect(self._show_result)
         self.job.failed.connect(self._show_error)
         self.job.running_changed.connect(self._running)
@@ -110,12 +112,13 @@ class Screen(QWidget):
         bar.addLayout(options)
         bar.addStretch(1)
 
-        self.main_model = RowsModel([Column("key", "Konto"), Column("name", "Tekst"), *MONEY], self)
+        self.main_model = RecordModel([Column("key", "Konto"), Column("name", "Tekst"), *MONEY],
+                                      parent=self, tooltips=True)
         self.main_view, self.main_proxy = table_view(self.main_model, "forecast_table")
         self.main_view.selectionModel().currentRowChanged.connect(self._main_selected)
         # "Drift i alt", the separate lines and "I alt" below the operating lines, in the same columns
-        self.totals_model = RowsModel([Column("key", "", getter=lambda r: self._labels.get(id(r), "")),
-                                       Column("name", "", getter=lambda r: ""), *MONEY], self)
+        self.totals_model = RecordModel([Column("key", "", getter=lambda r: self._labels.get(id(r), "")),
+                                         Column("name", "", getter=lambda r: ""), *MONEY], parent=self, tooltips=True)
         self.totals_view, totals_proxy = table_view(self.totals_model, "totals_table")
         self.totals_view.setSortingEnabled(False)
         totals_proxy.sort(-1)  # the structure's order, never sorted
@@ -130,13 +133,14 @@ class Screen(QWidget):
         for key, label in DETAIL_LEVELS.items():
             self.detail_level.addItem(label, key)
         self.detail_level.currentIndexChanged.connect(lambda _: self._fill_detail())
-        self.detail_model = RowsModel([], self)
+        self.detail_model = RecordModel([], parent=self, tooltips=True)
         self.detail_view, self.detail_proxy = table_view(self.detail_model, "detail_table")
         self.detail_view.selectionModel().currentRowChanged.connect(self._detail_selected)
         # the amount next to the date: the table is narrow beside the drill-down and the chart
-        self.postings_model = RowsModel([Column("date", "Dato", "date"), Column("amount", "Beløb", "kr"),
-                                         Column("account", "Konto"), Column("art", "Art"),
-                                         Column("text", "Tekst"), Column("voucher", "Bilag")], self)
+        self.postings_model = RecordModel([Column("date", "Dato", "date"), Column("amount", "Beløb", "kr"),
+                                           Column("account", "Konto"), Column("art", "Art"),
+                                           Column("text", "Tekst"), Column("voucher", "Bilag")],
+                                          parent=self, tooltips=True)
         self.postings_view, _ = table_view(self.postings_model, "postings_table")
 
         self.chart = danish_chart("Forventet regnskab måned for måned (akkumuleret) mod budget")
@@ -222,9 +226,9 @@ class Screen(QWidget):
 
     def _show_error(self, message: str) -> None:
         self.result = None
-        self.main_model.set_rows([])
-        self.detail_model.set_rows([])
-        self.postings_model.set_rows([])
+        self.main_model.set_records([])
+        self.detail_model.set_records([])
+        self.postings_model.set_records([])
         self.status.setText(message)
 
     def _show_result(self, result: FollowUp) -> None:
@@ -237,9 +241,9 @@ class Screen(QWidget):
         self._labels = {id(row): label for label, row in structure}
         self.main_model.columns[0] = Column("key", LEVELS[key],
                                             getter=lambda r, k=key: getattr(r, k) or r.name)
-        self.main_model.set_rows(level.rows)
+        self.main_model.set_records(level.rows)
         self.main_view.resizeColumnsToContents()
-        self.totals_model.set_rows([row for _, row in structure])
+        self.totals_model.set_records([row for _, row in structure])
         self._align_totals()
         parts = [f"{label}: {summary(row)}" for label, row in structure]
         self.status.setText(f"{level.year} pr. {format_date(level.as_of)}: " + "; ".join(parts)
@@ -276,16 +280,16 @@ class Screen(QWidget):
         index = self.main_view.currentIndex()
         if not index.isValid() or self.result is None:
             return None
-        return self.main_model.row(self.main_proxy.mapToSource(index))
+        return self.main_model.record(self.main_proxy.mapToSource(index).row())
 
     def _main_selected(self, *_):
         self._fill_detail()
 
     def _fill_detail(self) -> None:
-        self.postings_model.set_rows([])
+        self.postings_model.set_records([])
         row = self._selected_main()
         if row is None:
-            self.detail_model.set_rows([])
+            self.detail_model.set_records([])
             return
         by = self.detail_level.currentData()
         rows = drill_down(self.result, row, by)
@@ -296,16 +300,16 @@ class Screen(QWidget):
             columns = [Column("provider", "Leverandør")] if by == "provider" else \
                 [Column("cpr", "CPR-nr."), Column("name", "Navn")]
         self.detail_model.columns = columns + DETAIL_MONEY
-        self.detail_model.set_rows(rows)
+        self.detail_model.set_records(rows)
         self.detail_view.resizeColumnsToContents()
 
     def _detail_selected(self, *_):
         index = self.detail_view.currentIndex()
         if not index.isValid() or self.result is None:
-            self.postings_model.set_rows([])
+            self.postings_model.set_records([])
             return
-        row = self.detail_model.row(self.detail_proxy.mapToSource(index))
-        self.postings_model.set_rows(postings_behind(self.context.db, self.result, row))
+        row = self.detail_model.record(self.detail_proxy.mapToSource(index).row())
+        self.postings_model.set_records(postings_behind(self.context.db, self.result, row))
 
     # ------------------------------------------------------------------ chart
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLab
 
 from core.followup import monthly_cycle
 from core.followup.approval import MONTHS
-from gui.common.followup_common import Job
+from gui.common.workers import Runner
 
 # the screen each step opens (its navigation title), or a method of the main window
 STEP_TARGETS = {"import": "open_import", "reconcile": "Afstemning", "validate": "Datavalidering",
@@ -32,7 +32,7 @@ class Screen(QWidget):
         super().__init__()
         self.context = context
         self.steps: list[monthly_cycle.Step] = []
-        self.job = Job(self)
+        self.job = Runner(self)
         self.job.finished.connect(self._show_steps)
         self.job.failed.connect(lambda message: self.status.setText(message))
         self._chosen = False

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (QCheckBox, QDateEdit, QHBoxLayout, QLabel, QLineE
 from core.followup.forecast import default_as_of
 from core.money import ore_to_kr
 from core.followup.reconcile import FLAG_LABELS, reconcile
-from gui.common.followup_common import Column, Job, RowsModel, table_view
+from gui.common.followup_common import Column, table_view
+from gui.common.models import RecordModel
+from gui.common.workers import Runner
 from gui.common.widgets import add_labelled
 
 
@@ -22,7 +24,7 @@ class Screen(QWidget):
         super().__init__()
         self.context = context
         self.rows = []
-        self.job = Job(self)
+        self.job = Runner(self)
         self.job.finished.connect(self._show)
         self.job.failed.connect(lambda message: self.status.setText(message))
         self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
@@ -34,7 +36,7 @@ class Screen(QWidget):
         self.compute_button = QPushButton("&Afstem", objectName="compute")
         self.compute_button.clicked.connect(self.compute)
         self.status = QLabel(objectName="status")
-        self.model = RowsModel([
+        self.model = RecordModel([
             Column("cpr", "CPR-nr."), Column("name", "Navn"), Column("account", "Konto"),
             Column("providers", "Leverandør", getter=lambda r: ", ".join(r.providers)),
             Column("booked", "Bogført", "kr", lambda r: ore_to_kr(r.booked)),
@@ -43,7 +45,7 @@ class Screen(QWidget):
             Column("due", "Forfaldent efter fakturaforsinkelse", "kr", lambda r: ore_to_kr(r.due)),
             Column("difference", "Difference (bogført − beregnet)", "kr", lambda r: ore_to_kr(r.difference)),
             Column("flags", "Markering", getter=lambda r: ", ".join(dict.fromkeys(FLAG_LABELS[f] for f in r.flags))),
-            Column("messages", "Bemærkning", getter=lambda r: "; ".join(r.messages))], self)
+            Column("messages", "Bemærkning", getter=lambda r: "; ".join(r.messages))], parent=self, tooltips=True)
         self.view, self.proxy = table_view(self.model, "reconcile_table")
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         bar = QHBoxLayout()
@@ -78,5 +80,5 @@ class Screen(QWidget):
         self._fill()
 
     def _fill(self) -> None:
-        self.model.set_rows([r for r in self.rows if r.flags] if self.only_flagged.isChecked() else self.rows)
+        self.model.set_records([r for r in self.rows if r.flags] if self.only_flagged.isChecked() else self.rows)
         self.view.resizeColumnsToContents()

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
 
 from core.formatting import count
 from core.followup.validation import RULE_LABELS, record_details, validate
-from gui.common.followup_common import Column, RowsModel, table_view
+from gui.common.followup_common import Column, table_view
+from gui.common.models import RecordModel
 from gui.common.widgets import add_labelled
 
 SEVERITY_LABELS = {"fejl": "Fejl", "advarsel": "Advarsel", "info": "Info"}
@@ -53,10 +54,10 @@ class Screen(QWidget):
         self.open_button = QPushButton("Å&bn posten", objectName="open")
         self.open_button.clicked.connect(self.open_current)
         self.status = QLabel(objectName="status")
-        self.model = RowsModel([
+        self.model = RecordModel([
             Column("severity", "Niveau", getter=lambda f: SEVERITY_LABELS[f.severity]),
             Column("label", "Regel"), Column("message", "Fund"),
-            Column("record", "Post", getter=lambda f: f.record_text)], self)
+            Column("record", "Post", getter=lambda f: f.record_text)], parent=self, tooltips=True)
         self.view, self.proxy = table_view(self.model, "findings_table")
         self.view.doubleClicked.connect(lambda _: self.open_current())
         self.view.activated.connect(lambda _: self.open_current())
@@ -80,12 +81,12 @@ class Screen(QWidget):
 
     def _fill(self) -> None:
         rule = self.rule.currentData()
-        self.model.set_rows([f for f in self.findings if rule is None or f.rule == rule])
+        self.model.set_records([f for f in self.findings if rule is None or f.rule == rule])
         self.view.resizeColumnsToContents()
 
     def current_finding(self):
         index = self.view.currentIndex()
-        return self.model.row(self.proxy.mapToSource(index)) if index.isValid() else None
+        return self.model.record(self.proxy.mapToSource(index).row()) if index.isValid() else None
 
     def open_current(self, *, show: bool = True):
         """Open the record behind the selected finding; returns the dialog (for a missing yearly

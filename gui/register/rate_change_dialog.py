@@ -16,7 +16,8 @@ from core.errors import DispoError, ValidationError
 from core.importing.batches import undo as undo_batch
 from core.money import format_kr, ore_to_kr
 from core.register.providers import provider_units
-from gui.common.followup_common import Column, RowsModel, table_view
+from gui.common.followup_common import Column, table_view
+from gui.common.models import RecordModel
 from gui.common.undo import push_done
 from gui.common.widgets import ERROR_STYLE, DateField, combo
 
@@ -49,14 +50,14 @@ class RateChangeDialog(QDialog):
         self.summary = QLabel(objectName="summary", wordWrap=True)
         self.error = QLabel(objectName="error", wordWrap=True)
         self.error.setStyleSheet(ERROR_STYLE)
-        self.model = RowsModel([
+        self.model = RecordModel([
             Column("grant_id", "Bevilling", "int"), Column("cpr", "CPR-nr."), Column("name", "Navn"),
             Column("section", "Paragraf"), Column("old_rate", "Takst før", "kr"),
             Column("new_rate", "Ny takst", "kr", lambda g: None if self._individual(g) else g.new_rate),
             Column("effect", "Virkning i året", "kr",
                    lambda g: None if self._individual(g) else ore_to_kr(g.effect_ore)),
             Column("kind", "", getter=lambda g: "individuel takst – ændres ikke" if self._individual(g) else "")],
-            self)
+                                 parent=self, tooltips=True)
         self.view, _ = table_view(self.model, "affected_grants")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # core's order first
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -98,14 +99,14 @@ class RateChangeDialog(QDialog):
             self.preview = rates.plan_rate_change(self.context.db, **self._args())
         except DispoError as ex:
             self.preview = None
-            self.model.set_rows([])
+            self.model.set_records([])
             self.error.setText(str(ex))
             self.summary.setText("")
             self.ok_button.setEnabled(False)
             return False
         p = self.preview
         self.error.setText("")
-        self.model.set_rows([*p.changed, *p.individual])
+        self.model.set_records([*p.changed, *p.individual])
         self.view.resizeColumnsToContents()
         self.summary.setText(f"{len(p.changed)} bevillinger får den nye takst; virkning i {p.valid_from.year}: "
                              f"{format_kr(p.effect_ore)} kr. {len(p.individual)} har individuel takst og "

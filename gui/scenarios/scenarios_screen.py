@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,8 +29,10 @@ from core.register import pa_cap
 from core.scenarios import businesscase as bc, inhouse, keyfigures as kf, pa_followup, store
 from core.scenarios.export import case_report, write_business_case
 from gui.common.charts import danish_chart, nice_range
-from gui.common.followup_common import Job
-from gui.vum.vum_widgets import Column, RowsModel
+from gui.common.models import RecordModel
+from gui.common.workers import Runner
+from gui.reports.pdf_report import write_pdf
+from gui.vum.vum_widgets import Column
 from gui.common.widgets import DateField, Screen as BaseScreen, combo, mark_edits
 
 KINDS = [("Ydelse", "benefit"), ("Løntilskud (fleksjob)", "wage_subsidy"), ("Personlig assistance", "pa")]
@@ -52,17 +55,9 @@ def danish_message(message: str) -> str:
     return message
 
 
-class FormulaModel(RowsModel):
-    """Rows with a formula per cell shown on hover: ``tooltip(row, column)``."""
-
-    def __init__(self, columns, parent, tooltip):
-        super().__init__(columns, parent)
-        self.tooltip = tooltip
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
-            return self.tooltip(self.rows[index.row()], index.column())
-        return super().data(index, role)
+def formula_columns(columns: list, tooltip) -> list:
+    """The columns with a formula per cell shown on hover: ``tooltip(row, column)``."""
+    return [replace(c, tooltip=lambda row, i=i: tooltip(row, i)) for i, c in enumerate(columns)]
 
 
 def _money(value) -> str:
@@ -196,7 +191,7 @@ class BusinessCaseTab(QWidget):
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
 
-        self.line_model = FormulaModel([
+        self.line_model = RecordModel(formula_columns([
             Column("Side", lambda r: bc.SIDE_TEXT[r.side]),
             Column("Nr.", lambda r: r.number, numeric=True),
             Column("Art", lambda r: bc.KIND_TEXT[r.line.kind]),
@@ -204,12 +199,12 @@ class BusinessCaseTab(QWidget):
             Column("Brutto", lambda r: r.gross, _money, numeric=True),
             Column("Refusion", lambda r: r.refund, _money, numeric=True),
             Column("Netto", lambda r: r.net, _money, numeric=True),
-        ], self, lambda r, c: r.formula)
-        self.totals_model = FormulaModel([
+        ], lambda r, c: r.formula), parent=self, tooltips=True)
+        self.totals_model = RecordModel(formula_columns([
             Column("Figur", lambda r: r[1]),
             Column("Kr.", lambda r: getattr(self.result, r[0]) if self.result else None, _money, numeric=True),
-        ], self, lambda r, c: self.result.formulas[r[0]] if self.result else None)
-        self.variant_model = FormulaModel([], self, self._variant_tooltip)
+        ], lambda r, c: self.result.formulas[r[0]] if self.result else None), parent=self, tooltips=True)
+        self.variant_model = RecordModel([], parent=self, tooltips=True)
         results = QHBoxLayout()
         self.line_view = _view(self.line_model)
         results.addWidget(self.line_view, 3)
@@ -294,8 +289,8 @@ class BusinessCaseTab(QWidget):
             self.error.setText(danish_message(str(ex)))
             return False
         self.error.setText("")
-        self.line_model.set_rows(self.result.lines)
-        self.totals_model.set_rows(TOTALS)
+        self.line_model.set_records(self.result.lines)
+        self.totals_model.set_records(TOTALS)
         self._show_variants()
         r = self.result.rates
         self.rates_label.setText(
@@ -316,7 +311,7 @@ class BusinessCaseTab(QWidget):
         for i, (variant, result) in enumerate(self.variants):
             columns.append(Column(variant.name, lambda r, res=result: getattr(res, r[0]), _money, numeric=True))
         self.variant_model.beginResetModel()
-        self.variant_model.columns = columns
+        self.variant_model.columns = formula_columns(columns, self._variant_tooltip)
         self.variant_model.rows = list(TOTALS)
         self.variant_model.endResetModel()
         clear_chart(self.chart)
@@ -394,8 +389,6 @@ class BusinessCaseTab(QWidget):
 
     def export_pdf(self, path: str | None = None) -> Path | None:
         """The case, its totals and variants with each figure's formula, as an A4 PDF to print or send."""
-        from gui.reports.pdf_report import write_pdf
-
         return self._write(path, "business-case.pdf", "PDF (*.pdf)", lambda p, title, subtitle: write_pdf(
             case_report(self.result, title=title, subtitle=subtitle, variants=self.variants), p,
             mask_cpr=self.context.cpr_masked))
@@ -460,16 +453,16 @@ class InhouseTab(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        self.grants_model = RowsModel([
+        self.grants_model = RecordModel([
             Column("CPR", lambda r: r["cpr"]), Column("Navn", lambda r: r["name"]),
             Column("Leverandør", lambda r: r["provider"]), Column("Paragraf", lambda r: r["section"]),
-            Column("Pr. år", lambda r: r["per_year"], _money, numeric=True)], self)
-        self.years_model = RowsModel([
+            Column("Pr. år", lambda r: r["per_year"], _money, numeric=True)], parent=self, tooltips=True)
+        self.years_model = RecordModel([
             Column("År", lambda r: r.year_no, numeric=True),
             Column("Købt plads", lambda r: r.external, _money, numeric=True),
             Column("Egen plads", lambda r: r.own, _money, numeric=True),
             Column("Besparelse", lambda r: r.saving, _money, numeric=True),
-            Column("Akkumuleret", lambda r: r.cumulative_saving, _money, numeric=True)], self)
+            Column("Akkumuleret", lambda r: r.cumulative_saving, _money, numeric=True)], parent=self, tooltips=True)
         tables = QHBoxLayout()
         tables.addWidget(_view(self.grants_model), 1)
         tables.addWidget(_view(self.years_model), 1)
@@ -492,7 +485,7 @@ class InhouseTab(QWidget):
             ids.append(citizen.id)
         on = self.on.date() or dt.date.today()
         total, rows = inhouse.external_cost_per_year(self.context.db, ids, on)
-        self.grants_model.set_rows(rows)
+        self.grants_model.set_records(rows)
         self.external.setText(format_number(total))
         self.message.setText(f"{len(rows)} købte pladser koster {format_number(total)} kr. pr. år med taksterne "
                              f"pr. {on:%d-%m-%Y}.")
@@ -561,7 +554,7 @@ class InhouseTab(QWidget):
             self.message.setText(str(ex))
             return False
         r = self.result
-        self.years_model.set_rows(r.years)
+        self.years_model.set_records(r.years)
         if r.break_even_month is None:
             text = "En egen plads koster mindst det samme som den købte: den tjener sig ikke hjem."
         elif r.within_horizon:
@@ -662,14 +655,14 @@ class KeyFiguresTab(QWidget):
         columns += [Column(f"{b} t/uge", lambda r, b=b: r.bands.get(b, 0) or "", numeric=True) for b in kf.BANDS]
         columns += [Column(f"Andel {k}", lambda r, k=k: r.figure(f"share_{k}"), _share, numeric=True)
                     for k in kf.PROVIDER_KINDS]
-        self.model = FormulaModel(columns, self, self._tooltip)
+        self.model = RecordModel(formula_columns(columns, self._tooltip), parent=self, tooltips=True)
         layout.addWidget(_view(self.model), 2)
         self.chart = danish_chart("Udgift pr. helårsperson mod reference")
         chart_view = QChartView(self.chart)
         chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         chart_view.setMinimumHeight(140)
         layout.addWidget(chart_view, 1)
-        self.job = Job(self)
+        self.job = Runner(self)
         self.job.finished.connect(self._show)
         self.job.failed.connect(self.message.setText)
 
@@ -690,7 +683,7 @@ class KeyFiguresTab(QWidget):
         self.job.start(self.context.db_path, lambda db: kf.key_figures(db, year, by))
 
     def _show(self, rows) -> None:
-        self.model.set_rows(rows)
+        self.model.set_records(rows)
         self._draw(rows)
         self.message.setText(f"{len(rows)} rækker for {self.year.value()}. Hold musen over et tal for at se "
                              "udregningen og referencerne.")
@@ -759,7 +752,7 @@ class AssistanceTab(QWidget):
         due.addWidget(self.due_button)
         due.addStretch(1)
         layout.addLayout(due)
-        self.due_model = FormulaModel([
+        self.due_model = RecordModel(formula_columns([
             Column("Opfølgning", lambda r: r.due, format_date),
             Column("CPR", lambda r: r.cpr), Column("Navn", lambda r: r.name),
             Column("Leverandør", lambda r: r.provider),
@@ -769,11 +762,12 @@ class AssistanceTab(QWidget):
             Column("Timer brugt i år", lambda r: r, pa_followup.used_text, numeric=True,
                    sort_key=lambda r: float(r.hours_used) if r.hours_used is not None else float("-inf")),
             Column("Advarsel", lambda r: r.warning or ""),
-        ], self, lambda r, c: (r.warning if c == 8 else
+        ], lambda r, c: (r.warning if c == 8 else
                                "Beregnet udgift i året til datoen / timesatsen" if c == 6 else
                                ("Bogførte udbetalinger i året til datoen / timesatsen (et skøn: ingen "
                                 "importerede forbrugte timer)" if r.hours_used_estimated else
-                                "Importerede forbrugte timer i året til datoen") if c == 7 else None))
+                                "Importerede forbrugte timer i året til datoen") if c == 7 else None)),
+                                     parent=self, tooltips=True)
         layout.addWidget(_view(self.due_model), 1)
         self.message = QLabel()
         layout.addWidget(self.message)
@@ -798,7 +792,7 @@ class AssistanceTab(QWidget):
 
     def show_due(self) -> None:
         rows = pa_followup.followups_due(self.context.db, self.on.date() or dt.date.today(), self.days.value())
-        self.due_model.set_rows(rows)
+        self.due_model.set_records(rows)
         self.message.setText(f"{len(rows)} bevillinger til opfølgning. Personlig assistance i job er bevillinger "
                              "på konto 5.68.91; arbejdstimer og begrundelse for flere timer står på bevillingen.")
 

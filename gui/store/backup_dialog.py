@@ -16,23 +16,16 @@ def _size(b: backup.Backup) -> str:
     return f"{b.size / 1024:,.0f} kB".replace(",", ".")
 
 
-class BackupsModel(RecordModel):
-    """The backups of one database, newest first; the tooltip is the file's full path."""
+def _path(b: backup.Backup) -> str:
+    return str(b.path)
 
-    def __init__(self, parent=None):
-        path = lambda b: str(b.path)  # noqa: E731
-        super().__init__([Column("Tidspunkt", lambda b: f"{b.created:%d-%m-%Y %H:%M:%S}",
-                                 lambda b: b.created.timestamp(), tooltip=path),
-                          Column("Årsag", lambda b: b.label, tooltip=path),
-                          Column("Størrelse", _size, lambda b: b.size, numeric=True, tooltip=path),
-                          Column("Fil", lambda b: b.path.name, tooltip=path)], parent=parent)
 
-    @property
-    def items(self) -> list[backup.Backup]:
-        return self.rows
-
-    def set_items(self, items: list[backup.Backup]) -> None:
-        self.set_records(items)
+# The backups of one database, newest first; the tooltip is the file's full path.
+BACKUP_COLUMNS = [Column("Tidspunkt", lambda b: f"{b.created:%d-%m-%Y %H:%M:%S}", lambda b: b.created.timestamp(),
+                         tooltip=_path),
+                  Column("Årsag", lambda b: b.label, tooltip=_path),
+                  Column("Størrelse", _size, lambda b: b.size, numeric=True, tooltip=_path),
+                  Column("Fil", lambda b: b.path.name, tooltip=_path)]
 
 
 class BackupDialog(QDialog):
@@ -45,7 +38,7 @@ class BackupDialog(QDialog):
         layout.addWidget(QLabel(f"Sikkerhedskopierne ligger i {backup.backup_dir(context.db_path)}. "
                                 "Der tages en automatisk kopi én gang om dagen og før hver import, fortrydelse, "
                                 "opdatering og gendannelse."))
-        self.model = BackupsModel(self)
+        self.model = RecordModel(BACKUP_COLUMNS, parent=self)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
@@ -90,7 +83,7 @@ class BackupDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.model.set_items(backup.list_backups(self.context.db_path))
+        self.model.set_records(backup.list_backups(self.context.db_path))
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         if self.proxy.rowCount():
             self.view.selectRow(0)
@@ -99,7 +92,7 @@ class BackupDialog(QDialog):
         rows = self.view.selectionModel().selectedRows()
         if not rows:
             return None
-        return self.model.items[self.proxy.mapToSource(rows[0]).row()]
+        return self.model.record(self.proxy.mapToSource(rows[0]).row())
 
     def backup_now(self) -> None:
         try:

@@ -15,7 +15,8 @@ from core.errors import DispoError
 from core.money import format_kr, format_number, parse_number, to_ore
 from gui.common.headers import fit_table
 from gui.vum.vum_assessment_dialog import AssessmentDialog
-from gui.vum.vum_widgets import Column, RowsModel, date_column, sorted_view
+from gui.vum.vum_widgets import Column, date_column, sorted_view
+from gui.common.models import RecordModel
 from gui.vum.vum_settings_dialog import SettingsDialog
 from gui.vum.vum_undo import RowsChange, capture
 from gui.vum.vum_wizard import AllocationWizard
@@ -59,7 +60,7 @@ class Screen(QWidget):
         layout.addLayout(top)
 
         layout.addWidget(QLabel("<b>Tilbud: tildeling, fast budget og hvad vurderingerne giver nu (kr. pr. år)</b>"))
-        self.overview = RowsModel([
+        self.overview = RecordModel([
             Column("Tilbud", lambda r: r.facility),
             Column("Beboere", lambda r: r.residents, numeric=True),
             Column("Tildelt", lambda r: r.allocated_ore, format_kr, numeric=True),
@@ -70,19 +71,19 @@ class Screen(QWidget):
             Column("Forskel mod fast budget", lambda r: r.vs_budget_ore, format_kr, numeric=True),
             Column("Væsentlig ændring", lambda r: r.significant, lambda v: "ja" if v else "nej"),
             Column("Uden kategori", lambda r: r.uncategorised, numeric=True),
-        ], self, on_edit=self._edit_fixed_budget)
+        ], parent=self, on_edit=self._edit_fixed_budget, tooltips=True)
         self.overview_view = self._view(self.overview)
         layout.addWidget(self.overview_view, 1)
 
         layout.addWidget(QLabel("<b>Skal revurderes eller har skiftet kategori siden tildelingen</b>"))
-        self.due = RowsModel([
+        self.due = RecordModel([
             Column("Tilbud", lambda r: r["facility"]),
             Column("CPR-nr.", lambda r: r["cpr"]),
             Column("Navn", lambda r: r["name"]),
             Column("Kategori", lambda r: r["category"]),
             date_column("Vurderet", lambda r: r["assessed_on"]),
             Column("Hvorfor", lambda r: "; ".join(r["reasons"])),
-        ], self)
+        ], parent=self, tooltips=True)
         self.due_view = self._view(self.due)
         self.due_view.doubleClicked.connect(when_enabled(self.assess_button, self.assess_selected))
         self.due_view.activated.connect(when_enabled(self.assess_button, self.assess_selected))
@@ -93,7 +94,7 @@ class Screen(QWidget):
         self.year.valueChanged.connect(self.refresh)
         context.data_changed.connect(self._changed)
 
-    def _view(self, model: RowsModel) -> QTableView:
+    def _view(self, model: RecordModel) -> QTableView:
         view = fit_table(QTableView())
         view.setModel(sorted_view(model))
         view.setSortingEnabled(True)
@@ -127,8 +128,8 @@ class Screen(QWidget):
 
     def refresh(self) -> None:
         try:
-            self.overview.set_rows(vum.overview(self.context.db, self.year.value()))
-            self.due.set_rows(vum.due(self.context.db))
+            self.overview.set_records(vum.overview(self.context.db, self.year.value()))
+            self.due.set_records(vum.due(self.context.db))
             self.message.setText("")
         except DispoError as ex:
             self.message.setText(str(ex))

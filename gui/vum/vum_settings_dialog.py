@@ -10,7 +10,8 @@ from core import vum
 from core.errors import ValidationError
 from core.money import InvalidNumber, format_number, to_decimal
 from core.vum.rule import parse_rule, save_settings, settings_keys
-from gui.vum.vum_widgets import Column, RowsModel, dialog_footer
+from gui.vum.vum_widgets import Column, dialog_footer
+from gui.common.models import RecordModel
 from gui.vum.vum_undo import RowsChange, capture
 
 
@@ -34,12 +35,12 @@ class SettingsDialog(QDialog):
 
         starts = {category: start for start, category in rule.steps}
         self.steps = [[c, starts.get(c)] for c in vum.CATEGORIES]
-        self.steps_model = RowsModel([
+        self.steps_model = RecordModel([
             Column("Kategori", lambda r: r[0]),
             Column("Fra værdi (tom = bruges ikke)", lambda r: r[1],
                    lambda v: "" if v is None else format_number(v, 2), numeric=True, editable=True),
-        ], self, on_edit=self._edit_step)
-        self.steps_model.set_rows(self.steps)
+        ], parent=self, on_edit=self._edit_step, tooltips=True)
+        self.steps_model.set_records(self.steps)
         steps_view = QTableView()
         steps_view.setModel(self.steps_model)
         steps_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -58,11 +59,11 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
 
         self.theme_rows = [[t.code, t.text, t.active] for t in vum.themes(db, include_inactive=True)]
-        self.themes_model = RowsModel([
+        self.themes_model = RecordModel([
             Column("Tema", lambda r: r[1], editable=True),
             Column("Aktiv", lambda r: r[2], lambda v: "ja" if v else "nej", editable=True),
-        ], self, on_edit=self._edit_theme)
-        self.themes_model.set_rows(self.theme_rows)
+        ], parent=self, on_edit=self._edit_theme, tooltips=True)
+        self.themes_model.set_records(self.theme_rows)
         themes_view = QTableView()
         themes_view.setModel(self.themes_model)
         themes_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -102,7 +103,7 @@ class SettingsDialog(QDialog):
         text = " ".join(self.new_theme.text().split())
         if text:
             self.theme_rows.append([text, text, True])
-            self.themes_model.set_rows(self.theme_rows)
+            self.themes_model.set_records(self.theme_rows)
             self.new_theme.clear()
 
     def rule_data(self) -> dict:

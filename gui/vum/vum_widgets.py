@@ -40,18 +40,7 @@ def date_column(header: str, value: Callable[[Any], Any]) -> models.Column:
     return Column(header, value, format_date, sort_key=lambda v: v.isoformat() if v else "")
 
 
-class RowsModel(models.RecordModel):
-    """``gui.common.models.RecordModel`` with tooltips; edits go to ``on_edit(row, column, value)``."""
-
-    def __init__(self, columns: list[models.Column], parent=None,
-                 on_edit: Callable[[int, int, Any], bool] | None = None):
-        super().__init__(columns, parent=parent, on_edit=on_edit, tooltips=True)
-
-    def set_rows(self, rows: list) -> None:
-        self.set_records(rows)
-
-
-def sorted_view(model: RowsModel) -> QSortFilterProxyModel:
+def sorted_view(model: models.RecordModel) -> QSortFilterProxyModel:
     """The proxy that sorts by the columns' sort keys (numbers as numbers)."""
     proxy = models.RecordFilterProxy(model)
     proxy.setSourceModel(model)

@@ -20,7 +20,8 @@ from core.vum.allocation import assessment_problem, verdict_text
 from gui.common.headers import fit_table
 from gui.vum.vum_assessment_dialog import AssessmentDialog
 from gui.vum.vum_undo import push_new_row
-from gui.vum.vum_widgets import Column, RowsModel, date_column, sorted_view
+from gui.vum.vum_widgets import Column, date_column, sorted_view
+from gui.common.models import RecordModel
 
 CHOICES = ["", *vum.CATEGORIES]
 
@@ -104,7 +105,7 @@ class ResidentsPage(QWizardPage):
         self.setSubTitle("Beboerne forventet i året med deres nuværende kategori. Ret kategorien, og skriv "
                          "individuelle timer for kategori F.")
         layout = QVBoxLayout(self)
-        self.model = RowsModel([
+        self.model = RecordModel([
             Column("Navn", lambda r: r.name),
             Column("CPR-nr.", lambda r: r.cpr),
             Column("Periode i året", lambda r: (r.first_day, r.last_day),
@@ -116,7 +117,7 @@ class ResidentsPage(QWizardPage):
             Column("F-timer pr. uge", lambda r: r.hours, hours_text, numeric=True, editable=True),
             date_column("Vurderet", lambda r: r.assessed_on),
             Column("Bemærkning", self.flag),
-        ], self, on_edit=self._edit)
+        ], parent=self, on_edit=self._edit, tooltips=True)
         self.view = fit_table(QTableView())
         self.view.setModel(sorted_view(self.model))
         self.view.setSortingEnabled(True)
@@ -142,7 +143,7 @@ class ResidentsPage(QWizardPage):
     def initializePage(self) -> None:
         self.w.allocation = None  # computed again from the residents as they are placed now
         self.w.load_residents()
-        self.model.set_rows(self.w.residents)
+        self.model.set_records(self.w.residents)
         flagged = sum(1 for r in self.w.residents if self.flag(r) and not r.expected)
         self.message.setText(f"{len(self.w.residents)} beboere; {flagged} mangler en ny vurdering."
                              if flagged else f"{len(self.w.residents)} beboere.")
@@ -220,7 +221,7 @@ class ResultPage(QWizardPage):
         self.setTitle("Tildeling")
         self.setFinalPage(True)
         layout = QVBoxLayout(self)
-        self.model = RowsModel([
+        self.model = RecordModel([
             Column("Kategori", lambda c: c.code if c else "I alt"),
             Column("Betegnelse", lambda c: c.label if c else ""),
             Column("Antal", lambda c: c.count if c else self.w.allocation.resident_count,
@@ -232,7 +233,7 @@ class ResultPage(QWizardPage):
                    hours_text, numeric=True),
             Column("Kr. pr. uge", lambda c: c.kr_per_week if c else self.w.allocation.kr_per_week, kr_text,
                    numeric=True),
-        ], self)
+        ], parent=self, tooltips=True)
         view = fit_table(QTableView())
         view.setModel(self.model)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -265,7 +266,7 @@ class ResultPage(QWizardPage):
     def initializePage(self) -> None:
         a = self.w.allocation  # computed by the residents page before it let the user go on
         self.setTitle(f"Tildeling {a.year} – {a.facility}")
-        self.model.set_rows([*a.categories.values(), None])
+        self.model.set_records([*a.categories.values(), None])
         self.labels["hours_per_year"].setText(hours_text(a.hours_per_year))
         self.labels["kr_per_year"].setText(kr_text(a.kr_per_year))
         self.labels["fixed_budget"].setText(format_kr(a.fixed_budget_ore) or "ikke sat")

@@ -8,7 +8,6 @@ import pytest
 
 from core.errors import ValidationError
 from gui.common import errors
-from gui.common.followup_common import Job
 from gui.common.workers import Runner, Task, bug_message
 
 
@@ -81,7 +80,7 @@ def test_the_newest_request_wins(qtbot):
 
 
 def test_the_follow_up_job_runs_on_its_own_connection(qtbot, demo_db, tmp_path):
-    job = Job()
+    job = Runner()
     with qtbot.waitSignal(job.finished, timeout=10000) as blocker:
         job.start(tmp_path / "demo.sqlite", lambda db: db.execute("SELECT count(*) FROM grants").fetchone()[0])
     assert blocker.args == [demo_db.execute("SELECT count(*) FROM grants").fetchone()[0]]

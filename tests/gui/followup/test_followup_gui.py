@@ -51,12 +51,12 @@ def test_followup_screen_computes_drills_down_and_charts(qtbot, qtmodeltester, c
     # sort by expected outturn, largest first
     column = next(i for i, c in enumerate(model.columns) if c.key == "expected_outturn")
     screen.main_view.sortByColumn(column, Qt.SortOrder.DescendingOrder)
-    top = model.row(screen.main_proxy.mapToSource(screen.main_proxy.index(0, 0)))
+    top = model.record(screen.main_proxy.mapToSource(screen.main_proxy.index(0, 0)).row())
     assert top.expected_outturn == max(r.expected_outturn for r in model.rows)
 
     # drill down: 5.38.50 -> its grants -> the postings behind one
     row = next(i for i in range(screen.main_proxy.rowCount())
-               if model.row(screen.main_proxy.mapToSource(screen.main_proxy.index(i, 0))).account == "5.38.50")
+               if model.record(screen.main_proxy.mapToSource(screen.main_proxy.index(i, 0)).row()).account == "5.38.50")
     screen.main_view.setCurrentIndex(screen.main_proxy.index(row, 0))
     screen.detail_level.setCurrentIndex(screen.detail_level.findData("grant"))
     detail = screen.detail_model
