@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 import importlib
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QDate, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow,
-                               QMessageBox, QStackedWidget, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QListWidget,
+                               QMainWindow, QMessageBox, QSpinBox, QStackedWidget, QTableView, QWidget)
 
 from core.errors import DispoError
 from core.store import contents
@@ -73,8 +74,6 @@ class MainWindow(QMainWindow):
 
     def _add_empty_hints(self) -> None:
         """Every empty table says what to do next and offers it (``gui.screens.EMPTY_HINTS``)."""
-        from PySide6.QtWidgets import QTableView
-
         actions = {"import": lambda: self.open_import(), "month": lambda: self.show_screen("Månedens gang")}
         self.empty_hints = {}
         for screen in self.screens:
@@ -165,11 +164,6 @@ class MainWindow(QMainWindow):
     def go_to(self, title: str, year: int, month: int):
         """Show a screen on the month ``month`` of ``year`` (from Månedens gang): its year, month
         and as-of date are set where it has them, then it is refreshed."""
-        import calendar
-
-        from PySide6.QtCore import QDate
-        from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox
-
         screen = self.show_screen(title)
         if hasattr(screen, "set_period"):
             screen.set_period(year, month)

@@ -134,6 +134,13 @@ def forbidden_in_core(root: Path = ROOT) -> list[str]:
             if target.split(".")[0] in ("gui", *QT)]
 
 
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    """A small tree of modules for a test of the checks themselves: path -> text."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
 def test_core_imports_neither_gui_nor_qt():
     assert forbidden_in_core() == []
 
@@ -184,9 +191,7 @@ def test_the_database_rule_sees_sql_transactions_and_tables(tmp_path):
                           "    rows = query(self.context.db, 'SELECT 1')\n"
                           "    return core_function(self.context.db, rows)\n"),
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+    write_tree(tmp_path, files)
     assert database_access_in_gui(tmp_path) == [
         "gui/screen.py:2 calls .execute(", "gui/screen.py:3 calls .atomic(", "gui/screen.py:4 reaches db[...]",
         "gui/screen.py:5 calls query("]
@@ -261,9 +266,7 @@ def test_the_rule_finds_a_dispo_import_inside_a_function(tmp_path):
         "gui/screen.py": "def show():\n    if True:\n        from gui import dialog\n",
         "gui/dialog.py": "",
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+    write_tree(tmp_path, files)
     # the standard library inside a function and Dispo at the top are fine
     assert hidden_imports(tmp_path, allowed=set()) == [
         "core/high.py:6 imports core.low inside a function", "core/high.py:7 imports core.low inside a function",
@@ -346,9 +349,7 @@ def test_the_rules_see_imports_inside_functions_and_through_packages(tmp_path):
         "gui/__init__.py": "",
         "gui/pdf.py": "",
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+    write_tree(tmp_path, files)
     assert forbidden_in_core(tmp_path) == ["core/low.py:2 imports gui.pdf", "core/qt.py:3 imports PySide6.QtGui"]
     graph = import_graph(tmp_path)
     # core.c imports core.sub.other, which runs core/sub/__init__.py, which imports core.c again

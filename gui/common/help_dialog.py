@@ -5,6 +5,7 @@ from __future__ import annotations
 
 
 from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 from core.resources import resource_path
@@ -27,8 +28,6 @@ def section_for(title: str | None) -> str | None:
 
 def help_key(widget, section: str) -> None:
     """F1 in ``widget`` (a dialog, which blocks the main window's F1) opens the guide at ``section``."""
-    from PySide6.QtGui import QKeySequence, QShortcut
-
     def show() -> None:
         dialog = HelpDialog(section, widget)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
