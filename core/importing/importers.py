@@ -29,7 +29,7 @@ from core.importing.fields import KINDS, Kind
 from core.importing.matching import Mapping, joined_cpr
 from core.importing.persons import find_persons, name_without_cpr
 from core.importing.providers import ProviderMatcher
-from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
+from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, RowRecord, value_rows
 from core.importing.table import Table
 from core.money import format_date, format_number, to_ore
 from core.store.storage import bulk_insert, query
@@ -556,6 +556,8 @@ def credit_signed(table: Table, mapping: Mapping) -> bool | None:
 
 
 POSTING_COLUMNS = ("date", "account", "grouping", "art", "amount_ore", "cpr", "text", "voucher")
+#: a posting's place of each column in the row a ``RowRecord`` keeps
+_POSTING_PLACES = {name: i for i, name in enumerate(POSTING_COLUMNS)}
 
 
 class PostingsImporter(Importer):
@@ -619,8 +621,9 @@ class PostingsImporter(Importer):
                 idents = [("bilag", v) for v in voucher]
             else:
                 idents = [("bilag", row[7]) if row[7] else ("række",) + row for row in zip(*columns)]
-            if not occurrence and len(set(idents)) == n:  # the first sheet, every row met once
-                occurrence.update(dict.fromkeys(idents, 1))
+            once = dict.fromkeys(idents, 1) if not occurrence else {}
+            if len(once) == n:  # the first sheet, every row met once
+                occurrence.update(once)
                 keys = [ident + (1,) for ident in idents]
             else:
                 keys = []
@@ -628,9 +631,9 @@ class PostingsImporter(Importer):
                     seen = occurrence.get(ident, 0) + 1
                     occurrence[ident] = seen
                     keys.append(ident + (seen,))
-            return [Record(sheet, row_no, {"date": d, "account": a, "grouping": g, "art": ar, "amount_ore": ore,
-                                           "cpr": c, "text": t, "voucher": v}, None, NEW, None, None, None, None, key)
-                    for (row_no, _), d, a, g, ar, ore, c, t, v, key in zip(table.rows, *columns, keys)]
+            # each posting kept as its row (in POSTING_COLUMNS order), its dict made only if read
+            return [RowRecord(sheet, row_no, _POSTING_PLACES, row, key)
+                    for (row_no, _), row, key in zip(table.rows, zip(*columns), keys)]
         out = []
         # the raw cells of a row are kept only where the general way reads it: a row assembled
         # here is never rejected, and only a rejected row shows its raw cells
@@ -778,7 +781,7 @@ class PostingsImporter(Importer):
         has tens of thousands of rows); the citizen is looked up by SQLite."""
         tick(0)
         # positional parameters: SQLite binds a tuple faster than it looks names up in a dict
-        new = list(map(itemgetter(*POSTING_COLUMNS), [rec.values for rec in records if rec.status == NEW]))
+        new = value_rows([rec for rec in records if rec.status == NEW], _POSTING_PLACES)
         counts: Counter = Counter({NEW: len(new)} if new else {})
         for rec in [rec for rec in records if rec.status != NEW] if len(new) < len(records) else ():
             if rec.status == CHANGED and update_changed:

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from core.importing.fields import Kind
 from core.importing.parsers import text
-from core.importing.records import CHANGED, NEW, REJECTED, Record
+from core.importing.records import CHANGED, NEW, REJECTED, Record, value_of
 from core.money import format_date, format_number
 
 #: the file's other values: its central 90 %, widened by this much, is "what the file holds"
@@ -141,13 +141,22 @@ def check(records: list[Record], kind: Kind) -> list[Finding]:
 
 def _beyond_the_field(records: list[Record], key: str, c: Check) -> list[tuple[Record, object]]:
     """The usable records whose ``key`` value lies beyond the field's bounds, with the value (a date or
-    kroner). One comparison per row in the common case: ISO date strings compare as text, øre as ints."""
+    kroner). The common file is told by its least and greatest value: every value of one type (ISO
+    date text, dates or whole øre) and all within the bounds. Otherwise one comparison per row:
+    ISO date strings compare as text, øre as ints."""
     found = []
+    column = value_of(records, key)
+    values = [v for v in column if v is not None]
+    if not values:
+        return found
+    kinds = set(map(type, values))
     if c.kind == "date":
         first, last = _date_bounds()
         first_iso, last_iso = first.isoformat(), last.isoformat()
-        for rec in records:
-            v = rec.values.get(key)
+        if kinds == {str} and first_iso <= min(values) and max(values) <= last_iso or \
+                kinds == {dt.date} and first <= min(values) and max(values) <= last:
+            return found
+        for rec, v in zip(records, column):
             if v is None:
                 continue
             if v.__class__ is str:
@@ -160,8 +169,9 @@ def _beyond_the_field(records: list[Record], key: str, c: Check) -> list[tuple[R
                 found.append((rec, d))
         return found
     limit = c.high * 100 if c.ore else c.high
-    for rec in records:
-        v = rec.values.get(key)
+    if kinds == {int} and -limit <= min(values) and max(values) <= limit:
+        return found
+    for rec, v in zip(records, column):
         if v is None or v.__class__ is bool:
             continue
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from core.importing.parsers import text
 
 NEW, CHANGED, UNCHANGED, DUPLICATE, REJECTED, SKIPPED = ("new", "changed", "unchanged", "duplicate", "rejected",
@@ -79,7 +81,7 @@ class Record:
         return tuple(getattr(self, name) for name in _FIELDS)
 
     def __eq__(self, other) -> bool:
-        if other.__class__ is not self.__class__:
+        if not isinstance(other, Record):
             return NotImplemented
         return self._fields() == other._fields()
 
@@ -87,6 +89,66 @@ class Record:
 
     def __repr__(self) -> str:
         return "Record(" + ", ".join(f"{name}={value!r}" for name, value in zip(_FIELDS, self._fields())) + ")"
+
+
+_get_values, _set_values = Record.values.__get__, Record.values.__set__
+
+
+class RowRecord(Record):
+    """A new record whose values are kept as the row tuple they were assembled as (``names``: field ->
+    position in it) until they are first read or set as a dict: a finance extract's tens of
+    thousands of postings then go from their columns into the database without a dict each.
+
+    ``values`` gives the same dict as ever (made on first read, or set; from then on the kept row is
+    dropped and the record is a plain ``Record``). ``value_of`` and ``value_rows`` read the kept rows.
+    """
+
+    __slots__ = ("_row", "_names")
+
+    def __init__(self, sheet: str, row: int, names: dict[str, int], values: tuple, key: tuple):
+        self.sheet = sheet
+        self.row = row
+        _set_values(self, None)
+        self._row = values
+        self._names = names
+        self.status = NEW
+        self._raw = self._problems = self._warnings = self.existing_id = self._changes = None
+        self.key = key
+
+    @property
+    def values(self) -> dict:
+        values = _get_values(self)
+        if values is None:
+            values = dict(zip(self._names, self._row))
+            _set_values(self, values)
+            self._row = None
+        return values
+
+    @values.setter
+    def values(self, values: dict) -> None:
+        _set_values(self, values)
+        self._row = None
+
+
+def value_of(records: list[Record], key: str) -> list:
+    """Each record's value of ``key`` (None where it has none), as ``rec.values.get(key)``, without
+    making the dicts of ``RowRecord``s that keep their rows."""
+    first = records[0] if records else None
+    if first.__class__ is RowRecord and first._row is not None:
+        names = first._names
+        rows = [rec._row if rec.__class__ is RowRecord and rec._names is names else None for rec in records]
+        if None not in rows:
+            place = names.get(key)
+            return [None] * len(rows) if place is None else list(map(itemgetter(place), rows))
+    return [rec.values.get(key) for rec in records]
+
+
+def value_rows(records: list[Record], names: dict[str, int]) -> list[tuple]:
+    """Each record's values of the fields ``names`` lists, as a tuple in that order (what
+    ``executemany`` binds): the kept row itself of a ``RowRecord`` made with these ``names``."""
+    pick = itemgetter(*names)
+    return [rec._row if rec.__class__ is RowRecord and rec._names is names and rec._row is not None
+            else pick(rec.values) for rec in records]
 
 
 def with_problems(records: list[Record]) -> list[Record]:

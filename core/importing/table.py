@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -534,7 +535,7 @@ def _plain_data_rows(rows: list, width: int, sums: dict[str, bool], header_words
     written again; the row loop of ``build_table`` would keep every one as it is)."""
     if width < 2 or not rows or min(map(len, rows)) != width:
         return False
-    if header_words and not all(map(header_words.isdisjoint, rows)):
+    if header_words and not header_words.isdisjoint(chain.from_iterable(rows)):  # every cell, in one call
         return False
     try:
         firsts = set(map(itemgetter(0), rows))
