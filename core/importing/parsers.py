@@ -669,11 +669,13 @@ def parse_account(value) -> tuple[str, str, str]:
 
 
 def parse_art(value) -> str:
-    """An art (kind of expense/income) as ``4.0`` from ``4.0``, ``4,0``, ``40``, ``4`` or ``4.0 Køb af ...``."""
+    """An art (kind of expense/income) as ``4.0`` from ``4.0``, ``4,0``, ``40``, ``4`` or ``4.0 Køb af ...``;
+    a municipality's own sub-art after it (``4.0.1``, ``40.12``, ``4.0-3``) belongs to the art."""
     if is_blank(value):
         return ""
     t = text(value).replace(",", ".")
-    m = re.fullmatch(r"(\d)\.?(\d)?(?:\.0+)?(?:\s+[-–:]?\s*[^\d\s].*)?", t)  # "4.0 Køb af tjenesteydelser"
+    # "4.0 Køb af tjenesteydelser"; "4.0.1" / "40.1": a sub-art (underart) of art 4.0
+    m = re.fullmatch(r"(\d)(?:\.?(\d)(?:[.-]\d{1,3})?)?(?:\.0+|\.)?(?:\s+[-–:]?\s*[^\d\s].*)?", t)
     if not m:
         raise ParseError(f"'{text(value)}' er ikke en art (fx 4.0)")
     return f"{m.group(1)}.{m.group(2) or '0'}"

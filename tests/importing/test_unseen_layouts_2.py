@@ -1,0 +1,623 @@
+"""A second round of files nobody on the project has seen, mostly finance extracts.
+
+A generator of its own (the first round, ``test_unseen_layouts.py``, is not repeated): made-up
+bookings with storno pairs (a posting and its reversal), cross-municipality refunds (mellemkommunal
+refusion, art 7.8) and payments to providers without a person, dressed as finance systems and
+hand-kept sheets write them — a subtotal row per citizen ("Sum 010190-1234") and per account between
+the postings; a pivot of citizens × months ("2026-01" .. "2026-10"); amounts as text with "kr.",
+a trailing minus or parentheses, with spaces (also no-break spaces) between thousands; the sign in a
+column of its own ("D"/"K", "+"/"-"); the account split over Hovedkonto / Hovedfunktion / Funktion /
+Dranst / Art with the art as "40", "4.0" or "4.0.1"; the person in a "Modpart" cell as
+"010190-1234 - Hansen, Anna"; CPR numbers masked as "010190-xxxx" (never guessed: booked without a
+person with a warning, or asked); an old Excel .xls (BIFF8) with Excel serial dates; ods; csv with
+``;``, ``,`` and tab in utf-8-sig and cp1252; only a period "2026-10" for a date. Grant lists: a row per
+grant period with a rate change mid-year, the quantity as "3 t/uge", a status column, sections only in
+a merged group row above each block.
+
+The judged figure of a finance extract is the booked amount per citizen and account after import:
+the test asserts, for each file, nothing wrong, nothing lost silently (a record not imported right is
+in a rejected row or a row warned about), and at least ``least_right`` records and every citizen's
+booked sum right (stated per case). Run as a script (``python -m tests.importing.test_unseen_layouts_2
+[FOLDER]``) to import each file with ``main.py import FILE --json`` and print the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import shutil
+import struct
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.importing import parsers as p
+
+from tests.cfb_files import write_cfb
+from tests.import_files import write_csv, write_ods, write_xlsx
+from tests.importing.test_unseen_layouts import Booking, Case, Grant, Person, Tally, tally
+
+D = dt.date
+FIRST = ["Agnete", "Bjarne", "Cecilie", "Dennis", "Else", "Flemming", "Grethe", "Henrik", "Inger", "Jesper",
+         "Kirsten", "Leif", "Malene", "Morten", "Nanna", "Per", "Rikke", "Søren", "Tina", "Vagn"]
+LAST = ["Bach", "Dam", "Eriksen", "Frandsen", "Gregersen", "Holm", "Iversen", "Jakobsen", "Krogh", "Lund",
+        "Mikkelsen", "Nørgaard", "Overgaard", "Petersen", "Riis", "Skov", "Toft", "Vestergaard", "Winther", "Aagaard"]
+MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober")
+
+
+@dataclass
+class Case2(Case):
+    """A case whose rows with a masked CPR number must each be told about (rejected or warned)."""
+
+    masked_rows: set = field(default_factory=set)
+    #: whether every citizen's booked sum per account must come in right without help (a file asked
+    #: about as a whole brings in none)
+    sums_right: bool = True
+
+
+def persons(rnd: random.Random, n: int) -> list[Person]:
+    out, seen = [], set()
+    while len(out) < n:
+        born = D(1950, 1, 1) + dt.timedelta(days=rnd.randrange(365 * 50))
+        cpr = f"{born:%d%m%y}-{rnd.choice('0123')}{rnd.randint(0, 999):03d}"
+        if cpr[:6] in seen:  # distinct birth dates: a masked number never names two people of the file
+            continue
+        seen.add(cpr[:6])
+        out.append(Person(cpr, rnd.choice(FIRST), rnd.choice(LAST)))
+    return out
+
+
+ACCOUNTS = [("5.38.50", "4.0"), ("5.38.52", "4.0"), ("5.32.33", "4.0"), ("5.38.59", "4.8"), ("5.38.50", "7.8")]
+
+
+def ledger(rnd: random.Random, people: list[Person], n: int, *, storno: int = 0, voucher0: int = 810000) -> list[Booking]:
+    """``n`` bookings of 2026 (expenses, refunds from other municipalities as negative art 7.8, now and then
+    a payment to a provider without a person) and ``storno`` reversals of earlier ones (same account, person
+    and amount with the opposite sign, a later date and a voucher of their own)."""
+    out = []
+    for i in range(n):
+        account, art = ACCOUNTS[i % len(ACCOUNTS)]
+        person = people[i % len(people)] if i % 9 != 4 else None
+        ore = rnd.randint(20000, 4500000)
+        day = D(2026, 1, 1) + dt.timedelta(days=rnd.randrange(290))
+        if art == "7.8":
+            ore = -ore
+            text = f"Mellemkommunal refusion {rnd.choice(['Aarhus', 'Vejle', 'Horsens'])} Kommune"
+        elif person:
+            text = f"{person.last} {MONTH_NAMES[day.month - 1]}"
+        else:
+            text = "Faktura leverandør"
+        out.append(Booking(day, account, art, ore, person.cpr if person else None, text, str(voucher0 + i)))
+    for k in range(storno):
+        b = out[1 + 3 * k]
+        out.append(Booking(b.date + dt.timedelta(days=rnd.randint(1, 20)), b.account, b.art, -b.ore, b.cpr,
+                           f"Storno bilag {b.voucher}", str(voucher0 + n + k)))
+    return out
+
+
+def kroner(ore: int) -> Decimal:
+    return Decimal(ore) / 100
+
+
+def written(ore: int, style: str) -> str:
+    """The amount as text: ``plain`` 1.234,50 / -1.234,50; ``kr`` kr. 1.234,50; ``trailing`` 1.234,50-;
+    ``paren`` (1.234,50); ``space`` 1 234,50 (``nbsp`` with no-break spaces)."""
+    whole, frac = f"{abs(kroner(ore)):.2f}".split(".")
+    sep = {"space": " ", "nbsp": "\u00a0"}.get(style, ".")
+    body = f"{int(whole):,}".replace(",", sep) + "," + frac
+    neg = ore < 0
+    if style == "kr":
+        return f"kr. {'-' if neg else ''}{body}"
+    if style == "trailing":
+        return f"{body}-" if neg else body
+    if style == "paren":
+        return f"({body})" if neg else body
+    return ("-" if neg else "") + body
+
+
+def serial(day: dt.date) -> int:
+    return (day - D(1899, 12, 30)).days
+
+
+def add(case: Case, sheet: str, rows: list[list], record, row: list) -> None:
+    rows.append(row)
+    case.truth.append((sheet, len(rows), record))
+
+
+def masked(cpr: str) -> str:
+    return cpr[:7] + "xxxx"
+
+
+# ---------------------------------------------------------------------- an old Excel file, written by hand
+
+def _rec(kind: int, body: bytes = b"") -> bytes:
+    return struct.pack("<HH", kind, len(body)) + body
+
+
+def write_xls(path: Path, sheet_name: str, rows: list[list]) -> Path:
+    """A one-sheet BIFF8 workbook (Excel 97-2003): text cells as LABEL, numbers as NUMBER."""
+    bof = lambda kind: _rec(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0))  # noqa: E731
+    name = sheet_name.encode("latin-1")
+    globals_ = bof(0x0005) + _rec(0x0042, struct.pack("<H", 1200))
+    at = len(globals_)
+    globals_ += _rec(0x0085, struct.pack("<IBBBB", 0, 0, 0, len(name), 0) + name) + _rec(0x000A)
+    cells = b""
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is None or v == "":
+                continue
+            if isinstance(v, (int, float)):
+                cells += _rec(0x0203, struct.pack("<HHHd", r, c, 15, float(v)))
+            else:
+                text = str(v).encode("utf-16-le")
+                cells += _rec(0x0204, struct.pack("<HHHHB", r, c, 15, len(str(v)), 1) + text)
+    width = max(len(r) for r in rows)
+    sheet = bof(0x0010) + _rec(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, width, 0)) + cells + _rec(0x000A)
+    globals_ = globals_[:at + 4] + struct.pack("<I", len(globals_)) + globals_[at + 8:]
+    return write_cfb(path, {"Workbook": globals_ + sheet})
+
+
+# ---------------------------------------------------------------------- finance extracts
+
+def case_sums_per_citizen(folder: Path, rnd: random.Random) -> Case:
+    """Sorted by citizen, a 'Sum 010190-1234' row after each citizen's postings and 'Sum konto 5.38.50' rows,
+    a grand total; storno pairs; refunds."""
+    case = Case2("sum_pr_borger.xlsx", "postings")
+    rows = [["Posteringer pr. borger - Socialområdet 2026"], [],
+            ["Bogføringsdato", "Konto", "Art", "CPR-nummer", "Tekst", "Beløb", "Bilagsnr."]]
+    bs = ledger(rnd, persons(rnd, 7), 35, storno=3)
+    for cpr in sorted({b.cpr or "" for b in bs}):
+        mine = [b for b in bs if (b.cpr or "") == cpr]
+        for b in sorted(mine, key=lambda b: (b.account, b.date)):
+            add(case, "Posteringer", rows, b, [b.date, b.account, b.art, b.cpr or "", b.text, float(kroner(b.ore)),
+                                                b.voucher])
+        rows.append(["", "", "", "", f"Sum {cpr}" if cpr else "Sum uden CPR", float(kroner(sum(b.ore for b in mine)))])
+    for account in sorted({b.account for b in bs}):
+        rows.append([f"Sum konto {account}", "", "", "", "", float(kroner(sum(b.ore for b in bs if b.account == account)))])
+    rows.append(["Total", "", "", "", "", float(kroner(sum(b.ore for b in bs)))])
+    case.path = write_xlsx(folder / case.name, {"Posteringer": rows})
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_subtotal_in_cpr_column(folder: Path, rnd: random.Random) -> Case:
+    """A csv (';', cp1252) where the subtotal rows stand in the CPR column ('010190-1234 Total') with the sum
+    in the amount column, and the date and the account blank on them."""
+    case = Case2("subtotal_cpr_kolonne.csv", "postings")
+    rows = [["Dato", "Funktion", "Art", "Cpr", "Posteringstekst", "Beløb", "Bilag"]]
+    bs = ledger(rnd, persons(rnd, 6), 30, storno=2)
+    for cpr in sorted({b.cpr for b in bs if b.cpr}) + [None]:
+        mine = [b for b in bs if b.cpr == cpr]
+        for b in mine:
+            add(case, "subtotal_cpr_kolonne", rows, b, [f"{b.date:%d-%m-%Y}", b.account, b.art, b.cpr or "", b.text,
+                                                       written(b.ore, "plain"), b.voucher])
+        rows.append(["", "", "", f"{cpr} Total" if cpr else "Total", "", written(sum(b.ore for b in mine), "plain"), ""])
+    case.path = write_csv(folder / case.name, rows, delimiter=";", encoding="cp1252")
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_pivot_iso_months(folder: Path, rnd: random.Random) -> Case:
+    """An ods pivot: a row per citizen and account, a column per month headed '2026-01' .. '2026-10', the
+    citizen as 'CPR - Navn' in one cell ('010190-1234 - Hansen, Anna'), a total column and row. Each
+    filled month is a posting dated the month's last day."""
+    case = Case2("pivot_iso_maaneder.ods", "postings")
+    rows = [["Borger", "Funktion", "Art", *[f"2026-{m:02d}" for m in range(1, 11)], "Total"]]
+    for i, p in enumerate(persons(rnd, 7)):
+        account = ["5.38.50", "5.38.52", "5.32.33"][i % 3]
+        amounts = [rnd.randint(50000, 3000000) if rnd.random() < 0.75 else None for _ in range(10)]
+        rows.append([f"{p.cpr} - {p.last}, {p.first}", account, "4.0", *[a / 100 if a else None for a in amounts],
+                     sum(a for a in amounts if a) / 100])
+        for m, ore in enumerate(amounts, start=1):
+            if ore:
+                last = D(2026, m + 1, 1) - dt.timedelta(days=1)
+                case.truth.append(("Ark1", len(rows), Booking(last, account, "4.0", ore, p.cpr, "", "")))
+    rows.append(["Total", "", "", *[None] * 10])
+    case.path = write_ods(folder / case.name, {"Ark1": rows})
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_text_amounts_tab(folder: Path, rnd: random.Random) -> Case:
+    """A tab-separated utf-8-sig export: amounts as 'kr. 1.234,50' / '1.234,50-' / '(1.234,50)', dates
+    '31.01.2026', the CPR without dash."""
+    case = Case2("tekstbeloeb_tab.txt", "postings")
+    rows = [["Bogf.dato", "Funktion", "Art", "Personnummer", "Tekst", "Beløb", "Bilagsnummer"]]
+    for i, b in enumerate(ledger(rnd, persons(rnd, 8), 32, storno=2)):
+        add(case, "tekstbeloeb_tab", rows, b, [f"{b.date:%d.%m.%Y}", b.account, b.art,
+                                                b.cpr.replace("-", "") if b.cpr else "", b.text,
+                                                written(b.ore, ("kr", "trailing", "paren")[i % 3]), b.voucher])
+    case.path = write_csv(folder / case.name, rows, delimiter="\t", encoding="utf-8-sig")
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_debit_credit_comma(folder: Path, rnd: random.Random) -> Case:
+    """A ','-separated cp1252 csv: Debet and Kredit both positive, thousands with spaces ('1 234,50'),
+    'Modpart' holding 'Efternavn, Fornavn' beside the CPR column, ISO dates."""
+    case = Case2("debet_kredit_komma.csv", "postings")
+    people = persons(rnd, 8)
+    names = {p.cpr: f"{p.last}, {p.first}" for p in people}
+    rows = [["Posteringsdato", "Kontonummer", "Artskonto", "CPR", "Modpart", "Debet", "Kredit", "Bilag"]]
+    for b in ledger(rnd, people, 30, storno=2):
+        amount = written(abs(b.ore), "space")
+        add(case, "debet_kredit_komma", rows, b, [b.date.isoformat(), b.account, b.art, b.cpr or "",
+                                                   names.get(b.cpr, "Botilbud ApS"), amount if b.ore > 0 else "",
+                                                   amount if b.ore < 0 else "", b.voucher])
+    case.path = write_csv(folder / case.name, rows, delimiter=",", encoding="cp1252")
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_sign_column_split_account(folder: Path, rnd: random.Random) -> Case:
+    """xlsx: the account over 'Hovedkonto' / 'Hovedfunktion' / 'Funktion' / 'Dranst' / 'Art' ('5', '38', '50',
+    '1', '40'), the amount without sign and 'D'/'K' under 'D/K'."""
+    case = Case2("fortegn_delt_konto.xlsx", "postings")
+    rows = [["Dato", "Hovedkonto", "Hovedfunktion", "Funktion", "Dranst", "Art", "Beløb", "D/K", "CPR-nr.", "Tekst",
+             "Bilagsnr."]]
+    for b in ledger(rnd, persons(rnd, 8), 30, storno=2):
+        main, head, func = b.account.split(".")
+        add(case, "Data", rows, b, [b.date, int(main), int(head), func, 1, b.art.replace(".", ""),
+                                    float(kroner(abs(b.ore))), "D" if b.ore > 0 else "K", b.cpr or "", b.text,
+                                    b.voucher])
+    case.path = write_xlsx(folder / case.name, {"Data": rows})
+    # known limit: the account split over three columns is not joined; the file is asked about as a
+    # whole ('Funktion' 50 / 52 ...: --translate account:50=5.38.50), nothing comes in wrong
+    case.least_right, case.sums_right = 0, False
+    return case
+
+
+def case_plus_minus_sub_art(folder: Path, rnd: random.Random) -> Case:
+    """A ';' utf-8 csv: the art with its sub-art ('4.0.1'), the sign '+'/'-' in 'Fortegn', Excel serial dates
+    written as numbers."""
+    case = Case2("fortegn_underart.csv", "postings")
+    rows = [["Bogføringsdato", "Funktion", "Art", "Beløb", "Fortegn", "Cpr-nr", "Tekst", "Bilag"]]
+    for b in ledger(rnd, persons(rnd, 7), 30, storno=2):
+        add(case, "fortegn_underart", rows, b, [serial(b.date), b.account, b.art + ".1",
+                                                written(abs(b.ore), "plain"), "+" if b.ore > 0 else "-",
+                                                b.cpr or "", b.text, b.voucher])
+    case.path = write_csv(folder / case.name, rows, delimiter=";", encoding="utf-8")
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_modpart_cpr_name(folder: Path, rnd: random.Random) -> Case:
+    """No CPR column: the person in 'Modpart' as '010190-1234 - Hansen, Anna' (a provider's name on the
+    other rows), dates '31-01-26'."""
+    case = Case2("modpart_cpr_navn.xlsx", "postings")
+    rows = [["Bilagsdato", "Konto", "Art", "Modpart", "Beløb", "Bilagsnr", "Tekst"]]
+    for b in ledger(rnd, persons(rnd, 8), 30, storno=2):
+        who = f"{b.cpr} - {b.text.split()[0]}, Borger" if b.cpr else "Bo og Støtte ApS"
+        add(case, "Ark1", rows, b, [f"{b.date:%d-%m-%y}", b.account, b.art, who, float(kroner(b.ore)), b.voucher,
+                                    b.text])
+    case.path = write_xlsx(folder / case.name, {"Ark1": rows})
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_masked_cpr(folder: Path, rnd: random.Random) -> Case:
+    """A csv (';', utf-8-sig) whose CPR column is masked on some rows ('010190-xxxx', as a report that
+    masks CPR writes it): such a row is never given a person by guess. Its truth is a posting without a
+    person (warned about), or the row asked about."""
+    case = Case2("maskeret_cpr.csv", "postings")
+    rows = [["Dato", "Konto", "Art", "CPR", "Tekst", "Beløb", "Bilagsnr"]]
+    for i, b in enumerate(ledger(rnd, persons(rnd, 6), 30)):
+        shown = b.cpr or ""
+        if b.cpr and i % 5 == 1:
+            shown, b = masked(b.cpr), Booking(b.date, b.account, b.art, b.ore, None, b.text, b.voucher)
+            case.masked_rows.add(("maskeret_cpr", len(rows) + 1))
+        add(case, "maskeret_cpr", rows, b, [f"{b.date:%d-%m-%Y}", b.account, b.art, shown, b.text,
+                                            written(b.ore, "plain"), b.voucher])
+    case.path = write_csv(folder / case.name, rows, delimiter=";", encoding="utf-8-sig")
+    case.least_right = len(case.truth) - len(case.masked_rows)
+    return case
+
+
+def case_old_excel(folder: Path, rnd: random.Random) -> Case:
+    """An .xls (Excel 97-2003) from an old finance system: Excel serial dates as plain numbers, CPR as text
+    with dash, the account '5.38.50' and art '4.0' in two columns, amounts as numbers."""
+    case = Case2("gammelt_udtraek.xls", "postings")
+    rows = [["Finansudtræk 2026"], [], ["Bogf. dato", "Funktion", "Art", "CPR-nr.", "Tekst", "Beløb", "Bilag"]]
+    for b in ledger(rnd, persons(rnd, 7), 30, storno=2):
+        add(case, "Ark1", rows, b, [serial(b.date), b.account, b.art, b.cpr or "", b.text, float(kroner(b.ore)),
+                                    b.voucher])
+    case.path = write_xls(folder / case.name, "Ark1", rows)
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_period_only(folder: Path, rnd: random.Random) -> Case:
+    """A ','-separated utf-8 csv with no date at all, only 'Periode' as '2026-10': each posting is dated the
+    last day of its period; amounts '1234,50' quoted."""
+    case = Case2("kun_periode.csv", "postings")
+    rows = [["Periode", "Konto", "Art", "CPR-nr", "Tekst", "Beløb", "Bilagsnr"]]
+    for b in ledger(rnd, persons(rnd, 7), 30, storno=2):
+        last = D(2026, b.date.month + 1, 1) - dt.timedelta(days=1) if b.date.month < 12 else D(2026, 12, 31)
+        b = Booking(last, b.account, b.art, b.ore, b.cpr, b.text, b.voucher)
+        add(case, "kun_periode", rows, b, [f"{b.date:%Y-%m}", b.account, b.art, b.cpr or "", b.text,
+                                           f"{kroner(b.ore):.2f}".replace(".", ","), b.voucher])
+    case.path = write_csv(folder / case.name, rows, delimiter=",", encoding="utf-8")
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_ods_finance(folder: Path, rnd: random.Random) -> Case:
+    """An ods finance extract: title, dates as date cells, 'Kontostreng' '5.38.50-4.0' (account and art in one
+    cell), amounts as text with no-break spaces between thousands, the CPR in the text on rows whose CPR
+    cell is blank."""
+    case = Case2("finans.ods", "postings")
+    rows = [["Økonomiudtræk"], ["Periode: januar - oktober 2026"], [],
+            ["Dato", "Kontostreng", "CPR", "Posteringstekst", "Beløb", "Bilagsnr."]]
+    for i, b in enumerate(ledger(rnd, persons(rnd, 8), 30, storno=2)):
+        cpr, text = b.cpr or "", b.text
+        if b.cpr and i % 3 == 0:
+            cpr, text = "", f"{b.text} cpr {b.cpr}"
+        add(case, "Udtræk", rows, b, [b.date, f"{b.account}-{b.art}", cpr, text, written(b.ore, "nbsp"), b.voucher])
+    case.path = write_ods(folder / case.name, {"Udtræk": rows})
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_refund_municipality_column(folder: Path, rnd: random.Random) -> Case:
+    """A cp1252 ';' csv where refunds from other municipalities carry the paying municipality in a column
+    of its own ('Betalingskommune') and a positive amount under 'Indtægt', expenses under 'Udgift'."""
+    case = Case2("refusion_kolonne.csv", "postings")
+    rows = [["Bogføringsdato", "Funktion", "Art", "CPR", "Betalingskommune", "Tekst", "Udgift", "Indtægt", "Bilag"]]
+    for b in ledger(rnd, persons(rnd, 7), 30, storno=2):
+        municipality = b.text.split()[2] + " Kommune" if b.art == "7.8" else ""
+        add(case, "refusion_kolonne", rows, b, [f"{b.date:%d.%m.%Y}", b.account, b.art, b.cpr or "", municipality,
+                                                b.text, written(b.ore, "plain") if b.ore > 0 else "",
+                                                written(-b.ore, "plain") if b.ore < 0 else "", b.voucher])
+    case.path = write_csv(folder / case.name, rows, delimiter=";", encoding="cp1252")
+    case.least_right = len(case.truth)
+    return case
+
+
+# ---------------------------------------------------------------------- grant lists
+
+SECTION_OF = {"§ 108": ("5.38.50", "døgn", "Bofællesskabet Kastanjen"), "§ 107": ("5.38.52", "døgn", "Akutpladserne Vest"),
+              "§ 85": ("5.32.33", "time", "Bostøtten Syd"), "§ 104": ("5.38.59", "dag", "Værestedet Broen")}
+
+
+def grant(rnd: random.Random, p: Person, section: str, **kw) -> Grant:
+    _, unit, provider = SECTION_OF[section]
+    quantity = per = None
+    if unit == "time":
+        quantity, per = Decimal(rnd.choice([3, 5, 8, 12])), "uge"
+    elif unit == "dag":
+        quantity, per = Decimal(rnd.randint(2, 5)), "uge"
+    rate = Decimal(rnd.randint(150000, 380000) if unit == "døgn" else rnd.randint(40000, 120000)) / 100
+    start = D(2018, 1, 1) + dt.timedelta(days=rnd.randrange(2800))
+    end = None if rnd.random() < 0.6 else start + dt.timedelta(days=rnd.randint(100, 900))
+    values = dict(person=p, section=section, provider=provider, rate=rate, unit=unit, quantity=quantity, per=per,
+                  start=start, end=end, vum=None)
+    values.update(kw)
+    return Grant(**values)
+
+
+def case_rate_change_rows(folder: Path, rnd: random.Random) -> Case:
+    """A row per grant period: a rate change on 1 July 2026 ends the grant's first row on 30.06.2026 and starts
+    a row with the new rate; the other grants one row each."""
+    case = Case2("takstskift_perioder.xlsx", "grants", carries={"name", "end"})
+    rows = [["Bevillingsperioder 2026"], [],
+            ["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Døgntakst", "Periode start", "Periode slut"]]
+    for i, p in enumerate(persons(rnd, 9)):
+        g = grant(rnd, p, "§ 108" if i % 2 else "§ 107")
+        if i % 3 == 0:
+            first = Grant(**{**g.__dict__, "start": D(2025, rnd.randint(1, 12), 1), "end": D(2026, 6, 30)})
+            second = Grant(**{**g.__dict__, "start": D(2026, 7, 1), "end": None, "rate": g.rate + Decimal("85.50")})
+            parts = [first, second]
+        else:
+            parts = [g]
+        for part in parts:
+            add(case, "Perioder", rows, part, [p.cpr, p.name, part.section, part.provider, float(part.rate),
+                                               part.start, part.end])
+    case.path = write_xlsx(folder / case.name, {"Perioder": rows})
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_quantity_with_unit(folder: Path, rnd: random.Random) -> Case:
+    """A ';' cp1252 csv from a case system: 'Omfang' as '3 t/uge' or '4 dg/uge' (no unit column), rate as
+    'kr. 512,00', section as 'SEL §85'."""
+    case = Case2("omfang_enhed.csv", "grants", carries={"name", "unit", "quantity", "end"})
+    rows = [["CPR", "Borger", "Ydelse", "Leverandør", "Pris", "Omfang", "Fra", "Til"]]
+    for i, p in enumerate(persons(rnd, 10)):
+        g = grant(rnd, p, ["§ 85", "§ 104"][i % 2])
+        amount = f"{g.quantity} {'t' if g.unit == 'time' else 'dg'}/uge"
+        add(case, "omfang_enhed", rows, g, [p.cpr, p.name, f"SEL §{g.section[2:]}", g.provider,
+                                            "kr. " + f"{g.rate:.2f}".replace(".", ","), amount, f"{g.start:%d.%m.%Y}",
+                                            f"{g.end:%d.%m.%Y}" if g.end else ""])
+    case.path = write_csv(folder / case.name, rows, delimiter=";", encoding="cp1252")
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_status_column(folder: Path, rnd: random.Random) -> Case:
+    """A status column 'Aktiv' / 'Ophørt' / 'Ophører' beside the end date; units as 'Døgn'/'Time'."""
+    case = Case2("status_kolonne.xlsx", "grants", carries={"name", "end", "unit", "quantity"})
+    rows = [["Status", "Cpr nr.", "Navn", "§", "Leverandør", "Takst", "Enhed", "Timer/uge", "Start", "Slut"]]
+    for i, p in enumerate(persons(rnd, 10)):
+        g = grant(rnd, p, ["§ 85", "§ 108", "§ 107"][i % 3])
+        status = "Aktiv" if g.end is None else ("Ophørt" if g.end < D(2026, 12, 5) else "Ophører")
+        add(case, "Bevillinger", rows, g, [status, p.cpr, p.name, g.section, g.provider, float(g.rate),
+                                           g.unit.capitalize(), float(g.quantity) if g.quantity else None, g.start,
+                                           g.end])
+    case.path = write_xlsx(folder / case.name, {"Bevillinger": rows})
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_merged_section_rows(folder: Path, rnd: random.Random) -> Case:
+    """No section column: each block of rows under a merged group row '§ 108 Længerevarende botilbud'
+    spanning the whole table; the provider in its own column."""
+    case = Case2("flettede_afsnit.xlsx", "grants", carries={"name", "end"})
+    rows = [["Borgere i botilbud"], [], ["CPR", "Navn", "Tilbud", "Takst pr. døgn", "Start", "Slut"]]
+    merged = []
+    names = {"§ 107": "Midlertidigt botilbud", "§ 108": "Længerevarende botilbud"}
+    people = persons(rnd, 10)
+    for k, section in enumerate(("§ 107", "§ 108")):
+        rows.append([f"{section} {names[section]}"])
+        merged.append(f"A{len(rows)}:F{len(rows)}")
+        for p in people[k * 5:(k + 1) * 5]:
+            g = grant(rnd, p, section)
+            add(case, "Botilbud", rows, g, [p.cpr, p.name, g.provider, float(g.rate), g.start, g.end])
+    case.path = write_xlsx(folder / case.name, {"Botilbud": rows}, merged={"Botilbud": merged})
+    # known limit: a section named only by the group rows is not taken; the sheet is asked about
+    # (--kind grants --set section=...), nothing comes in wrong
+    case.least_right = 0
+    return case
+
+
+CASES = [case_sums_per_citizen, case_subtotal_in_cpr_column, case_pivot_iso_months, case_text_amounts_tab,
+         case_debit_credit_comma, case_sign_column_split_account, case_plus_minus_sub_art, case_modpart_cpr_name,
+         case_masked_cpr, case_old_excel, case_period_only, case_ods_finance, case_refund_municipality_column,
+         case_rate_change_rows, case_quantity_with_unit, case_status_column, case_merged_section_rows]
+
+
+def build_cases(folder: Path, seed: int = 1313) -> list[Case2]:
+    out = []
+    for i, make in enumerate(CASES):
+        out.append(make(folder, random.Random(seed * 100 + i)))
+    return out
+
+
+# ---------------------------------------------------------------------- the parsers' new forms
+
+@given(art=st.sampled_from(["4.0", "4.5", "4.8", "4.9", "7.6", "7.8"]), dot=st.booleans(),
+       sub=st.sampled_from([".1", ".01", ".123", "-2", ".10"]), comma=st.booleans(), name=st.sampled_from(["", " Køb"]))
+@settings(max_examples=60, deadline=None)
+def test_an_art_with_a_sub_art_is_the_art(art, dot, sub, comma, name):
+    written = (art if dot else art.replace(".", "")) + sub + name
+    if comma:
+        written = written.replace(".", ",")
+    assert p.parse_art(written) == art
+
+
+@pytest.mark.parametrize("raw", ["4-8", "4.0.1.2", "401", "4.0.1234", "x"])
+def test_an_art_that_reads_two_ways_or_not_at_all_is_refused(raw):
+    with pytest.raises(p.ParseError):
+        p.parse_art(raw)
+
+
+# ---------------------------------------------------------------------- measuring
+
+def citizen_sums(pairs) -> Counter:
+    """Booked øre per (cpr, account)."""
+    out: Counter = Counter()
+    for cpr, account, ore in pairs:
+        out[cpr or "", account] += ore
+    return out
+
+
+def measure(case: Case, result: dict | None, refusal: str | None, stored: list[dict]) -> tuple[Tally, int, int]:
+    """The first round's tally, masked rows warned about, and the citizens (and accounts) whose booked sum
+    came in right, of how many."""
+    t = tally(case, result, refusal, stored)
+    if case.kind != "postings":
+        return t, 0, 0
+    if result is not None:
+        told = {(r["sheet"], r["row"]) for r in result["rejected"]} | \
+            {(w["sheet"], w.get("row")) for w in result["warnings"]}
+        silent = sorted(case.masked_rows - told)
+        if silent:
+            t.wrong += len(silent)
+            t.details.append(f"masked CPR without a word: {silent[:4]}")
+    want = citizen_sums((b.cpr, b.account, b.ore) for _, _, b in case.truth if b.cpr)
+    got = citizen_sums((s["cpr"], s["account"], s["amount_ore"]) for s in stored if s["cpr"])
+    right = sum(1 for k, v in want.items() if got.get(k) == v)
+    return t, right, len(want)
+
+
+def import_in_process(case: Case, db_file: Path) -> tuple[Tally, int, int]:
+    from core.errors import DispoError
+    from core.importing.batches import commit, prepare
+    from core.register.grants import grant_json, list_grants
+    from core.store.storage import open_db
+
+    db = open_db(db_file)
+    try:
+        try:
+            res = commit(db, prepare(db, case.path))
+        except DispoError as ex:
+            return measure(case, None, str(ex), [])
+        stored = [grant_json(g) for g in list_grants(db)] if case.kind == "grants" else \
+            [dict(r) for r in db.query("SELECT * FROM postings")]
+        return measure(case, res, None, stored)
+    finally:
+        db.close()
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory) -> list[Case]:
+    return build_cases(tmp_path_factory.mktemp("unseen2"))
+
+
+@pytest.fixture(scope="module")
+def empty_db(tmp_path_factory) -> Path:
+    from core.store.storage import open_db
+
+    path = tmp_path_factory.mktemp("template2") / "empty.sqlite"
+    open_db(path).close()
+    return path
+
+
+@pytest.mark.parametrize("make", CASES, ids=lambda f: f.__name__[5:])
+def test_second_round_imports_right_or_asks(make, cases, empty_db, tmp_path):
+    case = cases[CASES.index(make)]
+    shutil.copy(empty_db, tmp_path / "d.sqlite")
+    t, citizens_right, citizens = import_in_process(case, tmp_path / "d.sqlite")
+    assert t.wrong == 0 and t.extra == 0, "\n".join(t.details)
+    assert t.lost == 0, "\n".join(t.details)
+    assert not t.noise, "\n".join(t.details)
+    assert t.right >= case.least_right, f"{t.right} of {len(case.truth)} right, at least {case.least_right}:\n" + \
+        "\n".join(t.details)
+    if case.sums_right:
+        assert citizens_right == citizens, f"{citizens_right} of {citizens} citizens' booked sums right"
+
+
+# ---------------------------------------------------------------------- the table, as a user runs it
+
+def import_with_cli(case: Case, db_file: Path) -> tuple[Tally, int, int]:
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(db_file), "import", str(case.path),
+                        "--json"], capture_output=True, text=True, cwd=root)
+    if r.returncode != 0:
+        return measure(case, None, (r.stderr or r.stdout).strip()[:300], [])
+    res = json.loads(r.stdout)
+    if case.kind == "grants":
+        out = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(db_file), "grants", "--json"],
+                             capture_output=True, text=True, cwd=root)
+        stored = json.loads(out.stdout) if out.returncode == 0 else []
+    else:
+        from core.store.storage import open_db
+
+        db = open_db(db_file)
+        stored = [dict(r) for r in db.query("SELECT * FROM postings")]
+        db.close()
+    return measure(case, res, None, stored)
+
+
+def main(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"{'file':<28} {'rows':>4} {'right':>6} {'wrong':>6} {'asked':>6} {'refused':>8} {'lost':>5} {'extra':>6}"
+          f" {'citizens right':>15}")
+    for case in build_cases(folder):
+        db_file = folder / (case.name + ".sqlite")
+        db_file.unlink(missing_ok=True)
+        t, right, n = import_with_cli(case, db_file)
+        print(t.row(case.name, len(case.truth)) + (f" {right:>8} of {n:<3}" if n else ""))
+        for d in t.details[:4]:
+            print("    " + d)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/unseen_layouts_2"))
