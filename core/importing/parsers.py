@@ -624,8 +624,9 @@ def parse_name(value) -> str:
 _ACCOUNT_NAME = re.compile(r"(?<=\d)\s+(?:[-–:]\s*)?[a-zæøåA-ZÆØÅ(].*$")
 # hovedkonto.hovedfunktion.funktion, then maybe the dranst (one digit: 1 drift, 2 statsrefusion, 3 anlæg, as
 # account strings such as '5.38.50.1-4.0' carry it), the grouping (three digits) and the art ('4.0')
-_DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -][1-3](?=$|[. -]\d{3}(?!\d)|[. -]\d[.,]\d$))?"
-                             r"(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d))?$")
+_DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -][1-3](?=$|[. -]\d{3}(?!\d)|[. -]\d[.,]\d"
+                             r"(?:[.,-]\d{1,3})?$))?(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d)(?:[.,-]\d{1,3})?)?$")
+#: (an art may carry a municipality's sub-art after it: ``5.38.50-4.0.1`` is art 4.0)
 #: dranst digits: the digit a packed account may carry after its five digits (538501 = 5.38.50, drift)
 DRANST = "123"
 

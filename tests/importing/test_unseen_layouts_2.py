@@ -24,11 +24,9 @@ booked sum right (stated per case). Run as a script (``python -m tests.importing
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import shutil
 import struct
-import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -43,7 +41,7 @@ from core.importing import parsers as p
 
 from tests.cfb_files import write_cfb
 from tests.import_files import write_csv, write_ods, write_xlsx
-from tests.importing.test_unseen_layouts import Booking, Case, Grant, Person, Tally, tally
+from tests.importing.test_unseen_layouts import Booking, Case, Grant, Person, Tally, import_with_cli, tally
 
 D = dt.date
 FIRST = ["Agnete", "Bjarne", "Cecilie", "Dennis", "Else", "Flemming", "Grethe", "Henrik", "Inger", "Jesper",
@@ -205,6 +203,28 @@ def case_subtotal_in_cpr_column(folder: Path, rnd: random.Random) -> Case:
     return case
 
 
+def case_dated_subtotals(folder: Path, rnd: random.Random) -> Case:
+    """An xlsx sorted by citizen and account whose subtotal rows keep the date (the period's last day), the
+    account and the CPR number of the postings above them, the label 'Sum 010190-1234' / 'Subtotal' in the
+    text column, no voucher: imported, each would double the citizen's booked sum."""
+    case = Case2("dateret_subtotal.xlsx", "postings")
+    rows = [["Dato", "Funktion", "Art", "CPR-nr.", "Tekst", "Beløb", "Bilagsnr."]]
+    bs = ledger(rnd, persons(rnd, 6), 30, storno=2)
+    groups: dict = {}
+    for b in bs:
+        groups.setdefault((b.cpr or "", b.account), []).append(b)
+    for k, ((cpr, account), mine) in enumerate(sorted(groups.items())):
+        for b in sorted(mine, key=lambda b: b.date):
+            add(case, "Posteringer", rows, b, [b.date, b.account, b.art, b.cpr or "", b.text, float(kroner(b.ore)),
+                                                b.voucher])
+        if len(mine) > 1:
+            rows.append([D(2026, 10, 31), account, mine[0].art, cpr, f"Sum {cpr}" if cpr and k % 2 else "Subtotal",
+                         float(kroner(sum(b.ore for b in mine))), ""])
+    case.path = write_xlsx(folder / case.name, {"Posteringer": rows})
+    case.least_right = len(case.truth)
+    return case
+
+
 def case_pivot_iso_months(folder: Path, rnd: random.Random) -> Case:
     """An ods pivot: a row per citizen and account, a column per month headed '2026-01' .. '2026-10', the
     citizen as 'CPR - Navn' in one cell ('010190-1234 - Hansen, Anna'), a total column and row. Each
@@ -305,16 +325,22 @@ def case_modpart_cpr_name(folder: Path, rnd: random.Random) -> Case:
 
 def case_masked_cpr(folder: Path, rnd: random.Random) -> Case:
     """A csv (';', utf-8-sig) whose CPR column is masked on some rows ('010190-xxxx', as a report that
-    masks CPR writes it): such a row is never given a person by guess. Its truth is a posting without a
+    masks CPR writes it), and on others blank with the masked number in the text: such a row is never
+    given a person by guess. Its truth is a posting without a
     person (warned about), or the row asked about."""
     case = Case2("maskeret_cpr.csv", "postings")
     rows = [["Dato", "Konto", "Art", "CPR", "Tekst", "Beløb", "Bilagsnr"]]
     for i, b in enumerate(ledger(rnd, persons(rnd, 6), 30)):
         shown = b.cpr or ""
+        text = b.text
         if b.cpr and i % 5 == 1:
             shown, b = masked(b.cpr), Booking(b.date, b.account, b.art, b.ore, None, b.text, b.voucher)
             case.masked_rows.add(("maskeret_cpr", len(rows) + 1))
-        add(case, "maskeret_cpr", rows, b, [f"{b.date:%d-%m-%Y}", b.account, b.art, shown, b.text,
+        elif b.cpr and i % 5 == 3:  # the CPR cell blank, the masked number in the text
+            shown, text = "", f"{b.text} {masked(b.cpr)}"
+            b = Booking(b.date, b.account, b.art, b.ore, None, b.text, b.voucher)
+            case.masked_rows.add(("maskeret_cpr", len(rows) + 1))
+        add(case, "maskeret_cpr", rows, b, [f"{b.date:%d-%m-%Y}", b.account, b.art, shown, text,
                                             written(b.ore, "plain"), b.voucher])
     case.path = write_csv(folder / case.name, rows, delimiter=";", encoding="utf-8-sig")
     case.least_right = len(case.truth) - len(case.masked_rows)
@@ -350,8 +376,8 @@ def case_period_only(folder: Path, rnd: random.Random) -> Case:
 
 
 def case_ods_finance(folder: Path, rnd: random.Random) -> Case:
-    """An ods finance extract: title, dates as date cells, 'Kontostreng' '5.38.50-4.0' (account and art in one
-    cell), amounts as text with no-break spaces between thousands, the CPR in the text on rows whose CPR
+    """An ods finance extract: title, dates as date cells, 'Kontostreng' '5.38.50-4.0' or '5.38.50.1.002-4.0.3'
+    (account, dranst, grouping, art and sub-art in one cell), amounts as text with no-break spaces between thousands, the CPR in the text on rows whose CPR
     cell is blank."""
     case = Case2("finans.ods", "postings")
     rows = [["Økonomiudtræk"], ["Periode: januar - oktober 2026"], [],
@@ -360,7 +386,8 @@ def case_ods_finance(folder: Path, rnd: random.Random) -> Case:
         cpr, text = b.cpr or "", b.text
         if b.cpr and i % 3 == 0:
             cpr, text = "", f"{b.text} cpr {b.cpr}"
-        add(case, "Udtræk", rows, b, [b.date, f"{b.account}-{b.art}", cpr, text, written(b.ore, "nbsp"), b.voucher])
+        account = f"{b.account}-{b.art}" if i % 2 else f"{b.account}.1.002-{b.art}.{i % 7 + 1}"  # with a sub-art
+        add(case, "Udtræk", rows, b, [b.date, account, cpr, text, written(b.ore, "nbsp"), b.voucher])
     case.path = write_ods(folder / case.name, {"Udtræk": rows})
     case.least_right = len(case.truth)
     return case
@@ -477,7 +504,7 @@ def case_merged_section_rows(folder: Path, rnd: random.Random) -> Case:
     return case
 
 
-CASES = [case_sums_per_citizen, case_subtotal_in_cpr_column, case_pivot_iso_months, case_text_amounts_tab,
+CASES = [case_sums_per_citizen, case_subtotal_in_cpr_column, case_dated_subtotals, case_pivot_iso_months, case_text_amounts_tab,
          case_debit_credit_comma, case_sign_column_split_account, case_plus_minus_sub_art, case_modpart_cpr_name,
          case_masked_cpr, case_old_excel, case_period_only, case_ods_finance, case_refund_municipality_column,
          case_rate_change_rows, case_quantity_with_unit, case_status_column, case_merged_section_rows]
@@ -506,6 +533,81 @@ def test_an_art_with_a_sub_art_is_the_art(art, dot, sub, comma, name):
 def test_an_art_that_reads_two_ways_or_not_at_all_is_refused(raw):
     with pytest.raises(p.ParseError):
         p.parse_art(raw)
+
+
+@given(account=st.sampled_from(["5.38.50", "5.32.33", "5.38.59"]), dranst=st.sampled_from(["", ".1", " 1", "-1"]),
+       grouping=st.sampled_from(["", ".002", " 004"]), art=st.sampled_from(["4.0", "4.8", "7.8"]),
+       sub=st.sampled_from([".1", ".12", "-3", ",4"]), sep=st.sampled_from(["-", " ", "."]))
+@settings(max_examples=80, deadline=None)
+def test_an_account_string_whose_art_has_a_sub_art_is_read(account, dranst, grouping, art, sub, sep):
+    # '5.38.50.1.002-4.0.3': account 5.38.50, dranst 1, grouping 002, art 4.0 with the municipality's sub-art 3
+    written = account + (dranst if grouping or dranst.strip(" ") else "") + grouping + sep + art + sub
+    assert p.parse_account(written) == (account, grouping.strip(". "), art)
+
+
+def _postings(db) -> list[tuple]:
+    from core.store.storage import query
+
+    return [(r["date"], r["account"], r["amount_ore"], r["cpr"], r["voucher"])
+            for r in query(db, "SELECT * FROM postings ORDER BY id")]
+
+
+H = ["Dato", "Konto", "Art", "CPR", "Tekst", "Beløb", "Bilag"]
+
+
+def test_a_subtotal_row_that_keeps_the_date_and_account_is_skipped_not_booked(db, tmp_path):
+    from core.importing.batches import import_file
+
+    rows = [H, ["01-02-2026", "5.38.50", "4.0", "010190-1234", "Husleje", "1.000,00", "1"],
+            ["02-02-2026", "5.38.50", "4.0", "010190-1234", "Husleje", "2.000,00", "2"],
+            ["28-02-2026", "5.38.50", "4.0", "010190-1234", "Sum 010190-1234", "3.000,00", ""],
+            ["03-02-2026", "5.38.52", "4.0", "020290-2345", "Ophold", "500,00", "3"],
+            ["28-02-2026", "5.38.52", "4.0", "020290-2345", "Subtotal", "500,00", ""],
+            ["", "5.38.52", "4.0", "", "I alt", "3.500,00", ""]]
+    res = import_file(db, write_csv(tmp_path / "sub.csv", rows, delimiter=";"))
+    # 010190-1234 is booked 1.000 + 2.000 = 3.000 kr., not 6.000; 020290-2345 500 kr., not 1.000
+    assert _postings(db) == [("2026-02-01", "5.38.50", 100000, "010190-1234", "1"),
+                             ("2026-02-02", "5.38.50", 200000, "010190-1234", "2"),
+                             ("2026-02-03", "5.38.52", 50000, "020290-2345", "3")]
+    assert res["rejected"] == []
+    assert {(w["row"], w["warning"]) for w in res["warnings"]} >= {
+        (4, "Sum-rækken 'Sum 010190-1234' springes over"), (6, "Sum-rækken 'Subtotal' springes over")}
+
+
+def test_a_row_labelled_a_sum_whose_amount_sums_nothing_above_is_asked_about(db, tmp_path):
+    from core.importing.batches import import_file
+
+    rows = [H, ["01-02-2026", "5.38.50", "4.0", "010190-1234", "Husleje", "1.000,00", "1"],
+            ["28-02-2026", "5.38.50", "4.0", "010190-1234", "Sum 010190-1234", "1.250,00", ""]]
+    res = import_file(db, write_csv(tmp_path / "odd.csv", rows, delimiter=";"))
+    assert [(r["row"], r["value"]) for r in res["rejected"]] == [(3, "Sum 010190-1234")]
+    assert _postings(db) == [("2026-02-01", "5.38.50", 100000, "010190-1234", "1")]
+
+
+def test_a_posting_whose_text_starts_with_a_sum_word_is_a_posting(db, tmp_path):
+    from core.importing.batches import import_file
+
+    # its own voucher, or a text that is more than a sum label: a posting even when its amount repeats
+    rows = [H, ["01-02-2026", "5.38.50", "4.0", "010190-1234", "Husleje", "1.000,00", "1"],
+            ["02-02-2026", "5.38.50", "4.0", "010190-1234", "Total pleje februar", "1.000,00", "2"],
+            ["03-02-2026", "5.38.50", "4.0", "010190-1234", "Samlet regning", "700,00", "3"]]
+    res = import_file(db, write_csv(tmp_path / "total_text.csv", rows, delimiter=";"))
+    assert res["rejected"] == [] and len(_postings(db)) == 3
+
+
+@pytest.mark.parametrize("text", ["Husleje 010190-xxxx", "Ophold 010190XXXX marts", "cpr 010190-****"])
+def test_a_masked_cpr_in_the_text_is_asked_about_never_guessed(db, tmp_path, text):
+    from core.importing.batches import import_file
+
+    # 010190-1234 is in the file's CPR column, yet the masked number could be any 010190-person
+    rows = [H, ["01-02-2026", "5.38.50", "4.0", "010190-1234", "Husleje", "1.000,00", "1"],
+            ["02-02-2026", "5.38.50", "4.0", "", text, "2.000,00", "2"],
+            ["03-02-2026", "5.38.50", "4.0", "", "Faktura 4711", "300,00", "3"]]
+    res = import_file(db, write_csv(tmp_path / "masked.csv", rows, delimiter=";"))
+    assert [r["row"] for r in res["rejected"]] == [3]
+    assert "skjult CPR-nummer" in res["rejected"][0]["reason"]
+    assert _postings(db) == [("2026-02-01", "5.38.50", 100000, "010190-1234", "1"),
+                             ("2026-02-03", "5.38.50", 30000, None, "3")]
 
 
 # ---------------------------------------------------------------------- measuring
@@ -586,26 +688,6 @@ def test_second_round_imports_right_or_asks(make, cases, empty_db, tmp_path):
 
 # ---------------------------------------------------------------------- the table, as a user runs it
 
-def import_with_cli(case: Case, db_file: Path) -> tuple[Tally, int, int]:
-    root = Path(__file__).resolve().parents[2]
-    r = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(db_file), "import", str(case.path),
-                        "--json"], capture_output=True, text=True, cwd=root)
-    if r.returncode != 0:
-        return measure(case, None, (r.stderr or r.stdout).strip()[:300], [])
-    res = json.loads(r.stdout)
-    if case.kind == "grants":
-        out = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(db_file), "grants", "--json"],
-                             capture_output=True, text=True, cwd=root)
-        stored = json.loads(out.stdout) if out.returncode == 0 else []
-    else:
-        from core.store.storage import open_db
-
-        db = open_db(db_file)
-        stored = [dict(r) for r in db.query("SELECT * FROM postings")]
-        db.close()
-    return measure(case, res, None, stored)
-
-
 def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     print(f"{'file':<28} {'rows':>4} {'right':>6} {'wrong':>6} {'asked':>6} {'refused':>8} {'lost':>5} {'extra':>6}"
@@ -613,7 +695,7 @@ def main(folder: Path) -> None:
     for case in build_cases(folder):
         db_file = folder / (case.name + ".sqlite")
         db_file.unlink(missing_ok=True)
-        t, right, n = import_with_cli(case, db_file)
+        t, right, n = import_with_cli(case, db_file, measure)
         print(t.row(case.name, len(case.truth)) + (f" {right:>8} of {n:<3}" if n else ""))
         for d in t.details[:4]:
             print("    " + d)
