@@ -69,6 +69,9 @@ class Mapping:
             out[f"month_{m:02d}"] = table.headers[c]
         if self.cpr_parts:
             out["cpr_part_1"], out["cpr_part_2"] = (table.headers[c] for c in self.cpr_parts)
+        parts = account_part_columns(table, self.columns["account"]) if "account" in self.columns else None
+        if parts:
+            out["account"] = " + ".join(table.headers[c] for c in (*parts, self.columns["account"]))
         for name, value in self.defaults.items():
             how = "arkets navn eller titel" if self.sources.get(("set", name), "matched") == "matched" else "fast værdi"
             out.setdefault(name, f"{value} ({how})")
@@ -379,6 +382,56 @@ def joined_cpr(first, second):
     if head is None or tail is None:
         return f"{p.text(first)} {p.text(second)}".strip()
     return f"{head}-{tail}"
+
+
+#: headers of the first two parts of an account split over columns (hovedkonto 5, hovedfunktion 38)
+_MAIN_ACCOUNT_HEADER = re.compile(r"(?i)^\s*(?:hoved-?konto|hovedkontonr\.?|hk)\s*$")
+_MAIN_FUNCTION_HEADER = re.compile(r"(?i)^\s*(?:hoved-?funktion|hovedfkt\.?|hf)\s*$")
+
+
+def _small_number(value, digits: int) -> str | None:
+    """A cell as a number of at most ``digits`` digits (``5``, ``38``, ``'05'``, ``' 38'``), padded; else ``None``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10 ** digits:
+        return str(value).zfill(digits)
+    if isinstance(value, str) and value.strip().isdigit():
+        number = value.strip().lstrip("0") or "0"  # '05': leading zeros are no digit of the part
+        return number.zfill(digits) if len(number) <= digits else None
+    return None
+
+
+def account_part_columns(table: Table, col: int) -> tuple[int, int] | None:
+    """The columns of an account split in three (``Hovedkonto`` 5, ``Hovedfunktion`` 38, the account
+    column ``Funktion`` 50), as finance systems export the chart of accounts' levels: the two columns
+    before the function, found by their headers, when every filled cell of the three is a number of
+    one, two and two digits. ``None`` when the account column holds whole accounts."""
+    key = ("account parts", col, id(table.rows), len(table.rows))
+    if key in table.memo:
+        return table.memo[key]
+    main = [c for c, h in enumerate(table.headers) if _MAIN_ACCOUNT_HEADER.match(h)]
+    head = [c for c, h in enumerate(table.headers) if _MAIN_FUNCTION_HEADER.match(h)]
+    found = None
+    if len(main) == 1 and len(head) == 1 and col not in (main[0], head[0]):
+        found = main[0], head[0]
+        for c, digits in ((main[0], 1), (head[0], 2), (col, 2)):
+            values = [v for v in table.column_values(c, 200) if not p.is_blank(v)]
+            if not values or any(_small_number(v, digits) is None for v in values):
+                found = None
+                break
+    table.memo[key] = found
+    return found
+
+
+def joined_account(main, head, function):
+    """The account of a row whose account is split over three cells (``5.38.50``), blank when all three
+    are; a cell that is no part of an account is left for the account parser to refuse."""
+    if p.is_blank(main) and p.is_blank(head) and p.is_blank(function):
+        return None
+    parts = (_small_number(main, 1), _small_number(head, 2), _small_number(function, 2))
+    if None in parts:
+        return " ".join(p.text(v) for v in (main, head, function))
+    return ".".join(parts)
 
 
 #: kinds whose values hold now (a grant's rate): of columns named alike but for a year ('Takst 2025',
