@@ -391,14 +391,10 @@ _MAIN_FUNCTION_HEADER = re.compile(r"(?i)^\s*(?:hoved-?funktion|hovedfkt\.?|hf)\
 
 def _small_number(value, digits: int) -> str | None:
     """A cell as a number of at most ``digits`` digits (``5``, ``38``, ``'05'``, ``' 38'``), padded; else ``None``."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10 ** digits:
-        return str(value).zfill(digits)
     if isinstance(value, str) and value.strip().isdigit():
         number = value.strip().lstrip("0") or "0"  # '05': leading zeros are no digit of the part
-        return number.zfill(digits) if len(number) <= digits else None
-    return None
+        value = number.zfill(digits) if len(number) <= digits else number
+    return cpr_part(value, digits)
 
 
 def account_part_columns(table: Table, col: int) -> tuple[int, int] | None:
