@@ -26,7 +26,7 @@ from core.importing import parsers as p
 from core.importing.choices import translate_cells
 from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
 from core.importing.fields import KINDS, Kind
-from core.importing.matching import Mapping, account_part_columns, joined_account, joined_cpr
+from core.importing.matching import BlockValues, Mapping, account_part_columns, joined_account, joined_cpr
 from core.importing.persons import find_persons, name_without_cpr
 from core.importing.providers import ProviderMatcher
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record
@@ -106,7 +106,7 @@ class Importer:
                 col = None
             elif col is None:
                 fixed = mapping.defaults[name]
-                cells = [fixed] * len(rows)
+                cells = [fixed.of(r) for r, _ in table.rows] if isinstance(fixed, BlockValues) else [fixed] * len(rows)
                 header = f"{f.label} (fast værdi)"
             else:
                 try:

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -461,6 +462,33 @@ TITLE_FIELDS = ("provider", "section", "account")
 _LABELLED = re.compile(r"^\s*([^:]{2,40}?)\s*:\s*(\S.*?)\s*$")
 
 
+class BlockValues(str):
+    """The values a sheet gives its rows block by block: the section of each merged group row
+    ('§ 108 Længerevarende botilbud') for the rows under it. As text (shown, reported) the values
+    joined; ``of(row)`` the one a row takes."""
+
+    by_row: list[tuple[int, str]]
+
+    def __new__(cls, by_row: list[tuple[int, str]]):
+        made = super().__new__(cls, " / ".join(dict.fromkeys(v for _, v in by_row)) + " (mellemoverskrifterne)")
+        made.by_row = by_row
+        return made
+
+    def of(self, row: int) -> str | None:
+        """The value of the last group row above ``row`` (``None`` above the first)."""
+        i = bisect_right([r for r, _ in self.by_row], row) - 1
+        return self.by_row[i][1] if i >= 0 else None
+
+
+def _sections_by_heading(table: Table) -> BlockValues | None:
+    """The sections of a sheet whose every group row (a lone text between the rows) names one, when
+    the first data row is below the first of them."""
+    named = [(row, p.section_named_in(h)) for row, h in table.headings]
+    if not named or not all(s for _, s in named) or not table.rows or table.rows[0][0] < named[0][0]:
+        return None
+    return BlockValues(named)
+
+
 def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
     """Values a sheet gives all its rows: grants on a sheet named ``§ 108`` (or titled
     ``Bevillinger SEL § 108``, ``Længerevarende botilbud``) without a section column are § 108 grants;
@@ -477,6 +505,10 @@ def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
             found = {p.section_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
         if len(found) == 1:
             mapping.defaults[name] = found.pop()
+        elif name == "section" and mapping.kind == "grants" and not found:
+            blocks = _sections_by_heading(table)
+            if blocks:
+                mapping.defaults[name] = blocks
     return mapping
 
 

@@ -496,9 +496,7 @@ def case_merged_section_rows(folder: Path, rnd: random.Random) -> Case:
             g = grant(rnd, p, section)
             add(case, "Botilbud", rows, g, [p.cpr, p.name, g.provider, float(g.rate), g.start, g.end])
     case.path = write_xlsx(folder / case.name, {"Botilbud": rows}, merged={"Botilbud": merged})
-    # known limit: a section named only by the group rows is not taken; the sheet is asked about
-    # (--kind grants --set section=...), nothing comes in wrong
-    case.least_right = 0
+    case.least_right = len(case.truth)
     return case
 
 
@@ -565,6 +563,33 @@ def test_columns_named_hovedkonto_that_hold_no_account_parts_are_not_joined(db, 
     res = import_file(db, write_xlsx(tmp_path / "nosplit.xlsx", {"Ark1": rows}))
     assert [(r["column"], r["value"]) for r in res["rejected"]] == [("Funktion", "50")]
     assert _postings(db) == []
+
+
+GROUPED = [["CPR", "Navn", "Tilbud", "Takst pr. døgn", "Start", "Slut"],
+           ["§ 107 Midlertidigt botilbud"],
+           ["010190-1234", "Anna Holm", "Akutpladserne Vest", 1850.0, dt.date(2025, 3, 1), None],
+           ["§ 108 Længerevarende botilbud"],
+           ["020290-2345", "Bo Berg", "Bofællesskabet Kastanjen", 2450.0, dt.date(2024, 1, 15), None],
+           ["030390-3456", "Carl Dahl", "Bofællesskabet Kastanjen", 2300.0, dt.date(2023, 6, 1), None]]
+
+
+def test_each_row_takes_the_section_of_the_merged_group_row_above_it(db, tmp_path):
+    from core.importing.batches import import_file
+    from core.register.grants import grant_json, list_grants
+
+    res = import_file(db, write_xlsx(tmp_path / "grouped.xlsx", {"Ark1": GROUPED}, merged={"Ark1": ["A2:F2", "A4:F4"]}))
+    assert res["kind"] == "grants" and res["rejected"] == []
+    assert sorted((g["cpr"], g["section"]) for g in map(grant_json, list_grants(db))) == [
+        ("010190-1234", "§ 107"), ("020290-2345", "§ 108"), ("030390-3456", "§ 108")]
+
+
+def test_group_rows_that_do_not_all_name_a_section_give_none(db, tmp_path):
+    from core.errors import DispoError
+    from core.importing.batches import import_file
+
+    rows = [r if r != ["§ 108 Længerevarende botilbud"] else ["Nye borgere"] for r in GROUPED]
+    with pytest.raises(DispoError, match="Paragraf"):
+        import_file(db, write_xlsx(tmp_path / "mixed.xlsx", {"Ark1": rows}), "grants")
 
 
 def _postings(db) -> list[tuple]:
