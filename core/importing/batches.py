@@ -33,6 +33,7 @@ from core.importing.parsers import is_blank, text
 from core.importing.readers import read_file
 from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, with_problems,
                                     with_warnings)
+from core.importing.subtotals import labelled_subtotals
 from core.importing.table import NoTableError, Table, build_table
 from core.store.storage import bulk_work, current_user, query
 
@@ -472,6 +473,11 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
         # a sum row without a label: skipped like 'I alt'
         bare_sums = {id(rec): rec.row for rec in parsed
                      if rec.status == REJECTED and kind_decl.is_bare_sum(rec.raw, wide)}
+        labelled = labelled_subtotals(parsed, sp.table, sp.mapping) if kind == "postings" else {}
+        if labelled:  # 'Sum 010190-1234' in the text column of a row with the postings' date and account
+            sp.table.totals = sorted(sp.table.totals + list(labelled.values()))
+            sp.table.rows = [r for r in sp.table.rows if r[0] not in {row for row, _ in labelled.values()}]
+            parsed = [rec for rec in parsed if id(rec) not in labelled]
         records.extend([rec for rec in parsed if id(rec) not in bare_sums] if bare_sums else parsed)
         sums = set(bare_sums.values())
         if sums:

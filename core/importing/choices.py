@@ -22,7 +22,7 @@ from core.errors import DispoError
 from core.importing import parsers as p
 from core.importing.columns import ERROR, parse_cell
 from core.importing.fields import Field, Kind
-from core.importing.matching import Mapping, header_score, split_cpr_columns, value_fit
+from core.importing.matching import Mapping, account_part_columns, header_score, split_cpr_columns, value_fit
 from core.importing.table import Table, normalize_header
 
 MATCHED, PROFILE, GIVEN = "matched", "profile", "given"
@@ -247,9 +247,13 @@ def translate_cells(mapping: Mapping, name: str, cells: list) -> list:
 
 # ---------------------------------------------------------------------- unused columns
 
-def used_columns(mapping: Mapping) -> set[int]:
-    return (set(mapping.columns.values()) | set(mapping.category_columns) | set(mapping.month_columns)
+def used_columns(mapping: Mapping, table: Table | None = None) -> set[int]:
+    """The columns that feed a field (with ``table``: an account's parts in columns of their own too)."""
+    used = (set(mapping.columns.values()) | set(mapping.category_columns) | set(mapping.month_columns)
             | set(mapping.cpr_parts or ()))
+    if table is not None and "account" in mapping.columns:
+        used |= set(account_part_columns(table, mapping.columns["account"]) or ())
+    return used
 
 
 def column_name(table: Table, c: int) -> str:
@@ -259,7 +263,7 @@ def column_name(table: Table, c: int) -> str:
 
 def unused_columns(table: Table, mapping: Mapping, n: int = 3) -> list[dict]:
     """Every column that feeds no field, with up to ``n`` distinct sample values (CPR numbers masked)."""
-    used = used_columns(mapping)
+    used = used_columns(mapping, table)
     out = []
     for c in range(len(table.headers)):
         if c in used:
@@ -302,7 +306,7 @@ def _looks_like(f: Field, values: list) -> bool:
 def lookalike_warnings(table: Table, mapping: Mapping, kind: Kind) -> list[dict]:
     """A warning for each unused column whose values look like a field of the kind (naming the field),
     and for two unused neighbouring columns that together hold CPR numbers when the person has no column."""
-    used = used_columns(mapping)
+    used = used_columns(mapping, table)
     out = []
     if any(f.name == "cpr" for f in kind.fields) and "cpr" not in mapping.given():
         pair = split_cpr_columns(table, table.column_samples(30), used, headers_say_so=False)

@@ -26,7 +26,7 @@ from core.importing import parsers as p
 from core.importing.choices import translate_cells
 from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
 from core.importing.fields import KINDS, Kind
-from core.importing.matching import Mapping, joined_cpr
+from core.importing.matching import BlockValues, Mapping, account_part_columns, joined_account, joined_cpr
 from core.importing.persons import find_persons, name_without_cpr
 from core.importing.providers import ProviderMatcher
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, RowRecord, value_rows
@@ -106,13 +106,18 @@ class Importer:
                 col = None
             elif col is None:
                 fixed = mapping.defaults[name]
-                cells = [fixed] * len(rows)
+                cells = [fixed.of(r) for r, _ in table.rows] if isinstance(fixed, BlockValues) else [fixed] * len(rows)
                 header = f"{f.label} (fast værdi)"
             else:
                 try:
                     cells = list(map(itemgetter(col), rows))
                 except IndexError:  # a short row: its missing cells are blank
                     cells = [cells[col] if col < len(cells) else None for cells in rows]
+                parts = account_part_columns(table, col) if name == "account" else None
+                if parts:  # 'Hovedkonto' 5, 'Hovedfunktion' 38, 'Funktion' 50: the account 5.38.50
+                    a, b = parts
+                    cells = [joined_account(r[a] if a < len(r) else None, r[b] if b < len(r) else None, v)
+                             for r, v in zip(rows, cells)]
                 if name in mapping.defaults:
                     fixed = mapping.defaults[name]
                     cells = [fixed if c is None or (c.__class__ is str and not c.strip()) else c for c in cells]

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -69,6 +70,9 @@ class Mapping:
             out[f"month_{m:02d}"] = table.headers[c]
         if self.cpr_parts:
             out["cpr_part_1"], out["cpr_part_2"] = (table.headers[c] for c in self.cpr_parts)
+        parts = account_part_columns(table, self.columns["account"]) if "account" in self.columns else None
+        if parts:
+            out["account"] = " + ".join(table.headers[c] for c in (*parts, self.columns["account"]))
         for name, value in self.defaults.items():
             how = "arkets navn eller titel" if self.sources.get(("set", name), "matched") == "matched" else "fast værdi"
             out.setdefault(name, f"{value} ({how})")
@@ -381,6 +385,52 @@ def joined_cpr(first, second):
     return f"{head}-{tail}"
 
 
+#: headers of the first two parts of an account split over columns (hovedkonto 5, hovedfunktion 38)
+_MAIN_ACCOUNT_HEADER = re.compile(r"(?i)^\s*(?:hoved-?konto|hovedkontonr\.?|hk)\s*$")
+_MAIN_FUNCTION_HEADER = re.compile(r"(?i)^\s*(?:hoved-?funktion|hovedfkt\.?|hf)\s*$")
+
+
+def _small_number(value, digits: int) -> str | None:
+    """A cell as a number of at most ``digits`` digits (``5``, ``38``, ``'05'``, ``' 38'``), padded; else ``None``."""
+    if isinstance(value, str) and value.strip().isdigit():
+        number = value.strip().lstrip("0") or "0"  # '05': leading zeros are no digit of the part
+        value = number.zfill(digits) if len(number) <= digits else number
+    return cpr_part(value, digits)
+
+
+def account_part_columns(table: Table, col: int) -> tuple[int, int] | None:
+    """The columns of an account split in three (``Hovedkonto`` 5, ``Hovedfunktion`` 38, the account
+    column ``Funktion`` 50), as finance systems export the chart of accounts' levels: the two columns
+    before the function, found by their headers, when every filled cell of the three is a number of
+    one, two and two digits. ``None`` when the account column holds whole accounts."""
+    key = ("account parts", col, id(table.rows), len(table.rows))
+    if key in table.memo:
+        return table.memo[key]
+    main = [c for c, h in enumerate(table.headers) if _MAIN_ACCOUNT_HEADER.match(h)]
+    head = [c for c, h in enumerate(table.headers) if _MAIN_FUNCTION_HEADER.match(h)]
+    found = None
+    if len(main) == 1 and len(head) == 1 and col not in (main[0], head[0]):
+        found = main[0], head[0]
+        for c, digits in ((main[0], 1), (head[0], 2), (col, 2)):
+            values = [v for v in table.column_values(c, 200) if not p.is_blank(v)]
+            if not values or any(_small_number(v, digits) is None for v in values):
+                found = None
+                break
+    table.memo[key] = found
+    return found
+
+
+def joined_account(main, head, function):
+    """The account of a row whose account is split over three cells (``5.38.50``), blank when all three
+    are; a cell that is no part of an account is left for the account parser to refuse."""
+    if p.is_blank(main) and p.is_blank(head) and p.is_blank(function):
+        return None
+    parts = (_small_number(main, 1), _small_number(head, 2), _small_number(function, 2))
+    if None in parts:
+        return " ".join(p.text(v) for v in (main, head, function))
+    return ".".join(parts)
+
+
 #: kinds whose values hold now (a grant's rate): of columns named alike but for a year ('Takst 2025',
 #: 'Takst 2026'), this year's is meant
 YEARLY_KINDS = ("grants", "occupancy")
@@ -412,6 +462,33 @@ TITLE_FIELDS = ("provider", "section", "account")
 _LABELLED = re.compile(r"^\s*([^:]{2,40}?)\s*:\s*(\S.*?)\s*$")
 
 
+class BlockValues(str):
+    """The values a sheet gives its rows block by block: the section of each merged group row
+    ('§ 108 Længerevarende botilbud') for the rows under it. As text (shown, reported) the values
+    joined; ``of(row)`` the one a row takes."""
+
+    by_row: list[tuple[int, str]]
+
+    def __new__(cls, by_row: list[tuple[int, str]]):
+        made = super().__new__(cls, " / ".join(dict.fromkeys(v for _, v in by_row)) + " (mellemoverskrifterne)")
+        made.by_row = by_row
+        return made
+
+    def of(self, row: int) -> str | None:
+        """The value of the last group row above ``row`` (``None`` above the first)."""
+        i = bisect_right([r for r, _ in self.by_row], row) - 1
+        return self.by_row[i][1] if i >= 0 else None
+
+
+def _sections_by_heading(table: Table) -> BlockValues | None:
+    """The sections of a sheet whose every group row (a lone text between the rows) names one, when
+    the first data row is below the first of them."""
+    named = [(row, p.section_named_in(h)) for row, h in table.headings]
+    if not named or not all(s for _, s in named) or not table.rows or table.rows[0][0] < named[0][0]:
+        return None
+    return BlockValues(named)
+
+
 def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
     """Values a sheet gives all its rows: grants on a sheet named ``§ 108`` (or titled
     ``Bevillinger SEL § 108``, ``Længerevarende botilbud``) without a section column are § 108 grants;
@@ -428,6 +505,10 @@ def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
             found = {p.section_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
         if len(found) == 1:
             mapping.defaults[name] = found.pop()
+        elif name == "section" and mapping.kind == "grants" and not found:
+            blocks = _sections_by_heading(table)
+            if blocks:
+                mapping.defaults[name] = blocks
     return mapping
 
 

@@ -623,8 +623,9 @@ def parse_name(value) -> str:
 _ACCOUNT_NAME = re.compile(r"(?<=\d)\s+(?:[-–:]\s*)?[a-zæøåA-ZÆØÅ(].*$")
 # hovedkonto.hovedfunktion.funktion, then maybe the dranst (one digit: 1 drift, 2 statsrefusion, 3 anlæg, as
 # account strings such as '5.38.50.1-4.0' carry it), the grouping (three digits) and the art ('4.0')
-_DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -][1-3](?=$|[. -]\d{3}(?!\d)|[. -]\d[.,]\d$))?"
-                             r"(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d))?$")
+_DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -][1-3](?=$|[. -]\d{3}(?!\d)|[. -]\d[.,]\d"
+                             r"(?:[.,-]\d{1,3})?$))?(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d)(?:[.,-]\d{1,3})?)?$")
+#: (an art may carry a municipality's sub-art after it: ``5.38.50-4.0.1`` is art 4.0)
 #: dranst digits: the digit a packed account may carry after its five digits (538501 = 5.38.50, drift)
 DRANST = "123"
 
@@ -668,11 +669,13 @@ def parse_account(value) -> tuple[str, str, str]:
 
 
 def parse_art(value) -> str:
-    """An art (kind of expense/income) as ``4.0`` from ``4.0``, ``4,0``, ``40``, ``4`` or ``4.0 Køb af ...``."""
+    """An art (kind of expense/income) as ``4.0`` from ``4.0``, ``4,0``, ``40``, ``4`` or ``4.0 Køb af ...``;
+    a municipality's own sub-art after it (``4.0.1``, ``40.12``, ``4.0-3``) belongs to the art."""
     if is_blank(value):
         return ""
     t = text(value).replace(",", ".")
-    m = re.fullmatch(r"(\d)\.?(\d)?(?:\.0+)?(?:\s+[-–:]?\s*[^\d\s].*)?", t)  # "4.0 Køb af tjenesteydelser"
+    # "4.0 Køb af tjenesteydelser"; "4.0.1" / "40.1": a sub-art (underart) of art 4.0
+    m = re.fullmatch(r"(\d)(?:\.?(\d)(?:[.-]\d{1,3})?)?(?:\.0+|\.)?(?:\s+[-–:]?\s*[^\d\s].*)?", t)
     if not m:
         raise ParseError(f"'{text(value)}' er ikke en art (fx 4.0)")
     return f"{m.group(1)}.{m.group(2) or '0'}"

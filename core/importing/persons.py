@@ -35,6 +35,8 @@ _CPR_AFTER_WORD_LOWER = re.compile(_CPR_AFTER_WORD.pattern.replace("(?i)", ""))
 #: ten digits on their own (only read in a name cell: 'Anna Holm (0101901234)')
 _CPR_BARE = re.compile(r"(?<![\d-])(\d{6})(\d{4})(?![\d-])")
 _NONE: frozenset = frozenset()
+#: a CPR number whose last four digits are hidden (``010190-xxxx``, ``010190****``)
+_MASKED = re.compile(r"(?<![\d-])\d{6}[- ]?(?:[xX]{4}|\*{4})(?![\w*])")
 #: a header that says its column holds CPR numbers ('CPR pårørende', 'Modtagers personnr.')
 _CPR_HEADER = re.compile(r"(?i)(?<![a-zæøå])(?:cpr|personn(?:umme)?r|pers\.?\s*nr)")
 
@@ -82,10 +84,7 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind, known: frozenset 
     tens of thousands of posting texts cost one regular-expression pass); any other column is
     read once per distinct value.
     """
-    # the CPR column itself, and columns whose field holds something else than free text (dates,
-    # amounts, accounts, codes) are not searched
-    skip = {c for name, c in mapping.columns.items() if kind.field(name).parser not in _FREE_TEXT}
-    skip |= set(mapping.month_columns) | set(mapping.category_columns) | set(mapping.cpr_parts or ())
+    skip = _not_searched(mapping, kind)
     out: dict[int, dict[str, str]] = {}
     rows = [cells for _, cells in table.rows]
     names = {mapping.columns[n] for n in ("name", "first_name", "last_name") if n in mapping.columns}
@@ -106,6 +105,32 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind, known: frozenset 
             row = out.setdefault(i, {})
             for cpr in cprs_found:
                 row.setdefault(cpr, name)
+    return out
+
+
+def _not_searched(mapping: Mapping, kind: Kind) -> set[int]:
+    """The columns a person's number is not looked for in: the CPR column itself, and columns whose
+    field holds something else than free text (dates, amounts, accounts, codes)."""
+    skip = {c for name, c in mapping.columns.items() if kind.field(name).parser not in _FREE_TEXT}
+    return skip | set(mapping.month_columns) | set(mapping.category_columns) | set(mapping.cpr_parts or ())
+
+
+def masked_cprs(table: Table, mapping: Mapping, kind: Kind, rows: list[int]) -> dict[int, str]:
+    """Per row index of ``rows``, a masked CPR number the row writes outside the CPR column
+    (``Husleje 010190-xxxx``, as a report that hides CPR numbers writes them): the person it names
+    cannot be known, so the row is asked about, never given a person by guess."""
+    skip = _not_searched(mapping, kind)
+    columns = [c for c in range(len(table.headers)) if c not in skip]
+    out = {}
+    for i in rows:
+        cells = table.rows[i][1]
+        for c in columns:
+            v = cells[c] if c < len(cells) else None
+            if v.__class__ is str and ("xx" in v or "XX" in v or "**" in v):
+                m = _MASKED.search(v)
+                if m:
+                    out[i] = m.group(0)
+                    break
     return out
 
 
@@ -209,7 +234,12 @@ def find_persons(table: Table, mapping: Mapping, kind: Kind, cpr_values: list, c
     taken: Counter = Counter()
     bare_rows = [i for i, v in enumerate(cpr_values) if v is None and cpr_problems.get(i, (None,))[0] is not ERROR]
     known = (frozenset(v for v in cpr_values if v) | registered) if bare_rows else _NONE
-    for i, found in cprs_elsewhere(table, mapping, kind, known, bare_rows).items():
+    elsewhere = cprs_elsewhere(table, mapping, kind, known, bare_rows)
+    for i, hidden in masked_cprs(table, mapping, kind, [i for i in bare_rows if i not in elsewhere]).items():
+        cpr_problems[i] = (ERROR, f"CPR-cellen er tom, og rækken nævner kun et skjult CPR-nummer ('{hidden}'); "
+                                  "hvem det er, kan ikke vides. Skriv det fulde CPR-nummer i "
+                                  f"'{cpr_header}', og importér igen")
+    for i, found in elsewhere.items():
         own = cpr_values[i]
         if own is not None:
             others = {c: h for c, h in found.items() if c != own}

@@ -870,12 +870,13 @@ def test_the_residents_list_comes_in_right_with_the_two_values_she_gives(cases, 
 
 # ---------------------------------------------------------------------- the table, as a user runs it
 
-def import_with_cli(case: Case, db_file: Path) -> Tally:
+def import_with_cli(case: Case, db_file: Path, measure=tally):
+    """``main.py import FILE --json`` into ``db_file``, and ``measure(case, result, refusal, stored)``."""
     root = Path(__file__).resolve().parents[2]
     r = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(db_file), "import", str(case.path),
                         "--json"], capture_output=True, text=True, cwd=root)
     if r.returncode != 0:
-        return tally(case, None, (r.stderr or r.stdout).strip()[:300], [])
+        return measure(case, None, (r.stderr or r.stdout).strip()[:300], [])
     res = json.loads(r.stdout)
     if case.kind == "grants":
         out = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(db_file), "grants", "--json"],
@@ -887,7 +888,7 @@ def import_with_cli(case: Case, db_file: Path) -> Tally:
         db = open_db(db_file)
         stored = [dict(r) for r in db.query("SELECT * FROM postings")]
         db.close()
-    return tally(case, res, None, stored)
+    return measure(case, res, None, stored)
 
 
 def main(folder: Path) -> None:
