@@ -35,7 +35,7 @@ def register(sub) -> None:
                                    "bevilling, borger, konto, paragraf eller leverandør.")
     p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="regnskabsåret")
     p.add_argument("--as-of", type=date_arg, metavar="DATO",
-                   help="opgørelsesdato (standard: seneste bogføringsdato i året)")
+                   help="opgørelsesdato (standard: sidste dag i årets nyeste måned med bogføringer)")
     p.add_argument("--by", type=_by_arg, default="grant", metavar="OPDELING",
                    help="grant, citizen, account, section, provider, caseworker, target_group, age_group, "
                         "provider_kind, paying_municipality eller grouping (standard: grant)")
@@ -109,7 +109,7 @@ def register(sub) -> None:
                                    "leverandørens fakturaforsinkelse, mulige dobbeltbetalinger og differencer "
                                    "over tærsklen.")
     p.add_argument("--year", type=year_arg, metavar="ÅR", help="året (standard: indeværende år)")
-    p.add_argument("--as-of", type=date_arg, metavar="DATO", help="opgørelsesdato (standard: seneste bogføring)")
+    p.add_argument("--as-of", type=date_arg, metavar="DATO", help="opgørelsesdato (standard: sidste dag i nyeste bogførte måned)")
     p.add_argument("--all", action="store_true", help="vis også rækker uden bemærkninger")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_reconcile)

@@ -223,13 +223,13 @@ def test_libreoffice_recalculates_the_overview_totals(forecast_module, booked_db
     assert ws.cell(total_row, overview.index("budget") + 1).value == pytest.approx(500000.00, abs=0.005)
 
 
-def test_cli_monthly_defaults_to_the_last_posting_date(forecast_module, booked_db, db_path, tmp_path):
+def test_cli_monthly_defaults_to_the_newest_booked_months_end(forecast_module, booked_db, db_path, tmp_path):
     from tests.conftest import run_cli
 
     out = tmp_path / "m.xlsx"
     r = run_cli("report", "monthly", "--year", "2026", "--out", out, "--no-expected", db=db_path)
     assert r.returncode == 0, r.stderr
-    assert "pr. 01-04-2026" in r.stdout  # the later of the two postings
+    assert "pr. 30-04-2026" in r.stdout  # the later of the two postings is of 01-04-2026: April's end
     assert "Kommende borgere" not in load(out).sheetnames and "Oversigt" in load(out).sheetnames
 
 
