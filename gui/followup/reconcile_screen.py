@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
@@ -12,6 +12,7 @@ from core.followup.forecast import default_as_of
 from core.money import ore_to_kr
 from core.followup.reconcile import FLAG_LABELS, reconcile
 from gui.common.followup_common import Column, Job, RowsModel, table_view
+from gui.common.models import show_cpr
 from gui.common.widgets import add_labelled
 
 
@@ -46,6 +47,16 @@ class Screen(QWidget):
             Column("messages", "Bemærkning", getter=lambda r: "; ".join(r.messages))], self)
         self.view, self.proxy = table_view(self.model, "reconcile_table")
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        # the flags and remarks are what she reads the screen for: wrapped onto more lines, never
+        # cut to a tooltip on a laptop's screen; the rows grow once the header has fitted the columns
+        self.view.setWordWrap(True)
+        self._rows_fitting = QTimer(self, singleShot=True, interval=0)
+        self._rows_fitting.timeout.connect(self.view.resizeRowsToContents)
+        self.view.horizontalHeader().sectionResized.connect(lambda *_: self._rows_fitting.start())
+        # the selected row's flag and remark in full, beneath the table
+        self.detail = QLabel(objectName="detail", wordWrap=True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.view.selectionModel().currentRowChanged.connect(lambda current, _: self._show_detail(current))
         bar = QHBoxLayout()
         add_labelled(bar, (("&År", self.year), ("&Opgjort pr.", self.as_of)))
         bar.addWidget(self.compute_button)
@@ -56,6 +67,7 @@ class Screen(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.status)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.detail)
         self._initialised = False
 
     def refresh(self) -> None:
@@ -80,3 +92,16 @@ class Screen(QWidget):
     def _fill(self) -> None:
         self.model.set_rows([r for r in self.rows if r.flags] if self.only_flagged.isChecked() else self.rows)
         self.view.resizeColumnsToContents()
+        self._rows_fitting.start()
+        self._show_detail(self.view.currentIndex())
+
+    def _show_detail(self, index) -> None:
+        """The current row's flag and remark whole (a long remark wraps in its cell too)."""
+        row = self.model.rows[self.proxy.mapToSource(index).row()] if index.isValid() else None
+        if row is None or not row.flags:
+            self.detail.setText("Vælg en række med en markering for at se hele bemærkningen her."
+                                if any(r.flags for r in self.model.rows) else "")
+            return
+        flags = ", ".join(dict.fromkeys(FLAG_LABELS[f] for f in row.flags))
+        who = " ".join(part for part in (row.cpr, row.name) if part)
+        self.detail.setText(show_cpr(f"{who}, konto {row.account}: {flags}. " + "; ".join(row.messages)))

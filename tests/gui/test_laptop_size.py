@@ -190,3 +190,55 @@ def test_a_fitting_table_deleted_before_its_titles_are_fitted_is_left_alone(qtbo
     header.setParent(None)  # the header alone, then deleted at once, as a replaced preview's is
     shiboken6.delete(header)
     qtbot.wait(50)  # the queued fitting would run on the deleted header (an error in the event loop)
+
+
+def test_the_follow_up_overview_shows_every_operating_line_at_laptop_size(qtbot, context, tmp_path):
+    """Budgetopfølgning at 1366 × 768: every operating line of the demo's overview (its accounts)
+    is on screen at once, without scrolling; the drill-down and the chart take what is left."""
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(*LAPTOP)
+    window.show()
+    screen = window.show_screen("Budgetopfølgning")
+    qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "followup_overview.png"))
+    view = screen.main_view
+    accounts = context.db.execute("SELECT count(DISTINCT account) FROM budgets WHERE year = 2026").fetchone()[0]
+    assert view.model().rowCount() >= accounts >= 7  # the demo's 7 budgeted accounts are all lines
+    last = view.model().rowCount() - 1
+    bottom = view.rowViewportPosition(last) + view.rowHeight(last)
+    assert 0 <= view.rowViewportPosition(0) and bottom <= view.viewport().height(), \
+        f"{view.model().rowCount()} lines need {bottom} pixels, the table shows {view.viewport().height()}"
+    assert screen.chart_view.isVisible() and screen.chart_view.height() >= 150
+
+
+def test_the_reconciliation_shows_its_flags_and_remarks_whole_at_laptop_size(qtbot, context, tmp_path):
+    """Afstemning at 1366 × 768: each flag and remark is readable in its cell (wrapped onto more
+    lines, not cut to a tooltip), and the selected row's remark stands whole beneath the table."""
+    from PySide6.QtCore import QRect
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(*LAPTOP)
+    window.show()
+    screen = window.show_screen("Afstemning")
+    qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=20_000)
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "reconcile.png"))
+    view, model = screen.view, screen.view.model()
+    titles = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    metrics = view.fontMetrics()
+    for title in ("Markering", "Bemærkning"):
+        column = titles.index(title)
+        header = view.horizontalHeader()
+        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= view.viewport().width(), title
+        for row in range(model.rowCount()):
+            text = model.index(row, column).data()
+            # the text wrapped in the cell's width (less the cell's margins) must fit its height
+            needed = metrics.boundingRect(QRect(0, 0, view.columnWidth(column) - 8, 10_000),
+                                          int(Qt.TextFlag.TextWordWrap), text).height()
+            assert needed <= view.rowHeight(row), f"{title}, row {row}: {text!r} needs {needed} pixels"
+    view.setCurrentIndex(model.index(0, 0))
+    row = screen.model.rows[screen.proxy.mapToSource(model.index(0, 0)).row()]
+    assert all(message in screen.detail.text() for message in row.messages) and screen.detail.isVisible()
