@@ -14,9 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QMessageBox, QProgressDialog, QPushButton, QSpinBox, QTableView, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QHBoxLayout,
+                               QLabel, QMessageBox, QProgressDialog, QPushButton, QScrollArea, QSpinBox, QTableView,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from core.formatting import MONTH_NAMES
 from core.reports import DETAIL, WARNING_COLOUR, Report, ReportTable, display, is_warning
@@ -142,11 +142,22 @@ class Screen(QWidget):
 
         self.status = QLabel("Vælg en rapport og tryk Vis.")
         self.tabs = QTabWidget()
+        # the shown sheet's notes (what a line such as "Ikke fordelt på paragraf" holds), as on paper
+        self.notes = QLabel(objectName="notes", wordWrap=True)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tabs.currentChanged.connect(self._show_notes)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addWidget(self.tabs, 1)
+        # at most a few lines high (it scrolls): on a laptop the table keeps the height
+        self.notes_area = QScrollArea(objectName="notes_area", widgetResizable=True)
+        self.notes_area.setWidget(self.notes)
+        self.notes_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.notes_area.setMaximumHeight(5 * self.notes.fontMetrics().lineSpacing() + 8)
+        layout.addWidget(self.notes_area)
+        self.notes_area.setVisible(False)
         self.models: list[ReportTableModel] = []
 
     # -- choices -------------------------------------------------------------
@@ -238,9 +249,16 @@ class Screen(QWidget):
             view.resizeColumnsToContents()
             self.tabs.addTab(view, table.title)
             self.models.append(model)
+        self._show_notes(self.tabs.currentIndex())
         status = f" · {report.status}" if report.status else ""
         self.status.setText(f"{report.title} pr. {report.as_of:%d-%m-%Y}{status}")
         self.report_ready.emit(report)
+
+    def _show_notes(self, index: int) -> None:
+        tables = self.report.tables if self.report is not None else []
+        notes = tables[index].notes if 0 <= index < len(tables) else []
+        self.notes.setText("\n".join(notes))
+        self.notes_area.setVisible(bool(notes))
 
     # -- export --------------------------------------------------------------
     def choose_and_export(self, suffix: str) -> None:

@@ -242,3 +242,26 @@ def test_the_reconciliation_shows_its_flags_and_remarks_whole_at_laptop_size(qtb
     view.setCurrentIndex(model.index(0, 0))
     row = screen.model.rows[screen.proxy.mapToSource(model.index(0, 0)).row()]
     assert all(message in screen.detail.text() for message in row.messages) and screen.detail.isVisible()
+
+
+def test_the_report_preview_explains_the_unallocated_lines_as_the_sheet_does(qtbot, context, tmp_path):
+    """The overview's "Ikke fordelt på paragraf" lines are explained beneath the preview by the same
+    notes the workbook and the PDF carry: on the demo, 5.38.53's -1,00 full-year equivalents (a
+    citizen with grants on two sections of the account counts on each, once on the account) and
+    5.38.52's 86.150,00 kr. booked without a grant."""
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(*LAPTOP)
+    window.show()
+    screen = window.show_screen("Rapporter")
+    with qtbot.waitSignal(screen.report_ready, timeout=60_000):
+        screen.preview_button.click()
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "report_notes.png"))
+    text = screen.notes.text()
+    assert screen.notes_area.isVisible()
+    assert "linjens afvigelse er derfor ikke dens forventede regnskab − budget" in text
+    assert "5.38.53: helårspersoner -1,00" in text and "5.38.52: bogført 86.150,00 kr." in text
+    assert text.split("\n") == screen.report.tables[0].notes
+    screen.tabs.setCurrentIndex(1)  # Borgere: notes of its own (none)
+    assert screen.notes.text() == "\n".join(screen.report.tables[1].notes)
