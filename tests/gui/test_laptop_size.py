@@ -61,6 +61,26 @@ def figures(view, column: int) -> bool:
     return alignment is not None and bool(int(alignment) & int(Qt.AlignmentFlag.AlignRight))
 
 
+def at_laptop_size(qtbot, context, title: str):
+    """The main window at 1366 × 768 showing the screen ``title``: (window, screen)."""
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(*LAPTOP)
+    window.show()
+    return window, window.show_screen(title)
+
+
+def previewed_report(qtbot, context, folder: Path, name: str):
+    """Rapporter at laptop size with the default report previewed, its grab saved as ``name``
+    (in ``DISPO_GRAB_DIR``, else ``folder``)."""
+    window, screen = at_laptop_size(qtbot, context, "Rapporter")
+    with qtbot.waitSignal(screen.report_ready, timeout=60_000):
+        screen.preview_button.click()
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or folder) / name))
+    return screen
+
+
 def every_screen_at_laptop_size(qtbot, context, folder: Path, prefix: str) -> dict:
     """Show every screen at 1366 × 768, save its grab, and return the key columns' problems."""
     window = MainWindow(context)
@@ -123,11 +143,7 @@ def test_dialogs_fit_a_laptop_and_the_vum_wizard_shows_the_remark(qtbot, context
 
 
 def test_the_drill_down_shows_the_postings_amounts_whole(qtbot, context, tmp_path):
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(*LAPTOP)
-    window.show()
-    screen = window.show_screen("Budgetopfølgning")
+    window, screen = at_laptop_size(qtbot, context, "Budgetopfølgning")
     qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
     screen.main_view.setCurrentIndex(screen.main_proxy.index(2, 0))
     screen.detail_level.setCurrentIndex(screen.detail_level.findData("citizen"))
@@ -141,15 +157,7 @@ def test_the_drill_down_shows_the_postings_amounts_whole(qtbot, context, tmp_pat
 def test_the_report_preview_shows_the_expected_outturn_and_deviation(qtbot, context, tmp_path):
     """The monthly report's overview at 1366 × 768: the long account texts give way, so the
     figures she reports (forventet regnskab, afvigelse) are on screen without scrolling."""
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(*LAPTOP)
-    window.show()
-    screen = window.show_screen("Rapporter")
-    with qtbot.waitSignal(screen.report_ready, timeout=60_000):
-        screen.preview_button.click()
-    settle(qtbot)
-    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "report_preview.png"))
+    screen = previewed_report(qtbot, context, tmp_path, "report_preview.png")
     overview = screen.tabs.widget(0)
     titles = [overview.model().headerData(i, Qt.Orientation.Horizontal) for i in range(overview.model().columnCount())]
     assert "Forventet regnskab" in titles and "Afvigelse" in titles
@@ -195,11 +203,7 @@ def test_a_fitting_table_deleted_before_its_titles_are_fitted_is_left_alone(qtbo
 def test_the_follow_up_overview_shows_every_operating_line_at_laptop_size(qtbot, context, tmp_path):
     """Budgetopfølgning at 1366 × 768: every operating line of the demo's overview (its accounts)
     is on screen at once, without scrolling; the drill-down and the chart take what is left."""
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(*LAPTOP)
-    window.show()
-    screen = window.show_screen("Budgetopfølgning")
+    window, screen = at_laptop_size(qtbot, context, "Budgetopfølgning")
     qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
     settle(qtbot)
     window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "followup_overview.png"))
@@ -218,11 +222,7 @@ def test_the_reconciliation_shows_its_flags_and_remarks_whole_at_laptop_size(qtb
     lines, not cut to a tooltip), and the selected row's remark stands whole beneath the table."""
     from PySide6.QtCore import QRect
 
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(*LAPTOP)
-    window.show()
-    screen = window.show_screen("Afstemning")
+    window, screen = at_laptop_size(qtbot, context, "Afstemning")
     qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=20_000)
     settle(qtbot)
     window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "reconcile.png"))
@@ -249,15 +249,7 @@ def test_the_report_preview_explains_the_unallocated_lines_as_the_sheet_does(qtb
     notes the workbook and the PDF carry: on the demo, 5.38.53's -1,00 full-year equivalents (a
     citizen with grants on two sections of the account counts on each, once on the account) and
     5.38.52's 86.150,00 kr. booked without a grant."""
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(*LAPTOP)
-    window.show()
-    screen = window.show_screen("Rapporter")
-    with qtbot.waitSignal(screen.report_ready, timeout=60_000):
-        screen.preview_button.click()
-    settle(qtbot)
-    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "report_notes.png"))
+    screen = previewed_report(qtbot, context, tmp_path, "report_notes.png")
     text = screen.notes.toPlainText()
     assert screen.notes.isVisible()
     assert "linjens afvigelse er derfor ikke dens forventede regnskab − budget" in text
