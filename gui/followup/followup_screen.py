@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLa
 
 from core.followup.drilldown import FollowUp, drill_down, follow_up, postings_behind
 from core.followup.forecast import default_as_of
+from core.followup.monthly_cycle import latest_month
 from core.money import format_date, format_number
 from core.reports.monthly import GRAND_TOTAL, LEGEND, OPERATING_TOTAL
 from gui.common.charts import danish_chart, set_month_series
@@ -68,7 +69,9 @@ class Screen(QWidget):
         self.job.running_changed.connect(self._running)
 
         self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
-        self.year.setValue(dt.date.today().year)
+        # the year of the month Månedens gang starts on (the newest booking's), not the calendar's:
+        # in January she still follows up on December
+        self.year.setValue(latest_month(context.db)[0])
         self.as_of = QDateEdit(objectName="as_of", calendarPopup=True, displayFormat="dd-MM-yyyy")
         self.level = QComboBox(objectName="level")
         for key, label in LEVELS.items():

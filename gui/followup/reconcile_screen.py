@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QDateEdit, QHBoxLayout, QLabel, QLineE
                                QVBoxLayout, QWidget)
 
 from core.followup.forecast import default_as_of
+from core.followup.monthly_cycle import latest_month
 from core.money import ore_to_kr
 from core.followup.reconcile import FLAG_LABELS, reconcile
 from gui.common.followup_common import Column, Job, RowsModel, table_view
@@ -27,7 +28,9 @@ class Screen(QWidget):
         self.job.finished.connect(self._show)
         self.job.failed.connect(lambda message: self.status.setText(message))
         self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
-        self.year.setValue(dt.date.today().year)
+        # the year of the month Månedens gang starts on (the newest booking's), not the calendar's:
+        # in January she still follows up on December
+        self.year.setValue(latest_month(context.db)[0])
         self.as_of = QDateEdit(objectName="as_of", calendarPopup=True, displayFormat="dd-MM-yyyy")
         self.only_flagged = QCheckBox("Kun rækker med bemærkninger", checked=True, objectName="only_flagged")
         self.only_flagged.toggled.connect(lambda _: self._fill())

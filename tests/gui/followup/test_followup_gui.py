@@ -232,3 +232,37 @@ def test_every_screen_report_and_the_cli_default_to_the_newest_booked_months_end
     assert cli["as_of"] == "2026-10-31"
     # the same figure on the screen and in the CLI: the whole area's expected outturn
     assert Decimal(str(cli["total"]["expected_outturn"])) == follow_up.result.level.total.expected_outturn
+
+
+def test_the_screens_and_reconcile_start_on_the_newest_bookings_year(qtbot, db, db_path):
+    """Bookings up to 14-11-2025 and none later (she opens Dispo before the new year's first
+    booking): Budgetopfølgning and Afstemning start on 2025 as of 30-11-2025 (November's end),
+    as Månedens gang does, not on the calendar's year; so does ``reconcile`` without --year."""
+    import json
+
+    from core.register.grants import create_grant
+    from core.register.providers import create_provider
+    from gui.followup.followup_screen import Screen as FollowUpScreen
+    from gui.followup.reconcile_screen import Screen as ReconcileScreen
+    from tests.conftest import run_cli
+
+    db["settings"].upsert({"key": "municipality", "value": "Eksempel Kommune"}, pk="key")
+    create_provider(db, "Privat ApS", "privat", invoice_lag_days=45)
+    create_grant(db, {"cpr": "010180-1234", "section": "§ 108", "provider": "Privat ApS", "unit": "døgn",
+                      "rate": "1000", "start": "2025-01-01", "paying_municipality": "Eksempel Kommune"})
+    db["postings"].insert({"date": "2025-11-14", "account": "5.38.50", "amount_ore": 100_000, "cpr": "010180-1234"})
+    context = AppContext(db_path)
+    try:
+        follow_up, reconcile = FollowUpScreen(context), ReconcileScreen(context)
+        for screen in (follow_up, reconcile):
+            qtbot.addWidget(screen)
+            screen.refresh()
+        QThreadPool.globalInstance().waitForDone(30000)
+        for screen in (follow_up, reconcile):
+            assert (screen.year.value(), screen.as_of.date()) == (2025, QDate(2025, 11, 30)), screen.TITLE
+    finally:
+        QThreadPool.globalInstance().waitForDone(30000)
+        context.close()
+    out = run_cli("reconcile", "--json", db=db_path)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["year"] == 2025
