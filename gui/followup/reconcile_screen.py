@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QCheckBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
@@ -15,6 +15,7 @@ from core.followup.reconcile import FLAG_LABELS, reconcile
 from gui.common.followup_common import Column, Job, RowsModel, table_view
 from gui.common.models import show_cpr
 from gui.common.widgets import add_labelled
+from gui.followup import wrap_rows
 
 
 class Screen(QWidget):
@@ -50,12 +51,8 @@ class Screen(QWidget):
             Column("messages", "Bemærkning", getter=lambda r: "; ".join(r.messages))], self)
         self.view, self.proxy = table_view(self.model, "reconcile_table")
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        # the flags and remarks are what she reads the screen for: wrapped onto more lines, never
-        # cut to a tooltip on a laptop's screen; the rows grow once the header has fitted the columns
-        self.view.setWordWrap(True)
-        self._rows_fitting = QTimer(self, singleShot=True, interval=0)
-        self._rows_fitting.timeout.connect(self.view.resizeRowsToContents)
-        self.view.horizontalHeader().sectionResized.connect(lambda *_: self._rows_fitting.start())
+        # the flags and remarks are what she reads the screen for: wrapped, never cut to a tooltip
+        self._rows_fitting = wrap_rows(self.view)
         # the selected row's flag and remark in full, beneath the table
         self.detail = QLabel(objectName="detail", wordWrap=True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -12,6 +12,7 @@ from core.formatting import count
 from core.followup.validation import RULE_LABELS, record_details, validate
 from gui.common.followup_common import Column, RowsModel, table_view
 from gui.common.widgets import add_labelled
+from gui.followup import wrap_rows
 
 SEVERITY_LABELS = {"fejl": "Fejl", "advarsel": "Advarsel", "info": "Info"}
 
@@ -58,6 +59,7 @@ class Screen(QWidget):
             Column("label", "Regel"), Column("message", "Fund"),
             Column("record", "Post", getter=lambda f: f.record_text)], self)
         self.view, self.proxy = table_view(self.model, "findings_table")
+        self._rows_fitting = wrap_rows(self.view)  # a long finding wraps in its cell on a laptop
         self.view.doubleClicked.connect(lambda _: self.open_current())
         self.view.activated.connect(lambda _: self.open_current())
         bar = QHBoxLayout()
@@ -82,6 +84,7 @@ class Screen(QWidget):
         rule = self.rule.currentData()
         self.model.set_rows([f for f in self.findings if rule is None or f.rule == rule])
         self.view.resizeColumnsToContents()
+        self._rows_fitting.start()
 
     def current_finding(self):
         index = self.view.currentIndex()

@@ -81,6 +81,30 @@ def previewed_report(qtbot, context, folder: Path, name: str):
     return screen
 
 
+def texts_cut(view, titles: list[str]) -> list[str]:
+    """The cells of the columns ``titles`` whose text, wrapped in the cell's width, is taller than
+    the row (so part of it would only be in the tooltip), or whose column ends off-screen."""
+    from PySide6.QtCore import QRect
+
+    model, header, metrics = view.model(), view.horizontalHeader(), view.fontMetrics()
+    names = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    cut = []
+    for title in titles:
+        column = names.index(title)
+        if header.sectionViewportPosition(column) + header.sectionSize(column) > view.viewport().width():
+            cut.append(f"{title}: off-screen")
+        for row in range(model.rowCount()):
+            text = model.index(row, column).data()
+            # the cell's margins: 8 pixels
+            needed = metrics.boundingRect(QRect(0, 0, view.columnWidth(column) - 8, 10_000),
+                                          int(Qt.TextFlag.TextWordWrap), text).height()
+            if needed > view.rowHeight(row):
+                cut.append(f"{title}, row {row}: {text!r} needs {needed} pixels, has {view.rowHeight(row)}")
+            elif not view.wordWrap() and metrics.horizontalAdvance(text) > view.columnWidth(column) - 8:
+                cut.append(f"{title}, row {row}: {text!r} is elided (one line, no wrapping)")
+    return cut
+
+
 def every_screen_at_laptop_size(qtbot, context, folder: Path, prefix: str) -> dict:
     """Show every screen at 1366 × 768, save its grab, and return the key columns' problems."""
     window = MainWindow(context)
@@ -220,25 +244,12 @@ def test_the_follow_up_overview_shows_every_operating_line_at_laptop_size(qtbot,
 def test_the_reconciliation_shows_its_flags_and_remarks_whole_at_laptop_size(qtbot, context, tmp_path):
     """Afstemning at 1366 × 768: each flag and remark is readable in its cell (wrapped onto more
     lines, not cut to a tooltip), and the selected row's remark stands whole beneath the table."""
-    from PySide6.QtCore import QRect
-
     window, screen = at_laptop_size(qtbot, context, "Afstemning")
     qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=20_000)
     settle(qtbot)
     window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "reconcile.png"))
+    assert texts_cut(screen.view, ["Markering", "Bemærkning"]) == []
     view, model = screen.view, screen.view.model()
-    titles = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
-    metrics = view.fontMetrics()
-    for title in ("Markering", "Bemærkning"):
-        column = titles.index(title)
-        header = view.horizontalHeader()
-        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= view.viewport().width(), title
-        for row in range(model.rowCount()):
-            text = model.index(row, column).data()
-            # the text wrapped in the cell's width (less the cell's margins) must fit its height
-            needed = metrics.boundingRect(QRect(0, 0, view.columnWidth(column) - 8, 10_000),
-                                          int(Qt.TextFlag.TextWordWrap), text).height()
-            assert needed <= view.rowHeight(row), f"{title}, row {row}: {text!r} needs {needed} pixels"
     view.setCurrentIndex(model.index(0, 0))
     row = screen.model.rows[screen.proxy.mapToSource(model.index(0, 0)).row()]
     assert all(message in screen.detail.text() for message in row.messages) and screen.detail.isVisible()
@@ -257,3 +268,13 @@ def test_the_report_preview_explains_the_unallocated_lines_as_the_sheet_does(qtb
     assert text.split("\n") == screen.report.tables[0].notes
     screen.tabs.setCurrentIndex(1)  # Borgere: notes of its own (none)
     assert screen.notes.toPlainText() == "\n".join(screen.report.tables[1].notes)
+
+
+def test_the_validation_shows_each_finding_whole_at_laptop_size(qtbot, context, tmp_path):
+    """Datavalidering at 1366 × 768: a long finding (the missing yearly thresholds) wraps in its
+    cell instead of ending in "…" with the rest in the tooltip."""
+    window, screen = at_laptop_size(qtbot, context, "Datavalidering")
+    qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=20_000)
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "validation.png"))
+    assert texts_cut(screen.view, ["Fund"]) == []
