@@ -121,7 +121,8 @@ def register(sub) -> None:
                        description="Månedsoversigten for ét tilbud (leverandør) eller én paragraf som Excel-fil: "
                                    "oversigt med helårspersoner og gennemsnitspris, og borgerarket.")
     p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="regnskabsåret")
-    p.add_argument("--as-of", type=date_arg, metavar="DATO", help="opgørelsesdato (standard: seneste bogføring)")
+    p.add_argument("--as-of", type=date_arg, metavar="DATO",
+                   help="opgørelsesdato (standard: sidste dag i nyeste bogførte måned)")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--provider", metavar="NAVN", help="tilbuddets (leverandørens) navn")
     which.add_argument("--section", metavar="PARAGRAF", help="paragraf, fx '§ 85'")

@@ -8,6 +8,7 @@ import datetime as dt
 import sys
 
 from core.followup import approval, expected, forecast as fc, occupancy, reconcile, refund, validation
+from core.followup.monthly_cycle import latest_month
 from core.register import budgets
 from core.cli import budget_year, date_arg, month_arg, print_json, print_table, year_arg
 from core.errors import DispoError
@@ -35,7 +36,7 @@ def register(sub) -> None:
                                    "bevilling, borger, konto, paragraf eller leverandør.")
     p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="regnskabsåret")
     p.add_argument("--as-of", type=date_arg, metavar="DATO",
-                   help="opgørelsesdato (standard: seneste bogføringsdato i året)")
+                   help="opgørelsesdato (standard: sidste dag i årets nyeste måned med bogføringer)")
     p.add_argument("--by", type=_by_arg, default="grant", metavar="OPDELING",
                    help="grant, citizen, account, section, provider, caseworker, target_group, age_group, "
                         "provider_kind, paying_municipality eller grouping (standard: grant)")
@@ -108,8 +109,9 @@ def register(sub) -> None:
                                    "posteringer på forkert konto, bevillinger uden posteringer ud over "
                                    "leverandørens fakturaforsinkelse, mulige dobbeltbetalinger og differencer "
                                    "over tærsklen.")
-    p.add_argument("--year", type=year_arg, metavar="ÅR", help="året (standard: indeværende år)")
-    p.add_argument("--as-of", type=date_arg, metavar="DATO", help="opgørelsesdato (standard: seneste bogføring)")
+    p.add_argument("--year", type=year_arg, metavar="ÅR", help="året (standard: året for den nyeste bogføring)")
+    p.add_argument("--as-of", type=date_arg, metavar="DATO",
+                   help="opgørelsesdato (standard: sidste dag i nyeste bogførte måned)")
     p.add_argument("--all", action="store_true", help="vis også rækker uden bemærkninger")
     p.add_argument("--json", action="store_true", help="skriv som JSON")
     p.set_defaults(handler=cmd_reconcile)
@@ -285,7 +287,7 @@ def cmd_refund(args, db) -> int:
 
 
 def cmd_reconcile(args, db) -> int:
-    year = args.year or (args.as_of.year if args.as_of else dt.date.today().year)
+    year = args.year or (args.as_of.year if args.as_of else latest_month(db)[0])
     rows = reconcile.reconcile(db, year, args.as_of)
     shown = rows if args.all else [r for r in rows if r.flags]
     if args.json:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from core.cli import date_arg, pdf_writer, year_arg
 from core.errors import DispoError
-from core.followup.forecast import default_as_of as last_posting_date
-from core.reports.build import REPORT_KINDS, build_report, default_as_of, month_end
+from core.followup.forecast import default_as_of
+from core.reports.build import REPORT_KINDS, build_report, month_end
 from core.reports.xlsx_writer import write_report
 
 
@@ -16,8 +16,8 @@ def register(sub) -> None:
         "report", help="dan en rapport som Excel- eller PDF-fil",
         description="Danner månedsoversigten, kvartalsoversigten, VUM-fordelingen eller "
                     "datavalideringen for et år som Excel-fil (.xlsx) eller PDF (.pdf). "
-                    "Opgørelsesdatoen er sidste dag i --month, --as-of eller i dag "
-                    "(for månedsoversigten: seneste bogføringsdato).")
+                    "Opgørelsesdatoen er sidste dag i --month, --as-of eller ellers "
+                    "sidste dag i årets nyeste måned med bogføringer (som i programmets skærmbilleder).")
     p.add_argument("kind", choices=[k.key for k in REPORT_KINDS], metavar="RAPPORT",
                    help="monthly (måned), quarterly (kvartal), vum eller validation")
     p.add_argument("--year", type=year_arg, required=True, metavar="ÅR", help="regnskabsåret")
@@ -43,10 +43,8 @@ def cmd_report(args, db) -> int:
         as_of = month_end(args.year, args.month)
     elif args.as_of:
         as_of = args.as_of
-    elif args.kind == "monthly":
-        as_of = last_posting_date(db, args.year)  # the forecast's own default: the last booked day
     else:
-        as_of = default_as_of(args.year)
+        as_of = default_as_of(db, args.year)  # every screen's, report's and command's default
     report = build_report(db, args.kind, args.year, as_of, include_expected=args.include_expected)
     if suffix == ".pdf":
         pdf_writer(args)(report, out, mask_cpr=args.mask_cpr)

@@ -9,6 +9,7 @@ the rules; it re-exports every name here).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 from collections import defaultdict
@@ -545,11 +546,15 @@ def _union_days(intervals: list[tuple[int, int]]) -> int:
 # ------------------------------------------------------------------ the forecast
 
 def default_as_of(db, year: int) -> dt.date:
-    """The last posting date of the year; without postings, today kept inside the year."""
+    """The one default as-of date of every screen, report and CLI command: the last day of the
+    newest month of ``year`` with a booking (the month she follows up and approves; a month is
+    booked as a whole, so its last booking date is not the date it is reported on); without
+    bookings in ``year``, today kept inside the year."""
     row = db.execute("SELECT MAX(date) FROM postings WHERE date BETWEEN ? AND ?",
                      [f"{year:04d}-01-01", f"{year:04d}-12-31"]).fetchone()
     if row and row[0]:
-        return dt.date.fromisoformat(row[0])
+        newest = dt.date.fromisoformat(row[0][:10])
+        return dt.date(newest.year, newest.month, calendar.monthrange(newest.year, newest.month)[1])
     return min(max(dt.date.today(), dt.date(year, 1, 1)), dt.date(year, 12, 31))
 
 

@@ -41,14 +41,6 @@ def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def default_as_of(year: int, today: dt.date | None = None) -> dt.date:
-    """Today when it lies in ``year``, else the year's last day (or first, for a future year)."""
-    today = today or dt.date.today()
-    if today.year == year:
-        return today
-    return dt.date(year, 12, 31) if today.year > year else dt.date(year, 1, 1)
-
-
 def build_report(db, key: str, year: int, as_of: dt.date, *, include_expected: bool = True) -> Report:
     """Build the report ``key`` for ``year`` as of ``as_of``.
 

@@ -119,6 +119,7 @@ def build_overview(by_section, by_account, lines, section_texts: dict[str, str],
         sections_of.setdefault(row.account or "", []).append(row)
     accounts = {row.account or "": row for row in by_account}
     operating: dict = {k: (None if k in BUDGET_KEYS else D0) for k in SUMMED}
+    unallocated, account_notes = False, []
     for account in sorted(set(accounts) | set(sections_of)):
         rows = sections_of.get(account, [])
         summed: dict = {k: (None if k in BUDGET_KEYS else D0) for k in SUMMED}
@@ -129,6 +130,10 @@ def build_overview(by_section, by_account, lines, section_texts: dict[str, str],
         residual = _add(acc_figures, summed, -1)
         if any(residual.values()):
             table.add(_values(account, "", UNALLOCATED, residual))
+            unallocated = True
+            note = unallocated_note(account, residual, rows)
+            if note:
+                account_notes.append(note)
         table.add(_values(f"{account} i alt", "", account_texts.get(account, ""), acc_figures), SUBTOTAL)
         operating = _add(operating, acc_figures)
     if total is not None:
@@ -148,7 +153,41 @@ def build_overview(by_section, by_account, lines, section_texts: dict[str, str],
         grand["deviation"] = grand["expected_outturn"] - grand["budget"]
     grand |= {"full_year_equivalents": None, "average_price": None, "volume_effect": None, "price_effect": None}
     table.add(_values(GRAND_TOTAL, "", "", grand), TOTAL)
+    if unallocated:
+        table.notes += [UNALLOCATED_NOTE, *account_notes]
     return table
+
+
+def unallocated_note(account: str, residual: dict, section_rows) -> str | None:
+    """What an account's "Ikke fordelt på paragraf" line holds beyond the general note (a budget
+    kept on the account, with its deviation and effects): postings without a grant, full-year
+    equivalents counted once per account, a budget only partly broken down; None when nothing."""
+    parts = []
+    if residual["budget"] and any(getattr(r, "budget", None) is not None for r in section_rows):
+        parts.append(f"budget {format_number(residual['budget'])} kr. er den del af kontoens budget, som "
+                     "paragraffernes budgetter ikke dækker")
+    if residual["expected_outturn"]:
+        parts.append(f"bogført {format_number(residual['booked_to_date'])} kr. og forventet "
+                     f"{format_number(residual['expected_outturn'])} kr. er posteringer uden en bevilling "
+                     "(og dermed uden paragraf)")
+    elif residual["booked_to_date"]:
+        parts.append(f"bogført {format_number(residual['booked_to_date'])} kr. er posteringer uden en bevilling "
+                     "(og dermed uden paragraf); forventet regnskab bygger på bevillingerne og rummer dem ikke")
+    fye = residual["full_year_equivalents"]
+    if fye and fye < 0:
+        parts.append(f"helårspersoner {format_number(fye)}: en borger med bevillinger på flere paragraffer på "
+                     "kontoen tæller på hver paragraf, men kun én gang på kontoen")
+    elif fye:
+        parts.append(f"helårspersoner {format_number(fye)}: borgere på kontoen uden en paragraf")
+    return f"{account}: " + "; ".join(parts) + "." if parts else None
+
+
+UNALLOCATED_NOTE = (
+    f"'{UNALLOCATED}' er kontoens tal minus summen af dens paragraffer, kolonne for kolonne, så linjerne "
+    "tilsammen giver kontoens 'i alt'. Er budgettet sat på kontoen og ikke på paragrafferne, står hele "
+    "kontobudgettet her, og kontoens afvigelse og effekter følger med: linjens afvigelse er derfor ikke "
+    "dens forventede regnskab − budget, og paragraffernes forbrug står på deres egne linjer uden budget. "
+    "Sammenlign budget og forventet regnskab på kontoens 'i alt'.")
 
 
 def sections_on_accounts(section_rows, grant_rows, default_account: dict[str, str]) -> list:
@@ -323,8 +362,7 @@ def build_monthly(db, year: int, as_of: dt.date, *, include_expected: bool = Tru
         f"'{GRAND_TOTAL}' er drift og de to linjer.",
         LEGEND,
         *by_account.warnings,
-        f"'{UNALLOCATED}': kontoens beløb der ikke hører til en bestemt paragraf "
-        "(budget kun på kontoen, posteringer uden bevilling, borgere med flere paragraffer).",
+        *overview.notes,
     ]
     reconciled = reconcile(db, year, as_of)
     tables = [overview, build_citizens(by_grant.rows, by_grant.total, by_grant.unmatched),

@@ -72,7 +72,7 @@ class Screen(QWidget):
             Column("computed", "Beregnet til dato", "kr", _kr("computed_ore")),
             Column("reason", "Godkendt trods bemærkninger", getter=lambda s: s.reason)], parent=self, tooltips=True)
         self.view, _ = table_view(self.model, "snapshots_table")
-        self.chart = danish_chart("Godkendte måneder: forventet regnskab, drift i alt (og det aktuelle)")
+        self.chart = danish_chart("Drift i alt ved hver godkendelse")  # short: whole on a laptop
         self.chart_view = QChartView(self.chart, objectName="trend_chart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         bar = QHBoxLayout()

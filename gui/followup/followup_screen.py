@@ -13,17 +13,19 @@ import datetime as dt
 from PySide6.QtCharts import QChartView, QLineSeries
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QProgressBar,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QProgressBar,
                                QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from core.followup.drilldown import FollowUp, drill_down, follow_up, postings_behind
 from core.followup.forecast import default_as_of
+from core.followup.monthly_cycle import latest_month
 from core.money import format_date, format_number
 from core.reports.monthly import GRAND_TOTAL, LEGEND, OPERATING_TOTAL
 from gui.common.charts import danish_chart, set_month_series
 from gui.common.followup_common import Column, table_view
 from gui.common.models import RecordModel
 from gui.common.workers import Runner
+from gui.common.widgets import add_labelled
 
 MONEY = [Column("budget", "Budget", "kr"), Column("booked_to_date", "Bogført", "kr"),
          Column("computed_to_date", "Beregnet til dato", "kr"), Column("committed_rest", "Disponeret rest", "kr"),
@@ -69,7 +71,9 @@ class Screen(QWidget):
         self.job.running_changed.connect(self._running)
 
         self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
-        self.year.setValue(dt.date.today().year)
+        # the year of the month Månedens gang starts on (the newest booking's), not the calendar's:
+        # in January she still follows up on December
+        self.year.setValue(latest_month(context.db)[0])
         self.as_of = QDateEdit(objectName="as_of", calendarPopup=True, displayFormat="dd-MM-yyyy")
         self.level = QComboBox(objectName="level")
         for key, label in LEVELS.items():
@@ -90,27 +94,20 @@ class Screen(QWidget):
         self.legend.setWordWrap(True)
         self._labels: dict[int, str] = {}  # id(row) -> the label of "Drift i alt", a line or "I alt"
 
-        bar = QHBoxLayout()
-        form = QFormLayout()
-        form.addRow("&År", self.year)
-        form.addRow("&Opgjort pr.", self.as_of)
-        form.addRow("&Niveau", self.level)
-        bar.addLayout(form)
-        # the options and buttons stand in a column of their own, so the screen fits a laptop
-        options = QVBoxLayout()
+        # two compact rows, not a form a row per field: on a 1366 × 768 laptop the height goes to the table
+        bar = QVBoxLayout()
+        fields = QHBoxLayout()
+        add_labelled(fields, (("&År", self.year), ("&Opgjort pr.", self.as_of), ("&Niveau", self.level)))
+        fields.addWidget(self.compute_button)
+        fields.addWidget(self.cancel_button)
+        fields.addWidget(self.progress)
+        fields.addStretch(1)
         boxes = QHBoxLayout()
         boxes.addWidget(self.expected_box)
         boxes.addWidget(self.refund_box)
         boxes.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.compute_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.progress)
-        buttons.addStretch(1)
-        options.addLayout(boxes)
-        options.addLayout(buttons)
-        bar.addLayout(options)
-        bar.addStretch(1)
+        bar.addLayout(fields)
+        bar.addLayout(boxes)
 
         self.main_model = RecordModel([Column("key", "Konto"), Column("name", "Tekst"), *MONEY],
                                       parent=self, tooltips=True)
@@ -123,7 +120,10 @@ class Screen(QWidget):
         self.totals_view.setSortingEnabled(False)
         totals_proxy.sort(-1)  # the structure's order, never sorted
         self.totals_view.horizontalHeader().hide()
-        row_height = self.totals_view.verticalHeader().defaultSectionSize()
+        # compact rows (a line of text and a little air): the overview's lines and the chart both fit a laptop
+        row_height = self.main_view.fontMetrics().height() + 8
+        for view in (self.main_view, self.totals_view):
+            view.verticalHeader().setDefaultSectionSize(row_height)
         self.totals_view.setMaximumHeight(5 * row_height)
         self.totals_view.setMinimumHeight(row_height)  # scrolls on a small screen
         self.main_view.horizontalHeader().sectionResized.connect(
@@ -177,20 +177,23 @@ class Screen(QWidget):
         split.addWidget(upper)
         split.addWidget(lower)
         # the overview is what she reads: it gets the height, the drill-down and chart what is left
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([600, 400])
+        # (the lower part keeps its own minimum; she drags the handle up for a bigger chart)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        split.setSizes([800, 200])
+        self.split = split
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
         layout.addWidget(self.legend)
         self._initialised = False
+        self._split_fitted = False
 
     # ------------------------------------------------------------------ computing
 
     def refresh(self) -> None:
-        """Called when the screen is shown: default as-of is the last booking date."""
+        """Called when the screen is shown: the default as-of date is core's (the newest booked month's end)."""
         if not self._initialised:
             self._initialised = True
             self._set_default_as_of()
@@ -245,11 +248,30 @@ class Screen(QWidget):
         self.main_view.resizeColumnsToContents()
         self.totals_model.set_records([row for _, row in structure])
         self._align_totals()
+        if not self._split_fitted:
+            self._split_fitted = self._fit_split()
         parts = [f"{label}: {summary(row)}" for label, row in structure]
         self.status.setText(f"{level.year} pr. {format_date(level.as_of)}: " + "; ".join(parts)
                             + "".join(f"\n{w}" for w in level.warnings))
         self._fill_detail()
         self._draw_chart(result.months)
+
+    def _fit_split(self) -> bool:
+        """Once, on the first result: the overview exactly as high as its lines need (when the
+        drill-down and the chart keep room to be read), the rest below. Her own dragging of the
+        handle is kept after that."""
+        view = self.main_view
+        rows = sum(view.rowHeight(r) for r in range(self.main_model.rowCount()))
+        frames = 2 * view.frameWidth() + 2 * self.totals_view.frameWidth()
+        upper = (view.horizontalHeader().height() + rows + view.horizontalScrollBar().sizeHint().height()
+                 + self.totals_view.maximumHeight() + frames)
+        total = sum(self.split.sizes())
+        lower = max(self.split.widget(1).minimumSizeHint().height(), 240)
+        if total <= 0:
+            return False  # not laid out yet: fitted with the next result
+        upper = max(min(upper, total - lower), total // 2)
+        self.split.setSizes([upper, total - upper])
+        return True
 
     def _align_totals(self) -> None:
         """The totals in the main table's columns. A total's label ("Forventet refusion (§ 176)")

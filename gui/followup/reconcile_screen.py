@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QCheckBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
 from core.followup.forecast import default_as_of
+from core.followup.monthly_cycle import latest_month
 from core.money import ore_to_kr
 from core.followup.reconcile import FLAG_LABELS, reconcile
 from gui.common.followup_common import Column, table_view
-from gui.common.models import RecordModel
+from gui.common.models import RecordModel, show_cpr
 from gui.common.workers import Runner
 from gui.common.widgets import add_labelled
+from gui.followup import wrap_rows
 
 
 class Screen(QWidget):
@@ -28,7 +30,9 @@ class Screen(QWidget):
         self.job.finished.connect(self._show)
         self.job.failed.connect(lambda message: self.status.setText(message))
         self.year = QSpinBox(objectName="year", minimum=1900, maximum=2200)
-        self.year.setValue(dt.date.today().year)
+        # the year of the month Månedens gang starts on (the newest booking's), not the calendar's:
+        # in January she still follows up on December
+        self.year.setValue(latest_month(context.db)[0])
         self.as_of = QDateEdit(objectName="as_of", calendarPopup=True, displayFormat="dd-MM-yyyy")
         self.only_flagged = QCheckBox("Kun rækker med bemærkninger", checked=True, objectName="only_flagged")
         self.only_flagged.toggled.connect(lambda _: self._fill())
@@ -48,6 +52,12 @@ class Screen(QWidget):
             Column("messages", "Bemærkning", getter=lambda r: "; ".join(r.messages))], parent=self, tooltips=True)
         self.view, self.proxy = table_view(self.model, "reconcile_table")
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        # the flags and remarks are what she reads the screen for: wrapped, never cut to a tooltip
+        self._rows_fitting = wrap_rows(self.view)
+        # the selected row's flag and remark in full, beneath the table
+        self.detail = QLabel(objectName="detail", wordWrap=True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.view.selectionModel().currentRowChanged.connect(lambda current, _: self._show_detail(current))
         bar = QHBoxLayout()
         add_labelled(bar, (("&År", self.year), ("&Opgjort pr.", self.as_of)))
         bar.addWidget(self.compute_button)
@@ -58,6 +68,7 @@ class Screen(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.status)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.detail)
         self._initialised = False
 
     def refresh(self) -> None:
@@ -82,3 +93,16 @@ class Screen(QWidget):
     def _fill(self) -> None:
         self.model.set_records([r for r in self.rows if r.flags] if self.only_flagged.isChecked() else self.rows)
         self.view.resizeColumnsToContents()
+        self._rows_fitting.start()
+        self._show_detail(self.view.currentIndex())
+
+    def _show_detail(self, index) -> None:
+        """The current row's flag and remark whole (a long remark wraps in its cell too)."""
+        row = self.model.rows[self.proxy.mapToSource(index).row()] if index.isValid() else None
+        if row is None or not row.flags:
+            self.detail.setText("Vælg en række med en markering for at se hele bemærkningen her."
+                                if any(r.flags for r in self.model.rows) else "")
+            return
+        flags = ", ".join(dict.fromkeys(FLAG_LABELS[f] for f in row.flags))
+        who = " ".join(part for part in (row.cpr, row.name) if part)
+        self.detail.setText(show_cpr(f"{who}, konto {row.account}: {flags}. " + "; ".join(row.messages)))

@@ -13,6 +13,7 @@ from core.followup.validation import RULE_LABELS, record_details, validate
 from gui.common.followup_common import Column, table_view
 from gui.common.models import RecordModel
 from gui.common.widgets import add_labelled
+from gui.followup import wrap_rows
 
 SEVERITY_LABELS = {"fejl": "Fejl", "advarsel": "Advarsel", "info": "Info"}
 
@@ -59,6 +60,7 @@ class Screen(QWidget):
             Column("label", "Regel"), Column("message", "Fund"),
             Column("record", "Post", getter=lambda f: f.record_text)], parent=self, tooltips=True)
         self.view, self.proxy = table_view(self.model, "findings_table")
+        self._rows_fitting = wrap_rows(self.view)  # a long finding wraps in its cell on a laptop
         self.view.doubleClicked.connect(lambda _: self.open_current())
         self.view.activated.connect(lambda _: self.open_current())
         bar = QHBoxLayout()
@@ -83,6 +85,7 @@ class Screen(QWidget):
         rule = self.rule.currentData()
         self.model.set_records([f for f in self.findings if rule is None or f.rule == rule])
         self.view.resizeColumnsToContents()
+        self._rows_fitting.start()
 
     def current_finding(self):
         index = self.view.currentIndex()

@@ -14,9 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QMessageBox, QProgressDialog, QPushButton, QSpinBox, QTableView, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFrame, QHBoxLayout,
+                               QLabel, QMessageBox, QProgressDialog, QPlainTextEdit, QPushButton, QSpinBox, QTableView,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from core.formatting import MONTH_NAMES
 from core.reports import DETAIL, WARNING_COLOUR, Report, ReportTable, display, is_warning
@@ -26,7 +26,7 @@ from core.store import contents
 from gui.common.headers import fit_table
 from gui.common.models import Column, RecordFilterProxy, RecordModel
 from gui.reports.pdf_report import page_layout, render, write_pdf
-from gui.common.widgets import NewestMonth
+from gui.common.widgets import NewestMonth, add_labelled
 from gui.common.workers import Runner, own_connection
 
 MONTHS = tuple(name.capitalize() for name in MONTH_NAMES)
@@ -107,18 +107,15 @@ class Screen(QWidget):
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)  # no year field a screen wide
-        form.addRow("&Rapport:", self.kind)
-        form.addRow("&År:", self.year)
-        pr = QHBoxLayout()
-        pr.addWidget(self.month)
-        pr.addWidget(self.as_of)
-        as_of_label = QLabel("Opgjort &pr.:")
-        as_of_label.setBuddy(self.month)  # a label's mnemonic needs a buddy, or '&' shows as text
-        form.addRow(as_of_label, pr)
-        form.addRow("", self.mask_cpr)
-        form.addRow("", self.include_expected)
+        # the choices in two compact rows: at 1366 × 768 the preview below gets the height
+        choices = QHBoxLayout()
+        add_labelled(choices, (("&Rapport:", self.kind), ("&År:", self.year), ("Opgjort &pr.:", self.month),
+                               ("", self.as_of)))
+        choices.addStretch(1)
+        options = QHBoxLayout()
+        options.addWidget(self.mask_cpr)
+        options.addWidget(self.include_expected)
+        options.addStretch(1)
 
         self.preview_button = QPushButton("&Vis")
         self.xlsx_button = QPushButton("Eksportér til &Excel …")
@@ -130,23 +127,29 @@ class Screen(QWidget):
         self.pdf_button.clicked.connect(lambda: self.choose_and_export(".pdf"))
         self.print_button.clicked.connect(self.print_report)
         self.print_preview_button.clicked.connect(self.print_preview)
-        # two rows keep the screen narrow enough for a small laptop screen
-        buttons = QVBoxLayout()
-        for row_buttons in ((self.preview_button, self.xlsx_button, self.pdf_button),
-                            (self.print_button, self.print_preview_button)):
-            row = QHBoxLayout()
-            for b in row_buttons:
-                row.addWidget(b)
-            row.addStretch(1)
-            buttons.addLayout(row)
+        buttons = QHBoxLayout()
+        for b in (self.preview_button, self.xlsx_button, self.pdf_button, self.print_button,
+                  self.print_preview_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
 
         self.status = QLabel("Vælg en rapport og tryk Vis.")
         self.tabs = QTabWidget()
+        # the shown sheet's notes (what a line such as "Ikke fordelt på paragraf" holds), as on paper
+        self.notes = QPlainTextEdit(objectName="notes", readOnly=True)
+        self.notes.setFrameShape(QFrame.Shape.NoFrame)
+        self.notes.viewport().setAutoFillBackground(False)  # reads as text beneath the table, not a field
+        self.tabs.currentChanged.connect(self._show_notes)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(choices)
+        layout.addLayout(options)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addWidget(self.tabs, 1)
+        # at most a few lines high (it scrolls): on a laptop the table keeps the height
+        self.notes.setMaximumHeight(5 * self.notes.fontMetrics().lineSpacing() + 12)
+        layout.addWidget(self.notes)
+        self.notes.setVisible(False)
         self.models: list[ReportTableModel] = []
 
     # -- choices -------------------------------------------------------------
@@ -238,9 +241,16 @@ class Screen(QWidget):
             view.resizeColumnsToContents()
             self.tabs.addTab(view, table.title)
             self.models.append(model)
+        self._show_notes(self.tabs.currentIndex())
         status = f" · {report.status}" if report.status else ""
         self.status.setText(f"{report.title} pr. {report.as_of:%d-%m-%Y}{status}")
         self.report_ready.emit(report)
+
+    def _show_notes(self, index: int) -> None:
+        tables = self.report.tables if self.report is not None else []
+        notes = tables[index].notes if 0 <= index < len(tables) else []
+        self.notes.setPlainText("\n".join(notes))
+        self.notes.setVisible(bool(notes))
 
     # -- export --------------------------------------------------------------
     def choose_and_export(self, suffix: str) -> None:

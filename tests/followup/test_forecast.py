@@ -251,12 +251,13 @@ def test_cli_forecast_json_shape_and_errors(fdb, db_path):
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     assert {"year", "as_of", "rows", "total"} <= set(data)
-    assert data["as_of"] == "2026-01-20"          # the last posting date
+    assert data["as_of"] == "2026-01-31"          # the end of the newest booked month (January)
     row = data["rows"][0]
     assert {"grant_id", "cpr", "section", "account", "provider", "computed_to_date", "committed_rest",
             "expected_outturn", "booked_to_date", "backlog", "budget", "deviation", "full_year_equivalents",
             "average_price", "volume_effect", "price_effect"} <= set(row)
-    assert row["computed_to_date"] == 20000.0 and row["committed_rest"] == 345000.0
+    # 1.000 kr. a day: 1-31 January = 31 days, 1 February - 31 December = 334 days
+    assert row["computed_to_date"] == 31000.0 and row["committed_rest"] == 334000.0
     assert row["deviation"] == 65000.0 and row["volume_effect"] + row["price_effect"] == 65000.0
     r = run_cli("forecast", "--year", "2026", "--by", "kommune", "--json", db=db_path)
     assert r.returncode == 2 and "ukendt opdeling" in r.stderr

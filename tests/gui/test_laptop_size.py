@@ -61,6 +61,50 @@ def figures(view, column: int) -> bool:
     return alignment is not None and bool(int(alignment) & int(Qt.AlignmentFlag.AlignRight))
 
 
+def at_laptop_size(qtbot, context, title: str):
+    """The main window at 1366 × 768 showing the screen ``title``: (window, screen)."""
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(*LAPTOP)
+    window.show()
+    return window, window.show_screen(title)
+
+
+def previewed_report(qtbot, context, folder: Path, name: str):
+    """Rapporter at laptop size with the default report previewed, its grab saved as ``name``
+    (in ``DISPO_GRAB_DIR``, else ``folder``)."""
+    window, screen = at_laptop_size(qtbot, context, "Rapporter")
+    with qtbot.waitSignal(screen.report_ready, timeout=60_000):
+        screen.preview_button.click()
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or folder) / name))
+    return screen
+
+
+def texts_cut(view, titles: list[str]) -> list[str]:
+    """The cells of the columns ``titles`` whose text, wrapped in the cell's width, is taller than
+    the row (so part of it would only be in the tooltip), or whose column ends off-screen."""
+    from PySide6.QtCore import QRect
+
+    model, header, metrics = view.model(), view.horizontalHeader(), view.fontMetrics()
+    names = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    cut = []
+    for title in titles:
+        column = names.index(title)
+        if header.sectionViewportPosition(column) + header.sectionSize(column) > view.viewport().width():
+            cut.append(f"{title}: off-screen")
+        for row in range(model.rowCount()):
+            text = model.index(row, column).data()
+            # the cell's margins: 8 pixels
+            needed = metrics.boundingRect(QRect(0, 0, view.columnWidth(column) - 8, 10_000),
+                                          int(Qt.TextFlag.TextWordWrap), text).height()
+            if needed > view.rowHeight(row):
+                cut.append(f"{title}, row {row}: {text!r} needs {needed} pixels, has {view.rowHeight(row)}")
+            elif not view.wordWrap() and metrics.horizontalAdvance(text) > view.columnWidth(column) - 8:
+                cut.append(f"{title}, row {row}: {text!r} is elided (one line, no wrapping)")
+    return cut
+
+
 def every_screen_at_laptop_size(qtbot, context, folder: Path, prefix: str) -> dict:
     """Show every screen at 1366 × 768, save its grab, and return the key columns' problems."""
     window = MainWindow(context)
@@ -123,11 +167,7 @@ def test_dialogs_fit_a_laptop_and_the_vum_wizard_shows_the_remark(qtbot, context
 
 
 def test_the_drill_down_shows_the_postings_amounts_whole(qtbot, context, tmp_path):
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(*LAPTOP)
-    window.show()
-    screen = window.show_screen("Budgetopfølgning")
+    window, screen = at_laptop_size(qtbot, context, "Budgetopfølgning")
     qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
     screen.main_view.setCurrentIndex(screen.main_proxy.index(2, 0))
     screen.detail_level.setCurrentIndex(screen.detail_level.findData("citizen"))
@@ -141,15 +181,7 @@ def test_the_drill_down_shows_the_postings_amounts_whole(qtbot, context, tmp_pat
 def test_the_report_preview_shows_the_expected_outturn_and_deviation(qtbot, context, tmp_path):
     """The monthly report's overview at 1366 × 768: the long account texts give way, so the
     figures she reports (forventet regnskab, afvigelse) are on screen without scrolling."""
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(*LAPTOP)
-    window.show()
-    screen = window.show_screen("Rapporter")
-    with qtbot.waitSignal(screen.report_ready, timeout=60_000):
-        screen.preview_button.click()
-    settle(qtbot)
-    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "report_preview.png"))
+    screen = previewed_report(qtbot, context, tmp_path, "report_preview.png")
     overview = screen.tabs.widget(0)
     titles = [overview.model().headerData(i, Qt.Orientation.Horizontal) for i in range(overview.model().columnCount())]
     assert "Forventet regnskab" in titles and "Afvigelse" in titles
@@ -190,3 +222,59 @@ def test_a_fitting_table_deleted_before_its_titles_are_fitted_is_left_alone(qtbo
     header.setParent(None)  # the header alone, then deleted at once, as a replaced preview's is
     shiboken6.delete(header)
     qtbot.wait(50)  # the queued fitting would run on the deleted header (an error in the event loop)
+
+
+def test_the_follow_up_overview_shows_every_operating_line_at_laptop_size(qtbot, context, tmp_path):
+    """Budgetopfølgning at 1366 × 768: every operating line of the demo's overview (its accounts)
+    is on screen at once, without scrolling; the drill-down and the chart take what is left."""
+    window, screen = at_laptop_size(qtbot, context, "Budgetopfølgning")
+    qtbot.waitUntil(lambda: screen.main_model.rowCount() > 0, timeout=20_000)
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "followup_overview.png"))
+    view = screen.main_view
+    accounts = context.db.execute("SELECT count(DISTINCT account) FROM budgets WHERE year = 2026").fetchone()[0]
+    assert view.model().rowCount() >= accounts >= 7  # the demo's 7 budgeted accounts are all lines
+    last = view.model().rowCount() - 1
+    bottom = view.rowViewportPosition(last) + view.rowHeight(last)
+    assert 0 <= view.rowViewportPosition(0) and bottom <= view.viewport().height(), \
+        f"{view.model().rowCount()} lines need {bottom} pixels, the table shows {view.viewport().height()}"
+    assert screen.chart_view.isVisible() and screen.chart_view.height() >= 150
+
+
+def test_the_reconciliation_shows_its_flags_and_remarks_whole_at_laptop_size(qtbot, context, tmp_path):
+    """Afstemning at 1366 × 768: each flag and remark is readable in its cell (wrapped onto more
+    lines, not cut to a tooltip), and the selected row's remark stands whole beneath the table."""
+    window, screen = at_laptop_size(qtbot, context, "Afstemning")
+    qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=20_000)
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "reconcile.png"))
+    assert texts_cut(screen.view, ["Markering", "Bemærkning"]) == []
+    view, model = screen.view, screen.view.model()
+    view.setCurrentIndex(model.index(0, 0))
+    row = screen.model.rows[screen.proxy.mapToSource(model.index(0, 0)).row()]
+    assert all(message in screen.detail.text() for message in row.messages) and screen.detail.isVisible()
+
+
+def test_the_report_preview_explains_the_unallocated_lines_as_the_sheet_does(qtbot, context, tmp_path):
+    """The overview's "Ikke fordelt på paragraf" lines are explained beneath the preview by the same
+    notes the workbook and the PDF carry: on the demo, 5.38.53's -1,00 full-year equivalents (a
+    citizen with grants on two sections of the account counts on each, once on the account) and
+    5.38.52's 86.150,00 kr. booked without a grant."""
+    screen = previewed_report(qtbot, context, tmp_path, "report_notes.png")
+    text = screen.notes.toPlainText()
+    assert screen.notes.isVisible()
+    assert "linjens afvigelse er derfor ikke dens forventede regnskab − budget" in text
+    assert "5.38.53: helårspersoner -1,00" in text and "5.38.52: bogført 86.150,00 kr." in text
+    assert text.split("\n") == screen.report.tables[0].notes
+    screen.tabs.setCurrentIndex(1)  # Borgere: notes of its own (none)
+    assert screen.notes.toPlainText() == "\n".join(screen.report.tables[1].notes)
+
+
+def test_the_validation_shows_each_finding_whole_at_laptop_size(qtbot, context, tmp_path):
+    """Datavalidering at 1366 × 768: a long finding (the missing yearly thresholds) wraps in its
+    cell instead of ending in "…" with the rest in the tooltip."""
+    window, screen = at_laptop_size(qtbot, context, "Datavalidering")
+    qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=20_000)
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "validation.png"))
+    assert texts_cut(screen.view, ["Fund"]) == []

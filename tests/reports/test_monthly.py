@@ -223,13 +223,13 @@ def test_libreoffice_recalculates_the_overview_totals(forecast_module, booked_db
     assert ws.cell(total_row, overview.index("budget") + 1).value == pytest.approx(500000.00, abs=0.005)
 
 
-def test_cli_monthly_defaults_to_the_last_posting_date(forecast_module, booked_db, db_path, tmp_path):
+def test_cli_monthly_defaults_to_the_newest_booked_months_end(forecast_module, booked_db, db_path, tmp_path):
     from tests.conftest import run_cli
 
     out = tmp_path / "m.xlsx"
     r = run_cli("report", "monthly", "--year", "2026", "--out", out, "--no-expected", db=db_path)
     assert r.returncode == 0, r.stderr
-    assert "pr. 01-04-2026" in r.stdout  # the later of the two postings
+    assert "pr. 30-04-2026" in r.stdout  # the later of the two postings is of 01-04-2026: April's end
     assert "Kommende borgere" not in load(out).sheetnames and "Oversigt" in load(out).sheetnames
 
 
@@ -262,3 +262,40 @@ def test_wrapped_headings_get_a_row_tall_enough_to_print(forecast_module, booked
     # "Gns. pris pr. helårsperson" (26 characters) in its 18-character column wraps to two lines:
     # "Gns. pris pr." and "helårsperson"
     assert ws.row_dimensions[4].height >= 2 * 15
+
+
+def test_the_unallocated_line_is_explained_in_the_notes_the_workbook_carries(tmp_path):
+    """An account whose budget is on the account only, one citizen with grants on both its sections
+    all year, and a posting without a grant: the "Ikke fordelt på paragraf" line holds the budget,
+    the account's deviation, the posting and -1 full-year equivalent, and the notes say so."""
+    def section(code, expected, booked):
+        row = frow("5.38.53", code, expected_outturn=expected, booked_to_date=booked, full_year_equivalents="1")
+        row.budget = row.deviation = row.volume_effect = row.price_effect = None  # no section budget
+        return row
+
+    by_section = [section("§ 97", "400", "200"), section("§ 98", "500", "100")]
+    # by hand: expected 400 + 500 = 900 on the grants; booked 200 + 100 + 50 without a grant = 350;
+    # one citizen all year on the account = 1 full-year equivalent (1 on each section: 2)
+    by_account = [frow("5.38.53", budget="1000", expected_outturn="900", booked_to_date="350", deviation="-100",
+                       full_year_equivalents="1", average_price="900", volume_effect="-100")]
+    table = build_overview(by_section, by_account, [], {}, {})
+    residual = next(r.values for r in table.rows if r.values[2] == UNALLOCATED)
+    assert residual[table.index("budget")] == D(1000) and residual[table.index("expected_outturn")] == D(0)
+    assert residual[table.index("deviation")] == D(-100) and residual[table.index("booked_to_date")] == D(50)
+    assert residual[table.index("full_year_equivalents")] == D(-1)
+    notes = table.notes
+    assert any("linjens afvigelse er derfor ikke dens forventede regnskab − budget" in n for n in notes)
+    assert "5.38.53: bogført 50,00 kr. er posteringer uden en bevilling (og dermed uden paragraf); forventet " \
+           "regnskab bygger på bevillingerne og rummer dem ikke; helårspersoner -1,00: en borger med bevillinger " \
+           "på flere paragraffer på kontoen tæller på hver paragraf, men kun én gang på kontoen." in notes
+    ws = load(write_tables([table], tmp_path / "o.xlsx")).active
+    cells = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert set(notes) <= cells  # the workbook carries the same notes (the PDF prints table.notes too)
+
+
+def test_an_account_without_an_unallocated_line_has_no_note_about_it():
+    by_section = [frow("5.38.50", "§ 108", budget="1000", expected_outturn="1200", deviation="200")]
+    by_account = [frow("5.38.50", budget="1000", expected_outturn="1200", deviation="200")]
+    table = build_overview(by_section, by_account, [], {}, {})
+    assert all(r.values[2] != UNALLOCATED for r in table.rows)
+    assert not any(UNALLOCATED in n for n in table.notes)

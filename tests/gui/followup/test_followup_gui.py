@@ -34,7 +34,8 @@ def test_followup_screen_computes_drills_down_and_charts(qtbot, qtmodeltester, c
     screen.refresh()
     qtbot.waitUntil(lambda: screen.result is not None, timeout=60000)
     last = demo_db.execute("SELECT MAX(date) FROM postings WHERE date LIKE '2026-%'").fetchone()[0]
-    assert screen.as_of.date().toString("yyyy-MM-dd") == last        # default: the last booking date
+    assert last == "2026-10-30"
+    assert screen.as_of.date().toString("yyyy-MM-dd") == "2026-10-31"  # default: the newest booked month's end
     model = screen.main_model
     qtmodeltester.check(model)
     accounts = [r.account for r in model.rows]
@@ -193,3 +194,75 @@ def test_a_missing_yearly_value_opens_where_it_is_entered(qtbot, context):
     screen.view.setCurrentIndex(screen.proxy.index(0, 0))
     catalogue = screen.open_current(show=False)
     assert window.current_screen() is catalogue and catalogue.tabs.currentWidget() is catalogue.satser_tab
+
+
+def test_every_screen_report_and_the_cli_default_to_the_newest_booked_months_end(qtbot, context, demo_db):
+    """One default as-of date however she gets there: the demo's newest booking is 30-10-2026,
+    so Budgetopfølgning, Afstemning, Rapporter, Månedens gang and ``forecast --json`` all
+    compute to 31-10-2026 (October's last day), not to the booking's day."""
+    import datetime as dt
+    import json
+
+    from core.followup.monthly_cycle import latest_month
+    from gui.followup.followup_screen import Screen as FollowUpScreen
+    from gui.followup.reconcile_screen import Screen as ReconcileScreen
+    from gui.reports.reports_screen import Screen as ReportsScreen
+    from tests.conftest import run_cli
+
+    assert demo_db.execute("SELECT max(date) FROM postings").fetchone()[0] == "2026-10-30"
+    october_end = dt.date(2026, 10, 31)
+    follow_up = FollowUpScreen(context)
+    reconcile = ReconcileScreen(context)
+    reports = ReportsScreen(context)
+    for screen in (follow_up, reconcile, reports):
+        qtbot.addWidget(screen)
+        screen.year.setValue(2026)
+    follow_up.refresh()
+    reconcile.refresh()
+    QThreadPool.globalInstance().waitForDone(30000)
+    for screen in (follow_up, reconcile):
+        assert screen.as_of.date() == QDate(2026, 10, 31), screen.TITLE
+    assert reports.chosen_as_of() == october_end
+    qtbot.waitUntil(lambda: follow_up.result is not None, timeout=30_000)
+    assert follow_up.result.level.as_of == october_end
+    assert latest_month(demo_db) == (2026, 10)  # Månedens gang works on October, reported on its last day
+    out = run_cli("forecast", "--year", "2026", "--json", db=context.db_path)
+    assert out.returncode == 0, out.stderr
+    cli = json.loads(out.stdout)
+    assert cli["as_of"] == "2026-10-31"
+    # the same figure on the screen and in the CLI: the whole area's expected outturn
+    assert Decimal(str(cli["total"]["expected_outturn"])) == follow_up.result.level.total.expected_outturn
+
+
+def test_the_screens_and_reconcile_start_on_the_newest_bookings_year(qtbot, db, db_path):
+    """Bookings up to 14-11-2025 and none later (she opens Dispo before the new year's first
+    booking): Budgetopfølgning and Afstemning start on 2025 as of 30-11-2025 (November's end),
+    as Månedens gang does, not on the calendar's year; so does ``reconcile`` without --year."""
+    import json
+
+    from core.register.grants import create_grant
+    from core.register.providers import create_provider
+    from gui.followup.followup_screen import Screen as FollowUpScreen
+    from gui.followup.reconcile_screen import Screen as ReconcileScreen
+    from tests.conftest import run_cli
+
+    db["settings"].upsert({"key": "municipality", "value": "Eksempel Kommune"}, pk="key")
+    create_provider(db, "Privat ApS", "privat", invoice_lag_days=45)
+    create_grant(db, {"cpr": "010180-1234", "section": "§ 108", "provider": "Privat ApS", "unit": "døgn",
+                      "rate": "1000", "start": "2025-01-01", "paying_municipality": "Eksempel Kommune"})
+    db["postings"].insert({"date": "2025-11-14", "account": "5.38.50", "amount_ore": 100_000, "cpr": "010180-1234"})
+    context = AppContext(db_path)
+    try:
+        follow_up, reconcile = FollowUpScreen(context), ReconcileScreen(context)
+        for screen in (follow_up, reconcile):
+            qtbot.addWidget(screen)
+            screen.refresh()
+        QThreadPool.globalInstance().waitForDone(30000)
+        for screen in (follow_up, reconcile):
+            assert (screen.year.value(), screen.as_of.date()) == (2025, QDate(2025, 11, 30)), screen.TITLE
+    finally:
+        QThreadPool.globalInstance().waitForDone(30000)
+        context.close()
+    out = run_cli("reconcile", "--json", db=db_path)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["year"] == 2025
