@@ -6,6 +6,7 @@ Amounts are held as ``Decimal`` (kroner) or ``int`` øre; costs are computed exa
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -124,6 +125,13 @@ def format_number(value: Number | float | None, decimals: int = 2) -> str:
 def format_kr(ore: int | None) -> str:
     """Whole øre in Danish kroner format: ``123456789`` -> ``1.234.567,89``."""
     return "" if ore is None else format_number(Decimal(ore) / 100)
+
+
+def month_end(year: int, month: int) -> dt.date:
+    """The month's last day."""
+    if not 1 <= month <= 12:
+        raise DispoError(f"Måned skal være 1-12, ikke {month}")
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def format_date(day: dt.date | None) -> str:

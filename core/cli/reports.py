@@ -7,7 +7,8 @@ from pathlib import Path
 from core.cli import date_arg, pdf_writer, year_arg
 from core.errors import DispoError
 from core.followup.forecast import default_as_of
-from core.reports.build import REPORT_KINDS, build_report, month_end
+from core.money import month_end
+from core.reports.build import REPORT_KINDS, build_report
 from core.reports.xlsx_writer import write_report
 
 

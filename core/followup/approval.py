@@ -19,7 +19,6 @@ log.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -28,7 +27,7 @@ from core.store import audit
 from core.errors import DispoError
 from core.followup.forecast import forecast, load_calcs
 from core.formatting import MONTH_NAMES
-from core.money import format_date, ore_to_kr, to_ore
+from core.money import format_date, month_end, ore_to_kr, to_ore
 from core.store.storage import current_user, query
 
 MONTHS = MONTH_NAMES
@@ -84,10 +83,6 @@ class Check:
 
     def as_json(self) -> dict:
         return {"kind": self.kind, "message": self.message}
-
-
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _easter(year: int) -> dt.date:

@@ -9,7 +9,6 @@ the rules; it re-exports every name here).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 from collections import defaultdict
@@ -21,7 +20,7 @@ from math import gcd
 
 from core.register.costs import day_factor
 from core.errors import DispoError
-from core.money import round_half_away, to_ore
+from core.money import month_end, round_half_away, to_ore
 from core.store import settings
 from core.store.storage import BackgroundRead, query
 
@@ -554,7 +553,7 @@ def default_as_of(db, year: int) -> dt.date:
                      [f"{year:04d}-01-01", f"{year:04d}-12-31"]).fetchone()
     if row and row[0]:
         newest = dt.date.fromisoformat(row[0][:10])
-        return dt.date(newest.year, newest.month, calendar.monthrange(newest.year, newest.month)[1])
+        return month_end(newest.year, newest.month)
     return min(max(dt.date.today(), dt.date(year, 1, 1)), dt.date(year, 12, 31))
 
 

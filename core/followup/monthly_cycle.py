@@ -9,13 +9,13 @@ person) sees where the month is.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
 from core.followup import reconcile, validation
 from core.followup.approval import MONTHS
 from core.formatting import count, date_text
+from core.money import month_end
 from core.store import settings
 
 DONE, OPEN, PROBLEMS = "done", "open", "problems"
@@ -39,10 +39,6 @@ class Step:
     def as_json(self) -> dict:
         return {"key": self.key, "title": self.title, "state": self.state, "count": self.count,
                 "summary": self.summary, "action": self.action}
-
-
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def latest_month(db, today: dt.date | None = None) -> tuple[int, int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import importlib
 from dataclasses import dataclass
@@ -33,12 +32,6 @@ def report_kind(key: str) -> ReportKind:
         if kind.key == key:
             return kind
     raise DispoError(f"Ukendt rapport '{key}' (vælg {', '.join(k.key for k in REPORT_KINDS)})")
-
-
-def month_end(year: int, month: int) -> dt.date:
-    if not 1 <= month <= 12:
-        raise DispoError(f"Måned skal være 1-12, ikke {month}")
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def build_report(db, key: str, year: int, as_of: dt.date, *, include_expected: bool = True) -> Report:

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFr
 
 from core.formatting import MONTH_NAMES
 from core.reports import DETAIL, WARNING_COLOUR, Report, ReportTable, display, is_warning
-from core.reports.build import REPORT_KINDS, build_report, month_end, report_kind
+from core.money import month_end
+from core.reports.build import REPORT_KINDS, build_report, report_kind
 from core.reports.xlsx_writer import write_report
 from core.store import contents
 from gui.common.headers import fit_table
