@@ -826,15 +826,6 @@ def cases(request, tmp_path_factory) -> list[Case]:
     return build_cases(tmp_path_factory.mktemp("unseen"), request.param)
 
 
-@pytest.fixture(scope="module")
-def empty_db(tmp_path_factory) -> Path:
-    from core.store.storage import open_db
-
-    path = tmp_path_factory.mktemp("template") / "empty.sqlite"
-    open_db(path).close()
-    return path
-
-
 @pytest.mark.parametrize("make", CASES, ids=lambda f: f.__name__[5:])
 def test_unseen_layout_imports_right_or_asks(make, cases, empty_db, tmp_path):
     case = cases[CASES.index(make)]
