@@ -31,13 +31,37 @@ BARE_SUM_AFTER = re.compile(r"\s*[\dx.\-/ ]+\s+(?:sum|subtotal|total|i alt|ialt)
 LABEL_FIELDS = ("text", "cpr", "voucher", "name")
 
 
-def _label(cells: list, columns: list[int]) -> tuple[int, str] | None:
-    """The first of the row's label cells that says it sums up (starts or ends with a sum word), with its column."""
+#: every sum word of ``SUM_START`` and ``BARE_SUM_AFTER`` holds one of these (lower case): a column none of
+#: whose values holds one has no label, told without a pattern tried on any value
+SUM_WORD_PARTS = ("sum", "total", "alt")
+
+
+def _sum_labels(column: list) -> set[str]:
+    """The distinct texts of a label column that say they sum up (start or end with a sum word); each
+    distinct value is looked at once, and a column without any sum word at all costs one scan."""
+    texts = {v for v in set(column) if v.__class__ is str and v}
+    joined = "\n".join(texts).lower()
+    if not any(part in joined for part in SUM_WORD_PARTS):
+        return set()
+    return {v for v in texts if any(part in v.lower() for part in SUM_WORD_PARTS)
+            and (SUM_START.match(v) or BARE_SUM_AFTER.fullmatch(v))}
+
+
+def _labels(table: Table, columns: list[int]) -> dict[int, tuple[int, str]]:
+    """``{row number: (column, label)}``: per row the first of its label cells that says it sums up."""
+    labels: dict[int, tuple[int, str]] = {}
     for c in columns:
-        v = cells[c] if c < len(cells) else None
-        if v.__class__ is str and v and (SUM_START.match(v) or BARE_SUM_AFTER.fullmatch(v)):
-            return c, v.strip()
-    return None
+        try:
+            column = [cells[c] for _, cells in table.rows]
+        except IndexError:  # a short row: its missing cells are blank
+            column = [cells[c] if c < len(cells) else None for _, cells in table.rows]
+        hits = _sum_labels(column)
+        if not hits:
+            continue
+        for (row_no, _), v in zip(table.rows, column):
+            if v in hits and row_no not in labels:
+                labels[row_no] = (c, v.strip())
+    return labels
 
 
 def _bare(label: str) -> bool:
@@ -68,11 +92,7 @@ def labelled_subtotals(records: list[Record], table: Table, mapping: Mapping) ->
     columns = [mapping.columns[f] for f in LABEL_FIELDS if f in mapping.columns]
     if not columns:
         return {}
-    labels = {}
-    for row_no, cells in table.rows:
-        label = _label(cells, columns)
-        if label:
-            labels[row_no] = label
+    labels = _labels(table, columns)
     if not labels:
         return {}
     boundaries = sorted(row for row, _ in table.totals)
