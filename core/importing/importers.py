@@ -762,12 +762,22 @@ class PostingsImporter(Importer):
             self.compare([r for r in records if r.status == NEW])
 
     def compare(self, records):
+        """Each new record against the stored postings: with a voucher, the stored postings of that
+        voucher (the n-th occurrence against the n-th stored one); without, an identical stored line.
+
+        Only the stored postings that can match are read: those of the file's vouchers, and the lines
+        without a voucher when the file has such lines. A database holding a year of bookings then
+        costs a scan in SQLite, not a dict per stored posting."""
         by_voucher: dict[str, list[dict]] = {}
         plain: Counter = Counter()
-        for r in query(self.db, "SELECT id, " + ", ".join(POSTING_COLUMNS) + " FROM postings ORDER BY id"):
-            if r["voucher"]:
+        vouchers = sorted({str(rec.key[1]) for rec in records if rec.key[0] == "bilag"})
+        columns = "SELECT id, " + ", ".join(POSTING_COLUMNS) + " FROM postings "
+        if vouchers:
+            for r in query(self.db, columns + "WHERE voucher IN (SELECT value FROM json_each(?)) ORDER BY id",
+                           [json.dumps(vouchers)]):
                 by_voucher.setdefault(r["voucher"], []).append(r)
-            else:
+        if any(rec.key[0] != "bilag" for rec in records):
+            for r in query(self.db, columns + "WHERE voucher IS NULL OR voucher = '' ORDER BY id"):
                 plain[tuple(r[k] for k in POSTING_COLUMNS)] += 1
         for rec in records:
             if rec.key[0] == "bilag":
