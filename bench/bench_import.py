@@ -16,6 +16,9 @@ For xlsx and csv it prints four lines, each Dispo's time beside a yardstick and 
   waits for: ``main.py import FILE`` into a fresh Dispo database, as installed for use (without
   pandas and numpy); the floor's process reads the file and inserts its rows as read.
 
+A last line imports the csv into a database that already holds ``YEAR_FILES`` months of such bookings
+(other vouchers), as her monthly import does by autumn, against the floor into the same database.
+
 pandas is a bench-only extra (``pip install -e .[bench]``), never a runtime dependency: without
 it the pandas lines are skipped.
 
@@ -58,6 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))  # BENCH_REPEAT=1 while developing
+YEAR_FILES = 10  # months of bookings already in the database for the last line
 HEADER = ["Bogf.dato", "Dranst", "Funktion", "Art", "Beløb", "CPR-nr", "Posteringstekst", "Bilagsnr"]
 
 
@@ -340,6 +344,52 @@ def main() -> None:
                 t_pandas_p = timed_process([sys.executable, "-c", PANDAS_SCRIPT, str(path), str(pandas_db)],
                                            lambda: pandas_db.unlink(missing_ok=True), env)
                 print(ratio_line(label, "whole process", t_dispo_p, "pandas", t_pandas_p, "< 1x"))
+        into_a_year(folder, template, csv_path, values, n)
+
+
+def year_db(template: Path, path: Path, values: list[tuple]) -> None:
+    """A copy of ``template`` holding ``YEAR_FILES`` times ``values`` with other voucher numbers."""
+    import sqlite3
+
+    shutil.copy(template, path)
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            for k in range(1, YEAR_FILES + 1):
+                conn.executemany("INSERT INTO postings (date, account, grouping, art, amount_ore, cpr, text, voucher, "
+                                 "citizen_id, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 [v[:7] + (str(int(v[7]) + k * 10_000_000),) + v[8:] for v in values])
+    finally:
+        conn.close()
+
+
+def into_a_year(folder: Path, template: Path, csv_path: Path, values: list[tuple], n: int) -> None:
+    """The csv imported into a database holding ``YEAR_FILES`` months already, against the floor there."""
+    from core.store.storage import open_db
+
+    year = folder / "year.sqlite"
+    year_db(template, year, values)
+    work = folder / "year-work.sqlite"
+
+    def fresh():
+        for old in folder.glob("year-work.sqlite*"):
+            old.unlink()
+        shutil.copy(year, work)
+
+    t_insert, _ = timed(bare_insert, work, values, setup=fresh)
+    t_bare, _ = timed(bare_csv, csv_path)
+    times, clock = [], Clock()
+    for _ in range(REPEAT):
+        fresh()
+        db = open_db(work)
+        try:
+            clock.start()
+            assert dispo(csv_path, db) == n
+            times.append(clock.stop())
+        finally:
+            db.close()
+    print(ratio_line("csv", f"into {YEAR_FILES * n} postings", best_of(times), "floor", plus(t_bare, t_insert),
+                     "<= 1.3x"))
 
 
 if __name__ == "__main__":
