@@ -109,10 +109,7 @@ class Importer:
                 cells = [fixed.of(r) for r, _ in table.rows] if isinstance(fixed, BlockValues) else [fixed] * len(rows)
                 header = f"{f.label} (fast værdi)"
             else:
-                try:
-                    cells = list(map(itemgetter(col), rows))
-                except IndexError:  # a short row: its missing cells are blank
-                    cells = [cells[col] if col < len(cells) else None for cells in rows]
+                cells = table.column(col)
                 parts = account_part_columns(table, col) if name == "account" else None
                 if parts:  # 'Hovedkonto' 5, 'Hovedfunktion' 38, 'Funktion' 50: the account 5.38.50
                     a, b = parts

@@ -13,7 +13,6 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate
-from operator import itemgetter
 
 from core import cpr as cprs
 from core.importing import parsers as p
@@ -86,7 +85,6 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind, known: frozenset 
     """
     skip = _not_searched(mapping, kind)
     out: dict[int, dict[str, str]] = {}
-    rows = [cells for _, cells in table.rows]
     names = {mapping.columns[n] for n in ("name", "first_name", "last_name") if n in mapping.columns}
     for c, header in enumerate(table.headers):
         if c in skip:
@@ -94,10 +92,7 @@ def cprs_elsewhere(table: Table, mapping: Mapping, kind: Kind, known: frozenset 
         cpr_column = header_score(CPR, header) >= 0.8 or bool(_CPR_HEADER.search(header))
         name_column = c in names
         name = header or f"kolonne {c + 1}"
-        try:
-            cells = list(map(itemgetter(c), rows))
-        except IndexError:  # a short row: its missing cells are blank
-            cells = [r[c] if c < len(r) else None for r in rows]
+        cells = table.column(c)
         found = None if cpr_column or name_column else _texts_searched_at_once(cells, known, bare_rows)
         if found is None:
             found = _cells_searched_one_by_one(cells, cpr_column, name_column, known, bare_rows)

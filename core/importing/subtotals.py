@@ -39,11 +39,16 @@ SUM_WORD_PARTS = ("sum", "total", "alt")
 def _sum_labels(column: list) -> set[str]:
     """The distinct texts of a label column that say they sum up (start or end with a sum word); each
     distinct value is looked at once, and a column without any sum word at all costs one scan."""
-    texts = {v for v in set(column) if v.__class__ is str and v}
-    joined = "\n".join(texts).lower()
+    texts = set(column)
+    try:
+        joined = "\n".join(texts)
+    except TypeError:  # numbers or dates among the texts
+        texts = {v for v in texts if v.__class__ is str}
+        joined = "\n".join(texts)
+    joined = joined.lower()
     if not any(part in joined for part in SUM_WORD_PARTS):
         return set()
-    return {v for v in texts if any(part in v.lower() for part in SUM_WORD_PARTS)
+    return {v for v in texts if v.__class__ is str and any(part in v.lower() for part in SUM_WORD_PARTS)
             and (SUM_START.match(v) or BARE_SUM_AFTER.fullmatch(v))}
 
 
@@ -51,10 +56,7 @@ def _labels(table: Table, columns: list[int]) -> dict[int, tuple[int, str]]:
     """``{row number: (column, label)}``: per row the first of its label cells that says it sums up."""
     labels: dict[int, tuple[int, str]] = {}
     for c in columns:
-        try:
-            column = [cells[c] for _, cells in table.rows]
-        except IndexError:  # a short row: its missing cells are blank
-            column = [cells[c] if c < len(cells) else None for _, cells in table.rows]
+        column = table.column(c)
         hits = _sum_labels(column)
         if not hits:
             continue

@@ -65,6 +65,20 @@ class Table:
             self.memo[key] = [self.column_values(c, limit) for c in range(len(self.headers))]
         return self.memo[key]
 
+    def column(self, col: int) -> list:
+        """Every row's cell in column ``col`` (None where a row is short), made once for the rows as
+        they are and shared by every reader of the column: never change the list."""
+        key = ("column", col)
+        kept = self.memo.get(key)
+        if kept is not None and kept[0] is self.rows:
+            return kept[1]
+        try:
+            cells = [cells[col] for _, cells in self.rows]
+        except IndexError:  # a short row: its missing cells are blank
+            cells = [cells[col] if col < len(cells) else None for _, cells in self.rows]
+        self.memo[key] = (self.rows, cells)
+        return cells
+
     def column_values(self, col: int, limit: int | None = None) -> list:
         out = []
         for _, cells in self.rows:
