@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
 from typing import Callable
 
@@ -31,8 +31,8 @@ from core.importing.choices import (GIVEN, MATCHED, PROFILE, ChoiceError, Choice
 from core.importing.profiles import find_profile, mapping_from_headers, profile_named, save_profile
 from core.importing.parsers import is_blank, text
 from core.importing.readers import read_file
-from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, with_problems,
-                                    with_warnings)
+from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, of_status,
+                                    statuses, with_problems, with_warnings)
 from core.importing.subtotals import labelled_subtotals
 from core.importing.table import NoTableError, Table, build_table
 from core.store.storage import bulk_work, current_user, query
@@ -77,7 +77,7 @@ class Plan:
     file: Path
     kind: str
     sheets: list[SheetPlan]
-    records: list[Record]
+    records: Sequence[Record]  # a list, or a block of rows (records.RecordBlock)
     importer: Importer
     hidden_sheets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -93,7 +93,7 @@ class Plan:
         return "; ".join(s.table.sheet for s in self.sheets)
 
     def counts(self) -> Counter:
-        return Counter(map(attrgetter("status"), self.records))
+        return statuses(self.records)
 
     @property
     def rejected(self) -> list[dict]:
@@ -126,7 +126,7 @@ class Plan:
     def changes(self) -> list[dict]:
         """Every changed field of every row that differs from the database: old -> new."""
         return [{"sheet": r.sheet, "row": r.row, "field": name, "old": _plain(old), "new": _plain(new)}
-                for r in self.records if r.status == CHANGED for name, (old, new) in r.changes.items()]
+                for r in of_status(self.records, CHANGED) for name, (old, new) in r.changes.items()]
 
     def questions(self) -> list[dict]:
         """What the user must answer for rows to come in, per field: the values of its column no
@@ -160,7 +160,7 @@ class Plan:
     def needs_choice(self) -> str:
         """When no row can come in until the user answers the questions: what to answer, in Danish
         (naming each field and the option that answers it); else ``''``."""
-        if any(r.status != REJECTED for r in self.records):
+        if any(n for status, n in statuses(self.records).items() if status != REJECTED):
             return ""
         questions = self.questions()
         if not questions:
@@ -464,25 +464,25 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
     if providers:
         ctx.providers.decide(providers)
     importer = IMPORTERS[kind](ctx)
-    records: list[Record] = []
+    parts: list = []  # per sheet its records (a block of rows, or a list)
     if progress is not None:
         progress(0, sum(len(sp.table.rows) for sp in plans), CHECKING)
     for sp in plans:
         parsed = importer.parse(sp.table, sp.mapping)
         wide = bool(sp.mapping.month_columns)
         # a sum row without a label: skipped like 'I alt'
-        bare_sums = {id(rec): rec.row for rec in parsed
-                     if rec.status == REJECTED and kind_decl.is_bare_sum(rec.raw, wide)}
+        bare_sums = {id(rec): rec.row for rec in of_status(parsed, REJECTED) if kind_decl.is_bare_sum(rec.raw, wide)}
         labelled = labelled_subtotals(parsed, sp.table, sp.mapping) if kind == "postings" else {}
         if labelled:  # 'Sum 010190-1234' in the text column of a row with the postings' date and account
             sp.table.totals = sorted(sp.table.totals + list(labelled.values()))
             sp.table.rows = [r for r in sp.table.rows if r[0] not in {row for row, _ in labelled.values()}]
             parsed = [rec for rec in parsed if id(rec) not in labelled]
-        records.extend([rec for rec in parsed if id(rec) not in bare_sums] if bare_sums else parsed)
+        parts.append([rec for rec in parsed if id(rec) not in bare_sums] if bare_sums else parsed)
         sums = set(bare_sums.values())
         if sums:
             sp.table.totals = sorted(sp.table.totals + [(row, "uden tekst") for row in sums])
             sp.table.rows = [r for r in sp.table.rows if r[0] not in sums]
+    records = parts[0] if len(parts) == 1 else [rec for part in parts for rec in part]
     importer.classify(records)
     findings = plausibility.check(records, kind_decl)
     if hidden:
@@ -599,7 +599,7 @@ def commit(db, plan: Plan, *, update_changed: bool = True, progress: Callable[[i
                 "mapping": json.dumps(plan.mapping_headers(), ensure_ascii=False)}).last_pk
             audit.record(db, "batches", batch_id, "import", None, {"file": plan.file.name, "kind": plan.kind},
                          batch_id)
-            usable = [r for r in plan.records if r.status in (NEW, CHANGED, UNCHANGED)]
+            usable = of_status(plan.records, NEW, CHANGED, UNCHANGED)
             counts, extra_rejected = importer.write(usable, batch_id, update_changed,
                                                     lambda i: _tick(i, total, progress, cancelled))
             _tick(total, total, progress, cancelled)

@@ -29,7 +29,8 @@ from core.importing.fields import KINDS, Kind
 from core.importing.matching import BlockValues, Mapping, account_part_columns, joined_account, joined_cpr
 from core.importing.persons import find_persons, name_without_cpr
 from core.importing.providers import ProviderMatcher
-from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, RowRecord, value_rows
+from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, RecordBlock,
+                                    of_status, value_rows)
 from core.importing.table import Table
 from core.money import format_date, format_number, to_ore
 from core.store.storage import bulk_insert, query
@@ -633,9 +634,8 @@ class PostingsImporter(Importer):
                     seen = occurrence.get(ident, 0) + 1
                     occurrence[ident] = seen
                     keys.append(ident + (seen,))
-            # each posting kept as its row (in POSTING_COLUMNS order), its dict made only if read
-            return [RowRecord(sheet, row_no, _POSTING_PLACES, row, key)
-                    for (row_no, _), row, key in zip(table.rows, zip(*columns), keys)]
+            # the postings kept as their rows (in POSTING_COLUMNS order), a record made only if looked at
+            return RecordBlock(sheet, [row_no for row_no, _ in table.rows], _POSTING_PLACES, list(zip(*columns)), keys)
         out = []
         # the raw cells of a row are kept only where the general way reads it: a row assembled
         # here is never rejected, and only a rejected row shows its raw cells
@@ -756,7 +756,7 @@ class PostingsImporter(Importer):
                     rec.status = DUPLICATE
                     rec.warnings.append(f"Samme postering som række {first.row}; importeres én gang")
         if self.db.execute("SELECT 1 FROM postings LIMIT 1").fetchone():  # else every posting is new
-            self.compare([r for r in records if r.status == NEW])
+            self.compare(of_status(records, NEW))
 
     def compare(self, records):
         """Each new record against the stored postings: with a voucher, the stored postings of that
@@ -767,15 +767,18 @@ class PostingsImporter(Importer):
         costs a scan in SQLite, not a dict per stored posting."""
         by_voucher: dict[str, list[dict]] = {}
         plain: Counter = Counter()
-        vouchers = sorted({str(rec.key[1]) for rec in records if rec.key[0] == "bilag"})
+        keys = records.keys if isinstance(records, RecordBlock) and records.intact else [rec.key for rec in records]
+        vouchers = sorted({str(key[1]) for key in keys if key[0] == "bilag"})
         columns = "SELECT id, " + ", ".join(POSTING_COLUMNS) + " FROM postings "
         if vouchers:
             for r in query(self.db, columns + "WHERE voucher IN (SELECT value FROM json_each(?)) ORDER BY id",
                            [json.dumps(vouchers)]):
                 by_voucher.setdefault(r["voucher"], []).append(r)
-        if any(rec.key[0] != "bilag" for rec in records):
+        if any(key[0] != "bilag" for key in keys):
             for r in query(self.db, columns + "WHERE voucher IS NULL OR voucher = '' ORDER BY id"):
                 plain[tuple(r[k] for k in POSTING_COLUMNS)] += 1
+        if not by_voucher and not plain:
+            return  # nothing stored can match: every record stays new (a block of them stays rows)
         for rec in records:
             if rec.key[0] == "bilag":
                 rows = by_voucher.get(rec.values["voucher"], [])
@@ -793,7 +796,7 @@ class PostingsImporter(Importer):
         has tens of thousands of rows); the citizen is looked up by SQLite."""
         tick(0)
         # positional parameters: SQLite binds a tuple faster than it looks names up in a dict
-        new = value_rows([rec for rec in records if rec.status == NEW], _POSTING_PLACES)
+        new = value_rows(of_status(records, NEW), _POSTING_PLACES)
         counts: Counter = Counter({NEW: len(new)} if new else {})
         for rec in [rec for rec in records if rec.status != NEW] if len(new) < len(records) else ():
             if rec.status == CHANGED and update_changed:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from operator import itemgetter
+from collections import Counter
+from collections.abc import Sequence
+from operator import attrgetter, itemgetter
 
 from core.importing.parsers import text
 
@@ -130,9 +132,75 @@ class RowRecord(Record):
         self._row = None
 
 
+class RecordBlock(Sequence):
+    """The new records of one sheet kept as their rows (tuples in ``names`` order) until one of them is
+    looked at: a finance extract's tens of thousands of postings go from their columns into the
+    database without an object each.
+
+    While it is ``intact`` (no record looked at), every record of it is new, without problems,
+    warnings or changes, and ``statuses``, ``of_status``, ``with_problems``, ``with_warnings``,
+    ``value_of`` and ``value_rows`` answer from the rows. Indexing or iterating makes all its records,
+    as ``RowRecord``s, once; from then on it is a list of records like any other.
+    """
+
+    __slots__ = ("sheet", "row_nos", "names", "rows", "keys", "_records")
+
+    def __init__(self, sheet: str, row_nos: list[int], names: dict[str, int], rows: list[tuple], keys: list[tuple]):
+        self.sheet = sheet
+        self.row_nos = row_nos
+        self.names = names
+        self.rows = rows
+        self.keys = keys
+        self._records: list[Record] | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self._records is None
+
+    def records(self) -> list[Record]:
+        """Every record of the block (made on the first call)."""
+        if self._records is None:
+            self._records = [RowRecord(self.sheet, row_no, self.names, row, key)
+                             for row_no, row, key in zip(self.row_nos, self.rows, self.keys)]
+        return self._records
+
+    def __len__(self) -> int:
+        return len(self.row_nos)
+
+    def __getitem__(self, i):
+        return self.records()[i]
+
+    def __iter__(self):
+        return iter(self.records())
+
+    def __repr__(self) -> str:
+        return f"RecordBlock({self.sheet!r}, {len(self)} records{', intact' if self.intact else ''})"
+
+
+def _intact(records) -> bool:
+    return records.__class__ is RecordBlock and records._records is None
+
+
+def statuses(records) -> Counter:
+    """How many records have each status."""
+    if _intact(records):
+        return Counter({NEW: len(records)} if len(records) else {})
+    return Counter(map(attrgetter("status"), records))
+
+
+def of_status(records, *wanted: str):
+    """The records with one of the ``wanted`` statuses, in order (an intact block: itself or none)."""
+    if _intact(records):
+        return records if NEW in wanted else []
+    return [r for r in records if r.status in wanted]
+
+
 def value_of(records: list[Record], key: str) -> list:
     """Each record's value of ``key`` (None where it has none), as ``rec.values.get(key)``, without
     making the dicts of ``RowRecord``s that keep their rows."""
+    if _intact(records):
+        place = records.names.get(key)
+        return [None] * len(records) if place is None else list(map(itemgetter(place), records.rows))
     first = records[0] if records else None
     if first.__class__ is RowRecord and first._row is not None:
         names = first._names
@@ -146,6 +214,8 @@ def value_of(records: list[Record], key: str) -> list:
 def value_rows(records: list[Record], names: dict[str, int]) -> list[tuple]:
     """Each record's values of the fields ``names`` lists, as a tuple in that order (what
     ``executemany`` binds): the kept row itself of a ``RowRecord`` made with these ``names``."""
+    if _intact(records) and records.names is names:
+        return records.rows
     pick = itemgetter(*names)
     return [rec._row if rec.__class__ is RowRecord and rec._names is names and rec._row is not None
             else pick(rec.values) for rec in records]
@@ -153,9 +223,9 @@ def value_rows(records: list[Record], names: dict[str, int]) -> list[tuple]:
 
 def with_problems(records: list[Record]) -> list[Record]:
     """The records that have a problem (without making the empty list of each other record)."""
-    return [r for r in records if r._problems]
+    return [] if _intact(records) else [r for r in records if r._problems]
 
 
 def with_warnings(records: list[Record]) -> list[Record]:
     """The records that have a warning (without making the empty list of each other record)."""
-    return [r for r in records if r._warnings]
+    return [] if _intact(records) else [r for r in records if r._warnings]

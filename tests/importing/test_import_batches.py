@@ -135,6 +135,28 @@ def test_postings_by_voucher_debit_credit_and_duplicate_lines(db, tmp_path):
     assert (res["imported"], res["updated"], res["unchanged"]) == (0, 1, 1)
 
 
+def test_a_months_extract_is_matched_only_against_its_own_vouchers_and_plain_lines(db, tmp_path):
+    head = ["Bogf.dato", "Konto", "Art", "Beløb", "CPR", "Tekst", "Bilag"]
+    # January: two vouchered postings and one line without a voucher
+    jan = [head, ["31-01-2026", "5.38.50", "4.0", "1.000,00", "0101901234", "Husleje", "J1"],
+           ["31-01-2026", "5.38.50", "4.0", "2.000,00", "0101901234", "Pleje", "J2"],
+           ["31-01-2026", "5.38.52", "4.0", "300,00", "0101901234", "Kørsel", ""]]
+    assert import_file(db, write_csv(tmp_path / "jan.csv", jan))["imported"] == 3
+    # February's extract repeats voucher J2 with a corrected amount and January's plain line, and adds
+    # a new voucher and a new plain line: J1 (not in the file) is neither matched nor touched
+    feb = [head, ["31-01-2026", "5.38.50", "4.0", "2.500,00", "0101901234", "Pleje", "J2"],
+           ["31-01-2026", "5.38.52", "4.0", "300,00", "0101901234", "Kørsel", ""],
+           ["28-02-2026", "5.38.50", "4.0", "1.000,00", "0101901234", "Husleje", "F1"],
+           ["28-02-2026", "5.38.52", "4.0", "300,00", "0101901234", "Kørsel", ""]]
+    plan = prepare(db, write_csv(tmp_path / "feb.csv", feb))
+    assert [r.status for r in plan.records] == ["changed", "unchanged", "new", "new"]
+    assert [r.changes for r in plan.records][0] == {"amount_ore": (200000, 250000)}
+    res = commit(db, plan)
+    assert (res["imported"], res["updated"], res["unchanged"]) == (2, 1, 1)
+    # 1.000 (J1) + 2.500 (J2) + 300 (Jan plain) + 1.000 (F1) + 300 (Feb plain) = 5.100,00 kr.
+    assert db.execute("SELECT COUNT(*), SUM(amount_ore) FROM postings").fetchone() == (5, 510_000)
+
+
 def test_budget_wide_layout_becomes_one_record_per_month(db, tmp_path):
     months = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
     rows = [["Budget 2027 fordelt på måneder"], [], ["Konto", "Paragraf"] + months,

@@ -1,6 +1,10 @@
-"""A record that keeps its values as a row until they are read as a dict (``RowRecord``)."""
+"""A record that keeps its values as a row until they are read as a dict (``RowRecord``), and a block
+of new records kept as rows until one is looked at (``RecordBlock``)."""
 
-from core.importing.records import NEW, Record, RowRecord, value_of, value_rows
+from collections import Counter
+
+from core.importing.records import (CHANGED, NEW, REJECTED, Record, RecordBlock, RowRecord, of_status, statuses,
+                                    value_of, value_rows, with_problems, with_warnings)
 
 PLACES = {"date": 0, "account": 1, "amount_ore": 2}
 
@@ -30,3 +34,35 @@ def test_value_of_reads_rows_and_dicts_alike_without_making_dicts():
     assert all(r._row is not None for r in kept)  # still rows: no dict made
     mixed = kept + [Record("Ark", 3, {"amount_ore": 3})]
     assert value_of(mixed, "amount_ore") == [1, 2, 3] and value_of([], "amount_ore") == []
+
+
+def _block() -> RecordBlock:
+    rows = [("2026-01-31", "5.38.50", 100), ("2026-02-28", "5.38.52", 200), ("2026-03-31", "5.32.33", 300)]
+    return RecordBlock("Bogføring", [2, 3, 5], PLACES, rows, [("bilag", str(n), 1) for n in (7, 8, 9)])
+
+
+def test_an_intact_block_answers_from_its_rows_as_its_records_would():
+    block = _block()
+    # three new postings without problems or warnings: what the same records as a list give
+    assert statuses(block) == Counter({NEW: 3}) and of_status(block, NEW) is block and of_status(block, CHANGED) == []
+    assert with_problems(block) == [] and with_warnings(block) == []
+    assert value_of(block, "amount_ore") == [100, 200, 300] and value_of(block, "cpr") == [None, None, None]
+    assert value_rows(block, PLACES) == [("2026-01-31", "5.38.50", 100), ("2026-02-28", "5.38.52", 200),
+                                         ("2026-03-31", "5.32.33", 300)]
+    assert block.intact and len(block) == 3
+    assert statuses(RecordBlock("Tom", [], PLACES, [], [])) == Counter()
+
+
+def test_a_record_looked_at_makes_the_block_a_list_whose_changes_every_helper_sees():
+    block = _block()
+    second = block[1]  # looking at one record makes them all, once
+    assert not block.intact and block[1] is second and [r.row for r in block] == [2, 3, 5]
+    assert (second.sheet, second.row, second.key, second.values["amount_ore"]) == ("Bogføring", 3, ("bilag", "8", 1), 200)
+    second.status = CHANGED
+    second.changes["amount_ore"] = (150, 200)
+    block[2].reject("Beløb", "x", "ulæseligt")
+    block[0].values["amount_ore"] = 111  # read as a dict and changed: the row kept before is stale
+    assert statuses(block) == Counter({NEW: 1, CHANGED: 1, REJECTED: 1})
+    assert of_status(block, NEW, CHANGED) == [block[0], second] and with_problems(block) == [block[2]]
+    assert value_of(block, "amount_ore") == [111, 200, 300]
+    assert value_rows(of_status(block, NEW), PLACES) == [("2026-01-31", "5.38.50", 111)]
