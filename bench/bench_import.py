@@ -23,15 +23,17 @@ pandas is a bench-only extra (``pip install -e .[bench]``), never a runtime depe
 it the pandas lines are skipped.
 
 Where Dispo's time goes (csv, 50,000 rows, processor seconds on a two-core machine, December 2026,
-second round): preparing 0.27 (reading and finding the table 0.07, the bare read taking 0.03 and
-keeping no rows; header, kind and mapping 0.01; the columns parsed 0.08, each distinct value once;
-CPR numbers searched for in the other columns 0.02; the keys and records 0.07, each posting kept as
-its row tuple, ``RowRecord``, not a dict; plausibility 0.01), committing 0.16 (the insert 0.13: executemany 0.08 and
-rebuilding the three indexes 0.04, against the floor's 0.26 into the indexed table; the batch,
-audit row and backup 0.03), and freeing the 50,000 records afterwards 0.025. pandas' whole csv
-import takes 0.08: it parses dates and CPR numbers not at all, amounts as floats, looks for nobody,
-and stores into a table without indexes; its whole process is mostly its own start (0.35 of
-importing pandas, against Dispo's 0.15: sqlite-utils, rapidfuzz and Dispo's own modules).
+third round): reading and finding the table 0.07 (the bare read 0.035, keeping no rows); the columns
+parsed 0.095, each distinct value once (the CPR numbers searched for in the other columns 0.02 of it);
+the postings kept as one block of row tuples (``records.RecordBlock``: no object per posting) 0.03;
+subtotal labels 0.013 (per distinct value of each label column); plausibility 0.008; the insert 0.127
+(``executemany`` 0.07 and rebuilding the three indexes 0.055, against the floor's 0.26 into the indexed
+table); the batch, audit row and backup 0.013; freeing the file's 50,000 rows afterwards 0.02. In all
+0.38-0.49 (processor time too stretches on a two-core machine that others load). pandas' whole csv import takes 0.08: it parses dates and CPR numbers
+not at all, amounts as floats, looks for nobody, and stores into a table without indexes; its whole
+process is mostly its own start (0.35 of importing pandas, against Dispo's 0.15: sqlite-utils,
+rapidfuzz and Dispo's own modules). Dispo's insert alone, into the indexed table the forecast reads,
+costs more than pandas' whole job.
 
 Wall against processor time: ``strace -f -T`` of ``main.py import`` shows no wait in Dispo's own
 thread longer than 5 ms: ten ``fdatasync`` calls (the backup before the import and the one
