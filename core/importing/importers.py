@@ -24,7 +24,7 @@ from core.register.grants import create_grant, grant_state, grant_warnings, vali
 from core.register import pa_hours
 from core.importing import parsers as p
 from core.importing.choices import translate_cells
-from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
+from core.importing.columns import BLANK, ERROR, OK, WARNING, ore_column, parse_cell, parse_column
 from core.importing.fields import KINDS, Kind
 from core.importing.matching import BlockValues, Mapping, account_part_columns, joined_account, joined_cpr
 from core.importing.persons import find_persons, name_without_cpr
@@ -124,6 +124,8 @@ class Importer:
                 header = table.headers[col] or name
             cells = translate_cells(mapping, name, cells)
             parsed, bad = self.parse_dates_in_order(f, cells) if f.looks == "date" else self.parse_field_column(f, cells)
+            if col is not None:
+                parsed = self.read_as_header_says(table, f, header, cells, parsed)
             fields.append((f, -1 if col is None else col, header))
             raws.append(cells)
             values.append(parsed)
@@ -145,6 +147,26 @@ class Importer:
             if "name" in names:
                 values[names.index("name")] = [name_without_cpr(v) for v in values[names.index("name")]]
         return ParsedColumns(table, fields, raws, values, problems)
+
+    def read_as_header_says(self, table: Table, f, header: str, cells: list, parsed: list) -> list:
+        """A column's values as its header says to read them: amounts counted in thousands, millions or
+        øre (``Beløb (t.kr.)``, ``Beløb i øre``) as kroner; names written surname first without a comma
+        under ``Efternavn Fornavn`` turned round. Each is told in the import's notes."""
+        if f.looks == "amount":
+            scale = p.header_scale(header)
+            if scale is None:
+                return parsed
+            factor, what = scale
+            self.notes.append(f"Arket '{table.sheet}': beløbene i kolonnen '{header}' er læst som {what}")
+            return [None if v is None else scaled_amount(v, factor) for v in parsed]
+        if f.name == "name" and p.says_surname_first(header):
+            turned = [p.name_from_surname_first(c) if v is not None and c.__class__ is str and "," not in c else v
+                      for c, v in zip(cells, parsed)]
+            if turned != parsed:
+                self.notes.append(f"Arket '{table.sheet}': navnene i kolonnen '{header}' er skrevet med efternavnet "
+                                  "først og er vendt om (Fornavn Efternavn)")
+            return turned
+        return parsed
 
     def parse_dates_in_order(self, f, cells: list) -> tuple[list, dict]:
         """A date column parsed in the order its slashed dates are written: month first when some value
@@ -181,6 +203,8 @@ class Importer:
                     rec.reject(header, raw, detail)
                 elif status is BLANK:
                     rec.reject(header, raw, f"{f.label} mangler")
+                elif status is WARNING:
+                    rec.warnings.append(detail)
         if cols.names_given and (rec.values.get("first_name") or rec.values.get("last_name")):
             rec.values["name"] = rec.values.get("name") or " ".join(
                 x for x in (rec.values.get("first_name"), rec.values.get("last_name")) if x)
@@ -272,6 +296,15 @@ def _same(a, b) -> bool:
         return Decimal(str(a)) == Decimal(str(b))
     except ArithmeticError:
         return False
+
+
+def scaled_amount(value, factor: Decimal):
+    """An amount read in another unit (``factor`` kroner each) as kroner; whole øre (an ``int``, as the
+    postings' amount column is parsed) stay whole øre where they can."""
+    if value.__class__ is int:
+        ore = value * factor
+        return int(ore) if ore == ore.to_integral_value() else ore / 100
+    return value * factor
 
 
 def kroner_to_ore(amount: Decimal) -> int:

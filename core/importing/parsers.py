@@ -620,6 +620,42 @@ def parse_name(value) -> str:
     return t
 
 
+#: a header that says its name column writes the surname first ('Efternavn Fornavn', 'Efternavn og fornavn')
+_SURNAME_FIRST = re.compile(r"(?i)efternavn\W+(?:og\s+|,\s*)?fornavn")
+
+
+def says_surname_first(header: str) -> bool:
+    """Whether a name column's header says the surname stands first (``Efternavn Fornavn``)."""
+    return bool(_SURNAME_FIRST.search(header or ""))
+
+
+def name_from_surname_first(value) -> str:
+    """A name written surname first without a comma (``Hansen Anna Marie``) as ``Anna Marie Hansen``; with a
+    comma it is ``parse_name``'s (``Hansen, Anna``)."""
+    t = text(value)
+    if "," in t:
+        return parse_name(t)
+    words = t.split()
+    return " ".join(words[1:] + words[:1]) if len(words) > 1 else t
+
+
+#: what a header says its amounts are counted in ('Beløb (t.kr.)', 'Budget i 1.000 kr.', 'Beløb i øre')
+_HEADER_SCALES = (
+    (re.compile(r"(?<![a-zæøå])(?:t\.?\s?kr|tkr|tdkk|t\.?\s?dkk|1[.,]?000\s*kr|kr\.?\s*(?:i\s*)?1[.,]?000|"
+                r"i\s+tusinde?)(?![a-zæøå])"), Decimal(1000), "tusinde kroner"),
+    (re.compile(r"(?<![a-zæøå])(?:mio\.?|mill?\.?|millioner)\s*(?:kr|dkk)"), Decimal(1_000_000), "millioner kroner"),
+    (re.compile(r"(?<![a-zæøå])(?:i\s+)?øre(?![a-zæøå])"), Decimal("0.01"), "øre"),
+)
+
+
+def header_scale(header: str) -> tuple[Decimal, str] | None:
+    """``(factor, what)`` when an amount column's header says its amounts are not kroner: thousands
+    (``Beløb (t.kr.)``, ``Budget i 1.000 kr.``), millions (``mio. kr.``) or øre (``Beløb i øre``)."""
+    h = (header or "").casefold()
+    found = {(factor, what) for pattern, factor, what in _HEADER_SCALES if pattern.search(h)}
+    return found.pop() if len(found) == 1 else None
+
+
 _ACCOUNT_NAME = re.compile(r"(?<=\d)\s+(?:[-–:]\s*)?[a-zæøåA-ZÆØÅ(].*$")
 # hovedkonto.hovedfunktion.funktion, then maybe the dranst (one digit: 1 drift, 2 statsrefusion, 3 anlæg, as
 # account strings such as '5.38.50.1-4.0' carry it), the grouping (three digits) and the art ('4.0')
@@ -729,8 +765,17 @@ def parse_text(value) -> str:
     return text(value)
 
 
+#: a company's CVR number written after its name: 'Bostedet ApS (CVR 12345678)', 'Bostedet, CVR-nr. 12345678'
+_CVR_AFTER_NAME = re.compile(r"(?i)\s*(?:[,;/-]\s*|\(\s*|\[\s*)?\bcvr\b[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*"
+                             r"\d{2} ?\d{2} ?\d{2} ?\d{2}\s*[)\]]?$")
+
+
 def parse_provider(value) -> str:
+    """A provider's name as written, without a CVR number after it (the same provider is written
+    with and without it)."""
     t = text(value)
+    if "cvr" in t.casefold():
+        t = _CVR_AFTER_NAME.sub("", t).strip() or t
     if not t:
         raise ParseError("Leverandør mangler")
     return t

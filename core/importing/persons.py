@@ -17,7 +17,7 @@ from operator import itemgetter
 
 from core import cpr as cprs
 from core.importing import parsers as p
-from core.importing.columns import ERROR
+from core.importing.columns import ERROR, WARNING
 from core.importing.fields import CPR, Kind
 from core.importing.matching import Mapping, header_score
 from core.importing.table import Table
@@ -131,6 +131,37 @@ def masked_cprs(table: Table, mapping: Mapping, kind: Kind, rows: list[int]) -> 
                 if m:
                     out[i] = m.group(0)
                     break
+    return out
+
+
+def unknown_bare_cprs(table: Table, mapping: Mapping, kind: Kind, rows: list[int], known: frozenset) -> dict[int, str]:
+    """Per row index of ``rows``, ten bare digits in a text outside the CPR column that form a CPR number
+    but are not a ``known`` one (``Ophold 0709723920`` of a person neither the file nor the register
+    knows): perhaps a person, perhaps an invoice number. Each column is searched at once over the rows."""
+    out: dict[int, str] = {}
+    if not rows:
+        return out
+    skip = _not_searched(mapping, kind)
+    for c in range(len(table.headers)):
+        if c in skip:
+            continue
+        texts = []
+        for i in rows:
+            cells = table.rows[i][1]
+            v = cells[c] if c < len(cells) else None
+            texts.append(v.replace("\n", " ") if v.__class__ is str else "")
+        joined = "\n".join(texts)
+        starts = None
+        for m in _CPR_BARE.finditer(joined):
+            try:
+                cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
+            except cprs.InvalidCPR:
+                continue
+            if cpr in known:
+                continue
+            if starts is None:
+                starts = [0, *accumulate(len(t) + 1 for t in texts)]
+            out.setdefault(rows[bisect_right(starts, m.start()) - 1], cpr)
     return out
 
 
@@ -260,6 +291,12 @@ def find_persons(table: Table, mapping: Mapping, kind: Kind, cpr_values: list, c
             named = ", ".join(f"{cprs.mask(c)} i '{h}'" for c, h in sorted(found.items()))
             cpr_problems[i] = (ERROR, f"CPR-cellen er tom, og rækken nævner flere CPR-numre ({named}). Hvem "
                                       f"gælder rækken? Skriv CPR-nummeret i '{cpr_header}', og importér igen")
+    rest = [i for i in bare_rows if i not in elsewhere and i not in cpr_problems]
+    for i, cpr in unknown_bare_cprs(table, mapping, kind, rest, known).items():
+        cpr_problems[i] = (WARNING, f"CPR-cellen er tom, og rækken nævner {cprs.mask(cpr).replace('-', '')}, der kan "
+                                    "være et CPR-nummer, som hverken filen eller registret kender; rækken gemmes "
+                                    f"uden borger. Er det en borgers, så skriv nummeret i '{cpr_header}', og "
+                                    "importér igen")
     return taken
 
 
