@@ -112,7 +112,17 @@ class Plan:
             totals += [{"sheet": s.table.sheet, "row": row, "warning": w} for row, w in sorted(skipped)]
         return (totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in with_warnings(self.records)
                           for w in r.warnings]
-                + self.column_warnings())
+                + self.column_warnings() + self.provider_warnings())
+
+    def provider_warnings(self) -> list[dict]:
+        """A provider the file names that will be created although Dispo knows one with a name like it
+        (``Bostedet Åhuset ApS`` beside a known ``Åhuset``): the same provider twice is asked about."""
+        how = (" Er det den samme, så brug --translate provider:'{name}'='{known}' (i guiden: vælg den under "
+               "leverandører)") if any(f.name == "provider" for f in KINDS[self.kind].fields) else " Er det den samme, så vælg den i guiden"
+        return [{"sheet": "", "row": None,
+                 "warning": f"Leverandøren '{c.name}' ligner '{c.suggestion}' ({c.score:.0f} %), som Dispo kender, "
+                            "men oprettes som en ny leverandør." + how.format(name=c.name, known=c.suggestion)}
+                for c in self.provider_choices() if c.is_new and c.suggestion_id is not None]
 
     def unused_columns(self) -> list[dict]:
         """Every column of every sheet read that feeds no field (``[{sheet, column, samples}]``)."""
