@@ -68,13 +68,18 @@ def _ranges(ranges: list[str]) -> tuple[dict[tuple[int, int], tuple[int, int]], 
     return spans, covered
 
 
-def write_ods(path: Path, sheets: dict[str, list[list]], *, merged: dict[str, list[str]] | None = None) -> Path:
+def write_ods(path: Path, sheets: dict[str, list[list]], *, merged: dict[str, list[str]] | None = None,
+              hidden_columns: dict[str, set[int]] | None = None) -> Path:
     """A minimal but valid OpenDocument spreadsheet, written by hand (no ods library is installed);
-    ``merged`` ranges (``A1:B1``) are written as LibreOffice does: spanned cells and covered cells."""
+    ``merged`` ranges (``A1:B1``) are written as LibreOffice does: spanned cells and covered cells;
+    ``hidden_columns`` (0-based, per sheet) are hidden as LibreOffice hides them (``visibility="collapse"``)."""
     tables = ""
     for name, rows in sheets.items():
         spans, covered = _ranges((merged or {}).get(name, []))
-        tables += (f'<table:table table:name="{escape(name)}">'
+        hidden = (hidden_columns or {}).get(name)
+        columns = "".join('<table:table-column table:visibility="collapse"/>' if c in hidden else
+                          "<table:table-column/>" for c in range(max(map(len, rows)))) if hidden else ""
+        tables += (f'<table:table table:name="{escape(name)}">' + columns
                    + "".join(_ods_row(row, r, spans, covered) for r, row in enumerate(rows)) + "</table:table>")
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
@@ -96,12 +101,16 @@ def write_ods(path: Path, sheets: dict[str, list[list]], *, merged: dict[str, li
     return path
 
 
-def write_csv(path: Path, rows: list[list], *, delimiter: str = ";", encoding: str = "utf-8") -> Path:
+def write_csv(path: Path, rows: list[list], *, delimiter: str = ";", encoding: str = "utf-8",
+              quote_all: bool = False) -> Path:
+    """A csv as Excel writes it (``quote_all``: every field quoted, as "CSV UTF-8" exports do; a line
+    break inside a cell stays inside its quotes)."""
     import csv
     import io
 
     buf = io.StringIO()
-    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n",
+               quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL).writerows(rows)
     path.write_bytes(buf.getvalue().encode(encoding))
     return path
 

@@ -150,18 +150,25 @@ def unknown_bare_cprs(table: Table, mapping: Mapping, kind: Kind, rows: list[int
             cells = table.rows[i][1]
             v = cells[c] if c < len(cells) else None
             texts.append(v.replace("\n", " ") if v.__class__ is str else "")
-        joined = "\n".join(texts)
-        starts = None
-        for m in _CPR_BARE.finditer(joined):
-            try:
-                cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
-            except cprs.InvalidCPR:
-                continue
-            if cpr in known:
-                continue
-            if starts is None:
-                starts = [0, *accumulate(len(t) + 1 for t in texts)]
-            out.setdefault(rows[bisect_right(starts, m.start()) - 1], cpr)
+        for i, cpr in _bare_cprs(texts, rows):
+            if cpr not in known:
+                out.setdefault(i, cpr)
+    return out
+
+
+def _bare_cprs(texts: list[str], rows) -> list[tuple[int, str]]:
+    """``(rows[k], CPR number)`` for ten bare digits forming a CPR number in ``texts[k]`` (texts without
+    line breaks), found in one pass over the texts joined by line breaks."""
+    out = []
+    starts = None
+    for m in _CPR_BARE.finditer("\n".join(texts)):
+        try:
+            cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
+        except cprs.InvalidCPR:
+            continue
+        if starts is None:  # where each text starts in the joined text, worked out only when needed
+            starts = [0, *accumulate(len(t) + 1 for t in texts)]
+        out.append((rows[bisect_right(starts, m.start()) - 1], cpr))
     return out
 
 
@@ -191,18 +198,9 @@ def _texts_searched_at_once(cells: list, known: frozenset = _NONE,
     rows = range(len(texts)) if bare_rows is None else bare_rows
     some = [texts[i] for i in rows]
     if any(some):
-        searched = "\n".join(some)
-        some_starts = None
-        for m in _CPR_BARE.finditer(searched):
-            try:
-                cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
-            except cprs.InvalidCPR:
-                continue
-            if cpr not in known:
-                continue
-            if some_starts is None:
-                some_starts = [0, *accumulate(len(t) + 1 for t in some)]
-            by_row.setdefault(rows[bisect_right(some_starts, m.start()) - 1], set()).add(cpr)
+        for i, cpr in _bare_cprs(some, rows):
+            if cpr in known:
+                by_row.setdefault(i, set()).add(cpr)
     return sorted(by_row.items())
 
 

@@ -29,18 +29,17 @@ import datetime as dt
 import random
 import shutil
 import sys
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.import_files import write_xlsx
-from tests.importing.test_unseen_layouts import Booking, Case, Grant, Person, Tally, import_with_cli, tally
+from tests.import_files import write_csv, write_ods, write_xlsx
+from tests.importing.test_unseen_layouts import (Booking, Case, Grant, Person, Tally, import_with_cli, people,
+                                                 tally)
 
 D = dt.date
 FIRST = ["Asta", "Birk", "Carla", "Ditte", "Emil", "Folmer", "Gitte", "Hugo", "Ida", "Johan", "Kaj", "Lene",
@@ -62,17 +61,7 @@ VUM_WORDS = {"A": "Let", "B": "Moderat", "C": "Omfattende", "D": "Svær", "E": "
 
 def persons(rnd: random.Random, n: int) -> list[Person]:
     """People with distinct CPR numbers; every other one born on day 1-9 (a number loses the leading zero)."""
-    out, seen = [], set()
-    while len(out) < n:
-        born = D(1948, 1, 1) + dt.timedelta(days=rnd.randrange(365 * 52))
-        if len(out) % 2 == 0:
-            born = born.replace(day=rnd.randint(1, 9))
-        cpr = f"{born:%d%m%y}-{rnd.choice('0123')}{rnd.randint(0, 999):03d}"
-        if cpr in seen:
-            continue
-        seen.add(cpr)
-        out.append(Person(cpr, rnd.choice(FIRST), rnd.choice(LAST)))
-    return out
+    return people(rnd, n, first=FIRST, last=LAST, born_from=1948, years=52, low_day_every=2)
 
 
 def grant(rnd: random.Random, person: Person, section: str, k: int = 0, **kw) -> Grant:
@@ -148,63 +137,13 @@ def write_xlsx_styled(path: Path, sheets: dict[str, list[list]], bold_rows: dict
     return path
 
 
-def write_ods_hidden(path: Path, name: str, rows: list[list], hidden: set[int]) -> Path:
-    """An ods of one sheet whose columns ``hidden`` (0-based) are hidden (``table:visibility="collapse"``)."""
-    def cell(v) -> str:
-        if v is None or v == "":
-            return "<table:table-cell/>"
-        if isinstance(v, dt.date):
-            return (f'<table:table-cell office:value-type="date" office:date-value="{v.isoformat()}">'
-                    f"<text:p>{v:%d-%m-%Y}</text:p></table:table-cell>")
-        if isinstance(v, (int, float)):
-            return (f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p>'
-                    "</table:table-cell>")
-        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
-
-    width = max(len(r) for r in rows)
-    columns = "".join('<table:table-column table:visibility="collapse"/>' if c in hidden else "<table:table-column/>"
-                      for c in range(width))
-    body = "".join("<table:table-row>" + "".join(cell(v) for v in r) + "</table:table-row>" for r in rows)
-    content = ('<?xml version="1.0" encoding="UTF-8"?>'
-               '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-               f'<office:body><office:spreadsheet><table:table table:name="{escape(name)}">{columns}{body}'
-               "</table:table></office:spreadsheet></office:body></office:document-content>")
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?>'
-                '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
-                'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
-                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                "</manifest:manifest>")
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-    return path
-
-
-def write_quoted_csv(path: Path, rows: list[list], delimiter: str = ";", encoding: str = "utf-8-sig") -> Path:
-    """A csv as Excel's "CSV UTF-8" writes it with every field quoted (a line break inside a cell stays)."""
-    import csv
-    import io
-
-    buf = io.StringIO()
-    csv.writer(buf, delimiter=delimiter, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(
-        [["" if v is None else str(v) for v in r] for r in rows])
-    path.write_bytes(buf.getvalue().encode(encoding))
-    return path
+def write_quoted_csv(path: Path, rows: list[list]) -> Path:
+    """A csv as Excel's "CSV UTF-8" writes it: a BOM, ';' and every field quoted."""
+    return write_csv(path, rows, delimiter=";", encoding="utf-8-sig", quote_all=True)
 
 
 def write_plain_csv(path: Path, rows: list[list], delimiter: str = ";", encoding: str = "cp1252") -> Path:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(
-        [["" if v is None else str(v) for v in r] for r in rows])
-    path.write_bytes(buf.getvalue().encode(encoding))
-    return path
+    return write_csv(path, rows, delimiter=delimiter, encoding=encoding)
 
 
 # ---------------------------------------------------------------------- grant lists
@@ -351,7 +290,7 @@ def case_ods_hidden_columns(folder: Path, rnd: random.Random) -> Case:
         add(case, "Bevillinger", rows, g, [i + 1, p.cpr, p.name, g.section, g.provider,
                                            float((g.rate * Decimal("0.96")).quantize(Decimal("0.01"))), float(g.rate),
                                            g.start, g.end, f"Kategori {g.vum}"])
-    case.path = write_ods_hidden(folder / case.name, "Bevillinger", rows, {0, 5})
+    case.path = write_ods(folder / case.name, {"Bevillinger": rows}, hidden_columns={"Bevillinger": {0, 5}})
     case.least_right = len(case.truth)
     return case
 
@@ -450,6 +389,29 @@ def case_tab_case_system(folder: Path, rnd: random.Random) -> Case:
 
 # ---------------------------------------------------------------------- other kinds
 
+def case_occupancy_sold_places(folder: Path, rnd: random.Random) -> Case:
+    """A facility's occupancy list (ods): the facility in the title with its company form, 'Ind'/'Ud' as
+    '1. jan. 2026' text, the paying municipality per resident. A place sold to another municipality is a
+    grant at the list's day rate (§ 108: not a temporary facility); the own residents have no grant yet
+    and are each skipped with the reason."""
+    case = Case3("belaegning_aahuset.ods", "grants", carries={"name", "end"})
+    provider = "Bostedet Åhuset ApS"
+    rows = [[f"Belægningsliste - {provider}"], ["Normerede pladser: 10"], [],
+            ["Beboer", "Cpr", "Betalingskommune", "Ind", "Ud", "Takst pr. døgn"]]
+    month = lambda d: f"{d.day}. {MONTHS[d.month - 1]}. {d.year}"  # noqa: E731
+    for i, p in enumerate(persons(rnd, 9)):
+        g = grant(rnd, p, "§ 108", provider=provider, vum=None)
+        paying = "Egeskov Kommune" if i % 3 else ("Aarhus Kommune", "Vejle Kommune", "Aarhus Kommune")[i // 3]
+        row = [p.name, p.cpr, paying, month(g.start), month(g.end) if g.end else "", danish(g.rate)]
+        if i % 3:
+            rows.append(row)  # an own resident without a grant: skipped, told why
+        else:
+            add(case, "Åhuset", rows, g, row)
+    case.path = write_ods(folder / case.name, {"Åhuset": rows})
+    case.least_right = len(case.truth)
+    return case
+
+
 def case_budget_tkr(folder: Path, rnd: random.Random) -> Case:
     """A budget in thousands: 'Budget 2027 (t.kr.)' per account, with the account's name beside it."""
     case = Case3("budget_tkr.xlsx", "budget")
@@ -508,7 +470,7 @@ def case_unknown_bare_cpr_in_text(folder: Path, rnd: random.Random) -> Case:
 CASES = [case_blocks_per_section, case_period_two_digit_years, case_bom_quoted_multiline_csv,
          case_status_ended_iso_time, case_logo_block_header_row9, case_side_by_side, case_ods_hidden_columns,
          case_sheet_named_provider, case_surname_first_no_comma, case_monthly_rate_header, case_rate_in_tkr,
-         case_rate_in_tkr_only, case_tab_case_system, case_budget_tkr, case_postings_in_ore,
+         case_rate_in_tkr_only, case_tab_case_system, case_occupancy_sold_places, case_budget_tkr, case_postings_in_ore,
          case_unknown_bare_cpr_in_text]
 
 
@@ -763,6 +725,37 @@ def test_an_unknown_bare_cpr_number_in_a_posting_text_is_told_about(db, tmp_path
     assert [row for row, _ in told] == [3] and "070972" in told[0][1] and "0709723920" not in told[0][1]
     assert [(r["voucher"], r["cpr"]) for r in query(db, "SELECT voucher, cpr FROM postings ORDER BY voucher")] == [
         ("1", "010190-1234"), ("2", None), ("3", None)]
+
+
+def _grant_rows(provider: str, cpr: str) -> list[list]:
+    return [["CPR", "Navn", "Paragraf", "Leverandør", "Takst", "Start"],
+            [cpr, "Anna Holm", "§ 108", provider, 1850.0, dt.date(2025, 3, 1)]]
+
+
+@pytest.mark.parametrize("written", ["Åhuset ApS", "Åhuset A/S", "ÅHUSET, ApS", "Åhuset (CVR 31245678)"])
+def test_a_known_provider_written_with_its_company_form_or_cvr_is_that_provider(db, tmp_path, written):
+    from core.importing.batches import import_file
+    from core.register.grants import grant_json, list_grants
+
+    import_file(db, write_xlsx(tmp_path / "a.xlsx", {"Ark1": _grant_rows("Åhuset", "010190-1234")}))
+    res = import_file(db, write_xlsx(tmp_path / "b.xlsx", {"Ark1": _grant_rows(written, "020290-2345")}))
+    assert res["new_providers"] == []
+    assert {g["provider"] for g in map(grant_json, list_grants(db))} == {"Åhuset"}
+
+
+def test_a_new_provider_named_like_a_known_one_is_told_about_with_the_option_that_takes_the_known(db, tmp_path):
+    from core.importing.batches import import_file
+    from core.importing.choices import Choices
+    from core.register.grants import grant_json, list_grants
+
+    import_file(db, write_xlsx(tmp_path / "a.xlsx", {"Ark1": _grant_rows("Åhuset", "010190-1234")}))
+    path = write_xlsx(tmp_path / "b.xlsx", {"Ark1": _grant_rows("Bostedet Åhuset ApS", "020290-2345")})
+    res = import_file(db, path, dry_run=True)
+    told = [w["warning"] for w in res["warnings"] if "ligner 'Åhuset'" in w["warning"]]
+    assert res["new_providers"] == ["Bostedet Åhuset ApS"] and len(told) == 1
+    assert "--translate provider:'Bostedet Åhuset ApS'='Åhuset'" in told[0]
+    res = import_file(db, path, choices=Choices(translations={"provider": {"Bostedet Åhuset ApS": "Åhuset"}}))
+    assert res["new_providers"] == [] and {g["provider"] for g in map(grant_json, list_grants(db))} == {"Åhuset"}
 
 
 # ---------------------------------------------------------------------- the table, as a user runs it
