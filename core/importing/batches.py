@@ -117,8 +117,11 @@ class Plan:
     def provider_warnings(self) -> list[dict]:
         """A provider the file names that will be created although Dispo knows one with a name like it
         (``Bostedet Åhuset ApS`` beside a known ``Åhuset``): the same provider twice is asked about."""
-        how = (" Er det den samme, så brug --translate provider:'{name}'='{known}' (i guiden: vælg den under "
-               "leverandører)") if any(f.name == "provider" for f in KINDS[self.kind].fields) else " Er det den samme, så vælg den i guiden"
+        if any(f.name == "provider" for f in KINDS[self.kind].fields):
+            how = (" Er det den samme, så brug --translate provider:'{name}'='{known}' (i guiden: vælg den under "
+                   "leverandører)")
+        else:  # the provider is the sheet's: only the wizard chooses another
+            how = " Er det den samme, så vælg den i guiden"
         return [{"sheet": "", "row": None,
                  "warning": f"Leverandøren '{c.name}' ligner '{c.suggestion}' ({c.score:.0f} %), som Dispo kender, "
                             "men oprettes som en ny leverandør." + how.format(name=c.name, known=c.suggestion)}

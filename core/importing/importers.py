@@ -371,7 +371,7 @@ def _dec(value) -> str | None:
 # ====================================================================== grants
 
 UNIT_HINTS = [("døgn", "døgn"), ("time", "time"), ("måned", "måned"), ("md", "måned"), ("årlig", "år"),
-              ("pr år", "år"), ("dag", "dag"), ("uge", "uge")]
+              ("pr år", "år"), ("kr år", "år"), ("årstakst", "år"), ("dag", "dag"), ("uge", "uge")]
 
 
 class GrantsImporter(Importer):
@@ -397,7 +397,8 @@ class GrantsImporter(Importer):
         qh = p.text(table.headers[col]).casefold() if col is not None else ""
         self.quantity_per_hint = "måned" if re.search(r"m[åa]ned|\bmd", qh) else ("uge" if "uge" in qh else None)
         col = mapping.columns.get("rate")
-        rh = p.text(table.headers[col]).casefold() if col is not None else ""
+        # 'Takst pr. år', 'Takst (kr./år)': the words without their dots and brackets
+        rh = " ".join(re.sub(r"[.,()/:]", " ", p.text(table.headers[col]).casefold()).split()) if col is not None else ""
         self.unit_hint = next((u for word, u in UNIT_HINTS if word in rh), None)
         self.say_how_columns_are_split(table, mapping)
 

@@ -190,8 +190,9 @@ def case_bom_quoted_multiline_csv(folder: Path, rnd: random.Random) -> Case:
     unit in one cell ('kr. 1.234,50 pr. døgn'), dates '1. jan. 2026', providers with their CVR number."""
     case = Case3("takster_bom.csv", "grants", carries={"name", "end", "unit"})
     rows = [["CPR-nummer", "Navn", "Paragraf", "Leverandør", "Takst", "Bevilget fra", "Bevilget til", "Bemærkning"]]
-    cvr = {"Akuthuset Strandvejen": "29876543", "Bostedet Åhuset ApS": "31245678", "Bofællesskabet Rønnebær": "19283746",
-           "Botilbuddet Lindely": "27364554", "Beskyttet Værksted Smedien": "30405060"}
+    cvr = {"Akuthuset Strandvejen": "29876543", "Bostedet Åhuset ApS": "31245678",
+           "Bofællesskabet Rønnebær": "19283746", "Botilbuddet Lindely": "27364554",
+           "Beskyttet Værksted Smedien": "30405060"}
     month = lambda d: f"{d.day}. {MONTHS[d.month - 1]}. {d.year}"  # noqa: E731
     for i, p in enumerate(persons(rnd, 12)):
         g = grant(rnd, p, ("§ 107", "§ 108", "§ 103")[i % 3], i // 3)
@@ -341,6 +342,21 @@ def case_monthly_rate_header(folder: Path, rnd: random.Random) -> Case:
     return case
 
 
+def case_yearly_rate_header(folder: Path, rnd: random.Random) -> Case:
+    """A list of yearly prices ('Takst (kr./år)') for § 108 places, no unit column: the unit is the year's,
+    never the section's day."""
+    case = Case3("aarstakster.xlsx", "grants", carries={"name", "end", "unit"})
+    rows = [["Pladser købt hos private tilbud"], [],
+            ["CPR-nr.", "Navn", "Paragraf", "Leverandør", "Takst (kr./år)", "Fra", "Til"]]
+    for i, p in enumerate(persons(rnd, 6)):
+        g = grant(rnd, p, "§ 108", i)
+        g = Grant(**{**g.__dict__, "rate": (g.rate * 365).quantize(Decimal("1")), "unit": "år"})
+        add(case, "Ark1", rows, g, [p.cpr, p.name, g.section, g.provider, float(g.rate), g.start, g.end])
+    case.path = write_xlsx(folder / case.name, {"Ark1": rows})
+    case.least_right = len(case.truth)
+    return case
+
+
 def case_rate_in_tkr(folder: Path, rnd: random.Random) -> Case:
     """Yearly cost per grant in thousands ('Årlig udgift (t.kr.)', 812,3 = 812.300 kr.) beside the day rate:
     the t.kr. column is never read as the rate."""
@@ -469,9 +485,9 @@ def case_unknown_bare_cpr_in_text(folder: Path, rnd: random.Random) -> Case:
 
 CASES = [case_blocks_per_section, case_period_two_digit_years, case_bom_quoted_multiline_csv,
          case_status_ended_iso_time, case_logo_block_header_row9, case_side_by_side, case_ods_hidden_columns,
-         case_sheet_named_provider, case_surname_first_no_comma, case_monthly_rate_header, case_rate_in_tkr,
-         case_rate_in_tkr_only, case_tab_case_system, case_occupancy_sold_places, case_budget_tkr, case_postings_in_ore,
-         case_unknown_bare_cpr_in_text]
+         case_sheet_named_provider, case_surname_first_no_comma, case_monthly_rate_header, case_yearly_rate_header,
+         case_rate_in_tkr, case_rate_in_tkr_only, case_tab_case_system, case_occupancy_sold_places, case_budget_tkr,
+         case_postings_in_ore, case_unknown_bare_cpr_in_text]
 
 
 def build_cases(folder: Path, seed: int = 1717) -> list[Case]:
@@ -725,6 +741,19 @@ def test_an_unknown_bare_cpr_number_in_a_posting_text_is_told_about(db, tmp_path
     assert [row for row, _ in told] == [3] and "070972" in told[0][1] and "0709723920" not in told[0][1]
     assert [(r["voucher"], r["cpr"]) for r in query(db, "SELECT voucher, cpr FROM postings ORDER BY voucher")] == [
         ("1", "010190-1234"), ("2", None), ("3", None)]
+
+
+@pytest.mark.parametrize("header, unit", [
+    ("Takst pr. år", "år"), ("Takst (kr./år)", "år"), ("Årstakst", "år"), ("Årlig takst", "år"),
+    ("Takst, kr. pr. md.", "måned"), ("Månedstakst", "måned"), ("Takst pr. uge", "uge"), ("Døgntakst", "døgn")])
+def test_the_rate_headers_unit_is_the_grants_unit_when_no_column_gives_one(db, tmp_path, header, unit):
+    from core.importing.batches import import_file
+    from core.register.grants import grant_json, list_grants
+
+    rows = [["CPR", "Navn", "Paragraf", "Leverandør", header, "Start"],
+            ["010190-1234", "Anna Holm", "§ 108", "Lindely", 1000.0, dt.date(2025, 3, 1)]]
+    import_file(db, write_xlsx(tmp_path / "enhed.xlsx", {"Ark1": rows}))
+    assert [(g["unit"], g["rate"]) for g in map(grant_json, list_grants(db))] == [(unit, 1000.0)]
 
 
 def _grant_rows(provider: str, cpr: str) -> list[list]:
