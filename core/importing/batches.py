@@ -472,7 +472,7 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
                          "(vælg ét ark med --sheet)")
     if not plans:
         raise DispoError(f"Filen '{path.name}' passer ikke til {kind_decl.label.lower()}: " + "; ".join(problems)
-                         + ". " + how_to_supply(kind_decl, asks))
+                         + ". " + how_to_supply(kind_decl, asks, len(problems)))
     ctx = ImportContext(db, path.name)
     if providers:
         ctx.providers.decide(providers)
@@ -542,12 +542,20 @@ def save_plan_profile(db, plan: Plan, name: str) -> int:
     return save_profile(db, plan.kind, sp.table.headers, chosen.maps, name, chosen.fixed, chosen.translations)
 
 
-def how_to_supply(kind, labels) -> str:
-    """How the user supplies fields that have no column: the command-line options that do it."""
+def how_to_supply(kind, labels, sheets: int = 1) -> str:
+    """How the user supplies fields that have no column: the command-line options that do it. Of
+    ``sheets`` sheets that lack them, each may need its own value (one sheet per provider): a value
+    for all rows would give every sheet the first's, so one sheet at a time is named too."""
     by_label = {f.label: f.name for f in kind.fields}
     names = [by_label[label] for label in sorted(labels) if label in by_label]
     if not names:
         return "Vælg kolonnerne selv (--map FELT=KOLONNE)."
+    if sheets > 1:
+        return ("Vælg kolonnen med " + " og ".join(f"--map {n}=KOLONNE" for n in names)
+                + ". Har arkene hver sin værdi (fx ét ark pr. leverandør), så importér ét ark ad gangen med "
+                "--sheet ARK og " + " og ".join(f"--set {n}=VÆRDI" for n in names)
+                + "; ellers giver " + " og ".join(f"--set {n}=VÆRDI" for n in names) + " alle arkenes rækker samme "
+                "værdi (eller brug en gemt profil med --profile NAVN).")
     return ("Vælg kolonnen med " + " og ".join(f"--map {n}=KOLONNE" for n in names)
             + ", eller giv alle rækker samme værdi med " + " og ".join(f"--set {n}=VÆRDI" for n in names)
             + " (eller brug en gemt profil med --profile NAVN).")

@@ -756,6 +756,19 @@ def test_the_rate_headers_unit_is_the_grants_unit_when_no_column_gives_one(db, t
     assert [(g["unit"], g["rate"]) for g in map(grant_json, list_grants(db))] == [(unit, 1000.0)]
 
 
+def test_sheets_that_each_lack_their_provider_are_told_to_be_given_one_sheet_at_a_time(db, tmp_path):
+    from core.errors import DispoError
+    from core.importing.batches import import_file
+
+    # one sheet per provider, named only by the sheet: one --set for the file would give both sheets one provider
+    sheets = {name: [["CPR", "Navn", "Paragraf", "Døgntakst", "Start"],
+                     [cpr, "Anna Holm", "§ 108", 2000.0, dt.date(2025, 1, 1)]]
+              for name, cpr in (("Lindely", "010190-1234"), ("Akuthuset", "020290-2345"))}
+    with pytest.raises(DispoError, match="ét ark ad gangen med --sheet ARK og --set provider=VÆRDI"):
+        import_file(db, write_xlsx(tmp_path / "ark.xlsx", sheets), "grants")
+    assert db.execute("SELECT COUNT(*) FROM grants").fetchone()[0] == 0
+
+
 def _grant_rows(provider: str, cpr: str) -> list[list]:
     return [["CPR", "Navn", "Paragraf", "Leverandør", "Takst", "Start"],
             [cpr, "Anna Holm", "§ 108", provider, 1850.0, dt.date(2025, 3, 1)]]
