@@ -556,7 +556,10 @@ def import_in_process(case: Case, db_file: Path) -> Tally:
     db = open_db(db_file)
     try:
         try:
-            res = commit(db, prepare(db, case.path))
+            plan = prepare(db, case.path)
+            if plan.unlikely():  # the CLI saves nothing then, and asks her to look (--accept-unlikely)
+                return measure(case, None, f"usandsynlige værdier: {plan.unlikely()[:2]}", [])
+            res = commit(db, plan)
         except DispoError as ex:
             return measure(case, None, str(ex), [])
         return measure(case, res, None, stored_records(db, case.kind))
@@ -767,6 +770,17 @@ def test_sheets_that_each_lack_their_provider_are_told_to_be_given_one_sheet_at_
     with pytest.raises(DispoError, match="ét ark ad gangen med --sheet ARK og --set provider=VÆRDI"):
         import_file(db, write_xlsx(tmp_path / "ark.xlsx", sheets), "grants")
     assert db.execute("SELECT COUNT(*) FROM grants").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("header, unlikely", [("Takst pr. år", False), ("Døgntakst", True)])
+def test_a_yearly_price_of_a_place_is_likely_where_a_day_rate_that_high_is_not(db, tmp_path, header, unlikely):
+    from core.importing.batches import prepare
+
+    # 1.250.000 kr. a year is a § 108 place at about 3.425 kr. a day; 1.250.000 kr. a day is no rate
+    rows = [["CPR", "Navn", "Paragraf", "Leverandør", header, "Start"],
+            ["010190-1234", "Anna Holm", "§ 108", "Lindely", 1_250_000.0, dt.date(2025, 3, 1)]]
+    plan = prepare(db, write_xlsx(tmp_path / "aar.xlsx", {"Ark1": rows}))
+    assert bool(plan.unlikely()) is unlikely
 
 
 def _grant_rows(provider: str, cpr: str) -> list[list]:
