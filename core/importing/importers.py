@@ -374,6 +374,26 @@ UNIT_HINTS = [("døgn", "døgn"), ("time", "time"), ("måned", "måned"), ("md",
               ("pr år", "år"), ("kr år", "år"), ("årstakst", "år"), ("dag", "dag"), ("uge", "uge")]
 
 
+#: a grant's status that says it has ended ('Ophørt', 'Afsluttet'; 'Ophører' has not yet)
+_ENDED = re.compile(r"^(?:ophørt|afsluttet|lukket|stoppet|inaktiv|udskrevet|fraflyttet|annulleret|afgået)\b")
+_STATUS_WORDS = re.compile(r"^(?:aktiv|igangværende|løbende|bevilget|ny|ophører|afventer|venter|midlertidig)\b")
+
+
+def status_column(table: Table, mapping: Mapping) -> int | None:
+    """The unmapped column that tells whether each grant runs or has ended: headed 'Status' (or
+    'Bevillingsstatus'), or holding nothing but such words."""
+    used = set(mapping.columns.values())
+    for c, header in enumerate(table.headers):
+        if c in used:
+            continue
+        words = {p.text(v).casefold() for v in table.column_values(c, 200) if not p.is_blank(v)}
+        if not words or not any(_ENDED.match(w) for w in words):
+            continue
+        if "status" in header.casefold() or all(_ENDED.match(w) or _STATUS_WORDS.match(w) for w in words):
+            return c
+    return None
+
+
 class GrantsImporter(Importer):
     kind = KINDS["grants"]
     what = "bevilling (CPR, leverandør, paragraf, start)"
@@ -400,6 +420,7 @@ class GrantsImporter(Importer):
         # 'Takst pr. år', 'Takst (kr./år)': the words without their dots and brackets
         rh = " ".join(re.sub(r"[.,()/:]", " ", p.text(table.headers[col]).casefold()).split()) if col is not None else ""
         self.unit_hint = next((u for word, u in UNIT_HINTS if word in rh), None)
+        self.status_column = status_column(table, mapping)
         self.say_how_columns_are_split(table, mapping)
 
     def say_how_columns_are_split(self, table, mapping) -> None:
@@ -469,6 +490,12 @@ class GrantsImporter(Importer):
             v["section"] = data["section"] = known[0]
         for k in ("account", "unit", "quantity", "quantity_per", "end"):
             data.setdefault(k, None)
+        col = self.status_column
+        if col is not None and data["end"] is None and col < len(cells) and _ENDED.match(p.text(cells[col]).casefold()):
+            rec.reject(self.column(mapping, table, "end"), "",
+                       f"Kolonnen '{table.headers[col]}' siger '{p.text(cells[col])}', men slutdatoen mangler; "
+                       "skriv slutdatoen, så bevillingen ikke regnes som løbende")
+            return [rec]
         try:
             sec = get_section(self.db, v["section"])
         except NotFoundError:

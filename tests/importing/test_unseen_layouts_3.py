@@ -783,6 +783,23 @@ def test_a_yearly_price_of_a_place_is_likely_where_a_day_rate_that_high_is_not(d
     assert bool(plan.unlikely()) is unlikely
 
 
+@pytest.mark.parametrize("header, status", [("Status", "Ophørt"), ("Bevillingsstatus", "afsluttet"),
+                                            ("Tilstand", "OPHØRT"), ("", "Lukket")])
+def test_a_grant_whose_status_says_it_ended_but_has_no_end_date_is_asked_about(db, tmp_path, header, status):
+    from core.importing.batches import import_file
+    from core.register.grants import grant_json, list_grants
+
+    rows = [["CPR", "Navn", "Paragraf", "Leverandør", "Døgntakst", "Start", "Slut", header],
+            ["010190-1234", "Anna Holm", "§ 108", "Lindely", 2000.0, dt.date(2025, 1, 1), None, status],
+            ["020290-2345", "Bo Berg", "§ 108", "Lindely", 2000.0, dt.date(2025, 1, 1), dt.date(2026, 3, 31), status],
+            ["030390-3456", "Carl Dahl", "§ 108", "Lindely", 2000.0, dt.date(2025, 1, 1), None, "Aktiv"],
+            ["040490-4567", "Dan Eg", "§ 108", "Lindely", 2000.0, dt.date(2025, 1, 1), None, "Ophører"]]
+    res = import_file(db, write_xlsx(tmp_path / "status.xlsx", {"Ark1": rows}))
+    assert [(r["row"], r["column"]) for r in res["rejected"]] == [(2, "Slut")]
+    assert sorted((g["cpr"], g["end"]) for g in map(grant_json, list_grants(db))) == [
+        ("020290-2345", "2026-03-31"), ("030390-3456", None), ("040490-4567", None)]
+
+
 def _grant_rows(provider: str, cpr: str) -> list[list]:
     return [["CPR", "Navn", "Paragraf", "Leverandør", "Takst", "Start"],
             [cpr, "Anna Holm", "§ 108", provider, 1850.0, dt.date(2025, 3, 1)]]
