@@ -34,7 +34,7 @@ from core.importing.readers import read_file
 from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, with_problems,
                                     with_warnings)
 from core.importing.subtotals import labelled_subtotals
-from core.importing.table import NoTableError, Table, build_table
+from core.importing.table import NoTableError, Table, build_table, side_by_side
 from core.store.storage import bulk_work, current_user, query
 
 #: tables whose rows are bookkeeping of the import itself, never removed by undo
@@ -290,7 +290,8 @@ def sheet_tables(path: Path, sheet: str | None = None, progress: Progress | None
 
     Hidden sheets are read only when named.
     """
-    raw = read_file(path, [sheet] if sheet else None, reading_progress(progress))
+    raw = [part for s in read_file(path, [sheet] if sheet else None, reading_progress(progress))
+           for part in side_by_side(s)]
     tables, hidden, notes = [], [], []
     for s in raw:
         if s.hidden and not sheet:
@@ -331,7 +332,7 @@ def inspect_file(db, path: str | Path, progress: Progress | None = None) -> list
     """
     path = Path(path)
     out = []
-    for raw in read_file(path, progress=reading_progress(progress)):
+    for raw in (part for s in read_file(path, progress=reading_progress(progress)) for part in side_by_side(s)):
         try:
             table = build_table(raw)
         except NoTableError as ex:

@@ -254,7 +254,7 @@ def case_logo_block_header_row9(folder: Path, rnd: random.Random) -> Case:
 
 def case_side_by_side(folder: Path, rnd: random.Random) -> Case:
     """Two tables side by side on one sheet: active grants to the left, ended grants to the right of an
-    empty column, each with a title above its header."""
+    empty column, each with a title above its header (read as one table, each row would name two people)."""
     case = Case3("side_om_side.xlsx", "grants", carries={"name", "end"})
     left = [grant(rnd, p, "§ 108", i, end=None) for i, p in enumerate(persons(rnd, 7))]
     right = []
@@ -275,9 +275,7 @@ def case_side_by_side(folder: Path, rnd: random.Random) -> Case:
             case.truth.append(("Ark1", len(rows) + 1, g))
         rows.append(row)
     case.path = write_xlsx(folder / case.name, {"Ark1": rows})
-    # the left table's rows with nothing beside them; a row that also holds a right-hand grant names two
-    # people and is asked about
-    case.least_right = len(left) - len(right)
+    case.least_right = len(case.truth)  # each table read by itself
     return case
 
 
@@ -798,6 +796,35 @@ def test_a_grant_whose_status_says_it_ended_but_has_no_end_date_is_asked_about(d
     assert [(r["row"], r["column"]) for r in res["rejected"]] == [(2, "Slut")]
     assert sorted((g["cpr"], g["end"]) for g in map(grant_json, list_grants(db))) == [
         ("020290-2345", "2026-03-31"), ("030390-3456", None), ("040490-4567", None)]
+
+
+@pytest.mark.parametrize("right_rows", [1, 3])
+def test_two_tables_side_by_side_are_read_as_two(db, tmp_path, right_rows):
+    from core.importing.batches import import_file
+    from core.register.grants import grant_json, list_grants
+
+    head = ["CPR", "Navn", "Paragraf", "Leverandør", "Døgntakst", "Start", "Slut"]
+    rows = [["Aktive", None, None, None, None, None, None, None, "Ophørte"], head + [None] + head]
+    left = [["010190-1234", "Anna Holm", "§ 108", "Lindely", 2000.0, dt.date(2025, 1, 1), None],
+            ["020290-2345", "Bo Berg", "§ 108", "Lindely", 2100.0, dt.date(2025, 2, 1), None]]
+    right = [[f"0{k + 3}0390-3456", "Carl Dahl", "§ 107", "Akuthuset", 1800.0, dt.date(2024, 1, 1),
+              dt.date(2024, 6, 30)] for k in range(right_rows)]
+    for i in range(max(len(left), len(right))):
+        rows.append((left[i] if i < len(left) else [None] * 7) + [None] + (right[i] if i < len(right) else []))
+    res = import_file(db, write_xlsx(tmp_path / "side.xlsx", {"Ark1": rows}))
+    assert res["rejected"] == []
+    got = sorted((g["cpr"], g["section"], g["end"]) for g in map(grant_json, list_grants(db)))
+    assert got == sorted([("010190-1234", "§ 108", None), ("020290-2345", "§ 108", None)]
+                         + [(r[0], "§ 107", "2024-06-30") for r in right])
+
+
+def test_an_empty_column_between_other_headers_does_not_split_a_table():
+    from core.importing.readers import RawSheet
+    from core.importing.table import side_by_side
+
+    rows = [["CPR", "Navn", "", "Paragraf", "Leverandør", "Takst", "Start"],
+            ["010190-1234", "Anna Holm", None, "§ 108", "Lindely", 2000.0, dt.date(2025, 1, 1)]]
+    assert len(side_by_side(RawSheet("Ark1", rows))) == 1
 
 
 def _grant_rows(provider: str, cpr: str) -> list[list]:
