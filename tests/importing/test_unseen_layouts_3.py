@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
@@ -103,7 +104,24 @@ def add(case: Case, sheet: str, rows: list[list], record, row: list) -> None:
 
 @dataclass
 class Case3(Case):
-    """A case of any kind; ``kind`` also names budget files (their records are ``BudgetLine``)."""
+    """A case of any kind; ``kind`` also names budget files (their records are ``BudgetLine``) and VUM lists
+    (``VumLine``). ``setup`` is a file imported first (the grants a VUM list is about)."""
+
+    setup: Path | None = None
+
+
+@dataclass(frozen=True)
+class VumLine:
+    cpr: str
+    category: str
+
+
+@dataclass(frozen=True)
+class PaLine:
+    cpr: str
+    start: dt.date
+    end: dt.date
+    hours: Decimal
 
 
 @dataclass(frozen=True)
@@ -426,6 +444,58 @@ def case_occupancy_sold_places(folder: Path, rnd: random.Random) -> Case:
     return case
 
 
+def case_vum_list_crosses(folder: Path, rnd: random.Random) -> Case:
+    """A VUM list of an own facility after its grants are in: the sheet named short ('Lindely'), the full
+    name in the title, a column per category headed by its word ('Let' .. 'Fuldstændig') marked 'x' or 'X',
+    CPR numbers as numbers that lost their leading zero, a note in the last column."""
+    case = Case3("vum_lindely.xlsx", "vum")
+    people = persons(rnd, 8)
+    grants_rows = [["CPR", "Navn", "Paragraf", "Leverandør", "Døgntakst", "Start"]]
+    for i, p in enumerate(people):
+        g = grant(rnd, p, "§ 108", provider="Botilbuddet Lindely")
+        grants_rows.append([p.cpr, p.name, g.section, g.provider, float(g.rate), g.start])
+    case.setup = write_xlsx(folder / "vum_lindely_bevillinger.xlsx", {"Bevillinger": grants_rows})
+    words = list(VUM_WORDS.values())
+    rows = [["VUM-liste - Botilbuddet Lindely"], ["Opdateret 01-11-2026"], [],
+            ["Navn", "CPR-nr.", *words, "Bemærkning"]]
+    for i, p in enumerate(people):
+        letter = "ABCDE"[i % 5]
+        marks = [("x" if i % 2 else "X") if w == VUM_WORDS[letter] else None for w in words]
+        add(case, "Lindely", rows, VumLine(p.cpr, letter), [p.name, cpr_number(p), *marks,
+                                                            "Revurderes" if i == 3 else None])
+    case.path = write_xlsx(folder / case.name, {"Lindely": rows})
+    case.least_right = len(case.truth)
+    return case
+
+
+def case_pa_hours_payroll(folder: Path, rnd: random.Random) -> Case:
+    """Hours of personal assistance in employment from a payroll csv (cp1252, ';'), after the grants are
+    in: 'Lønperiode' as 'januar 2026' / 'feb. 2026' / '2026-03', 'Udførte timer' '38,5', the assistant's
+    name in a column of its own, a total row per citizen."""
+    case = Case3("pa_loenperioder.csv", "pa_hours")
+    people = persons(rnd, 4)
+    grants_rows = [["CPR-nr.", "Navn", "Paragraf", "Konto", "Leverandør", "Timetakst", "Timer pr. uge", "Startdato"]]
+    for p in people:
+        grants_rows.append([p.cpr, p.name, "§ 85", "5.68.91", "Jobassistance ApS", "310,00", 10, "01-01-2026"])
+    case.setup = write_plain_csv(folder / "pa_bevillinger.csv", grants_rows)
+    long = ("januar", "februar", "marts")
+    rows = [["Timeopgørelse - personlig assistance i job"], [],
+            ["Cpr.nr", "Navn", "Lønperiode", "Udførte timer", "Assistent"]]
+    for p in people:
+        total = Decimal(0)
+        for m in (1, 2, 3):
+            hours = Decimal(rnd.randint(60, 90)) / 2
+            total += hours
+            written = (f"{long[m - 1]} 2026", f"{MONTHS[m - 1]}. 2026", f"2026-{m:02d}")[m - 1]
+            end = D(2026, m + 1, 1) - dt.timedelta(days=1)
+            add(case, "pa_loenperioder", rows, PaLine(p.cpr, D(2026, m, 1), end, hours),
+                [p.cpr.replace("-", ""), p.name, written, f"{hours:.1f}".replace(".", ","), rnd.choice(FIRST)])
+        rows.append(["", f"I alt {p.name}", "", f"{total:.1f}".replace(".", ","), ""])
+    case.path = write_plain_csv(folder / case.name, rows)
+    case.least_right = len(case.truth)
+    return case
+
+
 def case_budget_tkr(folder: Path, rnd: random.Random) -> Case:
     """A budget in thousands: 'Budget 2027 (t.kr.)' per account, with the account's name beside it."""
     case = Case3("budget_tkr.xlsx", "budget")
@@ -484,7 +554,8 @@ def case_unknown_bare_cpr_in_text(folder: Path, rnd: random.Random) -> Case:
 CASES = [case_blocks_per_section, case_period_two_digit_years, case_bom_quoted_multiline_csv,
          case_status_ended_iso_time, case_logo_block_header_row9, case_side_by_side, case_ods_hidden_columns,
          case_sheet_named_provider, case_surname_first_no_comma, case_monthly_rate_header, case_yearly_rate_header,
-         case_rate_in_tkr, case_rate_in_tkr_only, case_tab_case_system, case_occupancy_sold_places, case_budget_tkr,
+         case_rate_in_tkr, case_rate_in_tkr_only, case_tab_case_system, case_occupancy_sold_places,
+         case_vum_list_crosses, case_pa_hours_payroll, case_budget_tkr,
          case_postings_in_ore, case_unknown_bare_cpr_in_text]
 
 
@@ -494,19 +565,18 @@ def build_cases(folder: Path, seed: int = 1717) -> list[Case]:
 
 # ---------------------------------------------------------------------- measuring
 
-def budget_tally(case: Case, result: dict | None, refusal: str | None, stored: list[dict]) -> Tally:
-    """Each true budget line right (same year, account, month and øre), wrong, asked or lost."""
+def keyed_tally(case: Case, result: dict | None, refusal: str | None, got: dict, key, value) -> Tally:
+    """Each true record found in ``got`` by ``key(record)``: right when ``value(record)`` is what was stored,
+    else wrong; not found: asked about (its row rejected) or lost. Stored records no row gave are extra."""
     t = Tally()
     if result is None:
         t.refused = len(case.truth)
         t.details.append(f"refused: {refusal}")
         return t
     asked = {(r["sheet"], r["row"]) for r in result["rejected"]}
-    got = {(b["year"], b["account"], b["month"]): b["original_ore"] for b in stored}
     for sheet, row, line in case.truth:
-        key = (line.year, line.account, line.month)
-        if key in got:
-            if got.pop(key) == line.ore:
+        if key(line) in got:
+            if got.pop(key(line)) == value(line):
                 t.right += 1
             else:
                 t.wrong += 1
@@ -522,7 +592,15 @@ def budget_tally(case: Case, result: dict | None, refusal: str | None, stored: l
 
 def measure(case: Case, result: dict | None, refusal: str | None, stored: list[dict]) -> Tally:
     if case.kind == "budget":
-        return budget_tally(case, result, refusal, stored)
+        got = {(b["year"], b["account"], b["month"]): b["original_ore"] for b in stored}
+        return keyed_tally(case, result, refusal, got, lambda b: (b.year, b.account, b.month), lambda b: b.ore)
+    if case.kind == "vum":
+        return keyed_tally(case, result, refusal, {a["cpr"]: a["category"] for a in stored}, lambda v: v.cpr,
+                           lambda v: v.category)
+    if case.kind == "pa_hours":
+        got = {(u["cpr"], u["period_start"], u["period_end"]): Decimal(u["hours"]) for u in stored}
+        return keyed_tally(case, result, refusal, got, lambda u: (u.cpr, u.start.isoformat(), u.end.isoformat()),
+                           lambda u: u.hours)
     t = tally(case, result, refusal, stored)
     if case.kind == "postings" and result is not None:
         # a posting stored without its person is right only if the row was told about
@@ -542,6 +620,13 @@ def stored_records(db, kind: str) -> list[dict]:
 
     if kind == "grants":
         return [grant_json(g) for g in list_grants(db)]
+    if kind == "vum":
+        from core.vum.assessments import list_assessments
+
+        return [{"cpr": a.cpr, "category": a.category} for a in list_assessments(db)]
+    if kind == "pa_hours":
+        return [dict(r) for r in db.query("SELECT c.cpr, u.period_start, u.period_end, u.hours FROM pa_hours_used u "
+                                          "JOIN grants g ON g.id = u.grant_id JOIN citizens c ON c.id = g.citizen_id")]
     table = {"postings": "postings", "budget": "budgets"}[kind]
     return [dict(r) for r in db.query(f"SELECT * FROM {table}")]
 
@@ -553,6 +638,8 @@ def import_in_process(case: Case, db_file: Path) -> Tally:
 
     db = open_db(db_file)
     try:
+        if getattr(case, "setup", None):
+            commit(db, prepare(db, case.setup))
         try:
             plan = prepare(db, case.path)
             if plan.unlikely():  # the CLI saves nothing then, and asks her to look (--accept-unlikely)
@@ -861,11 +948,11 @@ def test_a_new_provider_named_like_a_known_one_is_told_about_with_the_option_tha
 # ---------------------------------------------------------------------- the table, as a user runs it
 
 def _cli_measure(case, result, refusal, stored):
-    if case.kind == "budget" and result is not None:
+    if case.kind in ("budget", "vum", "pa_hours") and result is not None:
         from core.store.storage import open_db
 
         db = open_db(case.db_file)
-        stored = stored_records(db, "budget")
+        stored = stored_records(db, case.kind)
         db.close()
     return measure(case, result, refusal, stored)
 
@@ -876,6 +963,9 @@ def main(folder: Path) -> None:
     for case in build_cases(folder):
         case.db_file = folder / (case.name + ".sqlite")
         case.db_file.unlink(missing_ok=True)
+        if case.setup:
+            subprocess.run([sys.executable, "main.py", "--db", str(case.db_file), "import", str(case.setup)],
+                           capture_output=True, cwd=Path(__file__).resolve().parents[2], check=True)
         t = import_with_cli(case, case.db_file, _cli_measure)
         print(t.row(case.name, len(case.truth)))
         for d in t.details[:5]:
