@@ -460,16 +460,23 @@ class GrantsImporter(Importer):
         unit = v.get("unit")
         if not unit and ("unit" not in mapping.columns or p.is_blank(rec.raw.get("unit"))):
             unit = p.unit_of_rate(rec.raw.get("rate"))  # the unit written with the rate: '512,50 kr. pr. time'
+        written_unit, written_per = None, None  # what a quantity written with words says: '10 t/md'
+        if v.get("quantity") is not None:
+            try:
+                written_unit, written_per = p.unit_of_quantity(rec.raw.get("quantity"))
+            except p.ParseError as ex:
+                rec.reject(self.column(mapping, table, "quantity"), rec.raw.get("quantity"), str(ex))
+                return [rec]
         if unit:
             data["unit"], q, per = unit
             data["quantity"] = v.get("quantity") if v.get("quantity") is not None else q
-            data["quantity_per"] = per or (self.quantity_per_hint if data["unit"] == "time" else None)
+            data["quantity_per"] = per or written_per or (self.quantity_per_hint if data["unit"] == "time" else None)
         elif "unit" not in mapping.columns or p.is_blank(rec.raw.get("unit")):
-            if self.unit_hint:
-                data["unit"] = self.unit_hint
+            if self.unit_hint or written_unit:
+                data["unit"] = self.unit_hint or written_unit
             if v.get("quantity") is not None:
                 data["quantity"] = v["quantity"]
-                data["quantity_per"] = self.quantity_per_hint
+                data["quantity_per"] = written_per or self.quantity_per_hint
         if "paying_municipality" not in mapping.columns or not data.get("paying_municipality"):
             data["paying_municipality"] = self.ctx.own_municipality
         for k in ("note", "caseworker", "acting_municipality", "cap_reason"):

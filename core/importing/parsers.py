@@ -576,6 +576,10 @@ def _unit_at(t: str, start: int = 0) -> tuple[str, int] | None:
     return (best[0], best[2]) if best else None
 
 
+#: hours a day: 'dagligt', 'pr. dag', 'om dagen', '/dag'
+_PER_DAY = re.compile(r"(?<![a-zæøå])(?:dagligt?|pr\.?\s*dag|om dagen|/\s*dag|hver dag)(?![a-zæøå])")
+
+
 def parse_unit(value) -> tuple[str, Decimal | None, str | None]:
     """``(unit, quantity or None, quantity_per or None)`` from a unit text.
 
@@ -601,6 +605,9 @@ def parse_unit(value) -> tuple[str, Decimal | None, str | None]:
         nxt = _unit_at(t, after)
         while nxt and nxt[0] == unit:
             nxt = _unit_at(t, nxt[1])
+        if unit == "time" and _PER_DAY.search(t):
+            # hours are counted per week or month: 'hours a day' read per week would be a seventh
+            raise ParseError(f"'{raw}' er timer pr. dag; skriv timerne pr. uge eller pr. måned (fx 7 timer pr. uge)")
         if nxt and nxt[0] in ("uge", "måned"):
             per = nxt[0]
         if unit == "dag" and per is None and quantity is not None:
@@ -608,6 +615,27 @@ def parse_unit(value) -> tuple[str, Decimal | None, str | None]:
     else:
         quantity = None
     return unit, quantity, per
+
+
+def unit_of_quantity(value) -> tuple[str | None, str | None]:
+    """``(unit, per)`` a quantity written with words names (``10 t/md``: time per month; ``3 timer
+    ugentligt``: time per week; ``4 dg/uge``: days per week); ``(None, None)`` for a bare number.
+
+    Raises:
+        ParseError: hours a day (``1 time dagligt``): hours are counted per week or month, and taking
+            the number per week would be a seventh of the grant.
+    """
+    t = text(value).casefold()
+    if not re.search(r"[a-zæøå]", t):
+        return None, None
+    try:
+        unit, _, per = parse_unit(t)
+    except ParseError:
+        first = _unit_at(t)
+        if first and first[0] == "time" and _PER_DAY.search(t.replace("/", " / ")):
+            raise
+        return None, None
+    return (unit, per) if unit in ("time", "dag") else (None, None)
 
 
 def parse_name(value) -> str:

@@ -203,6 +203,27 @@ def case_period_two_digit_years(folder: Path, rnd: random.Random) -> Case:
     return case
 
 
+def case_quantity_per_month_or_day_in_words(folder: Path, rnd: random.Random) -> Case:
+    """§ 85 support whose 'Visiteret omfang' says its own period: '10 t/md', '37 t. pr. md.', '3 timer
+    ugentligt', '2 timer dagligt'; no unit column, the rate under 'Timepris'. Hours a day are asked about
+    (counted per week they would be a seventh); the others carry their week or month."""
+    case = Case3("omfang_i_ord.xlsx", "grants", carries={"name", "end", "unit", "quantity"})
+    rows = [["Cpr-nr.", "Navn", "Ydelse", "Leverandør", "Timepris", "Visiteret omfang", "Start", "Slut"]]
+    forms = [("{} t/md", "måned"), ("{} t. pr. md.", "måned"), ("{} timer ugentligt", "uge"),
+             ("{} timer pr. måned", "måned"), ("{} timer dagligt", "dag")]
+    asked = 0
+    for i, p in enumerate(persons(rnd, 10)):
+        form, per = forms[i % len(forms)]
+        g = grant(rnd, p, "§ 85", i)
+        g = Grant(**{**g.__dict__, "quantity": Decimal(rnd.randint(2, 40)), "per": per})
+        add(case, "Ark1", rows, g, [p.cpr, p.name, "§ 85 Socialpædagogisk støtte", g.provider, danish(g.rate),
+                                    form.format(g.quantity), g.start, g.end])
+        asked += per == "dag"
+    case.path = write_xlsx(folder / case.name, {"Ark1": rows})
+    case.least_right = len(case.truth) - asked  # hours a day: asked about
+    return case
+
+
 def case_bom_quoted_multiline_csv(folder: Path, rnd: random.Random) -> Case:
     """A csv with a BOM and every field quoted, line breaks inside the 'Bemærkning' cells, the rate and its
     unit in one cell ('kr. 1.234,50 pr. døgn'), dates '1. jan. 2026', providers with their CVR number."""
@@ -551,7 +572,8 @@ def case_unknown_bare_cpr_in_text(folder: Path, rnd: random.Random) -> Case:
     return case
 
 
-CASES = [case_blocks_per_section, case_period_two_digit_years, case_bom_quoted_multiline_csv,
+CASES = [case_blocks_per_section, case_period_two_digit_years, case_quantity_per_month_or_day_in_words,
+         case_bom_quoted_multiline_csv,
          case_status_ended_iso_time, case_logo_block_header_row9, case_side_by_side, case_ods_hidden_columns,
          case_sheet_named_provider, case_surname_first_no_comma, case_monthly_rate_header, case_yearly_rate_header,
          case_rate_in_tkr, case_rate_in_tkr_only, case_tab_case_system, case_occupancy_sold_places,
@@ -912,6 +934,32 @@ def test_an_empty_column_between_other_headers_does_not_split_a_table():
     rows = [["CPR", "Navn", "", "Paragraf", "Leverandør", "Takst", "Start"],
             ["010190-1234", "Anna Holm", None, "§ 108", "Lindely", 2000.0, dt.date(2025, 1, 1)]]
     assert len(side_by_side(RawSheet("Ark1", rows))) == 1
+
+
+@given(q=st.sampled_from(["3", "7,5", "10", "37"]), hours=st.sampled_from(["t", "t.", "timer", "time", "tim."]),
+       per=st.sampled_from([(" pr. md.", "måned"), ("/md", "måned"), (" om måneden", "måned"), (" månedligt", "måned"),
+                            (" pr. uge", "uge"), ("/uge", "uge"), (" ugentligt", "uge"), (" om ugen", "uge"),
+                            (" dagligt", None), (" pr. dag", None), (" om dagen", None), ("/dag", None)]),
+       space=st.sampled_from([" ", ""]), upper=st.booleans())
+@settings(max_examples=80, deadline=None)
+def test_a_quantity_written_with_its_period_says_per_week_or_month_and_hours_a_day_are_refused(q, hours, per, space,
+                                                                                               upper):
+    from core.importing import parsers as p
+
+    written = f"{q}{space}{hours}{per[0]}"
+    written = written.upper() if upper else written
+    if per[1] is None:
+        with pytest.raises(p.ParseError, match="timer pr. dag"):
+            p.unit_of_quantity(written)
+    else:
+        assert p.unit_of_quantity(written) == ("time", per[1])
+
+
+@pytest.mark.parametrize("written", ["8,5", 12, "12 stk.", "ca. 4", "efter behov"])
+def test_a_quantity_without_a_unit_word_names_no_period(written):
+    from core.importing import parsers as p
+
+    assert p.unit_of_quantity(written) == (None, None)
 
 
 def _grant_rows(provider: str, cpr: str) -> list[list]:
