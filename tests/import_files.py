@@ -9,8 +9,12 @@ from xml.sax.saxutils import escape
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]], *, hidden: tuple[str, ...] = (),
-               merged: dict[str, list[str]] | None = None, hidden_columns: dict[str, list[str]] | None = None) -> Path:
+               merged: dict[str, list[str]] | None = None, hidden_columns: dict[str, list[str]] | None = None,
+               bold_rows: dict[str, set[int]] | None = None, landscape: bool = False) -> Path:
+    """An xlsx of ``sheets``; ``bold_rows`` (1-based, per sheet) in a bold, larger font (a hand-kept sheet's
+    section titles), every sheet set up for ``landscape`` printing if asked."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -18,6 +22,11 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], *, hidden: tuple[str, 
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(row)
+        for r in (bold_rows or {}).get(name, ()):
+            for cell in ws[r]:
+                cell.font = Font(bold=True, size=12)
+        if landscape:
+            ws.page_setup.orientation = "landscape"
         for rng in (merged or {}).get(name, []):
             ws.merge_cells(rng)
         for letter in (hidden_columns or {}).get(name, []):

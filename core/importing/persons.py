@@ -159,16 +159,25 @@ def unknown_bare_cprs(table: Table, mapping: Mapping, kind: Kind, rows: list[int
 def _bare_cprs(texts: list[str], rows) -> list[tuple[int, str]]:
     """``(rows[k], CPR number)`` for ten bare digits forming a CPR number in ``texts[k]`` (texts without
     line breaks), found in one pass over the texts joined by line breaks."""
+    return _cprs_in_joined(_CPR_BARE, "\n".join(texts), texts, rows)
+
+
+def _cprs_in_joined(pattern: re.Pattern, searched: str, texts: list[str], rows=None) -> list[tuple[int, str]]:
+    """``(row, CPR number)`` for each match of ``pattern`` in ``searched`` (``texts`` joined by line breaks, or
+    that text lower-cased): the row is the index of the text it stands in (``rows[index]`` when given)."""
     out = []
     starts = None
-    for m in _CPR_BARE.finditer("\n".join(texts)):
+    for m in pattern.finditer(searched):
+        if pattern is _CPR_DASHED and m.start() and searched[m.start() - 1] in _NOT_BEFORE:
+            continue  # part of a longer number ('1234567-1234') or a date range
         try:
             cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
         except cprs.InvalidCPR:
             continue
         if starts is None:  # where each text starts in the joined text, worked out only when needed
             starts = [0, *accumulate(len(t) + 1 for t in texts)]
-        out.append((rows[bisect_right(starts, m.start()) - 1], cpr))
+        k = bisect_right(starts, m.start()) - 1
+        out.append((k if rows is None else rows[k], cpr))
     return out
 
 
@@ -208,7 +217,6 @@ def _joined_texts_searched(texts: list[str]) -> list[tuple[int, set]] | None:
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:
         return None
-    starts = None
     by_row: dict[int, set] = {}
     # a dashed number needs a dash or a space, a number after a word needs the word
     searches = [(_CPR_DASHED, joined)] if "-" in joined or " " in joined else []
@@ -216,16 +224,8 @@ def _joined_texts_searched(texts: list[str]) -> list[tuple[int, set]] | None:
     if len(lowered) == len(joined) and ("cpr" in lowered or "pers" in lowered):
         searches.append((_CPR_AFTER_WORD_LOWER, lowered))
     for pattern, searched in searches:
-        for m in pattern.finditer(searched):
-            if pattern is _CPR_DASHED and m.start() and searched[m.start() - 1] in _NOT_BEFORE:
-                continue  # part of a longer number ('1234567-1234') or a date range
-            try:
-                cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
-            except cprs.InvalidCPR:
-                continue
-            if starts is None:  # where each cell starts in the joined text, worked out only when needed
-                starts = [0, *accumulate(len(t) + 1 for t in texts)]
-            by_row.setdefault(bisect_right(starts, m.start()) - 1, set()).add(cpr)
+        for i, cpr in _cprs_in_joined(pattern, searched, texts):
+            by_row.setdefault(i, set()).add(cpr)
     return sorted(by_row.items())
 
 

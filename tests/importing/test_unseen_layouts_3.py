@@ -11,11 +11,14 @@ written with their CVR number; sections as "SEL 107", "§107 stk. 2", "107"; VUM
 with hidden columns; a csv with a BOM, quoted fields and line breaks inside quoted cells; a total row per
 provider; notes in a last column; the header in row 9 below a logo and title block; two tables side by
 side on one sheet; one sheet per provider named only by the sheet; names "Efternavn Fornavn" under a
-header that says so; amounts in t.kr. or øre told only by the header; a monthly rate told only by
-"Takst, kr. pr. md."; a budget in t.kr.; postings in øre; a bare CPR number in a posting text that
-neither the file nor the register knows.
+header that says so; amounts in t.kr. or øre told only by the header; a monthly or yearly rate told only
+by its header ("Takst, kr. pr. md.", "Takst (kr./år)"); quantities that carry their own period ("10 t/md",
+"2 timer dagligt"); a facility's occupancy list of sold places; a VUM list with a column per category word
+and a payroll csv of PA hours, each imported after the grants they are about; a budget in t.kr.; postings
+in øre; a bare CPR number in a posting text that neither the file nor the register knows.
 
-Each file is imported into an empty database as a new user would (no options) and each true record is
+Each file is imported into an empty database (after its ``setup`` file, if any) as a new user would (no
+options) and each true record is
 counted right, wrong, asked (its row rejected or skipped with a reason, or the file refused with a
 question) or lost. The test asserts: nothing wrong, nothing lost silently, no rejected row that holds no
 record, and at least ``least_right`` records right (stated per case). Run as a script
@@ -134,27 +137,6 @@ class BudgetLine:
 
 # ---------------------------------------------------------------------- writers
 
-def write_xlsx_styled(path: Path, sheets: dict[str, list[list]], bold_rows: dict[str, set[int]] | None = None,
-                      landscape: bool = False, images_rows: int = 0) -> Path:
-    """An xlsx whose ``bold_rows`` (1-based) are bold, optionally set up for landscape printing."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for r in (bold_rows or {}).get(name, set()):
-            for cell in ws[r]:
-                cell.font = Font(bold=True, size=12)
-        if landscape:
-            ws.page_setup.orientation = "landscape"
-    wb.save(path)
-    return path
-
-
 def write_quoted_csv(path: Path, rows: list[list]) -> Path:
     """A csv as Excel's "CSV UTF-8" writes it: a BOM, ';' and every field quoted."""
     return write_csv(path, rows, delimiter=";", encoding="utf-8-sig", quote_all=True)
@@ -182,7 +164,7 @@ def case_blocks_per_section(folder: Path, rnd: random.Random) -> Case:
         for i, p in enumerate(people[k * 4:(k + 1) * 4]):
             g = grant(rnd, p, section, i)
             add(case, "Visiterede", rows, g, [cpr_number(p), p.name, g.provider, float(g.rate), g.start, g.end])
-    case.path = write_xlsx_styled(folder / case.name, {"Visiterede": rows}, {"Visiterede": bold}, landscape=True)
+    case.path = write_xlsx(folder / case.name, {"Visiterede": rows}, bold_rows={"Visiterede": bold}, landscape=True)
     case.least_right = 8  # the § 85 block gives no hours: its four rows are asked about
     return case
 
