@@ -24,7 +24,8 @@ from core.register.grants import normalize_section
 from core.money import AMBIGUOUS_COMMA, ambiguous_comma_message
 
 OPEN_ENDED = {"", "løbende", "lobende", "loebende", "ingen", "ingen slutdato", "uafklaret", "-", "--", "–", "ubestemt",
-              "tidsubegrænset", "fortsat", "igangværende", "n/a"}
+              "tidsubegrænset", "fortsat", "igangværende", "n/a", "ubegrænset", "tidsubestemt", "varig", "varigt",
+              "permanent", "ingen udløb", "ingen udløbsdato", "indtil videre", "ikke fastsat", "u.b.", "åben"}
 
 MONTHS = {
     "januar": 1, "jan": 1, "februar": 2, "feb": 2, "marts": 3, "mar": 3, "april": 4, "apr": 4, "maj": 5,
@@ -298,9 +299,19 @@ def parse_date(value) -> dt.date:
         m = _COMPACT.match(t.split(".")[0]) if re.fullmatch(r"\d{8}\.0+", t) else None
         if m and 1900 <= int(m.group(1)) <= 2100:  # '20260131.0': a yyyymmdd number stored as text
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _DATE_WITH_WORD.match(t)
+        if m:  # 'Ophørt 31.03.2026', '31.03.2026 (ophørt)', 'pr. 01.02.2026': the date, the word says no more
+            return parse_date(m.group("a") or m.group("b"))
     except ValueError:
         raise ParseError(f"'{raw}' er ikke en gyldig dato") from None
     raise ParseError(f"'{raw}' er ikke en dato (fx 01-03-2026)")
+
+
+#: a date with a word that only tells its kind: 'Ophørt 31.03.2026', '31.03.2026 (udløber)', 'pr. 1.2.2026'
+_DATE_WORDS = r"(?:ophørt|ophører|afsluttet|udløber|udløbet|slut|start|fra|til|pr\.?|den)"
+_A_DATE = r"\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}-\d{2}-\d{2}"
+_DATE_WITH_WORD = re.compile(rf"^(?:{_DATE_WORDS}\s*[:.]?\s*)+(?P<a>{_A_DATE})$"
+                             rf"|^(?P<b>{_A_DATE})\s*[(,-]?\s*{_DATE_WORDS}\s*\)?$")
 
 
 _SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?=$|[\sT])")

@@ -919,8 +919,8 @@ def test_an_empty_column_between_other_headers_does_not_split_a_table():
 
 
 @given(q=st.sampled_from(["3", "7,5", "10", "37"]), hours=st.sampled_from(["t", "t.", "timer", "time", "tim."]),
-       per=st.sampled_from([(" pr. md.", "måned"), ("/md", "måned"), (" om måneden", "måned"), (" månedligt", "måned"),
-                            (" pr. uge", "uge"), ("/uge", "uge"), (" ugentligt", "uge"), (" om ugen", "uge"),
+       per=st.sampled_from([(" pr. md.", "måned"), ("/md", "måned"), (" om måneden", "måned"),
+                            (" månedligt", "måned"), (" pr. uge", "uge"), ("/uge", "uge"), (" ugentligt", "uge"), (" om ugen", "uge"),
                             (" dagligt", None), (" pr. dag", None), (" om dagen", None), ("/dag", None)]),
        space=st.sampled_from([" ", ""]), upper=st.booleans())
 @settings(max_examples=80, deadline=None)
@@ -942,6 +942,34 @@ def test_a_quantity_without_a_unit_word_names_no_period(written):
     from core.importing import parsers as p
 
     assert p.unit_of_quantity(written) == (None, None)
+
+
+@given(day=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31)),
+       form=st.sampled_from(["Ophørt {}", "ophører {}", "{} (ophørt)", "{} (udløber)", "pr. {}", "Afsluttet: {}",
+                             "{} - ophørt", "den {}", "Slut {}"]),
+       written=st.sampled_from(["%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%y"]), upper=st.booleans())
+@settings(max_examples=80, deadline=None)
+def test_a_date_with_a_word_that_tells_its_kind_is_the_date(day, form, written, upper):
+    from core.importing import parsers as p
+
+    value = form.format(day.strftime(written))
+    assert p.parse_open_date(value.upper() if upper else value) == day
+
+
+@pytest.mark.parametrize("written", ["Ubegrænset", "Varig", "PERMANENT", "ingen udløb", "Indtil videre", "ikke fastsat",
+                                     "tidsubestemt"])
+def test_an_end_that_says_it_has_none_is_open(written):
+    from core.importing import parsers as p
+
+    assert p.parse_open_date(written) is None
+
+
+@pytest.mark.parametrize("written", ["Ophørt", "31.03.2026 Hansen", "1.2.2026 - 3.4.2026", "ca. 31.03.2026", "?"])
+def test_a_date_with_other_words_is_asked_about(written):
+    from core.importing import parsers as p
+
+    with pytest.raises(p.ParseError):
+        p.parse_open_date(written)
 
 
 def _grant_rows(provider: str, cpr: str) -> list[list]:
