@@ -159,6 +159,13 @@ class Importer:
             factor, what = scale
             self.notes.append(f"Arket '{table.sheet}': beløbene i kolonnen '{header}' er læst som {what}")
             return [None if v is None else scaled_amount(v, factor) for v in parsed]
+        if f.parser in (p.parse_start_date, p.parse_end_date):
+            months = [c for c in dict.fromkeys(c for c in cells if c.__class__ is str) if p.names_month_only(c)]
+            if months:
+                day = "den 1." if f.parser is p.parse_start_date else "den sidste dag"
+                self.notes.append(f"Arket '{table.sheet}': datoer uden dag i kolonnen '{header}' (fx '{months[0]}') er "
+                                  f"læst som {day} i måneden")
+            return parsed
         if f.name == "name" and p.says_surname_first(header):
             turned = [p.name_from_surname_first(c) if v is not None and c.__class__ is str and "," not in c else v
                       for c, v in zip(cells, parsed)]

@@ -362,6 +362,49 @@ def parse_open_date(value) -> dt.date | None:
     return None if date.year == 9999 else date
 
 
+def _month_written(value) -> tuple[int, int] | None:
+    """``(month, year)`` of a text that names a month of a year and no day (``jan-26``, ``januar 2026``)."""
+    if not isinstance(value, str):
+        return None
+    found = month_of(value)
+    return found if found and found[1] is not None else None
+
+
+def names_month_only(value) -> bool:
+    """Whether a cell is a month of a year without a day (``jan-26``), as ``parse_start_date`` reads it."""
+    if _month_written(value) is None:
+        return False
+    try:
+        parse_date(value)
+    except ParseError:
+        return True
+    return False
+
+
+def parse_start_date(value) -> dt.date:
+    """A start date; a month without a day (``jan-26``, as a sheet formatted 'mmm-yy' is saved as text;
+    ``januar 2026``) starts on its first day."""
+    try:
+        return parse_date(value)
+    except ParseError:
+        found = _month_written(value)
+        if found is None:
+            raise
+        return dt.date(found[1], found[0], 1)
+
+
+def parse_end_date(value) -> dt.date | None:
+    """An end date or ``None`` (open, as ``parse_open_date``); a month without a day ends on its last day."""
+    try:
+        return parse_open_date(value)
+    except ParseError:
+        found = _month_written(value)
+        if found is None:
+            raise
+        month, year = found
+        return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
 def parse_optional_date(value) -> dt.date | None:
     return None if is_blank(value) else parse_date(value)
 

@@ -269,7 +269,7 @@ def case_logo_block_header_row9(folder: Path, rnd: random.Random) -> Case:
         rows.append([None, f"I alt {provider}", None, None, danish(sum(g.rate for g in mine))])
     rows.append([None, "I alt", None, None, danish(sum(g.rate for g in gs))])
     case.path = write_xlsx(folder / case.name, {"Borgerliste": rows})
-    case.least_right = 0  # 'jan-26' names no day: which day is asked about (--translate), never guessed
+    case.least_right = len(case.truth)  # 'jan-26': a grant from the month's first day
     return case
 
 
@@ -970,6 +970,34 @@ def test_a_date_with_other_words_is_asked_about(written):
 
     with pytest.raises(p.ParseError):
         p.parse_open_date(written)
+
+
+@given(month=st.integers(1, 12), year=st.integers(2015, 2035),
+       form=st.sampled_from(["{m3}-{yy}", "{M3}-{yy}", "{m3} {yyyy}", "{mm} {yyyy}", "{yyyy}-{n:02d}", "{n:02d}-{yyyy}"]))
+@settings(max_examples=80, deadline=None)
+def test_a_month_without_a_day_starts_on_its_first_and_ends_on_its_last(month, year, form):
+    from core.importing import parsers as p
+
+    names = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+             "november", "december")
+    written = form.format(m3=MONTHS[month - 1], M3=MONTHS[month - 1].capitalize(), mm=names[month - 1],
+                          yy=f"{year % 100:02d}", yyyy=year, n=month)
+    last = D(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)  # the day before the next month's first
+    assert (p.parse_start_date(written), p.parse_end_date(written)) == (D(year, month, 1), last)
+
+
+def test_grants_from_a_month_are_imported_from_its_first_day_and_say_so(db, tmp_path):
+    from core.importing.batches import import_file
+    from core.register.grants import grant_json, list_grants
+
+    rows = [["CPR", "Navn", "Paragraf", "Leverandør", "Døgntakst", "Bevilget fra", "Bevilget til"],
+            ["010190-1234", "Anna Holm", "§ 108", "Lindely", 2000.0, "jan-26", "jun-26"],
+            ["020290-2345", "Bo Berg", "§ 108", "Lindely", 2000.0, "15.02.2026", None]]
+    res = import_file(db, write_plain_csv(tmp_path / "maaned.csv", rows))
+    assert sorted((g["cpr"], g["start"], g["end"]) for g in map(grant_json, list_grants(db))) == [
+        ("010190-1234", "2026-01-01", "2026-06-30"), ("020290-2345", "2026-02-15", None)]
+    assert any("'jan-26'" in n and "den 1." in n for n in res["notes"])
+    assert any("'jun-26'" in n and "den sidste dag" in n for n in res["notes"])
 
 
 def _grant_rows(provider: str, cpr: str) -> list[list]:
