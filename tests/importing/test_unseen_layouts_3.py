@@ -327,7 +327,7 @@ def case_sheet_named_provider(folder: Path, rnd: random.Random) -> Case:
             add(case, provider, rows, g, [p.cpr, p.name, section, float(g.rate), g.start, g.end])
         sheets[provider] = rows
     case.path = write_xlsx(folder / case.name, sheets)
-    case.least_right = 0  # the provider is the sheet's name: taken, or asked about
+    case.least_right = 0  # read as an occupancy list of residents without grants: each row skipped with its reason
     return case
 
 
@@ -401,7 +401,7 @@ def case_rate_in_tkr_only(folder: Path, rnd: random.Random) -> Case:
         g = Grant(**{**g.__dict__, "rate": g.rate.quantize(Decimal("10"))})  # 2.450 kr. = 2,45 t.kr.
         add(case, "Ark1", rows, g, [p.cpr, p.name, g.section, g.provider, float(g.rate / 1000), g.start, g.end])
     case.path = write_xlsx(folder / case.name, {"Ark1": rows})
-    case.least_right = 0
+    case.least_right = len(case.truth)  # read as t.kr. (the header says so), never as kroner
     return case
 
 
@@ -511,7 +511,7 @@ def case_budget_tkr(folder: Path, rnd: random.Random) -> Case:
         add(case, "Budget", rows, BudgetLine(2027, account, None, int(tkr * 1000 * 100)),
             [account, name, float(tkr)])
     case.path = write_xlsx(folder / case.name, {"Budget": rows})
-    case.least_right = 0  # read as t.kr. or asked about, never as kroner
+    case.least_right = len(case.truth)  # read as t.kr. (the header says so), never as kroner
     return case
 
 
@@ -528,7 +528,7 @@ def case_postings_in_ore(folder: Path, rnd: random.Random) -> Case:
         add(case, "posteringer_oere", rows, b, [f"{b.date:%d.%m.%Y}", b.account, b.art, b.cpr, b.text, str(ore),
                                                 b.voucher])
     case.path = write_plain_csv(folder / case.name, rows)
-    case.least_right = 0  # read as øre or asked about, never as kroner
+    case.least_right = len(case.truth)  # read as øre (the header says so), never as kroner
     return case
 
 
