@@ -171,8 +171,8 @@ BUDGET = Kind("budget", "Budget", (
 OCCUPANCY = Kind("occupancy", "Belægningsliste", (
     *PERSON,
     Field("move_in", "Indflyttet", ("indflyttet", "indflytning", "indflytningsdato", "indskrevet", "indskrivning",
-                                    "indflyttet dato", "indskrivningsdato", "indflyttet den", "ind"), p.parse_start_date, True,
-          "date"),
+                                    "indflyttet dato", "indskrivningsdato", "indflyttet den", "ind"), p.parse_start_date,
+          True, "date"),
     Field("move_out", "Fraflyttet", ("fraflyttet", "fraflytning", "fraflytningsdato", "udskrevet", "udflyttet",
                                      "udskrivning", "udflytningsdato", "udflytning", "fraflyttet dato", "udskrivningsdato",
                                      "udflyttet dato", "fraflyttet den", "ud"), p.parse_end_date, False, "date"),

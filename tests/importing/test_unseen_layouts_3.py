@@ -920,7 +920,8 @@ def test_an_empty_column_between_other_headers_does_not_split_a_table():
 
 @given(q=st.sampled_from(["3", "7,5", "10", "37"]), hours=st.sampled_from(["t", "t.", "timer", "time", "tim."]),
        per=st.sampled_from([(" pr. md.", "måned"), ("/md", "måned"), (" om måneden", "måned"),
-                            (" månedligt", "måned"), (" pr. uge", "uge"), ("/uge", "uge"), (" ugentligt", "uge"), (" om ugen", "uge"),
+                            (" månedligt", "måned"), (" pr. uge", "uge"), ("/uge", "uge"), (" ugentligt", "uge"),
+                            (" om ugen", "uge"),
                             (" dagligt", None), (" pr. dag", None), (" om dagen", None), ("/dag", None)]),
        space=st.sampled_from([" ", ""]), upper=st.booleans())
 @settings(max_examples=80, deadline=None)
@@ -956,8 +957,8 @@ def test_a_date_with_a_word_that_tells_its_kind_is_the_date(day, form, written, 
     assert p.parse_open_date(value.upper() if upper else value) == day
 
 
-@pytest.mark.parametrize("written", ["Ubegrænset", "Varig", "PERMANENT", "ingen udløb", "Indtil videre", "ikke fastsat",
-                                     "tidsubestemt"])
+@pytest.mark.parametrize("written", ["Ubegrænset", "Varig", "PERMANENT", "ingen udløb", "Indtil videre",
+                                     "ikke fastsat", "tidsubestemt"])
 def test_an_end_that_says_it_has_none_is_open(written):
     from core.importing import parsers as p
 
