@@ -9,8 +9,12 @@ from xml.sax.saxutils import escape
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]], *, hidden: tuple[str, ...] = (),
-               merged: dict[str, list[str]] | None = None, hidden_columns: dict[str, list[str]] | None = None) -> Path:
+               merged: dict[str, list[str]] | None = None, hidden_columns: dict[str, list[str]] | None = None,
+               bold_rows: dict[str, set[int]] | None = None, landscape: bool = False) -> Path:
+    """An xlsx of ``sheets``; ``bold_rows`` (1-based, per sheet) in a bold, larger font (a hand-kept sheet's
+    section titles), every sheet set up for ``landscape`` printing if asked."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -18,6 +22,11 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], *, hidden: tuple[str, 
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(row)
+        for r in (bold_rows or {}).get(name, ()):
+            for cell in ws[r]:
+                cell.font = Font(bold=True, size=12)
+        if landscape:
+            ws.page_setup.orientation = "landscape"
         for rng in (merged or {}).get(name, []):
             ws.merge_cells(rng)
         for letter in (hidden_columns or {}).get(name, []):
@@ -68,13 +77,18 @@ def _ranges(ranges: list[str]) -> tuple[dict[tuple[int, int], tuple[int, int]], 
     return spans, covered
 
 
-def write_ods(path: Path, sheets: dict[str, list[list]], *, merged: dict[str, list[str]] | None = None) -> Path:
+def write_ods(path: Path, sheets: dict[str, list[list]], *, merged: dict[str, list[str]] | None = None,
+              hidden_columns: dict[str, set[int]] | None = None) -> Path:
     """A minimal but valid OpenDocument spreadsheet, written by hand (no ods library is installed);
-    ``merged`` ranges (``A1:B1``) are written as LibreOffice does: spanned cells and covered cells."""
+    ``merged`` ranges (``A1:B1``) are written as LibreOffice does: spanned cells and covered cells;
+    ``hidden_columns`` (0-based, per sheet) are hidden as LibreOffice hides them (``visibility="collapse"``)."""
     tables = ""
     for name, rows in sheets.items():
         spans, covered = _ranges((merged or {}).get(name, []))
-        tables += (f'<table:table table:name="{escape(name)}">'
+        hidden = (hidden_columns or {}).get(name)
+        columns = "".join('<table:table-column table:visibility="collapse"/>' if c in hidden else
+                          "<table:table-column/>" for c in range(max(map(len, rows)))) if hidden else ""
+        tables += (f'<table:table table:name="{escape(name)}">' + columns
                    + "".join(_ods_row(row, r, spans, covered) for r, row in enumerate(rows)) + "</table:table>")
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
@@ -96,12 +110,16 @@ def write_ods(path: Path, sheets: dict[str, list[list]], *, merged: dict[str, li
     return path
 
 
-def write_csv(path: Path, rows: list[list], *, delimiter: str = ";", encoding: str = "utf-8") -> Path:
+def write_csv(path: Path, rows: list[list], *, delimiter: str = ";", encoding: str = "utf-8",
+              quote_all: bool = False) -> Path:
+    """A csv as Excel writes it (``quote_all``: every field quoted, as "CSV UTF-8" exports do; a line
+    break inside a cell stays inside its quotes)."""
     import csv
     import io
 
     buf = io.StringIO()
-    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n",
+               quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL).writerows(rows)
     path.write_bytes(buf.getvalue().encode(encoding))
     return path
 

@@ -175,7 +175,8 @@ def cmd_import(args, db) -> int:
         print(f"  Sum-rækker sprunget over i arket '{sheet}': række {', '.join(map(str, rows))}")
     for w in others[:50]:
         place = f"række {w['row']}: " if w.get("row") is not None else ""
-        print(f"  Bemærk: ark '{w['sheet']}' {place}{w['warning']}")
+        sheet = f"ark '{w['sheet']}' " if w["sheet"] else ""
+        print(f"  Bemærk: {sheet}{place}{w['warning']}")
     if res["unlikely"]:
         n = count(len(res["unlikely"]))
         if args.dry_run and not args.accept_unlikely:

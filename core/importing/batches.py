@@ -34,7 +34,7 @@ from core.importing.readers import read_file
 from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, of_status,
                                     statuses, with_problems, with_warnings)
 from core.importing.subtotals import labelled_subtotals
-from core.importing.table import NoTableError, Table, build_table
+from core.importing.table import NoTableError, Table, build_table, side_by_side
 from core.store.storage import bulk_work, current_user, query
 
 #: tables whose rows are bookkeeping of the import itself, never removed by undo
@@ -112,7 +112,20 @@ class Plan:
             totals += [{"sheet": s.table.sheet, "row": row, "warning": w} for row, w in sorted(skipped)]
         return (totals + [{"sheet": r.sheet, "row": r.row, "warning": w} for r in with_warnings(self.records)
                           for w in r.warnings]
-                + self.column_warnings())
+                + self.column_warnings() + self.provider_warnings())
+
+    def provider_warnings(self) -> list[dict]:
+        """A provider the file names that will be created although Dispo knows one with a name like it
+        (``Bostedet Åhuset ApS`` beside a known ``Åhuset``): the same provider twice is asked about."""
+        if any(f.name == "provider" for f in KINDS[self.kind].fields):
+            how = (" Er det den samme, så brug --translate provider:'{name}'='{known}' (i guiden: vælg den under "
+                   "leverandører)")
+        else:  # the provider is the sheet's: only the wizard chooses another
+            how = " Er det den samme, så vælg den i guiden"
+        return [{"sheet": "", "row": None,
+                 "warning": f"Leverandøren '{c.name}' ligner '{c.suggestion}' ({c.score:.0f} %), som Dispo kender, "
+                            "men oprettes som en ny leverandør." + how.format(name=c.name, known=c.suggestion)}
+                for c in self.provider_choices() if c.is_new and c.suggestion_id is not None]
 
     def unused_columns(self) -> list[dict]:
         """Every column of every sheet read that feeds no field (``[{sheet, column, samples}]``)."""
@@ -277,7 +290,8 @@ def sheet_tables(path: Path, sheet: str | None = None, progress: Progress | None
 
     Hidden sheets are read only when named.
     """
-    raw = read_file(path, [sheet] if sheet else None, reading_progress(progress))
+    raw = [part for s in read_file(path, [sheet] if sheet else None, reading_progress(progress))
+           for part in side_by_side(s)]
     tables, hidden, notes = [], [], []
     for s in raw:
         if s.hidden and not sheet:
@@ -318,7 +332,7 @@ def inspect_file(db, path: str | Path, progress: Progress | None = None) -> list
     """
     path = Path(path)
     out = []
-    for raw in read_file(path, progress=reading_progress(progress)):
+    for raw in (part for s in read_file(path, progress=reading_progress(progress)) for part in side_by_side(s)):
         try:
             table = build_table(raw)
         except NoTableError as ex:
@@ -459,7 +473,7 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
                          "(vælg ét ark med --sheet)")
     if not plans:
         raise DispoError(f"Filen '{path.name}' passer ikke til {kind_decl.label.lower()}: " + "; ".join(problems)
-                         + ". " + how_to_supply(kind_decl, asks))
+                         + ". " + how_to_supply(kind_decl, asks, len(problems)))
     ctx = ImportContext(db, path.name)
     if providers:
         ctx.providers.decide(providers)
@@ -529,12 +543,20 @@ def save_plan_profile(db, plan: Plan, name: str) -> int:
     return save_profile(db, plan.kind, sp.table.headers, chosen.maps, name, chosen.fixed, chosen.translations)
 
 
-def how_to_supply(kind, labels) -> str:
-    """How the user supplies fields that have no column: the command-line options that do it."""
+def how_to_supply(kind, labels, sheets: int = 1) -> str:
+    """How the user supplies fields that have no column: the command-line options that do it. Of
+    ``sheets`` sheets that lack them, each may need its own value (one sheet per provider): a value
+    for all rows would give every sheet the first's, so one sheet at a time is named too."""
     by_label = {f.label: f.name for f in kind.fields}
     names = [by_label[label] for label in sorted(labels) if label in by_label]
     if not names:
         return "Vælg kolonnerne selv (--map FELT=KOLONNE)."
+    if sheets > 1:
+        return ("Vælg kolonnen med " + " og ".join(f"--map {n}=KOLONNE" for n in names)
+                + ". Har arkene hver sin værdi (fx ét ark pr. leverandør), så importér ét ark ad gangen med "
+                "--sheet ARK og " + " og ".join(f"--set {n}=VÆRDI" for n in names)
+                + "; ellers giver " + " og ".join(f"--set {n}=VÆRDI" for n in names) + " alle arkenes rækker samme "
+                "værdi (eller brug en gemt profil med --profile NAVN).")
     return ("Vælg kolonnen med " + " og ".join(f"--map {n}=KOLONNE" for n in names)
             + ", eller giv alle rækker samme værdi med " + " og ".join(f"--set {n}=VÆRDI" for n in names)
             + " (eller brug en gemt profil med --profile NAVN).")

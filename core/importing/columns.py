@@ -15,6 +15,8 @@ import re
 from core.importing import parsers as p
 
 OK, ERROR, BLANK = "ok", "error", "blank"
+#: a cell read, with something the user is told about its row (the row is imported)
+WARNING = "warning"
 
 #: a cell a fast path does not recognise (it goes to the general parser)
 _MISS = object()

@@ -24,7 +24,7 @@ from core.register.grants import create_grant, grant_state, grant_warnings, vali
 from core.register import pa_hours
 from core.importing import parsers as p
 from core.importing.choices import translate_cells
-from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
+from core.importing.columns import BLANK, ERROR, OK, WARNING, ore_column, parse_cell, parse_column
 from core.importing.fields import KINDS, Kind
 from core.importing.matching import BlockValues, Mapping, account_part_columns, joined_account, joined_cpr
 from core.importing.persons import find_persons, name_without_cpr
@@ -122,6 +122,8 @@ class Importer:
                 header = table.headers[col] or name
             cells = translate_cells(mapping, name, cells)
             parsed, bad = self.parse_dates_in_order(f, cells) if f.looks == "date" else self.parse_field_column(f, cells)
+            if col is not None:
+                parsed = self.read_as_header_says(table, f, header, cells, parsed)
             fields.append((f, -1 if col is None else col, header))
             raws.append(cells)
             values.append(parsed)
@@ -143,6 +145,33 @@ class Importer:
             if "name" in names:
                 values[names.index("name")] = [name_without_cpr(v) for v in values[names.index("name")]]
         return ParsedColumns(table, fields, raws, values, problems)
+
+    def read_as_header_says(self, table: Table, f, header: str, cells: list, parsed: list) -> list:
+        """A column's values as its header says to read them: amounts counted in thousands, millions or
+        øre (``Beløb (t.kr.)``, ``Beløb i øre``) as kroner; names written surname first without a comma
+        under ``Efternavn Fornavn`` turned round. Each is told in the import's notes."""
+        if f.looks == "amount":
+            scale = p.header_scale(header)
+            if scale is None:
+                return parsed
+            factor, what = scale
+            self.notes.append(f"Arket '{table.sheet}': beløbene i kolonnen '{header}' er læst som {what}")
+            return [None if v is None else scaled_amount(v, factor) for v in parsed]
+        if f.parser in (p.parse_start_date, p.parse_end_date):
+            months = [c for c in dict.fromkeys(c for c in cells if c.__class__ is str) if p.names_month_only(c)]
+            if months:
+                day = "den 1." if f.parser is p.parse_start_date else "den sidste dag"
+                self.notes.append(f"Arket '{table.sheet}': datoer uden dag i kolonnen '{header}' (fx '{months[0]}') er "
+                                  f"læst som {day} i måneden")
+            return parsed
+        if f.name == "name" and p.says_surname_first(header):
+            turned = [p.name_from_surname_first(c) if v is not None and c.__class__ is str and "," not in c else v
+                      for c, v in zip(cells, parsed)]
+            if turned != parsed:
+                self.notes.append(f"Arket '{table.sheet}': navnene i kolonnen '{header}' er skrevet med efternavnet "
+                                  "først og er vendt om (Fornavn Efternavn)")
+            return turned
+        return parsed
 
     def parse_dates_in_order(self, f, cells: list) -> tuple[list, dict]:
         """A date column parsed in the order its slashed dates are written: month first when some value
@@ -179,6 +208,8 @@ class Importer:
                     rec.reject(header, raw, detail)
                 elif status is BLANK:
                     rec.reject(header, raw, f"{f.label} mangler")
+                elif status is WARNING:
+                    rec.warnings.append(detail)
         if cols.names_given and (rec.values.get("first_name") or rec.values.get("last_name")):
             rec.values["name"] = rec.values.get("name") or " ".join(
                 x for x in (rec.values.get("first_name"), rec.values.get("last_name")) if x)
@@ -272,6 +303,15 @@ def _same(a, b) -> bool:
         return False
 
 
+def scaled_amount(value, factor: Decimal):
+    """An amount read in another unit (``factor`` kroner each) as kroner; whole øre (an ``int``, as the
+    postings' amount column is parsed) stay whole øre where they can."""
+    if value.__class__ is int:
+        ore = value * factor
+        return int(ore) if ore == ore.to_integral_value() else ore / 100
+    return value * factor
+
+
 def kroner_to_ore(amount: Decimal) -> int:
     """Whole øre, half away from zero (as ``core.money.to_ore``, without Fractions: the bulk path)."""
     return int((amount * 100).quantize(_ONE, rounding=ROUND_HALF_UP))
@@ -336,7 +376,27 @@ def _dec(value) -> str | None:
 # ====================================================================== grants
 
 UNIT_HINTS = [("døgn", "døgn"), ("time", "time"), ("måned", "måned"), ("md", "måned"), ("årlig", "år"),
-              ("pr år", "år"), ("dag", "dag"), ("uge", "uge")]
+              ("pr år", "år"), ("kr år", "år"), ("årstakst", "år"), ("dag", "dag"), ("uge", "uge")]
+
+
+#: a grant's status that says it has ended ('Ophørt', 'Afsluttet'; 'Ophører' has not yet)
+_ENDED = re.compile(r"^(?:ophørt|afsluttet|lukket|stoppet|inaktiv|udskrevet|fraflyttet|annulleret|afgået)\b")
+_STATUS_WORDS = re.compile(r"^(?:aktiv|igangværende|løbende|bevilget|ny|ophører|afventer|venter|midlertidig)\b")
+
+
+def status_column(table: Table, mapping: Mapping) -> int | None:
+    """The unmapped column that tells whether each grant runs or has ended: headed 'Status' (or
+    'Bevillingsstatus'), or holding nothing but such words."""
+    used = set(mapping.columns.values())
+    for c, header in enumerate(table.headers):
+        if c in used:
+            continue
+        words = {p.text(v).casefold() for v in table.column_values(c, 200) if not p.is_blank(v)}
+        if not words or not any(_ENDED.match(w) for w in words):
+            continue
+        if "status" in header.casefold() or all(_ENDED.match(w) or _STATUS_WORDS.match(w) for w in words):
+            return c
+    return None
 
 
 class GrantsImporter(Importer):
@@ -362,8 +422,10 @@ class GrantsImporter(Importer):
         qh = p.text(table.headers[col]).casefold() if col is not None else ""
         self.quantity_per_hint = "måned" if re.search(r"m[åa]ned|\bmd", qh) else ("uge" if "uge" in qh else None)
         col = mapping.columns.get("rate")
-        rh = p.text(table.headers[col]).casefold() if col is not None else ""
+        # 'Takst pr. år', 'Takst (kr./år)': the words without their dots and brackets
+        rh = " ".join(re.sub(r"[.,()/:]", " ", p.text(table.headers[col]).casefold()).split()) if col is not None else ""
         self.unit_hint = next((u for word, u in UNIT_HINTS if word in rh), None)
+        self.status_column = status_column(table, mapping)
         self.say_how_columns_are_split(table, mapping)
 
     def say_how_columns_are_split(self, table, mapping) -> None:
@@ -403,16 +465,23 @@ class GrantsImporter(Importer):
         unit = v.get("unit")
         if not unit and ("unit" not in mapping.columns or p.is_blank(rec.raw.get("unit"))):
             unit = p.unit_of_rate(rec.raw.get("rate"))  # the unit written with the rate: '512,50 kr. pr. time'
+        written_unit, written_per = None, None  # what a quantity written with words says: '10 t/md'
+        if v.get("quantity") is not None:
+            try:
+                written_unit, written_per = p.unit_of_quantity(rec.raw.get("quantity"))
+            except p.ParseError as ex:
+                rec.reject(self.column(mapping, table, "quantity"), rec.raw.get("quantity"), str(ex))
+                return [rec]
         if unit:
             data["unit"], q, per = unit
             data["quantity"] = v.get("quantity") if v.get("quantity") is not None else q
-            data["quantity_per"] = per or (self.quantity_per_hint if data["unit"] == "time" else None)
+            data["quantity_per"] = per or written_per or (self.quantity_per_hint if data["unit"] == "time" else None)
         elif "unit" not in mapping.columns or p.is_blank(rec.raw.get("unit")):
-            if self.unit_hint:
-                data["unit"] = self.unit_hint
+            if self.unit_hint or written_unit:
+                data["unit"] = self.unit_hint or written_unit
             if v.get("quantity") is not None:
                 data["quantity"] = v["quantity"]
-                data["quantity_per"] = self.quantity_per_hint
+                data["quantity_per"] = written_per or self.quantity_per_hint
         if "paying_municipality" not in mapping.columns or not data.get("paying_municipality"):
             data["paying_municipality"] = self.ctx.own_municipality
         for k in ("note", "caseworker", "acting_municipality", "cap_reason"):
@@ -433,6 +502,12 @@ class GrantsImporter(Importer):
             v["section"] = data["section"] = known[0]
         for k in ("account", "unit", "quantity", "quantity_per", "end"):
             data.setdefault(k, None)
+        col = self.status_column
+        if col is not None and data["end"] is None and col < len(cells) and _ENDED.match(p.text(cells[col]).casefold()):
+            rec.reject(self.column(mapping, table, "end"), "",
+                       f"Kolonnen '{table.headers[col]}' siger '{p.text(cells[col])}', men slutdatoen mangler; "
+                       "skriv slutdatoen, så bevillingen ikke regnes som løbende")
+            return [rec]
         try:
             sec = get_section(self.db, v["section"])
         except NotFoundError:

@@ -292,6 +292,12 @@ def propose(kind: Kind, table: Table) -> Mapping:
             mapping.columns["name"] = c
             mapping.confidence["name"] = ACCEPT  # by its values only: shown for checking
             taken.add(c)
+    if kind.code == "grants" and "section" not in mapping.columns:
+        c = sections_column(samples, taken)
+        if c is not None:
+            mapping.columns["section"] = c
+            mapping.confidence["section"] = ACCEPT  # by its values only: shown for checking
+            taken.add(c)
     if kind.code == "budget" and not ({"original", "corrected"} & set(mapping.columns)) and \
             not mapping.month_columns and re.search(KIND_WORDS["budget"], _sheet_words(table, headers=False)):
         # a sheet that says it is a budget may call its amount just 'Beløb'
@@ -319,6 +325,24 @@ def names_column(table: Table, samples: list[list], taken: set[int]) -> int | No
             continue
         texts = [" ".join(v.split()) for v in values]
         if sum(1 for t in texts if _PERSON_NAME.match(t)) >= 0.9 * len(texts) and len(set(texts)) >= 0.8 * len(texts):
+            found.append(c)
+    return found[0] if len(found) == 1 else None
+
+
+#: a section written so that it cannot be a number of something else ('SEL 85', '§107 stk. 2', 'Servicelovens § 108')
+_SECTION_WRITTEN = re.compile(r"(?i)§|(?<![a-zæøå])(?:sel|servicelov(?:en|ens)?)(?![a-zæøå])")
+
+
+def sections_column(samples: list[list], taken: set[int]) -> int | None:
+    """The one column, under a header no field knows ('Bevilling', 'Hjemmel'), whose values are nearly all
+    sections written as sections ('SEL 85', '§ 108'; a bare number could count anything). ``None`` when
+    no column or several do."""
+    found = []
+    for c, values in enumerate(samples):
+        if c in taken or len(values) < 3 or not all(isinstance(v, str) for v in values):
+            continue
+        written = sum(1 for v in values if _SECTION_WRITTEN.search(v))
+        if written >= 0.9 * len(values) and value_fit(KINDS["grants"].field("section"), values, 0.9) >= 0.9:
             found.append(c)
     return found[0] if len(found) == 1 else None
 
@@ -480,13 +504,24 @@ class BlockValues(str):
         return self.by_row[i][1] if i >= 0 else None
 
 
-def _sections_by_heading(table: Table) -> BlockValues | None:
+def _sections_by_heading(table: Table, above: str | None = None) -> BlockValues | None:
     """The sections of a sheet whose every group row (a lone text between the rows) names one, when
-    the first data row is below the first of them."""
+    the first data row is below the first of them, or when the title row just above the header names
+    ``above``: the first block's section (``§ 107 Midlertidigt botilbud`` over the header, the next
+    blocks' titles between the rows)."""
     named = [(row, p.section_named_in(h)) for row, h in table.headings]
-    if not named or not all(s for _, s in named) or not table.rows or table.rows[0][0] < named[0][0]:
+    if not named or not all(s for _, s in named) or not table.rows:
         return None
+    if table.rows[0][0] < named[0][0]:
+        if above is None:
+            return None
+        named.insert(0, (table.header_row, above))
     return BlockValues(named)
+
+
+def _names_other_sections(table: Table, section: str) -> bool:
+    """Whether a group row between the data rows names a section other than ``section``."""
+    return any(p.section_named_in(h) not in (None, section) for _, h in table.headings)
 
 
 def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
@@ -503,7 +538,14 @@ def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
         found = set(_labelled_values(kind.field(name), table.title[:5]))
         if name == "section" and mapping.kind == "grants" and not found:
             found = {p.section_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
-        if len(found) == 1:
+        if name == "section" and mapping.kind == "grants" and len(found) == 1 and \
+                _names_other_sections(table, next(iter(found))):
+            # the title's section heads the first block only: group rows below name the others
+            above = p.section_named_in(table.title[-1]) if table.title else None
+            blocks = _sections_by_heading(table, above if above in found else None)
+            if blocks:
+                mapping.defaults[name] = blocks
+        elif len(found) == 1:
             mapping.defaults[name] = found.pop()
         elif name == "section" and mapping.kind == "grants" and not found:
             blocks = _sections_by_heading(table)

@@ -24,7 +24,8 @@ from core.register.grants import normalize_section
 from core.money import AMBIGUOUS_COMMA, ambiguous_comma_message
 
 OPEN_ENDED = {"", "løbende", "lobende", "loebende", "ingen", "ingen slutdato", "uafklaret", "-", "--", "–", "ubestemt",
-              "tidsubegrænset", "fortsat", "igangværende", "n/a"}
+              "tidsubegrænset", "fortsat", "igangværende", "n/a", "ubegrænset", "tidsubestemt", "varig", "varigt",
+              "permanent", "ingen udløb", "ingen udløbsdato", "indtil videre", "ikke fastsat", "u.b.", "åben"}
 
 MONTHS = {
     "januar": 1, "jan": 1, "februar": 2, "feb": 2, "marts": 3, "mar": 3, "april": 4, "apr": 4, "maj": 5,
@@ -298,9 +299,19 @@ def parse_date(value) -> dt.date:
         m = _COMPACT.match(t.split(".")[0]) if re.fullmatch(r"\d{8}\.0+", t) else None
         if m and 1900 <= int(m.group(1)) <= 2100:  # '20260131.0': a yyyymmdd number stored as text
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _DATE_WITH_WORD.match(t)
+        if m:  # 'Ophørt 31.03.2026', '31.03.2026 (ophørt)', 'pr. 01.02.2026': the date, the word says no more
+            return parse_date(m.group("a") or m.group("b"))
     except ValueError:
         raise ParseError(f"'{raw}' er ikke en gyldig dato") from None
     raise ParseError(f"'{raw}' er ikke en dato (fx 01-03-2026)")
+
+
+#: a date with a word that only tells its kind: 'Ophørt 31.03.2026', '31.03.2026 (udløber)', 'pr. 1.2.2026'
+_DATE_WORDS = r"(?:ophørt|ophører|afsluttet|udløber|udløbet|slut|start|fra|til|pr\.?|den)"
+_A_DATE = r"\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}-\d{2}-\d{2}"
+_DATE_WITH_WORD = re.compile(rf"^(?:{_DATE_WORDS}\s*[:.]?\s*)+(?P<a>{_A_DATE})$"
+                             rf"|^(?P<b>{_A_DATE})\s*[(,-]?\s*{_DATE_WORDS}\s*\)?$")
 
 
 _SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?=$|[\sT])")
@@ -349,6 +360,49 @@ def parse_open_date(value) -> dt.date | None:
             return None
     date = parse_date(value)
     return None if date.year == 9999 else date
+
+
+def _month_written(value) -> tuple[int, int] | None:
+    """``(month, year)`` of a text that names a month of a year and no day (``jan-26``, ``januar 2026``)."""
+    if not isinstance(value, str):
+        return None
+    found = month_of(value)
+    return found if found and found[1] is not None else None
+
+
+def names_month_only(value) -> bool:
+    """Whether a cell is a month of a year without a day (``jan-26``), as ``parse_start_date`` reads it."""
+    if _month_written(value) is None:
+        return False
+    try:
+        parse_date(value)
+    except ParseError:
+        return True
+    return False
+
+
+def parse_start_date(value) -> dt.date:
+    """A start date; a month without a day (``jan-26``, as a sheet formatted 'mmm-yy' is saved as text;
+    ``januar 2026``) starts on its first day."""
+    try:
+        return parse_date(value)
+    except ParseError:
+        found = _month_written(value)
+        if found is None:
+            raise
+        return dt.date(found[1], found[0], 1)
+
+
+def parse_end_date(value) -> dt.date | None:
+    """An end date or ``None`` (open, as ``parse_open_date``); a month without a day ends on its last day."""
+    try:
+        return parse_open_date(value)
+    except ParseError:
+        found = _month_written(value)
+        if found is None:
+            raise
+        month, year = found
+        return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def parse_optional_date(value) -> dt.date | None:
@@ -576,6 +630,10 @@ def _unit_at(t: str, start: int = 0) -> tuple[str, int] | None:
     return (best[0], best[2]) if best else None
 
 
+#: hours a day: 'dagligt', 'pr. dag', 'om dagen', '/dag'
+_PER_DAY = re.compile(r"(?<![a-zæøå])(?:dagligt?|pr\.?\s*dag|om dagen|/\s*dag|hver dag)(?![a-zæøå])")
+
+
 def parse_unit(value) -> tuple[str, Decimal | None, str | None]:
     """``(unit, quantity or None, quantity_per or None)`` from a unit text.
 
@@ -601,6 +659,9 @@ def parse_unit(value) -> tuple[str, Decimal | None, str | None]:
         nxt = _unit_at(t, after)
         while nxt and nxt[0] == unit:
             nxt = _unit_at(t, nxt[1])
+        if unit == "time" and _PER_DAY.search(t):
+            # hours are counted per week or month: 'hours a day' read per week would be a seventh
+            raise ParseError(f"'{raw}' er timer pr. dag; skriv timerne pr. uge eller pr. måned (fx 7 timer pr. uge)")
         if nxt and nxt[0] in ("uge", "måned"):
             per = nxt[0]
         if unit == "dag" and per is None and quantity is not None:
@@ -608,6 +669,27 @@ def parse_unit(value) -> tuple[str, Decimal | None, str | None]:
     else:
         quantity = None
     return unit, quantity, per
+
+
+def unit_of_quantity(value) -> tuple[str | None, str | None]:
+    """``(unit, per)`` a quantity written with words names (``10 t/md``: time per month; ``3 timer
+    ugentligt``: time per week; ``4 dg/uge``: days per week); ``(None, None)`` for a bare number.
+
+    Raises:
+        ParseError: hours a day (``1 time dagligt``): hours are counted per week or month, and taking
+            the number per week would be a seventh of the grant.
+    """
+    t = text(value).casefold()
+    if not re.search(r"[a-zæøå]", t):
+        return None, None
+    try:
+        unit, _, per = parse_unit(t)
+    except ParseError:
+        first = _unit_at(t)
+        if first and first[0] == "time" and _PER_DAY.search(t.replace("/", " / ")):
+            raise
+        return None, None
+    return (unit, per) if unit in ("time", "dag") else (None, None)
 
 
 def parse_name(value) -> str:
@@ -618,6 +700,42 @@ def parse_name(value) -> str:
         if first and last:
             return f"{first} {last}"
     return t
+
+
+#: a header that says its name column writes the surname first ('Efternavn Fornavn', 'Efternavn og fornavn')
+_SURNAME_FIRST = re.compile(r"(?i)efternavn\W+(?:og\s+|,\s*)?fornavn")
+
+
+def says_surname_first(header: str) -> bool:
+    """Whether a name column's header says the surname stands first (``Efternavn Fornavn``)."""
+    return bool(_SURNAME_FIRST.search(header or ""))
+
+
+def name_from_surname_first(value) -> str:
+    """A name written surname first without a comma (``Hansen Anna Marie``) as ``Anna Marie Hansen``; with a
+    comma it is ``parse_name``'s (``Hansen, Anna``)."""
+    t = text(value)
+    if "," in t:
+        return parse_name(t)
+    words = t.split()
+    return " ".join(words[1:] + words[:1]) if len(words) > 1 else t
+
+
+#: what a header says its amounts are counted in ('Beløb (t.kr.)', 'Budget i 1.000 kr.', 'Beløb i øre')
+_HEADER_SCALES = (
+    (re.compile(r"(?<![a-zæøå])(?:t\.?\s?kr|tkr|tdkk|t\.?\s?dkk|1[.,]?000\s*kr|kr\.?\s*(?:i\s*)?1[.,]?000|"
+                r"i\s+tusinde?)(?![a-zæøå])"), Decimal(1000), "tusinde kroner"),
+    (re.compile(r"(?<![a-zæøå])(?:mio\.?|mill?\.?|millioner)\s*(?:kr|dkk)"), Decimal(1_000_000), "millioner kroner"),
+    (re.compile(r"(?<![a-zæøå])(?:i\s+)?øre(?![a-zæøå])"), Decimal("0.01"), "øre"),
+)
+
+
+def header_scale(header: str) -> tuple[Decimal, str] | None:
+    """``(factor, what)`` when an amount column's header says its amounts are not kroner: thousands
+    (``Beløb (t.kr.)``, ``Budget i 1.000 kr.``), millions (``mio. kr.``) or øre (``Beløb i øre``)."""
+    h = (header or "").casefold()
+    found = {(factor, what) for pattern, factor, what in _HEADER_SCALES if pattern.search(h)}
+    return found.pop() if len(found) == 1 else None
 
 
 _ACCOUNT_NAME = re.compile(r"(?<=\d)\s+(?:[-–:]\s*)?[a-zæøåA-ZÆØÅ(].*$")
@@ -729,8 +847,17 @@ def parse_text(value) -> str:
     return text(value)
 
 
+#: a company's CVR number written after its name: 'Bostedet ApS (CVR 12345678)', 'Bostedet, CVR-nr. 12345678'
+_CVR_AFTER_NAME = re.compile(r"(?i)\s*(?:[,;/-]\s*|\(\s*|\[\s*)?\bcvr\b[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*"
+                             r"\d{2} ?\d{2} ?\d{2} ?\d{2}\s*[)\]]?$")
+
+
 def parse_provider(value) -> str:
+    """A provider's name as written, without a CVR number after it (the same provider is written
+    with and without it)."""
     t = text(value)
+    if "cvr" in t.casefold():
+        t = _CVR_AFTER_NAME.sub("", t).strip() or t
     if not t:
         raise ParseError("Leverandør mangler")
     return t

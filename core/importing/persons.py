@@ -16,7 +16,7 @@ from itertools import accumulate
 
 from core import cpr as cprs
 from core.importing import parsers as p
-from core.importing.columns import ERROR
+from core.importing.columns import ERROR, WARNING
 from core.importing.fields import CPR, Kind
 from core.importing.matching import Mapping, header_score
 from core.importing.table import Table
@@ -129,6 +129,53 @@ def masked_cprs(table: Table, mapping: Mapping, kind: Kind, rows: list[int]) -> 
     return out
 
 
+def unknown_bare_cprs(table: Table, mapping: Mapping, kind: Kind, rows: list[int], known: frozenset) -> dict[int, str]:
+    """Per row index of ``rows``, ten bare digits in a text outside the CPR column that form a CPR number
+    but are not a ``known`` one (``Ophold 0709723920`` of a person neither the file nor the register
+    knows): perhaps a person, perhaps an invoice number. Each column is searched at once over the rows."""
+    out: dict[int, str] = {}
+    if not rows:
+        return out
+    skip = _not_searched(mapping, kind)
+    for c in range(len(table.headers)):
+        if c in skip:
+            continue
+        texts = []
+        for i in rows:
+            cells = table.rows[i][1]
+            v = cells[c] if c < len(cells) else None
+            texts.append(v.replace("\n", " ") if v.__class__ is str else "")
+        for i, cpr in _bare_cprs(texts, rows):
+            if cpr not in known:
+                out.setdefault(i, cpr)
+    return out
+
+
+def _bare_cprs(texts: list[str], rows) -> list[tuple[int, str]]:
+    """``(rows[k], CPR number)`` for ten bare digits forming a CPR number in ``texts[k]`` (texts without
+    line breaks), found in one pass over the texts joined by line breaks."""
+    return _cprs_in_joined(_CPR_BARE, "\n".join(texts), texts, rows)
+
+
+def _cprs_in_joined(pattern: re.Pattern, searched: str, texts: list[str], rows=None) -> list[tuple[int, str]]:
+    """``(row, CPR number)`` for each match of ``pattern`` in ``searched`` (``texts`` joined by line breaks, or
+    that text lower-cased): the row is the index of the text it stands in (``rows[index]`` when given)."""
+    out = []
+    starts = None
+    for m in pattern.finditer(searched):
+        if pattern is _CPR_DASHED and m.start() and searched[m.start() - 1] in _NOT_BEFORE:
+            continue  # part of a longer number ('1234567-1234') or a date range
+        try:
+            cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
+        except cprs.InvalidCPR:
+            continue
+        if starts is None:  # where each text starts in the joined text, worked out only when needed
+            starts = [0, *accumulate(len(t) + 1 for t in texts)]
+        k = bisect_right(starts, m.start()) - 1
+        out.append((k if rows is None else rows[k], cpr))
+    return out
+
+
 def _texts_searched_at_once(cells: list, known: frozenset = _NONE,
                             bare_rows: list[int] | None = None) -> list[tuple[int, set]] | None:
     """``(row index, CPR numbers)`` of a column whose cells are texts or blank, found in one pass over
@@ -155,18 +202,9 @@ def _texts_searched_at_once(cells: list, known: frozenset = _NONE,
     rows = range(len(texts)) if bare_rows is None else bare_rows
     some = [texts[i] for i in rows]
     if any(some):
-        searched = "\n".join(some)
-        some_starts = None
-        for m in _CPR_BARE.finditer(searched):
-            try:
-                cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
-            except cprs.InvalidCPR:
-                continue
-            if cpr not in known:
-                continue
-            if some_starts is None:
-                some_starts = [0, *accumulate(len(t) + 1 for t in some)]
-            by_row.setdefault(rows[bisect_right(some_starts, m.start()) - 1], set()).add(cpr)
+        for i, cpr in _bare_cprs(some, rows):
+            if cpr in known:
+                by_row.setdefault(i, set()).add(cpr)
     return sorted(by_row.items())
 
 
@@ -174,7 +212,6 @@ def _joined_texts_searched(texts: list[str]) -> list[tuple[int, set]] | None:
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:
         return None
-    starts = None
     by_row: dict[int, set] = {}
     # a dashed number needs a dash or a space, a number after a word needs the word
     searches = [(_CPR_DASHED, joined)] if "-" in joined or " " in joined else []
@@ -182,16 +219,8 @@ def _joined_texts_searched(texts: list[str]) -> list[tuple[int, set]] | None:
     if len(lowered) == len(joined) and ("cpr" in lowered or "pers" in lowered):
         searches.append((_CPR_AFTER_WORD_LOWER, lowered))
     for pattern, searched in searches:
-        for m in pattern.finditer(searched):
-            if pattern is _CPR_DASHED and m.start() and searched[m.start() - 1] in _NOT_BEFORE:
-                continue  # part of a longer number ('1234567-1234') or a date range
-            try:
-                cpr = cprs.normalize(f"{m.group(1)}-{m.group(2)}")
-            except cprs.InvalidCPR:
-                continue
-            if starts is None:  # where each cell starts in the joined text, worked out only when needed
-                starts = [0, *accumulate(len(t) + 1 for t in texts)]
-            by_row.setdefault(bisect_right(starts, m.start()) - 1, set()).add(cpr)
+        for i, cpr in _cprs_in_joined(pattern, searched, texts):
+            by_row.setdefault(i, set()).add(cpr)
     return sorted(by_row.items())
 
 
@@ -255,6 +284,12 @@ def find_persons(table: Table, mapping: Mapping, kind: Kind, cpr_values: list, c
             named = ", ".join(f"{cprs.mask(c)} i '{h}'" for c, h in sorted(found.items()))
             cpr_problems[i] = (ERROR, f"CPR-cellen er tom, og rækken nævner flere CPR-numre ({named}). Hvem "
                                       f"gælder rækken? Skriv CPR-nummeret i '{cpr_header}', og importér igen")
+    rest = [i for i in bare_rows if i not in elsewhere and i not in cpr_problems]
+    for i, cpr in unknown_bare_cprs(table, mapping, kind, rest, known).items():
+        cpr_problems[i] = (WARNING, f"CPR-cellen er tom, og rækken nævner {cprs.mask(cpr).replace('-', '')}, der kan "
+                                    "være et CPR-nummer, som hverken filen eller registret kender; rækken gemmes "
+                                    f"uden borger. Er det en borgers, så skriv nummeret i '{cpr_header}', og "
+                                    "importér igen")
     return taken
 
 

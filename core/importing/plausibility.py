@@ -175,7 +175,7 @@ def _beyond_the_field(records: list[Record], key: str, c: Check) -> list[tuple[R
         if v is None or v.__class__ is bool:
             continue
         try:
-            if -limit <= v <= limit:
+            if -limit <= v <= limit or key == "rate" and _per_year(rec) and -12 * limit <= v <= 12 * limit:
                 continue
         except TypeError:  # not a number
             continue
@@ -183,6 +183,11 @@ def _beyond_the_field(records: list[Record], key: str, c: Check) -> list[tuple[R
         if number is not None and rec.status != REJECTED:
             found.append((rec, number))
     return found
+
+
+def _per_year(rec: Record) -> bool:
+    """Whether a record's rate is a year's (a place's yearly price is twelve months' rates)."""
+    return rec.values.get("unit") == "år"
 
 
 def _far_outside(c: Check, value, span) -> bool:

@@ -45,6 +45,14 @@ PRIVATE_MARKERS = re.compile(r"(?<![a-zæøå])(aps|a/s|i/s|ivs|k/s|p/s|amba|a\.
                              r"forening|privat|holding|ltd|gmbh)(?![a-zæøå])")
 
 
+_COMPANY_FORM = re.compile(r"(?<![a-zæøå])(?:aps|a/s|i/s|ivs|k/s|p/s|amba|a\.m\.b\.a\.?)(?![a-zæøå])")
+
+
+def _without_company_form(name: str) -> str:
+    """A name without its company form (``Åhuset ApS`` and ``Åhuset`` are one company)."""
+    return " ".join(_COMPANY_FORM.sub(" ", _norm(name)).replace(",", " ").split())
+
+
 def guess_kind(name: str, own_municipality: str = "") -> tuple[str, str]:
     """``(kind, municipality)`` of a new provider from its name.
 
@@ -109,6 +117,11 @@ class ProviderMatcher:
         for pid, existing in self.providers.items():
             if _norm(existing) == key:
                 return ProviderChoice(name, pid, existing, pid, 100.0)
+        bare = _without_company_form(name)
+        same_company = [(pid, ex) for pid, ex in self.providers.items() if bare and _without_company_form(ex) == bare]
+        if len(same_company) == 1:
+            pid, existing = same_company[0]
+            return ProviderChoice(name, pid, existing, pid, 99.0)
         if len(key) >= SHEET_NAME_LIMIT - 1:
             cut = [(pid, ex) for pid, ex in self.providers.items() if _norm(ex).startswith(key)]
             if len(cut) == 1:

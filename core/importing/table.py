@@ -410,6 +410,33 @@ def _fields_named(headers: list[str]) -> int:
     return max(per_kind.values(), default=0)
 
 
+def side_by_side(sheet: RawSheet) -> list[RawSheet]:
+    """A sheet holding two tables side by side (``Aktive`` to the left, ``Ophørte`` to the right of an
+    empty column, the same header over each) as one sheet per table: the right one named
+    ``Ark1 (tabel 2)``, its rows keeping their numbers. Any other sheet is returned as it is.
+
+    Read as one table, each row would name two people; the split needs an empty column down the
+    whole sheet below the header and at least three of the right-hand headers repeating the left's.
+    """
+    h = find_header_row(sheet) if sheet.rows and not sheet.missing else None
+    if h is None:
+        return [sheet]
+    header = sheet.rows[h]
+    named = [normalize_header(v) if _is_texty(v) else "" for v in header]
+    for c in range(2, len(header) - 2):
+        if named[c] or not any(named[:c]):
+            continue
+        left, right = [n for n in named[:c] if n], [n for n in named[c + 1:] if n]
+        repeated = [n for n in right if n in left]
+        if len(repeated) < 3 or len(repeated) < 0.6 * len(right):
+            continue
+        if any(c < len(row) and not is_blank(row[c]) for row in sheet.rows[h:]):
+            continue
+        return [RawSheet(sheet.name, [list(row[:c]) for row in sheet.rows], sheet.hidden),
+                RawSheet(f"{sheet.name} (tabel 2)", [list(row[c + 1:]) for row in sheet.rows], sheet.hidden)]
+    return [sheet]
+
+
 def build_table(sheet: RawSheet) -> Table:
     """The table of a sheet.
 

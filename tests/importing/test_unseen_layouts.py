@@ -107,19 +107,21 @@ class Booking:
     voucher: str
 
 
-def people(rnd: random.Random, n: int) -> list[Person]:
+def people(rnd: random.Random, n: int, *, first: list[str] = FIRST, last: list[str] = LAST, born_from: int = 1945,
+           years: int = 55, low_day_every: int = 3) -> list[Person]:
+    """``n`` people with distinct CPR numbers born ``born_from`` and ``years`` on; every ``low_day_every``-th
+    is born on day 1-9: written as a number, the CPR loses its leading zero."""
     out, seen = [], set()
     while len(out) < n:
-        born = D(1945, 1, 1) + dt.timedelta(days=rnd.randrange(365 * 55))
-        # every third person is born on day 1-9: written as a number, the CPR loses its leading zero
-        if len(out) % 3 == 0:
+        born = D(born_from, 1, 1) + dt.timedelta(days=rnd.randrange(365 * years))
+        if len(out) % low_day_every == 0:
             born = born.replace(day=rnd.randint(1, 9))
         seq = f"{rnd.randint(0, 3)}{rnd.randint(0, 999):03d}"
         cpr = f"{born:%d%m%y}-{seq}"
         if cpr in seen:
             continue
         seen.add(cpr)
-        out.append(Person(cpr, rnd.choice(FIRST), rnd.choice(LAST)))
+        out.append(Person(cpr, rnd.choice(first), rnd.choice(last)))
     return out
 
 
