@@ -26,6 +26,10 @@ from gui.common.models import RecordModel, show_cpr
 from gui.common.widgets import NewestMonth, add_labelled, mark_edits
 
 
+CHART_MIN_HEIGHT = 220  # the trend chart beneath the table stays readable
+YEAR_ROWS = 12  # the table is as tall as a whole year of approved months
+
+
 def _kr(key):
     return lambda s: ore_to_kr(s.total[key]) if s.total[key] is not None else None
 
@@ -79,14 +83,16 @@ class Screen(QWidget):
         add_labelled(bar, (("&År", self.year), ("&Måned", self.month)))
         bar.addWidget(self.approve_button)
         bar.addStretch(1)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        # compact rows, the table above the chart: every column of the approved months on a laptop's
+        # width (side by side, the chart left the table too narrow and it scrolled sideways)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        self.split = split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
         split.addWidget(self.chart_view)
-        # the trend chart needs room to be read: it gets as much width as the table
-        self.chart_view.setMinimumWidth(320)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([720, 480])
+        split.setChildrenCollapsible(False)
+        self.chart_view.setMinimumHeight(CHART_MIN_HEIGHT)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.checks_label)
@@ -99,11 +105,28 @@ class Screen(QWidget):
         self.snapshots = approval.snapshots(self.context.db, self.year.value())
         self.model.set_records(self.snapshots)
         self.view.resizeColumnsToContents()
+        self._share_height()
         year = self.year.value()
         self.job.start(self.context.db_path, lambda db: forecast(db, year, default_as_of(db, year), by="account",
                                                                   include_expected=False, include_refund=False))
         self._start_checks()
         self._draw()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._share_height()
+
+    def _share_height(self) -> None:
+        """The table as tall as a year of approved months (no scrolling for them), the chart the
+        rest, at least ``CHART_MIN_HEIGHT`` (then the table scrolls)."""
+        total = sum(self.split.sizes())
+        if total <= 0:
+            return
+        view = self.view
+        year = (view.horizontalHeader().sizeHint().height() + YEAR_ROWS * view.verticalHeader().defaultSectionSize()
+                + 2 * view.frameWidth() + view.horizontalScrollBar().sizeHint().height())
+        table = max(min(year, total - CHART_MIN_HEIGHT), 0)
+        self.split.setSizes([table, total - table])
 
     def _start_checks(self) -> None:
         year, month = self.year.value(), self.month.currentData()

@@ -4,6 +4,7 @@ the screen for are fully visible, header text not cut. The grabs are saved as PN
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -278,3 +279,22 @@ def test_the_validation_shows_each_finding_whole_at_laptop_size(qtbot, context, 
     settle(qtbot)
     window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "validation.png"))
     assert texts_cut(screen.view, ["Fund"]) == []
+
+
+def test_the_approved_months_fit_beside_the_chart_at_laptop_size(qtbot, context, tmp_path):
+    """Godkend måned at 1366 × 768 on the demo (January to September approved, October approved
+    here despite its checks, with a reason): every column of the approved months is on screen,
+    no sideways scrolling, the figures whole; the trend chart keeps the width that is left."""
+    from core.followup import approval
+
+    approval.approve_month(context.db, 2026, 10, reason="Gennemgået med økonomichefen",
+                           today=datetime.date(2026, 12, 5))
+    window, screen = at_laptop_size(qtbot, context, "Godkend måned")
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 10, timeout=20_000)
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "approval.png"))
+    view = screen.view
+    titles = [view.model().headerData(i, Qt.Orientation.Horizontal) for i in range(view.model().columnCount())]
+    assert column_problems(screen, titles) == []
+    assert view.horizontalScrollBar().maximum() == 0
+    assert screen.chart_view.width() >= 280
