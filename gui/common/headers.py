@@ -151,7 +151,9 @@ class FittingHeader(QHeaderView):
         excess = sum(self.sectionSize(i) for i in visible) - available
         if excess <= 0:
             return
-        wide = [i for i in visible if self.sectionSize(i) > WIDE and self._is_text(i)]
+        # a text column wide by its contents gives way again when the table narrows further (a
+        # vertical scroll bar that appears once the rows have wrapped), not only while it is wide
+        wide = [i for i in visible if self._is_text(i) and max(self.sectionSize(i), view.sizeHintForColumn(i)) > WIDE]
         if not wide:
             return
         floors = {i: max(MIN_TEXT_WIDTH, self.sectionSizeFromContents(i).width()) for i in wide}

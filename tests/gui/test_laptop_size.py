@@ -298,3 +298,30 @@ def test_the_approved_months_fit_beside_the_chart_at_laptop_size(qtbot, context,
     assert column_problems(screen, titles) == []
     assert view.horizontalScrollBar().maximum() == 0
     assert screen.chart_view.width() >= 280
+
+
+def test_the_reconciliation_of_imported_samples_fits_when_the_data_comes_after_the_window(qtbot, tmp_path,
+                                                                                        samples):
+    """A new user's month: Dispo open on her new database, then the grants list and the bookings of
+    January to October imported, then Afstemning. The remarks wrap onto more lines, a vertical
+    scroll bar appears and the table narrows: the remark column gives way again (it had already
+    shrunk below the width of a "wide" column), so it stays on screen without sideways scrolling."""
+    from core.importing.batches import import_file
+    from gui.common.context import AppContext
+
+    context = AppContext(tmp_path / "ny.sqlite")
+    try:
+        window, _ = at_laptop_size(qtbot, context, "Månedens gang")
+        settle(qtbot)
+        import_file(context.db, samples / "dispositionsregnskab_2026.xlsx")
+        import_file(context.db, samples / "bogfoering_jan-okt_2026.csv")
+        context.notify_changed("postings")
+        screen = window.show_screen("Afstemning")
+        qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=20_000)
+        settle(qtbot)
+        window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "reconcile_samples.png"))
+        assert screen.view.verticalScrollBar().isVisible()  # the case: rows taller than the table
+        assert texts_cut(screen.view, ["Markering", "Bemærkning"]) == []
+        assert screen.view.horizontalScrollBar().maximum() == 0
+    finally:
+        context.close()
