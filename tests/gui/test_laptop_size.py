@@ -325,3 +325,32 @@ def test_the_reconciliation_of_imported_samples_fits_when_the_data_comes_after_t
         assert screen.view.horizontalScrollBar().maximum() == 0
     finally:
         context.close()
+
+
+def test_the_import_wizard_over_the_window_shows_a_months_bookings_whole(qtbot, tmp_path, samples):
+    """Filer → Importér at 1366 × 768 with the bookings of January to October (the grants already
+    in): the wizard takes the window's room (not its own 1000 × 680), so the preview shows every
+    column of the bookings, the posting texts whole, without scrolling sideways; it still fits."""
+    from core.importing.batches import import_file
+    from gui.common.context import AppContext
+
+    context = AppContext(tmp_path / "ny.sqlite")
+    try:
+        import_file(context.db, samples / "dispositionsregnskab_2026.xlsx")
+        window, _ = at_laptop_size(qtbot, context, "Månedens gang")
+        wizard = window.open_import(str(samples / "bogfoering_jan-okt_2026.csv"))
+        wizard.next()
+        qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=30_000)
+        wizard.next()
+        wizard.next()
+        qtbot.waitUntil(wizard.preview_page.isComplete, timeout=60_000)
+        settle(qtbot)
+        wizard.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "import_bookings.png"))
+        assert wizard.width() <= LAPTOP[0] and wizard.height() <= LAPTOP[1] - 40
+        view = wizard.preview_page.view
+        assert view.horizontalScrollBar().maximum() == 0
+        assert column_problems(wizard.preview_page, ["Bogføringsdato", "Konto", "CPR-nr.", "Tekst", "Bilagsnr.",
+                                                     "Beløb"]) == []
+        wizard.reject()
+    finally:
+        context.close()
