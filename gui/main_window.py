@@ -28,7 +28,6 @@ from gui.store.settings_dialog import SettingsDialog
 
 
 SCREEN_MIN_WIDTH = 520
-WIZARD_MAX = (1300, 720)  # the import wizard over a large window stays a dialog
 
 
 class MainWindow(QMainWindow):
@@ -263,10 +262,6 @@ class MainWindow(QMainWindow):
     def open_import(self, path: str | None = None):
         """Open the import wizard (on ``path`` when a file was dropped on the window)."""
         wizard = ImportWizard(self.context, path, parent=self)
-        # as large as the window allows (on a 1366 × 768 laptop the preview of a month's bookings
-        # then shows every column without scrolling sideways), never smaller than its own size
-        wizard.resize(max(wizard.width(), min(self.width() - 40, WIZARD_MAX[0])),
-                      max(wizard.height(), min(self.height() - 40, WIZARD_MAX[1])))
         wizard.open()
         return wizard
 

@@ -354,3 +354,25 @@ def test_the_import_wizard_over_the_window_shows_a_months_bookings_whole(qtbot, 
         wizard.reject()
     finally:
         context.close()
+
+
+def test_the_import_wizard_of_the_importer_screen_takes_the_window_room_too(qtbot, context):
+    """Importer → Importér fil … opens the same wizard as Filer → Importér, at the same size: as
+    large as the 1366 × 768 window allows, at most 1300 × 720 (1366 − 40 and 768 − 40 capped)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QWizard
+
+    window, screen = at_laptop_size(qtbot, context, "Importer")
+    sizes = []
+
+    def close_wizard():
+        wizard = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QWizard) and w.isVisible())
+        sizes.append((wizard.width(), wizard.height()))
+        wizard.reject()
+
+    QTimer.singleShot(100, close_wizard)
+    screen.open_wizard()  # modal until closed
+    from_menu = window.open_import()
+    sizes.append((from_menu.width(), from_menu.height()))
+    from_menu.reject()
+    assert sizes == [(1300, 720), (1300, 720)]
