@@ -376,3 +376,30 @@ def test_the_import_wizard_of_the_importer_screen_takes_the_window_room_too(qtbo
     sizes.append((from_menu.width(), from_menu.height()))
     from_menu.reject()
     assert sizes == [(1300, 720), (1300, 720)]
+
+
+def test_the_backups_dialog_fits_a_laptop_with_a_deep_folder(qtbot, demo_db, tmp_path):
+    """Filer → Sikkerhedskopier for a database deep in a shared drive's folders: the sentence
+    naming the folder wraps (the dialog was as wide as the path, wider than the screen), and each
+    backup's time stands whole on one line."""
+    import shutil
+
+    from gui.common.context import AppContext
+    from gui.store.backup_dialog import BackupDialog
+
+    deep = tmp_path.joinpath("Fælles drev", "Social og sundhed", "Økonomi og analyse",
+                             "Specialiseret voksenområde", "Budgetopfølgning", "2026", "Dispo-databasen")
+    deep.mkdir(parents=True)
+    shutil.copy(tmp_path / "demo.sqlite", deep / "specialiseret voksenområde.sqlite")
+    context = AppContext(deep / "specialiseret voksenområde.sqlite")  # opening makes the day's backup
+    try:
+        dialog = BackupDialog(context)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        settle(qtbot)
+        dialog.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "backups.png"))
+        assert dialog.model.rowCount() >= 1
+        assert dialog.minimumSizeHint().width() <= LAPTOP[0] and dialog.width() <= LAPTOP[0]
+        assert texts_cut(dialog.view, ["Tidspunkt", "Årsag", "Størrelse"]) == []
+    finally:
+        context.close()
