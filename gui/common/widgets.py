@@ -185,6 +185,20 @@ class DateField(QLineEdit):
             return None
 
 
+LARGE_DIALOG = (1300, 720)  # a large dialog over a large window stays a dialog
+
+
+def size_to_window(dialog: QWidget, parent: QWidget | None) -> None:
+    """Make ``dialog`` (the import wizard, the print preview) as large as the window it opens over
+    allows, at most ``LARGE_DIALOG``, never smaller than it is: on a 1366 × 768 laptop its table or
+    pages get the screen's room (a month's bookings without sideways scrolling)."""
+    if parent is None:
+        return
+    room = parent.window().size()
+    dialog.resize(max(dialog.width(), min(room.width() - 40, LARGE_DIALOG[0])),
+                  max(dialog.height(), min(room.height() - 40, LARGE_DIALOG[1])))
+
+
 def add_labelled(row: QHBoxLayout, pairs) -> None:
     """Add (label, widget) pairs to a tool row, each label the buddy of its widget (so that its
     mnemonic, ``&År``, focuses the widget); a pair without a label adds the widget alone."""

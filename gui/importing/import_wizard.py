@@ -29,6 +29,7 @@ from core.importing.records import CHANGED, REJECTED, STATUS_LABELS
 from core.money import format_date, format_number
 from gui.common.headers import fit_table
 from gui.common.models import Column, RecordFilterProxy, RecordModel, show_cpr, show_date, show_number
+from gui.common.widgets import size_to_window
 from gui.common.workers import Task, start
 
 ALL_SHEETS = "__alle__"
@@ -846,9 +847,6 @@ class CommitPage(BusyPage):
             QMessageBox.warning(self, "Fejllisten kan ikke gemmes", str(ex))
 
 
-WIZARD_MAX = (1300, 720)  # over a large window the wizard stays a dialog
-
-
 class ImportWizard(QWizard):
     """Filer → Importér …: the whole import of one file, from choosing it to the result."""
 
@@ -868,12 +866,7 @@ class ImportWizard(QWizard):
         self.setWindowTitle("Importér")
         self.setObjectName("import_wizard")
         self.resize(1000, 680)
-        if parent is not None:
-            # as large as the window allows (on a 1366 × 768 laptop the preview of a month's
-            # bookings then shows every column without scrolling sideways), never smaller
-            room = parent.window().size()
-            self.resize(max(self.width(), min(room.width() - 40, WIZARD_MAX[0])),
-                        max(self.height(), min(room.height() - 40, WIZARD_MAX[1])))
+        size_to_window(self, parent)
         self.file_page = FilePage(self)
         self.sheet_page = SheetPage(self)
         self.mapping_page = MappingPage(self)

@@ -403,3 +403,15 @@ def test_the_backups_dialog_fits_a_laptop_with_a_deep_folder(qtbot, demo_db, tmp
         assert texts_cut(dialog.view, ["Tidspunkt", "Årsag", "Størrelse"]) == []
     finally:
         context.close()
+
+
+def test_the_print_preview_of_the_monthly_report_opens_large_at_laptop_size(qtbot, context, tmp_path):
+    """Rapporter → Vis udskrift at 1366 × 768: the preview opens as large as the window allows,
+    at most 1300 × 720 (1366 − 40 and 768 − 40, capped), not at Qt's own 533 × 533."""
+    screen = previewed_report(qtbot, context, tmp_path, "report_for_print.png")
+    dialog = screen.print_preview_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot)
+    dialog.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "print_preview.png"))
+    assert (dialog.width(), dialog.height()) == (1300, 720)
