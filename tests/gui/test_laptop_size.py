@@ -8,6 +8,7 @@ import datetime
 import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QThreadPool, Qt
 from PySide6.QtWidgets import QTableView
 
@@ -15,6 +16,20 @@ from gui.main_window import MainWindow
 from gui.screens import KEY_COLUMNS
 
 LAPTOP = (1366, 768)
+
+
+@pytest.fixture
+def sample_context(tmp_path, samples):
+    """A new user's database with the sample files of the month imported: the grants list, the
+    bookings of January to October and the occupancy lists."""
+    from core.importing.batches import import_file
+    from gui.common.context import AppContext
+
+    context = AppContext(tmp_path / "ny.sqlite")
+    for name in ("dispositionsregnskab_2026.xlsx", "bogfoering_jan-okt_2026.csv", "belaegningsliste_2026.xlsx"):
+        import_file(context.db, samples / name)
+    yield context
+    context.close()
 
 
 def settle(qtbot) -> None:
@@ -87,7 +102,11 @@ def texts_cut(view, titles: list[str]) -> list[str]:
     the row (so part of it would only be in the tooltip), or whose column ends off-screen."""
     from PySide6.QtCore import QRect
 
+    from PySide6.QtWidgets import QStyle
+
     model, header, metrics = view.model(), view.horizontalHeader(), view.fontMetrics()
+    # the cell's margins, as the style lays out an item's text (its focus frame's margin + 1, each side)
+    margins = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
     names = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
     cut = []
     for title in titles:
@@ -96,12 +115,11 @@ def texts_cut(view, titles: list[str]) -> list[str]:
             cut.append(f"{title}: off-screen")
         for row in range(model.rowCount()):
             text = model.index(row, column).data()
-            # the cell's margins: 8 pixels
-            needed = metrics.boundingRect(QRect(0, 0, view.columnWidth(column) - 8, 10_000),
+            needed = metrics.boundingRect(QRect(0, 0, view.columnWidth(column) - margins, 10_000),
                                           int(Qt.TextFlag.TextWordWrap), text).height()
             if needed > view.rowHeight(row):
                 cut.append(f"{title}, row {row}: {text!r} needs {needed} pixels, has {view.rowHeight(row)}")
-            elif not view.wordWrap() and metrics.horizontalAdvance(text) > view.columnWidth(column) - 8:
+            elif not view.wordWrap() and metrics.horizontalAdvance(text) > view.columnWidth(column) - margins:
                 cut.append(f"{title}, row {row}: {text!r} is elided (one line, no wrapping)")
     return cut
 
@@ -415,3 +433,33 @@ def test_the_print_preview_of_the_monthly_report_opens_large_at_laptop_size(qtbo
     settle(qtbot)
     dialog.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "print_preview.png"))
     assert (dialog.width(), dialog.height()) == (1300, 720)
+
+
+def test_the_monthly_overview_preview_of_the_samples_shows_every_column_at_laptop_size(qtbot, sample_context,
+                                                                                      tmp_path):
+    """Rapporter → Vis at 1366 × 768 on the sample municipality: every column of the overview is on
+    screen, the effects too, without scrolling sideways. A figure column's long title ("Disponeret
+    resten af året") takes a third line instead of widening the column past its figures."""
+    screen = previewed_report(qtbot, sample_context, tmp_path, "report_samples.png")
+    view = screen.tabs.widget(0)
+    model = view.model()
+    titles = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    assert titles[-2:] == ["Mængdeeffekt", "Priseffekt"]
+    assert view.horizontalHeader()._lines(titles.index("Disponeret resten af året")) == ["Disponeret", "resten",
+                                                                                          "af året"]
+    assert column_problems(screen, titles) == []
+    assert view.horizontalScrollBar().maximum() == 0
+
+
+def test_the_reconciliation_of_imported_samples_fits_with_three_line_titles(qtbot, sample_context, tmp_path):
+    """Afstemning on the sample municipality (grants, bookings January to October, occupancy):
+    its long names and figures leave no room for the remarks unless "Forfaldent efter
+    fakturaforsinkelse" and "Difference (bogført − beregnet)" take three lines above their figures."""
+    window, screen = at_laptop_size(qtbot, sample_context, "Afstemning")
+    qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=20_000)
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "reconcile_samples_3.png"))
+    header = screen.view.horizontalHeader()
+    assert header._lines(6) == ["Forfaldent", "efter faktura-", "forsinkelse"]
+    assert texts_cut(screen.view, ["Markering", "Bemærkning"]) == []
+    assert screen.view.horizontalScrollBar().maximum() == 0
