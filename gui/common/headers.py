@@ -69,6 +69,7 @@ class FittingHeader(QHeaderView):
         self.setHighlightSections(False)
         self._fitting = False
         self._content: dict[int, int] = {}  # each column's figures' width, when last fitted
+        self._shrunk: set[int] = set()  # the text columns ``fit`` made narrower than their contents
         self._pending = QTimer(self, singleShot=True, interval=0)
         self._pending.timeout.connect(self.fit)
         # owned by the header, so it never fires after the header is gone (a closed dialog)
@@ -78,6 +79,8 @@ class FittingHeader(QHeaderView):
 
     def setModel(self, model) -> None:
         super().setModel(model)
+        self._shrunk.clear()
+        self._content.clear()
         if model is not None:  # new columns or rows: titles whole again, then fit the width
             for signal in (model.modelReset, model.columnsInserted, model.headerDataChanged, model.layoutChanged):
                 signal.connect(self._titles_changed)
@@ -182,7 +185,10 @@ class FittingHeader(QHeaderView):
             visible = [i for i in visible if i != last]
             available -= min(self.sectionSize(last), max(MIN_TEXT_WIDTH, self.sectionSizeFromContents(last).width()))
         excess = sum(self.sectionSize(i) for i in visible) - available
-        if excess <= 0:
+        if excess < 0:
+            self._give_back(-excess)
+            return
+        if excess == 0:
             return
         # a text column wide by its contents gives way again when the table narrows further (a
         # vertical scroll bar that appears once the rows have wrapped), not only while it is wide
@@ -199,6 +205,25 @@ class FittingHeader(QHeaderView):
             for i in wide:
                 give = room[i] if reducible <= excess else -(-room[i] * excess // reducible)
                 self.resizeSection(i, self.sectionSize(i) - give)
+                self._shrunk.add(i)
+        finally:
+            self._fitting = False
+
+    def _give_back(self, spare: int) -> None:
+        """The text columns ``fit`` shrank grow back towards their contents, as far as ``spare``
+        pixels go: a table laid out narrow (a hidden tab, a window made larger) gets its texts back."""
+        view = self.parent()
+        self._fitting = True
+        try:
+            for i in sorted(self._shrunk):
+                if spare <= 0:
+                    break
+                if i >= self.count() or self.isSectionHidden(i):
+                    continue
+                grow = min(spare, view.sizeHintForColumn(i) - self.sectionSize(i))
+                if grow > 0:
+                    self.resizeSection(i, self.sectionSize(i) + grow)
+                    spare -= grow
         finally:
             self._fitting = False
 

@@ -463,3 +463,18 @@ def test_the_reconciliation_of_imported_samples_fits_with_three_line_titles(qtbo
     assert header._lines(6) == ["Forfaldent", "efter faktura-", "forsinkelse"]
     assert texts_cut(screen.view, ["Markering", "Bemærkning"]) == []
     assert screen.view.horizontalScrollBar().maximum() == 0
+
+
+def test_a_report_tab_shown_later_gives_its_texts_back_their_width(qtbot, sample_context, tmp_path):
+    """The report preview's tabs are laid out while hidden, in a narrow table: their text columns
+    give way then. Shown at 1366 × 768, where there is room, they get their width back: the
+    occupancy's "Bofællesskabet Lærkevej i alt" is whole, not "Bofællesskab…"."""
+    screen = previewed_report(qtbot, sample_context, tmp_path, "report_occupancy_hidden.png")
+    titles = [screen.tabs.tabText(i) for i in range(screen.tabs.count())]
+    screen.tabs.setCurrentIndex(titles.index("Belægning"))
+    settle(qtbot)
+    screen.window().grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "report_occupancy.png"))
+    view = screen.tabs.currentWidget()
+    assert "Bofællesskabet Lærkevej i alt" in [view.model().index(r, 0).data() for r in range(view.model().rowCount())]
+    assert texts_cut(view, ["Tilbud"]) == []
+    assert view.horizontalScrollBar().maximum() == 0
