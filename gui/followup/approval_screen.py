@@ -28,6 +28,7 @@ from gui.common.widgets import NewestMonth, add_labelled, mark_edits
 
 CHART_MIN_HEIGHT = 220  # the trend chart beneath the table stays readable
 YEAR_ROWS = 12  # the table is as tall as a whole year of approved months
+REASON_TEXT_WIDTH = 640  # the question for a reason: its checks wrap at this width
 
 
 def _kr(key):
@@ -189,11 +190,22 @@ class Screen(QWidget):
         self.refresh()
 
     def _ask_reason(self, found) -> str | None:
-        text, ok = QInputDialog.getText(
-            self, "Godkend trods bemærkninger",
-            "\n".join(f"• {c.message}" for c in found) + "\n\nBegrundelse for at godkende alligevel "
-            "(gemmes med godkendelsen og i revisionssporet):")
-        return text if ok else None
+        dialog = self.reason_dialog(found)
+        ok = dialog.exec() == QInputDialog.DialogCode.Accepted
+        return dialog.textValue() if ok else None
+
+    def reason_dialog(self, found) -> QInputDialog:
+        """The question for a reason to approve despite ``found``: the checks wrap onto more lines
+        (a list of accounts or rules made Qt's own one-line question wider than a laptop's screen)."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Godkend trods bemærkninger")
+        dialog.setLabelText("\n".join(f"• {c.message}" for c in found) + "\n\nBegrundelse for at godkende "
+                            "alligevel (gemmes med godkendelsen og i revisionssporet):")
+        dialog.setTextValue("")
+        for label in dialog.findChildren(QLabel):
+            label.setWordWrap(True)
+            label.setMinimumWidth(REASON_TEXT_WIDTH)  # wrapped, a label would otherwise pick a narrow column
+        return dialog
 
     def _draw(self) -> None:
         trend = QLineSeries()

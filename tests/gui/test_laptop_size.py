@@ -478,3 +478,31 @@ def test_a_report_tab_shown_later_gives_its_texts_back_their_width(qtbot, sample
     assert "Bofællesskabet Lærkevej i alt" in [view.model().index(r, 0).data() for r in range(view.model().rowCount())]
     assert texts_cut(view, ["Tilbud"]) == []
     assert view.horizontalScrollBar().maximum() == 0
+
+
+def test_the_question_for_a_reason_to_approve_fits_a_laptop(qtbot, context, tmp_path):
+    """Approving despite long checks (every rule of the validation failing, fourteen accounts
+    without bookings): the question wraps them within the screen instead of one line per check
+    wider than 1366 pixels, and its text is whole."""
+    from PySide6.QtWidgets import QLabel
+
+    from core.followup.approval import Check
+    from core.followup.validation import RULE_LABELS
+
+    accounts = [f"5.{n // 10}.{n % 10}0" for n in range(32, 46)]
+    found = [Check("validation", f"Datavalideringen har 40 fejl ({', '.join(sorted(set(RULE_LABELS.values())))}); "
+                                 "se Datavalidering"),
+             Check("no_bookings", f"Ingen bogføringer i måneden på {len(accounts)} konti med bevillinger: "
+                                  + ", ".join(accounts)),
+             Check("bookings_end", "Bogføringerne når kun til 25-10-2026, ikke til månedens sidste bankdag "
+                                   "30-10-2026 (den sidste bankdag før 31-10-2026)")]
+    _, screen = at_laptop_size(qtbot, context, "Godkend måned")
+    dialog = screen.reason_dialog(found)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot)
+    dialog.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "approve_reason.png"))
+    assert dialog.width() <= LAPTOP[0] and dialog.height() <= LAPTOP[1] - 40
+    label = next(w for w in dialog.findChildren(QLabel) if "Begrundelse" in w.text())
+    assert all(c.message in label.text() for c in found)
+    assert label.height() >= label.heightForWidth(label.width())  # every line shown
