@@ -3,10 +3,13 @@
 ``FittingHeader`` does two things a plain ``QHeaderView`` does not:
 
 - a header text of several words wraps onto two lines instead of widening its column
-  ("Gns. pris pr. / helårsperson"), so a column is as wide as its figures, not its title;
+  ("Gns. pris pr. / helårsperson"), or three where two are still wider than the column's
+  figures ("Forfaldent / efter faktura- / forsinkelse"), so a column is as wide as its
+  figures, not its title;
 - when the columns (sized to their contents) are wider than the table, the wide text
   columns (names, remarks) give up width, down to ``MIN_TEXT_WIDTH``, so the columns
-  to their right stay on screen. Their full text is in the cell's tooltip.
+  to their right stay on screen. Their full text is in the cell's tooltip. When the table
+  has room again (a hidden tab shown, a larger window) they get their width back.
 
 ``fit_table(view)`` installs it on any ``QTableView``.
 """
