@@ -8,13 +8,12 @@ from __future__ import annotations
 
 
 from PySide6.QtCharts import QChartView, QLineSeries, QScatterSeries
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPushButton, QSpinBox,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QProgressBar, QPushButton,
+                               QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from core.followup import approval
-from core.errors import DispoError
 from core.followup.forecast import default_as_of, forecast
 from core.formatting import datetime_text, month_text
 from core.money import format_number, ore_to_kr
@@ -37,6 +36,8 @@ def _kr(key):
 
 class Screen(QWidget):
     TITLE = "Godkend måned"
+
+    approval_finished = Signal()  # an approval was saved, refused or given up
 
     def __init__(self, context):
         super().__init__()
@@ -61,8 +62,15 @@ class Screen(QWidget):
         self.newest = NewestMonth(context.db, self.year, self.month)
         self.month.currentIndexChanged.connect(lambda _: self._start_checks())
         self.approve_button = QPushButton("&Godkend måned", objectName="approve")
-        self.approve_button.clicked.connect(self.approve)
+        self.approve_button.clicked.connect(lambda: self.approve())
         mark_edits(self.approve_button)
+        self._approving = None
+        self.approve_job = Runner(self)
+        self.approve_job.finished.connect(self._approve_step)
+        self.approve_job.failed.connect(self._approve_failed)
+        self.busy_bar = QProgressBar(objectName="approve_progress", maximumWidth=160)
+        self.busy_bar.setRange(0, 0)  # the checks and the saving say nothing of how far they are
+        self.busy_bar.hide()
         self.message = QLabel(objectName="message")
         self.live_label = QLabel(objectName="live")
         self.model = RecordModel([
@@ -83,6 +91,7 @@ class Screen(QWidget):
         bar = QHBoxLayout()
         add_labelled(bar, (("&År", self.year), ("&Måned", self.month)))
         bar.addWidget(self.approve_button)
+        bar.addWidget(self.busy_bar)
         bar.addStretch(1)
         # compact rows, the table above the chart: every column of the approved months on a laptop's
         # width (side by side, the chart left the table too narrow and it scrolled sideways)
@@ -153,41 +162,60 @@ class Screen(QWidget):
         """Approve the chosen month; a month already approved is replaced only after a yes.
 
         The checks come first: a month that has not ended is refused; with other checks the
-        user is asked for a reason (``ask_reason`` returns it, or None to cancel)."""
-        year, month = self.year.value(), self.month.currentData()
-        try:
-            found = approval.checks(self.context.db, year, month)
-        except DispoError as ex:
-            self.message.setText(str(ex))
+        user is asked for a reason (``ask_reason`` returns it, or None to cancel). The checks
+        and the saving of the month's figures run off the GUI thread (seconds on a large
+        register), with a busy bar; ``approval_finished`` is emitted when it is over."""
+        year, month, name = self.year.value(), self.month.currentData(), self.month.currentText()
+        self._approving = (year, month, name, confirm_replace, ask_reason)
+        self._set_approving(True, "Kontrollerer måneden …")
+        self.approve_job.start(self.context.db_path, lambda db: ("checked", approval.checks(db, year, month)))
+
+    def _approve_step(self, result) -> None:
+        step, value = result
+        year, month, name, confirm_replace, ask_reason = self._approving
+        if step == "saved":
+            self._set_approving(False, f"{name} {year} er godkendt.")
+            self.context.notify_changed("approvals")
+            self.refresh()
+            self.approval_finished.emit()
             return
+        found = value
         self._checks_done(found)
         blocking = [c for c in found if c.kind == "not_ended"]
         if blocking:
-            self.message.setText(blocking[0].message)
+            self._set_approving(False, blocking[0].message)
+            self.approval_finished.emit()
             return
         reason = None
         if found:
             ask = ask_reason or (lambda: self._ask_reason(found))
             reason = ask()
             if not reason or not reason.strip():
-                self.message.setText("Måneden er ikke godkendt: en begrundelse er nødvendig.")
+                self._set_approving(False, "Måneden er ikke godkendt: en begrundelse er nødvendig.")
+                self.approval_finished.emit()
                 return
         replace = False
         if any(s.month == month for s in self.snapshots):
             ask = confirm_replace or (lambda: QMessageBox.question(
-                self, "Allerede godkendt", f"{self.month.currentText()} {year} er allerede godkendt. "
+                self, "Allerede godkendt", f"{name} {year} er allerede godkendt. "
                 "Vil du erstatte godkendelsen? Den gamle gemmes i loggen.") == QMessageBox.StandardButton.Yes)
             if not ask():
+                self._set_approving(False, "")
+                self.approval_finished.emit()
                 return
             replace = True
-        try:
-            approval.approve_month(self.context.db, year, month, replace=replace, reason=reason)
-        except DispoError as ex:
-            self.message.setText(str(ex))
-            return
-        self.message.setText(f"{self.month.currentText()} {year} er godkendt.")
-        self.context.notify_changed("approvals")
-        self.refresh()
+        self._set_approving(True, f"Godkender {name.lower()} {year}: månedens tal gemmes …")
+        self.approve_job.start(self.context.db_path, lambda db: (
+            "saved", approval.approve_month(db, year, month, replace=replace, reason=reason)))
+
+    def _approve_failed(self, message: str) -> None:
+        self._set_approving(False, message)
+        self.approval_finished.emit()
+
+    def _set_approving(self, busy: bool, message: str) -> None:
+        self.message.setText(message)
+        self.busy_bar.setVisible(busy)
+        self.approve_button.setEnabled(not busy and not self.context.readonly)
 
     def _ask_reason(self, found) -> str | None:
         dialog = self.reason_dialog(found)

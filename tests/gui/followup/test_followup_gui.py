@@ -125,10 +125,12 @@ def test_approval_screen(qtbot, qtmodeltester, context):
     # the demo's deliberate errors are shown before approving, and approving needs a reason
     qtbot.waitUntil(lambda: screen.found is not None, timeout=60000)
     assert "Datavalideringen har" in screen.checks_label.text()
-    screen.approve(ask_reason=lambda: None)
+    with qtbot.waitSignal(screen.approval_finished, timeout=60000):  # off the GUI thread
+        screen.approve(ask_reason=lambda: None)
     assert [s.month for s in screen.model.rows] == list(range(1, 10))
     assert "begrundelse" in screen.message.text()
-    screen.approve(ask_reason=lambda: "Kendte fejl i eksempeldata")
+    with qtbot.waitSignal(screen.approval_finished, timeout=60000):
+        screen.approve(ask_reason=lambda: "Kendte fejl i eksempeldata")
     assert [s.month for s in screen.model.rows] == list(range(1, 11))
     assert "godkendt" in screen.message.text()
     assert approval.snapshots(context.db, 2026)[-1].reason == "Kendte fejl i eksempeldata"
@@ -136,11 +138,35 @@ def test_approval_screen(qtbot, qtmodeltester, context):
         return context.db.execute("SELECT COUNT(*) FROM audit WHERE table_name = 'approvals' "
                                   "AND action = 'replace'").fetchone()[0]
 
-    screen.approve(confirm_replace=lambda: False, ask_reason=lambda: "Igen")
+    with qtbot.waitSignal(screen.approval_finished, timeout=60000):
+        screen.approve(confirm_replace=lambda: False, ask_reason=lambda: "Igen")
     assert replaced() == 0
-    screen.approve(confirm_replace=lambda: True, ask_reason=lambda: "Igen")
+    with qtbot.waitSignal(screen.approval_finished, timeout=60000):
+        screen.approve(confirm_replace=lambda: True, ask_reason=lambda: "Igen")
     assert replaced() == 1 and len(screen.model.rows) == 10
     assert {s.name() for s in screen.chart.series()} >= {"Godkendt forventet regnskab", "Budget"}
+
+
+def test_approving_runs_off_the_gui_thread_behind_a_busy_bar(qtbot, context):
+    """Godkend måned: the checks and the saving of the month's figures take seconds on a large
+    register; while they run, the window answers, a busy bar shows and the button cannot be
+    pressed twice. Afterwards the bar is gone and October is approved."""
+    from core.followup import approval
+    from gui.followup.approval_screen import Screen
+
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.refresh()
+    screen.month.setCurrentIndex(screen.month.findData(10))
+    with qtbot.waitSignal(screen.approval_finished, timeout=60000):
+        screen.approve(ask_reason=lambda: "Kendte fejl i eksempeldata")
+        # back in the event loop at once: the work is on a worker thread
+        assert screen.busy_bar.isVisible() and not screen.approve_button.isEnabled()
+        assert screen.message.text() == "Kontrollerer måneden …"
+    assert not screen.busy_bar.isVisible() and screen.approve_button.isEnabled()
+    assert screen.message.text() == "Oktober 2026 er godkendt."
+    assert [s.month for s in approval.snapshots(context.db, 2026)] == list(range(1, 11))
 
 
 def test_reconcile_screen_finds_the_demo_errors(qtbot, qtmodeltester, context):
