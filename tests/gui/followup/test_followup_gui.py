@@ -194,6 +194,7 @@ def test_validation_screen_opens_the_record(qtbot, qtmodeltester, context):
     qtbot.addWidget(screen)
     screen.as_of.setDate(QDate(2026, 10, 31))
     screen.refresh()
+    qtbot.waitUntil(lambda: not screen.job.running, timeout=60000)  # the checks run off the GUI thread
     qtmodeltester.check(screen.model)
     assert screen.model.rows
     assert "duplicate" in {f.rule for f in screen.model.rows}
@@ -206,6 +207,22 @@ def test_validation_screen_opens_the_record(qtbot, qtmodeltester, context):
     assert dialog.windowTitle() == f"Bevilling {finding.record_id}"
 
 
+def test_the_validation_runs_off_the_gui_thread_behind_a_busy_bar(qtbot, context):
+    """Kontrollér reads the whole register (a second or more with 30,000 grants): the screen
+    answers at once with a busy bar and "Kontrollerer …", and the findings come when done."""
+    from gui.followup.validation_screen import Screen
+
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.as_of.setDate(QDate(2026, 10, 31))
+    screen.refresh()
+    assert screen.busy_bar.isVisible() and screen.status.text() == "Kontrollerer …"
+    qtbot.waitUntil(lambda: not screen.job.running, timeout=60000)
+    assert not screen.busy_bar.isVisible() and screen.model.rows
+    assert screen.status.text().startswith("11 fejl")  # the demo's deliberate errors
+
+
 def test_a_missing_yearly_value_opens_where_it_is_entered(qtbot, context):
     from gui.main_window import MainWindow
 
@@ -215,6 +232,7 @@ def test_a_missing_yearly_value_opens_where_it_is_entered(qtbot, context):
     screen = window.show_screen("Datavalidering")
     screen.as_of.setDate(QDate(2026, 10, 31))
     screen.refresh()
+    qtbot.waitUntil(lambda: not screen.job.running, timeout=60000)
     screen.rule.setCurrentIndex(screen.rule.findData("sats_missing"))
     assert screen.model.rows  # the demo has no 2026 refund thresholds
     screen.view.setCurrentIndex(screen.proxy.index(0, 0))
