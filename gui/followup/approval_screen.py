@@ -71,7 +71,8 @@ class Screen(QWidget):
         self.busy_bar = QProgressBar(objectName="approve_progress", maximumWidth=160)
         self.busy_bar.setRange(0, 0)  # the checks and the saving say nothing of how far they are
         self.busy_bar.hide()
-        self.message = QLabel(objectName="message")
+        self.message = QLabel(objectName="message", wordWrap=True)
+        self.message.hide()  # shown with a message only: no empty line above the table
         self.live_label = QLabel(objectName="live")
         self.model = RecordModel([
             models.Column("Måned", lambda s: month_text(s.year, s.month), lambda s: s.year * 100 + s.month, key="month"),
@@ -214,6 +215,7 @@ class Screen(QWidget):
 
     def _set_approving(self, busy: bool, message: str) -> None:
         self.message.setText(message)
+        self.message.setVisible(bool(message))
         self.busy_bar.setVisible(busy)
         self.approve_button.setEnabled(not busy and not self.context.readonly)
 

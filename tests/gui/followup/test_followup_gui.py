@@ -159,13 +159,14 @@ def test_approving_runs_off_the_gui_thread_behind_a_busy_bar(qtbot, context):
     screen.show()
     screen.refresh()
     screen.month.setCurrentIndex(screen.month.findData(10))
+    assert not screen.message.isVisible()  # no empty line above the table before there is a message
     with qtbot.waitSignal(screen.approval_finished, timeout=60000):
         screen.approve(ask_reason=lambda: "Kendte fejl i eksempeldata")
         # back in the event loop at once: the work is on a worker thread
         assert screen.busy_bar.isVisible() and not screen.approve_button.isEnabled()
         assert screen.message.text() == "Kontrollerer måneden …"
     assert not screen.busy_bar.isVisible() and screen.approve_button.isEnabled()
-    assert screen.message.text() == "Oktober 2026 er godkendt."
+    assert screen.message.text() == "Oktober 2026 er godkendt." and screen.message.isVisible()
     assert [s.month for s in approval.snapshots(context.db, 2026)] == list(range(1, 11))
 
 
