@@ -311,3 +311,25 @@ def test_the_screens_and_reconcile_start_on_the_newest_bookings_year(qtbot, db, 
     out = run_cli("reconcile", "--json", db=db_path)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["year"] == 2025
+
+
+def test_ctrl_f_in_the_reconciliation_goes_to_its_search_field(qtbot, context):
+    """Afstemning: Ctrl+F from the table puts the cursor in the search field, as in the registers'
+    tables, and the field says so."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+
+    from gui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    screen = window.show_screen("Afstemning")
+    qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=60000)
+    screen.view.setFocus()
+    qtbot.waitUntil(screen.view.hasFocus)
+    QTest.keySequence(screen.view, QKeySequence(QKeySequence.StandardKey.Find))
+    assert screen.search.hasFocus()
+    assert "(Ctrl+F)" in screen.search.placeholderText()
