@@ -319,13 +319,9 @@ def test_ctrl_f_in_the_reconciliation_goes_to_its_search_field(qtbot, context):
     from PySide6.QtGui import QKeySequence
     from PySide6.QtTest import QTest
 
-    from gui.main_window import MainWindow
+    from tests.gui.helpers import active_window
 
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    window = active_window(qtbot, context)
     screen = window.show_screen("Afstemning")
     qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=60000)
     screen.view.setFocus()
