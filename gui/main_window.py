@@ -124,6 +124,15 @@ class MainWindow(QMainWindow):
         mask.toggled.connect(self.context.set_cpr_masked)
         view.addAction(mask)
         self.mask_cpr_action = mask
+        # the screens from the keyboard: Ctrl+1 Månedens gang, Ctrl+2 Importer, … in the navigation's
+        # order (the month's steps first), listed here so she can find the keys
+        view.addSeparator()
+        self.screen_actions = []
+        for number, screen in enumerate(self.screens[:9], start=1):
+            go = QAction(screen.TITLE, self, shortcut=QKeySequence(f"Ctrl+{number}"))
+            go.triggered.connect(lambda _=False, title=screen.TITLE: self.show_screen(title))
+            view.addAction(go)
+            self.screen_actions.append(go)
 
         settings_action = QAction("&Indstillinger …", self, shortcut=QKeySequence("Ctrl+,"))
         settings_action.triggered.connect(self.show_settings)

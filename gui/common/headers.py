@@ -3,15 +3,20 @@
 ``FittingHeader`` does two things a plain ``QHeaderView`` does not:
 
 - a header text of several words wraps onto two lines instead of widening its column
-  ("Gns. pris pr. / helårsperson"), so a column is as wide as its figures, not its title;
+  ("Gns. pris pr. / helårsperson"), or three where two are still wider than the column's
+  figures ("Forfaldent / efter faktura- / forsinkelse"), so a column is as wide as its
+  figures, not its title;
 - when the columns (sized to their contents) are wider than the table, the wide text
   columns (names, remarks) give up width, down to ``MIN_TEXT_WIDTH``, so the columns
-  to their right stay on screen. Their full text is in the cell's tooltip.
+  to their right stay on screen. Their full text is in the cell's tooltip. When the table
+  has room again (a hidden tab shown, a larger window) they get their width back.
 
 ``fit_table(view)`` installs it on any ``QTableView``.
 """
 
 from __future__ import annotations
+
+from itertools import combinations
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -19,7 +24,7 @@ from PySide6.QtWidgets import QHeaderView, QStyle, QStyleOptionHeader, QTableVie
 
 MIN_TEXT_WIDTH = 110    # a shrunk text column keeps at least this much
 WIDE = 200              # a column wider than this may give up width
-MAX_LINES = 2
+MAX_LINES = 2           # a title's lines; three where two leave it wider than its figures
 
 
 # Long compound words of the headers and where they break (Danish hyphenation)
@@ -29,18 +34,30 @@ BREAKS = {"Helårspersoner": "Helårs-|personer", "Mængdeeffekt": "Mængde-|eff
           "Sagsbehandler": "Sags-|behandler", "Belægningsmål": "Belægnings-|mål"}
 
 
-def _wrapped_lines(text: str, width_of) -> list[str]:
-    """``text`` on at most two lines, the widest as narrow as can be: split at a space, or a
-    long compound word at its hyphenation point (``BREAKS``)."""
+def _wrapped_lines(text: str, width_of, max_lines: int = MAX_LINES) -> list[str]:
+    """``text`` on at most ``max_lines`` lines, the widest as narrow as can be (then as few lines
+    as can be): split at a space, or a long compound word at its hyphenation point (``BREAKS``,
+    whatever its case: "fakturaforsinkelse" too)."""
+    tokens, glue = [], []  # the pieces, and what stands between a piece and the next
+    for word in text.split():
+        if tokens:
+            glue.append(" ")
+        first = BREAKS.get(word) or BREAKS.get(word.capitalize())
+        if first:
+            cut = len(first.split("|")[0].rstrip("-"))
+            tokens += [word[:cut], word[cut:]]
+            glue.append("")
+        else:
+            tokens.append(word)
     candidates = [[text]]
-    words = text.split()
-    for cut in range(1, len(words)):
-        candidates.append([" ".join(words[:cut]), " ".join(words[cut:])])
-    for word in words:
-        if word in BREAKS:
-            first, second = BREAKS[word].split("|")
-            before, _, after = text.partition(word)
-            candidates.append([(before + first).strip(), (second + after).strip()])
+    for count in range(2, max_lines + 1):
+        for cuts in combinations(range(1, len(tokens)), count - 1):
+            lines, start = [], 0
+            for end in (*cuts, len(tokens)):
+                line = "".join(tokens[i] + (glue[i] if i < end - 1 else "") for i in range(start, end))
+                lines.append(line + ("-" if end < len(tokens) and glue[end - 1] == "" else ""))
+                start = end
+            candidates.append(lines)
     return min(candidates, key=lambda lines: (max(width_of(line) for line in lines), len(lines)))
 
 
@@ -54,6 +71,8 @@ class FittingHeader(QHeaderView):
         self.setSectionsClickable(True)
         self.setHighlightSections(False)
         self._fitting = False
+        self._content: dict[int, int] = {}  # each column's figures' width, when last fitted
+        self._shrunk: set[int] = set()  # the text columns ``fit`` made narrower than their contents
         self._pending = QTimer(self, singleShot=True, interval=0)
         self._pending.timeout.connect(self.fit)
         # owned by the header, so it never fires after the header is gone (a closed dialog)
@@ -63,6 +82,8 @@ class FittingHeader(QHeaderView):
 
     def setModel(self, model) -> None:
         super().setModel(model)
+        self._shrunk.clear()
+        self._content.clear()
         if model is not None:  # new columns or rows: titles whole again, then fit the width
             for signal in (model.modelReset, model.columnsInserted, model.headerDataChanged, model.layoutChanged):
                 signal.connect(self._titles_changed)
@@ -85,31 +106,49 @@ class FittingHeader(QHeaderView):
             for i in range(self.count()):
                 if self.sectionResizeMode(i) != QHeaderView.ResizeMode.Interactive or self.isSectionHidden(i):
                     continue
+                content = 0 if empty else view.sizeHintForColumn(i)
+                before = self.sectionSizeFromContents(i).width()
+                self._content[i] = content  # a title wider than this takes a third line
                 title = self.sectionSizeFromContents(i).width()
-                wanted = title if empty else max(title, view.sizeHintForColumn(i))
-                if self.sectionSize(i) < wanted or (empty and self.sectionSize(i) == self.defaultSectionSize()):
+                wanted = max(title, content)
+                size = self.sectionSize(i)
+                # as wide as its title on two lines, now narrower on three
+                narrower = title < before and wanted < size <= before
+                if size < wanted or (empty and size == self.defaultSectionSize()) or narrower:
                     self.resizeSection(i, wanted)
         finally:
             self._fitting = False
+        self.headerDataChanged(self.orientation(), 0, max(self.count() - 1, 0))  # its height: two or three lines
         self.fit()
 
     def _lines(self, logical: int) -> list[str]:
+        """The title's lines: two at most, or three where two leave the column wider than its
+        figures ("Forfaldent / efter faktura- / forsinkelse" above 1.912.043,84)."""
         model = self.model()
         text = model.headerData(logical, self.orientation(), Qt.ItemDataRole.DisplayRole) if model else None
         if not isinstance(text, str):
             return [str(text or "")]
-        return _wrapped_lines(text, self.fontMetrics().horizontalAdvance)
+        width_of = self.fontMetrics().horizontalAdvance
+        lines = _wrapped_lines(text, width_of)
+        content = self._content.get(logical, 0)
+        if content and len(text.split()) > 1 and self._size_of(logical, lines).width() > content:
+            three = _wrapped_lines(text, width_of, MAX_LINES + 1)
+            if self._size_of(logical, three).width() < self._size_of(logical, lines).width():
+                return three
+        return lines
 
-    def sectionSizeFromContents(self, logical: int) -> QSize:
+    def _size_of(self, logical: int, lines: list[str]) -> QSize:
         size = super().sectionSizeFromContents(logical)
-        lines = self._lines(logical)
         if len(lines) == 1:
             return size
         metrics = self.fontMetrics()
         full = metrics.horizontalAdvance(" ".join(lines))
         widest = max(metrics.horizontalAdvance(line) for line in lines)
         # a little slack: the style measures with rounding of its own
-        return QSize(size.width() - full + widest + 6, size.height() + metrics.lineSpacing())
+        return QSize(size.width() - full + widest + 6, size.height() + (len(lines) - 1) * metrics.lineSpacing())
+
+    def sectionSizeFromContents(self, logical: int) -> QSize:
+        return self._size_of(logical, self._lines(logical))
 
     def paintSection(self, painter, rect, logical: int) -> None:
         lines = self._lines(logical)
@@ -149,9 +188,14 @@ class FittingHeader(QHeaderView):
             visible = [i for i in visible if i != last]
             available -= min(self.sectionSize(last), max(MIN_TEXT_WIDTH, self.sectionSizeFromContents(last).width()))
         excess = sum(self.sectionSize(i) for i in visible) - available
-        if excess <= 0:
+        if excess < 0:
+            self._give_back(-excess)
             return
-        wide = [i for i in visible if self.sectionSize(i) > WIDE and self._is_text(i)]
+        if excess == 0:
+            return
+        # a text column wide by its contents gives way again when the table narrows further (a
+        # vertical scroll bar that appears once the rows have wrapped), not only while it is wide
+        wide = [i for i in visible if self._is_text(i) and max(self.sectionSize(i), view.sizeHintForColumn(i)) > WIDE]
         if not wide:
             return
         floors = {i: max(MIN_TEXT_WIDTH, self.sectionSizeFromContents(i).width()) for i in wide}
@@ -164,6 +208,25 @@ class FittingHeader(QHeaderView):
             for i in wide:
                 give = room[i] if reducible <= excess else -(-room[i] * excess // reducible)
                 self.resizeSection(i, self.sectionSize(i) - give)
+                self._shrunk.add(i)
+        finally:
+            self._fitting = False
+
+    def _give_back(self, spare: int) -> None:
+        """The text columns ``fit`` shrank grow back towards their contents, as far as ``spare``
+        pixels go: a table laid out narrow (a hidden tab, a window made larger) gets its texts back."""
+        view = self.parent()
+        self._fitting = True
+        try:
+            for i in sorted(self._shrunk):
+                if spare <= 0:
+                    break
+                if i >= self.count() or self.isSectionHidden(i):
+                    continue
+                grow = min(spare, view.sizeHintForColumn(i) - self.sectionSize(i))
+                if grow > 0:
+                    self.resizeSection(i, self.sectionSize(i) + grow)
+                    spare -= grow
         finally:
             self._fitting = False
 

@@ -83,6 +83,19 @@ class RecordTable(QTableView):
         return proxy.sourceModel().record(proxy.mapToSource(index).row())
 
 
+def focus_search(field: QLineEdit) -> None:
+    field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+    field.selectAll()
+
+
+def find_key(owner: QWidget, field: QLineEdit) -> QShortcut:
+    """Ctrl+F (the platform's Find key) anywhere in ``owner`` puts the cursor in its search
+    field ``field``, its text selected to be typed over."""
+    key = QShortcut(QKeySequence.StandardKey.Find, owner, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    key.activated.connect(lambda: focus_search(field))
+    return key
+
+
 class TablePanel(QWidget):
     """A filter field above a ``RecordTable`` on one model and its filter proxy (``lazy`` and
     ``tooltips``: see ``RecordModel``); ``filters`` is the row of the filter field, for more filters.
@@ -117,12 +130,10 @@ class TablePanel(QWidget):
         layout.addLayout(self.filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
-        focus = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        focus.activated.connect(self.focus_filter)
+        find_key(self, self.filter_edit)
 
     def focus_filter(self) -> None:
-        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.filter_edit.selectAll()
+        focus_search(self.filter_edit)
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
@@ -183,6 +194,20 @@ class DateField(QLineEdit):
             return parse_date(self.text()) if self.text().strip() else None
         except InvalidNumber:
             return None
+
+
+LARGE_DIALOG = (1300, 720)  # a large dialog over a large window stays a dialog
+
+
+def size_to_window(dialog: QWidget, parent: QWidget | None) -> None:
+    """Make ``dialog`` (the import wizard, the print preview) as large as the window it opens over
+    allows, at most ``LARGE_DIALOG``, never smaller than it is: on a 1366 × 768 laptop its table or
+    pages get the screen's room (a month's bookings without sideways scrolling)."""
+    if parent is None:
+        return
+    room = parent.window().size()
+    dialog.resize(max(dialog.width(), min(room.width() - 40, LARGE_DIALOG[0])),
+                  max(dialog.height(), min(room.height() - 40, LARGE_DIALOG[1])))
 
 
 def add_labelled(row: QHBoxLayout, pairs) -> None:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 
 from PySide6.QtCharts import QChartView, QLineSeries, QScatterSeries
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPushButton, QSpinBox,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QProgressBar, QPushButton,
+                               QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from core.followup import approval
-from core.errors import DispoError
 from core.followup.forecast import default_as_of, forecast
 from core.formatting import datetime_text, month_text
 from core.money import format_number, ore_to_kr
@@ -26,12 +25,19 @@ from gui.common.models import RecordModel, show_cpr
 from gui.common.widgets import NewestMonth, add_labelled, mark_edits
 
 
+CHART_MIN_HEIGHT = 220  # the trend chart beneath the table stays readable
+YEAR_ROWS = 12  # the table is as tall as a whole year of approved months
+REASON_TEXT_WIDTH = 640  # the question for a reason: its checks wrap at this width
+
+
 def _kr(key):
     return lambda s: ore_to_kr(s.total[key]) if s.total[key] is not None else None
 
 
 class Screen(QWidget):
     TITLE = "Godkend måned"
+
+    approval_finished = Signal()  # an approval was saved, refused or given up
 
     def __init__(self, context):
         super().__init__()
@@ -56,9 +62,17 @@ class Screen(QWidget):
         self.newest = NewestMonth(context.db, self.year, self.month)
         self.month.currentIndexChanged.connect(lambda _: self._start_checks())
         self.approve_button = QPushButton("&Godkend måned", objectName="approve")
-        self.approve_button.clicked.connect(self.approve)
+        self.approve_button.clicked.connect(lambda: self.approve())
         mark_edits(self.approve_button)
-        self.message = QLabel(objectName="message")
+        self._approving = None
+        self.approve_job = Runner(self)
+        self.approve_job.finished.connect(self._approve_step)
+        self.approve_job.failed.connect(self._approve_failed)
+        self.busy_bar = QProgressBar(objectName="approve_progress", maximumWidth=160)
+        self.busy_bar.setRange(0, 0)  # the checks and the saving say nothing of how far they are
+        self.busy_bar.hide()
+        self.message = QLabel(objectName="message", wordWrap=True)
+        self.message.hide()  # shown with a message only: no empty line above the table
         self.live_label = QLabel(objectName="live")
         self.model = RecordModel([
             models.Column("Måned", lambda s: month_text(s.year, s.month), lambda s: s.year * 100 + s.month, key="month"),
@@ -78,15 +92,18 @@ class Screen(QWidget):
         bar = QHBoxLayout()
         add_labelled(bar, (("&År", self.year), ("&Måned", self.month)))
         bar.addWidget(self.approve_button)
+        bar.addWidget(self.busy_bar)
         bar.addStretch(1)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        # compact rows, the table above the chart: every column of the approved months on a laptop's
+        # width (side by side, the chart left the table too narrow and it scrolled sideways)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        self.split = split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
         split.addWidget(self.chart_view)
-        # the trend chart needs room to be read: it gets as much width as the table
-        self.chart_view.setMinimumWidth(320)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([720, 480])
+        split.setChildrenCollapsible(False)
+        self.chart_view.setMinimumHeight(CHART_MIN_HEIGHT)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.checks_label)
@@ -99,11 +116,28 @@ class Screen(QWidget):
         self.snapshots = approval.snapshots(self.context.db, self.year.value())
         self.model.set_records(self.snapshots)
         self.view.resizeColumnsToContents()
+        self._share_height()
         year = self.year.value()
         self.job.start(self.context.db_path, lambda db: forecast(db, year, default_as_of(db, year), by="account",
                                                                   include_expected=False, include_refund=False))
         self._start_checks()
         self._draw()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._share_height()
+
+    def _share_height(self) -> None:
+        """The table as tall as a year of approved months (no scrolling for them), the chart the
+        rest, at least ``CHART_MIN_HEIGHT`` (then the table scrolls)."""
+        total = sum(self.split.sizes())
+        if total <= 0:
+            return
+        view = self.view
+        year = (view.horizontalHeader().sizeHint().height() + YEAR_ROWS * view.verticalHeader().defaultSectionSize()
+                + 2 * view.frameWidth() + view.horizontalScrollBar().sizeHint().height())
+        table = max(min(year, total - CHART_MIN_HEIGHT), 0)
+        self.split.setSizes([table, total - table])
 
     def _start_checks(self) -> None:
         year, month = self.year.value(), self.month.currentData()
@@ -129,48 +163,79 @@ class Screen(QWidget):
         """Approve the chosen month; a month already approved is replaced only after a yes.
 
         The checks come first: a month that has not ended is refused; with other checks the
-        user is asked for a reason (``ask_reason`` returns it, or None to cancel)."""
-        year, month = self.year.value(), self.month.currentData()
-        try:
-            found = approval.checks(self.context.db, year, month)
-        except DispoError as ex:
-            self.message.setText(str(ex))
+        user is asked for a reason (``ask_reason`` returns it, or None to cancel). The checks
+        and the saving of the month's figures run off the GUI thread (seconds on a large
+        register), with a busy bar; ``approval_finished`` is emitted when it is over."""
+        year, month, name = self.year.value(), self.month.currentData(), self.month.currentText()
+        self._approving = (year, month, name, confirm_replace, ask_reason)
+        self._set_approving(True, "Kontrollerer måneden …")
+        self.approve_job.start(self.context.db_path, lambda db: ("checked", approval.checks(db, year, month)))
+
+    def _approve_step(self, result) -> None:
+        step, value = result
+        year, month, name, confirm_replace, ask_reason = self._approving
+        if step == "saved":
+            self._set_approving(False, f"{name} {year} er godkendt.")
+            self.context.notify_changed("approvals")
+            self.refresh()
+            self.approval_finished.emit()
             return
+        found = value
         self._checks_done(found)
         blocking = [c for c in found if c.kind == "not_ended"]
         if blocking:
-            self.message.setText(blocking[0].message)
+            self._set_approving(False, blocking[0].message)
+            self.approval_finished.emit()
             return
         reason = None
         if found:
             ask = ask_reason or (lambda: self._ask_reason(found))
             reason = ask()
             if not reason or not reason.strip():
-                self.message.setText("Måneden er ikke godkendt: en begrundelse er nødvendig.")
+                self._set_approving(False, "Måneden er ikke godkendt: en begrundelse er nødvendig.")
+                self.approval_finished.emit()
                 return
         replace = False
         if any(s.month == month for s in self.snapshots):
             ask = confirm_replace or (lambda: QMessageBox.question(
-                self, "Allerede godkendt", f"{self.month.currentText()} {year} er allerede godkendt. "
+                self, "Allerede godkendt", f"{name} {year} er allerede godkendt. "
                 "Vil du erstatte godkendelsen? Den gamle gemmes i loggen.") == QMessageBox.StandardButton.Yes)
             if not ask():
+                self._set_approving(False, "")
+                self.approval_finished.emit()
                 return
             replace = True
-        try:
-            approval.approve_month(self.context.db, year, month, replace=replace, reason=reason)
-        except DispoError as ex:
-            self.message.setText(str(ex))
-            return
-        self.message.setText(f"{self.month.currentText()} {year} er godkendt.")
-        self.context.notify_changed("approvals")
-        self.refresh()
+        self._set_approving(True, f"Godkender {name.lower()} {year}: månedens tal gemmes …")
+        self.approve_job.start(self.context.db_path, lambda db: (
+            "saved", approval.approve_month(db, year, month, replace=replace, reason=reason)))
+
+    def _approve_failed(self, message: str) -> None:
+        self._set_approving(False, message)
+        self.approval_finished.emit()
+
+    def _set_approving(self, busy: bool, message: str) -> None:
+        self.message.setText(message)
+        self.message.setVisible(bool(message))
+        self.busy_bar.setVisible(busy)
+        self.approve_button.setEnabled(not busy and not self.context.readonly)
 
     def _ask_reason(self, found) -> str | None:
-        text, ok = QInputDialog.getText(
-            self, "Godkend trods bemærkninger",
-            "\n".join(f"• {c.message}" for c in found) + "\n\nBegrundelse for at godkende alligevel "
-            "(gemmes med godkendelsen og i revisionssporet):")
-        return text if ok else None
+        dialog = self.reason_dialog(found)
+        ok = dialog.exec() == QInputDialog.DialogCode.Accepted
+        return dialog.textValue() if ok else None
+
+    def reason_dialog(self, found) -> QInputDialog:
+        """The question for a reason to approve despite ``found``: the checks wrap onto more lines
+        (a list of accounts or rules made Qt's own one-line question wider than a laptop's screen)."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Godkend trods bemærkninger")
+        dialog.setLabelText("\n".join(f"• {c.message}" for c in found) + "\n\nBegrundelse for at godkende "
+                            "alligevel (gemmes med godkendelsen og i revisionssporet):")
+        dialog.setTextValue("")
+        for label in dialog.findChildren(QLabel):
+            label.setWordWrap(True)
+            label.setMinimumWidth(REASON_TEXT_WIDTH)  # wrapped, a label would otherwise pick a narrow column
+        return dialog
 
     def _draw(self) -> None:
         trend = QLineSeries()

@@ -15,7 +15,7 @@ from core.followup.reconcile import FLAG_LABELS, reconcile
 from gui.common.followup_common import Column, table_view
 from gui.common.models import RecordModel, show_cpr
 from gui.common.workers import Runner
-from gui.common.widgets import add_labelled
+from gui.common.widgets import add_labelled, find_key
 from gui.followup import wrap_rows
 
 
@@ -36,7 +36,8 @@ class Screen(QWidget):
         self.as_of = QDateEdit(objectName="as_of", calendarPopup=True, displayFormat="dd-MM-yyyy")
         self.only_flagged = QCheckBox("Kun rækker med bemærkninger", checked=True, objectName="only_flagged")
         self.only_flagged.toggled.connect(lambda _: self._fill())
-        self.search = QLineEdit(objectName="search", placeholderText="Søg CPR, navn, konto …")
+        self.search = QLineEdit(objectName="search", placeholderText="Søg CPR, navn, konto … (Ctrl+F)")
+        find_key(self, self.search)
         self.compute_button = QPushButton("&Afstem", objectName="compute")
         self.compute_button.clicked.connect(self.compute)
         self.status = QLabel(objectName="status")

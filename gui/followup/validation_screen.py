@@ -6,13 +6,14 @@ import datetime as dt
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QPushButton, QVBoxLayout, QWidget)
+                               QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from core.formatting import count
 from core.followup.validation import RULE_LABELS, record_details, validate
 from gui.common.followup_common import Column, table_view
 from gui.common.models import RecordModel
 from gui.common.widgets import add_labelled
+from gui.common.workers import Runner
 from gui.followup import wrap_rows
 
 SEVERITY_LABELS = {"fejl": "Fejl", "advarsel": "Advarsel", "info": "Info"}
@@ -55,6 +56,14 @@ class Screen(QWidget):
         self.open_button = QPushButton("Å&bn posten", objectName="open")
         self.open_button.clicked.connect(self.open_current)
         self.status = QLabel(objectName="status")
+        # the checks read the whole register: a second or more on a large one, off the GUI thread
+        self.job = Runner(self)
+        self.job.finished.connect(self._show)
+        self.job.failed.connect(lambda message: self.status.setText(message))
+        self.busy_bar = QProgressBar(objectName="validation_progress", maximumWidth=160)
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.hide()
+        self.job.running_changed.connect(self.busy_bar.setVisible)
         self.model = RecordModel([
             Column("severity", "Niveau", getter=lambda f: SEVERITY_LABELS[f.severity]),
             Column("label", "Regel"), Column("message", "Fund"),
@@ -67,6 +76,7 @@ class Screen(QWidget):
         add_labelled(bar, (("&Kontroldato", self.as_of), (None, self.rule)))
         bar.addWidget(self.check_button)
         bar.addWidget(self.open_button)
+        bar.addWidget(self.busy_bar)
         bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -75,7 +85,12 @@ class Screen(QWidget):
 
     def refresh(self) -> None:
         d = self.as_of.date()
-        self.findings = validate(self.context.db, dt.date(d.year(), d.month(), d.day()))
+        as_of = dt.date(d.year(), d.month(), d.day())
+        self.status.setText("Kontrollerer …")
+        self.job.start(self.context.db_path, lambda db: validate(db, as_of))
+
+    def _show(self, findings) -> None:
+        self.findings = findings
         counts = {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITY_LABELS}
         nouns = {"fejl": "fejl", "advarsel": "advarsel", "info": "bemærkning"}
         self.status.setText(", ".join(count(n, nouns[s]) for s, n in counts.items()))

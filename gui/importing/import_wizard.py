@@ -29,6 +29,7 @@ from core.importing.records import CHANGED, REJECTED, STATUS_LABELS
 from core.money import format_date, format_number
 from gui.common.headers import fit_table
 from gui.common.models import Column, RecordFilterProxy, RecordModel, show_cpr, show_date, show_number
+from gui.common.widgets import size_to_window
 from gui.common.workers import Task, start
 
 ALL_SHEETS = "__alle__"
@@ -43,13 +44,13 @@ def _message(rec) -> str:
     """A row's remark: why it is rejected, what it changes, its warnings."""
     parts = [f"{p['column']}: {p['reason']}" if p["column"] else p["reason"] for p in rec.problems]
     if rec.status == CHANGED:
-        parts.append("Ændret: " + ", ".join(f"{FIELD_LABELS.get(k, k)}: {_old_new(old, new)}"
+        parts.append("Ændret: " + ", ".join(f"{FIELD_LABELS.get(k, k)}: {_old_new(old, new, k)}"
                                              for k, (old, new) in rec.changes.items()))
     return "; ".join(parts + rec.warnings)
 
 
-def _old_new(old, new) -> str:
-    return f"{_shown_change(old)} → {_shown_change(new)}"
+def _old_new(old, new, key: str = "") -> str:
+    return f"{_shown_change(old, key)} → {_shown_change(new, key)}"
 
 
 def _row_colour(rec) -> str | None:
@@ -64,7 +65,7 @@ def _field_text(rec, key: str) -> str:
     if rec.status == REJECTED:
         return _display(rec.raw.get(key, value))
     if rec.status == CHANGED and key in rec.changes:
-        return _old_new(*rec.changes[key])
+        return _old_new(*rec.changes[key], key)
     if key.endswith("_ore") and isinstance(value, int):
         return show_number(Decimal(value).scaleb(-2))  # core.money.format_kr, fast (237,000 amounts)
     if key == "rate" and isinstance(value, Decimal):  # kroner: 502,90 beside 502,04
@@ -92,7 +93,7 @@ def _field_column(key: str, numeric: bool) -> Column:
 
     def tooltip(rec):
         if rec.status == CHANGED and key in rec.changes:
-            return f"{FIELD_LABELS.get(key, key)} ændres: {_old_new(*rec.changes[key])}"
+            return f"{FIELD_LABELS.get(key, key)} ændres: {_old_new(*rec.changes[key], key)}"
         return _message(rec)
 
     return Column(FIELD_LABELS.get(key, key), lambda rec: _field_text(rec, key), _field_sort(key), numeric=numeric,
@@ -151,10 +152,13 @@ FIELD_LABELS.update({"amount_ore": "Beløb", "original_ore": "Oprindeligt budget
                      "facility": "Tilbud", "provider_id": "Leverandør", "year": "År", "month": "Måned"})
 
 
-def _shown_change(value) -> str:
-    """An old or new value of a changed row (the database's ISO dates and decimal texts) in Danish."""
+def _shown_change(value, key: str = "") -> str:
+    """An old or new value of a changed row (the database's ISO dates and decimal texts, an
+    amount of the field ``key`` in øre) in Danish."""
     if value is None or value == "":
         return "(tom)"
+    if key.endswith("_ore") and isinstance(value, int) and not isinstance(value, bool):
+        return show_number(Decimal(value).scaleb(-2))  # kroner, as the unchanged rows show them
     if isinstance(value, str):
         try:
             return format_date(dt.date.fromisoformat(value)) if len(value) == 10 else _display(Decimal(value))
@@ -862,6 +866,7 @@ class ImportWizard(QWizard):
         self.setWindowTitle("Importér")
         self.setObjectName("import_wizard")
         self.resize(1000, 680)
+        size_to_window(self, parent)
         self.file_page = FilePage(self)
         self.sheet_page = SheetPage(self)
         self.mapping_page = MappingPage(self)

@@ -27,7 +27,7 @@ from core.store import contents
 from gui.common.headers import fit_table
 from gui.common.models import Column, RecordFilterProxy, RecordModel
 from gui.reports.pdf_report import page_layout, render, write_pdf
-from gui.common.widgets import NewestMonth, add_labelled
+from gui.common.widgets import NewestMonth, add_labelled, size_to_window
 from gui.common.workers import Runner, own_connection
 
 MONTHS = tuple(name.capitalize() for name in MONTH_NAMES)
@@ -315,6 +315,7 @@ class Screen(QWidget):
         dialog = QPrintPreviewDialog(self._preview_printer, self)
         dialog.setWindowTitle(f"Vis udskrift – {self.report.title}")
         dialog.paintRequested.connect(self.paint_on)
+        size_to_window(dialog, self)  # Qt's own size shows a page the size of a stamp
         return dialog
 
     def print_preview(self) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHB
 from core.store import backup
 from core.errors import DispoError
 from gui.common.context import AppContext
+from gui.common.headers import fit_table
 from gui.common.models import Column, RecordFilterProxy, RecordModel
 
 
@@ -35,14 +36,19 @@ class BackupDialog(QDialog):
         self.setWindowTitle("Sikkerhedskopier")
         self.resize(720, 420)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Sikkerhedskopierne ligger i {backup.backup_dir(context.db_path)}. "
-                                "Der tages en automatisk kopi én gang om dagen og før hver import, fortrydelse, "
-                                "opdatering og gendannelse."))
+        # wrapped: a database deep in a shared drive's folders must not make the dialog wider than the screen
+        where = QLabel(f"Sikkerhedskopierne ligger i {backup.backup_dir(context.db_path)}. "
+                       "Der tages en automatisk kopi én gang om dagen og før hver import, fortrydelse, "
+                       "opdatering og gendannelse.", wordWrap=True)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(where)
         self.model = RecordModel(BACKUP_COLUMNS, parent=self)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView()
+        self.view = fit_table(QTableView())
         self.view.setModel(self.proxy)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
         self.view.setSortingEnabled(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -85,6 +91,7 @@ class BackupDialog(QDialog):
     def refresh(self) -> None:
         self.model.set_records(backup.list_backups(self.context.db_path))
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.view.resizeColumnsToContents()  # each time whole on one line
         if self.proxy.rowCount():
             self.view.selectRow(0)
 

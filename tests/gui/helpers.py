@@ -44,3 +44,15 @@ def close_warnings() -> None:
     for w in QApplication.topLevelWidgets():
         if isinstance(w, QMessageBox) and w.objectName() == "cannot_undo":
             w.close()
+
+
+def active_window(qtbot, context):
+    """The main window on ``context``, shown and active (so its keyboard shortcuts work)."""
+    from gui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window

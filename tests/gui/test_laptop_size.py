@@ -4,9 +4,11 @@ the screen for are fully visible, header text not cut. The grabs are saved as PN
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QThreadPool, Qt
 from PySide6.QtWidgets import QTableView
 
@@ -14,6 +16,20 @@ from gui.main_window import MainWindow
 from gui.screens import KEY_COLUMNS
 
 LAPTOP = (1366, 768)
+
+
+@pytest.fixture
+def sample_context(tmp_path, samples):
+    """A new user's database with the sample files of the month imported: the grants list, the
+    bookings of January to October and the occupancy lists."""
+    from core.importing.batches import import_file
+    from gui.common.context import AppContext
+
+    context = AppContext(tmp_path / "ny.sqlite")
+    for name in ("dispositionsregnskab_2026.xlsx", "bogfoering_jan-okt_2026.csv", "belaegningsliste_2026.xlsx"):
+        import_file(context.db, samples / name)
+    yield context
+    context.close()
 
 
 def settle(qtbot) -> None:
@@ -86,7 +102,11 @@ def texts_cut(view, titles: list[str]) -> list[str]:
     the row (so part of it would only be in the tooltip), or whose column ends off-screen."""
     from PySide6.QtCore import QRect
 
+    from PySide6.QtWidgets import QStyle
+
     model, header, metrics = view.model(), view.horizontalHeader(), view.fontMetrics()
+    # the cell's margins, as the style lays out an item's text (its focus frame's margin + 1, each side)
+    margins = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
     names = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
     cut = []
     for title in titles:
@@ -95,12 +115,11 @@ def texts_cut(view, titles: list[str]) -> list[str]:
             cut.append(f"{title}: off-screen")
         for row in range(model.rowCount()):
             text = model.index(row, column).data()
-            # the cell's margins: 8 pixels
-            needed = metrics.boundingRect(QRect(0, 0, view.columnWidth(column) - 8, 10_000),
+            needed = metrics.boundingRect(QRect(0, 0, view.columnWidth(column) - margins, 10_000),
                                           int(Qt.TextFlag.TextWordWrap), text).height()
             if needed > view.rowHeight(row):
                 cut.append(f"{title}, row {row}: {text!r} needs {needed} pixels, has {view.rowHeight(row)}")
-            elif not view.wordWrap() and metrics.horizontalAdvance(text) > view.columnWidth(column) - 8:
+            elif not view.wordWrap() and metrics.horizontalAdvance(text) > view.columnWidth(column) - margins:
                 cut.append(f"{title}, row {row}: {text!r} is elided (one line, no wrapping)")
     return cut
 
@@ -278,3 +297,212 @@ def test_the_validation_shows_each_finding_whole_at_laptop_size(qtbot, context, 
     settle(qtbot)
     window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "validation.png"))
     assert texts_cut(screen.view, ["Fund"]) == []
+
+
+def test_the_approved_months_fit_beside_the_chart_at_laptop_size(qtbot, context, tmp_path):
+    """Godkend måned at 1366 × 768 on the demo (January to September approved, October approved
+    here despite its checks, with a reason): every column of the approved months is on screen,
+    no sideways scrolling, the figures whole; the trend chart keeps the width that is left."""
+    from core.followup import approval
+
+    approval.approve_month(context.db, 2026, 10, reason="Gennemgået med økonomichefen",
+                           today=datetime.date(2026, 12, 5))
+    window, screen = at_laptop_size(qtbot, context, "Godkend måned")
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 10, timeout=20_000)
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "approval.png"))
+    view = screen.view
+    titles = [view.model().headerData(i, Qt.Orientation.Horizontal) for i in range(view.model().columnCount())]
+    assert column_problems(screen, titles) == []
+    assert view.horizontalScrollBar().maximum() == 0
+    assert screen.chart_view.width() >= 280
+
+
+def test_the_reconciliation_of_imported_samples_fits_when_the_data_comes_after_the_window(qtbot, tmp_path,
+                                                                                        samples):
+    """A new user's month: Dispo open on her new database, then the grants list and the bookings of
+    January to October imported, then Afstemning. The remarks wrap onto more lines, a vertical
+    scroll bar appears and the table narrows: the remark column gives way again (it had already
+    shrunk below the width of a "wide" column), so it stays on screen without sideways scrolling."""
+    from core.importing.batches import import_file
+    from gui.common.context import AppContext
+
+    context = AppContext(tmp_path / "ny.sqlite")
+    try:
+        window, _ = at_laptop_size(qtbot, context, "Månedens gang")
+        settle(qtbot)
+        import_file(context.db, samples / "dispositionsregnskab_2026.xlsx")
+        import_file(context.db, samples / "bogfoering_jan-okt_2026.csv")
+        context.notify_changed("postings")
+        screen = window.show_screen("Afstemning")
+        qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=20_000)
+        settle(qtbot)
+        window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "reconcile_samples.png"))
+        assert screen.view.verticalScrollBar().isVisible()  # the case: rows taller than the table
+        assert texts_cut(screen.view, ["Markering", "Bemærkning"]) == []
+        assert screen.view.horizontalScrollBar().maximum() == 0
+    finally:
+        context.close()
+
+
+def test_the_import_wizard_over_the_window_shows_a_months_bookings_whole(qtbot, tmp_path, samples):
+    """Filer → Importér at 1366 × 768 with the bookings of January to October (the grants already
+    in): the wizard takes the window's room (not its own 1000 × 680), so the preview shows every
+    column of the bookings, the posting texts whole, without scrolling sideways; it still fits."""
+    from core.importing.batches import import_file
+    from gui.common.context import AppContext
+
+    context = AppContext(tmp_path / "ny.sqlite")
+    try:
+        import_file(context.db, samples / "dispositionsregnskab_2026.xlsx")
+        window, _ = at_laptop_size(qtbot, context, "Månedens gang")
+        wizard = window.open_import(str(samples / "bogfoering_jan-okt_2026.csv"))
+        wizard.next()
+        qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=30_000)
+        wizard.next()
+        wizard.next()
+        qtbot.waitUntil(wizard.preview_page.isComplete, timeout=60_000)
+        settle(qtbot)
+        wizard.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "import_bookings.png"))
+        assert wizard.width() <= LAPTOP[0] and wizard.height() <= LAPTOP[1] - 40
+        view = wizard.preview_page.view
+        assert view.horizontalScrollBar().maximum() == 0
+        assert column_problems(wizard.preview_page, ["Bogføringsdato", "Konto", "CPR-nr.", "Tekst", "Bilagsnr.",
+                                                     "Beløb"]) == []
+        wizard.reject()
+    finally:
+        context.close()
+
+
+def test_the_import_wizard_of_the_importer_screen_takes_the_window_room_too(qtbot, context):
+    """Importer → Importér fil … opens the same wizard as Filer → Importér, at the same size: as
+    large as the 1366 × 768 window allows, at most 1300 × 720 (1366 − 40 and 768 − 40 capped)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QWizard
+
+    window, screen = at_laptop_size(qtbot, context, "Importer")
+    sizes = []
+
+    def close_wizard():
+        wizard = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QWizard) and w.isVisible())
+        sizes.append((wizard.width(), wizard.height()))
+        wizard.reject()
+
+    QTimer.singleShot(100, close_wizard)
+    screen.open_wizard()  # modal until closed
+    from_menu = window.open_import()
+    sizes.append((from_menu.width(), from_menu.height()))
+    from_menu.reject()
+    assert sizes == [(1300, 720), (1300, 720)]
+
+
+def test_the_backups_dialog_fits_a_laptop_with_a_deep_folder(qtbot, demo_db, tmp_path):
+    """Filer → Sikkerhedskopier for a database deep in a shared drive's folders: the sentence
+    naming the folder wraps (the dialog was as wide as the path, wider than the screen), and each
+    backup's time stands whole on one line."""
+    import shutil
+
+    from gui.common.context import AppContext
+    from gui.store.backup_dialog import BackupDialog
+
+    deep = tmp_path.joinpath("Fælles drev", "Social og sundhed", "Økonomi og analyse",
+                             "Specialiseret voksenområde", "Budgetopfølgning", "2026", "Dispo-databasen")
+    deep.mkdir(parents=True)
+    shutil.copy(tmp_path / "demo.sqlite", deep / "specialiseret voksenområde.sqlite")
+    context = AppContext(deep / "specialiseret voksenområde.sqlite")  # opening makes the day's backup
+    try:
+        dialog = BackupDialog(context)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        settle(qtbot)
+        dialog.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "backups.png"))
+        assert dialog.model.rowCount() >= 1
+        assert dialog.minimumSizeHint().width() <= LAPTOP[0] and dialog.width() <= LAPTOP[0]
+        assert texts_cut(dialog.view, ["Tidspunkt", "Årsag", "Størrelse"]) == []
+    finally:
+        context.close()
+
+
+def test_the_print_preview_of_the_monthly_report_opens_large_at_laptop_size(qtbot, context, tmp_path):
+    """Rapporter → Vis udskrift at 1366 × 768: the preview opens as large as the window allows,
+    at most 1300 × 720 (1366 − 40 and 768 − 40, capped), not at Qt's own 533 × 533."""
+    screen = previewed_report(qtbot, context, tmp_path, "report_for_print.png")
+    dialog = screen.print_preview_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot)
+    dialog.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "print_preview.png"))
+    assert (dialog.width(), dialog.height()) == (1300, 720)
+
+
+def test_the_monthly_overview_preview_of_the_samples_shows_every_column_at_laptop_size(qtbot, sample_context,
+                                                                                      tmp_path):
+    """Rapporter → Vis at 1366 × 768 on the sample municipality: every column of the overview is on
+    screen, the effects too, without scrolling sideways. A figure column's long title ("Disponeret
+    resten af året") takes a third line instead of widening the column past its figures."""
+    screen = previewed_report(qtbot, sample_context, tmp_path, "report_samples.png")
+    view = screen.tabs.widget(0)
+    model = view.model()
+    titles = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    assert titles[-2:] == ["Mængdeeffekt", "Priseffekt"]
+    assert view.horizontalHeader()._lines(titles.index("Disponeret resten af året")) == ["Disponeret", "resten",
+                                                                                          "af året"]
+    assert column_problems(screen, titles) == []
+    assert view.horizontalScrollBar().maximum() == 0
+
+
+def test_the_reconciliation_of_imported_samples_fits_with_three_line_titles(qtbot, sample_context, tmp_path):
+    """Afstemning on the sample municipality (grants, bookings January to October, occupancy):
+    its long names and figures leave no room for the remarks unless "Forfaldent efter
+    fakturaforsinkelse" and "Difference (bogført − beregnet)" take three lines above their figures."""
+    window, screen = at_laptop_size(qtbot, sample_context, "Afstemning")
+    qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=20_000)
+    settle(qtbot)
+    window.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "reconcile_samples_3.png"))
+    header = screen.view.horizontalHeader()
+    assert header._lines(6) == ["Forfaldent", "efter faktura-", "forsinkelse"]
+    assert texts_cut(screen.view, ["Markering", "Bemærkning"]) == []
+    assert screen.view.horizontalScrollBar().maximum() == 0
+
+
+def test_a_report_tab_shown_later_gives_its_texts_back_their_width(qtbot, sample_context, tmp_path):
+    """The report preview's tabs are laid out while hidden, in a narrow table: their text columns
+    give way then. Shown at 1366 × 768, where there is room, they get their width back: the
+    occupancy's "Bofællesskabet Lærkevej i alt" is whole, not "Bofællesskab…"."""
+    screen = previewed_report(qtbot, sample_context, tmp_path, "report_occupancy_hidden.png")
+    titles = [screen.tabs.tabText(i) for i in range(screen.tabs.count())]
+    screen.tabs.setCurrentIndex(titles.index("Belægning"))
+    settle(qtbot)
+    screen.window().grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "report_occupancy.png"))
+    view = screen.tabs.currentWidget()
+    assert "Bofællesskabet Lærkevej i alt" in [view.model().index(r, 0).data() for r in range(view.model().rowCount())]
+    assert texts_cut(view, ["Tilbud"]) == []
+    assert view.horizontalScrollBar().maximum() == 0
+
+
+def test_the_question_for_a_reason_to_approve_fits_a_laptop(qtbot, context, tmp_path):
+    """Approving despite long checks (every rule of the validation failing, fourteen accounts
+    without bookings): the question wraps them within the screen instead of one line per check
+    wider than 1366 pixels, and its text is whole."""
+    from PySide6.QtWidgets import QLabel
+
+    from core.followup.approval import Check
+    from core.followup.validation import RULE_LABELS
+
+    accounts = [f"5.{n // 10}.{n % 10}0" for n in range(32, 46)]
+    found = [Check("validation", f"Datavalideringen har 40 fejl ({', '.join(sorted(set(RULE_LABELS.values())))}); "
+                                 "se Datavalidering"),
+             Check("no_bookings", f"Ingen bogføringer i måneden på {len(accounts)} konti med bevillinger: "
+                                  + ", ".join(accounts)),
+             Check("bookings_end", "Bogføringerne når kun til 25-10-2026, ikke til månedens sidste bankdag "
+                                   "30-10-2026 (den sidste bankdag før 31-10-2026)")]
+    _, screen = at_laptop_size(qtbot, context, "Godkend måned")
+    dialog = screen.reason_dialog(found)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot)
+    dialog.grab().save(str(Path(os.environ.get("DISPO_GRAB_DIR") or tmp_path) / "approve_reason.png"))
+    assert dialog.width() <= LAPTOP[0] and dialog.height() <= LAPTOP[1] - 40
+    label = next(w for w in dialog.findChildren(QLabel) if "Begrundelse" in w.text())
+    assert all(c.message in label.text() for c in found)
+    assert label.height() >= label.heightForWidth(label.width())  # every line shown

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from gui.app import choose_db_path
 from gui.main_window import MainWindow
 from gui.screens import SCREEN_MODULES
+from tests.gui.helpers import active_window
 from tests.gui.register.test_grants_screen import fill
 
 TITLES = ["Bevillinger", "Borgere", "Leverandører og takster", "Katalog og satser", "VUM-tildeling", "Rapporter"]
@@ -46,11 +47,7 @@ def test_undo_from_the_menu_and_screens_follow(qtbot, context, demo_db):
 
 
 def test_screen_shortcuts_work_from_the_navigation(qtbot, context):
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    window = active_window(qtbot, context)
     grants = window.show_screen("Bevillinger")
     window.nav.setFocus()
     qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -87,3 +84,19 @@ def test_last_database_is_remembered(tmp_path):
     assert choose_db_path(str(tmp_path / "valgt.sqlite"), False) == tmp_path / "valgt.sqlite"
     last.unlink()  # a remembered file that is gone: the first-run guide instead
     assert choose_db_path(None, False) is None
+
+
+def test_ctrl_and_a_digit_goes_to_a_screen_of_the_month(qtbot, context):
+    """The month's screens from the keyboard: Ctrl+1 Månedens gang … Ctrl+7 Rapporter, in the
+    navigation's order, each listed in the Vis menu with its key."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window = active_window(qtbot, context)
+    for key, title in [(Qt.Key.Key_3, "Afstemning"), (Qt.Key.Key_6, "Godkend måned"), (Qt.Key.Key_1, "Månedens gang"),
+                       (Qt.Key.Key_7, "Rapporter")]:
+        QTest.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+        assert window.current_screen().TITLE == title
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Vis")
+    listed = {a.text(): a.shortcut().toString() for a in view_menu.actions() if not a.isSeparator()}
+    assert listed["Budgetopfølgning"] == "Ctrl+5" and listed["Godkend måned"] == "Ctrl+6"

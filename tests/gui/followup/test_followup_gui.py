@@ -125,10 +125,12 @@ def test_approval_screen(qtbot, qtmodeltester, context):
     # the demo's deliberate errors are shown before approving, and approving needs a reason
     qtbot.waitUntil(lambda: screen.found is not None, timeout=60000)
     assert "Datavalideringen har" in screen.checks_label.text()
-    screen.approve(ask_reason=lambda: None)
+    with qtbot.waitSignal(screen.approval_finished, timeout=60000):  # off the GUI thread
+        screen.approve(ask_reason=lambda: None)
     assert [s.month for s in screen.model.rows] == list(range(1, 10))
     assert "begrundelse" in screen.message.text()
-    screen.approve(ask_reason=lambda: "Kendte fejl i eksempeldata")
+    with qtbot.waitSignal(screen.approval_finished, timeout=60000):
+        screen.approve(ask_reason=lambda: "Kendte fejl i eksempeldata")
     assert [s.month for s in screen.model.rows] == list(range(1, 11))
     assert "godkendt" in screen.message.text()
     assert approval.snapshots(context.db, 2026)[-1].reason == "Kendte fejl i eksempeldata"
@@ -136,11 +138,36 @@ def test_approval_screen(qtbot, qtmodeltester, context):
         return context.db.execute("SELECT COUNT(*) FROM audit WHERE table_name = 'approvals' "
                                   "AND action = 'replace'").fetchone()[0]
 
-    screen.approve(confirm_replace=lambda: False, ask_reason=lambda: "Igen")
+    with qtbot.waitSignal(screen.approval_finished, timeout=60000):
+        screen.approve(confirm_replace=lambda: False, ask_reason=lambda: "Igen")
     assert replaced() == 0
-    screen.approve(confirm_replace=lambda: True, ask_reason=lambda: "Igen")
+    with qtbot.waitSignal(screen.approval_finished, timeout=60000):
+        screen.approve(confirm_replace=lambda: True, ask_reason=lambda: "Igen")
     assert replaced() == 1 and len(screen.model.rows) == 10
     assert {s.name() for s in screen.chart.series()} >= {"Godkendt forventet regnskab", "Budget"}
+
+
+def test_approving_runs_off_the_gui_thread_behind_a_busy_bar(qtbot, context):
+    """Godkend måned: the checks and the saving of the month's figures take seconds on a large
+    register; while they run, the window answers, a busy bar shows and the button cannot be
+    pressed twice. Afterwards the bar is gone and October is approved."""
+    from core.followup import approval
+    from gui.followup.approval_screen import Screen
+
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.refresh()
+    screen.month.setCurrentIndex(screen.month.findData(10))
+    assert not screen.message.isVisible()  # no empty line above the table before there is a message
+    with qtbot.waitSignal(screen.approval_finished, timeout=60000):
+        screen.approve(ask_reason=lambda: "Kendte fejl i eksempeldata")
+        # back in the event loop at once: the work is on a worker thread
+        assert screen.busy_bar.isVisible() and not screen.approve_button.isEnabled()
+        assert screen.message.text() == "Kontrollerer måneden …"
+    assert not screen.busy_bar.isVisible() and screen.approve_button.isEnabled()
+    assert screen.message.text() == "Oktober 2026 er godkendt." and screen.message.isVisible()
+    assert [s.month for s in approval.snapshots(context.db, 2026)] == list(range(1, 11))
 
 
 def test_reconcile_screen_finds_the_demo_errors(qtbot, qtmodeltester, context):
@@ -168,6 +195,7 @@ def test_validation_screen_opens_the_record(qtbot, qtmodeltester, context):
     qtbot.addWidget(screen)
     screen.as_of.setDate(QDate(2026, 10, 31))
     screen.refresh()
+    qtbot.waitUntil(lambda: not screen.job.running, timeout=60000)  # the checks run off the GUI thread
     qtmodeltester.check(screen.model)
     assert screen.model.rows
     assert "duplicate" in {f.rule for f in screen.model.rows}
@@ -180,6 +208,22 @@ def test_validation_screen_opens_the_record(qtbot, qtmodeltester, context):
     assert dialog.windowTitle() == f"Bevilling {finding.record_id}"
 
 
+def test_the_validation_runs_off_the_gui_thread_behind_a_busy_bar(qtbot, context):
+    """Kontrollér reads the whole register (a second or more with 30,000 grants): the screen
+    answers at once with a busy bar and "Kontrollerer …", and the findings come when done."""
+    from gui.followup.validation_screen import Screen
+
+    screen = Screen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.as_of.setDate(QDate(2026, 10, 31))
+    screen.refresh()
+    assert screen.busy_bar.isVisible() and screen.status.text() == "Kontrollerer …"
+    qtbot.waitUntil(lambda: not screen.job.running, timeout=60000)
+    assert not screen.busy_bar.isVisible() and screen.model.rows
+    assert screen.status.text().startswith("11 fejl")  # the demo's deliberate errors
+
+
 def test_a_missing_yearly_value_opens_where_it_is_entered(qtbot, context):
     from gui.main_window import MainWindow
 
@@ -189,6 +233,7 @@ def test_a_missing_yearly_value_opens_where_it_is_entered(qtbot, context):
     screen = window.show_screen("Datavalidering")
     screen.as_of.setDate(QDate(2026, 10, 31))
     screen.refresh()
+    qtbot.waitUntil(lambda: not screen.job.running, timeout=60000)
     screen.rule.setCurrentIndex(screen.rule.findData("sats_missing"))
     assert screen.model.rows  # the demo has no 2026 refund thresholds
     screen.view.setCurrentIndex(screen.proxy.index(0, 0))
@@ -266,3 +311,21 @@ def test_the_screens_and_reconcile_start_on_the_newest_bookings_year(qtbot, db, 
     out = run_cli("reconcile", "--json", db=db_path)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["year"] == 2025
+
+
+def test_ctrl_f_in_the_reconciliation_goes_to_its_search_field(qtbot, context):
+    """Afstemning: Ctrl+F from the table puts the cursor in the search field, as in the registers'
+    tables, and the field says so."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+
+    from tests.gui.helpers import active_window
+
+    window = active_window(qtbot, context)
+    screen = window.show_screen("Afstemning")
+    qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=60000)
+    screen.view.setFocus()
+    qtbot.waitUntil(screen.view.hasFocus)
+    QTest.keySequence(screen.view, QKeySequence(QKeySequence.StandardKey.Find))
+    assert screen.search.hasFocus()
+    assert "(Ctrl+F)" in screen.search.placeholderText()

@@ -292,3 +292,24 @@ def test_the_preview_filters_and_sorts_its_rows(qtbot, context, tmp_path):
     assert shown(0) == ["Afvist"] and shown(rate) == ["3.500,00"]
     page.filter_edit.setText("")
     qtbot.waitUntil(lambda: page.proxy.rowCount() == 3)
+
+
+def test_a_changed_booking_shows_its_old_and_new_amount_in_kroner(qtbot, context, tmp_path):
+    """A month's extract imported again with a corrected amount (the same voucher): the preview's
+    Beløb and remark show old → new as Danish kroner (20.022,10 → 1.233.838,76), not the øre the
+    database keeps (2002210 → 123383876)."""
+    from core.importing.batches import import_file
+    from tests.import_files import write_csv
+
+    head = ["Bogf.dato", "Funktion", "Art", "Beløb", "CPR-nr", "Posteringstekst", "Bilagsnr"]
+    import_file(context.db, write_csv(tmp_path / "okt.csv",
+                                      [head, ["03-01-2026", "5.32.32", "4.0", "20.022,10", "2006580648", "x", "100001"]]))
+    wizard = ImportWizard(context, write_csv(tmp_path / "okt_rettet.csv", [
+        head, ["03-01-2026", "5.32.32", "4.0", "1.233.838,76", "2006580648", "x", "100001"]]))
+    qtbot.addWidget(wizard)
+    _walk_to_preview(qtbot, wizard)
+    model = wizard.preview_page.model
+    cells = {model.headerData(i, Qt.Orientation.Horizontal): model.index(0, i).data() for i in range(model.columnCount())}
+    assert cells["Status"] == "Ændret"
+    assert cells["Beløb"] == "20.022,10 → 1.233.838,76"
+    assert cells["Bemærkning"] == "Ændret: Beløb: 20.022,10 → 1.233.838,76"
