@@ -161,7 +161,11 @@ def test_3_a_level_without_a_budget_shows_none_and_sections_break_an_account_dow
     by_section = forecast(ndb, 2026, AS_OF, by="section")
     # the budgets are on the accounts: no section has one; "Drift i alt" is the area's, the same
     # figure as at the account level (600.000), not a sum of the sections' missing budgets
-    assert all(r.budget is None and r.deviation is None for r in by_section.rows)
+    assert all(r.budget is None and r.deviation is None for r in by_section.rows if r.section is not None)
+    # ... they are on the line "Ikke fordelt på paragraf", so the lines add up to "Drift i alt":
+    # 400.000 + 200.000 = 600.000 of budget, expected 0, its deviation 0 − 600.000
+    rest = next(r for r in by_section.rows if r.name == "Ikke fordelt på paragraf")
+    assert (rest.budget, rest.expected_outturn, rest.deviation) == (D("600000.00"), D("0.00"), D("-600000.00"))
     assert by_section.total == forecast(ndb, 2026, AS_OF, by="account").total
     assert by_section.total.budget == D("600000.00")
     # a section budget breaks 5.38.50's 400.000 down: the account keeps 400.000 (not 700.000)
