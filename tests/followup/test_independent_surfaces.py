@@ -395,3 +395,22 @@ def test_second_workbook_sheets_equal_the_forecast(second, tmp_path):
     head, body = table("Belægning", "Tilbud")
     targets = {r[head.index("Mål")] for r in body if r[1] and r[1] != "året"}  # the months
     assert targets == {0.9}
+
+
+def test_trend_and_key_figures_show_the_forecasts_expected_outturn_to_the_ore(second):
+    """trend and keyfigures computed the year as of 31 December (each grant's whole year rounded
+    once) while the follow-up computes as of its default date (to date and rest rounded apart):
+    5.32.33 showed 3.485.062,47 against the forecast's 3.485.062,48. Now every surface shows the
+    recomputation's figure of the default date (31-10-2026 here: the newest booking is in October)."""
+    ind = Independent(second, 2026)
+    rows = ind.forecast(AS_OF)
+    outturn = {level: _sum(rows, "to_date", lambda r, lv=level: r[lv]) for level in ("account", "section")}
+    for level in outturn:
+        for k, v in _sum(rows, "rest", lambda r, lv=level: r[lv]).items():
+            outturn[level][k] += v
+    trend = cli_json(second, "trend", "--from", 2026, "--to", 2026, "--by", "account")
+    trend_rows = trend["rows"] if isinstance(trend, dict) else trend
+    assert {r["key"]: ore(r["expenses"]) for r in trend_rows} == dict(outturn["account"])
+    figures = cli_json(second, "keyfigures", "--year", 2026, "--by", "section")
+    figure_rows = figures["rows"] if isinstance(figures, dict) else figures
+    assert {r["key"]: ore(r["expected_outturn"]) for r in figure_rows} == dict(outturn["section"])
