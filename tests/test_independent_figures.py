@@ -175,6 +175,32 @@ class Independent:
             out[account] = (sum(a for a, _ in items), None if None in fyes else sum(fyes))
         return out
 
+    def section_budgets(self) -> dict[str, int]:
+        """Per section, øre: its own budget rows (over accounts), and for an account budget with no
+        section rows on an account whose grants of the year all have one section (a section on no
+        other account, without a budget of its own), that section's: the account is the section."""
+        own, parts, broken = {}, defaultdict(int), set()
+        for b in self.budgets:
+            amount = b["corrected_ore"] if b["corrected_ore"] is not None else b["original_ore"]
+            if b["section"] is None:
+                own[b["account"]] = own.get(b["account"], 0) + amount
+            else:
+                parts[b["section"]] += amount
+                broken.add(b["account"])
+        sections_on, accounts_of = defaultdict(set), defaultdict(set)
+        for g in self.grants:
+            if self.active_in_year(g):
+                sections_on[g["account"]].add(g["section"])
+                accounts_of[g["section"]].add(g["account"])
+        out = dict(parts)
+        for account, amount in own.items():
+            secs = sections_on.get(account, set())
+            if account not in broken and len(secs) == 1:
+                (section,) = secs
+                if section not in parts and accounts_of[section] == {account}:
+                    out[section] = out.get(section, 0) + amount
+        return out
+
     def fye(self, key) -> dict:
         """Full-year equivalents per group: per citizen the days of the year with at least one
         active expense grant (no sold places, no one-offs) of the group, / days in the year."""
@@ -347,6 +373,13 @@ def check_forecast(path: Path, year: int, as_of: str) -> Independent:
                     vol = rha((fye - bfye) * Fraction(b) / bfye) if bfye else outturn - b
                     assert ore(g["volume_effect"]) == vol, k
                     assert ore(g["volume_effect"]) + ore(g["price_effect"]) == outturn - b, k
+                else:
+                    assert g["budget"] is None and g["deviation"] is None, k
+            if level == "section" and k is not None:
+                section_budgets = ind.section_budgets()
+                if k in section_budgets:
+                    assert ore(g["budget"]) == section_budgets[k] and ore(g["deviation"]) == outturn - section_budgets[k]
+                    assert ore(g["volume_effect"]) + ore(g["price_effect"]) == ore(g["deviation"]), k
                 else:
                     assert g["budget"] is None and g["deviation"] is None, k
         # Drift i alt adds up and its effects add up to its deviation

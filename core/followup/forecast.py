@@ -33,7 +33,8 @@ section/provider row without a key, "uden bevilling"), and are shown as
 ``budget`` is the year's budget (corrected where set, else original; a whole-year row
 wins over monthly rows of the same account and section, which otherwise add up). The
 budget is set per account; section budgets break it down (an account with only section
-budgets has their sum; ``budget_mismatches`` lists accounts whose sections say otherwise).
+budgets has their sum; ``budget_mismatches`` lists accounts whose sections say otherwise;
+an account whose grants all have one section has its budget on that section: ``budgets_by``).
 A level without a budget has ``budget`` and ``deviation`` None, never 0.
 ``full_year_equivalents`` = days with an active expense grant / days in the year, counting
 a citizen once per account (or section) on days with several grants. ``average_price`` =
@@ -167,7 +168,7 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
 
     budgets = {}
     if by in ("account", "section"):
-        by_account, by_section = budgets_by(db, year)
+        by_account, by_section = budgets_by(db, year, figures)
         budgets = by_account if by == "account" else by_section
         for code in budgets:
             if (code,) not in sums:

@@ -266,13 +266,18 @@ def top_deviations(overview: ReportTable, count: int = TOP_DEVIATIONS) -> Report
     """
     dev, budget, text = overview.index("deviation"), overview.index("budget"), overview.index("text")
     account = overview.index("account")
+    # a section that is its account's whole budget has its account's deviation: named once (the account)
+    subtotals = {str(r.values[account])[:-len(" i alt")]: (r.values[budget], r.values[dev])
+                 for r in overview.rows if r.kind == SUBTOTAL}
     candidates = []
     for r in overview.rows:
         if not r.values[dev] or r.values[text] == UNALLOCATED:
             continue
         is_line = r.kind == DETAIL and not r.values[account]
         is_account = r.kind == SUBTOTAL
-        if is_line or is_account or (r.kind == DETAIL and r.values[budget]):
+        is_section = (r.kind == DETAIL and r.values[budget]
+                      and subtotals.get(r.values[account]) != (r.values[budget], r.values[dev]))
+        if is_line or is_account or is_section:
             candidates.append(r)
     candidates.sort(key=lambda r: abs(r.values[dev]), reverse=True)
     keys = ("account", "section", "text", "budget", "expected_outturn", "deviation", "volume_effect", "price_effect")

@@ -28,9 +28,10 @@ By hand (2026 has 365 days; as of 31-10-2026: 304 days to date, 61 after):
   With 2022's (860.000 / 1.680.000 / 2.120.000) Test Dyr would get 205.000 + 220.000 +
   907.544,4375 → 1.332.544,44: the 2026 values must be the ones used everywhere.
 - Budgets: 5.32.32 50.000.000 on the account and 20.000.000 on § 95 (breaking it down), 5.38.50
-  25.000.000 on the account, 5.38.52 17.000.000 on § 107 only. "Drift i alt" 92.000.000; "Ikke
-  fordelt på paragraf": 5.32.32 30.000.000, 5.38.50 25.000.000, 5.38.52 none (all on § 107);
-  at the section level 30.000.000 + 25.000.000 = 55.000.000.
+  25.000.000 on the account, 5.38.52 17.000.000 on § 107 only. "Drift i alt" 92.000.000. 5.38.50's
+  grants are all § 108, so its budget is § 108's (the account is the section). "Ikke fordelt på
+  paragraf": 5.32.32 50 − 20 = 30.000.000 (§ 95 and § 96 share the account), 5.38.50 and 5.38.52
+  none; at the section level 30.000.000.
 - Refund budget 20.000.000 (income: -20.000.000); grand total budget 92 − 20 = 72.000.000.
 - Expected citizen, § 108 2.000 kr./døgn from 15-11-2026: 16 + 31 = 47 days = 94.000,00, all committed.
 """
@@ -254,18 +255,21 @@ def test_occupancy_without_any_target_shows_none(tmp_path):
 
 
 def test_the_section_level_adds_up_to_drift_i_alt(second):
-    """forecast --by section: the budget kept on accounts is the line "Ikke fordelt på paragraf"
-    (55.000.000 by hand), so every summed column of the lines is "Drift i alt"'s."""
+    """forecast --by section: the budget kept on an account of several sections is the line "Ikke
+    fordelt på paragraf" (30.000.000 by hand), § 108 has 5.38.50's 25.000.000, so every summed
+    column of the lines is "Drift i alt"'s."""
     data = cli_json(second, "forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", "section")
     rest = next(r for r in data["rows"] if r["name"] == UNALLOCATED)
     assert (ore(rest["budget"]), ore(rest["expected_outturn"]), ore(rest["deviation"])) == \
-        (5500000000, 0, -5500000000)
+        (3000000000, 0, -3000000000)
     sections = {r["section"]: r for r in data["rows"] if r["section"]}
     assert ore(sections["§ 95"]["budget"]) == 2000000000 and ore(sections["§ 107"]["budget"]) == 1700000000
+    assert ore(sections["§ 108"]["budget"]) == 2500000000 and sections["§ 96"]["budget"] is None
+    assert ore(sections["§ 108"]["deviation"]) == ore(sections["§ 108"]["expected_outturn"]) - 2500000000
     for key in ("budget", "booked_to_date", "computed_to_date", "committed_rest", "expected_outturn"):
         assert sum(ore(r[key]) for r in data["rows"] if r[key] is not None) == ore(data["total"][key]), key
     text = ok("forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", "section", db=second)
-    assert UNALLOCATED in text and "55.000.000,00" in text and "-55.000.000,00" in text
+    assert UNALLOCATED in text and "30.000.000,00" in text and "-30.000.000,00" in text
 
 
 # ------------------------------------------------------------------ the workbook and the print
@@ -293,7 +297,10 @@ def test_second_workbook_overview_adds_up_and_equals_the_recomputation(second, t
         assert cell(subtotal[account], "Forventet regnskab") == value, account
     rest = {r["Konto"]: r for r in sheet if r["Tekst"] == UNALLOCATED}
     assert (cell(rest["5.32.32"], "Budget"), cell(rest["5.32.32"], "Afvigelse")) == (3000000000, -3000000000)
-    assert (cell(rest["5.38.50"], "Budget"), cell(rest["5.38.50"], "Afvigelse")) == (2500000000, -2500000000)
+    assert cell(rest["5.38.50"], "Budget") is None and cell(rest["5.38.50"], "Afvigelse") is None
+    section_108 = next(r for r in sheet if r["Paragraf"] == "§ 108")
+    assert cell(section_108, "Budget") == 2500000000
+    assert cell(section_108, "Afvigelse") == outturn["5.38.50"] - 2500000000
     assert cell(rest["5.38.52"], "Budget") is None and cell(rest["5.38.52"], "Afvigelse") is None
     for r in rest.values():
         if cell(r, "Afvigelse") is not None:
@@ -357,7 +364,6 @@ def test_second_pdf_prints_the_figures_of_the_forecast(second, tmp_path):
     rest = [line for line in lines if UNALLOCATED in line and line.strip().startswith("5.3")]
     by_account = {line.split()[0]: _danish_numbers(line) for line in rest}
     assert by_account["5.32.32"][:1] == [3000000000] and -3000000000 in by_account["5.32.32"]
-    assert by_account["5.38.50"][:1] == [2500000000] and -2500000000 in by_account["5.38.50"]
     assert "tærskelværdier for 2026" in text
     assert "90,0 % (sats for 2026)" in text
 
