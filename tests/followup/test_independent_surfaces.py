@@ -42,13 +42,14 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_cli
 from tests.test_independent_figures import (Independent, _sum, check_forecast, cli_json, independent_occupancy,
-                                            ore, overview_rows)
+                                            ore, overview_rows, rha)
 
 AS_OF = dt.date(2026, 10, 31)
 UNALLOCATED = "Ikke fordelt på paragraf"
@@ -420,3 +421,30 @@ def test_trend_and_key_figures_show_the_forecasts_expected_outturn_to_the_ore(se
     figures = cli_json(second, "keyfigures", "--year", 2026, "--by", "section")
     figure_rows = figures["rows"] if isinstance(figures, dict) else figures
     assert {r["key"]: ore(r["expected_outturn"]) for r in figure_rows} == dict(outturn["section"])
+
+
+def test_the_unit_report_totals_are_the_sections_figures(second, tmp_path):
+    """unit-report --section: its total's full-year equivalents and average price are the
+    section's in the forecast (and the recomputation's); the total's average price was the ratio
+    of the rounded cells (§ 108: 27.052.531,45 / 17,91 = 1.510.470,77 against the forecast's
+    1.510.505,43 from the exact full-year equivalents). The money columns' lines add up to it."""
+    openpyxl = pytest.importorskip("openpyxl")
+    data = cli_json(second, "forecast", "--year", 2026, "--as-of", "2026-10-31", "--by", "section")
+    ind = Independent(second, 2026)
+    fyes = ind.fye(lambda g: g["section"])
+    for row in (r for r in data["rows"] if r["section"] in ("§ 108", "§ 107", "§ 85")):
+        out = tmp_path / f"u{row['section'][2:]}.xlsx"
+        ok("unit-report", "--year", 2026, "--section", row["section"], "--as-of", "31-10-2026", "--out", out,
+           db=second)
+        cells = [[c.value for c in r] for r in openpyxl.load_workbook(out).worksheets[0].iter_rows()]
+        head = next(i for i, r in enumerate(cells) if r[0] == "Leverandør")
+        col = {h: i for i, h in enumerate(cells[head])}
+        body = cells[head + 1:]
+        total = next(r for r in body if r[0] == "I alt")
+        lines = body[:body.index(total)]
+        assert total[col["Helårspersoner"]] == row["full_year_equivalents"]
+        assert ore(total[col["Gns. pris pr. helårsperson"]]) == ore(row["average_price"]), row["section"]
+        fye = fyes[row["section"]]
+        # average price = expected outturn (øre) / the exact full-year equivalents, rounded once
+        assert ore(row["average_price"]) == rha(Fraction(ore(row["expected_outturn"])) / fye)
+        assert sum(ore(r[col["Forventet regnskab"]]) for r in lines) == ore(row["expected_outturn"])
