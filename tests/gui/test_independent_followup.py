@@ -28,8 +28,8 @@ def danish_ore(text: str) -> int | None:
     return int(Decimal(text.replace(".", "").replace(",", ".").replace("−", "-")) * 100)
 
 
-@pytest.mark.parametrize("level", ["account", "section"])
-def test_followup_screen_equals_the_recomputation(qtbot, context, level):
+def computed_followup(qtbot, context, level: str):
+    """Budgetopfølgning shown and computed for 2026 as of 31-10-2026 at ``level``."""
     from gui.followup.followup_screen import Screen
 
     screen = Screen(context)
@@ -42,7 +42,12 @@ def test_followup_screen_equals_the_recomputation(qtbot, context, level):
     with qtbot.waitSignal(screen.job.finished, timeout=60000):
         screen.compute()
     QThreadPool.globalInstance().waitForDone(30000)
+    return screen
 
+
+@pytest.mark.parametrize("level", ["account", "section"])
+def test_followup_screen_equals_the_recomputation(qtbot, context, level):
+    screen = computed_followup(qtbot, context, level)
     ind = Independent(context.db_path, 2026)
     rows = ind.forecast(dt.date(2026, 10, 31))
     to_date = _sum(rows, "to_date", lambda r: r[level])

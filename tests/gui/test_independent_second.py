@@ -9,10 +9,10 @@ import datetime as dt
 import shutil
 
 import pytest
-from PySide6.QtCore import QDate, QThreadPool, Qt
+from PySide6.QtCore import QThreadPool, Qt
 
 from tests.followup.test_independent_surfaces import UNALLOCATED, build_second
-from tests.gui.test_independent_followup import danish_ore, shown_texts
+from tests.gui.test_independent_followup import computed_followup, danish_ore, shown_texts
 from tests.test_independent_figures import Independent, _sum
 
 AS_OF = dt.date(2026, 10, 31)
@@ -37,18 +37,7 @@ def second_context(second_template, tmp_path):
 
 
 def test_followup_screen_by_section_on_the_second_dataset(qtbot, second_context):
-    from gui.followup.followup_screen import Screen
-
-    screen = Screen(second_context)
-    qtbot.addWidget(screen)
-    screen.show()
-    screen.year.setValue(2026)
-    screen.as_of.setDate(QDate(2026, 10, 31))
-    screen._initialised = True  # keep the as-of date set above
-    screen.level.setCurrentIndex(screen.level.findData("section"))
-    with qtbot.waitSignal(screen.job.finished, timeout=60000):
-        screen.compute()
-    QThreadPool.globalInstance().waitForDone(30000)
+    screen = computed_followup(qtbot, second_context, "section")
 
     ind = Independent(second_context.db_path, 2026)
     rows = ind.forecast(AS_OF)
