@@ -448,3 +448,22 @@ def test_the_unit_report_totals_are_the_sections_figures(second, tmp_path):
         # average price = expected outturn (øre) / the exact full-year equivalents, rounded once
         assert ore(row["average_price"]) == rha(Fraction(ore(row["expected_outturn"])) / fye)
         assert sum(ore(r[col["Forventet regnskab"]]) for r in lines) == ore(row["expected_outturn"])
+
+
+def test_reconcile_rows_are_the_forecasts_and_name_one_difference(second):
+    """reconcile --json: computed is the recomputation's computed to date per citizen and account,
+    booked the postings; the difference column is booked − computed, and the message's amount is
+    the distance to what is expected invoiced by now, no longer also called "difference".
+    Test Midtår by hand: due by 31-10 − 45 days' invoice lag = 16-09, so invoiced through 31-08:
+    457.405,65 + 48 × 2.500,01 = 577.406,13; computed 729.906,74; booked 0."""
+    data = cli_json(second, "reconcile", "--year", 2026, "--as-of", "2026-10-31", "--all")
+    ind = Independent(second, 2026)
+    rows = ind.forecast(AS_OF)
+    computed = _sum(rows, "to_date", lambda r: (r["cpr"], r["account"]))
+    for r in data["rows"]:
+        assert ore(r["computed"]) == computed.get((r["cpr"], r["account"]), 0), r["cpr"]
+        assert ore(r["difference"]) == ore(r["booked"]) - ore(r["computed"])
+    midt = next(r for r in data["rows"] if r["cpr"] == "010190-1001")
+    assert (ore(midt["booked"]), ore(midt["due"]), ore(midt["computed"])) == (0, 57740613, 72990674)
+    assert "mellem 577.406,13 og 729.906,74 kr.: 577.406,13 kr. under det forventede" in " ".join(midt["messages"])
+    assert not any("difference" in m for r in data["rows"] for m in r["messages"])
