@@ -158,11 +158,28 @@ def test_2_the_demo_summary_counts_what_the_database_holds(db):
 # ------------------------------------------------------------------ 3. budgets
 
 def test_3_a_level_without_a_budget_shows_none_and_sections_break_an_account_down(ndb):
+    grant(ndb, cpr="040480-4567", section="§ 85", unit="time", rate="500", quantity="2", quantity_per="uge")
     by_section = forecast(ndb, 2026, AS_OF, by="section")
-    # the budgets are on the accounts: no section has one; "Drift i alt" is the area's, the same
-    # figure as at the account level (600.000), not a sum of the sections' missing budgets
-    assert all(r.budget is None and r.deviation is None for r in by_section.rows)
+    rows = {r.section: r for r in by_section.rows}
+    # § 85 (5.32.33) has no budget: none shown, never 0
+    assert rows["§ 85"].budget is None and rows["§ 85"].deviation is None
+    # the budgets are on the accounts, each of whose grants all have one section: the account is
+    # the section, so § 108 has 5.38.50's 400.000 (deviation 365.000 + 1.095.000 − 400.000 =
+    # 1.060.000) and § 107 5.38.52's 200.000 (100.000 − 200.000); nothing is left unallocated
+    assert (rows["§ 108"].budget, rows["§ 108"].deviation) == (D("400000.00"), D("1060000.00"))
+    assert (rows["§ 107"].budget, rows["§ 107"].deviation) == (D("200000.00"), D("-100000.00"))
+    assert all(r.name != "Ikke fordelt på paragraf" for r in by_section.rows)
+    # "Drift i alt" is the area's, the same figure as at the account level (600.000)
     assert by_section.total == forecast(ndb, 2026, AS_OF, by="account").total
+    assert by_section.total.budget == D("600000.00")
+    # a second section on 5.38.50 (no section budgets): its 400.000 stays on the account, on the
+    # line "Ikke fordelt på paragraf" (expected 0, its deviation 0 − 400.000), so the lines add up
+    grant(ndb, cpr="050580-5678", section="§ 107", account="5.38.50", rate="100", end="2026-01-10")
+    by_section = forecast(ndb, 2026, AS_OF, by="section")
+    rows = {r.section: r for r in by_section.rows}
+    assert rows["§ 108"].budget is None and rows["§ 107"].budget is None  # § 107 is on two accounts now
+    rest = next(r for r in by_section.rows if r.name == "Ikke fordelt på paragraf")
+    assert (rest.budget, rest.expected_outturn, rest.deviation) == (D("600000.00"), D("0.00"), D("-600000.00"))
     assert by_section.total.budget == D("600000.00")
     # a section budget breaks 5.38.50's 400.000 down: the account keeps 400.000 (not 700.000)
     budgets.set_budget(ndb, 2026, "5.38.50", "300000", section="§ 108")
@@ -182,7 +199,8 @@ def test_3_a_level_without_a_budget_shows_none_and_sections_break_an_account_dow
 def test_3_the_screen_says_no_budget_instead_of_zero(qtbot, ndb, db_path):
     from gui.followup.followup_screen import summary
 
-    row = forecast(ndb, 2026, AS_OF, by="section").rows[0]  # a section: the budgets are on the accounts
+    grant(ndb, cpr="040480-4567", section="§ 85", unit="time", rate="500", quantity="2", quantity_per="uge")
+    row = next(r for r in forecast(ndb, 2026, AS_OF, by="section").rows if r.section == "§ 85")  # no budget
     assert row.budget is None and "budget" not in summary(row)
 
 

@@ -16,7 +16,7 @@ from core.register.costs import days_in_year
 from core.errors import DispoError
 from core.followup.forecast import _union_days, forecast, grant_figures, own_municipality
 from core.register.grants import normalize_section
-from core.money import ore_to_kr, to_ore
+from core.money import format_number, ore_to_kr, to_ore
 from core.register.providers import find_by_name
 from core.reports import TOTAL, Column, Report, ReportTable
 from core.reports.monthly import CITIZEN_FIGURES, build_citizens
@@ -62,11 +62,14 @@ def build_unit_report(db, year: int, as_of: dt.date, *, provider: str | None = N
     overview = ReportTable("Oversigt", (
         Column("key", split_label, "text", 30),
         *(Column(k, heading, "amount", total="sum") for k, heading in FIGURES),
-        Column("full_year_equivalents", "Helårspersoner", "number", total="sum"),
-        Column("average_price", "Gns. pris pr. helårsperson", "amount", 18, total="ratio",
-               ratio=("expected_outturn", "full_year_equivalents", None))))
+        # the unit's full-year equivalents count a citizen once a day (DOMAIN.md), and its average
+        # price is expected / those exact full-year equivalents: the forecast's figures for the
+        # section (or provider), not a ratio of rounded cells
+        Column("full_year_equivalents", "Helårspersoner", "number", total="value"),
+        Column("average_price", "Gns. pris pr. helårsperson", "amount", 18, total="value")))
     total = defaultdict(int)
-    fye_total = 0
+    fye_lines = 0
+    unit_intervals: dict[str, list] = defaultdict(list)
     for key in sorted(sums):
         fye = Fraction(sum(_union_days(iv) for iv in intervals[key].values()), days)
         fye_kr = ore_to_kr(to_ore(fye))
@@ -75,10 +78,18 @@ def build_unit_report(db, year: int, as_of: dt.date, *, provider: str | None = N
                       ore_to_kr(to_ore(Fraction(expected, 100) / fye)) if fye else None])
         for k, _ in FIGURES:
             total[k] += sums[key][k]
-        fye_total += fye_kr
+        fye_lines += fye_kr
+        for cpr, iv in intervals[key].items():
+            unit_intervals[cpr] += iv
+    fye_unit = Fraction(sum(_union_days(iv) for iv in unit_intervals.values()), days)
+    fye_total = ore_to_kr(to_ore(fye_unit))
     overview.add(["I alt", *(ore_to_kr(total[k]) for k, _ in FIGURES), fye_total,
-                  ore_to_kr(to_ore(Fraction(total["expected_outturn"], 100) / Fraction(fye_total)))
-                  if fye_total else None], TOTAL)
+                  ore_to_kr(to_ore(Fraction(total["expected_outturn"], 100) / fye_unit)) if fye_unit else None],
+                 TOTAL)
+    if fye_total != fye_lines:
+        overview.notes.append(f"Helårspersoner i alt {format_number(fye_total)}: en borger med bevillinger på flere "
+                              f"linjer samme dag tæller på hver linje (i alt {format_number(fye_lines)}), men kun én "
+                              "gang i alt.")
     overview.subtitle = f"{name} · forventet regnskab {year} pr. {as_of:%d-%m-%Y}"
     overview.notes.append("Kun bevillinger hos tilbuddet" if provider is not None else "Kun bevillinger på paragraffen")
     total_row = type(by_grant.total)(None, None, None, None, None, None,

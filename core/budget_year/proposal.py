@@ -45,10 +45,9 @@ from core.register.costs import days_in_year
 from core.errors import DispoError, NotFoundError, ValidationError
 from core.followup.forecast import (CostCalc, _union_days, budgets_by, default_as_of, grant_figures, is_income,
                                     load_rows, own_municipality)
+from core.followup.rollup import UNALLOCATED
 from core.money import InvalidNumber, format_kr, ore_to_kr, to_decimal, to_ore
 from core.store.storage import current_user, query
-
-UNALLOCATED = "Ikke fordelt på paragraf"
 
 
 @dataclass

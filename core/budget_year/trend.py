@@ -3,8 +3,8 @@
 For each year and key, from the grants (the cost rule over the whole year, sold places as
 income, as the forecast) and the postings:
 
-- ``expenses``: the year's cost of the grants (the forecast's expected outturn of a whole
-  year, in øre summed per grant);
+- ``expenses``: the year's cost of the grants (the forecast's expected outturn as of its
+  default date, in øre summed per grant: the follow-up's figure to the øre);
 - ``booked``: the year's postings (only ``by="account"``: postings have no section or provider);
 - ``full_year_equivalents``: days with an active expense grant / days in the year, a
   citizen counted once per key and day (as the forecast);
@@ -23,7 +23,7 @@ from fractions import Fraction
 from core.budget_year.breakdowns import age_group
 from core.register.costs import days_in_year
 from core.errors import DispoError
-from core.followup.forecast import _union_days, grant_figures
+from core.followup.forecast import _union_days, default_as_of, grant_figures
 from core.money import ore_to_kr, to_ore
 from core.reports import Column, ReportTable
 
@@ -73,7 +73,9 @@ def trend(db, first_year: int, last_year: int, by: str = "account", *, progress=
     years = list(range(first_year, last_year + 1))
     for n, year in enumerate(years, 1):
         dec31 = dt.date(year, 12, 31)
-        figures, _ = grant_figures(db, year, dec31, with_booked=False)
+        # as of the one default date, so a year's expenses are the forecast's expected outturn to
+        # the øre (each grant's to date and rest rounded once: another as-of date can differ by øre)
+        figures, _ = grant_figures(db, year, default_as_of(db, year), with_booked=False)
         expenses: dict[str, int] = defaultdict(int)
         intervals: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
         for f in figures:

@@ -304,15 +304,15 @@ def cmd_reconcile(args, db) -> int:
 
 def cmd_occupancy(args, db) -> int:
     rows = occupancy.occupancy(db, args.year)
-    warning = fc.municipality_warning(db)
+    warnings = [w for w in (fc.municipality_warning(db), occupancy.target_note(rows)) if w]
     if args.json:
-        print_json({"year": args.year, "rows": [r.as_json() for r in rows], "warnings": [warning] if warning else []})
+        print_json({"year": args.year, "rows": [r.as_json() for r in rows], "warnings": warnings})
         return 0
-    if warning:
+    for warning in warnings:
         print(warning)
     print_table([{"provider": r.provider, "month": r.month, "places": r.places,
-                  "occupancy": format_number(r.occupancy, 1) + " %", "target": format_number(r.target, 0) + " %"
-                  if r.target is not None else "", "sold": r.sold, "income": _kr(r.sold_income)} for r in rows],
+                  "occupancy": format_number(r.occupancy, 1) + " %", "target": format_number(r.target, 1) + " %"
+                  if r.target is not None else "", "sold": format_number(r.sold), "income": _kr(r.sold_income)} for r in rows],
                 [("provider", "Tilbud"), ("month", "Måned"), ("places", "Pladser"), ("occupancy", "Belægning"),
                  ("target", "Mål"), ("sold", "Solgte døgn"), ("income", "Indtægt")])
     return 0

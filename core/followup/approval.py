@@ -182,7 +182,8 @@ def approve_month(db, year, month, *, replace: bool = False, reason: str | None 
     rows = []
     for level in ("account", "section"):
         result = forecast(db, year, as_of, by=level, include_expected=False, include_refund=False)
-        rows += [_snapshot_row(level, getattr(r, level), r) for r in result.rows]
+        # a line without a key (postings without a grant, "Ikke fordelt på paragraf") is kept by its name
+        rows += [_snapshot_row(level, getattr(r, level) or r.name, r) for r in result.rows]
         if level == "account":  # "Drift i alt": budget and deviation only where budgets exist
             total = _snapshot_row("total", None, result.total)
     rows.append(total)

@@ -33,7 +33,8 @@ section/provider row without a key, "uden bevilling"), and are shown as
 ``budget`` is the year's budget (corrected where set, else original; a whole-year row
 wins over monthly rows of the same account and section, which otherwise add up). The
 budget is set per account; section budgets break it down (an account with only section
-budgets has their sum; ``budget_mismatches`` lists accounts whose sections say otherwise).
+budgets has their sum; ``budget_mismatches`` lists accounts whose sections say otherwise;
+an account whose grants all have one section has its budget on that section: ``budgets_by``).
 A level without a budget has ``budget`` and ``deviation`` None, never 0.
 ``full_year_equivalents`` = days with an active expense grant / days in the year, counting
 a citizen once per account (or section) on days with several grants. ``average_price`` =
@@ -84,7 +85,7 @@ GROUPING_LABELS = {"grant": "bevilling", "citizen": "borger", "account": "konto"
 from core.budget_year.breakdowns import build_breakdown
 from core.followup.grant_forecast import checked_as_of
 from core.followup.expected import list_expected
-from core.followup.grant_forecast import (_add_budget, 
+from core.followup.grant_forecast import (_add_budget, BUDGET_FIGURES,
                                  budget_mismatches, _budget_parts, budgets_by, calc_of, check_year, CostCalc,
                                  default_as_of, FIGURES, Forecast, ForecastRow, _grant_cursor, grant_figures,
                                  GrantFigures, grants_paid_elsewhere, _GRANTS_SQL, INCOME_POSTING, is_income,
@@ -92,7 +93,7 @@ from core.followup.grant_forecast import (_add_budget,
                                  rate_ratio, rate_sums, _RATES_SQL, _RATIOS, refund_budget,
                                  split_proportionally, _union_days, unit_factor, volume_price_effects)  # noqa: F401 (re-exported)
 from core.followup.refund import refund_line
-from core.followup.rollup import (UNMATCHED, add_rows, _figures_row, _finish, _row, _sort_key, _Sum, 
+from core.followup.rollup import (UNALLOCATED, UNMATCHED, add_rows, unallocated, _figures_row, _finish, _row, _sort_key, _Sum, 
                          _total_budget_figures)  # noqa: F401 (re-exported)
 
 def forecast(db, year: int, as_of: dt.date | None = None, by: str = "grant", include_expected: bool = True,
@@ -167,7 +168,7 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
 
     budgets = {}
     if by in ("account", "section"):
-        by_account, by_section = budgets_by(db, year)
+        by_account, by_section = budgets_by(db, year, figures)
         budgets = by_account if by == "account" else by_section
         for code in budgets:
             if (code,) not in sums:
@@ -192,6 +193,11 @@ def build_forecast(db, year, as_of, figures: list[GrantFigures], unmatched: dict
         rows.append(_row(s.keys, s.to_date, s.rest, s.booked, **extra))
     rows.sort(key=lambda r: _sort_key(r, by))
     drift = area_total(db, year, as_of, figures, unmatched) if by != "account" else None
+    if by == "section":  # the budget kept on accounts: the section lines add up to "Drift i alt"
+        rest = unallocated(drift, rows)
+        if rest is not None:
+            rows.append(ForecastRow(None, None, UNALLOCATED, None, None, None,
+                                    **{k: rest[k] for k in FIGURES}, **{k: rest[k] for k in BUDGET_FIGURES}))
     return _finish(db, year, as_of, figures, unmatched, include_expected, include_refund, by, rows,
                    fye_total if by in ("account", "section") else None, drift)
 

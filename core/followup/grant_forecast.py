@@ -483,12 +483,19 @@ def _add_budget(target: _Budget, part: _Budget) -> None:
     target.fye = None if target.fye is None or part.fye is None else target.fye + part.fye
 
 
-def budgets_by(db, year: int) -> tuple[dict[str, _Budget], dict[str, _Budget]]:
+def budgets_by(db, year: int, figures: list[GrantFigures] | None = None
+               ) -> tuple[dict[str, _Budget], dict[str, _Budget]]:
     """The year's budget per account and per section (only levels that have one; DOMAIN.md).
 
     The budget is set per account; section budgets break it down. An account with only
     section budgets has their sum; when both are set the account's own budget is its budget
-    (``budget_mismatches`` lists those whose sections do not add up to it)."""
+    (``budget_mismatches`` lists those whose sections do not add up to it).
+
+    With the year's grant ``figures``, an account budget with no section budgets on an
+    account whose grants all have one section, a section with no grants on other accounts,
+    is that section's budget: the account is the section (as the budget proposal shows it), so
+    the section is compared with its budget instead of leaving the budget on a line of its
+    own ("Ikke fordelt på paragraf") against an expected 0."""
     parts = _budget_parts(db, year)
     by_account: dict[str, _Budget] = {}
     by_section: dict[str, _Budget] = {}
@@ -498,6 +505,19 @@ def budgets_by(db, year: int) -> tuple[dict[str, _Budget], dict[str, _Budget]]:
             _add_budget(by_account.setdefault(account, _Budget()), b)
         if section is not None:
             _add_budget(by_section.setdefault(section, _Budget()), b)
+    if figures is not None:
+        broken_down = {account for account, section in parts if section is not None}
+        sections_on: dict[str, set[str]] = defaultdict(set)
+        accounts_of: dict[str, set[str]] = defaultdict(set)
+        for f in figures:
+            sections_on[f.account].add(f.section)
+            accounts_of[f.section].add(f.account)
+        for account in sorted(own - broken_down):
+            sections = sections_on.get(account, set())
+            if len(sections) == 1:
+                (section,) = sections
+                if section not in by_section and accounts_of[section] == {account}:
+                    _add_budget(by_section.setdefault(section, _Budget()), parts[(account, None)])
     return by_account, by_section
 
 

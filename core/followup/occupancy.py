@@ -6,7 +6,9 @@ however many grants she has there. For a day offer (unit ``dag``, q days per wee
 occupies q/5 of a place on the facility's opening days (Monday–Friday); a facility whose
 grants are all day offers has its capacity on its opening days only. Places sold to other
 municipalities (paying municipality ≠ own) count as occupied and their cost is income.
-Compared with the facility's occupancy target (the framework agreement's, e.g. 95 %).
+Compared with the facility's occupancy target: its own where one is set on the provider,
+else the framework agreement's yearly value (sats ``occupancy_target``, e.g. 95 %; the
+newest earlier year's when the year has none, named by ``target_year``).
 Place-days are exact fractions, shown with two decimals.
 """
 
@@ -18,9 +20,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from core.errors import DispoError
+from core.errors import DispoError, NotFoundError
 from core.followup.forecast import is_income, load_calcs, own_municipality
-from core.money import ore_to_kr, to_ore
+from core.money import format_number, ore_to_kr, to_ore
+from core.register.catalogue import sats_of_year
 from core.store.storage import query
 
 
@@ -37,6 +40,7 @@ class OccupancyMonth:
     occupancy: Decimal       # percent, one decimal
     target: Decimal | None   # percent
     sold_income: Decimal     # kroner, the sold places' cost in the month
+    target_year: int | None = None  # the year of the framework agreement's sats used as target (None: own)
 
     @property
     def below_target(self) -> bool:
@@ -47,7 +51,8 @@ class OccupancyMonth:
                 "places": self.places, "capacity": self.capacity, "occupied": float(self.occupied),
                 "sold": float(self.sold),
                 "occupancy": float(self.occupancy), "target": float(self.target) if self.target is not None else None,
-                "below_target": self.below_target, "sold_income": float(self.sold_income)}
+                "below_target": self.below_target, "sold_income": float(self.sold_income),
+                "target_year": self.target_year}
 
 
 def occupancy(db, year: int) -> list[OccupancyMonth]:
@@ -96,9 +101,12 @@ def occupancy(db, year: int) -> list[OccupancyMonth]:
                 a, b = max(m_lo, calc.start), min(m_hi, calc.end) if calc.end is not None else m_hi
                 if a <= b:
                     income[(pid, m)] += calc.cost_ore(first, m_hi) - calc.cost_ore(first, m_lo - 1)
+    agreed, agreed_year = framework_target(db, year)
     out = []
     for f in facilities:
-        target = Decimal(f["occupancy_target"]) if f["occupancy_target"] is not None else None
+        own_target = f["occupancy_target"] is not None
+        target = Decimal(f["occupancy_target"]) if own_target else agreed
+        target_year = None if own_target else agreed_year
         for m, lo, hi in months:
             days = [d for d in range(lo, hi + 1) if opening_day(d)] if day_offer_only[f["id"]] else range(lo, hi + 1)
             capacity = f["places"] * len(days)
@@ -111,8 +119,30 @@ def occupancy(db, year: int) -> list[OccupancyMonth]:
             # percent with one decimal, rounded once (half away from zero)
             pct = Decimal(to_ore(occupied * 10 / capacity)).scaleb(-1) if capacity else Decimal("0.0")
             out.append(OccupancyMonth(f["id"], f["name"], m, f["places"], capacity, ore_to_kr(to_ore(occupied)),
-                                      ore_to_kr(to_ore(sold)), pct, target, ore_to_kr(income[(f["id"], m)])))
+                                      ore_to_kr(to_ore(sold)), pct, target, ore_to_kr(income[(f["id"], m)]),
+                                      target_year))
     return out
+
+
+def framework_target(db, year: int) -> tuple[Decimal | None, int | None]:
+    """The framework agreement's occupancy target in percent for ``year`` (the yearly value
+    ``occupancy_target``, the newest earlier year's when the year has none) and the year it
+    was set for; (None, None) when none is set."""
+    try:
+        return sats_of_year(db, "occupancy_target", year)
+    except NotFoundError:
+        return None, None
+
+
+def target_note(months: list[OccupancyMonth]) -> str | None:
+    """Which yearly value a facility without its own target is compared with (DOMAIN.md,
+    "Yearly values": a figure built on a year's value says which year's)."""
+    used = {(m.target, m.target_year) for m in months if m.target_year is not None}
+    if not used:
+        return None
+    target, year = used.pop()
+    return (f"Mål: rammeaftalens belægningsmål {format_number(target, 1)} % (sats for {year}) for tilbud "
+            "uden eget belægningsmål.")
 
 
 def opening_day(ordinal: int) -> bool:

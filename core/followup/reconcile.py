@@ -165,7 +165,9 @@ def _flag(row: ReconRow, accounts_of, grant_lag, as_of: dt.date, limit: int) -> 
         row.messages.append(f"Bogført {format_kr(row.booked)} kr., forventet faktureret "
                             + (f"{format_kr(low)} kr." if low == high else
                                f"mellem {format_kr(low)} og {format_kr(high)} kr.")
-                            + f": difference {format_kr(row.booked - expected)} kr.")
+                            # not called a difference: the row's difference is booked − computed
+                            + f": {format_kr(abs(row.booked - expected))} kr. "
+                            + ("under" if row.booked < expected else "over") + " det forventede")
 
 
 def postings_of(db, cpr: str, account: str, year: int, as_of: dt.date) -> list[dict]:

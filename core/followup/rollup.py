@@ -17,6 +17,10 @@ from core.money import ore_to_kr, to_ore
 from core.followup.refund import refund_line, thresholds_note
 
 UNMATCHED = "Posteringer uden bevilling"
+UNALLOCATED = "Ikke fordelt på paragraf"
+# the columns whose bottom line is the sum of the lines above it
+_SUMMED = ("computed_to_date", "committed_rest", "expected_outturn", "booked_to_date", "backlog",
+           "full_year_equivalents")
 
 
 def _row(keys: dict, to_date: int, rest: int, booked: int, **extra) -> ForecastRow:
@@ -101,6 +105,40 @@ def _finish(db, year, as_of, figures, unmatched, include_expected, include_refun
     return Forecast(year=year, as_of=as_of, rows=rows, total=total, by=by,
                     unmatched=_row({"name": UNMATCHED}, 0, 0, unmatched_total),
                     lines=tuple(lines), grand_total=grand, warnings=tuple(warnings))
+
+
+def unallocated(whole, parts) -> dict[str, Decimal | None] | None:
+    """What a total (an account, or "Drift i alt") holds beyond its section lines ``parts``: the
+    line "Ikke fordelt på paragraf" (DOMAIN.md: the budget is set per account, section budgets
+    only break it down), so the lines add up to the total in every column; None when nothing.
+
+    ``whole`` and ``parts`` are rows or dicts with the forecast's figure names. The summed
+    columns (booked, computed, committed, expected, backlog, full-year equivalents) are the
+    total's minus the lines'. The budget is the part of the total's budget the sections' budgets
+    do not cover (none when they cover it all: never a budget of 0). The deviation is the line's
+    own expected outturn − budget, as on every line, so a budget kept on the account shows as
+    not spent here (its spending is on the section lines), never as an overspend against an
+    expected 0. The price effect is the total's minus the lines' (the price effect of a total is
+    the sum of its lines'), the volume effect the rest of the deviation, so the two effects add
+    up to the deviation on this line and, as "difference" totals, on the total.
+    """
+    def get(row, name):
+        value = row.get(name) if isinstance(row, dict) else getattr(row, name, None)
+        return None if value is None else Decimal(value)
+
+    def rest(name):
+        return (get(whole, name) or 0) - sum((get(p, name) or 0 for p in parts), Decimal("0.00"))
+
+    out: dict[str, Decimal | None] = {name: rest(name) for name in _SUMMED}
+    budget = rest("budget") if get(whole, "budget") is not None else None
+    out["budget"] = budget if budget else None
+    out["deviation"] = out["expected_outturn"] - out["budget"] if out["budget"] is not None else None
+    price = rest("price_effect") if get(whole, "price_effect") is not None else None
+    out["price_effect"] = price if price or out["deviation"] is not None else None
+    out["volume_effect"] = (None if out["deviation"] is None and out["price_effect"] is None
+                            else (out["deviation"] or 0) - (out["price_effect"] or 0))
+    out["average_price"] = None
+    return out if any(out.values()) else None
 
 
 def _sort_key(row: ForecastRow, by: str):

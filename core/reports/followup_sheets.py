@@ -81,6 +81,9 @@ def occupancy_sheet(db, year: int) -> ReportTable:
     table.add(["I alt", "", None, *grand[:3], _share(grand[1], grand[0]), None, grand[3]], TOTAL)
     table.notes.append("Belægning = belagte pladsdøgn / (pladser · dage); en borger tæller én gang pr. dag; "
                        "dagtilbud: mængde/5 plads på åbningsdage (man.–fre.); solgte pladser tæller som belagt.")
+    note = occupancy.target_note(months)
+    if note:
+        table.notes.append(note)
     warning = municipality_warning(db)
     if warning:
         table.notes.append(warning)

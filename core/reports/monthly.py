@@ -26,6 +26,7 @@ from core.budget_year.savings import list_savings, savings_table
 from core.followup.expected import SOURCES, list_expected
 from core.followup.forecast import forecast, monthly_outturn, own_municipality
 from core.followup.refund import refund_rows, thresholds_note
+from core.followup.rollup import UNALLOCATED, unallocated
 from core.formatting import text_key
 from core.money import format_date, format_number, kr, ore_to_kr
 from core.reports import DETAIL, SUBTOTAL, TOTAL, Column, Report, ReportTable
@@ -44,7 +45,6 @@ OVERVIEW_FIGURES = (
     ("full_year_equivalents", "Helårspersoner", "number"),
 )
 EFFECTS = (("volume_effect", "Mængdeeffekt", "amount"), ("price_effect", "Priseffekt", "amount"))
-UNALLOCATED = "Ikke fordelt på paragraf"
 OPERATING_TOTAL = "Drift i alt"
 GRAND_TOTAL = "I alt"
 TOP_DEVIATIONS = 5
@@ -119,7 +119,7 @@ def build_overview(by_section, by_account, lines, section_texts: dict[str, str],
         sections_of.setdefault(row.account or "", []).append(row)
     accounts = {row.account or "": row for row in by_account}
     operating: dict = {k: (None if k in BUDGET_KEYS else D0) for k in SUMMED}
-    unallocated, account_notes = False, []
+    any_unallocated, account_notes = False, []
     for account in sorted(set(accounts) | set(sections_of)):
         rows = sections_of.get(account, [])
         summed: dict = {k: (None if k in BUDGET_KEYS else D0) for k in SUMMED}
@@ -127,10 +127,10 @@ def build_overview(by_section, by_account, lines, section_texts: dict[str, str],
             table.add(_values(account, r.section or "", section_texts.get(r.section or "", ""), _figures(r)))
             summed = _add(summed, _figures(r))
         acc_figures = _figures(accounts[account]) if account in accounts else summed | {"average_price": None}
-        residual = _add(acc_figures, summed, -1)
-        if any(residual.values()):
+        residual = unallocated(acc_figures, [_figures(r) for r in rows])
+        if residual is not None:
             table.add(_values(account, "", UNALLOCATED, residual))
-            unallocated = True
+            any_unallocated = True
             note = unallocated_note(account, residual, rows)
             if note:
                 account_notes.append(note)
@@ -153,7 +153,7 @@ def build_overview(by_section, by_account, lines, section_texts: dict[str, str],
         grand["deviation"] = grand["expected_outturn"] - grand["budget"]
     grand |= {"full_year_equivalents": None, "average_price": None, "volume_effect": None, "price_effect": None}
     table.add(_values(GRAND_TOTAL, "", "", grand), TOTAL)
-    if unallocated:
+    if any_unallocated:
         table.notes += [UNALLOCATED_NOTE, *account_notes]
     return table
 
@@ -184,9 +184,9 @@ def unallocated_note(account: str, residual: dict, section_rows) -> str | None:
 
 UNALLOCATED_NOTE = (
     f"'{UNALLOCATED}' er kontoens tal minus summen af dens paragraffer, kolonne for kolonne, så linjerne "
-    "tilsammen giver kontoens 'i alt'. Er budgettet sat på kontoen og ikke på paragrafferne, står hele "
-    "kontobudgettet her, og kontoens afvigelse og effekter følger med: linjens afvigelse er derfor ikke "
-    "dens forventede regnskab − budget, og paragraffernes forbrug står på deres egne linjer uden budget. "
+    "tilsammen giver kontoens 'i alt'. Budgettet er den del af kontoens budget, som paragraffernes budgetter "
+    "ikke dækker; afvigelsen er linjens forventede regnskab − budget som på alle linjer, så et budget sat på "
+    "kontoen står her som ikke brugt, mens forbruget står på paragraffernes linjer uden budget. "
     "Sammenlign budget og forventet regnskab på kontoens 'i alt'.")
 
 
@@ -266,13 +266,18 @@ def top_deviations(overview: ReportTable, count: int = TOP_DEVIATIONS) -> Report
     """
     dev, budget, text = overview.index("deviation"), overview.index("budget"), overview.index("text")
     account = overview.index("account")
+    # a section that is its account's whole budget has its account's deviation: named once (the account)
+    subtotals = {str(r.values[account])[:-len(" i alt")]: (r.values[budget], r.values[dev])
+                 for r in overview.rows if r.kind == SUBTOTAL}
     candidates = []
     for r in overview.rows:
         if not r.values[dev] or r.values[text] == UNALLOCATED:
             continue
         is_line = r.kind == DETAIL and not r.values[account]
         is_account = r.kind == SUBTOTAL
-        if is_line or is_account or (r.kind == DETAIL and r.values[budget]):
+        is_section = (r.kind == DETAIL and r.values[budget]
+                      and subtotals.get(r.values[account]) != (r.values[budget], r.values[dev]))
+        if is_line or is_account or is_section:
             candidates.append(r)
     candidates.sort(key=lambda r: abs(r.values[dev]), reverse=True)
     keys = ("account", "section", "text", "budget", "expected_outturn", "deviation", "volume_effect", "price_effect")

@@ -20,14 +20,13 @@ figure is shown beside its reference with the difference (own − reference).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.store import audit
 from core.errors import ValidationError
-from core.followup.forecast import forecast, is_income, own_municipality
+from core.followup.forecast import default_as_of, forecast, is_income, own_municipality
 from core.money import kr, to_decimal
 from core.store.storage import query
 
@@ -101,7 +100,8 @@ def key_figures(db, year: int, by: str = "section") -> list[KeyFigureRow]:
     """
     if by not in ("section", "provider"):
         raise ValidationError({"by": f"Nøgletal opdeles efter paragraf eller leverandør, ikke '{by}'"})
-    fc = forecast(db, year, dt.date(year, 12, 31), by=by, include_expected=False, include_refund=False)
+    # as of the one default date: the expected outturn the follow-up shows, to the øre
+    fc = forecast(db, year, default_as_of(db, year), by=by, include_expected=False, include_refund=False)
     own = own_municipality(db)
     counts: dict[str, dict] = defaultdict(lambda: {"grants": 0, "bands": defaultdict(int), "kinds": defaultdict(int)})
     for g in _grants_in_year(db, year):

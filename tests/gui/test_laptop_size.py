@@ -282,7 +282,7 @@ def test_the_report_preview_explains_the_unallocated_lines_as_the_sheet_does(qtb
     screen = previewed_report(qtbot, context, tmp_path, "report_notes.png")
     text = screen.notes.toPlainText()
     assert screen.notes.isVisible()
-    assert "linjens afvigelse er derfor ikke dens forventede regnskab − budget" in text
+    assert "afvigelsen er linjens forventede regnskab − budget som på alle linjer" in text
     assert "5.38.53: helårspersoner -1,00" in text and "5.38.52: bogført 86.150,00 kr." in text
     assert text.split("\n") == screen.report.tables[0].notes
     screen.tabs.setCurrentIndex(1)  # Borgere: notes of its own (none)

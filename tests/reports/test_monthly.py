@@ -147,9 +147,11 @@ def test_workbook_matches_the_forecast(forecast_module, booked_db, tmp_path):
     assert D(str(ws[f"{col['expected_outturn']}{by_label['§ 85']}"].value)) == D("83500.00")
     assert D(str(ws[f"{col['expected_outturn']}{by_label['§ 104']}"].value)) == D("27000.00")
     assert D(str(ws[f"{col['expected_outturn']}{by_label['§ 108']}"].value)) == D("-44000.00")
-    # the budget is on the account only, and one posting has no grant: both show as unallocated
+    # the budget is on the account only, whose grants are all § 108: it is § 108's budget (the
+    # account is the section); the posting without a grant is the unallocated line's, with no budget
+    assert D(str(ws[f"{col['budget']}{by_label['§ 108']}"].value)) == D("500000.00")
     unallocated = next(r for r in range(5, last + 1) if ws.cell(r, 3).value == UNALLOCATED)
-    assert D(str(ws[f"{col['budget']}{unallocated}"].value)) == D("500000.00")
+    assert ws[f"{col['budget']}{unallocated}"].value is None
     assert D(str(ws[f"{col['booked_to_date']}{unallocated}"].value)) == D("1234.56")
     assert evaluate(ws, f"{col['budget']}{total}") == D("500000.00")
 
@@ -266,8 +268,8 @@ def test_wrapped_headings_get_a_row_tall_enough_to_print(forecast_module, booked
 
 def test_the_unallocated_line_is_explained_in_the_notes_the_workbook_carries(tmp_path):
     """An account whose budget is on the account only, one citizen with grants on both its sections
-    all year, and a posting without a grant: the "Ikke fordelt på paragraf" line holds the budget,
-    the account's deviation, the posting and -1 full-year equivalent, and the notes say so."""
+    all year, and a posting without a grant: the "Ikke fordelt på paragraf" line holds the budget
+    with its own deviation (expected − budget), the posting and -1 full-year equivalent, and the notes say so."""
     def section(code, expected, booked):
         row = frow("5.38.53", code, expected_outturn=expected, booked_to_date=booked, full_year_equivalents="1")
         row.budget = row.deviation = row.volume_effect = row.price_effect = None  # no section budget
@@ -281,10 +283,14 @@ def test_the_unallocated_line_is_explained_in_the_notes_the_workbook_carries(tmp
     table = build_overview(by_section, by_account, [], {}, {})
     residual = next(r.values for r in table.rows if r.values[2] == UNALLOCATED)
     assert residual[table.index("budget")] == D(1000) and residual[table.index("expected_outturn")] == D(0)
-    assert residual[table.index("deviation")] == D(-100) and residual[table.index("booked_to_date")] == D(50)
+    # the line's own deviation, as on every line: expected 0 − budget 1.000 = -1.000 (not spent
+    # here; not the account's -100 shown against an expected 0); no price effect on the account,
+    # so the whole deviation is volume: -1.000 − 0
+    assert residual[table.index("deviation")] == D(-1000) and residual[table.index("booked_to_date")] == D(50)
+    assert residual[table.index("volume_effect")] == D(-1000) and residual[table.index("price_effect")] == D(0)
     assert residual[table.index("full_year_equivalents")] == D(-1)
     notes = table.notes
-    assert any("linjens afvigelse er derfor ikke dens forventede regnskab − budget" in n for n in notes)
+    assert any("afvigelsen er linjens forventede regnskab − budget som på alle linjer" in n for n in notes)
     assert "5.38.53: bogført 50,00 kr. er posteringer uden en bevilling (og dermed uden paragraf); forventet " \
            "regnskab bygger på bevillingerne og rummer dem ikke; helårspersoner -1,00: en borger med bevillinger " \
            "på flere paragraffer på kontoen tæller på hver paragraf, men kun én gang på kontoen." in notes
