@@ -131,7 +131,8 @@ POSTINGS = Kind("postings", "Posteringer (bogføring)", (
           p.parse_account, True, "account"),
     # without a date column a posting is dated the last day of its period
     Field("period", "Periode", ("periode", "bogføringsperiode", "regnskabsperiode", "posteringsperiode",
-                                "bogføringsmåned", "periode (åååå-mm)"), p.parse_period),
+                                "bogføringsmåned", "periode (åååå-mm)", "måned", "kalendermåned",
+                                "kalenderår/måned", "regnskabsmåned"), p.parse_period),
     Field("grouping", "Gruppering", ("gruppering", "grp", "gruppe"), p.parse_text),
     Field("art", "Art", ("art", "artskonto", "omkostningsart", "art nr"), p.parse_art),
     Field("amount", "Beløb", ("beløb", "belob", "beløb kr", "beløb i kr", "beløb (kr)", "bogført beløb",

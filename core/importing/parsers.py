@@ -105,7 +105,8 @@ def name_beside_cpr(value) -> str:
 
 
 #: what finance systems write where a posting has no person
-NO_CPR = {"-", "--", "–", "ukendt", "ingen", "ingen cpr", "n/a", "na", "0", "0000000000", "000000-0000"}
+NO_CPR = {"-", "--", "–", "ukendt", "ingen", "ingen cpr", "n/a", "na", "0", "0000000000", "000000-0000",
+          "#", "ikke tildelt", "not assigned"}  # '#': SAP BW's "not assigned"
 
 
 #: a company's CVR number (eight digits, maybe after the word CVR), which finance systems write in
@@ -138,6 +139,8 @@ _FAST_DANISH = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)$")
 _SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
 _THOUSANDS_OR_DECIMALS = AMBIGUOUS_COMMA  # '1,234': one rule with typed numbers (core.money)
 _WHOLE_KRONER = re.compile(r"(?<=\d),-+$")
+#: a debit/credit mark after an amount with its øre ('1.234,50 K', '1.234,50 D'; 'kr.' is removed before)
+_DK_SUFFIX = re.compile(r"(?<=\d[,.]\d\d)([-)]?)\s*([DdKk])\.?$")
 
 
 def parse_amount(value) -> Decimal:
@@ -167,6 +170,13 @@ def parse_amount(value) -> Decimal:
     t = raw.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("\u2212", "-").replace("–", "-")
     t = _KR.sub("", t).strip()
     negative = False
+    marked = _DK_SUFFIX.search(t)
+    if marked:  # '1.234,50 K': a credit, '1.234,50 D' a debit (finance reports' D/K after the amount)
+        t = t[:marked.start()].strip()
+        if t.startswith(("-", "(")) or marked.group(1):
+            raise ParseError(f"'{raw.strip()}' har både et fortegn og {marked.group(2).upper()}; "
+                             "skriv beløbet med ét af dem")
+        negative = marked.group(2) in "kK"
     if t.startswith("(") and t.endswith(")"):
         negative, t = True, t[1:-1].strip()
     if t.endswith("-") and not _WHOLE_KRONER.search(t):
@@ -623,7 +633,7 @@ def parse_name(value) -> str:
 _ACCOUNT_NAME = re.compile(r"(?<=\d)\s+(?:[-–:]\s*)?[a-zæøåA-ZÆØÅ(].*$")
 # hovedkonto.hovedfunktion.funktion, then maybe the dranst (one digit: 1 drift, 2 statsrefusion, 3 anlæg, as
 # account strings such as '5.38.50.1-4.0' carry it), the grouping (three digits) and the art ('4.0')
-_DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -][1-3](?=$|[. -]\d{3}(?!\d)|[. -]\d[.,]\d"
+_DOTTED_ACCOUNT = re.compile(r"^0?(\d)[. ](\d{2})[. ](\d{2})(?:[. -][1-3](?=$|[. -]\d{3}(?!\d)|[. -]\d[.,]\d"
                              r"(?:[.,-]\d{1,3})?$))?(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d)(?:[.,-]\d{1,3})?)?$")
 #: (an art may carry a municipality's sub-art after it: ``5.38.50-4.0.1`` is art 4.0)
 #: dranst digits: the digit a packed account may carry after its five digits (538501 = 5.38.50, drift)

@@ -17,14 +17,15 @@ import re
 from collections import Counter
 from decimal import Decimal
 
+from core.importing.importers import POSTING_COLUMNS
 from core.importing.matching import Mapping
 from core.importing.records import Record
 from core.importing.table import Table
 
 #: a cell that starts with a sum word ('Sum 010190-1234', 'Subtotal', 'I alt for konto 5.38.50')
-SUM_START = re.compile(r"\s*(?:sum|subtotal|sub-total|total|totalt|i alt|ialt)(?![a-zæøå])", re.IGNORECASE)
+SUM_START = re.compile(r"\s*(?:sum|subtotal|sub-total|total|totalt|i alt|ialt|resultat)(?![a-zæøå])", re.IGNORECASE)
 #: a cell that is nothing but a sum label, maybe with a CPR number, an account or a period after it
-BARE_SUM = re.compile(r"\s*(?:sum|subtotal|sub-total|total|totalt|i alt|ialt)"
+BARE_SUM = re.compile(r"\s*(?:sum|subtotal|sub-total|total|totalt|i alt|ialt|resultat)"
                       r"(?:\s+(?:i alt|for|af|konto|borger|cpr(?:-?nr\.?)?))*[\s:]*[\dx.\-/ ]*", re.IGNORECASE)
 #: the same, with the label after the number ('010190-1234 Total', '5.38.50 I alt')
 BARE_SUM_AFTER = re.compile(r"\s*[\dx.\-/ ]+\s+(?:sum|subtotal|total|i alt|ialt)[\s:]*", re.IGNORECASE)
@@ -65,7 +66,10 @@ def labelled_subtotals(records: list[Record], table: Table, mapping: Mapping) ->
     """
     if mapping.month_columns:
         return {}
-    columns = [mapping.columns[f] for f in LABEL_FIELDS if f in mapping.columns]
+    # the label fields' columns, and the columns no field reads (SAP BW writes 'Resultat' beside the account)
+    used = set(mapping.columns.values())
+    columns = [mapping.columns[f] for f in LABEL_FIELDS if f in mapping.columns] + \
+        [c for c in range(len(table.headers)) if c not in used]
     if not columns:
         return {}
     labels = {}
@@ -73,17 +77,20 @@ def labelled_subtotals(records: list[Record], table: Table, mapping: Mapping) ->
         label = _label(cells, columns)
         if label:
             labels[row_no] = label
-    if not labels:
+    if not labels and not any(_cpr_in(label) for _, label in table.totals):
         return {}
     boundaries = sorted(row for row, _ in table.totals)
+    total_labels = dict(table.totals)
     found: dict[int, tuple[int, str]] = {}
     # running sums of the postings since the last subtotal (``run``) and since the sheet's start
     # (``sheet``): in all, per person, per account, per both
     run, sheet = Counter(), Counter()
+    block: list[Record] = []  # the postings since the last subtotal
     b = 0
     for rec in records:
         while b < len(boundaries) and boundaries[b] < rec.row:
-            run, b = Counter(), b + 1
+            _group_total(block, boundaries[b], total_labels[boundaries[b]])
+            run, b, block = Counter(), b + 1, []
         ore = _ore(rec)
         v = rec.values
         cpr, account = v.get("cpr"), v.get("account")
@@ -97,10 +104,13 @@ def labelled_subtotals(records: list[Record], table: Table, mapping: Mapping) ->
             for k in keys:
                 run[k] += ore
                 sheet[k] += ore
+            block.append(rec)
             continue
         if any(k in run and run[k] == ore for k in keys) or any(k in sheet and sheet[k] == ore for k in keys):
             found[id(rec)] = (rec.row, label)
-            run = Counter()
+            if run.get("all") == ore:
+                _person_of_group(block, cpr or _cpr_in(label), rec.row, label)
+            run, block = Counter(), []
         elif _bare(label):
             if rec.ok:
                 rec.reject(table.headers[col], label,
@@ -110,4 +120,36 @@ def labelled_subtotals(records: list[Record], table: Table, mapping: Mapping) ->
             for k in keys:
                 run[k] += ore
                 sheet[k] += ore
+            block.append(rec)
+    if b < len(boundaries):
+        _group_total(block, boundaries[b], total_labels[boundaries[b]])
     return found
+
+
+_CPR_IN_LABEL = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
+
+
+def _cpr_in(label: str) -> str | None:
+    m = _CPR_IN_LABEL.search(label)
+    return f"{m.group(1)}-{m.group(2)}" if m else None
+
+
+def _group_total(block: list[Record], row: int, label: str) -> None:
+    """A total row under a group ('010190-1234 I alt') whose first posting names the same person."""
+    if block and block[0].values.get("cpr") and block[0].values["cpr"] == _cpr_in(label):
+        _person_of_group(block, block[0].values["cpr"], row, label)
+
+
+def _person_of_group(block: list[Record], cpr: str | None, row: int, label: str) -> None:
+    """The postings of a group whose subtotal names a person ('010190-1234 I alt') and sums them all:
+    a posting of it with a blank CPR cell is hers (an Excel pivot copied as values writes the CPR
+    number on the group's first row only). A group that names another person too is left alone."""
+    if not cpr or any(rec.values.get("cpr") not in (None, cpr) for rec in block):
+        return
+    for rec in block:
+        if rec.values.get("cpr") is None and rec.ok:
+            rec.values["cpr"] = cpr
+            if rec.key and rec.key[0] == "række":  # a posting without a voucher is known by its values
+                rec.key = ("række",) + tuple(rec.values[k] for k in POSTING_COLUMNS) + rec.key[-1:]
+            rec.warnings.append(f"CPR-cellen er tom; rækken hører til gruppen med sum-rækken '{label}' (række "
+                                f"{row}) og får dens CPR-nummer")

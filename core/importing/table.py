@@ -29,7 +29,7 @@ HEADER_SCAN_ROWS = 40
 HEADER_SCAN_COLUMNS = 300
 TOTAL_WORDS = re.compile(
     r"(?<![a-zæøå])(i alt|ialt|(?:hoved|sub|del|grand ?)?total(?:t|sum|er)?|sum(?:total)?|samlet|heraf|gennemsnit|"
-    r"belægningsprocent|overført|saldo)(?![a-zæøå])")
+    r"belægningsprocent|overført|saldo|resultat)(?![a-zæøå])")
 
 
 #: a header this short under a blank group cell is a sub-header of the group word to its left
@@ -110,14 +110,22 @@ _ASCII_DANISH = (("oe", "ø"), ("aa", "å"), ("ae", "æ"))
 
 def header_spellings(value) -> list[str]:
     """A header normalised, and also with ``oe``/``aa``/``ae`` read as ``ø``/``å``/``æ`` when it has no
-    Danish letters (systems that export ASCII: ``BELOEB``, ``DOEGNTAKST``)."""
+    Danish letters (systems that export ASCII: ``BELOEB``, ``DOEGNTAKST``), and an Excel pivot's
+    ``Sum af Beløb`` also as ``beløb``."""
     h = normalize_header(value)
+    pivot = _PIVOT_VALUE.match(h)
+    if pivot:  # an Excel pivot's value field ('Sum af Beløb') is the field it sums
+        return [h, *header_spellings(pivot.group(1))]
     if not h or re.search("[æøå]", h) or not re.search("oe|aa|ae", h):
         return [h]
     danish = h
     for ascii_, letter in _ASCII_DANISH:
         danish = danish.replace(ascii_, letter)
     return [h, danish]
+
+
+#: the header Excel gives a pivot table's summed field ('Sum af Beløb', 'Summen af Beløb', 'Sum of Amount')
+_PIVOT_VALUE = re.compile(r"^(?:sum af|summen af|sum of) (\S.*)$")
 
 
 def header_word_score(value) -> float:
