@@ -27,7 +27,7 @@ from core.importing.choices import translate_cells
 from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
 from core.importing.fields import KINDS, Kind
 from core.importing.matching import BlockValues, Mapping, account_part_columns, joined_account, joined_cpr
-from core.importing.persons import find_persons, name_without_cpr
+from core.importing.persons import cprs_by_heading, find_persons, name_without_cpr
 from core.importing.providers import ProviderMatcher
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, RowRecord, value_rows
 from core.importing.table import Table
@@ -131,11 +131,19 @@ class Importer:
         names = [f.name for f, _, _ in fields]
         if any(f.name == "cpr" for f in self.kind.fields):
             if "cpr" not in names:  # no CPR column: the number is looked for in the whole row
-                fields.append((self.kind.field("cpr"), -1, "CPR-nr. (fundet i rækken)"))
-                raws.append([None] * len(rows))
-                values.append([None] * len(rows))
-                problems.append({})
+                grouped = cprs_by_heading(table)  # or in the heading of the rows' group
+                cells = [grouped.of(r) for r, _ in table.rows] if grouped else [None] * len(rows)
+                fields.append((self.kind.field("cpr"), -1, "CPR-nr. (fra mellemoverskrifterne)" if grouped
+                               else "CPR-nr. (fundet i rækken)"))
+                raws.append(cells)
+                values.append([c if c is None or p.CPR_FORM.fullmatch(c) else None for c in cells])
+                problems.append({i: (ERROR, f"Mellemoverskriften '{c}' over rækken nævner flere CPR-numre. Hvem "
+                                            "gælder rækken? Skriv ét CPR-nummer i overskriften, og importér igen")
+                                 for i, c in enumerate(cells) if c is not None and not p.CPR_FORM.fullmatch(c)})
                 names.append("cpr")
+                if grouped:
+                    self.notes.append(f"Arket '{table.sheet}': CPR-nummeret er læst fra mellemoverskriften over "
+                                      f"rækkerne på {sum(1 for c in cells if c)} rækker")
             k = names.index("cpr")
             taken = find_persons(table, mapping, self.kind, values[k], problems[k], fields[k][2],
                                  self.ctx.registered_cprs())

@@ -470,7 +470,7 @@ class BlockValues(str):
     by_row: list[tuple[int, str]]
 
     def __new__(cls, by_row: list[tuple[int, str]]):
-        made = super().__new__(cls, " / ".join(dict.fromkeys(v for _, v in by_row)) + " (mellemoverskrifterne)")
+        made = super().__new__(cls, " / ".join(dict.fromkeys(v for _, v in by_row if v)) + " (mellemoverskrifterne)")
         made.by_row = by_row
         return made
 

@@ -70,6 +70,8 @@ _CPR_NOISE = re.compile(r"\s*[\u2010-\u2015\u2212]\s*|(?<=\d)(?:\s+-\s*|\s*-\s+)
 _CPR_AS_FLOAT = re.compile(r"^\d{9,10}\.0+$")
 _CPR_GUARD = re.compile(r'^(?:\'|="?)([\d -]+?)"?$')
 _CPR = r"\d{6}[- ]?\d{4}"
+#: a CPR number as Dispo keeps it
+CPR_FORM = re.compile(r"\d{6}-\d{4}")
 _CPR_WITH_NAME = re.compile(rf"^(?P<a>{_CPR})\s*[-,:]?\s+[^\d\s].*$|^[^\d]*[^\d\s(]\s*[(,-]?\s*(?P<b>{_CPR})\)?$")
 
 

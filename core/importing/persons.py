@@ -19,7 +19,7 @@ from core import cpr as cprs
 from core.importing import parsers as p
 from core.importing.columns import ERROR
 from core.importing.fields import CPR, Kind
-from core.importing.matching import Mapping, header_score
+from core.importing.matching import BlockValues, Mapping, header_score
 from core.importing.table import Table
 
 #: a CPR number written with a dash or a space inside a text (``010190-1234``, ``010190 1234``)
@@ -218,6 +218,27 @@ def _cells_searched_one_by_one(cells: list, cpr_column: bool, bare: bool = False
         if found:
             out.append((i, found))
     return out
+
+
+#: a printed page's footer among the rows ('Side 2', 'Side 3 af 7'): no group heading
+_PAGE = re.compile(r"(?i)^\s*(?:side|page)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?\s*$")
+
+
+def cprs_by_heading(table: Table) -> BlockValues | None:
+    """The person of each row of a sheet without a CPR column whose rows are grouped under a heading
+    per person ('Hansen, Anna (010190-1234)' on a row of its own above her rows). A heading that names
+    no one ('Uden borger') ends the group above it: the rows under it have no person; one that names
+    two gives its rows the heading itself (a value that is no CPR number: asked about, never guessed).
+    ``None`` when no heading names a person."""
+    by_row = []
+    for row, heading in table.headings:
+        if _PAGE.match(heading):
+            continue
+        found = cprs_in_cell(heading, bare=True)
+        by_row.append((row, heading if len(found) > 1 else next(iter(found), None)))
+    if not any(cpr for _, cpr in by_row):
+        return None
+    return BlockValues(by_row)
 
 
 def find_persons(table: Table, mapping: Mapping, kind: Kind, cpr_values: list, cpr_problems: dict,
