@@ -580,6 +580,7 @@ class PostingsImporter(Importer):
     def start_sheet(self, table, mapping):
         if not hasattr(self, "occurrence"):
             self.occurrence: Counter = Counter()
+            self.outside_period: Counter = Counter()  # per sheet: postings dated outside their period
         self.default_year = year_of(table, mapping, self.ctx.file_name, ())
         self.credit_signed = credit_signed(table, mapping)
         # a blank booking date is the last day of the row's period, when the sheet has a period column
@@ -733,6 +734,8 @@ class PostingsImporter(Importer):
                            "Perioden nævner intet år, og filen heller ikke; skriv fx 2026-03")
                 return rec
             v["date"] = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+        elif v.get("date") is not None and v.get("period") is not None:
+            v["date"] = self._in_period(v["date"], v["period"], table.sheet)
         if v.get("date") is None:
             rec.reject(self.column(mapping, table, "date"), "", "Bogføringsdato mangler (og perioden med)")
             return rec
@@ -749,6 +752,22 @@ class PostingsImporter(Importer):
         self.occurrence[ident] += 1
         rec.key = ident + (self.occurrence[ident],)
         return rec
+
+    def _in_period(self, day: dt.date, period: tuple[int, int | None], sheet: str) -> dt.date:
+        """A posting's date in the period it belongs to: the booking date when it lies in the period's
+        month, else the period's last day (an invoice of December booked on 5 January counts in December:
+        the forecast books a posting by its date, DOMAIN.md). A period without a year is the one up to
+        the booking date."""
+        month, year = period
+        if year is None:
+            year = day.year if month <= day.month else day.year - 1
+        if (day.year, day.month) == (year, month):
+            return day
+        if not self.outside_period[sheet]:
+            self.notes.append(f"Arket '{sheet}': bogføringsdatoer uden for rækkens periode er sat til periodens "
+                              "sidste dag (posteringen hører til perioden)")
+        self.outside_period[sheet] += 1
+        return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
 
     def classify(self, records):
         # Postings without a voucher: identical rows are normal (monthly payments), so each
