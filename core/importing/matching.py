@@ -492,7 +492,9 @@ def _sections_by_heading(table: Table) -> BlockValues | None:
 def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
     """Values a sheet gives all its rows: grants on a sheet named ``§ 108`` (or titled
     ``Bevillinger SEL § 108``, ``Længerevarende botilbud``) without a section column are § 108 grants;
-    a title row ``Leverandør: Botilbuddet Egely`` gives the provider of a sheet without a provider column."""
+    a title row ``Leverandør: Botilbuddet Egely`` gives the provider of a sheet without a provider column;
+    postings on a sheet named ``5.38.50`` (or titled ``Funktion 5.38.50 ...``) without an account column
+    are booked on 5.38.50."""
     kind = KINDS[mapping.kind]
     for name in TITLE_FIELDS:
         if mapping.sources.get(("set", name), "matched") != "matched":
@@ -503,6 +505,8 @@ def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
         found = set(_labelled_values(kind.field(name), table.title[:5]))
         if name == "section" and mapping.kind == "grants" and not found:
             found = {p.section_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
+        if name == "account" and mapping.kind == "postings" and not found:  # one sheet per account
+            found = {p.account_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
         if len(found) == 1:
             mapping.defaults[name] = found.pop()
         elif name == "section" and mapping.kind == "grants" and not found:

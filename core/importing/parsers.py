@@ -680,6 +680,27 @@ def parse_account(value) -> tuple[str, str, str]:
     raise ParseError(f"'{raw}' er ikke en konto (fx 5.38.50)")
 
 
+#: an account written with dots inside a sheet's name or title ('Funktion 5.38.50 Længerevarende botilbud')
+_ACCOUNT_IN_TEXT = re.compile(r"(?<![\d.,])0?\d\.\d{2}\.\d{2}(?!\d|[.,]\d)")
+
+
+def account_named_in(title: str) -> str | None:
+    """The one account a sheet's name or title names with dots (``5.38.50``, ``Funktion 5.38.50
+    Længerevarende botilbud``), else ``None``; a date (``1.03.26``) is none."""
+    found = set()
+    for m in _ACCOUNT_IN_TEXT.finditer(text(title)):
+        try:
+            parse_date(m.group(0))
+            continue
+        except ParseError:
+            pass
+        try:
+            found.add(parse_account(m.group(0))[0])
+        except ParseError:
+            continue
+    return found.pop() if len(found) == 1 else None
+
+
 def parse_art(value) -> str:
     """An art (kind of expense/income) as ``4.0`` from ``4.0``, ``4,0``, ``40``, ``4`` or ``4.0 Køb af ...``;
     a municipality's own sub-art after it (``4.0.1``, ``40.12``, ``4.0-3``) belongs to the art."""

@@ -236,6 +236,7 @@ def case_sheet_per_account(folder: Path, rnd: random.Random) -> Case3:
         rows = [[f"Funktion {account} {title}"], ["Bogført 1. januar - 31. oktober 2026"], [],
                 ["Dato", "CPR-nummer", "Navn", "Tekst", "Udgift", "Indtægt", "Bilagsnr."]]
         for b in (b for b in bs if b.account == account):
+            b = Booking(b.date, b.account, "", b.ore, b.cpr, b.text, b.voucher)  # the file names no art
             name = next((p.name for p in people if p.cpr == b.cpr), "")
             add(case, account, rows, b, [b.date, b.cpr or "", name, b.text,
                                          float(kroner(b.ore)) if b.ore > 0 else None,
@@ -597,6 +598,28 @@ def test_a_posting_booked_outside_its_period_counts_in_the_period(db, tmp_path, 
     res = import_file(db, write_csv(tmp_path / "p.csv", rows))
     assert res["rejected"] == []
     assert [r["date"] for r in query(db, "SELECT date FROM postings")] == [dated]
+
+
+@pytest.mark.parametrize("title, account", [
+    ("5.38.50", "5.38.50"), ("Funktion 5.38.52 Midlertidige botilbud", "5.38.52"), ("05.32.33 Støtte", "5.32.33"),
+    ("Bogført 1.03.26 - 31.10.26", None), ("5.38.50 og 5.38.52", None), ("Konto 538500", None), ("Posteringer", None)])
+def test_the_account_a_sheets_name_or_title_names(title, account):
+    assert p.account_named_in(title) == account
+
+
+def test_a_sheet_per_account_gives_its_rows_the_account_of_its_name(db, tmp_path):
+    from core.importing.batches import import_file
+    from core.store.storage import query
+
+    header = ["Dato", "CPR", "Tekst", "Beløb", "Bilag"]
+    sheets = {"5.38.50": [["Funktion 5.38.50 Længerevarende botilbud"], header,
+                          [D(2026, 2, 1), "010190-1234", "Husleje", 1000.0, "1"]],
+              "Midlertidige": [["Funktion 5.38.52 Midlertidige botilbud"], header,
+                               [D(2026, 2, 2), "010190-1234", "Ophold", 500.0, "2"]]}
+    res = import_file(db, write_xlsx(tmp_path / "konti.xlsx", sheets))
+    assert res["rejected"] == []
+    assert [(r["voucher"], r["account"]) for r in query(db, "SELECT * FROM postings ORDER BY id")] == [
+        ("1", "5.38.50"), ("2", "5.38.52")]
 
 
 # ---------------------------------------------------------------------- measuring
