@@ -291,3 +291,47 @@ def name_without_cpr(name):
     rest = _CPR_BARE.sub(" ", _CPR_AFTER_WORD.sub(" ", _CPR_IN_TEXT.sub(" ", name)))
     rest = re.sub(r"\(\s*\)|\[\s*\]", " ", rest)
     return " ".join(rest.split()).strip(" -,:;/") or name
+
+
+def looked_up_elsewhere(table: Table, mapping: Mapping, kind: Kind, others: list[Table]) -> tuple[int, Table, dict]:
+    """Where a sheet without a CPR column names its people by an id ('Sag' SAG-2019-00123, 'Aktør') that
+    another sheet of the workbook maps to CPR numbers (a table with a CPR column and a column of those
+    ids): ``(the id column, the other sheet, {id: CPR number})``; ``(None, None, {})`` when there is none.
+
+    The other sheet's ids must cover half the column's distinct values (at least two); a row whose id
+    it lacks, or gives two CPR numbers, is asked about, never guessed."""
+    if "cpr" in mapping.columns or mapping.cpr_parts or not any(f.name == "cpr" for f in kind.fields):
+        return None, None, {}
+    used = set(mapping.columns.values()) | set(mapping.month_columns) | set(mapping.category_columns)
+    candidates = {}
+    for c in range(len(table.headers)):
+        if c not in used:
+            values = {p.text(cells[c]).casefold() for _, cells in table.rows if c < len(cells) and not p.is_blank(cells[c])}
+            if len(values) >= 2:
+                candidates[c] = values
+    for other in others if candidates else ():
+        cpr_col = next((c for c, h in enumerate(other.headers) if header_score(CPR, h) >= 0.8), None)
+        if cpr_col is None:
+            continue
+        for key_col in range(len(other.headers)):
+            if key_col == cpr_col:
+                continue
+            ids: dict[str, str | None] = {}
+            written: dict[str, str] = {}
+            for _, cells in other.rows:
+                k = cells[key_col] if key_col < len(cells) else None
+                v = cells[cpr_col] if cpr_col < len(cells) else None
+                if p.is_blank(k) or p.is_blank(v):
+                    continue
+                try:
+                    cpr = p.parse_cpr(v)
+                except p.ParseError:
+                    continue
+                key = p.text(k).casefold()
+                written[key] = p.text(k)
+                ids[key] = cpr if ids.get(key, cpr) == cpr else None
+            for c, values in candidates.items():
+                hits = values & ids.keys()
+                if len(hits) >= 2 and 2 * len(hits) >= len(values):
+                    return c, other, {written[k]: cpr for k, cpr in ids.items() if cpr}
+    return None, None, {}
