@@ -108,17 +108,18 @@ def name_beside_cpr(value) -> str:
 
 #: what finance systems write where a posting has no person
 NO_CPR = {"-", "--", "–", "ukendt", "ingen", "ingen cpr", "n/a", "na", "0", "0000000000", "000000-0000",
-          "#", "ikke tildelt", "not assigned"}  # '#': SAP BW's "not assigned"
+          "#", "ikke tildelt", "not assigned", "ikke oplyst", "ej oplyst"}  # '#': SAP BW's "not assigned"
 
 
 #: a company's CVR number (eight digits, maybe after the word CVR), which finance systems write in
 #: the same 'CPR/CVR' column on payments to a provider: no person
-_CVR = re.compile(r"(?i)^(?:cvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*)?\d{8}$|^cvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*\d{2} ?\d{2} ?\d{2} ?\d{2}$")
+_CVR = re.compile(r"(?i)^(?:cvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*)?\d{8}(?:\s*[-,:]?\s+[^\d\s].*)?$"
+                  r"|^cvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*\d{2} ?\d{2} ?\d{2} ?\d{2}(?:\s*[-,:]?\s+[^\d\s].*)?$")
 
 
 def parse_optional_cpr(value) -> str | None:
     """A CPR number, or ``None`` for blank, the usual 'no person' marks (``-``, ``Ukendt``, ``0``) and a
-    company's eight-digit CVR number (``29189129``, ``CVR 29 18 91 29``).
+    company's eight-digit CVR number (``29189129``, ``CVR 29 18 91 29``, ``29189129 Bo-Center ApS``).
 
     A CPR number has ten digits, or nine when a spreadsheet dropped its leading zero; eight digits
     are never a person's number."""
