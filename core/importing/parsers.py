@@ -413,9 +413,38 @@ def parse_date_range(value) -> tuple[dt.date, dt.date | None]:
     return start, end
 
 
+#: a finance system's fiscal period: 'P03', 'Periode 3', 'P03-2026', '2026 P03', '2026M03' (period, then
+#: year or year, then period), SAP's three-digit '003.2026' / '2026/003'
+_FISCAL_PERIOD = (
+    (re.compile(r"^(?:p|per\.?|periode)\s*0*(\d{1,2})(?:\s*[-./ ]\s*(\d{4}))?$"), 1, 2),
+    (re.compile(r"^(\d{4})\s*[-./ ]?\s*(?:p|m|per\.?|periode)\s*0*(\d{1,2})$"), 2, 1),
+    (re.compile(r"^0(\d\d)[-./](\d{4})$"), 1, 2),
+    (re.compile(r"^(\d{4})[-./]0(\d\d)$"), 2, 1),
+)
+
+
+def _fiscal_period(written: str) -> tuple[int, int | None] | None:
+    """``(month, year or None)`` of a fiscal period. The special periods 13-16 after December (the year's
+    closing entries) are refused: which month they count in is hers to say."""
+    t = written.casefold()
+    for pattern, month_at, year_at in _FISCAL_PERIOD:
+        m = pattern.match(t)
+        if m:
+            month, year = int(m.group(month_at)), m.group(year_at)
+            if 13 <= month <= 16:
+                raise ParseError(f"'{written}' er en efterposteringsperiode efter december; skriv den måned, "
+                                 "posteringen hører til (fx 12)")
+            if not 1 <= month <= 12:
+                raise ParseError(f"'{written}' er ikke en periode (1-12)")
+            return month, int(year) if year else None
+    m = re.fullmatch(r"([a-zæøå]{3,9})\.?(\d{4})", t)  # 'MAR2026'
+    return month_of(f"{m.group(1)} {m.group(2)}") if m else None
+
+
 def parse_period(value) -> tuple[int, int | None]:
     """A finance system's posting period as ``(month, year or None)``: ``2026-03``, ``03-2026``,
-    ``202603``, ``marts 2026``, ``Periode 2026 03``, a bare month number ``3``, or any date
+    ``202603``, ``marts 2026``, ``Periode 2026 03``, a bare month number ``3``, a fiscal period
+    (``P03-2026``, ``2026M03``, ``003.2026``), or any date
     (its month).
 
     Raises:
@@ -433,6 +462,9 @@ def parse_period(value) -> tuple[int, int | None]:
         if 1 <= int(t) <= 12:
             return int(t), None
         raise ParseError(f"'{t}' er ikke en måned (1-12)")
+    fiscal = _fiscal_period(t)
+    if fiscal:
+        return fiscal
     try:
         day = parse_date(value)
     except ParseError:

@@ -581,6 +581,25 @@ def test_the_rows_under_a_heading_naming_two_people_are_asked_about(db, tmp_path
                                                                                    "020290-2345"]
 
 
+PERIOD_FORMS = ["P{m:02d}-{y}", "P{m:02d} {y}", "p{m}/{y}", "Periode {m}-{y}", "{y} P{m:02d}", "{y}M{m:02d}",
+                "{y}-P{m}", "{m:03d}.{y}", "{m:03d}/{y}", "{y}/{m:03d}", "{y}-{m:03d}", "per. {m:02d}.{y}"]
+
+
+@given(month=st.integers(1, 12), year=st.integers(2015, 2035), form=st.sampled_from(PERIOD_FORMS),
+       upper=st.booleans())
+@settings(max_examples=120, deadline=None)
+def test_a_fiscal_period_is_its_month(month, year, form, upper):
+    written = form.format(m=month, y=year)
+    assert p.parse_period(written.upper() if upper else written) == (month, year)
+
+
+@pytest.mark.parametrize("raw", ["P13-2026", "016.2026", "2026 P14", "P17-2026", "2026M00", "000.2026", "Periode 20"])
+def test_a_closing_period_or_no_period_at_all_is_asked_about(raw):
+    # 13-16 are the closing periods after December: which month they count in is hers to say
+    with pytest.raises(p.ParseError):
+        p.parse_period(raw)
+
+
 @pytest.mark.parametrize("booked, period, dated", [
     ("05-01-2027", "2026-12", "2026-12-31"),       # December's invoice booked in January: December's
     ("05-01-2027", "december 2026", "2026-12-31"),
