@@ -501,8 +501,12 @@ def build_table(sheet: RawSheet) -> Table:
 
 
 def _row_key(cells) -> tuple:
-    """A row's non-blank cells as text with their columns (to find a title row written again)."""
-    return tuple((c, text(v)) for c, v in enumerate(cells) if not is_blank(v))
+    """A row's non-blank cells as text with their columns (to find a title row written again; a page
+    number in it, 'SIDE 2', 'Side 3 af 7', is any page's)."""
+    return tuple((c, _PAGE_NUMBER.sub("side #", text(v))) for c, v in enumerate(cells) if not is_blank(v))
+
+
+_PAGE_NUMBER = re.compile(r"(?i)(?<![a-zæøå])(?:side|page)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?")
 
 
 def _repeats_title(cells: list, title_rows: dict[tuple, set[tuple]]) -> bool:

@@ -16,7 +16,7 @@ header repeated every 50 rows; rows of other areas of the municipality (accounts
 catalogue); ``05.38.50`` and ``5 38 50``; a provider's collective invoice split over citizens on one
 voucher; the S/H code with the CPR in a ``Reference`` column.
 
-The judged figure is the booked amount per citizen and account. Every file is imported into a fresh
+The judged figure is the booked amount per citizen, account and year. Every file is imported into a fresh
 database where the file's citizens are known (as she would: without options first; when the file asks,
 with what the message names, ``Case3.given``), and the test asserts, per file: no posting wrong, nothing
 lost silently (a record not imported right is in a rejected row or a row warned about), and every
@@ -213,7 +213,7 @@ def case_date_and_period(folder: Path, rnd: random.Random) -> Case3:
         month = b.date.month
         booked = b.date
         if i % 4 == 1:  # booked in the first days of the next month, belonging to this one
-            month = rnd.randint(1, 12)
+            month = 12 if i % 8 == 1 else rnd.randint(1, 11)  # December's invoices booked in January 2027
             booked = last_day(2026, month) + dt.timedelta(days=rnd.randint(1, 6))
             b = Booking(last_day(2026, month), b.account, b.art, b.ore, b.cpr, b.text, b.voucher)
         add(case, "dato_og_periode", rows, b, [f"{booked:%d-%m-%Y}", f"2026-{month:02d}",
@@ -461,10 +461,33 @@ def case_rambøll_name_first(folder: Path, rnd: random.Random) -> Case3:
     return case
 
 
+def case_fixed_width_print(folder: Path, rnd: random.Random) -> Case3:
+    """A mainframe list printed to text: columns by position only (padded with spaces, no separator),
+    a page header every 50 lines, amounts '1.234,50-'. Read right, or asked about (never a wrong split)."""
+    case = Case3("liste_fast_bredde.txt", "postings")
+    people = persons(rnd, 8)
+    widths = [11, 9, 5, 12, 30, 15, 7]
+    line = lambda cells: "".join(str(v).ljust(w) for v, w in zip(cells, widths)).rstrip()  # noqa: E731
+    header = line(["Dato", "Konto", "Art", "CPR-nr", "Tekst", "Beløb", "Bilag"])
+    out = ["EKSEMPEL KOMMUNE          POSTERINGSLISTE          SIDE 1", "", header, "-" * 89]
+    rows = []
+    for k, b in enumerate(ledger(rnd, people, 60)):
+        if k and k % 50 == 0:
+            out += ["", f"EKSEMPEL KOMMUNE          POSTERINGSLISTE          SIDE {k // 50 + 1}", "", header, "-" * 89]
+        out.append(line([f"{b.date:%d.%m.%Y}", b.account, b.art, b.cpr or "", b.text, danish(b.ore, "trail").rjust(13),
+                         b.voucher]))
+        rows.append(b)
+        case.truth.append(("liste_fast_bredde", len(out), b))
+    (folder / case.name).write_bytes(("\r\n".join(out) + "\r\n").encode("cp1252"))
+    case.path = folder / case.name
+    case.persons = people
+    return case
+
+
 CASES = [case_opus_parameter_block, case_prisme_padded_tab, case_case_id_sheet, case_date_and_period,
          case_sheet_per_account, case_sap_bw, case_pivot_copied, case_citizen_group_rows, case_total_on_top,
          case_sheet_per_month_pages, case_other_areas, case_cpr_marks, case_collective_invoice,
-         case_sh_code_reference, case_rambøll_name_first]
+         case_sh_code_reference, case_rambøll_name_first, case_fixed_width_print]
 
 
 def build_cases(folder: Path, seed: int = 3131) -> list[Case3]:
@@ -661,20 +684,54 @@ def test_a_case_id_is_looked_up_in_the_workbooks_sheet_of_cases(db, tmp_path):
     assert any("slået op i arket 'Sager' efter kolonnen 'Sag'" in n for n in res["notes"])
 
 
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøåABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ", min_size=1, max_size=8)
+_CELL = st.one_of(_WORD, st.lists(_WORD, min_size=2, max_size=3).map(" ".join),
+                  st.integers(0, 10 ** 9).map(lambda n: danish(n, "trail")), st.dates().map(lambda d: f"{d:%d.%m.%Y}"))
+
+
+@given(rows=st.lists(st.lists(_CELL, min_size=4, max_size=4), min_size=3, max_size=12),
+       right=st.lists(st.booleans(), min_size=4, max_size=4), gap=st.integers(2, 4), title=st.booleans())
+@settings(max_examples=80, deadline=None)
+def test_a_list_printed_to_text_is_cut_into_its_columns(rows, right, gap, title):
+    from core.importing.readers import read_csv_bytes
+
+    header = ["Dato", "Tekst", "Beløb", "Bilag"]
+    widths = [max(len(r[c]) for r in rows + [header]) for c in range(4)]
+    # each column as wide as its widest cell, left- or right-aligned, 'gap' spaces between columns
+    line = lambda cells: (" " * gap).join(v.rjust(w) if r else v.ljust(w)  # noqa: E731
+                                          for v, w, r in zip(cells, widths, right)).rstrip()
+    lines = (["EKSEMPEL KOMMUNE    POSTERINGER    SIDE 1", ""] if title else []) + [line(header), "-" * 40]
+    lines += [line(r) for r in rows]
+    got = read_csv_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"), "liste.txt")
+    data = [r for r in got if any(r)][1 + title:]
+    assert data == rows
+
+
+@pytest.mark.parametrize("text", [
+    "Dato;Konto;Beløb\r\n01-02-2026;5.38.50;1.000,00\r\n",
+    "Dato,Konto,Beløb\r\n01-02-2026,5.38.50,\"1.000,00\"\r\n",
+    "Dato\tTekst  med  mellemrum\tBeløb\r\n01-02-2026\tHusleje  marts\t1.000,00\r\n",
+])
+def test_a_delimited_text_is_no_printed_list(text):
+    from core.importing.readers import fixed_width_columns
+
+    assert fixed_width_columns(text) is None
+
+
 # ---------------------------------------------------------------------- measuring
 
-def citizen_sums(triples) -> Counter:
-    """Booked øre per (cpr, account)."""
+def citizen_sums(rows) -> Counter:
+    """Booked øre per (cpr, account, year): what the forecast of a year books on a citizen's grants."""
     out: Counter = Counter()
-    for cpr, account, ore in triples:
-        out[cpr or "", account] += ore
+    for cpr, account, year, ore in rows:
+        out[cpr or "", account, year] += ore
     return out
 
 
 @dataclass
 class Outcome:
     tally: Tally
-    citizens: int = 0            # (citizen, account) pairs of the file
+    citizens: int = 0            # (citizen, account, year) of the file
     right: int = 0               # booked right
     asked: int = 0               # wrong, but a row of hers was asked about (or the file refused)
     wrong: int = 0               # wrong without a word
@@ -692,8 +749,8 @@ def measure(case: Case3, result: dict | None, refusal: str | None, stored: list[
                                             for s, r, b in case.truth], persons=case.persons)
     t = tally(case, result, refusal, stored)
     out = Outcome(t, refusal=refusal or "")
-    want = citizen_sums((b.cpr, b.account, b.ore) for _, _, b in case.truth if b.cpr)
-    got = citizen_sums((s["cpr"], s["account"], s["amount_ore"]) for s in stored if s["cpr"])
+    want = citizen_sums((b.cpr, b.account, b.date.year, b.ore) for _, _, b in case.truth if b.cpr)
+    got = citizen_sums((s["cpr"], s["account"], int(s["date"][:4]), s["amount_ore"]) for s in stored if s["cpr"])
     told = set()
     if result is not None:
         told = {(r["sheet"], r["row"]) for r in result["rejected"]} | \
@@ -702,7 +759,7 @@ def measure(case: Case3, result: dict | None, refusal: str | None, stored: list[
     asked_of = Counter()
     for sheet, row, b in case.truth:
         if b.cpr and (result is None or (sheet, row) in told):
-            asked_of[b.cpr, b.account] += 1
+            asked_of[b.cpr, b.account, b.date.year] += 1
     out.citizens = len(want)
     for key, ore in want.items():
         if got.get(key) == ore:
@@ -712,7 +769,7 @@ def measure(case: Case3, result: dict | None, refusal: str | None, stored: list[
         else:
             out.wrong += 1
             out.wrong_pairs.append((key, got.get(key), ore))
-    # money booked to a (citizen, account) of no true record: wrong too
+    # money booked to a (citizen, account, year) of no true record: wrong too
     for key in set(got) - set(want):
         out.wrong += 1
         out.wrong_pairs.append((key, got[key], 0))
