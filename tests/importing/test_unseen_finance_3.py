@@ -47,12 +47,9 @@ from core.importing import parsers as p
 
 from tests.import_files import write_csv, write_ods, write_xlsx
 from tests.importing.test_unseen_layouts import Booking, Case, Person, Tally, tally
+from tests.importing.test_unseen_layouts_2 import persons
 
 D = dt.date
-FIRST = ["Alma", "Birger", "Connie", "Dan", "Ellen", "Finn", "Gitte", "Hans", "Ida", "Jan", "Kamilla", "Lone",
-         "Mads", "Nina", "Otto", "Preben", "Ruth", "Svend", "Tove", "Villy"]
-LAST = ["Abildgaard", "Bertelsen", "Clausen", "Dahl", "Eskildsen", "Fisker", "Graversen", "Hedegaard", "Ibsen",
-        "Juhl", "Kjær", "Lauridsen", "Munk", "Nygaard", "Ottesen", "Pallesen", "Quist", "Ravn", "Schmidt", "Thygesen"]
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
           "november", "december")
 #: the accounts of the catalogue (DOMAIN.md) with their usual art
@@ -70,18 +67,6 @@ class Case3(Case):
 
     given: dict = field(default_factory=dict)
     persons: list = field(default_factory=list)
-
-
-def persons(rnd: random.Random, n: int) -> list[Person]:
-    out, seen = [], set()
-    while len(out) < n:
-        born = D(1952, 1, 1) + dt.timedelta(days=rnd.randrange(365 * 48))
-        cpr = f"{born:%d%m%y}-{rnd.choice('0123')}{rnd.randint(0, 999):03d}"
-        if cpr[:6] in seen:
-            continue
-        seen.add(cpr[:6])
-        out.append(Person(cpr, rnd.choice(FIRST), rnd.choice(LAST)))
-    return out
 
 
 def ledger(rnd: random.Random, people: list[Person], n: int, *, foreign: int = 0, voucher0: int = 5000,
