@@ -146,6 +146,9 @@ POSTINGS = Kind("postings", "Posteringer (bogføring)", (
                                    "debet/kredit-kode", "dk kode", "s/h", "debet/kredit kode", "s/h-kode"),
           p.parse_debit_credit),
     Field("cpr", "CPR-nr.", CPR.synonyms, p.parse_optional_cpr, False, "cpr"),
+    # a receiver's name finds a registered citizen on a row without a CPR number (not stored)
+    Field("name", "Navn", ("navn", "borgernavn", "borger navn", "borgers navn", "borgerens navn", "navn på borger",
+                           "klient", "klientnavn", "modtagernavn", "navn (efternavn, fornavn)"), p.parse_text),
     Field("text", "Tekst", ("posteringstekst", "tekst", "beskrivelse", "bilagstekst", "posteringstekst 1"),
           p.parse_text),
     Field("voucher", "Bilagsnr.", ("bilagsnr", "bilag", "bilagsnummer", "bilagsnr.", "bilag nr", "voucher",

@@ -27,7 +27,7 @@ from core.importing.choices import translate_cells
 from core.importing.columns import BLANK, ERROR, OK, ore_column, parse_cell, parse_column
 from core.importing.fields import KINDS, Kind
 from core.importing.matching import BlockValues, Mapping, account_part_columns, joined_account, joined_cpr
-from core.importing.persons import cprs_by_heading, find_persons, name_without_cpr
+from core.importing.persons import cprs_by_heading, find_by_name, find_persons, name_key, name_without_cpr
 from core.importing.providers import ProviderMatcher
 from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, RowRecord, value_rows
 from core.importing.table import Table
@@ -53,6 +53,7 @@ class ImportContext:
         self.own_municipality = settings.get(db, "municipality") or ""
         self.providers = ProviderMatcher(db, self.own_municipality)
         self._registered: frozenset | None = None
+        self._names: dict[str, set[str]] | None = None
 
     def registered_cprs(self) -> frozenset:
         """The CPR numbers of the citizens already registered (read once per file)."""
@@ -60,11 +61,20 @@ class ImportContext:
             self._registered = frozenset(r[0] for r in self.db.execute("SELECT cpr FROM citizens"))
         return self._registered
 
+    def registered_names(self) -> dict[str, set[str]]:
+        """The registered citizens' CPR numbers by name (as ``name_key`` writes it; read once per file)."""
+        if self._names is None:
+            self._names = {}
+            for cpr, name in self.db.execute("SELECT cpr, name FROM citizens WHERE name != ''"):
+                self._names.setdefault(name_key(name), set()).add(cpr)
+        return self._names
+
 
 class Importer:
     """The common part: parse mapped cells with the kind's field parsers."""
 
     kind: Kind
+    persons_by_name = False  # a row without a CPR number is a registered citizen's when it names only her
 
     def __init__(self, ctx: ImportContext):
         self.ctx = ctx
@@ -152,6 +162,13 @@ class Importer:
                                   f"{'række' if n == 1 else 'rækker'} uden CPR-nummer i CPR-kolonnen")
             if "name" in names:
                 values[names.index("name")] = [name_without_cpr(v) for v in values[names.index("name")]]
+                if self.persons_by_name:
+                    unknown = find_by_name(values[k], problems[k], values[names.index("name")],
+                                           self.ctx.registered_names())
+                    if unknown:
+                        self.notes.append(f"Arket '{table.sheet}': {len(unknown)} navne uden CPR-nummer er ikke "
+                                          "en kendt borger og er bogført uden borger (fx "
+                                          + ", ".join(f"'{n}'" for n in unknown[:3]) + ")")
         return ParsedColumns(table, fields, raws, values, problems)
 
     def parse_dates_in_order(self, f, cells: list) -> tuple[list, dict]:
@@ -576,6 +593,7 @@ _POSTING_PLACES = {name: i for i, name in enumerate(POSTING_COLUMNS)}
 class PostingsImporter(Importer):
     kind = KINDS["postings"]
     what = "postering"
+    persons_by_name = True  # a finance extract may name the receiver only
 
     def start_sheet(self, table, mapping):
         if not hasattr(self, "occurrence"):
@@ -589,7 +607,7 @@ class PostingsImporter(Importer):
     #: the fields a posting takes straight from their own columns. A layout of only these is
     #: assembled column by column (``parse``; the CPR number found elsewhere in a row included);
     #: debit/credit, a D/K column, month columns and a period go the general way, row by row.
-    DIRECT_FIELDS = frozenset({"date", "account", "grouping", "art", "amount", "cpr", "text", "voucher"})
+    DIRECT_FIELDS = frozenset({"date", "account", "grouping", "art", "amount", "cpr", "text", "voucher", "name"})
     ore_amounts = False  # while True, the amount column is parsed straight to whole øre
     date_from_period = False
 

@@ -335,3 +335,26 @@ def looked_up_elsewhere(table: Table, mapping: Mapping, kind: Kind, others: list
                 if len(hits) >= 2 and 2 * len(hits) >= len(values):
                     return c, other, {written[k]: cpr for k, cpr in ids.items() if cpr}
     return None, None, {}
+
+
+def name_key(name) -> str:
+    """A name as names are compared: ``Hansen, Anna`` and ``anna  hansen`` are one."""
+    return " ".join(p.parse_name(name).casefold().split())
+
+
+def find_by_name(cpr_values: list, cpr_problems: dict, names: list, registered: dict[str, set[str]]) -> list[str]:
+    """Rows without a CPR number whose name is one registered citizen's take her number, in place; a name
+    two citizens share is asked about. Returns the names (distinct) that are no registered citizen's."""
+    unknown = {}
+    for i, name in enumerate(names):
+        if cpr_values[i] is not None or p.is_blank(name) or i in cpr_problems:
+            continue
+        found = registered.get(name_key(name))
+        if not found:
+            unknown.setdefault(name_key(name), p.text(name))
+        elif len(found) == 1:
+            cpr_values[i] = next(iter(found))
+        else:
+            cpr_problems[i] = (ERROR, f"Navnet '{p.text(name)}' er {len(found)} kendte borgeres; hvem gælder rækken? "
+                                      "Skriv CPR-nummeret i filen, og importér igen")
+    return list(unknown.values())

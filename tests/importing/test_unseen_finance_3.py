@@ -469,10 +469,30 @@ def case_fixed_width_print(folder: Path, rnd: random.Random) -> Case3:
     return case
 
 
+def case_names_only_unicode_text(folder: Path, rnd: random.Random) -> Case3:
+    """Excel's 'Unicode-tekst' (UTF-16 with BOM, tab-separated): no CPR anywhere, the citizen only by name
+    in 'Borgernavn' ('Hansen, Anna' or 'Anna Hansen'; a provider's rows without a name), 'Udgift' and
+    'Indtægt'. Her citizens are registered by name, so each name is one of them."""
+    case = Case3("navne_unicode.txt", "postings")
+    people = persons(rnd, 8)
+    while len({p.name for p in people}) < len(people):  # no two citizens of one name in this file
+        people = persons(rnd, 8)
+    rows = [["Dato", "Funktion", "Art", "Borgernavn", "Tekst", "Udgift", "Indtægt", "Bilagsnr."]]
+    for i, b in enumerate(ledger(rnd, people, 32)):
+        who = next((p for p in people if p.cpr == b.cpr), None)
+        name = "" if who is None else (f"{who.last}, {who.first}" if i % 2 else who.name)
+        add(case, "navne_unicode", rows, b, [f"{b.date:%d-%m-%Y}", b.account, b.art, name, b.text,
+                                             danish(b.ore) if b.ore > 0 else "", danish(-b.ore) if b.ore < 0 else "",
+                                             b.voucher])
+    case.path = write_csv(folder / case.name, rows, delimiter="\t", encoding="utf-16")
+    case.persons = people
+    return case
+
+
 CASES = [case_opus_parameter_block, case_prisme_padded_tab, case_case_id_sheet, case_date_and_period,
          case_sheet_per_account, case_sap_bw, case_pivot_copied, case_citizen_group_rows, case_total_on_top,
          case_sheet_per_month_pages, case_other_areas, case_cpr_marks, case_collective_invoice,
-         case_sh_code_reference, case_rambøll_name_first, case_fixed_width_print]
+         case_sh_code_reference, case_rambøll_name_first, case_fixed_width_print, case_names_only_unicode_text]
 
 
 def build_cases(folder: Path, seed: int = 3131) -> list[Case3]:
@@ -701,6 +721,26 @@ def test_a_delimited_text_is_no_printed_list(text):
     from core.importing.readers import fixed_width_columns
 
     assert fixed_width_columns(text) is None
+
+
+@pytest.mark.parametrize("written", ["Holm, Anna", "Anna Holm", "anna  holm", "HOLM, ANNA"])
+def test_a_receiver_named_only_by_name_is_the_registered_citizen_of_that_name(db, tmp_path, written):
+    from core.importing.batches import import_file
+    from core.register.citizens import ensure_citizen
+    from core.store.storage import query
+
+    ensure_citizen(db, "010190-1234", "Anna Holm")
+    ensure_citizen(db, "020290-2345", "Bo Berg")
+    ensure_citizen(db, "030390-3456", "Bo Berg")
+    rows = [["Dato", "Funktion", "Borgernavn", "Beløb", "Bilag"],
+            ["01-02-2026", "5.38.50", written, "1.000,00", "1"], ["02-02-2026", "5.38.50", "Bo Berg", "500,00", "2"],
+            ["03-02-2026", "5.38.52", "Bo-Center ApS", "300,00", "3"], ["04-02-2026", "5.38.52", "", "200,00", "4"]]
+    res = import_file(db, write_csv(tmp_path / "navne.csv", rows))
+    # two citizens are called Bo Berg: asked; a provider's name is no citizen's: booked without one, and said
+    assert [(r["row"], "2 kendte borgeres" in r["reason"]) for r in res["rejected"]] == [(3, True)]
+    assert [(r["voucher"], r["cpr"]) for r in query(db, "SELECT * FROM postings ORDER BY id")] == [
+        ("1", "010190-1234"), ("3", None), ("4", None)]
+    assert any("'Bo-Center ApS'" in n and "uden borger" in n for n in res["notes"])
 
 
 # ---------------------------------------------------------------------- measuring
