@@ -697,6 +697,8 @@ def parse_account(value) -> tuple[str, str, str]:
     if m:
         art = f"{m.group(5)}.{m.group(6)}" if m.group(5) else ""
         return f"{m.group(1)}.{m.group(2)}.{m.group(3)}", m.group(4) or "", art
+    if re.fullmatch(r"\d{6}-\d{4}", t):
+        raise ParseError(f"'{raw}' er et CPR-nummer, ikke en konto")
     digits = re.sub(r"[\s-]", "", t)
     if digits.isdigit():
         if len(digits) == 5:

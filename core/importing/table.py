@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from core.errors import DispoError
 from core.importing.fields import KINDS, VUM_COLUMN_WORDS, all_synonyms
-from core.importing.parsers import ParseError, is_blank, month_of, parse_cpr, text
+from core.importing.parsers import ParseError, is_blank, month_of, parse_account, parse_cpr, text
 from core.importing.readers import RawSheet, missing_sheet_message
 
 HEADER_SCAN_ROWS = 40
@@ -405,7 +405,16 @@ def _fields_named(headers: list[str]) -> int:
 
 
 def build_table(sheet: RawSheet) -> Table:
-    """The table of a sheet.
+    """The table of a sheet (an Excel pivot in compact form unfolded, see ``unfold_compact_pivot``).
+
+    Raises:
+        NoTableError: no header row was recognised.
+    """
+    return unfold_compact_pivot(_build_table(sheet))
+
+
+def _build_table(sheet: RawSheet) -> Table:
+    """The table of a sheet as it stands.
 
     Raises:
         NoTableError: no header row was recognised.
@@ -587,3 +596,52 @@ def _lone_text(cells: list) -> str | None:
         return None
     return text(found)
 
+
+
+#: the header Excel gives the row fields of a pivot table in compact form (Danish and English)
+_PIVOT_ROWS = re.compile(r"(?i)(?:^|\s)(?:rækkenavne|rækkeetiketter|row labels)\s*$")
+#: the label Excel writes above a pivot's column field ('Kolonnenavne'), joined to the headers under it
+_PIVOT_COLUMNS = re.compile(r"(?i)^\s*(?:kolonnenavne|kolonneetiketter|column labels)\s+")
+#: what an unfolded level's values are, as a header the matcher knows
+_LEVEL_HEADERS = {"cpr": "CPR-nr.", "account": "Konto", "name": "Navn"}
+
+
+def _level(value) -> str | None:
+    """What a compact pivot's row label is: a CPR number, an account, a name (other text), or None."""
+    if is_blank(value):
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{6}-?\d{4}\s*", value):
+        try:
+            parse_cpr(value)
+            return "cpr"
+        except ParseError:
+            pass
+    try:
+        parse_account(value)
+        return "account"
+    except ParseError:
+        return "name" if isinstance(value, str) else None
+
+
+def unfold_compact_pivot(table: Table) -> Table:
+    """An Excel pivot table in compact form copied as values (``Rækkenavne`` over a column that holds the
+    outer field's value on its group row, with the group's totals, and the inner field's values on the
+    rows under it: ``010190-1234`` over ``5.38.50`` and ``5.32.33``) as a plain table: the inner values
+    under their own header, a column more with each row's outer value, and the group rows skipped as
+    sums. A first column of one kind, or of more than two, is left as it is."""
+    if not table.headers or not _PIVOT_ROWS.search(table.headers[0] or "") or not table.rows:
+        return table
+    levels = [_level(cells[0] if cells else None) for _, cells in table.rows]
+    outer, inner = levels[0], next((lv for lv in levels if lv != levels[0]), None)
+    if outer is None or inner is None or not set(levels) <= {outer, inner}:
+        return table
+    rows, totals, group = [], list(table.totals), None
+    for (row_no, cells), level in zip(table.rows, levels):
+        if level == outer:
+            group = cells[0]
+            totals.append((row_no, f"{text(group)} (gruppens sum)"))
+        else:
+            rows.append((row_no, list(cells) + [group]))
+    headers = [_LEVEL_HEADERS[inner], *(_PIVOT_COLUMNS.sub("", h) for h in table.headers[1:]), _LEVEL_HEADERS[outer]]
+    return Table(table.sheet, headers, rows, table.title, table.header_row, sorted(totals), table.headings,
+                 table.repeated_headers)

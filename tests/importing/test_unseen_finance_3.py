@@ -489,10 +489,53 @@ def case_names_only_unicode_text(folder: Path, rnd: random.Random) -> Case3:
     return case
 
 
+def case_opus_line_items(folder: Path, rnd: random.Random) -> Case3:
+    """KMD Opus line items as its list shows them: 'Bogføringsdato', 'Finanskonto' packed with its dranst
+    ('538501'), 'Beløb i lokal valuta' signed, the CPR as ten bare digits in 'Tildeling' (the assignment
+    field), 'Tekst', 'Bilagsnummer', 'Bilagsart' 'KR'."""
+    case = Case3("opus_poster.xlsx", "postings")
+    people = persons(rnd, 9)
+    rows = [["Bilagsart", "Bilagsnummer", "Bogføringsdato", "Finanskonto", "Art", "Tildeling", "Tekst",
+             "Beløb i lokal valuta", "Lokal valuta"]]
+    for b in ledger(rnd, people, 36):
+        add(case, "Ark1", rows, b, ["KR", b.voucher, b.date, b.account.replace(".", "") + "1", b.art,
+                                    digits(b.cpr) if b.cpr else "", b.text, float(kroner(b.ore)), "DKK"])
+    case.path = write_xlsx(folder / case.name, {"Ark1": rows})
+    case.persons = people
+    return case
+
+
+def case_pivot_compact(folder: Path, rnd: random.Random) -> Case3:
+    """An Excel pivot in compact form copied as values: 'Rækkenavne' holds the citizen ('010190-1234') on her
+    group's row (with her totals) and each account on a row under it; a column per month, 'Hovedtotal'.
+    Read right, or asked about: a group row is her total, never a posting of its own."""
+    case = Case3("pivot_kompakt.xlsx", "postings")
+    people = persons(rnd, 6)
+    rows = [["Regnskabsår", 2026], [], ["Sum af Beløb", "Kolonnenavne"],
+            ["Rækkenavne", *[m.capitalize() for m in MONTHS[:10]], "Hovedtotal"]]
+    for p_ in people:
+        group = len(rows)
+        rows.append([p_.cpr])
+        totals = [0] * 10
+        for account in (["5.38.50", "5.32.33"] if rnd.random() < 0.5 else ["5.38.52"]):
+            amounts = [rnd.randint(100000, 3000000) if rnd.random() < 0.7 else None for _ in range(10)]
+            rows.append([account, *[a / 100 if a else None for a in amounts], sum(a for a in amounts if a) / 100])
+            for m, ore in enumerate(amounts, start=1):
+                if ore:
+                    totals[m - 1] += ore
+                    case.truth.append(("Pivot", len(rows), Booking(last_day(2026, m), account, "", ore, p_.cpr, "", "")))
+        rows[group] = [p_.cpr, *[t / 100 if t else None for t in totals], sum(totals) / 100]
+    rows.append(["Hovedtotal"])
+    case.path = write_xlsx(folder / case.name, {"Pivot": rows})
+    case.persons = people
+    return case
+
+
 CASES = [case_opus_parameter_block, case_prisme_padded_tab, case_case_id_sheet, case_date_and_period,
          case_sheet_per_account, case_sap_bw, case_pivot_copied, case_citizen_group_rows, case_total_on_top,
          case_sheet_per_month_pages, case_other_areas, case_cpr_marks, case_collective_invoice,
-         case_sh_code_reference, case_rambøll_name_first, case_fixed_width_print, case_names_only_unicode_text]
+         case_sh_code_reference, case_rambøll_name_first, case_fixed_width_print, case_names_only_unicode_text,
+         case_opus_line_items, case_pivot_compact]
 
 
 def build_cases(folder: Path, seed: int = 3131) -> list[Case3]:
@@ -741,6 +784,36 @@ def test_a_receiver_named_only_by_name_is_the_registered_citizen_of_that_name(db
     assert [(r["voucher"], r["cpr"]) for r in query(db, "SELECT * FROM postings ORDER BY id")] == [
         ("1", "010190-1234"), ("3", None), ("4", None)]
     assert any("'Bo-Center ApS'" in n and "uden borger" in n for n in res["notes"])
+
+
+def test_a_cpr_number_is_no_account():
+    with pytest.raises(p.ParseError, match="CPR-nummer"):
+        p.parse_account("010190-1234")
+
+
+COMPACT = [["Sum af Beløb", "Kolonnenavne"], ["Rækkenavne", "Januar", "Februar", "Marts", "Hovedtotal"]]
+
+
+@pytest.mark.parametrize("outer, inner", [
+    (["010190-1234", "020290-2345"], ["5.38.50", "5.32.33"]),    # citizens, each with her accounts
+    (["5.38.50", "5.32.33"], ["010190-1234", "020290-2345"]),    # accounts, each with its citizens
+])
+def test_a_compact_pivot_books_each_inner_row_on_its_group(db, tmp_path, outer, inner):
+    from core.importing.batches import import_file
+    from core.store.storage import query
+
+    rows = [["Regnskabsår", 2026], [], *COMPACT]
+    for g in outer:
+        rows.append([g, 300.0, 30.0, None, 330.0])  # the group's totals: 100 + 200 and 10 + 20
+        rows += [[inner[0], 100.0, 10.0, None, 110.0], [inner[1], 200.0, 20.0, None, 220.0]]
+    rows.append(["Hovedtotal", 600.0, 60.0, None, 660.0])
+    res = import_file(db, write_xlsx(tmp_path / "kompakt.xlsx", {"Pivot": rows}))
+    assert res["rejected"] == []
+    got = sorted((r["cpr"], r["account"], r["date"], r["amount_ore"]) for r in query(db, "SELECT * FROM postings"))
+    want = sorted((c, a, d, ore) for g in outer for k, i in enumerate(inner)
+                  for c, a in [(g, i) if g[0] == "0" and "-" in g else (i, g)]
+                  for d, ore in [("2026-01-31", 10000 * (k + 1)), ("2026-02-28", 1000 * (k + 1))])
+    assert got == want
 
 
 # ---------------------------------------------------------------------- measuring
