@@ -19,7 +19,7 @@ from typing import Callable
 
 from core.store import audit, settings
 from core.errors import NotFoundError, ValidationError
-from core.register.catalogue import section as get_section
+from core.register.catalogue import accounts as catalogue_accounts, section as get_section
 from core.register.grants import create_grant, grant_state, grant_warnings, validate_grant
 from core.register import pa_hours
 from core.importing import parsers as p
@@ -29,7 +29,8 @@ from core.importing.fields import KINDS, Kind
 from core.importing.matching import BlockValues, Mapping, account_part_columns, joined_account, joined_cpr
 from core.importing.persons import cprs_by_heading, find_by_name, find_persons, name_key, name_without_cpr
 from core.importing.providers import ProviderMatcher
-from core.importing.records import CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, RowRecord, value_rows
+from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, RowRecord, value_of,
+                                    value_rows)
 from core.importing.table import Table
 from core.money import format_date, format_number, to_ore
 from core.store.storage import bulk_insert, query
@@ -805,6 +806,17 @@ class PostingsImporter(Importer):
                     rec.warnings.append(f"Samme postering som række {first.row}; importeres én gang")
         if self.db.execute("SELECT 1 FROM postings LIMIT 1").fetchone():  # else every posting is new
             self.compare([r for r in records if r.status == NEW])
+        self.say_accounts_outside_the_catalogue(records)
+
+    def say_accounts_outside_the_catalogue(self, records) -> None:
+        """A note on the postings of other areas of the municipality (accounts the catalogue does not
+        have): imported as they are, and said, so that no money comes in or stays out unseen."""
+        known = {a["code"] for a in catalogue_accounts(self.db)}
+        outside = Counter(a for a in value_of([r for r in records if r.status != REJECTED], "account")
+                          if a and a not in known)
+        if outside:
+            self.notes.append(f"{sum(outside.values())} posteringer er på konti, der ikke er i kataloget ("
+                              + ", ".join(sorted(outside)) + "); de er importeret, men hører ikke til en paragraf")
 
     def compare(self, records):
         by_voucher: dict[str, list[dict]] = {}

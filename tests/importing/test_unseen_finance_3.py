@@ -56,7 +56,7 @@ MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august"
 OURS = [("5.38.50", "4.0"), ("5.38.52", "4.0"), ("5.32.33", "4.0"), ("5.38.59", "4.8"), ("5.38.50", "7.8"),
         ("5.38.58", "4.0")]
 #: other areas of the municipality: elderly care, cash benefits, administration (not in the catalogue)
-FOREIGN = [("5.32.32", "4.0"), ("5.57.72", "5.2"), ("6.45.51", "4.0")]
+FOREIGN = [("5.30.26", "4.0"), ("5.57.72", "5.2"), ("6.45.51", "4.0")]
 OWN_CVR = "29189838"
 
 
@@ -355,7 +355,7 @@ def case_sheet_per_month_pages(folder: Path, rnd: random.Random) -> Case3:
 
 def case_other_areas(folder: Path, rnd: random.Random) -> Case3:
     """An extract of the whole social and health administration: bookings on accounts outside the catalogue
-    (5.32.32 elderly care, 5.57.72 benefits, 6.45.51 administration) mixed in, some naming citizens of the
+    (5.30.26 elderly care, 5.57.72 benefits, 6.45.51 administration) mixed in, some naming citizens of the
     file; ';' utf-8-sig, amounts '-1.234,50'."""
     case = Case3("andre_omraader.csv", "postings")
     people = persons(rnd, 8)
@@ -814,6 +814,20 @@ def test_a_compact_pivot_books_each_inner_row_on_its_group(db, tmp_path, outer, 
                   for c, a in [(g, i) if g[0] == "0" and "-" in g else (i, g)]
                   for d, ore in [("2026-01-31", 10000 * (k + 1)), ("2026-02-28", 1000 * (k + 1))])
     assert got == want
+
+
+def test_postings_of_other_areas_are_imported_and_said(db, tmp_path):
+    from core.importing.batches import import_file
+    from core.store.storage import query
+
+    rows = [["Dato", "Kontostreng", "CPR", "Beløb", "Bilag"],
+            ["01-02-2026", "5.38.50-4.0", "010190-1234", "1.000,00", "1"],
+            ["02-02-2026", "5.30.26-4.0", "010190-1234", "400,00", "2"],
+            ["03-02-2026", "6.45.51-4.0", "", "250,00", "3"], ["04-02-2026", "6.45.51-4.0", "", "50,00", "4"]]
+    res = import_file(db, write_csv(tmp_path / "omraader.csv", rows))
+    assert [(r["account"], r["amount_ore"]) for r in query(db, "SELECT * FROM postings ORDER BY id")] == [
+        ("5.38.50", 100000), ("5.30.26", 40000), ("6.45.51", 25000), ("6.45.51", 5000)]
+    assert "3 posteringer er på konti, der ikke er i kataloget (5.30.26, 6.45.51)" in " ".join(res["notes"])
 
 
 # ---------------------------------------------------------------------- measuring
