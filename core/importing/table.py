@@ -237,6 +237,11 @@ def _compound_ends() -> tuple[str, ...]:
     return tuple(s for s in _synonyms() if len(s) >= COMPOUND_END and " " not in s)
 
 
+def _is_word(v) -> bool:
+    """A cell of words without digits (the rest of a header broken over two rows)."""
+    return v.__class__ is str and bool(re.fullmatch(r"[^\W\d_][^\d]*", v.strip()))
+
+
 def _is_texty(v) -> bool:
     if is_blank(v) or isinstance(v, (int, float, dt.date, dt.datetime)):
         return False
@@ -433,7 +438,14 @@ def _build_table(sheet: RawSheet) -> Table:
         below = list(sheet.rows[first_data]) + [""] * (width - len(sheet.rows[first_data]))
         merged_above = any(r0 <= h <= r1 and c1 > c0 for (r0, c0), (r1, c1) in sheet.merged)
         notes_only = all(is_blank(v) or _UNIT_NOTE.match(text(v).casefold()) for v in below)
-        if (all(is_blank(v) or _is_texty(v) for v in below)
+        # a header printed over two rows, its words broken with a hyphen ('Bogførings-' over 'dato')
+        broken = [c for c in range(width) if headers[c].endswith("-") and _is_word(below[c])]
+        if broken and all(is_blank(v) or _is_word(v) for v in below):
+            # the hyphen of a word broken in two goes; that of a compound with an abbreviation stays ('CPR-nummer')
+            headers = [(headers[c] if headers[c][-2:-1].isupper() else headers[c][:-1]) + text(below[c]) if c in broken
+                       else " ".join(x for x in (headers[c], text(below[c])) if x) for c in range(width)]
+            first_data += 1
+        elif (all(is_blank(v) or _is_texty(v) for v in below)
                 and sum(1 for v in below if not is_blank(v)) >= 1
                 and all(is_blank(v) or header_word_score(v) >= 0.8 or _UNIT_NOTE.match(text(v).casefold())
                         for v in below)):

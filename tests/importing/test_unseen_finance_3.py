@@ -490,13 +490,14 @@ def case_names_only_unicode_text(folder: Path, rnd: random.Random) -> Case3:
 
 
 def case_opus_line_items(folder: Path, rnd: random.Random) -> Case3:
-    """KMD Opus line items as its list shows them: 'Bogføringsdato', 'Finanskonto' packed with its dranst
+    """KMD Opus line items as its list shows them, the header printed over two rows with its words broken
+    ('Bogførings-' over 'dato', 'Beløb i lokal' over 'valuta'): 'Finanskonto' packed with its dranst
     ('538501'), 'Beløb i lokal valuta' signed, the CPR as ten bare digits in 'Tildeling' (the assignment
     field), 'Tekst', 'Bilagsnummer', 'Bilagsart' 'KR'."""
     case = Case3("opus_poster.xlsx", "postings")
     people = persons(rnd, 9)
-    rows = [["Bilagsart", "Bilagsnummer", "Bogføringsdato", "Finanskonto", "Art", "Tildeling", "Tekst",
-             "Beløb i lokal valuta", "Lokal valuta"]]
+    rows = [["Bilags-", "Bilags-", "Bogførings-", "Finans-", "Art", "Tildeling", "Tekst", "Beløb i lokal", "Lokal"],
+            ["art", "nummer", "dato", "konto", "", "", "", "valuta", "valuta"]]
     for b in ledger(rnd, people, 36):
         add(case, "Ark1", rows, b, ["KR", b.voucher, b.date, b.account.replace(".", "") + "1", b.art,
                                     digits(b.cpr) if b.cpr else "", b.text, float(kroner(b.ore)), "DKK"])
@@ -828,6 +829,18 @@ def test_postings_of_other_areas_are_imported_and_said(db, tmp_path):
     assert [(r["account"], r["amount_ore"]) for r in query(db, "SELECT * FROM postings ORDER BY id")] == [
         ("5.38.50", 100000), ("5.30.26", 40000), ("6.45.51", 25000), ("6.45.51", 5000)]
     assert "3 posteringer er på konti, der ikke er i kataloget (5.30.26, 6.45.51)" in " ".join(res["notes"])
+
+
+@pytest.mark.parametrize("upper, lower, header", [
+    ("Bogførings-", "dato", "Bogføringsdato"), ("CPR-", "nummer", "CPR-nummer"), ("Beløb i", "kr.", "Beløb i kr."),
+    ("Bilags-", "nummer", "Bilagsnummer")])
+def test_a_header_printed_over_two_rows_with_its_words_broken_is_joined(upper, lower, header):
+    from core.importing.readers import RawSheet
+    from core.importing.table import build_table
+
+    rows = [["Konto-", upper, "Beløb"], ["streng", lower, ""], ["5.38.50", "x", 1.0]]
+    table = build_table(RawSheet("Ark1", rows))
+    assert table.headers == ["Kontostreng", header, "Beløb"] and [r for r, _ in table.rows] == [3]
 
 
 # ---------------------------------------------------------------------- measuring
