@@ -464,6 +464,7 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
         if lookup is not None:
             sp.mapping.columns["cpr"] = c
             sp.mapping.translations["cpr"] = ids
+            sp.mapping.looked_up["cpr"] = lookup.sheet
             sp.mapping.sources[("map", "cpr")] = MATCHED
             sp.mapping.sources.update({("translate", "cpr", k): MATCHED for k in ids})
             problems = [pr for pr in problems if not pr.startswith(f"arket '{lookup.sheet}' ")]

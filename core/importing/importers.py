@@ -156,6 +156,11 @@ class Importer:
                     self.notes.append(f"Arket '{table.sheet}': CPR-nummeret er læst fra mellemoverskriften over "
                                       f"rækkerne på {sum(1 for c in cells if c)} rækker")
             k = names.index("cpr")
+            if "cpr" in mapping.looked_up:  # an id the sheet of cases does not give one CPR number
+                raw_ids = raws[k]
+                for i in [i for i, (status, _) in problems[k].items() if status is ERROR]:
+                    problems[k][i] = (ERROR, f"'{p.text(raw_ids[i])}' står ikke (eller med to CPR-numre) i arket "
+                                             f"'{mapping.looked_up['cpr']}'; ret det, og importér igen")
             taken = find_persons(table, mapping, self.kind, values[k], problems[k], fields[k][2],
                                  self.ctx.registered_cprs())
             for header, n in taken.items():

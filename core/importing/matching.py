@@ -56,6 +56,8 @@ class Mapping:
     #: where each choice came from (matched, profile, given): keys ("map", field), ("set", field),
     #: ("translate", field, value)
     sources: dict[tuple, str] = field(default_factory=dict)
+    #: field -> the other sheet of the workbook its values are looked up in (a case id -> its CPR number)
+    looked_up: dict[str, str] = field(default_factory=dict)
 
     def given(self) -> set[str]:
         """The fields that get a value from the file or a fixed value."""

@@ -728,6 +728,7 @@ def test_a_case_id_is_looked_up_in_the_workbooks_sheet_of_cases(db, tmp_path):
     res = import_file(db, write_xlsx(tmp_path / "sager.xlsx", {"Posteringer": postings, "Sager": cases}))
     # S-999 is in no case, S-103 is two people's: both asked about; a blank case id is no person
     assert sorted((r["row"], r["value"]) for r in res["rejected"]) == [(5, "S-103"), (6, "S-999")]
+    assert all("i arket 'Sager'" in r["reason"] for r in res["rejected"])
     assert [(r["voucher"], r["cpr"]) for r in query(db, "SELECT * FROM postings ORDER BY id")] == [
         ("1", "010190-1234"), ("2", "020290-2345"), ("3", None), ("6", "010190-1234")]
     assert any("slået op i arket 'Sager' efter kolonnen 'Sag'" in n for n in res["notes"])
