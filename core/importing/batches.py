@@ -30,6 +30,7 @@ from core.importing.choices import (GIVEN, MATCHED, PROFILE, ChoiceError, Choice
                                     map_translated_fields, unused_columns)
 from core.importing.profiles import find_profile, mapping_from_headers, profile_named, save_profile
 from core.importing.parsers import is_blank, text
+from core.importing.persons import looked_up_elsewhere
 from core.importing.readers import read_file
 from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, of_status,
                                     statuses, with_problems, with_warnings)
@@ -471,6 +472,18 @@ def _prepare(db, path: Path, kind, sheet, mapping, providers, choices=None, name
         if len(plans) > 1:
             notes.append("Arkene " + ", ".join(f"'{sp.table.sheet}'" for sp in plans) + " er alle læst "
                          "(vælg ét ark med --sheet)")
+    for sp in plans:  # people named by an id that another sheet of the workbook maps to CPR numbers
+        c, lookup, ids = looked_up_elsewhere(sp.table, sp.mapping, kind_decl, [t for t in tables if t not in
+                                                                              [s.table for s in plans]])
+        if lookup is not None:
+            sp.mapping.columns["cpr"] = c
+            sp.mapping.translations["cpr"] = ids
+            sp.mapping.looked_up["cpr"] = lookup.sheet
+            sp.mapping.sources[("map", "cpr")] = MATCHED
+            sp.mapping.sources.update({("translate", "cpr", k): MATCHED for k in ids})
+            problems = [pr for pr in problems if not pr.startswith(f"arket '{lookup.sheet}' ")]
+            notes.append(f"Arket '{sp.table.sheet}': CPR-nummeret er slået op i arket '{lookup.sheet}' efter "
+                         f"kolonnen '{sp.table.headers[c]}' ({len(ids)} numre)")
     if not plans:
         raise DispoError(f"Filen '{path.name}' passer ikke til {kind_decl.label.lower()}: " + "; ".join(problems)
                          + ". " + how_to_supply(kind_decl, asks, len(problems)))

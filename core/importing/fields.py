@@ -131,7 +131,8 @@ POSTINGS = Kind("postings", "Posteringer (bogføring)", (
           p.parse_account, True, "account"),
     # without a date column a posting is dated the last day of its period
     Field("period", "Periode", ("periode", "bogføringsperiode", "regnskabsperiode", "posteringsperiode",
-                                "bogføringsmåned", "periode (åååå-mm)"), p.parse_period),
+                                "bogføringsmåned", "periode (åååå-mm)", "måned", "kalendermåned",
+                                "kalenderår/måned", "regnskabsmåned"), p.parse_period),
     Field("grouping", "Gruppering", ("gruppering", "grp", "gruppe"), p.parse_text),
     Field("art", "Art", ("art", "artskonto", "omkostningsart", "art nr"), p.parse_art),
     Field("amount", "Beløb", ("beløb", "belob", "beløb kr", "beløb i kr", "beløb (kr)", "bogført beløb",
@@ -145,6 +146,9 @@ POSTINGS = Kind("postings", "Posteringer (bogføring)", (
                                    "debet/kredit-kode", "dk kode", "s/h", "debet/kredit kode", "s/h-kode"),
           p.parse_debit_credit),
     Field("cpr", "CPR-nr.", CPR.synonyms, p.parse_optional_cpr, False, "cpr"),
+    # a receiver's name finds a registered citizen on a row without a CPR number (not stored)
+    Field("name", "Navn", ("navn", "borgernavn", "borger navn", "borgers navn", "borgerens navn", "navn på borger",
+                           "klient", "klientnavn", "modtagernavn", "navn (efternavn, fornavn)"), p.parse_text),
     Field("text", "Tekst", ("posteringstekst", "tekst", "beskrivelse", "bilagstekst", "posteringstekst 1"),
           p.parse_text),
     Field("voucher", "Bilagsnr.", ("bilagsnr", "bilag", "bilagsnummer", "bilagsnr.", "bilag nr", "voucher",

@@ -19,7 +19,7 @@ from typing import Callable
 
 from core.store import audit, settings
 from core.errors import NotFoundError, ValidationError
-from core.register.catalogue import section as get_section
+from core.register.catalogue import accounts as catalogue_accounts, section as get_section
 from core.register.grants import create_grant, grant_state, grant_warnings, validate_grant
 from core.register import pa_hours
 from core.importing import parsers as p
@@ -27,10 +27,10 @@ from core.importing.choices import translate_cells
 from core.importing.columns import BLANK, ERROR, OK, WARNING, ore_column, parse_cell, parse_column
 from core.importing.fields import KINDS, Kind
 from core.importing.matching import BlockValues, Mapping, account_part_columns, joined_account, joined_cpr
-from core.importing.persons import find_persons, name_without_cpr
+from core.importing.persons import cprs_by_heading, find_by_name, find_persons, name_key, name_without_cpr
 from core.importing.providers import ProviderMatcher
 from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, RecordBlock,
-                                    of_status, value_rows)
+                                    of_status, value_of, value_rows)
 from core.importing.table import Table
 from core.money import format_date, format_number, to_ore
 from core.store.storage import bulk_insert, query
@@ -54,6 +54,7 @@ class ImportContext:
         self.own_municipality = settings.get(db, "municipality") or ""
         self.providers = ProviderMatcher(db, self.own_municipality)
         self._registered: frozenset | None = None
+        self._names: dict[str, set[str]] | None = None
 
     def registered_cprs(self) -> frozenset:
         """The CPR numbers of the citizens already registered (read once per file)."""
@@ -61,11 +62,20 @@ class ImportContext:
             self._registered = frozenset(r[0] for r in self.db.execute("SELECT cpr FROM citizens"))
         return self._registered
 
+    def registered_names(self) -> dict[str, set[str]]:
+        """The registered citizens' CPR numbers by name (as ``name_key`` writes it; read once per file)."""
+        if self._names is None:
+            self._names = {}
+            for cpr, name in self.db.execute("SELECT cpr, name FROM citizens WHERE name != ''"):
+                self._names.setdefault(name_key(name), set()).add(cpr)
+        return self._names
+
 
 class Importer:
     """The common part: parse mapped cells with the kind's field parsers."""
 
     kind: Kind
+    persons_by_name = False  # a row without a CPR number is a registered citizen's when it names only her
 
     def __init__(self, ctx: ImportContext):
         self.ctx = ctx
@@ -131,12 +141,25 @@ class Importer:
         names = [f.name for f, _, _ in fields]
         if any(f.name == "cpr" for f in self.kind.fields):
             if "cpr" not in names:  # no CPR column: the number is looked for in the whole row
-                fields.append((self.kind.field("cpr"), -1, "CPR-nr. (fundet i rækken)"))
-                raws.append([None] * len(rows))
-                values.append([None] * len(rows))
-                problems.append({})
+                grouped = cprs_by_heading(table)  # or in the heading of the rows' group
+                cells = [grouped.of(r) for r, _ in table.rows] if grouped else [None] * len(rows)
+                fields.append((self.kind.field("cpr"), -1, "CPR-nr. (fra mellemoverskrifterne)" if grouped
+                               else "CPR-nr. (fundet i rækken)"))
+                raws.append(cells)
+                values.append([c if c is None or p.CPR_FORM.fullmatch(c) else None for c in cells])
+                problems.append({i: (ERROR, f"Mellemoverskriften '{c}' over rækken nævner flere CPR-numre. Hvem "
+                                            "gælder rækken? Skriv ét CPR-nummer i overskriften, og importér igen")
+                                 for i, c in enumerate(cells) if c is not None and not p.CPR_FORM.fullmatch(c)})
                 names.append("cpr")
+                if grouped:
+                    self.notes.append(f"Arket '{table.sheet}': CPR-nummeret er læst fra mellemoverskriften over "
+                                      f"rækkerne på {sum(1 for c in cells if c)} rækker")
             k = names.index("cpr")
+            if "cpr" in mapping.looked_up:  # an id the sheet of cases does not give one CPR number
+                raw_ids = raws[k]
+                for i in [i for i, (status, _) in problems[k].items() if status is ERROR]:
+                    problems[k][i] = (ERROR, f"'{p.text(raw_ids[i])}' står ikke (eller med to CPR-numre) i arket "
+                                             f"'{mapping.looked_up['cpr']}'; ret det, og importér igen")
             taken = find_persons(table, mapping, self.kind, values[k], problems[k], fields[k][2],
                                  self.ctx.registered_cprs())
             for header, n in taken.items():
@@ -144,6 +167,13 @@ class Importer:
                                   f"{'række' if n == 1 else 'rækker'} uden CPR-nummer i CPR-kolonnen")
             if "name" in names:
                 values[names.index("name")] = [name_without_cpr(v) for v in values[names.index("name")]]
+                if self.persons_by_name:
+                    unknown = find_by_name(values[k], problems[k], values[names.index("name")],
+                                           self.ctx.registered_names())
+                    if unknown:
+                        self.notes.append(f"Arket '{table.sheet}': {len(unknown)} navne uden CPR-nummer er ikke "
+                                          "en kendt borger og er bogført uden borger (fx "
+                                          + ", ".join(f"'{n}'" for n in unknown[:3]) + ")")
         return ParsedColumns(table, fields, raws, values, problems)
 
     def read_as_header_says(self, table: Table, f, header: str, cells: list, parsed: list) -> list:
@@ -641,10 +671,12 @@ _POSTING_PLACES = {name: i for i, name in enumerate(POSTING_COLUMNS)}
 class PostingsImporter(Importer):
     kind = KINDS["postings"]
     what = "postering"
+    persons_by_name = True  # a finance extract may name the receiver only
 
     def start_sheet(self, table, mapping):
         if not hasattr(self, "occurrence"):
             self.occurrence: Counter = Counter()
+            self.outside_period: Counter = Counter()  # per sheet: postings dated outside their period
         self.default_year = year_of(table, mapping, self.ctx.file_name, ())
         self.credit_signed = credit_signed(table, mapping)
         # a blank booking date is the last day of the row's period, when the sheet has a period column
@@ -653,7 +685,7 @@ class PostingsImporter(Importer):
     #: the fields a posting takes straight from their own columns. A layout of only these is
     #: assembled column by column (``parse``; the CPR number found elsewhere in a row included);
     #: debit/credit, a D/K column, month columns and a period go the general way, row by row.
-    DIRECT_FIELDS = frozenset({"date", "account", "grouping", "art", "amount", "cpr", "text", "voucher"})
+    DIRECT_FIELDS = frozenset({"date", "account", "grouping", "art", "amount", "cpr", "text", "voucher", "name"})
     ore_amounts = False  # while True, the amount column is parsed straight to whole øre
     date_from_period = False
 
@@ -797,6 +829,8 @@ class PostingsImporter(Importer):
                            "Perioden nævner intet år, og filen heller ikke; skriv fx 2026-03")
                 return rec
             v["date"] = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+        elif v.get("date") is not None and v.get("period") is not None:
+            v["date"] = self._in_period(v["date"], v["period"], table.sheet)
         if v.get("date") is None:
             rec.reject(self.column(mapping, table, "date"), "", "Bogføringsdato mangler (og perioden med)")
             return rec
@@ -813,6 +847,22 @@ class PostingsImporter(Importer):
         self.occurrence[ident] += 1
         rec.key = ident + (self.occurrence[ident],)
         return rec
+
+    def _in_period(self, day: dt.date, period: tuple[int, int | None], sheet: str) -> dt.date:
+        """A posting's date in the period it belongs to: the booking date when it lies in the period's
+        month, else the period's last day (an invoice of December booked on 5 January counts in December:
+        the forecast books a posting by its date, DOMAIN.md). A period without a year is the one up to
+        the booking date."""
+        month, year = period
+        if year is None:
+            year = day.year if month <= day.month else day.year - 1
+        if (day.year, day.month) == (year, month):
+            return day
+        if not self.outside_period[sheet]:
+            self.notes.append(f"Arket '{sheet}': bogføringsdatoer uden for rækkens periode er sat til periodens "
+                              "sidste dag (posteringen hører til perioden)")
+        self.outside_period[sheet] += 1
+        return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
 
     def classify(self, records):
         # Postings without a voucher: identical rows are normal (monthly payments), so each
@@ -832,6 +882,17 @@ class PostingsImporter(Importer):
                     rec.warnings.append(f"Samme postering som række {first.row}; importeres én gang")
         if self.db.execute("SELECT 1 FROM postings LIMIT 1").fetchone():  # else every posting is new
             self.compare(of_status(records, NEW))
+        self.say_accounts_outside_the_catalogue(records)
+
+    def say_accounts_outside_the_catalogue(self, records) -> None:
+        """A note on the postings of other areas of the municipality (accounts the catalogue does not
+        have): imported as they are, and said, so that no money comes in or stays out unseen."""
+        known = {a["code"] for a in catalogue_accounts(self.db)}
+        usable = of_status(records, NEW, CHANGED, UNCHANGED, DUPLICATE, SKIPPED)
+        outside = Counter(a for a in value_of(usable, "account") if a and a not in known)
+        if outside:
+            self.notes.append(f"{sum(outside.values())} posteringer er på konti, der ikke er i kataloget ("
+                              + ", ".join(sorted(outside)) + "); de er importeret, men hører ikke til en paragraf")
 
     def compare(self, records):
         """Each new record against the stored postings: with a voucher, the stored postings of that

@@ -56,6 +56,8 @@ class Mapping:
     #: where each choice came from (matched, profile, given): keys ("map", field), ("set", field),
     #: ("translate", field, value)
     sources: dict[tuple, str] = field(default_factory=dict)
+    #: field -> the other sheet of the workbook its values are looked up in (a case id -> its CPR number)
+    looked_up: dict[str, str] = field(default_factory=dict)
 
     def given(self) -> set[str]:
         """The fields that get a value from the file or a fixed value."""
@@ -494,7 +496,7 @@ class BlockValues(str):
     by_row: list[tuple[int, str]]
 
     def __new__(cls, by_row: list[tuple[int, str]]):
-        made = super().__new__(cls, " / ".join(dict.fromkeys(v for _, v in by_row)) + " (mellemoverskrifterne)")
+        made = super().__new__(cls, " / ".join(dict.fromkeys(v for _, v in by_row if v)) + " (mellemoverskrifterne)")
         made.by_row = by_row
         return made
 
@@ -527,7 +529,9 @@ def _names_other_sections(table: Table, section: str) -> bool:
 def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
     """Values a sheet gives all its rows: grants on a sheet named ``§ 108`` (or titled
     ``Bevillinger SEL § 108``, ``Længerevarende botilbud``) without a section column are § 108 grants;
-    a title row ``Leverandør: Botilbuddet Egely`` gives the provider of a sheet without a provider column."""
+    a title row ``Leverandør: Botilbuddet Egely`` gives the provider of a sheet without a provider column;
+    postings on a sheet named ``5.38.50`` (or titled ``Funktion 5.38.50 ...``) without an account column
+    are booked on 5.38.50."""
     kind = KINDS[mapping.kind]
     for name in TITLE_FIELDS:
         if mapping.sources.get(("set", name), "matched") != "matched":
@@ -538,6 +542,8 @@ def add_sheet_defaults(mapping: Mapping, table: Table) -> Mapping:
         found = set(_labelled_values(kind.field(name), table.title[:5]))
         if name == "section" and mapping.kind == "grants" and not found:
             found = {p.section_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
+        if name == "account" and mapping.kind == "postings" and not found:  # one sheet per account
+            found = {p.account_named_in(t) for t in [table.sheet, *table.title[:3]]} - {None}
         if name == "section" and mapping.kind == "grants" and len(found) == 1 and \
                 _names_other_sections(table, next(iter(found))):
             # the title's section heads the first block only: group rows below name the others

@@ -71,6 +71,8 @@ _CPR_NOISE = re.compile(r"\s*[\u2010-\u2015\u2212]\s*|(?<=\d)(?:\s+-\s*|\s*-\s+)
 _CPR_AS_FLOAT = re.compile(r"^\d{9,10}\.0+$")
 _CPR_GUARD = re.compile(r'^(?:\'|="?)([\d -]+?)"?$')
 _CPR = r"\d{6}[- ]?\d{4}"
+#: a CPR number as Dispo keeps it
+CPR_FORM = re.compile(r"\d{6}-\d{4}")
 _CPR_WITH_NAME = re.compile(rf"^(?P<a>{_CPR})\s*[-,:]?\s+[^\d\s].*$|^[^\d]*[^\d\s(]\s*[(,-]?\s*(?P<b>{_CPR})\)?$")
 
 
@@ -106,17 +108,19 @@ def name_beside_cpr(value) -> str:
 
 
 #: what finance systems write where a posting has no person
-NO_CPR = {"-", "--", "–", "ukendt", "ingen", "ingen cpr", "n/a", "na", "0", "0000000000", "000000-0000"}
+NO_CPR = {"-", "--", "–", "ukendt", "ingen", "ingen cpr", "n/a", "na", "0", "0000000000", "000000-0000",
+          "#", "ikke tildelt", "not assigned", "ikke oplyst", "ej oplyst"}  # '#': SAP BW's "not assigned"
 
 
 #: a company's CVR number (eight digits, maybe after the word CVR), which finance systems write in
 #: the same 'CPR/CVR' column on payments to a provider: no person
-_CVR = re.compile(r"(?i)^(?:cvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*)?\d{8}$|^cvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*\d{2} ?\d{2} ?\d{2} ?\d{2}$")
+_CVR = re.compile(r"(?i)^(?:cvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*)?\d{8}(?:\s*[-,:]?\s+[^\d\s].*)?$"
+                  r"|^cvr[\s.:-]*(?:nr\.?|nummer)?[\s.:-]*\d{2} ?\d{2} ?\d{2} ?\d{2}(?:\s*[-,:]?\s+[^\d\s].*)?$")
 
 
 def parse_optional_cpr(value) -> str | None:
     """A CPR number, or ``None`` for blank, the usual 'no person' marks (``-``, ``Ukendt``, ``0``) and a
-    company's eight-digit CVR number (``29189129``, ``CVR 29 18 91 29``).
+    company's eight-digit CVR number (``29189129``, ``CVR 29 18 91 29``, ``29189129 Bo-Center ApS``).
 
     A CPR number has ten digits, or nine when a spreadsheet dropped its leading zero; eight digits
     are never a person's number."""
@@ -139,6 +143,8 @@ _FAST_DANISH = re.compile(r"^(-?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)$")
 _SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
 _THOUSANDS_OR_DECIMALS = AMBIGUOUS_COMMA  # '1,234': one rule with typed numbers (core.money)
 _WHOLE_KRONER = re.compile(r"(?<=\d),-+$")
+#: a debit/credit mark after an amount with its øre ('1.234,50 K', '1.234,50 D'; 'kr.' is removed before)
+_DK_SUFFIX = re.compile(r"(?<=\d[,.]\d\d)([-)]?)\s*([DdKk])\.?$")
 
 
 def parse_amount(value) -> Decimal:
@@ -168,6 +174,13 @@ def parse_amount(value) -> Decimal:
     t = raw.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("\u2212", "-").replace("–", "-")
     t = _KR.sub("", t).strip()
     negative = False
+    marked = _DK_SUFFIX.search(t)
+    if marked:  # '1.234,50 K': a credit, '1.234,50 D' a debit (finance reports' D/K after the amount)
+        t = t[:marked.start()].strip()
+        if t.startswith(("-", "(")) or marked.group(1):
+            raise ParseError(f"'{raw.strip()}' har både et fortegn og {marked.group(2).upper()}; "
+                             "skriv beløbet med ét af dem")
+        negative = marked.group(2) in "kK"
     if t.startswith("(") and t.endswith(")"):
         negative, t = True, t[1:-1].strip()
     if t.endswith("-") and not _WHOLE_KRONER.search(t):
@@ -454,9 +467,38 @@ def parse_date_range(value) -> tuple[dt.date, dt.date | None]:
     return start, end
 
 
+#: a finance system's fiscal period: 'P03', 'Periode 3', 'P03-2026', '2026 P03', '2026M03' (period, then
+#: year or year, then period), SAP's three-digit '003.2026' / '2026/003'
+_FISCAL_PERIOD = (
+    (re.compile(r"^(?:p|per\.?|periode)\s*0*(\d{1,2})(?:\s*[-./ ]\s*(\d{4}))?$"), 1, 2),
+    (re.compile(r"^(\d{4})\s*[-./ ]?\s*(?:p|m|per\.?|periode)\s*0*(\d{1,2})$"), 2, 1),
+    (re.compile(r"^0(\d\d)[-./](\d{4})$"), 1, 2),
+    (re.compile(r"^(\d{4})[-./]0(\d\d)$"), 2, 1),
+)
+
+
+def _fiscal_period(written: str) -> tuple[int, int | None] | None:
+    """``(month, year or None)`` of a fiscal period. The special periods 13-16 after December (the year's
+    closing entries) are refused: which month they count in is hers to say."""
+    t = written.casefold()
+    for pattern, month_at, year_at in _FISCAL_PERIOD:
+        m = pattern.match(t)
+        if m:
+            month, year = int(m.group(month_at)), m.group(year_at)
+            if 13 <= month <= 16:
+                raise ParseError(f"'{written}' er en efterposteringsperiode efter december; skriv den måned, "
+                                 "posteringen hører til (fx 12)")
+            if not 1 <= month <= 12:
+                raise ParseError(f"'{written}' er ikke en periode (1-12)")
+            return month, int(year) if year else None
+    m = re.fullmatch(r"([a-zæøå]{3,9})\.?(\d{4})", t)  # 'MAR2026'
+    return month_of(f"{m.group(1)} {m.group(2)}") if m else None
+
+
 def parse_period(value) -> tuple[int, int | None]:
     """A finance system's posting period as ``(month, year or None)``: ``2026-03``, ``03-2026``,
-    ``202603``, ``marts 2026``, ``Periode 2026 03``, a bare month number ``3``, or any date
+    ``202603``, ``marts 2026``, ``Periode 2026 03``, a bare month number ``3``, a fiscal period
+    (``P03-2026``, ``2026M03``, ``003.2026``), or any date
     (its month).
 
     Raises:
@@ -474,6 +516,9 @@ def parse_period(value) -> tuple[int, int | None]:
         if 1 <= int(t) <= 12:
             return int(t), None
         raise ParseError(f"'{t}' er ikke en måned (1-12)")
+    fiscal = _fiscal_period(t)
+    if fiscal:
+        return fiscal
     try:
         day = parse_date(value)
     except ParseError:
@@ -741,7 +786,7 @@ def header_scale(header: str) -> tuple[Decimal, str] | None:
 _ACCOUNT_NAME = re.compile(r"(?<=\d)\s+(?:[-–:]\s*)?[a-zæøåA-ZÆØÅ(].*$")
 # hovedkonto.hovedfunktion.funktion, then maybe the dranst (one digit: 1 drift, 2 statsrefusion, 3 anlæg, as
 # account strings such as '5.38.50.1-4.0' carry it), the grouping (three digits) and the art ('4.0')
-_DOTTED_ACCOUNT = re.compile(r"^(\d)[. ](\d{2})[. ](\d{2})(?:[. -][1-3](?=$|[. -]\d{3}(?!\d)|[. -]\d[.,]\d"
+_DOTTED_ACCOUNT = re.compile(r"^0?(\d)[. ](\d{2})[. ](\d{2})(?:[. -][1-3](?=$|[. -]\d{3}(?!\d)|[. -]\d[.,]\d"
                              r"(?:[.,-]\d{1,3})?$))?(?:[. -](\d{3}))?(?:[. -](\d)[.,](\d)(?:[.,-]\d{1,3})?)?$")
 #: (an art may carry a municipality's sub-art after it: ``5.38.50-4.0.1`` is art 4.0)
 #: dranst digits: the digit a packed account may carry after its five digits (538501 = 5.38.50, drift)
@@ -770,6 +815,8 @@ def parse_account(value) -> tuple[str, str, str]:
     if m:
         art = f"{m.group(5)}.{m.group(6)}" if m.group(5) else ""
         return f"{m.group(1)}.{m.group(2)}.{m.group(3)}", m.group(4) or "", art
+    if re.fullmatch(r"\d{6}-\d{4}", t):
+        raise ParseError(f"'{raw}' er et CPR-nummer, ikke en konto")
     digits = re.sub(r"[\s-]", "", t)
     if digits.isdigit():
         if len(digits) == 5:
@@ -784,6 +831,27 @@ def parse_account(value) -> tuple[str, str, str]:
                          "(fx 5.38.50) eller som 5 cifre (konto), 6 (konto + dranst 1-3), 8 (konto + gruppering) "
                          "eller 10 (konto + gruppering + art)")
     raise ParseError(f"'{raw}' er ikke en konto (fx 5.38.50)")
+
+
+#: an account written with dots inside a sheet's name or title ('Funktion 5.38.50 Længerevarende botilbud')
+_ACCOUNT_IN_TEXT = re.compile(r"(?<![\d.,])0?\d\.\d{2}\.\d{2}(?!\d|[.,]\d)")
+
+
+def account_named_in(title: str) -> str | None:
+    """The one account a sheet's name or title names with dots (``5.38.50``, ``Funktion 5.38.50
+    Længerevarende botilbud``), else ``None``; a date (``1.03.26``) is none."""
+    found = set()
+    for m in _ACCOUNT_IN_TEXT.finditer(text(title)):
+        try:
+            parse_date(m.group(0))
+            continue
+        except ParseError:
+            pass
+        try:
+            found.add(parse_account(m.group(0))[0])
+        except ParseError:
+            continue
+    return found.pop() if len(found) == 1 else None
 
 
 def parse_art(value) -> str:

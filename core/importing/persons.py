@@ -18,7 +18,7 @@ from core import cpr as cprs
 from core.importing import parsers as p
 from core.importing.columns import ERROR, WARNING
 from core.importing.fields import CPR, Kind
-from core.importing.matching import Mapping, header_score
+from core.importing.matching import BlockValues, Mapping, header_score
 from core.importing.table import Table
 
 #: a CPR number written with a dash or a space inside a text (``010190-1234``, ``010190 1234``)
@@ -244,6 +244,27 @@ def _cells_searched_one_by_one(cells: list, cpr_column: bool, bare: bool = False
     return out
 
 
+#: a printed page's footer among the rows ('Side 2', 'Side 3 af 7'): no group heading
+_PAGE = re.compile(r"(?i)^\s*(?:side|page)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?\s*$")
+
+
+def cprs_by_heading(table: Table) -> BlockValues | None:
+    """The person of each row of a sheet without a CPR column whose rows are grouped under a heading
+    per person ('Hansen, Anna (010190-1234)' on a row of its own above her rows). A heading that names
+    no one ('Uden borger') ends the group above it: the rows under it have no person; one that names
+    two gives its rows the heading itself (a value that is no CPR number: asked about, never guessed).
+    ``None`` when no heading names a person."""
+    by_row = []
+    for row, heading in table.headings:
+        if _PAGE.match(heading):
+            continue
+        found = cprs_in_cell(heading, bare=True)
+        by_row.append((row, heading if len(found) > 1 else next(iter(found), None)))
+    if not any(cpr for _, cpr in by_row):
+        return None
+    return BlockValues(by_row)
+
+
 def find_persons(table: Table, mapping: Mapping, kind: Kind, cpr_values: list, cpr_problems: dict,
                  cpr_header: str, registered: frozenset = _NONE) -> Counter:
     """Complete a parsed CPR column from the rest of each row, in place.
@@ -300,3 +321,70 @@ def name_without_cpr(name):
     rest = _CPR_BARE.sub(" ", _CPR_AFTER_WORD.sub(" ", _CPR_IN_TEXT.sub(" ", name)))
     rest = re.sub(r"\(\s*\)|\[\s*\]", " ", rest)
     return " ".join(rest.split()).strip(" -,:;/") or name
+
+
+def looked_up_elsewhere(table: Table, mapping: Mapping, kind: Kind, others: list[Table]) -> tuple[int, Table, dict]:
+    """Where a sheet without a CPR column names its people by an id ('Sag' SAG-2019-00123, 'Aktør') that
+    another sheet of the workbook maps to CPR numbers (a table with a CPR column and a column of those
+    ids): ``(the id column, the other sheet, {id: CPR number})``; ``(None, None, {})`` when there is none.
+
+    The other sheet's ids must cover half the column's distinct values (at least two); a row whose id
+    it lacks, or gives two CPR numbers, is asked about, never guessed."""
+    if "cpr" in mapping.columns or mapping.cpr_parts or not any(f.name == "cpr" for f in kind.fields):
+        return None, None, {}
+    used = set(mapping.columns.values()) | set(mapping.month_columns) | set(mapping.category_columns)
+    candidates = {}
+    for c in range(len(table.headers)):
+        if c not in used:
+            values = {p.text(cells[c]).casefold() for _, cells in table.rows if c < len(cells) and not p.is_blank(cells[c])}
+            if len(values) >= 2:
+                candidates[c] = values
+    for other in others if candidates else ():
+        cpr_col = next((c for c, h in enumerate(other.headers) if header_score(CPR, h) >= 0.8), None)
+        if cpr_col is None:
+            continue
+        for key_col in range(len(other.headers)):
+            if key_col == cpr_col:
+                continue
+            ids: dict[str, str | None] = {}
+            written: dict[str, str] = {}
+            for _, cells in other.rows:
+                k = cells[key_col] if key_col < len(cells) else None
+                v = cells[cpr_col] if cpr_col < len(cells) else None
+                if p.is_blank(k) or p.is_blank(v):
+                    continue
+                try:
+                    cpr = p.parse_cpr(v)
+                except p.ParseError:
+                    continue
+                key = p.text(k).casefold()
+                written[key] = p.text(k)
+                ids[key] = cpr if ids.get(key, cpr) == cpr else None
+            for c, values in candidates.items():
+                hits = values & ids.keys()
+                if len(hits) >= 2 and 2 * len(hits) >= len(values):
+                    return c, other, {written[k]: cpr for k, cpr in ids.items() if cpr}
+    return None, None, {}
+
+
+def name_key(name) -> str:
+    """A name as names are compared: ``Hansen, Anna`` and ``anna  hansen`` are one."""
+    return " ".join(p.parse_name(name).casefold().split())
+
+
+def find_by_name(cpr_values: list, cpr_problems: dict, names: list, registered: dict[str, set[str]]) -> list[str]:
+    """Rows without a CPR number whose name is one registered citizen's take her number, in place; a name
+    two citizens share is asked about. Returns the names (distinct) that are no registered citizen's."""
+    unknown = {}
+    for i, name in enumerate(names):
+        if cpr_values[i] is not None or p.is_blank(name) or i in cpr_problems:
+            continue
+        found = registered.get(name_key(name))
+        if not found:
+            unknown.setdefault(name_key(name), p.text(name))
+        elif len(found) == 1:
+            cpr_values[i] = next(iter(found))
+        else:
+            cpr_problems[i] = (ERROR, f"Navnet '{p.text(name)}' er {len(found)} kendte borgeres; hvem gælder rækken? "
+                                      "Skriv CPR-nummeret i filen, og importér igen")
+    return list(unknown.values())

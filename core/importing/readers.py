@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from itertools import islice
@@ -208,6 +209,57 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+#: two or more spaces between the columns of a list printed to text
+_GAP = re.compile(r"\S(?: {2,})(?=\S)")
+_PAGE_DIGITS = re.compile(r"\d+")
+#: a ruled line under a printed header ('-----', '=====')
+_RULE = re.compile(r"^[\s\-=_*]+$")
+
+
+def fixed_width_columns(text: str) -> list[int] | None:
+    """Where to cut the lines of a list printed to text (columns by position, no delimiter), or ``None``
+    when the text is not such a list.
+
+    It is one when the first lines hold no ``;``, tab or ``|`` and most of them have three or more
+    fields apart by two or more spaces. The header is the first line with the most fields; between two
+    of its fields (in the lines below it, the title printed again on each page left out) the cut is after the widest run of columns blank in every line (a right-aligned amount
+    may start left of its header), else where fewest lines' text crosses.
+    """
+    lines = [ln for ln in _first_lines(text, 200) if ln.strip() and not _RULE.match(ln)]
+    if len(lines) < 2 or any(d in ln for ln in lines[:50] for d in (";", "\t", "|")):
+        return None
+    fields = [len(_GAP.findall(ln.rstrip())) + 1 for ln in lines]
+    if sum(n >= 3 for n in fields) < 0.6 * len(lines):
+        return None
+    at = fields.index(max(fields))
+    header = lines[at]
+    starts = [0] + [m.end() for m in _GAP.finditer(header.rstrip())]
+    ends = [m.start() + 1 for m in _GAP.finditer(header.rstrip())]
+    # the lines below the header, but the title above it printed again on each page ('SIDE 2')
+    titles = {_PAGE_DIGITS.sub("#", ln.strip()) for ln in lines[:at + 1]}
+    data = [ln for ln in lines[at + 1:] if _PAGE_DIGITS.sub("#", ln.strip()) not in titles]
+    if not data:
+        return None
+    cuts = [0]
+    for end, start in zip(ends, starts[1:]):
+        blank = [all(len(ln) <= c or ln[c] == " " for ln in data) for c in range(end, start)]
+        runs = [(len(m.group(0)), m.end()) for m in re.finditer(r"1+", "".join("01"[b] for b in blank))]
+        if runs:  # after the widest run of columns blank in every line (a space inside a cell is one)
+            cuts.append(end + max(runs)[1])
+            continue
+        crossing = {q: sum(1 for ln in data if len(ln) > q and ln[q - 1] != " " and ln[q] != " ")
+                    for q in range(end, start + 1)}
+        least = min(crossing.values())
+        cuts.append(max(q for q, n in crossing.items() if n == least))
+    return cuts
+
+
+def _cut(line: str, cuts: list[int]) -> list[str]:
+    if _RULE.match(line):
+        return [""] * len(cuts)
+    return [line[a:b].strip() for a, b in zip(cuts, cuts[1:] + [None])]
+
+
 def _first_lines(text: str, n: int) -> list[str]:
     """``text.splitlines()[:n]`` without splitting the whole of a big file: a head of the text that
     holds more than ``n`` lines has the first ``n`` whole."""
@@ -231,6 +283,12 @@ def read_csv_bytes(data: bytes, name: str = "", progress: Callable[[int, int], N
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReadError(f"Filen '{name}' er ikke en tekstfil (CSV) og ikke et regneark")
     text = decode(data)
+    cuts = fixed_width_columns(text)
+    if cuts:
+        rows = [_cut(line, cuts) for line in text.splitlines()]
+        if progress is not None:
+            progress(len(rows), len(rows))
+        return rows
     delim = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     if progress is None:

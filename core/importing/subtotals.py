@@ -17,23 +17,24 @@ import re
 from collections import Counter
 from decimal import Decimal
 
+from core.importing.importers import POSTING_COLUMNS
 from core.importing.matching import Mapping
 from core.importing.records import Record
 from core.importing.table import Table
 
-#: a cell that starts with a sum word ('Sum 010190-1234', 'Subtotal', 'I alt for konto 5.38.50')
-SUM_START = re.compile(r"\s*(?:sum|subtotal|sub-total|total|totalt|i alt|ialt)(?![a-zæøå])", re.IGNORECASE)
+#: the words a subtotal's label starts with ('Sum 010190-1234', 'I alt for konto 5.38.50', SAP BW's 'Resultat')
+SUM_WORDS = ("sum", "subtotal", "sub-total", "total", "totalt", "i alt", "ialt", "resultat")
+#: those a label may end with ('010190-1234 Total', '5.38.50 I alt')
+SUM_WORDS_AFTER = ("sum", "subtotal", "total", "i alt", "ialt")
+_START = "|".join(SUM_WORDS)
+#: a cell that starts with a sum word
+SUM_START = re.compile(rf"\s*(?:{_START})(?![a-zæøå])", re.IGNORECASE)
 #: a cell that is nothing but a sum label, maybe with a CPR number, an account or a period after it
-BARE_SUM = re.compile(r"\s*(?:sum|subtotal|sub-total|total|totalt|i alt|ialt)"
+BARE_SUM = re.compile(rf"\s*(?:{_START})"
                       r"(?:\s+(?:i alt|for|af|konto|borger|cpr(?:-?nr\.?)?))*[\s:]*[\dx.\-/ ]*", re.IGNORECASE)
-#: the same, with the label after the number ('010190-1234 Total', '5.38.50 I alt')
-BARE_SUM_AFTER = re.compile(r"\s*[\dx.\-/ ]+\s+(?:sum|subtotal|total|i alt|ialt)[\s:]*", re.IGNORECASE)
+#: the same, with the label after the number
+BARE_SUM_AFTER = re.compile(rf"\s*[\dx.\-/ ]+\s+(?:{'|'.join(SUM_WORDS_AFTER)})[\s:]*", re.IGNORECASE)
 LABEL_FIELDS = ("text", "cpr", "voucher", "name")
-
-
-#: every sum word of ``SUM_START`` and ``BARE_SUM_AFTER`` holds one of these (lower case): a column none of
-#: whose values holds one has no label, told without a pattern tried on any value
-SUM_WORD_PARTS = ("sum", "total", "alt")
 
 
 def _sum_labels(column: list) -> set[str]:
@@ -46,9 +47,9 @@ def _sum_labels(column: list) -> set[str]:
         texts = {v for v in texts if v.__class__ is str}
         joined = "\n".join(texts)
     joined = joined.lower()
-    if not any(part in joined for part in SUM_WORD_PARTS):
+    if not any(word in joined for word in SUM_WORDS):  # a column without a sum word: no pattern tried
         return set()
-    return {v for v in texts if v.__class__ is str and any(part in v.lower() for part in SUM_WORD_PARTS)
+    return {v for v in texts if v.__class__ is str and any(word in v.lower() for word in SUM_WORDS)
             and (SUM_START.match(v) or BARE_SUM_AFTER.fullmatch(v))}
 
 
@@ -91,21 +92,27 @@ def labelled_subtotals(records: list[Record], table: Table, mapping: Mapping) ->
     """
     if mapping.month_columns:
         return {}
-    columns = [mapping.columns[f] for f in LABEL_FIELDS if f in mapping.columns]
+    # the label fields' columns, and the columns no field reads (SAP BW writes 'Resultat' beside the account)
+    used = set(mapping.columns.values())
+    columns = [mapping.columns[f] for f in LABEL_FIELDS if f in mapping.columns] + \
+        [c for c in range(len(table.headers)) if c not in used]
     if not columns:
         return {}
     labels = _labels(table, columns)
-    if not labels:
+    if not labels and not any(_cpr_in(label) for _, label in table.totals):
         return {}
     boundaries = sorted(row for row, _ in table.totals)
+    total_labels = dict(table.totals)
     found: dict[int, tuple[int, str]] = {}
     # running sums of the postings since the last subtotal (``run``) and since the sheet's start
     # (``sheet``): in all, per person, per account, per both
     run, sheet = Counter(), Counter()
+    block: list[Record] = []  # the postings since the last subtotal
     b = 0
     for rec in records:
         while b < len(boundaries) and boundaries[b] < rec.row:
-            run, b = Counter(), b + 1
+            _group_total(block, boundaries[b], total_labels[boundaries[b]])
+            run, b, block = Counter(), b + 1, []
         ore = _ore(rec)
         v = rec.values
         cpr, account = v.get("cpr"), v.get("account")
@@ -119,10 +126,13 @@ def labelled_subtotals(records: list[Record], table: Table, mapping: Mapping) ->
             for k in keys:
                 run[k] += ore
                 sheet[k] += ore
+            block.append(rec)
             continue
         if any(k in run and run[k] == ore for k in keys) or any(k in sheet and sheet[k] == ore for k in keys):
             found[id(rec)] = (rec.row, label)
-            run = Counter()
+            if run.get("all") == ore:
+                _person_of_group(block, cpr or _cpr_in(label), rec.row, label)
+            run, block = Counter(), []
         elif _bare(label):
             if rec.ok:
                 rec.reject(table.headers[col], label,
@@ -132,4 +142,36 @@ def labelled_subtotals(records: list[Record], table: Table, mapping: Mapping) ->
             for k in keys:
                 run[k] += ore
                 sheet[k] += ore
+            block.append(rec)
+    if b < len(boundaries):
+        _group_total(block, boundaries[b], total_labels[boundaries[b]])
     return found
+
+
+_CPR_IN_LABEL = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
+
+
+def _cpr_in(label: str) -> str | None:
+    m = _CPR_IN_LABEL.search(label)
+    return f"{m.group(1)}-{m.group(2)}" if m else None
+
+
+def _group_total(block: list[Record], row: int, label: str) -> None:
+    """A total row under a group ('010190-1234 I alt') whose first posting names the same person."""
+    if block and block[0].values.get("cpr") and block[0].values["cpr"] == _cpr_in(label):
+        _person_of_group(block, block[0].values["cpr"], row, label)
+
+
+def _person_of_group(block: list[Record], cpr: str | None, row: int, label: str) -> None:
+    """The postings of a group whose subtotal names a person ('010190-1234 I alt') and sums them all:
+    a posting of it with a blank CPR cell is hers (an Excel pivot copied as values writes the CPR
+    number on the group's first row only). A group that names another person too is left alone."""
+    if not cpr or any(rec.values.get("cpr") not in (None, cpr) for rec in block):
+        return
+    for rec in block:
+        if rec.values.get("cpr") is None and rec.ok:
+            rec.values["cpr"] = cpr
+            if rec.key and rec.key[0] == "række":  # a posting without a voucher is known by its values
+                rec.key = ("række",) + tuple(rec.values[k] for k in POSTING_COLUMNS) + rec.key[-1:]
+            rec.warnings.append(f"CPR-cellen er tom; rækken hører til gruppen med sum-rækken '{label}' (række "
+                                f"{row}) og får dens CPR-nummer")

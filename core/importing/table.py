@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from core.errors import DispoError
 from core.importing.fields import KINDS, VUM_COLUMN_WORDS, all_synonyms
-from core.importing.parsers import ParseError, is_blank, month_of, parse_cpr, text
+from core.importing.parsers import ParseError, is_blank, month_of, parse_account, parse_cpr, text
 from core.importing.readers import RawSheet, missing_sheet_message
 
 HEADER_SCAN_ROWS = 40
@@ -29,7 +29,7 @@ HEADER_SCAN_ROWS = 40
 HEADER_SCAN_COLUMNS = 300
 TOTAL_WORDS = re.compile(
     r"(?<![a-zæøå])(i alt|ialt|(?:hoved|sub|del|grand ?)?total(?:t|sum|er)?|sum(?:total)?|samlet|heraf|gennemsnit|"
-    r"belægningsprocent|overført|saldo)(?![a-zæøå])")
+    r"belægningsprocent|overført|saldo|resultat)(?![a-zæøå])")
 
 
 #: a header this short under a blank group cell is a sub-header of the group word to its left
@@ -124,14 +124,22 @@ _ASCII_DANISH = (("oe", "ø"), ("aa", "å"), ("ae", "æ"))
 
 def header_spellings(value) -> list[str]:
     """A header normalised, and also with ``oe``/``aa``/``ae`` read as ``ø``/``å``/``æ`` when it has no
-    Danish letters (systems that export ASCII: ``BELOEB``, ``DOEGNTAKST``)."""
+    Danish letters (systems that export ASCII: ``BELOEB``, ``DOEGNTAKST``), and an Excel pivot's
+    ``Sum af Beløb`` also as ``beløb``."""
     h = normalize_header(value)
+    pivot = _PIVOT_VALUE.match(h)
+    if pivot:  # an Excel pivot's value field ('Sum af Beløb') is the field it sums
+        return [h, *header_spellings(pivot.group(1))]
     if not h or re.search("[æøå]", h) or not re.search("oe|aa|ae", h):
         return [h]
     danish = h
     for ascii_, letter in _ASCII_DANISH:
         danish = danish.replace(ascii_, letter)
     return [h, danish]
+
+
+#: the header Excel gives a pivot table's summed field ('Sum af Beløb', 'Summen af Beløb', 'Sum of Amount')
+_PIVOT_VALUE = re.compile(r"^(?:sum af|summen af|sum of) (\S.*)$")
 
 
 def header_word_score(value) -> float:
@@ -241,6 +249,11 @@ def _compounds() -> tuple[str, ...]:
 def _compound_ends() -> tuple[str, ...]:
     """Known one-word header words long enough to end a compound header."""
     return tuple(s for s in _synonyms() if len(s) >= COMPOUND_END and " " not in s)
+
+
+def _is_word(v) -> bool:
+    """A cell of words without digits (the rest of a header broken over two rows)."""
+    return v.__class__ is str and bool(re.fullmatch(r"[^\W\d_][^\d]*", v.strip()))
 
 
 def _is_texty(v) -> bool:
@@ -438,7 +451,16 @@ def side_by_side(sheet: RawSheet) -> list[RawSheet]:
 
 
 def build_table(sheet: RawSheet) -> Table:
-    """The table of a sheet.
+    """The table of a sheet (an Excel pivot in compact form unfolded, see ``unfold_compact_pivot``).
+
+    Raises:
+        NoTableError: no header row was recognised.
+    """
+    return unfold_compact_pivot(_build_table(sheet))
+
+
+def _build_table(sheet: RawSheet) -> Table:
+    """The table of a sheet as it stands.
 
     Raises:
         NoTableError: no header row was recognised.
@@ -457,7 +479,14 @@ def build_table(sheet: RawSheet) -> Table:
         below = list(sheet.rows[first_data]) + [""] * (width - len(sheet.rows[first_data]))
         merged_above = any(r0 <= h <= r1 and c1 > c0 for (r0, c0), (r1, c1) in sheet.merged)
         notes_only = all(is_blank(v) or _UNIT_NOTE.match(text(v).casefold()) for v in below)
-        if (all(is_blank(v) or _is_texty(v) for v in below)
+        # a header printed over two rows, its words broken with a hyphen ('Bogførings-' over 'dato')
+        broken = [c for c in range(width) if headers[c].endswith("-") and _is_word(below[c])]
+        if broken and all(is_blank(v) or _is_word(v) for v in below):
+            # the hyphen of a word broken in two goes; that of a compound with an abbreviation stays ('CPR-nummer')
+            headers = [(headers[c] if headers[c][-2:-1].isupper() else headers[c][:-1]) + text(below[c]) if c in broken
+                       else " ".join(x for x in (headers[c], text(below[c])) if x) for c in range(width)]
+            first_data += 1
+        elif (all(is_blank(v) or _is_texty(v) for v in below)
                 and sum(1 for v in below if not is_blank(v)) >= 1
                 and all(is_blank(v) or header_word_score(v) >= 0.8 or _UNIT_NOTE.match(text(v).casefold())
                         for v in below)):
@@ -534,8 +563,12 @@ def build_table(sheet: RawSheet) -> Table:
 
 
 def _row_key(cells) -> tuple:
-    """A row's non-blank cells as text with their columns (to find a title row written again)."""
-    return tuple((c, text(v)) for c, v in enumerate(cells) if not is_blank(v))
+    """A row's non-blank cells as text with their columns (to find a title row written again; a page
+    number in it, 'SIDE 2', 'Side 3 af 7', is any page's)."""
+    return tuple((c, _PAGE_NUMBER.sub("side #", text(v))) for c, v in enumerate(cells) if not is_blank(v))
+
+
+_PAGE_NUMBER = re.compile(r"(?i)(?<![a-zæøå])(?:side|page)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?")
 
 
 def _repeats_title(cells: list, title_rows: dict[tuple, set[tuple]]) -> bool:
@@ -616,3 +649,52 @@ def _lone_text(cells: list) -> str | None:
         return None
     return text(found)
 
+
+
+#: the header Excel gives the row fields of a pivot table in compact form (Danish and English)
+_PIVOT_ROWS = re.compile(r"(?i)(?:^|\s)(?:rækkenavne|rækkeetiketter|row labels)\s*$")
+#: the label Excel writes above a pivot's column field ('Kolonnenavne'), joined to the headers under it
+_PIVOT_COLUMNS = re.compile(r"(?i)^\s*(?:kolonnenavne|kolonneetiketter|column labels)\s+")
+#: what an unfolded level's values are, as a header the matcher knows
+_LEVEL_HEADERS = {"cpr": "CPR-nr.", "account": "Konto", "name": "Navn"}
+
+
+def _level(value) -> str | None:
+    """What a compact pivot's row label is: a CPR number, an account, a name (other text), or None."""
+    if is_blank(value):
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{6}-?\d{4}\s*", value):
+        try:
+            parse_cpr(value)
+            return "cpr"
+        except ParseError:
+            pass
+    try:
+        parse_account(value)
+        return "account"
+    except ParseError:
+        return "name" if isinstance(value, str) else None
+
+
+def unfold_compact_pivot(table: Table) -> Table:
+    """An Excel pivot table in compact form copied as values (``Rækkenavne`` over a column that holds the
+    outer field's value on its group row, with the group's totals, and the inner field's values on the
+    rows under it: ``010190-1234`` over ``5.38.50`` and ``5.32.33``) as a plain table: the inner values
+    under their own header, a column more with each row's outer value, and the group rows skipped as
+    sums. A first column of one kind, or of more than two, is left as it is."""
+    if not table.headers or not _PIVOT_ROWS.search(table.headers[0] or "") or not table.rows:
+        return table
+    levels = [_level(cells[0] if cells else None) for _, cells in table.rows]
+    outer, inner = levels[0], next((lv for lv in levels if lv != levels[0]), None)
+    if outer is None or inner is None or not set(levels) <= {outer, inner}:
+        return table
+    rows, totals, group = [], list(table.totals), None
+    for (row_no, cells), level in zip(table.rows, levels):
+        if level == outer:
+            group = cells[0]
+            totals.append((row_no, f"{text(group)} (gruppens sum)"))
+        else:
+            rows.append((row_no, list(cells) + [group]))
+    headers = [_LEVEL_HEADERS[inner], *(_PIVOT_COLUMNS.sub("", h) for h in table.headers[1:]), _LEVEL_HEADERS[outer]]
+    return Table(table.sheet, headers, rows, table.title, table.header_row, sorted(totals), table.headings,
+                 table.repeated_headers)
