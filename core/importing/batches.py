@@ -31,11 +31,11 @@ from core.importing.choices import (GIVEN, MATCHED, PROFILE, ChoiceError, Choice
 from core.importing.profiles import find_profile, mapping_from_headers, profile_named, save_profile
 from core.importing.parsers import is_blank, text
 from core.importing.persons import looked_up_elsewhere
-from core.importing.readers import read_file
+from core.importing.readers import ReadError, read_file
 from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, of_status,
                                     statuses, with_problems, with_warnings)
 from core.importing.subtotals import labelled_subtotals
-from core.importing.table import NoTableError, Table, build_table, side_by_side
+from core.importing.table import NoTableError, Table, build_table, sheet_of_table, side_by_side
 from core.store.storage import bulk_work, current_user, query
 
 #: tables whose rows are bookkeeping of the import itself, never removed by undo
@@ -289,10 +289,19 @@ def sheet_tables(path: Path, sheet: str | None = None, progress: Progress | None
                  ) -> tuple[list[Table], list[str], list[str]]:
     """The tables found in a file: ``(tables, hidden sheet names, notes on sheets without a table)``.
 
-    Hidden sheets are read only when named.
+    Hidden sheets are read only when named. A sheet named is one table of it: of a sheet holding two
+    tables side by side, ``Ark1`` is the left one and ``Ark1 (tabel 2)`` the right one, as the wizard
+    lists them.
     """
-    raw = [part for s in read_file(path, [sheet] if sheet else None, reading_progress(progress))
-           for part in side_by_side(s)]
+    try:
+        read = read_file(path, [sheet] if sheet else None, reading_progress(progress))
+    except ReadError:
+        if not sheet or sheet_of_table(sheet) is None:
+            raise
+        read = read_file(path, [sheet_of_table(sheet)], reading_progress(progress))
+    raw = [part for s in read for part in side_by_side(s)]
+    if sheet:
+        raw = [s for s in raw if s.name == sheet] or raw
     tables, hidden, notes = [], [], []
     for s in raw:
         if s.hidden and not sheet:

@@ -423,6 +423,15 @@ def _fields_named(headers: list[str]) -> int:
     return max(per_kind.values(), default=0)
 
 
+#: what ``side_by_side`` adds to a sheet's name for the table to the right (``Ark1 (tabel 2)``)
+SECOND_TABLE = " (tabel 2)"
+
+
+def sheet_of_table(name: str) -> str | None:
+    """The sheet a right-hand table named by ``side_by_side`` stands on (``Ark1`` of ``Ark1 (tabel 2)``)."""
+    return name[:-len(SECOND_TABLE)] if name.endswith(SECOND_TABLE) else None
+
+
 def side_by_side(sheet: RawSheet) -> list[RawSheet]:
     """A sheet holding two tables side by side (``Aktive`` to the left, ``Ophørte`` to the right of an
     empty column, the same header over each) as one sheet per table: the right one named
@@ -446,7 +455,7 @@ def side_by_side(sheet: RawSheet) -> list[RawSheet]:
         if any(c < len(row) and not is_blank(row[c]) for row in sheet.rows[h:]):
             continue
         return [RawSheet(sheet.name, [list(row[:c]) for row in sheet.rows], sheet.hidden),
-                RawSheet(f"{sheet.name} (tabel 2)", [list(row[c + 1:]) for row in sheet.rows], sheet.hidden)]
+                RawSheet(sheet.name + SECOND_TABLE, [list(row[c + 1:]) for row in sheet.rows], sheet.hidden)]
     return [sheet]
 
 

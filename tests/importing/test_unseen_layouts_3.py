@@ -909,6 +909,29 @@ def test_two_tables_side_by_side_are_read_as_two(db, tmp_path, right_rows):
                          + [(r[0], "§ 107", "2024-06-30") for r in right])
 
 
+def test_each_of_two_side_by_side_tables_is_imported_by_the_name_the_wizard_lists(db, tmp_path):
+    from core.errors import DispoError
+    from core.importing.batches import import_file, inspect_file
+    from core.register.grants import grant_json, list_grants
+
+    head = ["CPR", "Navn", "Paragraf", "Leverandør", "Døgntakst", "Start", "Slut"]
+    rows = [head + [None] + head,
+            ["010190-1234", "Anna Holm", "§ 108", "Lindely", 2000.0, dt.date(2025, 1, 1), None, None,
+             "030390-3456", "Carl Dahl", "§ 107", "Akuthuset", 1800.0, dt.date(2024, 1, 1), dt.date(2024, 6, 30)],
+            ["020290-2345", "Bo Berg", "§ 108", "Lindely", 2100.0, dt.date(2025, 2, 1), None]]
+    path = write_xlsx(tmp_path / "side.xlsx", {"Ark1": rows})
+    assert [s.name for s in inspect_file(db, path)] == ["Ark1", "Ark1 (tabel 2)"]
+    # the right-hand table alone: its one grant, not the left table's two
+    assert import_file(db, path, sheet="Ark1 (tabel 2)")["imported"] == 1
+    assert [grant_json(g)["cpr"] for g in list_grants(db)] == ["030390-3456"]
+    # the sheet's own name is the left-hand table alone
+    assert import_file(db, path, sheet="Ark1")["imported"] == 2
+    assert sorted(grant_json(g)["cpr"] for g in list_grants(db)) == ["010190-1234", "020290-2345", "030390-3456"]
+    with pytest.raises(DispoError, match="'Ark2 \\(tabel 2\\)' findes ikke|'Ark2' findes ikke"):
+        import_file(db, path, sheet="Ark2 (tabel 2)")
+    assert len(list_grants(db)) == 3
+
+
 def test_an_empty_column_between_other_headers_does_not_split_a_table():
     from core.importing.readers import RawSheet
     from core.importing.table import side_by_side
