@@ -24,7 +24,7 @@ from core.budget_year.breakdowns import age_group
 from core.register.costs import days_in_year
 from core.errors import DispoError
 from core.followup.forecast import _union_days, default_as_of, grant_figures
-from core.money import ore_to_kr, to_ore
+from core.money import month_end, ore_to_kr, to_ore
 from core.reports import Column, ReportTable
 
 KEYS = ("account", "section", "provider", "age_group")
@@ -150,7 +150,7 @@ def activity_by_month(db, year: int, by: str = "age_group") -> list[ActivityRow]
     for k in sorted(intervals, key=_order):
         for month in range(1, 13):
             lo = dt.date(year, month, 1).toordinal()
-            hi = (dt.date(year + (month == 12), month % 12 + 1, 1)).toordinal() - 1
+            hi = month_end(year, month).toordinal()
             users = days = 0
             for spans in intervals[k].values():
                 clipped = [(max(a, lo), min(b, hi)) for a, b in spans if a <= hi and b >= lo]

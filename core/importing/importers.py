@@ -32,7 +32,7 @@ from core.importing.providers import ProviderMatcher
 from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, RecordBlock,
                                     of_status, value_of, value_rows)
 from core.importing.table import Table
-from core.money import format_date, format_number, to_ore
+from core.money import format_date, format_number, month_end, to_ore
 from core.store.storage import bulk_insert, query
 
 
@@ -794,7 +794,7 @@ class PostingsImporter(Importer):
             except p.ParseError as ex:
                 rec.reject(table.headers[col], raw, str(ex))
                 return [rec]
-            last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+            last = month_end(year, month)
             part = Record(rec.sheet, rec.row, {**rec.values, "date": last, "amount": amount}, raw=rec.raw)
             out.append(self._posting(part, table, mapping))
         return out
@@ -828,7 +828,7 @@ class PostingsImporter(Importer):
                 rec.reject(self.column(mapping, table, "period"), rec.raw.get("period"),
                            "Perioden nævner intet år, og filen heller ikke; skriv fx 2026-03")
                 return rec
-            v["date"] = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+            v["date"] = month_end(year, month)
         elif v.get("date") is not None and v.get("period") is not None:
             v["date"] = self._in_period(v["date"], v["period"], table.sheet)
         if v.get("date") is None:
@@ -862,7 +862,7 @@ class PostingsImporter(Importer):
             self.notes.append(f"Arket '{sheet}': bogføringsdatoer uden for rækkens periode er sat til periodens "
                               "sidste dag (posteringen hører til perioden)")
         self.outside_period[sheet] += 1
-        return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+        return month_end(year, month)
 
     def classify(self, records):
         # Postings without a voucher: identical rows are normal (monthly payments), so each

@@ -21,7 +21,7 @@ from core import cpr as cprs
 from core.errors import DispoError
 from core.register.catalogue import shipped_catalogue
 from core.register.grants import normalize_section
-from core.money import AMBIGUOUS_COMMA, ambiguous_comma_message
+from core.money import AMBIGUOUS_COMMA, ambiguous_comma_message, month_end
 
 OPEN_ENDED = {"", "løbende", "lobende", "loebende", "ingen", "ingen slutdato", "uafklaret", "-", "--", "–", "ubestemt",
               "tidsubegrænset", "fortsat", "igangværende", "n/a", "ubegrænset", "tidsubestemt", "varig", "varigt",
@@ -415,7 +415,7 @@ def parse_end_date(value) -> dt.date | None:
         if found is None:
             raise
         month, year = found
-        return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        return month_end(year, month)
 
 
 def parse_optional_date(value) -> dt.date | None:
