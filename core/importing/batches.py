@@ -295,13 +295,14 @@ def sheet_tables(path: Path, sheet: str | None = None, progress: Progress | None
     """
     try:
         read = read_file(path, [sheet] if sheet else None, reading_progress(progress))
-    except ReadError:
-        if not sheet or sheet_of_table(sheet) is None:
+    except ReadError:  # 'Ark1 (tabel 2)': the right-hand table of the sheet 'Ark1', when it has one
+        base = sheet_of_table(sheet) if sheet else None
+        if base is None:
             raise
-        read = read_file(path, [sheet_of_table(sheet)], reading_progress(progress))
-    raw = [part for s in read for part in side_by_side(s)]
-    if sheet:
-        raw = [s for s in raw if s.name == sheet] or raw
+        read = read_file(path, [base], reading_progress(progress))
+        if not any(part.name == sheet for s in read for part in side_by_side(s)):
+            raise
+    raw = [part for s in read for part in side_by_side(s) if not sheet or part.name == sheet]
     tables, hidden, notes = [], [], []
     for s in raw:
         if s.hidden and not sheet:

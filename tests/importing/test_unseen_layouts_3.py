@@ -929,6 +929,10 @@ def test_each_of_two_side_by_side_tables_is_imported_by_the_name_the_wizard_list
     assert sorted(grant_json(g)["cpr"] for g in list_grants(db)) == ["010190-1234", "020290-2345", "030390-3456"]
     with pytest.raises(DispoError, match="'Ark2 \\(tabel 2\\)' findes ikke|'Ark2' findes ikke"):
         import_file(db, path, sheet="Ark2 (tabel 2)")
+    # a sheet without a second table has no 'tabel 2': refused, not read whole in its place
+    plain = write_xlsx(tmp_path / "plain.xlsx", {"Ark1": [head, rows[2][:7]]})
+    with pytest.raises(DispoError, match="'Ark1 \\(tabel 2\\)' findes ikke"):
+        import_file(db, plain, sheet="Ark1 (tabel 2)")
     assert len(list_grants(db)) == 3
 
 
