@@ -30,7 +30,7 @@ from core.importing.matching import BlockValues, Mapping, account_part_columns, 
 from core.importing.persons import cprs_by_heading, find_by_name, find_persons, name_key, name_without_cpr
 from core.importing.providers import ProviderMatcher
 from core.importing.records import (CHANGED, DUPLICATE, NEW, REJECTED, SKIPPED, UNCHANGED, Record, RecordBlock,
-                                    of_status, value_of, value_rows)
+                                    keys_of, of_status, value_of, value_rows)
 from core.importing.table import Table
 from core.money import format_date, format_number, month_end, to_ore
 from core.store.storage import bulk_insert, query
@@ -903,7 +903,7 @@ class PostingsImporter(Importer):
         costs a scan in SQLite, not a dict per stored posting."""
         by_voucher: dict[str, list[dict]] = {}
         plain: Counter = Counter()
-        keys = records.keys if isinstance(records, RecordBlock) and records.intact else [rec.key for rec in records]
+        keys = keys_of(records)
         vouchers = sorted({str(key[1]) for key in keys if key[0] == "bilag"})
         columns = "SELECT id, " + ", ".join(POSTING_COLUMNS) + " FROM postings "
         if vouchers:

@@ -155,6 +155,7 @@ class RecordBlock(Sequence):
 
     @property
     def intact(self) -> bool:
+        """No record of it made yet: every one is new, without problems, warnings or changes."""
         return self._records is None
 
     def records(self) -> list[Record]:
@@ -178,7 +179,7 @@ class RecordBlock(Sequence):
 
 
 def _intact(records) -> bool:
-    return records.__class__ is RecordBlock and records._records is None
+    return records.__class__ is RecordBlock and records.intact
 
 
 def statuses(records) -> Counter:
@@ -193,6 +194,11 @@ def of_status(records, *wanted: str):
     if _intact(records):
         return records if NEW in wanted else []
     return [r for r in records if r.status in wanted]
+
+
+def keys_of(records) -> list[tuple]:
+    """Each record's ``key``, without making the records of an intact block."""
+    return records.keys if _intact(records) else [rec.key for rec in records]
 
 
 def value_of(records: list[Record], key: str) -> list:
