@@ -351,18 +351,9 @@ def main() -> None:
 
 def year_db(template: Path, path: Path, values: list[tuple]) -> None:
     """A copy of ``template`` holding ``YEAR_FILES`` times ``values`` with other voucher numbers."""
-    import sqlite3
-
     shutil.copy(template, path)
-    conn = sqlite3.connect(path)
-    try:
-        with conn:
-            for k in range(1, YEAR_FILES + 1):
-                conn.executemany("INSERT INTO postings (date, account, grouping, art, amount_ore, cpr, text, voucher, "
-                                 "citizen_id, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 [v[:7] + (str(int(v[7]) + k * 10_000_000),) + v[8:] for v in values])
-    finally:
-        conn.close()
+    for k in range(1, YEAR_FILES + 1):
+        bare_insert(path, [v[:7] + (str(int(v[7]) + k * 10_000_000),) + v[8:] for v in values])
 
 
 def into_a_year(folder: Path, template: Path, csv_path: Path, values: list[tuple], n: int) -> None:
