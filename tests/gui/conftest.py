@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.gui.helpers import app_context
+
 
 @pytest.fixture
 def context(demo_db, tmp_path):
     """An ``AppContext`` on the test's own copy of the demo (``demo_db`` is a second connection)."""
-    from gui.common.context import AppContext
-
-    ctx = AppContext(tmp_path / "demo.sqlite")
-    yield ctx
-    ctx.undo_stack.clear()
-    ctx.close()
+    with app_context(tmp_path / "demo.sqlite") as ctx:
+        yield ctx
 
 
 @pytest.fixture

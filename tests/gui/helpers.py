@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def app_context(path: Path):
+    """An ``AppContext`` on the database file ``path``, closed (its undo history first) at the end."""
+    from gui.common.context import AppContext
+
+    ctx = AppContext(path)
+    try:
+        yield ctx
+    finally:
+        ctx.undo_stack.clear()
+        ctx.close()
+
 
 def count(db, sql: str, params=()) -> int:
     """The first column of the first row of a query (a count, straight from SQLite)."""

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QThreadPool, Qt
 
 from tests.followup.test_independent_surfaces import UNALLOCATED, build_second
+from tests.gui.helpers import app_context
 from tests.gui.test_independent_followup import computed_followup, danish_ore, shown_texts
 from tests.test_independent_figures import Independent, _sum
 
@@ -26,14 +27,10 @@ def second_template(tmp_path_factory):
 
 @pytest.fixture
 def second_context(second_template, tmp_path):
-    from gui.common.context import AppContext
-
     path = tmp_path / "second.sqlite"
     shutil.copy(second_template, path)
-    ctx = AppContext(path)
-    yield ctx
-    ctx.undo_stack.clear()
-    ctx.close()
+    with app_context(path) as ctx:
+        yield ctx
 
 
 def test_followup_screen_by_section_on_the_second_dataset(qtbot, second_context):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTableView
 
 from gui.main_window import MainWindow
 from gui.screens import KEY_COLUMNS
+from tests.gui.helpers import app_context
 
 LAPTOP = (1366, 768)
 
@@ -23,13 +24,11 @@ def sample_context(tmp_path, samples):
     """A new user's database with the sample files of the month imported: the grants list, the
     bookings of January to October and the occupancy lists."""
     from core.importing.batches import import_file
-    from gui.common.context import AppContext
 
-    context = AppContext(tmp_path / "ny.sqlite")
-    for name in ("dispositionsregnskab_2026.xlsx", "bogfoering_jan-okt_2026.csv", "belaegningsliste_2026.xlsx"):
-        import_file(context.db, samples / name)
-    yield context
-    context.close()
+    with app_context(tmp_path / "ny.sqlite") as context:
+        for name in ("dispositionsregnskab_2026.xlsx", "bogfoering_jan-okt_2026.csv", "belaegningsliste_2026.xlsx"):
+            import_file(context.db, samples / name)
+        yield context
 
 
 def settle(qtbot) -> None:
